@@ -1,0 +1,74 @@
+package catalog
+
+import "time"
+
+// Status is where a catalog (one uploaded file) stands.
+type Status string
+
+// Catalog statuses.
+const (
+	StatusReceived          Status = "received"           // the file is stored, ingest not started
+	StatusProcessing        Status = "processing"         // ingest under way
+	StatusDone              Status = "done"               // ingested; the report tells the outcome per row
+	StatusRefused           Status = "refused"            // the file as a whole was refused (no header, wrong format, ...)
+	StatusNeedsConfirmation Status = "needs_confirmation" // it would remove too many products; waiting for a person
+	StatusFailed            Status = "failed"             // an internal failure; safe to retry
+)
+
+// Mode says what a file means for products it does not mention.
+type Mode string
+
+// Catalog modes.
+const (
+	ModeFull    Mode = "full"    // the file is the partner's whole catalog: missing products are removed
+	ModePartial Mode = "partial" // upsert only: missing products stay
+)
+
+// Catalog is one file a partner sent, and what became of it.
+type Catalog struct {
+	ID         string    `json:"id"`
+	Partner    string    `json:"partner"`
+	Key        string    `json:"key"` // blob key, incoming/{partner}/{file}
+	File       string    `json:"file"`
+	Mode       Mode      `json:"mode"`
+	Status     Status    `json:"status"`
+	SHA256     string    `json:"sha256,omitempty"`
+	Size       int64     `json:"size"`
+	ReceivedAt time.Time `json:"received_at"`
+	FinishedAt time.Time `json:"finished_at,omitzero"`
+	Report     *Report   `json:"report,omitempty"`
+}
+
+// Report is the outcome of ingesting one file. Rows == Accepted + Rejected
+// always holds.
+type Report struct {
+	Status   Status `json:"status"`
+	Format   string `json:"format"`   // csv, xlsx, json, ndjson
+	Encoding string `json:"encoding"` // utf-8, utf-16le, windows-1252, ...
+	Rows     int    `json:"rows"`     // data rows read (header and blank rows excluded)
+	Accepted int    `json:"accepted"` // rows that became (part of) a product
+	Rejected int    `json:"rejected"` // rows refused, each with an error below
+	Products int    `json:"products"` // distinct products in the file
+	Created  int    `json:"created"`
+	Updated  int    `json:"updated"`
+	// Unchanged products were already stored with the same content hash.
+	Unchanged int `json:"unchanged"`
+	// Removed products were in the store but not in this full catalog.
+	Removed int `json:"removed"`
+	// Reason explains a refusal (Status refused) or a hold (needs_confirmation).
+	Reason   string     `json:"reason,omitempty"`
+	Errors   []RowError `json:"errors"`
+	Warnings []RowError `json:"warnings,omitempty"`
+	// ErrorsTruncated is true when more rows were rejected than Errors lists.
+	ErrorsTruncated bool          `json:"errors_truncated,omitempty"`
+	DryRun          bool          `json:"dry_run,omitempty"`
+	Duration        time.Duration `json:"duration_ns"`
+}
+
+// RowError is one problem with one row (or one cell) of a file.
+type RowError struct {
+	Row     int    `json:"row"`              // 1-based row number in the file
+	Column  string `json:"column,omitempty"` // header of the offending column, when there is one
+	Code    string `json:"code"`             // stable, e.g. "missing_identifier", "bad_price"
+	Message string `json:"message"`          // for a person
+}

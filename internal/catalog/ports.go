@@ -1,0 +1,111 @@
+package catalog
+
+import (
+	"context"
+	"io"
+	"time"
+)
+
+// Store is the source of truth for products and catalogs. Implementations
+// are safe for concurrent use. Errors carry a Code: CodeNotFound for a
+// missing item, CodeUnavailable for a backend that throttles or is down
+// (retry later), CodeInternal for anything else.
+type Store interface {
+	// GetProduct returns the product with id, or CodeNotFound.
+	GetProduct(ctx context.Context, id string) (Product, error)
+	// PutProducts creates or replaces products, all or none per call where
+	// the backend allows and per item otherwise; a retry of the same call is
+	// safe. It sets each stored product's Version to one more than the
+	// stored one (1 for a new product) and returns the products as stored.
+	PutProducts(ctx context.Context, products []Product) ([]Product, error)
+	// DeleteProducts removes the products with ids; missing ids are not an
+	// error.
+	DeleteProducts(ctx context.Context, ids []string) error
+	// ScanProducts calls fn for every product of partner ("" for all
+	// partners), in no set order, until fn returns an error, which it
+	// returns.
+	ScanProducts(ctx context.Context, partner string, fn func(Product) error) error
+
+	// CreateCatalog stores a new catalog record, or returns CodeConflict when
+	// one with c.ID exists: the guard that makes a twice-delivered file event
+	// one ingest.
+	CreateCatalog(ctx context.Context, c Catalog) error
+	// PutCatalog creates or replaces a catalog record (with its report).
+	PutCatalog(ctx context.Context, c Catalog) error
+	// GetCatalog returns the catalog with id, or CodeNotFound.
+	GetCatalog(ctx context.Context, id string) (Catalog, error)
+	// ListCatalogs returns the catalogs of partner ("" for all), newest
+	// ReceivedAt first, at most limit of them.
+	ListCatalogs(ctx context.Context, partner string, limit int) ([]Catalog, error)
+}
+
+// Index is the search index, kept in sync with the Store. Implementations
+// are safe for concurrent use.
+type Index interface {
+	// Upsert adds or replaces documents. A document whose Version is lower
+	// than the indexed one is ignored, so a late or replayed update never
+	// rolls a document back.
+	Upsert(ctx context.Context, products []Product) error
+	// Delete removes documents by id; missing ids are not an error.
+	Delete(ctx context.Context, ids []string) error
+	// Search runs q, which the caller has validated with q.Validate.
+	Search(ctx context.Context, q Query) (Result, error)
+	// Count returns the number of documents.
+	Count(ctx context.Context) (int, error)
+}
+
+// BlobInfo describes a stored file.
+type BlobInfo struct {
+	Key     string    `json:"key"`
+	Size    int64     `json:"size"`
+	ModTime time.Time `json:"mod_time"`
+	// ETag changes whenever the content changes.
+	ETag string `json:"etag"`
+}
+
+// Blobs stores catalog files by key ("incoming/{partner}/{file}"). Keys are
+// slash-separated and never start with "/" or contain "..". Implementations
+// are safe for concurrent use and stream content: no method holds a whole
+// file in memory.
+type Blobs interface {
+	// Put stores r under key, replacing any previous content.
+	Put(ctx context.Context, key string, r io.Reader) (BlobInfo, error)
+	// Open returns the content of key, or CodeNotFound. The caller closes it.
+	Open(ctx context.Context, key string) (io.ReadCloser, BlobInfo, error)
+	// Stat returns the info of key, or CodeNotFound.
+	Stat(ctx context.Context, key string) (BlobInfo, error)
+	// List returns the blobs whose key starts with prefix, by key.
+	List(ctx context.Context, prefix string) ([]BlobInfo, error)
+	// Delete removes key; a missing key is not an error.
+	Delete(ctx context.Context, key string) error
+}
+
+// ValidBlobKey reports whether key is a safe blob key.
+func ValidBlobKey(key string) bool {
+	if key == "" || len(key) > 1024 || key[0] == '/' {
+		return false
+	}
+	for _, part := range splitKey(key) {
+		if part == "" || part == "." || part == ".." {
+			return false
+		}
+	}
+	for i := 0; i < len(key); i++ {
+		if key[i] < 0x20 || key[i] == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
+func splitKey(key string) []string {
+	var parts []string
+	start := 0
+	for i := 0; i < len(key); i++ {
+		if key[i] == '/' {
+			parts = append(parts, key[start:i])
+			start = i + 1
+		}
+	}
+	return append(parts, key[start:])
+}

@@ -1,0 +1,81 @@
+package catalog
+
+import (
+	"strings"
+	"time"
+)
+
+// Product is one clean product of a partner's catalog. Its identity is
+// Partner + Key (the SKU, or the next identifier the file carries).
+type Product struct {
+	// ID is ProductID(Partner, Key): unique across partners, stable across
+	// uploads, and the key in the store and the index.
+	ID      string `json:"id"`
+	Partner string `json:"partner"`
+	// Key is the product's identity within the partner: its SKU, or where a
+	// file has none the supplier reference, GTIN or the export's own ID.
+	Key         string   `json:"key"`
+	SKU         string   `json:"sku,omitempty"`
+	Name        string   `json:"name"`
+	Description string   `json:"description,omitempty"`
+	Brand       string   `json:"brand,omitempty"`
+	Category    []string `json:"category,omitempty"` // path from the root, e.g. ["Maison", "Cuisine"]
+	Price       *Money   `json:"price,omitempty"`
+	GTIN        string   `json:"gtin,omitempty"` // EAN-8/UPC-A/EAN-13/GTIN-14, digits only
+	SupplierRef string   `json:"supplier_ref,omitempty"`
+	Images      []string `json:"images,omitempty"` // http(s) URLs
+	// B2B sourcing attributes.
+	MOQ          int    `json:"moq,omitempty"`            // minimum order quantity, in units
+	Unit         string `json:"unit,omitempty"`           // sales unit ("piece", "box of 12")
+	LeadTimeDays int    `json:"lead_time_days,omitempty"` // days from order to dispatch
+	Origin       string `json:"origin,omitempty"`         // ISO 3166 country of origin
+	// Attributes keeps every column the mapping did not place, by header.
+	Attributes map[string]string `json:"attributes,omitempty"`
+	// Variants are the rows that share this product's parent key.
+	Variants []Variant `json:"variants,omitempty"`
+	Source   Source    `json:"source"`
+	// Hash is the content hash of the product's fields (not Source or times);
+	// equal hashes mean nothing a buyer can see has changed.
+	Hash      string    `json:"hash,omitempty"`
+	UpdatedAt time.Time `json:"updated_at"`
+	// Version increases with every write of the product; indexes use it to
+	// refuse a late or replayed update that would roll a document back.
+	Version int64 `json:"version"`
+}
+
+// Variant is one purchasable variant (size, colour, ...) of a product.
+type Variant struct {
+	SKU     string            `json:"sku"`
+	GTIN    string            `json:"gtin,omitempty"`
+	Options map[string]string `json:"options,omitempty"` // e.g. {"Size": "M", "Color": "Green"}
+	Price   *Money            `json:"price,omitempty"`
+	Image   string            `json:"image,omitempty"`
+}
+
+// Source says where a product was read from.
+type Source struct {
+	CatalogID string `json:"catalog_id"`
+	File      string `json:"file,omitempty"`
+	Row       int    `json:"row,omitempty"` // 1-based line or sheet row of the product's first row
+}
+
+// ProductID is the ID of the product with key in partner's catalog.
+func ProductID(partner, key string) string { return partner + ":" + key }
+
+// ValidPartnerID reports whether id can name a partner: 1 to 64 of
+// a-z, 0-9, '-' and '_', starting with a letter or digit. Partner IDs appear
+// in storage keys, so the set is strict.
+func ValidPartnerID(id string) bool {
+	if id == "" || len(id) > 64 || id[0] == '-' || id[0] == '_' {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// CategoryString joins a category path with " > ".
+func CategoryString(path []string) string { return strings.Join(path, " > ") }

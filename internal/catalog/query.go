@@ -1,0 +1,106 @@
+package catalog
+
+import "unicode/utf8"
+
+// Limits on a Query, enforced by Validate before any engine sees it.
+const (
+	MaxQueryLength = 256   // runes of text
+	MaxPageSize    = 100   // hits per page
+	MaxResultDepth = 10000 // (page-1)*size + size: deeper pages need a cursor
+	DefaultSize    = 20
+	MaxFacetSize   = 100
+)
+
+// Sort orders of search results.
+const (
+	SortRelevance = "relevance"
+	SortPriceAsc  = "price_asc"
+	SortPriceDesc = "price_desc"
+	SortNewest    = "newest"
+	SortName      = "name"
+)
+
+// Query is an engine-neutral search request. The text is never parsed as
+// query syntax by any engine.
+type Query struct {
+	Text    string   `json:"q"`
+	Filters Filters  `json:"filters"`
+	Facets  []string `json:"facets,omitempty"` // fields to count: brand, category, partner, price, attr.<name>
+	Sort    string   `json:"sort,omitempty"`
+	Page    int      `json:"page,omitempty"` // 1-based
+	Size    int      `json:"size,omitempty"`
+}
+
+// Filters narrow a search. Values within one filter are OR-ed; filters are
+// AND-ed together.
+type Filters struct {
+	Partners   []string            `json:"partner,omitempty"`
+	Brands     []string            `json:"brand,omitempty"`
+	Categories []string            `json:"category,omitempty"` // a path "A > B" matches it and its subtree
+	PriceMin   *Decimal            `json:"price_min,omitempty"`
+	PriceMax   *Decimal            `json:"price_max,omitempty"`
+	Currency   string              `json:"currency,omitempty"`
+	Attributes map[string][]string `json:"attributes,omitempty"`
+}
+
+// Result is one page of hits.
+type Result struct {
+	// Total is exact when TotalExact, else a lower bound.
+	Total      int                     `json:"total"`
+	TotalExact bool                    `json:"total_exact"`
+	Hits       []Hit                   `json:"hits"`
+	Facets     map[string][]FacetValue `json:"facets,omitempty"`
+	Page       int                     `json:"page"`
+	Size       int                     `json:"size"`
+	TookMS     float64                 `json:"took_ms"`
+}
+
+// Hit is one matching product.
+type Hit struct {
+	Product    Product             `json:"product"`
+	Score      float64             `json:"score"`
+	Highlights map[string][]string `json:"highlights,omitempty"`
+}
+
+// FacetValue is one value of a facet and how many hits carry it.
+type FacetValue struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// Validate fills defaults and checks limits, returning CodeInvalid (or
+// CodeTooLarge) with a message naming the offending parameter.
+func (q *Query) Validate() error {
+	if utf8.RuneCountInString(q.Text) > MaxQueryLength {
+		return Errorf(CodeTooLarge, "q is longer than %d characters", MaxQueryLength)
+	}
+	if !utf8.ValidString(q.Text) {
+		return Errorf(CodeInvalid, "q is not valid UTF-8")
+	}
+	if q.Page == 0 {
+		q.Page = 1
+	}
+	if q.Size == 0 {
+		q.Size = DefaultSize
+	}
+	if q.Page < 1 {
+		return Errorf(CodeInvalid, "page must be 1 or more")
+	}
+	if q.Size < 1 || q.Size > MaxPageSize {
+		return Errorf(CodeInvalid, "size must be between 1 and %d", MaxPageSize)
+	}
+	if q.Page*q.Size > MaxResultDepth {
+		return Errorf(CodeInvalid, "page %d of size %d is deeper than %d results", q.Page, q.Size, MaxResultDepth)
+	}
+	switch q.Sort {
+	case "":
+		q.Sort = SortRelevance
+	case SortRelevance, SortPriceAsc, SortPriceDesc, SortNewest, SortName:
+	default:
+		return Errorf(CodeInvalid, "sort must be one of relevance, price_asc, price_desc, newest, name")
+	}
+	if q.Filters.PriceMin != nil && q.Filters.PriceMax != nil && q.Filters.PriceMin.Cmp(*q.Filters.PriceMax) > 0 {
+		return Errorf(CodeInvalid, "price_min is greater than price_max")
+	}
+	return nil
+}

@@ -1,0 +1,32 @@
+// Package contract holds the names that the CDK stacks and the running code
+// must agree on: environment variables, key prefixes and index names. It is
+// the one package of internal/ that stacks/ may import, so it imports nothing.
+package contract
+
+// Environment variables read by the Lambdas and set by the stacks.
+const (
+	EnvTable              = "CATALOG_TABLE"       // DynamoDB table name
+	EnvBucket             = "CATALOG_BUCKET"      // S3 bucket of catalog files
+	EnvOpenSearchEndpoint = "OPENSEARCH_ENDPOINT" // https://... of the domain
+	EnvIndexAlias         = "INDEX_ALIAS"         // alias the API searches
+	EnvLogLevel           = "LOG_LEVEL"           // debug, info, warn, error
+	EnvStage              = "STAGE"               // dev, staging, prod
+	EnvAPIBaseURL         = "CATALOG_API_URL"     // the PHP site's API base URL
+	EnvUploadMaxBytes     = "UPLOAD_MAX_BYTES"    // size cap of a presigned upload
+)
+
+// Key layout of catalog files in blob storage (S3 or the data folder).
+const (
+	IncomingPrefix = "incoming/" // incoming/{partner}/{file}: a new file triggers an ingest
+	ReportsPrefix  = "reports/"  // reports/{catalog-id}/rejected.csv
+	PartnersPrefix = "partners/" // partners/{partner}/settings.json, mapping.json
+)
+
+// DefaultIndexAlias is the alias (OpenSearch) or folder name (Bleve) of the
+// product index when EnvIndexAlias is not set.
+const DefaultIndexAlias = "products"
+
+// APIPathPrefix is where the site's single origin routes to the Go API
+// (CloudFront behaviour /api/* on AWS, the reverse proxy of catalogctl serve
+// locally). The API's own routes start at /v1.
+const APIPathPrefix = "/api"
