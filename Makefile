@@ -24,3 +24,9 @@ test: $(TEST_TARGETS) ## every check CI runs (installs what it needs)
 	@echo "make test: all checks passed"
 
 bench: $(BENCH_TARGETS) ## benchmarks; figures go to docs/benchmarks.md
+
+# Each bench target writes its own section to docs/bench/<room>.md; this
+# joins them, with the machine they ran on, into docs/benchmarks.md.
+bench:
+	scripts/benchmarks-md.sh > docs/benchmarks.md
+	@echo "wrote docs/benchmarks.md"
