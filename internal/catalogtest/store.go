@@ -1,0 +1,303 @@
+package catalogtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+)
+
+// NewStore returns a fresh, empty store for one subtest; it registers its own
+// cleanup with t.
+type NewStore func(t *testing.T) catalog.Store
+
+// SampleProduct returns a product of partner with key that uses every field,
+// so a round trip through a store proves nothing is lost.
+func SampleProduct(partner, key string) catalog.Product {
+	price := catalog.Money{Amount: catalog.MustDecimal("1234.50"), Currency: "EUR"}
+	vprice := catalog.Money{Amount: catalog.MustDecimal("0.125"), Currency: "USD"}
+	return catalog.Product{
+		ID:           catalog.ProductID(partner, key),
+		Partner:      partner,
+		Key:          key,
+		SKU:          key,
+		Name:         "Chaise pliante « Été » " + key,
+		Description:  "L'assise d'été, pliable.\nSecond line.",
+		Brand:        "Mobilia",
+		Category:     []string{"Maison", "Jardin", "Chaises"},
+		Price:        &price,
+		GTIN:         "4006381333931",
+		SupplierRef:  "BC-1010",
+		Images:       []string{"https://img.example.com/a.jpg", "https://img.example.com/b.jpg"},
+		MOQ:          12,
+		Unit:         "carton de 6",
+		LeadTimeDays: 21,
+		Origin:       "FR",
+		Attributes:   map[string]string{"Couleur": "Vert", "Matière": "Hêtre"},
+		Variants: []catalog.Variant{
+			{SKU: key + "-S", Options: map[string]string{"Taille": "S"}, Price: &vprice, Image: "https://img.example.com/s.jpg"},
+			{SKU: key + "-M", GTIN: "4006381333931", Options: map[string]string{"Taille": "M"}},
+		},
+		Source:    catalog.Source{CatalogID: "cat-1", File: "incoming/" + partner + "/été.csv", Row: 7},
+		Hash:      "sha256:" + key,
+		UpdatedAt: time.Date(2026, 11, 28, 10, 30, 0, 123456789, time.UTC),
+	}
+}
+
+func wantCode(t *testing.T, err error, code catalog.Code) {
+	t.Helper()
+	if got := catalog.CodeOf(err); got != code {
+		t.Fatalf("error code = %q (err %v), want %q", got, err, code)
+	}
+}
+
+// TestStore runs the catalog.Store conformance suite.
+func TestStore(t *testing.T, newStore NewStore) {
+	ctx := context.Background()
+
+	t.Run("GetMissingProductIsNotFound", func(t *testing.T) {
+		s := newStore(t)
+		_, err := s.GetProduct(ctx, "acme:nope")
+		wantCode(t, err, catalog.CodeNotFound)
+	})
+
+	t.Run("ProductRoundTripKeepsEveryField", func(t *testing.T) {
+		s := newStore(t)
+		p := SampleProduct("acme", "SKU-1")
+		stored, err := s.PutProducts(ctx, []catalog.Product{p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(stored) != 1 || stored[0].Version != 1 {
+			t.Fatalf("stored = %+v, want one product at version 1", stored)
+		}
+		got, err := s.GetProduct(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Version = 1
+		if diff := diffProduct(p, got); diff != "" {
+			t.Fatalf("round trip changed the product: %s", diff)
+		}
+	})
+
+	t.Run("RewriteIncrementsVersion", func(t *testing.T) {
+		s := newStore(t)
+		p := SampleProduct("acme", "SKU-1")
+		for want := int64(1); want <= 3; want++ {
+			p.Name = fmt.Sprintf("name v%d", want)
+			stored, err := s.PutProducts(ctx, []catalog.Product{p})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stored[0].Version != want {
+				t.Fatalf("version = %d, want %d", stored[0].Version, want)
+			}
+		}
+		got, err := s.GetProduct(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Version != 3 || got.Name != "name v3" {
+			t.Fatalf("got version %d name %q, want 3 and the last name", got.Version, got.Name)
+		}
+	})
+
+	t.Run("LargeBatch", func(t *testing.T) {
+		s := newStore(t)
+		var batch []catalog.Product
+		for i := range 537 { // not a multiple of any backend's batch size
+			batch = append(batch, SampleProduct("bulk", fmt.Sprintf("K%04d", i)))
+		}
+		if _, err := s.PutProducts(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		if n := countProducts(t, s, "bulk"); n != 537 {
+			t.Fatalf("scan found %d products, want 537", n)
+		}
+	})
+
+	t.Run("ScanByPartner", func(t *testing.T) {
+		s := newStore(t)
+		put(t, s, SampleProduct("acme", "A1"), SampleProduct("acme", "A2"),
+			SampleProduct("acme-2", "B1"), SampleProduct("zeta", "Z1"))
+		for partner, want := range map[string]int{"acme": 2, "acme-2": 1, "zeta": 1, "nobody": 0, "": 4} {
+			if n := countProducts(t, s, partner); n != want {
+				t.Errorf("ScanProducts(%q) found %d, want %d", partner, n, want)
+			}
+		}
+	})
+
+	t.Run("ScanStopsOnCallbackError", func(t *testing.T) {
+		s := newStore(t)
+		put(t, s, SampleProduct("acme", "A1"), SampleProduct("acme", "A2"), SampleProduct("acme", "A3"))
+		stop := errors.New("stop")
+		calls := 0
+		err := s.ScanProducts(ctx, "acme", func(catalog.Product) error { calls++; return stop })
+		if !errors.Is(err, stop) || calls != 1 {
+			t.Fatalf("err = %v after %d calls, want the callback's error after 1", err, calls)
+		}
+	})
+
+	t.Run("Delete", func(t *testing.T) {
+		s := newStore(t)
+		put(t, s, SampleProduct("acme", "A1"), SampleProduct("acme", "A2"))
+		if err := s.DeleteProducts(ctx, []string{"acme:A1", "acme:missing"}); err != nil {
+			t.Fatal(err)
+		}
+		_, err := s.GetProduct(ctx, "acme:A1")
+		wantCode(t, err, catalog.CodeNotFound)
+		if _, err := s.GetProduct(ctx, "acme:A2"); err != nil {
+			t.Fatalf("A2 should remain: %v", err)
+		}
+		if err := s.DeleteProducts(ctx, nil); err != nil {
+			t.Fatalf("deleting nothing: %v", err)
+		}
+	})
+
+	t.Run("ConcurrentWritersOfDistinctProducts", func(t *testing.T) {
+		s := newStore(t)
+		var wg sync.WaitGroup
+		errs := make(chan error, 8)
+		for w := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range 10 {
+					if _, err := s.PutProducts(ctx, []catalog.Product{SampleProduct("conc", fmt.Sprintf("W%d-%d", w, i))}); err != nil {
+						errs <- err
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		if n := countProducts(t, s, "conc"); n != 80 {
+			t.Fatalf("found %d products, want 80", n)
+		}
+	})
+
+	t.Run("CatalogRoundTrip", func(t *testing.T) {
+		s := newStore(t)
+		c := sampleCatalog("acme", "c1", time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+		if err := s.CreateCatalog(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		c.Status = catalog.StatusDone
+		c.FinishedAt = c.ReceivedAt.Add(time.Minute)
+		c.Report = &catalog.Report{Status: catalog.StatusDone, Format: "csv", Encoding: "utf-8", Rows: 3, Accepted: 2, Rejected: 1,
+			Errors: []catalog.RowError{{Row: 4, Column: "Prix", Code: "bad_price", Message: "« abc » is not a price"}}}
+		if err := s.PutCatalog(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.GetCatalog(ctx, "c1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != catalog.StatusDone || got.Report == nil || got.Report.Rejected != 1 ||
+			len(got.Report.Errors) != 1 || got.Report.Errors[0] != c.Report.Errors[0] ||
+			!got.ReceivedAt.Equal(c.ReceivedAt) || !got.FinishedAt.Equal(c.FinishedAt) || got.Key != c.Key {
+			t.Fatalf("catalog round trip: got %+v report %+v", got, got.Report)
+		}
+		_, err = s.GetCatalog(ctx, "nope")
+		wantCode(t, err, catalog.CodeNotFound)
+	})
+
+	t.Run("CreateCatalogConflictsOnceCreated", func(t *testing.T) {
+		s := newStore(t)
+		c := sampleCatalog("acme", "dup", time.Now().UTC())
+		const writers = 6
+		var wg sync.WaitGroup
+		results := make(chan error, writers)
+		for range writers {
+			wg.Add(1)
+			go func() { defer wg.Done(); results <- s.CreateCatalog(ctx, c) }()
+		}
+		wg.Wait()
+		close(results)
+		ok := 0
+		for err := range results {
+			switch catalog.CodeOf(err) {
+			case "":
+				ok++
+			case catalog.CodeConflict:
+			default:
+				t.Fatalf("unexpected error %v", err)
+			}
+		}
+		if ok != 1 {
+			t.Fatalf("%d concurrent creates succeeded, want exactly 1", ok)
+		}
+	})
+
+	t.Run("ListCatalogsNewestFirst", func(t *testing.T) {
+		s := newStore(t)
+		base := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+		for i, id := range []string{"old", "mid", "new"} {
+			if err := s.CreateCatalog(ctx, sampleCatalog("acme", id, base.Add(time.Duration(i)*time.Hour))); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.CreateCatalog(ctx, sampleCatalog("other", "x", base.Add(10*time.Hour))); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.ListCatalogs(ctx, "acme", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ids := catalogIDs(got); fmt.Sprint(ids) != "[new mid old]" {
+			t.Fatalf("ListCatalogs(acme) = %v, want [new mid old]", ids)
+		}
+		got, err = s.ListCatalogs(ctx, "", 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ids := catalogIDs(got); fmt.Sprint(ids) != "[x new]" {
+			t.Fatalf("ListCatalogs(all, 2) = %v, want [x new]", ids)
+		}
+	})
+}
+
+func sampleCatalog(partner, id string, at time.Time) catalog.Catalog {
+	return catalog.Catalog{ID: id, Partner: partner, Key: "incoming/" + partner + "/" + id + ".csv", File: id + ".csv",
+		Mode: catalog.ModeFull, Status: catalog.StatusReceived, SHA256: "ab12", Size: 42, ReceivedAt: at}
+}
+
+func catalogIDs(cs []catalog.Catalog) []string {
+	ids := make([]string, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	return ids
+}
+
+func put(t *testing.T, s catalog.Store, ps ...catalog.Product) {
+	t.Helper()
+	if _, err := s.PutProducts(context.Background(), ps); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func countProducts(t *testing.T, s catalog.Store, partner string) int {
+	t.Helper()
+	n := 0
+	err := s.ScanProducts(context.Background(), partner, func(p catalog.Product) error {
+		if partner != "" && p.Partner != partner {
+			return fmt.Errorf("scan of %q returned product of %q", partner, p.Partner)
+		}
+		n++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
