@@ -30,3 +30,23 @@ const DefaultIndexAlias = "products"
 // (CloudFront behaviour /api/* on AWS, the reverse proxy of catalogctl serve
 // locally). The API's own routes start at /v1.
 const APIPathPrefix = "/api"
+
+// Key schema of the DynamoDB table: string partition and sort keys with
+// these attribute names, stream view NEW_AND_OLD_IMAGES. The item layout
+// behind them is internal/dynamostore's business.
+const (
+	TablePartitionKey = "pk"
+	TableSortKey      = "sk"
+)
+
+// CloudWatch metrics that the Lambdas emit as embedded-metric-format (EMF)
+// log lines and that the monitoring stack alarms on. Each is emitted with
+// exactly one dimension, MetricDimensionStage, whose value is EnvStage.
+const (
+	MetricNamespace      = "CatalogSearch"
+	MetricDimensionStage = "Stage"
+	// MetricUploadToSearchable is the time in milliseconds from a catalog
+	// file's arrival (its received_at) to its products being searchable,
+	// emitted by the indexer once per applied change batch (unit Milliseconds).
+	MetricUploadToSearchable = "UploadToSearchableMs"
+)
