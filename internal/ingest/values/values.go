@@ -1,0 +1,287 @@
+// Package values turns the cells of partners' files into clean product
+// values: exact prices with an ISO 4217 currency from any common written
+// form, verified GTINs, http(s) image URLs, category paths and normalised
+// text. Every parser returns a stable error code on bad input and never
+// panics.
+package values
+
+import (
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Stable codes of the problems these parsers find; reports carry them.
+const (
+	CodeBadPrice = "bad_price"
+	CodeBadGTIN  = "bad_gtin"
+	CodeBadURL   = "bad_url"
+	CodeBadInt   = "bad_number"
+)
+
+// Error is a value problem with a stable code and a message for a person.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+func errorf(code, msg string) *Error { return &Error{Code: code, Message: msg} }
+
+// MaxTextBytes caps one cleaned text value; longer values are cut at a rune
+// boundary.
+const MaxTextBytes = 64 << 10
+
+// Text trims s, collapses runs of white space (including non-breaking
+// spaces) into one space, removes control characters and returns Unicode
+// NFC. Invalid UTF-8 bytes are dropped (callers detect encoding problems
+// before they get here).
+func Text(s string) string {
+	if s == "" {
+		return ""
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if r == utf8.RuneError {
+			continue
+		}
+		if unicode.IsSpace(r) || r == '\u00a0' || r == '\u202f' {
+			space = true
+			continue
+		}
+		if unicode.IsControl(r) || r == '\ufeff' {
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+		if b.Len() > MaxTextBytes {
+			break
+		}
+	}
+	out := capText(b.String())
+	if isASCII(out) {
+		return out
+	}
+	return norm.NFC.String(out)
+}
+
+// MultilineText is Text for descriptions: it keeps line breaks (collapsing
+// blank-line runs to one) and normalises each line.
+func MultilineText(s string) string {
+	if !strings.ContainsAny(s, "\r\n") {
+		return Text(s)
+	}
+	lines := strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' })
+	out := make([]string, 0, len(lines))
+	for _, l := range lines {
+		if t := Text(l); t != "" {
+			out = append(out, t)
+		}
+	}
+	return capText(strings.Join(out, "\n"))
+}
+
+// capText cuts s to MaxTextBytes at a rune boundary.
+func capText(s string) string {
+	if len(s) <= MaxTextBytes {
+		return s
+	}
+	s = s[:MaxTextBytes]
+	for !utf8.ValidString(s) {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// Category splits a category path on '>', '/' or '|' (whichever the value
+// uses, in that order of preference) into cleaned, non-empty parts. A value
+// with commas and none of these separators ("Home, iPods", as PrestaShop
+// writes a list of categories) is a list: the first entry is used as a
+// one-level path and the others are returned as extra.
+func Category(s string) (path []string, extra []string) {
+	s = Text(s)
+	if s == "" {
+		return nil, nil
+	}
+	sep := ""
+	for _, c := range []string{">", "/", "|"} {
+		if strings.Contains(s, c) {
+			sep = c
+			break
+		}
+	}
+	if sep == "" && strings.Contains(s, ",") {
+		for i, p := range strings.Split(s, ",") {
+			if p = Text(p); p != "" {
+				if i == 0 || path == nil {
+					path = []string{p}
+				} else {
+					extra = append(extra, p)
+				}
+			}
+		}
+		return path, extra
+	}
+	if sep == "" {
+		return []string{s}, nil
+	}
+	for _, p := range strings.Split(s, sep) {
+		if p = Text(p); p != "" {
+			path = append(path, p)
+		}
+	}
+	return path, nil
+}
+
+// ImageURLs splits a cell holding one or more image URLs (separated by
+// commas, '|', ';' or white space) and validates each with ImageURL. It
+// returns the valid URLs and the first problem found.
+func ImageURLs(s string) ([]string, *Error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, nil
+	}
+	parts := strings.FieldsFunc(s, func(r rune) bool {
+		return r == ',' || r == '|' || r == ';' || unicode.IsSpace(r)
+	})
+	var out []string
+	var first *Error
+	for _, p := range parts {
+		u, err := ImageURL(p)
+		if err != nil {
+			if first == nil {
+				first = err
+			}
+			continue
+		}
+		out = append(out, u)
+	}
+	return out, first
+}
+
+// ImageURL validates one absolute http or https URL with a host.
+func ImageURL(s string) (string, *Error) {
+	s = strings.TrimSpace(s)
+	if len(s) > 2048 {
+		return "", errorf(CodeBadURL, "image URL is longer than 2048 characters")
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return "", errorf(CodeBadURL, quote(s)+" is not an http(s) URL")
+	}
+	return u.String(), nil
+}
+
+// GTIN verifies an EAN-8, UPC-A (12), EAN-13 or GTIN-14 code: digits only
+// (spaces and dashes are removed) and a correct check digit. It returns the
+// digits.
+func GTIN(s string) (string, *Error) {
+	s = strings.TrimSpace(s)
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == ' ' || r == '-':
+		default:
+			return "", errorf(CodeBadGTIN, quote(s)+" is not a GTIN: only digits are allowed (a spreadsheet may have turned it into a number like 3.65E+11)")
+		}
+	}
+	d := b.String()
+	switch len(d) {
+	case 8, 12, 13, 14:
+	default:
+		return "", errorf(CodeBadGTIN, quote(s)+" is not a GTIN: it must have 8, 12, 13 or 14 digits")
+	}
+	sum := 0
+	for i := len(d) - 2; i >= 0; i-- {
+		n := int(d[i] - '0')
+		if (len(d)-2-i)%2 == 0 {
+			n *= 3
+		}
+		sum += n
+	}
+	if check := (10 - sum%10) % 10; check != int(d[len(d)-1]-'0') {
+		return "", errorf(CodeBadGTIN, quote(s)+" has a wrong check digit")
+	}
+	return d, nil
+}
+
+// Int parses a whole non-negative quantity ("12", "1 000", "12 pcs",
+// "12.0"). Empty is 0 with no error.
+func Int(s string) (int, *Error) {
+	s = Text(s)
+	if s == "" {
+		return 0, nil
+	}
+	n, digits := 0, 0
+	i := 0
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c >= '0' && c <= '9' {
+			if n > 1e9 {
+				return 0, errorf(CodeBadInt, quote(s)+" is too large")
+			}
+			n = n*10 + int(c-'0')
+			digits++
+			continue
+		}
+		if c == ' ' && digits > 0 && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9' {
+			continue // thousands separator
+		}
+		break
+	}
+	rest := strings.TrimSpace(s[i:])
+	if strings.HasPrefix(rest, ".") || strings.HasPrefix(rest, ",") {
+		frac := strings.TrimLeft(rest[1:], "0")
+		if frac == "" || !unicode.IsDigit(rune(frac[0])) {
+			rest = strings.TrimSpace(strings.TrimLeft(rest[1:], "0"))
+		} else {
+			return 0, errorf(CodeBadInt, quote(s)+" is not a whole number")
+		}
+	}
+	if digits == 0 || (rest != "" && !isWordy(rest)) {
+		return 0, errorf(CodeBadInt, quote(s)+" is not a whole number")
+	}
+	return n, nil
+}
+
+// isWordy reports whether a unit suffix ("pcs", "pièces", "days") follows a
+// number: letters and spaces only.
+func isWordy(s string) bool {
+	for _, r := range s {
+		if !unicode.IsLetter(r) && r != ' ' && r != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+func quote(s string) string {
+	if len(s) > 60 {
+		s = s[:60]
+		for !utf8.ValidString(s) {
+			s = s[:len(s)-1]
+		}
+		s += "…"
+	}
+	return `"` + s + `"`
+}

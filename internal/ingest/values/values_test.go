@@ -1,0 +1,198 @@
+package values
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestPrice(t *testing.T) {
+	tests := []struct {
+		in, def  string
+		amount   string
+		currency string
+		ok       bool
+		code     string
+	}{
+		{"12,50 €", "", "12.50", "EUR", true, ""},
+		{"1 234,56", "EUR", "1234.56", "EUR", true, ""},
+		{"1\u00a0234,56 €", "", "1234.56", "EUR", true, ""},
+		{"1.234,56", "EUR", "1234.56", "EUR", true, ""},
+		{"1,234.56", "USD", "1234.56", "USD", true, ""},
+		{"$12.50", "EUR", "12.50", "USD", true, ""},
+		{"12.5 USD", "", "12.5", "USD", true, ""},
+		{"EUR 12,50", "", "12.50", "EUR", true, ""},
+		{"12,50 € HT", "", "12.50", "EUR", true, ""},
+		{"€12", "", "12", "EUR", true, ""},
+		{"12", "cny", "12", "CNY", true, ""},
+		{"¥1200", "CNY", "1200", "CNY", true, ""},
+		{"0,125", "EUR", "0.125", "EUR", true, ""},
+		{"1,234", "EUR", "1234", "EUR", true, ""},
+		{"1'234.50 CHF", "", "1234.50", "CHF", true, ""},
+		{"12.-", "CHF", "12", "CHF", true, ""},
+		{".5", "EUR", "0.5", "EUR", true, ""},
+		{"US$ 3.99", "", "3.99", "USD", true, ""},
+		{"", "EUR", "", "", false, ""},
+		{"   ", "EUR", "", "", false, ""},
+		{"abc", "EUR", "", "", false, CodeBadPrice},
+		{"-12", "EUR", "", "", false, CodeBadPrice},
+		{"12 EUR USD", "", "", "", false, CodeBadPrice},
+		{"3.65275E+11", "EUR", "", "", false, CodeBadPrice},
+		{"12 34", "EUR", "", "", false, CodeBadPrice},
+		{"12 XYZ", "EUR", "", "", false, CodeBadPrice},
+		{"12", "", "", "", false, CodeBadPrice},
+		{"1.2.3,4,5", "EUR", "", "", false, CodeBadPrice},
+		{"0.1234567", "EUR", "", "", false, CodeBadPrice},
+		{"99999999999999999999", "EUR", "", "", false, CodeBadPrice},
+		{"12 - 15", "EUR", "", "", false, CodeBadPrice},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			m, ok, err := Price(tt.in, tt.def)
+			if tt.code != "" {
+				if err == nil || err.Code != tt.code {
+					t.Fatalf("Price(%q) = %v, %v, %v; want error %s", tt.in, m, ok, err, tt.code)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Price(%q): %v", tt.in, err)
+			}
+			if ok != tt.ok {
+				t.Fatalf("Price(%q) ok = %v", tt.in, ok)
+			}
+			if ok && (m.Amount.String() != tt.amount || m.Currency != tt.currency) {
+				t.Fatalf("Price(%q) = %s %s; want %s %s", tt.in, m.Amount, m.Currency, tt.amount, tt.currency)
+			}
+		})
+	}
+}
+
+func TestGTIN(t *testing.T) {
+	good := map[string]string{
+		"4006381333931":     "4006381333931",
+		"400-6381-333931":   "4006381333931",
+		"96385074":          "96385074",
+		"036000291452":      "036000291452",
+		"10614141000415":    "10614141000415",
+		" 4006381333931 \t": "4006381333931",
+	}
+	for in, want := range good {
+		got, err := GTIN(in)
+		if err != nil || got != want {
+			t.Errorf("GTIN(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"4006381333932", "3.65275E+11", "12345", "", "abcdefghijklm", "40063813339311111"} {
+		if _, err := GTIN(in); err == nil || err.Code != CodeBadGTIN {
+			t.Errorf("GTIN(%q) = %v; want bad_gtin", in, err)
+		}
+	}
+}
+
+func TestImageURLs(t *testing.T) {
+	got, err := ImageURLs("http://a.example/1.jpg, https://b.example/2.jpg|javascript:alert(1) ftp://c/3.jpg")
+	want := []string{"http://a.example/1.jpg", "https://b.example/2.jpg"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("ImageURLs = %v; want %v", got, want)
+	}
+	if err == nil || err.Code != CodeBadURL {
+		t.Fatalf("err = %v; want bad_url", err)
+	}
+	if _, err := ImageURL("/relative.jpg"); err == nil {
+		t.Fatal("relative URL accepted")
+	}
+}
+
+func TestCategory(t *testing.T) {
+	tests := []struct {
+		in    string
+		path  []string
+		extra []string
+	}{
+		{"Maison > Cuisine > Couteaux", []string{"Maison", "Cuisine", "Couteaux"}, nil},
+		{"Maison/Cuisine", []string{"Maison", "Cuisine"}, nil},
+		{"A | B", []string{"A", "B"}, nil},
+		{"Home, iPods", []string{"Home"}, []string{"iPods"}},
+		{"  Jardin  ", []string{"Jardin"}, nil},
+		{"> >", nil, nil},
+		{"", nil, nil},
+	}
+	for _, tt := range tests {
+		p, e := Category(tt.in)
+		if !reflect.DeepEqual(p, tt.path) || !reflect.DeepEqual(e, tt.extra) {
+			t.Errorf("Category(%q) = %q, %q; want %q, %q", tt.in, p, e, tt.path, tt.extra)
+		}
+	}
+}
+
+func TestText(t *testing.T) {
+	tests := map[string]string{
+		"  Chaise\u00a0 pliante\t": "Chaise pliante",
+		"Cafe\u0301":               "Café", // NFD -> NFC
+		"a\x00b":                   "ab",
+		"\ufeffRéférence":          "Référence",
+		"":                         "",
+	}
+	for in, want := range tests {
+		if got := Text(in); got != want {
+			t.Errorf("Text(%q) = %q; want %q", in, got, want)
+		}
+	}
+	if got := MultilineText("line 1\r\n\r\n  line 2 "); got != "line 1\nline 2" {
+		t.Errorf("MultilineText = %q", got)
+	}
+}
+
+func TestInt(t *testing.T) {
+	good := map[string]int{"12": 12, "1 000": 1000, "12 pcs": 12, "12.0": 12, "": 0, "5 pièces": 5}
+	for in, want := range good {
+		if got, err := Int(in); err != nil || got != want {
+			t.Errorf("Int(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"abc", "1.5", "-3", "99999999999999"} {
+		if _, err := Int(in); err == nil {
+			t.Errorf("Int(%q) accepted", in)
+		}
+	}
+}
+
+func FuzzPrice(f *testing.F) {
+	for _, s := range []string{"12,50 €", "1 234,56", "$12.50", "EUR 12,50", "1'234.-", "¥", ".,", "1e5"} {
+		f.Add(s, "EUR")
+	}
+	f.Fuzz(func(t *testing.T, s, def string) {
+		m, ok, err := Price(s, def)
+		if err != nil && (ok || err.Code != CodeBadPrice) {
+			t.Fatalf("Price(%q) = %v, %v, %v", s, m, ok, err)
+		}
+		if ok && (m.Amount.Units < 0 || m.Currency == "") {
+			t.Fatalf("Price(%q) = %v", s, m)
+		}
+	})
+}
+
+func FuzzGTIN(f *testing.F) {
+	f.Add("4006381333931")
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := GTIN(s)
+		if err == nil {
+			if _, err2 := GTIN(d); err2 != nil {
+				t.Fatalf("GTIN(%q) = %q, not stable", s, d)
+			}
+		}
+	})
+}
+
+func FuzzText(f *testing.F) {
+	f.Add("Café > Maison | x")
+	f.Fuzz(func(t *testing.T, s string) {
+		out := Text(s)
+		if Text(out) != out {
+			t.Fatalf("Text not idempotent on %q", s)
+		}
+		Category(s)
+		ImageURLs(s)
+		Int(s)
+	})
+}
