@@ -52,6 +52,10 @@ type Index interface {
 	Search(ctx context.Context, q Query) (Result, error)
 	// Count returns the number of documents.
 	Count(ctx context.Context) (int, error)
+	// Suggest returns at most n autocomplete proposals (brands and
+	// categories first, then product names) for the text a user is typing;
+	// n is capped by MaxSuggestSize, an empty prefix gives none.
+	Suggest(ctx context.Context, prefix string, n int) ([]Suggestion, error)
 }
 
 // BlobInfo describes a stored file.

@@ -9,6 +9,12 @@ const (
 	MaxResultDepth = 10000 // (page-1)*size + size: deeper pages need a cursor
 	DefaultSize    = 20
 	MaxFacetSize   = 100
+	// DefaultFacetSize is how many values each facet returns by default.
+	DefaultFacetSize = 10
+	// MaxFacets caps how many facets one query asks for.
+	MaxFacets = 20
+	// MaxSuggestSize caps the suggestions of one autocomplete request.
+	MaxSuggestSize = 20
 )
 
 // Sort orders of search results.
@@ -29,6 +35,8 @@ type Query struct {
 	Sort    string   `json:"sort,omitempty"`
 	Page    int      `json:"page,omitempty"` // 1-based
 	Size    int      `json:"size,omitempty"`
+	// FacetSize is how many values each facet returns (most frequent first).
+	FacetSize int `json:"facet_size,omitempty"`
 }
 
 // Filters narrow a search. Values within one filter are OR-ed; filters are
@@ -53,6 +61,22 @@ type Result struct {
 	Page       int                     `json:"page"`
 	Size       int                     `json:"size"`
 	TookMS     float64                 `json:"took_ms"`
+	// Suggestion is a "did you mean" text, set only when there are no hits
+	// and a close spelling of the query's words would have some.
+	Suggestion string `json:"suggestion,omitempty"`
+}
+
+// Suggestion kinds.
+const (
+	SuggestName     = "name"
+	SuggestBrand    = "brand"
+	SuggestCategory = "category"
+)
+
+// Suggestion is one autocomplete proposal.
+type Suggestion struct {
+	Text string `json:"text"`
+	Kind string `json:"kind"` // name, brand or category
 }
 
 // Hit is one matching product.
@@ -98,6 +122,23 @@ func (q *Query) Validate() error {
 	case SortRelevance, SortPriceAsc, SortPriceDesc, SortNewest, SortName:
 	default:
 		return Errorf(CodeInvalid, "sort must be one of relevance, price_asc, price_desc, newest, name")
+	}
+	if q.FacetSize == 0 {
+		q.FacetSize = DefaultFacetSize
+	}
+	if q.FacetSize < 1 || q.FacetSize > MaxFacetSize {
+		return Errorf(CodeInvalid, "facet_size must be between 1 and %d", MaxFacetSize)
+	}
+	if len(q.Facets) > MaxFacets {
+		return Errorf(CodeInvalid, "at most %d facets", MaxFacets)
+	}
+	for _, f := range q.Facets {
+		switch {
+		case f == "brand" || f == "category" || f == "partner" || f == "price":
+		case len(f) > len("attr.") && f[:len("attr.")] == "attr.":
+		default:
+			return Errorf(CodeInvalid, "facet %q is not one of brand, category, partner, price, attr.<name>", f)
+		}
 	}
 	if q.Filters.PriceMin != nil && q.Filters.PriceMax != nil && q.Filters.PriceMin.Cmp(*q.Filters.PriceMax) > 0 {
 		return Errorf(CodeInvalid, "price_min is greater than price_max")
