@@ -1,0 +1,205 @@
+// Package api is the HTTP API of Catalog Search as one http.Handler with one
+// route table. The same handler serves API Gateway events on AWS (through the
+// api Lambda) and localhost under catalogctl serve. Errors are JSON
+// {"error":{"code":...,"message":...}}; the status comes from one table of
+// domain codes, and internal errors are logged in full but shown only as
+// "internal error".
+package api
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+)
+
+//go:embed openapi.json
+var openapiDoc []byte // read-only: the embedded OpenAPI document
+
+// Deps are what the API needs. Store, Index and Blobs are required.
+type Deps struct {
+	Store  catalog.Store
+	Index  catalog.Index
+	Blobs  catalog.Blobs
+	Logger *slog.Logger // nil = discard
+	Clock  func() time.Time
+}
+
+// API serves the routes of Routes.
+type API struct {
+	deps Deps
+	log  *slog.Logger
+	mux  *http.ServeMux
+}
+
+// Route is one line of the route table: the OpenAPI test checks the table
+// against openapi.json, both ways.
+type Route struct {
+	Method  string
+	Path    string // ServeMux pattern path, e.g. /v1/products/{id}
+	Summary string
+	handler func(w http.ResponseWriter, r *http.Request) error
+}
+
+// New returns the API handler.
+func New(d Deps) *API {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Clock == nil {
+		d.Clock = time.Now
+	}
+	a := &API{deps: d, log: d.Logger, mux: http.NewServeMux()}
+	for _, rt := range a.Routes() {
+		a.mux.Handle(rt.Method+" "+rt.Path, a.wrap(rt))
+	}
+	a.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		a.writeError(w, r, catalog.Errorf(catalog.CodeNotFound, "no route %s %s", r.Method, r.URL.Path))
+	})
+	return a
+}
+
+// Routes is the route table.
+func (a *API) Routes() []Route {
+	return []Route{
+		{"GET", "/v1/health", "Liveness and product count", a.health},
+		{"GET", "/v1/openapi.json", "This API's OpenAPI document", a.openapi},
+		{"GET", "/v1/search", "Search products", a.search},
+		{"GET", "/v1/products/{id}", "One product", a.product},
+		{"GET", "/v1/catalogs", "Ingested catalog files, newest first", a.listCatalogs},
+		{"GET", "/v1/catalogs/{id}", "One catalog file with its ingest report", a.getCatalog},
+	}
+}
+
+// ServeHTTP implements http.Handler.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	a.mux.ServeHTTP(w, r)
+}
+
+func (a *API) wrap(rt Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		defer func() {
+			if v := recover(); v != nil {
+				a.log.ErrorContext(r.Context(), "panic", "route", rt.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				a.writeError(w, r, catalog.Errorf(catalog.CodeInternal, "internal error"))
+			}
+		}()
+		if err := rt.handler(w, r); err != nil {
+			a.writeError(w, r, err)
+		}
+		a.log.DebugContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path, "duration_ms", float64(time.Since(start).Microseconds())/1000)
+	})
+}
+
+// Status maps a domain error code to its HTTP status: the one table.
+func Status(code catalog.Code) int {
+	switch code {
+	case catalog.CodeInvalid:
+		return http.StatusBadRequest
+	case catalog.CodeNotFound:
+		return http.StatusNotFound
+	case catalog.CodeConflict:
+		return http.StatusConflict
+	case catalog.CodeTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case catalog.CodeUnsupported:
+		return http.StatusUnsupportedMediaType
+	case catalog.CodeUnavailable:
+		return http.StatusServiceUnavailable
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+type errorBody struct {
+	Error struct {
+		Code    catalog.Code `json:"code"`
+		Message string       `json:"message"`
+	} `json:"error"`
+}
+
+func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, context.Canceled) {
+		return // the client went away
+	}
+	code := catalog.CodeOf(err)
+	var body errorBody
+	body.Error.Code = code
+	body.Error.Message = catalog.MessageOf(err)
+	if code == catalog.CodeInternal || code == catalog.CodeUnavailable {
+		a.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "code", string(code), "err", err.Error())
+	}
+	writeJSON(w, Status(code), body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	_ = enc.Encode(v)
+}
+
+func (a *API) health(w http.ResponseWriter, r *http.Request) error {
+	n, err := a.deps.Index.Count(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "products": n})
+	return nil
+}
+
+func (a *API) openapi(w http.ResponseWriter, _ *http.Request) error {
+	w.Header().Set("Content-Type", "application/json")
+	_, err := w.Write(openapiDoc)
+	return err
+}
+
+func (a *API) product(w http.ResponseWriter, r *http.Request) error {
+	p, err := a.deps.Store.GetProduct(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func (a *API) listCatalogs(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	partner := q.Get("partner")
+	if partner != "" && !catalog.ValidPartnerID(partner) {
+		return catalog.Errorf(catalog.CodeInvalid, "partner %q is not a valid partner id", partner)
+	}
+	limit, err := intParam(q.Get("limit"), 50, 1, 500, "limit")
+	if err != nil {
+		return err
+	}
+	cs, err := a.deps.Store.ListCatalogs(r.Context(), partner, limit)
+	if err != nil {
+		return err
+	}
+	if cs == nil {
+		cs = []catalog.Catalog{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"catalogs": cs})
+	return nil
+}
+
+func (a *API) getCatalog(w http.ResponseWriter, r *http.Request) error {
+	c, err := a.deps.Store.GetCatalog(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
+	return nil
+}

@@ -1,0 +1,125 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+)
+
+// DefaultFacets are counted when a search names none.
+const DefaultFacets = "brand,category,partner"
+
+func (a *API) search(w http.ResponseWriter, r *http.Request) error {
+	q, err := ParseQuery(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	res, err := a.deps.Index.Search(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	if res.TookMS == 0 {
+		res.TookMS = float64(time.Since(start).Microseconds()) / 1000
+	}
+	if res.Hits == nil {
+		res.Hits = []catalog.Hit{}
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+// ParseQuery turns search URL parameters into a validated catalog.Query.
+// catalogctl search builds the same parameters, so both share this parser.
+func ParseQuery(v url.Values) (catalog.Query, error) {
+	var q catalog.Query
+	q.Text = strings.TrimSpace(v.Get("q"))
+	var err error
+	if q.Page, err = intParam(v.Get("page"), 1, 1, catalog.MaxResultDepth, "page"); err != nil {
+		return q, err
+	}
+	if q.Size, err = intParam(v.Get("size"), catalog.DefaultSize, 1, catalog.MaxPageSize, "size"); err != nil {
+		return q, err
+	}
+	q.Sort = v.Get("sort")
+	q.Filters.Partners = nonEmpty(v["partner"])
+	q.Filters.Brands = nonEmpty(v["brand"])
+	q.Filters.Categories = nonEmpty(v["category"])
+	q.Filters.Currency = strings.ToUpper(strings.TrimSpace(v.Get("currency")))
+	if q.Filters.PriceMin, err = decimalParam(v.Get("price_min"), "price_min"); err != nil {
+		return q, err
+	}
+	if q.Filters.PriceMax, err = decimalParam(v.Get("price_max"), "price_max"); err != nil {
+		return q, err
+	}
+	for key, vals := range v {
+		name, ok := strings.CutPrefix(key, "attr.")
+		if !ok {
+			continue
+		}
+		if name == "" {
+			return q, catalog.Errorf(catalog.CodeInvalid, "attr. needs an attribute name")
+		}
+		if q.Filters.Attributes == nil {
+			q.Filters.Attributes = map[string][]string{}
+		}
+		q.Filters.Attributes[name] = nonEmpty(vals)
+	}
+	facets := DefaultFacets
+	if _, ok := v["facets"]; ok {
+		facets = v.Get("facets")
+	}
+	for f := range strings.SplitSeq(facets, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			q.Facets = append(q.Facets, f)
+		}
+	}
+	if len(q.Facets) > 10 {
+		return q, catalog.Errorf(catalog.CodeInvalid, "at most 10 facets")
+	}
+	for _, f := range q.Facets {
+		switch {
+		case f == "brand", f == "category", f == "partner", f == "price", strings.HasPrefix(f, "attr.") && len(f) > 5:
+		default:
+			return q, catalog.Errorf(catalog.CodeInvalid, "unknown facet %q (brand, category, partner, price, attr.<name>)", f)
+		}
+	}
+	return q, q.Validate()
+}
+
+func nonEmpty(vals []string) []string {
+	var out []string
+	for _, s := range vals {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func intParam(s string, def, lo, hi int, name string) (int, error) {
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		return 0, catalog.Errorf(catalog.CodeInvalid, "%s must be a whole number from %d to %d", name, lo, hi)
+	}
+	return n, nil
+}
+
+func decimalParam(s, name string) (*catalog.Decimal, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, nil
+	}
+	d, err := catalog.ParseDecimal(s)
+	if err != nil || d.Units < 0 {
+		return nil, catalog.Errorf(catalog.CodeInvalid, "%s must be a non-negative number like 12.50", name)
+	}
+	return &d, nil
+}

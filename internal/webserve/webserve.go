@@ -1,0 +1,169 @@
+// Package webserve gives catalogctl serve its single origin, as CloudFront
+// does on AWS: paths under /api/ go to the Go API handler, every other path
+// is reverse-proxied to the PHP site run by `php -S` as a child process.
+package webserve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/contract"
+)
+
+// PHPSite is a running `php -S` serving a site's public folder.
+type PHPSite struct {
+	cmd  *exec.Cmd
+	addr string
+	done chan error
+}
+
+// PHPOptions configure StartPHP.
+type PHPOptions struct {
+	PHP       string   // php binary; "" = look up "php" on PATH
+	PublicDir string   // the site's document root, holding index.php (the router script)
+	APIURL    string   // the API base URL the site calls (CATALOG_API_URL)
+	Env       []string // extra NAME=value pairs
+	Stderr    io.Writer
+}
+
+// StartPHP starts `php -S` on a free loopback port and waits until it
+// accepts connections.
+func StartPHP(ctx context.Context, o PHPOptions) (*PHPSite, error) {
+	php := o.PHP
+	if php == "" {
+		var err error
+		if php, err = exec.LookPath("php"); err != nil {
+			return nil, catalog.Errorf(catalog.CodeUnavailable,
+				"php not found on PATH: the site needs PHP 8.2+ (run `make php-cli`, or `apt-get install php-cli`)")
+		}
+	}
+	router := filepath.Join(o.PublicDir, "index.php")
+	if _, err := os.Stat(router); err != nil {
+		return nil, catalog.Errorf(catalog.CodeInvalid, "no site at %s (want %s): pass --web to the web/public folder", o.PublicDir, router)
+	}
+	port, err := freePort()
+	if err != nil {
+		return nil, catalog.Wrap(catalog.CodeInternal, err, "find a free port for php")
+	}
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	// Not CommandContext: the caller stops the site with Stop, after the
+	// HTTP server has drained, so in-flight page renders finish.
+	cmd := exec.Command(php, "-S", addr, "-t", o.PublicDir, router) //nolint:gosec // php binary from flag or PATH by design
+	cmd.Env = append(os.Environ(), contract.EnvAPIBaseURL+"="+o.APIURL, "PHP_CLI_SERVER_WORKERS=4")
+	cmd.Env = append(cmd.Env, o.Env...)
+	cmd.Stdout = o.Stderr
+	cmd.Stderr = o.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, catalog.Wrap(catalog.CodeInternal, err, "start php")
+	}
+	s := &PHPSite{cmd: cmd, addr: addr, done: make(chan error, 1)}
+	go func() { s.done <- cmd.Wait() }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		conn, err := (&net.Dialer{Timeout: 200 * time.Millisecond}).DialContext(ctx, "tcp", addr)
+		if err == nil {
+			_ = conn.Close()
+			return s, nil
+		}
+		select {
+		case err := <-s.done:
+			return nil, catalog.Wrap(catalog.CodeInternal, err, "php -S exited at start")
+		case <-ctx.Done():
+			s.Stop()
+			return nil, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			s.Stop()
+			return nil, catalog.Errorf(catalog.CodeUnavailable, "php -S did not listen on %s within 10s", addr)
+		}
+	}
+}
+
+// URL is the site's base URL.
+func (s *PHPSite) URL() *url.URL { return &url.URL{Scheme: "http", Host: s.addr} }
+
+// Done is closed (after yielding the exit error) when php exits.
+func (s *PHPSite) Done() <-chan error { return s.done }
+
+// Stop ends php and waits for it.
+func (s *PHPSite) Stop() {
+	if s.cmd.Process == nil {
+		return
+	}
+	_ = s.cmd.Process.Signal(os.Interrupt)
+	select {
+	case <-s.done:
+	case <-time.After(3 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-s.done
+	}
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// Handler routes /api/... to api (prefix stripped) and everything else to
+// site, with the headers the site needs to build absolute links.
+func Handler(api http.Handler, site *url.URL, log *slog.Logger) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle(contract.APIPathPrefix+"/", http.StripPrefix(contract.APIPathPrefix, api))
+	if site != nil {
+		proxy := httputil.NewSingleHostReverseProxy(site)
+		proxy.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
+			if !errors.Is(err, context.Canceled) {
+				log.ErrorContext(r.Context(), "site proxy", "path", r.URL.Path, "err", err.Error())
+			}
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.WriteHeader(http.StatusBadGateway)
+			_, _ = io.WriteString(w, "The site is not answering. The API is still at /api/v1/health.\n")
+		}
+		mux.Handle("/", proxy)
+	}
+	return mux
+}
+
+// FindPublicDir returns the first of candidates that holds index.php.
+func FindPublicDir(candidates ...string) (string, bool) {
+	for _, c := range candidates {
+		if c == "" {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(c, "index.php")); err == nil {
+			abs, err := filepath.Abs(c)
+			if err == nil {
+				return abs, true
+			}
+		}
+	}
+	return "", false
+}
+
+// ListenURL turns a listen address (":8080", "127.0.0.1:8080") into the URL
+// a person opens.
+func ListenURL(addr net.Addr) string {
+	host, port, _ := net.SplitHostPort(addr.String())
+	if host == "" || host == "::" || host == "0.0.0.0" || strings.HasPrefix(host, "[") {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
