@@ -1,0 +1,258 @@
+// Package awstest starts the real protocol peers that the AWS adapters are
+// tested against: moto_server (DynamoDB, DynamoDB Streams, S3, SQS on one
+// port) on a free loopback port, and gives SDK configuration pointing at it.
+//
+// moto_server is installed by scripts/moto.sh into .cache/moto. Tests that
+// need it call Require: when the binary is absent the test is skipped with a
+// message naming the command to run, unless AWSTEST_REQUIRED=1 (set by
+// make test-aws), in which case it fails.
+package awstest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+)
+
+// EnvMotoServer names the moto_server binary to use; by default
+// .cache/moto/bin/moto_server under the repository root.
+const EnvMotoServer = "MOTO_SERVER"
+
+// EnvRequired, when "1", turns a missing peer into a test failure.
+const EnvRequired = "AWSTEST_REQUIRED"
+
+// Region is the region every client of the tests uses.
+const Region = "us-east-1"
+
+// ErrNoMoto is returned by StartMoto when moto_server is not installed.
+var ErrNoMoto = errors.New("moto_server is not installed: run scripts/moto.sh (make test-aws does)")
+
+// Moto is a running moto_server.
+type Moto struct {
+	// Endpoint is http://127.0.0.1:PORT.
+	Endpoint string
+	cmd      *exec.Cmd
+	log      *bytes.Buffer
+	done     chan struct{}
+	stopOnce sync.Once
+}
+
+// RepoRoot returns the directory holding go.mod, searched upwards from the
+// working directory.
+func RepoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("go.mod not found above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// MotoBinary returns the path of moto_server, or ErrNoMoto.
+func MotoBinary() (string, error) {
+	if p := os.Getenv(EnvMotoServer); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			return "", fmt.Errorf("%s=%s: %w", EnvMotoServer, p, err)
+		}
+		return p, nil
+	}
+	root, err := RepoRoot()
+	if err != nil {
+		return "", err
+	}
+	p := filepath.Join(root, ".cache", "moto", "bin", "moto_server")
+	if _, err := os.Stat(p); err != nil {
+		return "", ErrNoMoto
+	}
+	return p, nil
+}
+
+// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
+func FreePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// StartMoto starts moto_server on a free loopback port and waits until it
+// answers. The caller must Stop it.
+func StartMoto(ctx context.Context) (*Moto, error) {
+	bin, err := MotoBinary()
+	if err != nil {
+		return nil, err
+	}
+	var lastErr error
+	for attempt := 0; attempt < 3; attempt++ { // the free port may be taken between probe and bind
+		port, err := FreePort()
+		if err != nil {
+			return nil, err
+		}
+		m, err := startMotoOn(ctx, bin, port)
+		if err == nil {
+			return m, nil
+		}
+		lastErr = err
+	}
+	return nil, lastErr
+}
+
+func startMotoOn(ctx context.Context, bin string, port int) (*Moto, error) {
+	log := &bytes.Buffer{}
+	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+	cmd.Stdout = log
+	cmd.Stderr = log
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start moto_server: %w", err)
+	}
+	m := &Moto{Endpoint: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd, log: log, done: make(chan struct{})}
+	go func() { _ = cmd.Wait(); close(m.done) }()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case <-m.done:
+			return nil, fmt.Errorf("moto_server exited during start-up: %s", log.String())
+		case <-ctx.Done():
+			m.Stop()
+			return nil, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+		if m.ping(ctx) == nil {
+			return m, nil
+		}
+	}
+	m.Stop()
+	return nil, fmt.Errorf("moto_server did not answer on %s within 60s", m.Endpoint)
+}
+
+func (m *Moto) ping(ctx context.Context) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, m.Endpoint+"/moto-api/data.json", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("status %d", resp.StatusCode)
+	}
+	return nil
+}
+
+// Reset drops every resource moto holds.
+func (m *Moto) Reset(ctx context.Context) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, m.Endpoint+"/moto-api/reset", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	return nil
+}
+
+// Stop ends moto_server and its children and waits for them.
+func (m *Moto) Stop() {
+	m.stopOnce.Do(func() {
+		if m.cmd.Process != nil {
+			_ = syscall.Kill(-m.cmd.Process.Pid, syscall.SIGTERM)
+			select {
+			case <-m.done:
+			case <-time.After(5 * time.Second):
+				_ = syscall.Kill(-m.cmd.Process.Pid, syscall.SIGKILL)
+				<-m.done
+			}
+		}
+	})
+}
+
+// Log returns what moto_server printed so far.
+func (m *Moto) Log() string { return m.log.String() }
+
+// Config returns an SDK configuration with static test credentials that
+// sends every request to moto. S3 clients also need UsePathStyle.
+func (m *Moto) Config() aws.Config {
+	return Config(m.Endpoint)
+}
+
+// Config returns an SDK configuration with static test credentials that
+// sends every request to endpoint.
+func Config(endpoint string) aws.Config {
+	return aws.Config{
+		Region:       Region,
+		Credentials:  credentials.NewStaticCredentialsProvider("testing", "testing", ""),
+		BaseEndpoint: aws.String(endpoint),
+	}
+}
+
+// EnvFor returns the environment variables that make a Lambda binary's
+// default SDK configuration talk to endpoint with test credentials.
+func EnvFor(endpoint string) []string {
+	return []string{
+		"AWS_ENDPOINT_URL=" + endpoint,
+		"AWS_ACCESS_KEY_ID=testing",
+		"AWS_SECRET_ACCESS_KEY=testing",
+		"AWS_REGION=" + Region,
+		"AWS_DEFAULT_REGION=" + Region,
+	}
+}
+
+// MainMoto is for TestMain: it starts moto, runs the tests with the running
+// server (nil when absent and not required, so that Require skips), stops it
+// and returns the exit code.
+func MainMoto(m *testing.M, run func(*Moto) int) int {
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	srv, err := StartMoto(ctx)
+	if err != nil {
+		if errors.Is(err, ErrNoMoto) && os.Getenv(EnvRequired) != "1" {
+			fmt.Fprintln(os.Stderr, "awstest:", err, "- tests that need moto will be skipped")
+			return run(nil)
+		}
+		fmt.Fprintln(os.Stderr, "awstest:", err)
+		return 1
+	}
+	defer srv.Stop()
+	return run(srv)
+}
+
+// Require skips (or with AWSTEST_REQUIRED=1 fails) t when srv is nil.
+func Require(t testing.TB, srv *Moto) {
+	t.Helper()
+	if srv != nil {
+		return
+	}
+	if os.Getenv(EnvRequired) == "1" {
+		t.Fatal(ErrNoMoto)
+	}
+	t.Skip(ErrNoMoto.Error())
+}

@@ -1,0 +1,30 @@
+// Package dynamostore implements catalog.Store on one DynamoDB table
+// (aws-sdk-go-v2), and converts the table's stream records into
+// catalog.Changes for the indexer.
+//
+// # Single-table layout
+//
+// The table has a string partition key and sort key named by
+// contract.TablePartitionKey and contract.TableSortKey, and a stream with
+// NEW_AND_OLD_IMAGES. Items:
+//
+//	product            pk "P#{partner}#{shard}"  sk "{product id}"   doc (S, JSON), v (N, version), h (S, content hash)
+//	catalog            pk "C#{catalog id}"       sk "C"              doc (B, gzip JSON), lp, ls (its listing keys)
+//	catalog listing    pk "L#{partner}" / "L*"   sk "{received_at}#{id}"  doc (B, gzip JSON)
+//
+// A partner's products are spread over productShards partition keys (by a
+// hash of the product id) so that one partner's large ingest never writes
+// to a single hot partition, while ScanProducts for one partner stays a few
+// Queries instead of a table Scan. Catalog listings are copies written in
+// the same transaction as the catalog, so that ListCatalogs is one Query
+// sorted by the sort key, with no secondary index to provision.
+//
+// # Concurrency
+//
+// Product versions increase by conditional writes: every PutItem carries
+// the version it read, and a writer that lost a race re-reads and retries,
+// so two concurrent writers never store two products with one version.
+// CreateCatalog is a conditional put: the second writer gets
+// catalog.CodeConflict. Deletes go in BatchWriteItem requests whose
+// unprocessed items are retried with exponential backoff and jitter.
+package dynamostore
