@@ -1,0 +1,176 @@
+package demogen
+
+import (
+	"math"
+	"strings"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+)
+
+// Format is the file format a catalog is written in.
+type Format string
+
+// The formats Write produces.
+const (
+	FormatCSV    Format = "csv"
+	FormatXLSX   Format = "xlsx"
+	FormatJSON   Format = "json"   // one array of objects keyed by the headers
+	FormatNDJSON Format = "ndjson" // one object per line
+)
+
+// Formats returns every format, in a stable order.
+func Formats() []Format { return []Format{FormatCSV, FormatXLSX, FormatJSON, FormatNDJSON} }
+
+// ParseFormat reads a format name or file extension ("csv", ".XLSX", "jsonl").
+func ParseFormat(s string) (Format, error) {
+	switch strings.ToLower(strings.TrimPrefix(strings.TrimSpace(s), ".")) {
+	case "csv":
+		return FormatCSV, nil
+	case "xlsx":
+		return FormatXLSX, nil
+	case "json":
+		return FormatJSON, nil
+	case "ndjson", "jsonl":
+		return FormatNDJSON, nil
+	}
+	return "", catalog.Errorf(catalog.CodeInvalid, "format %q is not one of csv, xlsx, json, ndjson", s)
+}
+
+// HeaderStyle chooses the column headers of a file.
+type HeaderStyle string
+
+// Header styles.
+const (
+	// HeadersNative are the headers the profile's partner really sends
+	// (French or English, with their own wording and extra columns).
+	HeadersNative HeaderStyle = "native"
+	// HeadersCanonical are exactly sku, name, description, brand, category,
+	// price, currency, gtin, moq, image: category as "A > B > C", price as
+	// "12.50" whatever the profile.
+	HeadersCanonical HeaderStyle = "canonical"
+)
+
+// MaxXLSXRows is the most data rows an XLSX file can hold (a sheet has
+// 1,048,576 rows, one of which is the header).
+const MaxXLSXRows = 1<<20 - 1
+
+// MaxRows bounds Options.Rows for every format.
+const MaxRows = 100_000_000
+
+// Options say what catalog to generate. The zero value of every field but
+// Rows has a default; the same Options always give the same bytes.
+type Options struct {
+	// Seed selects the catalog; equal seeds give equal output.
+	Seed uint64
+	// Rows is the number of data rows (header excluded).
+	Rows int
+	// Profile is one of Profiles(); "" means fr-office.
+	Profile string
+	// Headers is HeadersNative (the default) or HeadersCanonical.
+	Headers HeaderStyle
+	// Partner is the partner id set on generated catalog.Products; "" means
+	// the profile's own partner id. It does not change the file's bytes.
+	Partner string
+	// DefectRate is the share of rows, from 0 to 1, that carry one defect
+	// ingest must report (missing price, bad EAN check digit, empty name).
+	// Exactly round(DefectRate × Rows) rows are defective, and never a row
+	// of a variant group. 0 (the default) is right for demos, 0.01 for
+	// benchmarks.
+	DefectRate float64
+	// Delimiter is the CSV field separator: ',' or ';'. 0 means the
+	// profile's own (';' for the French profiles) with native headers and
+	// ',' with canonical ones.
+	Delimiter rune
+	// BOM starts a CSV file with the UTF-8 byte order mark, as Excel does.
+	BOM bool
+}
+
+// withDefaults validates o and fills its defaults.
+func (o Options) withDefaults() (Options, *profile, error) {
+	if o.Profile == "" {
+		o.Profile = ProfileFrenchOffice
+	}
+	p := findProfile(o.Profile)
+	if p == nil {
+		return o, nil, catalog.Errorf(catalog.CodeInvalid, "profile %q is not one of %s", o.Profile, strings.Join(Profiles(), ", "))
+	}
+	if o.Rows < 0 {
+		return o, nil, catalog.Errorf(catalog.CodeInvalid, "rows must be 0 or more, not %d", o.Rows)
+	}
+	if o.Rows > MaxRows {
+		return o, nil, catalog.Errorf(catalog.CodeTooLarge, "rows must be at most %d", MaxRows)
+	}
+	switch o.Headers {
+	case "":
+		o.Headers = HeadersNative
+	case HeadersNative, HeadersCanonical:
+	default:
+		return o, nil, catalog.Errorf(catalog.CodeInvalid, "headers must be %q or %q, not %q", HeadersNative, HeadersCanonical, o.Headers)
+	}
+	if o.Partner == "" {
+		o.Partner = p.partner
+	}
+	if !catalog.ValidPartnerID(o.Partner) {
+		return o, nil, catalog.Errorf(catalog.CodeInvalid, "partner %q is not a valid partner id", o.Partner)
+	}
+	if math.IsNaN(o.DefectRate) || o.DefectRate < 0 || o.DefectRate > 1 {
+		return o, nil, catalog.Errorf(catalog.CodeInvalid, "defect rate must be between 0 and 1")
+	}
+	switch o.Delimiter {
+	case 0:
+		o.Delimiter = p.delimiter
+		if o.Headers == HeadersCanonical {
+			o.Delimiter = ','
+		}
+	case ',', ';':
+	default:
+		return o, nil, catalog.Errorf(catalog.CodeInvalid, "delimiter must be ',' or ';', not %q", o.Delimiter)
+	}
+	return o, p, nil
+}
+
+// Defect is what is wrong with a defective row.
+type Defect string
+
+// The defects a row can carry. The names match the codes ingest is expected
+// to report for them.
+const (
+	DefectNone         Defect = ""
+	DefectMissingPrice Defect = "missing_price" // the price cell is empty
+	DefectBadEAN       Defect = "bad_ean"       // 13 digits whose check digit is wrong
+	DefectEmptyName    Defect = "empty_name"    // the name cell is empty
+)
+
+// Defects counts defective rows by kind.
+type Defects struct {
+	MissingPrice int `json:"missing_price"`
+	BadEAN       int `json:"bad_ean"`
+	EmptyName    int `json:"empty_name"`
+}
+
+// Total is the number of defective rows.
+func (d Defects) Total() int { return d.MissingPrice + d.BadEAN + d.EmptyName }
+
+func (d *Defects) add(k Defect) {
+	switch k {
+	case DefectMissingPrice:
+		d.MissingPrice++
+	case DefectBadEAN:
+		d.BadEAN++
+	case DefectEmptyName:
+		d.EmptyName++
+	}
+}
+
+// Stats describe a generated catalog.
+type Stats struct {
+	Rows int `json:"rows"` // data rows written
+	// Products is the number of distinct products: each standalone row is
+	// one, each variant group is one.
+	Products      int     `json:"products"`
+	VariantGroups int     `json:"variant_groups"` // products with 2 or more rows sharing a parent
+	VariantRows   int     `json:"variant_rows"`   // rows that belong to a variant group
+	WithoutEAN    int     `json:"without_ean"`    // rows with no EAN at all (not a defect)
+	Defects       Defects `json:"defects"`
+	Bytes         int64   `json:"bytes"` // written by Write; 0 from a Generator
+}
