@@ -26,6 +26,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
 // EnvMotoServer names the moto_server binary to use; by default
@@ -255,4 +256,10 @@ func Require(t testing.TB, srv *Moto) {
 		t.Fatal(ErrNoMoto)
 	}
 	t.Skip(ErrNoMoto.Error())
+}
+
+// S3Client returns an S3 client for cfg with path-style addressing, which
+// a loopback endpoint needs.
+func S3Client(cfg aws.Config) *s3.Client {
+	return s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
 }

@@ -1,0 +1,173 @@
+package s3blobs_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/catalogsearch/catalogsearch/internal/awstest"
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/catalogtest"
+	"github.com/catalogsearch/catalogsearch/internal/s3blobs"
+)
+
+var moto *awstest.Moto
+
+func TestMain(m *testing.M) {
+	os.Exit(awstest.MainMoto(m, func(srv *awstest.Moto) int {
+		moto = srv
+		return m.Run()
+	}))
+}
+
+var bucketSeq atomic.Int64
+
+func newBlobs(t *testing.T) (*s3blobs.Blobs, *s3.Client, string) {
+	t.Helper()
+	awstest.Require(t, moto)
+	client := awstest.S3Client(moto.Config())
+	bucket := fmt.Sprintf("b%d-%d", time.Now().UnixNano(), bucketSeq.Add(1))
+	if _, err := client.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		t.Fatal(err)
+	}
+	return s3blobs.New(client, bucket, s3blobs.Options{}), client, bucket
+}
+
+func TestConformance(t *testing.T) {
+	catalogtest.TestBlobs(t, func(t *testing.T) catalog.Blobs {
+		b, _, _ := newBlobs(t)
+		return b
+	})
+}
+
+func TestOpenInMissingBucketIsNotNotFound(t *testing.T) {
+	awstest.Require(t, moto)
+	b := s3blobs.New(awstest.S3Client(moto.Config()), "no-such-bucket", s3blobs.Options{})
+	_, _, err := b.Open(t.Context(), "incoming/p/x.csv")
+	if code := catalog.CodeOf(err); code != catalog.CodeInternal {
+		t.Fatalf("missing bucket: code %q (%v), want internal: a misconfiguration is no missing file", code, err)
+	}
+}
+
+// TestPresignedPostUpload posts a file the way a partner's browser does,
+// with the returned form fields, and reads it back; the policy carries the
+// size range and expiry that S3 enforces.
+func TestPresignedPostUpload(t *testing.T) {
+	b, _, _ := newBlobs(t)
+	ctx := t.Context()
+	const key = "incoming/acme/été 2026.csv"
+	up, err := b.PresignUpload(ctx, key, 1<<20, 10*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if up.Method != "POST" || up.MaxBytes != 1<<20 || time.Until(up.ExpiresAt) > 10*time.Minute || time.Until(up.ExpiresAt) < 9*time.Minute {
+		t.Fatalf("upload %+v", up)
+	}
+	raw, err := base64.StdEncoding.DecodeString(up.Fields["policy"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var policy struct {
+		Expiration string `json:"expiration"`
+		Conditions []any  `json:"conditions"`
+	}
+	if err := json.Unmarshal(raw, &policy); err != nil {
+		t.Fatal(err)
+	}
+	exp, err := time.Parse(time.RFC3339, policy.Expiration)
+	if err != nil || exp.Sub(up.ExpiresAt).Abs() > 2*time.Second {
+		t.Fatalf("policy expiration %q (%v), want about %v", policy.Expiration, err, up.ExpiresAt)
+	}
+	if !strings.Contains(string(raw), `["content-length-range",1,1048576]`) {
+		t.Fatalf("policy lacks the size range: %s", raw)
+	}
+
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, v := range up.Fields {
+		if err := mw.WriteField(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fw, err := mw.CreateFormFile("file", "été 2026.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	content := "sku;name\nA;Chaise\n"
+	_, _ = io.WriteString(fw, content)
+	if err := mw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, up.URL, &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		t.Fatalf("POST upload: status %d", resp.StatusCode)
+	}
+	rc, info, err := b.Open(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	got, _ := io.ReadAll(rc)
+	if string(got) != content || info.Size != int64(len(content)) {
+		t.Fatalf("uploaded content %q (size %d)", got, info.Size)
+	}
+}
+
+func TestPresignRejects(t *testing.T) {
+	b, _, _ := newBlobs(t)
+	for _, tt := range []struct {
+		key     string
+		max     int64
+		expiry  time.Duration
+		wantErr catalog.Code
+	}{
+		{"../x", 10, time.Minute, catalog.CodeInvalid},
+		{"incoming/p/x.csv", 0, time.Minute, catalog.CodeInvalid},
+		{"incoming/p/x.csv", 10, 0, catalog.CodeInvalid},
+	} {
+		if _, err := b.PresignUpload(t.Context(), tt.key, tt.max, tt.expiry); catalog.CodeOf(err) != tt.wantErr {
+			t.Errorf("PresignUpload(%q, %d, %v) = %v, want %s", tt.key, tt.max, tt.expiry, err, tt.wantErr)
+		}
+	}
+}
+
+func TestEventKey(t *testing.T) {
+	tests := []struct {
+		raw, want string
+		code      catalog.Code
+	}{
+		{"incoming/acme/catalog.csv", "incoming/acme/catalog.csv", ""},
+		{"incoming/acme/%C3%A9t%C3%A9+2026.csv", "incoming/acme/été 2026.csv", ""},
+		{"incoming/acme/a%2Bb.csv", "incoming/acme/a+b.csv", ""},
+		{"incoming/acme/%ZZ.csv", "", catalog.CodeInvalid},
+		{"incoming/%2E%2E/x.csv", "", catalog.CodeInvalid},
+		{"", "", catalog.CodeInvalid},
+	}
+	for _, tt := range tests {
+		got, err := s3blobs.EventKey(tt.raw)
+		if got != tt.want || catalog.CodeOf(err) != tt.code {
+			t.Errorf("EventKey(%q) = %q, %v; want %q, code %q", tt.raw, got, err, tt.want, tt.code)
+		}
+	}
+}
