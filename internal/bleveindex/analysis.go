@@ -1,0 +1,296 @@
+package bleveindex
+
+import (
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
+	"github.com/blevesearch/bleve/v2/analysis/token/stop"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/registry"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/search"
+)
+
+// Names of the analysis components this package registers with Bleve and
+// uses in its index mapping. The mapping (with the synonym rules) is stored
+// in the index, so an index keeps the analysis it was built with.
+const (
+	foldFilterName     = "catalog_fold"     // token filter: search.Fold + search.Elide
+	synonymsFilterType = "catalog_synonyms" // token filter type: search.Synonyms rules
+	synonymsFilterName = "catalog_synonyms_rules"
+	stopMapName        = "catalog_stop_words"
+	stopFilterName     = "catalog_stop"
+	textAnalyzer       = "catalog_text" // words: folded, elided, synonyms, stop words, light stemming
+	foldAnalyzer       = "catalog_fold" // words: folded and elided only (prefixes, suggestions)
+)
+
+// init registers the two token filters of this package with Bleve's
+// registry, which is how Bleve finds analysis components by name when it
+// opens an index; registering is idempotent per process.
+func init() {
+	err := registry.RegisterTokenFilter(foldFilterName, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+		return foldFilter{}, nil
+	})
+	if err == nil {
+		err = registry.RegisterTokenFilter(synonymsFilterType, newSynonymFilter)
+	}
+	if err != nil {
+		panic(err) // a name clash between packages: a programming error
+	}
+}
+
+// foldFilter folds each token (lowercase, no accents) and strips a French
+// elided article: "L'Événement" -> "evenement". It works on tokens, not on
+// the input bytes, so token offsets still point into the original text for
+// highlighting.
+type foldFilter struct{}
+
+func (foldFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
+	out := in[:0]
+	for _, t := range in {
+		w := search.Elide(search.Fold(string(t.Term)))
+		if w == "" {
+			continue
+		}
+		t.Term = []byte(w)
+		out = append(out, t)
+	}
+	return out
+}
+
+// synonymFilter contracts a run of tokens that a synonym rule covers into
+// the rule's single canonical word, spanning the run's offsets.
+type synonymFilter struct{ syn *search.Synonyms }
+
+func newSynonymFilter(config map[string]any, _ *registry.Cache) (analysis.TokenFilter, error) {
+	var lines []string
+	if raw, ok := config["rules"].([]any); ok {
+		for _, r := range raw {
+			if s, ok := r.(string); ok {
+				lines = append(lines, s)
+			}
+		}
+	}
+	syn, err := search.ParseSynonyms(strings.NewReader(strings.Join(lines, "\n")))
+	if err != nil {
+		return nil, err
+	}
+	return synonymFilter{syn: syn}, nil
+}
+
+func (f synonymFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
+	if f.syn.MaxLen() == 0 {
+		return in
+	}
+	out := make(analysis.TokenStream, 0, len(in))
+	words := make([]string, 0, f.syn.MaxLen())
+	for i := 0; i < len(in); {
+		words = words[:0]
+		for k := i; k < len(in) && k-i < f.syn.MaxLen(); k++ {
+			words = append(words, string(in[k].Term))
+		}
+		n, to := f.syn.Match(words)
+		if n == 0 {
+			out = append(out, in[i])
+			i++
+			continue
+		}
+		t := *in[i]
+		t.Term = []byte(to)
+		t.End = in[i+n-1].End
+		out = append(out, &t)
+		i += n
+	}
+	return out
+}
+
+// newMapping builds the index mapping: the analyzers, and the fields a
+// product becomes (see document).
+func newMapping(syn *search.Synonyms) (*mapping.IndexMappingImpl, error) {
+	m := bleve.NewIndexMapping()
+	stopTokens := make([]any, 0)
+	for _, w := range search.StopWords() {
+		stopTokens = append(stopTokens, w)
+	}
+	if err := m.AddCustomTokenMap(stopMapName, map[string]any{"type": tokenmap.Name, "tokens": stopTokens}); err != nil {
+		return nil, err
+	}
+	if err := m.AddCustomTokenFilter(stopFilterName, map[string]any{"type": stop.Name, "stop_token_map": stopMapName}); err != nil {
+		return nil, err
+	}
+	rules := make([]any, 0)
+	for _, r := range syn.SolrRules() {
+		rules = append(rules, r)
+	}
+	if err := m.AddCustomTokenFilter(synonymsFilterName, map[string]any{"type": synonymsFilterType, "rules": rules}); err != nil {
+		return nil, err
+	}
+	if err := m.AddCustomAnalyzer(textAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []any{foldFilterName, synonymsFilterName, stopFilterName, fr.LightStemmerName, en.PluralStemmerName},
+	}); err != nil {
+		return nil, err
+	}
+	if err := m.AddCustomAnalyzer(foldAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []any{foldFilterName},
+	}); err != nil {
+		return nil, err
+	}
+
+	text := func(analyzer string) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = analyzer
+		f.Store = false
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = false
+		return f
+	}
+	kw := func(docValues bool) *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Store = false
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = docValues
+		return f
+	}
+	num := func() *mapping.FieldMapping {
+		f := bleve.NewNumericFieldMapping()
+		f.Store = false
+		f.IncludeInAll = false
+		f.DocValues = true
+		return f
+	}
+	src := bleve.NewTextFieldMapping()
+	src.Index = false
+	src.Store = true
+	src.IncludeInAll = false
+	src.IncludeTermVectors = false
+	src.DocValues = false
+
+	doc := bleve.NewDocumentStaticMapping()
+	doc.AddFieldMappingsAt(fText, text(textAnalyzer))
+	doc.AddFieldMappingsAt(fName, text(textAnalyzer))
+	doc.AddFieldMappingsAt(fBrandText, text(textAnalyzer))
+	doc.AddFieldMappingsAt(fFold, text(foldAnalyzer))
+	doc.AddFieldMappingsAt(fIDs, kw(false))
+	doc.AddFieldMappingsAt(fBrand, kw(true))
+	doc.AddFieldMappingsAt(fPartner, kw(true))
+	doc.AddFieldMappingsAt(fCategory, kw(true))
+	doc.AddFieldMappingsAt(fCurrency, kw(false))
+	doc.AddFieldMappingsAt(fNameSort, kw(true))
+	doc.AddFieldMappingsAt(fPrice, num())
+	doc.AddFieldMappingsAt(fUpdated, num())
+	doc.AddFieldMappingsAt(fSource, src)
+	attrs := bleve.NewDocumentMapping()
+	attrs.Dynamic = true
+	attrs.DefaultAnalyzer = keyword.Name
+	doc.AddSubDocumentMapping("attr", attrs)
+
+	m.DefaultMapping = doc
+	m.DefaultAnalyzer = keyword.Name
+	m.StoreDynamic = false
+	m.IndexDynamic = true
+	m.DocValuesDynamic = true
+	return m, nil
+}
+
+// Index fields.
+const (
+	fText      = "text"       // every searchable word: name, brand, category, description, attribute values
+	fName      = "name"       // name words, for ranking and highlighting
+	fBrandText = "brand_text" // brand words, for ranking
+	fFold      = "fold"       // unstemmed words of name, brand and category: prefixes, did-you-mean
+	fIDs       = "ids"        // normalised SKU, GTIN, supplier reference, variant SKUs and GTINs
+	fBrand     = "brand"      // exact brand, for filters and facets
+	fPartner   = "partner"
+	fCategory  = "category" // every ancestor path "A", "A > B", ...
+	fCurrency  = "currency"
+	fNameSort  = "name_sort"
+	fPrice     = "price"
+	fUpdated   = "updated" // unix seconds
+	fSource    = "src"     // the product as JSON, stored only
+)
+
+// document turns a product into the fields of the mapping.
+func document(p catalog.Product, src string) map[string]any {
+	text := []string{p.Name, p.Brand, p.Description}
+	text = append(text, p.Category...)
+	attrs := map[string]any{}
+	add := func(name, value string) {
+		if name == "" || value == "" {
+			return
+		}
+		key := strings.TrimPrefix(search.AttrField(name), "attr.")
+		list, _ := attrs[key].([]string)
+		for _, v := range list {
+			if v == value {
+				return
+			}
+		}
+		attrs[key] = append(list, value)
+		text = append(text, value)
+	}
+	for k, v := range p.Attributes {
+		add(k, v)
+	}
+	ids := identifiers(p)
+	for _, v := range p.Variants {
+		for k, o := range v.Options {
+			add(k, o)
+		}
+	}
+	fold := append([]string{p.Name, p.Brand}, p.Category...)
+	d := map[string]any{
+		fText:      text,
+		fName:      p.Name,
+		fBrandText: p.Brand,
+		fFold:      fold,
+		fIDs:       ids,
+		fPartner:   p.Partner,
+		fCategory:  search.CategoryPaths(p.Category),
+		fNameSort:  search.Fold(p.Name),
+		fUpdated:   float64(p.UpdatedAt.Unix()),
+		fSource:    src,
+	}
+	if p.Brand != "" {
+		d[fBrand] = p.Brand
+	}
+	if f, ok := search.PriceFloat(p.Price); ok {
+		d[fPrice] = f
+		d[fCurrency] = p.Price.Currency
+	}
+	if len(attrs) > 0 {
+		d["attr"] = attrs
+	}
+	return d
+}
+
+// identifiers returns the normalised identifiers of p, without duplicates.
+func identifiers(p catalog.Product) []string {
+	raw := []string{p.SKU, p.GTIN, p.SupplierRef, p.Key}
+	for _, v := range p.Variants {
+		raw = append(raw, v.SKU, v.GTIN)
+	}
+	out := make([]string, 0, len(raw))
+	seen := map[string]bool{}
+	for _, r := range raw {
+		n := search.NormalizeIdentifier(r)
+		if n != "" && !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}

@@ -1,0 +1,16 @@
+// Package bleveindex is the embedded catalog.Index: a Bleve index in a
+// folder, the default search engine of the local stack.
+//
+// Text fields use the analysis of package search on Bleve components:
+// Unicode word tokenizer, accent folding and French elision (a token filter
+// of this package, so offsets still point into the original text),
+// synonyms (a token filter of this package reading the synonyms file's
+// rules), stop words, the light French stemmer and the English plural
+// stemmer, the same algorithms as the OpenSearch adapter's analyzer.
+// Queries are built from search.Plan as term, fuzzy and prefix queries; the
+// user's text is never parsed as Bleve query-string syntax.
+//
+// The indexed version of each product is kept in Bleve's internal key-value
+// space and checked under a writer lock before every write, so a late or
+// replayed update never rolls a document back.
+package bleveindex

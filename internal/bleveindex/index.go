@@ -1,0 +1,346 @@
+package bleveindex
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/search"
+)
+
+var _ catalog.Index = (*Index)(nil)
+
+// Options configure an Index.
+type Options struct {
+	// Synonyms are the synonym rules of a NEW index (nil: the default
+	// rules of package search). An existing index keeps the rules it was
+	// built with; Reindex builds with these.
+	Synonyms *search.Synonyms
+	// Logger receives engine errors in full (nil: discard).
+	Logger *slog.Logger
+	// BatchSize is how many documents one Bleve batch holds (default 1000).
+	BatchSize int
+}
+
+// Index is a catalog.Index on a Bleve index in a folder. It is safe for
+// concurrent use: searches run in parallel; writes are serialised so that
+// the version check and the write of a document are atomic.
+type Index struct {
+	path string
+	opts Options
+	log  *slog.Logger
+
+	wmu sync.Mutex   // serialises writers (version check + batch)
+	mu  sync.RWMutex // guards the fields below against Reindex's swap
+	idx bleve.Index
+	syn *search.Synonyms
+	txt analysis.Analyzer
+	fld analysis.Analyzer
+}
+
+const synonymsKey = "catalog/synonyms"
+
+// Open opens the index in the folder path, creating it when absent.
+func Open(path string, opts Options) (*Index, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = 1000
+	}
+	if opts.Synonyms == nil {
+		opts.Synonyms = search.MustDefaultSynonyms()
+	}
+	x := &Index{path: path, opts: opts, log: opts.Logger}
+	idx, syn, err := openOrCreate(path, opts.Synonyms)
+	if err != nil {
+		return nil, x.internal(err, "open index")
+	}
+	if err := x.attach(idx, syn); err != nil {
+		_ = idx.Close()
+		return nil, err
+	}
+	return x, nil
+}
+
+func openOrCreate(path string, syn *search.Synonyms) (bleve.Index, *search.Synonyms, error) {
+	if _, err := os.Stat(filepath.Join(path, "index_meta.json")); err == nil {
+		idx, err := bleve.Open(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		raw, err := idx.GetInternal([]byte(synonymsKey))
+		if err != nil {
+			_ = idx.Close()
+			return nil, nil, err
+		}
+		stored, err := search.ParseSynonyms(strings.NewReader(string(raw)))
+		if err != nil {
+			_ = idx.Close()
+			return nil, nil, err
+		}
+		return idx, stored, nil
+	}
+	m, err := newMapping(syn)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, nil, err
+	}
+	idx, err := bleve.New(path, m)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := idx.SetInternal([]byte(synonymsKey), []byte(strings.Join(syn.SolrRules(), "\n"))); err != nil {
+		_ = idx.Close()
+		return nil, nil, err
+	}
+	return idx, syn, nil
+}
+
+func (x *Index) attach(idx bleve.Index, syn *search.Synonyms) error {
+	txt := idx.Mapping().AnalyzerNamed(textAnalyzer)
+	fld := idx.Mapping().AnalyzerNamed(foldAnalyzer)
+	if txt == nil || fld == nil {
+		return catalog.Errorf(catalog.CodeInternal, "index at %s lacks the catalog analyzers; rebuild it", x.path)
+	}
+	x.mu.Lock()
+	x.idx, x.syn, x.txt, x.fld = idx, syn, txt, fld
+	x.mu.Unlock()
+	return nil
+}
+
+// Close closes the index.
+func (x *Index) Close() error {
+	x.wmu.Lock()
+	defer x.wmu.Unlock()
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.idx == nil {
+		return nil
+	}
+	err := x.idx.Close()
+	x.idx = nil
+	if err != nil {
+		return x.internal(err, "close index")
+	}
+	return nil
+}
+
+// internal logs err in full and returns a CodeInternal error with a safe
+// message.
+func (x *Index) internal(err error, what string) error {
+	var ce *catalog.Error
+	if errors.As(err, &ce) {
+		return err
+	}
+	x.log.Error("bleve index", "op", what, "path", x.path, "err", err)
+	return catalog.Wrap(catalog.CodeInternal, err, "search index failure")
+}
+
+// reader returns the current index under the read lock; the caller calls
+// the returned release function when done.
+func (x *Index) reader() (bleve.Index, func(), error) {
+	x.mu.RLock()
+	if x.idx == nil {
+		x.mu.RUnlock()
+		return nil, nil, catalog.Errorf(catalog.CodeUnavailable, "search index is closed")
+	}
+	return x.idx, x.mu.RUnlock, nil
+}
+
+func versionKey(id string) []byte { return []byte("v/" + id) }
+
+// Upsert implements catalog.Index.
+func (x *Index) Upsert(ctx context.Context, products []catalog.Product) error {
+	x.wmu.Lock()
+	defer x.wmu.Unlock()
+	idx, release, err := x.reader()
+	if err != nil {
+		return err
+	}
+	defer release()
+	return x.upsertInto(ctx, idx, products)
+}
+
+// upsertInto writes products into idx in batches; the caller holds wmu.
+func (x *Index) upsertInto(ctx context.Context, idx bleve.Index, products []catalog.Product) error {
+	// Keep the highest version of each id in this call.
+	latest := make(map[string]int, len(products))
+	for i, p := range products {
+		if p.ID == "" {
+			return catalog.Errorf(catalog.CodeInvalid, "product without id")
+		}
+		if j, ok := latest[p.ID]; !ok || products[j].Version <= p.Version {
+			latest[p.ID] = i
+		}
+	}
+	b := idx.NewBatch()
+	flush := func() error {
+		if b.Size() == 0 {
+			return nil
+		}
+		if err := idx.Batch(b); err != nil {
+			return x.internal(err, "batch")
+		}
+		b.Reset()
+		return nil
+	}
+	var vbuf [8]byte
+	for i, p := range products {
+		if latest[p.ID] != i {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return catalog.Wrap(catalog.CodeUnavailable, err, "indexing interrupted")
+		}
+		key := versionKey(p.ID)
+		old, err := idx.GetInternal(key)
+		if err != nil {
+			return x.internal(err, "read version")
+		}
+		if len(old) == 8 && int64(binary.BigEndian.Uint64(old)) > p.Version {
+			continue // a late or replayed update: never roll back
+		}
+		src, err := json.Marshal(p)
+		if err != nil {
+			return x.internal(err, "encode product")
+		}
+		if err := b.Index(p.ID, document(p, string(src))); err != nil {
+			return x.internal(err, "map product")
+		}
+		binary.BigEndian.PutUint64(vbuf[:], uint64(p.Version))
+		b.SetInternal(key, append([]byte(nil), vbuf[:]...))
+		if b.Size() >= x.opts.BatchSize {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
+}
+
+// Delete implements catalog.Index.
+func (x *Index) Delete(ctx context.Context, ids []string) error {
+	x.wmu.Lock()
+	defer x.wmu.Unlock()
+	idx, release, err := x.reader()
+	if err != nil {
+		return err
+	}
+	defer release()
+	b := idx.NewBatch()
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return catalog.Wrap(catalog.CodeUnavailable, err, "delete interrupted")
+		}
+		b.Delete(id)
+		b.DeleteInternal(versionKey(id))
+	}
+	if err := idx.Batch(b); err != nil {
+		return x.internal(err, "delete")
+	}
+	return nil
+}
+
+// Count implements catalog.Index.
+func (x *Index) Count(_ context.Context) (int, error) {
+	idx, release, err := x.reader()
+	if err != nil {
+		return 0, err
+	}
+	defer release()
+	n, err := idx.DocCount()
+	if err != nil {
+		return 0, x.internal(err, "count")
+	}
+	return int(n), nil
+}
+
+// Reindex rebuilds the index from src (every product of the store) into a
+// new folder with the synonyms of Options, then swaps it in place of the
+// current one. Searches keep running on the old index until the swap;
+// writes wait. progress, when not nil, is called with the running count.
+func (x *Index) Reindex(ctx context.Context, src search.Source, progress func(done int)) (int, error) {
+	x.wmu.Lock()
+	defer x.wmu.Unlock()
+	tmp := x.path + ".new"
+	if err := os.RemoveAll(tmp); err != nil {
+		return 0, x.internal(err, "clear build folder")
+	}
+	fresh, syn, err := openOrCreate(tmp, x.opts.Synonyms)
+	if err != nil {
+		return 0, x.internal(err, "create build index")
+	}
+	n := 0
+	batch := make([]catalog.Product, 0, x.opts.BatchSize)
+	flush := func() error {
+		if err := x.upsertInto(ctx, fresh, batch); err != nil {
+			return err
+		}
+		n += len(batch)
+		batch = batch[:0]
+		if progress != nil {
+			progress(n)
+		}
+		return nil
+	}
+	err = src(ctx, func(p catalog.Product) error {
+		batch = append(batch, p)
+		if len(batch) >= x.opts.BatchSize {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		_ = fresh.Close()
+		_ = os.RemoveAll(tmp)
+		return n, err
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	old := x.idx
+	if old != nil {
+		if err := old.Close(); err != nil {
+			x.log.Error("bleve index", "op", "close old index", "err", err)
+		}
+	}
+	if err := fresh.Close(); err != nil {
+		return n, x.internal(err, "close build index")
+	}
+	if err := os.RemoveAll(x.path); err != nil {
+		return n, x.internal(err, "remove old index")
+	}
+	if err := os.Rename(tmp, x.path); err != nil {
+		return n, x.internal(err, "swap index")
+	}
+	idx, err := bleve.Open(x.path)
+	if err != nil {
+		x.idx = nil
+		return n, x.internal(err, "reopen index")
+	}
+	txt := idx.Mapping().AnalyzerNamed(textAnalyzer)
+	fld := idx.Mapping().AnalyzerNamed(foldAnalyzer)
+	if txt == nil || fld == nil {
+		_ = idx.Close()
+		x.idx = nil
+		return n, x.internal(fmt.Errorf("rebuilt index lacks analyzers"), "reopen index")
+	}
+	x.idx, x.syn, x.txt, x.fld = idx, syn, txt, fld
+	return n, nil
+}

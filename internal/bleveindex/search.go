@@ -1,0 +1,501 @@
+package bleveindex
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/search"
+)
+
+// Boosts of the query clauses. An exact identifier outweighs any text
+// match, so that it ranks first.
+const (
+	boostFuzzy      = 0.4
+	boostPrefix     = 0.6
+	boostName       = 2.0
+	boostBrand      = 1.5
+	boostIdentifier = 100.0
+	boostIDPrefix   = 5.0
+)
+
+// analyze returns the distinct terms analyzer a gives for text.
+func analyze(a analysis.Analyzer, text string) []string {
+	var out []string
+	for _, t := range a.Analyze([]byte(text)) {
+		term := string(t.Term)
+		dup := false
+		for _, o := range out {
+			dup = dup || o == term
+		}
+		if !dup {
+			out = append(out, term)
+		}
+	}
+	return out
+}
+
+func term(field, t string, boost float64) query.Query {
+	q := query.NewTermQuery(t)
+	q.SetField(field)
+	q.SetBoost(boost)
+	return q
+}
+
+// textQuery builds the query of a plan: every word must match the product's
+// text (exactly, within its typo budget, or as a prefix for the word being
+// typed), or the whole text is one of its identifiers. It returns nil for an
+// empty plan (match everything).
+func textQuery(plan search.Plan, txt analysis.Analyzer) query.Query {
+	if plan.Empty() {
+		return nil
+	}
+	var must, should []query.Query
+	for _, w := range plan.Words {
+		var alts []query.Query
+		for _, t := range analyze(txt, w.Text) {
+			alts = append(alts, term(fText, t, 1))
+			if w.Fuzz > 0 {
+				f := query.NewFuzzyQuery(t)
+				f.SetField(fText)
+				f.SetFuzziness(w.Fuzz)
+				f.SetBoost(boostFuzzy)
+				alts = append(alts, f)
+			}
+			should = append(should, term(fName, t, boostName), term(fBrandText, t, boostBrand))
+		}
+		if len(alts) == 0 {
+			continue // a stop word: it constrains nothing, as in OpenSearch
+		}
+		if w.Prefix {
+			p := query.NewPrefixQuery(w.Text)
+			p.SetField(fFold)
+			p.SetBoost(boostPrefix)
+			alts = append(alts, p)
+		}
+		must = append(must, query.NewDisjunctionQuery(alts))
+	}
+	var text query.Query
+	if len(must) == 0 {
+		text = query.NewMatchAllQuery()
+	} else {
+		text = query.NewBooleanQuery(must, should, nil)
+	}
+	if plan.Identifier == "" {
+		return text
+	}
+	ors := []query.Query{text, term(fIDs, plan.Identifier, boostIdentifier)}
+	if plan.IdentifierPrefix {
+		p := query.NewPrefixQuery(plan.Identifier)
+		p.SetField(fIDs)
+		p.SetBoost(boostIDPrefix)
+		ors = append(ors, p)
+	}
+	return query.NewDisjunctionQuery(ors)
+}
+
+// dimension names a filter and facet dimension, so that a facet's counts
+// can be computed without its own filter.
+type dimension string
+
+const (
+	dimPartner  dimension = search.FacetPartner
+	dimBrand    dimension = search.FacetBrand
+	dimCategory dimension = search.FacetCategory
+	dimPrice    dimension = search.FacetPrice
+	dimNone     dimension = ""
+)
+
+// filterQuery returns the conjunction of f's filters, leaving out the
+// dimension skip; nil when nothing filters.
+func filterQuery(f catalog.Filters, skip dimension) query.Query {
+	var and []query.Query
+	anyOf := func(field string, values []string) {
+		if len(values) == 0 {
+			return
+		}
+		ors := make([]query.Query, 0, len(values))
+		for _, v := range values {
+			ors = append(ors, term(field, v, 1))
+		}
+		and = append(and, query.NewDisjunctionQuery(ors))
+	}
+	if skip != dimPartner {
+		anyOf(fPartner, f.Partners)
+	}
+	if skip != dimBrand {
+		anyOf(fBrand, f.Brands)
+	}
+	if skip != dimCategory {
+		cats := make([]string, 0, len(f.Categories))
+		for _, c := range f.Categories {
+			cats = append(cats, normalizeCategory(c))
+		}
+		anyOf(fCategory, cats)
+	}
+	if skip != dimPrice && (f.PriceMin != nil || f.PriceMax != nil) {
+		var lo, hi *float64
+		if f.PriceMin != nil {
+			v := f.PriceMin.Float64()
+			lo = &v
+		}
+		if f.PriceMax != nil {
+			v := f.PriceMax.Float64()
+			hi = &v
+		}
+		yes := true
+		and = append(and, numRange(lo, hi, &yes, &yes))
+	}
+	if f.Currency != "" {
+		anyOf(fCurrency, []string{strings.ToUpper(f.Currency)})
+	}
+	names := make([]string, 0, len(f.Attributes))
+	for name := range f.Attributes {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		field := search.AttrField(name)
+		if skip == dimension(field) {
+			continue
+		}
+		anyOf(field, f.Attributes[name])
+	}
+	if len(and) == 0 {
+		return nil
+	}
+	return query.NewConjunctionQuery(and)
+}
+
+func numRange(lo, hi *float64, loIncl, hiIncl *bool) query.Query {
+	q := query.NewNumericRangeInclusiveQuery(lo, hi, loIncl, hiIncl)
+	q.SetField(fPrice)
+	return q
+}
+
+// normalizeCategory writes a category filter "A>B" or "A  >  B" the way
+// paths are indexed: "A > B".
+func normalizeCategory(c string) string {
+	parts := strings.Split(c, ">")
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	return strings.Join(parts, " > ")
+}
+
+// combine puts the scoring text query and the non-scoring filter together.
+func combine(text, filter query.Query) query.Query {
+	if filter == nil {
+		if text == nil {
+			return query.NewMatchAllQuery()
+		}
+		return text
+	}
+	b := query.NewBooleanQuery(nil, nil, nil)
+	if text != nil {
+		b.AddMust(text)
+	}
+	b.AddFilter(filter)
+	return b
+}
+
+func sortOrder(q catalog.Query, empty bool) bsearch.SortOrder {
+	id := &bsearch.SortDocID{}
+	switch q.Sort {
+	case catalog.SortPriceAsc, catalog.SortPriceDesc:
+		return bsearch.SortOrder{&bsearch.SortField{
+			Field: fPrice, Desc: q.Sort == catalog.SortPriceDesc,
+			Type: bsearch.SortFieldAsNumber, Missing: bsearch.SortFieldMissingLast,
+		}, id}
+	case catalog.SortNewest:
+		return bsearch.SortOrder{&bsearch.SortField{Field: fUpdated, Desc: true, Type: bsearch.SortFieldAsNumber, Missing: bsearch.SortFieldMissingLast}, id}
+	case catalog.SortName:
+		return bsearch.SortOrder{&bsearch.SortField{Field: fNameSort, Type: bsearch.SortFieldAsString, Missing: bsearch.SortFieldMissingLast}, id}
+	}
+	if empty { // relevance without text: newest first
+		return bsearch.SortOrder{&bsearch.SortField{Field: fUpdated, Desc: true, Type: bsearch.SortFieldAsNumber, Missing: bsearch.SortFieldMissingLast}, id}
+	}
+	return bsearch.SortOrder{&bsearch.SortScore{Desc: true}, id}
+}
+
+// facetRequest returns Bleve's request for the facet name.
+func facetRequest(name string, size int) (field string, fr *bleve.FacetRequest) {
+	switch name {
+	case search.FacetBrand:
+		field = fBrand
+	case search.FacetPartner:
+		field = fPartner
+	case search.FacetCategory:
+		field = fCategory
+	case search.FacetPrice:
+		fr = bleve.NewFacetRequest(fPrice, len(search.PriceRanges()))
+		for _, r := range search.PriceRanges() {
+			from := r.From
+			var to *float64
+			if r.To > 0 {
+				t := r.To
+				to = &t
+			}
+			fr.AddNumericRange(r.Label, &from, to)
+		}
+		return fPrice, fr
+	default:
+		field = search.AttrField(strings.TrimPrefix(name, search.AttrPrefix))
+	}
+	return field, bleve.NewFacetRequest(field, size)
+}
+
+// dimensionOf is the filter dimension a facet leaves out of its counts.
+func dimensionOf(facet string) dimension {
+	if strings.HasPrefix(facet, search.AttrPrefix) {
+		return dimension(search.AttrField(strings.TrimPrefix(facet, search.AttrPrefix)))
+	}
+	return dimension(facet)
+}
+
+// filtered reports whether f filters on the dimension d.
+func filtered(f catalog.Filters, d dimension) bool {
+	switch d {
+	case dimPartner:
+		return len(f.Partners) > 0
+	case dimBrand:
+		return len(f.Brands) > 0
+	case dimCategory:
+		return len(f.Categories) > 0
+	case dimPrice:
+		return f.PriceMin != nil || f.PriceMax != nil
+	}
+	for name := range f.Attributes {
+		if dimension(search.AttrField(name)) == d {
+			return true
+		}
+	}
+	return false
+}
+
+// Search implements catalog.Index.
+func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, error) {
+	start := time.Now()
+	if err := q.Validate(); err != nil {
+		return catalog.Result{}, err
+	}
+	idx, release, err := x.reader()
+	if err != nil {
+		return catalog.Result{}, err
+	}
+	defer release()
+	plan := search.NewPlan(q.Text, x.syn)
+	text := textQuery(plan, x.txt)
+	req := bleve.NewSearchRequestOptions(combine(text, filterQuery(q.Filters, dimNone)), q.Size, (q.Page-1)*q.Size, false)
+	req.Fields = []string{fSource}
+	req.Sort = sortOrder(q, text == nil)
+	if q.Sort != catalog.SortRelevance {
+		req.Score = bleve.ScoreNone
+	}
+	// Facets whose dimension is filtered are counted by a separate request
+	// without that filter (multi-select); the others ride along here.
+	var separate []string
+	for _, f := range q.Facets {
+		if filtered(q.Filters, dimensionOf(f)) {
+			separate = append(separate, f)
+			continue
+		}
+		_, fr := facetRequest(f, q.FacetSize)
+		req.AddFacet(f, fr)
+	}
+	res, err := idx.SearchInContext(ctx, req)
+	if err != nil {
+		return catalog.Result{}, x.searchErr(ctx, err)
+	}
+	out := catalog.Result{
+		Total: int(res.Total), TotalExact: true, Page: q.Page, Size: q.Size,
+		Hits: make([]catalog.Hit, 0, len(res.Hits)),
+	}
+	if len(q.Facets) > 0 {
+		out.Facets = map[string][]catalog.FacetValue{}
+	}
+	for name, fr := range res.Facets {
+		out.Facets[name] = facetValues(name, fr)
+	}
+	for _, f := range separate {
+		fq := bleve.NewSearchRequestOptions(combine(text, filterQuery(q.Filters, dimensionOf(f))), 0, 0, false)
+		fq.Score = bleve.ScoreNone
+		_, fr := facetRequest(f, q.FacetSize)
+		fq.AddFacet(f, fr)
+		fres, err := idx.SearchInContext(ctx, fq)
+		if err != nil {
+			return catalog.Result{}, x.searchErr(ctx, err)
+		}
+		out.Facets[f] = facetValues(f, fres.Facets[f])
+	}
+	hl := newHighlighter(plan, x.txt, x.fld)
+	for _, h := range res.Hits {
+		src, _ := h.Fields[fSource].(string)
+		var p catalog.Product
+		if err := json.Unmarshal([]byte(src), &p); err != nil {
+			return catalog.Result{}, x.internal(err, "decode stored product "+h.ID)
+		}
+		out.Hits = append(out.Hits, catalog.Hit{Product: p, Score: h.Score, Highlights: hl.highlights(p)})
+	}
+	if out.Total == 0 && len(plan.Words) > 0 {
+		out.Suggestion = x.didYouMean(ctx, idx, plan, q.Filters)
+	}
+	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
+	return out, nil
+}
+
+func (x *Index) searchErr(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return catalog.Wrap(catalog.CodeUnavailable, err, "search cancelled")
+	}
+	return x.internal(err, "search")
+}
+
+// facetValues converts a Bleve facet result, keeping empty price ranges
+// out and the engine-neutral order: count descending, then value.
+func facetValues(name string, fr *bsearch.FacetResult) []catalog.FacetValue {
+	out := []catalog.FacetValue{}
+	if fr == nil {
+		return out
+	}
+	if name == search.FacetPrice {
+		counts := map[string]int{}
+		for _, r := range fr.NumericRanges {
+			counts[r.Name] = r.Count
+		}
+		for _, r := range search.PriceRanges() { // bucket order, not count order
+			if counts[r.Label] > 0 {
+				out = append(out, catalog.FacetValue{Value: r.Label, Count: counts[r.Label]})
+			}
+		}
+		return out
+	}
+	if fr.Terms != nil {
+		for _, t := range fr.Terms.Terms() {
+			out = append(out, catalog.FacetValue{Value: t.Term, Count: t.Count})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Value < out[j].Value
+	})
+	return out
+}
+
+// didYouMean proposes, for a query without hits, the query with each word
+// replaced by the closest word of the names, brands and categories (within
+// two edits, the most frequent among the closest), when that query has
+// hits under the same filters.
+func (x *Index) didYouMean(ctx context.Context, idx bleve.Index, plan search.Plan, f catalog.Filters) string {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return ""
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return ""
+	}
+	defer func() { _ = r.Close() }()
+	fz, ok := r.(index.IndexReaderFuzzy)
+	if !ok {
+		return ""
+	}
+	words := make([]string, 0, len(plan.Words))
+	changed := false
+	for _, w := range plan.Words {
+		best := w.Text
+		if search.SuggestibleWord(w.Text) {
+			best = closestTerm(fz, w.Text)
+		}
+		changed = changed || best != w.Text
+		words = append(words, best)
+	}
+	if !changed {
+		return ""
+	}
+	text := strings.Join(words, " ")
+	check := search.NewPlan(text+" ", x.syn)
+	req := bleve.NewSearchRequestOptions(combine(textQuery(check, x.txt), filterQuery(f, dimNone)), 0, 0, false)
+	req.Score = bleve.ScoreNone
+	res, err := idx.SearchInContext(ctx, req)
+	if err != nil || res.Total == 0 {
+		return ""
+	}
+	return text
+}
+
+// closestTerm returns the term of the fold field closest to w, or w.
+func closestTerm(fz index.IndexReaderFuzzy, w string) string {
+	dict, err := fz.FieldDictFuzzy(fFold, w, 2, "")
+	if err != nil {
+		return w
+	}
+	defer func() { _ = dict.Close() }()
+	best, bestD, bestN := w, 3, uint64(0)
+	for {
+		e, err := dict.Next()
+		if err != nil || e == nil {
+			break
+		}
+		d := search.Levenshtein(w, e.Term)
+		if d == 0 {
+			return w
+		}
+		if d < bestD || (d == bestD && (e.Count > bestN || (e.Count == bestN && e.Term < best))) {
+			best, bestD, bestN = e.Term, d, e.Count
+		}
+	}
+	return best
+}
+
+// Suggest implements catalog.Index.
+func (x *Index) Suggest(ctx context.Context, prefix string, n int) ([]catalog.Suggestion, error) {
+	n = min(n, catalog.MaxSuggestSize)
+	words, typing := search.SuggestWords(prefix)
+	if len(words) == 0 || n <= 0 {
+		return []catalog.Suggestion{}, nil
+	}
+	idx, release, err := x.reader()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	must := make([]query.Query, 0, len(words))
+	for i, w := range words {
+		if typing && i == len(words)-1 {
+			p := query.NewPrefixQuery(w)
+			p.SetField(fFold)
+			must = append(must, p)
+			continue
+		}
+		must = append(must, term(fFold, w, 1))
+	}
+	req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery(must), search.SuggestCandidates(n), 0, false)
+	req.Fields = []string{fSource}
+	res, err := idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, x.searchErr(ctx, err)
+	}
+	products := make([]catalog.Product, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		src, _ := h.Fields[fSource].(string)
+		var p catalog.Product
+		if err := json.Unmarshal([]byte(src), &p); err != nil {
+			return nil, x.internal(errors.Join(err), "decode stored product "+h.ID)
+		}
+		products = append(products, p)
+	}
+	return search.BuildSuggestions(prefix, products, n), nil
+}

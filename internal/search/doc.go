@@ -1,0 +1,10 @@
+// Package search holds the engine-neutral parts of product search that every
+// catalog.Index shares, so that the embedded Bleve engine and OpenSearch
+// behave alike: folding and splitting of the user's text into words, the
+// stop words and elided articles of the text analyzer, synonyms, identifier
+// normalisation, the typo budget of a word, the price-range facet buckets,
+// autocomplete suggestions and the highlight markers.
+//
+// The user's text is never parsed as query syntax: Plan turns it into plain
+// words, and each engine builds term, fuzzy and prefix queries from them.
+package search

@@ -1,0 +1,142 @@
+package search
+
+import (
+	"context"
+	"math"
+	"strconv"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+)
+
+// MaxWords caps the words of a query an engine turns into clauses; the rest
+// of a (length-capped) query is ignored.
+const MaxWords = 16
+
+// Word is one word of a query plan.
+type Word struct {
+	// Text is the folded word (after synonyms), fed to the engine's text
+	// analyzer, which may still drop it (a stop word) or stem it.
+	Text string
+	// Fuzz is the typo budget in edits (see Fuzziness).
+	Fuzz int
+	// Prefix is set on the last word of a query typed without a trailing
+	// space: it also matches as the start of a word (search-as-you-type).
+	Prefix bool
+}
+
+// Plan is the engine-neutral reading of a query's text: every word must
+// match (exactly, within its typo budget, or as a prefix for the last one)
+// in the product's text fields, OR the whole text is an identifier (SKU,
+// GTIN, supplier reference) of the product, which then ranks first.
+type Plan struct {
+	Words []Word
+	// Identifier is NormalizeIdentifier(text), "" when the text has no
+	// letter or digit.
+	Identifier string
+	// IdentifierPrefix allows Identifier to match as the start of an
+	// identifier: the text is one token of at least 4 characters with a
+	// digit, typed without a trailing space.
+	IdentifierPrefix bool
+}
+
+// Empty reports whether the plan matches everything (no text).
+func (p Plan) Empty() bool { return len(p.Words) == 0 && p.Identifier == "" }
+
+// NewPlan reads text (already validated for length and UTF-8).
+func NewPlan(text string, syn *Synonyms) Plan {
+	words := syn.Rewrite(Words(text))
+	if len(words) > MaxWords {
+		words = words[:MaxWords]
+	}
+	r, _ := utf8.DecodeLastRuneInString(text)
+	typing := len(text) > 0 && !unicode.IsSpace(r) && !unicode.IsPunct(r)
+	p := Plan{Identifier: NormalizeIdentifier(text)}
+	if !hasAlnum(p.Identifier) {
+		p.Identifier = ""
+	}
+	for i, w := range words {
+		p.Words = append(p.Words, Word{Text: w, Fuzz: Fuzziness(w), Prefix: typing && i == len(words)-1})
+	}
+	p.IdentifierPrefix = typing && len(Words(text)) <= 2 && utf8.RuneCountInString(p.Identifier) >= 4 && HasDigit(p.Identifier)
+	return p
+}
+
+func hasAlnum(s string) bool {
+	for _, r := range s {
+		if isWordRune(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// PriceRange is one bucket of the price facet: From <= amount < To, with 0
+// meaning unbounded for To.
+type PriceRange struct {
+	Label    string
+	From, To float64
+}
+
+// PriceRanges are the buckets of the "price" facet, in the currency of the
+// products (filter by currency for meaningful counts).
+var priceRanges = []PriceRange{
+	{"0-10", 0, 10}, {"10-50", 10, 50}, {"50-100", 50, 100}, {"100-500", 100, 500}, {"500-", 500, 0},
+}
+
+// PriceRanges returns the buckets of the price facet.
+func PriceRanges() []PriceRange { return append([]PriceRange(nil), priceRanges...) }
+
+// Facet names besides "attr.<name>".
+const (
+	FacetBrand    = "brand"
+	FacetCategory = "category"
+	FacetPartner  = "partner"
+	FacetPrice    = "price"
+	AttrPrefix    = "attr."
+)
+
+// CategoryPaths returns every ancestor path of a category, each as
+// "A > B": the values indexed for subtree filtering and hierarchical
+// facets. ["Maison","Cuisine"] -> ["Maison", "Maison > Cuisine"].
+func CategoryPaths(path []string) []string {
+	out := make([]string, 0, len(path))
+	for i := range path {
+		out = append(out, catalog.CategoryString(path[:i+1]))
+	}
+	return out
+}
+
+// AttrField returns the index field name of a product attribute (or variant
+// option): dots, which both engines read as object paths, become
+// underscores.
+func AttrField(name string) string {
+	b := []byte(name)
+	for i, c := range b {
+		if c == '.' {
+			b[i] = '_'
+		}
+	}
+	return "attr." + string(b)
+}
+
+// PriceFloat returns a price as a float for range queries and sorting.
+func PriceFloat(m *catalog.Money) (float64, bool) {
+	if m == nil {
+		return 0, false
+	}
+	f := m.Amount.Float64()
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, false
+	}
+	return f, true
+}
+
+// FormatFloat formats a bound for logs and engine queries.
+func FormatFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// Source calls fn for every product to index, until fn returns an error,
+// which it returns; Store.ScanProducts(ctx, "", fn) is one. Reindex reads
+// its products from a Source.
+type Source func(ctx context.Context, fn func(catalog.Product) error) error
