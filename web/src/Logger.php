@@ -1,0 +1,37 @@
+<?php
+
+declare(strict_types=1);
+
+namespace CatalogSearch\Web;
+
+/**
+ * Logger writes one JSON object per line to a stream (stderr by default):
+ * the same structured lines the Go side writes, which CloudWatch Logs keeps
+ * on AWS and the terminal shows locally.
+ */
+final class Logger
+{
+    public function __construct(private readonly string $target = 'php://stderr')
+    {
+    }
+
+    /** @param array<string, mixed> $fields */
+    public function error(string $msg, array $fields = []): void
+    {
+        $this->write('error', $msg, $fields);
+    }
+
+    /** @param array<string, mixed> $fields */
+    public function info(string $msg, array $fields = []): void
+    {
+        $this->write('info', $msg, $fields);
+    }
+
+    /** @param array<string, mixed> $fields */
+    private function write(string $level, string $msg, array $fields): void
+    {
+        $line = ['time' => gmdate('Y-m-d\TH:i:s\Z'), 'level' => $level, 'source' => 'web', 'msg' => $msg] + $fields;
+        $json = json_encode($line, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE);
+        file_put_contents($this->target, ($json === false ? '{"level":"error","msg":"unloggable"}' : $json) . "\n", FILE_APPEND);
+    }
+}

@@ -1,0 +1,397 @@
+<?php
+
+declare(strict_types=1);
+
+namespace CatalogSearch\Web;
+
+/**
+ * Pages holds the route table of one locale and its page handlers. Each
+ * handler calls the API server-side and renders a template; optional API
+ * endpoints (suggestions, uploads, rejected rows) degrade to a message when
+ * the API answers 404 or 405.
+ */
+final class Pages
+{
+    private const PARTIAL_HEADER = 'x-partial';
+    private const PARTNER_RE = '/^[a-z0-9][a-z0-9_-]{0,63}$/';
+    private const CATALOG_ID_RE = '/^[\w.:@+-]{1,200}$/';
+
+    public function __construct(
+        private readonly Request $req,
+        private readonly I18n $t,
+        private readonly View $view,
+        private readonly Security $security,
+        private readonly ApiClient $api,
+        private readonly Config $config,
+        private readonly Logger $logger,
+    ) {
+    }
+
+    public function router(): Router
+    {
+        $r = new Router();
+        $r->add('GET', '/', fn (array $p): Response => $this->search());
+        $r->add('GET', '/suggest', fn (array $p): Response => $this->suggest());
+        $r->add('GET', '/product/{id}', fn (array $p): Response => $this->product($p['id']));
+        $r->add('GET', '/partner', fn (array $p): Response => $this->partner());
+        $r->add('POST', '/partner/upload', fn (array $p): Response => $this->upload());
+        $r->add('GET', '/partner/catalogs/{id}', fn (array $p): Response => $this->catalog($p['id']));
+        $r->add('POST', '/partner/catalogs/{id}/confirm', fn (array $p): Response => $this->confirm($p['id']));
+        $r->add('GET', '/partner/catalogs/{id}/rejected.csv', fn (array $p): Response => $this->rejected($p['id']));
+        return $r;
+    }
+
+    /** search is the search page; with "X-Partial: results" only its results region (for the script). */
+    public function search(): Response
+    {
+        $state = SearchState::fromRequest($this->req);
+        $result = null;
+        $invalid = '';
+        try {
+            $result = $this->api->getJson('/v1/search', $state->apiQuery());
+        } catch (ApiError $e) {
+            if ($e->status !== 400 && $e->status !== 413) {
+                throw $e;
+            }
+            // The API refused the query (too long, too deep): say so on the page.
+            $invalid = 'error.invalid_search';
+        }
+        $vars = ['state' => $state, 'result' => $result, 'invalid' => $invalid];
+        $title = $state->q === ''
+            ? $this->t->t('search.title')
+            : $this->t->t('search.title_q', ['q' => $state->q]);
+        if ($this->req->header(self::PARTIAL_HEADER) === 'results') {
+            $res = new Response(200, $this->view->render('results', $vars));
+            $res->headers['X-Page-Title'] = rawurlencode($title . ' – ' . $this->t->t('site.name'));
+            $res->headers['Vary'] = 'X-Partial';
+            return $res;
+        }
+        $res = $this->page('search', $title, $vars, 'search');
+        $res->headers['Vary'] = 'X-Partial';
+        return $res;
+    }
+
+    /** suggest answers the script's suggestion box: {"suggestions":[{"text","kind"}]}. */
+    public function suggest(): Response
+    {
+        $q = $this->req->first('q');
+        $out = [];
+        if ($q !== '' && strlen($q) <= 256) {
+            try {
+                $data = $this->api->getJson('/v1/suggest', ['q' => $q, 'size' => 8]);
+                foreach (is_array($data['suggestions'] ?? null) ? $data['suggestions'] : [] as $s) {
+                    if (is_array($s) && is_string($s['text'] ?? null)) {
+                        $out[] = ['text' => $s['text'], 'kind' => is_string($s['kind'] ?? null) ? $s['kind'] : ''];
+                    }
+                }
+            } catch (ApiError $e) {
+                // Suggestions are an enhancement: an API without /v1/suggest, or a
+                // failing one, leaves the box empty and the search still works.
+                if (!$e->isMissingEndpoint()) {
+                    $this->logger->error('suggest failed', ['code' => $e->errorCode, 'error' => $e->getMessage()]);
+                }
+            }
+        }
+        return Response::json(['suggestions' => $out]);
+    }
+
+    public function product(string $id): Response
+    {
+        try {
+            $p = $this->api->getJson('/v1/products/' . rawurlencode($id));
+        } catch (ApiError $e) {
+            if ($e->isNotFound()) {
+                return $this->error(404, 'error.product_not_found');
+            }
+            throw $e;
+        }
+        $name = is_string($p['name'] ?? null) ? $p['name'] : $id;
+        return $this->page('product', $name, ['p' => $p, 'back' => $this->backLink()], 'search');
+    }
+
+    /** partner is the partner area: the upload form and the list of catalogs. */
+    public function partner(string $message = '', int $status = 200): Response
+    {
+        $partner = $this->req->first('partner');
+        $badPartner = $partner !== '' && preg_match(self::PARTNER_RE, $partner) !== 1;
+        $query = ['limit' => 50];
+        if ($partner !== '' && !$badPartner) {
+            $query['partner'] = $partner;
+        }
+        $catalogs = [];
+        if (!$badPartner) {
+            $data = $this->api->getJson('/v1/catalogs', $query);
+            $catalogs = array_values(array_filter(
+                is_array($data['catalogs'] ?? null) ? $data['catalogs'] : [],
+                'is_array',
+            ));
+        }
+        $res = $this->page('partner', $this->t->t('partner.title'), [
+            'partner' => $partner,
+            'badPartner' => $badPartner,
+            'catalogs' => $catalogs,
+            'message' => $message,
+            'csrf' => $this->security->csrfToken(),
+            'maxUpload' => $this->config->maxUploadBytes,
+        ], 'partner');
+        $res->status = $status;
+        return $res;
+    }
+
+    /**
+     * upload runs the API's upload flow for the posted file: POST
+     * /v1/catalogs announces it and returns where to send it, then the site
+     * sends the file there (a form POST with the returned fields, or a PUT)
+     * and shows the new catalog's status page.
+     */
+    public function upload(): Response
+    {
+        if ($this->req->post === [] && $this->req->files === [] && (int) $this->req->header('content-length') > 0) {
+            // PHP drops the whole body when it exceeds post_max_size.
+            return $this->partner('upload.error.too_large', 413);
+        }
+        if (!$this->security->csrfValid()) {
+            return $this->partner('upload.error.csrf', 403);
+        }
+        $partner = trim($this->req->post['partner'] ?? '');
+        $mode = $this->req->post['mode'] ?? 'partial';
+        $file = $this->req->files['file'] ?? null;
+        if (preg_match(self::PARTNER_RE, $partner) !== 1) {
+            return $this->partner('upload.error.partner', 400);
+        }
+        if (!in_array($mode, ['full', 'partial'], true)) {
+            return $this->partner('upload.error.mode', 400);
+        }
+        $err = is_array($file) ? (int) ($file['error'] ?? UPLOAD_ERR_NO_FILE) : UPLOAD_ERR_NO_FILE;
+        if ($err === UPLOAD_ERR_INI_SIZE || $err === UPLOAD_ERR_FORM_SIZE) {
+            return $this->partner('upload.error.too_large', 413);
+        }
+        if ($err !== UPLOAD_ERR_OK || !is_array($file) || !is_string($file['tmp_name'] ?? null)) {
+            return $this->partner('upload.error.no_file', 400);
+        }
+        $size = (int) ($file['size'] ?? 0);
+        if ($size > $this->config->maxUploadBytes) {
+            return $this->partner('upload.error.too_large', 413);
+        }
+        if ($size === 0) {
+            return $this->partner('upload.error.empty', 400);
+        }
+        $name = self::safeFileName((string) ($file['name'] ?? 'catalog'));
+        try {
+            $ticket = $this->api->postJson('/v1/catalogs', [
+                'partner' => $partner,
+                'file' => $name,
+                'mode' => $mode,
+                'size' => $size,
+            ]);
+        } catch (ApiError $e) {
+            if ($e->isMissingEndpoint()) {
+                return $this->partner('upload.error.unavailable', 503);
+            }
+            if ($e->status >= 400 && $e->status < 500) {
+                $this->logger->info('upload refused', ['code' => $e->errorCode, 'error' => $e->getMessage()]);
+                return $this->partner($e->status === 413 ? 'upload.error.too_large' : 'upload.error.refused', $e->status);
+            }
+            throw $e;
+        }
+        $catalogId = is_string($ticket['catalog_id'] ?? null) ? $ticket['catalog_id'] : '';
+        $upload = is_array($ticket['upload'] ?? null) ? $ticket['upload'] : [];
+        $url = is_string($upload['url'] ?? null) ? $upload['url'] : '';
+        $method = strtoupper(is_string($upload['method'] ?? null) ? $upload['method'] : 'PUT');
+        if (preg_match(self::CATALOG_ID_RE, $catalogId) !== 1 || $url === '' || !in_array($method, ['POST', 'PUT'], true)) {
+            throw new ApiError('internal', 200, 'POST /v1/catalogs: answer lacks catalog_id or upload url/method', '/v1/catalogs');
+        }
+        $maxBytes = (int) ($upload['max_bytes'] ?? 0);
+        if ($maxBytes > 0 && $size > $maxBytes) {
+            return $this->partner('upload.error.too_large', 413);
+        }
+        $content = (string) file_get_contents($file['tmp_name']);
+        $contentType = self::contentType($name);
+        if ($method === 'PUT') {
+            $res = $this->api->send('PUT', $url, ['Content-Type: ' . $contentType], $content);
+        } else {
+            $fields = is_array($upload['fields'] ?? null) ? $upload['fields'] : [];
+            [$body, $type] = self::multipart($fields, $name, $contentType, $content);
+            $res = $this->api->send('POST', $url, ['Content-Type: ' . $type], $body);
+        }
+        if ($res['status'] < 200 || $res['status'] >= 300) {
+            $this->logger->error('upload transfer failed', ['catalog_id' => $catalogId, 'status' => $res['status']]);
+            return $this->partner('upload.error.transfer', 502);
+        }
+        $this->logger->info('catalog uploaded', ['catalog_id' => $catalogId, 'partner' => $partner, 'size' => $size]);
+        return Response::redirect('/' . $this->t->locale . '/partner/catalogs/' . rawurlencode($catalogId));
+    }
+
+    /** catalog is one catalog's status and report; the script polls its partial while it is in progress. */
+    public function catalog(string $id): Response
+    {
+        $c = $this->getCatalog($id);
+        if ($c === null) {
+            return $this->error(404, 'error.catalog_not_found');
+        }
+        $vars = ['c' => $c, 'csrf' => $this->security->csrfToken(), 'message' => $this->req->first('msg')];
+        if ($this->req->header(self::PARTIAL_HEADER) === 'catalog') {
+            $res = new Response(200, $this->view->render('catalog_status', $vars));
+            $res->headers['Vary'] = 'X-Partial';
+            return $res;
+        }
+        $file = is_string($c['file'] ?? null) ? $c['file'] : $id;
+        $res = $this->page('catalog', $this->t->t('catalog.title', ['file' => $file]), $vars, 'partner');
+        $res->headers['Vary'] = 'X-Partial';
+        return $res;
+    }
+
+    /** confirm lets a person release a full catalog held for confirmation. */
+    public function confirm(string $id): Response
+    {
+        $back = '/' . $this->t->locale . '/partner/catalogs/' . rawurlencode($id);
+        if (!$this->security->csrfValid()) {
+            return $this->error(403, 'error.csrf');
+        }
+        try {
+            $this->api->postJson('/v1/catalogs/' . rawurlencode($id) . '/confirm', []);
+        } catch (ApiError $e) {
+            if ($e->isMissingEndpoint() || $e->status === 409) {
+                return Response::redirect($back . '?msg=confirm_failed');
+            }
+            throw $e;
+        }
+        return Response::redirect($back);
+    }
+
+    /** rejected downloads a catalog's rejected rows as CSV. */
+    public function rejected(string $id): Response
+    {
+        try {
+            $file = $this->api->getRaw('/v1/catalogs/' . rawurlencode($id) . '/rejected.csv');
+        } catch (ApiError $e) {
+            if ($e->isMissingEndpoint()) {
+                return $this->error(404, 'error.rejected_not_found');
+            }
+            throw $e;
+        }
+        $name = 'rejected-' . preg_replace('/[^A-Za-z0-9_.-]+/', '_', $id) . '.csv';
+        $res = new Response(200, $file['body'], 'text/csv; charset=utf-8');
+        $res->headers['Content-Disposition'] = 'attachment; filename="' . $name . '"';
+        return $res;
+    }
+
+    /** error renders the friendly error page with a status and a message key. */
+    public function error(int $status, string $key): Response
+    {
+        return new Response($status, self::renderError($this->view, $key, $this->req));
+    }
+
+    /** renderError renders the error page; it calls no API, so it works when the API is down. */
+    public static function renderError(View $view, string $key, Request $req): string
+    {
+        $body = $view->render('error', ['key' => $key]);
+        return $view->render('layout', [
+            'title' => $view->t->t($key . '.title'),
+            'body' => $body,
+            'section' => '',
+            'switchPath' => self::switchPath($req),
+            'q' => '',
+        ]);
+    }
+
+    /**
+     * page renders a template inside the layout.
+     *
+     * @param array<string, mixed> $vars
+     */
+    private function page(string $template, string $title, array $vars, string $section): Response
+    {
+        $body = $this->view->render($template, $vars);
+        $state = $vars['state'] ?? null;
+        return new Response(200, $this->view->render('layout', [
+            'title' => $title,
+            'body' => $body,
+            'section' => $section,
+            'switchPath' => self::switchPath($this->req),
+            'q' => $state instanceof SearchState ? $state->q : '',
+        ]));
+    }
+
+    /** @return array<string, mixed>|null */
+    private function getCatalog(string $id): ?array
+    {
+        try {
+            return $this->api->getJson('/v1/catalogs/' . rawurlencode($id));
+        } catch (ApiError $e) {
+            if ($e->isNotFound()) {
+                return null;
+            }
+            throw $e;
+        }
+    }
+
+    /** backLink is the same-origin search page the visitor came from, or the search home. */
+    private function backLink(): string
+    {
+        $ref = $this->req->header('referer');
+        $path = (string) parse_url($ref, PHP_URL_PATH);
+        $query = (string) parse_url($ref, PHP_URL_QUERY);
+        if ($path === '/' . $this->t->locale . '/' || $path === '/' . $this->t->locale) {
+            return '/' . $this->t->locale . '/' . ($query === '' ? '' : '?' . $query);
+        }
+        return '/' . $this->t->locale . '/';
+    }
+
+    /** switchPath is this request's path and query without the locale, for the language switch. */
+    public static function switchPath(Request $req): string
+    {
+        $segments = array_values(array_filter(explode('/', $req->path), static fn (string $s): bool => $s !== ''));
+        if (in_array($segments[0] ?? '', I18n::LOCALES, true)) {
+            array_shift($segments);
+        }
+        $query = $req->method === 'GET' ? SearchState::queryString($req->query) : '';
+        if ($req->method !== 'GET') {
+            $segments = array_slice($segments, 0, 1);
+        }
+        return '/' . implode('/', $segments) . $query;
+    }
+
+    private static function safeFileName(string $name): string
+    {
+        $name = basename(str_replace('\\', '/', $name));
+        $name = (string) preg_replace('/[^\p{L}\p{N}._ -]+/u', '_', $name);
+        $name = trim($name, ' .');
+        return $name === '' ? 'catalog' : substr($name, 0, 200);
+    }
+
+    private static function contentType(string $name): string
+    {
+        return match (strtolower(pathinfo($name, PATHINFO_EXTENSION))) {
+            'csv' => 'text/csv',
+            'xlsx' => 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+            'json' => 'application/json',
+            'ndjson', 'jsonl' => 'application/x-ndjson',
+            default => 'application/octet-stream',
+        };
+    }
+
+    /**
+     * multipart builds a multipart/form-data body: the upload's fields, then
+     * the file last (as S3 presigned POST requires).
+     *
+     * @param array<mixed> $fields
+     * @return array{string, string}
+     */
+    public static function multipart(array $fields, string $fileName, string $fileType, string $content): array
+    {
+        $boundary = '----catalogsearch' . bin2hex(random_bytes(12));
+        $body = '';
+        foreach ($fields as $k => $v) {
+            if (!is_string($v) && !is_int($v)) {
+                continue;
+            }
+            $body .= "--$boundary\r\nContent-Disposition: form-data; name=\"" . addcslashes((string) $k, "\"\\\r\n")
+                . "\"\r\n\r\n" . $v . "\r\n";
+        }
+        $body .= "--$boundary\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+            . addcslashes($fileName, "\"\\\r\n") . "\"\r\nContent-Type: $fileType\r\n\r\n" . $content . "\r\n";
+        $body .= "--$boundary--\r\n";
+        return [$body, 'multipart/form-data; boundary=' . $boundary];
+    }
+}

@@ -1,0 +1,254 @@
+<?php
+
+declare(strict_types=1);
+
+namespace CatalogSearch\Web;
+
+/**
+ * SearchState is what a search page shows: the query, filters, sort and
+ * page read from the site URL (which uses the API's parameter names), the
+ * API query derived from it, and the URLs of every change a visitor can
+ * make (toggle a facet value, change page, follow a suggestion).
+ */
+final class SearchState
+{
+    public const SIZE = 24;
+    public const MAX_RESULT_DEPTH = 10000;
+    public const SORTS = ['relevance', 'price_asc', 'price_desc', 'newest', 'name'];
+    public const FACETS = ['category', 'brand', 'partner'];
+    public const CURRENCIES = ['EUR', 'USD', 'GBP', 'CNY'];
+    private const MAX_QUERY = 256;
+    private const MAX_VALUES = 20;
+
+    /** @var array<string, list<string>> facet name (or "attr.X") => selected values */
+    public array $filters = [];
+    public string $q = '';
+    public string $sort = 'relevance';
+    public int $page = 1;
+    public string $priceMin = '';
+    public string $priceMax = '';
+    public string $currency = '';
+    /** @var list<string> message keys of inputs that were ignored */
+    public array $errors = [];
+
+    public static function fromRequest(Request $r): self
+    {
+        $s = new self();
+        $q = $r->first('q');
+        if (preg_match('/^.{0,' . self::MAX_QUERY . '}/us', $q, $m) === 1) {
+            $s->q = $m[0];
+        }
+        $sort = $r->first('sort');
+        $s->sort = in_array($sort, self::SORTS, true) ? $sort : 'relevance';
+        $page = $r->first('page');
+        $maxPage = intdiv(self::MAX_RESULT_DEPTH, self::SIZE);
+        if (ctype_digit($page) && (int) $page >= 1) {
+            $s->page = min((int) $page, $maxPage);
+        }
+        foreach (self::FACETS as $facet) {
+            $values = array_slice($r->all($facet), 0, self::MAX_VALUES);
+            if ($values !== []) {
+                $s->filters[$facet] = $values;
+            }
+        }
+        foreach (array_keys($r->query) as $key) {
+            if (preg_match('/^attr\.[\p{L}\p{N} _\-]{1,64}$/u', $key) === 1) {
+                $values = array_slice($r->all($key), 0, self::MAX_VALUES);
+                if ($values !== []) {
+                    $s->filters[$key] = $values;
+                }
+            }
+        }
+        $s->priceMin = self::readPrice($r->first('price_min'), $s);
+        $s->priceMax = self::readPrice($r->first('price_max'), $s);
+        if ($s->priceMin !== '' && $s->priceMax !== '' && self::cmpDecimal($s->priceMin, $s->priceMax) > 0) {
+            $s->errors[] = 'error.price_order';
+            $s->priceMin = $s->priceMax = '';
+        }
+        $currency = strtoupper($r->first('currency'));
+        $s->currency = in_array($currency, self::CURRENCIES, true) ? $currency : '';
+        return $s;
+    }
+
+    /**
+     * apiQuery is the /v1/search query for this state.
+     *
+     * @return array<string, string|int|list<string>>
+     */
+    public function apiQuery(): array
+    {
+        $q = [
+            'q' => $this->q,
+            'page' => $this->page,
+            'size' => self::SIZE,
+            'sort' => $this->sort,
+            'facets' => implode(',', self::FACETS),
+        ];
+        foreach ($this->filters as $k => $values) {
+            $q[$k] = $values;
+        }
+        if ($this->priceMin !== '') {
+            $q['price_min'] = $this->priceMin;
+        }
+        if ($this->priceMax !== '') {
+            $q['price_max'] = $this->priceMax;
+        }
+        if ($this->currency !== '') {
+            $q['currency'] = $this->currency;
+        }
+        return $q;
+    }
+
+    public function hasFilters(): bool
+    {
+        return $this->filters !== [] || $this->priceMin !== '' || $this->priceMax !== '' || $this->currency !== '';
+    }
+
+    public function isSelected(string $facet, string $value): bool
+    {
+        return in_array($value, $this->filters[$facet] ?? [], true);
+    }
+
+    /**
+     * params are the site URL parameters of this state, with overrides
+     * (null removes a parameter). Page 1 and the default sort are left out.
+     *
+     * @param array<string, string|int|list<string>|null> $over
+     * @return array<string, string|list<string>>
+     */
+    public function params(array $over = []): array
+    {
+        $p = ['q' => $this->q];
+        foreach ($this->filters as $k => $values) {
+            $p[$k] = $values;
+        }
+        $p += [
+            'price_min' => $this->priceMin,
+            'price_max' => $this->priceMax,
+            'currency' => $this->currency,
+            'sort' => $this->sort === 'relevance' ? '' : $this->sort,
+            'page' => $this->page > 1 ? (string) $this->page : '',
+        ];
+        foreach ($over as $k => $v) {
+            if ($v === null) {
+                unset($p[$k]);
+            } else {
+                $p[$k] = is_int($v) ? (string) $v : $v;
+            }
+        }
+        if (($p['page'] ?? '') === '1') {
+            unset($p['page']);
+        }
+        return $p;
+    }
+
+    /**
+     * queryString builds "?a=1&b=2" from params (list values repeat the
+     * key; empty values are left out), or "" when nothing is left.
+     *
+     * @param array<string, string|list<string>> $params
+     */
+    public static function queryString(array $params): string
+    {
+        $parts = [];
+        foreach ($params as $k => $v) {
+            foreach (is_array($v) ? $v : [$v] as $one) {
+                if ($one !== '') {
+                    $parts[] = rawurlencode($k) . '=' . rawurlencode($one);
+                }
+            }
+        }
+        return $parts === [] ? '' : '?' . implode('&', $parts);
+    }
+
+    /** toggle is the query string with a facet value added or removed, back on page 1. */
+    public function toggle(string $facet, string $value): string
+    {
+        $values = $this->filters[$facet] ?? [];
+        $values = in_array($value, $values, true)
+            ? array_values(array_filter($values, static fn (string $v): bool => $v !== $value))
+            : [...$values, $value];
+        return self::queryString($this->params([$facet => $values, 'page' => null]));
+    }
+
+    /** pageQuery is the query string of another page of these results. */
+    public function pageQuery(int $page): string
+    {
+        return self::queryString($this->params(['page' => (string) $page]));
+    }
+
+    /** withQuery is the query string of the same filters with another text (did you mean). */
+    public function withQuery(string $q): string
+    {
+        return self::queryString($this->params(['q' => $q, 'page' => null]));
+    }
+
+    /** withoutPrice drops the price range and currency. */
+    public function withoutPrice(): string
+    {
+        return self::queryString($this->params(['price_min' => null, 'price_max' => null, 'currency' => null,
+            'page' => null]));
+    }
+
+    /** cleared keeps only the query text and sort. */
+    public function cleared(): string
+    {
+        return self::queryString(['q' => $this->q, 'sort' => $this->sort === 'relevance' ? '' : $this->sort]);
+    }
+
+    /** lastPage is the last page a visitor can reach for total hits. */
+    public static function lastPage(int $total): int
+    {
+        $pages = (int) ceil($total / self::SIZE);
+        return max(1, min($pages, intdiv(self::MAX_RESULT_DEPTH, self::SIZE)));
+    }
+
+    /**
+     * pageWindow lists the page numbers to link, with 0 for a gap:
+     * 1 … 4 5 [6] 7 8 … 20.
+     *
+     * @return list<int>
+     */
+    public static function pageWindow(int $current, int $last): array
+    {
+        $pages = [];
+        for ($p = 1; $p <= $last; $p++) {
+            if ($p === 1 || $p === $last || abs($p - $current) <= 2) {
+                $pages[] = $p;
+            } elseif ($pages !== [] && end($pages) !== 0) {
+                $pages[] = 0;
+            }
+        }
+        return $pages;
+    }
+
+    private static function readPrice(string $raw, self $s): string
+    {
+        if ($raw === '') {
+            return '';
+        }
+        // Accept "12,5" and "1 234.50" as typed by French and English visitors.
+        $v = str_replace([',', ' ', "\u{00A0}", "\u{202F}"], ['.', '', '', ''], $raw);
+        if (preg_match('/^\d{1,12}(\.\d{1,6})?$/', $v) !== 1) {
+            if (!in_array('error.price_format', $s->errors, true)) {
+                $s->errors[] = 'error.price_format';
+            }
+            return '';
+        }
+        return $v;
+    }
+
+    /** cmpDecimal compares two non-negative canonical decimals exactly. */
+    public static function cmpDecimal(string $a, string $b): int
+    {
+        [$ai, $af] = array_pad(explode('.', $a, 2), 2, '');
+        [$bi, $bf] = array_pad(explode('.', $b, 2), 2, '');
+        $ai = ltrim($ai, '0');
+        $bi = ltrim($bi, '0');
+        $len = max(strlen($ai), strlen($bi));
+        $flen = max(strlen($af), strlen($bf));
+        $x = str_pad($ai, $len, '0', STR_PAD_LEFT) . str_pad($af, $flen, '0');
+        $y = str_pad($bi, $len, '0', STR_PAD_LEFT) . str_pad($bf, $flen, '0');
+        return strcmp($x, $y) <=> 0;
+    }
+}

@@ -1,0 +1,72 @@
+<?php
+
+declare(strict_types=1);
+
+namespace CatalogSearch\Web;
+
+/**
+ * View renders the templates in web/templates. A template sees its
+ * variables, $t (the I18n), $v (this view, for escaping and URLs) and
+ * $nonce; it escapes everything it prints with $v->e() and friends.
+ */
+final class View
+{
+    public function __construct(
+        public readonly I18n $t,
+        public readonly string $nonce,
+        private readonly string $assetBase,
+        private readonly string $templateDir = __DIR__ . '/../templates',
+    ) {
+    }
+
+    /** @param array<string, mixed> $vars */
+    public function render(string $template, array $vars = []): string
+    {
+        $file = $this->templateDir . '/' . $template . '.php';
+        $render = function (string $__file, array $__vars): string {
+            extract($__vars, EXTR_SKIP);
+            $t = $this->t;
+            $v = $this;
+            $nonce = $this->nonce;
+            ob_start();
+            try {
+                include $__file;
+            } catch (\Throwable $e) {
+                ob_end_clean();
+                throw $e;
+            }
+            return (string) ob_get_clean();
+        };
+        return $render($file, $vars);
+    }
+
+    public function e(mixed $text): string
+    {
+        return Html::e($text);
+    }
+
+    public function hl(string $fragment): string
+    {
+        return Html::highlight($fragment);
+    }
+
+    /** link is a site path in the current locale, escaped for an attribute: link('/product/x'). */
+    public function link(string $path = '/', string $query = ''): string
+    {
+        return Html::e('/' . $this->t->locale . $path . $query);
+    }
+
+    /** asset is the URL of a static file, with a content hash so caches can keep it forever. */
+    public function asset(string $file): string
+    {
+        $path = __DIR__ . '/../public/assets/' . $file;
+        $hash = is_file($path) ? substr((string) md5_file($path), 0, 10) : '0';
+        return Html::e($this->assetBase . '/' . $file . '?v=' . $hash);
+    }
+
+    /** productPath is the site path of a product page. */
+    public function productPath(string $id): string
+    {
+        return '/product/' . rawurlencode($id);
+    }
+}

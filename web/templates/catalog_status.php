@@ -1,0 +1,99 @@
+<?php
+/**
+ * The status and report of one catalog (also served alone as the
+ * "catalog" partial the script polls).
+ *
+ * @var CatalogSearch\Web\I18n $t
+ * @var CatalogSearch\Web\View $v
+ * @var array<string, mixed> $c
+ * @var string $csrf
+ * @var string $message
+ */
+
+use CatalogSearch\Web\Security;
+
+$id = is_string($c['id'] ?? null) ? $c['id'] : '';
+$status = is_string($c['status'] ?? null) ? $c['status'] : '';
+$report = is_array($c['report'] ?? null) ? $c['report'] : null;
+$inProgress = in_array($status, ['received', 'processing'], true);
+$num = static fn (string $k): string => is_int($report[$k] ?? null) ? $t->number($report[$k]) : '–';
+$errors = is_array($report['errors'] ?? null) ? $report['errors'] : [];
+$warnings = is_array($report['warnings'] ?? null) ? $report['warnings'] : [];
+?>
+<p class="catalog-state" data-status="<?= $v->e($status) ?>">
+  <?= $v->e($t->t('catalog.status')) ?>:
+  <span class="status status-<?= $v->e(preg_replace('/[^a-z_]/', '', $status)) ?>"><?= $v->e($t->t('status.' . $status)) ?></span>
+  <?php if ($inProgress) : ?>
+  <a class="refresh" href="<?= $v->link('/partner/catalogs/' . rawurlencode($id)) ?>"><?= $v->e($t->t('catalog.refresh')) ?></a>
+  <?php endif; ?>
+</p>
+<?php if ($message === 'confirm_failed') : ?>
+<p class="notice notice-error" role="alert"><?= $v->e($t->t('catalog.confirm_failed')) ?></p>
+<?php endif; ?>
+<table class="kv">
+  <tbody>
+    <tr><th scope="row"><?= $v->e($t->t('catalog.partner')) ?></th><td><?= $v->e($c['partner'] ?? '') ?></td></tr>
+    <tr><th scope="row"><?= $v->e($t->t('catalog.mode')) ?></th><td><?= $v->e($t->t('mode.' . (is_string($c['mode'] ?? null) ? $c['mode'] : ''))) ?></td></tr>
+    <tr><th scope="row"><?= $v->e($t->t('catalog.received')) ?></th><td><?= $v->e($t->date($c['received_at'] ?? null)) ?></td></tr>
+    <?php if ($t->date($c['finished_at'] ?? null) !== '') : ?>
+    <tr><th scope="row"><?= $v->e($t->t('catalog.finished')) ?></th><td><?= $v->e($t->date($c['finished_at'])) ?></td></tr>
+    <?php endif; ?>
+    <?php if (is_int($c['size'] ?? null)) : ?>
+    <tr><th scope="row"><?= $v->e($t->t('catalog.size')) ?></th><td><?= $v->e($t->plural('catalog.bytes', $c['size'])) ?></td></tr>
+    <?php endif; ?>
+    <?php if ($report !== null) : ?>
+    <tr><th scope="row"><?= $v->e($t->t('report.format')) ?></th><td><?= $v->e(strtoupper(is_string($report['format'] ?? null) ? $report['format'] : '')) ?> · <?= $v->e($report['encoding'] ?? '') ?></td></tr>
+    <?php endif; ?>
+    <tr><th scope="row"><?= $v->e($t->t('catalog.id')) ?></th><td><code><?= $v->e($id) ?></code></td></tr>
+  </tbody>
+</table>
+<?php if ($report !== null) : ?>
+<h2><?= $v->e($t->t('report.title')) ?></h2>
+<?php if (is_string($report['reason'] ?? null) && $report['reason'] !== '') : ?>
+<p class="notice"><?= $v->e($t->t('report.reason')) ?> <?= $v->e($report['reason']) ?></p>
+<?php endif; ?>
+<dl class="stats">
+  <?php foreach (['rows', 'accepted', 'rejected', 'products', 'created', 'updated', 'unchanged', 'removed'] as $k) : ?>
+  <div><dt><?= $v->e($t->t('report.' . $k)) ?></dt><dd><?= $v->e($num($k)) ?></dd></div>
+  <?php endforeach; ?>
+</dl>
+    <?php if (is_int($report['rejected'] ?? null) && $report['rejected'] > 0) : ?>
+<p><a class="btn" href="<?= $v->link('/partner/catalogs/' . rawurlencode($id) . '/rejected.csv') ?>" download><?= $v->e($t->t('report.download')) ?></a></p>
+    <?php endif; ?>
+    <?php foreach (['errors' => $errors, 'warnings' => $warnings] as $kind => $list) :
+        if ($list === []) {
+            continue;
+        } ?>
+<h3 id="report-<?= $v->e($kind) ?>"><?= $v->e($t->t('report.' . $kind)) ?></h3>
+<div class="table-scroll" tabindex="0" role="region" aria-labelledby="report-<?= $v->e($kind) ?>">
+<table class="data">
+  <thead><tr>
+    <th scope="col" class="num"><?= $v->e($t->t('report.row')) ?></th>
+    <th scope="col"><?= $v->e($t->t('report.column')) ?></th>
+    <th scope="col"><?= $v->e($t->t('report.code')) ?></th>
+    <th scope="col"><?= $v->e($t->t('report.message')) ?></th>
+  </tr></thead>
+  <tbody>
+        <?php foreach ($list as $e) : if (!is_array($e)) { continue; } ?>
+    <tr>
+      <td class="num"><?= $v->e(is_int($e['row'] ?? null) ? $t->number($e['row']) : '') ?></td>
+      <td><?= $v->e($e['column'] ?? '') ?></td>
+      <td><code><?= $v->e($e['code'] ?? '') ?></code></td>
+      <td><?= $v->e($e['message'] ?? '') ?></td>
+    </tr>
+        <?php endforeach; ?>
+  </tbody>
+</table>
+</div>
+        <?php if ($kind === 'errors' && !empty($report['errors_truncated'])) : ?>
+<p class="hint"><?= $v->e($t->t('report.truncated')) ?></p>
+        <?php endif; ?>
+    <?php endforeach; ?>
+<?php endif; ?>
+<?php if ($status === 'needs_confirmation') : ?>
+<form method="post" action="<?= $v->link('/partner/catalogs/' . rawurlencode($id) . '/confirm') ?>" class="confirm-form">
+  <input type="hidden" name="<?= $v->e(Security::CSRF_FIELD) ?>" value="<?= $v->e($csrf) ?>">
+  <p><?= $v->e($t->t('catalog.confirm_text')) ?></p>
+  <button type="submit" class="btn btn-danger"><?= $v->e($t->t('catalog.confirm')) ?></button>
+</form>
+<?php endif; ?>

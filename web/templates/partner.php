@@ -1,0 +1,100 @@
+<?php
+/**
+ * The partner area: upload a catalog (CSRF-protected multipart form) and
+ * the list of catalogs received, filterable by partner.
+ *
+ * @var CatalogSearch\Web\I18n $t
+ * @var CatalogSearch\Web\View $v
+ * @var string $partner
+ * @var bool $badPartner
+ * @var list<array<string, mixed>> $catalogs
+ * @var string $message
+ * @var string $csrf
+ * @var int $maxUpload
+ */
+
+use CatalogSearch\Web\Security;
+
+$mb = (int) floor($maxUpload / (1024 * 1024));
+?>
+<h1><?= $v->e($t->t('partner.title')) ?></h1>
+<?php if ($message !== '') : ?>
+<p class="notice notice-error" role="alert"><?= $v->e($t->t($message)) ?></p>
+<?php endif; ?>
+<div class="partner-layout">
+<section class="panel" aria-labelledby="upload-title">
+  <h2 id="upload-title"><?= $v->e($t->t('upload.title')) ?></h2>
+  <form class="upload-form" method="post" action="<?= $v->link('/partner/upload') ?>" enctype="multipart/form-data">
+    <input type="hidden" name="<?= $v->e(Security::CSRF_FIELD) ?>" value="<?= $v->e($csrf) ?>">
+    <div class="field">
+      <label for="up-partner"><?= $v->e($t->t('upload.partner')) ?></label>
+      <input id="up-partner" name="partner" required pattern="[a-z0-9][a-z0-9_\-]{0,63}" maxlength="64"
+             autocomplete="organization" value="<?= $v->e($badPartner ? '' : $partner) ?>" aria-describedby="up-partner-hint">
+      <p id="up-partner-hint" class="hint"><?= $v->e($t->t('upload.partner_hint')) ?></p>
+    </div>
+    <fieldset class="field">
+      <legend><?= $v->e($t->t('upload.mode')) ?></legend>
+      <div class="radio">
+        <input type="radio" id="mode-partial" name="mode" value="partial" checked aria-describedby="mode-partial-hint">
+        <label for="mode-partial"><?= $v->e($t->t('upload.mode_partial')) ?></label>
+        <p id="mode-partial-hint" class="hint"><?= $v->e($t->t('upload.mode_partial_hint')) ?></p>
+      </div>
+      <div class="radio">
+        <input type="radio" id="mode-full" name="mode" value="full" aria-describedby="mode-full-hint">
+        <label for="mode-full"><?= $v->e($t->t('upload.mode_full')) ?></label>
+        <p id="mode-full-hint" class="hint"><?= $v->e($t->t('upload.mode_full_hint')) ?></p>
+      </div>
+    </fieldset>
+    <div class="field">
+      <label for="up-file"><?= $v->e($t->t('upload.file')) ?></label>
+      <input id="up-file" type="file" name="file" required accept=".csv,.tsv,.txt,.xlsx,.json,.ndjson,.jsonl"
+             aria-describedby="up-file-hint">
+      <p id="up-file-hint" class="hint"><?= $v->e($t->t('upload.file_hint', ['mb' => $mb])) ?></p>
+    </div>
+    <button type="submit" class="btn btn-primary"><?= $v->e($t->t('upload.submit')) ?></button>
+  </form>
+</section>
+<section class="panel" aria-labelledby="catalogs-title">
+  <h2 id="catalogs-title"><?= $v->e($t->t('catalogs.title')) ?></h2>
+  <form class="inline-form" method="get" action="<?= $v->link('/partner') ?>">
+    <label for="filter-partner"><?= $v->e($t->t('catalogs.filter')) ?></label>
+    <input id="filter-partner" name="partner" value="<?= $v->e($partner) ?>" maxlength="64"
+           <?= $badPartner ? 'aria-invalid="true" aria-describedby="filter-error"' : '' ?>>
+    <button type="submit" class="btn"><?= $v->e($t->t('catalogs.filter_submit')) ?></button>
+  </form>
+  <?php if ($badPartner) : ?>
+  <p id="filter-error" class="notice notice-error"><?= $v->e($t->t('upload.error.partner')) ?></p>
+  <?php elseif ($catalogs === []) : ?>
+  <p><?= $v->e($t->t('catalogs.none')) ?></p>
+  <?php else : ?>
+  <div class="table-scroll" tabindex="0" role="region" aria-labelledby="catalogs-title">
+  <table class="data">
+    <thead><tr>
+      <th scope="col"><?= $v->e($t->t('catalog.file')) ?></th>
+      <th scope="col"><?= $v->e($t->t('catalog.partner')) ?></th>
+      <th scope="col"><?= $v->e($t->t('catalog.status')) ?></th>
+      <th scope="col"><?= $v->e($t->t('catalog.received')) ?></th>
+      <th scope="col" class="num"><?= $v->e($t->t('report.accepted')) ?></th>
+      <th scope="col" class="num"><?= $v->e($t->t('report.rejected')) ?></th>
+    </tr></thead>
+    <tbody>
+    <?php foreach ($catalogs as $c) :
+        $id = is_string($c['id'] ?? null) ? $c['id'] : '';
+        $status = is_string($c['status'] ?? null) ? $c['status'] : '';
+        $report = is_array($c['report'] ?? null) ? $c['report'] : [];
+        ?>
+      <tr>
+        <td><a href="<?= $v->link('/partner/catalogs/' . rawurlencode($id)) ?>"><?= $v->e(($c['file'] ?? '') !== '' ? $c['file'] : $id) ?></a></td>
+        <td><?= $v->e($c['partner'] ?? '') ?></td>
+        <td><span class="status status-<?= $v->e(preg_replace('/[^a-z_]/', '', $status)) ?>"><?= $v->e($t->t('status.' . $status)) ?></span></td>
+        <td><?= $v->e($t->date($c['received_at'] ?? null)) ?></td>
+        <td class="num"><?= $v->e(is_int($report['accepted'] ?? null) ? $t->number($report['accepted']) : '') ?></td>
+        <td class="num"><?= $v->e(is_int($report['rejected'] ?? null) ? $t->number($report['rejected']) : '') ?></td>
+      </tr>
+    <?php endforeach; ?>
+    </tbody>
+  </table>
+  </div>
+  <?php endif; ?>
+</section>
+</div>

@@ -1,0 +1,142 @@
+<?php
+/**
+ * The product page: every field of one product, its attributes, variants,
+ * images and source catalog. Every value is partner data: escaped.
+ *
+ * @var CatalogSearch\Web\I18n $t
+ * @var CatalogSearch\Web\View $v
+ * @var array<string, mixed> $p
+ * @var string $back
+ */
+
+use CatalogSearch\Web\Html;
+
+$str = static fn (string $k): string => is_string($p[$k] ?? null) ? $p[$k] : '';
+$int = static fn (string $k): int => is_int($p[$k] ?? null) ? $p[$k] : 0;
+$name = $str('name') !== '' ? $str('name') : $str('id');
+$images = [];
+foreach (is_array($p['images'] ?? null) ? $p['images'] : [] as $img) {
+    $u = Html::url($img);
+    if ($u !== '') {
+        $images[] = $u;
+    }
+}
+$category = array_values(array_filter(is_array($p['category'] ?? null) ? $p['category'] : [], 'is_string'));
+$details = [
+    'product.sku' => $str('sku'),
+    'product.gtin' => $str('gtin'),
+    'product.supplier_ref' => $str('supplier_ref'),
+    'product.moq' => $int('moq') > 0 ? $t->number($int('moq')) : '',
+    'product.unit' => $str('unit'),
+    'product.lead_time' => $int('lead_time_days') > 0 ? $t->plural('product.days', $int('lead_time_days')) : '',
+    'product.origin' => $str('origin'),
+    'product.key' => $str('key'),
+];
+$attributes = is_array($p['attributes'] ?? null) ? $p['attributes'] : [];
+ksort($attributes, SORT_NATURAL | SORT_FLAG_CASE);
+$variants = array_values(array_filter(is_array($p['variants'] ?? null) ? $p['variants'] : [], 'is_array'));
+$source = is_array($p['source'] ?? null) ? $p['source'] : [];
+$price = $t->price($p['price'] ?? null);
+?>
+<nav class="crumbs" aria-label="<?= $v->e($t->t('product.breadcrumb')) ?>">
+  <ol>
+    <li><a href="<?= $v->e($back) ?>"><?= $v->e($t->t('product.back')) ?></a></li>
+    <?php $path = []; foreach ($category as $c) : $path[] = $c; ?>
+    <li><a href="<?= $v->link('/', '?category=' . rawurlencode(implode(' > ', $path))) ?>"><?= $v->e($c) ?></a></li>
+    <?php endforeach; ?>
+  </ol>
+</nav>
+<article class="product">
+  <div class="gallery">
+    <?php if ($images === []) : ?>
+    <div class="thumb thumb-large" role="img" aria-label="<?= $v->e($t->t('product.no_image')) ?>"></div>
+    <?php else : ?>
+        <?php foreach ($images as $i => $src) : ?>
+    <div class="thumb<?= $i === 0 ? ' thumb-large' : '' ?>"><img src="<?= $src ?>" alt="<?= $v->e($t->t('product.image_alt', ['name' => $name, 'n' => $i + 1])) ?>" width="<?= $i === 0 ? 480 : 120 ?>" height="<?= $i === 0 ? 480 : 120 ?>"<?= $i === 0 ? '' : ' loading="lazy"' ?>></div>
+        <?php endforeach; ?>
+    <?php endif; ?>
+  </div>
+  <div class="product-info">
+    <h1><?= $v->e($name) ?></h1>
+    <?php if ($str('brand') !== '') : ?>
+    <p class="brand"><a href="<?= $v->link('/', '?brand=' . rawurlencode($str('brand'))) ?>"><?= $v->e($str('brand')) ?></a></p>
+    <?php endif; ?>
+    <?php if ($price !== '') : ?>
+    <p class="price price-large"><?= $v->e($price) ?></p>
+    <?php endif; ?>
+    <p class="partner"><?= $v->e($t->t('product.sold_by')) ?>
+      <a href="<?= $v->link('/', '?partner=' . rawurlencode($str('partner'))) ?>"><?= $v->e($str('partner')) ?></a></p>
+    <?php if ($str('description') !== '') : ?>
+    <div class="description"><?php foreach (preg_split('/\R{2,}/u', $str('description')) ?: [] as $para) : ?><p><?= nl2br($v->e($para), false) ?></p><?php endforeach; ?></div>
+    <?php endif; ?>
+
+    <h2><?= $v->e($t->t('product.details')) ?></h2>
+    <table class="kv">
+      <tbody>
+      <?php foreach ($details as $key => $value) : if ($value === '') { continue; } ?>
+        <tr><th scope="row"><?= $v->e($t->t($key)) ?></th><td><?= $v->e($value) ?></td></tr>
+      <?php endforeach; ?>
+      <?php if ($category !== []) : ?>
+        <tr><th scope="row"><?= $v->e($t->t('product.category')) ?></th><td><?= $v->e(implode(' › ', $category)) ?></td></tr>
+      <?php endif; ?>
+      </tbody>
+    </table>
+
+    <?php if ($attributes !== []) : ?>
+    <h2><?= $v->e($t->t('product.attributes')) ?></h2>
+    <table class="kv">
+      <tbody>
+      <?php foreach ($attributes as $k => $value) : ?>
+        <tr><th scope="row"><?= $v->e((string) $k) ?></th><td><?= $v->e($value) ?></td></tr>
+      <?php endforeach; ?>
+      </tbody>
+    </table>
+    <?php endif; ?>
+
+    <?php if ($variants !== []) : ?>
+    <h2><?= $v->e($t->t('product.variants')) ?></h2>
+    <div class="table-scroll" tabindex="0" role="region" aria-label="<?= $v->e($t->t('product.variants')) ?>">
+    <table class="data">
+      <thead><tr>
+        <th scope="col"><?= $v->e($t->t('product.sku')) ?></th>
+        <th scope="col"><?= $v->e($t->t('product.options')) ?></th>
+        <th scope="col"><?= $v->e($t->t('product.gtin')) ?></th>
+        <th scope="col"><?= $v->e($t->t('product.price')) ?></th>
+      </tr></thead>
+      <tbody>
+      <?php foreach ($variants as $var) :
+          $opts = [];
+          foreach (is_array($var['options'] ?? null) ? $var['options'] : [] as $ok => $ov) {
+              $opts[] = $ok . ': ' . (is_scalar($ov) ? (string) $ov : '');
+          }
+          ?>
+        <tr>
+          <td><?= $v->e($var['sku'] ?? '') ?></td>
+          <td><?= $v->e(implode(', ', $opts)) ?></td>
+          <td><?= $v->e($var['gtin'] ?? '') ?></td>
+          <td><?= $v->e($t->price($var['price'] ?? null)) ?></td>
+        </tr>
+      <?php endforeach; ?>
+      </tbody>
+    </table>
+    </div>
+    <?php endif; ?>
+
+    <h2><?= $v->e($t->t('product.source')) ?></h2>
+    <table class="kv">
+      <tbody>
+      <?php if (is_string($source['catalog_id'] ?? null) && $source['catalog_id'] !== '') : ?>
+        <tr><th scope="row"><?= $v->e($t->t('product.catalog')) ?></th>
+          <td><a href="<?= $v->link('/partner/catalogs/' . rawurlencode($source['catalog_id'])) ?>"><?= $v->e($source['file'] ?? $source['catalog_id']) ?></a></td></tr>
+      <?php endif; ?>
+      <?php if (is_int($source['row'] ?? null) && $source['row'] > 0) : ?>
+        <tr><th scope="row"><?= $v->e($t->t('product.row')) ?></th><td><?= $v->e($t->number($source['row'])) ?></td></tr>
+      <?php endif; ?>
+      <?php if ($t->date($p['updated_at'] ?? null) !== '') : ?>
+        <tr><th scope="row"><?= $v->e($t->t('product.updated')) ?></th><td><?= $v->e($t->date($p['updated_at'])) ?></td></tr>
+      <?php endif; ?>
+        <tr><th scope="row"><?= $v->e($t->t('product.id')) ?></th><td><code><?= $v->e($str('id')) ?></code></td></tr>
+      </tbody>
+    </table>
+  </div>
+</article>

@@ -1,0 +1,206 @@
+<?php
+/**
+ * The results region of the search page: heading, count, sort, facets,
+ * the result grid, pagination or the zero-results help. Rendered inside the
+ * page, and alone for the script (X-Partial: results).
+ *
+ * @var CatalogSearch\Web\I18n $t
+ * @var CatalogSearch\Web\View $v
+ * @var CatalogSearch\Web\SearchState $state
+ * @var array<string, mixed>|null $result
+ * @var string $invalid
+ */
+
+use CatalogSearch\Web\Html;
+use CatalogSearch\Web\SearchState;
+
+$hits = is_array($result['hits'] ?? null) ? $result['hits'] : [];
+$total = is_int($result['total'] ?? null) ? $result['total'] : 0;
+$exact = ($result['total_exact'] ?? true) !== false;
+$facets = is_array($result['facets'] ?? null) ? $result['facets'] : [];
+$suggestion = is_string($result['suggestion'] ?? null) ? trim($result['suggestion']) : '';
+$last = SearchState::lastPage($total);
+$summary = $result === null ? '' : ($exact
+    ? $t->plural('results.count', $total)
+    : $t->plural('results.count_more', $total));
+$facetLabel = static function (string $name) use ($t): string {
+    return str_starts_with($name, 'attr.') ? substr($name, 5) : $t->t('facet.' . $name);
+};
+?>
+<div class="results-head" data-summary="<?= $v->e($summary) ?>">
+  <h1 id="results-title"><?= $v->e($state->q === '' ? $t->t('results.all') : $t->t('results.for', ['q' => $state->q])) ?></h1>
+  <?php if ($summary !== '') : ?>
+  <p class="summary"><?= $v->e($summary) ?></p>
+  <?php endif; ?>
+  <div class="sort">
+    <label for="sort"><?= $v->e($t->t('sort.label')) ?></label>
+    <select id="sort" name="sort" form="search">
+      <?php foreach (SearchState::SORTS as $s) : ?>
+      <option value="<?= $v->e($s) ?>"<?= $state->sort === $s ? ' selected' : '' ?>><?= $v->e($t->t('sort.' . $s)) ?></option>
+      <?php endforeach; ?>
+    </select>
+  </div>
+</div>
+<div class="search-layout">
+  <aside class="facets" aria-labelledby="filters-title">
+    <details class="facets-box" open data-facets>
+    <summary><h2 id="filters-title" class="facets-title"><?= $v->e($t->t('filters.title')) ?></h2></summary>
+    <?php if ($state->hasFilters()) : ?>
+    <ul class="chips" aria-label="<?= $v->e($t->t('filters.active')) ?>">
+      <?php foreach ($state->filters as $name => $values) : ?>
+        <?php foreach ($values as $value) : ?>
+      <li><a class="chip" data-nav href="<?= $v->link('/', $state->toggle($name, $value)) ?>"
+             aria-label="<?= $v->e($t->t('filters.remove', ['filter' => $facetLabel($name) . ': ' . $value])) ?>"><?= $v->e($value) ?> <span aria-hidden="true">×</span></a></li>
+        <?php endforeach; ?>
+      <?php endforeach; ?>
+      <?php if ($state->priceMin !== '' || $state->priceMax !== '' || $state->currency !== '') : ?>
+      <li><a class="chip" data-nav href="<?= $v->link('/', $state->withoutPrice()) ?>"
+             aria-label="<?= $v->e($t->t('filters.remove', ['filter' => $t->t('facet.price')])) ?>"><?= $v->e($t->t('facet.price')) ?> <span aria-hidden="true">×</span></a></li>
+      <?php endif; ?>
+      <li><a class="chip chip-clear" data-nav href="<?= $v->link('/', $state->cleared()) ?>"><?= $v->e($t->t('filters.clear')) ?></a></li>
+    </ul>
+    <?php endif; ?>
+    <?php
+    $names = array_unique(array_merge(SearchState::FACETS, array_keys($state->filters)));
+    foreach ($names as $fi => $name) :
+        $values = is_array($facets[$name] ?? null) ? $facets[$name] : [];
+        $seen = [];
+        $rows = [];
+        foreach ($values as $fv) {
+            if (is_array($fv) && is_string($fv['value'] ?? null)) {
+                $rows[] = [$fv['value'], is_int($fv['count'] ?? null) ? $fv['count'] : 0];
+                $seen[$fv['value']] = true;
+            }
+        }
+        // A selected value stays on screen (and can be unticked) even when it counts no hit.
+        foreach ($state->filters[$name] ?? [] as $sel) {
+            if (!isset($seen[$sel])) {
+                $rows[] = [$sel, 0];
+            }
+        }
+        if ($rows === []) {
+            continue;
+        }
+        ?>
+    <fieldset class="facet">
+      <legend><?= $v->e($facetLabel($name)) ?></legend>
+      <ul>
+        <?php foreach ($rows as $ri => [$value, $count]) :
+            $id = 'f' . $fi . '-' . $ri; ?>
+        <li>
+          <input type="checkbox" id="<?= $v->e($id) ?>" name="<?= $v->e($name) ?>" value="<?= $v->e($value) ?>" form="search"<?= $state->isSelected($name, $value) ? ' checked' : '' ?>>
+          <label for="<?= $v->e($id) ?>"><span class="facet-value"><?= $v->e($value) ?></span>
+            <span class="count"><?= $v->e($t->number($count)) ?></span></label>
+        </li>
+        <?php endforeach; ?>
+      </ul>
+    </fieldset>
+    <?php endforeach; ?>
+    <fieldset class="facet price-range">
+      <legend><?= $v->e($t->t('facet.price')) ?></legend>
+      <div class="price-inputs">
+        <div>
+          <label for="price_min"><?= $v->e($t->t('price.min')) ?></label>
+          <input id="price_min" name="price_min" form="search" inputmode="decimal" size="7"
+                 value="<?= $v->e($state->priceMin) ?>" aria-describedby="price-hint">
+        </div>
+        <div>
+          <label for="price_max"><?= $v->e($t->t('price.max')) ?></label>
+          <input id="price_max" name="price_max" form="search" inputmode="decimal" size="7"
+                 value="<?= $v->e($state->priceMax) ?>" aria-describedby="price-hint">
+        </div>
+        <div>
+          <label for="currency"><?= $v->e($t->t('price.currency')) ?></label>
+          <select id="currency" name="currency" form="search">
+            <option value=""><?= $v->e($t->t('price.any')) ?></option>
+            <?php foreach (SearchState::CURRENCIES as $c) : ?>
+            <option value="<?= $v->e($c) ?>"<?= $state->currency === $c ? ' selected' : '' ?>><?= $v->e($c) ?></option>
+            <?php endforeach; ?>
+          </select>
+        </div>
+      </div>
+      <p id="price-hint" class="hint"><?= $v->e($t->t('price.hint')) ?></p>
+    </fieldset>
+    <button type="submit" form="search" class="btn apply-filters"><?= $v->e($t->t('filters.apply')) ?></button>
+    </details>
+  </aside>
+  <section class="results" aria-labelledby="results-title">
+    <?php foreach ($state->errors as $err) : ?>
+    <p class="notice notice-error"><?= $v->e($t->t($err)) ?></p>
+    <?php endforeach; ?>
+    <?php if ($invalid !== '') : ?>
+    <p class="notice notice-error"><?= $v->e($t->t($invalid)) ?></p>
+    <?php elseif ($hits === []) : ?>
+    <div class="empty">
+      <h2><?= $v->e($state->q === '' ? $t->t('empty.title_all') : $t->t('empty.title', ['q' => $state->q])) ?></h2>
+      <?php if ($suggestion !== '' && $suggestion !== $state->q) : ?>
+      <p class="did-you-mean"><?= $v->e($t->t('empty.did_you_mean')) ?>
+        <a data-nav href="<?= $v->link('/', $state->withQuery($suggestion)) ?>"><?= $v->e($suggestion) ?></a>?</p>
+      <?php endif; ?>
+      <ul class="tips">
+        <li><?= $v->e($t->t('empty.tip_spelling')) ?></li>
+        <li><?= $v->e($t->t('empty.tip_words')) ?></li>
+        <?php if ($state->hasFilters()) : ?>
+        <li><a data-nav href="<?= $v->link('/', $state->cleared()) ?>"><?= $v->e($t->t('empty.tip_filters')) ?></a></li>
+        <?php endif; ?>
+      </ul>
+    </div>
+    <?php else : ?>
+    <ol class="grid">
+      <?php foreach ($hits as $hit) :
+          $p = is_array($hit['product'] ?? null) ? $hit['product'] : [];
+          $hl = is_array($hit['highlights'] ?? null) ? $hit['highlights'] : [];
+          $id = is_string($p['id'] ?? null) ? $p['id'] : '';
+          $name = is_string($p['name'] ?? null) ? $p['name'] : $id;
+          $nameHl = is_string($hl['name'][0] ?? null) ? $hl['name'][0] : '';
+          $descHl = is_string($hl['description'][0] ?? null) ? $hl['description'][0] : '';
+          $desc = is_string($p['description'] ?? null) ? $p['description'] : '';
+          $img = is_array($p['images'] ?? null) ? Html::url($p['images'][0] ?? '') : '';
+          $price = $t->price($p['price'] ?? null);
+          ?>
+      <li class="card">
+        <div class="thumb"><?php if ($img !== '') : ?><img src="<?= $img ?>" alt="" loading="lazy" width="240" height="240"><?php endif; ?></div>
+        <div class="card-body">
+          <h2 class="card-title"><a href="<?= $v->link($v->productPath($id)) ?>"><?= $nameHl !== '' ? $v->hl($nameHl) : $v->e($name) ?></a></h2>
+          <?php if (is_string($p['brand'] ?? null) && $p['brand'] !== '') : ?>
+          <p class="brand"><?= $v->e($p['brand']) ?></p>
+          <?php endif; ?>
+          <?php if ($price !== '') : ?>
+          <p class="price"><?= $v->e($price) ?></p>
+          <?php endif; ?>
+          <p class="partner"><?= $v->e($t->t('product.sold_by')) ?> <span><?= $v->e($p['partner'] ?? '') ?></span></p>
+          <?php if ($descHl !== '') : ?>
+          <p class="snippet"><?= $v->hl($descHl) ?></p>
+          <?php elseif ($desc !== '') : ?>
+          <p class="snippet"><?= $v->e(Html::excerpt($desc, 140)) ?></p>
+          <?php endif; ?>
+        </div>
+      </li>
+      <?php endforeach; ?>
+    </ol>
+        <?php if ($last > 1) : ?>
+    <nav class="pagination" aria-label="<?= $v->e($t->t('pagination.label')) ?>">
+      <ul>
+        <?php if ($state->page > 1) : ?>
+        <li><a data-nav rel="prev" href="<?= $v->link('/', $state->pageQuery($state->page - 1)) ?>"><?= $v->e($t->t('pagination.prev')) ?></a></li>
+        <?php endif; ?>
+        <?php foreach (SearchState::pageWindow($state->page, $last) as $n) : ?>
+            <?php if ($n === 0) : ?>
+        <li class="gap" aria-hidden="true">…</li>
+            <?php elseif ($n === $state->page) : ?>
+        <li><a data-nav href="<?= $v->link('/', $state->pageQuery($n)) ?>" aria-current="page"
+               aria-label="<?= $v->e($t->t('pagination.page', ['n' => $n])) ?>"><?= $v->e($t->number($n)) ?></a></li>
+            <?php else : ?>
+        <li><a data-nav href="<?= $v->link('/', $state->pageQuery($n)) ?>"
+               aria-label="<?= $v->e($t->t('pagination.page', ['n' => $n])) ?>"><?= $v->e($t->number($n)) ?></a></li>
+            <?php endif; ?>
+        <?php endforeach; ?>
+        <?php if ($state->page < $last) : ?>
+        <li><a data-nav rel="next" href="<?= $v->link('/', $state->pageQuery($state->page + 1)) ?>"><?= $v->e($t->t('pagination.next')) ?></a></li>
+        <?php endif; ?>
+      </ul>
+    </nav>
+        <?php endif; ?>
+    <?php endif; ?>
+  </section>
+</div>
