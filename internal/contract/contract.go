@@ -49,4 +49,10 @@ const (
 	// file's arrival (its received_at) to its products being searchable,
 	// emitted by the indexer once per applied change batch (unit Milliseconds).
 	MetricUploadToSearchable = "UploadToSearchableMs"
+	// MetricIndexLag is the age in milliseconds of the oldest stream record
+	// of a batch when the indexer has applied it (unit Milliseconds).
+	MetricIndexLag = "IndexLagMs"
+	// MetricPoisonRecords counts stream records the indexer could not read
+	// and reported as failed (unit Count).
+	MetricPoisonRecords = "PoisonStreamRecords"
 )
