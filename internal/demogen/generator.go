@@ -419,6 +419,20 @@ func (g *Generator) fillRow() {
 	}
 	vals[fSKU] = sku
 	vals[fName] = pr.name
+	if pr.isGroup && g.opts.Headers == HeadersCanonical {
+		// Canonical files have no parent or option columns: the variant's
+		// options go into its name, as many shop exports do.
+		g.buf = append(g.buf[:0], pr.name...)
+		sep := " - "
+		for _, o := range [...]string{v.colour.label, v.size.label} {
+			if o != "" {
+				g.buf = append(g.buf, sep...)
+				g.buf = append(g.buf, o...)
+				sep = ", "
+			}
+		}
+		vals[fName] = string(g.buf)
+	}
 	if c.defect == DefectEmptyName {
 		vals[fName] = ""
 	}

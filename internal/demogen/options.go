@@ -166,7 +166,9 @@ func (d *Defects) add(k Defect) {
 type Stats struct {
 	Rows int `json:"rows"` // data rows written
 	// Products is the number of distinct products: each standalone row is
-	// one, each variant group is one.
+	// one, each variant group is one. Canonical files have no parent
+	// column, so their ingest sees one product per row; the variant's
+	// options are then part of its name ("Plaid en lin - ocre").
 	Products      int     `json:"products"`
 	VariantGroups int     `json:"variant_groups"` // products with 2 or more rows sharing a parent
 	VariantRows   int     `json:"variant_rows"`   // rows that belong to a variant group
