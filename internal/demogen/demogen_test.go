@@ -687,3 +687,31 @@ func TestDemoCatalogs(t *testing.T) {
 		t.Fatalf("demo set covers profiles %v and formats %v", profiles, formats)
 	}
 }
+
+func TestEachProduct(t *testing.T) {
+	var n int
+	ids := map[string]bool{}
+	st, err := EachProduct(context.Background(), Options{Seed: 4, Rows: 3000, Profile: ProfileEnglishHardware}, func(p catalog.Product) error {
+		n++
+		if p.Partner != "northbridge-tools" || ids[p.ID] || p.Name == "" || p.Price == nil || p.Price.Currency != "USD" {
+			return fmt.Errorf("product %d: %+v", n, p)
+		}
+		ids[p.ID] = true
+		return nil
+	})
+	if err != nil || n != 3000 || st.Rows != 3000 {
+		t.Fatalf("EachProduct: %d products, stats %+v, err %v", n, st, err)
+	}
+	stop := errors.New("stop")
+	if _, err := EachProduct(context.Background(), Options{Rows: 10}, func(catalog.Product) error { return stop }); !errors.Is(err, stop) {
+		t.Fatalf("err = %v, want fn's error", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := EachProduct(ctx, Options{Rows: 5000}, func(catalog.Product) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if _, err := EachProduct(context.Background(), Options{Rows: -1}, nil); catalog.CodeOf(err) != catalog.CodeInvalid {
+		t.Fatalf("err = %v, want invalid", err)
+	}
+}

@@ -1,6 +1,7 @@
 package demogen
 
 import (
+	"context"
 	"hash/fnv"
 	"math/rand/v2"
 	"slices"
@@ -588,4 +589,24 @@ func originPhrase(lang, code string) string {
 		return n.fr
 	}
 	return n.en
+}
+
+// EachProduct calls fn with the product of every row of the catalog opts
+// describes (see Generator.Product), in file order, until fn returns an
+// error, which it returns as is. It is how search benchmarks get 100k or 1M
+// products without writing and ingesting a file.
+func EachProduct(ctx context.Context, opts Options, fn func(catalog.Product) error) (Stats, error) {
+	g, err := NewGenerator(opts)
+	if err != nil {
+		return Stats{}, err
+	}
+	for g.Next() {
+		if g.row%checkEvery == 0 && ctx.Err() != nil {
+			return g.Stats(), catalog.Wrap(catalog.CodeUnavailable, ctx.Err(), "catalog generation was cancelled")
+		}
+		if err := fn(g.Product()); err != nil {
+			return g.Stats(), err
+		}
+	}
+	return g.Stats(), nil
 }
