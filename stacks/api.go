@@ -1,0 +1,255 @@
+package stacks
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awswafv2"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/catalogsearch/catalogsearch/internal/contract"
+)
+
+// APIStageName is the API Gateway stage name. It equals the site's API path
+// prefix without its slash, so CloudFront forwards /api/v1/search unchanged
+// to the execute-api host, where stage "api" serves resource /v1/search: the
+// API's own routes start at /v1 on both homes.
+const APIStageName = "api"
+
+// APIStack is the REST API in front of the api Lambda.
+type APIStack struct {
+	awscdk.Stack
+	Function  *GoFunction
+	API       awsapigateway.RestApi
+	AccessLog awslogs.LogGroup
+	// Domain is the execute-api host name (CloudFront's origin).
+	Domain string
+	// BaseURL is the API's base URL for server-side callers (the PHP site):
+	// https://{host}/api, to which they append /v1/...
+	BaseURL string
+}
+
+// NewAPIStack defines the API of cfg's stage on the resources of data.
+func NewAPIStack(scope constructs.Construct, cfg StageConfig, in Inputs, data *DataStack, props *awscdk.StackProps) *APIStack {
+	props.Description = jsii.String(fmt.Sprintf("Catalog Search %s: REST API", cfg.Stage))
+	stack := awscdk.NewStack(scope, jsii.String(cfg.StackName("API")), props)
+	s := &APIStack{Stack: stack}
+
+	s.Function = NewGoFunction(stack, "Handler", GoFunctionProps{
+		Builder: in.Builder, Dir: in.Lambdas.API, Stage: cfg.Stage, Retention: cfg.LogRetention(),
+		Description: "The HTTP API (search, products, catalogs, uploads)",
+		Sizing:      cfg.API,
+		Environment: map[string]string{
+			contract.EnvTable:              *data.Table.TableName(),
+			contract.EnvBucket:             *data.Bucket.BucketName(),
+			contract.EnvOpenSearchEndpoint: "https://" + *data.Domain.DomainEndpoint(),
+			contract.EnvIndexAlias:         contract.DefaultIndexAlias,
+			contract.EnvUploadMaxBytes:     strconv.Itoa(cfg.UploadMaxBytes),
+		},
+	})
+	fn := s.Function.Function
+	data.Table.GrantReadWriteData(fn)
+	data.Bucket.GrantRead(fn, nil)
+	data.Bucket.GrantPut(fn, jsii.String(contract.IncomingPrefix+"*"))
+	data.Domain.GrantRead(fn)
+
+	s.AccessLog = awslogs.NewLogGroup(stack, jsii.String("AccessLogs"), &awslogs.LogGroupProps{
+		Retention:     cfg.LogRetention(),
+		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+	apiProps := &awsapigateway.RestApiProps{
+		RestApiName:    jsii.String(cfg.Prefix() + "-api"),
+		Description:    jsii.String("Catalog Search API, " + cfg.Stage),
+		EndpointTypes:  &[]awsapigateway.EndpointType{awsapigateway.EndpointType_REGIONAL},
+		CloudWatchRole: jsii.Bool(true),
+		DeployOptions: &awsapigateway.StageOptions{
+			StageName:            jsii.String(APIStageName),
+			ThrottlingRateLimit:  jsii.Number(cfg.ThrottleRateLimit),
+			ThrottlingBurstLimit: jsii.Number(float64(cfg.ThrottleBurstLimit)),
+			AccessLogDestination: awsapigateway.NewLogGroupLogDestination(s.AccessLog),
+			AccessLogFormat:      awsapigateway.AccessLogFormat_JsonWithStandardFields(standardAccessLogFields()),
+			LoggingLevel:         awsapigateway.MethodLoggingLevel_ERROR,
+			MetricsEnabled:       jsii.Bool(true),
+			TracingEnabled:       jsii.Bool(true),
+		},
+	}
+	if len(cfg.CORSOrigins) > 0 || cfg.DomainName != "" {
+		origins := append([]string(nil), cfg.CORSOrigins...)
+		if cfg.DomainName != "" {
+			origins = append(origins, "https://"+cfg.DomainName)
+		}
+		apiProps.DefaultCorsPreflightOptions = &awsapigateway.CorsOptions{
+			AllowOrigins: jsii.Strings(origins...),
+			AllowMethods: jsii.Strings("GET", "POST", "OPTIONS"),
+			AllowHeaders: jsii.Strings("Content-Type", "X-Api-Key"),
+			MaxAge:       awscdk.Duration_Hours(jsii.Number(1)),
+		}
+	}
+	api := awsapigateway.NewRestApi(stack, jsii.String("RestApi"), apiProps)
+	s.API = api
+
+	integration := awsapigateway.NewLambdaIntegration(fn, &awsapigateway.LambdaIntegrationOptions{Proxy: jsii.Bool(true)})
+	validator := api.AddRequestValidator(jsii.String("Validator"), &awsapigateway.RequestValidatorOptions{
+		ValidateRequestBody:       jsii.Bool(true),
+		ValidateRequestParameters: jsii.Bool(true),
+	})
+	get := func(r awsapigateway.IResource, params ...string) {
+		rp := map[string]*bool{}
+		for _, p := range params {
+			rp["method.request.path."+p] = jsii.Bool(true)
+		}
+		r.AddMethod(jsii.String("GET"), integration, &awsapigateway.MethodOptions{
+			RequestValidator:  validator,
+			RequestParameters: &rp,
+		})
+	}
+	uploadBody := api.AddModel(jsii.String("UploadRequest"), &awsapigateway.ModelOptions{
+		ContentType: jsii.String("application/json"),
+		Schema: &awsapigateway.JsonSchema{
+			Schema: awsapigateway.JsonSchemaVersion_DRAFT4,
+			Type:   awsapigateway.JsonSchemaType_OBJECT,
+		},
+	})
+	post := func(r awsapigateway.IResource, params ...string) {
+		rp := map[string]*bool{}
+		for _, p := range params {
+			rp["method.request.path."+p] = jsii.Bool(true)
+		}
+		r.AddMethod(jsii.String("POST"), integration, &awsapigateway.MethodOptions{
+			ApiKeyRequired:    jsii.Bool(true),
+			RequestValidator:  validator,
+			RequestParameters: &rp,
+			RequestModels:     &map[string]awsapigateway.IModel{"application/json": uploadBody},
+		})
+	}
+
+	// Reads go to the Go router through one greedy resource, so a new GET
+	// route needs no change here; the routes partners write to are explicit,
+	// because they need an API key, and so are their read siblings (API
+	// Gateway does not fall back to the greedy resource).
+	v1 := api.Root().AddResource(jsii.String("v1"), nil)
+	get(v1.AddResource(jsii.String("{proxy+}"), nil), "proxy")
+	catalogs := v1.AddResource(jsii.String("catalogs"), nil)
+	get(catalogs)
+	post(catalogs)
+	catalog := catalogs.AddResource(jsii.String("{id}"), nil)
+	get(catalog, "id")
+	get(catalog.AddResource(jsii.String("{proxy+}"), nil), "id", "proxy")
+	post(catalog.AddResource(jsii.String("confirm"), nil), "id")
+
+	// One API key and usage plan per partner, on the upload routes.
+	for _, partner := range cfg.Partners {
+		id := "Partner" + exportName(partner)
+		key := api.AddApiKey(jsii.String(id+"Key"), &awsapigateway.ApiKeyOptions{
+			ApiKeyName:  jsii.String(cfg.Prefix() + "-" + partner),
+			Description: jsii.String("Upload key of partner " + partner),
+		})
+		plan := api.AddUsagePlan(jsii.String(id+"Plan"), &awsapigateway.UsagePlanProps{
+			Name:     jsii.String(cfg.Prefix() + "-" + partner),
+			Throttle: &awsapigateway.ThrottleSettings{RateLimit: jsii.Number(5), BurstLimit: jsii.Number(10)},
+			Quota:    &awsapigateway.QuotaSettings{Limit: jsii.Number(float64(cfg.PartnerQuotaPerDay)), Period: awsapigateway.Period_DAY},
+			ApiStages: &[]*awsapigateway.UsagePlanPerApiStage{{
+				Api: api, Stage: api.DeploymentStage(),
+			}},
+		})
+		plan.AddApiKey(key, nil)
+	}
+
+	if cfg.WAF {
+		newAPIWebACL(stack, cfg, api)
+	}
+
+	s.Domain = fmt.Sprintf("%s.execute-api.%s.%s", *api.RestApiId(), *stack.Region(), *stack.UrlSuffix())
+	s.BaseURL = "https://" + s.Domain + "/" + APIStageName
+	return s
+}
+
+func standardAccessLogFields() *awsapigateway.JsonWithStandardFieldProps {
+	t := jsii.Bool(true)
+	return &awsapigateway.JsonWithStandardFieldProps{
+		Caller: t, HttpMethod: t, Ip: t, Protocol: t, RequestTime: t,
+		ResourcePath: t, ResponseLength: t, Status: t, User: t,
+	}
+}
+
+// exportName turns a partner name into an identifier fragment: "acme-eu" -> "AcmeEu".
+func exportName(s string) string {
+	var b strings.Builder
+	upper := true
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z':
+			if upper {
+				r -= 'a' - 'A'
+			}
+			b.WriteRune(r)
+			upper = false
+		case r >= 'A' && r <= 'Z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+			upper = false
+		default:
+			upper = true
+		}
+	}
+	return b.String()
+}
+
+// newAPIWebACL puts a regional WAF web ACL in front of the API stage: AWS
+// managed common and known-bad-input rules, and a per-IP rate limit.
+func newAPIWebACL(stack awscdk.Stack, cfg StageConfig, api awsapigateway.RestApi) {
+	visibility := func(name string) *awswafv2.CfnWebACL_VisibilityConfigProperty {
+		return &awswafv2.CfnWebACL_VisibilityConfigProperty{
+			CloudWatchMetricsEnabled: jsii.Bool(true),
+			MetricName:               jsii.String(name),
+			SampledRequestsEnabled:   jsii.Bool(true),
+		}
+	}
+	managed := func(name string, priority float64) *awswafv2.CfnWebACL_RuleProperty {
+		return &awswafv2.CfnWebACL_RuleProperty{
+			Name:           jsii.String(name),
+			Priority:       jsii.Number(priority),
+			OverrideAction: &awswafv2.CfnWebACL_OverrideActionProperty{None: map[string]any{}},
+			Statement: &awswafv2.CfnWebACL_StatementProperty{
+				ManagedRuleGroupStatement: &awswafv2.CfnWebACL_ManagedRuleGroupStatementProperty{
+					VendorName: jsii.String("AWS"),
+					Name:       jsii.String(name),
+				},
+			},
+			VisibilityConfig: visibility(name),
+		}
+	}
+	acl := awswafv2.NewCfnWebACL(stack, jsii.String("ApiWebAcl"), &awswafv2.CfnWebACLProps{
+		Scope:            jsii.String("REGIONAL"),
+		DefaultAction:    &awswafv2.CfnWebACL_DefaultActionProperty{Allow: map[string]any{}},
+		VisibilityConfig: visibility(cfg.Prefix() + "-api"),
+		Rules: &[]any{
+			managed("AWSManagedRulesCommonRuleSet", 1),
+			managed("AWSManagedRulesKnownBadInputsRuleSet", 2),
+			&awswafv2.CfnWebACL_RuleProperty{
+				Name:     jsii.String("RateLimitPerIp"),
+				Priority: jsii.Number(3),
+				Action:   &awswafv2.CfnWebACL_RuleActionProperty{Block: map[string]any{}},
+				Statement: &awswafv2.CfnWebACL_StatementProperty{
+					RateBasedStatement: &awswafv2.CfnWebACL_RateBasedStatementProperty{
+						Limit:            jsii.Number(2000),
+						AggregateKeyType: jsii.String("FORWARDED_IP"),
+						ForwardedIpConfig: &awswafv2.CfnWebACL_ForwardedIPConfigurationProperty{
+							HeaderName:       jsii.String("X-Forwarded-For"),
+							FallbackBehavior: jsii.String("MATCH"),
+						},
+					},
+				},
+				VisibilityConfig: visibility("RateLimitPerIp"),
+			},
+		},
+	})
+	awswafv2.NewCfnWebACLAssociation(stack, jsii.String("ApiWebAclAssociation"), &awswafv2.CfnWebACLAssociationProps{
+		ResourceArn: api.DeploymentStage().StageArn(),
+		WebAclArn:   acl.AttrArn(),
+	})
+}

@@ -1,0 +1,86 @@
+package stacks
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// Inputs are the files the app deploys, outside the stage configuration.
+type Inputs struct {
+	Builder *GoBuilder // builds the Lambda folders of the module
+	Lambdas LambdaDirs // which folder each Lambda is built from
+	WebDir  string     // the PHP site (web/ of the module)
+}
+
+// LambdaDirs names the package folder of each Go Lambda, relative to the
+// module root.
+type LambdaDirs struct {
+	Ingest, Indexer, Reindex, API string
+}
+
+// DefaultLambdaDirs is the layout of the repository: lambdas/<name>.
+func DefaultLambdaDirs() LambdaDirs {
+	return LambdaDirs{Ingest: "lambdas/ingest", Indexer: "lambdas/indexer", Reindex: "lambdas/reindex", API: "lambdas/api"}
+}
+
+// CatalogSearch is one stage's set of stacks.
+type CatalogSearch struct {
+	Config     StageConfig
+	Data       *DataStack
+	Pipeline   *PipelineStack
+	API        *APIStack
+	Website    *WebsiteStack
+	Monitoring *MonitoringStack
+}
+
+// NewCatalogSearch defines every stack of cfg's stage in app, tags them, and
+// applies the cdk-nag rule packs with the project's suppressions.
+func NewCatalogSearch(app awscdk.App, cfg StageConfig, in Inputs) *CatalogSearch {
+	props := func() *awscdk.StackProps {
+		p := &awscdk.StackProps{
+			Tags: &map[string]*string{"project": jsii.String("catalogsearch"), "stage": jsii.String(cfg.Stage)},
+		}
+		if cfg.Account != "" || cfg.Region != "" {
+			p.Env = &awscdk.Environment{}
+			if cfg.Account != "" {
+				p.Env.Account = jsii.String(cfg.Account)
+			}
+			if cfg.Region != "" {
+				p.Env.Region = jsii.String(cfg.Region)
+			}
+		}
+		return p
+	}
+	cs := &CatalogSearch{Config: cfg}
+	cs.Data = NewDataStack(app, cfg, props())
+	cs.Pipeline = NewPipelineStack(app, cfg, in, cs.Data, props())
+	cs.API = NewAPIStack(app, cfg, in, cs.Data, props())
+	cs.Website = NewWebsiteStack(app, cfg, in.WebDir, cs.API, props())
+	cs.Monitoring = NewMonitoringStack(app, cfg, Monitored{Data: cs.Data, Pipeline: cs.Pipeline, API: cs.API, Website: cs.Website}, props())
+	return cs
+}
+
+// Stacks returns the stage's stacks in deployment order.
+func (cs *CatalogSearch) Stacks() []awscdk.Stack {
+	return []awscdk.Stack{cs.Data.Stack, cs.Pipeline.Stack, cs.API.Stack, cs.Website.Stack, cs.Monitoring.Stack}
+}
+
+// NewApp returns a CDK app with the feature flags the stacks are written
+// for, so the CLI app and the tests synthesize the same templates.
+func NewApp(outdir string) awscdk.App {
+	props := &awscdk.AppProps{Context: &map[string]any{
+		// Access-log delivery is granted by bucket policy, so the log buckets
+		// can keep ACLs disabled (BUCKET_OWNER_ENFORCED).
+		"@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": true,
+		// Exports between the stage's stacks stay protected: a stack cannot
+		// be deleted while another still imports from it.
+		"@aws-cdk/core:defaultCrossStackReferences": "strong",
+		// Custom resources use the SDK of the Lambda runtime; no download
+		// at deploy time.
+		"@aws-cdk/customresources:installLatestAwsSdkDefault": false,
+	}}
+	if outdir != "" {
+		props.Outdir = jsii.String(outdir)
+	}
+	return awscdk.NewApp(props)
+}

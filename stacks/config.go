@@ -1,0 +1,319 @@
+package stacks
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+)
+
+// retentionDays maps a number of days to a retention CloudWatch Logs accepts.
+func retentionDays(days int) (awslogs.RetentionDays, bool) {
+	switch days {
+	case 1:
+		return awslogs.RetentionDays_ONE_DAY, true
+	case 3:
+		return awslogs.RetentionDays_THREE_DAYS, true
+	case 5:
+		return awslogs.RetentionDays_FIVE_DAYS, true
+	case 7:
+		return awslogs.RetentionDays_ONE_WEEK, true
+	case 14:
+		return awslogs.RetentionDays_TWO_WEEKS, true
+	case 30:
+		return awslogs.RetentionDays_ONE_MONTH, true
+	case 60:
+		return awslogs.RetentionDays_TWO_MONTHS, true
+	case 90:
+		return awslogs.RetentionDays_THREE_MONTHS, true
+	case 180:
+		return awslogs.RetentionDays_SIX_MONTHS, true
+	case 365:
+		return awslogs.RetentionDays_ONE_YEAR, true
+	case 731:
+		return awslogs.RetentionDays_TWO_YEARS, true
+	case 1827:
+		return awslogs.RetentionDays_FIVE_YEARS, true
+	case 3653:
+		return awslogs.RetentionDays_TEN_YEARS, true
+	}
+	return "", false
+}
+
+// LogRetention is the retention of every log group of the stage.
+func (c StageConfig) LogRetention() awslogs.RetentionDays {
+	r, _ := retentionDays(c.LogRetentionDays)
+	return r
+}
+
+// Stage names accepted by -c env=...
+const (
+	StageDev     = "dev"
+	StageStaging = "staging"
+	StageProd    = "prod"
+)
+
+// Stages returns every stage name, in promotion order.
+func Stages() []string { return []string{StageDev, StageStaging, StageProd} }
+
+// OpenSearchConfig sizes the search domain of a stage.
+type OpenSearchConfig struct {
+	EngineVersion      string `json:"engineVersion"`      // e.g. "2.19"
+	DataNodes          int    `json:"dataNodes"`          // data node count
+	DataInstanceType   string `json:"dataInstanceType"`   // e.g. t3.small.search
+	MasterNodes        int    `json:"masterNodes"`        // 0: no dedicated masters
+	MasterInstanceType string `json:"masterInstanceType"` // when MasterNodes > 0
+	AvailabilityZones  int    `json:"availabilityZones"`  // 1: no zone awareness; 2 or 3
+	MultiAZWithStandby bool   `json:"multiAzWithStandby"` // needs 3 AZs and dedicated masters
+	VolumeGiB          int    `json:"volumeGiB"`          // EBS gp3 per data node
+}
+
+// LambdaConfig sizes one Go Lambda.
+type LambdaConfig struct {
+	MemoryMiB           int `json:"memoryMiB"`
+	TimeoutSeconds      int `json:"timeoutSeconds"`
+	ReservedConcurrency int `json:"reservedConcurrency"` // 0: unreserved
+}
+
+// StageConfig holds every per-stage choice of the CDK app. The app builds
+// it once, at synth time, from the stage defaults below and the optional
+// overrides of cdk.json ("stages" context); constructs only read it.
+type StageConfig struct {
+	Stage   string `json:"-"`
+	Account string `json:"account"` // empty: the CDK default account
+	Region  string `json:"region"`  // required: the Bref layer ARN is regional
+
+	// Stateful resources.
+	RetainData            bool `json:"retainData"`            // RETAIN on delete (else DESTROY and empty the bucket)
+	TerminationProtection bool `json:"terminationProtection"` // on the stateful stack
+	PointInTimeRecovery   bool `json:"pointInTimeRecovery"`   // DynamoDB PITR
+	NoncurrentVersionDays int  `json:"noncurrentVersionDays"` // old catalog file versions expire after
+	ReportsExpireDays     int  `json:"reportsExpireDays"`     // reports/ objects expire after
+	AccessLogsExpireDays  int  `json:"accessLogsExpireDays"`  // access log objects expire after
+	LogRetentionDays      int  `json:"logRetentionDays"`      // every CloudWatch log group
+
+	OpenSearch OpenSearchConfig `json:"openSearch"`
+
+	Ingest  LambdaConfig `json:"ingest"`
+	Indexer LambdaConfig `json:"indexer"`
+	API     LambdaConfig `json:"api"`
+	Reindex LambdaConfig `json:"reindex"`
+	Web     LambdaConfig `json:"web"`
+
+	// Pipeline.
+	IngestBatchSize       int `json:"ingestBatchSize"`       // SQS messages per ingest invocation
+	MaxReceiveCount       int `json:"maxReceiveCount"`       // receives before a message goes to the DLQ
+	StreamBatchSize       int `json:"streamBatchSize"`       // stream records per indexer invocation
+	StreamRetryAttempts   int `json:"streamRetryAttempts"`   // bounded retries of a failing batch
+	StreamMaxRecordAgeSec int `json:"streamMaxRecordAgeSec"` // older records go to the on-failure queue
+	UploadMaxBytes        int `json:"uploadMaxBytes"`        // presigned upload size cap
+
+	// API.
+	ThrottleRateLimit  float64  `json:"throttleRateLimit"`  // requests per second, stage-wide
+	ThrottleBurstLimit int      `json:"throttleBurstLimit"` // burst, stage-wide
+	Partners           []string `json:"partners"`           // one API key and usage plan each (upload routes)
+	PartnerQuotaPerDay int      `json:"partnerQuotaPerDay"` // upload-route requests per partner per day
+	WAF                bool     `json:"waf"`                // regional WAF web ACL on the API stage
+	CORSOrigins        []string `json:"corsOrigins"`        // extra browser origins allowed by the API
+
+	// Website.
+	DomainName     string `json:"domainName"`     // optional custom domain of the site
+	CertificateArn string `json:"certificateArn"` // ACM certificate in us-east-1, required with DomainName
+	BrefLayerArn   string `json:"brefLayerArn"`   // Bref PHP 8.4 FPM layer for arm64, pinned
+	PriceClassAll  bool   `json:"priceClassAll"`  // CloudFront: all edge locations (else 100)
+
+	// Monitoring.
+	AlarmEmail              string  `json:"alarmEmail"`              // SNS e-mail subscription; empty: no subscription
+	UploadToSearchableMsP90 float64 `json:"uploadToSearchableMsP90"` // alarm threshold
+	APILatencyP99Ms         float64 `json:"apiLatencyP99Ms"`         // alarm threshold
+}
+
+// Prefix is the name prefix of every resource and stack of the stage, so
+// several stages can live in one account: "catalogsearch-dev".
+func (c StageConfig) Prefix() string { return "catalogsearch-" + c.Stage }
+
+// StackName returns the CloudFormation stack name of one part: "CatalogSearch-prod-Data".
+func (c StageConfig) StackName(part string) string {
+	return "CatalogSearch-" + c.Stage + "-" + part
+}
+
+// IsProd reports whether the stage is prod.
+func (c StageConfig) IsProd() bool { return c.Stage == StageProd }
+
+// DefaultConfig returns the built-in configuration of a stage.
+func DefaultConfig(stage string) (StageConfig, error) {
+	// The Bref layer version is pinned per region; bump it deliberately
+	// (see docs/deploy.md), never resolve "latest" at deploy time.
+	const brefLayer = "arn:aws:lambda:eu-west-3:534081306603:layer:arm-php-84-fpm:40"
+	base := StageConfig{
+		Stage:                 stage,
+		Region:                "eu-west-3",
+		NoncurrentVersionDays: 30,
+		ReportsExpireDays:     90,
+		AccessLogsExpireDays:  90,
+		LogRetentionDays:      30,
+		OpenSearch: OpenSearchConfig{
+			EngineVersion:     "2.19",
+			DataNodes:         1,
+			DataInstanceType:  "t3.small.search",
+			AvailabilityZones: 1,
+			VolumeGiB:         10,
+		},
+		Ingest:                  LambdaConfig{MemoryMiB: 1024, TimeoutSeconds: 300, ReservedConcurrency: 5},
+		Indexer:                 LambdaConfig{MemoryMiB: 512, TimeoutSeconds: 60, ReservedConcurrency: 5},
+		API:                     LambdaConfig{MemoryMiB: 512, TimeoutSeconds: 10},
+		Reindex:                 LambdaConfig{MemoryMiB: 1024, TimeoutSeconds: 900, ReservedConcurrency: 1},
+		Web:                     LambdaConfig{MemoryMiB: 512, TimeoutSeconds: 10},
+		IngestBatchSize:         1,
+		MaxReceiveCount:         3,
+		StreamBatchSize:         100,
+		StreamRetryAttempts:     3,
+		StreamMaxRecordAgeSec:   3600,
+		UploadMaxBytes:          100 << 20,
+		ThrottleRateLimit:       20,
+		ThrottleBurstLimit:      40,
+		Partners:                []string{"demo"},
+		PartnerQuotaPerDay:      1000,
+		BrefLayerArn:            brefLayer,
+		UploadToSearchableMsP90: 300000,
+		APILatencyP99Ms:         1500,
+	}
+	switch stage {
+	case StageDev:
+		base.LogRetentionDays = 7
+		base.NoncurrentVersionDays = 7
+		base.AccessLogsExpireDays = 30
+	case StageStaging:
+		base.RetainData = true
+		base.PointInTimeRecovery = true
+		base.OpenSearch.DataNodes = 2
+		base.OpenSearch.AvailabilityZones = 2
+		base.OpenSearch.DataInstanceType = "m6g.large.search"
+		base.OpenSearch.VolumeGiB = 20
+		base.ThrottleRateLimit = 50
+		base.ThrottleBurstLimit = 100
+	case StageProd:
+		base.RetainData = true
+		base.TerminationProtection = true
+		base.PointInTimeRecovery = true
+		base.LogRetentionDays = 90
+		base.AccessLogsExpireDays = 365
+		base.OpenSearch = OpenSearchConfig{
+			EngineVersion:      "2.19",
+			DataNodes:          3,
+			DataInstanceType:   "r6g.large.search",
+			MasterNodes:        3,
+			MasterInstanceType: "m6g.large.search",
+			AvailabilityZones:  3,
+			MultiAZWithStandby: true,
+			VolumeGiB:          100,
+		}
+		base.Ingest.ReservedConcurrency = 10
+		base.Indexer.ReservedConcurrency = 10
+		base.ThrottleRateLimit = 200
+		base.ThrottleBurstLimit = 400
+		base.WAF = true
+		base.PriceClassAll = true
+		base.APILatencyP99Ms = 1000
+	default:
+		return StageConfig{}, fmt.Errorf("unknown stage %q: want one of %s", stage, strings.Join(Stages(), ", "))
+	}
+	return base, nil
+}
+
+// LoadConfig returns the configuration of a stage: the defaults, then the
+// fields set in overrides (the JSON object of cdk.json's "stages" context for
+// that stage, or nil), then the CDK default account and region when the
+// configuration names none. It validates the result.
+func LoadConfig(stage string, overrides json.RawMessage, defaultAccount, defaultRegion string) (StageConfig, error) {
+	cfg, err := DefaultConfig(stage)
+	if err != nil {
+		return StageConfig{}, err
+	}
+	if len(overrides) > 0 && string(overrides) != "null" {
+		dec := json.NewDecoder(strings.NewReader(string(overrides)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&cfg); err != nil {
+			return StageConfig{}, fmt.Errorf("stage %s: cdk.json stages.%s: %w", stage, stage, err)
+		}
+	}
+	if cfg.Account == "" {
+		cfg.Account = defaultAccount
+	}
+	if cfg.Region == "" {
+		cfg.Region = defaultRegion
+	}
+	return cfg, cfg.Validate()
+}
+
+// Validate reports the first inconsistency of the configuration.
+func (c StageConfig) Validate() error {
+	var problems []string
+	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	if c.Region == "" {
+		bad("region is required")
+	}
+	if c.BrefLayerArn == "" || !strings.Contains(c.BrefLayerArn, ":layer:arm-php-84-fpm:") {
+		bad("brefLayerArn must be a pinned arm-php-84-fpm layer version ARN, got %q", c.BrefLayerArn)
+	} else if c.Region != "" && !strings.Contains(c.BrefLayerArn, ":"+c.Region+":") {
+		bad("brefLayerArn %q is not in region %s", c.BrefLayerArn, c.Region)
+	}
+	if (c.DomainName == "") != (c.CertificateArn == "") {
+		bad("domainName and certificateArn go together")
+	}
+	if c.CertificateArn != "" && !strings.Contains(c.CertificateArn, ":us-east-1:") {
+		bad("certificateArn must be in us-east-1 (CloudFront)")
+	}
+	oc := c.OpenSearch
+	if oc.DataNodes < 1 {
+		bad("openSearch.dataNodes must be at least 1")
+	}
+	if oc.AvailabilityZones < 1 || oc.AvailabilityZones > 3 {
+		bad("openSearch.availabilityZones must be 1, 2 or 3")
+	}
+	if oc.AvailabilityZones > 1 && oc.DataNodes%oc.AvailabilityZones != 0 {
+		bad("openSearch.dataNodes must be a multiple of availabilityZones")
+	}
+	if oc.MultiAZWithStandby && (oc.AvailabilityZones != 3 || oc.MasterNodes < 3) {
+		bad("openSearch.multiAzWithStandby needs 3 availability zones and 3 dedicated masters")
+	}
+	if oc.MasterNodes > 0 && oc.MasterInstanceType == "" {
+		bad("openSearch.masterInstanceType is required with dedicated masters")
+	}
+	for name, l := range map[string]LambdaConfig{"ingest": c.Ingest, "indexer": c.Indexer, "api": c.API, "reindex": c.Reindex, "web": c.Web} {
+		if l.MemoryMiB < 128 || l.TimeoutSeconds < 1 || l.TimeoutSeconds > 900 {
+			bad("%s: memoryMiB must be >= 128 and timeoutSeconds in 1..900", name)
+		}
+	}
+	// SQS caps the visibility timeout at 12 hours; it is six times the
+	// ingest timeout.
+	if c.Ingest.TimeoutSeconds*6 > 43200 {
+		bad("ingest.timeoutSeconds too large for a 6x visibility timeout")
+	}
+	if c.MaxReceiveCount < 1 || c.IngestBatchSize < 1 || c.StreamBatchSize < 1 {
+		bad("maxReceiveCount, ingestBatchSize and streamBatchSize must be positive")
+	}
+	if c.StreamRetryAttempts < 0 || c.StreamRetryAttempts > 10000 {
+		bad("streamRetryAttempts must be in 0..10000")
+	}
+	if c.StreamMaxRecordAgeSec < 60 || c.StreamMaxRecordAgeSec > 604800 {
+		bad("streamMaxRecordAgeSec must be in 60..604800")
+	}
+	if _, ok := retentionDays(c.LogRetentionDays); !ok {
+		bad("logRetentionDays %d is not one of 1, 3, 5, 7, 14, 30, 60, 90, 180, 365, 731, 1827, 3653", c.LogRetentionDays)
+	}
+	seen := map[string]bool{}
+	for _, p := range c.Partners {
+		if p == "" || strings.ContainsAny(p, " /") || seen[p] {
+			bad("partners: %q is empty, has a space or slash, or is repeated", p)
+		}
+		seen[p] = true
+	}
+	if len(problems) > 0 {
+		sort.Strings(problems)
+		return fmt.Errorf("stage %s: %s", c.Stage, strings.Join(problems, "; "))
+	}
+	return nil
+}

@@ -1,0 +1,251 @@
+package stacks
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/interfaces/interfacesawscloudwatch"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/catalogsearch/catalogsearch/internal/contract"
+)
+
+// Runbook anchors: each alarm's description points at one section of
+// docs/operations.md; TestRunbookCoversAlarms checks the headings exist.
+const (
+	RunbookLambdaErrors       = "lambda-errors"
+	RunbookLambdaThrottles    = "lambda-throttles"
+	RunbookLambdaDuration     = "lambda-duration"
+	RunbookDLQDepth           = "dead-letter-queue-not-empty"
+	RunbookIteratorAge        = "stream-iterator-age"
+	RunbookAPI5xx             = "api-5xx-errors"
+	RunbookAPILatency         = "api-p99-latency"
+	RunbookSearchRed          = "opensearch-cluster-red"
+	RunbookSearchYellow       = "opensearch-cluster-yellow"
+	RunbookSearchStorage      = "opensearch-free-storage"
+	RunbookSearchJVM          = "opensearch-jvm-memory-pressure"
+	RunbookSearchCPU          = "opensearch-cpu"
+	RunbookSearchWriteBlocked = "opensearch-writes-blocked"
+	RunbookSearchSnapshot     = "opensearch-snapshot-failure"
+	RunbookSearchMasterCPU    = "opensearch-master-cpu"
+	RunbookSearchMasterJVM    = "opensearch-master-jvm-memory-pressure"
+	RunbookTableThrottles     = "dynamodb-throttles"
+	RunbookTableSystemErrors  = "dynamodb-system-errors"
+	RunbookUploadToSearchable = "upload-to-searchable-time"
+)
+
+// RunbookDoc is where the runbook entries live, relative to the repository root.
+const RunbookDoc = "docs/operations.md"
+
+// MonitoringStack holds the alarms, their SNS topic and the dashboard.
+type MonitoringStack struct {
+	awscdk.Stack
+	Topic     awssns.Topic
+	Dashboard awscloudwatch.Dashboard
+	Alarms    []awscloudwatch.Alarm
+}
+
+// Monitored is what the monitoring stack watches.
+type Monitored struct {
+	Data     *DataStack
+	Pipeline *PipelineStack
+	API      *APIStack
+	Website  *WebsiteStack
+}
+
+// NewMonitoringStack defines the alarms and dashboard of cfg's stage.
+func NewMonitoringStack(scope constructs.Construct, cfg StageConfig, m Monitored, props *awscdk.StackProps) *MonitoringStack {
+	props.Description = jsii.String(fmt.Sprintf("Catalog Search %s: alarms, dashboard, alarm topic", cfg.Stage))
+	stack := awscdk.NewStack(scope, jsii.String(cfg.StackName("Monitoring")), props)
+	s := &MonitoringStack{Stack: stack}
+
+	// The topic is encrypted with a key of its own: CloudWatch alarms cannot
+	// publish to a topic under the AWS-managed SNS key.
+	key := awskms.NewKey(stack, jsii.String("AlarmTopicKey"), &awskms.KeyProps{
+		Description:       jsii.String(cfg.Prefix() + " alarm topic"),
+		EnableKeyRotation: jsii.Bool(true),
+		RemovalPolicy:     awscdk.RemovalPolicy_DESTROY,
+	})
+	key.GrantEncryptDecrypt(awsiam.NewServicePrincipal(jsii.String("cloudwatch.amazonaws.com"), nil))
+	s.Topic = awssns.NewTopic(stack, jsii.String("AlarmTopic"), &awssns.TopicProps{
+		DisplayName: jsii.String("Catalog Search " + cfg.Stage + " alarms"),
+		MasterKey:   key,
+		EnforceSSL:  jsii.Bool(true),
+	})
+	if cfg.AlarmEmail != "" {
+		s.Topic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(cfg.AlarmEmail), nil))
+	}
+	action := awscloudwatchactions.NewSnsAction(s.Topic)
+
+	five := awscdk.Duration_Minutes(jsii.Number(5))
+	alarm := func(id, runbook, what string, metric awscloudwatch.IMetric, op awscloudwatch.ComparisonOperator, threshold float64, periods int) awscloudwatch.Alarm {
+		a := awscloudwatch.NewAlarm(stack, jsii.String(id), &awscloudwatch.AlarmProps{
+			AlarmName:          jsii.String(cfg.Prefix() + "-" + id),
+			AlarmDescription:   jsii.String(fmt.Sprintf("%s. Runbook: %s#%s", what, RunbookDoc, runbook)),
+			Metric:             metric,
+			ComparisonOperator: op,
+			Threshold:          jsii.Number(threshold),
+			EvaluationPeriods:  jsii.Number(float64(periods)),
+			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+		})
+		a.AddAlarmAction(action)
+		a.AddOkAction(action)
+		s.Alarms = append(s.Alarms, a)
+		return a
+	}
+	gt := awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD
+	ge := awscloudwatch.ComparisonOperator_GREATER_THAN_OR_EQUAL_TO_THRESHOLD
+	le := awscloudwatch.ComparisonOperator_LESS_THAN_OR_EQUAL_TO_THRESHOLD
+	sum := &awscloudwatch.MetricOptions{Statistic: jsii.String("Sum"), Period: five}
+	maxOf := func(period awscdk.Duration) *awscloudwatch.MetricOptions {
+		return &awscloudwatch.MetricOptions{Statistic: jsii.String("Maximum"), Period: period}
+	}
+
+	dash := awscloudwatch.NewDashboard(stack, jsii.String("Dashboard"), &awscloudwatch.DashboardProps{
+		DashboardName: jsii.String(cfg.Prefix()),
+	})
+	s.Dashboard = dash
+	graph := func(title string, metrics ...awscloudwatch.IMetric) awscloudwatch.IWidget {
+		return awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{
+			Title: jsii.String(title), Left: &metrics, Width: jsii.Number(8),
+		})
+	}
+
+	// Lambdas: errors, throttles, p99 duration against the timeout.
+	type fnWatch struct {
+		name    string
+		fn      awslambda.Function
+		timeout int
+	}
+	fns := []fnWatch{
+		{"ingest", m.Pipeline.Ingest.Function, cfg.Ingest.TimeoutSeconds},
+		{"indexer", m.Pipeline.Indexer.Function, cfg.Indexer.TimeoutSeconds},
+		{"reindex", m.Pipeline.Reindex.Function, cfg.Reindex.TimeoutSeconds},
+		{"api", m.API.Function.Function, cfg.API.TimeoutSeconds},
+		{"web", m.Website.Function, cfg.Web.TimeoutSeconds},
+	}
+	var widgets []awscloudwatch.IWidget
+	for _, f := range fns {
+		errs := f.fn.MetricErrors(sum)
+		thr := f.fn.MetricThrottles(sum)
+		p99 := f.fn.MetricDuration(&awscloudwatch.MetricOptions{Statistic: jsii.String("p99"), Period: five})
+		alarm(f.name+"-errors", RunbookLambdaErrors, "The "+f.name+" Lambda returned errors", errs, gt, 0, 1)
+		alarm(f.name+"-throttles", RunbookLambdaThrottles, "The "+f.name+" Lambda was throttled", thr, gt, 0, 1)
+		alarm(f.name+"-duration-p99", RunbookLambdaDuration, fmt.Sprintf("The %s Lambda's p99 duration is above 80%% of its %ds timeout", f.name, f.timeout),
+			p99, gt, float64(f.timeout)*1000*0.8, 3)
+		widgets = append(widgets, graph("Lambda "+f.name, errs, thr), graph("Lambda "+f.name+" p99 ms", p99))
+	}
+
+	// Queues that hold failed work: any message there needs a person.
+	for _, q := range []struct {
+		name  string
+		queue awssqs.Queue
+	}{{"ingest-dlq", m.Data.IngestDLQ}, {"indexer-failures", m.Data.IndexerDLQ}} {
+		depth := q.queue.MetricApproximateNumberOfMessagesVisible(maxOf(five))
+		alarm(q.name+"-depth", RunbookDLQDepth, "Messages are waiting in the "+q.name+" queue", depth, gt, 0, 1)
+		widgets = append(widgets, graph("Queue "+q.name, depth))
+	}
+	backlog := m.Data.IngestQueue.MetricApproximateAgeOfOldestMessage(maxOf(five))
+	widgets = append(widgets, graph("Ingest queue oldest message (s)", backlog))
+
+	iterAge := m.Pipeline.Indexer.Function.Metric(jsii.String("IteratorAge"), maxOf(five))
+	alarm("indexer-iterator-age", RunbookIteratorAge, "The indexer lags more than 5 minutes behind the table's stream", iterAge, gt, 300000, 3)
+	widgets = append(widgets, graph("Stream iterator age (ms)", iterAge))
+
+	// API.
+	api5xx := m.API.API.MetricServerError(sum)
+	apiP99 := m.API.API.MetricLatency(&awscloudwatch.MetricOptions{Statistic: jsii.String("p99"), Period: five})
+	alarm("api-5xx", RunbookAPI5xx, "The API answered 5xx", api5xx, ge, 5, 1)
+	alarm("api-latency-p99", RunbookAPILatency, fmt.Sprintf("The API's p99 latency is above %.0f ms", cfg.APILatencyP99Ms), apiP99, gt, cfg.APILatencyP99Ms, 3)
+	widgets = append(widgets, graph("API 5xx / 4xx", api5xx, m.API.API.MetricClientError(sum)), graph("API p99 latency (ms)", apiP99))
+
+	// OpenSearch: the recommended alarms.
+	d := m.Data.Domain
+	oneMin := awscdk.Duration_Minutes(jsii.Number(1))
+	red := d.MetricClusterStatusRed(maxOf(oneMin))
+	yellow := d.MetricClusterStatusYellow(maxOf(oneMin))
+	free := d.MetricFreeStorageSpace(&awscloudwatch.MetricOptions{Statistic: jsii.String("Minimum"), Period: oneMin})
+	jvm := d.MetricJVMMemoryPressure(maxOf(five))
+	cpu := d.MetricCPUUtilization(&awscloudwatch.MetricOptions{Statistic: jsii.String("Average"), Period: awscdk.Duration_Minutes(jsii.Number(15))})
+	blocked := d.MetricClusterIndexWritesBlocked(maxOf(five))
+	snap := d.MetricAutomatedSnapshotFailure(maxOf(oneMin))
+	alarm("search-cluster-red", RunbookSearchRed, "At least one primary shard is unassigned", red, ge, 1, 1)
+	alarm("search-cluster-yellow", RunbookSearchYellow, "At least one replica shard is unassigned", yellow, ge, 1, 1)
+	// 25% of one node's volume, in MiB (the metric's unit).
+	alarm("search-free-storage", RunbookSearchStorage, "A data node has less than 25% of its storage free", free, le, float64(cfg.OpenSearch.VolumeGiB)*1024*0.25, 1)
+	alarm("search-jvm-memory-pressure", RunbookSearchJVM, "JVM memory pressure is at or above 95%", jvm, ge, 95, 3)
+	alarm("search-cpu", RunbookSearchCPU, "Data node CPU is at or above 80% for 45 minutes", cpu, ge, 80, 3)
+	alarm("search-writes-blocked", RunbookSearchWriteBlocked, "The cluster blocks writes", blocked, ge, 1, 1)
+	alarm("search-snapshot-failure", RunbookSearchSnapshot, "An automated snapshot failed", snap, ge, 1, 1)
+	searchWidgets := []awscloudwatch.IWidget{graph("OpenSearch status", red, yellow, blocked), graph("OpenSearch free storage (MiB)", free), graph("OpenSearch JVM / CPU", jvm, cpu)}
+	if cfg.OpenSearch.MasterNodes > 0 {
+		mcpu := d.MetricMasterCPUUtilization(&awscloudwatch.MetricOptions{Statistic: jsii.String("Average"), Period: awscdk.Duration_Minutes(jsii.Number(15))})
+		mjvm := d.MetricMasterJVMMemoryPressure(maxOf(oneMin))
+		alarm("search-master-cpu", RunbookSearchMasterCPU, "Dedicated master CPU is at or above 50% for 45 minutes", mcpu, ge, 50, 3)
+		alarm("search-master-jvm-memory-pressure", RunbookSearchMasterJVM, "Dedicated master JVM memory pressure is at or above 95%", mjvm, ge, 95, 1)
+		searchWidgets = append(searchWidgets, graph("OpenSearch masters", mcpu, mjvm))
+	}
+
+	// DynamoDB.
+	tableThrottles := awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
+		Expression: jsii.String("r + w"),
+		Label:      jsii.String("Read and write throttle events"),
+		Period:     five,
+		UsingMetrics: &map[string]awscloudwatch.IMetric{
+			"r": m.Data.Table.Metric(jsii.String("ReadThrottleEvents"), sum),
+			"w": m.Data.Table.Metric(jsii.String("WriteThrottleEvents"), sum),
+		},
+	})
+	// The operations the Lambdas use (an alarm takes at most 10 metrics).
+	sysErrs := m.Data.Table.MetricSystemErrorsForOperations(&awsdynamodb.SystemErrorsForOperationsMetricOptions{
+		Statistic: jsii.String("Sum"), Period: five,
+		Operations: &[]awsdynamodb.Operation{
+			awsdynamodb.Operation_GET_ITEM, awsdynamodb.Operation_PUT_ITEM, awsdynamodb.Operation_UPDATE_ITEM,
+			awsdynamodb.Operation_DELETE_ITEM, awsdynamodb.Operation_QUERY, awsdynamodb.Operation_SCAN,
+			awsdynamodb.Operation_BATCH_GET_ITEM, awsdynamodb.Operation_BATCH_WRITE_ITEM,
+			awsdynamodb.Operation_TRANSACT_WRITE_ITEMS,
+		},
+	})
+	alarm("table-throttles", RunbookTableThrottles, "DynamoDB throttled reads or writes", tableThrottles, gt, 0, 1)
+	alarm("table-system-errors", RunbookTableSystemErrors, "DynamoDB returned system errors", sysErrs, gt, 0, 1)
+
+	// The pipeline's own measure: time from upload to searchable.
+	upload := awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
+		Namespace:     jsii.String(contract.MetricNamespace),
+		MetricName:    jsii.String(contract.MetricUploadToSearchable),
+		DimensionsMap: &map[string]*string{contract.MetricDimensionStage: jsii.String(cfg.Stage)},
+		Statistic:     jsii.String("p90"),
+		Period:        awscdk.Duration_Minutes(jsii.Number(15)),
+	})
+	alarm("upload-to-searchable-p90", RunbookUploadToSearchable,
+		fmt.Sprintf("p90 time from upload to searchable is above %.0f s", cfg.UploadToSearchableMsP90/1000), upload, gt, cfg.UploadToSearchableMsP90, 2)
+
+	dash.AddWidgets(awscloudwatch.NewTextWidget(&awscloudwatch.TextWidgetProps{
+		Markdown: jsii.String("# Catalog Search " + cfg.Stage + "\nAlarms link to the runbook in " + RunbookDoc + "."),
+		Width:    jsii.Number(24), Height: jsii.Number(2),
+	}))
+	dash.AddWidgets(graph("Upload to searchable p90 (ms)", upload), graph("DynamoDB throttles", tableThrottles), graph("DynamoDB system errors", sysErrs))
+	all := append(widgets, searchWidgets...)
+	for i := 0; i < len(all); i += 3 {
+		end := min(i+3, len(all))
+		dash.AddWidgets(all[i:end]...)
+	}
+	var alarmRefs []interfacesawscloudwatch.IAlarmRef
+	for _, a := range s.Alarms {
+		alarmRefs = append(alarmRefs, a)
+	}
+	dash.AddWidgets(awscloudwatch.NewAlarmStatusWidget(&awscloudwatch.AlarmStatusWidgetProps{
+		Title: jsii.String("Alarms"), Alarms: &alarmRefs, Width: jsii.Number(24),
+	}))
+	return s
+}

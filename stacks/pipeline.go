@@ -1,0 +1,85 @@
+package stacks
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdaeventsources"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/catalogsearch/catalogsearch/internal/contract"
+)
+
+// PipelineStack runs the ingest and index pipeline: S3 -> SQS (DLQ) ->
+// ingest Lambda -> DynamoDB -> Stream -> indexer Lambda -> OpenSearch, plus
+// the reindex Lambda that rebuilds the index from the table.
+type PipelineStack struct {
+	awscdk.Stack
+	Ingest  *GoFunction
+	Indexer *GoFunction
+	Reindex *GoFunction
+}
+
+// NewPipelineStack defines the pipeline of cfg's stage on the resources of data.
+func NewPipelineStack(scope constructs.Construct, cfg StageConfig, in Inputs, data *DataStack, props *awscdk.StackProps) *PipelineStack {
+	props.Description = jsii.String(fmt.Sprintf("Catalog Search %s: ingest and index pipeline", cfg.Stage))
+	stack := awscdk.NewStack(scope, jsii.String(cfg.StackName("Pipeline")), props)
+	s := &PipelineStack{Stack: stack}
+	endpoint := "https://" + *data.Domain.DomainEndpoint()
+
+	s.Ingest = NewGoFunction(stack, "Ingest", GoFunctionProps{
+		Builder: in.Builder, Dir: in.Lambdas.Ingest, Stage: cfg.Stage, Retention: cfg.LogRetention(),
+		Description: "Turns a catalog file that arrived in S3 into products in the table",
+		Sizing:      cfg.Ingest,
+		Environment: map[string]string{
+			contract.EnvTable:          *data.Table.TableName(),
+			contract.EnvBucket:         *data.Bucket.BucketName(),
+			contract.EnvUploadMaxBytes: strconv.Itoa(cfg.UploadMaxBytes),
+		},
+	})
+	data.Bucket.GrantReadWrite(s.Ingest.Function, nil)
+	data.Table.GrantReadWriteData(s.Ingest.Function)
+	s.Ingest.Function.AddEventSource(awslambdaeventsources.NewSqsEventSource(data.IngestQueue, &awslambdaeventsources.SqsEventSourceProps{
+		BatchSize:               jsii.Number(float64(cfg.IngestBatchSize)),
+		ReportBatchItemFailures: jsii.Bool(true),
+	}))
+
+	s.Indexer = NewGoFunction(stack, "Indexer", GoFunctionProps{
+		Builder: in.Builder, Dir: in.Lambdas.Indexer, Stage: cfg.Stage, Retention: cfg.LogRetention(),
+		Description: "Applies product changes of the table's stream to the search index",
+		Sizing:      cfg.Indexer,
+		Environment: map[string]string{
+			contract.EnvTable:              *data.Table.TableName(),
+			contract.EnvOpenSearchEndpoint: endpoint,
+			contract.EnvIndexAlias:         contract.DefaultIndexAlias,
+		},
+	})
+	data.Table.GrantReadData(s.Indexer.Function)
+	data.Domain.GrantReadWrite(s.Indexer.Function)
+	s.Indexer.Function.AddEventSource(awslambdaeventsources.NewDynamoEventSource(data.Table, &awslambdaeventsources.DynamoEventSourceProps{
+		StartingPosition:        awslambda.StartingPosition_TRIM_HORIZON,
+		BatchSize:               jsii.Number(float64(cfg.StreamBatchSize)),
+		BisectBatchOnError:      jsii.Bool(true),
+		RetryAttempts:           jsii.Number(float64(cfg.StreamRetryAttempts)),
+		MaxRecordAge:            awscdk.Duration_Seconds(jsii.Number(float64(cfg.StreamMaxRecordAgeSec))),
+		ReportBatchItemFailures: jsii.Bool(true),
+		OnFailure:               awslambdaeventsources.NewSqsDlq(data.IndexerDLQ),
+	}))
+
+	s.Reindex = NewGoFunction(stack, "Reindex", GoFunctionProps{
+		Builder: in.Builder, Dir: in.Lambdas.Reindex, Stage: cfg.Stage, Retention: cfg.LogRetention(),
+		Description: "Rebuilds the search index from the table into a new index and swaps the alias",
+		Sizing:      cfg.Reindex,
+		Environment: map[string]string{
+			contract.EnvTable:              *data.Table.TableName(),
+			contract.EnvOpenSearchEndpoint: endpoint,
+			contract.EnvIndexAlias:         contract.DefaultIndexAlias,
+		},
+	})
+	data.Table.GrantReadData(s.Reindex.Function)
+	data.Domain.GrantReadWrite(s.Reindex.Function)
+	return s
+}

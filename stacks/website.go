@@ -1,0 +1,168 @@
+package stacks
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfrontorigins"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3assets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/catalogsearch/catalogsearch/internal/contract"
+)
+
+// WebsiteStack serves the PHP site of web/ unchanged: PHP-FPM on Lambda with
+// the Bref layer behind CloudFront, /api/* routed to the REST API, /assets/*
+// from S3 through origin access control.
+type WebsiteStack struct {
+	awscdk.Stack
+	Function     awslambda.Function
+	LogGroup     awslogs.LogGroup
+	Assets       awss3.Bucket
+	Logs         awss3.Bucket
+	Distribution awscloudfront.Distribution
+}
+
+// NewWebsiteStack defines the site of cfg's stage. webDir is the site's
+// folder (holding public/index.php and public/assets).
+func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string, api *APIStack, props *awscdk.StackProps) *WebsiteStack {
+	for _, p := range []string{"public/index.php", "public/assets"} {
+		if _, err := os.Stat(filepath.Join(webDir, p)); err != nil {
+			panic(fmt.Sprintf("website: %s/%s is missing: %v", webDir, p, err))
+		}
+	}
+	props.Description = jsii.String(fmt.Sprintf("Catalog Search %s: PHP website (Bref) behind CloudFront", cfg.Stage))
+	stack := awscdk.NewStack(scope, jsii.String(cfg.StackName("Website")), props)
+	s := &WebsiteStack{Stack: stack}
+
+	// Access logs of the assets bucket and CloudFront standard logs.
+	// CloudFront's log delivery needs ACLs; BUCKET_OWNER_PREFERRED allows
+	// them and still makes the account own every object.
+	s.Logs = awss3.NewBucket(stack, jsii.String("SiteLogs"), &awss3.BucketProps{
+		Encryption:        awss3.BucketEncryption_S3_MANAGED,
+		EnforceSSL:        jsii.Bool(true),
+		BlockPublicAccess: awss3.BlockPublicAccess_BLOCK_ALL(),
+		ObjectOwnership:   awss3.ObjectOwnership_BUCKET_OWNER_PREFERRED,
+		Versioned:         jsii.Bool(true),
+		RemovalPolicy:     awscdk.RemovalPolicy_DESTROY,
+		AutoDeleteObjects: jsii.Bool(true),
+		LifecycleRules: &[]*awss3.LifecycleRule{{
+			Id:                                  jsii.String("expire-site-logs"),
+			Expiration:                          awscdk.Duration_Days(jsii.Number(float64(cfg.AccessLogsExpireDays))),
+			NoncurrentVersionExpiration:         awscdk.Duration_Days(jsii.Number(1)),
+			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(1)),
+		}},
+	})
+	s.Assets = awss3.NewBucket(stack, jsii.String("SiteAssets"), &awss3.BucketProps{
+		Encryption:             awss3.BucketEncryption_S3_MANAGED,
+		EnforceSSL:             jsii.Bool(true),
+		BlockPublicAccess:      awss3.BlockPublicAccess_BLOCK_ALL(),
+		ObjectOwnership:        awss3.ObjectOwnership_BUCKET_OWNER_ENFORCED,
+		Versioned:              jsii.Bool(true),
+		ServerAccessLogsBucket: s.Logs,
+		ServerAccessLogsPrefix: jsii.String("assets-bucket/"),
+		RemovalPolicy:          awscdk.RemovalPolicy_DESTROY,
+		AutoDeleteObjects:      jsii.Bool(true),
+		LifecycleRules: &[]*awss3.LifecycleRule{{
+			Id:                          jsii.String("expire-old-assets"),
+			NoncurrentVersionExpiration: awscdk.Duration_Days(jsii.Number(7)),
+		}},
+	})
+
+	s.LogGroup = awslogs.NewLogGroup(stack, jsii.String("PhpLogs"), &awslogs.LogGroupProps{
+		Retention:     cfg.LogRetention(),
+		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+	s.Function = awslambda.NewFunction(stack, jsii.String("Php"), &awslambda.FunctionProps{
+		Description:  jsii.String("The PHP site (PHP-FPM through the Bref layer)"),
+		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture: awslambda.Architecture_ARM_64(),
+		// Bref's FPM runtime serves every request through this script, the
+		// same front controller php -S uses locally.
+		Handler: jsii.String("public/index.php"),
+		Code: awslambda.Code_FromAsset(jsii.String(webDir), &awss3assets.AssetOptions{
+			// Only what the site runs; its tests and browser tooling stay home.
+			Exclude: jsii.Strings("tests", "e2e", "node_modules", "test-results", "*.md", "phpunit.xml*", ".*"),
+		}),
+		Layers: &[]awslambda.ILayerVersion{
+			awslambda.LayerVersion_FromLayerVersionArn(stack, jsii.String("BrefPhp84Fpm"), jsii.String(cfg.BrefLayerArn)),
+		},
+		MemorySize: jsii.Number(float64(cfg.Web.MemoryMiB)),
+		Timeout:    awscdk.Duration_Seconds(jsii.Number(float64(cfg.Web.TimeoutSeconds))),
+		Environment: &map[string]*string{
+			contract.EnvAPIBaseURL: jsii.String(api.BaseURL),
+			contract.EnvStage:      jsii.String(cfg.Stage),
+		},
+		Tracing:  awslambda.Tracing_ACTIVE,
+		LogGroup: s.LogGroup,
+	})
+	url := s.Function.AddFunctionUrl(&awslambda.FunctionUrlOptions{AuthType: awslambda.FunctionUrlAuthType_AWS_IAM})
+
+	secure := awscloudfront.ResponseHeadersPolicy_SECURITY_HEADERS()
+	dynamic := func(origin awscloudfront.IOrigin) *awscloudfront.BehaviorOptions {
+		return &awscloudfront.BehaviorOptions{
+			Origin:                origin,
+			AllowedMethods:        awscloudfront.AllowedMethods_ALLOW_ALL(),
+			CachePolicy:           awscloudfront.CachePolicy_CACHING_DISABLED(),
+			OriginRequestPolicy:   awscloudfront.OriginRequestPolicy_ALL_VIEWER_EXCEPT_HOST_HEADER(),
+			ViewerProtocolPolicy:  awscloudfront.ViewerProtocolPolicy_REDIRECT_TO_HTTPS,
+			ResponseHeadersPolicy: secure,
+		}
+	}
+	apiOrigin := awscloudfrontorigins.NewHttpOrigin(jsii.String(api.Domain), &awscloudfrontorigins.HttpOriginProps{
+		ProtocolPolicy:     awscloudfront.OriginProtocolPolicy_HTTPS_ONLY,
+		OriginSslProtocols: &[]awscloudfront.OriginSslPolicy{awscloudfront.OriginSslPolicy_TLS_V1_2},
+		ReadTimeout:        awscdk.Duration_Seconds(jsii.Number(30)),
+	})
+	distProps := &awscloudfront.DistributionProps{
+		Comment:         jsii.String("Catalog Search " + cfg.Stage),
+		DefaultBehavior: dynamic(awscloudfrontorigins.FunctionUrlOrigin_WithOriginAccessControl(url, nil)),
+		AdditionalBehaviors: &map[string]*awscloudfront.BehaviorOptions{
+			contract.APIPathPrefix + "/*": dynamic(apiOrigin),
+			"/assets/*": {
+				Origin:                awscloudfrontorigins.S3BucketOrigin_WithOriginAccessControl(s.Assets, nil),
+				CachePolicy:           awscloudfront.CachePolicy_CACHING_OPTIMIZED(),
+				ViewerProtocolPolicy:  awscloudfront.ViewerProtocolPolicy_REDIRECT_TO_HTTPS,
+				ResponseHeadersPolicy: secure,
+			},
+		},
+		HttpVersion:   awscloudfront.HttpVersion_HTTP2_AND_3,
+		EnableLogging: jsii.Bool(true),
+		LogBucket:     s.Logs,
+		LogFilePrefix: jsii.String("cloudfront/"),
+		PriceClass:    awscloudfront.PriceClass_PRICE_CLASS_100,
+	}
+	if cfg.PriceClassAll {
+		distProps.PriceClass = awscloudfront.PriceClass_PRICE_CLASS_ALL
+	}
+	if cfg.DomainName != "" {
+		distProps.DomainNames = jsii.Strings(cfg.DomainName)
+		distProps.Certificate = awscertificatemanager.Certificate_FromCertificateArn(stack, jsii.String("Certificate"), jsii.String(cfg.CertificateArn))
+		distProps.MinimumProtocolVersion = awscloudfront.SecurityPolicyProtocol_TLS_V1_2_2021
+	}
+	s.Distribution = awscloudfront.NewDistribution(stack, jsii.String("Distribution"), distProps)
+
+	awss3deployment.NewBucketDeployment(stack, jsii.String("DeployAssets"), &awss3deployment.BucketDeploymentProps{
+		DestinationBucket:    s.Assets,
+		DestinationKeyPrefix: jsii.String("assets/"),
+		Sources:              &[]awss3deployment.ISource{awss3deployment.Source_Asset(jsii.String(filepath.Join(webDir, "public", "assets")), nil)},
+		Distribution:         s.Distribution,
+		DistributionPaths:    jsii.Strings("/assets/*"),
+		MemoryLimit:          jsii.Number(256),
+	})
+
+	awscdk.NewCfnOutput(stack, jsii.String("SiteURL"), &awscdk.CfnOutputProps{
+		Value:       jsii.String("https://" + *s.Distribution.DistributionDomainName()),
+		Description: jsii.String("The site; /api/v1/... is the API"),
+	})
+	return s
+}
