@@ -121,6 +121,26 @@ func Category(s string) (path []string, extra []string) {
 	if s == "" {
 		return nil, nil
 	}
+	if strings.Contains(s, ",") && (strings.Contains(s, "/") || strings.Contains(s, ">")) {
+		// A list of paths (Magento: "Default Category/Gear,Default
+		// Category/Gear/Bags"): the deepest is the product's category.
+		var best []string
+		for _, p := range strings.Split(s, ",") {
+			q, _ := Category(p)
+			if len(q) > 0 && (q[0] == "Default Category" || q[0] == "Root Catalog") {
+				q = q[1:]
+			}
+			if len(q) > len(best) {
+				if best != nil {
+					extra = append(extra, strings.Join(best, " > "))
+				}
+				best = q
+			} else if len(q) > 0 {
+				extra = append(extra, strings.Join(q, " > "))
+			}
+		}
+		return best, extra
+	}
 	sep := ""
 	for _, c := range []string{">", "/", "|"} {
 		if strings.Contains(s, c) {

@@ -1,0 +1,22 @@
+// Package ingest turns a partner's catalog file (a blob under
+// incoming/{partner}/) into products in the Store, with a report of every
+// row it could not use. It is the same code on the embedded default and in
+// the ingest Lambda (see HandleSQS).
+//
+// The pipeline streams: tabular reads rows whatever the format and
+// encoding, mapping finds the header row and maps columns to fields,
+// values cleans prices, GTINs, URLs and text, and rows become products
+// (rows that share a Shopify Handle, a WooCommerce Parent or a model
+// column become one product with variants). Each product carries a content
+// hash; a product whose hash is already stored is not written again, so
+// re-ingesting an unchanged file writes nothing. A full catalog removes the
+// partner's products it does not mention, unless that would remove more
+// than the partner's removal guard (default 20%): then the catalog waits in
+// status needs_confirmation until Confirm.
+//
+// The catalog ID derives from partner, key and the blob's ETag, so a file
+// event delivered twice (or concurrently) is one ingest: the second
+// CreateCatalog conflicts and Ingest returns the first one's record.
+//
+// Indexing is not done here: the Store's change feed drives the indexer.
+package ingest

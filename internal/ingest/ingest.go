@@ -1,0 +1,217 @@
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/contract"
+)
+
+// Deps are what a Service needs.
+type Deps struct {
+	Store  catalog.Store
+	Blobs  catalog.Blobs
+	Clock  func() time.Time // nil = time.Now
+	Logger *slog.Logger     // nil = discard
+	// TempDir holds temporary copies of XLSX files ("" = os.TempDir()).
+	TempDir string
+}
+
+// Service ingests catalog files. It is safe for concurrent use.
+type Service struct {
+	store catalog.Store
+	blobs catalog.Blobs
+	clock func() time.Time
+	log   *slog.Logger
+	tmp   string
+}
+
+// New returns a Service.
+func New(d Deps) *Service {
+	s := &Service{store: d.Store, blobs: d.Blobs, clock: d.Clock, log: d.Logger, tmp: d.TempDir}
+	if s.clock == nil {
+		s.clock = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	return s
+}
+
+// Request asks for one file to be ingested.
+type Request struct {
+	Partner string       // validated with catalog.ValidPartnerID
+	Key     string       // blob key incoming/{partner}/{file}
+	Mode    catalog.Mode // "" = the partner's default mode, else full
+	DryRun  bool         // read, map, validate, hash, report; write nothing to Store
+}
+
+// StaleAfter is how long a catalog may stay in status processing before a
+// redelivered event takes it over (an ingest Lambda that timed out).
+const StaleAfter = 15 * time.Minute
+
+// MaxReportErrors caps the errors (and warnings) a report lists; the
+// rejected-rows CSV has them all.
+const MaxReportErrors = 1000
+
+// CatalogID derives the ID of the catalog for a blob version, so that the
+// same file event delivered twice names the same catalog.
+func CatalogID(partner, key, etag string) string {
+	h := sha256.Sum256([]byte(partner + "\x00" + key + "\x00" + etag))
+	return "c" + hex.EncodeToString(h[:10])
+}
+
+// RejectedKey is the blob key of a catalog's rejected-rows CSV.
+func RejectedKey(catalogID string) string {
+	return contract.ReportsPrefix + catalogID + "/rejected.csv"
+}
+
+// Ingest reads the blob at req.Key, turns it into products and writes them to
+// the Store (which feeds the index through its change feed). It returns the
+// Catalog record with its Report. A file refused as a whole is a Catalog with
+// Status refused and Report.Reason, and a nil error; err is for internal failures.
+//
+// A second call for the same blob version returns the first call's record
+// (finished or still processing) without ingesting again, unless that one
+// failed or has been processing for longer than StaleAfter.
+func (s *Service) Ingest(ctx context.Context, req Request) (catalog.Catalog, error) {
+	if !catalog.ValidPartnerID(req.Partner) {
+		return catalog.Catalog{}, catalog.Errorf(catalog.CodeInvalid, "partner %q is not a valid partner id", req.Partner)
+	}
+	prefix := contract.IncomingPrefix + req.Partner + "/"
+	if !catalog.ValidBlobKey(req.Key) || !strings.HasPrefix(req.Key, prefix) || len(req.Key) == len(prefix) {
+		return catalog.Catalog{}, catalog.Errorf(catalog.CodeInvalid, "key %q is not a file under %s", req.Key, prefix)
+	}
+	switch req.Mode {
+	case "", catalog.ModeFull, catalog.ModePartial:
+	default:
+		return catalog.Catalog{}, catalog.Errorf(catalog.CodeInvalid, "mode must be full or partial, not %q", req.Mode)
+	}
+	info, err := s.blobs.Stat(ctx, req.Key)
+	if err != nil {
+		return catalog.Catalog{}, err
+	}
+	now := s.clock().UTC()
+	c := catalog.Catalog{
+		ID:         CatalogID(req.Partner, req.Key, info.ETag),
+		Partner:    req.Partner,
+		Key:        req.Key,
+		File:       path.Base(req.Key),
+		Mode:       req.Mode,
+		Status:     catalog.StatusProcessing,
+		Size:       info.Size,
+		ReceivedAt: now,
+	}
+	if !req.DryRun {
+		if err := s.store.CreateCatalog(ctx, c); err != nil {
+			if catalog.CodeOf(err) != catalog.CodeConflict {
+				return catalog.Catalog{}, err
+			}
+			prev, gerr := s.store.GetCatalog(ctx, c.ID)
+			if gerr != nil {
+				return catalog.Catalog{}, gerr
+			}
+			stale := (prev.Status == catalog.StatusProcessing || prev.Status == catalog.StatusReceived) && now.Sub(prev.ReceivedAt) > StaleAfter
+			if prev.Status != catalog.StatusFailed && !stale {
+				s.log.InfoContext(ctx, "file already ingested", "catalog", prev.ID, "status", string(prev.Status))
+				return prev, nil
+			}
+			s.log.WarnContext(ctx, "retrying ingest", "catalog", prev.ID, "status", string(prev.Status))
+			if err := s.store.PutCatalog(ctx, c); err != nil {
+				return catalog.Catalog{}, err
+			}
+		}
+	}
+	return s.process(ctx, c, req.DryRun, false)
+}
+
+// Confirm applies a catalog held in status needs_confirmation: the file is
+// ingested again with the removal guard lifted, so the products it does not
+// mention are removed. It returns CodeNotFound for an unknown catalog and
+// CodeConflict when the catalog is not waiting for confirmation or a newer
+// file of the partner has arrived since (confirming would undo it).
+func (s *Service) Confirm(ctx context.Context, catalogID string) (catalog.Catalog, error) {
+	c, err := s.store.GetCatalog(ctx, catalogID)
+	if err != nil {
+		return catalog.Catalog{}, err
+	}
+	if c.Status != catalog.StatusNeedsConfirmation {
+		return c, catalog.Errorf(catalog.CodeConflict, "catalog %s is %s, not waiting for confirmation", c.ID, c.Status)
+	}
+	recent, err := s.store.ListCatalogs(ctx, c.Partner, 20)
+	if err != nil {
+		return c, err
+	}
+	for _, o := range recent {
+		if o.ID != c.ID && o.ReceivedAt.After(c.ReceivedAt) && o.Status != catalog.StatusRefused && o.Status != catalog.StatusFailed {
+			return c, catalog.Errorf(catalog.CodeConflict,
+				"a newer file of partner %s (catalog %s) arrived after %s; confirming this one would undo it", c.Partner, o.ID, c.ID)
+		}
+	}
+	c.Status = catalog.StatusProcessing
+	if err := s.store.PutCatalog(ctx, c); err != nil {
+		return c, err
+	}
+	return s.process(ctx, c, false, true)
+}
+
+// process runs the pipeline for c and records the outcome.
+func (s *Service) process(ctx context.Context, c catalog.Catalog, dry, force bool) (catalog.Catalog, error) {
+	start := time.Now()
+	rep, err := s.run(ctx, &c, dry, force)
+	rep.Duration = time.Since(start)
+	rep.DryRun = dry
+	c.Report = rep
+	c.FinishedAt = s.clock().UTC()
+	if err != nil {
+		c.Status = catalog.StatusFailed
+		rep.Status = c.Status
+		rep.Reason = catalog.MessageOf(err)
+		s.log.ErrorContext(ctx, "ingest failed", "catalog", c.ID, "key", c.Key, "err", err.Error())
+		if !dry {
+			// Record the failure; ctx may be the one that expired, so use
+			// a fresh one for this last write.
+			wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			defer cancel()
+			if perr := s.store.PutCatalog(wctx, c); perr != nil {
+				s.log.ErrorContext(ctx, "recording failed ingest", "catalog", c.ID, "err", perr.Error())
+			}
+		}
+		return c, err
+	}
+	c.Status = rep.Status
+	if !dry {
+		if err := s.store.PutCatalog(ctx, c); err != nil {
+			return c, err
+		}
+	}
+	s.log.InfoContext(ctx, "ingest finished", "catalog", c.ID, "partner", c.Partner, "key", c.Key,
+		"status", string(c.Status), "rows", rep.Rows, "accepted", rep.Accepted, "rejected", rep.Rejected,
+		"created", rep.Created, "updated", rep.Updated, "unchanged", rep.Unchanged, "removed", rep.Removed,
+		"dry_run", dry, "duration_ms", rep.Duration.Milliseconds())
+	return c, nil
+}
+
+// hashingReader computes the SHA-256 of what passes through it.
+type hashingReader struct {
+	r io.Reader
+	h interface {
+		io.Writer
+		Sum([]byte) []byte
+	}
+}
+
+func (h *hashingReader) Read(p []byte) (int, error) {
+	n, err := h.r.Read(p)
+	if n > 0 {
+		_, _ = h.h.Write(p[:n])
+	}
+	return n, err
+}

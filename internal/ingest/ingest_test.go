@@ -1,0 +1,207 @@
+package ingest_test
+
+import (
+	"context"
+	"encoding/csv"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/catalogsearch/catalogsearch/internal/boltstore"
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/diskblobs"
+	"github.com/catalogsearch/catalogsearch/internal/ingest"
+)
+
+// env is a Service on the embedded store and blobs in a temp folder.
+type env struct {
+	t     *testing.T
+	store *boltstore.Store
+	blobs *diskblobs.Blobs
+	svc   *ingest.Service
+	now   time.Time
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	dir := t.TempDir()
+	st, err := boltstore.Open(filepath.Join(dir, "store.db"), boltstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	bl, err := diskblobs.New(filepath.Join(dir, "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, store: st, blobs: bl, now: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
+	e.svc = ingest.New(ingest.Deps{Store: st, Blobs: bl, Clock: func() time.Time { return e.now }, TempDir: t.TempDir()})
+	return e
+}
+
+func (e *env) put(key, content string) {
+	e.t.Helper()
+	if _, err := e.blobs.Put(context.Background(), key, strings.NewReader(content)); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func (e *env) ingest(partner, file, content string, mode catalog.Mode) catalog.Catalog {
+	e.t.Helper()
+	key := "incoming/" + partner + "/" + file
+	e.put(key, content)
+	c, err := e.svc.Ingest(context.Background(), ingest.Request{Partner: partner, Key: key, Mode: mode})
+	if err != nil {
+		e.t.Fatalf("Ingest: %v", err)
+	}
+	e.checkInvariants(c)
+	return c
+}
+
+func (e *env) checkInvariants(c catalog.Catalog) {
+	e.t.Helper()
+	r := c.Report
+	if r == nil {
+		e.t.Fatalf("catalog %s has no report", c.ID)
+	}
+	if r.Rows != r.Accepted+r.Rejected {
+		e.t.Fatalf("rows %d != accepted %d + rejected %d", r.Rows, r.Accepted, r.Rejected)
+	}
+	if c.Status != r.Status {
+		e.t.Fatalf("catalog status %s, report status %s", c.Status, r.Status)
+	}
+	if r.Status == catalog.StatusRefused && r.Reason == "" {
+		e.t.Fatal("refused with no reason")
+	}
+}
+
+func (e *env) products(partner string) map[string]catalog.Product {
+	e.t.Helper()
+	out := map[string]catalog.Product{}
+	err := e.store.ScanProducts(context.Background(), partner, func(p catalog.Product) error {
+		out[p.Key] = p
+		return nil
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return out
+}
+
+const canonical = `sku,name,description,brand,category,price,currency,gtin,moq,image
+CH-001,Chaise pliante,Chaise pliante en hêtre,Acme,Maison > Jardin,"12,50",EUR,4006381333931,10,https://img.example/ch1.jpg
+TB-002,Table basse,Table basse en chêne,Acme,Maison > Salon,149.90,EUR,,1,
+LP-003,Lamp,"Desk lamp, LED",Brightly,Home > Office,19.99,USD,,5,https://img.example/lp3.jpg
+`
+
+func TestCanonicalCSV(t *testing.T) {
+	e := newEnv(t)
+	c := e.ingest("acme", "catalog.csv", canonical, "")
+	r := c.Report
+	if c.Status != catalog.StatusDone || r.Rows != 3 || r.Accepted != 3 || r.Created != 3 || r.Products != 3 {
+		t.Fatalf("catalog = %+v, report = %+v", c, r)
+	}
+	if r.Format != "csv" || r.Encoding != "utf-8" || c.Mode != catalog.ModeFull || c.SHA256 == "" {
+		t.Fatalf("report = %+v, catalog = %+v", r, c)
+	}
+	ps := e.products("acme")
+	p := ps["CH-001"]
+	if p.ID != "acme:CH-001" || p.Name != "Chaise pliante" || p.Brand != "Acme" || p.GTIN != "4006381333931" ||
+		p.MOQ != 10 || p.Price == nil || p.Price.Amount.String() != "12.50" || p.Price.Currency != "EUR" ||
+		strings.Join(p.Category, "|") != "Maison|Jardin" || len(p.Images) != 1 || p.Hash == "" || p.Version != 1 ||
+		p.Source.CatalogID != c.ID || p.Source.Row != 2 {
+		t.Fatalf("product = %+v", p)
+	}
+	if lp := ps["LP-003"]; lp.Price.Currency != "USD" || lp.Description != "Desk lamp, LED" {
+		t.Fatalf("LP-003 = %+v", lp)
+	}
+	got, err := e.store.GetCatalog(context.Background(), c.ID)
+	if err != nil || got.Status != catalog.StatusDone || got.Report == nil || got.Report.Created != 3 {
+		t.Fatalf("stored catalog = %+v, %v", got, err)
+	}
+}
+
+func TestReingestUnchangedWritesNothing(t *testing.T) {
+	e := newEnv(t)
+	e.ingest("acme", "catalog.csv", canonical, "")
+	before := e.products("acme")
+	e.now = e.now.Add(time.Hour)
+	c := e.ingest("acme", "catalog-2.csv", canonical, "")
+	if r := c.Report; r.Unchanged != 3 || r.Created != 0 || r.Updated != 0 || r.Removed != 0 {
+		t.Fatalf("report = %+v", r)
+	}
+	for k, p := range e.products("acme") {
+		if p.Version != before[k].Version || !p.UpdatedAt.Equal(before[k].UpdatedAt) {
+			t.Fatalf("%s was rewritten: %+v", k, p)
+		}
+	}
+	// One changed price: one update.
+	changed := strings.Replace(canonical, "149.90", "139.90", 1)
+	c = e.ingest("acme", "catalog-3.csv", changed, "")
+	if r := c.Report; r.Unchanged != 2 || r.Updated != 1 {
+		t.Fatalf("report = %+v", r)
+	}
+	if p := e.products("acme")["TB-002"]; p.Price.Amount.String() != "139.90" || p.Version != 2 {
+		t.Fatalf("TB-002 = %+v", p)
+	}
+}
+
+func TestSameEventTwiceIsOneIngest(t *testing.T) {
+	e := newEnv(t)
+	key := "incoming/acme/catalog.csv"
+	e.put(key, canonical)
+	ctx := context.Background()
+	c1, err := e.svc.Ingest(ctx, ingest.Request{Partner: "acme", Key: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c2, err := e.svc.Ingest(ctx, ingest.Request{Partner: "acme", Key: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c1.ID != c2.ID || c2.Report == nil || c2.Report.Created != 3 {
+		t.Fatalf("second delivery: %+v", c2)
+	}
+	cats, err := e.store.ListCatalogs(ctx, "acme", 10)
+	if err != nil || len(cats) != 1 {
+		t.Fatalf("catalogs = %d, %v", len(cats), err)
+	}
+	for _, p := range e.products("acme") {
+		if p.Version != 1 {
+			t.Fatalf("%s written twice", p.ID)
+		}
+	}
+}
+
+func TestRejectedRowsCSV(t *testing.T) {
+	e := newEnv(t)
+	content := canonical + ",Sans référence,,,,1,EUR,,,\nBAD-1,=HYPERLINK(\"x\"),,,,douze,EUR,,,\nNN-1,,,,,1,EUR,,,\n"
+	c := e.ingest("acme", "catalog.csv", content, "")
+	r := c.Report
+	if r.Rows != 6 || r.Accepted != 3 || r.Rejected != 3 || len(r.Errors) != 3 {
+		t.Fatalf("report = %+v", r)
+	}
+	want := map[int]string{5: ingest.CodeMissingIdentifier, 6: "bad_price", 7: ingest.CodeMissingName}
+	for _, er := range r.Errors {
+		if want[er.Row] != er.Code || er.Message == "" {
+			t.Fatalf("error %+v; want codes by row %v", er, want)
+		}
+	}
+	rc, _, err := e.blobs.Open(context.Background(), ingest.RejectedKey(c.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	recs, err := csv.NewReader(rc).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 4 || recs[0][0] != "ingest_error" || recs[0][1] != "sku" {
+		t.Fatalf("rejected csv = %q", recs)
+	}
+	if recs[2][2] != `'=HYPERLINK("x")` {
+		t.Fatalf("formula not neutralised: %q", recs[2])
+	}
+}
+

@@ -1,0 +1,572 @@
+package ingest
+
+import (
+	"fmt"
+	"html"
+	"slices"
+	"strings"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/ingest/mapping"
+	"github.com/catalogsearch/catalogsearch/internal/ingest/tabular"
+	"github.com/catalogsearch/catalogsearch/internal/ingest/values"
+)
+
+// Limits on what one product may carry.
+const (
+	maxAttributes = 200
+	maxImages     = 50
+	maxVariants   = 1000
+	maxAttrValue  = 4 << 10
+)
+
+// draft is a product being assembled from one or more rows.
+type draft struct {
+	key      string
+	p        catalog.Product
+	rows     []int
+	raws     [][]string // group mode: the rows' cells, in case the product is rejected at the end
+	hasMain  bool
+	altName  string         // a variant row's name, used when no row names the product
+	optNames map[int]string // option names given by the first row (Shopify)
+}
+
+// vals are the cleaned values of one row.
+type vals struct {
+	sku, supplierRef, gtin, id, parent, handle string
+	name, desc, brand                          string
+	category, extraCats                        []string
+	price                                      *catalog.Money
+	images                                     []string
+	variantImage                               string
+	moq, lead                                  int
+	unit, origin                               string
+}
+
+func (r *run) cell(cells []string, f mapping.Field) string {
+	i := r.m.Col(f)
+	if i < 0 || i >= len(cells) {
+		return ""
+	}
+	return cells[i]
+}
+
+func (r *run) header1(f mapping.Field) string {
+	i := r.m.Col(f)
+	if i < 0 || i >= len(r.header) {
+		return string(f)
+	}
+	return strings.TrimSpace(r.header[i])
+}
+
+// row turns one row into (part of) a product, or rejects it.
+func (r *run) row(row tabular.Row) error {
+	if row.Problem == "" && blankCells(row.Cells) {
+		return nil
+	}
+	if keys := r.rd.Keys(); keys != nil && len(keys) != r.nkeys {
+		// A JSON object brought new keys: map them too.
+		r.header = append(r.header[:0], keys...)
+		r.nkeys = len(keys)
+		r.m = mapping.Build(keys, r.set.overrides())
+	}
+	r.rep.Rows++
+	cells := row.Cells
+	if row.Problem != "" {
+		return r.reject(row.Num, nil, "", CodeBadRow, row.Problem)
+	}
+	if row.BadEncoding {
+		return r.reject(row.Num, cells, "", CodeBadEncoding,
+			"the row holds bytes that are not valid "+r.rep.Encoding+" (shown as �); fix the file's encoding or declare it in the partner settings")
+	}
+	if row.MixedEncoding {
+		r.warn(row.Num, "", CodeMixedEncoding, "some cells were not valid UTF-8 and were read as windows-1252")
+	}
+	v, rejected, err := r.values(row.Num, cells)
+	if rejected || err != nil {
+		return err
+	}
+	if r.group {
+		return r.groupRow(row.Num, cells, v)
+	}
+	return r.streamRow(row.Num, cells, v)
+}
+
+// values cleans the mapped cells of a row. A value that makes the row
+// unusable (a bad price) rejects it; a bad optional value (GTIN, image
+// URL, MOQ) is dropped with a warning.
+func (r *run) values(num int, cells []string) (vals, bool, error) {
+	var v vals
+	v.sku = values.Text(r.cell(cells, mapping.FieldSKU))
+	v.supplierRef = values.Text(r.cell(cells, mapping.FieldSupplierRef))
+	v.id = values.Text(r.cell(cells, mapping.FieldID))
+	v.parent = values.Text(r.cell(cells, mapping.FieldParent))
+	v.handle = values.Text(r.cell(cells, mapping.FieldHandle))
+	v.name = values.Text(r.cell(cells, mapping.FieldName))
+	v.desc = description(r.cell(cells, mapping.FieldDescription))
+	if v.desc == "" {
+		v.desc = description(r.cell(cells, mapping.FieldShortDescription))
+	}
+	v.brand = values.Text(r.cell(cells, mapping.FieldBrand))
+	v.category, v.extraCats = values.Category(r.cell(cells, mapping.FieldCategory))
+	v.unit = values.Text(r.cell(cells, mapping.FieldUnit))
+	v.origin = values.Text(r.cell(cells, mapping.FieldOrigin))
+	if g := strings.TrimSpace(r.cell(cells, mapping.FieldGTIN)); g != "" {
+		d, err := values.GTIN(g)
+		if err != nil {
+			r.warn(num, r.header1(mapping.FieldGTIN), err.Code, err.Message+"; the GTIN was left out")
+		}
+		v.gtin = d
+	}
+	cur := values.Text(r.cell(cells, mapping.FieldCurrency))
+	if cur == "" {
+		cur = r.cur
+	}
+	if p := r.cell(cells, mapping.FieldPrice); p != "" {
+		m, ok, err := values.Price(p, strings.ToUpper(cur))
+		if err != nil {
+			return v, true, r.reject(num, cells, r.header1(mapping.FieldPrice), err.Code, err.Message)
+		}
+		if ok {
+			v.price = &m
+		}
+	}
+	for _, c := range r.m.Columns {
+		if c.Field != mapping.FieldImage || c.Index >= len(cells) || cells[c.Index] == "" {
+			continue
+		}
+		urls, err := values.ImageURLs(cells[c.Index])
+		if err != nil {
+			r.warn(num, c.Header, err.Code, err.Message+"; the image was left out")
+		}
+		v.images = append(v.images, urls...)
+	}
+	if s := r.cell(cells, mapping.FieldVariantImage); s != "" {
+		u, err := values.ImageURL(s)
+		if err != nil {
+			r.warn(num, r.header1(mapping.FieldVariantImage), err.Code, err.Message+"; the image was left out")
+		}
+		v.variantImage = u
+	}
+	var err *values.Error
+	if v.moq, err = values.Int(r.cell(cells, mapping.FieldMOQ)); err != nil {
+		r.warn(num, r.header1(mapping.FieldMOQ), err.Code, err.Message+"; the MOQ was left out")
+	}
+	if v.lead, err = values.Int(r.cell(cells, mapping.FieldLeadTime)); err != nil {
+		r.warn(num, r.header1(mapping.FieldLeadTime), err.Code, err.Message+"; the lead time was left out")
+	}
+	return v, false, nil
+}
+
+// description cleans a description, turning HTML (Shopify's Body (HTML),
+// WooCommerce descriptions) into text.
+func description(s string) string {
+	if strings.ContainsRune(s, '<') && strings.ContainsRune(s, '>') {
+		s = stripTags(s)
+	}
+	if strings.ContainsRune(s, '&') {
+		s = html.UnescapeString(s)
+	}
+	return values.MultilineText(s)
+}
+
+func stripTags(s string) string {
+	var b strings.Builder
+	in := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '<':
+			in = true
+			rest := strings.ToLower(s[i+1 : min(len(s), i+4)])
+			if strings.HasPrefix(rest, "br") || strings.HasPrefix(rest, "p>") || strings.HasPrefix(rest, "/p") || strings.HasPrefix(rest, "li") {
+				b.WriteByte('\n')
+			}
+		case c == '>' && in:
+			in = false
+		case !in:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// identifier is the row's own key: SKU, else supplier reference, GTIN, ID.
+func (v *vals) identifier() string {
+	for _, s := range []string{v.sku, v.supplierRef, v.gtin, v.id} {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+const missingIDMessage = "the row has no identifier (SKU, reference, EAN/GTIN or ID)"
+
+// streamRow handles a row of a file without variant grouping: each row is
+// a product; a row with the same key right after it and no name adds to it
+// (extra images).
+func (r *run) streamRow(num int, cells []string, v vals) error {
+	key := v.identifier()
+	if key == "" {
+		return r.reject(num, cells, "", CodeMissingIdentifier, missingIDMessage)
+	}
+	if r.open != nil && r.open.key == key {
+		if v.name == "" {
+			r.addImages(&r.open.p, v.images)
+			r.open.rows = append(r.open.rows, num)
+			return nil
+		}
+		r.warn(num, r.header1(mapping.FieldSKU), CodeDuplicateKey,
+			fmt.Sprintf("%q repeats the key of row %d; the last row wins", key, r.open.p.Source.Row))
+		rows := r.open.rows
+		r.open = r.newDraft(key, num)
+		r.open.rows = append(rows, num)
+		r.applyMain(r.open, cells, v, true)
+		return nil
+	}
+	if v.name == "" {
+		return r.reject(num, cells, r.header1(mapping.FieldName), CodeMissingName, "the row has no product name")
+	}
+	if err := r.finishOpen(); err != nil {
+		return err
+	}
+	if _, dup := r.seen[idHash(catalog.ProductID(r.cat.Partner, key))]; dup {
+		r.warn(num, r.header1(mapping.FieldSKU), CodeDuplicateKey,
+			fmt.Sprintf("%q repeats the key of an earlier row; the last row wins", key))
+	}
+	r.open = r.newDraft(key, num)
+	r.open.rows = append(r.open.rows, num)
+	r.applyMain(r.open, cells, v, true)
+	return nil
+}
+
+func (r *run) finishOpen() error {
+	if r.open == nil {
+		return nil
+	}
+	d := r.open
+	r.open = nil
+	return r.finishDraft(d)
+}
+
+func (r *run) newDraft(key string, num int) *draft {
+	return &draft{key: key, p: catalog.Product{
+		ID:      catalog.ProductID(r.cat.Partner, key),
+		Partner: r.cat.Partner,
+		Key:     key,
+		Source:  catalog.Source{CatalogID: r.cat.ID, File: r.cat.File, Row: num},
+	}}
+}
+
+// applyMain sets the product-level fields from a row that describes the
+// product. product says whether the row's SKU, GTIN and price are the
+// product's own (not a variant's).
+func (r *run) applyMain(d *draft, cells []string, v vals, product bool) {
+	p := &d.p
+	d.hasMain = true
+	p.Name = v.name
+	p.Description = v.desc
+	p.Brand = v.brand
+	p.Category = v.category
+	if product {
+		p.SKU = v.sku
+		p.GTIN = v.gtin
+		p.Price = v.price
+	}
+	p.SupplierRef = v.supplierRef
+	p.MOQ, p.LeadTimeDays = v.moq, v.lead
+	p.Unit = v.unit
+	p.Origin = strings.ToUpper(v.origin)
+	if len(p.Origin) != 2 {
+		p.Origin = v.origin
+	}
+	r.addImages(p, v.images)
+	p.Attributes = r.attributes(cells, p.Attributes)
+	if len(v.extraCats) > 0 {
+		if p.Attributes == nil {
+			p.Attributes = map[string]string{}
+		}
+		p.Attributes["Other categories"] = strings.Join(v.extraCats, ", ")
+	}
+	if !r.handle || product {
+		// Option columns of a product row describe what it comes in.
+		for _, o := range r.m.Options {
+			name, val := r.option(d, cells, o)
+			if val == "" || name == "" {
+				continue
+			}
+			if p.Attributes == nil {
+				p.Attributes = map[string]string{}
+			}
+			p.Attributes[name] = val
+		}
+	}
+}
+
+// attributes keeps every unmapped non-empty cell under its header.
+func (r *run) attributes(cells []string, into map[string]string) map[string]string {
+	for _, c := range r.m.Columns {
+		if c.Field != mapping.FieldAttribute || c.Index >= len(cells) {
+			continue
+		}
+		val := values.Text(cells[c.Index])
+		if val == "" || c.Header == "" {
+			continue
+		}
+		if into == nil {
+			into = map[string]string{}
+		}
+		if len(into) >= maxAttributes {
+			break
+		}
+		if len(val) > maxAttrValue {
+			val = values.Text(val[:maxAttrValue])
+		}
+		into[values.Text(c.Header)] = val
+	}
+	return into
+}
+
+func (r *run) addImages(p *catalog.Product, urls []string) {
+	for _, u := range urls {
+		if len(p.Images) >= maxImages {
+			return
+		}
+		if !slices.Contains(p.Images, u) {
+			p.Images = append(p.Images, u)
+		}
+	}
+}
+
+// option returns the name and value of a numbered option on a row; the
+// name defaults to the one an earlier row of the product gave.
+func (r *run) option(d *draft, cells []string, o mapping.OptionPair) (string, string) {
+	val := ""
+	if o.Value < len(cells) {
+		val = values.Text(cells[o.Value])
+	}
+	name := ""
+	if o.Name >= 0 && o.Name < len(cells) {
+		name = values.Text(cells[o.Name])
+	}
+	if name != "" {
+		if d.optNames == nil {
+			d.optNames = map[int]string{}
+		}
+		if _, ok := d.optNames[o.Number]; !ok {
+			d.optNames[o.Number] = name
+		}
+	} else {
+		name = d.optNames[o.Number]
+	}
+	if name == "" && val != "" {
+		name = fmt.Sprintf("Option %d", o.Number)
+	}
+	return name, val
+}
+
+// groupRow handles a row of a file whose rows group into products with
+// variants (a Handle or a Parent column).
+func (r *run) groupRow(num int, cells []string, v vals) error {
+	own := v.identifier()
+	var key string
+	variantRow := false
+	switch {
+	case r.handle:
+		key = v.handle
+		if key == "" {
+			key = own
+		}
+	case v.parent != "":
+		key = v.parent
+		variantRow = true
+	default:
+		key = own
+	}
+	if key == "" {
+		return r.reject(num, cells, "", CodeMissingIdentifier, missingIDMessage)
+	}
+	d := r.drafts[key]
+	if d == nil {
+		if len(r.drafts) >= maxGroupProducts {
+			return &refusal{fmt.Sprintf("the file groups more than %d products by a parent or handle column; split it", maxGroupProducts)}
+		}
+		d = r.newDraft(key, num)
+		r.drafts[key] = d
+		r.order = append(r.order, key)
+	}
+	d.rows = append(d.rows, num)
+	d.raws = append(d.raws, append([]string(nil), cells...))
+	if v.id != "" && !variantRow {
+		r.ids[v.id] = key
+	}
+	opts := map[string]string{}
+	for _, o := range r.m.Options {
+		name, val := r.option(d, cells, o)
+		if val == "" || (name == "Title" && val == "Default Title") {
+			continue
+		}
+		opts[name] = val
+	}
+	if r.handle {
+		if v.name != "" {
+			if d.hasMain {
+				r.warn(num, r.header1(mapping.FieldName), CodeDuplicateKey,
+					fmt.Sprintf("%q names product %q again; the last row wins", v.name, key))
+			}
+			r.applyMain(d, cells, v, false)
+		} else {
+			r.addImages(&d.p, v.images)
+		}
+		if v.sku != "" || len(opts) > 0 || v.price != nil {
+			r.addVariant(d, num, v, opts)
+		}
+		return nil
+	}
+	if variantRow {
+		if d.altName == "" {
+			d.altName = v.name
+		}
+		if own == "" && len(opts) == 0 {
+			r.addImages(&d.p, v.images) // a continuation row: extra images
+			return nil
+		}
+		r.addVariant(d, num, v, opts)
+		return nil
+	}
+	if v.name == "" {
+		r.addImages(&d.p, v.images)
+		return nil
+	}
+	if d.hasMain {
+		r.warn(num, r.header1(mapping.FieldSKU), CodeDuplicateKey,
+			fmt.Sprintf("%q repeats the key of row %d; the last row wins", key, d.p.Source.Row))
+		d.p.Source.Row = num
+	}
+	r.applyMain(d, cells, v, true)
+	return nil
+}
+
+// maxGroupProducts bounds the products a grouped file holds in memory
+// until its end.
+const maxGroupProducts = 500_000
+
+func (r *run) addVariant(d *draft, num int, v vals, opts map[string]string) {
+	if len(d.p.Variants) >= maxVariants {
+		return
+	}
+	sku := v.sku
+	if sku == "" {
+		sku = v.supplierRef
+	}
+	img := v.variantImage
+	if img == "" && len(v.images) > 0 {
+		img = v.images[0]
+	}
+	if len(opts) == 0 {
+		opts = nil
+	}
+	vr := catalog.Variant{SKU: sku, GTIN: v.gtin, Options: opts, Price: v.price, Image: img}
+	for i, o := range d.p.Variants {
+		if sku != "" && o.SKU == sku {
+			r.warn(num, r.header1(mapping.FieldSKU), CodeDuplicateKey,
+				fmt.Sprintf("variant %q appears twice in product %q; the last row wins", sku, d.key))
+			d.p.Variants[i] = vr
+			return
+		}
+	}
+	d.p.Variants = append(d.p.Variants, vr)
+}
+
+// finish ends the file: the grouped products are finished in file order.
+func (r *run) finish() error {
+	if err := r.finishOpen(); err != nil {
+		return err
+	}
+	if !r.group {
+		return nil
+	}
+	// WooCommerce writes a parent without SKU as "id:44".
+	for _, key := range r.order {
+		d := r.drafts[key]
+		if d == nil || !strings.HasPrefix(key, "id:") {
+			continue
+		}
+		target, ok := r.ids[strings.TrimPrefix(key, "id:")]
+		if !ok || r.drafts[target] == nil || target == key {
+			continue
+		}
+		t := r.drafts[target]
+		t.rows = append(t.rows, d.rows...)
+		t.raws = append(t.raws, d.raws...)
+		t.p.Variants = append(t.p.Variants, d.p.Variants...)
+		r.addImages(&t.p, d.p.Images)
+		delete(r.drafts, key)
+	}
+	for _, key := range r.order {
+		d := r.drafts[key]
+		if d == nil {
+			continue
+		}
+		delete(r.drafts, key)
+		if err := r.finishDraft(d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// finishDraft completes a product (name, price from variants, hash) and
+// emits it, or rejects its rows when it has no name.
+func (r *run) finishDraft(d *draft) error {
+	p := &d.p
+	if p.Name == "" {
+		p.Name = d.altName
+	}
+	if p.Name == "" {
+		for i, num := range d.rows {
+			var cells []string
+			if i < len(d.raws) {
+				cells = d.raws[i]
+			}
+			code, msg := CodeMissingName, fmt.Sprintf("no row names product %q", d.key)
+			if r.m.Has(mapping.FieldParent) {
+				code, msg = CodeUnknownParent, fmt.Sprintf("product %q has no row with its name (is its parent row missing?)", d.key)
+			}
+			if err := r.reject(num, cells, "", code, msg); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if len(p.Variants) == 1 && len(p.Variants[0].Options) == 0 {
+		// One variant with no options is the product itself.
+		v := p.Variants[0]
+		if p.SKU == "" {
+			p.SKU = v.SKU
+		}
+		if p.GTIN == "" {
+			p.GTIN = v.GTIN
+		}
+		if p.Price == nil {
+			p.Price = v.Price
+		}
+		if v.Image != "" {
+			r.addImages(p, []string{v.Image})
+		}
+		p.Variants = nil
+	}
+	if p.Price == nil {
+		for _, v := range p.Variants {
+			if v.Price != nil && (p.Price == nil || v.Price.Currency == p.Price.Currency && v.Price.Amount.Cmp(p.Price.Amount) < 0) {
+				pr := *v.Price
+				p.Price = &pr
+			}
+		}
+	}
+	p.UpdatedAt = r.s.clock().UTC()
+	p.Hash = ProductHash(*p)
+	r.rep.Accepted += len(d.rows)
+	return r.emit(*p)
+}

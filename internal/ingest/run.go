@@ -1,0 +1,411 @@
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/ingest/mapping"
+	"github.com/catalogsearch/catalogsearch/internal/ingest/tabular"
+)
+
+// Stable codes of row errors and warnings in reports.
+const (
+	CodeMissingIdentifier = "missing_identifier"
+	CodeMissingName       = "missing_name"
+	CodeBadEncoding       = "bad_encoding"
+	CodeMixedEncoding     = "mixed_encoding"
+	CodeDuplicateKey      = "duplicate_key"
+	CodeBadRow            = "bad_row"
+	CodeUnknownParent     = "unknown_parent"
+)
+
+// writeBatch is how many products one PutProducts call carries.
+const writeBatch = 200
+
+// run is one pass of the pipeline over one file.
+type run struct {
+	s     *Service
+	ctx   context.Context
+	cat   *catalog.Catalog
+	rep   *catalog.Report
+	set   Settings
+	dry   bool
+	force bool
+	cur   string // default currency
+
+	rd     tabular.Reader
+	m      mapping.Mapping
+	header []string
+	nkeys  int // JSON: keys the mapping was built from
+	group  bool
+	handle bool
+
+	open   *draft            // stream mode: the product being assembled
+	drafts map[string]*draft // group mode: every product, until the end
+	order  []string
+	ids    map[string]string // group mode: export ID -> key
+
+	stored map[uint64]uint64 // product ID hash -> content hash, as stored
+	seen   map[uint64]struct{}
+	batch  []catalog.Product
+	rej    *rejectWriter
+}
+
+// run ingests c's blob. It returns the report (Status set to done,
+// refused or needs_confirmation) and an error only for internal failures.
+func (s *Service) run(ctx context.Context, c *catalog.Catalog, dry, force bool) (*catalog.Report, error) {
+	rep := &catalog.Report{Status: catalog.StatusDone, Errors: []catalog.RowError{}}
+	set, err := loadSettings(ctx, s.blobs, c.Partner)
+	if err != nil {
+		if catalog.CodeOf(err) == catalog.CodeInvalid {
+			return refused(rep, "the partner's settings are invalid: "+catalog.MessageOf(err)), nil
+		}
+		return rep, err
+	}
+	if c.Mode == "" {
+		c.Mode = set.Mode
+		if c.Mode == "" {
+			c.Mode = catalog.ModeFull
+		}
+	}
+	r := &run{s: s, ctx: ctx, cat: c, rep: rep, set: set, dry: dry, force: force, cur: set.currency(),
+		seen: map[uint64]struct{}{}, stored: map[uint64]uint64{}}
+	defer func() { r.rej.discard() }()
+	rc, info, err := s.blobs.Open(ctx, c.Key)
+	if err != nil {
+		return rep, err
+	}
+	defer rc.Close()
+	if info.Size > 0 {
+		c.Size = info.Size
+	}
+	hr := &hashingReader{r: rc, h: sha256.New()}
+	rd, err := tabular.Open(hr, tabular.Options{Name: c.File, Encoding: set.Encoding, Sheet: set.Sheet, TempDir: s.tmp})
+	if err != nil {
+		if te, ok := tabular.AsError(err); ok {
+			return refused(rep, te.Message), nil
+		}
+		return rep, err
+	}
+	defer rd.Close()
+	r.rd = rd
+	ri := rd.Info()
+	rep.Format, rep.Encoding = ri.Format, ri.Encoding
+	if err := r.loadStored(); err != nil {
+		return rep, err
+	}
+	if err := r.read(); err != nil {
+		if te, ok := tabular.AsError(err); ok {
+			msg := te.Message
+			if rep.Rows > 0 {
+				msg += fmt.Sprintf("; the %d rows before it were applied and nothing was removed", rep.Rows)
+				if dry {
+					msg = te.Message + "; nothing was removed"
+				}
+			}
+			if ferr := r.flush(); ferr != nil {
+				return rep, ferr
+			}
+			rep.Rows = rep.Accepted + rep.Rejected
+			return refused(rep, msg), r.saveRejected()
+		}
+		var re *refusal
+		if errors.As(err, &re) {
+			return refused(rep, re.reason), nil
+		}
+		return rep, err
+	}
+	// The whole file was read: record its hash.
+	if _, err := io.Copy(io.Discard, hr); err == nil {
+		c.SHA256 = hex.EncodeToString(hr.h.Sum(nil))
+	}
+	if err := r.flush(); err != nil {
+		return rep, err
+	}
+	if c.Mode == catalog.ModeFull {
+		if err := r.removeMissing(); err != nil {
+			return rep, err
+		}
+	}
+	return rep, r.saveRejected()
+}
+
+func refused(rep *catalog.Report, reason string) *catalog.Report {
+	rep.Status = catalog.StatusRefused
+	rep.Reason = reason
+	return rep
+}
+
+// refusal stops a run: the file is refused as a whole.
+type refusal struct{ reason string }
+
+func (r *refusal) Error() string { return r.reason }
+
+// loadStored reads the content hash of every stored product of the
+// partner: the delta compares against it, and the removal of missing
+// products counts from it.
+func (r *run) loadStored() error {
+	return r.s.store.ScanProducts(r.ctx, r.cat.Partner, func(p catalog.Product) error {
+		r.stored[idHash(p.ID)] = contentHash64(p.Hash)
+		return nil
+	})
+}
+
+// read streams the rows: header detection, then one row at a time.
+func (r *run) read() error {
+	if err := r.findHeader(); err != nil {
+		return err
+	}
+	for {
+		if err := r.ctx.Err(); err != nil {
+			return catalog.Wrap(catalog.CodeUnavailable, err, "ingest interrupted")
+		}
+		row, err := r.rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if err := r.row(row); err != nil {
+			return err
+		}
+	}
+	return r.finish()
+}
+
+// findHeader finds and maps the header: the keys of the first object for
+// JSON, the best of the first rows for CSV and XLSX. Rows read past the
+// header while looking are processed.
+func (r *run) findHeader() error {
+	if r.rep.Format == tabular.FormatJSON || r.rep.Format == tabular.FormatNDJSON {
+		row, err := r.rd.Next()
+		if errors.Is(err, io.EOF) {
+			return &refusal{"the file holds no products"}
+		}
+		if err != nil {
+			return err
+		}
+		if err := r.mapHeader(r.rd.Keys()); err != nil {
+			return err
+		}
+		return r.row(row)
+	}
+	var rows []tabular.Row
+	for len(rows) < mapping.HeaderScanRows {
+		row, err := r.rd.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if blankCells(row.Cells) {
+			continue
+		}
+		row.Cells = append([]string(nil), row.Cells...)
+		rows = append(rows, row)
+	}
+	if len(rows) == 0 {
+		return &refusal{"the file holds no rows"}
+	}
+	cells := make([][]string, len(rows))
+	for i, row := range rows {
+		cells[i] = row.Cells
+	}
+	h := mapping.FindHeader(cells, r.set.overrides())
+	if h < 0 {
+		return &refusal{fmt.Sprintf("no usable header: none of the first %d rows names the columns of a product "+
+			"(an identifier such as SKU, Référence or EAN, and a name such as Name, Nom or Désignation)", len(rows))}
+	}
+	if err := r.mapHeader(rows[h].Cells); err != nil {
+		return err
+	}
+	for _, row := range rows[h+1:] {
+		if err := r.row(row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *run) mapHeader(header []string) error {
+	r.header = append([]string(nil), header...)
+	r.nkeys = len(header)
+	r.m = mapping.Build(header, r.set.overrides())
+	var missing []string
+	if !r.m.HasIdentifier() {
+		missing = append(missing, "an identifier (SKU, reference, EAN/GTIN or ID)")
+	}
+	if !r.m.Has(mapping.FieldName) {
+		missing = append(missing, "a product name")
+	}
+	if len(missing) > 0 {
+		return &refusal{"the header has no column for " + strings.Join(missing, " and ") +
+			"; columns found: " + truncList(header, 12)}
+	}
+	r.handle = r.m.Has(mapping.FieldHandle)
+	r.group = r.handle || r.m.Has(mapping.FieldParent)
+	if r.group && r.drafts == nil {
+		r.drafts = map[string]*draft{}
+		r.ids = map[string]string{}
+	}
+	return nil
+}
+
+func truncList(h []string, n int) string {
+	var out []string
+	for _, s := range h {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, fmt.Sprintf("%q", s))
+		}
+	}
+	if len(out) > n {
+		out = append(out[:n], "…")
+	}
+	if len(out) == 0 {
+		return "none"
+	}
+	return strings.Join(out, ", ")
+}
+
+func blankCells(cells []string) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// reject records a rejected row: in the report (capped) and in the
+// rejected-rows CSV (all of them).
+func (r *run) reject(num int, cells []string, column, code, msg string) error {
+	r.rep.Rejected++
+	r.addError(&r.rep.Errors, catalog.RowError{Row: num, Column: column, Code: code, Message: msg}, true)
+	if r.dry {
+		return nil
+	}
+	if r.rej == nil {
+		r.rej = newRejectWriter(r.s.tmp)
+	}
+	return r.rej.write(code+": "+msg, cells)
+}
+
+func (r *run) warn(num int, column, code, msg string) {
+	r.addError(&r.rep.Warnings, catalog.RowError{Row: num, Column: column, Code: code, Message: msg}, false)
+}
+
+func (r *run) addError(list *[]catalog.RowError, e catalog.RowError, errs bool) {
+	if len(*list) >= MaxReportErrors {
+		if errs {
+			r.rep.ErrorsTruncated = true
+		}
+		return
+	}
+	*list = append(*list, e)
+}
+
+// emit stores a finished product unless its content hash is already
+// stored, and counts it.
+func (r *run) emit(p catalog.Product) error {
+	h := idHash(p.ID)
+	_, dup := r.seen[h]
+	r.seen[h] = struct{}{}
+	old, exists := r.stored[h]
+	if !dup {
+		r.rep.Products++
+		switch {
+		case exists && old == contentHash64(p.Hash):
+			r.rep.Unchanged++
+			return nil
+		case exists:
+			r.rep.Updated++
+		default:
+			r.rep.Created++
+		}
+	}
+	if r.dry {
+		return nil
+	}
+	r.batch = append(r.batch, p)
+	if len(r.batch) >= writeBatch {
+		return r.flush()
+	}
+	return nil
+}
+
+func (r *run) flush() error {
+	if len(r.batch) == 0 {
+		return nil
+	}
+	if _, err := r.s.store.PutProducts(r.ctx, r.batch); err != nil {
+		return err
+	}
+	clear(r.batch)
+	r.batch = r.batch[:0]
+	return nil
+}
+
+// removeMissing removes (or, over the guard, holds) the partner's stored
+// products that this full catalog does not mention.
+func (r *run) removeMissing() error {
+	missing := 0
+	for h := range r.stored {
+		if _, ok := r.seen[h]; !ok {
+			missing++
+		}
+	}
+	if missing == 0 {
+		return nil
+	}
+	total := len(r.stored)
+	guard := r.set.guard()
+	if !r.force && float64(missing) > guard*float64(total) {
+		r.rep.Status = catalog.StatusNeedsConfirmation
+		r.rep.Reason = fmt.Sprintf("this full catalog would remove %d of the partner's %d products (%.0f%%), more than the %.0f%% guard; "+
+			"nothing was removed: confirm the catalog to remove them, or send the file as partial", missing, total,
+			100*float64(missing)/float64(total), 100*guard)
+		return nil
+	}
+	if r.dry {
+		r.rep.Removed = missing
+		return nil
+	}
+	var ids []string
+	err := r.s.store.ScanProducts(r.ctx, r.cat.Partner, func(p catalog.Product) error {
+		if _, ok := r.seen[idHash(p.ID)]; !ok {
+			ids = append(ids, p.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for len(ids) > 0 {
+		n := min(len(ids), writeBatch)
+		if err := r.s.store.DeleteProducts(r.ctx, ids[:n]); err != nil {
+			return err
+		}
+		r.rep.Removed += n
+		ids = ids[n:]
+	}
+	return nil
+}
+
+func (r *run) saveRejected() error {
+	if r.rej == nil || r.dry {
+		return nil
+	}
+	header := r.header
+	if keys := r.rd.Keys(); keys != nil {
+		header = keys
+	}
+	return r.rej.save(r.ctx, r.s.blobs, RejectedKey(r.cat.ID), header)
+}

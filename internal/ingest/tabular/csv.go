@@ -1,0 +1,146 @@
+package tabular
+
+import (
+	"encoding/csv"
+	"errors"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+type csvReader struct {
+	cr   *csv.Reader
+	lim  *recordLimit
+	enc  textEncoding
+	info Info
+	line int
+}
+
+func newCSVReader(lim *recordLimit, enc textEncoding, delim rune) *csvReader {
+	cr := csv.NewReader(lim)
+	cr.Comma = delim
+	cr.FieldsPerRecord = -1 // ragged rows are the mapper's business
+	cr.LazyQuotes = true    // bare quotes inside fields are common
+	cr.ReuseRecord = true
+	return &csvReader{cr: cr, lim: lim, enc: enc, info: Info{Format: FormatCSV, Encoding: enc.name, Delimiter: string(delim)}}
+}
+
+func (c *csvReader) Info() Info     { return c.info }
+func (c *csvReader) Keys() []string { return nil }
+func (c *csvReader) Close() error   { return nil }
+
+func (c *csvReader) Next() (Row, error) {
+	rec, err := c.cr.Read()
+	if err != nil {
+		if errors.Is(err, errRecordTooLarge) {
+			return Row{}, tooLarge(c.line+1, c.lim.max)
+		}
+		if errors.Is(err, io.EOF) {
+			return Row{}, io.EOF
+		}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) && !errors.Is(pe.Err, csv.ErrFieldCount) {
+			// With LazyQuotes the only parse errors are structural; the
+			// rest of the file cannot be trusted.
+			return Row{}, &Error{Code: CodeUnsupported, Message: "the CSV cannot be read past line " + itoa(pe.Line), Err: err}
+		}
+		if !errors.As(err, &pe) {
+			return Row{}, &Error{Code: CodeUnsupported, Message: "the file cannot be read", Err: err}
+		}
+	}
+	c.lim.reset()
+	line, _ := c.cr.FieldPos(0)
+	c.line = line
+	if len(rec) > MaxColumns {
+		rec = rec[:MaxColumns]
+	}
+	row := Row{Num: line, Cells: rec}
+	for i, s := range rec {
+		if c.enc.enc == nil && !c.enc.declared {
+			if fixed, ok := fixCell(s); ok {
+				rec[i] = fixed
+				row.MixedEncoding = true
+				continue
+			}
+		}
+		if strings.ContainsRune(s, utf8.RuneError) || (c.enc.enc == nil && !utf8.ValidString(s)) {
+			row.BadEncoding = true
+		}
+	}
+	return row, nil
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	return string(b[i:])
+}
+
+// detectDelimiter picks the delimiter among , ; tab | that splits the
+// first lines of text into the most consistent number of fields. Quoted
+// sections are skipped; title rows above the header count against no one.
+func detectDelimiter(text string) rune {
+	lines := sampleLines(text, 30)
+	best, bestScore := ',', -1
+	for _, d := range []rune{',', ';', '\t', '|'} {
+		counts := map[int]int{}
+		for _, l := range lines {
+			counts[countOutsideQuotes(l, d)]++
+		}
+		mode, modeLines := 0, 0
+		for n, k := range counts {
+			if n > 0 && (k > modeLines || k == modeLines && n > mode) {
+				mode, modeLines = n, k
+			}
+		}
+		score := modeLines*1000 + mode
+		if mode == 0 {
+			score = -1
+		}
+		if score > bestScore {
+			best, bestScore = d, score
+		}
+	}
+	return best
+}
+
+func sampleLines(text string, n int) []string {
+	var out []string
+	for len(out) < n && text != "" {
+		i := strings.IndexByte(text, '\n')
+		var l string
+		if i < 0 {
+			l, text = text, ""
+		} else {
+			l, text = text[:i], text[i+1:]
+		}
+		if strings.TrimSpace(l) != "" {
+			out = append(out, l)
+		}
+	}
+	if len(out) > 1 && text != "" {
+		out = out[:len(out)-1] // the last line may be cut by the sample's end
+	}
+	return out
+}
+
+func countOutsideQuotes(l string, d rune) int {
+	n, quoted := 0, false
+	for _, r := range l {
+		switch {
+		case r == '"':
+			quoted = !quoted
+		case r == d && !quoted:
+			n++
+		}
+	}
+	return n
+}
