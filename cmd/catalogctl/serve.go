@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/catalogsearch/catalogsearch/internal/local"
+	"github.com/catalogsearch/catalogsearch/internal/webserve"
+)
+
+func runServe(ctx context.Context, e env, args []string) int {
+	fs := newFlags(e, "serve")
+	data := dataFlag(fs)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address (\":8080\" listens on every interface)")
+	demo := fs.Bool("demo", false, "seed the demo catalogs on first start (when the data folder has none)")
+	web := fs.String("web", "", "the site's public folder (default: web/public next to the working folder or the binary)")
+	php := fs.String("php", "", "php binary (default: php on PATH)")
+	noSite := fs.Bool("no-site", false, "serve the API only, without the PHP site")
+	verbose := fs.Bool("v", false, "log debug lines")
+	if code, ok := parse(e, fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(e.stderr, "catalogctl serve: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	log := logger(e.stderr, level)
+
+	stack, err := local.Open(ctx, local.Options{Dir: *data, Logger: log})
+	if err != nil {
+		return fail(e, "serve", err)
+	}
+	defer stack.Close()
+	if *demo {
+		n, err := stack.SeedDemo(ctx, e.stderr)
+		if err != nil {
+			return fail(e, "serve", fmt.Errorf("seeding demo data: %w", err))
+		}
+		if n > 0 {
+			fmt.Fprintf(e.stderr, "seeded %d demo catalogs\n", n)
+		}
+	}
+	if _, err := stack.SyncIndex(ctx); err != nil {
+		return fail(e, "serve", err)
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fail(e, "serve", fmt.Errorf("listen on %s: %w", *addr, err))
+	}
+	base := webserve.ListenURL(ln.Addr())
+
+	var site *webserve.PHPSite
+	if !*noSite {
+		pub, ok := webserve.FindPublicDir(*web, "web/public", exeRelative("../web/public"))
+		if !ok {
+			_ = ln.Close()
+			fmt.Fprintln(e.stderr, "catalogctl serve: no PHP site found: run from the repository root, pass --web DIR, or use --no-site")
+			return exitFail
+		}
+		site, err = webserve.StartPHP(ctx, webserve.PHPOptions{PHP: *php, PublicDir: pub, APIURL: base + "/api", Stderr: e.stderr})
+		if err != nil {
+			_ = ln.Close()
+			return fail(e, "serve", err)
+		}
+		defer site.Stop()
+	}
+
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan struct{})
+	go func() { stack.Run(runCtx); close(done) }()
+
+	var siteURL *url.URL
+	if site != nil {
+		siteURL = site.URL()
+	}
+	srv := &http.Server{
+		Handler:           webserve.Handler(stack.API(), siteURL, log),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	fmt.Fprintf(e.stdout, "Catalog Search is running at %s/ (API at %s/api/v1/health). Ctrl-C stops it.\n", base, base)
+
+	var siteDone <-chan error
+	if site != nil {
+		siteDone = site.Done()
+	}
+	status := exitOK
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		if !errors.Is(err, http.ErrServerClosed) {
+			fmt.Fprintf(e.stderr, "catalogctl serve: %v\n", err)
+			status = exitFail
+		}
+	case err := <-siteDone:
+		fmt.Fprintf(e.stderr, "catalogctl serve: the PHP site stopped: %v\n", err)
+		status = exitFail
+	}
+	shutdownCtx, stop := context.WithTimeout(context.Background(), 5*time.Second)
+	defer stop()
+	_ = srv.Shutdown(shutdownCtx)
+	cancel()
+	<-done
+	return status
+}
+
+// exeRelative resolves rel against the folder of the running binary.
+func exeRelative(rel string) string {
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(filepath.Dir(exe), rel)
+}

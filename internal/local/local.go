@@ -1,0 +1,274 @@
+// Package local wires the embedded default: bbolt store, Bleve index and a
+// blob folder on disk, with the same ingest, indexer and API handlers that
+// run on AWS. A data folder holds everything:
+//
+//	DIR/catalog.db   the store (products, catalogs, the change outbox)
+//	DIR/index/       the Bleve index
+//	DIR/blobs/       catalog files, same keys as the S3 bucket
+//
+// Where AWS has events (an S3 notification starts an ingest, a DynamoDB
+// Stream feeds the indexer), the stack runs the same handlers in process:
+// a Put under incoming/ queues an ingest, and the store's outbox is drained
+// into the index.
+package local
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/catalogsearch/catalogsearch/internal/api"
+	"github.com/catalogsearch/catalogsearch/internal/bleveindex"
+	"github.com/catalogsearch/catalogsearch/internal/boltstore"
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/contract"
+	"github.com/catalogsearch/catalogsearch/internal/diskblobs"
+	"github.com/catalogsearch/catalogsearch/internal/indexer"
+	"github.com/catalogsearch/catalogsearch/internal/ingest"
+)
+
+// Options configure Open.
+type Options struct {
+	Dir    string       // data folder, created if missing
+	Logger *slog.Logger // nil = discard
+	Clock  func() time.Time
+}
+
+// Stack is the embedded default, open on one data folder.
+type Stack struct {
+	Store  *boltstore.Store
+	Blobs  catalog.Blobs // notifies the stack of files put under incoming/
+	Index  *bleveindex.Index
+	Ingest *ingest.Service
+
+	disk     *diskblobs.Blobs
+	log      *slog.Logger
+	clock    func() time.Time
+	incoming chan string   // keys of files to ingest
+	kick     chan struct{} // wakes the feed
+	feedMu   sync.Mutex    // one drain at a time
+}
+
+// Open opens (or creates) the stack in o.Dir.
+func Open(ctx context.Context, o Options) (*Stack, error) {
+	if o.Dir == "" {
+		return nil, catalog.Errorf(catalog.CodeInvalid, "no data folder given")
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	if err := os.MkdirAll(o.Dir, 0o750); err != nil {
+		return nil, catalog.Wrap(catalog.CodeInternal, err, "create data folder "+o.Dir)
+	}
+	store, err := boltstore.Open(filepath.Join(o.Dir, "catalog.db"), boltstore.Options{})
+	if err != nil {
+		return nil, err
+	}
+	disk, err := diskblobs.New(filepath.Join(o.Dir, "blobs"))
+	if err != nil {
+		_ = store.Close()
+		return nil, err
+	}
+	idx, err := bleveindex.Open(filepath.Join(o.Dir, "index"), bleveindex.Options{})
+	if err != nil {
+		_ = store.Close()
+		return nil, err
+	}
+	s := &Stack{
+		Store: store, Index: idx, disk: disk, log: o.Logger, clock: o.Clock,
+		incoming: make(chan string, 64), kick: make(chan struct{}, 1),
+	}
+	s.Blobs = &notifyingBlobs{Blobs: disk, onIncoming: s.enqueue}
+	s.Ingest = ingest.New(ingest.Deps{Store: store, Blobs: s.Blobs, Clock: o.Clock, Logger: o.Logger})
+	return s, nil
+}
+
+// Close closes the index and the store.
+func (s *Stack) Close() error {
+	return errors.Join(s.Index.Close(), s.Store.Close())
+}
+
+// API returns the HTTP API over this stack.
+func (s *Stack) API() http.Handler {
+	return api.New(api.Deps{Store: s.Store, Index: s.Index, Blobs: s.Blobs, Logger: s.log, Clock: s.clock})
+}
+
+// SyncIndex drains the store's change outbox into the index and returns how
+// many changes it applied. A change is acknowledged only once indexed, so a
+// crash in between replays it (harmless: Upsert checks versions).
+func (s *Stack) SyncIndex(ctx context.Context) (int, error) {
+	s.feedMu.Lock()
+	defer s.feedMu.Unlock()
+	total := 0
+	for {
+		changes, err := s.Store.Changes(ctx, 500)
+		if err != nil || len(changes) == 0 {
+			return total, err
+		}
+		if err := indexer.Apply(ctx, s.Index, changes); err != nil {
+			return total, err
+		}
+		if err := s.Store.Ack(ctx, changes[len(changes)-1].Seq); err != nil {
+			return total, err
+		}
+		total += len(changes)
+	}
+}
+
+// Run processes events until ctx ends: files put under incoming/ are
+// ingested (one at a time, in arrival order, like an SQS consumer with
+// batch size one) and the change feed is drained into the index.
+func (s *Stack) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case key := <-s.incoming:
+				s.ingestKey(ctx, key)
+			}
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(2 * time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-s.kick:
+			case <-tick.C:
+			}
+			if n, err := s.SyncIndex(ctx); err != nil && ctx.Err() == nil {
+				s.log.ErrorContext(ctx, "index sync failed", "err", err.Error())
+			} else if n > 0 {
+				s.log.InfoContext(ctx, "indexed changes", "changes", n)
+			}
+		}
+	}()
+	wg.Wait()
+}
+
+func (s *Stack) enqueue(key string) {
+	select {
+	case s.incoming <- key:
+	default:
+		// The queue is full: the file stays in incoming/ and the log says so;
+		// `catalogctl ingest` or a re-upload processes it.
+		s.log.Warn("ingest queue full; file not queued", "key", key)
+	}
+}
+
+func (s *Stack) ingestKey(ctx context.Context, key string) {
+	partner, _, ok := SplitIncomingKey(key)
+	if !ok {
+		s.log.WarnContext(ctx, "ignoring file outside incoming/{partner}/", "key", key)
+		return
+	}
+	c, err := s.Ingest.Ingest(ctx, ingest.Request{Partner: partner, Key: key})
+	if err != nil {
+		if catalog.CodeOf(err) == catalog.CodeConflict {
+			s.log.InfoContext(ctx, "file already ingested", "key", key)
+			return
+		}
+		s.log.ErrorContext(ctx, "ingest failed", "key", key, "err", err.Error())
+		return
+	}
+	s.log.InfoContext(ctx, "ingested", "key", key, "catalog", c.ID, "status", string(c.Status))
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+// SplitIncomingKey splits "incoming/{partner}/{file}".
+func SplitIncomingKey(key string) (partner, file string, ok bool) {
+	rest, ok := strings.CutPrefix(key, contract.IncomingPrefix)
+	if !ok {
+		return "", "", false
+	}
+	partner, file, ok = strings.Cut(rest, "/")
+	if !ok || !catalog.ValidPartnerID(partner) || file == "" {
+		return "", "", false
+	}
+	return partner, file, true
+}
+
+// IncomingKey is the blob key of a partner's file.
+func IncomingKey(partner, file string) string {
+	return contract.IncomingPrefix + partner + "/" + file
+}
+
+// IngestFile copies a local file into the partner's incoming folder and
+// ingests it now (not through the event queue), then brings the index up
+// to date. With dryRun the file is read, mapped and validated against a
+// throw-away copy, and nothing is written to the data folder.
+func (s *Stack) IngestFile(ctx context.Context, partner, path string, mode catalog.Mode, dryRun bool) (catalog.Catalog, error) {
+	if !catalog.ValidPartnerID(partner) {
+		return catalog.Catalog{}, catalog.Errorf(catalog.CodeInvalid,
+			"partner %q is not a valid partner id (a-z, 0-9, '-', '_'; at most 64)", partner)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return catalog.Catalog{}, catalog.Errorf(catalog.CodeInvalid, "cannot read %s: %v", path, errors.Unwrap(err))
+	}
+	defer f.Close()
+	key := IncomingKey(partner, filepath.Base(path))
+	if dryRun {
+		tmp, err := os.MkdirTemp("", "catalogctl-dry-run-")
+		if err != nil {
+			return catalog.Catalog{}, catalog.Wrap(catalog.CodeInternal, err, "temporary folder")
+		}
+		defer os.RemoveAll(tmp)
+		scratch, err := diskblobs.New(tmp)
+		if err != nil {
+			return catalog.Catalog{}, err
+		}
+		if _, err := scratch.Put(ctx, key, f); err != nil {
+			return catalog.Catalog{}, err
+		}
+		svc := ingest.New(ingest.Deps{Store: s.Store, Blobs: scratch, Clock: s.clock, Logger: s.log})
+		return svc.Ingest(ctx, ingest.Request{Partner: partner, Key: key, Mode: mode, DryRun: true})
+	}
+	if _, err := s.disk.Put(ctx, key, f); err != nil { // not s.Blobs: no queued event
+		return catalog.Catalog{}, err
+	}
+	c, err := s.Ingest.Ingest(ctx, ingest.Request{Partner: partner, Key: key, Mode: mode})
+	if err != nil {
+		return c, err
+	}
+	if _, err := s.SyncIndex(ctx); err != nil {
+		return c, fmt.Errorf("ingested, but indexing failed (run catalogctl reindex): %w", err)
+	}
+	return c, nil
+}
+
+// notifyingBlobs is the local twin of the S3 bucket notification: a file
+// put under incoming/ queues an ingest.
+type notifyingBlobs struct {
+	catalog.Blobs
+	onIncoming func(key string)
+}
+
+func (n *notifyingBlobs) Put(ctx context.Context, key string, r io.Reader) (catalog.BlobInfo, error) {
+	info, err := n.Blobs.Put(ctx, key, r)
+	if err == nil && strings.HasPrefix(key, contract.IncomingPrefix) {
+		n.onIncoming(key)
+	}
+	return info, err
+}
