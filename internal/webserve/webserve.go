@@ -4,6 +4,7 @@
 package webserve
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -64,8 +65,12 @@ func StartPHP(ctx context.Context, o PHPOptions) (*PHPSite, error) {
 	cmd := exec.Command(php, "-S", addr, "-t", o.PublicDir, router) //nolint:gosec // php binary from flag or PATH by design
 	cmd.Env = append(os.Environ(), contract.EnvAPIBaseURL+"="+o.APIURL, "PHP_CLI_SERVER_WORKERS=4")
 	cmd.Env = append(cmd.Env, o.Env...)
-	cmd.Stdout = o.Stderr
-	cmd.Stderr = o.Stderr
+	logs := &quietWriter{w: o.Stderr}
+	if o.Stderr == nil {
+		logs.w = io.Discard
+	}
+	cmd.Stdout = logs
+	cmd.Stderr = logs
 	if err := cmd.Start(); err != nil {
 		return nil, catalog.Wrap(catalog.CodeInternal, err, "start php")
 	}
@@ -125,6 +130,9 @@ func freePort() (int, error) {
 // Handler routes /api/... to api (prefix stripped) and everything else to
 // site, with the headers the site needs to build absolute links.
 func Handler(api http.Handler, site *url.URL, log *slog.Logger) http.Handler {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	mux := http.NewServeMux()
 	mux.Handle(contract.APIPathPrefix+"/", http.StripPrefix(contract.APIPathPrefix, api))
 	if site != nil {
@@ -166,4 +174,35 @@ func ListenURL(addr net.Addr) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port)
+}
+
+// quietWriter passes php -S output through, line by line, less the
+// connection bookkeeping lines it prints for every request.
+type quietWriter struct {
+	w   io.Writer
+	buf []byte
+}
+
+func (q *quietWriter) Write(p []byte) (int, error) {
+	q.buf = append(q.buf, p...)
+	for {
+		i := bytes.IndexByte(q.buf, '\n')
+		if i < 0 {
+			break
+		}
+		line := q.buf[:i+1]
+		if !noisy(line) {
+			if _, err := q.w.Write(line); err != nil {
+				return len(p), err
+			}
+		}
+		q.buf = q.buf[i+1:]
+	}
+	return len(p), nil
+}
+
+func noisy(line []byte) bool {
+	l := bytes.TrimRight(line, "\r\n")
+	return bytes.HasSuffix(l, []byte(" Accepted")) || bytes.HasSuffix(l, []byte(" Closing")) ||
+		bytes.Contains(l, []byte("Closed without sending a request"))
 }
