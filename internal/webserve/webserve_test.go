@@ -1,0 +1,42 @@
+package webserve
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"testing"
+)
+
+func TestQuietWriterDropsConnectionLines(t *testing.T) {
+	var out bytes.Buffer
+	q := &quietWriter{w: &out}
+	for _, chunk := range []string{
+		"[1] [Sat] 127.0.0.1:4 Accep", "ted\n[1] [Sat] 127.0.0.1:4 [200]: GET /\n",
+		"[1] [Sat] 127.0.0.1:4 Closing\n[2] x Closed without sending a request; it was probably\nPHP Warning: y\n",
+	} {
+		if _, err := q.Write([]byte(chunk)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want := "[1] [Sat] 127.0.0.1:4 [200]: GET /\nPHP Warning: y\n"; out.String() != want {
+		t.Fatalf("got %q, want %q", out.String(), want)
+	}
+}
+
+func TestHandlerRoutesAPIAndSite(t *testing.T) {
+	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("api:" + r.URL.Path)) })
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("site:" + r.URL.Path)) }))
+	defer site.Close()
+	u, _ := url.Parse(site.URL)
+	h := Handler(api, u, nil)
+	for path, want := range map[string]string{
+		"/api/v1/health": "api:/v1/health", "/": "site:/", "/en/product/x": "site:/en/product/x", "/apiary": "site:/apiary",
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		if rec.Body.String() != want {
+			t.Errorf("GET %s = %q, want %q", path, rec.Body, want)
+		}
+	}
+}
