@@ -1,0 +1,157 @@
+package ingest_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/ingest"
+)
+
+func rowsCSV(from, to int) string {
+	var b strings.Builder
+	b.WriteString("sku,name,price\n")
+	for i := from; i < to; i++ {
+		fmt.Fprintf(&b, "S%03d,Produit %d,%d\n", i, i, 10+i)
+	}
+	return b.String()
+}
+
+func TestRemovalGuardAndConfirm(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.ingest("acme", "v1.csv", rowsCSV(0, 10), "")
+	// 1 of 10 missing (10%): removed at once.
+	c := e.ingest("acme", "v2.csv", rowsCSV(1, 10), "")
+	if c.Status != catalog.StatusDone || c.Report.Removed != 1 || len(e.products("acme")) != 9 {
+		t.Fatalf("v2: %s %+v", c.Status, c.Report)
+	}
+	// 5 of 9 missing: held, nothing removed.
+	c = e.ingest("acme", "v3.csv", rowsCSV(6, 10), "")
+	if c.Status != catalog.StatusNeedsConfirmation || c.Report.Removed != 0 || !strings.Contains(c.Report.Reason, "5 of the partner's 9") {
+		t.Fatalf("v3: %s %+v", c.Status, c.Report)
+	}
+	if n := len(e.products("acme")); n != 9 {
+		t.Fatalf("%d products after a held catalog", n)
+	}
+	// Confirm removes them.
+	got, err := e.svc.Confirm(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != catalog.StatusDone || got.Report.Removed != 5 || len(e.products("acme")) != 4 {
+		t.Fatalf("confirmed: %s %+v", got.Status, got.Report)
+	}
+	// Confirming twice is a conflict.
+	if _, err := e.svc.Confirm(ctx, c.ID); catalog.CodeOf(err) != catalog.CodeConflict {
+		t.Fatalf("second confirm: %v", err)
+	}
+	if _, err := e.svc.Confirm(ctx, "nope"); !catalog.IsNotFound(err) {
+		t.Fatalf("unknown catalog: %v", err)
+	}
+}
+
+func TestConfirmRefusesWhenANewerFileArrived(t *testing.T) {
+	e := newEnv(t)
+	e.ingest("acme", "v1.csv", rowsCSV(0, 10), "")
+	held := e.ingest("acme", "v2.csv", rowsCSV(0, 2), "")
+	if held.Status != catalog.StatusNeedsConfirmation {
+		t.Fatalf("v2: %s", held.Status)
+	}
+	e.now = e.now.Add(1)
+	e.ingest("acme", "v3.csv", rowsCSV(0, 10), "")
+	if _, err := e.svc.Confirm(context.Background(), held.ID); catalog.CodeOf(err) != catalog.CodeConflict {
+		t.Fatalf("confirm of a superseded catalog: %v", err)
+	}
+	if n := len(e.products("acme")); n != 10 {
+		t.Fatalf("%d products", n)
+	}
+}
+
+func TestPartialModeRemovesNothing(t *testing.T) {
+	e := newEnv(t)
+	e.ingest("acme", "v1.csv", rowsCSV(0, 10), "")
+	c := e.ingest("acme", "v2.csv", rowsCSV(8, 12), catalog.ModePartial)
+	if c.Status != catalog.StatusDone || c.Mode != catalog.ModePartial || c.Report.Removed != 0 || c.Report.Created != 2 || c.Report.Unchanged != 2 {
+		t.Fatalf("%s %+v", c.Status, c.Report)
+	}
+	if n := len(e.products("acme")); n != 12 {
+		t.Fatalf("%d products", n)
+	}
+}
+
+func TestPartnerSettings(t *testing.T) {
+	e := newEnv(t)
+	e.put(ingest.SettingsKey("acme"), `{"currency":"CNY","mode":"partial","removal_guard":0.5,"mapping":{"Libellé article":"name","Code interne":"sku"}}`)
+	e.ingest("acme", "v1.csv", "Code interne;Libellé article;Tarif\nA1;Stylo;2,50\nA2;Crayon;1\n", "")
+	ps := e.products("acme")
+	if ps["A1"].Name != "Stylo" || ps["A1"].Price.Currency != "CNY" || ps["A1"].Price.Amount.String() != "2.50" {
+		t.Fatalf("A1 = %+v", ps["A1"])
+	}
+	c := e.ingest("acme", "v2.csv", "Code interne;Libellé article\nA3;Gomme\n", "")
+	if c.Mode != catalog.ModePartial || len(e.products("acme")) != 3 {
+		t.Fatalf("mode %s, %d products", c.Mode, len(e.products("acme")))
+	}
+	e.put(ingest.SettingsKey("acme"), `{"mapping":{"x":"colour"}}`)
+	c = e.ingest("acme", "v3.csv", "sku,name\nA1,Stylo\n", "")
+	if c.Status != catalog.StatusRefused || !strings.Contains(c.Report.Reason, "not a field") {
+		t.Fatalf("bad settings: %s %+v", c.Status, c.Report)
+	}
+}
+
+func TestDuplicateKeysLastWins(t *testing.T) {
+	e := newEnv(t)
+	c := e.ingest("acme", "v1.csv", "sku,name,price\nA,First,1\nB,Other,2\nA,Second,3\n", "")
+	if c.Report.Products != 2 || c.Report.Accepted != 3 {
+		t.Fatalf("%+v", c.Report)
+	}
+	dup := false
+	for _, w := range c.Report.Warnings {
+		dup = dup || (w.Code == ingest.CodeDuplicateKey && w.Row == 4)
+	}
+	if !dup {
+		t.Fatalf("no duplicate warning: %+v", c.Report.Warnings)
+	}
+	if p := e.products("acme")["A"]; p.Name != "Second" {
+		t.Fatalf("A = %+v", p)
+	}
+}
+
+func TestDryRunWritesNothing(t *testing.T) {
+	e := newEnv(t)
+	e.put("incoming/acme/v1.csv", canonical)
+	c, err := e.svc.Ingest(context.Background(), ingest.Request{Partner: "acme", Key: "incoming/acme/v1.csv", DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Report.DryRun || c.Report.Created != 3 || c.Report.Accepted != 3 {
+		t.Fatalf("%+v", c.Report)
+	}
+	if len(e.products("acme")) != 0 {
+		t.Fatal("dry run wrote products")
+	}
+	if cats, _ := e.store.ListCatalogs(context.Background(), "", 10); len(cats) != 0 {
+		t.Fatal("dry run recorded a catalog")
+	}
+}
+
+func TestBadRequests(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.put("incoming/acme/a.csv", canonical)
+	for _, req := range []ingest.Request{
+		{Partner: "Bad Partner", Key: "incoming/acme/a.csv"},
+		{Partner: "acme", Key: "incoming/other/a.csv"},
+		{Partner: "acme", Key: "incoming/acme/../x"},
+		{Partner: "acme", Key: "incoming/acme/a.csv", Mode: "sideways"},
+	} {
+		if _, err := e.svc.Ingest(ctx, req); catalog.CodeOf(err) != catalog.CodeInvalid {
+			t.Errorf("%+v: %v", req, err)
+		}
+	}
+	if _, err := e.svc.Ingest(ctx, ingest.Request{Partner: "acme", Key: "incoming/acme/missing.csv"}); !catalog.IsNotFound(err) {
+		t.Errorf("missing blob: %v", err)
+	}
+}
