@@ -32,6 +32,7 @@ final class Logger
     {
         $line = ['time' => gmdate('Y-m-d\TH:i:s\Z'), 'level' => $level, 'source' => 'web', 'msg' => $msg] + $fields;
         $json = json_encode($line, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE);
-        file_put_contents($this->target, ($json === false ? '{"level":"error","msg":"unloggable"}' : $json) . "\n", FILE_APPEND);
+        $json = $json === false ? '{"level":"error","msg":"unloggable"}' : $json;
+        file_put_contents($this->target, $json . "\n", FILE_APPEND);
     }
 }

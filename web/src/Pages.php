@@ -190,7 +190,8 @@ final class Pages
             }
             if ($e->status >= 400 && $e->status < 500) {
                 $this->logger->info('upload refused', ['code' => $e->errorCode, 'error' => $e->getMessage()]);
-                return $this->partner($e->status === 413 ? 'upload.error.too_large' : 'upload.error.refused', $e->status);
+                $key = $e->status === 413 ? 'upload.error.too_large' : 'upload.error.refused';
+                return $this->partner($key, $e->status);
             }
             throw $e;
         }
@@ -198,8 +199,11 @@ final class Pages
         $upload = is_array($ticket['upload'] ?? null) ? $ticket['upload'] : [];
         $url = is_string($upload['url'] ?? null) ? $upload['url'] : '';
         $method = strtoupper(is_string($upload['method'] ?? null) ? $upload['method'] : 'PUT');
-        if (preg_match(self::CATALOG_ID_RE, $catalogId) !== 1 || $url === '' || !in_array($method, ['POST', 'PUT'], true)) {
-            throw new ApiError('internal', 200, 'POST /v1/catalogs: answer lacks catalog_id or upload url/method', '/v1/catalogs');
+        $usable = preg_match(self::CATALOG_ID_RE, $catalogId) === 1 && $url !== ''
+            && in_array($method, ['POST', 'PUT'], true);
+        if (!$usable) {
+            $msg = 'POST /v1/catalogs: answer lacks catalog_id or upload url/method';
+            throw new ApiError('internal', 200, $msg, '/v1/catalogs');
         }
         $maxBytes = (int) ($upload['max_bytes'] ?? 0);
         if ($maxBytes > 0 && $size > $maxBytes) {

@@ -34,8 +34,9 @@ final class Request
     public static function fromGlobals(): self
     {
         $uri = (string) ($_SERVER['REQUEST_URI'] ?? '/');
-        $path = (string) (parse_url($uri, PHP_URL_PATH) ?? '/');
-        $queryString = (string) ($_SERVER['QUERY_STRING'] ?? (parse_url($uri, PHP_URL_QUERY) ?? ''));
+        // Split by hand: parse_url() would read "//host/x" as an authority.
+        [$path, $uriQuery] = array_pad(explode('?', $uri, 2), 2, '');
+        $queryString = (string) ($_SERVER['QUERY_STRING'] ?? $uriQuery);
         $headers = [];
         foreach ($_SERVER as $key => $value) {
             if (is_string($value) && str_starts_with((string) $key, 'HTTP_')) {

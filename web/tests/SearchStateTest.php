@@ -1,0 +1,99 @@
+<?php
+
+declare(strict_types=1);
+
+namespace CatalogSearch\Web\Tests;
+
+use CatalogSearch\Web\Request;
+use CatalogSearch\Web\SearchState;
+use PHPUnit\Framework\TestCase;
+
+final class SearchStateTest extends TestCase
+{
+    private static function state(string $qs): SearchState
+    {
+        return SearchState::fromRequest(new Request('GET', '/en/', Request::parseQuery($qs)));
+    }
+
+    public function testApiQuery(): void
+    {
+        $s = self::state('q=chaise&brand=Acme&brand=Lumi%C3%A8re&category=Maison+%3E+Cuisine&sort=price_asc&page=2'
+            . '&price_min=10,5&price_max=99&currency=eur&attr.Color=Green&unknown=x');
+        self::assertSame([
+            'q' => 'chaise',
+            'page' => 2,
+            'size' => SearchState::SIZE,
+            'sort' => 'price_asc',
+            'facets' => 'category,brand,partner',
+            'category' => ['Maison > Cuisine'],
+            'brand' => ['Acme', 'Lumière'],
+            'attr.Color' => ['Green'],
+            'price_min' => '10.5',
+            'price_max' => '99',
+            'currency' => 'EUR',
+        ], $s->apiQuery());
+        self::assertTrue($s->hasFilters());
+        self::assertSame([], $s->errors);
+    }
+
+    /** @return array<string, array{string, string, int, list<string>}> */
+    public static function badInput(): array
+    {
+        return [
+            'unknown sort' => ['sort=evil', 'relevance', 1, []],
+            'page zero' => ['page=0', 'relevance', 1, []],
+            'page not a number' => ['page=2x', 'relevance', 1, []],
+            'page too deep is capped' => ['page=99999', 'relevance', intdiv(10000, SearchState::SIZE), []],
+            'bad price' => ['price_min=abc', 'relevance', 1, ['error.price_format']],
+            'min above max' => ['price_min=100&price_max=5', 'relevance', 1, ['error.price_order']],
+        ];
+    }
+
+    /**
+     * @dataProvider badInput
+     * @param list<string> $errors
+     */
+    public function testBadInputIsNeutralised(string $qs, string $sort, int $page, array $errors): void
+    {
+        $s = self::state($qs);
+        self::assertSame($sort, $s->sort);
+        self::assertSame($page, $s->page);
+        self::assertSame($errors, $s->errors);
+        self::assertSame('', $s->priceMin);
+    }
+
+    public function testLongQueryIsCut(): void
+    {
+        $s = self::state('q=' . str_repeat('%C3%A9', 300));
+        self::assertSame(256, preg_match_all('/./u', $s->q));
+    }
+
+    public function testUrls(): void
+    {
+        $s = self::state('q=a+b&brand=Acme&page=3&sort=name');
+        self::assertSame('?q=a%20b&sort=name', $s->toggle('brand', 'Acme'), 'untick drops the value and the page');
+        self::assertSame('?q=a%20b&brand=Acme&brand=X%26Y&sort=name', $s->toggle('brand', 'X&Y'));
+        self::assertSame('?q=a%20b&brand=Acme&sort=name&page=4', $s->pageQuery(4));
+        self::assertSame('?q=a%20b&brand=Acme&sort=name', $s->pageQuery(1));
+        self::assertSame('?q=chaise&brand=Acme&sort=name', $s->withQuery('chaise'));
+        self::assertSame('?q=a%20b&sort=name', $s->cleared());
+    }
+
+    public function testPageWindow(): void
+    {
+        self::assertSame([1], SearchState::pageWindow(1, 1));
+        self::assertSame([1, 2, 3, 0, 10], SearchState::pageWindow(1, 10));
+        self::assertSame([1, 0, 4, 5, 6, 7, 8, 0, 10], SearchState::pageWindow(6, 10));
+        self::assertSame(1, SearchState::lastPage(0));
+        self::assertSame(2, SearchState::lastPage(SearchState::SIZE + 1));
+        self::assertSame(intdiv(10000, SearchState::SIZE), SearchState::lastPage(1_000_000));
+    }
+
+    public function testCmpDecimal(): void
+    {
+        self::assertSame(0, SearchState::cmpDecimal('1.50', '1.5'));
+        self::assertSame(-1, SearchState::cmpDecimal('9.99', '10'));
+        self::assertSame(1, SearchState::cmpDecimal('12345678901234567890', '12345678901234567889.999'));
+        self::assertSame(0, SearchState::cmpDecimal('007', '7'));
+    }
+}
