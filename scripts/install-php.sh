@@ -24,7 +24,7 @@ command -v php >/dev/null || pkgs+=(php-cli)
 if [ "$want" = test ]; then
   command -v phpunit >/dev/null || pkgs+=(phpunit)
   command -v phpcs >/dev/null || pkgs+=(php-codesniffer)
-  php -m 2>/dev/null | grep -qx dom || pkgs+=(php-xml)
+  php -r 'exit(extension_loaded("dom") ? 0 : 1);' 2>/dev/null || pkgs+=(php-xml)
 fi
 if [ ${#pkgs[@]} -gt 0 ]; then
   apt_install "${pkgs[@]}"
