@@ -211,7 +211,7 @@ const (
 	fText      = "text"       // every searchable word: name, brand, category, description, attribute values
 	fName      = "name"       // name words, for ranking and highlighting
 	fBrandText = "brand_text" // brand words, for ranking
-	fFold      = "fold"       // unstemmed words of name, brand and category: prefixes, did-you-mean
+	fFold      = "fold"       // the words of text, folded but not stemmed: typos, prefixes, suggestions
 	fIDs       = "ids"        // normalised SKU, GTIN, supplier reference, variant SKUs and GTINs
 	fBrand     = "brand"      // exact brand, for filters and facets
 	fPartner   = "partner"
@@ -225,72 +225,32 @@ const (
 
 // document turns a product into the fields of the mapping.
 func document(p catalog.Product, src string) map[string]any {
-	text := []string{p.Name, p.Brand, p.Description}
-	text = append(text, p.Category...)
-	attrs := map[string]any{}
-	add := func(name, value string) {
-		if name == "" || value == "" {
-			return
-		}
-		key := strings.TrimPrefix(search.AttrField(name), "attr.")
-		list, _ := attrs[key].([]string)
-		for _, v := range list {
-			if v == value {
-				return
-			}
-		}
-		attrs[key] = append(list, value)
-		text = append(text, value)
-	}
-	for k, v := range p.Attributes {
-		add(k, v)
-	}
-	ids := identifiers(p)
-	for _, v := range p.Variants {
-		for k, o := range v.Options {
-			add(k, o)
-		}
-	}
-	fold := append([]string{p.Name, p.Brand}, p.Category...)
-	d := map[string]any{
-		fText:      text,
-		fName:      p.Name,
-		fBrandText: p.Brand,
-		fFold:      fold,
-		fIDs:       ids,
+	d := search.NewDoc(p)
+	m := map[string]any{
+		fText:      d.Text,
+		fFold:      d.Text,
+		fName:      d.Name,
+		fBrandText: d.Brand,
+		fIDs:       d.IDs,
 		fPartner:   p.Partner,
-		fCategory:  search.CategoryPaths(p.Category),
-		fNameSort:  search.Fold(p.Name),
-		fUpdated:   float64(p.UpdatedAt.Unix()),
+		fCategory:  d.Categories,
+		fNameSort:  d.NameSort,
+		fUpdated:   float64(d.Updated),
 		fSource:    src,
 	}
 	if p.Brand != "" {
-		d[fBrand] = p.Brand
+		m[fBrand] = p.Brand
 	}
-	if f, ok := search.PriceFloat(p.Price); ok {
-		d[fPrice] = f
-		d[fCurrency] = p.Price.Currency
+	if d.HasPrice {
+		m[fPrice] = d.Price
+		m[fCurrency] = d.Currency
 	}
-	if len(attrs) > 0 {
-		d["attr"] = attrs
-	}
-	return d
-}
-
-// identifiers returns the normalised identifiers of p, without duplicates.
-func identifiers(p catalog.Product) []string {
-	raw := []string{p.SKU, p.GTIN, p.SupplierRef, p.Key}
-	for _, v := range p.Variants {
-		raw = append(raw, v.SKU, v.GTIN)
-	}
-	out := make([]string, 0, len(raw))
-	seen := map[string]bool{}
-	for _, r := range raw {
-		n := search.NormalizeIdentifier(r)
-		if n != "" && !seen[n] {
-			seen[n] = true
-			out = append(out, n)
+	if len(d.Attrs) > 0 {
+		attrs := make(map[string]any, len(d.Attrs))
+		for k, v := range d.Attrs {
+			attrs[k] = v
 		}
+		m["attr"] = attrs
 	}
-	return out
+	return m
 }

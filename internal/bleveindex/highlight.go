@@ -16,15 +16,23 @@ import (
 // being typed).
 type highlighter struct {
 	txt, fld analysis.Analyzer
-	terms    map[string]int // analyzed query term -> typo budget
-	prefix   string         // folded word being typed, "" if none
+	terms    map[string]bool // analyzed (stemmed) query terms
+	fuzzy    map[string]int  // folded query word -> typo budget
+	prefix   string          // folded word being typed, "" if none
 }
 
 func newHighlighter(plan search.Plan, txt, fld analysis.Analyzer) *highlighter {
-	h := &highlighter{txt: txt, fld: fld, terms: map[string]int{}}
+	h := &highlighter{txt: txt, fld: fld, terms: map[string]bool{}, fuzzy: map[string]int{}}
 	for _, w := range plan.Words {
-		for _, t := range analyze(txt, w.Text) {
-			h.terms[t] = max(h.terms[t], w.Fuzz)
+		ts := analyze(txt, w.Text)
+		for _, t := range ts {
+			h.terms[t] = true
+		}
+		if len(ts) == 0 {
+			continue // a stop word
+		}
+		if w.Fuzz > 0 {
+			h.fuzzy[w.Text] = w.Fuzz
 		}
 		if w.Prefix {
 			h.prefix = w.Text
@@ -37,14 +45,14 @@ func (h *highlighter) spans(text string) []search.Span {
 	var out []search.Span
 	if len(h.terms) > 0 {
 		for _, t := range h.txt.Analyze([]byte(text)) {
-			if h.matches(string(t.Term)) {
+			if h.terms[string(t.Term)] {
 				out = append(out, search.Span{Start: t.Start, End: t.End})
 			}
 		}
 	}
-	if h.prefix != "" {
+	if h.prefix != "" || len(h.fuzzy) > 0 {
 		for _, t := range h.fld.Analyze([]byte(text)) {
-			if strings.HasPrefix(string(t.Term), h.prefix) {
+			if h.foldMatch(string(t.Term)) {
 				out = append(out, search.Span{Start: t.Start, End: t.End})
 			}
 		}
@@ -52,12 +60,14 @@ func (h *highlighter) spans(text string) []search.Span {
 	return out
 }
 
-func (h *highlighter) matches(term string) bool {
-	if _, ok := h.terms[term]; ok {
+// foldMatch reports whether a folded, unstemmed word of the text matched
+// the query as a typo or as the prefix being typed.
+func (h *highlighter) foldMatch(term string) bool {
+	if h.prefix != "" && strings.HasPrefix(term, h.prefix) {
 		return true
 	}
-	for q, fuzz := range h.terms {
-		if fuzz > 0 && search.Levenshtein(q, term) <= fuzz {
+	for q, fuzz := range h.fuzzy {
+		if search.Levenshtein(q, term) <= fuzz {
 			return true
 		}
 	}

@@ -65,17 +65,17 @@ func textQuery(plan search.Plan, txt analysis.Analyzer) query.Query {
 		var alts []query.Query
 		for _, t := range analyze(txt, w.Text) {
 			alts = append(alts, term(fText, t, 1))
-			if w.Fuzz > 0 {
-				f := query.NewFuzzyQuery(t)
-				f.SetField(fText)
-				f.SetFuzziness(w.Fuzz)
-				f.SetBoost(boostFuzzy)
-				alts = append(alts, f)
-			}
 			should = append(should, term(fName, t, boostName), term(fBrandText, t, boostBrand))
 		}
 		if len(alts) == 0 {
 			continue // a stop word: it constrains nothing, as in OpenSearch
+		}
+		if w.Fuzz > 0 {
+			f := query.NewFuzzyQuery(w.Text)
+			f.SetField(fFold)
+			f.SetFuzziness(w.Fuzz)
+			f.SetBoost(boostFuzzy)
+			alts = append(alts, f)
 		}
 		if w.Prefix {
 			p := query.NewPrefixQuery(w.Text)

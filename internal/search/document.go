@@ -1,0 +1,94 @@
+package search
+
+import (
+	"strings"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+)
+
+// Doc is what a product becomes in an index; both engines index the same
+// fields, so they search the same words.
+type Doc struct {
+	// Text is every searchable text: name, brand, description, category
+	// names, attribute and variant option values. Indexed twice: stemmed
+	// (exact word matches) and folded only (typos, prefixes).
+	Text []string
+	// Name and Brand are indexed stemmed again for ranking.
+	Name, Brand string
+	// IDs are the normalised identifiers: SKU, GTIN, supplier reference,
+	// key, variant SKUs and GTINs.
+	IDs []string
+	// Categories are every ancestor path "A", "A > B", ... (subtree filter
+	// and hierarchical facet).
+	Categories []string
+	// Attrs maps AttrField names (without the "attr." prefix) to values.
+	Attrs map[string][]string
+	// NameSort is the folded name.
+	NameSort string
+	// Price and Currency are set when HasPrice.
+	Price    float64
+	Currency string
+	HasPrice bool
+	// Updated is UpdatedAt in unix seconds.
+	Updated int64
+}
+
+// NewDoc builds the Doc of p.
+func NewDoc(p catalog.Product) Doc {
+	d := Doc{
+		Text:       []string{p.Name, p.Brand, p.Description},
+		Name:       p.Name,
+		Brand:      p.Brand,
+		IDs:        Identifiers(p),
+		Categories: CategoryPaths(p.Category),
+		NameSort:   Fold(p.Name),
+		Updated:    p.UpdatedAt.Unix(),
+	}
+	d.Text = append(d.Text, p.Category...)
+	add := func(name, value string) {
+		if name == "" || value == "" {
+			return
+		}
+		if d.Attrs == nil {
+			d.Attrs = map[string][]string{}
+		}
+		key := strings.TrimPrefix(AttrField(name), AttrPrefix)
+		for _, v := range d.Attrs[key] {
+			if v == value {
+				return
+			}
+		}
+		d.Attrs[key] = append(d.Attrs[key], value)
+		d.Text = append(d.Text, value)
+	}
+	for k, v := range p.Attributes {
+		add(k, v)
+	}
+	for _, v := range p.Variants {
+		for k, o := range v.Options {
+			add(k, o)
+		}
+	}
+	if f, ok := PriceFloat(p.Price); ok {
+		d.Price, d.Currency, d.HasPrice = f, strings.ToUpper(p.Price.Currency), true
+	}
+	return d
+}
+
+// Identifiers returns the normalised identifiers of p, without duplicates.
+func Identifiers(p catalog.Product) []string {
+	raw := []string{p.SKU, p.GTIN, p.SupplierRef, p.Key}
+	for _, v := range p.Variants {
+		raw = append(raw, v.SKU, v.GTIN)
+	}
+	out := make([]string, 0, len(raw))
+	seen := map[string]bool{}
+	for _, r := range raw {
+		n := NormalizeIdentifier(r)
+		if n != "" && !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
