@@ -162,7 +162,16 @@ func NewAPIStack(scope constructs.Construct, cfg StageConfig, in Inputs, data *D
 
 	if cfg.WAF {
 		newAPIWebACL(stack, cfg, api)
+	} else {
+		suppress(api, true, finding{"AwsSolutions-APIG3",
+			"WAF is a prod choice (StageConfig.WAF); dev and staging are not public-facing and rely on stage throttling and API keys on the write routes."})
 	}
+	suppress(fn, false, findingSyncDLQ())
+	suppress(api, true,
+		finding{"AwsSolutions-APIG4", "The read routes are the public catalog search of the site and need no authorization; the write routes require a partner API key."},
+		finding{"AwsSolutions-COG4", "Partners authenticate with API keys and usage plans (issue 6); buyers search anonymously. There is no user pool."},
+		finding{"AwsSolutions-IAM4", "The API Gateway account role needs AmazonAPIGatewayPushToCloudWatchLogs to write execution and access logs."},
+	)
 
 	s.Domain = fmt.Sprintf("%s.execute-api.%s.%s", *api.RestApiId(), *stack.Region(), *stack.UrlSuffix())
 	s.BaseURL = "https://" + s.Domain + "/" + APIStageName

@@ -33,8 +33,9 @@ type CatalogSearch struct {
 	Monitoring *MonitoringStack
 }
 
-// NewCatalogSearch defines every stack of cfg's stage in app, tags them, and
-// applies the cdk-nag rule packs with the project's suppressions.
+// NewCatalogSearch defines every stack of cfg's stage in app, records the
+// checkov skips, and applies the cdk-nag rule packs (whose suppressions sit
+// next to the resources they concern).
 func NewCatalogSearch(app awscdk.App, cfg StageConfig, in Inputs) *CatalogSearch {
 	props := func() *awscdk.StackProps {
 		p := &awscdk.StackProps{
@@ -57,6 +58,10 @@ func NewCatalogSearch(app awscdk.App, cfg StageConfig, in Inputs) *CatalogSearch
 	cs.API = NewAPIStack(app, cfg, in, cs.Data, props())
 	cs.Website = NewWebsiteStack(app, cfg, in.WebDir, cs.API, props())
 	cs.Monitoring = NewMonitoringStack(app, cfg, Monitored{Data: cs.Data, Pipeline: cs.Pipeline, API: cs.API, Website: cs.Website}, props())
+	for _, st := range cs.Stacks() {
+		addCheckovSkips(cfg, st)
+	}
+	ApplyNag(app)
 	return cs
 }
 

@@ -126,6 +126,32 @@ func NewDataStack(scope constructs.Construct, cfg StageConfig, props *awscdk.Sta
 
 	s.Domain = newSearchDomain(stack, cfg, removal)
 
+	if !cfg.PointInTimeRecovery {
+		suppress(s.Table, false, finding{"AwsSolutions-DDB3",
+			"PITR is off in " + cfg.Stage + " by choice (StageConfig.PointInTimeRecovery): its data is demo data, reloaded by ingesting the catalog files again."})
+	}
+	for _, q := range []awssqs.Queue{s.IngestDLQ, s.IndexerDLQ} {
+		suppress(q, false,
+			finding{"AwsSolutions-SQS3", "This queue is itself a dead-letter (or on-failure) queue."},
+			finding{"Serverless-SQSRedrivePolicy", "This queue is itself a dead-letter (or on-failure) queue."})
+	}
+	domainFindings := []finding{
+		{"AwsSolutions-OS1", "The domain is reached over HTTPS with SigV4-signed requests only, by Lambdas outside a VPC; a VPC would add NAT gateways per AZ to every stage for no gain in access control, which is IAM-based."},
+		{"AwsSolutions-OS3", "Access is granted to IAM principals of this account (the project's Lambda roles via grant*), not to IP ranges: Lambda has no fixed source IP."},
+		{"AwsSolutions-IAM5", "The log-group resource policy written by the CDK for the domain's slow and error logs."},
+	}
+	if cfg.OpenSearch.MasterNodes == 0 {
+		domainFindings = append(domainFindings, finding{"AwsSolutions-OS4",
+			"No dedicated masters in " + cfg.Stage + " by choice (StageConfig.OpenSearch): small cluster; prod has three."})
+	}
+	if cfg.OpenSearch.AvailabilityZones < 2 {
+		domainFindings = append(domainFindings, finding{"AwsSolutions-OS7",
+			"Single node in " + cfg.Stage + " by choice (StageConfig.OpenSearch): cheap, rebuildable from the table; prod spans three AZs."})
+	}
+	suppress(s.Domain, true, domainFindings...)
+	suppressCDKSingletons(stack, "BucketNotificationsHandler", cdkHandlerFindings()...)
+	suppressCDKSingletons(stack, "AWS679f53fac002430cb0da5b7982bd2287", cdkHandlerFindings()...)
+
 	for id, c := range map[string]constructs.IConstruct{
 		LogicalIDAccessLogsBucket: s.AccessLogs, LogicalIDCatalogBucket: s.Bucket,
 		LogicalIDTable: s.Table, LogicalIDSearchDomain: s.Domain,

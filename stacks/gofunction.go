@@ -183,5 +183,6 @@ func NewGoFunction(scope constructs.Construct, id string, props GoFunctionProps)
 		fnProps.ReservedConcurrentExecutions = jsii.Number(float64(props.Sizing.ReservedConcurrency))
 	}
 	fn := awslambda.NewFunction(c, jsii.String("Function"), fnProps)
+	suppress(fn, true, findingBasicRole(), findingGrantWildcards())
 	return &GoFunction{Construct: c, Function: fn, LogGroup: logs}
 }

@@ -81,5 +81,11 @@ func NewPipelineStack(scope constructs.Construct, cfg StageConfig, in Inputs, da
 	})
 	data.Table.GrantReadData(s.Reindex.Function)
 	data.Domain.GrantReadWrite(s.Reindex.Function)
+
+	for _, f := range []*GoFunction{s.Ingest, s.Indexer, s.Reindex} {
+		suppress(f.Function, false, findingSyncDLQ())
+	}
+	suppress(s.Ingest.Function, true, finding{"Serverless-LambdaEventSourceMappingDestination",
+		"SQS event source mappings take no on-failure destination: a message that keeps failing moves to the ingest queue's redrive DLQ after maxReceiveCount receives."})
 	return s
 }
