@@ -204,4 +204,3 @@ func TestRejectedRowsCSV(t *testing.T) {
 		t.Fatalf("formula not neutralised: %q", recs[2])
 	}
 }
-

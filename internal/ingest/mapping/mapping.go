@@ -125,7 +125,7 @@ func init() { //nolint:gochecknoinits // builds a read-only table once
 // lower case, '*' and '#' dropped, runs of other punctuation and spaces
 // made one space.
 func Normalize(h string) string {
-	h = stripAkeneoSuffix(strings.TrimSpace(h))
+	h = stripAkeneoSuffix(strings.TrimSpace(strings.ToValidUTF8(h, " ")))
 	var b strings.Builder
 	space := false
 	for _, r := range norm.NFD.String(h) {

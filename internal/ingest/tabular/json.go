@@ -94,6 +94,9 @@ func (j *jsonReader) syntax(err error) error {
 	if errors.Is(err, errRecordTooLarge) {
 		return tooLarge(j.n, j.lim.max)
 	}
+	if errors.Is(err, io.EOF) {
+		err = io.ErrUnexpectedEOF // never read as the end of the rows
+	}
 	return &Error{Code: CodeBadJSON, Message: fmt.Sprintf("the JSON is malformed in element %d", j.n), Err: err}
 }
 
