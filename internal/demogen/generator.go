@@ -29,6 +29,7 @@ type Generator struct {
 	supplierSeq []int // per brand
 	defectsLeft int
 	standalone  int // standalone rows so far, to spread defects evenly
+	eanSeq      uint64
 
 	prod  product // the current product (shared by a variant group)
 	group []variant
@@ -85,7 +86,7 @@ func NewGenerator(opts Options) (*Generator, error) {
 	g := &Generator{
 		opts:        opts,
 		p:           p,
-		rng:         rand.New(rand.NewPCG(opts.Seed, h.Sum64())),
+		rng:         rand.New(rand.NewPCG(opts.Seed, h.Sum64())), //nolint:gosec // G404: reproducible test data, not secrets
 		supplierSeq: make([]int, len(p.brands)),
 		sep:         p.catSep,
 	}
@@ -463,10 +464,11 @@ func (g *Generator) fillRow() {
 	}
 
 	// EAN: unique per row, from a bijection of the row number.
+	g.eanSeq++
 	vals[fEAN] = ""
 	hasEAN := r.IntN(100) >= 4 || c.defect == DefectBadEAN
 	if hasEAN {
-		vals[fEAN] = ean13(g.buf[:0], pick(r, p.eanPrefixes), uint64(g.row), c.defect == DefectBadEAN, r)
+		vals[fEAN] = ean13(g.buf[:0], pick(r, p.eanPrefixes), g.eanSeq, c.defect == DefectBadEAN, r)
 	}
 
 	g.supplierSeq[pr.brand]++
@@ -516,7 +518,7 @@ func ean13(buf []byte, prefix string, n uint64, bad bool, r *rand.Rand) string {
 	buf = append(buf, s...)
 	d := EANCheckDigit(buf[:12])
 	if bad {
-		d = (d + 1 + byte(r.IntN(9))) % 10
+		d = (d + "123456789"[r.IntN(9)] - '0') % 10
 	}
 	buf = append(buf, '0'+d)
 	return string(buf)

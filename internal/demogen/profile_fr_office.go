@@ -53,7 +53,7 @@ func frenchOffice() *profile {
 			"Conditionnement : {unit}.",
 			"Fabriqué {origin}.",
 			"Expédié sous {lead} jours ouvrés depuis notre entrepôt d'Île-de-France.",
-			"Produit éco-conçu, d'origine responsable.",
+			"Produit éco-conçu, d'origine responsable.", //nolint:misspell // French
 			"Très apprécié des écoles, des collectivités et des administrations.",
 			"Matière : {material}.",
 			"Coloris : {colour}.",

@@ -150,7 +150,7 @@ func frenchTextile() *profile {
 				priceMin:  1990, priceMax: 18900,
 				units:     []string{"pièce"},
 				moqs:      []int{1, 5},
-				sentences: []string{"Une touche chaleureuse pour le salon ou la chambre.", "Fermeture à glissière invisible."},
+				sentences: []string{"Une touche chaleureuse pour le salon ou la chambre.", "Fermeture à glissière invisible."}, //nolint:misspell // French
 			},
 			{
 				category:  []string{"Linge de maison", "Cuisine"},

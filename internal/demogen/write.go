@@ -111,9 +111,11 @@ func writeJSON(ctx context.Context, w io.Writer, g *Generator, array bool) error
 	for i, h := range g.Header() {
 		keys[i] = append(appendJSONString(nil, h), ':')
 	}
+	// bufio.Writer errors are sticky: a failed write shows up at the next
+	// checked Write or at Flush, so single bytes go unchecked.
 	var line []byte
 	if array {
-		bw.WriteByte('[')
+		_ = bw.WriteByte('[')
 	}
 	for g.Next() {
 		line = line[:0]
@@ -146,9 +148,9 @@ func writeJSON(ctx context.Context, w io.Writer, g *Generator, array bool) error
 	}
 	if array {
 		if g.row > 0 {
-			bw.WriteByte('\n')
+			_ = bw.WriteByte('\n')
 		}
-		bw.WriteString("]\n")
+		_, _ = bw.WriteString("]\n")
 	}
 	return bw.Flush()
 }
