@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -28,7 +27,7 @@ func runGen(ctx context.Context, e env, args []string) int {
 	if err != nil {
 		return fail(e, "gen", err)
 	}
-	var w io.Writer = e.stdout
+	w := e.stdout
 	var file *os.File
 	if *out != "-" {
 		if file, err = os.Create(*out); err != nil {

@@ -56,7 +56,7 @@ func runServe(ctx context.Context, e env, args []string) int {
 		return fail(e, "serve", err)
 	}
 
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *addr)
 	if err != nil {
 		return fail(e, "serve", fmt.Errorf("listen on %s: %w", *addr, err))
 	}
@@ -96,7 +96,7 @@ func runServe(ctx context.Context, e env, args []string) int {
 	go func() { serveErr <- srv.Serve(ln) }()
 	fmt.Fprintf(e.stdout, "Catalog Search is running at %s/ (API at %s/api/v1/health). Ctrl-C stops it.\n", base, base)
 
-	var siteDone <-chan error
+	var siteDone <-chan struct{}
 	if site != nil {
 		siteDone = site.Done()
 	}
@@ -108,8 +108,8 @@ func runServe(ctx context.Context, e env, args []string) int {
 			fmt.Fprintf(e.stderr, "catalogctl serve: %v\n", err)
 			status = exitFail
 		}
-	case err := <-siteDone:
-		fmt.Fprintf(e.stderr, "catalogctl serve: the PHP site stopped: %v\n", err)
+	case <-siteDone:
+		fmt.Fprintf(e.stderr, "catalogctl serve: the PHP site stopped: %v\n", site.Err())
 		status = exitFail
 	}
 	shutdownCtx, stop := context.WithTimeout(context.Background(), 5*time.Second)

@@ -43,7 +43,7 @@ func ParseDecimal(s string) (Decimal, error) {
 	if neg {
 		u = -u
 	}
-	return Decimal{Units: u, Scale: uint8(len(frac))}, nil
+	return Decimal{Units: u, Scale: uint8(len(frac))}, nil //nolint:gosec // len(frac) <= MaxDecimalScale, checked above
 }
 
 // MustDecimal is ParseDecimal for constants in tests and generators; it

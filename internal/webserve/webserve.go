@@ -28,7 +28,8 @@ import (
 type PHPSite struct {
 	cmd  *exec.Cmd
 	addr string
-	done chan error
+	done chan struct{} // closed when php has exited; then err is set
+	err  error
 }
 
 // PHPOptions configure StartPHP.
@@ -55,14 +56,14 @@ func StartPHP(ctx context.Context, o PHPOptions) (*PHPSite, error) {
 	if _, err := os.Stat(router); err != nil {
 		return nil, catalog.Errorf(catalog.CodeInvalid, "no site at %s (want %s): pass --web to the web/public folder", o.PublicDir, router)
 	}
-	port, err := freePort()
+	port, err := freePort(ctx)
 	if err != nil {
 		return nil, catalog.Wrap(catalog.CodeInternal, err, "find a free port for php")
 	}
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	// Not CommandContext: the caller stops the site with Stop, after the
+	// Not cancelled with ctx: the caller stops the site with Stop, after the
 	// HTTP server has drained, so in-flight page renders finish.
-	cmd := exec.Command(php, "-S", addr, "-t", o.PublicDir, router) //nolint:gosec // php binary from flag or PATH by design
+	cmd := exec.CommandContext(context.WithoutCancel(ctx), php, "-S", addr, "-t", o.PublicDir, router) //nolint:gosec // php binary from flag or PATH by design
 	cmd.Env = append(os.Environ(), contract.EnvAPIBaseURL+"="+o.APIURL, "PHP_CLI_SERVER_WORKERS=4")
 	cmd.Env = append(cmd.Env, o.Env...)
 	logs := &quietWriter{w: o.Stderr}
@@ -74,8 +75,8 @@ func StartPHP(ctx context.Context, o PHPOptions) (*PHPSite, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, catalog.Wrap(catalog.CodeInternal, err, "start php")
 	}
-	s := &PHPSite{cmd: cmd, addr: addr, done: make(chan error, 1)}
-	go func() { s.done <- cmd.Wait() }()
+	s := &PHPSite{cmd: cmd, addr: addr, done: make(chan struct{})}
+	go func() { s.err = cmd.Wait(); close(s.done) }()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		conn, err := (&net.Dialer{Timeout: 200 * time.Millisecond}).DialContext(ctx, "tcp", addr)
@@ -84,8 +85,8 @@ func StartPHP(ctx context.Context, o PHPOptions) (*PHPSite, error) {
 			return s, nil
 		}
 		select {
-		case err := <-s.done:
-			return nil, catalog.Wrap(catalog.CodeInternal, err, "php -S exited at start")
+		case <-s.done:
+			return nil, catalog.Wrap(catalog.CodeInternal, s.err, "php -S exited at start")
 		case <-ctx.Done():
 			s.Stop()
 			return nil, ctx.Err()
@@ -101,8 +102,11 @@ func StartPHP(ctx context.Context, o PHPOptions) (*PHPSite, error) {
 // URL is the site's base URL.
 func (s *PHPSite) URL() *url.URL { return &url.URL{Scheme: "http", Host: s.addr} }
 
-// Done is closed (after yielding the exit error) when php exits.
-func (s *PHPSite) Done() <-chan error { return s.done }
+// Done is closed when php exits; Err then tells why.
+func (s *PHPSite) Done() <-chan struct{} { return s.done }
+
+// Err is php's exit error, once Done is closed.
+func (s *PHPSite) Err() error { return s.err }
 
 // Stop ends php and waits for it.
 func (s *PHPSite) Stop() {
@@ -118,8 +122,8 @@ func (s *PHPSite) Stop() {
 	}
 }
 
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+func freePort(ctx context.Context) (int, error) {
+	l, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, err
 	}
