@@ -20,8 +20,9 @@ include $(sort $(wildcard mk/*.mk))
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN{FS=":.*## "}{printf "  %-18s %s\n", $$1, $$2}'
 
-test: $(TEST_TARGETS) ## every check CI runs (installs what it needs)
-	@echo "make test: all checks passed"
+# test-go first: the fast tier fails fast. Targets run one after another.
+test: test-go $(filter-out test-go,$(TEST_TARGETS)) ## every check CI runs (installs what it needs)
+	@echo "make test: all checks passed ($(TEST_TARGETS))"
 
 bench: $(BENCH_TARGETS) ## benchmarks; figures go to docs/benchmarks.md
 
