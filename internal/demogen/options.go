@@ -61,28 +61,28 @@ const MaxRows = 100_000_000
 // Rows has a default; the same Options always give the same bytes.
 type Options struct {
 	// Seed selects the catalog; equal seeds give equal output.
-	Seed uint64
+	Seed uint64 `json:"seed"`
 	// Rows is the number of data rows (header excluded).
-	Rows int
+	Rows int `json:"rows"`
 	// Profile is one of Profiles(); "" means fr-office.
-	Profile string
+	Profile string `json:"profile,omitempty"`
 	// Headers is HeadersNative (the default) or HeadersCanonical.
-	Headers HeaderStyle
+	Headers HeaderStyle `json:"headers,omitempty"`
 	// Partner is the partner id set on generated catalog.Products; "" means
 	// the profile's own partner id. It does not change the file's bytes.
-	Partner string
+	Partner string `json:"partner,omitempty"`
 	// DefectRate is the share of rows, from 0 to 1, that carry one defect
 	// ingest must report (missing price, bad EAN check digit, empty name).
 	// Exactly round(DefectRate × Rows) rows are defective, and never a row
 	// of a variant group. 0 (the default) is right for demos, 0.01 for
 	// benchmarks.
-	DefectRate float64
+	DefectRate float64 `json:"defect_rate,omitempty"`
 	// Delimiter is the CSV field separator: ',' or ';'. 0 means the
 	// profile's own (';' for the French profiles) with native headers and
 	// ',' with canonical ones.
-	Delimiter rune
+	Delimiter rune `json:"delimiter,omitempty"`
 	// BOM starts a CSV file with the UTF-8 byte order mark, as Excel does.
-	BOM bool
+	BOM bool `json:"bom,omitempty"`
 }
 
 // withDefaults validates o and fills its defaults.
