@@ -1,0 +1,104 @@
+package ingest
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"strings"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/contract"
+)
+
+// SQSHandler is the ingest Lambda's handler: SQS delivers S3 event
+// notifications ("a file arrived under incoming/{partner}/"), and each
+// becomes an Ingest. Failures that a retry can fix are reported per message
+// (partial batch response), so SQS redelivers only those, and after its
+// maxReceiveCount moves them to the dead-letter queue.
+type SQSHandler struct {
+	Service *Service
+	Logger  *slog.Logger // nil = discard
+}
+
+// s3TestEvent is what S3 sends once when a notification is configured.
+type s3TestEvent struct {
+	Event string `json:"Event"`
+}
+
+// Handle processes a batch. It never returns an error for one message: a
+// message that should be retried is listed in BatchItemFailures; one that
+// never can succeed (a key outside incoming/, a deleted file, a partner id
+// that is not valid) is logged and dropped.
+func (h *SQSHandler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
+	log := h.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	var resp events.SQSEventResponse
+	fail := func(id string) {
+		resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: id})
+	}
+	for _, msg := range ev.Records {
+		mlog := log.With("message_id", msg.MessageId)
+		var test s3TestEvent
+		if json.Unmarshal([]byte(msg.Body), &test) == nil && test.Event == "s3:TestEvent" {
+			mlog.InfoContext(ctx, "ignoring S3 test event")
+			continue
+		}
+		var s3ev events.S3Event
+		if err := json.Unmarshal([]byte(msg.Body), &s3ev); err != nil {
+			// Left for the dead-letter queue, where a person can see it.
+			mlog.ErrorContext(ctx, "message is not an S3 event notification", "err", err.Error())
+			fail(msg.MessageId)
+			continue
+		}
+		if len(s3ev.Records) == 0 {
+			mlog.WarnContext(ctx, "S3 event with no records")
+			continue
+		}
+		failed := false
+		for _, rec := range s3ev.Records {
+			if !strings.HasPrefix(rec.EventName, "ObjectCreated:") {
+				mlog.InfoContext(ctx, "ignoring S3 event", "event", rec.EventName)
+				continue
+			}
+			if !h.ingestKey(ctx, mlog, rec.S3.Object.URLDecodedKey) {
+				failed = true
+			}
+		}
+		if failed {
+			fail(msg.MessageId)
+		}
+	}
+	return resp, nil
+}
+
+// ingestKey ingests one object; it returns false when the message should
+// be retried.
+func (h *SQSHandler) ingestKey(ctx context.Context, log *slog.Logger, key string) bool {
+	rest, ok := strings.CutPrefix(key, contract.IncomingPrefix)
+	partner, file, ok2 := strings.Cut(rest, "/")
+	if !ok || !ok2 || file == "" || !catalog.ValidPartnerID(partner) {
+		log.WarnContext(ctx, "ignoring object outside incoming/{partner}/", "key", key)
+		return true
+	}
+	c, err := h.Service.Ingest(ctx, Request{Partner: partner, Key: key})
+	switch catalog.CodeOf(err) {
+	case "":
+	case catalog.CodeInvalid, catalog.CodeNotFound:
+		log.WarnContext(ctx, "file cannot be ingested", "key", key, "err", err.Error())
+		return true
+	default:
+		log.ErrorContext(ctx, "ingest failed; will retry", "key", key, "err", err.Error())
+		return false
+	}
+	if c.Status == catalog.StatusProcessing || c.Status == catalog.StatusReceived {
+		// Another delivery of the same event is ingesting it now: come
+		// back later to see it finished.
+		log.InfoContext(ctx, "file being ingested by another delivery; will check again", "catalog", c.ID)
+		return false
+	}
+	return true
+}
