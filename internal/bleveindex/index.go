@@ -2,13 +2,14 @@ package bleveindex
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -96,7 +97,7 @@ func openOrCreate(path string, syn *search.Synonyms) (bleve.Index, *search.Synon
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, nil, err
 	}
 	idx, err := bleve.New(path, m)
@@ -198,7 +199,6 @@ func (x *Index) upsertInto(ctx context.Context, idx bleve.Index, products []cata
 		b.Reset()
 		return nil
 	}
-	var vbuf [8]byte
 	for i, p := range products {
 		if latest[p.ID] != i {
 			continue
@@ -211,7 +211,7 @@ func (x *Index) upsertInto(ctx context.Context, idx bleve.Index, products []cata
 		if err != nil {
 			return x.internal(err, "read version")
 		}
-		if len(old) == 8 && int64(binary.BigEndian.Uint64(old)) > p.Version {
+		if v, err := strconv.ParseInt(string(old), 10, 64); err == nil && v > p.Version {
 			continue // a late or replayed update: never roll back
 		}
 		src, err := json.Marshal(p)
@@ -221,8 +221,7 @@ func (x *Index) upsertInto(ctx context.Context, idx bleve.Index, products []cata
 		if err := b.Index(p.ID, document(p, string(src))); err != nil {
 			return x.internal(err, "map product")
 		}
-		binary.BigEndian.PutUint64(vbuf[:], uint64(p.Version))
-		b.SetInternal(key, append([]byte(nil), vbuf[:]...))
+		b.SetInternal(key, []byte(strconv.FormatInt(p.Version, 10)))
 		if b.Size() >= x.opts.BatchSize {
 			if err := flush(); err != nil {
 				return err
@@ -266,7 +265,7 @@ func (x *Index) Count(_ context.Context) (int, error) {
 	if err != nil {
 		return 0, x.internal(err, "count")
 	}
-	return int(n), nil
+	return clampInt(n), nil
 }
 
 // Reindex rebuilds the index from src (every product of the store) into a
@@ -343,4 +342,12 @@ func (x *Index) Reindex(ctx context.Context, src search.Source, progress func(do
 	}
 	x.idx, x.syn, x.txt, x.fld = idx, syn, txt, fld
 	return n, nil
+}
+
+// clampInt converts a count from Bleve.
+func clampInt(n uint64) int {
+	if n > math.MaxInt {
+		return math.MaxInt
+	}
+	return int(n)
 }

@@ -318,7 +318,7 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, er
 		return catalog.Result{}, x.searchErr(ctx, err)
 	}
 	out := catalog.Result{
-		Total: int(res.Total), TotalExact: true, Page: q.Page, Size: q.Size,
+		Total: clampInt(res.Total), TotalExact: true, Page: q.Page, Size: q.Size,
 		Hits: make([]catalog.Hit, 0, len(res.Hits)),
 	}
 	if len(q.Facets) > 0 {

@@ -1,0 +1,453 @@
+package osindex
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/opensearch-project/opensearch-go/v4"
+	"github.com/opensearch-project/opensearch-go/v4/signer/awsv2"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/contract"
+	"github.com/catalogsearch/catalogsearch/internal/search"
+)
+
+var _ catalog.Index = (*Index)(nil)
+
+// Config configures an Index.
+type Config struct {
+	// URL of the cluster: https://... of an Amazon OpenSearch Service
+	// domain, or http://127.0.0.1:PORT of a local node.
+	URL string
+	// Alias the index is searched and written through (default
+	// contract.DefaultIndexAlias); the real index behind it is
+	// "<alias>-<timestamp>" and changes on Reindex.
+	Alias string
+	// Region, when set, makes every request SigV4-signed for Service in
+	// that region, with Credentials (nil: the default AWS credential chain,
+	// as a Lambda has it). Without Region requests are plain HTTP, for a
+	// node on loopback.
+	Region      string
+	Service     string // "es" (default) or "aoss"
+	Credentials aws.CredentialsProvider
+	// Synonyms for a new index (nil: the default rules of package search).
+	Synonyms *search.Synonyms
+	// Replicas of a new index (default 0, right for one node; a domain with
+	// several data nodes wants 1).
+	Replicas int
+	// MaxRetries of a request answered 429 or 503, or not answered
+	// (default 4), with exponential backoff from RetryBase (default 100 ms).
+	MaxRetries int
+	RetryBase  time.Duration
+	// BulkDocs is how many documents one _bulk request carries (default 500).
+	BulkDocs int
+	// Transport overrides the HTTP transport (tests); nil: Go's default.
+	Transport http.RoundTripper
+	// Logger receives engine errors in full (nil: discard).
+	Logger *slog.Logger
+	// Observe, when set, receives the engine's own time ("took") and the
+	// adapter's whole time of every search, for metrics and benchmarks.
+	Observe func(engineTook, total time.Duration)
+}
+
+// Index is a catalog.Index on OpenSearch. It is safe for concurrent use.
+type Index struct {
+	cfg    Config
+	client *opensearch.Client
+	log    *slog.Logger
+	syn    *search.Synonyms
+}
+
+// New connects to the cluster of cfg and makes sure the index template,
+// an index and the alias exist (creating them on first use).
+func New(ctx context.Context, cfg Config) (*Index, error) {
+	if cfg.URL == "" {
+		return nil, catalog.Errorf(catalog.CodeInvalid, "opensearch: no URL configured")
+	}
+	if cfg.Alias == "" {
+		cfg.Alias = contract.DefaultIndexAlias
+	}
+	if strings.ToLower(cfg.Alias) != cfg.Alias || strings.ContainsAny(cfg.Alias, `/\*?"<>| ,#:`) {
+		return nil, catalog.Errorf(catalog.CodeInvalid, "opensearch: alias %q is not a valid index name", cfg.Alias)
+	}
+	if cfg.Service == "" {
+		cfg.Service = "es"
+	}
+	if cfg.MaxRetries == 0 {
+		cfg.MaxRetries = 4
+	}
+	if cfg.RetryBase <= 0 {
+		cfg.RetryBase = 100 * time.Millisecond
+	}
+	if cfg.BulkDocs <= 0 {
+		cfg.BulkDocs = 500
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Synonyms == nil {
+		cfg.Synonyms = search.MustDefaultSynonyms()
+	}
+	ocfg := opensearch.Config{
+		Addresses:    []string{cfg.URL},
+		Transport:    cfg.Transport,
+		DisableRetry: true, // this package retries 429 and 503 itself, with backoff
+	}
+	if cfg.Region != "" {
+		acfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion(cfg.Region))
+		if err != nil {
+			return nil, catalog.Wrap(catalog.CodeInternal, err, "opensearch: AWS configuration")
+		}
+		if cfg.Credentials != nil {
+			acfg.Credentials = cfg.Credentials
+		}
+		signer, err := awsv2.NewSignerWithService(acfg, cfg.Service)
+		if err != nil {
+			return nil, catalog.Wrap(catalog.CodeInternal, err, "opensearch: request signer")
+		}
+		ocfg.Signer = signer
+	}
+	client, err := opensearch.NewClient(ocfg)
+	if err != nil {
+		return nil, catalog.Wrap(catalog.CodeInvalid, err, "opensearch: bad client configuration")
+	}
+	x := &Index{cfg: cfg, client: client, log: cfg.Logger, syn: cfg.Synonyms}
+	if err := x.ensure(ctx); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// Alias returns the alias the index is used through.
+func (x *Index) Alias() string { return x.cfg.Alias }
+
+// ensure puts the index template and, when the alias does not exist yet,
+// creates a first index behind it.
+func (x *Index) ensure(ctx context.Context) error {
+	tmpl, err := json.Marshal(map[string]any{
+		"index_patterns": []string{x.cfg.Alias + "-*"},
+		"priority":       100,
+		"template": map[string]any{
+			"settings": settings(x.syn, x.cfg.Replicas),
+			"mappings": mappings(),
+		},
+		"_meta": map[string]any{"owner": "catalogsearch"},
+	})
+	if err != nil {
+		return catalog.Wrap(catalog.CodeInternal, err, "opensearch: template")
+	}
+	if _, _, err := x.do(ctx, http.MethodPut, "/_index_template/"+esc(x.cfg.Alias+"-template"), tmpl); err != nil {
+		return err
+	}
+	status, _, err := x.do(ctx, http.MethodHead, "/_alias/"+esc(x.cfg.Alias), nil, http.StatusNotFound)
+	if err != nil {
+		return err
+	}
+	if status == http.StatusOK {
+		return nil
+	}
+	name := x.newIndexName()
+	body, _ := json.Marshal(map[string]any{"aliases": map[string]any{x.cfg.Alias: map[string]any{}}})
+	_, data, err := x.do(ctx, http.MethodPut, "/"+esc(name), body, http.StatusBadRequest)
+	if err != nil {
+		return err
+	}
+	if bytes.Contains(data, []byte("resource_already_exists_exception")) || bytes.Contains(data, []byte("invalid_alias_name_exception")) {
+		return nil // a concurrent start created it
+	}
+	if len(data) > 0 && bytes.Contains(data, []byte(`"error"`)) {
+		x.log.Error("opensearch", "op", "create index", "err", truncate(data))
+		return catalog.Errorf(catalog.CodeInternal, "search engine failure")
+	}
+	return nil
+}
+
+func (x *Index) newIndexName() string {
+	return x.cfg.Alias + "-" + strings.ToLower(time.Now().UTC().Format("20060102-150405.000000000"))
+}
+
+// Refresh makes every write done so far visible to searches (OpenSearch
+// does so by itself within a second).
+func (x *Index) Refresh(ctx context.Context) error {
+	_, _, err := x.do(ctx, http.MethodPost, "/"+esc(x.cfg.Alias)+"/_refresh", nil)
+	return err
+}
+
+// Drop deletes the indexes behind the alias, and the template: for tests
+// and for tearing a deployment down.
+func (x *Index) Drop(ctx context.Context) error {
+	names, err := x.aliasIndexes(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		if _, _, err := x.do(ctx, http.MethodDelete, "/"+esc(n), nil, http.StatusNotFound); err != nil {
+			return err
+		}
+	}
+	_, _, err = x.do(ctx, http.MethodDelete, "/_index_template/"+esc(x.cfg.Alias+"-template"), nil, http.StatusNotFound)
+	return err
+}
+
+// aliasIndexes returns the indexes the alias points to.
+func (x *Index) aliasIndexes(ctx context.Context) ([]string, error) {
+	status, data, err := x.do(ctx, http.MethodGet, "/_alias/"+esc(x.cfg.Alias), nil, http.StatusNotFound)
+	if err != nil || status == http.StatusNotFound {
+		return nil, err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, x.decodeErr(err)
+	}
+	out := make([]string, 0, len(m))
+	for name := range m {
+		out = append(out, name)
+	}
+	return out, nil
+}
+
+func (x *Index) decodeErr(err error) error {
+	x.log.Error("opensearch", "op", "decode response", "err", err)
+	return catalog.Wrap(catalog.CodeInternal, err, "search engine failure")
+}
+
+// bulkItem is one line of a _bulk answer.
+type bulkItem struct {
+	Status int             `json:"status"`
+	Error  json.RawMessage `json:"error"`
+}
+
+// Upsert implements catalog.Index: a _bulk of index actions with external
+// versioning (version_type=external, version=Product.Version), so that
+// OpenSearch itself refuses a version not above the indexed one; such a
+// refusal (409) is the contract, not an error.
+func (x *Index) Upsert(ctx context.Context, products []catalog.Product) error {
+	return x.upsertInto(ctx, x.cfg.Alias, products)
+}
+
+func (x *Index) upsertInto(ctx context.Context, target string, products []catalog.Product) error {
+	latest := make(map[string]int, len(products))
+	for i, p := range products {
+		if p.ID == "" {
+			return catalog.Errorf(catalog.CodeInvalid, "product without id")
+		}
+		if p.Version < 0 {
+			return catalog.Errorf(catalog.CodeInvalid, "product %s has a negative version", p.ID)
+		}
+		if j, ok := latest[p.ID]; !ok || products[j].Version <= p.Version {
+			latest[p.ID] = i
+		}
+	}
+	var lines [][]byte // action and source, two per document
+	for i, p := range products {
+		if latest[p.ID] != i {
+			continue
+		}
+		action, err := json.Marshal(map[string]any{"index": map[string]any{
+			"_index": target, "_id": p.ID, "version": p.Version, "version_type": "external",
+		}})
+		if err != nil {
+			return x.decodeErr(err)
+		}
+		src, err := json.Marshal(document(p))
+		if err != nil {
+			return x.decodeErr(err)
+		}
+		lines = append(lines, action, src)
+		if len(lines)/2 >= x.cfg.BulkDocs {
+			if err := x.bulk(ctx, lines, 2); err != nil {
+				return err
+			}
+			lines = lines[:0]
+		}
+	}
+	return x.bulk(ctx, lines, 2)
+}
+
+// Delete implements catalog.Index.
+func (x *Index) Delete(ctx context.Context, ids []string) error {
+	var lines [][]byte
+	for _, id := range ids {
+		action, err := json.Marshal(map[string]any{"delete": map[string]any{"_index": x.cfg.Alias, "_id": id}})
+		if err != nil {
+			return x.decodeErr(err)
+		}
+		lines = append(lines, action)
+		if len(lines) >= x.cfg.BulkDocs {
+			if err := x.bulk(ctx, lines, 1); err != nil {
+				return err
+			}
+			lines = lines[:0]
+		}
+	}
+	return x.bulk(ctx, lines, 1)
+}
+
+// bulk sends lines (per actions of per lines each) as _bulk requests and
+// handles every item: 2xx done; 409 (a version not above the indexed one)
+// and 404 on delete are the contract; 429 and 503 items are sent again with
+// backoff; any other failure is logged in full and reported as one
+// CodeInternal error after the rest went through.
+func (x *Index) bulk(ctx context.Context, lines [][]byte, per int) error {
+	failed := 0
+	for attempt := 0; len(lines) > 0; attempt++ {
+		var buf bytes.Buffer
+		for _, l := range lines {
+			buf.Write(l)
+			buf.WriteByte('\n')
+		}
+		_, data, err := x.do(ctx, http.MethodPost, "/_bulk", buf.Bytes())
+		if err != nil {
+			return err
+		}
+		var resp struct {
+			Errors bool                  `json:"errors"`
+			Items  []map[string]bulkItem `json:"items"`
+		}
+		if err := json.Unmarshal(data, &resp); err != nil {
+			return x.decodeErr(err)
+		}
+		if !resp.Errors {
+			return x.bulkResult(failed)
+		}
+		if len(resp.Items)*per != len(lines) {
+			return x.decodeErr(fmt.Errorf("_bulk answered %d items for %d actions", len(resp.Items), len(lines)/per))
+		}
+		var again [][]byte
+		for i, item := range resp.Items {
+			for op, it := range item {
+				switch {
+				case it.Status/100 == 2, it.Status == http.StatusConflict,
+					op == "delete" && it.Status == http.StatusNotFound:
+				case retryable(it.Status):
+					again = append(again, lines[i*per:(i+1)*per]...)
+				default:
+					failed++
+					x.log.Error("opensearch bulk item", "op", op, "status", it.Status, "err", truncate(it.Error))
+				}
+			}
+		}
+		lines = again
+		if len(lines) == 0 {
+			break
+		}
+		if attempt >= x.cfg.MaxRetries {
+			x.log.Error("opensearch bulk", "throttled_items", len(lines)/per)
+			return catalog.Errorf(catalog.CodeUnavailable, "search engine throttled %d documents, retry later", len(lines)/per)
+		}
+		if !x.sleep(ctx, x.backoff(attempt)) {
+			return catalog.Wrap(catalog.CodeUnavailable, ctx.Err(), "indexing interrupted")
+		}
+	}
+	return x.bulkResult(failed)
+}
+
+func (x *Index) bulkResult(failed int) error {
+	if failed > 0 {
+		return catalog.Errorf(catalog.CodeInternal, "search engine refused %d documents", failed)
+	}
+	return nil
+}
+
+// Count implements catalog.Index.
+func (x *Index) Count(ctx context.Context) (int, error) {
+	_, data, err := x.do(ctx, http.MethodGet, "/"+esc(x.cfg.Alias)+"/_count", nil)
+	if err != nil {
+		return 0, err
+	}
+	var resp struct {
+		Count int `json:"count"`
+	}
+	if err := json.Unmarshal(data, &resp); err != nil {
+		return 0, x.decodeErr(err)
+	}
+	return resp.Count, nil
+}
+
+// Reindex builds a new index (from the template, with this Index's
+// synonyms) from every product of src, then swaps the alias to it in one
+// atomic _aliases call and deletes the old index. Searches use the old
+// index until the swap. Writes made through the alias during the build go
+// to the old index only: run the indexer's catch-up (or pause it) around a
+// reindex. progress, when not nil, is called with the running count.
+func (x *Index) Reindex(ctx context.Context, src search.Source, progress func(done int)) (int, error) {
+	if err := x.ensure(ctx); err != nil { // refresh the template with this Index's settings
+		return 0, err
+	}
+	old, err := x.aliasIndexes(ctx)
+	if err != nil {
+		return 0, err
+	}
+	name := x.newIndexName()
+	body, _ := json.Marshal(map[string]any{"settings": map[string]any{"refresh_interval": "-1"}})
+	if _, _, err := x.do(ctx, http.MethodPut, "/"+esc(name), body); err != nil {
+		return 0, err
+	}
+	drop := func() {
+		if _, _, err := x.do(context.WithoutCancel(ctx), http.MethodDelete, "/"+esc(name), nil, http.StatusNotFound); err != nil {
+			x.log.Error("opensearch", "op", "drop unfinished index", "index", name, "err", err)
+		}
+	}
+	n := 0
+	batch := make([]catalog.Product, 0, x.cfg.BulkDocs)
+	flush := func() error {
+		if err := x.upsertInto(ctx, name, batch); err != nil {
+			return err
+		}
+		n += len(batch)
+		batch = batch[:0]
+		if progress != nil {
+			progress(n)
+		}
+		return nil
+	}
+	err = src(ctx, func(p catalog.Product) error {
+		batch = append(batch, p)
+		if len(batch) >= x.cfg.BulkDocs {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err == nil {
+		body, _ = json.Marshal(map[string]any{"index": map[string]any{"refresh_interval": nil}})
+		_, _, err = x.do(ctx, http.MethodPut, "/"+esc(name)+"/_settings", body)
+	}
+	if err == nil {
+		_, _, err = x.do(ctx, http.MethodPost, "/"+esc(name)+"/_refresh", nil)
+	}
+	if err != nil {
+		drop()
+		return n, err
+	}
+	actions := []any{map[string]any{"add": map[string]any{"index": name, "alias": x.cfg.Alias}}}
+	for _, o := range old {
+		actions = append(actions, map[string]any{"remove": map[string]any{"index": o, "alias": x.cfg.Alias}})
+	}
+	body, _ = json.Marshal(map[string]any{"actions": actions})
+	if _, _, err := x.do(ctx, http.MethodPost, "/_aliases", body); err != nil {
+		drop()
+		return n, err
+	}
+	var errs []error
+	for _, o := range old {
+		if _, _, err := x.do(ctx, http.MethodDelete, "/"+esc(o), nil, http.StatusNotFound); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		x.log.Error("opensearch", "op", "delete old index", "err", errors.Join(errs...))
+	}
+	return n, nil
+}

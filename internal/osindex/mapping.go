@@ -1,0 +1,128 @@
+package osindex
+
+import (
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/search"
+)
+
+// Index fields; the same as the Bleve adapter's, filled from search.Doc.
+const (
+	fText      = "text"       // every searchable text, stemmed
+	fFold      = "fold"       // the same, folded only: typos, prefixes, suggestions
+	fName      = "name"       // stemmed name (ranking, highlighting), with name.fold
+	fBrandText = "brand_text" // stemmed brand (ranking)
+	fDesc      = "description"
+	fIDs       = "ids"
+	fBrand     = "brand"
+	fPartner   = "partner"
+	fCategory  = "category"
+	fCurrency  = "currency"
+	fNameSort  = "name_sort"
+	fPrice     = "price"
+	fUpdated   = "updated"
+	fID        = "id"
+	fProduct   = "product" // the product as the API returns it; kept, not indexed
+)
+
+// settings returns the index settings: shards, replicas and the analysis
+// of package search written as OpenSearch components, the same algorithms
+// as the Bleve adapter's (standard tokenizer = UAX #29 words, ASCII folding,
+// elision with the same articles, the synonyms file's rules as contractions,
+// the same stop words, light_french and plural_english stemmers).
+func settings(syn *search.Synonyms, replicas int) map[string]any {
+	textFilters := []string{"lowercase", "asciifolding", "catalog_elision"}
+	filters := map[string]any{
+		"catalog_elision": map[string]any{"type": "elision", "articles": search.ElisionArticles(), "articles_case": true},
+		"catalog_stop":    map[string]any{"type": "stop", "stopwords": search.StopWords()},
+		"catalog_fr":      map[string]any{"type": "stemmer", "language": "light_french"},
+		"catalog_en":      map[string]any{"type": "stemmer", "language": "plural_english"},
+	}
+	if rules := syn.SolrRules(); len(rules) > 0 {
+		filters["catalog_synonyms"] = map[string]any{"type": "synonym", "synonyms": rules}
+		textFilters = append(textFilters, "catalog_synonyms")
+	}
+	textFilters = append(textFilters, "catalog_stop", "catalog_fr", "catalog_en")
+	return map[string]any{
+		"number_of_shards":              1,
+		"number_of_replicas":            replicas,
+		"max_result_window":             catalog.MaxResultDepth,
+		"mapping.total_fields.limit":    5000,
+		"highlight.max_analyzed_offset": 100000,
+		"analysis": map[string]any{
+			"filter": filters,
+			"analyzer": map[string]any{
+				"catalog_text": map[string]any{"type": "custom", "tokenizer": "standard", "filter": textFilters},
+				"catalog_fold": map[string]any{"type": "custom", "tokenizer": "standard", "filter": []string{"lowercase", "asciifolding", "catalog_elision"}},
+			},
+		},
+	}
+}
+
+// mappings returns the field mappings; attributes become keyword fields
+// under "attr" through a dynamic template.
+func mappings() map[string]any {
+	text := func(analyzer string) map[string]any { return map[string]any{"type": "text", "analyzer": analyzer} }
+	withFold := map[string]any{
+		"type": "text", "analyzer": "catalog_text",
+		"fields": map[string]any{"fold": text("catalog_fold")},
+	}
+	kw := map[string]any{"type": "keyword"}
+	return map[string]any{
+		"dynamic": false,
+		"dynamic_templates": []any{
+			map[string]any{"attributes": map[string]any{
+				"path_match":         "attr.*",
+				"match_mapping_type": "string",
+				"mapping":            map[string]any{"type": "keyword", "ignore_above": 256},
+			}},
+		},
+		"properties": map[string]any{
+			fText:      text("catalog_text"),
+			fFold:      text("catalog_fold"),
+			fName:      withFold,
+			fDesc:      withFold,
+			fBrandText: text("catalog_text"),
+			fIDs:       kw,
+			fBrand:     kw,
+			fPartner:   kw,
+			fCategory:  kw,
+			fCurrency:  kw,
+			fNameSort:  kw,
+			fID:        kw,
+			fPrice:     map[string]any{"type": "double"},
+			fUpdated:   map[string]any{"type": "long"},
+			"attr":     map[string]any{"type": "object", "dynamic": true},
+			fProduct:   map[string]any{"type": "object", "enabled": false},
+		},
+	}
+}
+
+// document is the _source of a product.
+func document(p catalog.Product) map[string]any {
+	d := search.NewDoc(p)
+	m := map[string]any{
+		fText:      d.Text,
+		fFold:      d.Text,
+		fName:      d.Name,
+		fDesc:      p.Description,
+		fBrandText: d.Brand,
+		fIDs:       d.IDs,
+		fPartner:   p.Partner,
+		fCategory:  d.Categories,
+		fNameSort:  d.NameSort,
+		fID:        p.ID,
+		fUpdated:   d.Updated,
+		fProduct:   p,
+	}
+	if p.Brand != "" {
+		m[fBrand] = p.Brand
+	}
+	if d.HasPrice {
+		m[fPrice] = d.Price
+		m[fCurrency] = d.Currency
+	}
+	if len(d.Attrs) > 0 {
+		m["attr"] = d.Attrs
+	}
+	return m
+}

@@ -1,0 +1,477 @@
+package osindex
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/search"
+)
+
+// Boosts of the query clauses, the same as the Bleve adapter's.
+const (
+	boostFuzzy      = 0.4
+	boostPrefix     = 0.6
+	boostName       = 2.0
+	boostBrand      = 1.5
+	boostIdentifier = 100.0
+	boostIDPrefix   = 5.0
+)
+
+// Highlight markers asked of the engine: private-use characters that
+// product text does not carry (control characters would be trimmed by the
+// engine at the ends of a field), turned into spans and then into
+// search.Mark's markers, so that engine fragments and Bleve's are built
+// alike.
+const (
+	engineOpen  = "\uE000"
+	engineClose = "\uE001"
+)
+
+type obj = map[string]any
+
+func termQ(field, value string, boost float64) obj {
+	return obj{"term": obj{field: obj{"value": value, "boost": boost}}}
+}
+
+// textQuery builds the query of a plan, clause for clause like the Bleve
+// adapter: every word must match the stemmed text exactly, the folded text
+// within its typo budget, or (the word being typed) as a prefix; or the
+// whole text is an identifier. nil means match all.
+func textQuery(plan search.Plan) obj {
+	if plan.Empty() {
+		return nil
+	}
+	var must, should []any
+	for _, w := range plan.Words {
+		if search.IsStopWord(w.Text) {
+			continue // the analyzer drops it: it constrains nothing
+		}
+		alts := []any{obj{"match": obj{fText: obj{"query": w.Text, "operator": "and"}}}}
+		if w.Fuzz > 0 {
+			alts = append(alts, obj{"fuzzy": obj{fFold: obj{
+				"value": w.Text, "fuzziness": w.Fuzz, "transpositions": true,
+				"prefix_length": 0, "max_expansions": 50, "boost": boostFuzzy,
+			}}})
+		}
+		if w.Prefix {
+			alts = append(alts, obj{"prefix": obj{fFold: obj{"value": w.Text, "boost": boostPrefix}}})
+		}
+		must = append(must, obj{"bool": obj{"should": alts, "minimum_should_match": 1}})
+		should = append(should,
+			obj{"match": obj{fName: obj{"query": w.Text, "boost": boostName}}},
+			obj{"match": obj{fBrandText: obj{"query": w.Text, "boost": boostBrand}}})
+	}
+	var text obj
+	if len(must) == 0 {
+		text = obj{"match_all": obj{}}
+	} else {
+		text = obj{"bool": obj{"must": must, "should": should}}
+	}
+	if plan.Identifier == "" {
+		return text
+	}
+	ors := []any{text, termQ(fIDs, plan.Identifier, boostIdentifier)}
+	if plan.IdentifierPrefix {
+		ors = append(ors, obj{"prefix": obj{fIDs: obj{"value": plan.Identifier, "boost": boostIDPrefix}}})
+	}
+	return obj{"bool": obj{"should": ors, "minimum_should_match": 1}}
+}
+
+// filterClauses returns f's filters, leaving out the dimension skip ("" for
+// none, a facet name, or an attribute's field).
+func filterClauses(f catalog.Filters, skip string) []any {
+	var and []any
+	anyOf := func(field string, values []string) {
+		if len(values) > 0 {
+			and = append(and, obj{"terms": obj{field: values}})
+		}
+	}
+	if skip != search.FacetPartner {
+		anyOf(fPartner, f.Partners)
+	}
+	if skip != search.FacetBrand {
+		anyOf(fBrand, f.Brands)
+	}
+	if skip != search.FacetCategory {
+		cats := make([]string, 0, len(f.Categories))
+		for _, c := range f.Categories {
+			cats = append(cats, normalizeCategory(c))
+		}
+		anyOf(fCategory, cats)
+	}
+	if skip != search.FacetPrice && (f.PriceMin != nil || f.PriceMax != nil) {
+		r := obj{}
+		if f.PriceMin != nil {
+			r["gte"] = f.PriceMin.Float64()
+		}
+		if f.PriceMax != nil {
+			r["lte"] = f.PriceMax.Float64()
+		}
+		and = append(and, obj{"range": obj{fPrice: r}})
+	}
+	if f.Currency != "" {
+		anyOf(fCurrency, []string{strings.ToUpper(f.Currency)})
+	}
+	names := make([]string, 0, len(f.Attributes))
+	for name := range f.Attributes {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		field := search.AttrField(name)
+		if skip != field {
+			anyOf(field, f.Attributes[name])
+		}
+	}
+	return and
+}
+
+func normalizeCategory(c string) string {
+	parts := strings.Split(c, ">")
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	return strings.Join(parts, " > ")
+}
+
+func filterObj(clauses []any) obj {
+	if len(clauses) == 0 {
+		return obj{"match_all": obj{}}
+	}
+	return obj{"bool": obj{"filter": clauses}}
+}
+
+// facetDimension is the filter a facet's counts leave out.
+func facetDimension(facet string) string {
+	if strings.HasPrefix(facet, search.AttrPrefix) {
+		return search.AttrField(strings.TrimPrefix(facet, search.AttrPrefix))
+	}
+	return facet
+}
+
+func facetAgg(name string, size int) obj {
+	if name == search.FacetPrice {
+		ranges := []any{}
+		for _, r := range search.PriceRanges() {
+			rr := obj{"key": r.Label, "from": r.From}
+			if r.To > 0 {
+				rr["to"] = r.To
+			}
+			ranges = append(ranges, rr)
+		}
+		return obj{"range": obj{"field": fPrice, "ranges": ranges, "keyed": false}}
+	}
+	field := map[string]string{search.FacetBrand: fBrand, search.FacetPartner: fPartner, search.FacetCategory: fCategory}[name]
+	if field == "" {
+		field = search.AttrField(strings.TrimPrefix(name, search.AttrPrefix))
+	}
+	return obj{"terms": obj{"field": field, "size": size, "order": []any{obj{"_count": "desc"}, obj{"_key": "asc"}}}}
+}
+
+func sortSpec(q catalog.Query, empty bool) []any {
+	id := obj{fID: obj{"order": "asc"}}
+	newest := obj{fUpdated: obj{"order": "desc", "missing": "_last"}}
+	switch q.Sort {
+	case catalog.SortPriceAsc:
+		return []any{obj{fPrice: obj{"order": "asc", "missing": "_last"}}, id}
+	case catalog.SortPriceDesc:
+		return []any{obj{fPrice: obj{"order": "desc", "missing": "_last"}}, id}
+	case catalog.SortNewest:
+		return []any{newest, id}
+	case catalog.SortName:
+		return []any{obj{fNameSort: obj{"order": "asc", "missing": "_last"}}, id}
+	}
+	if empty {
+		return []any{newest, id}
+	}
+	return []any{obj{"_score": obj{"order": "desc"}}, id}
+}
+
+type searchResp struct {
+	Took int `json:"took"`
+	Hits struct {
+		Total struct {
+			Value    int    `json:"value"`
+			Relation string `json:"relation"`
+		} `json:"total"`
+		Hits []struct {
+			ID        string                            `json:"_id"`
+			Score     *float64                          `json:"_score"`
+			Source    struct{ Product catalog.Product } `json:"_source"`
+			Highlight map[string][]string               `json:"highlight"`
+		} `json:"hits"`
+	} `json:"hits"`
+	Aggregations map[string]struct {
+		V struct {
+			Buckets []struct {
+				Key      any `json:"key"`
+				DocCount int `json:"doc_count"`
+			} `json:"buckets"`
+		} `json:"v"`
+	} `json:"aggregations"`
+	Suggest map[string][]struct {
+		Options []struct {
+			Text  string  `json:"text"`
+			Score float64 `json:"score"`
+			Freq  int     `json:"freq"`
+		} `json:"options"`
+	} `json:"suggest"`
+}
+
+// trackTotal is how far totals are exact; beyond, Total is a lower bound.
+const trackTotal = catalog.MaxResultDepth
+
+// Search implements catalog.Index.
+func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, error) {
+	start := time.Now()
+	if err := q.Validate(); err != nil {
+		return catalog.Result{}, err
+	}
+	plan := search.NewPlan(q.Text, x.syn)
+	text := textQuery(plan)
+	body := obj{
+		"from": (q.Page - 1) * q.Size, "size": q.Size,
+		"track_total_hits": trackTotal,
+		"sort":             sortSpec(q, text == nil),
+		"_source":          []string{fProduct},
+	}
+	if text != nil {
+		body["query"] = text
+		body["highlight"] = obj{
+			"pre_tags": []string{engineOpen}, "post_tags": []string{engineClose},
+			"require_field_match": false, "number_of_fragments": 0,
+			"fields": obj{fName: obj{}, fName + ".fold": obj{}, fDesc: obj{}, fDesc + ".fold": obj{}},
+		}
+	}
+	if q.Sort == catalog.SortRelevance && text != nil {
+		body["track_scores"] = true
+	}
+	// Filters apply to hits after the query (post_filter); each facet counts
+	// under every filter but its own (multi-select).
+	if fc := filterClauses(q.Filters, ""); len(fc) > 0 {
+		body["post_filter"] = filterObj(fc)
+	}
+	if len(q.Facets) > 0 {
+		aggs := obj{}
+		for _, f := range q.Facets {
+			aggs[f] = obj{"filter": filterObj(filterClauses(q.Filters, facetDimension(f))), "aggs": obj{"v": facetAgg(f, q.FacetSize)}}
+		}
+		body["aggs"] = aggs
+	}
+	resp, err := x.search(ctx, body)
+	if err != nil {
+		return catalog.Result{}, err
+	}
+	out := catalog.Result{
+		Total: resp.Hits.Total.Value, TotalExact: resp.Hits.Total.Relation != "gte",
+		Page: q.Page, Size: q.Size, Hits: make([]catalog.Hit, 0, len(resp.Hits.Hits)),
+	}
+	for _, h := range resp.Hits.Hits {
+		hit := catalog.Hit{Product: h.Source.Product, Highlights: highlights(h.Source.Product, h.Highlight)}
+		if h.Score != nil && q.Sort == catalog.SortRelevance {
+			hit.Score = *h.Score
+		}
+		out.Hits = append(out.Hits, hit)
+	}
+	if len(q.Facets) > 0 {
+		out.Facets = map[string][]catalog.FacetValue{}
+		for _, f := range q.Facets {
+			out.Facets[f] = facetValues(f, resp.Aggregations[f].V.Buckets)
+		}
+	}
+	if out.Total == 0 && len(plan.Words) > 0 {
+		out.Suggestion = x.didYouMean(ctx, plan, q.Filters)
+	}
+	total := time.Since(start)
+	out.TookMS = float64(total.Microseconds()) / 1000
+	if x.cfg.Observe != nil {
+		x.cfg.Observe(time.Duration(resp.Took)*time.Millisecond, total)
+	}
+	return out, nil
+}
+
+func (x *Index) search(ctx context.Context, body obj) (*searchResp, error) {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return nil, x.decodeErr(err)
+	}
+	_, data, err := x.do(ctx, http.MethodPost, "/"+esc(x.cfg.Alias)+"/_search", b)
+	if err != nil {
+		return nil, err
+	}
+	var resp searchResp
+	if err := json.Unmarshal(data, &resp); err != nil {
+		return nil, x.decodeErr(err)
+	}
+	return &resp, nil
+}
+
+func facetValues(name string, buckets []struct {
+	Key      any `json:"key"`
+	DocCount int `json:"doc_count"`
+}) []catalog.FacetValue {
+	out := []catalog.FacetValue{}
+	for _, b := range buckets {
+		if b.DocCount == 0 {
+			continue
+		}
+		key, _ := b.Key.(string)
+		out = append(out, catalog.FacetValue{Value: key, Count: b.DocCount})
+	}
+	if name == search.FacetPrice {
+		return out // bucket order
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Value < out[j].Value
+	})
+	return out
+}
+
+// spansOf recovers the marked spans of a whole-field highlight (engine
+// markers) as byte offsets in the unmarked text.
+func spansOf(marked string) (string, []search.Span) {
+	var b strings.Builder
+	var spans []search.Span
+	open := -1
+	for len(marked) > 0 {
+		switch {
+		case strings.HasPrefix(marked, engineOpen):
+			open = b.Len()
+			marked = marked[len(engineOpen):]
+		case strings.HasPrefix(marked, engineClose):
+			if open >= 0 {
+				spans = append(spans, search.Span{Start: open, End: b.Len()})
+				open = -1
+			}
+			marked = marked[len(engineClose):]
+		default:
+			b.WriteByte(marked[0])
+			marked = marked[1:]
+		}
+	}
+	return b.String(), spans
+}
+
+// highlights merges the engine's highlights of a field and of its folded
+// sub-field into the API's form, built like the Bleve adapter's: the whole
+// marked name, a fragment of the description.
+func highlights(p catalog.Product, hl map[string][]string) map[string][]string {
+	out := map[string][]string{}
+	collect := func(field, text string) []search.Span {
+		var spans []search.Span
+		for _, f := range []string{field, field + ".fold"} {
+			for _, frag := range hl[f] {
+				if plain, s := spansOf(frag); plain == text {
+					spans = append(spans, s...)
+				}
+			}
+		}
+		return spans
+	}
+	if s := collect(fName, p.Name); len(s) > 0 {
+		out["name"] = []string{search.Mark(p.Name, s, 0, len(p.Name))}
+	}
+	if s := collect(fDesc, p.Description); len(s) > 0 {
+		out["description"] = []string{search.Fragment(p.Description, s)}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// didYouMean asks the term suggester for the closest folded word of each
+// word (within two edits, only for words absent from the index), and
+// proposes the corrected text when it has hits under the same filters.
+func (x *Index) didYouMean(ctx context.Context, plan search.Plan, f catalog.Filters) string {
+	sugg := obj{}
+	for i, w := range plan.Words {
+		if !search.SuggestibleWord(w.Text) {
+			continue
+		}
+		sugg[key(i)] = obj{"text": w.Text, "term": obj{
+			"field": fFold, "suggest_mode": "missing", "max_edits": 2, "prefix_length": 0,
+			"min_word_length": 4, "string_distance": "damerau_levenshtein", "size": 5, "sort": "score",
+		}}
+	}
+	if len(sugg) == 0 {
+		return ""
+	}
+	resp, err := x.search(ctx, obj{"size": 0, "suggest": sugg})
+	if err != nil {
+		return ""
+	}
+	words := make([]string, len(plan.Words))
+	changed := false
+	for i, w := range plan.Words {
+		words[i] = w.Text
+		entries := resp.Suggest[key(i)]
+		if len(entries) == 0 || len(entries[0].Options) == 0 {
+			continue
+		}
+		best := entries[0].Options[0]
+		bestD := search.Levenshtein(w.Text, best.Text)
+		for _, o := range entries[0].Options[1:] {
+			d := search.Levenshtein(w.Text, o.Text)
+			if d < bestD || (d == bestD && (o.Freq > best.Freq || (o.Freq == best.Freq && o.Text < best.Text))) {
+				best, bestD = o, d
+			}
+		}
+		if bestD <= 2 && best.Text != w.Text {
+			words[i], changed = best.Text, true
+		}
+	}
+	if !changed {
+		return ""
+	}
+	text := strings.Join(words, " ")
+	check := textQuery(search.NewPlan(text+" ", x.syn))
+	body := obj{"size": 0, "track_total_hits": 1, "query": obj{"bool": obj{"must": check, "filter": filterClauses(f, "")}}}
+	res, err := x.search(ctx, body)
+	if err != nil || res.Hits.Total.Value == 0 {
+		return ""
+	}
+	return text
+}
+
+func key(i int) string { return "w" + strconv.Itoa(i) }
+
+// Suggest implements catalog.Index.
+func (x *Index) Suggest(ctx context.Context, prefix string, n int) ([]catalog.Suggestion, error) {
+	n = min(n, catalog.MaxSuggestSize)
+	words, typing := search.SuggestWords(prefix)
+	if len(words) == 0 || n <= 0 {
+		return []catalog.Suggestion{}, nil
+	}
+	must := make([]any, 0, len(words))
+	for i, w := range words {
+		if typing && i == len(words)-1 {
+			must = append(must, obj{"prefix": obj{fFold: obj{"value": w}}})
+			continue
+		}
+		must = append(must, termQ(fFold, w, 1))
+	}
+	body := obj{
+		"size": search.SuggestCandidates(n), "_source": []string{fProduct},
+		"query": obj{"bool": obj{"must": must}},
+		"sort":  []any{obj{"_score": obj{"order": "desc"}}, obj{fID: obj{"order": "asc"}}},
+	}
+	resp, err := x.search(ctx, body)
+	if err != nil {
+		return nil, err
+	}
+	products := make([]catalog.Product, 0, len(resp.Hits.Hits))
+	for _, h := range resp.Hits.Hits {
+		products = append(products, h.Source.Product)
+	}
+	return search.BuildSuggestions(prefix, products, n), nil
+}
