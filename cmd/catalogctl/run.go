@@ -39,6 +39,7 @@ func commands() map[string]command {
 	cs := []command{
 		{"serve", "run the local stack: API under /api, the PHP site everywhere else", "[--data DIR] [--addr HOST:PORT] [--demo]", runServe},
 		{"ingest", "ingest catalog files for a partner", "[--data DIR] --partner ID [--mode full|partial] [--dry-run] [--json] FILE...", runIngest},
+		{"confirm", "apply a catalog held for confirmation (it would remove many products)", "[--data DIR] [--json] CATALOG_ID", runConfirm},
 		{"search", "search the local index", "[--data DIR] [--json] [--limit N] QUERY", runSearch},
 		{"gen", "write a generated demo or benchmark catalog", "[--rows N] [--format csv|xlsx|json|ndjson] [--profile P] [--seed N] [-o FILE]", runGen},
 	}

@@ -61,10 +61,11 @@ const StaleAfter = 15 * time.Minute
 // rejected-rows CSV has them all.
 const MaxReportErrors = 1000
 
-// CatalogID derives the ID of the catalog for a blob version, so that the
-// same file event delivered twice names the same catalog.
-func CatalogID(partner, key, etag string) string {
-	h := sha256.Sum256([]byte(partner + "\x00" + key + "\x00" + etag))
+// CatalogID derives the ID of the catalog for a blob version (its ETag and
+// modification time), so that the same file event delivered twice names
+// the same catalog, while the same content uploaded again is a new one.
+func CatalogID(partner, key string, info catalog.BlobInfo) string {
+	h := sha256.Sum256([]byte(partner + "\x00" + key + "\x00" + info.ETag + "\x00" + info.ModTime.UTC().Format(time.RFC3339Nano)))
 	return "c" + hex.EncodeToString(h[:10])
 }
 
@@ -100,7 +101,7 @@ func (s *Service) Ingest(ctx context.Context, req Request) (catalog.Catalog, err
 	}
 	now := s.clock().UTC()
 	c := catalog.Catalog{
-		ID:         CatalogID(req.Partner, req.Key, info.ETag),
+		ID:         CatalogID(req.Partner, req.Key, info),
 		Partner:    req.Partner,
 		Key:        req.Key,
 		File:       path.Base(req.Key),
