@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
@@ -58,24 +59,23 @@ func Fields() []Field {
 		FieldUnit, FieldLeadTime, FieldOrigin, FieldParent, FieldHandle, FieldID, FieldAttribute, FieldIgnore}
 }
 
-// synonyms maps normalised headers to a field and a rank: when two columns
-// claim one field, the lower rank wins and the other is kept as an
-// attribute.
-var synonyms = map[string]struct {
+type synonym struct {
 	f    Field
 	rank int
-}{}
-
-func add(f Field, rank int, names ...string) {
-	for _, n := range names {
-		synonyms[Normalize(n)] = struct {
-			f    Field
-			rank int
-		}{f, rank}
-	}
 }
 
-func init() { //nolint:gochecknoinits // builds a read-only table once
+// synonyms maps normalised headers to a field and a rank: when two columns
+// claim one field, the lower rank wins and the other is kept as an
+// attribute. The table is built once and only read.
+var synonyms = sync.OnceValue(buildSynonyms)
+
+func buildSynonyms() map[string]synonym {
+	table := map[string]synonym{}
+	add := func(f Field, rank int, names ...string) {
+		for _, n := range names {
+			table[Normalize(n)] = synonym{f, rank}
+		}
+	}
 	add(FieldSKU, 0, "sku", "variant sku", "reference", "référence", "ref", "réf", "reference #", "référence produit",
 		"reference produit", "ref produit", "code article", "article", "n° article", "numéro d'article", "item number",
 		"item no", "item #", "product code", "code produit", "product sku", "article number", "code")
@@ -118,6 +118,7 @@ func init() { //nolint:gochecknoinits // builds a read-only table once
 	add(FieldHandle, 0, "handle")
 	add(FieldID, 0, "id", "product id", "id produit", "product_id", "entity_id")
 	add(FieldIgnore, 0, "ingest_error")
+	return table
 }
 
 // Normalize folds a header for lookup: an Akeneo locale or channel suffix
@@ -187,7 +188,7 @@ func Lookup(header string) (f Field, option int, rank int, ok bool) {
 	if n == "" {
 		return "", 0, 0, false
 	}
-	if s, ok := synonyms[n]; ok {
+	if s, ok := synonyms()[n]; ok {
 		return s.f, 0, s.rank, true
 	}
 	// Shopify "Option1 Name"/"Option1 Value", WooCommerce "Attribute 1
@@ -251,9 +252,11 @@ func (m *Mapping) Col(f Field) int {
 	return -1
 }
 
-// IdentifierFields are the columns that can give a product its key, in
-// order of preference.
-var IdentifierFields = []Field{FieldSKU, FieldSupplierRef, FieldGTIN, FieldID, FieldHandle}
+// IdentifierFields returns the columns that can give a product its key,
+// in order of preference.
+func IdentifierFields() []Field {
+	return []Field{FieldSKU, FieldSupplierRef, FieldGTIN, FieldID, FieldHandle}
+}
 
 // Build maps header. overrides maps a header (as written, or normalised)
 // to a field name; they win over the synonyms.
@@ -332,7 +335,7 @@ func cleanHeader(h string) string {
 // HasIdentifier reports whether the mapping has a column that can identify
 // a product.
 func (m *Mapping) HasIdentifier() bool {
-	for _, f := range IdentifierFields {
+	for _, f := range IdentifierFields() {
 		if m.Has(f) {
 			return true
 		}

@@ -39,10 +39,11 @@ func (t textEncoding) decodeSample(b []byte) string {
 	return string(out)
 }
 
-var (
-	bomUTF8    = []byte{0xEF, 0xBB, 0xBF}
-	bomUTF16LE = []byte{0xFF, 0xFE}
-	bomUTF16BE = []byte{0xFE, 0xFF}
+// Byte-order marks.
+const (
+	bomUTF8    = "\xEF\xBB\xBF"
+	bomUTF16LE = "\xFF\xFE"
+	bomUTF16BE = "\xFE\xFF"
 )
 
 // detectEncoding picks the encoding of a text file from its first bytes:
@@ -61,26 +62,26 @@ func detectEncoding(sample []byte, declared string) (textEncoding, error) {
 		switch name {
 		case "utf-8":
 			t.enc = nil
-			if bytes.HasPrefix(sample, bomUTF8) {
+			if bytes.HasPrefix(sample, []byte(bomUTF8)) {
 				t.bom = 3
 			}
 		case "utf-16le":
-			if bytes.HasPrefix(sample, bomUTF16LE) {
+			if bytes.HasPrefix(sample, []byte(bomUTF16LE)) {
 				t.bom = 2
 			}
 		case "utf-16be":
-			if bytes.HasPrefix(sample, bomUTF16BE) {
+			if bytes.HasPrefix(sample, []byte(bomUTF16BE)) {
 				t.bom = 2
 			}
 		}
 		return t, nil
 	}
 	switch {
-	case bytes.HasPrefix(sample, bomUTF8):
+	case bytes.HasPrefix(sample, []byte(bomUTF8)):
 		return textEncoding{name: "utf-8", bom: 3}, nil
-	case bytes.HasPrefix(sample, bomUTF16LE):
+	case bytes.HasPrefix(sample, []byte(bomUTF16LE)):
 		return textEncoding{name: "utf-16le", enc: unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), bom: 2}, nil
-	case bytes.HasPrefix(sample, bomUTF16BE):
+	case bytes.HasPrefix(sample, []byte(bomUTF16BE)):
 		return textEncoding{name: "utf-16be", enc: unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), bom: 2}, nil
 	}
 	if le, be := nulPattern(sample); le {

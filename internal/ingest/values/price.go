@@ -8,16 +8,46 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 )
 
-// symbols maps currency signs and words to ISO 4217 codes. "¥" is
+// symbolCode maps currency signs and words to ISO 4217 codes. "¥" is
 // resolved by the partner's default currency (CNY or JPY), JPY otherwise.
-var symbols = map[string]string{
-	"€": "EUR", "$": "USD", "US$": "USD", "£": "GBP", "₣": "CHF", "元": "CNY",
-	"RMB": "CNY", "₹": "INR", "₩": "KRW", "C$": "CAD", "CA$": "CAD", "A$": "AUD",
-	"AU$": "AUD", "R$": "BRL", "zł": "PLN", "kr": "SEK", "CHF": "CHF",
+func symbolCode(s string) (string, bool) {
+	switch s {
+	case "€":
+		return "EUR", true
+	case "$", "US$":
+		return "USD", true
+	case "£":
+		return "GBP", true
+	case "₣", "CHF":
+		return "CHF", true
+	case "元", "RMB":
+		return "CNY", true
+	case "₹":
+		return "INR", true
+	case "₩":
+		return "KRW", true
+	case "C$", "CA$":
+		return "CAD", true
+	case "A$", "AU$":
+		return "AUD", true
+	case "R$":
+		return "BRL", true
+	case "zł":
+		return "PLN", true
+	case "kr":
+		return "SEK", true
+	}
+	return "", false
 }
 
-// noise words that may follow a price: tax mentions.
-var priceNoise = map[string]bool{"HT": true, "TTC": true, "HTVA": true, "TVAC": true, "EXCL": true, "INCL": true, "VAT": true, "TVA": true, "NET": true}
+// isPriceNoise reports words that may follow a price: tax mentions.
+func isPriceNoise(w string) bool {
+	switch w {
+	case "HT", "TTC", "HTVA", "TVAC", "EXCL", "INCL", "VAT", "TVA", "NET":
+		return true
+	}
+	return false
+}
 
 // Price parses a price written in any common form ("12,50 €", "1 234,56",
 // "1.234,56", "$12.50", "12.5 USD", "EUR 12,50", "1'234.50") into an exact
@@ -79,7 +109,7 @@ func Price(s, defaultCurrency string) (m catalog.Money, ok bool, e *Error) {
 	for _, w := range priceWords(prefix + " " + suffix) {
 		c, known := currencyOf(w, defaultCurrency)
 		if !known {
-			if priceNoise[strings.ToUpper(strings.Trim(w, "."))] {
+			if isPriceNoise(strings.ToUpper(strings.Trim(w, "."))) {
 				continue
 			}
 			return bad(quote(w) + " is not a currency")
@@ -111,7 +141,7 @@ func Price(s, defaultCurrency string) (m catalog.Money, ok bool, e *Error) {
 func priceWords(s string) []string {
 	var out []string
 	for _, f := range strings.Fields(s) {
-		if _, ok := symbols[f]; ok {
+		if _, ok := symbolCode(f); ok {
 			out = append(out, f)
 			continue
 		}
@@ -152,10 +182,10 @@ func currencyOf(w, def string) (string, bool) {
 		}
 		return "JPY", true
 	}
-	if c, ok := symbols[w]; ok {
+	if c, ok := symbolCode(w); ok {
 		return c, true
 	}
-	if c, ok := symbols[up]; ok {
+	if c, ok := symbolCode(up); ok {
 		return c, true
 	}
 	if len(up) == 3 && isUpperASCII(up) {
