@@ -72,6 +72,7 @@ func (a *API) Routes() []Route {
 		{"GET", "/v1/health", "Liveness and product count", a.health},
 		{"GET", "/v1/openapi.json", "This API's OpenAPI document", a.openapi},
 		{"GET", "/v1/search", "Search products", a.search},
+		{"GET", "/v1/suggest", "Autocomplete: brands, categories and product names for the text being typed", a.suggest},
 		{"GET", "/v1/products/{id}", "One product", a.product},
 		{"GET", "/v1/catalogs", "Ingested catalog files, newest first", a.listCatalogs},
 		{"GET", "/v1/catalogs/{id}", "One catalog file with its ingest report", a.getCatalog},

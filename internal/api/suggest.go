@@ -1,0 +1,38 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+)
+
+// DefaultSuggestSize is how many suggestions /v1/suggest returns by default.
+const DefaultSuggestSize = 8
+
+// suggest serves GET /v1/suggest?q=&size=: autocomplete over brands,
+// categories and product names (catalog.Index.Suggest).
+func (a *API) suggest(w http.ResponseWriter, r *http.Request) error {
+	v := r.URL.Query()
+	text := strings.TrimLeft(v.Get("q"), " \t")
+	if !utf8.ValidString(text) {
+		return catalog.Errorf(catalog.CodeInvalid, "q is not valid UTF-8")
+	}
+	if utf8.RuneCountInString(text) > catalog.MaxQueryLength {
+		return catalog.Errorf(catalog.CodeTooLarge, "q is longer than %d characters", catalog.MaxQueryLength)
+	}
+	size, err := intParam(v.Get("size"), DefaultSuggestSize, 1, catalog.MaxSuggestSize, "size")
+	if err != nil {
+		return err
+	}
+	out, err := a.deps.Index.Suggest(r.Context(), text, size)
+	if err != nil {
+		return err
+	}
+	if out == nil {
+		out = []catalog.Suggestion{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"suggestions": out})
+	return nil
+}

@@ -1,0 +1,84 @@
+package api_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/catalogsearch/catalogsearch/internal/api"
+	"github.com/catalogsearch/catalogsearch/internal/bleveindex"
+	"github.com/catalogsearch/catalogsearch/internal/indextest"
+)
+
+// newSearchAPI is the API over a real Bleve index holding the search
+// conformance fixture.
+func newSearchAPI(t *testing.T) http.Handler {
+	t.Helper()
+	idx, err := bleveindex.Open(filepath.Join(t.TempDir(), "index"), bleveindex.Options{Synonyms: indextest.Synonyms(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = idx.Close() })
+	if err := idx.Upsert(context.Background(), indextest.Fixture()); err != nil {
+		t.Fatal(err)
+	}
+	return api.New(api.Deps{Store: newStore(t), Index: idx})
+}
+
+func TestSuggestRoute(t *testing.T) {
+	h := newSearchAPI(t)
+	cases := []struct {
+		name, query string
+		status      int
+		code        string
+		first       string // text of the first suggestion
+		count       int    // exact number of suggestions, -1 for any
+	}{
+		{"brand first", "q=acm", http.StatusOK, "", "Acme", -1},
+		{"category", "q=" + url.QueryEscape("cuisi") + "&size=1", http.StatusOK, "", "Maison > Cuisine", 1},
+		{"folded name", "q=" + url.QueryEscape("Cafetière élec"), http.StatusOK, "", "Cafetière électrique", 1},
+		{"no text", "", http.StatusOK, "", "", 0},
+		{"syntax is text", "q=" + url.QueryEscape("name:cha*"), http.StatusOK, "", "", 0},
+		{"size too small", "q=cha&size=0", http.StatusBadRequest, "invalid", "", 0},
+		{"size too large", "q=cha&size=21", http.StatusBadRequest, "invalid", "", 0},
+		{"text too long", "q=" + strings.Repeat("a", 257), http.StatusRequestEntityTooLarge, "too_large", "", 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rec, body := get(t, h, "/v1/suggest?"+c.query)
+			if rec.Code != c.status || errorCode(body) != c.code {
+				t.Fatalf("status %d code %q, want %d %q: %v", rec.Code, errorCode(body), c.status, c.code, body)
+			}
+			if c.status != http.StatusOK {
+				return
+			}
+			list, ok := body["suggestions"].([]any)
+			if !ok {
+				t.Fatalf("no suggestions array: %v", body)
+			}
+			if c.count >= 0 && len(list) != c.count {
+				t.Errorf("%d suggestions, want %d: %v", len(list), c.count, list)
+			}
+			if c.first != "" {
+				if len(list) == 0 || list[0].(map[string]any)["text"] != c.first {
+					t.Errorf("suggestions %v, want %q first", list, c.first)
+				}
+			}
+		})
+	}
+}
+
+func TestSearchDidYouMean(t *testing.T) {
+	h := newSearchAPI(t)
+	rec, body := get(t, h, "/v1/search?q=chauze")
+	if rec.Code != http.StatusOK || body["total"] != float64(0) || body["suggestion"] != "chaise" {
+		t.Fatalf("search chauze: %d %v", rec.Code, body)
+	}
+	_, body = get(t, h, "/v1/search?q=chaise")
+	if _, ok := body["suggestion"]; ok {
+		t.Fatalf("a query with hits has a suggestion: %v", body["suggestion"])
+	}
+}
