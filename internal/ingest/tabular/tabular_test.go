@@ -423,3 +423,114 @@ func FuzzOpen(f *testing.F) {
 		}
 	})
 }
+
+// fuzzRead reads every row of b (bounded), failing on a panic, an uncoded
+// error or an oversized row.
+func fuzzRead(t *testing.T, b []byte) {
+	rd, err := Open(bytes.NewReader(b), Options{MaxRecordBytes: 1 << 16, MaxXLSXBytes: 1 << 20, MaxUnzipBytes: 4 << 20})
+	if err != nil {
+		if _, ok := AsError(err); !ok {
+			t.Fatalf("uncoded error %v", err)
+		}
+		return
+	}
+	defer rd.Close()
+	for i := 0; i < 10000; i++ {
+		r, err := rd.Next()
+		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				if _, ok := AsError(err); !ok {
+					t.Fatalf("uncoded error %v", err)
+				}
+			}
+			return
+		}
+		if len(r.Cells) > MaxColumns {
+			t.Fatalf("%d cells", len(r.Cells))
+		}
+	}
+}
+
+func FuzzCSV(f *testing.F) {
+	for _, s := range []string{"A,b\n", "\"A\";\"b\"\"\"\r\n", "a,\"b\n", "x\ty\n", "é;\xe9\n", "\"\"\"", ",,,\n\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { fuzzRead(t, []byte("sku,name,price\n"+s)) })
+}
+
+func FuzzJSON(f *testing.F) {
+	for _, s := range []string{`{"sku":"A"}]`, `1, {"a":[1,[2,{"b":null}]]}]`, `{"a":{"b":{"c":{}}}}, "x"]`, `]`, `{"a":"\ud800"}]`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { fuzzRead(t, []byte("["+s)) })
+}
+
+func FuzzNDJSON(f *testing.F) {
+	for _, s := range []string{"\"a\":1}\n{\"b\":2}", "}\n{", "\"x\":[1,2]}\n\n\n{broken", "\"a\":{\"b\":[{\"c\":1}]}}"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { fuzzRead(t, []byte("{"+s)) })
+}
+
+func FuzzXLSX(f *testing.F) {
+	for _, s := range []string{
+		sheetHead + sheetOpen + inlineRow(1, "sku", "name") + inlineRow(2, "A", "b") + sheetClose,
+		sheetOpen + `<row r="0"><c r="ZZZ9"><v>1</v></c></row>` + sheetClose,
+		sheetOpen + `<row r="1048577"/>` + sheetClose,
+		`<!DOCTYPE x [<!ENTITY e "e">]>` + sheetOpen + `<row><c t="s"><v>99</v></c></row>` + sheetClose,
+	} {
+		f.Add(s)
+	}
+	base, err := baseWorkbook()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, sheet string) {
+		b := rewriteZipNoFail(base, "xl/worksheets/sheet2.xml", sheet)
+		if b == nil {
+			return
+		}
+		fuzzRead(t, b)
+	})
+}
+
+// rewriteZipNoFail replaces one entry of a zip; nil when in is not a zip.
+func rewriteZipNoFail(in []byte, name, content string) []byte {
+	zr, err := zip.NewReader(bytes.NewReader(in), int64(len(in)))
+	if err != nil {
+		return nil
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		w, err := zw.Create(f.Name)
+		if err != nil {
+			return nil
+		}
+		if f.Name == name {
+			_, _ = io.WriteString(w, content)
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return nil
+		}
+		_, _ = io.Copy(w, rc)
+		rc.Close()
+	}
+	if zw.Close() != nil {
+		return nil
+	}
+	return out.Bytes()
+}
+
+// baseWorkbook is a workbook whose second sheet the XLSX fuzzer rewrites.
+func baseWorkbook() ([]byte, error) {
+	f := excelize.NewFile()
+	if _, err := f.NewSheet("Produits"); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	err := f.Write(&buf)
+	return buf.Bytes(), err
+}

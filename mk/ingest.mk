@@ -1,0 +1,36 @@
+# Catalog ingestion: unit and embedded-store tests (real exports, the
+# hostile corpus), bounded fuzzing of every parser, and the benchmarks.
+INGEST_PKGS := ./internal/ingest/...
+# Fuzz targets as package:Func; each runs for INGEST_FUZZTIME.
+INGEST_FUZZTIME ?= 10s
+INGEST_FUZZ := \
+	./internal/ingest/tabular:FuzzOpen \
+	./internal/ingest/tabular:FuzzCSV \
+	./internal/ingest/tabular:FuzzJSON \
+	./internal/ingest/tabular:FuzzNDJSON \
+	./internal/ingest/tabular:FuzzXLSX \
+	./internal/ingest/mapping:FuzzHeader \
+	./internal/ingest/values:FuzzPrice \
+	./internal/ingest/values:FuzzGTIN \
+	./internal/ingest/values:FuzzText
+
+TEST_TARGETS += test-ingest
+BENCH_TARGETS += bench-ingest
+
+.PHONY: test-ingest fuzz-ingest bench-ingest
+test-ingest: deps ## ingest tests (real exports, hostile corpus) and bounded fuzzing of every parser
+	@test -d ../shared/testdata/real || { echo "test-ingest: ../shared/testdata/real (the real third-party exports) is missing"; exit 1; }
+	go test -count=1 $(INGEST_PKGS)
+	$(MAKE) --no-print-directory fuzz-ingest
+
+fuzz-ingest: ## run each ingest fuzz target for INGEST_FUZZTIME (default 10s)
+	@for spec in $(INGEST_FUZZ); do \
+		pkg=$${spec%%:*}; fn=$${spec##*:}; \
+		echo "fuzz $$pkg $$fn ($(INGEST_FUZZTIME))"; \
+		go test -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(INGEST_FUZZTIME) $$pkg > $(CACHE)/fuzz-$$fn.log 2>&1 \
+			|| { cat $(CACHE)/fuzz-$$fn.log; echo "fuzz $$fn failed: the failing input is under $$pkg/testdata/fuzz/$$fn"; exit 1; }; \
+	done
+
+bench-ingest: ## ingest benchmarks; writes docs/bench/ingest.md
+	@mkdir -p docs/bench
+	go run ./internal/ingest/benchingest -out docs/bench/ingest.md
