@@ -17,6 +17,9 @@ import (
 // set by `make test-search` (which starts a local node) or by hand.
 func nodeURL(t *testing.T) string {
 	u := os.Getenv("OPENSEARCH_URL")
+	if u == "" && os.Getenv("OPENSEARCH_REQUIRED") != "" {
+		t.Fatal("OPENSEARCH_REQUIRED is set but OPENSEARCH_URL is not")
+	}
 	if u == "" {
 		t.Skip("OPENSEARCH_URL is not set: `make test-search` starts a local OpenSearch node and runs these tests against it")
 	}

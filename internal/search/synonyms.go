@@ -79,6 +79,9 @@ func ParseSynonyms(r io.Reader) (*Synonyms, error) {
 			if len(words) == 1 && words[0] == canon {
 				continue
 			}
+			if n, _ := s.Match(words); n == len(words) {
+				continue // the same words already have a rule: the first one wins
+			}
 			s.byFirst[words[0]] = append(s.byFirst[words[0]], len(s.rules))
 			s.rules = append(s.rules, Rule{From: words, To: canon})
 			s.maxLen = max(s.maxLen, len(words))
