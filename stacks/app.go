@@ -83,6 +83,9 @@ func NewApp(outdir string) awscdk.App {
 		// Custom resources use the SDK of the Lambda runtime; no download
 		// at deploy time.
 		"@aws-cdk/customresources:installLatestAwsSdkDefault": false,
+		// Resources name their asset folder (aws:asset:path), as under the
+		// CLI, so tests and SAM-style local tools can find the bundles.
+		"aws:cdk:enable-asset-metadata": true,
 	}}
 	if outdir != "" {
 		props.Outdir = jsii.String(outdir)

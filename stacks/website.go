@@ -168,6 +168,10 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string,
 		Distribution:         s.Distribution,
 		DistributionPaths:    jsii.Strings("/assets/*"),
 		MemoryLimit:          jsii.Number(256),
+		LogGroup: awslogs.NewLogGroup(stack, jsii.String("DeployAssetsLogs"), &awslogs.LogGroupProps{
+			Retention:     cfg.LogRetention(),
+			RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+		}),
 	})
 
 	suppressCDKSingletons(stack, "Custom::CDKBucketDeployment", cdkHandlerFindings()...)

@@ -1,0 +1,658 @@
+package stacks
+
+import (
+	"bytes"
+	"debug/buildinfo"
+	"debug/elf"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/catalogsearch/catalogsearch/internal/contract"
+)
+
+func TestStackNamesCarryTheStage(t *testing.T) {
+	forEachStage(t, func(t *testing.T, s *synthesized) {
+		arts := s.manifest["artifacts"].(map[string]any)
+		for _, part := range parts() {
+			name := "CatalogSearch-" + s.cfg.Stage + "-" + part
+			a, ok := arts[name].(map[string]any)
+			if !ok {
+				t.Fatalf("no stack %s in the assembly", name)
+			}
+			if a["type"] != "aws:cloudformation:stack" {
+				t.Errorf("%s: type %v", name, a["type"])
+			}
+			if env := a["environment"]; env != "aws://"+testAccount+"/"+s.cfg.Region {
+				t.Errorf("%s: environment %v", name, env)
+			}
+		}
+	})
+}
+
+func TestTerminationProtectionOnTheStatefulStackInProd(t *testing.T) {
+	forEachStage(t, func(t *testing.T, s *synthesized) {
+		for _, part := range parts() {
+			props, _ := get(s.manifest, "artifacts", s.cfg.StackName(part), "properties").(map[string]any)
+			got, _ := props["terminationProtection"].(bool)
+			want := s.cfg.IsProd() && part == "Data"
+			if got != want {
+				t.Errorf("%s: terminationProtection %v, want %v", part, got, want)
+			}
+		}
+	})
+}
+
+// TestStableLogicalIDs pins the logical IDs of the stateful resources: a
+// changed ID would make CloudFormation replace (empty) the bucket, the table
+// or the domain.
+func TestStableLogicalIDs(t *testing.T) {
+	want := map[string]string{
+		"CatalogBucket":         "AWS::S3::Bucket",
+		"AccessLogsBucket":      "AWS::S3::Bucket",
+		"CatalogTable":          "AWS::DynamoDB::Table",
+		"SearchDomain":          "AWS::OpenSearchService::Domain",
+		"IngestQueue":           "AWS::SQS::Queue",
+		"IngestDeadLetterQueue": "AWS::SQS::Queue",
+		"IndexerFailureQueue":   "AWS::SQS::Queue",
+	}
+	forEachStage(t, func(t *testing.T, s *synthesized) {
+		got := map[string]string{}
+		for _, r := range s.resources("Data", "") {
+			got[r.ID] = r.Type
+		}
+		for id, typ := range want {
+			if got[id] != typ {
+				t.Errorf("logical ID %s: got type %q, want %s", id, got[id], typ)
+			}
+		}
+	})
+}
+
+func TestDataStack(t *testing.T) {
+	forEachStage(t, func(t *testing.T, s *synthesized) {
+		deletion := "Delete"
+		if s.cfg.RetainData {
+			deletion = "Retain"
+		}
+		for _, r := range s.resources("Data", "") {
+			switch r.Type {
+			case "AWS::S3::Bucket", "AWS::DynamoDB::Table", "AWS::OpenSearchService::Domain", "AWS::SQS::Queue":
+				if r.Deletion != deletion {
+					t.Errorf("%s: DeletionPolicy %q, want %s", r.ID, r.Deletion, deletion)
+				}
+			}
+		}
+
+		b := s.one(t, "Data", "AWS::S3::Bucket", "CatalogBucket")
+		if get(b.Props, "BucketEncryption", "ServerSideEncryptionConfiguration", 0, "ServerSideEncryptionByDefault", "SSEAlgorithm") != "aws:kms" {
+			t.Errorf("catalog bucket not KMS-encrypted: %s", jsonString(b.Props["BucketEncryption"]))
+		}
+		if get(b.Props, "VersioningConfiguration", "Status") != "Enabled" {
+			t.Error("catalog bucket not versioned")
+		}
+		for _, k := range []string{"BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"} {
+			if get(b.Props, "PublicAccessBlockConfiguration", k) != true {
+				t.Errorf("catalog bucket public access block %s not set", k)
+			}
+		}
+		if get(b.Props, "LoggingConfiguration", "DestinationBucketName") == nil {
+			t.Error("catalog bucket has no access logs")
+		}
+		rules := jsonString(get(b.Props, "LifecycleConfiguration", "Rules"))
+		for _, want := range []string{`"NoncurrentVersionExpiration":{"NoncurrentDays":` + fmt.Sprint(s.cfg.NoncurrentVersionDays), `"Prefix":"` + contract.ReportsPrefix + `"`} {
+			if !strings.Contains(rules, want) {
+				t.Errorf("catalog bucket lifecycle lacks %s: %s", want, rules)
+			}
+		}
+		// TLS only: every bucket policy denies requests without SecureTransport.
+		for _, p := range s.resources("Data", "AWS::S3::BucketPolicy") {
+			if !strings.Contains(jsonString(p.Props), `"Condition":{"Bool":{"aws:SecureTransport":"false"}},"Effect":"Deny"`) {
+				t.Errorf("%s does not deny non-TLS access", p.ID)
+			}
+		}
+		if n := len(s.resources("Data", "AWS::S3::BucketPolicy")); n != 2 {
+			t.Errorf("want a TLS-only policy on both buckets, found %d policies", n)
+		}
+		// New files under incoming/ notify the ingest queue.
+		notif := s.resources("Data", "Custom::S3BucketNotifications")
+		if len(notif) != 1 || !strings.Contains(jsonString(notif[0].Props), `"Value":"`+contract.IncomingPrefix+`"`) {
+			t.Errorf("no S3 notification filtered on %s: %s", contract.IncomingPrefix, jsonString(notif))
+		}
+
+		tbl := s.one(t, "Data", "AWS::DynamoDB::Table", "CatalogTable")
+		if tbl.Props["BillingMode"] != "PAY_PER_REQUEST" {
+			t.Errorf("table billing %v", tbl.Props["BillingMode"])
+		}
+		if get(tbl.Props, "StreamSpecification", "StreamViewType") != "NEW_AND_OLD_IMAGES" {
+			t.Errorf("table stream %v", tbl.Props["StreamSpecification"])
+		}
+		pitr, _ := get(tbl.Props, "PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled").(bool)
+		if pitr != s.cfg.PointInTimeRecovery || (s.cfg.IsProd() && !pitr) {
+			t.Errorf("table PITR %v in %s", pitr, s.cfg.Stage)
+		}
+		if jsonString(tbl.Props["KeySchema"]) != `[{"AttributeName":"`+contract.TablePartitionKey+`","KeyType":"HASH"},{"AttributeName":"`+contract.TableSortKey+`","KeyType":"RANGE"}]` {
+			t.Errorf("table key schema %s", jsonString(tbl.Props["KeySchema"]))
+		}
+
+		d := s.one(t, "Data", "AWS::OpenSearchService::Domain", "SearchDomain")
+		checks := map[string]any{
+			"EncryptionAtRestOptions.Enabled":                  true,
+			"NodeToNodeEncryptionOptions.Enabled":              true,
+			"DomainEndpointOptions.EnforceHTTPS":               true,
+			"DomainEndpointOptions.TLSSecurityPolicy":          "Policy-Min-TLS-1-2-2019-07",
+			"ClusterConfig.InstanceCount":                      float64(s.cfg.OpenSearch.DataNodes),
+			"LogPublishingOptions.SEARCH_SLOW_LOGS.Enabled":    true,
+			"LogPublishingOptions.INDEX_SLOW_LOGS.Enabled":     true,
+			"LogPublishingOptions.ES_APPLICATION_LOGS.Enabled": true,
+		}
+		if s.cfg.IsProd() {
+			checks["ClusterConfig.DedicatedMasterEnabled"] = true
+			checks["ClusterConfig.DedicatedMasterCount"] = float64(3)
+			checks["ClusterConfig.ZoneAwarenessEnabled"] = true
+			checks["ClusterConfig.ZoneAwarenessConfig.AvailabilityZoneCount"] = float64(3)
+			checks["ClusterConfig.MultiAZWithStandbyEnabled"] = true
+		}
+		if s.cfg.Stage == StageDev {
+			checks["ClusterConfig.ZoneAwarenessEnabled"] = false
+			checks["ClusterConfig.InstanceCount"] = float64(1)
+		}
+		for path, want := range checks {
+			var keys []any
+			for _, k := range strings.Split(path, ".") {
+				keys = append(keys, k)
+			}
+			if got := get(d.Props, keys...); got != want {
+				t.Errorf("domain %s = %v, want %v", path, got, want)
+			}
+		}
+		// Access only for signed requests of this account's principals (the
+		// CDK applies the policy through a custom resource).
+		var pol string
+		for _, r := range s.resources("Data", "Custom::OpenSearchAccessPolicy") {
+			pol += jsonString(r.Props["Create"])
+		}
+		if !strings.Contains(pol, `:iam::`+testAccount+`:root`) || strings.Contains(pol, `Principal\\\":\\\"*`) || strings.Contains(pol, `\\\"AWS\\\":\\\"*`) {
+			t.Errorf("domain access policy is not restricted to the account: %s", pol)
+		}
+	})
+}
+
+func TestPipelineStack(t *testing.T) {
+	forEachStage(t, func(t *testing.T, s *synthesized) {
+		q := s.one(t, "Data", "AWS::SQS::Queue", "IngestQueue")
+		if q.Props["VisibilityTimeout"] != float64(6*s.cfg.Ingest.TimeoutSeconds) {
+			t.Errorf("ingest queue visibility %v, want 6 x %d", q.Props["VisibilityTimeout"], s.cfg.Ingest.TimeoutSeconds)
+		}
+		if get(q.Props, "RedrivePolicy", "maxReceiveCount") != float64(s.cfg.MaxReceiveCount) {
+			t.Errorf("ingest queue redrive %s", jsonString(q.Props["RedrivePolicy"]))
+		}
+		for _, r := range s.resources("Data", "AWS::SQS::Queue") {
+			if r.Props["SqsManagedSseEnabled"] != true {
+				t.Errorf("%s not encrypted", r.ID)
+			}
+		}
+		var sqsMapping, streamMapping *resource
+		for _, m := range s.resources("Pipeline", "AWS::Lambda::EventSourceMapping") {
+			m := m
+			if m.Props["StartingPosition"] != nil {
+				streamMapping = &m
+			} else {
+				sqsMapping = &m
+			}
+		}
+		if sqsMapping == nil || streamMapping == nil {
+			t.Fatal("want an SQS and a DynamoDB Stream event source mapping")
+		}
+		if jsonString(sqsMapping.Props["FunctionResponseTypes"]) != `["ReportBatchItemFailures"]` {
+			t.Errorf("ingest mapping without partial batch failures: %s", jsonString(sqsMapping.Props))
+		}
+		sm := streamMapping.Props
+		if sm["BisectBatchOnFunctionError"] != true || sm["MaximumRetryAttempts"] != float64(s.cfg.StreamRetryAttempts) ||
+			sm["MaximumRecordAgeInSeconds"] != float64(s.cfg.StreamMaxRecordAgeSec) || get(sm, "DestinationConfig", "OnFailure", "Destination") == nil ||
+			sm["StartingPosition"] != "TRIM_HORIZON" {
+			t.Errorf("indexer stream mapping: %s", jsonString(sm))
+		}
+		for prefix, want := range map[string]LambdaConfig{"IngestFunction": s.cfg.Ingest, "IndexerFunction": s.cfg.Indexer, "ReindexFunction": s.cfg.Reindex} {
+			fn := s.one(t, "Pipeline", "AWS::Lambda::Function", prefix)
+			if fn.Props["ReservedConcurrentExecutions"] != float64(want.ReservedConcurrency) {
+				t.Errorf("%s reserved concurrency %v, want %d", prefix, fn.Props["ReservedConcurrentExecutions"], want.ReservedConcurrency)
+			}
+			if fn.Props["Timeout"] != float64(want.TimeoutSeconds) || fn.Props["MemorySize"] != float64(want.MemoryMiB) {
+				t.Errorf("%s sizing %v/%v", prefix, fn.Props["Timeout"], fn.Props["MemorySize"])
+			}
+		}
+	})
+}
+
+// TestGoLambdas checks every Go Lambda of every stage: arm64,
+// provided.al2023, tracing, the stage and contract environment, and a
+// bundled linux/arm64 bootstrap built with -tags lambda.norpc.
+func TestGoLambdas(t *testing.T) {
+	forEachStage(t, func(t *testing.T, s *synthesized) {
+		wantEnv := map[string][]string{
+			"IngestFunction":  {contract.EnvTable, contract.EnvBucket},
+			"IndexerFunction": {contract.EnvTable, contract.EnvOpenSearchEndpoint, contract.EnvIndexAlias},
+			"ReindexFunction": {contract.EnvTable, contract.EnvOpenSearchEndpoint, contract.EnvIndexAlias},
+			"HandlerFunction": {contract.EnvTable, contract.EnvBucket, contract.EnvOpenSearchEndpoint, contract.EnvIndexAlias, contract.EnvUploadMaxBytes},
+		}
+		seen := 0
+		for _, part := range []string{"Pipeline", "API"} {
+			for _, fn := range s.resources(part, "AWS::Lambda::Function") {
+				var want []string
+				for prefix, env := range wantEnv {
+					if strings.HasPrefix(fn.ID, prefix) {
+						want = env
+					}
+				}
+				if want == nil {
+					continue
+				}
+				seen++
+				if fn.Props["Runtime"] != "provided.al2023" || jsonString(fn.Props["Architectures"]) != `["arm64"]` || fn.Props["Handler"] != "bootstrap" {
+					t.Errorf("%s: runtime %v, arch %v, handler %v", fn.ID, fn.Props["Runtime"], fn.Props["Architectures"], fn.Props["Handler"])
+				}
+				if get(fn.Props, "TracingConfig", "Mode") != "Active" {
+					t.Errorf("%s: X-Ray tracing off", fn.ID)
+				}
+				if get(fn.Props, "LoggingConfig", "LogGroup") == nil {
+					t.Errorf("%s: no explicit log group (retention)", fn.ID)
+				}
+				env, _ := get(fn.Props, "Environment", "Variables").(map[string]any)
+				if env[contract.EnvStage] != s.cfg.Stage {
+					t.Errorf("%s: %s=%v", fn.ID, contract.EnvStage, env[contract.EnvStage])
+				}
+				for _, k := range want {
+					if env[k] == nil {
+						t.Errorf("%s: environment lacks %s", fn.ID, k)
+					}
+				}
+				asset, _ := get(fn.Raw, "Metadata", "aws:asset:path").(string)
+				checkBootstrap(t, filepath.Join(s.dir, asset, "bootstrap"), "")
+			}
+		}
+		if seen != 4 {
+			t.Errorf("found %d Go Lambdas, want 4 (ingest, indexer, reindex, api)", seen)
+		}
+	})
+}
+
+// checkBootstrap asserts that path is a static linux/arm64 Go binary built
+// with the flags of GoBuilder; wantPkg, when set, is its main package.
+func checkBootstrap(t *testing.T, path, wantPkg string) {
+	t.Helper()
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Errorf("bootstrap: %v", err)
+		return
+	}
+	if st.Mode()&0o111 == 0 {
+		t.Errorf("%s is not executable", path)
+	}
+	f, err := elf.Open(path)
+	if err != nil {
+		t.Errorf("bootstrap is not ELF: %v", err)
+		return
+	}
+	defer func() { _ = f.Close() }()
+	if f.Machine != elf.EM_AARCH64 {
+		t.Errorf("%s: machine %v, want arm64", path, f.Machine)
+	}
+	info, err := buildinfo.ReadFile(path)
+	if err != nil {
+		t.Errorf("%s: build info: %v", path, err)
+		return
+	}
+	settings := map[string]string{}
+	for _, s := range info.Settings {
+		settings[s.Key] = s.Value
+	}
+	for k, v := range map[string]string{"GOOS": "linux", "GOARCH": "arm64", "CGO_ENABLED": "0", "-tags": "lambda.norpc", "-trimpath": "true"} {
+		if settings[k] != v {
+			t.Errorf("%s: build setting %s=%q, want %q", path, k, settings[k], v)
+		}
+	}
+	if wantPkg != "" && info.Path != wantPkg {
+		t.Errorf("%s: main package %s, want %s", path, info.Path, wantPkg)
+	}
+}
+
+// TestGoFunctionBuildsAnyFolder defines a GoFunction on a folder of its own
+// (a tiny real Lambda in testdata) in a fresh app and checks what was bundled.
+func TestGoFunctionBuildsAnyFolder(t *testing.T) {
+	safely(t, func() {
+		dir := t.TempDir()
+		app := NewApp(dir)
+		stack := awscdk.NewStack(app, jsii.String("Hello"), nil)
+		NewGoFunction(stack, "Hello", GoFunctionProps{
+			Builder: the.builder, Dir: "stacks/testdata/hello", Stage: "test",
+			Sizing: LambdaConfig{MemoryMiB: 128, TimeoutSeconds: 3}, Retention: "ONE_WEEK",
+			Environment: map[string]string{"GREETING": "hello"},
+		})
+		asm := app.Synth(nil)
+		var raw map[string]any
+		if err := readJSON(filepath.Join(*asm.Directory(), "Hello.template.json"), &raw); err != nil {
+			t.Fatal(err)
+		}
+		tpl := assertions.Template_FromJSON(&raw, nil)
+		tpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
+			"Runtime": "provided.al2023", "Architectures": []any{"arm64"}, "Handler": "bootstrap",
+			"TracingConfig": map[string]any{"Mode": "Active"},
+			"Environment":   map[string]any{"Variables": map[string]any{"GREETING": "hello", contract.EnvStage: "test"}},
+		})
+		tpl.HasResourceProperties(jsii.String("AWS::Logs::LogGroup"), map[string]any{"RetentionInDays": 7})
+		var assetPath string
+		for _, r := range raw["Resources"].(map[string]any) {
+			if get(r, "Type") == "AWS::Lambda::Function" {
+				assetPath, _ = get(r, "Metadata", "aws:asset:path").(string)
+			}
+		}
+		if assetPath == "" {
+			t.Fatal("no asset path on the function")
+		}
+		checkBootstrap(t, filepath.Join(*asm.Directory(), assetPath, "bootstrap"), "github.com/catalogsearch/catalogsearch/stacks/testdata/hello")
+	})
+}
+
+func TestGoBuilderReportsCompileErrors(t *testing.T) {
+	_, err := the.builder.Build("stacks/testdata/broken")
+	if err == nil || !strings.Contains(err.Error(), "stacks/testdata/broken") || !strings.Contains(err.Error(), "undefined") {
+		t.Fatalf("want a compile error naming the package, got %v", err)
+	}
+}
+
+func TestAPIStack(t *testing.T) {
+	forEachStage(t, func(t *testing.T, s *synthesized) {
+		apiTemplate := s.templates["API"]
+		tpl := assertions.Template_FromJSON(&apiTemplate, nil)
+		tpl.HasResourceProperties(jsii.String("AWS::ApiGateway::Stage"), map[string]any{
+			"StageName":      APIStageName,
+			"TracingEnabled": true,
+			"AccessLogSetting": assertions.Match_ObjectLike(&map[string]any{
+				"DestinationArn": assertions.Match_AnyValue(),
+			}),
+			"MethodSettings": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
+				"ThrottlingRateLimit":  s.cfg.ThrottleRateLimit,
+				"ThrottlingBurstLimit": s.cfg.ThrottleBurstLimit,
+			})}),
+		})
+		tpl.ResourceCountIs(jsii.String("AWS::ApiGateway::RequestValidator"), jsii.Number(1))
+		tpl.ResourceCountIs(jsii.String("AWS::ApiGateway::ApiKey"), jsii.Number(len(s.cfg.Partners)))
+		tpl.ResourceCountIs(jsii.String("AWS::ApiGateway::UsagePlan"), jsii.Number(len(s.cfg.Partners)))
+		waf := 0
+		if s.cfg.WAF {
+			waf = 1
+		}
+		tpl.ResourceCountIs(jsii.String("AWS::WAFv2::WebACL"), jsii.Number(waf))
+		tpl.ResourceCountIs(jsii.String("AWS::WAFv2::WebACLAssociation"), jsii.Number(waf))
+		if s.cfg.IsProd() && waf != 1 {
+			t.Error("prod without WAF")
+		}
+
+		posts, gets := 0, 0
+		for _, m := range s.resources("API", "AWS::ApiGateway::Method") {
+			key, _ := m.Props["ApiKeyRequired"].(bool)
+			switch m.Props["HttpMethod"] {
+			case "POST":
+				posts++
+				if !key || m.Props["RequestValidatorId"] == nil {
+					t.Errorf("%s: upload route without API key or validation", m.ID)
+				}
+			case "GET":
+				gets++
+				if key {
+					t.Errorf("%s: read route requires an API key", m.ID)
+				}
+			}
+		}
+		if posts != 2 || gets < 4 {
+			t.Errorf("methods: %d POST (want 2), %d GET (want >= 4)", posts, gets)
+		}
+	})
+}
+
+func TestWebsiteStack(t *testing.T) {
+	forEachStage(t, func(t *testing.T, s *synthesized) {
+		php := s.one(t, "Website", "AWS::Lambda::Function", "Php")
+		p := php.Props
+		if p["Handler"] != "public/index.php" || p["Runtime"] != "provided.al2023" || jsonString(p["Architectures"]) != `["arm64"]` {
+			t.Errorf("php function: %v %v %v", p["Handler"], p["Runtime"], p["Architectures"])
+		}
+		if jsonString(p["Layers"]) != `["`+s.cfg.BrefLayerArn+`"]` {
+			t.Errorf("php layers %s, want the pinned Bref layer %s", jsonString(p["Layers"]), s.cfg.BrefLayerArn)
+		}
+		if get(p, "Environment", "Variables", contract.EnvAPIBaseURL) == nil {
+			t.Error("php function lacks " + contract.EnvAPIBaseURL)
+		}
+		url := s.resources("Website", "AWS::Lambda::Url")
+		if len(url) != 1 || url[0].Props["AuthType"] != "AWS_IAM" {
+			t.Errorf("function URL must require IAM (CloudFront OAC): %s", jsonString(url))
+		}
+		oacs := s.resources("Website", "AWS::CloudFront::OriginAccessControl")
+		kinds := map[any]bool{}
+		for _, o := range oacs {
+			kinds[get(o.Props, "OriginAccessControlConfig", "OriginAccessControlOriginType")] = true
+		}
+		if !kinds["s3"] || !kinds["lambda"] {
+			t.Errorf("want origin access control for S3 and Lambda, got %v", kinds)
+		}
+		dist := s.one(t, "Website", "AWS::CloudFront::Distribution", "Distribution")
+		dc := dist.Props["DistributionConfig"].(map[string]any)
+		if get(dc, "DefaultCacheBehavior", "ViewerProtocolPolicy") != "redirect-to-https" || get(dc, "Logging", "Bucket") == nil {
+			t.Errorf("distribution: %s", jsonString(dc))
+		}
+		patterns := map[string]bool{}
+		for _, b := range dc["CacheBehaviors"].([]any) {
+			patterns[get(b, "PathPattern").(string)] = true
+			if get(b, "ViewerProtocolPolicy") != "redirect-to-https" {
+				t.Errorf("behavior %v allows plain HTTP", get(b, "PathPattern"))
+			}
+		}
+		if !patterns[contract.APIPathPrefix+"/*"] || !patterns["/assets/*"] {
+			t.Errorf("behaviors %v, want /api/* and /assets/*", patterns)
+		}
+		// The API origin forwards /api/... unchanged to the stage named api.
+		if !strings.Contains(jsonString(dc["Origins"]), ".execute-api.") {
+			t.Errorf("no API Gateway origin: %s", jsonString(dc["Origins"]))
+		}
+		asset, _ := get(php.Raw, "Metadata", "aws:asset:path").(string)
+		checkSiteAsset(t, filepath.Join(s.dir, asset))
+	})
+}
+
+// checkSiteAsset checks that the staged PHP code is web/ unchanged, minus
+// the tests and browser tooling that stay home.
+func checkSiteAsset(t *testing.T, assetDir string) {
+	t.Helper()
+	web := filepath.Join(the.moduleDir, "web")
+	excluded := regexp.MustCompile(`^(tests|e2e|test-results)(/|$)|(^|/)node_modules(/|$)|(^|/)\.|\.md$|^phpunit\.xml`)
+	n := 0
+	err := filepath.WalkDir(web, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(web, path)
+		staged := filepath.Join(assetDir, rel)
+		if excluded.MatchString(filepath.ToSlash(rel)) {
+			if _, err := os.Stat(staged); err == nil {
+				t.Errorf("site asset ships %s", rel)
+			}
+			return nil
+		}
+		want, _ := os.ReadFile(path)
+		got, err := os.ReadFile(staged)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("site asset: %s missing or changed", rel)
+		}
+		n++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(assetDir, "public", "index.php")); err != nil || n == 0 {
+		t.Errorf("site asset lacks public/index.php (%d files)", n)
+	}
+}
+
+func TestEveryLogGroupHasTheStageRetention(t *testing.T) {
+	forEachStage(t, func(t *testing.T, s *synthesized) {
+		n := 0
+		for _, lg := range s.allResources("AWS::Logs::LogGroup") {
+			n++
+			if lg.Props["RetentionInDays"] != float64(s.cfg.LogRetentionDays) {
+				t.Errorf("%s/%s: retention %v, want %d", lg.TemplateOf, lg.ID, lg.Props["RetentionInDays"], s.cfg.LogRetentionDays)
+			}
+		}
+		if n < 9 {
+			t.Errorf("found %d log groups, want at least 9", n)
+		}
+	})
+}
+
+func TestMonitoringStack(t *testing.T) {
+	forEachStage(t, func(t *testing.T, s *synthesized) {
+		alarms := s.resources("Monitoring", "AWS::CloudWatch::Alarm")
+		byMetric := map[string]int{}
+		for _, a := range alarms {
+			name, _ := a.Props["MetricName"].(string)
+			if name == "" { // math expression
+				name = "expression:" + jsonString(a.Props["Metrics"])
+			}
+			byMetric[name]++
+			if len(get(a.Props, "AlarmActions").([]any)) != 1 {
+				t.Errorf("%s has no alarm action", a.ID)
+			}
+			desc, _ := a.Props["AlarmDescription"].(string)
+			if !strings.Contains(desc, "Runbook: "+RunbookDoc+"#") {
+				t.Errorf("%s: description without runbook link: %q", a.ID, desc)
+			}
+		}
+		for metric, want := range map[string]int{
+			"Errors": 5, "Throttles": 5, "Duration": 5, "ApproximateNumberOfMessagesVisible": 2, "IteratorAge": 1,
+			"5XXError": 1, "Latency": 1, "ClusterStatus.red": 1, "ClusterStatus.yellow": 1, "FreeStorageSpace": 1,
+			"JVMMemoryPressure": 1, "CPUUtilization": 1, "ClusterIndexWritesBlocked": 1, "AutomatedSnapshotFailure": 1,
+			contract.MetricUploadToSearchable: 1,
+		} {
+			if byMetric[metric] != want {
+				t.Errorf("%d alarms on %s, want %d", byMetric[metric], metric, want)
+			}
+		}
+		if s.cfg.OpenSearch.MasterNodes > 0 && (byMetric["MasterCPUUtilization"] != 1 || byMetric["MasterJVMMemoryPressure"] != 1) {
+			t.Error("no dedicated master alarms")
+		}
+		exprs := 0
+		for k := range byMetric {
+			if strings.HasPrefix(k, "expression:") && (strings.Contains(k, "ThrottleEvents") || strings.Contains(k, "SystemErrors")) {
+				exprs++
+			}
+		}
+		if exprs != 2 {
+			t.Errorf("want DynamoDB throttle and system error alarms, got %d", exprs)
+		}
+		topics := s.resources("Monitoring", "AWS::SNS::Topic")
+		if len(topics) != 1 || topics[0].Props["KmsMasterKeyId"] == nil {
+			t.Errorf("want one encrypted alarm topic: %s", jsonString(topics))
+		}
+		subs := len(s.resources("Monitoring", "AWS::SNS::Subscription"))
+		if (s.cfg.AlarmEmail != "") != (subs == 1) {
+			t.Errorf("%d e-mail subscriptions with alarmEmail %q", subs, s.cfg.AlarmEmail)
+		}
+		if len(s.resources("Monitoring", "AWS::CloudWatch::Dashboard")) != 1 {
+			t.Error("want one dashboard")
+		}
+	})
+}
+
+// TestRunbookCoversAlarms checks that docs/operations.md has a section for
+// every runbook anchor an alarm links to.
+func TestRunbookCoversAlarms(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join(the.moduleDir, RunbookDoc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	anchors := map[string]bool{}
+	for _, line := range strings.Split(string(doc), "\n") {
+		if h, ok := strings.CutPrefix(line, "### "); ok {
+			anchors[githubAnchor(h)] = true
+		}
+	}
+	link := regexp.MustCompile(regexp.QuoteMeta(RunbookDoc) + `#([a-z0-9-]+)`)
+	forEachStage(t, func(t *testing.T, s *synthesized) {
+		for _, a := range s.resources("Monitoring", "AWS::CloudWatch::Alarm") {
+			m := link.FindStringSubmatch(a.Props["AlarmDescription"].(string))
+			if m == nil || !anchors[m[1]] {
+				t.Errorf("%s links to a runbook section that %s lacks: %v", a.ID, RunbookDoc, m)
+			}
+		}
+	})
+}
+
+// githubAnchor turns a heading into its anchor the way GitHub does.
+func githubAnchor(h string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(strings.TrimSpace(h)) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_':
+			b.WriteRune(r)
+		case r == ' ':
+			b.WriteRune('-')
+		}
+	}
+	return b.String()
+}
+
+// TestNagFindingsAreAllSuppressed fails on any cdk-nag error or warning
+// left in the assembly (AwsSolutions and Serverless packs).
+func TestNagFindingsAreAllSuppressed(t *testing.T) {
+	forEachStage(t, func(t *testing.T, s *synthesized) {
+		var findings []string
+		arts := s.manifest["artifacts"].(map[string]any)
+		for name, a := range arts {
+			meta, _ := get(a, "metadata").(map[string]any)
+			for path, entries := range meta {
+				for _, e := range entries.([]any) {
+					typ := get(e, "type")
+					if typ == "aws:cdk:error" || typ == "aws:cdk:warning" {
+						findings = append(findings, fmt.Sprintf("%s %s: %v", name, path, get(e, "data")))
+					}
+				}
+			}
+		}
+		sort.Strings(findings)
+		for _, f := range findings {
+			t.Error(f)
+		}
+		// The rule packs did run: their reports are in the assembly.
+		for _, pack := range []string{"AwsSolutions", "Serverless"} {
+			report := filepath.Join(s.dir, pack+"--"+s.cfg.StackName("Data")+"-NagReport.csv")
+			b, err := os.ReadFile(report)
+			if err != nil || !bytes.Contains(b, []byte("Suppressed")) {
+				t.Errorf("%s pack report missing or without suppressions: %v", pack, err)
+			}
+		}
+	})
+}
+
+// TestStatelessStacksHoldNoData checks that only the Data stack holds
+// buckets with catalog data, tables and domains.
+func TestStatelessStacksHoldNoData(t *testing.T) {
+	forEachStage(t, func(t *testing.T, s *synthesized) {
+		for _, part := range []string{"Pipeline", "API", "Monitoring"} {
+			for _, typ := range []string{"AWS::S3::Bucket", "AWS::DynamoDB::Table", "AWS::OpenSearchService::Domain", "AWS::SQS::Queue"} {
+				if n := len(s.resources(part, typ)); n != 0 {
+					t.Errorf("%s holds %d %s", part, n, typ)
+				}
+			}
+		}
+	})
+}
