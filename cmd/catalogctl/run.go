@@ -41,6 +41,7 @@ func commands() map[string]command {
 		{"ingest", "ingest catalog files for a partner", "[--data DIR] --partner ID [--mode full|partial] [--dry-run] [--json] FILE...", runIngest},
 		{"confirm", "apply a catalog held for confirmation (it would remove many products)", "[--data DIR] [--json] CATALOG_ID", runConfirm},
 		{"search", "search the local index", "[--data DIR] [--json] [--limit N] QUERY", runSearch},
+		{"reindex", "rebuild the search index (local Bleve, or OpenSearch) from the store", "[--data DIR] [--opensearch URL [--alias A] [--region R]] [--synonyms FILE] [--quiet]", runReindex},
 		{"gen", "write a generated demo or benchmark catalog", "[--rows N] [--format csv|xlsx|json|ndjson] [--profile P] [--seed N] [-o FILE]", runGen},
 	}
 	m := make(map[string]command, len(cs))

@@ -268,6 +268,16 @@ func (x *Index) Count(_ context.Context) (int, error) {
 	return clampInt(n), nil
 }
 
+// SetSynonyms sets the synonym rules the next Reindex builds with (the
+// current index keeps the rules it was built with until then).
+func (x *Index) SetSynonyms(syn *search.Synonyms) {
+	x.wmu.Lock()
+	defer x.wmu.Unlock()
+	if syn != nil {
+		x.opts.Synonyms = syn
+	}
+}
+
 // Reindex rebuilds the index from src (every product of the store) into a
 // new folder with the synonyms of Options, then swaps it in place of the
 // current one. Searches keep running on the old index until the swap;
