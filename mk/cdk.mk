@@ -1,6 +1,7 @@
 # AWS CDK app (app.go, stacks/): assertion tests per stage, cdk-nag, then the
 # CLI synth of every stage linted by cfn-lint and checkov. Tools: the CDK CLI
-# (npm, into .cache/node) and cfn-lint + checkov (PyPI, into .cache/pytools),
+# (npm, pinned by package-lock.json, into ./node_modules so `npx cdk` works)
+# and cfn-lint + checkov (PyPI, into .cache/pytools),
 # installed by scripts/cdk-cli.sh and scripts/pytools.sh.
 TEST_TARGETS += test-cdk
 

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
-# Installs the AWS CDK CLI (npm package aws-cdk, pinned) into .cache/node,
-# idempotently, and prints the path of its cdk binary. Installs node and npm
-# with apt-get when the machine has none.
+# Installs the AWS CDK CLI pinned by the root package.json/package-lock.json
+# (npm ci into ./node_modules, ignored by git) so that `npx cdk ...` works in
+# the repository, idempotently, and prints the path of the cdk binary.
+# Installs node and npm with apt-get when the machine has none.
 #
 #   scripts/cdk-cli.sh       install if needed, print the binary's path
 set -euo pipefail
-CDK_CLI_VERSION="2.1148.1"
 root="$(cd "$(dirname "$0")/.." && pwd)"
-prefix="$root/.cache/node"
-bin="$prefix/node_modules/.bin/cdk"
-stamp="$prefix/.installed-aws-cdk-$CDK_CLI_VERSION"
+bin="$root/node_modules/.bin/cdk"
+lock_sum="$(sha256sum "$root/package-lock.json" | cut -c1-16)"
+stamp="$root/node_modules/.installed-$lock_sum"
 
 if [ -x "$bin" ] && [ -e "$stamp" ]; then
   echo "$bin"
@@ -19,11 +19,10 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   echo "cdk-cli.sh: node/npm not found; installing nodejs and npm with apt-get" >&2
   apt-get update -qq >&2 && apt-get install -y -qq nodejs npm >&2
 fi
-echo "cdk-cli.sh: installing aws-cdk@$CDK_CLI_VERSION into $prefix" >&2
-mkdir -p "$prefix"
-npm install --prefix "$prefix" --no-audit --no-fund --loglevel=error "aws-cdk@$CDK_CLI_VERSION" >&2
+echo "cdk-cli.sh: npm ci (aws-cdk CLI) in $root" >&2
+(cd "$root" && npm ci --no-audit --no-fund --loglevel=error >&2)
 if [ ! -x "$bin" ]; then
-  echo "cdk-cli.sh: $bin missing after install" >&2
+  echo "cdk-cli.sh: $bin missing after npm ci" >&2
   exit 1
 fi
 touch "$stamp"

@@ -364,7 +364,7 @@ func TestGoFunctionBuildsAnyFolder(t *testing.T) {
 }
 
 func TestGoBuilderReportsCompileErrors(t *testing.T) {
-	_, err := the.builder.Build("stacks/testdata/broken")
+	_, err := the.builder.Build(t.Context(), "stacks/testdata/broken")
 	if err == nil || !strings.Contains(err.Error(), "stacks/testdata/broken") || !strings.Contains(err.Error(), "undefined") {
 		t.Fatalf("want a compile error naming the package, got %v", err)
 	}
