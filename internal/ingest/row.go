@@ -29,6 +29,7 @@ type draft struct {
 	hasMain  bool
 	altName  string         // a variant row's name, used when no row names the product
 	optNames map[int]string // option names given by the first row (Shopify)
+	hash     string         // the product's hash, when prepare computed it and nothing changed since
 }
 
 // vals are the cleaned values of one row.
@@ -59,43 +60,103 @@ func (r *run) header1(f mapping.Field) string {
 	return strings.TrimSpace(r.header[i])
 }
 
-// row turns one row into (part of) a product, or rejects it.
+// problem is a warning or a rejection found while preparing a row.
+type problem struct {
+	column, code, msg string
+	reject            bool
+}
+
+// prepared is a row made ready for assembly: its cleaned values and
+// problems and, for files without variant grouping, the product it makes
+// on its own with that product's hash. prepare computes it without
+// touching the run's state, so rows can be prepared in parallel.
+type prepared struct {
+	num      int
+	cells    []string
+	skip     bool // a blank row: not counted
+	v        vals
+	problems []problem
+	rejected bool
+	single   *catalog.Product
+	hash     string
+}
+
+// row prepares and assembles one row (the sequential path).
 func (r *run) row(row tabular.Row) error {
-	if row.Problem == "" && blankCells(row.Cells) {
-		return nil
-	}
 	if keys := r.rd.Keys(); keys != nil && len(keys) != r.nkeys {
 		// A JSON object brought new keys: map them too.
 		r.header = append(r.header[:0], keys...)
 		r.nkeys = len(keys)
 		r.m = mapping.Build(keys, r.set.overrides())
 	}
-	r.rep.Rows++
-	cells := row.Cells
+	pr := r.prepare(row)
+	return r.consume(&pr)
+}
+
+// prepare cleans a row's values and, outside group mode, builds and
+// hashes the product the row makes on its own. It only reads the run.
+func (r *run) prepare(row tabular.Row) prepared {
+	pr := prepared{num: row.Num, cells: row.Cells}
+	if row.Problem == "" && blankCells(row.Cells) {
+		pr.skip = true
+		return pr
+	}
 	if row.Problem != "" {
-		return r.reject(row.Num, nil, "", CodeBadRow, row.Problem)
+		pr.cells = nil
+		pr.rejected = true
+		pr.problems = append(pr.problems, problem{code: CodeBadRow, msg: row.Problem, reject: true})
+		return pr
 	}
 	if row.BadEncoding {
-		return r.reject(row.Num, cells, "", CodeBadEncoding,
-			"the row holds bytes that are not valid "+r.rep.Encoding+" (shown as �); fix the file's encoding or declare it in the partner settings")
+		pr.rejected = true
+		pr.problems = append(pr.problems, problem{code: CodeBadEncoding, reject: true,
+			msg: "the row holds bytes that are not valid " + r.rep.Encoding + " (shown as \uFFFD); fix the file's encoding or declare it in the partner settings"})
+		return pr
 	}
 	if row.MixedEncoding {
-		r.warn(row.Num, "", CodeMixedEncoding, "some cells were not valid UTF-8 and were read as windows-1252")
+		pr.problems = append(pr.problems, problem{code: CodeMixedEncoding, msg: "some cells were not valid UTF-8 and were read as windows-1252"})
 	}
-	v, rejected, err := r.values(row.Num, cells)
-	if rejected || err != nil {
-		return err
+	pr.v = r.values(row.Cells, &pr.problems)
+	for _, p := range pr.problems {
+		if p.reject {
+			pr.rejected = true
+			return pr
+		}
+	}
+	if !r.group && pr.v.name != "" {
+		if key := pr.v.identifier(); key != "" {
+			d := r.newDraft(key, row.Num)
+			r.applyMain(d, row.Cells, pr.v, true)
+			pr.single = &d.p
+			pr.hash = ProductHash(d.p)
+		}
+	}
+	return pr
+}
+
+// consume applies a prepared row to the run: counts, report, assembly.
+func (r *run) consume(pr *prepared) error {
+	if pr.skip {
+		return nil
+	}
+	r.rep.Rows++
+	for _, p := range pr.problems {
+		if p.reject {
+			return r.reject(pr.num, pr.cells, p.column, p.code, p.msg)
+		}
+		r.warn(pr.num, p.column, p.code, p.msg)
 	}
 	if r.group {
-		return r.groupRow(row.Num, cells, v)
+		return r.groupRow(pr.num, pr.cells, pr.v)
 	}
-	return r.streamRow(row.Num, cells, v)
+	return r.streamRow(pr, pr.v)
 }
 
 // values cleans the mapped cells of a row. A value that makes the row
-// unusable (a bad price) rejects it; a bad optional value (GTIN, image
+// unusable (a bad price) is a rejection; a bad optional value (GTIN, image
 // URL, MOQ) is dropped with a warning.
-func (r *run) values(num int, cells []string) (vals, bool, error) {
+func (r *run) values(cells []string, probs *[]problem) vals {
+	warn := func(col, code, msg string) { *probs = append(*probs, problem{column: col, code: code, msg: msg}) }
 	var v vals
 	v.sku = values.Text(r.cell(cells, mapping.FieldSKU))
 	v.supplierRef = values.Text(r.cell(cells, mapping.FieldSupplierRef))
@@ -114,7 +175,7 @@ func (r *run) values(num int, cells []string) (vals, bool, error) {
 	if g := strings.TrimSpace(r.cell(cells, mapping.FieldGTIN)); g != "" {
 		d, err := values.GTIN(g)
 		if err != nil {
-			r.warn(num, r.header1(mapping.FieldGTIN), err.Code, err.Message+"; the GTIN was left out")
+			warn(r.header1(mapping.FieldGTIN), err.Code, err.Message+"; the GTIN was left out")
 		}
 		v.gtin = d
 	}
@@ -125,7 +186,8 @@ func (r *run) values(num int, cells []string) (vals, bool, error) {
 	if p := r.cell(cells, mapping.FieldPrice); p != "" {
 		m, ok, err := values.Price(p, strings.ToUpper(cur))
 		if err != nil {
-			return v, true, r.reject(num, cells, r.header1(mapping.FieldPrice), err.Code, err.Message)
+			*probs = append(*probs, problem{column: r.header1(mapping.FieldPrice), code: err.Code, msg: err.Message, reject: true})
+			return v
 		}
 		if ok {
 			v.price = &m
@@ -137,25 +199,25 @@ func (r *run) values(num int, cells []string) (vals, bool, error) {
 		}
 		urls, err := values.ImageURLs(cells[c.Index])
 		if err != nil {
-			r.warn(num, c.Header, err.Code, err.Message+"; the image was left out")
+			warn(c.Header, err.Code, err.Message+"; the image was left out")
 		}
 		v.images = append(v.images, urls...)
 	}
 	if s := r.cell(cells, mapping.FieldVariantImage); s != "" {
 		u, err := values.ImageURL(s)
 		if err != nil {
-			r.warn(num, r.header1(mapping.FieldVariantImage), err.Code, err.Message+"; the image was left out")
+			warn(r.header1(mapping.FieldVariantImage), err.Code, err.Message+"; the image was left out")
 		}
 		v.variantImage = u
 	}
 	var err *values.Error
 	if v.moq, err = values.Int(r.cell(cells, mapping.FieldMOQ)); err != nil {
-		r.warn(num, r.header1(mapping.FieldMOQ), err.Code, err.Message+"; the MOQ was left out")
+		warn(r.header1(mapping.FieldMOQ), err.Code, err.Message+"; the MOQ was left out")
 	}
 	if v.lead, err = values.Int(r.cell(cells, mapping.FieldLeadTime)); err != nil {
-		r.warn(num, r.header1(mapping.FieldLeadTime), err.Code, err.Message+"; the lead time was left out")
+		warn(r.header1(mapping.FieldLeadTime), err.Code, err.Message+"; the lead time was left out")
 	}
-	return v, false, nil
+	return v
 }
 
 // description cleans a description, turning HTML (Shopify's Body (HTML),
@@ -206,23 +268,27 @@ const missingIDMessage = "the row has no identifier (SKU, reference, EAN/GTIN or
 // streamRow handles a row of a file without variant grouping: each row is
 // a product; a row with the same key right after it and no name adds to it
 // (extra images).
-func (r *run) streamRow(num int, cells []string, v vals) error {
+func (r *run) streamRow(pr *prepared, v vals) error {
+	num, cells := pr.num, pr.cells
 	key := v.identifier()
 	if key == "" {
 		return r.reject(num, cells, "", CodeMissingIdentifier, missingIDMessage)
 	}
 	if r.open != nil && r.open.key == key {
 		if v.name == "" {
+			n := len(r.open.p.Images)
 			r.addImages(&r.open.p, v.images)
+			if len(r.open.p.Images) != n {
+				r.open.hash = "" // changed: hash again when finished
+			}
 			r.open.rows = append(r.open.rows, num)
 			return nil
 		}
 		r.warn(num, r.header1(mapping.FieldSKU), CodeDuplicateKey,
 			fmt.Sprintf("%q repeats the key of row %d; the last row wins", key, r.open.p.Source.Row))
 		rows := r.open.rows
-		r.open = r.newDraft(key, num)
+		r.open = r.openDraft(pr, key)
 		r.open.rows = append(rows, num)
-		r.applyMain(r.open, cells, v, true)
 		return nil
 	}
 	if v.name == "" {
@@ -235,10 +301,20 @@ func (r *run) streamRow(num int, cells []string, v vals) error {
 		r.warn(num, r.header1(mapping.FieldSKU), CodeDuplicateKey,
 			fmt.Sprintf("%q repeats the key of an earlier row; the last row wins", key))
 	}
-	r.open = r.newDraft(key, num)
+	r.open = r.openDraft(pr, key)
 	r.open.rows = append(r.open.rows, num)
-	r.applyMain(r.open, cells, v, true)
 	return nil
+}
+
+// openDraft starts a product from a row, using the product and hash that
+// prepare built when there is one.
+func (r *run) openDraft(pr *prepared, key string) *draft {
+	if pr.single != nil {
+		return &draft{key: key, p: *pr.single, hash: pr.hash}
+	}
+	d := r.newDraft(key, pr.num)
+	r.applyMain(d, pr.cells, pr.v, true)
+	return d
 }
 
 func (r *run) finishOpen() error {
@@ -565,8 +641,12 @@ func (r *run) finishDraft(d *draft) error {
 			}
 		}
 	}
-	p.UpdatedAt = r.s.clock().UTC()
-	p.Hash = ProductHash(*p)
+	p.UpdatedAt = r.now
+	if d.hash != "" {
+		p.Hash = d.hash
+	} else {
+		p.Hash = ProductHash(*p)
+	}
 	r.rep.Accepted += len(d.rows)
 	return r.emit(*p)
 }

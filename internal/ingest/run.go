@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/ingest/mapping"
@@ -53,6 +54,7 @@ type run struct {
 
 	stored map[uint64]uint64 // product ID hash -> content hash, as stored
 	seen   map[uint64]struct{}
+	now    time.Time
 	batch  []catalog.Product
 	rej    *rejectWriter
 }
@@ -75,7 +77,7 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dry, force bool) 
 		}
 	}
 	r := &run{s: s, ctx: ctx, cat: c, rep: rep, set: set, dry: dry, force: force, cur: set.currency(),
-		seen: map[uint64]struct{}{}, stored: map[uint64]uint64{}}
+		seen: map[uint64]struct{}{}, stored: map[uint64]uint64{}, now: s.clock().UTC()}
 	defer func() { r.rej.discard() }()
 	rc, info, err := s.blobs.Open(ctx, c.Key)
 	if err != nil {
@@ -136,6 +138,11 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dry, force bool) 
 	return rep, r.saveRejected()
 }
 
+// ctxErr is the error of an ingest whose context ended.
+func ctxErr(err error) error {
+	return catalog.Wrap(catalog.CodeUnavailable, err, "ingest interrupted")
+}
+
 func refused(rep *catalog.Report, reason string) *catalog.Report {
 	rep.Status = catalog.StatusRefused
 	rep.Reason = reason
@@ -162,9 +169,15 @@ func (r *run) read() error {
 	if err := r.findHeader(); err != nil {
 		return err
 	}
+	if r.rd.Keys() == nil {
+		if err := r.readParallel(); err != nil {
+			return err
+		}
+		return r.finish()
+	}
 	for {
 		if err := r.ctx.Err(); err != nil {
-			return catalog.Wrap(catalog.CodeUnavailable, err, "ingest interrupted")
+			return ctxErr(err)
 		}
 		row, err := r.rd.Next()
 		if errors.Is(err, io.EOF) {

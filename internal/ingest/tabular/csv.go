@@ -56,14 +56,21 @@ func (c *csvReader) Next() (Row, error) {
 	}
 	row := Row{Num: line, Cells: rec}
 	for i, s := range rec {
-		if c.enc.enc == nil && !c.enc.declared {
-			if fixed, ok := fixCell(s); ok {
-				rec[i] = fixed
-				row.MixedEncoding = true
-				continue
-			}
+		if isASCII(s) {
+			continue
 		}
-		if strings.ContainsRune(s, utf8.RuneError) || (c.enc.enc == nil && !utf8.ValidString(s)) {
+		if c.enc.enc == nil && !utf8.ValidString(s) {
+			if !c.enc.declared {
+				if fixed, ok := fixCell(s); ok {
+					rec[i] = fixed
+					row.MixedEncoding = true
+					continue
+				}
+			}
+			row.BadEncoding = true
+			continue
+		}
+		if strings.Contains(s, "\uFFFD") {
 			row.BadEncoding = true
 		}
 	}
@@ -143,4 +150,14 @@ func countOutsideQuotes(l string, d rune) int {
 		}
 	}
 	return n
+}
+
+// isASCII reports whether s has only 7-bit bytes: such a cell needs no
+// encoding checks.
+func isASCII(s string) bool {
+	var or byte
+	for i := 0; i < len(s); i++ {
+		or |= s[i]
+	}
+	return or < utf8.RuneSelf
 }

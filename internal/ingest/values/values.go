@@ -41,8 +41,8 @@ const MaxTextBytes = 64 << 10
 // NFC. Invalid UTF-8 bytes are dropped (callers detect encoding problems
 // before they get here).
 func Text(s string) string {
-	if s == "" {
-		return ""
+	if s == "" || isClean(s) {
+		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s))
@@ -100,6 +100,46 @@ func capText(s string) string {
 		s = s[:len(s)-1]
 	}
 	return s
+}
+
+// isClean reports whether Text would return s unchanged: no leading,
+// trailing or doubled space, no other white space than ' ', no control
+// characters, valid UTF-8 in NFC, and not over MaxTextBytes. Most cells
+// are, and this check allocates nothing.
+func isClean(s string) bool {
+	if len(s) > MaxTextBytes || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	nfc := true // every rune so far is NFC whatever follows
+	prevSpace := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == 0x7f || (c == ' ' && prevSpace) {
+				return false
+			}
+			prevSpace = c == ' '
+			i++
+			continue
+		}
+		prevSpace = false
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError || r == '\ufeff' || unicode.IsSpace(r) || r == '\u202f' || unicode.IsControl(r) {
+			return false
+		}
+		if !stableNFC(r) {
+			nfc = false
+		}
+		i += size
+	}
+	return nfc || norm.NFC.IsNormalString(s)
+}
+
+// stableNFC reports runes that are in NFC and never compose with a
+// neighbour: everything below the combining diacritics (U+0300), common
+// CJK ideographs, and kana other than the combining sound marks.
+func stableNFC(r rune) bool {
+	return r < 0x300 || r >= 0x4E00 && r <= 0x9FFF || r >= 0x3040 && r <= 0x30FF && r != 0x3099 && r != 0x309A
 }
 
 func isASCII(s string) bool {
@@ -163,10 +203,20 @@ func Category(s string) (path []string, extra []string) {
 	if sep == "" {
 		return []string{s}, nil
 	}
-	for _, p := range strings.Split(s, sep) {
-		if p = Text(p); p != "" {
+	// s is clean (Text), so each part only needs trimming.
+	path = make([]string, 0, strings.Count(s, sep)+1)
+	for {
+		p, rest, found := strings.Cut(s, sep)
+		if p = strings.TrimSpace(p); p != "" {
 			path = append(path, p)
 		}
+		if !found {
+			break
+		}
+		s = rest
+	}
+	if len(path) == 0 {
+		return nil, nil
 	}
 	return path, nil
 }
@@ -178,6 +228,13 @@ func ImageURLs(s string) ([]string, *Error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return nil, nil
+	}
+	if !strings.ContainsAny(s, ",|; \t\r\n") {
+		u, err := ImageURL(s)
+		if err != nil {
+			return nil, err
+		}
+		return []string{u}, nil
 	}
 	parts := strings.FieldsFunc(s, func(r rune) bool {
 		return r == ',' || r == '|' || r == ';' || unicode.IsSpace(r)
@@ -203,11 +260,47 @@ func ImageURL(s string) (string, *Error) {
 	if len(s) > 2048 {
 		return "", errorf(CodeBadURL, "image URL is longer than 2048 characters")
 	}
+	if plainURL(s) {
+		return s, nil
+	}
 	u, err := url.Parse(s)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return "", errorf(CodeBadURL, quote(s)+" is not an http(s) URL")
 	}
 	return u.String(), nil
+}
+
+// plainURL reports an http(s) URL that url.Parse would return unchanged:
+// a lower-case scheme, a host of letters, digits, dots and dashes, and a
+// path, query and fragment of printable ASCII without spaces, '%' or '\\'.
+// It saves parsing the common case.
+func plainURL(s string) bool {
+	rest, ok := strings.CutPrefix(s, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(s, "http://"); !ok {
+			return false
+		}
+	}
+	host := rest
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		host = rest[:i]
+	}
+	if host == "" {
+		return false
+	}
+	for i := 0; i < len(host); i++ {
+		c := host[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	for i := len(host); i < len(rest); i++ {
+		c := rest[i]
+		if c <= ' ' || c >= 0x7f || c == '%' || c == '\\' || c == '"' || c == '<' || c == '>' || c == '`' || c == '{' || c == '}' || c == '|' || c == '^' || c == '[' || c == ']' {
+			return false
+		}
+	}
+	return true
 }
 
 // GTIN verifies an EAN-8, UPC-A (12), EAN-13 or GTIN-14 code: digits only

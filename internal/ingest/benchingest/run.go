@@ -1,0 +1,333 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/catalogsearch/catalogsearch/internal/boltstore"
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/demogen"
+	"github.com/catalogsearch/catalogsearch/internal/diskblobs"
+	"github.com/catalogsearch/catalogsearch/internal/ingest"
+)
+
+// Targets of issue 3.
+const (
+	minThroughputRatio = 0.5
+	maxCSVRSS          = 64 << 20
+	maxXLSXRSS         = 200 << 20
+	maxDeltaRatio      = 0.2
+)
+
+// childResult is what a child process reports on stdout.
+type childResult struct {
+	Rows     int     `json:"rows"`
+	Accepted int     `json:"accepted"`
+	Seconds  float64 `json:"seconds"`
+	MaxRSS   int64   `json:"max_rss"` // bytes
+	Status   string  `json:"status"`
+}
+
+// Run is the command; it returns the exit status.
+func Run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("benchingest", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "", "write the Markdown section here (default stdout)")
+	csvRows := fs.Int("csv-rows", 1_000_000, "rows of the CSV for throughput and memory")
+	xlsxRows := fs.Int("xlsx-rows", 100_000, "rows of the XLSX for memory")
+	deltaRows := fs.Int("delta-rows", 100_000, "rows of the catalog re-ingested unchanged")
+	child := fs.String("child", "", "internal: run one measurement (dry-run or bare) on -file and print JSON")
+	file := fs.String("file", "", "internal: the file of -child")
+	cpuProfile := fs.String("cpuprofile", "", "with -child: write a CPU profile here")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	ctx := context.Background()
+	if *child != "" {
+		if *cpuProfile != "" {
+			f, err := os.Create(*cpuProfile)
+			if err == nil && pprof.StartCPUProfile(f) == nil {
+				defer pprof.StopCPUProfile()
+			}
+		}
+		res, err := runChild(ctx, *child, *file)
+		if err != nil {
+			fmt.Fprintln(stderr, "benchingest child:", err)
+			return 1
+		}
+		_ = json.NewEncoder(stdout).Encode(res)
+		return 0
+	}
+	var md bytes.Buffer
+	ok, err := bench(ctx, &md, stderr, *csvRows, *xlsxRows, *deltaRows)
+	if err != nil {
+		fmt.Fprintln(stderr, "benchingest:", err)
+		return 1
+	}
+	if *out == "" {
+		_, _ = stdout.Write(md.Bytes())
+	} else if err := os.WriteFile(*out, md.Bytes(), 0o644); err != nil {
+		fmt.Fprintln(stderr, "benchingest:", err)
+		return 1
+	}
+	if !ok {
+		fmt.Fprintln(stderr, "benchingest: a target was missed (see the report)")
+		return 1
+	}
+	return 0
+}
+
+func bench(ctx context.Context, md, log io.Writer, csvRows, xlsxRows, deltaRows int) (bool, error) {
+	tmp, err := os.MkdirTemp("", "benchingest-")
+	if err != nil {
+		return false, err
+	}
+	defer os.RemoveAll(tmp)
+	say := func(format string, a ...any) { fmt.Fprintf(log, format+"\n", a...) }
+	ok := true
+	check := func(pass bool) string {
+		if pass {
+			return "met"
+		}
+		ok = false
+		return "**missed**"
+	}
+
+	say("generating a %d-row CSV", csvRows)
+	csvPath, err := generate(ctx, tmp, "catalog.csv", demogen.FormatCSV, csvRows)
+	if err != nil {
+		return false, err
+	}
+	say("bare encoding/csv loop")
+	bare, err := spawn(ctx, "bare", csvPath)
+	if err != nil {
+		return false, err
+	}
+	say("pipeline dry run")
+	pipe, err := spawn(ctx, "dry-run", csvPath)
+	if err != nil {
+		return false, err
+	}
+	bareRate := float64(bare.Rows) / bare.Seconds
+	pipeRate := float64(pipe.Rows) / pipe.Seconds
+	ratio := pipeRate / bareRate
+
+	say("generating a %d-row XLSX", xlsxRows)
+	xlsxPath, err := generate(ctx, tmp, "catalog.xlsx", demogen.FormatXLSX, xlsxRows)
+	if err != nil {
+		return false, err
+	}
+	say("XLSX dry run")
+	xl, err := spawn(ctx, "dry-run", xlsxPath)
+	if err != nil {
+		return false, err
+	}
+
+	say("delta: %d products, ingested twice", deltaRows)
+	d, err := delta(ctx, tmp, deltaRows)
+	if err != nil {
+		return false, err
+	}
+	deltaRatio := d.second.Seconds() / d.first.Seconds()
+
+	fmt.Fprintf(md, "## Ingest (`make bench-ingest`)\n\n")
+	fmt.Fprintf(md, "Reproduce: `make bench-ingest` (runs `go run ./internal/ingest/benchingest -out docs/bench/ingest.md`). "+
+		"Files from internal/demogen, canonical headers, 1%% defective rows; %d CPUs visible to Go, %s.\n\n", runtime.NumCPU(), runtime.Version())
+	fmt.Fprintf(md, "| measure | figure | target | |\n|---|---|---|---|\n")
+	fmt.Fprintf(md, "| bare `encoding/csv` loop, %d rows | %.0f rows/s (%.2f s) | baseline | |\n", bare.Rows, bareRate, bare.Seconds)
+	fmt.Fprintf(md, "| ingest pipeline dry run (decode, map, validate, hash), same file | %.0f rows/s (%.2f s, %d accepted) | | |\n", pipeRate, pipe.Seconds, pipe.Accepted)
+	fmt.Fprintf(md, "| pipeline / bare | %.2f | ≥ %.1f | %s |\n", ratio, minThroughputRatio, check(ratio >= minThroughputRatio))
+	fmt.Fprintf(md, "| peak RSS, %d-row CSV dry run (child process, getrusage) | %.1f MB | < %d MB | %s |\n", pipe.Rows, mb(pipe.MaxRSS), maxCSVRSS>>20, check(pipe.MaxRSS < maxCSVRSS))
+	fmt.Fprintf(md, "| peak RSS, bare loop on the same file (for scale) | %.1f MB | | |\n", mb(bare.MaxRSS))
+	fmt.Fprintf(md, "| peak RSS, %d-row XLSX dry run | %.1f MB (%.2f s) | < %d MB | %s |\n", xl.Rows, mb(xl.MaxRSS), xl.Seconds, maxXLSXRSS>>20, check(xl.MaxRSS < maxXLSXRSS))
+	fmt.Fprintf(md, "| first ingest, %d products (bbolt store) | %.2f s, %d product writes | | |\n", d.products, d.first.Seconds(), d.firstWrites)
+	fmt.Fprintf(md, "| unchanged re-ingest, same catalog | %.2f s, %d product writes | 0 writes | %s |\n", d.second.Seconds(), d.secondWrites, check(d.secondWrites == 0))
+	fmt.Fprintf(md, "| re-ingest / first ingest time | %.3f | < %.1f | %s |\n", deltaRatio, maxDeltaRatio, check(deltaRatio < maxDeltaRatio))
+	fmt.Fprintln(md)
+	return ok, nil
+}
+
+func mb(b int64) float64 { return float64(b) / (1 << 20) }
+
+// generate writes a demogen catalog under tmp/blobs/incoming/bench/.
+func generate(ctx context.Context, tmp, name string, f demogen.Format, rows int) (string, error) {
+	dir := filepath.Join(tmp, "blobs", "incoming", "bench")
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return "", err
+	}
+	p := filepath.Join(dir, name)
+	w, err := os.Create(p)
+	if err != nil {
+		return "", err
+	}
+	_, err = demogen.Write(ctx, w, f, demogen.Options{Seed: 42, Rows: rows, Headers: demogen.HeadersCanonical, DefectRate: 0.01, Partner: "bench"})
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	return p, err
+}
+
+// spawn runs one measurement in a child process, so that its peak RSS is
+// its own.
+func spawn(ctx context.Context, mode, file string) (childResult, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return childResult{}, err
+	}
+	cmd := exec.CommandContext(ctx, exe, "-child", mode, "-file", file)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		return childResult{}, fmt.Errorf("child %s: %w: %s", mode, err, errb.String())
+	}
+	var res childResult
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
+		return res, fmt.Errorf("child %s printed %q: %w", mode, out.String(), err)
+	}
+	return res, nil
+}
+
+func maxRSS() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return -1
+	}
+	return ru.Maxrss * 1024 // kilobytes on Linux
+}
+
+func runChild(ctx context.Context, mode, file string) (childResult, error) {
+	switch mode {
+	case "bare":
+		f, err := os.Open(file)
+		if err != nil {
+			return childResult{}, err
+		}
+		defer f.Close()
+		start := time.Now()
+		r := csv.NewReader(f)
+		n := 0
+		for {
+			_, err := r.Read()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return childResult{}, err
+			}
+			n++
+		}
+		return childResult{Rows: n - 1, Seconds: time.Since(start).Seconds(), MaxRSS: maxRSS()}, nil
+	case "dry-run":
+		blobsDir := filepath.Dir(filepath.Dir(filepath.Dir(file))) // .../blobs
+		tmp, err := os.MkdirTemp("", "benchingest-store-")
+		if err != nil {
+			return childResult{}, err
+		}
+		defer os.RemoveAll(tmp)
+		st, err := boltstore.Open(filepath.Join(tmp, "store.db"), boltstore.Options{})
+		if err != nil {
+			return childResult{}, err
+		}
+		defer st.Close()
+		bl, err := diskblobs.New(blobsDir)
+		if err != nil {
+			return childResult{}, err
+		}
+		svc := ingest.New(ingest.Deps{Store: st, Blobs: bl, TempDir: tmp})
+		start := time.Now()
+		c, err := svc.Ingest(ctx, ingest.Request{Partner: "bench", Key: "incoming/bench/" + filepath.Base(file), DryRun: true})
+		if err != nil {
+			return childResult{}, err
+		}
+		if c.Report == nil || c.Status != catalog.StatusDone {
+			return childResult{}, fmt.Errorf("dry run ended %s: %+v", c.Status, c.Report)
+		}
+		return childResult{Rows: c.Report.Rows, Accepted: c.Report.Accepted, Seconds: time.Since(start).Seconds(),
+			MaxRSS: maxRSS(), Status: string(c.Status)}, nil
+	}
+	return childResult{}, fmt.Errorf("unknown child mode %q", mode)
+}
+
+// countingStore counts the products written or deleted through it.
+type countingStore struct {
+	catalog.Store
+	writes atomic.Int64
+}
+
+func (s *countingStore) PutProducts(ctx context.Context, ps []catalog.Product) ([]catalog.Product, error) {
+	s.writes.Add(int64(len(ps)))
+	return s.Store.PutProducts(ctx, ps)
+}
+
+func (s *countingStore) DeleteProducts(ctx context.Context, ids []string) error {
+	s.writes.Add(int64(len(ids)))
+	return s.Store.DeleteProducts(ctx, ids)
+}
+
+type deltaResult struct {
+	products                  int
+	first, second             time.Duration
+	firstWrites, secondWrites int64
+}
+
+// delta ingests one catalog twice (two uploads of the same content) into a
+// bbolt store and counts the writes of each.
+func delta(ctx context.Context, tmp string, rows int) (deltaResult, error) {
+	var d deltaResult
+	p, err := generate(ctx, tmp, "delta-1.csv", demogen.FormatCSV, rows)
+	if err != nil {
+		return d, err
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return d, err
+	}
+	if err := os.WriteFile(strings.Replace(p, "delta-1", "delta-2", 1), b, 0o600); err != nil {
+		return d, err
+	}
+	st, err := boltstore.Open(filepath.Join(tmp, "delta.db"), boltstore.Options{})
+	if err != nil {
+		return d, err
+	}
+	defer st.Close()
+	bl, err := diskblobs.New(filepath.Join(tmp, "blobs"))
+	if err != nil {
+		return d, err
+	}
+	cs := &countingStore{Store: st}
+	svc := ingest.New(ingest.Deps{Store: cs, Blobs: bl, TempDir: tmp})
+	for i, name := range []string{"delta-1.csv", "delta-2.csv"} {
+		before := cs.writes.Load()
+		start := time.Now()
+		c, err := svc.Ingest(ctx, ingest.Request{Partner: "bench", Key: "incoming/bench/" + name})
+		el := time.Since(start)
+		if err != nil {
+			return d, err
+		}
+		if c.Status != catalog.StatusDone {
+			return d, fmt.Errorf("delta ingest %d ended %s: %s", i+1, c.Status, c.Report.Reason)
+		}
+		w := cs.writes.Load() - before
+		if i == 0 {
+			d.first, d.firstWrites, d.products = el, w, c.Report.Products
+		} else {
+			d.second, d.secondWrites = el, w
+		}
+	}
+	return d, nil
+}
