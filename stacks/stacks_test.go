@@ -433,17 +433,23 @@ func TestWebsiteStack(t *testing.T) {
 		if get(p, "Environment", "Variables", contract.EnvAPIBaseURL) == nil {
 			t.Error("php function lacks " + contract.EnvAPIBaseURL)
 		}
-		url := s.resources("Website", "AWS::Lambda::Url")
-		if len(url) != 1 || url[0].Props["AuthType"] != "AWS_IAM" {
-			t.Errorf("function URL must require IAM (CloudFront OAC): %s", jsonString(url))
+		// The site's origin: an HTTP API whose default route invokes the PHP
+		// function, with throttling and access logs.
+		if len(s.resources("Website", "AWS::Lambda::Url")) != 0 {
+			t.Error("the PHP function must not have a public function URL")
+		}
+		stages := s.resources("Website", "AWS::ApiGatewayV2::Stage")
+		if len(stages) != 1 || stages[0].Props["StageName"] != "$default" || get(stages[0].Props, "AccessLogSettings", "DestinationArn") == nil ||
+			get(stages[0].Props, "DefaultRouteSettings", "ThrottlingRateLimit") != s.cfg.ThrottleRateLimit {
+			t.Errorf("site HTTP API stage: %s", jsonString(stages))
+		}
+		routes := s.resources("Website", "AWS::ApiGatewayV2::Route")
+		if len(routes) != 1 || routes[0].Props["RouteKey"] != "$default" {
+			t.Errorf("site HTTP API routes: %s", jsonString(routes))
 		}
 		oacs := s.resources("Website", "AWS::CloudFront::OriginAccessControl")
-		kinds := map[any]bool{}
-		for _, o := range oacs {
-			kinds[get(o.Props, "OriginAccessControlConfig", "OriginAccessControlOriginType")] = true
-		}
-		if !kinds["s3"] || !kinds["lambda"] {
-			t.Errorf("want origin access control for S3 and Lambda, got %v", kinds)
+		if len(oacs) != 1 || get(oacs[0].Props, "OriginAccessControlConfig", "OriginAccessControlOriginType") != "s3" {
+			t.Errorf("want origin access control on the assets bucket: %s", jsonString(oacs))
 		}
 		dist := s.one(t, "Website", "AWS::CloudFront::Distribution", "Distribution")
 		dc := dist.Props["DistributionConfig"].(map[string]any)

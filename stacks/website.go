@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2integrations"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfrontorigins"
@@ -21,11 +24,12 @@ import (
 )
 
 // WebsiteStack serves the PHP site of web/ unchanged: PHP-FPM on Lambda with
-// the Bref layer behind CloudFront, /api/* routed to the REST API, /assets/*
-// from S3 through origin access control.
+// the Bref layer behind an HTTP API and CloudFront, /api/* routed to the REST
+// API, /assets/* from S3 through origin access control.
 type WebsiteStack struct {
 	awscdk.Stack
 	Function     awslambda.Function
+	SiteAPI      awsapigatewayv2.HttpApi
 	LogGroup     awslogs.LogGroup
 	Assets       awss3.Bucket
 	Logs         awss3.Bucket
@@ -105,7 +109,35 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string,
 		Tracing:  awslambda.Tracing_ACTIVE,
 		LogGroup: s.LogGroup,
 	})
-	url := s.Function.AddFunctionUrl(&awslambda.FunctionUrlOptions{AuthType: awslambda.FunctionUrlAuthType_AWS_IAM})
+	// The site's origin is an HTTP API in front of the PHP function: it
+	// passes browser form POSTs through as they are (a Lambda function URL
+	// behind origin access control would need every POST body signed by the
+	// browser), and Bref's FPM runtime understands its events.
+	siteLogs := awslogs.NewLogGroup(stack, jsii.String("SiteAccessLogs"), &awslogs.LogGroupProps{
+		Retention:     cfg.LogRetention(),
+		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+	httpAPI := awsapigatewayv2.NewHttpApi(stack, jsii.String("SiteApi"), &awsapigatewayv2.HttpApiProps{
+		ApiName:            jsii.String(cfg.Prefix() + "-site"),
+		Description:        jsii.String("Catalog Search " + cfg.Stage + " PHP site (CloudFront origin)"),
+		CreateDefaultStage: jsii.Bool(false),
+		DefaultIntegration: awsapigatewayv2integrations.NewHttpLambdaIntegration(jsii.String("Php"), s.Function, nil),
+	})
+	awsapigatewayv2.NewHttpStage(stack, jsii.String("SiteStage"), &awsapigatewayv2.HttpStageProps{
+		HttpApi:    httpAPI,
+		StageName:  jsii.String("$default"),
+		AutoDeploy: jsii.Bool(true),
+		Throttle: &awsapigatewayv2.ThrottleSettings{
+			RateLimit:  jsii.Number(cfg.ThrottleRateLimit),
+			BurstLimit: jsii.Number(float64(cfg.ThrottleBurstLimit)),
+		},
+		AccessLogSettings: &httpAccessLogs{
+			dest:   awsapigatewayv2.NewLogGroupLogDestination(siteLogs),
+			format: awsapigateway.AccessLogFormat_JsonWithStandardFields(standardAccessLogFields()),
+		},
+	})
+	s.SiteAPI = httpAPI
+	siteDomain := fmt.Sprintf("%s.execute-api.%s.%s", *httpAPI.ApiId(), *stack.Region(), *stack.UrlSuffix())
 
 	secure := awscloudfront.ResponseHeadersPolicy_SECURITY_HEADERS()
 	dynamic := func(origin awscloudfront.IOrigin) *awscloudfront.BehaviorOptions {
@@ -124,8 +156,11 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string,
 		ReadTimeout:        awscdk.Duration_Seconds(jsii.Number(30)),
 	})
 	distProps := &awscloudfront.DistributionProps{
-		Comment:         jsii.String("Catalog Search " + cfg.Stage),
-		DefaultBehavior: dynamic(awscloudfrontorigins.FunctionUrlOrigin_WithOriginAccessControl(url, nil)),
+		Comment: jsii.String("Catalog Search " + cfg.Stage),
+		DefaultBehavior: dynamic(awscloudfrontorigins.NewHttpOrigin(jsii.String(siteDomain), &awscloudfrontorigins.HttpOriginProps{
+			ProtocolPolicy:     awscloudfront.OriginProtocolPolicy_HTTPS_ONLY,
+			OriginSslProtocols: &[]awscloudfront.OriginSslPolicy{awscloudfront.OriginSslPolicy_TLS_V1_2},
+		})),
 		AdditionalBehaviors: &map[string]*awscloudfront.BehaviorOptions{
 			contract.APIPathPrefix + "/*": dynamic(apiOrigin),
 			"/assets/*": {
@@ -182,3 +217,12 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string,
 	})
 	return s
 }
+
+// httpAccessLogs implements awsapigatewayv2.IAccessLogSettings.
+type httpAccessLogs struct {
+	dest   awsapigatewayv2.IAccessLogDestination
+	format awsapigateway.AccessLogFormat
+}
+
+func (h *httpAccessLogs) Destination() awsapigatewayv2.IAccessLogDestination { return h.dest }
+func (h *httpAccessLogs) Format() awsapigateway.AccessLogFormat              { return h.format }
