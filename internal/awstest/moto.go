@@ -9,7 +9,6 @@
 package awstest
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -47,7 +46,7 @@ type Moto struct {
 	// Endpoint is http://127.0.0.1:PORT.
 	Endpoint string
 	cmd      *exec.Cmd
-	log      *bytes.Buffer
+	log      *syncBuffer
 	done     chan struct{}
 	stopOnce sync.Once
 }
@@ -123,7 +122,7 @@ func StartMoto(ctx context.Context) (*Moto, error) {
 }
 
 func startMotoOn(ctx context.Context, bin string, port int) (*Moto, error) {
-	log := &bytes.Buffer{}
+	log := &syncBuffer{}
 	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
 	cmd.Stdout = log
 	cmd.Stderr = log

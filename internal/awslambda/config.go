@@ -1,0 +1,133 @@
+package awslambda
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/contract"
+	"github.com/catalogsearch/catalogsearch/internal/dynamostore"
+	"github.com/catalogsearch/catalogsearch/internal/emf"
+	"github.com/catalogsearch/catalogsearch/internal/osindex"
+	"github.com/catalogsearch/catalogsearch/internal/s3blobs"
+)
+
+// EnvAWSEndpoint is the SDK's own variable for one endpoint for every
+// service; when set (moto on loopback in the tests), S3 is addressed
+// path-style, as a loopback endpoint needs.
+const EnvAWSEndpoint = "AWS_ENDPOINT_URL"
+
+// Config is what a Lambda reads from its environment, under the names of
+// internal/contract that the stacks set.
+type Config struct {
+	Table              string
+	Bucket             string
+	OpenSearchEndpoint string
+	IndexAlias         string
+	LogLevel           string
+	Stage              string
+	UploadMaxBytes     int64
+	// Region signs OpenSearch requests (AWS_REGION, set by Lambda).
+	Region string
+	// PathStyleS3 is true when AWS_ENDPOINT_URL points the SDK elsewhere.
+	PathStyleS3 bool
+}
+
+// ConfigFromEnv reads a Config with getenv (os.Getenv in a main).
+func ConfigFromEnv(getenv func(string) string) (Config, error) {
+	c := Config{
+		Table:              getenv(contract.EnvTable),
+		Bucket:             getenv(contract.EnvBucket),
+		OpenSearchEndpoint: getenv(contract.EnvOpenSearchEndpoint),
+		IndexAlias:         getenv(contract.EnvIndexAlias),
+		LogLevel:           getenv(contract.EnvLogLevel),
+		Stage:              getenv(contract.EnvStage),
+		Region:             getenv("AWS_REGION"),
+		PathStyleS3:        getenv(EnvAWSEndpoint) != "",
+	}
+	if c.IndexAlias == "" {
+		c.IndexAlias = contract.DefaultIndexAlias
+	}
+	if v := getenv(contract.EnvUploadMaxBytes); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 {
+			return c, catalog.Errorf(catalog.CodeInvalid, "%s=%q is not a positive number of bytes", contract.EnvUploadMaxBytes, v)
+		}
+		c.UploadMaxBytes = n
+	}
+	return c, nil
+}
+
+// require returns an error naming the first empty variable.
+func (c Config) require(names ...string) error {
+	values := map[string]string{
+		contract.EnvTable:              c.Table,
+		contract.EnvBucket:             c.Bucket,
+		contract.EnvOpenSearchEndpoint: c.OpenSearchEndpoint,
+	}
+	for _, n := range names {
+		if values[n] == "" {
+			return catalog.Errorf(catalog.CodeInvalid, "environment variable %s is not set", n)
+		}
+	}
+	return nil
+}
+
+// Env is what a handler is built from: configuration, the SDK
+// configuration and where logs and metrics go.
+type Env struct {
+	Config Config
+	AWS    aws.Config
+	Logger *slog.Logger
+	// Metrics receives EMF lines (stdout in a Lambda).
+	Metrics *emf.Writer
+}
+
+// NewEnv loads the default SDK configuration (credentials and region of
+// the Lambda) and builds the logger (JSON on logs) and metrics writer.
+func NewEnv(ctx context.Context, cfg Config, logs, metrics io.Writer) (Env, error) {
+	acfg, err := awsconfig.LoadDefaultConfig(ctx)
+	if err != nil {
+		return Env{}, catalog.Wrap(catalog.CodeInternal, err, "load AWS configuration")
+	}
+	return Env{Config: cfg, AWS: acfg, Logger: NewLogger(logs, cfg.LogLevel), Metrics: emf.New(metrics, cfg.Stage)}, nil
+}
+
+// Store returns the DynamoDB store of the configured table.
+func (e Env) Store() (*dynamostore.Store, error) {
+	if err := e.Config.require(contract.EnvTable); err != nil {
+		return nil, err
+	}
+	return dynamostore.New(dynamodb.NewFromConfig(e.AWS), e.Config.Table, dynamostore.Options{}), nil
+}
+
+// Blobs returns the S3 blobs of the configured bucket.
+func (e Env) Blobs() (*s3blobs.Blobs, error) {
+	if err := e.Config.require(contract.EnvBucket); err != nil {
+		return nil, err
+	}
+	client := s3.NewFromConfig(e.AWS, func(o *s3.Options) { o.UsePathStyle = e.Config.PathStyleS3 })
+	return s3blobs.New(client, e.Config.Bucket, s3blobs.Options{}), nil
+}
+
+// Index returns the OpenSearch index behind the configured alias; requests
+// are SigV4-signed when the endpoint is https (an AWS domain).
+func (e Env) Index(ctx context.Context) (*osindex.Index, error) {
+	if err := e.Config.require(contract.EnvOpenSearchEndpoint); err != nil {
+		return nil, err
+	}
+	cfg := osindex.Config{URL: e.Config.OpenSearchEndpoint, Alias: e.Config.IndexAlias, Logger: e.Logger}
+	if strings.HasPrefix(e.Config.OpenSearchEndpoint, "https://") {
+		cfg.Region = e.Config.Region
+		cfg.Credentials = e.AWS.Credentials
+	}
+	return osindex.New(ctx, cfg)
+}

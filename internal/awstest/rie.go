@@ -1,0 +1,203 @@
+package awstest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// ErrNoRIE is returned when the Runtime Interface Emulator is not built.
+var ErrNoRIE = errors.New("aws-lambda-rie is not installed: run scripts/rie.sh (make test-aws does)")
+
+// RIEBinary returns the path of aws-lambda-rie under .cache/bin, or ErrNoRIE.
+func RIEBinary() (string, error) {
+	root, err := RepoRoot()
+	if err != nil {
+		return "", err
+	}
+	p := filepath.Join(root, ".cache", "bin", "aws-lambda-rie")
+	if _, err := os.Stat(p); err != nil {
+		return "", ErrNoRIE
+	}
+	return p, nil
+}
+
+// BuildLambda builds lambdas/<name> as a stripped bootstrap binary for the
+// host (the CDK bundles the same package for linux/arm64) with the
+// lambda.norpc tag, into dir/<name>/bootstrap, and returns its path.
+func BuildLambda(ctx context.Context, name, dir string) (string, error) {
+	root, err := RepoRoot()
+	if err != nil {
+		return "", err
+	}
+	out := filepath.Join(dir, name, "bootstrap")
+	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags=-s -w",
+		"-o", out, "./lambdas/"+name)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("build lambdas/%s: %w: %s", name, err, b)
+	}
+	return out, nil
+}
+
+// Lambda is one bootstrap binary running under the Runtime Interface
+// Emulator on loopback. The emulator starts the binary at the first
+// invocation, as Lambda does on a cold start.
+type Lambda struct {
+	// URL is the emulator's invocation endpoint.
+	URL       string
+	Started   time.Time
+	cmd       *exec.Cmd
+	log       *syncBuffer
+	done      chan struct{}
+	stopOnce  sync.Once
+	invokeMu  sync.Mutex // one execution environment runs one invocation at a time
+	bootstrap string
+}
+
+// StartLambda runs bootstrap under the emulator with env added to this
+// process's environment, on free loopback ports.
+func StartLambda(ctx context.Context, bootstrap string, env []string) (*Lambda, error) {
+	rie, err := RIEBinary()
+	if err != nil {
+		return nil, err
+	}
+	invokePort, err := FreePort()
+	if err != nil {
+		return nil, err
+	}
+	apiPort, err := FreePort()
+	if err != nil {
+		return nil, err
+	}
+	l := &Lambda{
+		URL:       fmt.Sprintf("http://127.0.0.1:%d/2015-03-31/functions/function/invocations", invokePort),
+		log:       &syncBuffer{},
+		done:      make(chan struct{}),
+		bootstrap: bootstrap,
+	}
+	l.cmd = exec.Command(rie, "--log-level", "error",
+		"--runtime-interface-emulator-address", "127.0.0.1:"+strconv.Itoa(invokePort),
+		"--runtime-api-address", "127.0.0.1:"+strconv.Itoa(apiPort),
+		bootstrap)
+	l.cmd.Dir = filepath.Dir(bootstrap)
+	l.cmd.Env = append(append(os.Environ(), "AWS_LAMBDA_FUNCTION_NAME="+filepath.Base(filepath.Dir(bootstrap)),
+		"AWS_LAMBDA_FUNCTION_TIMEOUT=120"), env...)
+	l.cmd.Stdout = l.log
+	l.cmd.Stderr = l.log
+	l.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	l.Started = time.Now()
+	if err := l.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start emulator: %w", err)
+	}
+	go func() { _ = l.cmd.Wait(); close(l.done) }()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", invokePort), 200*time.Millisecond)
+		if err == nil {
+			c.Close()
+			return l, nil
+		}
+		select {
+		case <-l.done:
+			return nil, fmt.Errorf("emulator exited: %s", l.log.String())
+		case <-ctx.Done():
+			l.Stop()
+			return nil, ctx.Err()
+		case <-time.After(5 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			l.Stop()
+			return nil, fmt.Errorf("emulator did not listen within 20s: %s", l.log.String())
+		}
+	}
+}
+
+// Invoke sends event (marshalled to JSON) and decodes the function's
+// response into out (when not nil). A function error comes back as an
+// error holding the emulator's answer.
+func (l *Lambda) Invoke(ctx context.Context, event, out any) error {
+	l.invokeMu.Lock()
+	defer l.invokeMu.Unlock()
+	body, err := json.Marshal(event)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, l.URL, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("invoke %s: %w", l.bootstrap, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("X-Amz-Function-Error") != "" || bytes.Contains(raw, []byte(`"errorType"`)) {
+		return fmt.Errorf("invoke %s: status %d: %s", filepath.Base(filepath.Dir(l.bootstrap)), resp.StatusCode, raw)
+	}
+	if out == nil {
+		return nil
+	}
+	return json.Unmarshal(raw, out)
+}
+
+// Log returns what the emulator and the function printed so far.
+func (l *Lambda) Log() string { return l.log.String() }
+
+// Kill stops the emulator and the function at once (SIGKILL), as a
+// Lambda timeout or crash would.
+func (l *Lambda) Kill() {
+	l.stopOnce.Do(func() {
+		_ = syscall.Kill(-l.cmd.Process.Pid, syscall.SIGKILL)
+		<-l.done
+	})
+}
+
+// Stop ends the emulator and the function.
+func (l *Lambda) Stop() {
+	l.stopOnce.Do(func() {
+		_ = syscall.Kill(-l.cmd.Process.Pid, syscall.SIGTERM)
+		select {
+		case <-l.done:
+		case <-time.After(5 * time.Second):
+			_ = syscall.Kill(-l.cmd.Process.Pid, syscall.SIGKILL)
+			<-l.done
+		}
+	})
+}
+
+// syncBuffer is a bytes.Buffer safe for the concurrent writes of a child's
+// stdout and stderr.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
