@@ -662,3 +662,38 @@ func TestStatelessStacksHoldNoData(t *testing.T) {
 		}
 	})
 }
+
+// TestCustomDomain synthesizes prod with a domain name and certificate: the
+// distribution serves the domain with TLS 1.2 at least, and the API allows
+// the site's origin in CORS.
+func TestCustomDomain(t *testing.T) {
+	safely(t, func() {
+		cfg, err := LoadConfig(StageProd, []byte(`{"domainName":"search.example.com","certificateArn":"arn:aws:acm:us-east-1:123456789012:certificate/abc"}`), testAccount, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		app := NewApp(dir)
+		NewCatalogSearch(app, cfg, Inputs{Builder: the.builder, Lambdas: the.lambdas, WebDir: filepath.Join(the.moduleDir, "web")})
+		app.Synth(nil)
+		var site, api map[string]any
+		if err := readJSON(filepath.Join(dir, cfg.StackName("Website")+".template.json"), &site); err != nil {
+			t.Fatal(err)
+		}
+		if err := readJSON(filepath.Join(dir, cfg.StackName("API")+".template.json"), &api); err != nil {
+			t.Fatal(err)
+		}
+		assertions.Template_FromJSON(&site, nil).HasResourceProperties(jsii.String("AWS::CloudFront::Distribution"), map[string]any{
+			"DistributionConfig": assertions.Match_ObjectLike(&map[string]any{
+				"Aliases": []any{"search.example.com"},
+				"ViewerCertificate": assertions.Match_ObjectLike(&map[string]any{
+					"AcmCertificateArn":      "arn:aws:acm:us-east-1:123456789012:certificate/abc",
+					"MinimumProtocolVersion": "TLSv1.2_2021",
+				}),
+			}),
+		})
+		if !strings.Contains(jsonString(api), `'https://search.example.com'`) {
+			t.Error("the API does not allow the site's origin in CORS")
+		}
+	})
+}
