@@ -227,6 +227,19 @@ func NewMonitoringStack(scope constructs.Construct, cfg StageConfig, m Monitored
 		Statistic:     jsii.String("p90"),
 		Period:        awscdk.Duration_Minutes(jsii.Number(15)),
 	})
+	pipelineMetric := func(name, stat string) awscloudwatch.Metric {
+		return awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
+			Namespace:     jsii.String(contract.MetricNamespace),
+			MetricName:    jsii.String(name),
+			DimensionsMap: &map[string]*string{contract.MetricDimensionStage: jsii.String(cfg.Stage)},
+			Statistic:     jsii.String(stat),
+			Period:        five,
+		})
+	}
+	// Shown, not alarmed: index lag is covered by the iterator age alarm,
+	// poison records end in the indexer failure queue, which is.
+	indexLag := pipelineMetric(contract.MetricIndexLag, "Maximum")
+	poison := pipelineMetric(contract.MetricPoisonRecords, "Sum")
 	alarm("upload-to-searchable-p90", RunbookUploadToSearchable,
 		fmt.Sprintf("p90 time from upload to searchable is above %.0f s", cfg.UploadToSearchableMsP90/1000), upload, gt, cfg.UploadToSearchableMsP90, 2)
 
@@ -234,7 +247,8 @@ func NewMonitoringStack(scope constructs.Construct, cfg StageConfig, m Monitored
 		Markdown: jsii.String("# Catalog Search " + cfg.Stage + "\nAlarms link to the runbook in " + RunbookDoc + "."),
 		Width:    jsii.Number(24), Height: jsii.Number(2),
 	}))
-	dash.AddWidgets(graph("Upload to searchable p90 (ms)", upload), graph("DynamoDB throttles", tableThrottles), graph("DynamoDB system errors", sysErrs))
+	dash.AddWidgets(graph("Upload to searchable p90 (ms)", upload), graph("Index lag max (ms)", indexLag), graph("Poison stream records", poison))
+	dash.AddWidgets(graph("DynamoDB throttles", tableThrottles), graph("DynamoDB system errors", sysErrs))
 	all := append(widgets, searchWidgets...)
 	for i := 0; i < len(all); i += 3 {
 		end := min(i+3, len(all))
