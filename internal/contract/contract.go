@@ -55,4 +55,9 @@ const (
 	// MetricPoisonRecords counts stream records the indexer could not read
 	// and reported as failed (unit Count).
 	MetricPoisonRecords = "PoisonStreamRecords"
+	// MetricRowsAccepted and MetricRowsRejected are the rows of one
+	// ingested file, emitted by the ingest Lambda when its report is stored
+	// (unit Count).
+	MetricRowsAccepted = "RowsAccepted"
+	MetricRowsRejected = "RowsRejected"
 )
