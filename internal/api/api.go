@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/ingest"
 )
 
 //go:embed openapi.json
@@ -30,6 +31,14 @@ type Deps struct {
 	Blobs  catalog.Blobs
 	Logger *slog.Logger // nil = discard
 	Clock  func() time.Time
+	// Ingest serves the ingest routes (catalogs_ingest.go); nil answers
+	// them with CodeUnavailable.
+	Ingest *ingest.Service
+	// Uploads presigns upload slots (S3 on AWS); nil means uploads are
+	// PUTs to this API (the embedded default).
+	Uploads        ingest.Uploader
+	MaxUploadBytes int64 // 0 = DefaultMaxUploadBytes
+	local          *ingest.LocalUploads
 }
 
 // API serves the routes of Routes.
@@ -56,6 +65,9 @@ func New(d Deps) *API {
 	if d.Clock == nil {
 		d.Clock = time.Now
 	}
+	if err := ingestDefaults(&d); err != nil {
+		d.Logger.Error("uploads disabled", "err", err.Error())
+	}
 	a := &API{deps: d, log: d.Logger, mux: http.NewServeMux()}
 	for _, rt := range a.Routes() {
 		a.mux.Handle(rt.Method+" "+rt.Path, a.wrap(rt))
@@ -76,6 +88,10 @@ func (a *API) Routes() []Route {
 		{"GET", "/v1/products/{id}", "One product", a.product},
 		{"GET", "/v1/catalogs", "Ingested catalog files, newest first", a.listCatalogs},
 		{"GET", "/v1/catalogs/{id}", "One catalog file with its ingest report", a.getCatalog},
+		{"POST", "/v1/catalogs", "Ask where to upload a partner's catalog file", a.createCatalog},
+		{"PUT", "/v1/uploads/{token}", "Upload a catalog file to the URL POST /v1/catalogs returned (embedded default)", a.upload},
+		{"POST", "/v1/catalogs/{id}/confirm", "Apply a catalog held for confirmation", a.confirmCatalog},
+		{"GET", "/v1/catalogs/{id}/rejected.csv", "A catalog's rejected rows as CSV, ready to fix and upload again", a.rejectedCSV},
 	}
 }
 

@@ -111,26 +111,54 @@ func (s *Service) Ingest(ctx context.Context, req Request) (catalog.Catalog, err
 		ReceivedAt: now,
 	}
 	if !req.DryRun {
-		if err := s.store.CreateCatalog(ctx, c); err != nil {
-			if catalog.CodeOf(err) != catalog.CodeConflict {
-				return catalog.Catalog{}, err
-			}
-			prev, gerr := s.store.GetCatalog(ctx, c.ID)
-			if gerr != nil {
-				return catalog.Catalog{}, gerr
-			}
-			stale := (prev.Status == catalog.StatusProcessing || prev.Status == catalog.StatusReceived) && now.Sub(prev.ReceivedAt) > StaleAfter
-			if prev.Status != catalog.StatusFailed && !stale {
-				s.log.InfoContext(ctx, "file already ingested", "catalog", prev.ID, "status", string(prev.Status))
-				return prev, nil
-			}
-			s.log.WarnContext(ctx, "retrying ingest", "catalog", prev.ID, "status", string(prev.Status))
-			if err := s.store.PutCatalog(ctx, c); err != nil {
-				return catalog.Catalog{}, err
-			}
+		prev, claimed, err := s.claim(ctx, &c, req.Mode == "")
+		if err != nil || !claimed {
+			return prev, err
 		}
 	}
 	return s.process(ctx, c, req.DryRun, false)
+}
+
+// claim records c as processing, or finds that another delivery of the
+// same file already did: then it returns that record and false. A record
+// waiting for its upload (NewUpload), a failed one and one stuck in
+// processing for longer than StaleAfter are taken over.
+func (s *Service) claim(ctx context.Context, c *catalog.Catalog, modeFromRecord bool) (catalog.Catalog, bool, error) {
+	now := c.ReceivedAt
+	// A file uploaded through an upload slot keeps the slot's catalog.
+	slot, err := s.store.GetCatalog(ctx, UploadCatalogID(c.Partner, c.Key))
+	switch {
+	case err == nil:
+		c.ID = slot.ID
+		if modeFromRecord {
+			c.Mode = slot.Mode
+		}
+	case !catalog.IsNotFound(err):
+		return catalog.Catalog{}, false, err
+	default:
+		err = s.store.CreateCatalog(ctx, *c)
+		if err == nil {
+			return *c, true, nil
+		}
+		if catalog.CodeOf(err) != catalog.CodeConflict {
+			return catalog.Catalog{}, false, err
+		}
+		if slot, err = s.store.GetCatalog(ctx, c.ID); err != nil {
+			return catalog.Catalog{}, false, err
+		}
+	}
+	stale := slot.Status == catalog.StatusProcessing && now.Sub(slot.ReceivedAt) > StaleAfter
+	if slot.Status != catalog.StatusReceived && slot.Status != catalog.StatusFailed && !stale {
+		s.log.InfoContext(ctx, "file already ingested", "catalog", slot.ID, "status", string(slot.Status))
+		return slot, false, nil
+	}
+	if slot.Status != catalog.StatusReceived {
+		s.log.WarnContext(ctx, "retrying ingest", "catalog", slot.ID, "status", string(slot.Status))
+	}
+	if err := s.store.PutCatalog(ctx, *c); err != nil {
+		return catalog.Catalog{}, false, err
+	}
+	return *c, true, nil
 }
 
 // Confirm applies a catalog held in status needs_confirmation: the file is

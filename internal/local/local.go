@@ -101,7 +101,7 @@ func (s *Stack) Close() error {
 
 // API returns the HTTP API over this stack.
 func (s *Stack) API() http.Handler {
-	return api.New(api.Deps{Store: s.Store, Index: s.Index, Blobs: s.Blobs, Logger: s.log, Clock: s.clock})
+	return api.New(api.Deps{Store: s.Store, Index: s.Index, Blobs: s.Blobs, Logger: s.log, Clock: s.clock, Ingest: s.Ingest})
 }
 
 // SyncIndex drains the store's change outbox into the index and returns how

@@ -1,0 +1,149 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/ingest"
+)
+
+// The ingest routes: asking where to upload a catalog file, the embedded
+// default's upload route, confirming a held catalog, and the rejected rows.
+
+// DefaultMaxUploadBytes caps an uploaded file when Deps.MaxUploadBytes is 0.
+const DefaultMaxUploadBytes = 256 << 20
+
+// ingestDefaults fills the ingest part of d: without an Uploader (the
+// embedded default), uploads are PUTs to this API signed by a process
+// secret.
+func ingestDefaults(d *Deps) error {
+	if d.MaxUploadBytes <= 0 {
+		d.MaxUploadBytes = DefaultMaxUploadBytes
+	}
+	if d.Uploads == nil {
+		l, err := ingest.NewLocalUploads()
+		if err != nil {
+			return err
+		}
+		d.local = l
+	}
+	return nil
+}
+
+func (a *API) needIngest() error {
+	if a.deps.Ingest == nil {
+		return catalog.Errorf(catalog.CodeUnavailable, "ingest is not available on this server")
+	}
+	return nil
+}
+
+// createCatalog is POST /v1/catalogs: {"partner","file","mode"} -> where to
+// upload the file, and the ID its catalog will have.
+func (a *API) createCatalog(w http.ResponseWriter, r *http.Request) error {
+	if err := a.needIngest(); err != nil {
+		return err
+	}
+	var req ingest.UploadRequest
+	dec := json.NewDecoder(io.LimitReader(r.Body, 64<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		return catalog.Errorf(catalog.CodeInvalid, "the body must be JSON {\"partner\": ..., \"file\": ..., \"mode\": \"full|partial\"}")
+	}
+	up := a.deps.Uploads
+	if up == nil {
+		up = a.deps.local.WithBase(externalBase(r))
+	}
+	slot, err := a.deps.Ingest.NewUpload(r.Context(), req, up, a.deps.MaxUploadBytes)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, slot)
+	return nil
+}
+
+// externalBase is the API's root URL as the client called it: the path
+// prefix a reverse proxy stripped (serve's /api) is what RequestURI has
+// beyond URL.Path.
+func externalBase(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	prefix := ""
+	if u, err := url.ParseRequestURI(r.RequestURI); err == nil && strings.HasSuffix(u.EscapedPath(), r.URL.EscapedPath()) {
+		prefix = strings.TrimSuffix(u.EscapedPath(), r.URL.EscapedPath())
+	}
+	return scheme + "://" + r.Host + prefix
+}
+
+// upload is PUT /v1/uploads/{token} on the embedded default: the body is
+// the file, stored under the slot's key (which starts its ingest).
+func (a *API) upload(w http.ResponseWriter, r *http.Request) error {
+	if a.deps.local == nil {
+		return catalog.Errorf(catalog.CodeNotFound, "uploads go to the URL POST /v1/catalogs returned")
+	}
+	key, maxBytes, err := a.deps.local.Verify(r.PathValue("token"), a.deps.Clock())
+	if err != nil {
+		return err
+	}
+	if r.ContentLength > maxBytes {
+		return catalog.Errorf(catalog.CodeTooLarge, "the file is larger than %d bytes", maxBytes)
+	}
+	body := http.MaxBytesReader(w, r.Body, maxBytes)
+	info, err := a.deps.Blobs.Put(r.Context(), key, body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			_ = a.deps.Blobs.Delete(r.Context(), key)
+			return catalog.Errorf(catalog.CodeTooLarge, "the file is larger than %d bytes", maxBytes)
+		}
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"key": info.Key, "size": info.Size})
+	return nil
+}
+
+// confirmCatalog is POST /v1/catalogs/{id}/confirm.
+func (a *API) confirmCatalog(w http.ResponseWriter, r *http.Request) error {
+	if err := a.needIngest(); err != nil {
+		return err
+	}
+	c, err := a.deps.Ingest.Confirm(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
+// rejectedCSV is GET /v1/catalogs/{id}/rejected.csv: the rejected rows with
+// an ingest_error column, formula cells neutralised.
+func (a *API) rejectedCSV(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	c, err := a.deps.Store.GetCatalog(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	rc, _, err := a.deps.Blobs.Open(r.Context(), ingest.RejectedKey(c.ID))
+	if catalog.IsNotFound(err) {
+		return catalog.Errorf(catalog.CodeNotFound, "catalog %s has no rejected rows", c.ID)
+	}
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+c.ID+`-rejected.csv"`)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	_, err = io.Copy(w, rc)
+	if err != nil {
+		a.log.WarnContext(r.Context(), "rejected.csv cut short", "catalog", c.ID, "err", err.Error())
+	}
+	return nil
+}

@@ -1,0 +1,216 @@
+package api_test
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/catalogsearch/catalogsearch/internal/api"
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/diskblobs"
+	"github.com/catalogsearch/catalogsearch/internal/ingest"
+)
+
+type ingestAPI struct {
+	h     http.Handler
+	svc   *ingest.Service
+	store catalog.Store
+	blobs catalog.Blobs
+	now   *time.Time
+}
+
+func newIngestAPI(t *testing.T, maxBytes int64) *ingestAPI {
+	t.Helper()
+	store := newStore(t)
+	blobs, err := diskblobs.New(filepath.Join(t.TempDir(), "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	svc := ingest.New(ingest.Deps{Store: store, Blobs: blobs, Clock: clock, TempDir: t.TempDir()})
+	h := api.New(api.Deps{Store: store, Blobs: blobs, Ingest: svc, Clock: clock, MaxUploadBytes: maxBytes})
+	return &ingestAPI{h: h, svc: svc, store: store, blobs: blobs, now: &now}
+}
+
+func (a *ingestAPI) do(t *testing.T, method, target, body string) (*httptest.ResponseRecorder, map[string]any) {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	a.h.ServeHTTP(rec, httptest.NewRequest(method, target, strings.NewReader(body)))
+	var m map[string]any
+	if strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
+		if err := json.Unmarshal(rec.Body.Bytes(), &m); err != nil {
+			t.Fatalf("%s %s: %v: %s", method, target, err, rec.Body)
+		}
+	}
+	return rec, m
+}
+
+// uploadPath asks for an upload slot and returns the catalog id, the key
+// and the path of the upload URL.
+func (a *ingestAPI) slot(t *testing.T, partner, file, mode string) (string, string, string) {
+	t.Helper()
+	rec, body := a.do(t, "POST", "/v1/catalogs", fmt.Sprintf(`{"partner":%q,"file":%q,"mode":%q}`, partner, file, mode))
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("POST /v1/catalogs: %d %v", rec.Code, body)
+	}
+	up := body["upload"].(map[string]any)
+	if up["method"] != "PUT" || up["max_bytes"] == nil || up["expires_at"] == nil {
+		t.Fatalf("upload = %v", up)
+	}
+	u, err := url.Parse(up["url"].(string))
+	if err != nil || u.Host == "" || !strings.HasPrefix(u.Path, "/v1/uploads/") {
+		t.Fatalf("upload url %v: %v", up["url"], err)
+	}
+	return body["catalog_id"].(string), body["key"].(string), u.Path
+}
+
+func TestUploadIngestAndReport(t *testing.T) {
+	a := newIngestAPI(t, 0)
+	ctx := context.Background()
+	id, key, path := a.slot(t, "acme", "Catalogue été.csv", "")
+	if !strings.HasPrefix(key, "incoming/acme/") || !strings.HasSuffix(key, "-Catalogue__t_.csv") {
+		t.Fatalf("key = %s", key)
+	}
+	// The catalog exists at once, waiting for its file.
+	if rec, body := a.do(t, "GET", "/v1/catalogs/"+id, ""); rec.Code != http.StatusOK || body["status"] != "received" {
+		t.Fatalf("GET waiting catalog: %d %v", rec.Code, body)
+	}
+	file := "sku,name,price\nA,Chaise,12\nB,=HYPERLINK(\"http://evil\"),1\nC,Table,douze\n,Sans sku,1\n"
+	if rec, body := a.do(t, "PUT", path, file); rec.Code != http.StatusCreated || body["key"] != key {
+		t.Fatalf("PUT upload: %d %v", rec.Code, body)
+	}
+	// The file event (the embedded stack's notifying blobs, or S3 -> SQS).
+	c, err := a.svc.Ingest(ctx, ingest.Request{Partner: "acme", Key: key})
+	if err != nil || c.ID != id || c.Status != catalog.StatusDone {
+		t.Fatalf("ingest: %+v %v", c, err)
+	}
+	rec, body := a.do(t, "GET", "/v1/catalogs/"+id, "")
+	rep, _ := body["report"].(map[string]any)
+	if rec.Code != http.StatusOK || body["status"] != "done" || rep["rows"] != 4.0 || rep["rejected"] != 2.0 {
+		t.Fatalf("GET catalog: %d %v", rec.Code, body)
+	}
+	rec, _ = a.do(t, "GET", "/v1/catalogs/"+id+"/rejected.csv", "")
+	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/csv") {
+		t.Fatalf("rejected.csv: %d %s", rec.Code, rec.Header())
+	}
+	recs, err := csv.NewReader(rec.Body).ReadAll()
+	if err != nil || len(recs) != 3 || recs[0][0] != "ingest_error" || !strings.HasPrefix(recs[1][0], "bad_price") {
+		t.Fatalf("rejected.csv = %q, %v", recs, err)
+	}
+	// The row with the formula name was accepted; its product is plain text.
+	if p, err := a.store.GetProduct(ctx, "acme:B"); err != nil || p.Name != `=HYPERLINK("http://evil")` {
+		t.Fatalf("B = %+v %v", p, err)
+	}
+	// The same upload URL again: the slot is used up.
+	if _, err := a.svc.Ingest(ctx, ingest.Request{Partner: "acme", Key: key}); err != nil {
+		t.Fatal(err)
+	}
+	if cats, _ := a.store.ListCatalogs(ctx, "acme", 10); len(cats) != 1 {
+		t.Fatalf("%d catalogs", len(cats))
+	}
+}
+
+func TestRejectedCSVNeutralisesFormulas(t *testing.T) {
+	a := newIngestAPI(t, 0)
+	_, key, path := a.slot(t, "acme", "f.csv", "partial")
+	file := "sku,name,price\n=1+1,+cmd|' /C calc'!A0,@SUM(1)\n-2,\tTab,x\n"
+	a.do(t, "PUT", path, file)
+	c, err := a.svc.Ingest(context.Background(), ingest.Request{Partner: "acme", Key: key})
+	if err != nil || c.Mode != catalog.ModePartial {
+		t.Fatalf("%+v %v", c, err)
+	}
+	rec, _ := a.do(t, "GET", "/v1/catalogs/"+c.ID+"/rejected.csv", "")
+	recs, err := csv.NewReader(rec.Body).ReadAll()
+	if err != nil || len(recs) != 3 {
+		t.Fatalf("%q %v", recs, err)
+	}
+	for _, r := range recs[1:] {
+		for _, cell := range r[1:] {
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+				t.Fatalf("cell %q not neutralised in %q", cell, r)
+			}
+		}
+	}
+	if recs[1][1] != "'=1+1" || recs[2][2] != "'\tTab" {
+		t.Fatalf("rows = %q", recs)
+	}
+}
+
+func TestUploadRefusals(t *testing.T) {
+	a := newIngestAPI(t, 16)
+	for _, body := range []string{`{"partner":"Bad Partner","file":"a.csv"}`, `{"partner":"acme"}`, `{"partner":"acme","file":"a.csv","mode":"sometimes"}`, `not json`, `{"partner":"acme","file":"a.csv","extra":1}`} {
+		if rec, b := a.do(t, "POST", "/v1/catalogs", body); rec.Code != http.StatusBadRequest || errorCode(b) != "invalid" {
+			t.Errorf("POST %s: %d %v", body, rec.Code, b)
+		}
+	}
+	_, _, path := a.slot(t, "acme", "a.csv", "")
+	if rec, b := a.do(t, "PUT", path, strings.Repeat("x", 17)); rec.Code != http.StatusRequestEntityTooLarge || errorCode(b) != "too_large" {
+		t.Fatalf("too large: %d %v", rec.Code, b)
+	}
+	if rec, b := a.do(t, "PUT", path+"x", "sku"); rec.Code != http.StatusNotFound {
+		t.Fatalf("tampered token: %d %v", rec.Code, b)
+	}
+	*a.now = a.now.Add(ingest.UploadTTL + time.Second)
+	if rec, b := a.do(t, "PUT", path, "sku"); rec.Code != http.StatusBadRequest || !strings.Contains(b["error"].(map[string]any)["message"].(string), "expired") {
+		t.Fatalf("expired: %d %v", rec.Code, b)
+	}
+	if rec, b := a.do(t, "GET", "/v1/catalogs/nope/rejected.csv", ""); rec.Code != http.StatusNotFound || errorCode(b) != "not_found" {
+		t.Fatalf("unknown catalog: %d %v", rec.Code, b)
+	}
+}
+
+func TestConfirmRoute(t *testing.T) {
+	a := newIngestAPI(t, 0)
+	ctx := context.Background()
+	put := func(name, content string) catalog.Catalog {
+		key := "incoming/acme/" + name
+		if _, err := a.blobs.Put(ctx, key, strings.NewReader(content)); err != nil {
+			t.Fatal(err)
+		}
+		c, err := a.svc.Ingest(ctx, ingest.Request{Partner: "acme", Key: key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	put("v1.csv", "sku,name\nA,a\nB,b\nC,c\nD,d\n")
+	held := put("v2.csv", "sku,name\nA,a\n")
+	if held.Status != catalog.StatusNeedsConfirmation {
+		t.Fatalf("v2 = %s", held.Status)
+	}
+	rec, body := a.do(t, "POST", "/v1/catalogs/"+held.ID+"/confirm", "")
+	if rec.Code != http.StatusOK || body["status"] != "done" || body["report"].(map[string]any)["removed"] != 3.0 {
+		t.Fatalf("confirm: %d %v", rec.Code, body)
+	}
+	if rec, body := a.do(t, "POST", "/v1/catalogs/"+held.ID+"/confirm", ""); rec.Code != http.StatusConflict || errorCode(body) != "conflict" {
+		t.Fatalf("confirm again: %d %v", rec.Code, body)
+	}
+	if rec, body := a.do(t, "POST", "/v1/catalogs/nope/confirm", ""); rec.Code != http.StatusNotFound {
+		t.Fatalf("confirm unknown: %d %v", rec.Code, body)
+	}
+}
+
+func TestUploadURLKeepsTheProxyPrefix(t *testing.T) {
+	a := newIngestAPI(t, 0)
+	h := http.StripPrefix("/api", a.h)
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("POST", "http://127.0.0.1:8080/api/v1/catalogs", strings.NewReader(`{"partner":"acme","file":"a.csv"}`))
+	h.ServeHTTP(rec, req)
+	var body struct {
+		Upload struct {
+			URL string `json:"url"`
+		} `json:"upload"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || !strings.HasPrefix(body.Upload.URL, "http://127.0.0.1:8080/api/v1/uploads/") {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+}

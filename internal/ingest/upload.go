@@ -1,0 +1,186 @@
+package ingest
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"path"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/contract"
+)
+
+// Upload says where and how to upload one file: a presigned S3 POST (URL
+// and form Fields) on AWS, a PUT to the API on the embedded default.
+type Upload struct {
+	Method    string            `json:"method"` // POST (form upload, file last) or PUT (raw body)
+	URL       string            `json:"url"`
+	Fields    map[string]string `json:"fields,omitempty"`
+	ExpiresAt time.Time         `json:"expires_at"`
+	MaxBytes  int64             `json:"max_bytes"`
+}
+
+// Uploader hands out upload slots for blob keys: the S3 adapter presigns a
+// POST with a content-length-range condition; LocalUploads signs a token
+// for the API's own upload route.
+type Uploader interface {
+	PresignUpload(ctx context.Context, key string, maxBytes int64, expires time.Time) (Upload, error)
+}
+
+// UploadRequest asks for a slot to upload one catalog file.
+type UploadRequest struct {
+	Partner string       `json:"partner"`
+	File    string       `json:"file"` // the file's name, e.g. "catalogue.xlsx"
+	Mode    catalog.Mode `json:"mode,omitempty"`
+}
+
+// UploadSlot is the answer to an UploadRequest.
+type UploadSlot struct {
+	CatalogID string `json:"catalog_id"`
+	Key       string `json:"key"`
+	Upload    Upload `json:"upload"`
+}
+
+// UploadTTL is how long an upload slot stays valid.
+const UploadTTL = 15 * time.Minute
+
+// UploadCatalogID is the ID of the catalog an upload slot's key will
+// become: ingesting that key takes over the waiting record.
+func UploadCatalogID(partner, key string) string {
+	h := sha256.Sum256([]byte("upload\x00" + partner + "\x00" + key))
+	return "u" + hex.EncodeToString(h[:10])
+}
+
+// NewUpload records a catalog in status received for a new file of the
+// partner and returns where to upload it. The file then flows through the
+// normal path (a blob under incoming/ starts its ingest), and the catalog
+// keeps the ID returned here. Each slot is for one file.
+func (s *Service) NewUpload(ctx context.Context, req UploadRequest, up Uploader, maxBytes int64) (UploadSlot, error) {
+	if !catalog.ValidPartnerID(req.Partner) {
+		return UploadSlot{}, catalog.Errorf(catalog.CodeInvalid, "partner %q is not a valid partner id", req.Partner)
+	}
+	switch req.Mode {
+	case "", catalog.ModeFull, catalog.ModePartial:
+	default:
+		return UploadSlot{}, catalog.Errorf(catalog.CodeInvalid, "mode must be full or partial, not %q", req.Mode)
+	}
+	name := safeFileName(req.File)
+	if name == "" {
+		return UploadSlot{}, catalog.Errorf(catalog.CodeInvalid, "file must name the file to upload, e.g. catalogue.csv")
+	}
+	var id [8]byte
+	if _, err := rand.Read(id[:]); err != nil {
+		return UploadSlot{}, catalog.Wrap(catalog.CodeInternal, err, "upload id")
+	}
+	key := contract.IncomingPrefix + req.Partner + "/" + hex.EncodeToString(id[:]) + "-" + name
+	now := s.clock().UTC()
+	u, err := up.PresignUpload(ctx, key, maxBytes, now.Add(UploadTTL))
+	if err != nil {
+		return UploadSlot{}, err
+	}
+	c := catalog.Catalog{
+		ID: UploadCatalogID(req.Partner, key), Partner: req.Partner, Key: key, File: name,
+		Mode: req.Mode, Status: catalog.StatusReceived, ReceivedAt: now,
+	}
+	if err := s.store.CreateCatalog(ctx, c); err != nil {
+		return UploadSlot{}, err
+	}
+	return UploadSlot{CatalogID: c.ID, Key: key, Upload: u}, nil
+}
+
+// safeFileName keeps the base name of a file with letters, digits and
+// ". - _" (others become '_'), at most 100 bytes.
+func safeFileName(name string) string {
+	name = path.Base(strings.ReplaceAll(strings.TrimSpace(name), "\\", "/"))
+	if name == "." || name == "/" || name == ".." {
+		return ""
+	}
+	var b strings.Builder
+	for _, r := range name {
+		switch {
+		case r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)), r == '.', r == '-', r == '_':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+		if b.Len() >= 100 {
+			break
+		}
+	}
+	out := strings.TrimLeft(b.String(), ".")
+	return out
+}
+
+// LocalUploads is the Uploader of the embedded default: a slot is a PUT
+// to the API's upload route with a token that signs the key, the size cap
+// and the expiry (HMAC-SHA256 with a secret of the process).
+type LocalUploads struct {
+	// BaseURL is the API's root as clients see it, e.g.
+	// http://127.0.0.1:8080/api; the API sets it per request.
+	BaseURL string
+	secret  []byte
+}
+
+// NewLocalUploads returns a LocalUploads with a fresh random secret.
+func NewLocalUploads() (*LocalUploads, error) {
+	s := make([]byte, 32)
+	if _, err := rand.Read(s); err != nil {
+		return nil, catalog.Wrap(catalog.CodeInternal, err, "upload secret")
+	}
+	return &LocalUploads{secret: s}, nil
+}
+
+type uploadClaims struct {
+	Key      string `json:"k"`
+	MaxBytes int64  `json:"m"`
+	Expires  int64  `json:"e"` // unix seconds
+}
+
+// WithBase returns a copy that builds URLs under base.
+func (l *LocalUploads) WithBase(base string) *LocalUploads {
+	return &LocalUploads{BaseURL: strings.TrimSuffix(base, "/"), secret: l.secret}
+}
+
+// PresignUpload implements Uploader.
+func (l *LocalUploads) PresignUpload(_ context.Context, key string, maxBytes int64, expires time.Time) (Upload, error) {
+	raw, err := json.Marshal(uploadClaims{Key: key, MaxBytes: maxBytes, Expires: expires.Unix()})
+	if err != nil {
+		return Upload{}, catalog.Wrap(catalog.CodeInternal, err, "upload token")
+	}
+	body := base64.RawURLEncoding.EncodeToString(raw)
+	token := body + "." + base64.RawURLEncoding.EncodeToString(l.sign(body))
+	return Upload{Method: "PUT", URL: l.BaseURL + "/v1/uploads/" + token, ExpiresAt: expires.UTC(), MaxBytes: maxBytes}, nil
+}
+
+func (l *LocalUploads) sign(body string) []byte {
+	m := hmac.New(sha256.New, l.secret)
+	_, _ = m.Write([]byte(body))
+	return m.Sum(nil)
+}
+
+// Verify checks a token at now and returns the key and size cap it
+// grants: CodeNotFound for a token that is not ours (or tampered with),
+// CodeInvalid once expired.
+func (l *LocalUploads) Verify(token string, now time.Time) (key string, maxBytes int64, err error) {
+	body, sig, ok := strings.Cut(token, ".")
+	mac, derr := base64.RawURLEncoding.DecodeString(sig)
+	if !ok || derr != nil || !hmac.Equal(mac, l.sign(body)) {
+		return "", 0, catalog.Errorf(catalog.CodeNotFound, "no such upload")
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(body)
+	var c uploadClaims
+	if err != nil || json.Unmarshal(raw, &c) != nil {
+		return "", 0, catalog.Errorf(catalog.CodeNotFound, "no such upload")
+	}
+	if now.Unix() > c.Expires {
+		return "", 0, catalog.Errorf(catalog.CodeInvalid, "this upload URL expired; ask for a new one")
+	}
+	return c.Key, c.MaxBytes, nil
+}
