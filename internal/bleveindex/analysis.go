@@ -56,6 +56,10 @@ type foldFilter struct{}
 func (foldFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 	out := in[:0]
 	for _, t := range in {
+		if plainLower(t.Term) {
+			out = append(out, t) // already folded: the common case, no allocation
+			continue
+		}
 		w := search.Elide(search.Fold(string(t.Term)))
 		if w == "" {
 			continue
@@ -64,6 +68,17 @@ func (foldFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 		out = append(out, t)
 	}
 	return out
+}
+
+// plainLower reports whether term is lowercase ASCII letters and digits
+// only, which folding and elision leave as is.
+func plainLower(term []byte) bool {
+	for _, c := range term {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // synonymFilter contracts a run of tokens that a synonym rule covers into
@@ -193,10 +208,19 @@ func newMapping(syn *search.Synonyms) (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fPrice, num())
 	doc.AddFieldMappingsAt(fUpdated, num())
 	doc.AddFieldMappingsAt(fSource, src)
+	version := bleve.NewNumericFieldMapping()
+	version.Index = false
+	version.Store = true
+	version.IncludeInAll = false
+	version.DocValues = false
+	doc.AddFieldMappingsAt(fVersion, version)
 	attrs := bleve.NewDocumentMapping()
 	attrs.Dynamic = true
 	attrs.DefaultAnalyzer = keyword.Name
 	doc.AddSubDocumentMapping("attr", attrs)
+	// No "_all" composite field: queries name their fields, and building it
+	// would analyze every text a third time.
+	doc.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 
 	m.DefaultMapping = doc
 	m.DefaultAnalyzer = keyword.Name
@@ -211,7 +235,7 @@ const (
 	fText      = "text"       // every searchable word: name, brand, category, description, attribute values
 	fName      = "name"       // name words, for ranking and highlighting
 	fBrandText = "brand_text" // brand words, for ranking
-	fFold      = "fold"       // the words of text, folded but not stemmed: typos, prefixes, suggestions
+	fFold      = "fold"       // search.Doc.Fold, folded but not stemmed: typos, prefixes, suggestions
 	fIDs       = "ids"        // normalised SKU, GTIN, supplier reference, variant SKUs and GTINs
 	fBrand     = "brand"      // exact brand, for filters and facets
 	fPartner   = "partner"
@@ -221,6 +245,7 @@ const (
 	fPrice     = "price"
 	fUpdated   = "updated" // unix seconds
 	fSource    = "src"     // the product as JSON, stored only
+	fVersion   = "version" // Product.Version, stored only
 )
 
 // document turns a product into the fields of the mapping.
@@ -228,7 +253,7 @@ func document(p catalog.Product, src string) map[string]any {
 	d := search.NewDoc(p)
 	m := map[string]any{
 		fText:      d.Text,
-		fFold:      d.Text,
+		fFold:      d.Fold,
 		fName:      d.Name,
 		fBrandText: d.Brand,
 		fIDs:       d.IDs,
@@ -237,6 +262,7 @@ func document(p catalog.Product, src string) map[string]any {
 		fNameSort:  d.NameSort,
 		fUpdated:   float64(d.Updated),
 		fSource:    src,
+		fVersion:   float64(p.Version),
 	}
 	if p.Brand != "" {
 		m[fBrand] = p.Brand

@@ -10,7 +10,7 @@
 // Queries are built from search.Plan as term, fuzzy and prefix queries; the
 // user's text is never parsed as Bleve query-string syntax.
 //
-// The indexed version of each product is kept in Bleve's internal key-value
-// space and checked under a writer lock before every write, so a late or
-// replayed update never rolls a document back.
+// The indexed version of each product is a stored field, read back (one
+// search per batch) and checked under a writer lock before every write, so
+// a late or replayed update never rolls a document back.
 package bleveindex

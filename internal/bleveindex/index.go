@@ -9,12 +9,12 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/search"
@@ -162,8 +162,6 @@ func (x *Index) reader() (bleve.Index, func(), error) {
 	return x.idx, x.mu.RUnlock, nil
 }
 
-func versionKey(id string) []byte { return []byte("v/" + id) }
-
 // Upsert implements catalog.Index.
 func (x *Index) Upsert(ctx context.Context, products []catalog.Product) error {
 	x.wmu.Lock()
@@ -199,36 +197,58 @@ func (x *Index) upsertInto(ctx context.Context, idx bleve.Index, products []cata
 		b.Reset()
 		return nil
 	}
-	for i, p := range products {
-		if latest[p.ID] != i {
-			continue
-		}
+	for start := 0; start < len(products); start += x.opts.BatchSize {
+		chunk := products[start:min(len(products), start+x.opts.BatchSize)]
 		if err := ctx.Err(); err != nil {
 			return catalog.Wrap(catalog.CodeUnavailable, err, "indexing interrupted")
 		}
-		key := versionKey(p.ID)
-		old, err := idx.GetInternal(key)
+		indexed, err := x.versions(ctx, idx, chunk)
 		if err != nil {
-			return x.internal(err, "read version")
+			return err
 		}
-		if v, err := strconv.ParseInt(string(old), 10, 64); err == nil && v > p.Version {
-			continue // a late or replayed update: never roll back
-		}
-		src, err := json.Marshal(p)
-		if err != nil {
-			return x.internal(err, "encode product")
-		}
-		if err := b.Index(p.ID, document(p, string(src))); err != nil {
-			return x.internal(err, "map product")
-		}
-		b.SetInternal(key, []byte(strconv.FormatInt(p.Version, 10)))
-		if b.Size() >= x.opts.BatchSize {
-			if err := flush(); err != nil {
-				return err
+		for i, p := range chunk {
+			if latest[p.ID] != start+i {
+				continue
+			}
+			if v, ok := indexed[p.ID]; ok && v > p.Version {
+				continue // a late or replayed update: never roll back
+			}
+			src, err := json.Marshal(p)
+			if err != nil {
+				return x.internal(err, "encode product")
+			}
+			if err := b.Index(p.ID, document(p, string(src))); err != nil {
+				return x.internal(err, "map product")
 			}
 		}
+		if err := flush(); err != nil {
+			return err
+		}
 	}
-	return flush()
+	return nil
+}
+
+// versions returns the indexed Version of those of products that are in
+// idx, read from their stored version field in one search.
+func (x *Index) versions(ctx context.Context, idx bleve.Index, products []catalog.Product) (map[string]int64, error) {
+	ids := make([]string, len(products))
+	for i, p := range products {
+		ids[i] = p.ID
+	}
+	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
+	req.Fields = []string{fVersion}
+	req.Score = bleve.ScoreNone
+	res, err := idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, x.internal(err, "read versions")
+	}
+	out := make(map[string]int64, len(res.Hits))
+	for _, h := range res.Hits {
+		if v, ok := h.Fields[fVersion].(float64); ok {
+			out[h.ID] = int64(v)
+		}
+	}
+	return out, nil
 }
 
 // Delete implements catalog.Index.
@@ -246,7 +266,6 @@ func (x *Index) Delete(ctx context.Context, ids []string) error {
 			return catalog.Wrap(catalog.CodeUnavailable, err, "delete interrupted")
 		}
 		b.Delete(id)
-		b.DeleteInternal(versionKey(id))
 	}
 	if err := idx.Batch(b); err != nil {
 		return x.internal(err, "delete")

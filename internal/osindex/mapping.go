@@ -97,12 +97,16 @@ func mappings() map[string]any {
 	}
 }
 
+// Document returns the _source the adapter indexes for a product (exported
+// for the benchmark's bare _bulk baseline, which must send the same bytes).
+func Document(p catalog.Product) map[string]any { return document(p) }
+
 // document is the _source of a product.
 func document(p catalog.Product) map[string]any {
 	d := search.NewDoc(p)
 	m := map[string]any{
 		fText:      d.Text,
-		fFold:      d.Text,
+		fFold:      d.Fold,
 		fName:      d.Name,
 		fDesc:      p.Description,
 		fBrandText: d.Brand,

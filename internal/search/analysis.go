@@ -63,6 +63,9 @@ func Fold(s string) string {
 	if ascii {
 		return s
 	}
+	if asciiOnly(s) {
+		return strings.ToLower(s)
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range norm.NFD.String(s) {
@@ -88,6 +91,15 @@ func Fold(s string) string {
 		}
 	}
 	return b.String()
+}
+
+func asciiOnly(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // Elide removes a leading French article and its apostrophe from a folded

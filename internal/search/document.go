@@ -10,9 +10,14 @@ import (
 // fields, so they search the same words.
 type Doc struct {
 	// Text is every searchable text: name, brand, description, category
-	// names, attribute and variant option values. Indexed twice: stemmed
-	// (exact word matches) and folded only (typos, prefixes).
+	// names, attribute and variant option values, indexed stemmed (exact
+	// word matches).
 	Text []string
+	// Fold is Text without the description, indexed folded but not stemmed:
+	// the words typos and prefixes match (a typo or a prefix matching deep
+	// in a description is noise, and indexing it costs a third of the
+	// indexing time).
+	Fold []string
 	// Name and Brand are indexed stemmed again for ranking.
 	Name, Brand string
 	// IDs are the normalised identifiers: SKU, GTIN, supplier reference,
@@ -45,6 +50,7 @@ func NewDoc(p catalog.Product) Doc {
 		Updated:    p.UpdatedAt.Unix(),
 	}
 	d.Text = append(d.Text, p.Category...)
+	d.Fold = append([]string{p.Name, p.Brand}, p.Category...)
 	add := func(name, value string) {
 		if name == "" || value == "" {
 			return
@@ -60,6 +66,7 @@ func NewDoc(p catalog.Product) Doc {
 		}
 		d.Attrs[key] = append(d.Attrs[key], value)
 		d.Text = append(d.Text, value)
+		d.Fold = append(d.Fold, value)
 	}
 	for k, v := range p.Attributes {
 		add(k, v)
