@@ -1,0 +1,98 @@
+package awse2e
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// catalogCSV writes a supplier CSV of keys [from, to) minus removed, with
+// renamed keys called "Tabouret haut" instead of "Chaise pliante".
+func catalogCSV(from, to int, removed, renamed map[int]bool) string {
+	var b strings.Builder
+	b.WriteString("Référence;Désignation;Marque;Famille;Prix unitaire HT\n")
+	for i := from; i < to; i++ {
+		if removed[i] {
+			continue
+		}
+		name := fmt.Sprintf("Chaise pliante modèle K%03d", i)
+		if renamed[i] {
+			name = fmt.Sprintf("Tabouret haut modèle K%03d", i)
+		}
+		fmt.Fprintf(&b, "K%03d;%s;Mobilia;Maison > Jardin;%d,50\n", i, name, 10+i)
+	}
+	return b.String()
+}
+
+func keys(from, to int) map[int]bool {
+	m := map[int]bool{}
+	for i := from; i < to; i++ {
+		m[i] = true
+	}
+	return m
+}
+
+// TestEndToEnd: a file put into S3 is found by a search through the api
+// binary, after S3 -> SQS -> ingest binary -> DynamoDB -> Stream -> indexer
+// binary -> OpenSearch; a second upload with changes and removals
+// converges, and the store and the index agree.
+func TestEndToEnd(t *testing.T) {
+	st := newStack(t)
+	st.upload("incoming/acme/catalogue été.csv", catalogCSV(0, 50, nil, nil))
+	resp, failed := st.pipeline(1)
+	if len(resp.BatchItemFailures) != 0 || len(failed) != 0 {
+		t.Fatalf("first upload: ingest failures %v, indexer failures %v", resp.BatchItemFailures, failed)
+	}
+	if n := len(st.storeIDs("acme")); n != 50 {
+		t.Fatalf("DynamoDB holds %d products, want 50", n)
+	}
+	res := st.search(url.Values{"q": {"chaise"}, "partner": {"acme"}})
+	if res.Total != 50 {
+		t.Fatalf("search 'chaise' found %d, want 50", res.Total)
+	}
+	status, body := st.api("/v1/products/"+url.PathEscape("acme:K007"), nil)
+	if status != 200 || !strings.Contains(string(body), "modèle K007") {
+		t.Fatalf("product K007: %d %s", status, body)
+	}
+
+	// Second upload, same file name: 5 renamed, 5 removed (under the 20%
+	// removal guard), 3 added.
+	st.upload("incoming/acme/catalogue été.csv", catalogCSV(0, 53, keys(45, 50), keys(0, 5)))
+	resp, failed = st.pipeline(1)
+	if len(resp.BatchItemFailures) != 0 || len(failed) != 0 {
+		t.Fatalf("second upload: ingest failures %v, indexer failures %v", resp.BatchItemFailures, failed)
+	}
+	ids := st.storeIDs("acme")
+	if len(ids) != 48 {
+		t.Fatalf("DynamoDB holds %d products after the second upload, want 48", len(ids))
+	}
+	if p := ids["acme:K003"]; p.Version != 2 || !strings.Contains(p.Name, "Tabouret") {
+		t.Fatalf("renamed product stored as %q version %d", p.Name, p.Version)
+	}
+	if p := ids["acme:K010"]; p.Version != 1 {
+		t.Fatalf("unchanged product rewritten: version %d", p.Version)
+	}
+	if n := st.indexCount(); n != len(ids) {
+		t.Fatalf("OpenSearch holds %d documents, DynamoDB %d products", n, len(ids))
+	}
+	for _, tc := range []struct {
+		q    string
+		want int
+	}{{"tabouret", 5}, {"chaise", 43}, {"K047", 0}, {"K051", 1}} {
+		if got := st.search(url.Values{"q": {tc.q}}).Total; got != tc.want {
+			t.Errorf("search %q found %d, want %d", tc.q, got, tc.want)
+		}
+	}
+	if status, _ := st.api("/v1/products/"+url.PathEscape("acme:K047"), nil); status != 404 {
+		t.Errorf("removed product K047: status %d, want 404", status)
+	}
+	status, body = st.api("/v1/health", nil)
+	if status != 200 || !strings.Contains(string(body), `"products":48`) {
+		t.Errorf("health: %d %s", status, body)
+	}
+	status, body = st.api("/v1/catalogs", url.Values{"partner": {"acme"}})
+	if status != 200 || strings.Count(string(body), `"status":"done"`) < 2 {
+		t.Errorf("catalogs: %d %s", status, body)
+	}
+}

@@ -1,0 +1,366 @@
+package awse2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/catalogsearch/catalogsearch/internal/awstest"
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/contract"
+	"github.com/catalogsearch/catalogsearch/internal/dynamostore"
+	"github.com/catalogsearch/catalogsearch/internal/osindex"
+)
+
+// EnvOpenSearchURL names the OpenSearch node the tests index into
+// (make test-aws starts one with scripts/opensearch.sh).
+const EnvOpenSearchURL = "OPENSEARCH_URL"
+
+// peers is what TestMain started and built for the whole test binary.
+type peers struct {
+	moto       *awstest.Moto
+	openSearch string
+	binaries   map[string]string // lambda name -> bootstrap path
+	missing    error             // why the peers are absent (tests skip or fail)
+}
+
+var env peers
+
+func TestMain(m *testing.M) {
+	os.Exit(awstest.MainMoto(m, func(srv *awstest.Moto) int {
+		env.moto = srv
+		env.openSearch = os.Getenv(EnvOpenSearchURL)
+		switch {
+		case srv == nil:
+			env.missing = awstest.ErrNoMoto
+		case env.openSearch == "":
+			env.missing = fmt.Errorf("%s is not set: make test-aws starts a node and sets it", EnvOpenSearchURL)
+		default:
+			if _, err := awstest.RIEBinary(); err != nil {
+				env.missing = err
+				break
+			}
+			dir, err := os.MkdirTemp("", "awse2e-bin")
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				return 1
+			}
+			defer os.RemoveAll(dir)
+			env.binaries = map[string]string{}
+			ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+			defer cancel()
+			for _, name := range []string{"ingest", "indexer", "api", "reindex"} {
+				p, err := awstest.BuildLambda(ctx, name, dir)
+				if err != nil {
+					fmt.Fprintln(os.Stderr, err)
+					return 1
+				}
+				env.binaries[name] = p
+			}
+		}
+		return m.Run()
+	}))
+}
+
+// requirePeers skips (or, under make test-aws, fails) without the peers.
+func requirePeers(t *testing.T) {
+	t.Helper()
+	if env.missing == nil {
+		return
+	}
+	if os.Getenv(awstest.EnvRequired) == "1" {
+		t.Fatal(env.missing)
+	}
+	t.Skip(env.missing.Error())
+}
+
+var stackSeq atomic.Int64
+
+// stack is one deployment of the pipeline on the peers: its own bucket,
+// queue, table and index alias, and the Lambda binaries under the
+// emulator.
+type stack struct {
+	t        *testing.T
+	name     string
+	cfg      aws.Config
+	s3       *s3.Client
+	sqs      *sqs.Client
+	ddb      *dynamodb.Client
+	store    *dynamostore.Store
+	index    *osindex.Index
+	queueURL string
+	queueARN string
+	stream   *awstest.StreamReader
+	lambdaEnv []string
+	lambdas  map[string]*awstest.Lambda
+}
+
+func newStack(t *testing.T) *stack {
+	t.Helper()
+	requirePeers(t)
+	ctx := t.Context()
+	n := stackSeq.Add(1)
+	st := &stack{
+		t:       t,
+		name:    fmt.Sprintf("e2e%d-%d", time.Now().Unix()%100000, n),
+		cfg:     env.moto.Config(),
+		lambdas: map[string]*awstest.Lambda{},
+	}
+	st.s3 = awstest.S3Client(st.cfg)
+	st.sqs = sqs.NewFromConfig(st.cfg)
+	st.ddb = dynamodb.NewFromConfig(st.cfg)
+	bucket, table, alias := st.name+"-files", st.name+"-table", st.name+"-products"
+
+	if err := dynamostore.CreateTable(ctx, st.ddb, table); err != nil {
+		t.Fatal(err)
+	}
+	st.store = dynamostore.New(st.ddb, table, dynamostore.Options{})
+	q, err := st.sqs.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(st.name + "-ingest")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.queueURL = *q.QueueUrl
+	attrs, err := st.sqs.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: q.QueueUrl,
+		AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameQueueArn}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.queueARN = attrs.Attributes[string(sqstypes.QueueAttributeNameQueueArn)]
+	if _, err := st.s3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		t.Fatal(err)
+	}
+	// The notification the data stack configures: new files under incoming/ -> the ingest queue.
+	_, err = st.s3.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{
+		Bucket: aws.String(bucket),
+		NotificationConfiguration: &s3types.NotificationConfiguration{QueueConfigurations: []s3types.QueueConfiguration{{
+			QueueArn: aws.String(st.queueARN),
+			Events:   []s3types.Event{"s3:ObjectCreated:*"},
+			Filter: &s3types.NotificationConfigurationFilter{Key: &s3types.S3KeyFilter{FilterRules: []s3types.FilterRule{
+				{Name: s3types.FilterRuleNamePrefix, Value: aws.String(contract.IncomingPrefix)},
+			}}},
+		}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.index, err = osindex.New(ctx, osindex.Config{URL: env.openSearch, Alias: alias})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.index.Drop(context.Background()) })
+	st.stream, err = awstest.NewStreamReader(ctx, st.cfg, table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.lambdaEnv = append(awstest.EnvFor(env.moto.Endpoint),
+		contract.EnvTable+"="+table,
+		contract.EnvBucket+"="+bucket,
+		contract.EnvOpenSearchEndpoint+"="+env.openSearch,
+		contract.EnvIndexAlias+"="+alias,
+		contract.EnvStage+"=test",
+		contract.EnvLogLevel+"=info",
+		contract.EnvUploadMaxBytes+"=104857600",
+	)
+	return st
+}
+
+func (st *stack) bucket() string { return st.name + "-files" }
+
+// lambda returns the named Lambda, started under the emulator on first use.
+func (st *stack) lambda(name string) *awstest.Lambda {
+	st.t.Helper()
+	if l := st.lambdas[name]; l != nil {
+		return l
+	}
+	l, err := awstest.StartLambda(st.t.Context(), env.binaries[name], st.lambdaEnv)
+	if err != nil {
+		st.t.Fatal(err)
+	}
+	st.lambdas[name] = l
+	st.t.Cleanup(func() {
+		l.Stop()
+		if st.t.Failed() {
+			st.t.Logf("%s log:\n%s", name, tail(l.Log(), 4000))
+		}
+	})
+	return l
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "..." + s[len(s)-n:]
+	}
+	return s
+}
+
+// upload puts a catalog file into the bucket, as a partner's upload does.
+func (st *stack) upload(key, content string) {
+	st.t.Helper()
+	_, err := st.s3.PutObject(st.t.Context(), &s3.PutObjectInput{Bucket: aws.String(st.bucket()), Key: aws.String(key), Body: strings.NewReader(content)})
+	if err != nil {
+		st.t.Fatal(err)
+	}
+}
+
+// receive waits for at least want messages of the ingest queue and returns
+// them as the Lambda's SQS event, without deleting them.
+func (st *stack) receive(want int) events.SQSEvent {
+	st.t.Helper()
+	var ev events.SQSEvent
+	deadline := time.Now().Add(20 * time.Second)
+	for len(ev.Records) < want && time.Now().Before(deadline) {
+		out, err := st.sqs.ReceiveMessage(st.t.Context(), &sqs.ReceiveMessageInput{
+			QueueUrl: aws.String(st.queueURL), MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 600,
+			MessageSystemAttributeNames: []sqstypes.MessageSystemAttributeName{sqstypes.MessageSystemAttributeNameAll},
+		})
+		if err != nil {
+			st.t.Fatal(err)
+		}
+		for _, m := range out.Messages {
+			ev.Records = append(ev.Records, events.SQSMessage{
+				MessageId: aws.ToString(m.MessageId), ReceiptHandle: aws.ToString(m.ReceiptHandle), Body: aws.ToString(m.Body),
+				Md5OfBody: aws.ToString(m.MD5OfBody), Attributes: m.Attributes, EventSource: "aws:sqs",
+				EventSourceARN: st.queueARN, AWSRegion: awstest.Region,
+			})
+		}
+	}
+	if len(ev.Records) < want {
+		st.t.Fatalf("%d messages on the ingest queue after 20s, want %d", len(ev.Records), want)
+	}
+	return ev
+}
+
+// ingest hands ev to the ingest binary and, as the event source mapping
+// does, deletes the messages it did not report as failed.
+func (st *stack) ingest(ev events.SQSEvent) events.SQSEventResponse {
+	st.t.Helper()
+	var resp events.SQSEventResponse
+	if err := st.lambda("ingest").Invoke(st.t.Context(), ev, &resp); err != nil {
+		st.t.Fatal(err)
+	}
+	failed := map[string]bool{}
+	for _, f := range resp.BatchItemFailures {
+		failed[f.ItemIdentifier] = true
+	}
+	for _, m := range ev.Records {
+		if failed[m.MessageId] {
+			continue
+		}
+		if _, err := st.sqs.DeleteMessage(st.t.Context(), &sqs.DeleteMessageInput{QueueUrl: aws.String(st.queueURL), ReceiptHandle: aws.String(m.ReceiptHandle)}); err != nil {
+			st.t.Fatal(err)
+		}
+	}
+	return resp
+}
+
+// streamRecords reads the table's stream records written since the last
+// call.
+func (st *stack) streamRecords() []events.DynamoDBEventRecord {
+	st.t.Helper()
+	recs, err := st.stream.Next(st.t.Context())
+	if err != nil {
+		st.t.Fatal(err)
+	}
+	return recs
+}
+
+// index hands stream records to the indexer binary in batches of size
+// (the mapping's BatchSize) and returns the failures it reported.
+func (st *stack) indexRecords(recs []events.DynamoDBEventRecord, size int) []string {
+	st.t.Helper()
+	var failed []string
+	for start := 0; start < len(recs); start += size {
+		batch := events.DynamoDBEvent{Records: recs[start:min(start+size, len(recs))]}
+		var resp events.DynamoDBEventResponse
+		if err := st.lambda("indexer").Invoke(st.t.Context(), batch, &resp); err != nil {
+			st.t.Fatal(err)
+		}
+		for _, f := range resp.BatchItemFailures {
+			failed = append(failed, f.ItemIdentifier)
+		}
+	}
+	return failed
+}
+
+// api sends one GET as an API Gateway REST proxy event to the api binary.
+func (st *stack) api(path string, query url.Values) (int, []byte) {
+	st.t.Helper()
+	ev := events.APIGatewayProxyRequest{
+		HTTPMethod: "GET", Path: path, Resource: "/v1/{proxy+}",
+		MultiValueQueryStringParameters: query,
+		Headers:                         map[string]string{"Accept": "application/json"},
+		RequestContext:                  events.APIGatewayProxyRequestContext{RequestID: fmt.Sprintf("req-%d", time.Now().UnixNano()), Stage: "api"},
+	}
+	var resp events.APIGatewayProxyResponse
+	if err := st.lambda("api").Invoke(st.t.Context(), ev, &resp); err != nil {
+		st.t.Fatal(err)
+	}
+	return resp.StatusCode, []byte(resp.Body)
+}
+
+// search runs a search through the api binary.
+func (st *stack) search(q url.Values) catalog.Result {
+	st.t.Helper()
+	status, body := st.api("/v1/search", q)
+	if status != 200 {
+		st.t.Fatalf("search %v: %d %s", q, status, body)
+	}
+	var res catalog.Result
+	if err := json.Unmarshal(body, &res); err != nil {
+		st.t.Fatal(err)
+	}
+	return res
+}
+
+// storeIDs returns the ids of the partner's products in DynamoDB.
+func (st *stack) storeIDs(partner string) map[string]catalog.Product {
+	st.t.Helper()
+	out := map[string]catalog.Product{}
+	err := st.store.ScanProducts(st.t.Context(), partner, func(p catalog.Product) error {
+		out[p.ID] = p
+		return nil
+	})
+	if err != nil {
+		st.t.Fatal(err)
+	}
+	return out
+}
+
+// indexCount refreshes the index and counts its documents.
+func (st *stack) indexCount() int {
+	st.t.Helper()
+	if err := st.index.Refresh(st.t.Context()); err != nil {
+		st.t.Fatal(err)
+	}
+	n, err := st.index.Count(st.t.Context())
+	if err != nil {
+		st.t.Fatal(err)
+	}
+	return n
+}
+
+// pipeline runs one upload through every stage: the queue's messages to
+// the ingest binary, the stream's records to the indexer binary.
+func (st *stack) pipeline(messages int) (events.SQSEventResponse, []string) {
+	st.t.Helper()
+	resp := st.ingest(st.receive(messages))
+	failed := st.indexRecords(st.streamRecords(), 100)
+	if err := st.index.Refresh(st.t.Context()); err != nil {
+		st.t.Fatal(err)
+	}
+	return resp, failed
+}
