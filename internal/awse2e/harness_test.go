@@ -94,19 +94,19 @@ var stackSeq atomic.Int64
 // queue, table and index alias, and the Lambda binaries under the
 // emulator.
 type stack struct {
-	t        *testing.T
-	name     string
-	cfg      aws.Config
-	s3       *s3.Client
-	sqs      *sqs.Client
-	ddb      *dynamodb.Client
-	store    *dynamostore.Store
-	index    *osindex.Index
-	queueURL string
-	queueARN string
-	stream   *awstest.StreamReader
+	t         *testing.T
+	name      string
+	cfg       aws.Config
+	s3        *s3.Client
+	sqs       *sqs.Client
+	ddb       *dynamodb.Client
+	store     *dynamostore.Store
+	index     *osindex.Index
+	queueURL  string
+	queueARN  string
+	stream    *awstest.StreamReader
 	lambdaEnv []string
-	lambdas  map[string]*awstest.Lambda
+	lambdas   map[string]*awstest.Lambda
 }
 
 func newStack(t *testing.T) *stack {
