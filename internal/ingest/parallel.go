@@ -17,9 +17,23 @@ const batchRows = 256
 // reader, prepared by a worker, consumed in file order.
 type batch struct {
 	rows  []tabular.Row
+	cells []string // backing store of the rows' cells
 	prep  []prepared
 	err   error         // the reader's error after these rows (io.EOF at the end)
 	ready chan struct{} // closed once prep is filled
+}
+
+// reset empties b for reuse: nothing keeps a row's cell slice or prepared
+// value once consumed (products hold the strings, not the slices).
+func (b *batch) reset() {
+	clear(b.rows)
+	b.rows = b.rows[:0]
+	clear(b.cells)
+	b.cells = b.cells[:0]
+	clear(b.prep)
+	b.prep = b.prep[:0]
+	b.err = nil
+	b.ready = make(chan struct{})
 }
 
 // readParallel streams the rest of a fixed-header file (CSV, XLSX) through
@@ -35,22 +49,39 @@ func (r *run) readParallel() error {
 	defer cancel()
 	work := make(chan *batch, workers)
 	order := make(chan *batch, 2*workers)
+	// Batches are recycled: at most cap(free) exist, which bounds memory
+	// and spares the garbage collector.
+	free := make(chan *batch, 4*workers+2)
+	for range cap(free) {
+		free <- &batch{}
+	}
 	wg.Add(1)
 	go func() { // reader
 		defer wg.Done()
 		defer close(work)
 		defer close(order)
 		for {
-			b := &batch{ready: make(chan struct{})}
+			var b *batch
+			select {
+			case b = <-free:
+			case <-ctx.Done():
+				return
+			}
+			b.reset()
 			for len(b.rows) < batchRows {
 				row, err := r.rd.Next()
 				if err != nil {
 					b.err = err
 					break
 				}
-				row.Cells = append([]string(nil), row.Cells...) // the reader reuses its slice
+				// The reader reuses its slice: keep the cells in the batch.
+				start := len(b.cells)
+				b.cells = append(b.cells, row.Cells...)
+				row.Cells = b.cells[start:len(b.cells):len(b.cells)]
 				b.rows = append(b.rows, row)
 			}
+			// Cells appended after a reallocation left earlier rows on the
+			// old array, which stays valid; nothing is lost.
 			select {
 			case work <- b:
 			case <-ctx.Done():
@@ -68,10 +99,10 @@ func (r *run) readParallel() error {
 	}()
 	for range workers {
 		go func() {
+			var hb hashBuf
 			for b := range work {
-				b.prep = make([]prepared, len(b.rows))
-				for i, row := range b.rows {
-					b.prep[i] = r.prepare(row)
+				for _, row := range b.rows {
+					b.prep = append(b.prep, r.prepare(row, &hb))
 				}
 				close(b.ready)
 			}
@@ -87,6 +118,11 @@ func (r *run) readParallel() error {
 			if err := r.consume(&b.prep[i]); err != nil {
 				return err
 			}
+		}
+		last := b.err
+		free <- b
+		if last != nil {
+			b = &batch{err: last}
 		}
 		if b.err != nil {
 			if errors.Is(b.err, io.EOF) {

@@ -44,8 +44,28 @@ type vals struct {
 	unit, origin                               string
 }
 
-func (r *run) cell(cells []string, f mapping.Field) string {
-	i := r.m.Col(f)
+// columns holds the column of each field a row reads (-1 when absent),
+// resolved once per header rather than looked up per cell.
+type columns struct {
+	sku, supplierRef, id, parent, handle, name, desc, shortDesc, brand, category int
+	unit, origin, gtin, currency, price, variantImage, moq, lead                 int
+}
+
+func resolveColumns(m *mapping.Mapping) columns {
+	return columns{
+		sku: m.Col(mapping.FieldSKU), supplierRef: m.Col(mapping.FieldSupplierRef), id: m.Col(mapping.FieldID),
+		parent: m.Col(mapping.FieldParent), handle: m.Col(mapping.FieldHandle), name: m.Col(mapping.FieldName),
+		desc: m.Col(mapping.FieldDescription), shortDesc: m.Col(mapping.FieldShortDescription),
+		brand: m.Col(mapping.FieldBrand), category: m.Col(mapping.FieldCategory), unit: m.Col(mapping.FieldUnit),
+		origin: m.Col(mapping.FieldOrigin), gtin: m.Col(mapping.FieldGTIN), currency: m.Col(mapping.FieldCurrency),
+		price: m.Col(mapping.FieldPrice), variantImage: m.Col(mapping.FieldVariantImage), moq: m.Col(mapping.FieldMOQ),
+		lead: m.Col(mapping.FieldLeadTime),
+	}
+}
+
+// at returns cell i of a row, "" when the column is absent or the row
+// shorter.
+func (r *run) at(cells []string, i int) string {
 	if i < 0 || i >= len(cells) {
 		return ""
 	}
@@ -77,8 +97,7 @@ type prepared struct {
 	v        vals
 	problems []problem
 	rejected bool
-	single   *catalog.Product
-	hash     string
+	single   *draft // the product the row makes on its own, hashed
 }
 
 // row prepares and assembles one row (the sequential path).
@@ -88,14 +107,15 @@ func (r *run) row(row tabular.Row) error {
 		r.header = append(r.header[:0], keys...)
 		r.nkeys = len(keys)
 		r.m = mapping.Build(keys, r.set.overrides())
+		r.col = resolveColumns(&r.m)
 	}
-	pr := r.prepare(row)
+	pr := r.prepare(row, &r.hb)
 	return r.consume(&pr)
 }
 
 // prepare cleans a row's values and, outside group mode, builds and
 // hashes the product the row makes on its own. It only reads the run.
-func (r *run) prepare(row tabular.Row) prepared {
+func (r *run) prepare(row tabular.Row, hb *hashBuf) prepared {
 	pr := prepared{num: row.Num, cells: row.Cells}
 	if row.Problem == "" && blankCells(row.Cells) {
 		pr.skip = true
@@ -127,8 +147,8 @@ func (r *run) prepare(row tabular.Row) prepared {
 		if key := pr.v.identifier(); key != "" {
 			d := r.newDraft(key, row.Num)
 			r.applyMain(d, row.Cells, pr.v, true)
-			pr.single = &d.p
-			pr.hash = ProductHash(d.p)
+			d.hash = hb.productHash(&d.p)
+			pr.single = d
 		}
 	}
 	return pr
@@ -158,32 +178,32 @@ func (r *run) consume(pr *prepared) error {
 func (r *run) values(cells []string, probs *[]problem) vals {
 	warn := func(col, code, msg string) { *probs = append(*probs, problem{column: col, code: code, msg: msg}) }
 	var v vals
-	v.sku = values.Text(r.cell(cells, mapping.FieldSKU))
-	v.supplierRef = values.Text(r.cell(cells, mapping.FieldSupplierRef))
-	v.id = values.Text(r.cell(cells, mapping.FieldID))
-	v.parent = values.Text(r.cell(cells, mapping.FieldParent))
-	v.handle = values.Text(r.cell(cells, mapping.FieldHandle))
-	v.name = values.Text(r.cell(cells, mapping.FieldName))
-	v.desc = description(r.cell(cells, mapping.FieldDescription))
+	v.sku = values.Text(r.at(cells, r.col.sku))
+	v.supplierRef = values.Text(r.at(cells, r.col.supplierRef))
+	v.id = values.Text(r.at(cells, r.col.id))
+	v.parent = values.Text(r.at(cells, r.col.parent))
+	v.handle = values.Text(r.at(cells, r.col.handle))
+	v.name = values.Text(r.at(cells, r.col.name))
+	v.desc = description(r.at(cells, r.col.desc))
 	if v.desc == "" {
-		v.desc = description(r.cell(cells, mapping.FieldShortDescription))
+		v.desc = description(r.at(cells, r.col.shortDesc))
 	}
-	v.brand = values.Text(r.cell(cells, mapping.FieldBrand))
-	v.category, v.extraCats = values.Category(r.cell(cells, mapping.FieldCategory))
-	v.unit = values.Text(r.cell(cells, mapping.FieldUnit))
-	v.origin = values.Text(r.cell(cells, mapping.FieldOrigin))
-	if g := strings.TrimSpace(r.cell(cells, mapping.FieldGTIN)); g != "" {
+	v.brand = values.Text(r.at(cells, r.col.brand))
+	v.category, v.extraCats = values.Category(r.at(cells, r.col.category))
+	v.unit = values.Text(r.at(cells, r.col.unit))
+	v.origin = values.Text(r.at(cells, r.col.origin))
+	if g := strings.TrimSpace(r.at(cells, r.col.gtin)); g != "" {
 		d, err := values.GTIN(g)
 		if err != nil {
 			warn(r.header1(mapping.FieldGTIN), err.Code, err.Message+"; the GTIN was left out")
 		}
 		v.gtin = d
 	}
-	cur := values.Text(r.cell(cells, mapping.FieldCurrency))
+	cur := values.Text(r.at(cells, r.col.currency))
 	if cur == "" {
 		cur = r.cur
 	}
-	if p := r.cell(cells, mapping.FieldPrice); p != "" {
+	if p := r.at(cells, r.col.price); p != "" {
 		m, ok, err := values.Price(p, strings.ToUpper(cur))
 		if err != nil {
 			*probs = append(*probs, problem{column: r.header1(mapping.FieldPrice), code: err.Code, msg: err.Message, reject: true})
@@ -203,7 +223,7 @@ func (r *run) values(cells []string, probs *[]problem) vals {
 		}
 		v.images = append(v.images, urls...)
 	}
-	if s := r.cell(cells, mapping.FieldVariantImage); s != "" {
+	if s := r.at(cells, r.col.variantImage); s != "" {
 		u, err := values.ImageURL(s)
 		if err != nil {
 			warn(r.header1(mapping.FieldVariantImage), err.Code, err.Message+"; the image was left out")
@@ -211,10 +231,10 @@ func (r *run) values(cells []string, probs *[]problem) vals {
 		v.variantImage = u
 	}
 	var err *values.Error
-	if v.moq, err = values.Int(r.cell(cells, mapping.FieldMOQ)); err != nil {
+	if v.moq, err = values.Int(r.at(cells, r.col.moq)); err != nil {
 		warn(r.header1(mapping.FieldMOQ), err.Code, err.Message+"; the MOQ was left out")
 	}
-	if v.lead, err = values.Int(r.cell(cells, mapping.FieldLeadTime)); err != nil {
+	if v.lead, err = values.Int(r.at(cells, r.col.lead)); err != nil {
 		warn(r.header1(mapping.FieldLeadTime), err.Code, err.Message+"; the lead time was left out")
 	}
 	return v
@@ -310,7 +330,9 @@ func (r *run) streamRow(pr *prepared, v vals) error {
 // prepare built when there is one.
 func (r *run) openDraft(pr *prepared, key string) *draft {
 	if pr.single != nil {
-		return &draft{key: key, p: *pr.single, hash: pr.hash}
+		d := pr.single
+		pr.single = nil
+		return d
 	}
 	d := r.newDraft(key, pr.num)
 	r.applyMain(d, pr.cells, pr.v, true)
@@ -645,7 +667,7 @@ func (r *run) finishDraft(d *draft) error {
 	if d.hash != "" {
 		p.Hash = d.hash
 	} else {
-		p.Hash = ProductHash(*p)
+		p.Hash = r.hb.productHash(p)
 	}
 	r.rep.Accepted += len(d.rows)
 	return r.emit(*p)

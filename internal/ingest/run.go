@@ -42,6 +42,7 @@ type run struct {
 
 	rd     tabular.Reader
 	m      mapping.Mapping
+	col    columns
 	header []string
 	nkeys  int // JSON: keys the mapping was built from
 	group  bool
@@ -55,6 +56,7 @@ type run struct {
 	stored map[uint64]uint64 // product ID hash -> content hash, as stored
 	seen   map[uint64]struct{}
 	now    time.Time
+	hb     hashBuf // for the consuming goroutine
 	batch  []catalog.Product
 	rej    *rejectWriter
 }
@@ -252,6 +254,7 @@ func (r *run) mapHeader(header []string) error {
 	r.header = append([]string(nil), header...)
 	r.nkeys = len(header)
 	r.m = mapping.Build(header, r.set.overrides())
+	r.col = resolveColumns(&r.m)
 	var missing []string
 	if !r.m.HasIdentifier() {
 		missing = append(missing, "an identifier (SKU, reference, EAN/GTIN or ID)")

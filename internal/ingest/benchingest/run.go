@@ -54,6 +54,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	child := fs.String("child", "", "internal: run one measurement (dry-run or bare) on -file and print JSON")
 	file := fs.String("file", "", "internal: the file of -child")
 	cpuProfile := fs.String("cpuprofile", "", "with -child: write a CPU profile here")
+	memProfile := fs.String("memprofile", "", "with -child: write an allocation profile here")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -64,6 +65,15 @@ func Run(args []string, stdout, stderr io.Writer) int {
 			if err == nil && pprof.StartCPUProfile(f) == nil {
 				defer pprof.StopCPUProfile()
 			}
+		}
+		if *memProfile != "" {
+			runtime.MemProfileRate = 64 << 10
+			defer func() {
+				if f, err := os.Create(*memProfile); err == nil {
+					_ = pprof.Lookup("allocs").WriteTo(f, 0)
+					_ = f.Close()
+				}
+			}()
 		}
 		res, err := runChild(ctx, *child, *file)
 		if err != nil {

@@ -56,9 +56,6 @@ func (c *csvReader) Next() (Row, error) {
 	}
 	row := Row{Num: line, Cells: rec}
 	for i, s := range rec {
-		if isASCII(s) {
-			continue
-		}
 		if c.enc.enc == nil && !utf8.ValidString(s) {
 			if !c.enc.declared {
 				if fixed, ok := fixCell(s); ok {
@@ -70,7 +67,7 @@ func (c *csvReader) Next() (Row, error) {
 			row.BadEncoding = true
 			continue
 		}
-		if strings.Contains(s, "\uFFFD") {
+		if strings.IndexByte(s, 0xEF) >= 0 && strings.Contains(s, "\uFFFD") {
 			row.BadEncoding = true
 		}
 	}
@@ -150,14 +147,4 @@ func countOutsideQuotes(l string, d rune) int {
 		}
 	}
 	return n
-}
-
-// isASCII reports whether s has only 7-bit bytes: such a cell needs no
-// encoding checks.
-func isASCII(s string) bool {
-	var or byte
-	for i := 0; i < len(s); i++ {
-		or |= s[i]
-	}
-	return or < utf8.RuneSelf
 }

@@ -56,6 +56,9 @@ func isPriceNoise(w string) bool {
 // Negative prices, scientific notation and more than six decimals are
 // errors with code bad_price.
 func Price(s, defaultCurrency string) (m catalog.Money, ok bool, e *Error) {
+	if d, ok := plainDecimal(s); ok && defaultCurrency != "" {
+		return catalog.Money{Amount: d, Currency: strings.ToUpper(defaultCurrency)}, true, nil
+	}
 	orig := s
 	s = Text(s)
 	if s == "" {
@@ -306,4 +309,29 @@ func allDigitsStr(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// plainDecimal parses the common canonical form ("12", "12.5", "12.50",
+// "0.125") without allocating. It declines "1.234" (a thousands separator
+// by the rules of canonicalNumber) and anything else unusual.
+func plainDecimal(s string) (catalog.Decimal, bool) {
+	if s == "" || len(s) > 16 {
+		return catalog.Decimal{}, false
+	}
+	dot := -1
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+		case c == '.' && dot < 0 && i > 0:
+			dot = i
+		default:
+			return catalog.Decimal{}, false
+		}
+	}
+	if dot == len(s)-1 || (dot >= 0 && len(s)-dot-1 == 3 && s[:dot] != "0") || (s[0] == '0' && len(s) > 1 && dot != 1) {
+		return catalog.Decimal{}, false
+	}
+	d, err := catalog.ParseDecimal(s)
+	return d, err == nil
 }

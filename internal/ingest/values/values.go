@@ -44,6 +44,11 @@ func Text(s string) string {
 	if s == "" || isClean(s) {
 		return s
 	}
+	return cleanText(s)
+}
+
+// cleanText is Text without the fast path.
+func cleanText(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -107,22 +112,32 @@ func capText(s string) string {
 // characters, valid UTF-8 in NFC, and not over MaxTextBytes. Most cells
 // are, and this check allocates nothing.
 func isClean(s string) bool {
-	if len(s) > MaxTextBytes || s[0] == ' ' || s[len(s)-1] == ' ' {
+	if len(s) > MaxTextBytes || s[0] == ' ' || s[len(s)-1] == ' ' || strings.Contains(s, "  ") {
 		return false
 	}
+	// Eight bytes at a time while they are printable ASCII: no byte below
+	// 0x20, none with the high bit, no DEL.
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		const lo, hi = 0x0101010101010101, 0x8080808080808080
+		// With no high bit set, x - 0x20 per byte borrows exactly where
+		// a byte is below 0x20; XOR with 0x7f zeroes a DEL byte.
+		if x&hi != 0 || (x-lo*0x20)&^x&hi != 0 || hasZeroByte(x^lo*0x7f) {
+			break
+		}
+	}
 	nfc := true // every rune so far is NFC whatever follows
-	prevSpace := false
-	for i := 0; i < len(s); {
+	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c < 0x20 || c == 0x7f || (c == ' ' && prevSpace) {
+			if c < 0x20 || c == 0x7f {
 				return false
 			}
-			prevSpace = c == ' '
 			i++
 			continue
 		}
-		prevSpace = false
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError || r == '\ufeff' || unicode.IsSpace(r) || r == '\u202f' || unicode.IsControl(r) {
 			return false
@@ -133,6 +148,12 @@ func isClean(s string) bool {
 		i += size
 	}
 	return nfc || norm.NFC.IsNormalString(s)
+}
+
+// hasZeroByte reports whether one of x's bytes is zero.
+func hasZeroByte(x uint64) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	return (x-lo)&^x&hi != 0
 }
 
 // stableNFC reports runes that are in NFC and never compose with a

@@ -184,12 +184,25 @@ func FuzzGTIN(f *testing.F) {
 	})
 }
 
+func TestCleanFastPath(t *testing.T) {
+	for _, s := range []string{"abcdefgh\x01ijk", "abcdefghijklmno\x7f", "abcdefgh  ijklmnop", "abcdefgh\u00a0ijkl",
+		"abcdefg\tijklmnop", "Cafe\u0301 au lait!", "plain text here, ok", "é", "\u3099"} {
+		if got, want := isClean(s), cleanText(s) == s; got != want {
+			t.Errorf("isClean(%q) = %v, cleanText gives %q", s, got, cleanText(s))
+		}
+	}
+}
+
 func FuzzText(f *testing.F) {
 	f.Add("Café > Maison | x")
+	f.Add("abcdefgh\x01ijklmnop")
 	f.Fuzz(func(t *testing.T, s string) {
 		out := Text(s)
 		if Text(out) != out {
 			t.Fatalf("Text not idempotent on %q", s)
+		}
+		if s != "" && isClean(s) && cleanText(s) != s {
+			t.Fatalf("isClean(%q) but cleanText gives %q", s, cleanText(s))
 		}
 		Category(s)
 		_, _ = ImageURLs(s)
