@@ -63,6 +63,10 @@ type Report struct {
 	ErrorsTruncated bool          `json:"errors_truncated,omitempty"`
 	DryRun          bool          `json:"dry_run,omitempty"`
 	Duration        time.Duration `json:"duration_ns"`
+	// SettingsHash fingerprints how the file was read (the partner's
+	// settings and the pipeline's version); with the file's SHA-256 it
+	// lets an identical re-upload skip the work.
+	SettingsHash string `json:"settings_hash,omitempty"`
 }
 
 // RowError is one problem with one row (or one cell) of a file.
