@@ -155,3 +155,37 @@ func TestBadRequests(t *testing.T) {
 		t.Errorf("missing blob: %v", err)
 	}
 }
+
+func TestUnchangedFileShortcut(t *testing.T) {
+	e := newEnv(t)
+	first := e.ingest("acme", "v1.csv", canonical+"ZZ,Sans prix,,,,oops,EUR,,,\n", "")
+	before := e.products("acme")
+	// Byte for byte the same file: nothing read, nothing written.
+	c := e.ingest("acme", "v2.csv", canonical+"ZZ,Sans prix,,,,oops,EUR,,,\n", "")
+	r := c.Report
+	if r.Unchanged != 3 || r.Created+r.Updated+r.Removed != 0 || r.Rejected != 1 || len(r.Warnings) == 0 ||
+		r.Warnings[0].Code != ingest.CodeUnchangedFile || c.SHA256 != first.SHA256 {
+		t.Fatalf("identical file: %+v", r)
+	}
+	if _, _, err := e.blobs.Open(context.Background(), ingest.RejectedKey(c.ID)); err != nil {
+		t.Fatalf("rejected rows of the identical file: %v", err)
+	}
+	// The same products in another order: read, and still nothing written.
+	lines := strings.Split(strings.TrimSpace(canonical), "\n")
+	reordered := strings.Join([]string{lines[0], lines[3], lines[1], lines[2]}, "\n") + "\n"
+	c = e.ingest("acme", "v3.csv", reordered, "")
+	if r := c.Report; r.Unchanged != 3 || r.Created+r.Updated+r.Removed != 0 || (len(r.Warnings) > 0 && r.Warnings[0].Code == ingest.CodeUnchangedFile) {
+		t.Fatalf("reordered file: %+v", r)
+	}
+	for k, p := range e.products("acme") {
+		if p.Version != before[k].Version {
+			t.Fatalf("%s rewritten", k)
+		}
+	}
+	// New settings: the identical file is read again.
+	e.put(ingest.SettingsKey("acme"), `{"currency":"USD"}`)
+	c = e.ingest("acme", "v4.csv", reordered, "")
+	if r := c.Report; len(r.Warnings) > 0 && r.Warnings[0].Code == ingest.CodeUnchangedFile {
+		t.Fatalf("settings changed but shortcut taken: %+v", r)
+	}
+}

@@ -78,6 +78,16 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dry, force bool) 
 			c.Mode = catalog.ModeFull
 		}
 	}
+	rep.SettingsHash = set.fingerprint()
+	if !dry && !force {
+		prev, err := s.sameAsLast(ctx, c, rep.SettingsHash)
+		if err != nil {
+			return rep, err
+		}
+		if prev != nil {
+			return s.unchangedFile(ctx, c, prev, rep)
+		}
+	}
 	r := &run{s: s, ctx: ctx, cat: c, rep: rep, set: set, dry: dry, force: force, cur: set.currency(),
 		seen: map[uint64]struct{}{}, stored: map[uint64]uint64{}, now: s.clock().UTC()}
 	defer func() { r.rej.discard() }()
@@ -143,6 +153,86 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dry, force bool) 
 // ctxErr is the error of an ingest whose context ended.
 func ctxErr(err error) error {
 	return catalog.Wrap(catalog.CodeUnavailable, err, "ingest interrupted")
+}
+
+// CodeUnchangedFile is the warning of a file identical to the last one
+// applied.
+const CodeUnchangedFile = "unchanged_file"
+
+// sameAsLast returns the partner's last applied catalog when c's file is
+// byte for byte the file it applied, in the same mode and read with the
+// same settings (fp), and no other file was applied since: then nothing
+// can have changed. The sizes must match before the file is hashed; a
+// Blobs whose ETag is the content's SHA-256 (the embedded disk blobs)
+// spares even that.
+func (s *Service) sameAsLast(ctx context.Context, c *catalog.Catalog, fp string) (*catalog.Catalog, error) {
+	recent, err := s.store.ListCatalogs(ctx, c.Partner, 20)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range recent {
+		switch {
+		case o.ID == c.ID:
+			continue
+		case o.Status == catalog.StatusRefused || o.Status == catalog.StatusFailed || o.Status == catalog.StatusReceived:
+			continue // never applied
+		}
+		if o.Status != catalog.StatusDone || o.Report == nil || o.Report.DryRun || o.Mode != c.Mode ||
+			o.Report.SettingsHash != fp || o.SHA256 == "" || o.Size != c.Size {
+			return nil, nil
+		}
+		info, err := s.blobs.Stat(ctx, c.Key)
+		if err != nil {
+			return nil, err
+		}
+		if info.ETag == o.SHA256 {
+			return &o, nil
+		}
+		rc, _, err := s.blobs.Open(ctx, c.Key)
+		if err != nil {
+			return nil, err
+		}
+		defer rc.Close()
+		h := sha256.New()
+		if _, err := io.Copy(h, rc); err != nil {
+			return nil, catalog.Wrap(catalog.CodeUnavailable, err, "read "+c.Key)
+		}
+		if hex.EncodeToString(h.Sum(nil)) != o.SHA256 {
+			return nil, nil
+		}
+		return &o, nil
+	}
+	return nil, nil
+}
+
+// unchangedFile reports a file identical to prev's: every product is
+// unchanged, and nothing is written but the report (and a copy of prev's
+// rejected rows).
+func (s *Service) unchangedFile(ctx context.Context, c, prev *catalog.Catalog, rep *catalog.Report) (*catalog.Report, error) {
+	p := prev.Report
+	c.SHA256 = prev.SHA256
+	rep.Format, rep.Encoding = p.Format, p.Encoding
+	rep.Rows, rep.Accepted, rep.Rejected, rep.Products = p.Rows, p.Accepted, p.Rejected, p.Products
+	rep.Unchanged = p.Products
+	rep.Errors, rep.ErrorsTruncated = p.Errors, p.ErrorsTruncated
+	rep.Warnings = append([]catalog.RowError{{Code: CodeUnchangedFile,
+		Message: "the file is identical to catalog " + prev.ID + ", read with the same settings: nothing changed"}}, p.Warnings...)
+	if len(rep.Warnings) > MaxReportErrors {
+		rep.Warnings = rep.Warnings[:MaxReportErrors]
+	}
+	if p.Rejected > 0 {
+		rc, _, err := s.blobs.Open(ctx, RejectedKey(prev.ID))
+		switch {
+		case err == nil:
+			defer rc.Close()
+			if _, err := s.blobs.Put(ctx, RejectedKey(c.ID), rc); err != nil {
+				return rep, err
+			}
+		case !catalog.IsNotFound(err):
+			return rep, err
+		}
+	}
+	return rep, nil
 }
 
 func refused(rep *catalog.Report, reason string) *catalog.Report {

@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 
 	"io"
@@ -133,6 +135,19 @@ func fieldList() string {
 		b.WriteString(string(f))
 	}
 	return b.String()
+}
+
+// pipelineVersion changes whenever the same file and settings could give
+// different products (new synonyms, value rules): it is part of the
+// settings fingerprint, so an identical re-upload is read again.
+const pipelineVersion = "2026-11-28.1"
+
+// fingerprint identifies how a file is read: these settings and this
+// pipeline version.
+func (s *Settings) fingerprint() string {
+	b, _ := json.Marshal(s) // maps marshal in key order
+	h := sha256.Sum256(append([]byte(pipelineVersion+"\x00"), b...))
+	return hex.EncodeToString(h[:8])
 }
 
 func (s *Settings) guard() float64 {
