@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -98,7 +99,7 @@ func StartLambda(ctx context.Context, bootstrap string, env []string) (*Lambda, 
 		"AWS_LAMBDA_FUNCTION_TIMEOUT=120"), env...)
 	l.cmd.Stdout = l.log
 	l.cmd.Stderr = l.log
-	l.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	l.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL} // dies with the test binary
 	l.Started = time.Now()
 	if err := l.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start emulator: %w", err)
@@ -162,17 +163,67 @@ func (l *Lambda) Invoke(ctx context.Context, event, out any) error {
 func (l *Lambda) Log() string { return l.log.String() }
 
 // Kill stops the emulator and the function at once (SIGKILL), as a
-// Lambda timeout or crash would.
+// Lambda timeout or crash would. The emulator runs the function in a
+// session of its own, so its descendants are found through /proc.
 func (l *Lambda) Kill() {
 	l.stopOnce.Do(func() {
+		pids := descendants(l.cmd.Process.Pid)
 		_ = syscall.Kill(-l.cmd.Process.Pid, syscall.SIGKILL)
+		for _, pid := range pids {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
 		<-l.done
 	})
+}
+
+// descendants returns the pids of every process below pid, from /proc.
+func descendants(pid int) []int {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	children := map[int][]int{}
+	for _, e := range entries {
+		child, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...: comm may hold spaces, so cut after ')'.
+		i := bytes.LastIndexByte(stat, ')')
+		if i < 0 {
+			continue
+		}
+		fields := strings.Fields(string(stat[i+1:]))
+		if len(fields) < 2 {
+			continue
+		}
+		if ppid, err := strconv.Atoi(fields[1]); err == nil {
+			children[ppid] = append(children[ppid], child)
+		}
+	}
+	var out []int
+	queue := []int{pid}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		for _, c := range children[p] {
+			out = append(out, c)
+			queue = append(queue, c)
+		}
+	}
+	return out
 }
 
 // Stop ends the emulator and the function.
 func (l *Lambda) Stop() {
 	l.stopOnce.Do(func() {
+		for _, pid := range descendants(l.cmd.Process.Pid) {
+			_ = syscall.Kill(pid, syscall.SIGTERM)
+		}
 		_ = syscall.Kill(-l.cmd.Process.Pid, syscall.SIGTERM)
 		select {
 		case <-l.done:
