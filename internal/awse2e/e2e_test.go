@@ -96,3 +96,35 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("catalogs: %d %s", status, body)
 	}
 }
+
+// TestReindexLambda rebuilds the index from the table with the reindex
+// binary: a new index behind the alias holds every stored product, and
+// searches through the api binary keep working.
+func TestReindexLambda(t *testing.T) {
+	st := newStack(t)
+	st.upload("incoming/acme/r.csv", catalogCSV(0, 30, nil, nil))
+	st.pipeline(1)
+	// A product the index lost (as after a domain restore): reindex heals it.
+	if err := st.index.Delete(t.Context(), []string{"acme:K005"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := st.indexCount(); n != 29 {
+		t.Fatalf("index holds %d before the reindex, want 29", n)
+	}
+	var res struct {
+		Indexed   int `json:"indexed"`
+		Documents int `json:"documents"`
+	}
+	if err := st.lambda("reindex").Invoke(t.Context(), map[string]any{}, &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Indexed != 30 || res.Documents != 30 {
+		t.Fatalf("reindex answered %+v, want 30 indexed and 30 documents", res)
+	}
+	if n := st.indexCount(); n != 30 {
+		t.Fatalf("index holds %d after the reindex, want 30", n)
+	}
+	if got := st.search(url.Values{"q": {"K005"}}).Total; got != 1 {
+		t.Fatalf("search K005 after the reindex found %d", got)
+	}
+}

@@ -24,10 +24,10 @@ type ReindexRequest struct {
 
 // ReindexResult is the reindex Lambda's answer.
 type ReindexResult struct {
-	Indexed   int     `json:"indexed"`    // products bulked into the new index
-	CaughtUp  int     `json:"caught_up"`  // products re-applied after the alias swap
-	Documents int     `json:"documents"`  // documents behind the alias at the end
-	TookMS    float64 `json:"took_ms"`    // whole run
+	Indexed   int     `json:"indexed"`   // products bulked into the new index
+	CaughtUp  int     `json:"caught_up"` // products re-applied after the alias swap
+	Documents int     `json:"documents"` // documents behind the alias at the end
+	TookMS    float64 `json:"took_ms"`   // whole run
 }
 
 // ReindexHandler rebuilds the index from the store: a parallel scan of the
