@@ -44,14 +44,21 @@ func BuildLambda(ctx context.Context, name, dir string) (string, error) {
 		return "", err
 	}
 	out := filepath.Join(dir, name, "bootstrap")
-	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags=-s -w",
-		"-o", out, "./lambdas/"+name)
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	cmd := GoBuildCommand(ctx, root, out, "./lambdas/"+name)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("build lambdas/%s: %w: %s", name, err, b)
 	}
 	return out, nil
+}
+
+// GoBuildCommand returns the go build command of a Lambda package as the
+// CDK bundles it (lambda.norpc, stripped, trimmed paths, no cgo), run in
+// root, writing out, with extra environment (GOOS=..., GOARCH=...).
+func GoBuildCommand(ctx context.Context, root, out, pkg string, env ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags=-s -w", "-o", out, pkg)
+	cmd.Dir = root
+	cmd.Env = append(append(os.Environ(), "CGO_ENABLED=0"), env...)
+	return cmd
 }
 
 // Lambda is one bootstrap binary running under the Runtime Interface
