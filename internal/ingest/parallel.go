@@ -51,7 +51,7 @@ func (r *run) readParallel() error {
 	order := make(chan *batch, 2*workers)
 	// Batches are recycled: at most cap(free) exist, which bounds memory
 	// and spares the garbage collector.
-	free := make(chan *batch, 4*workers+2)
+	free := make(chan *batch, 3*workers+1)
 	for range cap(free) {
 		free <- &batch{}
 	}

@@ -317,7 +317,7 @@ func (r *run) streamRow(pr *prepared, v vals) error {
 	if err := r.finishOpen(); err != nil {
 		return err
 	}
-	if _, dup := r.seen[idHash(catalog.ProductID(r.cat.Partner, key))]; dup {
+	if r.seen.has(idHash(catalog.ProductID(r.cat.Partner, key))) {
 		r.warn(num, r.header1(mapping.FieldSKU), CodeDuplicateKey,
 			fmt.Sprintf("%q repeats the key of an earlier row; the last row wins", key))
 	}

@@ -53,8 +53,8 @@ type run struct {
 	order  []string
 	ids    map[string]string // group mode: export ID -> key
 
-	stored map[uint64]uint64 // product ID hash -> content hash, as stored
-	seen   map[uint64]struct{}
+	stored *idTable // product ID hash -> content hash, as stored
+	seen   *idTable // product ID hashes of this file
 	now    time.Time
 	hb     hashBuf // for the consuming goroutine
 	batch  []catalog.Product
@@ -89,7 +89,7 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dry, force bool) 
 		}
 	}
 	r := &run{s: s, ctx: ctx, cat: c, rep: rep, set: set, dry: dry, force: force, cur: set.currency(),
-		seen: map[uint64]struct{}{}, stored: map[uint64]uint64{}, now: s.clock().UTC()}
+		seen: newIDSet(), stored: newIDMap(), now: s.clock().UTC()}
 	defer func() { r.rej.discard() }()
 	rc, info, err := s.blobs.Open(ctx, c.Key)
 	if err != nil {
@@ -251,7 +251,7 @@ func (r *refusal) Error() string { return r.reason }
 // products counts from it.
 func (r *run) loadStored() error {
 	return r.s.store.ScanProducts(r.ctx, r.cat.Partner, func(p catalog.Product) error {
-		r.stored[idHash(p.ID)] = contentHash64(p.Hash)
+		r.stored.put(idHash(p.ID), contentHash64(p.Hash))
 		return nil
 	})
 }
@@ -332,12 +332,30 @@ func (r *run) findHeader() error {
 	if err := r.mapHeader(rows[h].Cells); err != nil {
 		return err
 	}
+	r.reserve(rows[h:])
 	for _, row := range rows[h+1:] {
 		if err := r.row(row); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// reserve sizes the set of seen products from the file's size and the
+// length of its first rows (CSV only: XLSX is compressed), with a margin.
+func (r *run) reserve(rows []tabular.Row) {
+	if r.rep.Format != tabular.FormatCSV || r.cat.Size <= 0 || len(rows) == 0 {
+		return
+	}
+	n := 0
+	for _, row := range rows {
+		for _, c := range row.Cells {
+			n += len(c) + 1
+		}
+	}
+	avg := max(16, n/len(rows))
+	est := min(r.cat.Size/int64(avg)*11/10, 8<<20)
+	r.seen.reserve(int(est))
 }
 
 func (r *run) mapHeader(header []string) error {
@@ -422,9 +440,8 @@ func (r *run) addError(list *[]catalog.RowError, e catalog.RowError, errs bool) 
 // stored, and counts it.
 func (r *run) emit(p catalog.Product) error {
 	h := idHash(p.ID)
-	_, dup := r.seen[h]
-	r.seen[h] = struct{}{}
-	old, exists := r.stored[h]
+	dup := r.seen.put(h, 0)
+	old, exists := r.stored.get(h)
 	if !dup {
 		r.rep.Products++
 		switch {
@@ -463,15 +480,15 @@ func (r *run) flush() error {
 // products that this full catalog does not mention.
 func (r *run) removeMissing() error {
 	missing := 0
-	for h := range r.stored {
-		if _, ok := r.seen[h]; !ok {
+	r.stored.each(func(h, _ uint64) {
+		if !r.seen.has(h) {
 			missing++
 		}
-	}
+	})
 	if missing == 0 {
 		return nil
 	}
-	total := len(r.stored)
+	total := r.stored.len()
 	guard := r.set.guard()
 	if !r.force && float64(missing) > guard*float64(total) {
 		r.rep.Status = catalog.StatusNeedsConfirmation
@@ -486,7 +503,7 @@ func (r *run) removeMissing() error {
 	}
 	var ids []string
 	err := r.s.store.ScanProducts(r.ctx, r.cat.Partner, func(p catalog.Product) error {
-		if _, ok := r.seen[idHash(p.ID)]; !ok {
+		if !r.seen.has(idHash(p.ID)) {
 			ids = append(ids, p.ID)
 		}
 		return nil
