@@ -59,6 +59,7 @@ func NewCatalogSearch(app awscdk.App, cfg StageConfig, in Inputs) *CatalogSearch
 	cs.Website = NewWebsiteStack(app, cfg, in.WebDir, cs.API, props())
 	cs.Monitoring = NewMonitoringStack(app, cfg, Monitored{Data: cs.Data, Pipeline: cs.Pipeline, API: cs.API, Website: cs.Website}, props())
 	for _, st := range cs.Stacks() {
+		setLogRetention(cfg, st)
 		addCheckovSkips(cfg, st)
 	}
 	ApplyNag(app)
@@ -86,6 +87,10 @@ func NewApp(outdir string) awscdk.App {
 		// Resources name their asset folder (aws:asset:path), as under the
 		// CLI, so tests and SAM-style local tools can find the bundles.
 		"aws:cdk:enable-asset-metadata": true,
+		// Lambdas the CDK adds itself (custom resource handlers) get a log
+		// group in the template, so that its retention can be set
+		// (setLogRetention), instead of one Lambda creates on first use.
+		"@aws-cdk/aws-lambda:useCdkManagedLogGroup": true,
 	}}
 	if outdir != "" {
 		props.Outdir = jsii.String(outdir)

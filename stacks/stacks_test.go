@@ -716,3 +716,24 @@ func TestCustomDomain(t *testing.T) {
 		}
 	})
 }
+
+// TestEveryLambdaHasALogGroupInTheTemplate checks that no function, the
+// CDK's helpers included, is left to create its own log group (which would
+// keep logs forever).
+func TestEveryLambdaHasALogGroupInTheTemplate(t *testing.T) {
+	forEachStage(t, func(t *testing.T, s *synthesized) {
+		for _, part := range parts() {
+			named := map[string]bool{}
+			for _, lg := range s.resources(part, "AWS::Logs::LogGroup") {
+				if ref, ok := get(lg.Props, "LogGroupName", "Fn::Join", 1, 1, "Ref").(string); ok {
+					named[ref] = true
+				}
+			}
+			for _, fn := range s.resources(part, "AWS::Lambda::Function") {
+				if get(fn.Props, "LoggingConfig", "LogGroup") == nil && !named[fn.ID] {
+					t.Errorf("%s/%s has no log group in the template", part, fn.ID)
+				}
+			}
+		}
+	})
+}
