@@ -5,10 +5,14 @@
 #                                         the suites, stops the node even on failure
 #   OPENSEARCH_URL=http://... make test-search   uses that node instead
 TEST_TARGETS += test-search
+BENCH_TARGETS += bench-search
 
 SEARCH_PKGS := ./internal/search/... ./internal/indextest/... ./internal/bleveindex/... ./internal/osindex/...
+# Products of the search benchmark (BENCH_SEARCH_N=1000000 for the 1M figure).
+BENCH_SEARCH_N ?= 100000
+BENCH_SEARCH_CMD = make bench-search BENCH_SEARCH_N=$(BENCH_SEARCH_N)
 
-.PHONY: opensearch-download test-search
+.PHONY: opensearch-download test-search bench-search
 
 opensearch-download: ## fetch OpenSearch (Maven Central, via mvn) into .cache/opensearch
 	scripts/opensearch.sh download
@@ -16,10 +20,22 @@ opensearch-download: ## fetch OpenSearch (Maven Central, via mvn) into .cache/op
 test-search: ## search conformance suite on Bleve and on OpenSearch (local node, or OPENSEARCH_URL)
 	@if [ -n "$${OPENSEARCH_URL:-}" ]; then \
 	  echo "test-search: using OpenSearch at $$OPENSEARCH_URL"; \
-	  go test -count=1 $(SEARCH_PKGS); \
+	  go test -count=1 $(SEARCH_PKGS) && go test -count=1 -run Reindex ./cmd/catalogctl/; \
 	else \
 	  url=$$(scripts/opensearch.sh start); \
 	  trap 'scripts/opensearch.sh stop' EXIT; \
 	  echo "test-search: OpenSearch started at $$url"; \
-	  OPENSEARCH_URL=$$url OPENSEARCH_REQUIRED=1 go test -count=1 $(SEARCH_PKGS); \
+	  OPENSEARCH_URL=$$url OPENSEARCH_REQUIRED=1 go test -count=1 $(SEARCH_PKGS) && \
+	  OPENSEARCH_URL=$$url go test -count=1 -run Reindex ./cmd/catalogctl/; \
 	fi
+
+bench-search: ## search and indexing benchmarks (Bleve, OpenSearch); writes docs/bench/search.md
+	@mkdir -p docs/bench
+	@if [ -n "$${OPENSEARCH_URL:-}" ]; then \
+	  go run ./internal/searchbench -n $(BENCH_SEARCH_N) -command "$(BENCH_SEARCH_CMD)" -out docs/bench/search.md; \
+	else \
+	  url=$$(OPENSEARCH_HEAP=1g scripts/opensearch.sh start); \
+	  trap 'scripts/opensearch.sh stop' EXIT; \
+	  OPENSEARCH_URL=$$url go run ./internal/searchbench -n $(BENCH_SEARCH_N) -command "$(BENCH_SEARCH_CMD)" -out docs/bench/search.md; \
+	fi
+	@echo "wrote docs/bench/search.md"

@@ -202,7 +202,8 @@ func newMapping(syn *search.Synonyms) (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fIDs, kw(false))
 	doc.AddFieldMappingsAt(fBrand, kw(true))
 	doc.AddFieldMappingsAt(fPartner, kw(true))
-	doc.AddFieldMappingsAt(fCategory, kw(true))
+	doc.AddFieldMappingsAt(fCategory, kw(false))
+	doc.AddFieldMappingsAt(fCategoryLeaf, kw(true))
 	doc.AddFieldMappingsAt(fCurrency, kw(false))
 	doc.AddFieldMappingsAt(fNameSort, kw(true))
 	doc.AddFieldMappingsAt(fPrice, num())
@@ -239,13 +240,16 @@ const (
 	fIDs       = "ids"        // normalised SKU, GTIN, supplier reference, variant SKUs and GTINs
 	fBrand     = "brand"      // exact brand, for filters and facets
 	fPartner   = "partner"
-	fCategory  = "category" // every ancestor path "A", "A > B", ...
-	fCurrency  = "currency"
-	fNameSort  = "name_sort"
-	fPrice     = "price"
-	fUpdated   = "updated" // unix seconds
-	fSource    = "src"     // the product as JSON, stored only
-	fVersion   = "version" // Product.Version, stored only
+	fCategory  = "category" // every ancestor path "A", "A > B", ...: subtree filters
+	// fCategoryLeaf is the whole path only: the category facet counts leaves
+	// and adds them up to their ancestors, reading a third of the values.
+	fCategoryLeaf = "category_leaf"
+	fCurrency     = "currency"
+	fNameSort     = "name_sort"
+	fPrice        = "price"
+	fUpdated      = "updated" // unix seconds
+	fSource       = "src"     // the product as JSON, stored only
+	fVersion      = "version" // Product.Version, stored only
 )
 
 // document turns a product into the fields of the mapping.
@@ -266,6 +270,9 @@ func document(p catalog.Product, src string) map[string]any {
 	}
 	if p.Brand != "" {
 		m[fBrand] = p.Brand
+	}
+	if n := len(d.Categories); n > 0 {
+		m[fCategoryLeaf] = d.Categories[n-1]
 	}
 	if d.HasPrice {
 		m[fPrice] = d.Price

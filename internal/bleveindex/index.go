@@ -14,6 +14,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
@@ -48,6 +49,8 @@ type Index struct {
 	syn *search.Synonyms
 	txt analysis.Analyzer
 	fld analysis.Analyzer
+
+	facets facetCache // facet counts without their own filter, until the next write
 }
 
 const synonymsKey = "catalog/synonyms"
@@ -191,7 +194,9 @@ func (x *Index) upsertInto(ctx context.Context, idx bleve.Index, products []cata
 		if b.Size() == 0 {
 			return nil
 		}
-		if err := idx.Batch(b); err != nil {
+		err := idx.Batch(b)
+		x.facets.invalidate()
+		if err != nil {
 			return x.internal(err, "batch")
 		}
 		b.Reset()
@@ -267,7 +272,9 @@ func (x *Index) Delete(ctx context.Context, ids []string) error {
 		}
 		b.Delete(id)
 	}
-	if err := idx.Batch(b); err != nil {
+	err = idx.Batch(b)
+	x.facets.invalidate()
+	if err != nil {
 		return x.internal(err, "delete")
 	}
 	return nil
@@ -285,6 +292,33 @@ func (x *Index) Count(_ context.Context) (int, error) {
 		return 0, x.internal(err, "count")
 	}
 	return clampInt(n), nil
+}
+
+// Optimize merges the index's segments into one, which makes searches
+// faster after a bulk load (Reindex does it before the swap). Searches and
+// writes go on meanwhile.
+func (x *Index) Optimize(ctx context.Context) error {
+	idx, release, err := x.reader()
+	if err != nil {
+		return err
+	}
+	defer release()
+	return x.optimize(ctx, idx)
+}
+
+func (x *Index) optimize(ctx context.Context, idx bleve.Index) error {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return x.internal(err, "optimize")
+	}
+	s, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return nil
+	}
+	if err := s.ForceMerge(ctx, nil); err != nil {
+		return x.internal(err, "optimize")
+	}
+	return nil
 }
 
 // SetSynonyms sets the synonym rules the next Reindex builds with (the
@@ -335,6 +369,9 @@ func (x *Index) Reindex(ctx context.Context, src search.Source, progress func(do
 	if err == nil {
 		err = flush()
 	}
+	if err == nil {
+		err = x.optimize(ctx, fresh)
+	}
 	if err != nil {
 		_ = fresh.Close()
 		_ = os.RemoveAll(tmp)
@@ -370,6 +407,7 @@ func (x *Index) Reindex(ctx context.Context, src search.Source, progress func(do
 		return n, x.internal(fmt.Errorf("rebuilt index lacks analyzers"), "reopen index")
 	}
 	x.idx, x.syn, x.txt, x.fld = idx, syn, txt, fld
+	x.facets.invalidate()
 	return n, nil
 }
 

@@ -209,23 +209,26 @@ func combine(text, filter query.Query) query.Query {
 	return b
 }
 
+// sortOrder is the order of hits. Ties keep Bleve's index order (stable
+// for a given index state); an _id tie-break would cost an ID lookup per
+// matching document.
 func sortOrder(q catalog.Query, empty bool) bsearch.SortOrder {
-	id := &bsearch.SortDocID{}
+	newest := &bsearch.SortField{Field: fUpdated, Desc: true, Type: bsearch.SortFieldAsNumber, Missing: bsearch.SortFieldMissingLast}
 	switch q.Sort {
 	case catalog.SortPriceAsc, catalog.SortPriceDesc:
 		return bsearch.SortOrder{&bsearch.SortField{
 			Field: fPrice, Desc: q.Sort == catalog.SortPriceDesc,
 			Type: bsearch.SortFieldAsNumber, Missing: bsearch.SortFieldMissingLast,
-		}, id}
+		}}
 	case catalog.SortNewest:
-		return bsearch.SortOrder{&bsearch.SortField{Field: fUpdated, Desc: true, Type: bsearch.SortFieldAsNumber, Missing: bsearch.SortFieldMissingLast}, id}
+		return bsearch.SortOrder{newest}
 	case catalog.SortName:
-		return bsearch.SortOrder{&bsearch.SortField{Field: fNameSort, Type: bsearch.SortFieldAsString, Missing: bsearch.SortFieldMissingLast}, id}
+		return bsearch.SortOrder{&bsearch.SortField{Field: fNameSort, Type: bsearch.SortFieldAsString, Missing: bsearch.SortFieldMissingLast}}
 	}
 	if empty { // relevance without text: newest first
-		return bsearch.SortOrder{&bsearch.SortField{Field: fUpdated, Desc: true, Type: bsearch.SortFieldAsNumber, Missing: bsearch.SortFieldMissingLast}, id}
+		return bsearch.SortOrder{newest}
 	}
-	return bsearch.SortOrder{&bsearch.SortScore{Desc: true}, id}
+	return bsearch.SortOrder{&bsearch.SortScore{Desc: true}}
 }
 
 // facetRequest returns Bleve's request for the facet name.
@@ -236,7 +239,7 @@ func facetRequest(name string, size int) (field string, fr *bleve.FacetRequest) 
 	case search.FacetPartner:
 		field = fPartner
 	case search.FacetCategory:
-		field = fCategory
+		return fCategoryLeaf, bleve.NewFacetRequest(fCategoryLeaf, maxCategoryLeaves)
 	case search.FacetPrice:
 		fr = bleve.NewFacetRequest(fPrice, len(search.PriceRanges()))
 		for _, r := range search.PriceRanges() {
@@ -325,18 +328,14 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, er
 		out.Facets = map[string][]catalog.FacetValue{}
 	}
 	for name, fr := range res.Facets {
-		out.Facets[name] = facetValues(name, fr)
+		out.Facets[name] = facetValues(name, fr, q.FacetSize)
 	}
 	for _, f := range separate {
-		fq := bleve.NewSearchRequestOptions(combine(text, filterQuery(q.Filters, dimensionOf(f))), 0, 0, false)
-		fq.Score = bleve.ScoreNone
-		_, fr := facetRequest(f, q.FacetSize)
-		fq.AddFacet(f, fr)
-		fres, err := idx.SearchInContext(ctx, fq)
+		vals, err := x.facetWithout(ctx, idx, q, text, f)
 		if err != nil {
-			return catalog.Result{}, x.searchErr(ctx, err)
+			return catalog.Result{}, err
 		}
-		out.Facets[f] = facetValues(f, fres.Facets[f])
+		out.Facets[f] = vals
 	}
 	hl := newHighlighter(plan, x.txt, x.fld)
 	for _, h := range res.Hits {
@@ -354,6 +353,29 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, er
 	return out, nil
 }
 
+// facetWithout counts facet f over the hits of q without f's own filter
+// (multi-select). These counts repeat across queries (every category page
+// without text counts categories over the same set), so they are cached
+// until the next write.
+func (x *Index) facetWithout(ctx context.Context, idx bleve.Index, q catalog.Query, text query.Query, f string) ([]catalog.FacetValue, error) {
+	key := facetKey(q, f)
+	if vals, ok := x.facets.get(key); ok {
+		return vals, nil
+	}
+	gen := x.facets.generation()
+	fq := bleve.NewSearchRequestOptions(combine(text, filterQuery(q.Filters, dimensionOf(f))), 0, 0, false)
+	fq.Score = bleve.ScoreNone
+	_, fr := facetRequest(f, q.FacetSize)
+	fq.AddFacet(f, fr)
+	fres, err := idx.SearchInContext(ctx, fq)
+	if err != nil {
+		return nil, x.searchErr(ctx, err)
+	}
+	vals := facetValues(f, fres.Facets[f], q.FacetSize)
+	x.facets.put(gen, key, vals)
+	return vals, nil
+}
+
 func (x *Index) searchErr(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		return catalog.Wrap(catalog.CodeUnavailable, err, "search cancelled")
@@ -361,9 +383,14 @@ func (x *Index) searchErr(ctx context.Context, err error) error {
 	return x.internal(err, "search")
 }
 
+// maxCategoryLeaves bounds the distinct leaf categories whose counts add up
+// to the category facet.
+const maxCategoryLeaves = 10000
+
 // facetValues converts a Bleve facet result, keeping empty price ranges
-// out and the engine-neutral order: count descending, then value.
-func facetValues(name string, fr *bsearch.FacetResult) []catalog.FacetValue {
+// out and the engine-neutral order: count descending, then value; at most
+// size values.
+func facetValues(name string, fr *bsearch.FacetResult, size int) []catalog.FacetValue {
 	out := []catalog.FacetValue{}
 	if fr == nil {
 		return out
@@ -380,7 +407,18 @@ func facetValues(name string, fr *bsearch.FacetResult) []catalog.FacetValue {
 		}
 		return out
 	}
-	if fr.Terms != nil {
+	if fr.Terms != nil && name == search.FacetCategory {
+		// Leaf paths: add every leaf's count to each of its ancestors.
+		counts := map[string]int{}
+		for _, t := range fr.Terms.Terms() {
+			for _, p := range search.CategoryPaths(strings.Split(t.Term, " > ")) {
+				counts[p] += t.Count
+			}
+		}
+		for v, c := range counts {
+			out = append(out, catalog.FacetValue{Value: v, Count: c})
+		}
+	} else if fr.Terms != nil {
 		for _, t := range fr.Terms.Terms() {
 			out = append(out, catalog.FacetValue{Value: t.Term, Count: t.Count})
 		}
@@ -391,6 +429,9 @@ func facetValues(name string, fr *bsearch.FacetResult) []catalog.FacetValue {
 		}
 		return out[i].Value < out[j].Value
 	})
+	if len(out) > size {
+		out = out[:size]
+	}
 	return out
 }
 
