@@ -22,6 +22,16 @@ type Deps struct {
 	Logger *slog.Logger     // nil = discard
 	// TempDir holds temporary copies of XLSX files ("" = os.TempDir()).
 	TempDir string
+	// Limits caps what one file may cost; zero fields take the tabular
+	// package's defaults (4 MiB a row, 128 MiB an XLSX, 1 GiB unzipped).
+	Limits Limits
+}
+
+// Limits bound the resources one file may use.
+type Limits struct {
+	MaxRecordBytes int
+	MaxXLSXBytes   int64
+	MaxUnzipBytes  int64
 }
 
 // Service ingests catalog files. It is safe for concurrent use.
@@ -31,11 +41,12 @@ type Service struct {
 	clock func() time.Time
 	log   *slog.Logger
 	tmp   string
+	lim   Limits
 }
 
 // New returns a Service.
 func New(d Deps) *Service {
-	s := &Service{store: d.Store, blobs: d.Blobs, clock: d.Clock, log: d.Logger, tmp: d.TempDir}
+	s := &Service{store: d.Store, blobs: d.Blobs, clock: d.Clock, log: d.Logger, tmp: d.TempDir, lim: d.Limits}
 	if s.clock == nil {
 		s.clock = time.Now
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/ingest"
 )
 
 // realFile reads a third-party export from ../shared/testdata/real (next
@@ -123,4 +124,44 @@ func keys(m map[string]catalog.Product) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// The Magento 2 and Akeneo files below follow those tools' export layouts
+// (column names and value forms); no public sample export of them is kept
+// with the team's real files.
+func TestMagentoExportLayout(t *testing.T) {
+	e := newEnv(t)
+	file := "sku,store_view_code,attribute_set_code,product_type,categories,product_websites,name,description,short_description,weight,product_online,tax_class_name,visibility,price,special_price,url_key,base_image,additional_images,qty,configurable_variations\n" +
+		"24-MB01,,Bag,simple,\"Default Category/Gear,Default Category/Gear/Bags\",base,Joust Duffle Bag,\"<p>The sporty Joust Duffle Bag can't be beat.</p>\",,,1,Taxable Goods,\"Catalog, Search\",34.00,,joust-duffle-bag,https://shop.example/media/m/b/mb01-blue-0.jpg,\"https://shop.example/media/m/b/mb01-1.jpg,https://shop.example/media/m/b/mb01-2.jpg\",100,\n" +
+		"24-MB04,,Bag,simple,Default Category/Gear/Bags,base,Strive Shoulder Pack,Convenience is next to nothing,,,1,Taxable Goods,\"Catalog, Search\",32.00,,strive-shoulder-pack,https://shop.example/media/m/b/mb04-black-0.jpg,,100,\n"
+	c := e.ingest("magento", "catalog_product.csv", file, "")
+	if c.Status != catalog.StatusDone || c.Report.Accepted != 2 {
+		t.Fatalf("%s %+v", c.Status, c.Report)
+	}
+	p := e.products("magento")["24-MB01"]
+	if p.Name != "Joust Duffle Bag" || strings.Join(p.Category, " > ") != "Gear > Bags" || len(p.Images) != 3 ||
+		p.Price.Amount.String() != "34.00" || p.Description != "The sporty Joust Duffle Bag can't be beat." || p.Attributes["visibility"] != "Catalog, Search" {
+		t.Fatalf("24-MB01 = %+v", p)
+	}
+}
+
+func TestAkeneoExportLayout(t *testing.T) {
+	e := newEnv(t)
+	file := "sku;categories;enabled;family;groups;parent;name-fr_FR;description-fr_FR-ecommerce;price-EUR;ean;color\n" +
+		"1111111171;master_men_blazers;1;clothing;;blazer-model;Veste homme;Veste en laine;129,90;4006381333931;Bleu\n" +
+		"1111111172;master_men_blazers;1;clothing;;blazer-model;Veste homme;Veste en laine;139,90;;Gris\n" +
+		"1111111304;print_accessories;1;accessories;;;Sac à dos;Sac 20 L;49,00;;\n"
+	e.put(ingest.SettingsKey("akeneo"), `{"currency":"USD"}`)
+	c := e.ingest("akeneo", "export.csv", file, "")
+	if c.Status != catalog.StatusDone || c.Report.Accepted != 3 || c.Report.Products != 2 {
+		t.Fatalf("%s %+v", c.Status, c.Report)
+	}
+	ps := e.products("akeneo")
+	model := ps["blazer-model"]
+	if model.Name != "Veste homme" || len(model.Variants) != 2 || model.Price.Amount.String() != "129.90" || model.Price.Currency != "EUR" {
+		t.Fatalf("model = %+v", model)
+	}
+	if bag := ps["1111111304"]; bag.Name != "Sac à dos" || bag.Description != "Sac 20 L" || bag.Category[0] != "print_accessories" {
+		t.Fatalf("bag = %+v", bag)
+	}
 }

@@ -201,6 +201,9 @@ func (r *run) values(cells []string, probs *[]problem) vals {
 	}
 	cur := values.Text(r.at(cells, r.col.currency))
 	if cur == "" {
+		cur = r.m.PriceCurrency
+	}
+	if cur == "" {
 		cur = r.cur
 	}
 	if p := r.at(cells, r.col.price); p != "" {

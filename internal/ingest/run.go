@@ -100,7 +100,8 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dry, force bool) 
 		c.Size = info.Size
 	}
 	hr := &hashingReader{r: rc, h: sha256.New()}
-	rd, err := tabular.Open(hr, tabular.Options{Name: c.File, Encoding: set.Encoding, Sheet: set.Sheet, TempDir: s.tmp})
+	rd, err := tabular.Open(hr, tabular.Options{Name: c.File, Encoding: set.Encoding, Sheet: set.Sheet, TempDir: s.tmp,
+		MaxRecordBytes: s.lim.MaxRecordBytes, MaxXLSXBytes: s.lim.MaxXLSXBytes, MaxUnzipBytes: s.lim.MaxUnzipBytes})
 	if err != nil {
 		if te, ok := tabular.AsError(err); ok {
 			return refused(rep, te.Message), nil

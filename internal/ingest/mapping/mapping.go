@@ -191,6 +191,11 @@ func Lookup(header string) (f Field, option int, rank int, ok bool) {
 	if s, ok := synonyms()[n]; ok {
 		return s.f, 0, s.rank, true
 	}
+	// A price column named with its currency: Akeneo "price-EUR",
+	// "Prix HT (EUR)", "Price USD".
+	if c := headerCurrency(n); c != "" {
+		return FieldPrice, 0, 0, true
+	}
 	// Shopify "Option1 Name"/"Option1 Value", WooCommerce "Attribute 1
 	// name"/"Attribute 1 value(s)", Magento-like "option 2 value".
 	for _, pre := range []string{"option", "attribute"} {
@@ -214,6 +219,24 @@ func Lookup(header string) (f Field, option int, rank int, ok bool) {
 	return "", 0, 0, false
 }
 
+// headerCurrency returns the ISO code of a price header that ends with one
+// ("price eur", "prix ht eur"), or "".
+func headerCurrency(n string) string {
+	i := strings.LastIndexByte(n, ' ')
+	if i < 0 || len(n)-i-1 != 3 {
+		return ""
+	}
+	if s, ok := synonyms()[n[:i]]; !ok || s.f != FieldPrice || s.rank > 0 {
+		return ""
+	}
+	code := strings.ToUpper(n[i+1:])
+	switch code {
+	case "EUR", "USD", "GBP", "CNY", "JPY", "CHF", "CAD", "AUD", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "RON", "BGN", "INR", "KRW", "BRL", "MXN", "HKD", "SGD", "TWD", "THB", "TRY", "ZAR", "NZD", "AED", "SAR", "MAD", "TND", "XOF":
+		return code
+	}
+	return ""
+}
+
 // Column is how one column of a file is used.
 type Column struct {
 	Index  int    // position in the row
@@ -229,6 +252,9 @@ type Mapping struct {
 	ByField map[Field]int
 	// Options pairs option-name and option-value columns by number.
 	Options []OptionPair
+	// PriceCurrency is the currency the price column's header names
+	// (Akeneo's "price-EUR"), "" when it names none.
+	PriceCurrency string
 	// Known counts headers placed by synonym or override.
 	Known int
 }
@@ -309,6 +335,9 @@ func Build(header []string, overrides map[string]Field) Mapping {
 	for f, cs := range claims {
 		sort.SliceStable(cs, func(a, b int) bool { return cs[a].rank < cs[b].rank })
 		m.ByField[f] = cs[0].col
+		if f == FieldPrice {
+			m.PriceCurrency = headerCurrency(Normalize(m.Columns[cs[0].col].Header))
+		}
 		for _, c := range cs[1:] {
 			if f == FieldImage {
 				continue // every image column feeds the images
