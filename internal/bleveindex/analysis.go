@@ -1,6 +1,7 @@
 package bleveindex
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -207,7 +208,7 @@ func newMapping(syn *search.Synonyms) (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fCurrency, kw(false))
 	doc.AddFieldMappingsAt(fNameSort, kw(true))
 	doc.AddFieldMappingsAt(fPrice, num())
-	doc.AddFieldMappingsAt(fUpdated, num())
+	doc.AddFieldMappingsAt(fUpdated, kw(true))
 	doc.AddFieldMappingsAt(fSource, src)
 	version := bleve.NewNumericFieldMapping()
 	version.Index = false
@@ -247,9 +248,12 @@ const (
 	fCurrency     = "currency"
 	fNameSort     = "name_sort"
 	fPrice        = "price"
-	fUpdated      = "updated" // unix seconds
-	fSource       = "src"     // the product as JSON, stored only
-	fVersion      = "version" // Product.Version, stored only
+	// fUpdated is UpdatedAt as fixed-width unix seconds, a keyword: its
+	// one doc value sorts in time order, where a numeric field would carry
+	// sixteen prefix-coded terms per document.
+	fUpdated = "updated"
+	fSource  = "src"     // the product as JSON, stored only
+	fVersion = "version" // Product.Version, stored only
 )
 
 // document turns a product into the fields of the mapping.
@@ -264,7 +268,7 @@ func document(p catalog.Product, src string) map[string]any {
 		fPartner:   p.Partner,
 		fCategory:  d.Categories,
 		fNameSort:  d.NameSort,
-		fUpdated:   float64(d.Updated),
+		fUpdated:   updatedKey(d.Updated),
 		fSource:    src,
 		fVersion:   float64(p.Version),
 	}
@@ -286,4 +290,12 @@ func document(p catalog.Product, src string) map[string]any {
 		m["attr"] = attrs
 	}
 	return m
+}
+
+// updatedKey writes unix seconds so that string order is time order.
+func updatedKey(sec int64) string {
+	if sec < 0 {
+		sec = 0
+	}
+	return fmt.Sprintf("%020d", sec)
 }

@@ -213,7 +213,7 @@ func combine(text, filter query.Query) query.Query {
 // for a given index state); an _id tie-break would cost an ID lookup per
 // matching document.
 func sortOrder(q catalog.Query, empty bool) bsearch.SortOrder {
-	newest := &bsearch.SortField{Field: fUpdated, Desc: true, Type: bsearch.SortFieldAsNumber, Missing: bsearch.SortFieldMissingLast}
+	newest := &bsearch.SortField{Field: fUpdated, Desc: true, Type: bsearch.SortFieldAsString, Missing: bsearch.SortFieldMissingLast}
 	switch q.Sort {
 	case catalog.SortPriceAsc, catalog.SortPriceDesc:
 		return bsearch.SortOrder{&bsearch.SortField{
