@@ -1,0 +1,43 @@
+// Screenshots of the main pages at desktop and phone widths, taken in
+// headless Chromium against `catalogctl serve --demo`:
+//   node screenshots.mjs OUTDIR   (make screenshots)
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Stack, browserContext, pickWord } from './lib/stack.mjs';
+
+const out = process.argv[2];
+if (!out) { console.error('usage: node screenshots.mjs OUTDIR'); process.exit(2); }
+await mkdir(out, { recursive: true });
+
+const stack = await Stack.create();
+const shots = [];
+try {
+  await stack.start({ demo: true });
+  const { word } = await pickWord(stack);
+  const first = (await stack.api(`/v1/search?q=${encodeURIComponent(word)}&size=1`)).json.hits[0].product;
+  const catalogs = (await stack.api('/v1/catalogs?limit=1')).json.catalogs;
+  const pages = [
+    ['search', `/en/?q=${encodeURIComponent(word)}`, `/fr/?q=${encodeURIComponent(word)}`],
+    ['product', `/en/product/${encodeURIComponent(first.id)}`, `/fr/product/${encodeURIComponent(first.id)}`],
+    ['partner', '/en/partner', '/fr/partner'],
+    ['report', `/en/partner/catalogs/${encodeURIComponent(catalogs[0].id)}`, `/fr/partner/catalogs/${encodeURIComponent(catalogs[0].id)}`],
+  ];
+  for (const [kind, viewport, index] of [['desktop', { width: 1280, height: 900 }, 1], ['phone', { width: 390, height: 844 }, 2]]) {
+    const ctx = await browserContext({ viewport, deviceScaleFactor: 1, isMobile: kind === 'phone', hasTouch: kind === 'phone' });
+    try {
+      const page = await ctx.newPage();
+      for (const p of pages) {
+        await page.goto(stack.base + p[index]);
+        await page.waitForLoadState('networkidle');
+        const file = join(out, `${p[0]}-${kind}.png`);
+        await page.screenshot({ path: file });
+        shots.push(file);
+      }
+    } finally {
+      await ctx.close();
+    }
+  }
+} finally {
+  await stack.destroy();
+}
+for (const s of shots) { console.log(`wrote ${s}`); }
