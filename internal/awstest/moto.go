@@ -32,7 +32,8 @@ import (
 // .cache/moto/bin/moto_server under the repository root.
 const EnvMotoServer = "MOTO_SERVER"
 
-// EnvRequired, when "1", turns a missing peer into a test failure.
+// EnvRequired names the variable that, set to "1", turns a missing peer
+// into a test failure instead of a skip.
 const EnvRequired = "AWSTEST_REQUIRED"
 
 // Region is the region every client of the tests uses.
@@ -73,7 +74,7 @@ func RepoRoot() (string, error) {
 // MotoBinary returns the path of moto_server, or ErrNoMoto.
 func MotoBinary() (string, error) {
 	if p := os.Getenv(EnvMotoServer); p != "" {
-		if _, err := os.Stat(p); err != nil {
+		if _, err := os.Stat(p); err != nil { //nolint:gosec // G703: the tester names the binary on purpose
 			return "", fmt.Errorf("%s=%s: %w", EnvMotoServer, p, err)
 		}
 		return p, nil
@@ -91,7 +92,8 @@ func MotoBinary() (string, error) {
 
 // FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
 func FreePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	var lc net.ListenConfig
+	l, err := lc.Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, err
 	}
@@ -123,7 +125,7 @@ func StartMoto(ctx context.Context) (*Moto, error) {
 
 func startMotoOn(ctx context.Context, bin string, port int) (*Moto, error) {
 	log := &syncBuffer{}
-	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", strconv.Itoa(port)) //nolint:gosec,noctx // G204: moto_server from the project cache or MOTO_SERVER; it outlives the start-up context
 	cmd.Stdout = log
 	cmd.Stderr = log
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL} // dies with the test binary

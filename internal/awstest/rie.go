@@ -55,7 +55,7 @@ func BuildLambda(ctx context.Context, name, dir string) (string, error) {
 // CDK bundles it (lambda.norpc, stripped, trimmed paths, no cgo), run in
 // root, writing out, with extra environment (GOOS=..., GOARCH=...).
 func GoBuildCommand(ctx context.Context, root, out, pkg string, env ...string) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags=-s -w", "-o", out, pkg)
+	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags=-s -w", "-o", out, pkg) //nolint:gosec // G204: builds the project's own packages
 	cmd.Dir = root
 	cmd.Env = append(append(os.Environ(), "CGO_ENABLED=0"), env...)
 	return cmd
@@ -97,7 +97,7 @@ func StartLambda(ctx context.Context, bootstrap string, env []string) (*Lambda, 
 		done:      make(chan struct{}),
 		bootstrap: bootstrap,
 	}
-	l.cmd = exec.Command(rie, "--log-level", "error",
+	l.cmd = exec.Command(rie, "--log-level", "error", //nolint:gosec,noctx // G204: the emulator from the project cache runs a binary the tests built; it outlives ctx
 		"--runtime-interface-emulator-address", "127.0.0.1:"+strconv.Itoa(invokePort),
 		"--runtime-api-address", "127.0.0.1:"+strconv.Itoa(apiPort),
 		bootstrap)
@@ -114,7 +114,8 @@ func StartLambda(ctx context.Context, bootstrap string, env []string) (*Lambda, 
 	go func() { _ = l.cmd.Wait(); close(l.done) }()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", invokePort), 200*time.Millisecond)
+		d := net.Dialer{Timeout: 200 * time.Millisecond}
+		c, err := d.DialContext(ctx, "tcp", fmt.Sprintf("127.0.0.1:%d", invokePort))
 		if err == nil {
 			c.Close()
 			return l, nil

@@ -337,7 +337,7 @@ func (s *Store) parallelScan(parent context.Context, fn func(catalog.Product) er
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			err := s.scanSegment(ctx, int32(seg), int32(s.opts.ScanSegments), items)
+			err := s.scanSegment(ctx, int32(seg), int32(s.opts.ScanSegments), items) //nolint:gosec // G115: New caps ScanSegments at maxScanSegments
 			if err != nil && !errors.Is(err, errStop) {
 				cancel() // a failed segment ends the scan
 			}

@@ -40,6 +40,8 @@ const (
 	batchWriteSize = 25  // BatchWriteItem limit
 	maxBatchTries  = 10  // attempts at unprocessed items before giving up
 	maxRaceTries   = 8   // attempts at a conditional product write
+	// maxScanSegments caps the parallel Scan segments of ScanProducts("").
+	maxScanSegments = 64
 )
 
 // Options tune a Store. The zero value is usable.
@@ -71,6 +73,7 @@ func New(client *dynamodb.Client, table string, opts Options) *Store {
 	if opts.ScanSegments <= 0 {
 		opts.ScanSegments = 4
 	}
+	opts.ScanSegments = min(opts.ScanSegments, maxScanSegments)
 	if opts.BaseBackoff <= 0 {
 		opts.BaseBackoff = 50 * time.Millisecond
 	}
@@ -140,7 +143,7 @@ func (s *Store) backoff(n int) time.Duration {
 	if d > 2*time.Second || d <= 0 {
 		d = 2 * time.Second
 	}
-	return time.Duration(rand.Int64N(int64(d)) + 1)
+	return time.Duration(rand.Int64N(int64(d)) + 1) //nolint:gosec // G404: jitter, not a secret
 }
 
 func sleep(ctx context.Context, d time.Duration) error {
