@@ -14,7 +14,8 @@ cdk-tools: ## install the CDK CLI and the infrastructure linters into .cache
 	scripts/cdk-cli.sh >/dev/null
 	scripts/pytools.sh >/dev/null
 
-test-cdk-go: ## CDK assertion tests and cdk-nag on every stage (go test ./stacks/)
+# cdk-tools first: the jsii runtime of the Go bindings needs node.
+test-cdk-go: cdk-tools ## CDK assertion tests and cdk-nag on every stage (go test ./stacks/)
 	go vet . ./stacks/...
 	go test -count=1 ./stacks/...
 
