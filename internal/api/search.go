@@ -46,6 +46,10 @@ func ParseQuery(v url.Values) (catalog.Query, error) {
 		return q, err
 	}
 	q.Sort = v.Get("sort")
+	q.Cursor = v.Get("cursor")
+	if q.FacetSize, err = intParam(v.Get("facet_size"), catalog.DefaultFacetSize, 1, catalog.MaxFacetSize, "facet_size"); err != nil {
+		return q, err
+	}
 	q.Filters.Partners = nonEmpty(v["partner"])
 	q.Filters.Brands = nonEmpty(v["brand"])
 	q.Filters.Categories = nonEmpty(v["category"])

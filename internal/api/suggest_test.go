@@ -82,3 +82,38 @@ func TestSearchDidYouMean(t *testing.T) {
 		t.Fatalf("a query with hits has a suggestion: %v", body["suggestion"])
 	}
 }
+
+func TestSearchCursorAndFacetSize(t *testing.T) {
+	h := newSearchAPI(t)
+	seen := map[string]bool{}
+	cursor := "*"
+	for page := 0; cursor != ""; page++ {
+		if page > 20 {
+			t.Fatal("the cursor never ends")
+		}
+		rec, body := get(t, h, "/v1/search?sort=name&size=7&cursor="+url.QueryEscape(cursor))
+		if rec.Code != http.StatusOK {
+			t.Fatalf("cursor page: %d %v", rec.Code, body)
+		}
+		for _, hit := range body["hits"].([]any) {
+			id := hit.(map[string]any)["product"].(map[string]any)["id"].(string)
+			if seen[id] {
+				t.Fatalf("cursor repeats %s", id)
+			}
+			seen[id] = true
+		}
+		cursor, _ = body["next_cursor"].(string)
+	}
+	if len(seen) != len(indextest.Fixture()) {
+		t.Fatalf("cursor paging saw %d products, want %d", len(seen), len(indextest.Fixture()))
+	}
+	for _, bad := range []string{"cursor=garbage", "cursor=*&page=2", "facet_size=0", "facet_size=101"} {
+		if rec, body := get(t, h, "/v1/search?"+bad); rec.Code != http.StatusBadRequest || errorCode(body) != "invalid" {
+			t.Errorf("%s: %d %v", bad, rec.Code, body)
+		}
+	}
+	_, body := get(t, h, "/v1/search?facets=brand&facet_size=2")
+	if got := body["facets"].(map[string]any)["brand"].([]any); len(got) != 2 {
+		t.Errorf("facet_size=2 gave %v", got)
+	}
+}

@@ -2,6 +2,7 @@ package bleveindex
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -209,6 +210,7 @@ func newMapping(syn *search.Synonyms) (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fNameSort, kw(true))
 	doc.AddFieldMappingsAt(fPrice, num())
 	doc.AddFieldMappingsAt(fUpdated, kw(true))
+	doc.AddFieldMappingsAt(fPriceKey, kw(true))
 	doc.AddFieldMappingsAt(fSource, src)
 	version := bleve.NewNumericFieldMapping()
 	version.Index = false
@@ -252,8 +254,11 @@ const (
 	// one doc value sorts in time order, where a numeric field would carry
 	// sixteen prefix-coded terms per document.
 	fUpdated = "updated"
-	fSource  = "src"     // the product as JSON, stored only
-	fVersion = "version" // Product.Version, stored only
+	// fPriceKey is the price as fixed-width micro-units, a keyword, for the
+	// same reason; the numeric fPrice serves range filters and the facet.
+	fPriceKey = "price_key"
+	fSource   = "src"     // the product as JSON, stored only
+	fVersion  = "version" // Product.Version, stored only
 )
 
 // document turns a product into the fields of the mapping.
@@ -280,6 +285,7 @@ func document(p catalog.Product, src string) map[string]any {
 	}
 	if d.HasPrice {
 		m[fPrice] = d.Price
+		m[fPriceKey] = priceKey(d.Price)
 		m[fCurrency] = d.Currency
 	}
 	if len(d.Attrs) > 0 {
@@ -298,4 +304,16 @@ func updatedKey(sec int64) string {
 		sec = 0
 	}
 	return fmt.Sprintf("%020d", sec)
+}
+
+// priceKey writes a price so that string order is price order.
+func priceKey(price float64) string {
+	micro := math.Round(price * 1e6)
+	if micro < 0 || math.IsNaN(micro) {
+		micro = 0
+	}
+	if micro > 9e18 {
+		micro = 9e18
+	}
+	return fmt.Sprintf("%020d", int64(micro))
 }

@@ -2,9 +2,11 @@ package bleveindex
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -217,8 +219,8 @@ func sortOrder(q catalog.Query, empty bool) bsearch.SortOrder {
 	switch q.Sort {
 	case catalog.SortPriceAsc, catalog.SortPriceDesc:
 		return bsearch.SortOrder{&bsearch.SortField{
-			Field: fPrice, Desc: q.Sort == catalog.SortPriceDesc,
-			Type: bsearch.SortFieldAsNumber, Missing: bsearch.SortFieldMissingLast,
+			Field: fPriceKey, Desc: q.Sort == catalog.SortPriceDesc,
+			Type: bsearch.SortFieldAsString, Missing: bsearch.SortFieldMissingLast,
 		}}
 	case catalog.SortNewest:
 		return bsearch.SortOrder{newest}
@@ -302,6 +304,17 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, er
 	req := bleve.NewSearchRequestOptions(combine(text, filterQuery(q.Filters, dimNone)), q.Size, (q.Page-1)*q.Size, false)
 	req.Fields = []string{fSource}
 	req.Sort = sortOrder(q, text == nil)
+	if q.Cursor != "" {
+		// Cursor paging needs a total order: ties broken by id.
+		req.Sort = append(req.Sort, &bsearch.SortDocID{})
+		if q.Cursor != catalog.CursorStart {
+			after, err := cursorValues(q.Cursor, len(req.Sort))
+			if err != nil {
+				return catalog.Result{}, err
+			}
+			req.SearchAfter = after
+		}
+	}
 	if q.Sort != catalog.SortRelevance {
 		req.Score = bleve.ScoreNone
 	}
@@ -346,10 +359,44 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, er
 		}
 		out.Hits = append(out.Hits, catalog.Hit{Product: p, Score: h.Score, Highlights: hl.highlights(p)})
 	}
+	if q.Cursor != "" && len(res.Hits) == q.Size {
+		last := res.Hits[len(res.Hits)-1]
+		values := make([]any, len(last.Sort))
+		for i, v := range last.Sort {
+			if _, ok := req.Sort[i].(*bsearch.SortScore); ok {
+				v = strconv.FormatFloat(last.Score, 'g', -1, 64)
+			}
+			// Sort values are raw index terms (with bytes like the
+			// missing-value markers): carried in base64.
+			values[i] = base64.StdEncoding.EncodeToString([]byte(v))
+		}
+		out.NextCursor = search.EncodeCursor(values)
+	}
 	if out.Total == 0 && len(plan.Words) > 0 {
 		out.Suggestion = x.didYouMean(ctx, idx, plan, q.Filters)
 	}
 	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
+	return out, nil
+}
+
+// cursorValues decodes a cursor of this engine: n sort values, strings.
+func cursorValues(cursor string, n int) ([]string, error) {
+	values, err := search.DecodeCursor(cursor)
+	if err != nil {
+		return nil, err
+	}
+	if len(values) != n {
+		return nil, catalog.Errorf(catalog.CodeInvalid, "cursor is not valid")
+	}
+	out := make([]string, n)
+	for i, v := range values {
+		s, ok := v.(string)
+		raw, err := base64.StdEncoding.DecodeString(s)
+		if !ok || err != nil {
+			return nil, catalog.Errorf(catalog.CodeInvalid, "cursor is not valid")
+		}
+		out[i] = string(raw)
+	}
 	return out, nil
 }
 

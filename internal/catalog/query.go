@@ -37,7 +37,17 @@ type Query struct {
 	Size    int      `json:"size,omitempty"`
 	// FacetSize is how many values each facet returns (most frequent first).
 	FacetSize int `json:"facet_size,omitempty"`
+	// Cursor pages deeper than MaxResultDepth: "*" starts, and each
+	// Result.NextCursor continues where that page ended. With a cursor,
+	// Page must be 1. Cursors are opaque and belong to one engine.
+	Cursor string `json:"cursor,omitempty"`
 }
+
+// CursorStart is the Cursor that starts cursor paging.
+const CursorStart = "*"
+
+// MaxCursorLength caps the length of a cursor.
+const MaxCursorLength = 2048
 
 // Filters narrow a search. Values within one filter are OR-ed; filters are
 // AND-ed together.
@@ -64,6 +74,9 @@ type Result struct {
 	// Suggestion is a "did you mean" text, set only when there are no hits
 	// and a close spelling of the query's words would have some.
 	Suggestion string `json:"suggestion,omitempty"`
+	// NextCursor continues a cursor query after this page; empty on the
+	// last page or without a cursor.
+	NextCursor string `json:"next_cursor,omitempty"`
 }
 
 // Suggestion kinds.
@@ -113,7 +126,13 @@ func (q *Query) Validate() error {
 	if q.Size < 1 || q.Size > MaxPageSize {
 		return Errorf(CodeInvalid, "size must be between 1 and %d", MaxPageSize)
 	}
-	if q.Page*q.Size > MaxResultDepth {
+	if len(q.Cursor) > MaxCursorLength {
+		return Errorf(CodeInvalid, "cursor is not valid")
+	}
+	if q.Cursor != "" && q.Page != 1 {
+		return Errorf(CodeInvalid, "page cannot be combined with cursor")
+	}
+	if q.Cursor == "" && q.Page*q.Size > MaxResultDepth {
 		return Errorf(CodeInvalid, "page %d of size %d is deeper than %d results", q.Page, q.Size, MaxResultDepth)
 	}
 	switch q.Sort {

@@ -63,6 +63,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Facets", func(t *testing.T) { testFacets(t, idx) })
 	t.Run("Sort", func(t *testing.T) { testSort(t, idx) })
 	t.Run("Paging", func(t *testing.T) { testPaging(t, idx) })
+	t.Run("Cursor", func(t *testing.T) { testCursor(t, idx) })
 	t.Run("Highlights", func(t *testing.T) { testHighlights(t, idx) })
 	t.Run("DidYouMean", func(t *testing.T) { testDidYouMean(t, idx) })
 	t.Run("Suggest", func(t *testing.T) { testSuggest(t, idx) })
@@ -370,6 +371,63 @@ func testPaging(t *testing.T, idx catalog.Index) {
 	}
 	if res := mustSearch(t, idx, catalog.Query{Page: 5, Size: 5}); len(res.Hits) != 0 || res.Total != len(Fixture()) {
 		t.Errorf("page past the end: %d hits, total %d", len(res.Hits), res.Total)
+	}
+}
+
+func testCursor(t *testing.T, idx catalog.Index) {
+	cases := []struct {
+		name string
+		q    catalog.Query
+		want int
+	}{
+		{"by name", catalog.Query{Sort: catalog.SortName, Size: 6}, len(Fixture())},
+		{"by price with ties broken", catalog.Query{Sort: catalog.SortPriceAsc, Size: 3}, len(Fixture())},
+		{"newest", catalog.Query{Size: 7}, len(Fixture())},
+		{"by relevance", catalog.Query{Text: "chaise", Size: 1}, 3},
+		{"filtered", catalog.Query{Filters: catalog.Filters{Partners: []string{"p2"}}, Size: 2, Sort: catalog.SortName}, 7},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			q := c.q
+			q.Cursor = catalog.CursorStart
+			seen := map[string]bool{}
+			var order []string
+			for pages := 0; ; pages++ {
+				if pages > c.want+1 {
+					t.Fatalf("cursor never ends: %v", order)
+				}
+				res := mustSearch(t, idx, q)
+				for _, id := range ids(res) {
+					if seen[id] {
+						t.Fatalf("cursor repeats %s after %v", id, order)
+					}
+					seen[id] = true
+					order = append(order, id)
+				}
+				if res.NextCursor == "" {
+					break
+				}
+				q.Cursor = res.NextCursor
+			}
+			if len(order) != c.want {
+				t.Fatalf("cursor paging found %d products %v, want %d", len(order), order, c.want)
+			}
+			// The same order as one big page.
+			all := c.q
+			all.Size = catalog.MaxPageSize
+			if got := ids(mustSearch(t, idx, all)); c.q.Sort != "" && c.q.Sort != catalog.SortRelevance && !slices.Equal(got, order) {
+				t.Errorf("cursor order %v, one page %v", order, got)
+			}
+		})
+	}
+	for _, bad := range []catalog.Query{{Cursor: "not a cursor"}, {Cursor: catalog.CursorStart, Page: 2}, {Cursor: "W10"}} {
+		if _, err := idx.Search(context.Background(), bad); catalog.CodeOf(err) != catalog.CodeInvalid {
+			t.Errorf("Search(cursor %q page %d): %v, want invalid", bad.Cursor, bad.Page, err)
+		}
+	}
+	deep := catalog.Query{Cursor: catalog.CursorStart, Size: catalog.MaxPageSize}
+	if _, err := idx.Search(context.Background(), deep); err != nil {
+		t.Errorf("a cursor query: %v", err)
 	}
 }
 

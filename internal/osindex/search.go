@@ -205,6 +205,7 @@ type searchResp struct {
 			Score     *float64                          `json:"_score"`
 			Source    struct{ Product catalog.Product } `json:"_source"`
 			Highlight map[string][]string               `json:"highlight"`
+			Sort      []any                             `json:"sort"`
 		} `json:"hits"`
 	} `json:"hits"`
 	Aggregations map[string]struct {
@@ -252,6 +253,19 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, er
 	if q.Sort == catalog.SortRelevance && text != nil {
 		body["track_scores"] = true
 	}
+	if q.Cursor != "" {
+		body["from"] = 0
+		if q.Cursor != catalog.CursorStart {
+			after, err := search.DecodeCursor(q.Cursor)
+			if err != nil {
+				return catalog.Result{}, err
+			}
+			if len(after) != len(body["sort"].([]any)) {
+				return catalog.Result{}, catalog.Errorf(catalog.CodeInvalid, "cursor is not valid")
+			}
+			body["search_after"] = after
+		}
+	}
 	// Filters apply to hits after the query (post_filter); each facet counts
 	// under every filter but its own (multi-select).
 	if fc := filterClauses(q.Filters, ""); len(fc) > 0 {
@@ -284,6 +298,9 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, er
 		for _, f := range q.Facets {
 			out.Facets[f] = facetValues(f, resp.Aggregations[f].V.Buckets)
 		}
+	}
+	if n := len(resp.Hits.Hits); q.Cursor != "" && n == q.Size {
+		out.NextCursor = search.EncodeCursor(resp.Hits.Hits[n-1].Sort)
 	}
 	if out.Total == 0 && len(plan.Words) > 0 {
 		out.Suggestion = x.didYouMean(ctx, plan, q.Filters)
