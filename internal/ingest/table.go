@@ -47,7 +47,7 @@ func norm(k uint64) uint64 {
 // mixed key times the size (a multiply-shift range reduction).
 func (t *idTable) slot(k uint64) int {
 	hi, _ := bits.Mul64(k*0x9E3779B97F4A7C15, uint64(len(t.keys)))
-	i := int(hi)
+	i := int(hi) //nolint:gosec // G115: hi < len(t.keys), an int
 	for {
 		if t.keys[i] == k || t.keys[i] == 0 {
 			return i
