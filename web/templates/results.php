@@ -86,10 +86,18 @@ $facetLabel = static function (string $name) use ($t): string {
       <legend><?= $v->e($facetLabel($name)) ?></legend>
       <ul>
         <?php foreach ($rows as $ri => [$value, $count]) :
-            $id = 'f' . $fi . '-' . $ri; ?>
-        <li>
+            $id = 'f' . $fi . '-' . $ri;
+            // Category paths "A > B" show as a tree: the last step, indented;
+            // screen readers still hear the whole path.
+            $parts = $name === 'category' ? explode(' > ', $value) : [$value];
+            $depth = min(count($parts) - 1, 4);
+            $leaf = (string) array_pop($parts);
+            ?>
+        <li<?= $depth > 0 ? ' class="depth-' . $depth . '"' : '' ?>>
           <input type="checkbox" id="<?= $v->e($id) ?>" name="<?= $v->e($name) ?>" value="<?= $v->e($value) ?>" form="search"<?= $state->isSelected($name, $value) ? ' checked' : '' ?>>
-          <label for="<?= $v->e($id) ?>"><span class="facet-value"><?= $v->e($value) ?></span>
+          <label for="<?= $v->e($id) ?>"><span class="facet-value"><?php if ($parts !== []) :
+                ?><span class="visually-hidden"><?= $v->e(implode(' > ', $parts) . ' > ') ?></span><?php
+                                                                   endif; ?><?= $v->e($leaf) ?></span>
             <span class="count"><?= $v->e($t->number($count)) ?></span></label>
         </li>
         <?php endforeach; ?>
