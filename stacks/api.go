@@ -108,24 +108,37 @@ func NewAPIStack(scope constructs.Construct, cfg StageConfig, in Inputs, data *D
 			RequestParameters: &rp,
 		})
 	}
+	// The gateway rejects a malformed upload request before it costs an
+	// invocation; the Go handler still validates everything (its OpenAPI
+	// schema UploadRequest is the reference).
+	str := &awsapigateway.JsonSchema{Type: awsapigateway.JsonSchemaType_STRING, MinLength: jsii.Number(1)}
 	uploadBody := api.AddModel(jsii.String("UploadRequest"), &awsapigateway.ModelOptions{
 		ContentType: jsii.String("application/json"),
 		Schema: &awsapigateway.JsonSchema{
-			Schema: awsapigateway.JsonSchemaVersion_DRAFT4,
-			Type:   awsapigateway.JsonSchemaType_OBJECT,
+			Schema:   awsapigateway.JsonSchemaVersion_DRAFT4,
+			Type:     awsapigateway.JsonSchemaType_OBJECT,
+			Required: jsii.Strings("partner", "file"),
+			Properties: &map[string]*awsapigateway.JsonSchema{
+				"partner": str,
+				"file":    str,
+				"mode":    {Type: awsapigateway.JsonSchemaType_STRING, Enum: &[]any{"full", "partial"}},
+			},
 		},
 	})
-	post := func(r awsapigateway.IResource, params ...string) {
+	post := func(r awsapigateway.IResource, body awsapigateway.IModel, params ...string) {
 		rp := map[string]*bool{}
 		for _, p := range params {
 			rp["method.request.path."+p] = jsii.Bool(true)
 		}
-		r.AddMethod(jsii.String("POST"), integration, &awsapigateway.MethodOptions{
+		opts := &awsapigateway.MethodOptions{
 			ApiKeyRequired:    jsii.Bool(true),
 			RequestValidator:  validator,
 			RequestParameters: &rp,
-			RequestModels:     &map[string]awsapigateway.IModel{"application/json": uploadBody},
-		})
+		}
+		if body != nil {
+			opts.RequestModels = &map[string]awsapigateway.IModel{"application/json": body}
+		}
+		r.AddMethod(jsii.String("POST"), integration, opts)
 	}
 
 	// Reads go to the Go router through one greedy resource, so a new GET
@@ -136,11 +149,11 @@ func NewAPIStack(scope constructs.Construct, cfg StageConfig, in Inputs, data *D
 	get(v1.AddResource(jsii.String("{proxy+}"), nil), "proxy")
 	catalogs := v1.AddResource(jsii.String("catalogs"), nil)
 	get(catalogs)
-	post(catalogs)
+	post(catalogs, uploadBody)
 	catalog := catalogs.AddResource(jsii.String("{id}"), nil)
 	get(catalog, "id")
 	get(catalog.AddResource(jsii.String("{proxy+}"), nil), "id", "proxy")
-	post(catalog.AddResource(jsii.String("confirm"), nil), "id")
+	post(catalog.AddResource(jsii.String("confirm"), nil), nil, "id")
 
 	// One API key and usage plan per partner, on the upload routes.
 	for _, partner := range cfg.Partners {

@@ -407,6 +407,11 @@ func TestAPIStack(t *testing.T) {
 				if !key || m.Props["RequestValidatorId"] == nil {
 					t.Errorf("%s: upload route without API key or validation", m.ID)
 				}
+				// POST /v1/catalogs validates its JSON body; confirm has none.
+				_, hasModel := get(m.Props, "RequestModels", "application/json").(map[string]any)
+				if wantModel := !strings.Contains(m.ID, "confirm"); hasModel != wantModel {
+					t.Errorf("%s: request model %v, want %v", m.ID, hasModel, wantModel)
+				}
 			case "GET":
 				gets++
 				if key {
