@@ -138,6 +138,12 @@ func isClean(s string) bool {
 			i++
 			continue
 		}
+		// U+00C0 to U+02FF (accented Latin letters, the usual case): two
+		// bytes, printable, in NFC whatever follows.
+		if c >= 0xC3 && c <= 0xCB && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+			i += 2
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError || r == '\ufeff' || unicode.IsSpace(r) || r == '\u202f' || unicode.IsControl(r) {
 			return false
