@@ -140,3 +140,22 @@ func TestIngestGuardAndConfirm(t *testing.T) {
 		t.Fatalf("second confirm: %d %s", code, stderr)
 	}
 }
+
+func TestIngestDryRunUsesPartnerSettings(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	settings := filepath.Join(data, "blobs", "partners", "acme")
+	if err := os.MkdirAll(settings, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, settings, "settings.json", `{"mapping":{"Code interne":"sku","Libellé article":"name"}}`)
+	file := writeFile(t, dir, "f.csv", "Code interne;Libellé article\nA1;Stylo\n")
+	code, out, stderr := run(t, "ingest", "--data", data, "--partner", "acme", "--dry-run", "--json", file)
+	r := jsonReports(t, out)[0]
+	if code != exitOK || r["status"] != "done" || r["accepted"] != 1.0 || r["dry_run"] != true {
+		t.Fatalf("exit %d %v %s", code, r, stderr)
+	}
+	if code, out, _ := run(t, "search", "--data", data, "--json", "Stylo"); code != exitOK || strings.Contains(out, `"A1"`) {
+		t.Fatalf("a dry run indexed something: %s", out)
+	}
+}

@@ -22,6 +22,10 @@ type Deps struct {
 	Logger *slog.Logger     // nil = discard
 	// TempDir holds temporary copies of XLSX files ("" = os.TempDir()).
 	TempDir string
+	// Settings is where partner settings are read (partners/{partner}/...);
+	// nil means Blobs. A dry run on a scratch copy of a file sets it to
+	// the real store so that the partner's settings still apply.
+	Settings catalog.Blobs
 	// Limits caps what one file may cost; zero fields take the tabular
 	// package's defaults (4 MiB a row, 128 MiB an XLSX, 1 GiB unzipped).
 	Limits Limits
@@ -42,6 +46,7 @@ type Service struct {
 	log   *slog.Logger
 	tmp   string
 	lim   Limits
+	set   catalog.Blobs
 }
 
 // New returns a Service.
@@ -52,6 +57,10 @@ func New(d Deps) *Service {
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.set = d.Settings
+	if s.set == nil {
+		s.set = d.Blobs
 	}
 	return s
 }

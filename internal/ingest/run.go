@@ -65,7 +65,7 @@ type run struct {
 // refused or needs_confirmation) and an error only for internal failures.
 func (s *Service) run(ctx context.Context, c *catalog.Catalog, dry, force bool) (*catalog.Report, error) {
 	rep := &catalog.Report{Status: catalog.StatusDone, Errors: []catalog.RowError{}}
-	set, err := loadSettings(ctx, s.blobs, c.Partner)
+	set, err := loadSettings(ctx, s.set, c.Partner)
 	if err != nil {
 		if catalog.CodeOf(err) == catalog.CodeInvalid {
 			return refused(rep, "the partner's settings are invalid: "+catalog.MessageOf(err)), nil

@@ -242,7 +242,7 @@ func (s *Stack) IngestFile(ctx context.Context, partner, path string, mode catal
 		if _, err := scratch.Put(ctx, key, f); err != nil {
 			return catalog.Catalog{}, err
 		}
-		svc := ingest.New(ingest.Deps{Store: s.Store, Blobs: scratch, Clock: s.clock, Logger: s.log})
+		svc := ingest.New(ingest.Deps{Store: s.Store, Blobs: scratch, Settings: s.disk, Clock: s.clock, Logger: s.log})
 		return svc.Ingest(ctx, ingest.Request{Partner: partner, Key: key, Mode: mode, DryRun: true})
 	}
 	if _, err := s.disk.Put(ctx, key, f); err != nil { // not s.Blobs: no queued event
