@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 )
@@ -78,6 +79,37 @@ func TestNamesCarryTheStage(t *testing.T) {
 		}
 		if len(c.Prefix()) > 28 {
 			t.Errorf("%s: domain name %s longer than OpenSearch allows", st, c.Prefix())
+		}
+	}
+}
+
+// TestCdkJSON checks that cdk.json runs this app and that its per-stage
+// overrides load for every stage.
+func TestCdkJSON(t *testing.T) {
+	b, err := os.ReadFile("../cdk.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		App     string `json:"app"`
+		Context struct {
+			Stages map[string]json.RawMessage `json:"stages"`
+		} `json:"context"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(doc.App, "go run") {
+		t.Errorf("cdk.json app %q does not run the Go app", doc.App)
+	}
+	for name := range doc.Context.Stages {
+		if _, err := DefaultConfig(name); err != nil {
+			t.Errorf("cdk.json names an unknown stage: %v", err)
+		}
+	}
+	for _, st := range Stages() {
+		if _, err := LoadConfig(st, doc.Context.Stages[st], testAccount, ""); err != nil {
+			t.Errorf("cdk.json stages.%s: %v", st, err)
 		}
 	}
 }
