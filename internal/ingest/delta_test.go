@@ -3,6 +3,7 @@ package ingest_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -187,5 +188,32 @@ func TestUnchangedFileShortcut(t *testing.T) {
 	c = e.ingest("acme", "v4.csv", reordered, "")
 	if r := c.Report; len(r.Warnings) > 0 && r.Warnings[0].Code == ingest.CodeUnchangedFile {
 		t.Fatalf("settings changed but shortcut taken: %+v", r)
+	}
+}
+
+func TestVariantsOfAMissingParentAreRejected(t *testing.T) {
+	e := newEnv(t)
+	c := e.ingest("acme", "v.csv", "sku,name,parent,price,Option1 Name,Option1 Value\nP1,Polo,,20,,\nP1-S,,P1,19,Size,S\nX-S,,P9,5,Size,S\nX-M,,P9,6,Size,M\n", "")
+	r := c.Report
+	if r.Rows != 4 || r.Accepted != 2 || r.Rejected != 2 || r.Products != 1 {
+		t.Fatalf("%+v", r)
+	}
+	for _, er := range r.Errors {
+		if er.Code != ingest.CodeUnknownParent || (er.Row != 4 && er.Row != 5) {
+			t.Fatalf("%+v", er)
+		}
+	}
+	polo := e.products("acme")["P1"]
+	if polo.Price.Amount.String() != "20" || len(polo.Variants) != 1 || polo.Variants[0].Options["Size"] != "S" {
+		t.Fatalf("polo = %+v", polo)
+	}
+	rc, _, err := e.blobs.Open(context.Background(), ingest.RejectedKey(c.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	b, _ := io.ReadAll(rc)
+	if !strings.Contains(string(b), "X-S,,P9,5,Size,S") || !strings.Contains(string(b), "X-M,,P9,6,Size,M") {
+		t.Fatalf("rejected.csv = %s", b)
 	}
 }

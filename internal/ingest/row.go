@@ -498,7 +498,16 @@ func (r *run) groupRow(num int, cells []string, v vals) error {
 		r.order = append(r.order, key)
 	}
 	d.rows = append(d.rows, num)
-	d.raws = append(d.raws, append([]string(nil), cells...))
+	if d.p.Name == "" && d.altName == "" && v.name == "" {
+		// Until some row names the product, keep the rows as read: the
+		// product may end nameless and its rows rejected.
+		for len(d.raws) < len(d.rows)-1 {
+			d.raws = append(d.raws, nil)
+		}
+		d.raws = append(d.raws, append([]string(nil), cells...))
+	} else {
+		d.raws = nil
+	}
 	if v.id != "" && !variantRow {
 		r.ids[v.id] = key
 	}
