@@ -204,3 +204,31 @@ func TestRejectedRowsCSV(t *testing.T) {
 		t.Fatalf("formula not neutralised: %q", recs[2])
 	}
 }
+
+func TestJSONAndNDJSONFeeds(t *testing.T) {
+	e := newEnv(t)
+	// The API's own Product shape, as a JSON array: it ingests back.
+	arr := `[{"id":"old:CH-1","partner":"old","key":"CH-1","sku":"CH-1","name":"Chaise pliante","brand":"Acme",
+	  "category":["Maison","Jardin"],"price":{"amount":"12.50","currency":"EUR"},"gtin":"4006381333931",
+	  "images":["https://img.example/1.jpg","https://img.example/2.jpg"],"moq":10,"attributes":{"Couleur":"Vert"},
+	  "source":{"catalog_id":"c1","row":2},"updated_at":"2026-01-01T00:00:00Z","hash":"abc"},
+	 {"sku":"TB-2","name":"Table","price":"149,90 €"}, "not an object"]`
+	c := e.ingest("acme", "feed.json", arr, "")
+	r := c.Report
+	if c.Status != catalog.StatusDone || r.Format != "json" || r.Rows != 3 || r.Accepted != 2 || r.Rejected != 1 || r.Errors[0].Code != ingest.CodeBadRow {
+		t.Fatalf("%s %+v", c.Status, r)
+	}
+	p := e.products("acme")["CH-1"]
+	if p.Name != "Chaise pliante" || strings.Join(p.Category, ">") != "Maison>Jardin" || p.Price.Amount.String() != "12.50" ||
+		len(p.Images) != 2 || p.MOQ != 10 || p.Attributes["Couleur"] != "Vert" || p.Attributes["hash"] != "" || p.Attributes["source.row"] != "" {
+		t.Fatalf("CH-1 = %+v", p)
+	}
+	nd := "{\"sku\":\"A\",\"name\":\"Stylo\",\"prix\":\"1,20\"}\n{\"sku\":\"B\",\"name\":\"Gomme\",\"prix\":\"0,80\",\"couleur\":\"blanc\"}\n{oops\n"
+	c = e.ingest("acme2", "feed.ndjson", nd, "")
+	if r := c.Report; r.Format != "ndjson" || r.Accepted != 2 || r.Rejected != 1 || r.Errors[0].Row != 3 {
+		t.Fatalf("%+v", r)
+	}
+	if b := e.products("acme2")["B"]; b.Price.Amount.String() != "0.80" || b.Attributes["couleur"] != "blanc" {
+		t.Fatalf("B = %+v", b)
+	}
+}

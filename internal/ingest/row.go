@@ -424,7 +424,9 @@ func (r *run) attributes(cells []string, into map[string]string) map[string]stri
 		if len(val) > maxAttrValue {
 			val = values.Text(val[:maxAttrValue])
 		}
-		into[values.Text(c.Header)] = val
+		// JSON objects flatten to dotted keys; our own product JSON
+		// keeps attributes under "attributes".
+		into[values.Text(strings.TrimPrefix(c.Header, "attributes."))] = val
 	}
 	return into
 }

@@ -117,7 +117,7 @@ func buildSynonyms() map[string]synonym {
 	add(FieldParent, 0, "parent", "parent sku", "parent id", "model", "modèle", "modele", "model code", "parent reference", "référence parent")
 	add(FieldHandle, 0, "handle")
 	add(FieldID, 0, "id", "product id", "id produit", "product_id", "entity_id")
-	add(FieldIgnore, 0, "ingest_error")
+	add(FieldIgnore, 0, "ingest_error", "source.catalog_id", "source.file", "source.row", "updated_at", "hash")
 	return table
 }
 
