@@ -1,7 +1,12 @@
 package awse2e
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -126,5 +131,62 @@ func TestReindexLambda(t *testing.T) {
 	}
 	if got := st.search(url.Values{"q": {"K005"}}).Total; got != 1 {
 		t.Fatalf("search K005 after the reindex found %d", got)
+	}
+}
+
+// TestUploadThroughTheAPI: POST /v1/catalogs on the api binary returns a
+// presigned S3 POST; the partner's form upload to it lands in the bucket,
+// flows through the pipeline, and the catalog id the API returned ends done.
+func TestUploadThroughTheAPI(t *testing.T) {
+	st := newStack(t)
+	status, body := st.apiDo("POST", "/v1/catalogs", nil, `{"partner":"acme","file":"tarif hiver.csv"}`)
+	if status != 201 {
+		t.Fatalf("POST /v1/catalogs: %d %s", status, body)
+	}
+	var slot struct {
+		CatalogID string `json:"catalog_id"`
+		Upload    struct {
+			Method   string            `json:"method"`
+			URL      string            `json:"url"`
+			Fields   map[string]string `json:"fields"`
+			MaxBytes int64             `json:"max_bytes"`
+		} `json:"upload"`
+	}
+	if err := json.Unmarshal(body, &slot); err != nil {
+		t.Fatal(err)
+	}
+	if slot.Upload.Method != "POST" || slot.Upload.MaxBytes != 104857600 || slot.Upload.Fields["policy"] == "" {
+		t.Fatalf("upload slot %s", body)
+	}
+	var form bytes.Buffer
+	mw := multipart.NewWriter(&form)
+	for k, v := range slot.Upload.Fields {
+		_ = mw.WriteField(k, v)
+	}
+	fw, _ := mw.CreateFormFile("file", "tarif hiver.csv")
+	_, _ = io.WriteString(fw, catalogCSV(0, 12, nil, nil))
+	_ = mw.Close()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, slot.Upload.URL, &form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		t.Fatalf("form upload to the presigned POST: status %d", resp.StatusCode)
+	}
+	if r, failed := st.pipeline(1); len(r.BatchItemFailures) != 0 || len(failed) != 0 {
+		t.Fatalf("pipeline failures %v %v", r.BatchItemFailures, failed)
+	}
+	status, body = st.api("/v1/catalogs/"+slot.CatalogID, nil)
+	if status != 200 || !strings.Contains(string(body), `"status":"done"`) || !strings.Contains(string(body), `"accepted":12`) {
+		t.Fatalf("catalog %s: %d %s", slot.CatalogID, status, body)
+	}
+	if got := st.search(url.Values{"q": {"chaise"}}).Total; got != 12 {
+		t.Fatalf("search found %d of the 12 uploaded products", got)
 	}
 }

@@ -299,10 +299,17 @@ func (st *stack) indexRecords(recs []events.DynamoDBEventRecord, size int) []str
 // api sends one GET as an API Gateway REST proxy event to the api binary.
 func (st *stack) api(path string, query url.Values) (int, []byte) {
 	st.t.Helper()
+	return st.apiDo("GET", path, query, "")
+}
+
+// apiDo sends one request as an API Gateway REST proxy event to the api
+// binary.
+func (st *stack) apiDo(method, path string, query url.Values, body string) (int, []byte) {
+	st.t.Helper()
 	ev := events.APIGatewayProxyRequest{
-		HTTPMethod: "GET", Path: path, Resource: "/v1/{proxy+}",
+		HTTPMethod: method, Path: path, Resource: "/v1/{proxy+}", Body: body,
 		MultiValueQueryStringParameters: query,
-		Headers:                         map[string]string{"Accept": "application/json"},
+		Headers:                         map[string]string{"Accept": "application/json", "Content-Type": "application/json"},
 		RequestContext:                  events.APIGatewayProxyRequestContext{RequestID: fmt.Sprintf("req-%d", time.Now().UnixNano()), Stage: "api"},
 	}
 	var resp events.APIGatewayProxyResponse

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/catalogsearch/catalogsearch/internal/api"
+	"github.com/catalogsearch/catalogsearch/internal/ingest"
 )
 
 // The Run functions build a Lambda's handler from cfg and serve it with
@@ -32,7 +33,11 @@ func RunAPI(ctx context.Context, cfg Config, logs, metrics io.Writer) error {
 	if err != nil {
 		return err
 	}
-	h := api.New(api.Deps{Store: store, Index: idx, Blobs: blobs, Logger: env.Logger})
+	svc := ingest.New(ingest.Deps{Store: store, Blobs: blobs, Logger: env.Logger})
+	h := api.New(api.Deps{
+		Store: store, Index: idx, Blobs: blobs, Logger: env.Logger,
+		Ingest: svc, Uploads: S3Uploads{Blobs: blobs}, MaxUploadBytes: cfg.UploadMaxBytes,
+	})
 	lambda.StartWithOptions(APIGatewayHandler(h), lambda.WithContext(ctx))
 	return nil
 }
