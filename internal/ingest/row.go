@@ -224,7 +224,11 @@ func (r *run) values(cells []string, probs *[]problem) vals {
 		if err != nil {
 			warn(c.Header, err.Code, err.Message+"; the image was left out")
 		}
-		v.images = append(v.images, urls...)
+		if v.images == nil {
+			v.images = urls
+		} else {
+			v.images = append(v.images, urls...)
+		}
 	}
 	if s := r.at(cells, r.col.variantImage); s != "" {
 		u, err := values.ImageURL(s)

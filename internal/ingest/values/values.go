@@ -115,21 +115,21 @@ func isClean(s string) bool {
 	if len(s) > MaxTextBytes || s[0] == ' ' || s[len(s)-1] == ' ' || strings.Contains(s, "  ") {
 		return false
 	}
-	// Eight bytes at a time while they are printable ASCII: no byte below
-	// 0x20, none with the high bit, no DEL.
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		const lo, hi = 0x0101010101010101, 0x8080808080808080
-		// With no high bit set, x - 0x20 per byte borrows exactly where
-		// a byte is below 0x20; XOR with 0x7f zeroes a DEL byte.
-		if x&hi != 0 || (x-lo*0x20)&^x&hi != 0 || hasZeroByte(x^lo*0x7f) {
-			break
-		}
-	}
 	nfc := true // every rune so far is NFC whatever follows
-	for i < len(s) {
+	for i := 0; i < len(s); {
+		// Eight bytes at a time while they are printable ASCII: no byte
+		// below 0x20, none with the high bit, no DEL.
+		if i+8 <= len(s) {
+			x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			const lo, hi = 0x0101010101010101, 0x8080808080808080
+			// With no high bit set, x - 0x20 per byte borrows exactly
+			// where a byte is below 0x20; XOR with 0x7f zeroes a DEL.
+			if x&hi == 0 && (x-lo*0x20)&^x&hi == 0 && !hasZeroByte(x^lo*0x7f) {
+				i += 8
+				continue
+			}
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c < 0x20 || c == 0x7f {
@@ -334,6 +334,12 @@ func plainURL(s string) bool {
 // (spaces and dashes are removed) and a correct check digit. It returns the
 // digits.
 func GTIN(s string) (string, *Error) {
+	if digitsOnly(s) && (len(s) == 8 || len(s) >= 12 && len(s) <= 14) {
+		if gtinCheck(s) {
+			return s, nil
+		}
+		return "", errorf(CodeBadGTIN, quote(s)+" has a wrong check digit")
+	}
 	s = strings.TrimSpace(s)
 	var b strings.Builder
 	for _, r := range s {
@@ -351,6 +357,14 @@ func GTIN(s string) (string, *Error) {
 	default:
 		return "", errorf(CodeBadGTIN, quote(s)+" is not a GTIN: it must have 8, 12, 13 or 14 digits")
 	}
+	if !gtinCheck(d) {
+		return "", errorf(CodeBadGTIN, quote(s)+" has a wrong check digit")
+	}
+	return d, nil
+}
+
+// gtinCheck verifies the GS1 check digit of a string of digits.
+func gtinCheck(d string) bool {
 	sum := 0
 	for i := len(d) - 2; i >= 0; i-- {
 		n := int(d[i] - '0')
@@ -359,10 +373,16 @@ func GTIN(s string) (string, *Error) {
 		}
 		sum += n
 	}
-	if check := (10 - sum%10) % 10; check != int(d[len(d)-1]-'0') {
-		return "", errorf(CodeBadGTIN, quote(s)+" has a wrong check digit")
+	return (10-sum%10)%10 == int(d[len(d)-1]-'0')
+}
+
+func digitsOnly(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
 	}
-	return d, nil
+	return s != ""
 }
 
 // Int parses a whole non-negative quantity ("12", "1 000", "12 pcs",
