@@ -182,7 +182,6 @@ final class Pages
                 'partner' => $partner,
                 'file' => $name,
                 'mode' => $mode,
-                'size' => $size,
             ]);
         } catch (ApiError $e) {
             if ($e->isMissingEndpoint()) {
