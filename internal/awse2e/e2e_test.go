@@ -190,3 +190,46 @@ func TestUploadThroughTheAPI(t *testing.T) {
 		t.Fatalf("search found %d of the 12 uploaded products", got)
 	}
 }
+
+// TestIngestFileLargerThanLambdaMemory ingests a file larger than the
+// smallest Lambda memory size (128 MB) with the ingest binary: S3 reads
+// and the rejected-rows upload stream, so the process's peak resident
+// memory stays well below the file's size.
+func TestIngestFileLargerThanLambdaMemory(t *testing.T) {
+	st := newStack(t)
+	const fileBytes = 160 << 20
+	var b strings.Builder
+	b.Grow(fileBytes + 1<<20)
+	b.WriteString(catalogCSV(0, 3, nil, nil))
+	rejected := 0
+	for b.Len() < fileBytes {
+		// No reference: each row is rejected (and listed in the rejected-rows CSV).
+		fmt.Fprintf(&b, ";Produit sans référence numéro %08d;Mobilia;Maison > Jardin;12,50\n", rejected)
+		rejected++
+	}
+	st.upload("incoming/acme/huge.csv", b.String())
+	size := b.Len()
+	b = strings.Builder{}
+	st.lambdaEnv = append(st.lambdaEnv, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=128")
+	if r := st.ingest(st.receive(1)); len(r.BatchItemFailures) != 0 {
+		t.Fatalf("ingest failures %+v", r.BatchItemFailures)
+	}
+	peak, err := st.lambdas["ingest"].PeakRSS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("ingested %d MB (%d rejected rows) with a peak RSS of %d MB", size>>20, rejected, peak>>20)
+	if peak >= 128<<20 {
+		t.Fatalf("peak RSS %d MB for a %d MB file: over 128 MB, the file is not streamed", peak>>20, size>>20)
+	}
+	cats, err := st.store.ListCatalogs(t.Context(), "acme", 1)
+	if err != nil || len(cats) != 1 || cats[0].Report == nil {
+		t.Fatalf("catalogs %+v %v", cats, err)
+	}
+	if r := cats[0].Report; r.Accepted != 3 || r.Rejected != rejected || r.Rows != rejected+3 {
+		t.Fatalf("report: rows %d accepted %d rejected %d; want %d, 3, %d", r.Rows, r.Accepted, r.Rejected, rejected+3, rejected)
+	}
+	if n := len(st.storeIDs("acme")); n != 3 {
+		t.Fatalf("store holds %d products, want 3", n)
+	}
+}

@@ -167,6 +167,32 @@ func (l *Lambda) Invoke(ctx context.Context, event, out any) error {
 	return json.Unmarshal(raw, out)
 }
 
+// PeakRSS returns the peak resident memory (VmHWM) of the function's
+// process, which lives on between invocations as in a warm Lambda.
+func (l *Lambda) PeakRSS() (int64, error) {
+	want, err := filepath.EvalSymlinks(l.bootstrap)
+	if err != nil {
+		return 0, err
+	}
+	for _, pid := range descendants(l.cmd.Process.Pid) {
+		exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
+		if err != nil || exe != want {
+			continue
+		}
+		status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+		if err != nil {
+			return 0, err
+		}
+		for _, line := range strings.Split(string(status), "\n") {
+			if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+				kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+				return kb << 10, err
+			}
+		}
+	}
+	return 0, errors.New("the function's process was not found (not started yet?)")
+}
+
 // Log returns what the emulator and the function printed so far.
 func (l *Lambda) Log() string { return l.log.String() }
 
