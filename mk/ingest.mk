@@ -24,6 +24,7 @@ test-ingest: deps ## ingest tests (real exports, hostile corpus) and bounded fuz
 	$(MAKE) --no-print-directory fuzz-ingest
 
 fuzz-ingest: ## run each ingest fuzz target for INGEST_FUZZTIME (default 10s)
+	@mkdir -p $(CACHE)
 	@for spec in $(INGEST_FUZZ); do \
 		pkg=$${spec%%:*}; fn=$${spec##*:}; \
 		echo "fuzz $$pkg $$fn ($(INGEST_FUZZTIME))"; \
