@@ -217,3 +217,19 @@ func TestVariantsOfAMissingParentAreRejected(t *testing.T) {
 		t.Fatalf("rejected.csv = %s", b)
 	}
 }
+
+func TestConfirmWhenTheFileIsGone(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.ingest("acme", "v1.csv", rowsCSV(0, 10), "")
+	held := e.ingest("acme", "v2.csv", rowsCSV(0, 1), "")
+	if err := e.blobs.Delete(ctx, held.Key); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Confirm(ctx, held.ID); catalog.CodeOf(err) != catalog.CodeConflict || !strings.Contains(catalog.MessageOf(err), "gone") {
+		t.Fatalf("confirm: %v", err)
+	}
+	if c, _ := e.store.GetCatalog(ctx, held.ID); c.Status != catalog.StatusNeedsConfirmation {
+		t.Fatalf("status %s", c.Status)
+	}
+}

@@ -204,6 +204,12 @@ func (s *Service) Confirm(ctx context.Context, catalogID string) (catalog.Catalo
 				"a newer file of partner %s (catalog %s) arrived after %s; confirming this one would undo it", c.Partner, o.ID, c.ID)
 		}
 	}
+	if _, err := s.blobs.Stat(ctx, c.Key); err != nil {
+		if catalog.IsNotFound(err) {
+			return c, catalog.Errorf(catalog.CodeConflict, "the file of catalog %s (%s) is gone; upload it again", c.ID, c.File)
+		}
+		return c, err
+	}
 	c.Status = catalog.StatusProcessing
 	if err := s.store.PutCatalog(ctx, c); err != nil {
 		return c, err
