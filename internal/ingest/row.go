@@ -30,6 +30,8 @@ type draft struct {
 	altName  string         // a variant row's name, used when no row names the product
 	optNames map[int]string // option names given by the first row (Shopify)
 	hash     string         // the product's hash, when prepare computed it and nothing changed since
+	// viaParent is set when rows name this product as their parent.
+	viaParent bool
 }
 
 // vals are the cleaned values of one row.
@@ -517,6 +519,9 @@ func (r *run) groupRow(num int, cells []string, v vals) error {
 	if v.id != "" && !variantRow {
 		r.ids[v.id] = key
 	}
+	if variantRow {
+		d.viaParent = true
+	}
 	opts := map[string]string{}
 	for _, o := range r.m.Options {
 		name, val := r.option(d, cells, o)
@@ -647,7 +652,7 @@ func (r *run) finishDraft(d *draft) error {
 				cells = d.raws[i]
 			}
 			code, msg := CodeMissingName, fmt.Sprintf("no row names product %q", d.key)
-			if r.m.Has(mapping.FieldParent) {
+			if d.viaParent && !d.hasMain {
 				code, msg = CodeUnknownParent, fmt.Sprintf("product %q has no row with its name (is its parent row missing?)", d.key)
 			}
 			if err := r.reject(num, cells, "", code, msg); err != nil {
