@@ -254,19 +254,61 @@ func (s *Service) process(ctx context.Context, c catalog.Catalog, dry, force boo
 	return c, nil
 }
 
-// hashingReader computes the SHA-256 of what passes through it.
+// hashingReader computes the SHA-256 of what passes through it, on a
+// goroutine of its own so that hashing overlaps parsing: chunks are copied
+// into recycled buffers and hashed in order. Sum waits for the hash of
+// everything read so far; Close stops the goroutine.
 type hashingReader struct {
-	r io.Reader
-	h interface {
-		io.Writer
-		Sum([]byte) []byte
+	r      io.Reader
+	chunks chan []byte
+	free   chan []byte
+	done   chan struct{}
+	sum    []byte
+	closed bool
+}
+
+const hashChunk = 64 << 10
+
+func newHashingReader(r io.Reader) *hashingReader {
+	h := &hashingReader{r: r, chunks: make(chan []byte, 8), free: make(chan []byte, 10), done: make(chan struct{})}
+	for range cap(h.free) {
+		h.free <- make([]byte, 0, hashChunk)
 	}
+	go func() {
+		defer close(h.done)
+		d := sha256.New()
+		for c := range h.chunks {
+			_, _ = d.Write(c)
+			h.free <- c[:0]
+		}
+		h.sum = d.Sum(nil)
+	}()
+	return h
 }
 
 func (h *hashingReader) Read(p []byte) (int, error) {
 	n, err := h.r.Read(p)
-	if n > 0 {
-		_, _ = h.h.Write(p[:n])
+	for rest := p[:n]; len(rest) > 0; {
+		buf := <-h.free
+		k := min(len(rest), hashChunk)
+		buf = append(buf, rest[:k]...)
+		h.chunks <- buf
+		rest = rest[k:]
 	}
 	return n, err
+}
+
+// Sum returns the hex SHA-256 of everything read, and stops hashing.
+func (h *hashingReader) Sum() string {
+	h.Close()
+	return hex.EncodeToString(h.sum)
+}
+
+// Close stops the hashing goroutine; it is safe to call twice.
+func (h *hashingReader) Close() {
+	if !h.closed {
+		h.closed = true
+		close(h.chunks)
+	}
+	<-h.done
 }

@@ -118,6 +118,9 @@ func (r *run) row(row tabular.Row) error {
 // prepare cleans a row's values and, outside group mode, builds and
 // hashes the product the row makes on its own. It only reads the run.
 func (r *run) prepare(row tabular.Row, hb *hashBuf) prepared {
+	if r.checker != nil { // idempotent: rows checked while finding the header pass again
+		r.checker.CheckRow(&row)
+	}
 	pr := prepared{num: row.Num, cells: row.Cells}
 	if row.Problem == "" && blankCells(row.Cells) {
 		pr.skip = true

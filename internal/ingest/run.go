@@ -40,13 +40,14 @@ type run struct {
 	force bool
 	cur   string // default currency
 
-	rd     tabular.Reader
-	m      mapping.Mapping
-	col    columns
-	header []string
-	nkeys  int // JSON: keys the mapping was built from
-	group  bool
-	handle bool
+	rd      tabular.Reader
+	checker tabular.RowChecker // encoding checks deferred to prepare (CSV)
+	m       mapping.Mapping
+	col     columns
+	header  []string
+	nkeys   int // JSON: keys the mapping was built from
+	group   bool
+	handle  bool
 
 	open   *draft            // stream mode: the product being assembled
 	drafts map[string]*draft // group mode: every product, until the end
@@ -99,9 +100,11 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dry, force bool) 
 	if info.Size > 0 {
 		c.Size = info.Size
 	}
-	hr := &hashingReader{r: rc, h: sha256.New()}
+	hr := newHashingReader(rc)
+	defer hr.Close()
 	rd, err := tabular.Open(hr, tabular.Options{Name: c.File, Encoding: set.Encoding, Sheet: set.Sheet, TempDir: s.tmp,
-		MaxRecordBytes: s.lim.MaxRecordBytes, MaxXLSXBytes: s.lim.MaxXLSXBytes, MaxUnzipBytes: s.lim.MaxUnzipBytes})
+		MaxRecordBytes: s.lim.MaxRecordBytes, MaxXLSXBytes: s.lim.MaxXLSXBytes, MaxUnzipBytes: s.lim.MaxUnzipBytes,
+		DeferChecks: true})
 	if err != nil {
 		if te, ok := tabular.AsError(err); ok {
 			return refused(rep, te.Message), nil
@@ -110,6 +113,7 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dry, force bool) 
 	}
 	defer rd.Close()
 	r.rd = rd
+	r.checker, _ = rd.(tabular.RowChecker)
 	ri := rd.Info()
 	rep.Format, rep.Encoding = ri.Format, ri.Encoding
 	if err := r.loadStored(); err != nil {
@@ -138,7 +142,7 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dry, force bool) 
 	}
 	// The whole file was read: record its hash.
 	if _, err := io.Copy(io.Discard, hr); err == nil {
-		c.SHA256 = hex.EncodeToString(hr.h.Sum(nil))
+		c.SHA256 = hr.Sum()
 	}
 	if err := r.flush(); err != nil {
 		return rep, err
@@ -316,6 +320,9 @@ func (r *run) findHeader() error {
 			continue
 		}
 		row.Cells = append([]string(nil), row.Cells...)
+		if r.checker != nil {
+			r.checker.CheckRow(&row)
+		}
 		rows = append(rows, row)
 	}
 	if len(rows) == 0 {

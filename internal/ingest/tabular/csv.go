@@ -9,11 +9,12 @@ import (
 )
 
 type csvReader struct {
-	cr   *csv.Reader
-	lim  *recordLimit
-	enc  textEncoding
-	info Info
-	line int
+	deferChecks bool
+	cr          *csv.Reader
+	lim         *recordLimit
+	enc         textEncoding
+	info        Info
+	line        int
 }
 
 func newCSVReader(lim *recordLimit, enc textEncoding, delim rune) *csvReader {
@@ -55,11 +56,22 @@ func (c *csvReader) Next() (Row, error) {
 		rec = rec[:MaxColumns]
 	}
 	row := Row{Num: line, Cells: rec}
-	for i, s := range rec {
+	if !c.deferChecks {
+		c.CheckRow(&row)
+	}
+	return row, nil
+}
+
+// CheckRow sets a row's encoding flags (and reads a non-UTF-8 cell of an
+// undeclared UTF-8 file as Windows-1252). Next does it unless the reader
+// was opened with DeferChecks, in which case the caller does, possibly on
+// another goroutine: it touches only the row.
+func (c *csvReader) CheckRow(row *Row) {
+	for i, s := range row.Cells {
 		if c.enc.enc == nil && !utf8.ValidString(s) {
 			if !c.enc.declared {
 				if fixed, ok := fixCell(s); ok {
-					rec[i] = fixed
+					row.Cells[i] = fixed
 					row.MixedEncoding = true
 					continue
 				}
@@ -71,7 +83,6 @@ func (c *csvReader) Next() (Row, error) {
 			row.BadEncoding = true
 		}
 	}
-	return row, nil
 }
 
 func itoa(n int) string {

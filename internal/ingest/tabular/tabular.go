@@ -148,6 +148,15 @@ type Options struct {
 	MaxUnzipBytes  int64
 	// TempDir holds the temporary copy of an XLSX ("" = os.TempDir()).
 	TempDir string
+	// DeferChecks leaves the encoding checks of each row to the caller,
+	// through the Reader's RowChecker, so that they can run in parallel.
+	DeferChecks bool
+}
+
+// RowChecker is implemented by readers whose rows need encoding checks
+// (CSV): with Options.DeferChecks, the caller runs CheckRow on each row.
+type RowChecker interface {
+	CheckRow(row *Row)
 }
 
 func (o *Options) defaults() {
@@ -221,7 +230,9 @@ func Open(r io.Reader, opt Options) (Reader, error) {
 	if strings.HasPrefix(first, "<") {
 		return nil, refuse(CodeUnsupported, "this looks like XML or HTML; send a CSV, XLSX or JSON file")
 	}
-	return newCSVReader(lim, enc, detectDelimiter(text)), nil
+	cr := newCSVReader(lim, enc, detectDelimiter(text))
+	cr.deferChecks = opt.DeferChecks
+	return cr, nil
 }
 
 // looksBinary reports whether decoded text holds NUL bytes or many control
