@@ -165,3 +165,35 @@ func TestAkeneoExportLayout(t *testing.T) {
 		t.Fatalf("bag = %+v", bag)
 	}
 }
+
+// A supplier sheet with a model column and plain Couleur/Taille columns:
+// the rows of a model are one product, described by its first row, whose
+// variants carry the values that differ.
+func TestModelColumnWithPlainOptionColumns(t *testing.T) {
+	e := newEnv(t)
+	file := "Référence;Modèle;Désignation;Description;Marque;Catégorie;Prix unitaire HT;Couleur;Matière;Taille\n" +
+		"ML1-ANT-30;ML1;Serviette éponge;Liteau tissé;Atelier Vosgien;Linge de bain > Serviettes;19,89;anthracite;coton;30 x 50 cm\n" +
+		"ML1-ANT-50;ML1;Serviette éponge;Liteau tissé;Atelier Vosgien;Linge de bain > Serviettes;22,80;anthracite;coton;50 x 100 cm\n" +
+		"ML1-BLC-30;ML1;Serviette éponge;Liteau tissé;Atelier Vosgien;Linge de bain > Serviettes;19,89;blanc;coton;30 x 50 cm\n" +
+		"PL2;;Plaid;Doux;Atelier Vosgien;Salon > Plaids;49;ocre;laine;130 x 170 cm\n"
+	c := e.ingest("textile", "tarif.csv", file, "")
+	if c.Report.Products != 2 || c.Report.Accepted != 4 {
+		t.Fatalf("%+v", c.Report)
+	}
+	ps := e.products("textile")
+	m := ps["ML1"]
+	if m.Name != "Serviette éponge" || m.Brand != "Atelier Vosgien" || m.Description != "Liteau tissé" ||
+		strings.Join(m.Category, ">") != "Linge de bain>Serviettes" || m.Price.Amount.String() != "19.89" || len(m.Variants) != 3 {
+		t.Fatalf("ML1 = %+v", m)
+	}
+	v := m.Variants[1]
+	if v.SKU != "ML1-ANT-50" || v.Options["Taille"] != "50 x 100 cm" || v.Options["Couleur"] != "anthracite" || v.Options["Matière"] != "" {
+		t.Fatalf("variant = %+v", v)
+	}
+	if m.Attributes["Matière"] != "coton" || m.Attributes["Couleur"] != "" || m.Attributes["Taille"] != "" {
+		t.Fatalf("attributes = %v", m.Attributes)
+	}
+	if p := ps["PL2"]; p.Attributes["Couleur"] != "ocre" || len(p.Variants) != 0 {
+		t.Fatalf("PL2 = %+v", p)
+	}
+}

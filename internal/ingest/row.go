@@ -32,6 +32,12 @@ type draft struct {
 	hash     string         // the product's hash, when prepare computed it and nothing changed since
 	// viaParent is set when rows name this product as their parent.
 	viaParent bool
+	// described is set when a variant row gave the product-level fields,
+	// for want of the product's own row.
+	described bool
+	// plainOpts are the option names taken from plain columns (Couleur,
+	// Taille), as opposed to option columns (Option1 Name).
+	plainOpts map[string]bool
 }
 
 // vals are the cleaned values of one row.
@@ -374,6 +380,9 @@ func (r *run) newDraft(key string, num int) *draft {
 // product's own (not a variant's).
 func (r *run) applyMain(d *draft, cells []string, v vals, product bool) {
 	p := &d.p
+	if d.described && !d.hasMain {
+		p.Attributes = nil // the product's own row replaces what a variant said
+	}
 	d.hasMain = true
 	p.Name = v.name
 	p.Description = v.desc
@@ -533,6 +542,24 @@ func (r *run) groupRow(num int, cells []string, v vals) error {
 		}
 		opts[name] = val
 	}
+	if variantRow || r.handle {
+		// Colour, size and the like in plain columns: options of the
+		// variant (kept at finish only where the variants differ).
+		for _, c := range r.m.Columns {
+			if c.Field != mapping.FieldAttribute || c.Index >= len(cells) || !optionHeader(c.Header) {
+				continue
+			}
+			if val := values.Text(cells[c.Index]); val != "" {
+				if _, ok := opts[c.Header]; !ok {
+					opts[c.Header] = val
+					if d.plainOpts == nil {
+						d.plainOpts = map[string]bool{}
+					}
+					d.plainOpts[c.Header] = true
+				}
+			}
+		}
+	}
 	if r.handle {
 		if v.name != "" {
 			if d.hasMain {
@@ -551,6 +578,12 @@ func (r *run) groupRow(num int, cells []string, v vals) error {
 	if variantRow {
 		if d.altName == "" {
 			d.altName = v.name
+		}
+		if !d.hasMain && !d.described && v.name != "" {
+			// Until (unless) the product's own row comes, its first
+			// variant describes it: brand, description, category...
+			r.applyMain(d, cells, v, false)
+			d.hasMain, d.described = false, true
 		}
 		if own == "" && len(opts) == 0 {
 			r.addImages(&d.p, v.images) // a continuation row: extra images
@@ -664,6 +697,7 @@ func (r *run) finishDraft(d *draft) error {
 		}
 		return nil
 	}
+	pruneOptions(p, d.plainOpts)
 	if len(p.Variants) == 1 && len(p.Variants[0].Options) == 0 {
 		// One variant with no options is the product itself.
 		v := p.Variants[0]
@@ -697,4 +731,49 @@ func (r *run) finishDraft(d *draft) error {
 	}
 	r.rep.Accepted += len(d.rows)
 	return r.emit(*p)
+}
+
+// optionHeader reports plain columns that usually tell variants apart.
+func optionHeader(h string) bool {
+	switch mapping.Normalize(h) {
+	case "color", "colour", "couleur", "coloris", "size", "taille", "pointure", "dimension", "dimensions", "format",
+		"material", "matiere", "style", "finish", "finition", "capacity", "capacite", "contenance", "length", "longueur",
+		"width", "largeur", "weight", "poids", "volume", "variant", "variante", "declinaison", "modele de couleur":
+		return true
+	}
+	return false
+}
+
+// pruneOptions settles the options found in plain columns (plain): one
+// whose value differs between the variants is an option, and no longer a
+// product attribute; one with the same value everywhere describes the
+// whole product and stays an attribute only. Options from option columns
+// are kept as given.
+func pruneOptions(p *catalog.Product, plain map[string]bool) {
+	for k := range plain {
+		first, varies := "", false
+		for i, v := range p.Variants {
+			if i == 0 {
+				first = v.Options[k]
+			} else if v.Options[k] != first {
+				varies = true
+			}
+		}
+		if varies {
+			delete(p.Attributes, k)
+			continue
+		}
+		for i := range p.Variants {
+			delete(p.Variants[i].Options, k)
+			if len(p.Variants[i].Options) == 0 {
+				p.Variants[i].Options = nil
+			}
+		}
+		if first != "" {
+			if p.Attributes == nil {
+				p.Attributes = map[string]string{}
+			}
+			p.Attributes[k] = first
+		}
+	}
 }
