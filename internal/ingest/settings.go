@@ -140,7 +140,7 @@ func fieldList() string {
 // pipelineVersion changes whenever the same file and settings could give
 // different products (new synonyms, value rules): it is part of the
 // settings fingerprint, so an identical re-upload is read again.
-const pipelineVersion = "2026-11-28.1"
+const pipelineVersion = "2026-11-28.2"
 
 // fingerprint identifies how a file is read: these settings and this
 // pipeline version.
