@@ -93,6 +93,19 @@ func TestEncodings(t *testing.T) {
 	}
 }
 
+func TestDeclaredEncodingWinsOverDetection(t *testing.T) {
+	// Valid UTF-8, declared windows-1252 by the partner: read as declared.
+	rows, info, err := readAll(t, strings.NewReader("sku,name\nA,Thé\n"), Options{Encoding: "windows-1252"})
+	if err != nil || info.Encoding != "windows-1252" || rows[1].Cells[1] != "ThÃ©" {
+		t.Fatalf("%+v %+v %v", rows, info, err)
+	}
+	if _, err := Open(strings.NewReader("sku,name\n"), Options{Encoding: "klingon-8"}); err == nil {
+		t.Fatal("unknown declared encoding accepted")
+	} else if e, ok := AsError(err); !ok || e.Code != CodeEncoding {
+		t.Fatalf("err = %v", err)
+	}
+}
+
 func TestMixedAndInvalidEncoding(t *testing.T) {
 	// A UTF-8 file with one Latin-1 row: read, and flagged.
 	// (Detection reads the first 64 KiB, so the bad row comes after.)
