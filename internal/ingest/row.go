@@ -736,7 +736,7 @@ func (r *run) finishDraft(d *draft) error {
 // optionHeader reports plain columns that usually tell variants apart.
 func optionHeader(h string) bool {
 	switch mapping.Normalize(h) {
-	case "color", "colour", "couleur", "coloris", "size", "taille", "pointure", "dimension", "dimensions", "format",
+	case "color", "colour", "couleur", "coloris", "size", "taille", "pointure", "dimension", "dimensions", "format", //nolint:misspell // French headers
 		"material", "matiere", "style", "finish", "finition", "capacity", "capacite", "contenance", "length", "longueur",
 		"width", "largeur", "weight", "poids", "volume", "variant", "variante", "declinaison", "modele de couleur":
 		return true
