@@ -2,7 +2,7 @@
 // `catalogctl serve --demo` on a free loopback port with a temporary data
 // folder, and launches Debian's Chromium through playwright-core.
 import { spawn, execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -46,6 +46,25 @@ async function waitHealthy(base, proc, log, timeoutMs) {
   throw new Error(`catalogctl serve did not become healthy within ${timeoutMs} ms:\n${log.join('')}`);
 }
 
+/** descendants lists the process IDs below pid (Linux /proc). */
+async function descendants(pid) {
+  const out = [];
+  const walk = async (p) => {
+    let tasks = [];
+    try { tasks = await readdir(`/proc/${p}/task`); } catch { return; }
+    for (const t of tasks) {
+      let kids = '';
+      try { kids = await readFile(`/proc/${p}/task/${t}/children`, 'utf8'); } catch { continue; }
+      for (const k of kids.split(/\s+/).filter(Boolean).map(Number)) {
+        out.push(k);
+        await walk(k);
+      }
+    }
+  };
+  await walk(pid);
+  return out;
+}
+
 /** Stack is one running `catalogctl serve` on a data folder. */
 export class Stack {
   constructor(dataDir) {
@@ -77,11 +96,18 @@ export class Stack {
     const proc = this.proc;
     this.proc = null;
     if (!proc || proc.exitCode !== null) { return; }
+    // php -S forks its workers (PHP_CLI_SERVER_WORKERS), and they outlive a
+    // master that is interrupted: note the whole tree to end what is left.
+    const tree = await descendants(proc.pid);
     const done = new Promise((r) => proc.once('exit', r));
     proc.kill('SIGTERM');
     const timer = setTimeout(() => proc.kill('SIGKILL'), 15_000);
     await done;
     clearTimeout(timer);
+    await new Promise((r) => setTimeout(r, 200));
+    for (const pid of tree) {
+      try { process.kill(pid, 'SIGTERM'); } catch { /* already gone */ }
+    }
   }
 
   /** ingest runs `catalogctl ingest` on the (stopped) stack's data folder. */

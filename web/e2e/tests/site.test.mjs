@@ -78,7 +78,7 @@ describe('search page', () => {
     await page.close();
   });
 
-  test('suggestions as you type follow what the API serves', async () => {
+  test('suggestions appear as you type and the keyboard picks one', async () => {
     const { word } = await pickWord();
     const prefix = word.slice(0, 4);
     const api = await stack.api(`/v1/suggest?q=${encodeURIComponent(prefix)}&size=8`);
@@ -86,25 +86,20 @@ describe('search page', () => {
     await page.goto(url('/en/'));
     await page.click('#q');
     await page.keyboard.type(prefix, { delay: 30 });
-    if (api.status === 200 && api.json.suggestions.length > 0) {
-      await page.waitForSelector('#q-suggestions:not([hidden]) [role="option"]');
-      assert.equal(await page.getAttribute('#q', 'aria-expanded'), 'true');
-      const first = api.json.suggestions[0].text;
-      const shown = await page.$$eval('#q-suggestions [role="option"]', (els) => els.map((e) => e.firstChild.textContent));
-      assert.ok(shown.includes(first), `${first} in ${shown}`);
-      await page.keyboard.press('ArrowDown');
-      const activeId = await page.getAttribute('#q', 'aria-activedescendant');
-      assert.ok(activeId, 'the active option is announced');
-      await page.keyboard.press('Enter');
-      await page.waitForURL((u) => u.searchParams.get('q') === shown[0]);
-      await axeCheck(page, 'search after suggestion');
-    } else {
-      // The API has no /v1/suggest (yet): the box stays closed and the search still runs.
-      assert.equal(api.status, 404, `unexpected /v1/suggest answer ${api.status}`);
-      await page.waitForURL((u) => u.searchParams.get('q') === prefix);
-      assert.equal(await page.isHidden('#q-suggestions'), true);
-      assert.equal(await page.getAttribute('#q', 'aria-expanded'), 'false');
-    }
+    assert.equal(api.status, 200, `GET /v1/suggest answered ${api.status}`);
+    assert.ok(api.json.suggestions.length > 0, `no suggestion for ${prefix}`);
+    await page.waitForSelector('#q-suggestions:not([hidden]) [role="option"]');
+    assert.equal(await page.getAttribute('#q', 'aria-expanded'), 'true');
+    const shown = await page.$$eval('#q-suggestions [role="option"]', (els) => els.map((e) => e.firstChild.textContent));
+    assert.deepEqual(shown, api.json.suggestions.map((x) => x.text), 'the box lists the API suggestions in order');
+    await page.keyboard.press('ArrowDown');
+    const activeId = await page.getAttribute('#q', 'aria-activedescendant');
+    assert.equal(activeId, 'q-opt-0', 'the active option is announced');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.searchParams.get('q') === shown[0]);
+    assert.equal(await page.isHidden('#q-suggestions'), true, 'the box closes on a choice');
+    await page.waitForFunction((w) => document.querySelector('#results-title').textContent.includes(w), shown[0]);
+    await axeCheck(page, 'search after a suggestion');
     await page.close();
   });
 
