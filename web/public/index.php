@@ -11,12 +11,21 @@ declare(strict_types=1);
 ini_set('display_errors', '0');
 ini_set('log_errors', '1');
 
-if (PHP_SAPI === 'cli-server') {
-    // php -S: let the built-in server send the static assets itself.
-    $path = (string) parse_url((string) ($_SERVER['REQUEST_URI'] ?? '/'), PHP_URL_PATH);
-    if (str_starts_with($path, '/assets/') && !str_contains($path, '..') && is_file(__DIR__ . $path)) {
+$path = explode('?', (string) ($_SERVER['REQUEST_URI'] ?? '/'), 2)[0];
+if (preg_match('#^/assets/[a-z0-9-]+\.(css|js|svg)$#', $path, $m) === 1 && is_file(__DIR__ . $path)) {
+    if (PHP_SAPI === 'cli-server') {
+        // php -S sends the file itself.
         return false;
     }
+    // Elsewhere (Bref on Lambda, when no CDN serves /assets) send it here:
+    // names are fixed and pages add a content hash, so caches keep it a year.
+    $types = ['css' => 'text/css', 'js' => 'text/javascript', 'svg' => 'image/svg+xml'];
+    header('Content-Type: ' . $types[$m[1]] . '; charset=utf-8');
+    header('Cache-Control: public, max-age=31536000, immutable');
+    header('X-Content-Type-Options: nosniff');
+    header_remove('X-Powered-By');
+    readfile(__DIR__ . $path);
+    return;
 }
 
 require __DIR__ . '/../src/autoload.php';
