@@ -23,6 +23,37 @@ final class Config
     }
 
     /**
+     * uploadLimit is the largest file the site accepts: CATALOG_MAX_UPLOAD,
+     * lowered to PHP's own upload_max_filesize and post_max_size.
+     */
+    public function uploadLimit(): int
+    {
+        $limit = $this->maxUploadBytes;
+        foreach (['upload_max_filesize', 'post_max_size'] as $key) {
+            $bytes = self::iniBytes((string) ini_get($key));
+            if ($bytes > 0) {
+                $limit = min($limit, $bytes);
+            }
+        }
+        return $limit;
+    }
+
+    /** iniBytes reads a php.ini size such as "2M" or "512K" (0 = unlimited). */
+    public static function iniBytes(string $v): int
+    {
+        if (preg_match('/^\s*(\d+)\s*([kmg]?)\s*$/i', $v, $m) !== 1) {
+            return 0;
+        }
+        $n = (int) $m[1];
+        return match (strtolower($m[2])) {
+            'k' => $n * 1024,
+            'm' => $n * 1024 * 1024,
+            'g' => $n * 1024 * 1024 * 1024,
+            default => $n,
+        };
+    }
+
+    /**
      * fromEnv reads CATALOG_API_URL (required: an absolute http or https
      * URL), CATALOG_API_TIMEOUT (seconds, default 5), CATALOG_MAX_UPLOAD
      * (bytes, default 50 MiB) and CATALOG_ASSET_BASE (default /assets).

@@ -132,7 +132,7 @@ final class Pages
             'catalogs' => $catalogs,
             'message' => $message,
             'csrf' => $this->security->csrfToken(),
-            'maxUpload' => $this->config->maxUploadBytes,
+            'maxUpload' => $this->config->uploadLimit(),
         ], 'partner');
         $res->status = $status;
         return $res;
@@ -170,7 +170,7 @@ final class Pages
             return $this->partner('upload.error.no_file', 400);
         }
         $size = (int) ($file['size'] ?? 0);
-        if ($size > $this->config->maxUploadBytes) {
+        if ($size > $this->config->uploadLimit()) {
             return $this->partner('upload.error.too_large', 413);
         }
         if ($size === 0) {

@@ -15,7 +15,7 @@
 
 use CatalogSearch\Web\Security;
 
-$mb = (int) floor($maxUpload / (1024 * 1024));
+$mb = max(1, (int) floor($maxUpload / (1024 * 1024)));
 ?>
 <h1><?= $v->e($t->t('partner.title')) ?></h1>
 <?php if ($message !== '') : ?>

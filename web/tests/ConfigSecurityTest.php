@@ -21,6 +21,17 @@ final class ConfigSecurityTest extends TestCase
         self::assertSame(Config::DEFAULT_MAX_UPLOAD, $c->maxUploadBytes);
     }
 
+    public function testIniBytes(): void
+    {
+        self::assertSame(2 * 1024 * 1024, Config::iniBytes('2M'));
+        self::assertSame(512 * 1024, Config::iniBytes('512k'));
+        self::assertSame(1024 ** 3, Config::iniBytes('1G'));
+        self::assertSame(100, Config::iniBytes('100'));
+        self::assertSame(0, Config::iniBytes('lots'));
+        $c = new Config('http://a', 1.0, PHP_INT_MAX);
+        self::assertLessThanOrEqual(Config::iniBytes((string) ini_get('upload_max_filesize')), $c->uploadLimit());
+    }
+
     /** @return array<string, array{array<string, string>}> */
     public static function badEnv(): array
     {
