@@ -37,6 +37,11 @@ const APIPathPrefix = "/api"
 const (
 	TablePartitionKey = "pk"
 	TableSortKey      = "sk"
+	// TableTTLAttribute is the table's time-to-live attribute (epoch
+	// seconds): deleted products leave a tombstone that keeps their version
+	// for a while, so that a product sent again gets a higher version than
+	// the deleted one; the tombstone then expires.
+	TableTTLAttribute = "ttl"
 )
 
 // CloudWatch metrics that the Lambdas emit as embedded-metric-format (EMF)

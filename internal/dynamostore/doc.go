@@ -9,6 +9,7 @@
 // NEW_AND_OLD_IMAGES. Items:
 //
 //	product            pk "P#{partner}#{shard}"  sk "{product id}"   doc (S, JSON), v (N, version), h (S, content hash)
+//	product tombstone  pk "P#{partner}#{shard}"  sk "{product id}"   del (BOOL true), v (N), ttl (N, epoch seconds)
 //	catalog            pk "C#{catalog id}"       sk "C"              doc (B, gzip JSON), lp, ls (its listing keys)
 //	catalog listing    pk "L#{partner}" / "L*"   sk "{received_at}#{id}"  doc (B, gzip JSON)
 //
@@ -27,4 +28,15 @@
 // CreateCatalog is a conditional put: the second writer gets
 // catalog.CodeConflict. Deletes go in BatchWriteItem requests whose
 // unprocessed items are retried with exponential backoff and jitter.
+//
+// # Deletes keep the version
+//
+// A deleted product is replaced by a tombstone that keeps its version (plus
+// one) and expires through the table's TTL attribute after a week. A
+// product sent again after its removal so gets a version above every
+// version the index has seen, which an index with external versioning
+// (OpenSearch keeps its own delete markers for a while) requires; with a
+// plain delete it would start again at 1 and be refused. Reads and scans
+// skip tombstones; the stream converter turns a tombstone write into a
+// delete change and ignores the tombstone's expiry.
 package dynamostore

@@ -27,7 +27,7 @@ func (s *Store) GetProduct(ctx context.Context, id string) (catalog.Product, err
 	if err != nil {
 		return catalog.Product{}, translate(err, "get product")
 	}
-	if out.Item == nil {
+	if out.Item == nil || isTombstone(out.Item) {
 		return catalog.Product{}, catalog.Errorf(catalog.CodeNotFound, "product %q not found", id)
 	}
 	return decodeProduct(out.Item)
@@ -86,7 +86,7 @@ func (s *Store) PutProducts(ctx context.Context, products []catalog.Product) ([]
 	for i, j := range jobs {
 		ids[i] = j.id
 	}
-	versions, err := s.versions(ctx, ids)
+	versions, _, err := s.versions(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +184,7 @@ func (s *Store) putOne(ctx context.Context, p catalog.Product, stored int64) (ca
 		if err := sleep(ctx, s.backoff(attempt)); err != nil {
 			return catalog.Product{}, translate(err, "put product")
 		}
-		vs, err := s.versions(ctx, []string{p.ID})
+		vs, _, err := s.versions(ctx, []string{p.ID})
 		if err != nil {
 			return catalog.Product{}, err
 		}
@@ -192,10 +192,12 @@ func (s *Store) putOne(ctx context.Context, p catalog.Product, stored int64) (ca
 	}
 }
 
-// versions returns the stored version of each id (absent: 0), in
-// consistent BatchGetItem requests whose unprocessed keys are retried.
-func (s *Store) versions(ctx context.Context, ids []string) (map[string]int64, error) {
+// versions returns the stored version of each id (absent: 0; tombstones
+// count) and which ids are live products, in consistent BatchGetItem
+// requests whose unprocessed keys are retried.
+func (s *Store) versions(ctx context.Context, ids []string) (map[string]int64, map[string]bool, error) {
 	out := make(map[string]int64, len(ids))
+	live := make(map[string]bool, len(ids))
 	for start := 0; start < len(ids); start += batchGetSize {
 		chunk := ids[start:min(start+batchGetSize, len(ids))]
 		keys := make([]map[string]types.AttributeValue, len(chunk))
@@ -205,33 +207,35 @@ func (s *Store) versions(ctx context.Context, ids []string) (map[string]int64, e
 		req := map[string]types.KeysAndAttributes{s.table: {
 			Keys:                     keys,
 			ConsistentRead:           aws.Bool(true),
-			ProjectionExpression:     aws.String("#sk, #v"),
-			ExpressionAttributeNames: map[string]string{"#sk": attrSK, "#v": attrVersion},
+			ProjectionExpression:     aws.String("#sk, #v, #del"),
+			ExpressionAttributeNames: map[string]string{"#sk": attrSK, "#v": attrVersion, "#del": attrDeleted},
 		}}
 		for attempt := 0; len(req) > 0; attempt++ {
 			if attempt >= maxBatchTries {
-				return nil, catalog.Errorf(catalog.CodeUnavailable, "the store is throttling reads; try again")
+				return nil, nil, catalog.Errorf(catalog.CodeUnavailable, "the store is throttling reads; try again")
 			}
 			if attempt > 0 {
 				if err := sleep(ctx, s.backoff(attempt-1)); err != nil {
-					return nil, translate(err, "read versions")
+					return nil, nil, translate(err, "read versions")
 				}
 			}
 			res, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
 			if err != nil {
-				return nil, translate(err, "read versions")
+				return nil, nil, translate(err, "read versions")
 			}
 			for _, item := range res.Responses[s.table] {
 				v, err := strconv.ParseInt(num(item, attrVersion), 10, 64)
 				if err != nil {
-					return nil, catalog.Wrap(catalog.CodeInternal, err, "decode version")
+					return nil, nil, catalog.Wrap(catalog.CodeInternal, err, "decode version")
 				}
-				out[str(item, attrSK)] = v
+				id := str(item, attrSK)
+				out[id] = v
+				live[id] = !isTombstone(item)
 			}
 			req = res.UnprocessedKeys
 		}
 	}
-	return out, nil
+	return out, live, nil
 }
 
 func num(item map[string]types.AttributeValue, name string) string {
@@ -241,17 +245,34 @@ func num(item map[string]types.AttributeValue, name string) string {
 	return ""
 }
 
-// DeleteProducts implements catalog.Store with BatchWriteItem requests of
-// 25 deletes; unprocessed items are retried with backoff.
+// DeleteProducts implements catalog.Store: each stored product is replaced
+// by a tombstone one version up (see the package doc), in BatchWriteItem
+// requests of 25 whose unprocessed items are retried with backoff.
 func (s *Store) DeleteProducts(ctx context.Context, ids []string) error {
 	seen := make(map[string]bool, len(ids))
-	var reqs []types.WriteRequest
+	var unique []string
 	for _, id := range ids {
 		if id == "" || seen[id] {
 			continue
 		}
 		seen[id] = true
-		reqs = append(reqs, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: productKey(id)}})
+		unique = append(unique, id)
+	}
+	versions, live, err := s.versions(ctx, unique)
+	if err != nil {
+		return err
+	}
+	expires := strconv.FormatInt(s.opts.Clock().Add(tombstoneTTL).Unix(), 10)
+	var reqs []types.WriteRequest
+	for _, id := range unique {
+		if !live[id] {
+			continue // missing, or deleted already
+		}
+		item := productKey(id)
+		item[attrDeleted] = &types.AttributeValueMemberBOOL{Value: true}
+		item[attrVersion] = &types.AttributeValueMemberN{Value: strconv.FormatInt(versions[id]+1, 10)}
+		item[attrTTL] = &types.AttributeValueMemberN{Value: expires}
+		reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
 	}
 	for start := 0; start < len(reqs); start += batchWriteSize {
 		if err := s.batchWrite(ctx, reqs[start:min(start+batchWriteSize, len(reqs))]); err != nil {
@@ -302,7 +323,8 @@ func (s *Store) queryShard(ctx context.Context, pk string, fn func(catalog.Produ
 	p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
 		TableName:                 aws.String(s.table),
 		KeyConditionExpression:    aws.String("#pk = :pk"),
-		ExpressionAttributeNames:  map[string]string{"#pk": attrPK},
+		FilterExpression:          aws.String("attribute_not_exists(#del)"),
+		ExpressionAttributeNames:  map[string]string{"#pk": attrPK, "#del": attrDeleted},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}},
 		ConsistentRead:            aws.Bool(true),
 	})
@@ -378,8 +400,8 @@ func (s *Store) scanSegment(ctx context.Context, seg, total int32, items chan<- 
 		TableName:                 aws.String(s.table),
 		Segment:                   aws.Int32(seg),
 		TotalSegments:             aws.Int32(total),
-		FilterExpression:          aws.String("begins_with(#pk, :p)"),
-		ExpressionAttributeNames:  map[string]string{"#pk": attrPK},
+		FilterExpression:          aws.String("begins_with(#pk, :p) AND attribute_not_exists(#del)"),
+		ExpressionAttributeNames:  map[string]string{"#pk": attrPK, "#del": attrDeleted},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":p": &types.AttributeValueMemberS{Value: productPKPrefix}},
 		ConsistentRead:            aws.Bool(true),
 	})

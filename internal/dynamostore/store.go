@@ -26,6 +26,9 @@ const (
 	attrDoc     = "doc"
 	attrVersion = "v"
 	attrHash    = "h"
+	// attrDeleted marks a product tombstone; attrTTL lets DynamoDB expire it.
+	attrDeleted = "del"
+	attrTTL     = contract.TableTTLAttribute
 	// attrListPK and attrListSK remember where a catalog's per-partner
 	// listing copy lives, so that a rewrite can drop a stale one.
 	attrListPK = "lp"
@@ -42,6 +45,9 @@ const (
 	maxRaceTries   = 8   // attempts at a conditional product write
 	// maxScanSegments caps the parallel Scan segments of ScanProducts("").
 	maxScanSegments = 64
+	// tombstoneTTL is how long a deleted product's version is remembered:
+	// far longer than any index keeps its own delete markers.
+	tombstoneTTL = 7 * 24 * time.Hour
 )
 
 // Options tune a Store. The zero value is usable.
@@ -55,6 +61,8 @@ type Options struct {
 	// BaseBackoff is the first wait before retrying unprocessed batch
 	// items; it doubles per attempt up to 2s, with full jitter. 0 means 50ms.
 	BaseBackoff time.Duration
+	// Clock dates tombstones' expiry (nil: time.Now).
+	Clock func() time.Time
 }
 
 // Store is a catalog.Store on one DynamoDB table. It is safe for concurrent
@@ -76,6 +84,9 @@ func New(client *dynamodb.Client, table string, opts Options) *Store {
 	opts.ScanSegments = min(opts.ScanSegments, maxScanSegments)
 	if opts.BaseBackoff <= 0 {
 		opts.BaseBackoff = 50 * time.Millisecond
+	}
+	if opts.Clock == nil {
+		opts.Clock = time.Now
 	}
 	return &Store{db: client, table: table, opts: opts}
 }
@@ -155,6 +166,11 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+func isTombstone(item map[string]types.AttributeValue) bool {
+	v, ok := item[attrDeleted].(*types.AttributeValueMemberBOOL)
+	return ok && v.Value
 }
 
 func str(item map[string]types.AttributeValue, name string) string {

@@ -400,3 +400,42 @@ func TestConcurrentCreateCatalog(t *testing.T) {
 		t.Fatalf("%d wins, %d conflicts; want 1 and 7", wins.Load(), conflicts.Load())
 	}
 }
+
+// TestDeleteKeepsTheVersion: a product sent again after its deletion gets
+// a version above the deleted one (an index with external versioning
+// refuses anything lower), and the tombstone is invisible to reads.
+func TestDeleteKeepsTheVersion(t *testing.T) {
+	s := newStore(t)
+	ctx := t.Context()
+	p := product("acme", "K", "n")
+	for range 3 {
+		if _, err := s.PutProducts(ctx, []catalog.Product{p}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.DeleteProducts(ctx, []string{p.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteProducts(ctx, []string{p.ID}); err != nil { // twice: harmless
+		t.Fatal(err)
+	}
+	if _, err := s.GetProduct(ctx, p.ID); catalog.CodeOf(err) != catalog.CodeNotFound {
+		t.Fatalf("deleted product: %v", err)
+	}
+	n := 0
+	for _, partner := range []string{"acme", ""} {
+		if err := s.ScanProducts(ctx, partner, func(catalog.Product) error { n++; return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n != 0 {
+		t.Fatalf("scans see %d deleted products", n)
+	}
+	got, err := s.PutProducts(ctx, []catalog.Product{p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0].Version != 5 {
+		t.Fatalf("re-created product has version %d, want 5 (3, then the tombstone's 4)", got[0].Version)
+	}
+}

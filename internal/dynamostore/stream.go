@@ -26,8 +26,14 @@ func ChangeOf(r events.DynamoDBEventRecord) (change catalog.Change, ok bool, err
 	}
 	switch r.EventName {
 	case "REMOVE":
+		if boolAttr(r.Change.OldImage, attrDeleted) {
+			return catalog.Change{}, false, nil // a tombstone expired: the product was deleted long ago
+		}
 		return catalog.Change{Op: catalog.OpDelete, ID: id, Seq: seq}, true, nil
 	case "INSERT", "MODIFY":
+		if boolAttr(r.Change.NewImage, attrDeleted) {
+			return catalog.Change{Op: catalog.OpDelete, ID: id, Seq: seq}, true, nil
+		}
 		doc, okDoc := stringAttr(r.Change.NewImage, attrDoc)
 		if !okDoc {
 			return catalog.Change{}, false, catalog.Errorf(catalog.CodeInvalid,
@@ -60,6 +66,11 @@ func Changes(e events.DynamoDBEvent) ([]catalog.Change, error) {
 		}
 	}
 	return out, nil
+}
+
+func boolAttr(m map[string]events.DynamoDBAttributeValue, name string) bool {
+	v, ok := m[name]
+	return ok && v.DataType() == events.DataTypeBoolean && v.Boolean()
 }
 
 // stringAttr reads a string attribute without the panics of the events

@@ -103,6 +103,9 @@ func TestPoisonRecords(t *testing.T) {
 		{"catalog record skipped", rec("INSERT", keys("C#c1", "C"), nil), false, "", ""},
 		{"good upsert", rec("INSERT", keys("P#a#00", "a:1"), doc(`{"id":"a:1","version":3}`)), true, "", catalog.OpUpsert},
 		{"good delete", rec("REMOVE", keys("P#a#00", "a:1"), nil), true, "", catalog.OpDelete},
+		{"tombstone write is a delete", rec("MODIFY", keys("P#a#00", "a:1"), map[string]events.DynamoDBAttributeValue{"del": events.NewBooleanAttribute(true), "v": events.NewNumberAttribute("4")}), true, "", catalog.OpDelete},
+		{"tombstone expiry skipped", events.DynamoDBEventRecord{EventName: "REMOVE", Change: events.DynamoDBStreamRecord{SequenceNumber: "42", Keys: keys("P#a#00", "a:1"),
+			OldImage: map[string]events.DynamoDBAttributeValue{"del": events.NewBooleanAttribute(true)}}}, false, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
