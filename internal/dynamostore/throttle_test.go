@@ -1,0 +1,65 @@
+package dynamostore_test
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/dynamostore"
+)
+
+// throttlingClient answers the first n PutItem requests with DynamoDB's
+// throttling error, as the service does under load, and sends everything
+// else to moto.
+type throttlingClient struct {
+	left      atomic.Int64
+	throttled atomic.Int64
+}
+
+func (c *throttlingClient) Do(r *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".PutItem") && c.left.Add(-1) >= 0 {
+		c.throttled.Add(1)
+		body := `{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"The level of configured provisioned throughput for the table was exceeded."}`
+		return &http.Response{
+			StatusCode: 400, Status: "400 Bad Request", Request: r, ContentLength: int64(len(body)),
+			Header: http.Header{"Content-Type": {"application/x-amz-json-1.0"}},
+			Body:   io.NopCloser(strings.NewReader(body)),
+		}, nil
+	}
+	return http.DefaultClient.Do(r)
+}
+
+func TestThrottlingIsRetriedThenUnavailable(t *testing.T) {
+	_, name := newTable(t)
+	tc := &throttlingClient{}
+	client := dynamodb.NewFromConfig(moto.Config(), func(o *dynamodb.Options) {
+		o.HTTPClient = tc
+		o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
+			so.MaxAttempts = 4
+			so.MaxBackoff = 5 * time.Millisecond
+		})
+	})
+	s := dynamostore.New(client, name, dynamostore.Options{})
+	p := product("acme", "T", "n")
+
+	tc.left.Store(2) // two throttles, then through: the SDK's retries absorb them
+	got, err := s.PutProducts(t.Context(), []catalog.Product{p})
+	if err != nil || got[0].Version != 1 || tc.throttled.Load() != 2 {
+		t.Fatalf("after 2 throttles: %v, version %v, %d throttled", err, got, tc.throttled.Load())
+	}
+	tc.left.Store(100) // throttled beyond the retries: a retryable domain error
+	_, err = s.PutProducts(t.Context(), []catalog.Product{p})
+	if catalog.CodeOf(err) != catalog.CodeUnavailable {
+		t.Fatalf("persistent throttling: %v, want code unavailable", err)
+	}
+	if msg := catalog.MessageOf(err); strings.Contains(msg, "provisioned") {
+		t.Fatalf("backend text leaks to users: %q", msg)
+	}
+}
