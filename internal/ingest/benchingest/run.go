@@ -26,6 +26,9 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/ingest"
 )
 
+// rounds is how many times each throughput side runs (the fastest counts).
+const rounds = 3
+
 // Targets of issue 3.
 const (
 	minThroughputRatio = 0.5
@@ -128,15 +131,26 @@ func bench(ctx context.Context, md, log io.Writer, csvRows, xlsxRows, deltaRows 
 		return false, err
 	}
 	load := loadAverage()
-	say("bare encoding/csv loop")
-	bare, err := spawn(ctx, "bare", csvPath)
-	if err != nil {
-		return false, err
-	}
-	say("pipeline dry run")
-	pipe, err := spawn(ctx, "dry-run", csvPath)
-	if err != nil {
-		return false, err
+	// Both sides run alternately, three times each, and the fastest run of
+	// each counts: on a shared machine this keeps a burst of someone
+	// else's work from deciding the ratio.
+	var bare, pipe childResult
+	for i := range rounds {
+		say("round %d/%d: bare encoding/csv loop, then pipeline dry run", i+1, rounds)
+		b, err := spawn(ctx, "bare", csvPath)
+		if err != nil {
+			return false, err
+		}
+		p, err := spawn(ctx, "dry-run", csvPath)
+		if err != nil {
+			return false, err
+		}
+		if i == 0 || b.Seconds < bare.Seconds {
+			bare = b
+		}
+		if i == 0 || p.Seconds < pipe.Seconds {
+			pipe = p
+		}
 	}
 	bareRate := float64(bare.Rows) / bare.Seconds
 	pipeRate := float64(pipe.Rows) / pipe.Seconds
@@ -164,7 +178,7 @@ func bench(ctx context.Context, md, log io.Writer, csvRows, xlsxRows, deltaRows 
 	fmt.Fprintf(md, "Reproduce: `make bench-ingest` (runs `go run ./internal/ingest/benchingest -out docs/bench/ingest.md`). "+
 		"Files from internal/demogen, canonical headers, 1%% defective rows; %d CPUs visible to Go, %s; "+
 		"load average %s when the throughput runs started (the machine is shared: wall-clock figures move with it; "+
-		"the CPU seconds show the work itself).\n\n", runtime.NumCPU(), runtime.Version(), load)
+		"the CPU seconds show the work itself). Throughput: fastest of %d alternating runs of each side.\n\n", runtime.NumCPU(), runtime.Version(), load, rounds)
 	fmt.Fprintf(md, "| measure | figure | target | |\n|---|---|---|---|\n")
 	fmt.Fprintf(md, "| bare `encoding/csv` loop, %d rows | %.0f rows/s (%.2f s wall, %.2f s CPU) | baseline | |\n", bare.Rows, bareRate, bare.Seconds, bare.CPU)
 	fmt.Fprintf(md, "| ingest pipeline dry run (decode, map, validate, hash), same file | %.0f rows/s (%.2f s wall, %.2f s CPU, %d accepted) | | |\n", pipeRate, pipe.Seconds, pipe.CPU, pipe.Accepted)
