@@ -185,7 +185,7 @@ func TestParseQuery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if q.Text != "chaise" || len(q.Filters.Brands) != 2 || q.Filters.Currency != "EUR" ||
+	if q.Text != "chaise " || len(q.Filters.Brands) != 2 || q.Filters.Currency != "EUR" ||
 		q.Filters.PriceMax.String() != "99.90" || q.Filters.Attributes["Couleur"][0] != "Vert" ||
 		strings.Join(q.Facets, ",") != "brand,price" || q.Page != 1 || q.Size != catalog.DefaultSize || q.Sort != catalog.SortRelevance {
 		t.Fatalf("ParseQuery = %+v", q)

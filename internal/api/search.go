@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 )
@@ -37,7 +38,14 @@ func (a *API) search(w http.ResponseWriter, r *http.Request) error {
 // catalogctl search builds the same parameters, so both share this parser.
 func ParseQuery(v url.Values) (catalog.Query, error) {
 	var q catalog.Query
-	q.Text = strings.TrimSpace(v.Get("q"))
+	// Leading spaces go; a trailing one stays: it tells that the last word
+	// is complete (no longer matched as a prefix).
+	q.Text = strings.TrimLeftFunc(v.Get("q"), unicode.IsSpace)
+	if t := strings.TrimRightFunc(q.Text, unicode.IsSpace); t != q.Text && t != "" {
+		q.Text = t + " "
+	} else {
+		q.Text = t
+	}
 	var err error
 	if q.Page, err = intParam(v.Get("page"), 1, 1, catalog.MaxResultDepth, "page"); err != nil {
 		return q, err

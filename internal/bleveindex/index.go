@@ -50,7 +50,8 @@ type Index struct {
 	txt analysis.Analyzer
 	fld analysis.Analyzer
 
-	facets facetCache // facet counts without their own filter, until the next write
+	facets facetCache  // facet counts without their own filter, until the next write
+	cols   columnCache // facet and sort values of the current snapshot
 }
 
 const synonymsKey = "catalog/synonyms"
@@ -135,6 +136,7 @@ func (x *Index) Close() error {
 	if x.idx == nil {
 		return nil
 	}
+	x.cols.close()
 	err := x.idx.Close()
 	x.idx = nil
 	if err != nil {
@@ -380,6 +382,7 @@ func (x *Index) Reindex(ctx context.Context, src search.Source, progress func(do
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	old := x.idx
+	x.cols.close()
 	if old != nil {
 		if err := old.Close(); err != nil {
 			x.log.Error("bleve index", "op", "close old index", "err", err)

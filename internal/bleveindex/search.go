@@ -301,6 +301,29 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, er
 	defer release()
 	plan := search.NewPlan(q.Text, x.syn)
 	text := textQuery(plan, x.txt)
+	var out catalog.Result
+	if fastPath(q) {
+		out, err = x.searchColumns(ctx, idx, q, text)
+	} else {
+		out, err = x.searchCollector(ctx, idx, q, text)
+	}
+	if err != nil {
+		return catalog.Result{}, err
+	}
+	hl := newHighlighter(plan, x.txt, x.fld)
+	for i := range out.Hits {
+		out.Hits[i].Highlights = hl.highlights(out.Hits[i].Product)
+	}
+	if out.Total == 0 && len(plan.Words) > 0 {
+		out.Suggestion = x.didYouMean(ctx, idx, plan, q.Filters)
+	}
+	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
+	return out, nil
+}
+
+// searchCollector runs q on Bleve's own collector and facets: cursor pages
+// and attribute facets.
+func (x *Index) searchCollector(ctx context.Context, idx bleve.Index, q catalog.Query, text query.Query) (catalog.Result, error) {
 	req := bleve.NewSearchRequestOptions(combine(text, filterQuery(q.Filters, dimNone)), q.Size, (q.Page-1)*q.Size, false)
 	req.Fields = []string{fSource}
 	req.Sort = sortOrder(q, text == nil)
@@ -350,14 +373,13 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, er
 		}
 		out.Facets[f] = vals
 	}
-	hl := newHighlighter(plan, x.txt, x.fld)
 	for _, h := range res.Hits {
 		src, _ := h.Fields[fSource].(string)
-		var p catalog.Product
-		if err := json.Unmarshal([]byte(src), &p); err != nil {
-			return catalog.Result{}, x.internal(err, "decode stored product "+h.ID)
+		p, err := decodeProduct(x, h.ID, []byte(src))
+		if err != nil {
+			return catalog.Result{}, err
 		}
-		out.Hits = append(out.Hits, catalog.Hit{Product: p, Score: h.Score, Highlights: hl.highlights(p)})
+		out.Hits = append(out.Hits, catalog.Hit{Product: p, Score: h.Score})
 	}
 	if q.Cursor != "" && len(res.Hits) == q.Size {
 		last := res.Hits[len(res.Hits)-1]
@@ -372,11 +394,16 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, er
 		}
 		out.NextCursor = search.EncodeCursor(values)
 	}
-	if out.Total == 0 && len(plan.Words) > 0 {
-		out.Suggestion = x.didYouMean(ctx, idx, plan, q.Filters)
-	}
-	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return out, nil
+}
+
+// decodeProduct reads a stored product.
+func decodeProduct(x *Index, id string, src []byte) (catalog.Product, error) {
+	var p catalog.Product
+	if err := json.Unmarshal(src, &p); err != nil {
+		return catalog.Product{}, x.internal(err, "decode stored product "+id)
+	}
+	return p, nil
 }
 
 // cursorValues decodes a cursor of this engine: n sort values, strings.

@@ -169,6 +169,7 @@ func testText(t *testing.T, idx catalog.Index) {
 		{"prefix of a word", "cafet", []string{coffee}, ""},
 		{"prefix of the last word", "chaise pli", []string{chairWood, chairMetal}, ""},
 		{"a trailing space ends the prefix", "chaise pli ", nil, ""},
+		{"a one-letter last word waits for the next letter", "chaise p", []string{chairWood, chairOffice, chairMetal}, ""},
 		// Numbers are never fuzzy.
 		{"number with unit", "18V", []string{drill}, ""},
 		{"close number does not match", "19V", nil, ""},

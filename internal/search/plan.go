@@ -56,6 +56,12 @@ func NewPlan(text string, syn *Synonyms) Plan {
 	if !hasAlnum(p.Identifier) {
 		p.Identifier = ""
 	}
+	if typing && len(words) > 1 && utf8.RuneCountInString(words[len(words)-1]) == 1 {
+		// The first letter of the next word: as a prefix it would match
+		// nearly everything, as a word nothing yet; wait for the next one.
+		words = words[:len(words)-1]
+		typing = false
+	}
 	for i, w := range words {
 		p.Words = append(p.Words, Word{Text: w, Fuzz: Fuzziness(w), Prefix: typing && i == len(words)-1})
 	}

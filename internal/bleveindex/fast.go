@@ -1,0 +1,375 @@
+package bleveindex
+
+import (
+	"container/heap"
+	"context"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/search"
+)
+
+// fastPath reports whether q can run on the in-memory columns: every query
+// but cursor pages and attribute facets (whose values the columns do not
+// hold), which run on Bleve's own collector.
+func fastPath(q catalog.Query) bool {
+	if q.Cursor != "" {
+		return false
+	}
+	for _, f := range q.Facets {
+		if strings.HasPrefix(f, search.AttrPrefix) {
+			return false
+		}
+	}
+	return true
+}
+
+// nonColumnFilters are the filters the columns cannot evaluate (currency,
+// attributes); they stay in the Bleve query.
+func nonColumnFilters(f catalog.Filters) query.Query {
+	return filterQuery(catalog.Filters{Currency: f.Currency, Attributes: f.Attributes}, dimNone)
+}
+
+// hitRef is a candidate hit.
+type hitRef struct {
+	num   uint64
+	id    index.IndexInternalID
+	score float64
+}
+
+// ranked is a heap of the best hits so far, the worst on top.
+type ranked struct {
+	items  []hitRef
+	better func(a, b hitRef) bool
+}
+
+func (r *ranked) Len() int           { return len(r.items) }
+func (r *ranked) Less(i, j int) bool { return r.better(r.items[j], r.items[i]) }
+func (r *ranked) Swap(i, j int)      { r.items[i], r.items[j] = r.items[j], r.items[i] }
+func (r *ranked) Push(x any)         { r.items = append(r.items, x.(hitRef)) }
+func (r *ranked) Pop() any {
+	it := r.items[len(r.items)-1]
+	r.items = r.items[:len(r.items)-1]
+	return it
+}
+
+// order returns the "ranks before" relation of q's sort on the columns,
+// the same order as sortOrder gives Bleve: ties in index order, missing
+// values last.
+func order(c *columns, q catalog.Query, scored bool) func(a, b hitRef) bool {
+	tie := func(a, b hitRef) bool { return a.num < b.num }
+	switch {
+	case q.Sort == catalog.SortPriceAsc || q.Sort == catalog.SortPriceDesc:
+		desc := q.Sort == catalog.SortPriceDesc
+		return func(a, b hitRef) bool {
+			pa, pb := c.price[a.num], c.price[b.num]
+			switch {
+			case math.IsNaN(pa) || math.IsNaN(pb):
+				if math.IsNaN(pa) != math.IsNaN(pb) {
+					return !math.IsNaN(pa)
+				}
+			case pa != pb:
+				return (pa < pb) != desc
+			}
+			return tie(a, b)
+		}
+	case q.Sort == catalog.SortName:
+		return func(a, b hitRef) bool {
+			na, nb := c.name[a.num], c.name[b.num]
+			if na != nb {
+				if na == "" || nb == "" {
+					return nb == ""
+				}
+				return na < nb
+			}
+			return tie(a, b)
+		}
+	case q.Sort == catalog.SortNewest || !scored:
+		return func(a, b hitRef) bool {
+			ua, ub := c.updated[a.num], c.updated[b.num]
+			if ua != ub {
+				return ua > ub
+			}
+			return tie(a, b)
+		}
+	}
+	return func(a, b hitRef) bool {
+		if a.score != b.score {
+			return a.score > b.score
+		}
+		return tie(a, b)
+	}
+}
+
+// columnFilter is q's filters on the columns' dimensions.
+type columnFilter struct {
+	partners, brands map[int32]bool // nil: no filter
+	leaves           []bool         // by leaf code; nil: no filter
+	priceLo, priceHi float64
+	price            bool
+}
+
+func newColumnFilter(c *columns, f catalog.Filters) columnFilter {
+	var cf columnFilter
+	set := func(values []string, codes map[string]int32) map[int32]bool {
+		if len(values) == 0 {
+			return nil
+		}
+		m := map[int32]bool{}
+		for _, v := range values {
+			if code, ok := codes[v]; ok {
+				m[code] = true
+			}
+		}
+		return m // possibly empty: nothing passes
+	}
+	cf.partners = set(f.Partners, c.partnerCode)
+	cf.brands = set(f.Brands, c.brandCode)
+	if len(f.Categories) > 0 {
+		paths := map[int32]bool{}
+		for _, cat := range f.Categories {
+			if code, ok := c.pathCode[normalizeCategory(cat)]; ok {
+				paths[code] = true
+			}
+		}
+		cf.leaves = make([]bool, len(c.leafVals))
+		for leaf, ps := range c.leafPaths {
+			for _, p := range ps {
+				cf.leaves[leaf] = cf.leaves[leaf] || paths[p]
+			}
+		}
+	}
+	if f.PriceMin != nil || f.PriceMax != nil {
+		cf.price = true
+		cf.priceLo, cf.priceHi = math.Inf(-1), math.Inf(1)
+		if f.PriceMin != nil {
+			cf.priceLo = f.PriceMin.Float64()
+		}
+		if f.PriceMax != nil {
+			cf.priceHi = f.PriceMax.Float64()
+		}
+	}
+	return cf
+}
+
+// failing returns a bit per dimension whose filter document num fails.
+func (cf *columnFilter) failing(c *columns, num uint64) (fails uint8) {
+	if cf.partners != nil && !cf.partners[c.partner[num]] {
+		fails |= 1 << 0
+	}
+	if cf.brands != nil && !cf.brands[c.brand[num]] {
+		fails |= 1 << 1
+	}
+	if cf.leaves != nil && (c.leaf[num] < 0 || !cf.leaves[c.leaf[num]]) {
+		fails |= 1 << 2
+	}
+	if cf.price {
+		p := c.price[num]
+		if math.IsNaN(p) || p < cf.priceLo || p > cf.priceHi {
+			fails |= 1 << 3
+		}
+	}
+	return fails
+}
+
+func dimBit(facet string) uint8 {
+	switch facet {
+	case search.FacetPartner:
+		return 1 << 0
+	case search.FacetBrand:
+		return 1 << 1
+	case search.FacetCategory:
+		return 1 << 2
+	case search.FacetPrice:
+		return 1 << 3
+	}
+	return 0
+}
+
+// searchColumns runs q in one pass over the matching documents: the Bleve
+// searcher gives the documents and scores; the columns decide the facet
+// filters, count every facet without its own filter (multi-select) and
+// sort. The result is the same as the collector path's.
+func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, q catalog.Query, text query.Query) (catalog.Result, error) {
+	cols, err := x.cols.acquire(ctx, idx)
+	if err != nil {
+		return catalog.Result{}, x.searchErr(ctx, err)
+	}
+	defer x.cols.release(cols)
+	scored := text != nil && q.Sort == catalog.SortRelevance
+	opts := bsearch.SearcherOptions{Score: bleve.ScoreNone}
+	if scored {
+		opts.Score = ""
+	}
+	s, err := combine(text, nonColumnFilters(q.Filters)).Searcher(ctx, cols.reader, idx.Mapping(), opts)
+	if err != nil {
+		return catalog.Result{}, x.searchErr(ctx, err)
+	}
+	defer func() { _ = s.Close() }()
+
+	cf := newColumnFilter(cols, q.Filters)
+	want := map[string]bool{}
+	for _, f := range q.Facets {
+		want[f] = true
+	}
+	brandN := make([]int, len(cols.brandVals))
+	partnerN := make([]int, len(cols.partnerVals))
+	leafN := make([]int, len(cols.leafVals))
+	priceN := make([]int, len(search.PriceRanges()))
+	ranges := search.PriceRanges()
+
+	k := q.Page * q.Size
+	top := &ranked{better: order(cols, q, scored)}
+	total := 0
+	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0), IndexReader: cols.reader}
+	for i := 0; ; i++ {
+		if i%8192 == 0 && ctx.Err() != nil {
+			return catalog.Result{}, x.searchErr(ctx, ctx.Err())
+		}
+		d, err := s.Next(sctx)
+		if err != nil {
+			return catalog.Result{}, x.searchErr(ctx, err)
+		}
+		if d == nil {
+			break
+		}
+		num := d.IndexInternalID.Value()
+		if num >= uint64(len(cols.brand)) {
+			sctx.DocumentMatchPool.Put(d)
+			continue // not in this snapshot's columns: cannot happen
+		}
+		fails := cf.failing(cols, num)
+		count := func(facet string) bool {
+			return want[facet] && (fails == 0 || fails == dimBit(facet))
+		}
+		if count(search.FacetBrand) && cols.brand[num] >= 0 {
+			brandN[cols.brand[num]]++
+		}
+		if count(search.FacetPartner) && cols.partner[num] >= 0 {
+			partnerN[cols.partner[num]]++
+		}
+		if count(search.FacetCategory) && cols.leaf[num] >= 0 {
+			leafN[cols.leaf[num]]++
+		}
+		if count(search.FacetPrice) && !math.IsNaN(cols.price[num]) {
+			p := cols.price[num]
+			for b, r := range ranges {
+				if p >= r.From && (r.To == 0 || p < r.To) {
+					priceN[b]++
+					break
+				}
+			}
+		}
+		if fails == 0 {
+			total++
+			h := hitRef{num: num, score: d.Score}
+			if top.Len() < k {
+				h.id = append(index.IndexInternalID(nil), d.IndexInternalID...)
+				heap.Push(top, h)
+			} else if top.better(h, top.items[0]) {
+				h.id = append(index.IndexInternalID(nil), d.IndexInternalID...)
+				top.items[0] = h
+				heap.Fix(top, 0)
+			}
+		}
+		sctx.DocumentMatchPool.Put(d)
+	}
+	hits := top.items
+	sort.Slice(hits, func(i, j int) bool { return top.better(hits[i], hits[j]) })
+	from := (q.Page - 1) * q.Size
+	if from > len(hits) {
+		from = len(hits)
+	}
+	out := catalog.Result{Total: total, TotalExact: true, Page: q.Page, Size: q.Size, Hits: make([]catalog.Hit, 0, len(hits)-from)}
+	for _, h := range hits[from:] {
+		p, err := x.storedProduct(cols.reader, h.id)
+		if err != nil {
+			return catalog.Result{}, err
+		}
+		score := 0.0
+		if scored {
+			score = h.score
+		}
+		out.Hits = append(out.Hits, catalog.Hit{Product: p, Score: score})
+	}
+	if len(q.Facets) > 0 {
+		out.Facets = map[string][]catalog.FacetValue{}
+		for _, f := range q.Facets {
+			var vals []catalog.FacetValue
+			switch f {
+			case search.FacetBrand:
+				vals = countsOf(cols.brandVals, brandN)
+			case search.FacetPartner:
+				vals = countsOf(cols.partnerVals, partnerN)
+			case search.FacetCategory:
+				pathN := make([]int, len(cols.pathVals))
+				for leaf, n := range leafN {
+					for _, p := range cols.leafPaths[leaf] {
+						pathN[p] += n
+					}
+				}
+				vals = countsOf(cols.pathVals, pathN)
+			case search.FacetPrice:
+				vals = []catalog.FacetValue{}
+				for b, r := range ranges {
+					if priceN[b] > 0 {
+						vals = append(vals, catalog.FacetValue{Value: r.Label, Count: priceN[b]})
+					}
+				}
+				out.Facets[f] = vals
+				continue
+			}
+			sortFacet(vals)
+			if len(vals) > q.FacetSize {
+				vals = vals[:q.FacetSize]
+			}
+			out.Facets[f] = vals
+		}
+	}
+	return out, nil
+}
+
+func countsOf(values []string, counts []int) []catalog.FacetValue {
+	out := []catalog.FacetValue{}
+	for i, n := range counts {
+		if n > 0 {
+			out = append(out, catalog.FacetValue{Value: values[i], Count: n})
+		}
+	}
+	return out
+}
+
+func sortFacet(vals []catalog.FacetValue) {
+	sort.Slice(vals, func(i, j int) bool {
+		if vals[i].Count != vals[j].Count {
+			return vals[i].Count > vals[j].Count
+		}
+		return vals[i].Value < vals[j].Value
+	})
+}
+
+// storedProduct loads the stored product of an internal document id.
+func (x *Index) storedProduct(r index.IndexReader, id index.IndexInternalID) (catalog.Product, error) {
+	ext, err := r.ExternalID(id)
+	if err != nil {
+		return catalog.Product{}, x.internal(err, "document id")
+	}
+	doc, err := r.Document(ext)
+	if err != nil || doc == nil {
+		return catalog.Product{}, x.internal(err, "load document "+ext)
+	}
+	var src []byte
+	doc.VisitFields(func(f index.Field) {
+		if f.Name() == fSource {
+			src = f.Value()
+		}
+	})
+	return decodeProduct(x, ext, src)
+}
