@@ -96,10 +96,35 @@ describe('search page', () => {
     const activeId = await page.getAttribute('#q', 'aria-activedescendant');
     assert.equal(activeId, 'q-opt-0', 'the active option is announced');
     await page.keyboard.press('Enter');
-    await page.waitForURL((u) => u.searchParams.get('q') === shown[0]);
+    const kind = api.json.suggestions[0].kind;
+    if (kind === 'brand' || kind === 'category') {
+      // A brand or category suggestion filters a new search by it.
+      await page.waitForURL((u) => u.searchParams.get(kind) === shown[0] && !u.searchParams.get('q'));
+      await page.waitForFunction((v) => [...document.querySelectorAll('.facet input:checked')].some((i) => i.value === v), shown[0]);
+    } else {
+      await page.waitForURL((u) => u.searchParams.get('q') === shown[0]);
+      await page.waitForFunction((w) => document.querySelector('#results-title').textContent.includes(w), shown[0]);
+    }
     assert.equal(await page.isHidden('#q-suggestions'), true, 'the box closes on a choice');
-    await page.waitForFunction((w) => document.querySelector('#results-title').textContent.includes(w), shown[0]);
     await axeCheck(page, 'search after a suggestion');
+
+    // A brand suggestion, chosen with the keyboard, filters by that brand.
+    const all = await stack.api('/v1/search?q=&size=1&facets=brand');
+    const brand = all.json.facets.brand[0].value;
+    const bprefix = brand.slice(0, 4);
+    const bapi = await stack.api(`/v1/suggest?q=${encodeURIComponent(bprefix)}&size=8`);
+    const index = bapi.json.suggestions.findIndex((x) => x.kind === 'brand' && x.text === brand);
+    assert.ok(index >= 0, `the API suggests the brand ${brand} for ${bprefix}`);
+    await page.goto(url('/en/'));
+    await page.click('#q');
+    await page.keyboard.type(bprefix, { delay: 30 });
+    await page.waitForSelector(`#q-opt-${index}`);
+    for (let i = 0; i <= index; i++) { await page.keyboard.press('ArrowDown'); }
+    assert.equal(await page.getAttribute('#q', 'aria-activedescendant'), `q-opt-${index}`);
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.searchParams.get('brand') === brand && !u.searchParams.get('q'));
+    await page.waitForFunction((b) => [...document.querySelectorAll('.card .brand')].length > 0
+      && [...document.querySelectorAll('.card .brand')].every((e) => e.textContent.trim() === b), brand);
     await page.close();
   });
 

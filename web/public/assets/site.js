@@ -125,9 +125,17 @@
     opts.forEach(function (o, j) { o.setAttribute('aria-selected', j === active ? 'true' : 'false'); });
     input.setAttribute('aria-activedescendant', opts[active].id);
   }
-  function choose(text) {
-    input.value = text;
+  /* A product name becomes the query; a brand or a category becomes a
+     filter (on a new search), as the suggestion box says. */
+  function choose(text, kind) {
     closeSuggestions();
+    if ((kind === 'brand' || kind === 'category') && region) {
+      input.value = '';
+      var url = form.getAttribute('action') + '?' + kind + '=' + encodeURIComponent(text);
+      load(url, 'push', false);
+      return;
+    }
+    input.value = text;
     if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
   }
   function suggest() {
@@ -147,6 +155,7 @@
           li.id = 'q-opt-' + i;
           li.setAttribute('role', 'option');
           li.setAttribute('aria-selected', 'false');
+          li.setAttribute('data-kind', s.kind || '');
           var text = document.createElement('span');
           text.textContent = s.text;
           li.appendChild(text);
@@ -156,7 +165,7 @@
             kind.textContent = list.getAttribute('data-kind-' + s.kind) || '';
             li.appendChild(kind);
           }
-          li.addEventListener('mousedown', function (e) { e.preventDefault(); choose(s.text); });
+          li.addEventListener('mousedown', function (e) { e.preventDefault(); choose(s.text, s.kind); });
           list.appendChild(li);
         });
         var open = items.length > 0 && document.activeElement === input;
@@ -183,7 +192,7 @@
       var opts = options();
       if (e.key === 'ArrowDown' && opts.length) { e.preventDefault(); list.hidden = false; input.setAttribute('aria-expanded', 'true'); setActive(active + 1); }
       else if (e.key === 'ArrowUp' && opts.length) { e.preventDefault(); setActive(active - 1); }
-      else if (e.key === 'Enter' && active >= 0 && opts[active]) { e.preventDefault(); clearTimeout(typingTimer); choose(opts[active].firstChild.textContent); }
+      else if (e.key === 'Enter' && active >= 0 && opts[active]) { e.preventDefault(); clearTimeout(typingTimer); choose(opts[active].firstChild.textContent, opts[active].getAttribute('data-kind')); }
       else if (e.key === 'Escape') { closeSuggestions(); }
       else if (e.key === 'Enter') { clearTimeout(typingTimer); clearTimeout(suggestTimer); }
     });
