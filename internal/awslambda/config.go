@@ -2,6 +2,7 @@ package awslambda
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/smithy-go/logging"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/contract"
@@ -98,7 +100,16 @@ func NewEnv(ctx context.Context, cfg Config, logs, metrics io.Writer) (Env, erro
 	if err != nil {
 		return Env{}, catalog.Wrap(catalog.CodeInternal, err, "load AWS configuration")
 	}
-	return Env{Config: cfg, AWS: acfg, Logger: NewLogger(logs, cfg.LogLevel), Metrics: emf.New(metrics, cfg.Stage)}, nil
+	log := NewLogger(logs, cfg.LogLevel)
+	// The SDK's own messages (retries, checksum notes) become JSON lines too.
+	acfg.Logger = logging.LoggerFunc(func(c logging.Classification, format string, v ...any) {
+		level := slog.LevelDebug
+		if c == logging.Warn {
+			level = slog.LevelWarn
+		}
+		log.Log(context.Background(), level, fmt.Sprintf(format, v...), "source", "aws-sdk")
+	})
+	return Env{Config: cfg, AWS: acfg, Logger: log, Metrics: emf.New(metrics, cfg.Stage)}, nil
 }
 
 // Store returns the DynamoDB store of the configured table.

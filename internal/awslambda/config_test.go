@@ -1,0 +1,53 @@
+package awslambda_test
+
+import (
+	"testing"
+
+	"github.com/catalogsearch/catalogsearch/internal/awslambda"
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/contract"
+)
+
+func TestConfigFromEnv(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want awslambda.Config
+		code catalog.Code
+	}{
+		{"defaults", map[string]string{}, awslambda.Config{IndexAlias: contract.DefaultIndexAlias}, ""},
+		{"all set", map[string]string{
+			contract.EnvTable: "t", contract.EnvBucket: "b", contract.EnvOpenSearchEndpoint: "https://d", contract.EnvIndexAlias: "a",
+			contract.EnvLogLevel: "debug", contract.EnvStage: "prod", contract.EnvUploadMaxBytes: "1024", "AWS_REGION": "eu-west-3",
+		}, awslambda.Config{Table: "t", Bucket: "b", OpenSearchEndpoint: "https://d", IndexAlias: "a", LogLevel: "debug", Stage: "prod",
+			UploadMaxBytes: 1024, Region: "eu-west-3"}, ""},
+		{"loopback endpoint means path-style S3", map[string]string{awslambda.EnvAWSEndpoint: "http://127.0.0.1:5000"},
+			awslambda.Config{IndexAlias: contract.DefaultIndexAlias, PathStyleS3: true}, ""},
+		{"bad size", map[string]string{contract.EnvUploadMaxBytes: "lots"}, awslambda.Config{}, catalog.CodeInvalid},
+		{"zero size", map[string]string{contract.EnvUploadMaxBytes: "0"}, awslambda.Config{}, catalog.CodeInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := awslambda.ConfigFromEnv(func(k string) string { return tt.env[k] })
+			if catalog.CodeOf(err) != tt.code {
+				t.Fatalf("err %v, want code %q", err, tt.code)
+			}
+			if err == nil && got != tt.want {
+				t.Fatalf("config %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestEnvNamesTheMissingVariable(t *testing.T) {
+	env := awslambda.Env{Config: awslambda.Config{}}
+	if _, err := env.Store(); catalog.CodeOf(err) != catalog.CodeInvalid || catalog.MessageOf(err) != "environment variable "+contract.EnvTable+" is not set" {
+		t.Fatalf("Store without a table: %v", err)
+	}
+	if _, err := env.Blobs(); catalog.CodeOf(err) != catalog.CodeInvalid {
+		t.Fatalf("Blobs without a bucket: %v", err)
+	}
+	if _, err := env.Index(t.Context()); catalog.CodeOf(err) != catalog.CodeInvalid {
+		t.Fatalf("Index without an endpoint: %v", err)
+	}
+}
