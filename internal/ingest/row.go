@@ -35,6 +35,8 @@ type draft struct {
 	// described is set when a variant row gave the product-level fields,
 	// for want of the product's own row.
 	described bool
+	// idh is idHash(p.ID), computed once.
+	idh uint64
 	// plainOpts are the option names taken from plain columns (Couleur,
 	// Taille), as opposed to option columns (Option1 Name).
 	plainOpts map[string]bool
@@ -218,7 +220,7 @@ func (r *run) values(cells []string, probs *[]problem) vals {
 		cur = r.cur
 	}
 	if p := r.at(cells, r.col.price); p != "" {
-		m, ok, err := values.Price(p, strings.ToUpper(cur))
+		m, ok, err := values.Price(p, cur)
 		if err != nil {
 			*probs = append(*probs, problem{column: r.header1(mapping.FieldPrice), code: err.Code, msg: err.Message, reject: true})
 			return v
@@ -335,12 +337,12 @@ func (r *run) streamRow(pr *prepared, v vals) error {
 	if err := r.finishOpen(); err != nil {
 		return err
 	}
-	if r.seen.has(idHash(catalog.ProductID(r.cat.Partner, key))) {
+	r.open = r.openDraft(pr, key)
+	r.open.rows = append(r.open.rows, num)
+	if r.seen.has(r.open.idh) {
 		r.warn(num, r.header1(mapping.FieldSKU), CodeDuplicateKey,
 			fmt.Sprintf("%q repeats the key of an earlier row; the last row wins", key))
 	}
-	r.open = r.openDraft(pr, key)
-	r.open.rows = append(r.open.rows, num)
 	return nil
 }
 
@@ -367,8 +369,9 @@ func (r *run) finishOpen() error {
 }
 
 func (r *run) newDraft(key string, num int) *draft {
-	return &draft{key: key, p: catalog.Product{
-		ID:      catalog.ProductID(r.cat.Partner, key),
+	id := catalog.ProductID(r.cat.Partner, key)
+	return &draft{key: key, idh: idHash(id), p: catalog.Product{
+		ID:      id,
 		Partner: r.cat.Partner,
 		Key:     key,
 		Source:  catalog.Source{CatalogID: r.cat.ID, File: r.cat.File, Row: num},
@@ -730,7 +733,7 @@ func (r *run) finishDraft(d *draft) error {
 		p.Hash = r.hb.productHash(p)
 	}
 	r.rep.Accepted += len(d.rows)
-	return r.emit(*p)
+	return r.emit(p, d.idh)
 }
 
 // optionHeader reports plain columns that usually tell variants apart.

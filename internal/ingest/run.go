@@ -446,8 +446,7 @@ func (r *run) addError(list *[]catalog.RowError, e catalog.RowError, errs bool) 
 
 // emit stores a finished product unless its content hash is already
 // stored, and counts it.
-func (r *run) emit(p catalog.Product) error {
-	h := idHash(p.ID)
+func (r *run) emit(p *catalog.Product, h uint64) error {
 	dup := r.seen.put(h, 0)
 	old, exists := r.stored.get(h)
 	if !dup {
@@ -465,7 +464,7 @@ func (r *run) emit(p catalog.Product) error {
 	if r.dry {
 		return nil
 	}
-	r.batch = append(r.batch, p)
+	r.batch = append(r.batch, *p)
 	if len(r.batch) >= writeBatch {
 		return r.flush()
 	}

@@ -56,8 +56,11 @@ func isPriceNoise(w string) bool {
 // Negative prices, scientific notation and more than six decimals are
 // errors with code bad_price.
 func Price(s, defaultCurrency string) (m catalog.Money, ok bool, e *Error) {
+	if !isUpperASCII(defaultCurrency) {
+		defaultCurrency = strings.ToUpper(defaultCurrency)
+	}
 	if d, ok := plainDecimal(s); ok && defaultCurrency != "" {
-		return catalog.Money{Amount: d, Currency: strings.ToUpper(defaultCurrency)}, true, nil
+		return catalog.Money{Amount: d, Currency: defaultCurrency}, true, nil
 	}
 	orig := s
 	s = Text(s)
