@@ -233,3 +233,18 @@ func TestConfirmWhenTheFileIsGone(t *testing.T) {
 		t.Fatalf("status %s", c.Status)
 	}
 }
+
+func TestPartnerMappingFile(t *testing.T) {
+	e := newEnv(t)
+	e.put(ingest.MappingKey("acme"), `{"Article":"sku","Intitulé":"name","Notes internes":"ignore"}`)
+	e.ingest("acme", "v1.csv", "Article;Intitulé;Notes internes;Coloris\nA1;Stylo bille;ne pas publier;bleu\n", "")
+	p := e.products("acme")["A1"]
+	if p.Name != "Stylo bille" || p.Attributes["Notes internes"] != "" || p.Attributes["Coloris"] != "bleu" {
+		t.Fatalf("A1 = %+v", p)
+	}
+	e.put(ingest.MappingKey("acme"), `not json`)
+	c := e.ingest("acme", "v2.csv", "Article;Intitulé\nA1;Stylo\n", "")
+	if c.Status != catalog.StatusRefused || !strings.Contains(c.Report.Reason, "mapping.json") {
+		t.Fatalf("%s %q", c.Status, c.Report.Reason)
+	}
+}
