@@ -201,9 +201,15 @@ describe('search page', () => {
     await page.waitForURL((u) => u.searchParams.get('sort') === 'price_asc');
     await page.waitForFunction(() => document.querySelector('#sort').value === 'price_asc'
       && !document.querySelector('[aria-busy="true"]'));
-    const api = await stack.api('/v1/search?q=&currency=EUR&sort=price_asc&size=24');
-    const names = await page.$$eval('.card-title', (els) => els.map((e) => e.textContent.trim()));
-    assert.deepEqual(names, api.json.hits.map((h) => h.product.name));
+    const prices = await page.$$eval('.card .price', (els) => els.map((e) => e.textContent.trim()));
+    assert.equal(prices.length, 24);
+    const values = prices.map((p) => {
+      assert.match(p, /^€[\d,]+\.\d{2}$/, 'a euro price in English format');
+      return Number(p.slice(1).replace(/,/g, ''));
+    });
+    assert.deepEqual(values, [...values].sort((a, b) => a - b), `ascending: ${prices.join(' ')}`);
+    const api = await stack.api('/v1/search?q=&currency=EUR&sort=price_asc&size=1');
+    assert.equal(values[0], Number(api.json.hits[0].product.price.amount), 'starts at the cheapest product');
     await page.close();
   });
 });
