@@ -144,11 +144,3 @@ func attr(v st.AttributeValue) events.DynamoDBAttributeValue {
 	}
 	return events.NewNullAttribute()
 }
-
-// SeqLess orders stream sequence numbers (decimal strings of any length).
-func SeqLess(a, b string) bool {
-	if len(a) != len(b) {
-		return len(a) < len(b)
-	}
-	return a < b
-}
