@@ -16,6 +16,8 @@ final class SearchState
     public const MAX_RESULT_DEPTH = 10000;
     public const SORTS = ['relevance', 'price_asc', 'price_desc', 'newest', 'name'];
     public const FACETS = ['category', 'brand', 'partner'];
+    /** The price facet counts hits per price band ("10-50", "500-"). */
+    public const PRICE_FACET = 'price';
     public const CURRENCIES = ['EUR', 'USD', 'GBP', 'CNY'];
     private const MAX_QUERY = 256;
     private const MAX_VALUES = 20;
@@ -82,7 +84,7 @@ final class SearchState
             'page' => $this->page,
             'size' => self::SIZE,
             'sort' => $this->sort,
-            'facets' => implode(',', self::FACETS),
+            'facets' => implode(',', [...self::FACETS, self::PRICE_FACET]),
         ];
         foreach ($this->filters as $k => $values) {
             $q[$k] = $values;
@@ -181,6 +183,27 @@ final class SearchState
     public function withQuery(string $q): string
     {
         return self::queryString($this->params(['q' => $q, 'page' => null]));
+    }
+
+    /**
+     * priceBand reads a price facet value ("10-50", "500-", "0-10") as its
+     * bounds, or null when it is not a band.
+     *
+     * @return array{string, string}|null
+     */
+    public static function priceBand(string $value): ?array
+    {
+        if (preg_match('/^(\d{1,12}(?:\.\d{1,6})?)-(\d{1,12}(?:\.\d{1,6})?)?$/', $value, $m) !== 1) {
+            return null;
+        }
+        return [$m[1], $m[2] ?? ''];
+    }
+
+    /** withPrice is the query string with a price range, back on page 1. */
+    public function withPrice(string $min, string $max): string
+    {
+        return self::queryString($this->params(['price_min' => $min === '0' ? '' : $min, 'price_max' => $max,
+            'page' => null]));
     }
 
     /** withoutPrice drops the price range and currency. */

@@ -127,6 +127,29 @@ $facetLabel = static function (string $name) use ($t): string {
           </select>
         </div>
       </div>
+      <?php
+        $bands = [];
+        foreach (is_array($facets['price'] ?? null) ? $facets['price'] : [] as $fv) {
+            $band = is_array($fv) && is_string($fv['value'] ?? null) ? SearchState::priceBand($fv['value']) : null;
+            if ($band !== null && is_int($fv['count'] ?? null) && $fv['count'] > 0) {
+                $bands[] = [$band[0], $band[1], $fv['count']];
+            }
+        }
+        ?>
+      <?php if ($bands !== []) : ?>
+      <ul class="price-bands">
+        <?php foreach ($bands as [$lo, $hi, $count]) :
+            $label = $hi === ''
+                ? $t->t('price.band_over', ['min' => $t->decimal($lo, 0)])
+                : ($lo === '0' ? $t->t('price.band_under', ['max' => $t->decimal($hi, 0)])
+                    : $t->t('price.band', ['min' => $t->decimal($lo, 0), 'max' => $t->decimal($hi, 0)]));
+            $current = $state->priceMin === ($lo === '0' ? '' : $lo) && $state->priceMax === $hi;
+            ?>
+        <li><a data-nav href="<?= $v->link('/', $state->withPrice($lo, $hi)) ?>"<?= $current ? ' aria-current="true"' : '' ?>><?= $v->e($label) ?></a>
+          <span class="count"><?= $v->e($t->number($count)) ?></span></li>
+        <?php endforeach; ?>
+      </ul>
+      <?php endif; ?>
       <p id="price-hint" class="hint"><?= $v->e($t->t('price.hint')) ?></p>
     </fieldset>
     <button type="submit" form="search" class="btn apply-filters"><?= $v->e($t->t('filters.apply')) ?></button>

@@ -82,6 +82,8 @@ final class AppTest extends TestCase
         self::assertStringContainsString('$2,110.30', $html, 'USD price in English');
         self::assertLessThan(strpos($html, 'pliante 6<'), strpos($html, 'pliante 30<'), 'sorted by price, high to low');
         self::assertStringContainsString('<option value="price_desc" selected>', $html);
+        self::assertMatchesRegularExpression('#href="/en/\?q=chaise&amp;price_min=500&amp;sort=price_desc">500 and more</a>\s*'
+            . '<span class="count">5</span>#', $html, 'price bands from the price facet');
         self::assertMatchesRegularExpression('/api;dur=[\d.]+, app;dur=[\d.]+/', $res->headers['Server-Timing']);
         self::assertStringContainsString('nonce="', $html);
         preg_match('/nonce="([^"]+)"/', $html, $m);

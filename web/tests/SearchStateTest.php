@@ -24,7 +24,7 @@ final class SearchStateTest extends TestCase
             'page' => 2,
             'size' => SearchState::SIZE,
             'sort' => 'price_asc',
-            'facets' => 'category,brand,partner',
+            'facets' => 'category,brand,partner,price',
             'category' => ['Maison > Cuisine'],
             'brand' => ['Acme', 'Lumière'],
             'attr.Color' => ['Green'],
@@ -77,6 +77,18 @@ final class SearchStateTest extends TestCase
         self::assertSame('?q=a%20b&brand=Acme&sort=name', $s->pageQuery(1));
         self::assertSame('?q=chaise&brand=Acme&sort=name', $s->withQuery('chaise'));
         self::assertSame('?q=a%20b&sort=name', $s->cleared());
+    }
+
+    public function testPriceBands(): void
+    {
+        self::assertSame(['10', '50'], SearchState::priceBand('10-50'));
+        self::assertSame(['500', ''], SearchState::priceBand('500-'));
+        self::assertSame(['0.5', '1'], SearchState::priceBand('0.5-1'));
+        self::assertNull(SearchState::priceBand('cheap'));
+        self::assertNull(SearchState::priceBand('-5'));
+        $s = self::state('q=x&page=3');
+        self::assertSame('?q=x&price_max=10', $s->withPrice('0', '10'));
+        self::assertSame('?q=x&price_min=500', $s->withPrice('500', ''));
     }
 
     public function testPageWindow(): void

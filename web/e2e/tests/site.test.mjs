@@ -194,6 +194,21 @@ describe('search page', () => {
     await page.close();
   });
 
+  test('a price band narrows the prices', async () => {
+    const page = await newPage();
+    await page.goto(url('/en/?currency=EUR'));
+    const band = page.locator('.price-bands a').first();
+    const label = (await band.textContent()).trim();
+    const max = Number(/Under ([\d,]+)/.exec(label)[1].replace(/,/g, ''));
+    await band.click();
+    await page.waitForURL((u) => u.searchParams.get('price_max') === String(max));
+    await page.waitForFunction(() => document.querySelector('.price-bands a[aria-current="true"]'));
+    const values = await page.$$eval('.card .price', (els) => els.map((e) => Number(e.textContent.trim().slice(1).replace(/,/g, ''))));
+    assert.ok(values.length > 0 && values.every((v) => v <= max), `prices ${values} under ${max}`);
+    assert.equal(await page.locator('.chips a', { hasText: 'Price' }).count(), 1, 'the range is an active filter');
+    await page.close();
+  });
+
   test('sorting by price orders the results', async () => {
     const page = await newPage();
     await page.goto(url('/en/?currency=EUR'));

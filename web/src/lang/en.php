@@ -45,6 +45,9 @@ return [
     'price.max' => 'Max',
     'price.currency' => 'Currency',
     'price.any' => 'Any',
+    'price.band' => '{min} to {max}',
+    'price.band_under' => 'Under {max}',
+    'price.band_over' => '{min} and more',
     'price.hint' => 'Prices are compared as listed, without currency conversion.',
 
     'empty.title' => 'No products match “{q}”.',

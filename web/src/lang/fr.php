@@ -45,6 +45,9 @@ return [
     'price.max' => 'Max.',
     'price.currency' => 'Devise',
     'price.any' => 'Toutes',
+    'price.band' => 'De {min} à {max}',
+    'price.band_under' => 'Moins de {max}',
+    'price.band_over' => '{min} et plus',
     'price.hint' => 'Les prix sont comparés tels quels, sans conversion de devise.',
 
     'empty.title' => 'Aucun produit ne correspond à « {q} ».',
