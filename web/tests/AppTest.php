@@ -184,8 +184,10 @@ final class AppTest extends TestCase
             self::assertStringContainsString($want, $html);
         }
         $html = $this->get('/en/product/' . rawurlencode('bureau:SKU-2'))->body;
-        foreach (['Variants', 'SKU-2-M', 'Size: M, Color: Green', '€19.90', 'SKU-2-L', '€21.00',
-            'src="https://img.example/p2-back.jpg"', 'alt="lampe de bureau 2, image 2"', 'src="http://img.example/p2-side.jpg"'] as $want) {
+        foreach (
+            ['Variants', 'SKU-2-M', 'Size: M, Color: Green', '€19.90', 'SKU-2-L', '€21.00',
+            'src="https://img.example/p2-back.jpg"', 'alt="lampe de bureau 2, image 2"', 'src="http://img.example/p2-side.jpg"'] as $want
+        ) {
             self::assertStringContainsString($want, $html);
         }
         self::assertSame(404, $this->get('/en/product/nope%3A1')->status);
