@@ -104,6 +104,12 @@ final class I18n
         return $this->t($key . ($one ? '.one' : '.other'), ['n' => $this->number($n)] + $vars);
     }
 
+    /** country names an ISO 3166 country code in the locale, or returns the code as given. */
+    public function country(string $code): string
+    {
+        return $this->messages['country.' . strtoupper($code)] ?? $code;
+    }
+
     /** number formats an integer with the locale's grouping. */
     public function number(int $n): string
     {

@@ -29,7 +29,7 @@ $details = [
     'product.moq' => $int('moq') > 0 ? $t->number($int('moq')) : '',
     'product.unit' => $str('unit'),
     'product.lead_time' => $int('lead_time_days') > 0 ? $t->plural('product.days', $int('lead_time_days')) : '',
-    'product.origin' => $str('origin'),
+    'product.origin' => $str('origin') === '' ? '' : $t->country($str('origin')),
     'product.key' => $str('key'),
 ];
 $attributes = is_array($p['attributes'] ?? null) ? $p['attributes'] : [];

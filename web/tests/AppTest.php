@@ -179,7 +179,7 @@ final class AppTest extends TestCase
         $html = $res->body;
         foreach (
             ['SKU-7', 'Bureau Plus', 'Quantité minimale de commande', '3 jours', 'Color', 'Green', 'demo.csv',
-            'href="/fr/partner/catalogs/cat-1"', 'href="/fr/?category=Maison%20%3E%20Salon"', '28 nov. 2026'] as $want
+            'href="/fr/partner/catalogs/cat-1"', 'Pays d’origine</th><td>France</td>', 'href="/fr/?category=Maison%20%3E%20Salon"', '28 nov. 2026'] as $want
         ) {
             self::assertStringContainsString($want, $html);
         }

@@ -94,6 +94,13 @@ final class I18nTest extends TestCase
         self::assertSame([], array_diff(array_keys($fr), array_keys($en)), 'keys missing in en');
     }
 
+    public function testCountry(): void
+    {
+        self::assertSame('Germany', I18n::load('en')->country('DE'));
+        self::assertSame('Allemagne', I18n::load('fr')->country('de'));
+        self::assertSame('XK', I18n::load('fr')->country('XK'));
+    }
+
     public function testUnknownLocaleFallsBack(): void
     {
         self::assertSame('en', I18n::load('de')->locale);
