@@ -110,6 +110,8 @@ func NewDataStack(scope constructs.Construct, cfg StageConfig, props *awscdk.Sta
 			PointInTimeRecoveryEnabled: jsii.Bool(cfg.PointInTimeRecovery),
 		},
 		DeletionProtection: jsii.Bool(cfg.TerminationProtection),
+		// Delete tombstones (see internal/dynamostore) expire through TTL.
+		TimeToLiveAttribute: jsii.String(contract.TableTTLAttribute),
 	})
 
 	s.IngestDLQ = newQueue(stack, LogicalIDIngestDLQ, removal, nil, nil)

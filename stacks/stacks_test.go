@@ -143,6 +143,10 @@ func TestDataStack(t *testing.T) {
 		if jsonString(tbl.Props["KeySchema"]) != `[{"AttributeName":"`+contract.TablePartitionKey+`","KeyType":"HASH"},{"AttributeName":"`+contract.TableSortKey+`","KeyType":"RANGE"}]` {
 			t.Errorf("table key schema %s", jsonString(tbl.Props["KeySchema"]))
 		}
+		if get(tbl.Props, "TimeToLiveSpecification", "AttributeName") != contract.TableTTLAttribute ||
+			get(tbl.Props, "TimeToLiveSpecification", "Enabled") != true {
+			t.Errorf("table TTL %v, want %q enabled (tombstones expire)", tbl.Props["TimeToLiveSpecification"], contract.TableTTLAttribute)
+		}
 
 		d := s.one(t, "Data", "AWS::OpenSearchService::Domain", "SearchDomain")
 		checks := map[string]any{
