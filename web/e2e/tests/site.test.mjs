@@ -6,7 +6,8 @@
 // violation) and for Content-Security-Policy violations.
 import { after, before, describe, test as nodeTest } from 'node:test';
 import assert from 'node:assert/strict';
-import { Stack, browserContext, pickWord as pickWordOf } from '../lib/stack.mjs';
+import { spawn } from 'node:child_process';
+import { Stack, browserContext, freePort, pickWord as pickWordOf, repoRoot } from '../lib/stack.mjs';
 import { seriousViolations } from '../lib/axe.mjs';
 
 // Every test is bounded: a hung page fails its test instead of the run.
@@ -432,6 +433,40 @@ describe('partner area', () => {
     }
     assert.equal(left, 1, 'the two removed products left the index');
     await page.close();
+  });
+});
+
+describe('API failure', () => {
+  test('the site shows a friendly page and logs one error line', async () => {
+    // The same front controller under its own php -S, with an API address
+    // where nothing listens.
+    const [port, dead] = [await freePort(), await freePort()];
+    const php = spawn('php', ['-S', `127.0.0.1:${port}`, '-t', 'web/public', 'web/public/index.php'], {
+      cwd: repoRoot, env: { ...process.env, CATALOG_API_URL: `http://127.0.0.1:${dead}/api`, PHP_CLI_SERVER_WORKERS: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let log = '';
+    php.stderr.on('data', (c) => { log += c; });
+    try {
+      for (let i = 0; i < 100; i++) {
+        try { await fetch(`http://127.0.0.1:${port}/assets/site.css`); break; } catch { await new Promise((r) => setTimeout(r, 50)); }
+      }
+      const page = await newPage();
+      const res = await page.goto(`http://127.0.0.1:${port}/fr/?q=chaise`);
+      assert.equal(res.status(), 503);
+      assert.equal((await page.textContent('h1')).trim(), 'Recherche indisponible');
+      const text = await page.textContent('body');
+      assert.doesNotMatch(text, /fopen|Stack trace|\.php|127\.0\.0\.1/);
+      await axeCheck(page, 'API down page');
+      await page.close();
+      const lines = log.split('\n').filter((l) => l.includes('"level":"error"'));
+      assert.equal(lines.length, 1, log);
+      const entry = JSON.parse(lines[0].slice(lines[0].indexOf('{')));
+      assert.equal(entry.msg, 'api call failed');
+      assert.equal(entry.code, 'unavailable');
+    } finally {
+      php.kill('SIGTERM');
+    }
   });
 });
 
