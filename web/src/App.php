@@ -79,6 +79,9 @@ final class App
             ]);
             $res = $this->errorPage($req, $view, $security, $e instanceof ConfigError ? 503 : 500);
         }
+        if (str_starts_with($res->headers['Content-Type'] ?? '', 'text/html')) {
+            $res->headers['Content-Language'] = $locale;
+        }
         $apiMs = $api === null ? 0.0 : $api->apiSeconds() * 1000;
         $totalMs = (hrtime(true) - $start) / 1e6;
         $res->headers['Server-Timing'] = sprintf('api;dur=%.2f, app;dur=%.2f', $apiMs, max(0.0, $totalMs - $apiMs));

@@ -85,6 +85,7 @@ final class AppTest extends TestCase
         self::assertMatchesRegularExpression('#href="/en/\?q=chaise&amp;price_min=500&amp;sort=price_desc">500 and more</a>\s*'
             . '<span class="count">5</span>#', $html, 'price bands from the price facet');
         self::assertMatchesRegularExpression('/api;dur=[\d.]+, app;dur=[\d.]+/', $res->headers['Server-Timing']);
+        self::assertSame('en', $res->headers['Content-Language']);
         self::assertStringContainsString('nonce="', $html);
         preg_match('/nonce="([^"]+)"/', $html, $m);
         self::assertStringContainsString("'nonce-" . $m[1] . "'", $res->headers['Content-Security-Policy']);
