@@ -123,6 +123,10 @@ func Status(code catalog.Code) int {
 		return http.StatusBadRequest
 	case catalog.CodeNotFound:
 		return http.StatusNotFound
+	case catalog.CodeUnauthorized:
+		return http.StatusUnauthorized
+	case catalog.CodeForbidden:
+		return http.StatusForbidden
 	case catalog.CodeConflict:
 		return http.StatusConflict
 	case catalog.CodeTooLarge:

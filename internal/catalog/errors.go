@@ -11,13 +11,15 @@ type Code string
 
 // The error codes of the domain.
 const (
-	CodeInvalid     Code = "invalid"     // the caller's input is wrong
-	CodeNotFound    Code = "not_found"   // the thing asked for does not exist
-	CodeConflict    Code = "conflict"    // a concurrent or duplicate change lost
-	CodeTooLarge    Code = "too_large"   // input over a size or count limit
-	CodeUnsupported Code = "unsupported" // a format or feature we do not handle
-	CodeUnavailable Code = "unavailable" // a dependency is down or throttling; retry
-	CodeInternal    Code = "internal"    // a bug or an unexpected backend failure
+	CodeInvalid      Code = "invalid"      // the caller's input is wrong
+	CodeNotFound     Code = "not_found"    // the thing asked for does not exist
+	CodeUnauthorized Code = "unauthorized" // no valid credentials were given
+	CodeForbidden    Code = "forbidden"    // the credentials do not allow this
+	CodeConflict     Code = "conflict"     // a concurrent or duplicate change lost
+	CodeTooLarge     Code = "too_large"    // input over a size or count limit
+	CodeUnsupported  Code = "unsupported"  // a format or feature we do not handle
+	CodeUnavailable  Code = "unavailable"  // a dependency is down or throttling; retry
+	CodeInternal     Code = "internal"     // a bug or an unexpected backend failure
 )
 
 // Error is the one error type of the domain. Message is safe to show to a

@@ -1,0 +1,86 @@
+// Package partnerkeys issues and checks partners' API keys. A key is a
+// random secret given to the partner once; only its SHA-256 digest is kept,
+// in blob storage under partners/_keys/{digest} (the S3 bucket on AWS, the
+// data folder locally), holding the partner's id. The same key is the
+// partner's API Gateway key on AWS (usage plan and throttling) and its proof
+// of identity to the API in both homes.
+package partnerkeys
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"io"
+	"strings"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/contract"
+)
+
+// keyPrefix starts every key, so a leaked one is easy to recognise in logs
+// and by secret scanners.
+const keyPrefix = "csk_"
+
+// Registry keeps partner keys in blob storage.
+type Registry struct {
+	blobs catalog.Blobs
+}
+
+// New returns a registry over b.
+func New(b catalog.Blobs) *Registry { return &Registry{blobs: b} }
+
+// digestKey is where the digest of key is stored.
+func digestKey(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return contract.PartnersPrefix + "_keys/" + hex.EncodeToString(sum[:])
+}
+
+// Issue creates a new key for partner and returns it; it is shown once and
+// cannot be recovered, only revoked. A partner may hold several keys (to
+// rotate without downtime).
+func (r *Registry) Issue(ctx context.Context, partner string) (string, error) {
+	if !catalog.ValidPartnerID(partner) {
+		return "", catalog.Errorf(catalog.CodeInvalid, "partner %q is not a valid partner id", partner)
+	}
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", catalog.Wrap(catalog.CodeInternal, err, "generate key")
+	}
+	key := keyPrefix + base64.RawURLEncoding.EncodeToString(b[:])
+	if _, err := r.blobs.Put(ctx, digestKey(key), strings.NewReader(partner)); err != nil {
+		return "", err
+	}
+	return key, nil
+}
+
+// Partner returns the partner that key belongs to, or CodeUnauthorized.
+func (r *Registry) Partner(ctx context.Context, key string) (string, error) {
+	key = strings.TrimSpace(key)
+	if !strings.HasPrefix(key, keyPrefix) || len(key) > 128 {
+		return "", catalog.Errorf(catalog.CodeUnauthorized, "a partner API key is required (header X-Api-Key)")
+	}
+	rc, _, err := r.blobs.Open(ctx, digestKey(key))
+	if catalog.IsNotFound(err) {
+		return "", catalog.Errorf(catalog.CodeUnauthorized, "this API key is not valid")
+	}
+	if err != nil {
+		return "", err
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, 128))
+	if err != nil {
+		return "", catalog.Wrap(catalog.CodeInternal, err, "read key")
+	}
+	partner := strings.TrimSpace(string(b))
+	if !catalog.ValidPartnerID(partner) {
+		return "", catalog.Errorf(catalog.CodeInternal, "key record holds no valid partner")
+	}
+	return partner, nil
+}
+
+// Revoke removes key; a key that is not registered is not an error.
+func (r *Registry) Revoke(ctx context.Context, key string) error {
+	return r.blobs.Delete(ctx, digestKey(strings.TrimSpace(key)))
+}
