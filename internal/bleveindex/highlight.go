@@ -41,7 +41,7 @@ func newHighlighter(plan search.Plan, txt, fld analysis.Analyzer) *highlighter {
 	return h
 }
 
-func (h *highlighter) spans(text string) []search.Span {
+func (h *highlighter) spans(text string, folded bool) []search.Span {
 	var out []search.Span
 	if len(h.terms) > 0 {
 		for _, t := range h.txt.Analyze([]byte(text)) {
@@ -50,7 +50,7 @@ func (h *highlighter) spans(text string) []search.Span {
 			}
 		}
 	}
-	if h.prefix != "" || len(h.fuzzy) > 0 {
+	if folded && (h.prefix != "" || len(h.fuzzy) > 0) {
 		for _, t := range h.fld.Analyze([]byte(text)) {
 			if h.foldMatch(string(t.Term)) {
 				out = append(out, search.Span{Start: t.Start, End: t.End})
@@ -81,10 +81,12 @@ func (h *highlighter) highlights(p catalog.Product) map[string][]string {
 		return nil
 	}
 	out := map[string][]string{}
-	if s := h.spans(p.Name); len(s) > 0 {
+	if s := h.spans(p.Name, true); len(s) > 0 {
 		out["name"] = []string{search.Mark(p.Name, s, 0, len(p.Name))}
 	}
-	if s := h.spans(p.Description); len(s) > 0 {
+	// Typos and prefixes match names, brands, categories and attributes,
+	// not descriptions (search.Doc.Fold): a description shows exact words.
+	if s := h.spans(p.Description, false); len(s) > 0 {
 		out["description"] = []string{search.Fragment(p.Description, s)}
 	}
 	if len(out) == 0 {

@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -97,6 +99,13 @@ func New(ctx context.Context, cfg Config) (*Index, error) {
 	if cfg.Synonyms == nil {
 		cfg.Synonyms = search.MustDefaultSynonyms()
 	}
+	if cfg.Transport == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = 32
+		// On loopback, compressing answers only costs CPU on both sides.
+		t.DisableCompression = loopback(cfg.URL)
+		cfg.Transport = t
+	}
 	ocfg := opensearch.Config{
 		Addresses:    []string{cfg.URL},
 		Transport:    cfg.Transport,
@@ -125,6 +134,19 @@ func New(ctx context.Context, cfg Config) (*Index, error) {
 		return nil, err
 	}
 	return x, nil
+}
+
+// loopback reports whether rawURL names this machine.
+func loopback(rawURL string) bool {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return false
+	}
+	if u.Hostname() == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(u.Hostname())
+	return ip != nil && ip.IsLoopback()
 }
 
 // Alias returns the alias the index is used through.
@@ -308,6 +330,9 @@ func (x *Index) bulk(ctx context.Context, lines [][]byte, per int) error {
 		_, data, err := x.do(ctx, http.MethodPost, "/_bulk", buf.Bytes())
 		if err != nil {
 			return err
+		}
+		if bytes.Contains(data[:min(len(data), 64)], []byte(`"errors":false`)) {
+			return x.bulkResult(failed) // every item went through: no need to read them
 		}
 		var resp struct {
 			Errors bool                  `json:"errors"`

@@ -80,7 +80,7 @@ func mappings() map[string]any {
 			fText:      text("catalog_text"),
 			fFold:      text("catalog_fold"),
 			fName:      withFold,
-			fDesc:      withFold,
+			fDesc:      text("catalog_text"), // exact words only, as in search.Doc
 			fBrandText: text("catalog_text"),
 			fIDs:       kw,
 			fBrand:     kw,

@@ -247,7 +247,7 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, er
 		body["highlight"] = obj{
 			"pre_tags": []string{engineOpen}, "post_tags": []string{engineClose},
 			"require_field_match": false, "number_of_fragments": 0,
-			"fields": obj{fName: obj{}, fName + ".fold": obj{}, fDesc: obj{}, fDesc + ".fold": obj{}},
+			"fields": obj{fName: obj{}, fName + ".fold": obj{}, fDesc: obj{}},
 		}
 	}
 	if q.Sort == catalog.SortRelevance && text != nil {
@@ -385,7 +385,7 @@ func highlights(p catalog.Product, hl map[string][]string) map[string][]string {
 	out := map[string][]string{}
 	collect := func(field, text string) []search.Span {
 		var spans []search.Span
-		for _, f := range []string{field, field + ".fold"} {
+		for _, f := range []string{field, field + ".fold"} { // description has no .fold highlight
 			for _, frag := range hl[f] {
 				if plain, s := spansOf(frag); plain == text {
 					spans = append(spans, s...)
