@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
@@ -65,6 +66,13 @@ func StartPHP(ctx context.Context, o PHPOptions) (*PHPSite, error) {
 	// HTTP server has drained, so in-flight page renders finish.
 	cmd := exec.CommandContext(context.WithoutCancel(ctx), php, "-S", addr, "-t", o.PublicDir, router) //nolint:gosec // php binary from flag or PATH by design
 	cmd.Env = append(os.Environ(), contract.EnvAPIBaseURL+"="+o.APIURL, "PHP_CLI_SERVER_WORKERS=4")
+	// The site's own ini (upload limits, errors hidden) after the system's,
+	// as on Lambda where Bref reads the same folder.
+	if conf := filepath.Join(filepath.Dir(o.PublicDir), "php", "conf.d"); dirExists(conf) {
+		cmd.Env = append(cmd.Env, "PHP_INI_SCAN_DIR=:"+conf)
+	}
+	// Its own process group: php -S forks workers, and Stop ends them all.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Env = append(cmd.Env, o.Env...)
 	logs := &quietWriter{w: o.Stderr}
 	if o.Stderr == nil {
@@ -113,13 +121,15 @@ func (s *PHPSite) Stop() {
 	if s.cmd.Process == nil {
 		return
 	}
-	_ = s.cmd.Process.Signal(os.Interrupt)
+	pgid := -s.cmd.Process.Pid // the group: the master and its workers
+	_ = syscall.Kill(pgid, syscall.SIGTERM)
 	select {
 	case <-s.done:
 	case <-time.After(3 * time.Second):
-		_ = s.cmd.Process.Kill()
+		_ = syscall.Kill(pgid, syscall.SIGKILL)
 		<-s.done
 	}
+	_ = syscall.Kill(pgid, syscall.SIGKILL) // workers that outlived the master
 }
 
 func freePort(ctx context.Context) (int, error) {
@@ -209,4 +219,9 @@ func noisy(line []byte) bool {
 	l := bytes.TrimRight(line, "\r\n")
 	return bytes.HasSuffix(l, []byte(" Accepted")) || bytes.HasSuffix(l, []byte(" Closing")) ||
 		bytes.Contains(l, []byte("Closed without sending a request"))
+}
+
+func dirExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
 }
