@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -192,46 +193,71 @@ func (x *Index) upsertInto(ctx context.Context, idx bleve.Index, products []cata
 			latest[p.ID] = i
 		}
 	}
+	// Chunks of distinct products go to Bleve in parallel: a Bleve batch
+	// builds its segment on one core, so one at a time leaves the others
+	// idle. The caller holds wmu, so no other writer interleaves.
+	workers := min(runtime.GOMAXPROCS(0), 4)
+	size := min(x.opts.BatchSize, max(500, (len(products)+workers-1)/workers))
+	sem := make(chan struct{}, workers)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
+	fail := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
+	for start := 0; start < len(products); start += size {
+		chunk := products[start:min(len(products), start+size)]
+		if err := ctx.Err(); err != nil {
+			fail(catalog.Wrap(catalog.CodeUnavailable, err, "indexing interrupted"))
+			break
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(start int, chunk []catalog.Product) {
+			defer func() { <-sem; wg.Done() }()
+			if err := x.writeChunk(ctx, idx, chunk, func(i int) bool { return latest[chunk[i].ID] == start+i }); err != nil {
+				fail(err)
+			}
+		}(start, chunk)
+	}
+	wg.Wait()
+	return firstErr
+}
+
+// writeChunk indexes the products of chunk that keep (the latest of their
+// id in the call) and are not older than the indexed version, in one batch.
+func (x *Index) writeChunk(ctx context.Context, idx bleve.Index, chunk []catalog.Product, keep func(i int) bool) error {
+	indexed, err := x.versions(ctx, idx, chunk)
+	if err != nil {
+		return err
+	}
 	b := idx.NewBatch()
-	flush := func() error {
-		if b.Size() == 0 {
-			return nil
+	for i, p := range chunk {
+		if !keep(i) {
+			continue
 		}
-		err := idx.Batch(b)
-		x.facets.invalidate()
+		if v, ok := indexed[p.ID]; ok && v > p.Version {
+			continue // a late or replayed update: never roll back
+		}
+		src, err := json.Marshal(p)
 		if err != nil {
-			return x.internal(err, "batch")
+			return x.internal(err, "encode product")
 		}
-		b.Reset()
+		if err := b.Index(p.ID, document(p, string(src))); err != nil {
+			return x.internal(err, "map product")
+		}
+	}
+	if b.Size() == 0 {
 		return nil
 	}
-	for start := 0; start < len(products); start += x.opts.BatchSize {
-		chunk := products[start:min(len(products), start+x.opts.BatchSize)]
-		if err := ctx.Err(); err != nil {
-			return catalog.Wrap(catalog.CodeUnavailable, err, "indexing interrupted")
-		}
-		indexed, err := x.versions(ctx, idx, chunk)
-		if err != nil {
-			return err
-		}
-		for i, p := range chunk {
-			if latest[p.ID] != start+i {
-				continue
-			}
-			if v, ok := indexed[p.ID]; ok && v > p.Version {
-				continue // a late or replayed update: never roll back
-			}
-			src, err := json.Marshal(p)
-			if err != nil {
-				return x.internal(err, "encode product")
-			}
-			if err := b.Index(p.ID, document(p, string(src))); err != nil {
-				return x.internal(err, "map product")
-			}
-		}
-		if err := flush(); err != nil {
-			return err
-		}
+	err = idx.Batch(b)
+	x.facets.invalidate()
+	if err != nil {
+		return x.internal(err, "batch")
 	}
 	return nil
 }
