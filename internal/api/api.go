@@ -19,6 +19,7 @@ import (
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/ingest"
+	"github.com/catalogsearch/catalogsearch/internal/partnerkeys"
 )
 
 //go:embed openapi.json
@@ -38,7 +39,9 @@ type Deps struct {
 	// PUTs to this API (the embedded default).
 	Uploads        ingest.Uploader
 	MaxUploadBytes int64 // 0 = DefaultMaxUploadBytes
-	local          *ingest.LocalUploads
+	// Keys resolves partner API keys (auth.go); nil = a registry over Blobs.
+	Keys  *partnerkeys.Registry
+	local *ingest.LocalUploads
 }
 
 // API serves the routes of Routes.
@@ -64,6 +67,9 @@ func New(d Deps) *API {
 	}
 	if d.Clock == nil {
 		d.Clock = time.Now
+	}
+	if d.Keys == nil {
+		d.Keys = partnerkeys.New(d.Blobs)
 	}
 	if err := ingestDefaults(&d); err != nil {
 		d.Logger.Error("uploads disabled", "err", err.Error())
@@ -158,6 +164,9 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if code == catalog.CodeInternal || code == catalog.CodeUnavailable {
 		a.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "code", string(code), "err", err.Error())
 	}
+	if code == catalog.CodeUnauthorized {
+		w.Header().Set("WWW-Authenticate", `ApiKey header="X-Api-Key"`)
+	}
 	writeJSON(w, Status(code), body)
 }
 
@@ -195,12 +204,21 @@ func (a *API) product(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// listCatalogs is GET /v1/catalogs: the key's partner's catalogs only.
 func (a *API) listCatalogs(w http.ResponseWriter, r *http.Request) error {
+	keyPartner, err := a.partner(r)
+	if err != nil {
+		return err
+	}
 	q := r.URL.Query()
 	partner := q.Get("partner")
 	if partner != "" && !catalog.ValidPartnerID(partner) {
 		return catalog.Errorf(catalog.CodeInvalid, "partner %q is not a valid partner id", partner)
 	}
+	if err := samePartner(keyPartner, partner); err != nil {
+		return err
+	}
+	partner = keyPartner
 	limit, err := intParam(q.Get("limit"), 50, 1, 500, "limit")
 	if err != nil {
 		return err
@@ -216,8 +234,9 @@ func (a *API) listCatalogs(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// getCatalog is GET /v1/catalogs/{id}, for the catalog's partner.
 func (a *API) getCatalog(w http.ResponseWriter, r *http.Request) error {
-	c, err := a.deps.Store.GetCatalog(r.Context(), r.PathValue("id"))
+	c, err := a.partnerCatalog(r, r.PathValue("id"))
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,8 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/boltstore"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/catalogtest"
+	"github.com/catalogsearch/catalogsearch/internal/diskblobs"
+	"github.com/catalogsearch/catalogsearch/internal/partnerkeys"
 )
 
 func newStore(t *testing.T) *boltstore.Store {
@@ -42,6 +44,27 @@ func get(t *testing.T, h http.Handler, target string) (*httptest.ResponseRecorde
 		t.Fatalf("GET %s: body is not JSON: %v: %s", target, err, rec.Body)
 	}
 	return rec, body
+}
+
+// issueKey issues an API key for partner in blobs.
+func issueKey(t *testing.T, blobs catalog.Blobs, partner string) string {
+	t.Helper()
+	key, err := partnerkeys.New(blobs).Issue(context.Background(), partner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key
+}
+
+// withKey sends every request with a partner's API key.
+type withKey struct {
+	h   http.Handler
+	key string
+}
+
+func (k withKey) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r.Header.Set("X-Api-Key", k.key)
+	k.h.ServeHTTP(w, r)
 }
 
 func errorCode(body map[string]any) string {
@@ -103,7 +126,11 @@ func TestProductAndCatalogRoutes(t *testing.T) {
 	if err := store.CreateCatalog(ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	h := api.New(api.Deps{Store: store})
+	blobs, err := diskblobs.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := withKey{api.New(api.Deps{Store: store, Blobs: blobs}), issueKey(t, blobs, "acme")}
 
 	rec, body := get(t, h, "/v1/products/"+url.PathEscape(p.ID))
 	if rec.Code != http.StatusOK || body["name"] != p.Name || body["id"] != p.ID {
@@ -123,7 +150,8 @@ func TestProductAndCatalogRoutes(t *testing.T) {
 	if list, _ := body["catalogs"].([]any); rec.Code != http.StatusOK || len(list) != 1 {
 		t.Fatalf("list catalogs: %d %v", rec.Code, body)
 	}
-	rec, body = get(t, h, "/v1/catalogs?partner=other")
+	other := withKey{h.h, issueKey(t, blobs, "other")}
+	rec, body = get(t, other, "/v1/catalogs?partner=other")
 	if list, ok := body["catalogs"].([]any); rec.Code != http.StatusOK || !ok || len(list) != 0 {
 		t.Fatalf("empty list must be [], got %d %v", rec.Code, body)
 	}

@@ -45,6 +45,10 @@ func (a *API) needIngest() error {
 // createCatalog is POST /v1/catalogs: {"partner","file","mode"} -> where to
 // upload the file, and the ID its catalog will have.
 func (a *API) createCatalog(w http.ResponseWriter, r *http.Request) error {
+	partner, err := a.partner(r)
+	if err != nil {
+		return err
+	}
 	if err := a.needIngest(); err != nil {
 		return err
 	}
@@ -54,6 +58,10 @@ func (a *API) createCatalog(w http.ResponseWriter, r *http.Request) error {
 	if err := dec.Decode(&req); err != nil {
 		return catalog.Errorf(catalog.CodeInvalid, "the body must be JSON {\"partner\": ..., \"file\": ..., \"mode\": \"full|partial\"}")
 	}
+	if err := samePartner(partner, req.Partner); err != nil { // the slot is for the key's partner
+		return err
+	}
+	req.Partner = partner
 	up := a.deps.Uploads
 	if up == nil {
 		up = a.deps.local.WithBase(externalBase(r))
@@ -110,6 +118,9 @@ func (a *API) upload(w http.ResponseWriter, r *http.Request) error {
 
 // confirmCatalog is POST /v1/catalogs/{id}/confirm.
 func (a *API) confirmCatalog(w http.ResponseWriter, r *http.Request) error {
+	if _, err := a.partnerCatalog(r, r.PathValue("id")); err != nil {
+		return err
+	}
 	if err := a.needIngest(); err != nil {
 		return err
 	}
@@ -125,7 +136,7 @@ func (a *API) confirmCatalog(w http.ResponseWriter, r *http.Request) error {
 // an ingest_error column, formula cells neutralised.
 func (a *API) rejectedCSV(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
-	c, err := a.deps.Store.GetCatalog(r.Context(), id)
+	c, err := a.partnerCatalog(r, id)
 	if err != nil {
 		return err
 	}

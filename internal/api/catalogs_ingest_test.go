@@ -25,6 +25,7 @@ type ingestAPI struct {
 	store catalog.Store
 	blobs catalog.Blobs
 	now   *time.Time
+	key   string // acme's API key, sent by do
 }
 
 func newIngestAPI(t *testing.T, maxBytes int64) *ingestAPI {
@@ -38,13 +39,24 @@ func newIngestAPI(t *testing.T, maxBytes int64) *ingestAPI {
 	clock := func() time.Time { return now }
 	svc := ingest.New(ingest.Deps{Store: store, Blobs: blobs, Clock: clock, TempDir: t.TempDir()})
 	h := api.New(api.Deps{Store: store, Blobs: blobs, Ingest: svc, Clock: clock, MaxUploadBytes: maxBytes})
-	return &ingestAPI{h: h, svc: svc, store: store, blobs: blobs, now: &now}
+	return &ingestAPI{h: h, svc: svc, store: store, blobs: blobs, now: &now, key: issueKey(t, blobs, "acme")}
 }
 
+// do sends a request with acme's API key.
 func (a *ingestAPI) do(t *testing.T, method, target, body string) (*httptest.ResponseRecorder, map[string]any) {
 	t.Helper()
+	return a.doKey(t, a.key, method, target, body)
+}
+
+// doKey sends a request with key as X-Api-Key (none when empty).
+func (a *ingestAPI) doKey(t *testing.T, key, method, target, body string) (*httptest.ResponseRecorder, map[string]any) {
+	t.Helper()
 	rec := httptest.NewRecorder()
-	a.h.ServeHTTP(rec, httptest.NewRequest(method, target, strings.NewReader(body)))
+	req := httptest.NewRequest(method, target, strings.NewReader(body))
+	if key != "" {
+		req.Header.Set("X-Api-Key", key)
+	}
+	a.h.ServeHTTP(rec, req)
 	var m map[string]any
 	if strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
 		if err := json.Unmarshal(rec.Body.Bytes(), &m); err != nil {
@@ -204,6 +216,7 @@ func TestUploadURLKeepsTheProxyPrefix(t *testing.T) {
 	h := http.StripPrefix("/api", a.h)
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest("POST", "http://127.0.0.1:8080/api/v1/catalogs", strings.NewReader(`{"partner":"acme","file":"a.csv"}`))
+	req.Header.Set("Authorization", "Bearer "+a.key)
 	h.ServeHTTP(rec, req)
 	var body struct {
 		Upload struct {

@@ -1,0 +1,284 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/catalogsearch/catalogsearch/internal/api"
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/diskblobs"
+	"github.com/catalogsearch/catalogsearch/internal/ingest"
+	"github.com/catalogsearch/catalogsearch/internal/partnerkeys"
+)
+
+// authAPI is an API over real local components with two partners' keys,
+// acme holding a done catalog with rejected rows and a held one, globex one
+// catalog; every request and log line is kept to look for leaked keys.
+type authAPI struct {
+	*ingestAPI
+	logs          *bytes.Buffer
+	globex        string // globex's key
+	revoked       string // a key of acme's that was revoked
+	done, held    catalog.Catalog
+	globexCatalog catalog.Catalog
+}
+
+func newAuthAPI(t *testing.T) *authAPI {
+	t.Helper()
+	ctx := context.Background()
+	store := newStore(t)
+	blobs, err := diskblobs.New(filepath.Join(t.TempDir(), "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	logs := &bytes.Buffer{}
+	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	svc := ingest.New(ingest.Deps{Store: store, Blobs: blobs, Clock: clock, TempDir: t.TempDir()})
+	h := api.New(api.Deps{Store: store, Blobs: blobs, Ingest: svc, Clock: clock, Logger: logger})
+	a := &authAPI{
+		ingestAPI: &ingestAPI{h: h, svc: svc, store: store, blobs: blobs, now: &now, key: issueKey(t, blobs, "acme")},
+		logs:      logs, globex: issueKey(t, blobs, "globex"), revoked: issueKey(t, blobs, "acme"),
+	}
+	if err := partnerkeys.New(blobs).Revoke(ctx, a.revoked); err != nil {
+		t.Fatal(err)
+	}
+	put := func(partner, name, content string) catalog.Catalog {
+		key := "incoming/" + partner + "/" + name
+		if _, err := blobs.Put(ctx, key, strings.NewReader(content)); err != nil {
+			t.Fatal(err)
+		}
+		c, err := svc.Ingest(ctx, ingest.Request{Partner: partner, Key: key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	a.done = put("acme", "v1.csv", "sku,name,price\nA,a,1\nB,b,2\nC,c,3\nD,d,douze\n")
+	a.held = put("acme", "v2.csv", "sku,name\nA,a\n")
+	a.globexCatalog = put("globex", "g.csv", "sku,name\nG,g\n")
+	if a.done.Report.Rejected != 1 || a.held.Status != catalog.StatusNeedsConfirmation {
+		t.Fatalf("setup: done %+v, held %s", a.done.Report, a.held.Status)
+	}
+	return a
+}
+
+// TestPartnerRoutesNeedTheirPartnersKey: every protected route, with no
+// key, a bad one, a revoked one, another partner's and the right one.
+func TestPartnerRoutesNeedTheirPartnersKey(t *testing.T) {
+	a := newAuthAPI(t)
+	type route struct {
+		name, method, target, body string
+		check                      func(t *testing.T, rec *httptest.ResponseRecorder, body map[string]any) // the right key's answer
+	}
+	ids := func(body map[string]any) []string {
+		var out []string
+		list, _ := body["catalogs"].([]any)
+		for _, c := range list {
+			out = append(out, c.(map[string]any)["id"].(string))
+		}
+		return out
+	}
+	routes := []route{
+		{"list", "GET", "/v1/catalogs", "", func(t *testing.T, rec *httptest.ResponseRecorder, body map[string]any) {
+			got := ids(body)
+			if rec.Code != http.StatusOK || len(got) != 2 || strings.Contains(strings.Join(got, " "), a.globexCatalog.ID) {
+				t.Fatalf("%d %v", rec.Code, got)
+			}
+		}},
+		{"list naming itself", "GET", "/v1/catalogs?partner=acme&limit=1", "", func(t *testing.T, rec *httptest.ResponseRecorder, body map[string]any) {
+			if got := ids(body); rec.Code != http.StatusOK || len(got) != 1 {
+				t.Fatalf("%d %v", rec.Code, got)
+			}
+		}},
+		{"catalog", "GET", "/v1/catalogs/" + a.done.ID, "", func(t *testing.T, rec *httptest.ResponseRecorder, body map[string]any) {
+			if rec.Code != http.StatusOK || body["id"] != a.done.ID || body["partner"] != "acme" {
+				t.Fatalf("%d %v", rec.Code, body)
+			}
+		}},
+		{"rejected rows", "GET", "/v1/catalogs/" + a.done.ID + "/rejected.csv", "", func(t *testing.T, rec *httptest.ResponseRecorder, _ map[string]any) {
+			if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "douze") {
+				t.Fatalf("%d %s", rec.Code, rec.Body)
+			}
+		}},
+		{"confirm", "POST", "/v1/catalogs/" + a.held.ID + "/confirm", "", func(t *testing.T, rec *httptest.ResponseRecorder, body map[string]any) {
+			if rec.Code != http.StatusOK || body["status"] != "done" {
+				t.Fatalf("%d %v", rec.Code, body)
+			}
+		}},
+		{"upload slot", "POST", "/v1/catalogs", `{"file":"a.csv"}`, func(t *testing.T, rec *httptest.ResponseRecorder, body map[string]any) {
+			if rec.Code != http.StatusCreated || !strings.HasPrefix(body["key"].(string), "incoming/acme/") {
+				t.Fatalf("%d %v", rec.Code, body)
+			}
+		}},
+		{"upload slot naming itself", "POST", "/v1/catalogs", `{"partner":"acme","file":"a.csv"}`, func(t *testing.T, rec *httptest.ResponseRecorder, body map[string]any) {
+			if rec.Code != http.StatusCreated || !strings.HasPrefix(body["key"].(string), "incoming/acme/") {
+				t.Fatalf("%d %v", rec.Code, body)
+			}
+		}},
+	}
+	refused := []struct {
+		name, key, header string
+		want              int
+		code              string
+	}{
+		{"no key", "", "X-Api-Key", http.StatusUnauthorized, "unauthorized"},
+		{"malformed key", "letmein", "X-Api-Key", http.StatusUnauthorized, "unauthorized"},
+		{"unknown key", "csk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "X-Api-Key", http.StatusUnauthorized, "unauthorized"},
+		{"revoked key", a.revoked, "X-Api-Key", http.StatusUnauthorized, "unauthorized"},
+		{"revoked bearer", a.revoked, "Authorization", http.StatusUnauthorized, "unauthorized"},
+		{"other partner's key", a.globex, "X-Api-Key", http.StatusForbidden, "forbidden"},
+	}
+	send := func(key, header string, rt route) (*httptest.ResponseRecorder, map[string]any) {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(rt.method, rt.target, strings.NewReader(rt.body))
+		switch {
+		case key == "":
+		case header == "Authorization":
+			req.Header.Set("Authorization", "Bearer "+key)
+		default:
+			req.Header.Set(header, key)
+		}
+		a.h.ServeHTTP(rec, req)
+		var body map[string]any
+		if strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
+			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+				t.Fatalf("%s %s: %v", rt.method, rt.target, err)
+			}
+		}
+		for _, k := range []string{a.key, a.globex, a.revoked} {
+			if strings.Contains(rec.Body.String(), k) || strings.Contains(strings.Join(headerValues(rec.Header()), " "), k) {
+				t.Fatalf("%s %s: the key is in the response", rt.method, rt.target)
+			}
+		}
+		return rec, body
+	}
+	for _, rt := range routes {
+		for _, c := range refused {
+			if c.want == http.StatusForbidden && rt.name == "upload slot" {
+				continue // without a partner in the body the slot is globex's own: allowed
+			}
+			if c.want == http.StatusForbidden && rt.name == "list" {
+				continue // without ?partner the list is globex's own: allowed
+			}
+			t.Run(rt.name+"/"+c.name, func(t *testing.T) {
+				rec, body := send(c.key, c.header, rt)
+				if rec.Code != c.want || errorCode(body) != c.code {
+					t.Fatalf("%s %s: %d %v, want %d %s", rt.method, rt.target, rec.Code, body, c.want, c.code)
+				}
+				if c.want == http.StatusUnauthorized && rec.Header().Get("WWW-Authenticate") == "" {
+					t.Fatal("401 without WWW-Authenticate")
+				}
+			})
+		}
+		for _, header := range []string{"X-Api-Key", "Authorization"} {
+			if rt.name == "confirm" && header == "Authorization" {
+				continue // confirming twice is a conflict; once is enough
+			}
+			t.Run(rt.name+"/right key in "+header, func(t *testing.T) {
+				rec, body := send(a.key, header, rt)
+				rt.check(t, rec, body)
+			})
+		}
+	}
+	// Other partners' requests had no effect on acme's data.
+	if c, err := a.store.GetCatalog(context.Background(), a.held.ID); err != nil || c.Status != catalog.StatusDone {
+		t.Fatalf("held catalog after the right key's confirm: %+v %v", c.Status, err)
+	}
+	if strings.Contains(a.logs.String(), a.key) || strings.Contains(a.logs.String(), a.globex) || strings.Contains(a.logs.String(), a.revoked) {
+		t.Fatal("a key was logged")
+	}
+	if !strings.Contains(a.logs.String(), "/v1/catalogs") {
+		t.Fatal("requests were not logged at all; the leak check proves nothing")
+	}
+}
+
+func headerValues(h http.Header) []string {
+	var out []string
+	for _, v := range h {
+		out = append(out, v...)
+	}
+	return out
+}
+
+// TestOtherPartnersRequestsChangeNothing: globex's key cannot confirm acme's
+// held catalog, nor get a slot in acme's name.
+func TestOtherPartnersRequestsChangeNothing(t *testing.T) {
+	a := newAuthAPI(t)
+	if rec, body := a.doKey(t, a.globex, "POST", "/v1/catalogs/"+a.held.ID+"/confirm", ""); rec.Code != http.StatusForbidden {
+		t.Fatalf("confirm: %d %v", rec.Code, body)
+	}
+	if c, err := a.store.GetCatalog(context.Background(), a.held.ID); err != nil || c.Status != catalog.StatusNeedsConfirmation {
+		t.Fatalf("held catalog after globex's confirm: %s %v", c.Status, err)
+	}
+	if rec, body := a.doKey(t, a.globex, "GET", "/v1/catalogs?partner=acme", ""); rec.Code != http.StatusForbidden || errorCode(body) != "forbidden" {
+		t.Fatalf("list acme's: %d %v", rec.Code, body)
+	}
+	// Without a partner in the body, the slot is the key's partner's.
+	rec, body := a.doKey(t, a.globex, "POST", "/v1/catalogs", `{"file":"g2.csv"}`)
+	if rec.Code != http.StatusCreated || !strings.HasPrefix(body["key"].(string), "incoming/globex/") {
+		t.Fatalf("globex slot: %d %v", rec.Code, body)
+	}
+	rec, body = a.doKey(t, a.globex, "GET", "/v1/catalogs", "")
+	if list, _ := body["catalogs"].([]any); rec.Code != http.StatusOK || len(list) != 2 {
+		t.Fatalf("globex list: %d %v", rec.Code, body)
+	}
+	if rec, body := a.doKey(t, a.globex, "GET", "/v1/catalogs/nope", ""); rec.Code != http.StatusNotFound {
+		t.Fatalf("unknown catalog: %d %v", rec.Code, body)
+	}
+}
+
+// TestOpenAPISecurityMatchesTheRoutes: the operations openapi.json marks
+// with the partnerKey scheme are exactly the routes that answer 401
+// without a key, and they document their 401 and 403.
+func TestOpenAPISecurityMatchesTheRoutes(t *testing.T) {
+	raw, err := os.ReadFile("openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Paths      map[string]map[string]json.RawMessage `json:"paths"`
+		Components struct {
+			SecuritySchemes map[string]struct {
+				Type string `json:"type"`
+				In   string `json:"in"`
+				Name string `json:"name"`
+			} `json:"securitySchemes"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if s := doc.Components.SecuritySchemes["partnerKey"]; s.Type != "apiKey" || s.In != "header" || s.Name != "X-Api-Key" {
+		t.Fatalf("securitySchemes.partnerKey = %+v", s)
+	}
+	a := newAuthAPI(t)
+	for _, rt := range api.New(api.Deps{}).Routes() {
+		var op struct {
+			Security  []map[string][]string `json:"security"`
+			Responses map[string]any        `json:"responses"`
+		}
+		if err := json.Unmarshal(doc.Paths[rt.Path][strings.ToLower(rt.Method)], &op); err != nil {
+			t.Fatalf("%s %s: %v", rt.Method, rt.Path, err)
+		}
+		documented := len(op.Security) == 1 && op.Security[0]["partnerKey"] != nil
+		target := strings.NewReplacer("{id}", a.done.ID, "{token}", "x").Replace(rt.Path)
+		rec, _ := a.doKey(t, "", rt.Method, target, "")
+		if served := rec.Code == http.StatusUnauthorized; served != documented {
+			t.Errorf("%s %s: answers %d without a key, openapi security %v", rt.Method, rt.Path, rec.Code, op.Security)
+		}
+		if documented && (op.Responses["401"] == nil || op.Responses["403"] == nil) {
+			t.Errorf("%s %s: documents no 401 or 403", rt.Method, rt.Path)
+		}
+	}
+}
