@@ -51,6 +51,7 @@ func runServe(ctx context.Context, e env, args []string) int {
 		if n > 0 {
 			fmt.Fprintf(e.stderr, "seeded %d demo catalogs\n", n)
 		}
+		fmt.Fprintf(e.stderr, "partner pages need a partner API key: catalogctl partner-key --data %s --partner bureau-plus\n", *data)
 	}
 	if _, err := stack.SyncIndex(ctx); err != nil {
 		return fail(e, "serve", err)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -17,11 +18,13 @@ import (
 // TestUploadFlowOnTheEmbeddedStack runs the API's upload flow end to end
 // on the local stack: ask for a slot, PUT the file to the returned URL,
 // and the stack's file event ingests it under the slot's catalog ID and
-// indexes it.
+// indexes it. The partner's key comes from catalogctl partner-key on the
+// same data folder while the stack runs, as an operator would do.
 func TestUploadFlowOnTheEmbeddedStack(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	stack, err := local.Open(ctx, local.Options{Dir: filepath.Join(t.TempDir(), "data")})
+	dir := filepath.Join(t.TempDir(), "data")
+	stack, err := local.Open(ctx, local.Options{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,27 +33,48 @@ func TestUploadFlowOnTheEmbeddedStack(t *testing.T) {
 	defer func() { cancel(); <-done; stack.Close() }()
 	srv := httptest.NewServer(http.StripPrefix("/api", stack.API()))
 	defer srv.Close()
-
-	res, err := http.Post(srv.URL+"/api/v1/catalogs", "application/json", strings.NewReader(`{"partner":"bureau","file":"tarif.csv","mode":"partial"}`))
-	if err != nil {
-		t.Fatal(err)
+	key := issue(t, dir, "bureau")
+	other := issue(t, dir, "globex")
+	call := func(method, path, key, body string) (int, []byte) {
+		t.Helper()
+		req, err := http.NewRequestWithContext(ctx, method, srv.URL+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if key != "" {
+			req.Header.Set("X-Api-Key", key)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, err := io.ReadAll(res.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.StatusCode, b
 	}
+	if status, _ := call("POST", "/api/v1/catalogs", "", `{"file":"tarif.csv"}`); status != http.StatusUnauthorized {
+		t.Fatalf("POST /v1/catalogs without a key: %d", status)
+	}
+
+	status, body := call("POST", "/api/v1/catalogs", key, `{"partner":"bureau","file":"tarif.csv","mode":"partial"}`)
 	var slot struct {
 		CatalogID string `json:"catalog_id"`
 		Upload    struct {
 			Method, URL string
 		} `json:"upload"`
 	}
-	if err := json.NewDecoder(res.Body).Decode(&slot); err != nil || res.StatusCode != http.StatusCreated {
-		t.Fatalf("POST /v1/catalogs: %d %v", res.StatusCode, err)
+	if err := json.Unmarshal(body, &slot); err != nil || status != http.StatusCreated {
+		t.Fatalf("POST /v1/catalogs: %d %v %s", status, err, body)
 	}
-	res.Body.Close()
 	if u, err := url.Parse(slot.Upload.URL); err != nil || !strings.HasPrefix(slot.Upload.URL, srv.URL+"/api/v1/uploads/") || slot.Upload.Method != "PUT" {
 		t.Fatalf("upload = %+v (%v)", slot.Upload, u)
 	}
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPut, slot.Upload.URL,
 		strings.NewReader("Référence;Désignation;Prix unitaire HT\nAG-1;Agrafeuse de bureau métal;12,50 €\n"))
-	res, err = http.DefaultClient.Do(req)
+	res, err := http.DefaultClient.Do(req)
 	if err != nil || res.StatusCode != http.StatusCreated {
 		t.Fatalf("PUT: %v %v", res, err)
 	}
@@ -63,12 +87,8 @@ func TestUploadFlowOnTheEmbeddedStack(t *testing.T) {
 	}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		res, err := http.Get(srv.URL + "/api/v1/catalogs/" + slot.CatalogID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_ = json.NewDecoder(res.Body).Decode(&c)
-		res.Body.Close()
+		_, b := call("GET", "/api/v1/catalogs/"+slot.CatalogID, key, "")
+		_ = json.Unmarshal(b, &c)
 		if c.Status == "done" || time.Now().After(deadline) {
 			break
 		}
@@ -76,6 +96,15 @@ func TestUploadFlowOnTheEmbeddedStack(t *testing.T) {
 	}
 	if c.Status != "done" || c.Mode != "partial" || c.Report["accepted"] != 1.0 {
 		t.Fatalf("catalog = %+v", c)
+	}
+	if status, _ := call("GET", "/api/v1/catalogs/"+slot.CatalogID, other, ""); status != http.StatusForbidden {
+		t.Fatalf("another partner's key: %d", status)
+	}
+	if code, _, stderr := run(t, "partner-key", "--data", dir, "--revoke", key); code != exitOK {
+		t.Fatalf("revoke: %d %s", code, stderr)
+	}
+	if status, _ := call("GET", "/api/v1/catalogs/"+slot.CatalogID, key, ""); status != http.StatusUnauthorized {
+		t.Fatalf("revoked key: %d", status)
 	}
 	for time.Now().Before(deadline) {
 		res, err := http.Get(srv.URL + "/api/v1/search?q=agrafeuse")
@@ -93,4 +122,16 @@ func TestUploadFlowOnTheEmbeddedStack(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	t.Fatal("the uploaded product was not found by search")
+}
+
+// issue runs catalogctl partner-key for partner on the data folder dir and
+// returns the key it printed.
+func issue(t *testing.T, dir, partner string) string {
+	t.Helper()
+	code, stdout, stderr := run(t, "partner-key", "--data", dir, "--partner", partner)
+	key := strings.TrimSpace(stdout)
+	if code != exitOK || !strings.HasPrefix(key, "csk_") || strings.Contains(stderr, key) {
+		t.Fatalf("partner-key: %d %q %q", code, stdout, stderr)
+	}
+	return key
 }
