@@ -230,7 +230,7 @@ func (a *API) listCatalogs(w http.ResponseWriter, r *http.Request) error {
 	if cs == nil {
 		cs = []catalog.Catalog{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"catalogs": cs})
+	writeJSON(w, http.StatusOK, map[string]any{"partner": partner, "catalogs": cs})
 	return nil
 }
 

@@ -92,7 +92,7 @@ func TestPartnerRoutesNeedTheirPartnersKey(t *testing.T) {
 	routes := []route{
 		{"list", "GET", "/v1/catalogs", "", func(t *testing.T, rec *httptest.ResponseRecorder, body map[string]any) {
 			got := ids(body)
-			if rec.Code != http.StatusOK || len(got) != 2 || strings.Contains(strings.Join(got, " "), a.globexCatalog.ID) {
+			if rec.Code != http.StatusOK || len(got) != 2 || strings.Contains(strings.Join(got, " "), a.globexCatalog.ID) || body["partner"] != "acme" {
 				t.Fatalf("%d %v", rec.Code, got)
 			}
 		}},
