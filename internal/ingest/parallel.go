@@ -101,8 +101,12 @@ func (r *run) readParallel() error {
 		go func() {
 			var hb hashBuf
 			for b := range work {
-				for _, row := range b.rows {
-					b.prep = append(b.prep, r.prepare(row, &hb))
+				if cap(b.prep) < len(b.rows) {
+					b.prep = make([]prepared, len(b.rows), batchRows)
+				}
+				b.prep = b.prep[:len(b.rows)]
+				for i, row := range b.rows {
+					r.prepare(row, &hb, &b.prep[i])
 				}
 				close(b.ready)
 			}
@@ -114,6 +118,7 @@ func (r *run) readParallel() error {
 		case <-ctx.Done():
 			return ctxErr(ctx.Err())
 		}
+		r.touch(b.prep)
 		for i := range b.prep {
 			if err := r.consume(&b.prep[i]); err != nil {
 				return err
@@ -135,4 +140,17 @@ func (r *run) readParallel() error {
 		}
 	}
 	return nil
+}
+
+// touch reads the table slots of a batch's products before they are looked
+// up (see idTable.touch); the sum only keeps the loads from being dropped.
+func (r *run) touch(prep []prepared) {
+	var sum uint64
+	for i := range prep {
+		if prep[i].hasSingle {
+			h := prep[i].single.idh
+			sum += r.seen.touch(h) + r.stored.touch(h)
+		}
+	}
+	r.touched += sum
 }

@@ -107,7 +107,11 @@ type prepared struct {
 	v        vals
 	problems []problem
 	rejected bool
-	single   *draft // the product the row makes on its own, hashed
+	// single is the product the row makes on its own, hashed, when
+	// hasSingle is set. It is held by value: prepared values live in
+	// recycled batches, so a row costs no allocation of a draft.
+	single    draft
+	hasSingle bool
 }
 
 // row prepares and assembles one row (the sequential path).
@@ -119,52 +123,60 @@ func (r *run) row(row tabular.Row) error {
 		r.m = mapping.Build(keys, r.set.overrides())
 		r.col = resolveColumns(&r.m)
 	}
-	pr := r.prepare(row, &r.hb)
+	var pr prepared
+	r.prepare(row, &r.hb, &pr)
 	return r.consume(&pr)
 }
 
-// prepare cleans a row's values and, outside group mode, builds and
-// hashes the product the row makes on its own. It only reads the run.
-func (r *run) prepare(row tabular.Row, hb *hashBuf) prepared {
-	if r.checker != nil { // idempotent: rows checked while finding the header pass again
+// prepare cleans a row's values into pr (zero) and, outside group mode,
+// builds and hashes the product the row makes on its own. It only reads
+// the run.
+func (r *run) prepare(row tabular.Row, hb *hashBuf, pr *prepared) {
+	// One pass over each cell tells which are clean text (valid UTF-8,
+	// no U+FFFD, nothing for values.Text to change): a row of clean
+	// cells needs no encoding check, and its values no cleaning.
+	clean := cleanCells(row.Cells)
+	if r.checker != nil && !allClean(clean, len(row.Cells)) {
+		// idempotent: rows checked while finding the header pass again
 		r.checker.CheckRow(&row)
+		clean = cleanCells(row.Cells)
 	}
-	pr := prepared{num: row.Num, cells: row.Cells}
+	pr.num, pr.cells = row.Num, row.Cells
 	if row.Problem == "" && blankCells(row.Cells) {
 		pr.skip = true
-		return pr
+		return
 	}
 	if row.Problem != "" {
 		pr.cells = nil
 		pr.rejected = true
 		pr.problems = append(pr.problems, problem{code: CodeBadRow, msg: row.Problem, reject: true})
-		return pr
+		return
 	}
 	if row.BadEncoding {
 		pr.rejected = true
 		pr.problems = append(pr.problems, problem{code: CodeBadEncoding, reject: true,
 			msg: "the row holds bytes that are not valid " + r.rep.Encoding + " (shown as \uFFFD); fix the file's encoding or declare it in the partner settings"})
-		return pr
+		return
 	}
 	if row.MixedEncoding {
 		pr.problems = append(pr.problems, problem{code: CodeMixedEncoding, msg: "some cells were not valid UTF-8 and were read as windows-1252"})
 	}
-	pr.v = r.values(row.Cells, &pr.problems)
+	pr.v = r.values(row.Cells, clean, &pr.problems)
 	for _, p := range pr.problems {
 		if p.reject {
 			pr.rejected = true
-			return pr
+			return
 		}
 	}
 	if !r.group && pr.v.name != "" {
 		if key := pr.v.identifier(); key != "" {
-			d := r.newDraft(key, row.Num)
+			d := &pr.single
+			r.initDraft(d, key, row.Num)
 			r.applyMain(d, row.Cells, pr.v, true)
 			d.hash = hb.productHash(&d.p)
-			pr.single = d
+			pr.hasSingle = true
 		}
 	}
-	return pr
 }
 
 // consume applies a prepared row to the run: counts, report, assembly.
@@ -185,26 +197,60 @@ func (r *run) consume(pr *prepared) error {
 	return r.streamRow(pr, pr.v)
 }
 
-// values cleans the mapped cells of a row. A value that makes the row
-// unusable (a bad price) is a rejection; a bad optional value (GTIN, image
-// URL, MOQ) is dropped with a warning.
-func (r *run) values(cells []string, probs *[]problem) vals {
+// cellMask has bit i set when cell i of a row is clean text
+// (values.IsClean). Rows of more than 64 cells are never all clean.
+type cellMask uint64
+
+// cleanCells returns the mask of a row's clean cells (the first 64).
+func cleanCells(cells []string) cellMask {
+	var m cellMask
+	for i, c := range cells[:min(len(cells), 64)] {
+		if values.IsClean(c) {
+			m |= 1 << i
+		}
+	}
+	return m
+}
+
+// allClean reports whether every cell of a row of n cells is in the mask:
+// never for a row of more than 64 cells.
+func allClean(m cellMask, n int) bool {
+	return n <= 64 && m == cellMask(1)<<n-1
+}
+
+// text is values.Text of cell i, sparing the work when the cell is known
+// to be clean.
+func (r *run) text(cells []string, i int, clean cellMask) string {
+	if i < 0 || i >= len(cells) {
+		return ""
+	}
+	if i < 64 && clean&(1<<i) != 0 {
+		return cells[i]
+	}
+	return values.Text(cells[i])
+}
+
+// values cleans the mapped cells of a row (clean: the cells known to be
+// clean text). A value that makes the row unusable (a bad price) is a
+// rejection; a bad optional value (GTIN, image URL, MOQ) is dropped with a
+// warning.
+func (r *run) values(cells []string, clean cellMask, probs *[]problem) vals {
 	warn := func(col, code, msg string) { *probs = append(*probs, problem{column: col, code: code, msg: msg}) }
 	var v vals
-	v.sku = values.Text(r.at(cells, r.col.sku))
-	v.supplierRef = values.Text(r.at(cells, r.col.supplierRef))
-	v.id = values.Text(r.at(cells, r.col.id))
-	v.parent = values.Text(r.at(cells, r.col.parent))
-	v.handle = values.Text(r.at(cells, r.col.handle))
-	v.name = values.Text(r.at(cells, r.col.name))
-	v.desc = description(r.at(cells, r.col.desc))
+	v.sku = r.text(cells, r.col.sku, clean)
+	v.supplierRef = r.text(cells, r.col.supplierRef, clean)
+	v.id = r.text(cells, r.col.id, clean)
+	v.parent = r.text(cells, r.col.parent, clean)
+	v.handle = r.text(cells, r.col.handle, clean)
+	v.name = r.text(cells, r.col.name, clean)
+	v.desc = r.description(cells, r.col.desc, clean)
 	if v.desc == "" {
-		v.desc = description(r.at(cells, r.col.shortDesc))
+		v.desc = r.description(cells, r.col.shortDesc, clean)
 	}
-	v.brand = values.Text(r.at(cells, r.col.brand))
-	v.category, v.extraCats = values.Category(r.at(cells, r.col.category))
-	v.unit = values.Text(r.at(cells, r.col.unit))
-	v.origin = values.Text(r.at(cells, r.col.origin))
+	v.brand = r.text(cells, r.col.brand, clean)
+	v.category, v.extraCats = values.CleanCategory(r.text(cells, r.col.category, clean))
+	v.unit = r.text(cells, r.col.unit, clean)
+	v.origin = r.text(cells, r.col.origin, clean)
 	if g := strings.TrimSpace(r.at(cells, r.col.gtin)); g != "" {
 		d, err := values.GTIN(g)
 		if err != nil {
@@ -212,7 +258,7 @@ func (r *run) values(cells []string, probs *[]problem) vals {
 		}
 		v.gtin = d
 	}
-	cur := values.Text(r.at(cells, r.col.currency))
+	cur := r.text(cells, r.col.currency, clean)
 	if cur == "" {
 		cur = r.m.PriceCurrency
 	}
@@ -258,6 +304,16 @@ func (r *run) values(cells []string, probs *[]problem) vals {
 		warn(r.header1(mapping.FieldLeadTime), err.Code, err.Message+"; the lead time was left out")
 	}
 	return v
+}
+
+// description is the description in cell i; a clean cell without HTML
+// is used as is.
+func (r *run) description(cells []string, i int, clean cellMask) string {
+	s := r.at(cells, i)
+	if s != "" && i < 64 && clean&(1<<i) != 0 && strings.IndexByte(s, '<') < 0 && strings.IndexByte(s, '&') < 0 {
+		return s
+	}
+	return description(s)
 }
 
 // description cleans a description, turning HTML (Shopify's Body (HTML),
@@ -347,15 +403,21 @@ func (r *run) streamRow(pr *prepared, v vals) error {
 }
 
 // openDraft starts a product from a row, using the product and hash that
-// prepare built when there is one.
+// prepare built when there is one. The product is assembled in the run's
+// own draft, reused from product to product (finishDraft copies what it
+// keeps), with its rows slice.
 func (r *run) openDraft(pr *prepared, key string) *draft {
-	if pr.single != nil {
-		d := pr.single
-		pr.single = nil
-		return d
+	d := &r.openBuf
+	rows := d.rows[:0]
+	if pr.hasSingle {
+		*d = pr.single
+		pr.hasSingle = false
+		pr.single = draft{}
+	} else {
+		r.initDraft(d, key, pr.num)
+		r.applyMain(d, pr.cells, pr.v, true)
 	}
-	d := r.newDraft(key, pr.num)
-	r.applyMain(d, pr.cells, pr.v, true)
+	d.rows = rows
 	return d
 }
 
@@ -369,13 +431,21 @@ func (r *run) finishOpen() error {
 }
 
 func (r *run) newDraft(key string, num int) *draft {
+	d := new(draft)
+	r.initDraft(d, key, num)
+	return d
+}
+
+// initDraft sets d, which must be zero, to the start of product key.
+func (r *run) initDraft(d *draft, key string, num int) {
 	id := catalog.ProductID(r.cat.Partner, key)
-	return &draft{key: key, idh: idHash(id), p: catalog.Product{
+	d.key, d.idh = key, idHash(id)
+	d.p = catalog.Product{
 		ID:      id,
 		Partner: r.cat.Partner,
 		Key:     key,
 		Source:  catalog.Source{CatalogID: r.cat.ID, File: r.cat.File, Row: num},
-	}}
+	}
 }
 
 // applyMain sets the product-level fields from a row that describes the

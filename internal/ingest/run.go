@@ -49,17 +49,21 @@ type run struct {
 	group   bool
 	handle  bool
 
-	open   *draft            // stream mode: the product being assembled
-	drafts map[string]*draft // group mode: every product, until the end
-	order  []string
-	ids    map[string]string // group mode: export ID -> key
+	open    *draft // stream mode: the product being assembled (&openBuf)
+	openBuf draft
+	drafts  map[string]*draft // group mode: every product, until the end
+	order   []string
+	ids     map[string]string // group mode: export ID -> key
 
 	stored *idTable // product ID hash -> content hash, as stored
 	seen   *idTable // product ID hashes of this file
 	now    time.Time
 	hb     hashBuf // for the consuming goroutine
-	batch  []catalog.Product
-	rej    *rejectWriter
+	// touched is the sum of the table slots touched ahead of lookups
+	// (see touch); it has no other use.
+	touched uint64
+	batch   []catalog.Product
+	rej     *rejectWriter
 }
 
 // run ingests c's blob. It returns the report (Status set to done,

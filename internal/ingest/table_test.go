@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"hash/fnv"
 	"math/rand/v2"
 	"testing"
 )
@@ -42,5 +43,17 @@ func TestIDTable(t *testing.T) {
 	})
 	if n != len(ref) {
 		t.Fatalf("each visited %d", n)
+	}
+}
+
+// TestIDHash keeps idHash equal to hash/fnv's FNV-1a: the sets of a run
+// compare it with the hashes of stored IDs.
+func TestIDHash(t *testing.T) {
+	for _, id := range []string{"", "p:1", "bench:BP-100001", "partenaire:Référence été"} {
+		h := fnv.New64a()
+		_, _ = h.Write([]byte(id))
+		if got, want := idHash(id), h.Sum64(); got != want {
+			t.Errorf("idHash(%q) = %x, want %x", id, got, want)
+		}
 	}
 }

@@ -6,6 +6,7 @@
 package values
 
 import (
+	"math/bits"
 	"net/url"
 	"strings"
 	"unicode"
@@ -107,37 +108,70 @@ func capText(s string) string {
 	return s
 }
 
+// IsClean reports whether Text would return s unchanged. A clean
+// string is also valid UTF-8 without U+FFFD, so callers use it as a
+// one-pass check of both the encoding and the text of a cell.
+func IsClean(s string) bool { return s == "" || isClean(s) }
+
 // isClean reports whether Text would return s unchanged: no leading,
 // trailing or doubled space, no other white space than ' ', no control
 // characters, valid UTF-8 in NFC, and not over MaxTextBytes. Most cells
-// are, and this check allocates nothing.
+// are, and this check allocates nothing and reads s once.
 func isClean(s string) bool {
-	if len(s) > MaxTextBytes || s[0] == ' ' || s[len(s)-1] == ' ' || strings.Contains(s, "  ") {
+	if len(s) > MaxTextBytes || s[0] == ' ' || s[len(s)-1] == ' ' {
 		return false
 	}
-	nfc := true // every rune so far is NFC whatever follows
+	const lo, hi, low7 = 0x0101010101010101, 0x8080808080808080, 0x7f7f7f7f7f7f7f7f
+	nfc := true    // every rune so far is NFC whatever follows
+	space := false // the byte before i is a space
 	for i := 0; i < len(s); {
 		// Eight bytes at a time while they are printable ASCII: no byte
-		// below 0x20, none with the high bit, no DEL.
+		// below 0x20, none with the high bit, no DEL, no two spaces in a
+		// row.
 		if i+8 <= len(s) {
 			x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
 				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-			const lo, hi = 0x0101010101010101, 0x8080808080808080
-			// With no high bit set, x - 0x20 per byte borrows exactly
-			// where a byte is below 0x20; XOR with 0x7f zeroes a DEL.
-			if x&hi == 0 && (x-lo*0x20)&^x&hi == 0 && !hasZeroByte(x^lo*0x7f) {
+			if high := x & hi; high != 0 {
+				// The bytes before the first non-ASCII one go one by one
+				// below, then that character; the next block starts after.
+				if k := bits.TrailingZeros64(high) >> 3; k > 0 {
+					for _, c := range []byte(s[i : i+k]) {
+						if c < 0x20 || c == 0x7f || c == ' ' && space {
+							return false
+						}
+						space = c == ' '
+					}
+					i += k
+				}
+			} else {
+				// With no high bit set, x - 0x20 per byte borrows where a
+				// byte is below 0x20 (a borrow only adds to a true hit);
+				// XOR with 0x7f zeroes a DEL.
+				if (x-lo*0x20)&^x&hi != 0 || hasZeroByte(x^lo*0x7f) {
+					return false
+				}
+				// The high bit of each byte of sp is set exactly where
+				// the byte is a space (an exact zero-byte test of x^' ').
+				y := x ^ lo*0x20
+				sp := ^((y&low7 + low7) | y | low7)
+				if sp&(sp>>8) != 0 || space && sp&0x80 != 0 {
+					return false
+				}
+				space = sp>>63 != 0
 				i += 8
 				continue
 			}
 		}
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c < 0x20 || c == 0x7f {
+			if c < 0x20 || c == 0x7f || c == ' ' && space {
 				return false
 			}
+			space = c == ' '
 			i++
 			continue
 		}
+		space = false
 		// U+00C0 to U+02FF (accented Latin letters, the usual case): two
 		// bytes, printable, in NFC whatever follows.
 		if c >= 0xC3 && c <= 0xCB && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
@@ -184,7 +218,12 @@ func isASCII(s string) bool {
 // writes a list of categories) is a list: the first entry is used as a
 // one-level path and the others are returned as extra.
 func Category(s string) (path []string, extra []string) {
-	s = Text(s)
+	return CleanCategory(Text(s))
+}
+
+// CleanCategory is Category of a value that is already clean text (as
+// Text returns it).
+func CleanCategory(s string) (path []string, extra []string) {
 	if s == "" {
 		return nil, nil
 	}
@@ -256,7 +295,11 @@ func ImageURLs(s string) ([]string, *Error) {
 	if s == "" {
 		return nil, nil
 	}
-	if !strings.ContainsAny(s, ",|; \t\r\n") {
+	if len(s) <= 2048 && plainURL(s) && strings.IndexByte(s, ',') < 0 && strings.IndexByte(s, ';') < 0 {
+		// One URL (plainURL allows no space or '|'), as ImageURL returns it.
+		return []string{s}, nil
+	}
+	if !hasURLSeparator(s) {
 		u, err := ImageURL(s)
 		if err != nil {
 			return nil, err
@@ -279,6 +322,18 @@ func ImageURLs(s string) ([]string, *Error) {
 		out = append(out, u)
 	}
 	return out, first
+}
+
+// hasURLSeparator reports whether s holds one of the characters that
+// separate URLs in a cell: , | ; or white space.
+func hasURLSeparator(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ',', '|', ';', ' ', '\t', '\r', '\n':
+			return true
+		}
+	}
+	return false
 }
 
 // ImageURL validates one absolute http or https URL with a host.

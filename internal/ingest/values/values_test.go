@@ -186,7 +186,10 @@ func FuzzGTIN(f *testing.F) {
 
 func TestCleanFastPath(t *testing.T) {
 	for _, s := range []string{"abcdefgh\x01ijk", "abcdefghijklmno\x7f", "abcdefgh  ijklmnop", "abcdefgh\u00a0ijkl",
-		"abcdefg\tijklmnop", "Cafe\u0301 au lait!", "plain text here, ok", "é", "\u3099"} {
+		"abcdefg\tijklmnop", "Cafe\u0301 au lait!", "plain text here, ok", "é", "\u3099",
+		// doubled spaces inside, across and around 8-byte blocks
+		"abcdefg  hijklmnop", "abcdefgh  ijklmnop", "abcdefghijklmno  p", "a b c d e f g h i j", "ab  é cdefghijk",
+		"abcdefg é  ijklmnopq", "abcdefghi jklmnop qrstuvw xyz", "a  b", "Prix dégressifs à partir de 100 unités."} {
 		if got, want := isClean(s), cleanText(s) == s; got != want {
 			t.Errorf("isClean(%q) = %v, cleanText gives %q", s, got, cleanText(s))
 		}
