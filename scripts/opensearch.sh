@@ -4,9 +4,10 @@
 # once from Maven Central with mvn into .cache/opensearch, run on the
 # machine's Java 17 with a small heap.
 #
-#   scripts/opensearch.sh download   fetch and unpack (idempotent)
-#   scripts/opensearch.sh start      start a node on a free port; prints its URL
-#   scripts/opensearch.sh stop       stop the node started by start
+#   scripts/opensearch.sh download    fetch and unpack (idempotent)
+#   scripts/opensearch.sh start       start a node on a free port; prints its URL
+#   scripts/opensearch.sh stop [URL]  stop the nodes this process group started
+#                                     (a make run), or the node at URL
 #
 # Environment: OPENSEARCH_VERSION (default below, the newest 2.19.x found),
 # OPENSEARCH_HEAP (default 512m), CACHE (default ./.cache).
@@ -18,7 +19,6 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 CACHE="${CACHE:-$ROOT/.cache}"
 DIR="$CACHE/opensearch"
 HOME_DIR="$DIR/opensearch-$VERSION"
-RUN="$DIR/run"
 ARTIFACT="org.opensearch.distribution.integ-test-zip:opensearch:$VERSION:zip"
 RUN_USER="catalogsearch-os" # OpenSearch refuses to run as root
 
@@ -87,60 +87,93 @@ download() {
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
+# Each node has its own folder .cache/opensearch/runs/PORT (pid, url, data,
+# logs) and belongs to the process group that started it, so that several
+# test commands can run nodes at once: a bare "stop" stops only the nodes of
+# the caller's process group (a make run and its recipes), "stop URL" that
+# node.
+RUNS="$DIR/runs"
+
+my_group() { ps -o pgid= -p $$ | tr -d ' '; }
+
 start() {
   download
-  stop >/dev/null 2>&1 || true
-  rm -rf "$RUN" && mkdir -p "$RUN/data" "$RUN/logs"
-  local port tport java_home
+  mkdir -p "$RUNS"
+  # Forget nodes that are gone.
+  for d in "$RUNS"/*/; do
+    [ -f "$d/pid" ] && kill -0 "$(cat "$d/pid")" 2>/dev/null && continue
+    rm -rf "$d"
+  done
+  local port tport java_home run
   port="$(free_port)"
   tport="$(free_port)"
+  run="$RUNS/$port"
+  rm -rf "$run" && mkdir -p "$run/data" "$run/logs"
+  my_group > "$run/owner"
   java_home="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
   local cmd=(env "OPENSEARCH_JAVA_HOME=$java_home" "OPENSEARCH_JAVA_OPTS=-Xms$HEAP -Xmx$HEAP"
     "$HOME_DIR/bin/opensearch" -q
     -Enetwork.host=127.0.0.1 -Ehttp.port="$port" -Etransport.port="$tport"
-    -Ediscovery.type=single-node -Epath.data="$RUN/data" -Epath.logs="$RUN/logs"
+    -Ediscovery.type=single-node -Epath.data="$run/data" -Epath.logs="$run/logs"
     -Ecluster.routing.allocation.disk.threshold_enabled=false
     -Eaction.auto_create_index=false)
   if [ "$(id -u)" = 0 ]; then
     id "$RUN_USER" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$RUN_USER"
-    chown -R "$RUN_USER" "$HOME_DIR" "$RUN"
+    chown -R "$RUN_USER" "$HOME_DIR" "$run"
     # Every folder above the install must be traversable by that user.
     local d="$HOME_DIR"
     while [ "$d" != / ]; do chmod o+x "$d" 2>/dev/null || true; d="$(dirname "$d")"; done
     cmd=(runuser -u "$RUN_USER" -- "${cmd[@]}")
   fi
-  setsid "${cmd[@]}" >"$RUN/stdout.log" 2>&1 < /dev/null &
-  echo $! > "$RUN/pid"
+  setsid "${cmd[@]}" >"$run/stdout.log" 2>&1 < /dev/null &
+  echo $! > "$run/pid"
   local url="http://127.0.0.1:$port"
   for _ in $(seq 1 180); do
     if curl -fsS "$url/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null 2>&1; then
-      echo "$url" > "$RUN/url"
+      echo "$url" > "$run/url"
       echo "$url"
       return 0
     fi
-    kill -0 "$(cat "$RUN/pid")" 2>/dev/null || { tail -30 "$RUN/stdout.log" >&2; die "OpenSearch exited during start"; }
+    kill -0 "$(cat "$run/pid")" 2>/dev/null || { tail -30 "$run/stdout.log" >&2; stop_run "$run"; die "OpenSearch exited during start"; }
     sleep 1
   done
-  tail -30 "$RUN/stdout.log" >&2
-  stop
+  tail -30 "$run/stdout.log" >&2
+  stop_run "$run"
   die "OpenSearch did not become healthy in 180 s"
 }
 
+# stop_run stops the node of one run folder and removes the folder.
+stop_run() {
+  local run="$1" pid
+  if [ -f "$run/pid" ]; then
+    pid="$(cat "$run/pid")"
+    # The node runs in its own session (setsid): end that process group.
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+    echo "stopped OpenSearch $(cat "$run/url" 2>/dev/null)" >&2
+  fi
+  rm -rf "$run"
+}
+
 stop() {
-  [ -f "$RUN/pid" ] || return 0
-  local pid
-  pid="$(cat "$RUN/pid")"
-  # The node runs in its own session (setsid): end that process group.
-  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-  kill -KILL -- "-$pid" 2>/dev/null || true
-  rm -f "$RUN/pid" "$RUN/url"
-  echo "stopped OpenSearch" >&2
+  local url="${1:-}" group d
+  group="$(my_group)"
+  [ -d "$RUNS" ] || return 0
+  for d in "$RUNS"/*/; do
+    [ -d "$d" ] || continue
+    if [ -n "$url" ]; then
+      [ "$(cat "$d/url" 2>/dev/null)" = "$url" ] && stop_run "${d%/}"
+    elif [ "$(cat "$d/owner" 2>/dev/null)" = "$group" ]; then
+      stop_run "${d%/}"
+    fi
+  done
+  return 0
 }
 
 case "${1:-}" in
   download) download ;;
   start) start ;;
-  stop) stop ;;
-  *) die "usage: $0 download|start|stop" ;;
+  stop) stop "${2:-}" ;;
+  *) die "usage: $0 download | start | stop [URL]" ;;
 esac
