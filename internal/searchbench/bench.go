@@ -38,6 +38,7 @@ type Options struct {
 	Out                string
 	Command            string
 	CPUProfile         string
+	LargeProducts      int // a second Bleve run at this size (0: none)
 }
 
 // batch is how many products one Upsert call carries: the batch size of
@@ -208,8 +209,7 @@ func Run(ctx context.Context, o Options, log io.Writer) error {
 	rep := &report{}
 	rep.add("## Search")
 	rep.add("")
-	rep.add("Reproduce: `%s` (BENCH_SEARCH_N=1000000 for the 1M figure). Products come from internal/demogen",
-		o.Command)
+	rep.add("Reproduce: `%s`. Products come from internal/demogen", o.Command)
 	rep.add("(four partner profiles, French and English, seed 42); queries are %d mixed ones drawn from them", o.Queries)
 	rep.add("(words, two words, typos, prefixes, SKU/GTIN, filters with facets, category browsing), after 100 warm-up queries.")
 	if load, err := os.ReadFile("/proc/loadavg"); err == nil {
@@ -217,9 +217,15 @@ func Run(ctx context.Context, o Options, log io.Writer) error {
 			strings.Join(strings.Fields(string(load))[:3], " "))
 	}
 	rep.add("")
-	sample, err := benchBleve(ctx, o, rep, log)
+	sample, err := benchBleve(ctx, o, o.Products, rep, log)
 	if err != nil {
 		return err
+	}
+	if o.LargeProducts > 0 {
+		rep.add("")
+		if _, err := benchBleve(ctx, o, o.LargeProducts, rep, log); err != nil {
+			return err
+		}
 	}
 	if o.OpenSearchURL != "" {
 		if err := benchOpenSearch(ctx, o, rep, log, sample); err != nil {
@@ -235,7 +241,7 @@ func Run(ctx context.Context, o Options, log io.Writer) error {
 	return os.WriteFile(o.Out, []byte(strings.Join(rep.lines, "\n")+"\n"), 0o644)
 }
 
-func benchBleve(ctx context.Context, o Options, rep *report, log io.Writer) ([]catalog.Product, error) {
+func benchBleve(ctx context.Context, o Options, products int, rep *report, log io.Writer) ([]catalog.Product, error) {
 	dir, err := os.MkdirTemp("", "searchbench-")
 	if err != nil {
 		return nil, err
@@ -247,12 +253,12 @@ func benchBleve(ctx context.Context, o Options, rep *report, log io.Writer) ([]c
 	}
 	defer func() { _ = idx.Close() }()
 
-	fmt.Fprintf(log, "bleve: indexing %d products\n", o.Products)
+	fmt.Fprintf(log, "bleve: indexing %d products\n", products)
 	var sample []catalog.Product
-	every := max(1, o.Products/2000)
+	every := max(1, products/2000)
 	seen := 0
 	start := time.Now()
-	err = batches(ctx, o.Products, batch, func(ps []catalog.Product) error {
+	err = batches(ctx, products, batch, func(ps []catalog.Product) error {
 		for _, p := range ps {
 			if seen%every == 0 {
 				sample = append(sample, p)

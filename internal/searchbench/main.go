@@ -28,6 +28,7 @@ func main() {
 	flag.IntVar(&o.Products, "n", 100000, "generated products to index")
 	flag.IntVar(&o.Queries, "queries", 1000, "measured queries per engine")
 	flag.IntVar(&o.OpenSearchProducts, "os-n", 100000, "products for the OpenSearch figures (at most -n)")
+	flag.IntVar(&o.LargeProducts, "large-n", 0, "products of a second Bleve run (e.g. 1000000); 0 for none")
 	flag.StringVar(&o.OpenSearchURL, "opensearch", os.Getenv("OPENSEARCH_URL"), "OpenSearch node; empty skips the OpenSearch figures")
 	flag.StringVar(&o.Out, "out", "docs/bench/search.md", "Markdown file to write")
 	flag.StringVar(&o.Command, "command", "make bench-search", "the command that reproduces the figures, for the report")
