@@ -31,6 +31,8 @@ func runSearch(ctx context.Context, e env, args []string) int {
 	priceMin := fs.String("price-min", "", "lowest price")
 	priceMax := fs.String("price-max", "", "highest price")
 	currency := fs.String("currency", "", "currency of the price range (ISO 4217)")
+	facetSize := fs.Int("facet-size", catalog.DefaultFacetSize, "values per facet (1-100)")
+	cursor := fs.String("cursor", "", "deep paging: '*' starts, then the next_cursor printed by --json")
 	var partners, brands, categories, attrs multiFlag
 	fs.Var(&partners, "partner", "only this partner (repeatable)")
 	fs.Var(&brands, "brand", "only this brand (repeatable)")
@@ -44,7 +46,8 @@ func runSearch(ctx context.Context, e env, args []string) int {
 	v.Set("q", strings.Join(fs.Args(), " "))
 	v.Set("size", strconv.Itoa(*limit))
 	v.Set("page", strconv.Itoa(*page))
-	for k, s := range map[string]string{"sort": *sort, "price_min": *priceMin, "price_max": *priceMax, "currency": *currency} {
+	v.Set("facet_size", strconv.Itoa(*facetSize))
+	for k, s := range map[string]string{"sort": *sort, "price_min": *priceMin, "price_max": *priceMax, "currency": *currency, "cursor": *cursor} {
 		if s != "" {
 			v.Set(k, s)
 		}
@@ -95,6 +98,9 @@ func runSearch(ctx context.Context, e env, args []string) int {
 			price = p.Price.String()
 		}
 		fmt.Fprintf(e.stdout, "  %-32s %-40s %-16s %s\n", p.ID, truncate(p.Name, 40), truncate(p.Brand, 16), price)
+	}
+	if res.NextCursor != "" {
+		fmt.Fprintf(e.stdout, "next page: --cursor %s\n", res.NextCursor)
 	}
 	for _, f := range q.Facets {
 		vals := res.Facets[f]
