@@ -40,6 +40,9 @@ func runPartnerKey(ctx context.Context, e env, args []string) int {
 		return fail(e, "partner-key", err)
 	}
 	fmt.Fprintln(e.stdout, key)
+	record := partnerkeys.RecordKey(key)
 	fmt.Fprintf(e.stderr, "a new API key for %s (shown once; send it as the X-Api-Key header)\n", *partner)
+	fmt.Fprintf(e.stderr, "its record: %s (on AWS, copy this file to the bucket as %s)\n",
+		filepath.Join(*data, "blobs", filepath.FromSlash(record)), record)
 	return exitOK
 }

@@ -96,7 +96,7 @@ func TestEndToEnd(t *testing.T) {
 	if status != 200 || !strings.Contains(string(body), `"products":48`) {
 		t.Errorf("health: %d %s", status, body)
 	}
-	status, body = st.api("/v1/catalogs", url.Values{"partner": {"acme"}})
+	status, body = st.apiAs(st.partnerKey("acme"), "GET", "/v1/catalogs", url.Values{"partner": {"acme"}}, "")
 	if status != 200 || strings.Count(string(body), `"status":"done"`) < 2 {
 		t.Errorf("catalogs: %d %s", status, body)
 	}
@@ -137,9 +137,17 @@ func TestReindexLambda(t *testing.T) {
 // TestUploadThroughTheAPI: POST /v1/catalogs on the api binary returns a
 // presigned S3 POST; the partner's form upload to it lands in the bucket,
 // flows through the pipeline, and the catalog id the API returned ends done.
+// The partner's key is read by the api Lambda from the bucket.
 func TestUploadThroughTheAPI(t *testing.T) {
 	st := newStack(t)
-	status, body := st.apiDo("POST", "/v1/catalogs", nil, `{"partner":"acme","file":"tarif hiver.csv"}`)
+	key := st.partnerKey("acme")
+	if status, body := st.apiDo("POST", "/v1/catalogs", nil, `{"file":"tarif hiver.csv"}`); status != 401 || !strings.Contains(string(body), `"unauthorized"`) {
+		t.Fatalf("POST /v1/catalogs without a key: %d %s", status, body)
+	}
+	if status, body := st.apiAs(st.partnerKey("globex"), "POST", "/v1/catalogs", nil, `{"partner":"acme","file":"tarif hiver.csv"}`); status != 403 {
+		t.Fatalf("POST /v1/catalogs for acme with globex's key: %d %s", status, body)
+	}
+	status, body := st.apiAs(key, "POST", "/v1/catalogs", nil, `{"partner":"acme","file":"tarif hiver.csv"}`)
 	if status != 201 {
 		t.Fatalf("POST /v1/catalogs: %d %s", status, body)
 	}
@@ -182,7 +190,7 @@ func TestUploadThroughTheAPI(t *testing.T) {
 	if r, failed := st.pipeline(1); len(r.BatchItemFailures) != 0 || len(failed) != 0 {
 		t.Fatalf("pipeline failures %v %v", r.BatchItemFailures, failed)
 	}
-	status, body = st.api("/v1/catalogs/"+slot.CatalogID, nil)
+	status, body = st.apiAs(key, "GET", "/v1/catalogs/"+slot.CatalogID, nil, "")
 	if status != 200 || !strings.Contains(string(body), `"status":"done"`) || !strings.Contains(string(body), `"accepted":12`) {
 		t.Fatalf("catalog %s: %d %s", slot.CatalogID, status, body)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -22,8 +23,10 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/awstest"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/contract"
+	"github.com/catalogsearch/catalogsearch/internal/diskblobs"
 	"github.com/catalogsearch/catalogsearch/internal/dynamostore"
 	"github.com/catalogsearch/catalogsearch/internal/osindex"
+	"github.com/catalogsearch/catalogsearch/internal/partnerkeys"
 )
 
 // EnvOpenSearchURL names the OpenSearch node the tests index into
@@ -306,17 +309,52 @@ func (st *stack) api(path string, query url.Values) (int, []byte) {
 // binary.
 func (st *stack) apiDo(method, path string, query url.Values, body string) (int, []byte) {
 	st.t.Helper()
+	return st.apiAs("", method, path, query, body)
+}
+
+// apiAs sends one request with a partner's API key (none when empty) as
+// API Gateway passes it: an x-api-key header.
+func (st *stack) apiAs(key, method, path string, query url.Values, body string) (int, []byte) {
+	st.t.Helper()
 	ev := events.APIGatewayProxyRequest{
 		HTTPMethod: method, Path: path, Resource: "/v1/{proxy+}", Body: body,
 		MultiValueQueryStringParameters: query,
 		Headers:                         map[string]string{"Accept": "application/json", "Content-Type": "application/json"},
 		RequestContext:                  events.APIGatewayProxyRequestContext{RequestID: fmt.Sprintf("req-%d", time.Now().UnixNano()), Stage: "api"},
 	}
+	if key != "" {
+		ev.Headers["x-api-key"] = key
+		ev.RequestContext.Identity.APIKey = key
+	}
 	var resp events.APIGatewayProxyResponse
 	if err := st.lambda("api").Invoke(st.t.Context(), ev, &resp); err != nil {
 		st.t.Fatal(err)
 	}
 	return resp.StatusCode, []byte(resp.Body)
+}
+
+// partnerKey issues an API key for partner the way docs/operations.md
+// tells operators to: catalogctl partner-key's registry writes the digest
+// under a scratch data folder, and that object is copied into the bucket
+// under the same key (aws s3 cp).
+func (st *stack) partnerKey(partner string) string {
+	st.t.Helper()
+	root := filepath.Join(st.t.TempDir(), "blobs")
+	scratch, err := diskblobs.New(root)
+	if err != nil {
+		st.t.Fatal(err)
+	}
+	key, err := partnerkeys.New(scratch).Issue(st.t.Context(), partner)
+	if err != nil {
+		st.t.Fatal(err)
+	}
+	object := partnerkeys.RecordKey(key)
+	record, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(object)))
+	if err != nil || !strings.HasPrefix(object, contract.PartnersPrefix+"_keys/") {
+		st.t.Fatalf("key record %s: %v", object, err)
+	}
+	st.upload(object, string(record))
+	return key
 }
 
 // search runs a search through the api binary.

@@ -31,6 +31,11 @@ type Registry struct {
 // New returns a registry over b.
 func New(b catalog.Blobs) *Registry { return &Registry{blobs: b} }
 
+// RecordKey is the blob key of key's record (partners/_keys/{sha256 hex}):
+// the object an operator copies into the bucket to register a key issued
+// in a scratch folder.
+func RecordKey(key string) string { return digestKey(strings.TrimSpace(key)) }
+
 // digestKey is where the digest of key is stored.
 func digestKey(key string) string {
 	sum := sha256.Sum256([]byte(key))
