@@ -248,3 +248,55 @@ func TestPartnerMappingFile(t *testing.T) {
 		t.Fatalf("%s %q", c.Status, c.Report.Reason)
 	}
 }
+
+// TestNamelessRowIsMissingName: a product's own row without a name is
+// missing_name, with the variants that name it as parent; unknown_parent
+// stays for variants whose parent row is absent.
+func TestNamelessRowIsMissingName(t *testing.T) {
+	e := newEnv(t)
+	c := e.ingest("acme", "v.csv", "sku,name,parent,price\nQ1,,,10\nQ1-S,,Q1,9\nP1,Polo,,20\nR1,,,5\nX-S,,P9,5\n", "")
+	r := c.Report
+	if r.Rows != 5 || r.Accepted != 1 || r.Rejected != 4 {
+		t.Fatalf("%+v", r)
+	}
+	want := map[int]string{2: ingest.CodeMissingName, 3: ingest.CodeMissingName, 5: ingest.CodeMissingName, 6: ingest.CodeUnknownParent}
+	for _, er := range r.Errors {
+		if want[er.Row] != er.Code {
+			t.Fatalf("row %d: %s (%s), want %s", er.Row, er.Code, er.Message, want[er.Row])
+		}
+		if er.Code == ingest.CodeMissingName && strings.Contains(er.Message, "parent row missing") {
+			t.Fatalf("row %d: misleading message %q", er.Row, er.Message)
+		}
+		delete(want, er.Row)
+	}
+	if len(want) > 0 {
+		t.Fatalf("no error for rows %v: %+v", want, r.Errors)
+	}
+}
+
+// TestMissingPriceWarns: a product without a price is kept (price on
+// request) with a missing_price warning on its row; a variant product with
+// a priced variant is not warned about.
+func TestMissingPriceWarns(t *testing.T) {
+	e := newEnv(t)
+	c := e.ingest("acme", "p.csv", "sku,name,parent,price\nA,Stylo,,10\nB,Gomme,,\nC,Polo,,\nC-S,Polo S,C,12\n", "")
+	r := c.Report
+	if r.Accepted != 4 || r.Rejected != 0 {
+		t.Fatalf("%+v", r)
+	}
+	var warned []int
+	for _, w := range r.Warnings {
+		if w.Code == ingest.CodeMissingPrice {
+			warned = append(warned, w.Row)
+			if w.Column != "price" || w.Message == "" {
+				t.Fatalf("%+v", w)
+			}
+		}
+	}
+	if len(warned) != 1 || warned[0] != 3 {
+		t.Fatalf("missing_price on rows %v, want [3]: %+v", warned, r.Warnings)
+	}
+	if p := e.products("acme")["B"]; p.Name != "Gomme" || p.Price != nil {
+		t.Fatalf("B = %+v", p)
+	}
+}

@@ -32,6 +32,10 @@ type draft struct {
 	hash     string         // the product's hash, when prepare computed it and nothing changed since
 	// viaParent is set when rows name this product as their parent.
 	viaParent bool
+	// ownRow is the last row that is the product's own (not a variant
+	// naming it as parent), 0 when none: a product whose own row is there
+	// but has no name is missing_name, not unknown_parent.
+	ownRow int
 	// described is set when a variant row gave the product-level fields,
 	// for want of the product's own row.
 	described bool
@@ -606,6 +610,8 @@ func (r *run) groupRow(num int, cells []string, v vals) error {
 	}
 	if variantRow {
 		d.viaParent = true
+	} else if !r.handle {
+		d.ownRow = num
 	}
 	opts := map[string]string{}
 	for _, o := range r.m.Options {
@@ -761,8 +767,13 @@ func (r *run) finishDraft(d *draft) error {
 				cells = d.raws[i]
 			}
 			code, msg := CodeMissingName, fmt.Sprintf("no row names product %q", d.key)
-			if d.viaParent && !d.hasMain {
+			switch {
+			case d.viaParent && d.ownRow == 0:
 				code, msg = CodeUnknownParent, fmt.Sprintf("product %q has no row with its name (is its parent row missing?)", d.key)
+			case num == d.ownRow:
+				msg = "the row has no product name"
+			case d.ownRow != 0:
+				msg = fmt.Sprintf("product %q has no name: its own row (row %d) has none", d.key, d.ownRow)
 			}
 			if err := r.reject(num, cells, "", code, msg); err != nil {
 				return err
@@ -795,6 +806,11 @@ func (r *run) finishDraft(d *draft) error {
 				p.Price = &pr
 			}
 		}
+	}
+	if p.Price == nil && r.col.price >= 0 {
+		// Kept: B2B catalogs list products on request. The partner sees it.
+		r.warn(p.Source.Row, r.header1(mapping.FieldPrice), CodeMissingPrice,
+			fmt.Sprintf("product %q has no price; it is listed as price on request", d.key))
 	}
 	p.UpdatedAt = r.now
 	if d.hash != "" {

@@ -24,6 +24,9 @@ const (
 	CodeDuplicateKey      = "duplicate_key"
 	CodeBadRow            = "bad_row"
 	CodeUnknownParent     = "unknown_parent"
+	// CodeMissingPrice warns of a product kept without a price (price on
+	// request) in a file that has a price column.
+	CodeMissingPrice = "missing_price"
 )
 
 // writeBatch is how many products one PutProducts call carries.
