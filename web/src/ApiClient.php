@@ -9,17 +9,35 @@ namespace CatalogSearch\Web;
  * (no extension beyond the core). Every call has a timeout that bounds the
  * connection and each read; failures become ApiError, never PHP warnings.
  * It sums the time spent waiting for the API so pages can report it in a
- * Server-Timing header.
+ * Server-Timing header. A client made by withKey sends a partner's API key
+ * as X-Api-Key on the API calls (never to an upload URL, never in errors).
  */
 final class ApiClient
 {
     private float $apiSeconds = 0.0;
     private int $calls = 0;
+    private string $key = '';
+    private ?self $parent = null;
 
     public function __construct(
         private readonly string $baseUrl,
         private readonly float $timeout = Config::DEFAULT_TIMEOUT,
     ) {
+    }
+
+    /**
+     * withKey returns a client that sends key as the X-Api-Key header on
+     * getJson, postJson and getRaw; its time and calls count in this one's.
+     */
+    public function withKey(string $key): self
+    {
+        if (preg_match('/^[\x21-\x7e]{1,200}$/', $key) !== 1) {
+            throw new ApiError('unauthorized', 401, 'the API key is not well-formed');
+        }
+        $c = clone $this;
+        $c->key = $key;
+        $c->parent = $this;
+        return $c;
     }
 
     /** apiSeconds is the wall time spent in API calls so far. */
@@ -44,7 +62,7 @@ final class ApiClient
      */
     public function getJson(string $path, array $query = []): array
     {
-        $res = $this->request('GET', $this->url($path, $query), ['Accept: application/json']);
+        $res = $this->request('GET', $this->url($path, $query), $this->withKeyHeader(['Accept: application/json']));
         return $this->decode($res, $path);
     }
 
@@ -61,7 +79,7 @@ final class ApiClient
         $res = $this->request(
             'POST',
             $this->url($path, []),
-            ['Accept: application/json', 'Content-Type: application/json'],
+            $this->withKeyHeader(['Accept: application/json', 'Content-Type: application/json']),
             $json,
         );
         return $this->decode($res, $path);
@@ -76,7 +94,7 @@ final class ApiClient
      */
     public function getRaw(string $path): array
     {
-        $res = $this->request('GET', $this->url($path, []), ['Accept: text/csv, */*']);
+        $res = $this->request('GET', $this->url($path, []), $this->withKeyHeader(['Accept: text/csv, */*']));
         if ($res['status'] < 200 || $res['status'] >= 300) {
             throw $this->errorFrom($res, $path);
         }
@@ -112,6 +130,18 @@ final class ApiClient
         return $this->baseUrl . $urlOrPath;
     }
 
+    /**
+     * @param list<string> $headers
+     * @return list<string>
+     */
+    private function withKeyHeader(array $headers): array
+    {
+        if ($this->key !== '') {
+            $headers[] = 'X-Api-Key: ' . $this->key;
+        }
+        return $headers;
+    }
+
     /** @param array<string, string|int|list<string>> $query */
     public function url(string $path, array $query): string
     {
@@ -144,6 +174,9 @@ final class ApiClient
         $context = stream_context_create(['http' => $http]);
         $start = hrtime(true);
         $this->calls++;
+        if ($this->parent !== null) {
+            $this->parent->calls++;
+        }
         $failure = '';
         set_error_handler(static function (int $no, string $msg) use (&$failure): bool {
             $failure = $msg;
@@ -161,6 +194,9 @@ final class ApiClient
         } finally {
             restore_error_handler();
             $this->apiSeconds += (hrtime(true) - $start) / 1e9;
+            if ($this->parent !== null) {
+                $this->parent->apiSeconds += (hrtime(true) - $start) / 1e9;
+            }
         }
         $path = (string) parse_url($url, PHP_URL_PATH);
         if ($stream === false || $data === false) {

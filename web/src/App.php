@@ -43,12 +43,13 @@ final class App
         $i18n = I18n::load($locale);
         $view = new View($i18n, $security->nonce, $this->config->assetBase ?? '/assets');
         $api = null;
+        $session = new PartnerSession($req);
         try {
             if ($this->config === null) {
                 throw $this->configError ?? new ConfigError('no configuration');
             }
             $api = new ApiClient($this->config->apiUrl, $this->config->apiTimeout);
-            $pages = new Pages($req, $i18n, $view, $security, $api, $this->config, $this->logger);
+            $pages = new Pages($req, $i18n, $view, $security, $api, $this->config, $this->logger, $session);
             [$handler, $params, $allowed] = $pages->router()->match($req->method, $rest);
             if ($handler === null) {
                 $res = $allowed !== []
@@ -79,6 +80,7 @@ final class App
             ]);
             $res = $this->errorPage($req, $view, $security, $e instanceof ConfigError ? 503 : 500);
         }
+        $session->apply($res);
         if (str_starts_with($res->headers['Content-Type'] ?? '', 'text/html')) {
             $res->headers['Content-Language'] = $locale;
         }

@@ -8,7 +8,9 @@ namespace CatalogSearch\Web;
  * Pages holds the route table of one locale and its page handlers. Each
  * handler calls the API server-side and renders a template; optional API
  * endpoints (suggestions, uploads, rejected rows) degrade to a message when
- * the API answers 404 or 405.
+ * the API answers 404 or 405. The partner pages need a signed-in partner:
+ * its API key, kept in the PHP session, goes to the API as X-Api-Key, and
+ * the API's 401 (a revoked key) signs the partner out.
  */
 final class Pages
 {
@@ -24,6 +26,7 @@ final class Pages
         private readonly ApiClient $api,
         private readonly Config $config,
         private readonly Logger $logger,
+        private readonly PartnerSession $session,
     ) {
     }
 
@@ -33,11 +36,23 @@ final class Pages
         $r->add('GET', '/', fn (array $p): Response => $this->search());
         $r->add('GET', '/suggest', fn (array $p): Response => $this->suggest());
         $r->add('GET', '/product/{id}', fn (array $p): Response => $this->product($p['id']));
-        $r->add('GET', '/partner', fn (array $p): Response => $this->partner());
-        $r->add('POST', '/partner/upload', fn (array $p): Response => $this->upload());
-        $r->add('GET', '/partner/catalogs/{id}', fn (array $p): Response => $this->catalog($p['id']));
-        $r->add('POST', '/partner/catalogs/{id}/confirm', fn (array $p): Response => $this->confirm($p['id']));
-        $r->add('GET', '/partner/catalogs/{id}/rejected.csv', fn (array $p): Response => $this->rejected($p['id']));
+        $r->add('GET', '/partner', fn (array $p): Response => $this->asPartner(
+            fn (ApiClient $api): Response => $this->partner($api)
+        ));
+        $r->add('POST', '/partner/sign-in', fn (array $p): Response => $this->signIn());
+        $r->add('POST', '/partner/sign-out', fn (array $p): Response => $this->signOut());
+        $r->add('POST', '/partner/upload', fn (array $p): Response => $this->asPartner(
+            fn (ApiClient $api): Response => $this->upload($api)
+        ));
+        $r->add('GET', '/partner/catalogs/{id}', fn (array $p): Response => $this->asPartner(
+            fn (ApiClient $api): Response => $this->catalog($api, $p['id'])
+        ));
+        $r->add('POST', '/partner/catalogs/{id}/confirm', fn (array $p): Response => $this->asPartner(
+            fn (ApiClient $api): Response => $this->confirm($api, $p['id'])
+        ));
+        $r->add('GET', '/partner/catalogs/{id}/rejected.csv', fn (array $p): Response => $this->asPartner(
+            fn (ApiClient $api): Response => $this->rejected($api, $p['id'])
+        ));
         return $r;
     }
 
@@ -109,26 +124,97 @@ final class Pages
         return $this->page('product', $name, ['p' => $p, 'back' => $this->backLink()], 'search');
     }
 
-    /** partner is the partner area: the upload form and the list of catalogs. */
-    public function partner(string $message = '', int $status = 200): Response
+    /**
+     * asPartner runs a partner page with an API client that sends the
+     * signed-in partner's key. Without a key it shows the sign-in form; when
+     * the API refuses the key (revoked) it signs the partner out and says so;
+     * another partner's catalog is a 403 page.
+     *
+     * @param callable(ApiClient): Response $page
+     */
+    private function asPartner(callable $page): Response
     {
-        $partner = $this->req->first('partner');
-        $badPartner = $partner !== '' && preg_match(self::PARTNER_RE, $partner) !== 1;
-        $query = ['limit' => 50];
-        if ($partner !== '' && !$badPartner) {
-            $query['partner'] = $partner;
+        $key = $this->session->key();
+        if ($key === null) {
+            return $this->signInPage();
         }
-        $catalogs = [];
-        if (!$badPartner) {
-            $data = $this->api->getJson('/v1/catalogs', $query);
-            $catalogs = array_values(array_filter(
-                is_array($data['catalogs'] ?? null) ? $data['catalogs'] : [],
-                'is_array',
-            ));
+        try {
+            return $page($this->api->withKey($key));
+        } catch (ApiError $e) {
+            if ($e->status === 401) {
+                $this->logger->info('partner key refused', ['partner' => $this->session->partner(), 'code' => $e->errorCode]);
+                $this->session->signOut();
+                return $this->signInPage('signin.error.revoked', 403);
+            }
+            if ($e->status === 403) {
+                return $this->error(403, 'error.forbidden');
+            }
+            throw $e;
         }
+    }
+
+    /** signInPage is the partner area's sign-in form. */
+    private function signInPage(string $message = '', int $status = 200): Response
+    {
+        $res = $this->page('partner_signin', $this->t->t('signin.title'), [
+            'message' => $message,
+            'csrf' => $this->security->csrfToken(),
+        ], 'partner');
+        $res->status = $status;
+        return $res;
+    }
+
+    /**
+     * signIn checks the posted API key with the API (GET /v1/catalogs names
+     * the key's partner) and keeps it in a new session.
+     */
+    public function signIn(): Response
+    {
+        if (!$this->security->csrfValid()) {
+            return $this->signInPage('upload.error.csrf', 403);
+        }
+        $key = trim($this->req->post['api_key'] ?? '');
+        if ($key === '') {
+            return $this->signInPage('signin.error.empty', 400);
+        }
+        try {
+            $data = $this->api->withKey($key)->getJson('/v1/catalogs', ['limit' => 1]);
+        } catch (ApiError $e) {
+            if ($e->status === 401 || $e->status === 403) {
+                $this->logger->info('partner sign-in refused', ['code' => $e->errorCode]);
+                return $this->signInPage('signin.error.invalid', 403);
+            }
+            throw $e;
+        }
+        $partner = is_string($data['partner'] ?? null) ? $data['partner'] : '';
+        if (preg_match(self::PARTNER_RE, $partner) !== 1) {
+            throw new ApiError('internal', 200, 'GET /v1/catalogs: answer names no partner', '/v1/catalogs');
+        }
+        $this->session->signIn($key, $partner);
+        $this->logger->info('partner signed in', ['partner' => $partner]);
+        return Response::redirect('/' . $this->t->locale . '/partner');
+    }
+
+    /** signOut forgets the partner's key. */
+    public function signOut(): Response
+    {
+        if (!$this->security->csrfValid()) {
+            return $this->error(403, 'error.csrf');
+        }
+        $this->session->signOut();
+        return $this->signInPage('signin.signed_out');
+    }
+
+    /** partner is the partner area: the upload form and the signed-in partner's catalogs. */
+    public function partner(ApiClient $api, string $message = '', int $status = 200): Response
+    {
+        $data = $api->getJson('/v1/catalogs', ['limit' => 50]);
+        $catalogs = array_values(array_filter(
+            is_array($data['catalogs'] ?? null) ? $data['catalogs'] : [],
+            'is_array',
+        ));
         $res = $this->page('partner', $this->t->t('partner.title'), [
-            'partner' => $partner,
-            'badPartner' => $badPartner,
+            'partner' => is_string($data['partner'] ?? null) ? $data['partner'] : $this->session->partner(),
             'catalogs' => $catalogs,
             'message' => $message,
             'csrf' => $this->security->csrfToken(),
@@ -144,53 +230,49 @@ final class Pages
      * sends the file there (a form POST with the returned fields, or a PUT)
      * and shows the new catalog's status page.
      */
-    public function upload(): Response
+    public function upload(ApiClient $api): Response
     {
         if ($this->req->post === [] && $this->req->files === [] && (int) $this->req->header('content-length') > 0) {
             // PHP drops the whole body when it exceeds post_max_size.
-            return $this->partner('upload.error.too_large', 413);
+            return $this->partner($api, 'upload.error.too_large', 413);
         }
         if (!$this->security->csrfValid()) {
-            return $this->partner('upload.error.csrf', 403);
+            return $this->partner($api, 'upload.error.csrf', 403);
         }
-        $partner = trim($this->req->post['partner'] ?? '');
         $mode = $this->req->post['mode'] ?? 'partial';
         $file = $this->req->files['file'] ?? null;
-        if (preg_match(self::PARTNER_RE, $partner) !== 1) {
-            return $this->partner('upload.error.partner', 400);
-        }
         if (!in_array($mode, ['full', 'partial'], true)) {
-            return $this->partner('upload.error.mode', 400);
+            return $this->partner($api, 'upload.error.mode', 400);
         }
         $err = is_array($file) ? (int) ($file['error'] ?? UPLOAD_ERR_NO_FILE) : UPLOAD_ERR_NO_FILE;
         if ($err === UPLOAD_ERR_INI_SIZE || $err === UPLOAD_ERR_FORM_SIZE) {
-            return $this->partner('upload.error.too_large', 413);
+            return $this->partner($api, 'upload.error.too_large', 413);
         }
         if ($err !== UPLOAD_ERR_OK || !is_array($file) || !is_string($file['tmp_name'] ?? null)) {
-            return $this->partner('upload.error.no_file', 400);
+            return $this->partner($api, 'upload.error.no_file', 400);
         }
         $size = (int) ($file['size'] ?? 0);
         if ($size > $this->config->uploadLimit()) {
-            return $this->partner('upload.error.too_large', 413);
+            return $this->partner($api, 'upload.error.too_large', 413);
         }
         if ($size === 0) {
-            return $this->partner('upload.error.empty', 400);
+            return $this->partner($api, 'upload.error.empty', 400);
         }
         $name = self::safeFileName((string) ($file['name'] ?? 'catalog'));
         try {
-            $ticket = $this->api->postJson('/v1/catalogs', [
-                'partner' => $partner,
+            // No partner in the body: the slot is the key's partner's.
+            $ticket = $api->postJson('/v1/catalogs', [
                 'file' => $name,
                 'mode' => $mode,
             ]);
         } catch (ApiError $e) {
             if ($e->isMissingEndpoint()) {
-                return $this->partner('upload.error.unavailable', 503);
+                return $this->partner($api, 'upload.error.unavailable', 503);
             }
-            if ($e->status >= 400 && $e->status < 500) {
+            if ($e->status >= 400 && $e->status < 500 && $e->status !== 401) {
                 $this->logger->info('upload refused', ['code' => $e->errorCode, 'error' => $e->getMessage()]);
                 $key = $e->status === 413 ? 'upload.error.too_large' : 'upload.error.refused';
-                return $this->partner($key, $e->status);
+                return $this->partner($api, $key, $e->status);
             }
             throw $e;
         }
@@ -206,7 +288,7 @@ final class Pages
         }
         $maxBytes = (int) ($upload['max_bytes'] ?? 0);
         if ($maxBytes > 0 && $size > $maxBytes) {
-            return $this->partner('upload.error.too_large', 413);
+            return $this->partner($api, 'upload.error.too_large', 413);
         }
         $content = (string) file_get_contents($file['tmp_name']);
         $contentType = self::contentType($name);
@@ -219,16 +301,16 @@ final class Pages
         }
         if ($res['status'] < 200 || $res['status'] >= 300) {
             $this->logger->error('upload transfer failed', ['catalog_id' => $catalogId, 'status' => $res['status']]);
-            return $this->partner('upload.error.transfer', 502);
+            return $this->partner($api, 'upload.error.transfer', 502);
         }
-        $this->logger->info('catalog uploaded', ['catalog_id' => $catalogId, 'partner' => $partner, 'size' => $size]);
+        $this->logger->info('catalog uploaded', ['catalog_id' => $catalogId, 'partner' => $this->session->partner(), 'size' => $size]);
         return Response::redirect('/' . $this->t->locale . '/partner/catalogs/' . rawurlencode($catalogId));
     }
 
     /** catalog is one catalog's status and report; the script polls its partial while it is in progress. */
-    public function catalog(string $id): Response
+    public function catalog(ApiClient $api, string $id): Response
     {
-        $c = $this->getCatalog($id);
+        $c = $this->getCatalog($api, $id);
         if ($c === null) {
             return $this->error(404, 'error.catalog_not_found');
         }
@@ -245,14 +327,14 @@ final class Pages
     }
 
     /** confirm lets a person release a full catalog held for confirmation. */
-    public function confirm(string $id): Response
+    public function confirm(ApiClient $api, string $id): Response
     {
         $back = '/' . $this->t->locale . '/partner/catalogs/' . rawurlencode($id);
         if (!$this->security->csrfValid()) {
             return $this->error(403, 'error.csrf');
         }
         try {
-            $this->api->postJson('/v1/catalogs/' . rawurlencode($id) . '/confirm', []);
+            $api->postJson('/v1/catalogs/' . rawurlencode($id) . '/confirm', []);
         } catch (ApiError $e) {
             if ($e->isMissingEndpoint() || $e->status === 409) {
                 return Response::redirect($back . '?msg=confirm_failed');
@@ -263,10 +345,10 @@ final class Pages
     }
 
     /** rejected downloads a catalog's rejected rows as CSV. */
-    public function rejected(string $id): Response
+    public function rejected(ApiClient $api, string $id): Response
     {
         try {
-            $file = $this->api->getRaw('/v1/catalogs/' . rawurlencode($id) . '/rejected.csv');
+            $file = $api->getRaw('/v1/catalogs/' . rawurlencode($id) . '/rejected.csv');
         } catch (ApiError $e) {
             if ($e->isMissingEndpoint()) {
                 return $this->error(404, 'error.rejected_not_found');
@@ -317,10 +399,10 @@ final class Pages
     }
 
     /** @return array<string, mixed>|null */
-    private function getCatalog(string $id): ?array
+    private function getCatalog(ApiClient $api, string $id): ?array
     {
         try {
-            return $this->api->getJson('/v1/catalogs/' . rawurlencode($id));
+            return $api->getJson('/v1/catalogs/' . rawurlencode($id));
         } catch (ApiError $e) {
             if ($e->isNotFound()) {
                 return null;

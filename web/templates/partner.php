@@ -1,12 +1,12 @@
 <?php
 /**
- * The partner area: upload a catalog (CSRF-protected multipart form) and
- * the list of catalogs received, filterable by partner.
+ * The partner area of a signed-in partner: who is signed in (the partner
+ * the API named for the key) with a sign-out button, upload a catalog
+ * (CSRF-protected multipart form) and the partner's catalogs.
  *
  * @var CatalogSearch\Web\I18n $t
  * @var CatalogSearch\Web\View $v
  * @var string $partner
- * @var bool $badPartner
  * @var list<array<string, mixed>> $catalogs
  * @var string $message
  * @var string $csrf
@@ -18,6 +18,11 @@ use CatalogSearch\Web\Security;
 $mb = max(1, (int) floor($maxUpload / (1024 * 1024)));
 ?>
 <h1><?= $v->e($t->t('partner.title')) ?></h1>
+<form class="signed-in inline-form" method="post" action="<?= $v->link('/partner/sign-out') ?>">
+  <input type="hidden" name="<?= $v->e(Security::CSRF_FIELD) ?>" value="<?= $v->e($csrf) ?>">
+  <p><?= $v->e($t->t('signin.as')) ?> <strong class="partner-id"><?= $v->e($partner) ?></strong></p>
+  <button type="submit" class="btn"><?= $v->e($t->t('signin.sign_out')) ?></button>
+</form>
 <?php if ($message !== '') : ?>
 <p class="notice notice-error" role="alert"><?= $v->e($t->t($message)) ?></p>
 <?php endif; ?>
@@ -26,12 +31,6 @@ $mb = max(1, (int) floor($maxUpload / (1024 * 1024)));
   <h2 id="upload-title"><?= $v->e($t->t('upload.title')) ?></h2>
   <form class="upload-form" method="post" action="<?= $v->link('/partner/upload') ?>" enctype="multipart/form-data">
     <input type="hidden" name="<?= $v->e(Security::CSRF_FIELD) ?>" value="<?= $v->e($csrf) ?>">
-    <div class="field">
-      <label for="up-partner"><?= $v->e($t->t('upload.partner')) ?></label>
-      <input id="up-partner" name="partner" required pattern="[a-z0-9][a-z0-9_\-]{0,63}" maxlength="64"
-             autocomplete="organization" value="<?= $v->e($badPartner ? '' : $partner) ?>" aria-describedby="up-partner-hint">
-      <p id="up-partner-hint" class="hint"><?= $v->e($t->t('upload.partner_hint')) ?></p>
-    </div>
     <fieldset class="field">
       <legend><?= $v->e($t->t('upload.mode')) ?></legend>
       <div class="radio">
@@ -56,15 +55,7 @@ $mb = max(1, (int) floor($maxUpload / (1024 * 1024)));
 </section>
 <section class="panel" aria-labelledby="catalogs-title">
   <h2 id="catalogs-title"><?= $v->e($t->t('catalogs.title')) ?></h2>
-  <form class="inline-form" method="get" action="<?= $v->link('/partner') ?>">
-    <label for="filter-partner"><?= $v->e($t->t('catalogs.filter')) ?></label>
-    <input id="filter-partner" name="partner" value="<?= $v->e($partner) ?>" maxlength="64"
-           <?= $badPartner ? 'aria-invalid="true" aria-describedby="filter-error"' : '' ?>>
-    <button type="submit" class="btn"><?= $v->e($t->t('catalogs.filter_submit')) ?></button>
-  </form>
-  <?php if ($badPartner) : ?>
-  <p id="filter-error" class="notice notice-error"><?= $v->e($t->t('upload.error.partner')) ?></p>
-  <?php elseif ($catalogs === []) : ?>
+  <?php if ($catalogs === []) : ?>
   <p><?= $v->e($t->t('catalogs.none')) ?></p>
   <?php else : ?>
   <div class="table-scroll" tabindex="0" role="region" aria-labelledby="catalogs-title">

@@ -95,11 +95,20 @@ final class ApiClientTest extends TestCase
     public function testPostJsonAndRaw(): void
     {
         $api = new ApiClient(self::$server->url, 2.0);
-        $ticket = $api->postJson('/v1/catalogs', ['partner' => 'acme', 'file' => 'a.csv', 'mode' => 'partial']);
+        try {
+            $api->postJson('/v1/catalogs', ['file' => 'a.csv']);
+            self::fail('no key: the API refuses');
+        } catch (ApiError $e) {
+            self::assertSame(401, $e->status);
+            self::assertSame('unauthorized', $e->errorCode);
+        }
+        $keyed = $api->withKey('csk_test_acme');
+        $ticket = $keyed->postJson('/v1/catalogs', ['partner' => 'acme', 'file' => 'a.csv', 'mode' => 'partial']);
         self::assertMatchesRegularExpression('/^cat-[0-9a-f]+$/', $ticket['catalog_id']);
         self::assertSame(self::$server->url . '/upload/x', $api->resolve('/upload/x'));
         self::assertSame('https://bucket.example/u', $api->resolve('https://bucket.example/u'));
-        $csv = $api->getRaw('/v1/catalogs/cat-evil/rejected.csv');
+        self::assertSame(2, $api->calls(), 'a keyed client counts in its parent');
+        $csv = $api->withKey('csk_test_evil')->getRaw('/v1/catalogs/cat-evil/rejected.csv');
         self::assertStringStartsWith('text/csv', $csv['type']);
         self::assertStringContainsString('bad_price', $csv['body']);
     }

@@ -7,6 +7,7 @@ namespace CatalogSearch\Web\Tests;
 use CatalogSearch\Web\App;
 use CatalogSearch\Web\Config;
 use CatalogSearch\Web\Logger;
+use CatalogSearch\Web\PartnerSession;
 use CatalogSearch\Web\Request;
 use CatalogSearch\Web\Response;
 use PHPUnit\Framework\TestCase;
@@ -146,7 +147,8 @@ final class AppTest extends TestCase
     /** @dataProvider xssPages */
     public function testPartnerTextRendersAsText(string $url): void
     {
-        $html = $this->get($url)->body;
+        $html = $this->get($url, [], null, 'GET', $this->signIn('csk_test_evil'))->body;
+        self::assertStringNotContainsString('name="api_key"', $html, 'signed in: no sign-in form');
         self::assertStringNotContainsString('<script>alert', $html);
         self::assertStringNotContainsString('<img src=x', $html);
         self::assertStringNotContainsString('<svg onload', $html);
@@ -267,38 +269,58 @@ final class AppTest extends TestCase
         return ['file' => ['name' => '../../my catalog.csv', 'type' => 'text/csv', 'tmp_name' => $tmp, 'error' => UPLOAD_ERR_OK, 'size' => strlen($content)]];
     }
 
-    /** @return array{string, string} */
-    private function csrf(): array
+    /**
+     * signIn signs in with key through the sign-in form and returns the
+     * cookies of the signed-in browser (CSRF and session).
+     *
+     * @return array<string, string>
+     */
+    private function signIn(string $key, ?App $app = null): array
     {
-        $res = $this->get('/en/partner');
-        preg_match('/name="csrf_token" value="([0-9a-f]{64})"/', $res->body, $m);
-        self::assertNotEmpty($m, 'the form carries a token');
-        self::assertStringContainsString('csrf=' . $m[1], $res->cookies[0]);
-        return [$m[1], $m[1]];
+        $form = $this->get('/en/partner', [], $app);
+        self::assertStringContainsString('name="api_key"', $form->body, 'signed out: the sign-in form');
+        preg_match('/name="csrf_token" value="([0-9a-f]{64})"/', $form->body, $m);
+        $res = $this->get('/en/partner/sign-in', [], $app, 'POST', ['csrf' => $m[1]], ['csrf_token' => $m[1], 'api_key' => $key]);
+        self::assertSame(303, $res->status, $res->body);
+        self::assertSame('/en/partner', $res->headers['Location']);
+        $cookie = $this->sessionCookie($res);
+        self::assertMatchesRegularExpression('/^partner_session=[A-Za-z0-9,-]{22,}; Path=\/; HttpOnly; SameSite=Lax$/', $cookie);
+        return ['csrf' => $m[1], 'partner_session' => explode(';', substr($cookie, strlen('partner_session=')))[0]];
     }
 
-    /** @return array<string, array{string}> */
+    private function sessionCookie(Response $res): string
+    {
+        foreach ($res->cookies as $c) {
+            if (str_starts_with($c, 'partner_session=')) {
+                return $c;
+            }
+        }
+        return '';
+    }
+
+    /** @return array<string, array{string, string}> */
     public static function uploadMethods(): array
     {
-        return ['PUT to the upload URL' => ['acme'], 'form POST with the returned fields' => ['postco']];
+        return ['PUT to the upload URL' => ['csk_test_acme', 'acme'], 'form POST with the returned fields' => ['csk_test_postco', 'postco']];
     }
 
     /** @dataProvider uploadMethods */
-    public function testUploadFlow(string $partner): void
+    public function testUploadFlow(string $key, string $partner): void
     {
-        [$cookie, $field] = $this->csrf();
+        $cookies = $this->signIn($key);
         $res = $this->get(
             '/en/partner/upload',
             [],
             null,
             'POST',
-            ['csrf' => $cookie],
-            ['csrf_token' => $field, 'partner' => $partner, 'mode' => 'full'],
+            $cookies,
+            ['csrf_token' => $cookies['csrf'], 'mode' => 'full'],
             $this->upload("sku,name\n1,a\n2,b\n")
         );
         self::assertSame(303, $res->status, $res->body);
         self::assertMatchesRegularExpression('#^/en/partner/catalogs/cat-[0-9a-f]+$#', $res->headers['Location']);
-        $page = $this->get($res->headers['Location']);
+        $page = $this->get($res->headers['Location'], [], null, 'GET', $cookies);
+        self::assertStringContainsString('<td>' . $partner . '</td>', $page->body, 'the slot is the key\'s partner\'s');
         self::assertSame(200, $page->status);
         self::assertStringContainsString('Catalog my catalog.csv', $page->body, 'the file name is cleaned of its path');
         self::assertStringContainsString('Done', $page->body);
@@ -308,13 +330,15 @@ final class AppTest extends TestCase
 
     public function testUploadRefusals(): void
     {
-        [$cookie, $field] = $this->csrf();
+        $cookies = $this->signIn('csk_test_acme');
+        $field = $cookies['csrf'];
         $cases = [
-            'no token' => [['csrf' => $cookie], ['partner' => 'acme'], $this->upload('a'), 403, 'The form expired'],
-            'wrong token' => [['csrf' => $cookie], ['csrf_token' => str_repeat('0', 64), 'partner' => 'acme'], $this->upload('a'), 403, 'The form expired'],
-            'bad partner' => [['csrf' => $cookie], ['csrf_token' => $field, 'partner' => 'Bad Partner'], $this->upload('a'), 400, 'valid partner ID'],
-            'no file' => [['csrf' => $cookie], ['csrf_token' => $field, 'partner' => 'acme'], [], 400, 'Choose a file'],
-            'empty file' => [['csrf' => $cookie], ['csrf_token' => $field, 'partner' => 'acme'], $this->upload(''), 400, 'The file is empty'],
+            'no token' => [$cookies, ['mode' => 'full'], $this->upload('a'), 403, 'The form expired'],
+            'wrong token' => [$cookies, ['csrf_token' => str_repeat('0', 64)], $this->upload('a'), 403, 'The form expired'],
+            'bad mode' => [$cookies, ['csrf_token' => $field, 'mode' => 'sometimes'], $this->upload('a'), 400, 'Choose what the file contains'],
+            'no file' => [$cookies, ['csrf_token' => $field], [], 400, 'Choose a file'],
+            'empty file' => [$cookies, ['csrf_token' => $field], $this->upload(''), 400, 'The file is empty'],
+            'signed out' => [['csrf' => $field], ['csrf_token' => $field], $this->upload('a'), 200, 'name="api_key"'],
         ];
         foreach ($cases as $name => [$cookies, $post, $files, $status, $text]) {
             $res = $this->get('/en/partner/upload', [], null, 'POST', $cookies, $post, $files);
@@ -328,15 +352,14 @@ final class AppTest extends TestCase
         $old = new ApiServer(['FIXTURE_NO_UPLOAD' => '1']);
         try {
             $app = $this->app($old->url);
-            $form = $this->get('/en/partner', [], $app);
-            preg_match('/name="csrf_token" value="([0-9a-f]{64})"/', $form->body, $m);
+            $cookies = $this->signIn('csk_test_acme', $app);
             $res = $this->get(
                 '/en/partner/upload',
                 [],
                 $app,
                 'POST',
-                ['csrf' => $m[1]],
-                ['csrf_token' => $m[1], 'partner' => 'acme', 'mode' => 'partial'],
+                $cookies,
+                ['csrf_token' => $cookies['csrf'], 'mode' => 'partial'],
                 $this->upload("a\n")
             );
             self::assertSame(503, $res->status);
@@ -348,24 +371,127 @@ final class AppTest extends TestCase
 
     public function testRejectedRowsDownload(): void
     {
-        $res = $this->get('/en/partner/catalogs/cat-evil/rejected.csv');
+        $evil = $this->signIn('csk_test_evil');
+        $res = $this->get('/en/partner/catalogs/cat-evil/rejected.csv', [], null, 'GET', $evil);
         self::assertSame(200, $res->status);
         self::assertSame('text/csv; charset=utf-8', $res->headers['Content-Type']);
         self::assertSame('attachment; filename="rejected-cat-evil.csv"', $res->headers['Content-Disposition']);
         self::assertStringContainsString('bad_price', $res->body);
-        self::assertSame(404, $this->get('/en/partner/catalogs/other/rejected.csv')->status);
+        self::assertSame(404, $this->get('/en/partner/catalogs/other/rejected.csv', [], null, 'GET', $evil)->status);
+        $acme = $this->get('/en/partner/catalogs/cat-evil/rejected.csv', [], null, 'GET', $this->signIn('csk_test_acme'));
+        self::assertSame(403, $acme->status, 'another partner\'s rejected rows');
+        self::assertStringNotContainsString('bad_price', $acme->body);
     }
 
     public function testReportPage(): void
     {
-        $html = $this->get('/fr/partner/catalogs/cat-evil')->body;
+        $evil = $this->signIn('csk_test_evil');
+        $html = $this->get('/fr/partner/catalogs/cat-evil', [], null, 'GET', $evil)->body;
         self::assertStringContainsString('Lignes rejetées', $html);
         self::assertStringContainsString('bad_price', $html);
         self::assertStringContainsString('&quot;&lt;b&gt;12,x&lt;/b&gt;&quot; is not a price', $html);
         self::assertStringContainsString('href="/fr/partner/catalogs/cat-evil/rejected.csv"', $html);
-        $partial = $this->get('/fr/partner/catalogs/cat-evil', ['x-partial' => 'catalog']);
+        $partial = $this->get('/fr/partner/catalogs/cat-evil', ['x-partial' => 'catalog'], null, 'GET', $evil);
         self::assertStringNotContainsString('<html', $partial->body);
         self::assertStringContainsString('data-status="done"', $partial->body);
-        self::assertSame(404, $this->get('/en/partner/catalogs/nope')->status);
+        self::assertSame(404, $this->get('/en/partner/catalogs/nope', [], null, 'GET', $evil)->status);
+    }
+
+    /** @return array<string, array{string, string}> */
+    public static function partnerPages(): array
+    {
+        return [
+            'partner area' => ['GET', '/en/partner'],
+            'report' => ['GET', '/en/partner/catalogs/cat-evil'],
+            'rejected rows' => ['GET', '/en/partner/catalogs/cat-evil/rejected.csv'],
+            'confirm' => ['POST', '/en/partner/catalogs/cat-evil/confirm'],
+            'upload' => ['POST', '/en/partner/upload'],
+        ];
+    }
+
+    /** @dataProvider partnerPages */
+    public function testPartnerPagesNeedSignIn(string $method, string $url): void
+    {
+        foreach (['no session' => [], 'unknown session' => ['partner_session' => str_repeat('a', 32)]] as $name => $cookies) {
+            $res = $this->get($url, [], null, $method, $cookies);
+            self::assertSame(200, $res->status, $name);
+            self::assertStringContainsString('name="api_key"', $res->body, $name);
+            self::assertStringNotContainsString('bad_price', $res->body, $name);
+            self::assertStringNotContainsString('svg onload', $res->body, $name);
+        }
+    }
+
+    public function testSignIn(): void
+    {
+        $form = $this->get('/fr/partner');
+        self::assertStringContainsString('Connectez-vous avec votre clé d’API', $form->body);
+        preg_match('/name="csrf_token" value="([0-9a-f]{64})"/', $form->body, $m);
+        $csrf = ['csrf' => $m[1]];
+        $cases = [
+            'no token' => [['api_key' => 'csk_test_acme'], 403, 'The form expired'],
+            'no key' => [['csrf_token' => $m[1], 'api_key' => ' '], 400, 'Enter your API key'],
+            'wrong key' => [['csrf_token' => $m[1], 'api_key' => 'csk_wrong'], 403, 'This API key was not accepted'],
+            'not a key' => [['csrf_token' => $m[1], 'api_key' => "csk\r\nX-Evil: 1"], 403, 'This API key was not accepted'],
+        ];
+        foreach ($cases as $name => [$post, $status, $text]) {
+            $res = $this->get('/en/partner/sign-in', [], null, 'POST', $csrf, $post);
+            self::assertSame($status, $res->status, $name);
+            self::assertStringContainsString($text, $res->body, $name);
+            self::assertStringContainsString('name="api_key"', $res->body, $name);
+            self::assertSame('', $this->sessionCookie($res), $name . ': no session');
+        }
+        $cookies = $this->signIn('csk_test_acme');
+        $page = $this->get('/en/partner', [], null, 'GET', $cookies);
+        self::assertSame(200, $page->status);
+        self::assertStringContainsString('Signed in as <strong class="partner-id">acme</strong>', $page->body);
+        self::assertStringNotContainsString('cat-evil', $page->body, 'only the key\'s partner\'s catalogs');
+        self::assertStringNotContainsString('csk_test_acme', $page->body, 'the key is never shown');
+        self::assertStringNotContainsString('csk_test', (string) file_get_contents($this->log), 'the key is never logged');
+        self::assertStringNotContainsString('name="partner"', $page->body, 'no partner field: the key says who');
+
+        // Signing in again gives a new session id; the old one is gone.
+        $res = $this->get('/en/partner/sign-in', [], null, 'POST', $cookies, ['csrf_token' => $cookies['csrf'], 'api_key' => 'csk_test_acme']);
+        $new = $this->sessionCookie($res);
+        self::assertStringNotContainsString($cookies['partner_session'], $new);
+        self::assertStringContainsString('name="api_key"', $this->get('/en/partner', [], null, 'GET', $cookies)->body);
+
+        // Over HTTPS the cookie is Secure.
+        $req = new Request('POST', '/en/partner/sign-in', [], [], $csrf, ['csrf_token' => $m[1], 'api_key' => 'csk_test_acme'], [], true);
+        self::assertStringEndsWith('; HttpOnly; SameSite=Lax; Secure', $this->sessionCookie($this->app()->handle($req)));
+    }
+
+    public function testOtherPartnersCatalogIsForbidden(): void
+    {
+        $acme = $this->signIn('csk_test_acme');
+        $res = $this->get('/fr/partner/catalogs/cat-evil', [], null, 'GET', $acme);
+        self::assertSame(403, $res->status);
+        self::assertStringContainsString('Ce catalogue appartient à un autre partenaire.', $res->body);
+        self::assertStringNotContainsString('bad_price', $res->body);
+    }
+
+    public function testRevokedKeySignsOut(): void
+    {
+        // A session whose key the API no longer accepts (revoked since sign-in).
+        $session = new PartnerSession(new Request('POST', '/en/partner/sign-in'));
+        $session->signIn('csk_test_revoked', 'acme');
+        $cookie = $this->sessionCookie($session->apply(new Response()));
+        $id = explode(';', substr($cookie, strlen('partner_session=')))[0];
+        $res = $this->get('/en/partner', [], null, 'GET', ['partner_session' => $id]);
+        self::assertSame(403, $res->status);
+        self::assertStringContainsString('Your API key is no longer valid, so you were signed out.', $res->body);
+        self::assertStringContainsString('name="api_key"', $res->body);
+        self::assertStringStartsWith('partner_session=; Path=/; Max-Age=0', $this->sessionCookie($res));
+        self::assertNull((new PartnerSession(new Request('GET', '/', cookies: ['partner_session' => $id])))->key(), 'the session is gone');
+    }
+
+    public function testSignOut(): void
+    {
+        $cookies = $this->signIn('csk_test_acme');
+        self::assertSame(403, $this->get('/en/partner/sign-out', [], null, 'POST', $cookies)->status, 'CSRF token required');
+        $res = $this->get('/en/partner/sign-out', [], null, 'POST', $cookies, ['csrf_token' => $cookies['csrf']]);
+        self::assertSame(200, $res->status);
+        self::assertStringContainsString('You are signed out.', $res->body);
+        self::assertStringStartsWith('partner_session=; Path=/; Max-Age=0', $this->sessionCookie($res));
+        self::assertStringContainsString('name="api_key"', $this->get('/en/partner', [], null, 'GET', $cookies)->body);
     }
 }
