@@ -8,7 +8,7 @@
 //     cold cache, product images excluded.
 // Writes a Markdown section: node bench.mjs OUT.md   (make bench-web)
 import { writeFile } from 'node:fs/promises';
-import { Stack, browserContext, pickWord } from './lib/stack.mjs';
+import { Stack, browserContext, pickWord, signIn } from './lib/stack.mjs';
 
 const out = process.argv[2];
 if (!out) { console.error('usage: node bench.mjs OUT.md'); process.exit(2); }
@@ -71,6 +71,8 @@ try {
   const weights = [];
   try {
     const first = (await stack.api(`/v1/search?q=${encodeURIComponent(word)}&size=1`)).json.hits[0].product;
+    // The partner area of a signed-in partner (its key from catalogctl partner-key).
+    await signIn(ctx, stack.base, await stack.partnerKey('bureau-plus'));
     const pages = [
       ['results page', `/en/?q=${encodeURIComponent(word)}`],
       ['results page (fr, facet)', `/fr/?q=${encodeURIComponent(word)}&brand=${encodeURIComponent(brand)}`],

@@ -3,7 +3,7 @@
 //   node screenshots.mjs OUTDIR   (make screenshots)
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Stack, browserContext, pickWord } from './lib/stack.mjs';
+import { Stack, browserContext, pickWord, signIn } from './lib/stack.mjs';
 
 const out = process.argv[2];
 if (!out) { console.error('usage: node screenshots.mjs OUTDIR'); process.exit(2); }
@@ -15,8 +15,11 @@ try {
   await stack.start({ demo: true });
   const { word } = await pickWord(stack);
   const first = (await stack.api(`/v1/search?q=${encodeURIComponent(word)}&size=1`)).json.hits[0].product;
-  const catalogs = (await stack.api('/v1/catalogs?limit=1')).json.catalogs;
+  // The partner pages of a signed-in demo partner; the sign-in form first.
+  const key = await stack.partnerKey('bureau-plus');
+  const catalogs = (await stack.api('/v1/catalogs?limit=1', { headers: { 'X-Api-Key': key } })).json.catalogs;
   const pages = [
+    ['signin', '/en/partner', '/fr/partner'],
     ['search', `/en/?q=${encodeURIComponent(word)}`, `/fr/?q=${encodeURIComponent(word)}`],
     ['product', `/en/product/${encodeURIComponent(first.id)}`, `/fr/product/${encodeURIComponent(first.id)}`],
     ['partner', '/en/partner', '/fr/partner'],
@@ -27,6 +30,7 @@ try {
     try {
       const page = await ctx.newPage();
       for (const p of pages) {
+        if (p[0] === 'partner') { await signIn(ctx, stack.base, key); }
         await page.goto(stack.base + p[index]);
         await page.waitForLoadState('networkidle');
         const file = join(out, `${p[0]}-${kind}.png`);

@@ -65,6 +65,23 @@ async function descendants(pid) {
   return out;
 }
 
+/**
+ * signIn signs a browser context in to the partner area with key through
+ * the sign-in form; the session cookie stays in the context.
+ */
+export async function signIn(context, base, key) {
+  const page = await context.newPage();
+  try {
+    await page.goto(`${base}/en/partner`);
+    await page.fill('#api-key', key);
+    await Promise.all([page.waitForNavigation(), page.click('.signin-form button[type="submit"]')]);
+    const who = await page.textContent('.partner-id');
+    return who.trim();
+  } finally {
+    await page.close();
+  }
+}
+
 /** Stack is one running `catalogctl serve` on a data folder. */
 export class Stack {
   constructor(dataDir) {
@@ -118,6 +135,23 @@ export class Stack {
       ['ingest', '--data', this.dataDir, '--partner', partner, '--mode', mode, '--json', file], { cwd: repoRoot });
     await rm(file, { force: true });
     return stdout;
+  }
+
+  /**
+   * partnerKey issues an API key for partner with `catalogctl partner-key`
+   * on the stack's data folder (it works while serve runs).
+   */
+  async partnerKey(partner) {
+    const { stdout } = await promisify(execFile)(catalogctl,
+      ['partner-key', '--data', this.dataDir, '--partner', partner], { cwd: repoRoot });
+    const key = stdout.trim();
+    if (!key.startsWith('csk_')) { throw new Error(`partner-key printed ${JSON.stringify(stdout)}`); }
+    return key;
+  }
+
+  /** revokeKey revokes a partner's API key with `catalogctl partner-key --revoke`. */
+  async revokeKey(key) {
+    await promisify(execFile)(catalogctl, ['partner-key', '--data', this.dataDir, '--revoke', key], { cwd: repoRoot });
   }
 
   async api(path, init) {

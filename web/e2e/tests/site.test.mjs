@@ -7,7 +7,7 @@
 import { after, before, describe, test as nodeTest } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { Stack, browserContext, freePort, pickWord as pickWordOf, repoRoot } from '../lib/stack.mjs';
+import { Stack, browserContext, freePort, pickWord as pickWordOf, repoRoot, signIn } from '../lib/stack.mjs';
 import { seriousViolations } from '../lib/axe.mjs';
 
 // Every test is bounded: a hung page fails its test instead of the run.
@@ -24,6 +24,8 @@ const XSS_CSV = [
 
 let stack;
 let ctx;
+const keys = {}; // partner -> API key, from catalogctl partner-key
+const contexts = [];
 const cspErrors = [];
 const dialogs = [];
 const axeResults = [];
@@ -45,6 +47,17 @@ async function axeCheck(page, label) {
 
 function url(path) { return stack.base + path; }
 
+/** partnerContext is a new browser context signed in as partner (one session per partner). */
+async function partnerContext(partner) {
+  const c = await browserContext();
+  contexts.push(c);
+  assert.equal(await signIn(c, stack.base, keys[partner]), partner, 'the partner shown is the key\'s');
+  return c;
+}
+
+/** keyed is a fetch init that sends partner's API key. */
+function keyed(partner) { return { headers: { 'X-Api-Key': keys[partner] } }; }
+
 const pickWord = () => pickWordOf(stack);
 
 before(async () => {
@@ -53,10 +66,12 @@ before(async () => {
   await stack.stop();
   await stack.ingest('xss-lab', 'xss-lab.csv', XSS_CSV);
   await stack.start({ demo: false });
+  for (const p of ['xss-lab', 'e2e-upload', 'e2e-hold']) { keys[p] = await stack.partnerKey(p); }
   ctx = await browserContext();
 }, { timeout: 300_000 });
 
 after(async () => {
+  for (const c of contexts) { await c.close(); }
   if (ctx) { await ctx.close(); }
   if (stack) { await stack.destroy(); }
 });
@@ -250,11 +265,18 @@ describe('product page', () => {
     }
     assert.ok(table.includes(product.source.file), 'source file shown');
     await axeCheck(page, 'product page');
+    // The source catalog is the partner's: a visitor gets the sign-in form.
     await page.click(`a[href$="/partner/catalogs/${encodeURIComponent(product.source.catalog_id)}"]`);
-    await page.waitForSelector('.catalog-state');
-    assert.match(await page.textContent('.catalog-state'), /Done/);
-    await axeCheck(page, 'catalog report');
+    await page.waitForSelector('#api-key');
+    await axeCheck(page, 'partner sign-in');
     await page.close();
+    keys[product.partner] ??= await stack.partnerKey(product.partner);
+    const owner = await (await partnerContext(product.partner)).newPage();
+    await owner.goto(url(`/en/partner/catalogs/${encodeURIComponent(product.source.catalog_id)}`));
+    await owner.waitForSelector('.catalog-state');
+    assert.match(await owner.textContent('.catalog-state'), /Done/);
+    await axeCheck(owner, 'catalog report');
+    await owner.close();
   });
 
   test('an unknown product is a friendly 404', async () => {
@@ -348,21 +370,26 @@ describe('hostile product text', () => {
     assert.equal((await page.textContent('.product-info h1')).trim(), XSS_NAME);
     assert.deepEqual(await domIsClean(), []);
     await page.hover('.product-info .brand a');
-    await page.goto(url('/en/partner?partner=xss-lab'));
-    await page.click('table.data tbody a');
-    await page.waitForSelector('.catalog-state');
-    assert.deepEqual(await domIsClean(), []);
+    await page.close();
+    const lab = await newPage(await partnerContext('xss-lab'));
+    await lab.goto(url('/en/partner'));
+    await lab.click('table.data tbody a');
+    await lab.waitForSelector('.catalog-state');
+    assert.deepEqual(await lab.evaluate(() => [...document.querySelectorAll('*')].flatMap((el) => [...el.attributes]
+      .filter((a) => a.name.startsWith('on')).map((a) => `${el.tagName} ${a.name}`))), []);
+    await lab.close();
     assert.deepEqual(dialogs, [], 'no script ran');
   });
 });
 
 describe('partner area', () => {
   test('the report of a catalog lists its rejected rows', async () => {
-    const list = await stack.api('/v1/catalogs?partner=xss-lab');
+    const list = await stack.api('/v1/catalogs', keyed('xss-lab'));
+    assert.equal(list.json.partner, 'xss-lab');
     const cat = list.json.catalogs[0];
     assert.equal(cat.report.rejected, 1);
-    const page = await newPage();
-    await page.goto(url('/en/partner?partner=xss-lab'));
+    const page = await newPage(await partnerContext('xss-lab'));
+    await page.goto(url('/en/partner'));
     await axeCheck(page, 'partner area');
     await page.click('table.data tbody a');
     await page.waitForSelector('#report-errors');
@@ -377,9 +404,8 @@ describe('partner area', () => {
   });
 
   test('uploading a catalog follows the API upload flow to its report', async () => {
-    const page = await newPage();
+    const page = await newPage(await partnerContext('e2e-upload'));
     await page.goto(url('/en/partner'));
-    await page.fill('#up-partner', 'e2e-upload');
     await page.setInputFiles('#up-file', { name: 'e2e.csv', mimeType: 'text/csv',
       buffer: Buffer.from('sku,name,brand,price,currency\nE2E-1,Tabouret e2eword,Acme,10.00,EUR\nE2E-2,Banc e2eword,Acme,x,EUR\n') });
     await Promise.all([page.waitForNavigation(), page.click('.upload-form button[type="submit"]')]);
@@ -403,10 +429,9 @@ describe('partner area', () => {
   });
 
   test('a full catalog that would remove too much waits for a person to confirm it', async () => {
-    const page = await newPage();
+    const page = await newPage(await partnerContext('e2e-hold'));
     const upload = async (mode, csv) => {
       await page.goto(url('/en/partner'));
-      await page.fill('#up-partner', 'e2e-hold');
       await page.check(`#mode-${mode}`);
       await page.setInputFiles('#up-file', { name: `${mode}.csv`, mimeType: 'text/csv', buffer: Buffer.from(csv) });
       await Promise.all([page.waitForNavigation(), page.click('.upload-form button[type="submit"]')]);
@@ -432,6 +457,64 @@ describe('partner area', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     assert.equal(left, 1, 'the two removed products left the index');
+    await page.close();
+  });
+
+  test('a wrong key is refused with a friendly message', async () => {
+    const c = await browserContext();
+    contexts.push(c);
+    const page = await newPage(c);
+    await page.goto(url('/fr/partner'));
+    await axeCheck(page, 'partner sign-in (fr)');
+    await page.fill('#api-key', 'csk_this-key-does-not-exist');
+    const [res] = await Promise.all([page.waitForNavigation(), page.click('.signin-form button[type="submit"]')]);
+    assert.equal(res.status(), 403);
+    assert.match(await page.textContent('.notice-error'), /Cette clé d’API n’a pas été acceptée/);
+    assert.equal(await page.getAttribute('#api-key', 'aria-invalid'), 'true');
+    assert.equal(await page.inputValue('#api-key'), '', 'the key is not echoed back');
+    assert.equal((await c.cookies()).some((k) => k.name === 'partner_session'), false, 'no session');
+    await axeCheck(page, 'partner sign-in refused');
+    await page.close();
+  });
+
+  test('one partner cannot see another partner\'s catalogs', async () => {
+    const lab = (await stack.api('/v1/catalogs', keyed('xss-lab'))).json.catalogs[0];
+    const page = await newPage(await partnerContext('e2e-upload'));
+    await page.goto(url('/en/partner'));
+    const partners = await page.$$eval('table.data tbody tr td:nth-child(2)', (tds) => tds.map((td) => td.textContent.trim()));
+    assert.ok(partners.length > 0 && partners.every((p) => p === 'e2e-upload'), `only e2e-upload's catalogs: ${partners}`);
+    const res = await page.goto(url(`/en/partner/catalogs/${encodeURIComponent(lab.id)}`));
+    assert.equal(res.status(), 403);
+    assert.equal((await page.textContent('h1')).trim(), 'Not your catalog');
+    assert.doesNotMatch(await page.textContent('body'), /xss-lab|not-a-price/);
+    await axeCheck(page, 'another partner\'s catalog');
+    const csv = await page.request.get(url(`/en/partner/catalogs/${encodeURIComponent(lab.id)}/rejected.csv`));
+    assert.equal(csv.status(), 403);
+    assert.doesNotMatch(await csv.text(), /not-a-price/);
+    const api = await stack.api(`/v1/catalogs/${encodeURIComponent(lab.id)}`, keyed('e2e-upload'));
+    assert.equal(api.status, 403, 'the API refuses it too');
+    await page.close();
+  });
+
+  test('a revoked key signs the partner out with a message; signing out ends the session', async () => {
+    keys['e2e-revoked'] = await stack.partnerKey('e2e-revoked');
+    const c = await partnerContext('e2e-revoked');
+    const cookie = (await c.cookies()).find((k) => k.name === 'partner_session');
+    assert.ok(cookie && cookie.httpOnly && cookie.sameSite === 'Lax', `session cookie ${JSON.stringify(cookie)}`);
+    await stack.revokeKey(keys['e2e-revoked']);
+    const page = await newPage(c);
+    const res = await page.goto(url('/en/partner'));
+    assert.equal(res.status(), 403);
+    assert.match(await page.textContent('.notice-error'), /Your API key is no longer valid, so you were signed out/);
+    assert.equal((await c.cookies()).some((k) => k.name === 'partner_session'), false, 'the session cookie is gone');
+    // Sign out: a new key, then the button.
+    keys['e2e-revoked'] = await stack.partnerKey('e2e-revoked');
+    await signIn(c, stack.base, keys['e2e-revoked']);
+    await page.goto(url('/en/partner'));
+    await Promise.all([page.waitForNavigation(), page.click('.signed-in button[type="submit"]')]);
+    assert.match(await page.textContent('[role="status"]'), /You are signed out/);
+    await page.goto(url('/en/partner'));
+    assert.equal(await page.isVisible('#api-key'), true, 'signed out for good');
     await page.close();
   });
 });
@@ -482,8 +565,13 @@ describe('security', () => {
     assert.equal(h['x-content-type-options'], 'nosniff');
     assert.match(h['strict-transport-security'], /max-age=\d+/);
     assert.equal(await page.evaluate(() => document.documentElement.classList.contains('js')), true, 'the nonce let the script run');
-    const upload = await page.request.post(url('/en/partner/upload'), { multipart: { partner: 'acme', csrf_token: 'x' } });
+    const signin = await page.request.post(url('/en/partner/sign-in'), { form: { api_key: keys['xss-lab'], csrf_token: 'x' } });
+    assert.equal(signin.status(), 403, 'a sign-in without the CSRF token is refused');
+    const lab = await newPage(await partnerContext('xss-lab'));
+    const upload = await lab.request.post(url('/en/partner/upload'), { multipart: { mode: 'partial', csrf_token: 'x' } });
     assert.equal(upload.status(), 403, 'an upload without the CSRF token is refused');
+    assert.match(await upload.text(), /The form expired/);
+    await lab.close();
     assert.deepEqual(cspErrors, [], 'no CSP violation on any page visited');
     await page.close();
   });
@@ -503,7 +591,7 @@ describe('security', () => {
   test('axe-core ran on every kind of page', async () => {
     const labels = axeResults.map((r) => r.label);
     for (const want of ['search results (en)', 'search results (fr)', 'search with a facet', 'product page',
-      'catalog report', '404 page', 'partner area', 'search on a phone']) {
+      'catalog report', '404 page', 'partner area', 'partner sign-in', 'partner sign-in refused', 'search on a phone']) {
       assert.ok(labels.includes(want), `${want} was checked (checked: ${labels.join(', ')})`);
     }
   });
