@@ -65,6 +65,11 @@ type BlobInfo struct {
 	ModTime time.Time `json:"mod_time"`
 	// ETag changes whenever the content changes.
 	ETag string `json:"etag"`
+	// Version names this upload of the key, distinct for every upload
+	// even of identical content within the same second (S3's VersionId in
+	// a versioned bucket; the modification time in nanoseconds on disk).
+	// Empty when the store cannot tell (an unversioned bucket, a listing).
+	Version string `json:"version,omitempty"`
 }
 
 // Blobs stores catalog files by key ("incoming/{partner}/{file}"). Keys are

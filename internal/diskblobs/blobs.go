@@ -5,6 +5,7 @@ package diskblobs
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -24,7 +25,8 @@ var _ catalog.Blobs = (*Blobs)(nil)
 // tmpPrefix marks files being written; List never shows them.
 const tmpPrefix = ".tmp-"
 
-// etagSuffix names the sidecar file that keeps a blob's content hash.
+// etagSuffix names the sidecar file that keeps a blob's content hash and,
+// on a second line, the version of its upload.
 const etagSuffix = ".etag"
 
 // Blobs is a catalog.Blobs rooted at a folder.
@@ -80,7 +82,10 @@ func (b *Blobs) Put(ctx context.Context, key string, r io.Reader) (catalog.BlobI
 		return catalog.BlobInfo{}, catalog.Wrap(catalog.CodeInternal, err, "write blob")
 	}
 	etag := hex.EncodeToString(h.Sum(nil))
-	if err := os.WriteFile(p+etagSuffix, []byte(etag), 0o640); err != nil {
+	// A random version: file times are too coarse to tell two quick
+	// uploads of identical content apart.
+	ver := rand.Text()
+	if err := os.WriteFile(p+etagSuffix, []byte(etag+"\n"+ver), 0o640); err != nil {
 		return catalog.BlobInfo{}, catalog.Wrap(catalog.CodeInternal, err, "write blob etag")
 	}
 	if err := os.Rename(tmp.Name(), p); err != nil {
@@ -90,7 +95,7 @@ func (b *Blobs) Put(ctx context.Context, key string, r io.Reader) (catalog.BlobI
 	if err != nil {
 		return catalog.BlobInfo{}, catalog.Wrap(catalog.CodeInternal, err, "stat blob")
 	}
-	return catalog.BlobInfo{Key: key, Size: n, ModTime: st.ModTime().UTC(), ETag: etag}, nil
+	return catalog.BlobInfo{Key: key, Size: n, ModTime: st.ModTime().UTC(), ETag: etag, Version: ver}, nil
 }
 
 type contextReader struct {
@@ -113,11 +118,15 @@ func (b *Blobs) info(key, p string) (catalog.BlobInfo, error) {
 	if err != nil {
 		return catalog.BlobInfo{}, catalog.Wrap(catalog.CodeInternal, err, "stat blob")
 	}
-	etag, err := os.ReadFile(p + etagSuffix)
+	side, err := os.ReadFile(p + etagSuffix)
 	if err != nil { // a file dropped into the folder by hand: derive its tag
-		etag = []byte(st.ModTime().UTC().Format("20060102T150405.000000000") + "-" + strconv.FormatInt(st.Size(), 10))
+		side = []byte(st.ModTime().UTC().Format("20060102T150405.000000000") + "-" + strconv.FormatInt(st.Size(), 10))
 	}
-	return catalog.BlobInfo{Key: key, Size: st.Size(), ModTime: st.ModTime().UTC(), ETag: string(etag)}, nil
+	etag, ver, ok := strings.Cut(string(side), "\n")
+	if !ok { // no version recorded: the modification time in nanoseconds
+		ver = strconv.FormatInt(st.ModTime().UnixNano(), 10)
+	}
+	return catalog.BlobInfo{Key: key, Size: st.Size(), ModTime: st.ModTime().UTC(), ETag: etag, Version: ver}, nil
 }
 
 // Open implements catalog.Blobs.

@@ -1,6 +1,7 @@
 package diskblobs_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
@@ -16,4 +17,29 @@ func TestConformance(t *testing.T) {
 		}
 		return b
 	})
+}
+
+// TestVersionPerUpload: two uploads of identical content, however quick,
+// have different versions (file times are too coarse for that).
+func TestVersionPerUpload(t *testing.T) {
+	b, err := diskblobs.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := "incoming/p/c.csv"
+	a, err := b.Put(t.Context(), key, strings.NewReader("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := b.Put(t.Context(), key, strings.NewReader("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := b.Stat(t.Context(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Version == "" || a.Version == c.Version || st.Version != c.Version || st.ETag != a.ETag {
+		t.Fatalf("versions %q %q, stat %+v", a.Version, c.Version, st)
+	}
 }

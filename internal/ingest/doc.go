@@ -14,9 +14,11 @@
 // than the partner's removal guard (default 20%): then the catalog waits in
 // status needs_confirmation until Confirm.
 //
-// The catalog ID derives from partner, key and the blob's ETag, so a file
-// event delivered twice (or concurrently) is one ingest: the second
-// CreateCatalog conflicts and Ingest returns the first one's record.
+// The catalog ID derives from partner, key, the blob's ETag and its
+// version (catalog.BlobInfo.Version), so a file event delivered twice (or
+// concurrently) is one ingest: the second CreateCatalog conflicts and
+// Ingest returns the first one's record. Identical content uploaded again
+// is a new version, hence a new catalog.
 //
 // Indexing is not done here: the Store's change feed drives the indexer.
 package ingest

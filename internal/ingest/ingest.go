@@ -81,11 +81,17 @@ const StaleAfter = 15 * time.Minute
 // rejected-rows CSV has them all.
 const MaxReportErrors = 1000
 
-// CatalogID derives the ID of the catalog for a blob version (its ETag and
-// modification time), so that the same file event delivered twice names
-// the same catalog, while the same content uploaded again is a new one.
+// CatalogID derives the ID of the catalog for a blob version, so that the
+// same file event delivered twice names the same catalog, while the same
+// content uploaded again is a new one. The version is info.Version when
+// the store gives one (S3's VersionId, nanoseconds on disk), else the ETag
+// and modification time, which on S3 only tell uploads a second apart.
 func CatalogID(partner, key string, info catalog.BlobInfo) string {
-	h := sha256.Sum256([]byte(partner + "\x00" + key + "\x00" + info.ETag + "\x00" + info.ModTime.UTC().Format(time.RFC3339Nano)))
+	v := "t" + info.ModTime.UTC().Format(time.RFC3339Nano)
+	if info.Version != "" {
+		v = "v" + info.Version
+	}
+	h := sha256.Sum256([]byte(partner + "\x00" + key + "\x00" + info.ETag + "\x00" + v))
 	return "c" + hex.EncodeToString(h[:10])
 }
 

@@ -3,6 +3,7 @@ package ingest_test
 import (
 	"context"
 	"encoding/csv"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -230,5 +231,58 @@ func TestJSONAndNDJSONFeeds(t *testing.T) {
 	}
 	if b := e.products("acme2")["B"]; b.Price.Amount.String() != "0.80" || b.Attributes["couleur"] != "blanc" {
 		t.Fatalf("B = %+v", b)
+	}
+}
+
+// secondBlobs gives every blob the same modification time, as S3 does for
+// uploads within one second (LastModified has no finer grain): only the
+// blob's Version tells two uploads of identical content apart. There is no
+// S3 here; the embedded disk blobs stand in, with their own versions.
+type secondBlobs struct{ *diskblobs.Blobs }
+
+var sameSecond = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+
+func (b secondBlobs) Stat(ctx context.Context, key string) (catalog.BlobInfo, error) {
+	info, err := b.Blobs.Stat(ctx, key)
+	info.ModTime = sameSecond
+	return info, err
+}
+
+func (b secondBlobs) Open(ctx context.Context, key string) (io.ReadCloser, catalog.BlobInfo, error) {
+	rc, info, err := b.Blobs.Open(ctx, key)
+	info.ModTime = sameSecond
+	return rc, info, err
+}
+
+// TestSameContentUploadedTwiceInOneSecond: the second upload is a new
+// catalog (read, found identical, nothing written), not the first one's
+// event delivered again.
+func TestSameContentUploadedTwiceInOneSecond(t *testing.T) {
+	e := newEnv(t)
+	svc := ingest.New(ingest.Deps{Store: e.store, Blobs: secondBlobs{e.blobs}, Clock: func() time.Time { return e.now }, TempDir: t.TempDir()})
+	ctx := context.Background()
+	key := "incoming/acme/c.csv"
+	var ids []string
+	for i := range 2 {
+		e.put(key, "sku,name,price\nA,Stylo,1\n")
+		c, err := svc.Ingest(ctx, ingest.Request{Partner: "acme", Key: key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Status != catalog.StatusDone {
+			t.Fatalf("upload %d: %s %+v", i+1, c.Status, c.Report)
+		}
+		ids = append(ids, c.ID)
+		if i == 1 && (len(c.Report.Warnings) == 0 || c.Report.Warnings[0].Code != ingest.CodeUnchangedFile) {
+			t.Fatalf("second upload not processed as a new file: %+v", c.Report)
+		}
+	}
+	if ids[0] == ids[1] {
+		t.Fatalf("both uploads are catalog %s", ids[0])
+	}
+	// The same upload delivered again is still one catalog.
+	c, err := svc.Ingest(ctx, ingest.Request{Partner: "acme", Key: key})
+	if err != nil || c.ID != ids[1] {
+		t.Fatalf("redelivery: %s, %v; want %s", c.ID, err, ids[1])
 	}
 }

@@ -146,6 +146,7 @@ func (b *Blobs) Open(ctx context.Context, key string) (io.ReadCloser, catalog.Bl
 	}
 	return out.Body, catalog.BlobInfo{
 		Key: key, Size: aws.ToInt64(out.ContentLength), ModTime: aws.ToTime(out.LastModified), ETag: etag(out.ETag),
+		Version: aws.ToString(out.VersionId),
 	}, nil
 }
 
@@ -160,6 +161,7 @@ func (b *Blobs) Stat(ctx context.Context, key string) (catalog.BlobInfo, error) 
 	}
 	return catalog.BlobInfo{
 		Key: key, Size: aws.ToInt64(out.ContentLength), ModTime: aws.ToTime(out.LastModified), ETag: etag(out.ETag),
+		Version: aws.ToString(out.VersionId),
 	}, nil
 }
 

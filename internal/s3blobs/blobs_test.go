@@ -16,6 +16,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/catalogsearch/catalogsearch/internal/awstest"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
@@ -169,5 +170,36 @@ func TestEventKey(t *testing.T) {
 		if got != tt.want || catalog.CodeOf(err) != tt.code {
 			t.Errorf("EventKey(%q) = %q, %v; want %q, code %q", tt.raw, got, err, tt.want, tt.code)
 		}
+	}
+}
+
+// TestVersionInVersionedBucket: in a versioned bucket (as deployed), each
+// upload has its own Version (S3's VersionId), even with identical
+// content; Stat and Open agree on it.
+func TestVersionInVersionedBucket(t *testing.T) {
+	b, client, bucket := newBlobs(t)
+	if _, err := client.PutBucketVersioning(t.Context(), &s3.PutBucketVersioningInput{Bucket: aws.String(bucket),
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}}); err != nil {
+		t.Fatal(err)
+	}
+	key := "incoming/p/c.csv"
+	var versions []string
+	for range 2 {
+		put, err := b.Put(t.Context(), key, strings.NewReader("sku,name\nA,a\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc, open, err := b.Open(t.Context(), key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc.Close()
+		if put.Version == "" || open.Version != put.Version {
+			t.Fatalf("put version %q, open version %q", put.Version, open.Version)
+		}
+		versions = append(versions, put.Version)
+	}
+	if versions[0] == versions[1] {
+		t.Fatalf("two uploads share version %q", versions[0])
 	}
 }
