@@ -54,7 +54,7 @@ func NewAPIStack(scope constructs.Construct, cfg StageConfig, in Inputs, data *D
 	})
 	fn := s.Function.Function
 	data.Table.GrantReadWriteData(fn)
-	data.Bucket.GrantRead(fn, nil)
+	data.Bucket.GrantRead(fn, nil) // reports, rejected rows, and partner key records (partners/_keys/*)
 	data.Bucket.GrantPut(fn, jsii.String(contract.IncomingPrefix+"*"))
 	data.Domain.GrantRead(fn)
 
@@ -117,7 +117,7 @@ func NewAPIStack(scope constructs.Construct, cfg StageConfig, in Inputs, data *D
 		Schema: &awsapigateway.JsonSchema{
 			Schema:   awsapigateway.JsonSchemaVersion_DRAFT4,
 			Type:     awsapigateway.JsonSchemaType_OBJECT,
-			Required: jsii.Strings("partner", "file"),
+			Required: jsii.Strings("file"), // "partner" is optional: the API key names the partner
 			Properties: &map[string]*awsapigateway.JsonSchema{
 				"partner": str,
 				"file":    str,
