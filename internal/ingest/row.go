@@ -414,9 +414,8 @@ func (r *run) openDraft(pr *prepared, key string) *draft {
 	d := &r.openBuf
 	rows := d.rows[:0]
 	if pr.hasSingle {
-		*d = pr.single
+		*d = pr.single // the batch's reset clears pr.single
 		pr.hasSingle = false
-		pr.single = draft{}
 	} else {
 		r.initDraft(d, key, pr.num)
 		r.applyMain(d, pr.cells, pr.v, true)
@@ -527,6 +526,12 @@ func (r *run) attributes(cells []string, into map[string]string) map[string]stri
 }
 
 func (r *run) addImages(p *catalog.Product, urls []string) {
+	if len(p.Images) == 0 && len(urls) == 1 {
+		// The common case: share the one-URL slice (capped, so that a
+		// later append copies it).
+		p.Images = urls[:1:1]
+		return
+	}
 	for _, u := range urls {
 		if len(p.Images) >= maxImages {
 			return

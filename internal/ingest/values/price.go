@@ -335,6 +335,20 @@ func plainDecimal(s string) (catalog.Decimal, bool) {
 	if dot == len(s)-1 || (dot >= 0 && len(s)-dot-1 == 3 && s[:dot] != "0") || (s[0] == '0' && len(s) > 1 && dot != 1) {
 		return catalog.Decimal{}, false
 	}
-	d, err := catalog.ParseDecimal(s)
-	return d, err == nil
+	// What catalog.ParseDecimal returns, without its allocation: at most
+	// 16 digits fit an int64.
+	scale := 0
+	if dot >= 0 {
+		scale = len(s) - dot - 1
+	}
+	if scale > catalog.MaxDecimalScale {
+		return catalog.Decimal{}, false
+	}
+	var u int64
+	for i := 0; i < len(s); i++ {
+		if s[i] != '.' {
+			u = u*10 + int64(s[i]-'0')
+		}
+	}
+	return catalog.Decimal{Units: u, Scale: uint8(scale)}, true //nolint:gosec // scale <= MaxDecimalScale
 }

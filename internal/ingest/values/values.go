@@ -126,27 +126,22 @@ func isClean(s string) bool {
 	space := false // the byte before i is a space
 	for i := 0; i < len(s); {
 		// Eight bytes at a time while they are printable ASCII: no byte
-		// below 0x20, none with the high bit, no DEL, no two spaces in a
-		// row.
+		// below 0x20, no DEL, no two spaces in a row. When a byte has the
+		// high bit, the n ASCII bytes before it are checked as a block
+		// padded with letters, and that character goes below.
 		if i+8 <= len(s) {
 			x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
 				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			n := 8
 			if high := x & hi; high != 0 {
-				// The bytes before the first non-ASCII one go one by one
-				// below, then that character; the next block starts after.
-				if k := bits.TrailingZeros64(high) >> 3; k > 0 {
-					for _, c := range []byte(s[i : i+k]) {
-						if c < 0x20 || c == 0x7f || c == ' ' && space {
-							return false
-						}
-						space = c == ' '
-					}
-					i += k
-				}
-			} else {
-				// With no high bit set, x - 0x20 per byte borrows where a
-				// byte is below 0x20 (a borrow only adds to a true hit);
-				// XOR with 0x7f zeroes a DEL.
+				n = bits.TrailingZeros64(high) >> 3
+				keep := uint64(1)<<(8*n) - 1
+				x = x&keep | lo*'A'&^keep
+			}
+			if n > 0 {
+				// x - 0x20 per byte borrows where a byte is below 0x20 (a
+				// borrow only adds to a true hit); XOR with 0x7f zeroes a
+				// DEL.
 				if (x-lo*0x20)&^x&hi != 0 || hasZeroByte(x^lo*0x7f) {
 					return false
 				}
@@ -157,8 +152,10 @@ func isClean(s string) bool {
 				if sp&(sp>>8) != 0 || space && sp&0x80 != 0 {
 					return false
 				}
-				space = sp>>63 != 0
-				i += 8
+				space = sp&(0x80<<(8*(n-1))) != 0
+				i += n
+			}
+			if n == 8 {
 				continue
 			}
 		}
@@ -377,12 +374,29 @@ func plainURL(s string) bool {
 		}
 	}
 	for i := len(host); i < len(rest); i++ {
-		c := rest[i]
-		if c <= ' ' || c >= 0x7f || c == '%' || c == '\\' || c == '"' || c == '<' || c == '>' || c == '`' || c == '{' || c == '}' || c == '|' || c == '^' || c == '[' || c == ']' {
+		if !urlByte(rest[i]) {
 			return false
 		}
 	}
 	return true
+}
+
+// Bytes of the path, query and fragment of a plain URL: printable ASCII
+// but space " % < > \ ^ ` { | } [ ], as bit sets of 0-63 and 64-127.
+const (
+	urlBytes0 = ^uint64(0) &^ (1<<('!') - 1) &^ (1 << '"') &^ (1 << '%') &^ (1 << '<') &^ (1 << '>')
+	urlBytes1 = ^uint64(0) &^ (1 << ('\\' - 64)) &^ (1 << ('^' - 64)) &^ (1 << ('`' - 64)) &^ (1 << ('{' - 64)) &^
+		(1 << ('|' - 64)) &^ (1 << ('}' - 64)) &^ (1 << ('[' - 64)) &^ (1 << (']' - 64)) &^ (1 << (0x7f - 64))
+)
+
+func urlByte(c byte) bool {
+	switch {
+	case c < 64:
+		return urlBytes0>>c&1 != 0
+	case c < 128:
+		return urlBytes1>>(c-64)&1 != 0
+	}
+	return false
 }
 
 // GTIN verifies an EAN-8, UPC-A (12), EAN-13 or GTIN-14 code: digits only

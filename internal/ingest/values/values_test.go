@@ -3,6 +3,8 @@ package values
 import (
 	"reflect"
 	"testing"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
 )
 
 func TestPrice(t *testing.T) {
@@ -211,4 +213,33 @@ func FuzzText(f *testing.F) {
 		_, _ = ImageURLs(s)
 		_, _ = Int(s)
 	})
+}
+
+// TestPlainDecimal: the fast path gives what catalog.ParseDecimal gives.
+func TestPlainDecimal(t *testing.T) {
+	for _, s := range []string{"0", "5", "5.89", "12.50", "0.125", "1234567890123456", "99.000001", "0.1234567", "1.", ".5", "1.234", "007", "12a"} {
+		d, ok := plainDecimal(s)
+		if !ok {
+			continue
+		}
+		want, err := catalog.ParseDecimal(s)
+		if err != nil || d != want {
+			t.Errorf("plainDecimal(%q) = %+v, ParseDecimal gives %+v, %v", s, d, want, err)
+		}
+	}
+	if d, ok := plainDecimal("5.89"); !ok || d.Units != 589 || d.Scale != 2 {
+		t.Errorf("plainDecimal(5.89) = %+v %v", d, ok)
+	}
+}
+
+// TestURLByte: the bit sets say what the plain-URL rule says.
+func TestURLByte(t *testing.T) {
+	for c := range 256 {
+		b := byte(c)
+		bad := b <= ' ' || b >= 0x7f || b == '%' || b == '\\' || b == '"' || b == '<' || b == '>' || b == '`' ||
+			b == '{' || b == '}' || b == '|' || b == '^' || b == '[' || b == ']'
+		if urlByte(b) == bad {
+			t.Errorf("urlByte(%q) = %v", b, bad)
+		}
+	}
 }
