@@ -198,6 +198,23 @@ func dimBit(facet string) uint8 {
 // filters, count every facet without its own filter (multi-select) and
 // sort. The result is the same as the collector path's.
 func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, q catalog.Query, text query.Query) (catalog.Result, error) {
+	// The counts of a facet whose own filter is set need the documents that
+	// fail that filter, which is most of the index when browsing a
+	// category. They repeat across queries, so they are cached until the
+	// next write; when every such facet is cached, the filters go into the
+	// Bleve query and only the hits are visited.
+	gen := x.facets.generation()
+	var disjunctive []string
+	cached := map[string][]catalog.FacetValue{}
+	for _, f := range q.Facets {
+		if filtered(q.Filters, dimensionOf(f)) {
+			disjunctive = append(disjunctive, f)
+			if vals, ok := x.facets.get(facetKey(q, f)); ok {
+				cached[f] = vals
+			}
+		}
+	}
+	narrow := len(disjunctive) > 0 && len(cached) == len(disjunctive)
 	cols, err := x.cols.acquire(ctx, idx)
 	if err != nil {
 		return catalog.Result{}, x.searchErr(ctx, err)
@@ -208,16 +225,21 @@ func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, q catalog.Qu
 	if scored {
 		opts.Score = ""
 	}
-	s, err := combine(text, nonColumnFilters(q.Filters)).Searcher(ctx, cols.reader, idx.Mapping(), opts)
+	bq := combine(text, nonColumnFilters(q.Filters))
+	cf := newColumnFilter(cols, q.Filters)
+	if narrow {
+		bq, cf = combine(text, filterQuery(q.Filters, dimNone)), columnFilter{}
+	}
+	s, err := bq.Searcher(ctx, cols.reader, idx.Mapping(), opts)
 	if err != nil {
 		return catalog.Result{}, x.searchErr(ctx, err)
 	}
 	defer func() { _ = s.Close() }()
 
-	cf := newColumnFilter(cols, q.Filters)
 	want := map[string]bool{}
 	for _, f := range q.Facets {
-		want[f] = true
+		_, done := cached[f]
+		want[f] = !(narrow && done)
 	}
 	brandN := make([]int, len(cols.brandVals))
 	partnerN := make([]int, len(cols.partnerVals))
@@ -302,6 +324,10 @@ func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, q catalog.Qu
 	if len(q.Facets) > 0 {
 		out.Facets = map[string][]catalog.FacetValue{}
 		for _, f := range q.Facets {
+			if vals, ok := cached[f]; ok && narrow {
+				out.Facets[f] = vals
+				continue
+			}
 			var vals []catalog.FacetValue
 			switch f {
 			case search.FacetBrand:
@@ -331,6 +357,9 @@ func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, q catalog.Qu
 				vals = vals[:q.FacetSize]
 			}
 			out.Facets[f] = vals
+		}
+		for _, f := range disjunctive {
+			x.facets.put(gen, facetKey(q, f), out.Facets[f])
 		}
 	}
 	return out, nil

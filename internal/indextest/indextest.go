@@ -312,6 +312,25 @@ func testFacets(t *testing.T, idx catalog.Index) {
 			t.Errorf("brand facet = %v, want %v", got, w)
 		}
 	})
+	t.Run("the same query again gives the same page and counts", func(t *testing.T) {
+		// Engines may cache counts between queries; a repeat must not differ.
+		for _, q := range []catalog.Query{
+			{Facets: allFacets[:4], Filters: catalog.Filters{Categories: []string{"Maison"}}},
+			{Facets: allFacets, Filters: catalog.Filters{Categories: []string{"Maison"}}},
+			{Text: "chaise", Facets: allFacets[:4], Filters: catalog.Filters{Brands: []string{"Acme"}, PriceMax: dec("100")}},
+		} {
+			first := mustSearch(t, idx, q)
+			again := mustSearch(t, idx, q)
+			if !slices.Equal(ids(first), ids(again)) || first.Total != again.Total || len(first.Facets) != len(again.Facets) {
+				t.Fatalf("repeat differs: %v/%d vs %v/%d", ids(first), first.Total, ids(again), again.Total)
+			}
+			for name, vals := range first.Facets {
+				if !slices.Equal(vals, again.Facets[name]) {
+					t.Errorf("facet %s: %v then %v", name, vals, again.Facets[name])
+				}
+			}
+		}
+	})
 	t.Run("facet size", func(t *testing.T) {
 		res := mustSearch(t, idx, catalog.Query{Facets: []string{"brand"}, FacetSize: 2})
 		if got, w := res.Facets["brand"], fv("Acme", 4, "Kafe", 3); !slices.Equal(got, w) {
