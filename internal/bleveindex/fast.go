@@ -239,7 +239,7 @@ func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, q catalog.Qu
 	want := map[string]bool{}
 	for _, f := range q.Facets {
 		_, done := cached[f]
-		want[f] = !(narrow && done)
+		want[f] = !narrow || !done
 	}
 	brandN := make([]int, len(cols.brandVals))
 	partnerN := make([]int, len(cols.partnerVals))
