@@ -163,3 +163,22 @@ func TestSigV4(t *testing.T) {
 		}
 	}
 }
+
+func TestNoSetupPutsNothing(t *testing.T) {
+	var paths []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		paths = append(paths, r.Method+" "+r.URL.Path)
+		_, _ = io.WriteString(w, `{"count":3}`)
+	}))
+	t.Cleanup(srv.Close)
+	x, err := osindex.New(context.Background(), osindex.Config{URL: srv.URL, Alias: "products", NoSetup: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := x.Count(context.Background()); err != nil || n != 3 {
+		t.Fatalf("Count = %d, %v", n, err)
+	}
+	if strings.Join(paths, ",") != "GET /products/_count" {
+		t.Fatalf("requests %v, want only the count", paths)
+	}
+}

@@ -59,6 +59,10 @@ type Config struct {
 	// Observe, when set, receives the engine's own time ("took") and the
 	// adapter's whole time of every search, for metrics and benchmarks.
 	Observe func(engineTook, total time.Duration)
+	// NoSetup skips putting the index template and creating the first
+	// index: for users allowed to search and write documents but not to
+	// manage indexes (the API Lambda). The indexer or a deploy step sets up.
+	NoSetup bool
 }
 
 // Index is a catalog.Index on OpenSearch. It is safe for concurrent use.
@@ -130,6 +134,9 @@ func New(ctx context.Context, cfg Config) (*Index, error) {
 		return nil, catalog.Wrap(catalog.CodeInvalid, err, "opensearch: bad client configuration")
 	}
 	x := &Index{cfg: cfg, client: client, log: cfg.Logger, syn: cfg.Synonyms}
+	if cfg.NoSetup {
+		return x, nil
+	}
 	if err := x.ensure(ctx); err != nil {
 		return nil, err
 	}
