@@ -36,7 +36,11 @@ type Catalog struct {
 	Size       int64     `json:"size"`
 	ReceivedAt time.Time `json:"received_at"`
 	FinishedAt time.Time `json:"finished_at,omitzero"`
-	Report     *Report   `json:"report,omitempty"`
+	// HeartbeatAt is when the ingest working on the catalog (status
+	// processing) last said it was alive; a delivery of the same file
+	// takes over a catalog whose heartbeat is too old.
+	HeartbeatAt time.Time `json:"heartbeat_at,omitzero"`
+	Report      *Report   `json:"report,omitempty"`
 }
 
 // Report is the outcome of ingesting one file. Rows == Accepted + Rejected

@@ -29,6 +29,9 @@ type Deps struct {
 	// Limits caps what one file may cost; zero fields take the tabular
 	// package's defaults (4 MiB a row, 128 MiB an XLSX, 1 GiB unzipped).
 	Limits Limits
+	// HeartbeatEvery is how often a running ingest refreshes its
+	// catalog's HeartbeatAt (0 = DefaultHeartbeatEvery).
+	HeartbeatEvery time.Duration
 }
 
 // Limits bound the resources one file may use.
@@ -47,11 +50,15 @@ type Service struct {
 	tmp   string
 	lim   Limits
 	set   catalog.Blobs
+	beat  time.Duration
 }
 
 // New returns a Service.
 func New(d Deps) *Service {
-	s := &Service{store: d.Store, blobs: d.Blobs, clock: d.Clock, log: d.Logger, tmp: d.TempDir, lim: d.Limits}
+	s := &Service{store: d.Store, blobs: d.Blobs, clock: d.Clock, log: d.Logger, tmp: d.TempDir, lim: d.Limits, beat: d.HeartbeatEvery}
+	if s.beat <= 0 {
+		s.beat = DefaultHeartbeatEvery
+	}
 	if s.clock == nil {
 		s.clock = time.Now
 	}
@@ -73,9 +80,18 @@ type Request struct {
 	DryRun  bool         // read, map, validate, hash, report; write nothing to Store
 }
 
-// StaleAfter is how long a catalog may stay in status processing before a
-// redelivered event takes it over (an ingest Lambda that timed out).
-const StaleAfter = 15 * time.Minute
+// A running ingest refreshes its catalog's HeartbeatAt every
+// DefaultHeartbeatEvery (Deps.HeartbeatEvery); a redelivered event takes
+// over a catalog in status processing whose heartbeat is older than
+// LeaseTimeout (the process that ran it died: a Lambda timed out or was
+// killed), so a retry need not wait for the 15 minutes of the Lambda's
+// longest run. Any catalog processing for longer than StaleAfter is taken
+// over too (a record written before heartbeats existed, for one).
+const (
+	DefaultHeartbeatEvery = 30 * time.Second
+	LeaseTimeout          = 2 * time.Minute
+	StaleAfter            = 15 * time.Minute
+)
 
 // MaxReportErrors caps the errors (and warnings) a report lists; the
 // rejected-rows CSV has them all.
@@ -107,7 +123,7 @@ func RejectedKey(catalogID string) string {
 //
 // A second call for the same blob version returns the first call's record
 // (finished or still processing) without ingesting again, unless that one
-// failed or has been processing for longer than StaleAfter.
+// failed or its heartbeat stopped (see LeaseTimeout).
 func (s *Service) Ingest(ctx context.Context, req Request) (catalog.Catalog, error) {
 	if !catalog.ValidPartnerID(req.Partner) {
 		return catalog.Catalog{}, catalog.Errorf(catalog.CodeInvalid, "partner %q is not a valid partner id", req.Partner)
@@ -147,10 +163,11 @@ func (s *Service) Ingest(ctx context.Context, req Request) (catalog.Catalog, err
 
 // claim records c as processing, or finds that another delivery of the
 // same file already did: then it returns that record and false. A record
-// waiting for its upload (NewUpload), a failed one and one stuck in
-// processing for longer than StaleAfter are taken over.
+// waiting for its upload (NewUpload), a failed one and one in processing
+// whose heartbeat stopped are taken over.
 func (s *Service) claim(ctx context.Context, c *catalog.Catalog, modeFromRecord bool) (catalog.Catalog, bool, error) {
 	now := c.ReceivedAt
+	c.HeartbeatAt = now
 	// A file uploaded through an upload slot keeps the slot's catalog.
 	slot, err := s.store.GetCatalog(ctx, UploadCatalogID(c.Partner, c.Key))
 	switch {
@@ -173,7 +190,7 @@ func (s *Service) claim(ctx context.Context, c *catalog.Catalog, modeFromRecord 
 			return catalog.Catalog{}, false, err
 		}
 	}
-	stale := slot.Status == catalog.StatusProcessing && now.Sub(slot.ReceivedAt) > StaleAfter
+	stale := abandoned(slot, now)
 	if slot.Status != catalog.StatusReceived && slot.Status != catalog.StatusFailed && !stale {
 		s.log.InfoContext(ctx, "file already ingested", "catalog", slot.ID, "status", string(slot.Status))
 		return slot, false, nil
@@ -185,6 +202,48 @@ func (s *Service) claim(ctx context.Context, c *catalog.Catalog, modeFromRecord 
 		return catalog.Catalog{}, false, err
 	}
 	return *c, true, nil
+}
+
+// abandoned reports a catalog in status processing whose ingest stopped
+// sending heartbeats more than LeaseTimeout ago, or that was received
+// more than StaleAfter ago (longer than a Lambda may run, and the bound
+// for a record without heartbeats).
+func abandoned(c catalog.Catalog, now time.Time) bool {
+	if c.Status != catalog.StatusProcessing {
+		return false
+	}
+	if now.Sub(c.ReceivedAt) > StaleAfter {
+		return true
+	}
+	return !c.HeartbeatAt.IsZero() && now.Sub(c.HeartbeatAt) > LeaseTimeout
+}
+
+// heartbeat refreshes c's HeartbeatAt in the store every s.beat until
+// the returned stop is called; stop returns once no write is under way,
+// so that the caller's final write of c comes last.
+func (s *Service) heartbeat(ctx context.Context, c catalog.Catalog) (stop func()) {
+	hctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(s.beat)
+		defer t.Stop()
+		for {
+			select {
+			case <-hctx.Done():
+				return
+			case <-t.C:
+				c.HeartbeatAt = s.clock().UTC()
+				if err := s.store.PutCatalog(hctx, c); err != nil && hctx.Err() == nil {
+					s.log.WarnContext(ctx, "ingest heartbeat", "catalog", c.ID, "err", err.Error())
+				}
+			}
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }
 
 // Confirm applies a catalog held in status needs_confirmation: the file is
@@ -217,6 +276,7 @@ func (s *Service) Confirm(ctx context.Context, catalogID string) (catalog.Catalo
 		return c, err
 	}
 	c.Status = catalog.StatusProcessing
+	c.HeartbeatAt = s.clock().UTC()
 	if err := s.store.PutCatalog(ctx, c); err != nil {
 		return c, err
 	}
@@ -226,7 +286,12 @@ func (s *Service) Confirm(ctx context.Context, catalogID string) (catalog.Catalo
 // process runs the pipeline for c and records the outcome.
 func (s *Service) process(ctx context.Context, c catalog.Catalog, dry, force bool) (catalog.Catalog, error) {
 	start := time.Now()
+	stop := func() {}
+	if !dry {
+		stop = s.heartbeat(ctx, c)
+	}
 	rep, err := s.run(ctx, &c, dry, force)
+	stop()
 	rep.Duration = time.Since(start)
 	rep.DryRun = dry
 	c.Report = rep

@@ -3,9 +3,11 @@ package ingest_test
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -284,5 +286,115 @@ func TestSameContentUploadedTwiceInOneSecond(t *testing.T) {
 	c, err := svc.Ingest(ctx, ingest.Request{Partner: "acme", Key: key})
 	if err != nil || c.ID != ids[1] {
 		t.Fatalf("redelivery: %s, %v; want %s", c.ID, err, ids[1])
+	}
+}
+
+// TestLeaseTakeover: a delivery takes over a catalog left in processing
+// once its heartbeat is older than ingest.LeaseTimeout, long before
+// ingest.StaleAfter; while the heartbeat is fresh it leaves it alone.
+func TestLeaseTakeover(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		age      time.Duration // of the last heartbeat
+		takeover bool
+	}{
+		{"fresh heartbeat", 30 * time.Second, false},
+		{"stopped heartbeat", ingest.LeaseTimeout + time.Second, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			ctx := context.Background()
+			key := "incoming/acme/c.csv"
+			e.put(key, "sku,name,price\nA,Stylo,1\n")
+			info, err := e.blobs.Stat(ctx, key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The record a process left when it died mid-file.
+			dead := catalog.Catalog{ID: ingest.CatalogID("acme", key, info), Partner: "acme", Key: key, File: "c.csv",
+				Status: catalog.StatusProcessing, ReceivedAt: e.now.Add(-tc.age - time.Minute), HeartbeatAt: e.now.Add(-tc.age)}
+			if err := e.store.CreateCatalog(ctx, dead); err != nil {
+				t.Fatal(err)
+			}
+			c, err := e.svc.Ingest(ctx, ingest.Request{Partner: "acme", Key: key})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.ID != dead.ID {
+				t.Fatalf("catalog %s, want %s", c.ID, dead.ID)
+			}
+			if got := c.Status == catalog.StatusDone; got != tc.takeover {
+				t.Fatalf("status %s after a heartbeat %s old", c.Status, tc.age)
+			}
+		})
+	}
+}
+
+// slowBlobs serves files a few bytes at a time, slowly: an ingest that
+// lasts long enough to send heartbeats.
+type slowBlobs struct{ *diskblobs.Blobs }
+
+type slowReader struct{ io.ReadCloser }
+
+func (r slowReader) Read(p []byte) (int, error) {
+	time.Sleep(2 * time.Millisecond)
+	return r.ReadCloser.Read(p[:min(len(p), 64)])
+}
+
+func (b slowBlobs) Open(ctx context.Context, key string) (io.ReadCloser, catalog.BlobInfo, error) {
+	rc, info, err := b.Blobs.Open(ctx, key)
+	if err != nil {
+		return nil, info, err
+	}
+	return slowReader{rc}, info, nil
+}
+
+// heartbeatStore records the heartbeats written while a catalog is
+// processing.
+type heartbeatStore struct {
+	*boltstore.Store
+	mu    sync.Mutex
+	beats []time.Time
+}
+
+func (s *heartbeatStore) PutCatalog(ctx context.Context, c catalog.Catalog) error {
+	if c.Status == catalog.StatusProcessing {
+		s.mu.Lock()
+		s.beats = append(s.beats, c.HeartbeatAt)
+		s.mu.Unlock()
+	}
+	return s.Store.PutCatalog(ctx, c)
+}
+
+// TestHeartbeat: a running ingest refreshes its catalog's heartbeat, and
+// the final record (done) is written after the last heartbeat.
+func TestHeartbeat(t *testing.T) {
+	e := newEnv(t)
+	st := &heartbeatStore{Store: e.store}
+	svc := ingest.New(ingest.Deps{Store: st, Blobs: slowBlobs{e.blobs}, TempDir: t.TempDir(), HeartbeatEvery: 5 * time.Millisecond})
+	var b strings.Builder
+	b.WriteString("sku,name,price\n")
+	for i := range 200 {
+		fmt.Fprintf(&b, "S%d,Stylo %d,1.50\n", i, i)
+	}
+	e.put("incoming/acme/c.csv", b.String())
+	c, err := svc.Ingest(context.Background(), ingest.Request{Partner: "acme", Key: "incoming/acme/c.csv"})
+	if err != nil || c.Status != catalog.StatusDone {
+		t.Fatalf("%s %v", c.Status, err)
+	}
+	st.mu.Lock()
+	beats := append([]time.Time(nil), st.beats...)
+	st.mu.Unlock()
+	if len(beats) < 3 {
+		t.Fatalf("%d heartbeats written", len(beats))
+	}
+	for i := 1; i < len(beats); i++ {
+		if !beats[i].After(beats[i-1]) {
+			t.Fatalf("heartbeat %d (%v) not after %v", i, beats[i], beats[i-1])
+		}
+	}
+	got, err := e.store.GetCatalog(context.Background(), c.ID)
+	if err != nil || got.Status != catalog.StatusDone {
+		t.Fatalf("stored %s %v: a heartbeat overwrote the final record", got.Status, err)
 	}
 }
