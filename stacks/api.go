@@ -155,22 +155,21 @@ func NewAPIStack(scope constructs.Construct, cfg StageConfig, in Inputs, data *D
 	get(catalog.AddResource(jsii.String("{proxy+}"), nil), "id", "proxy")
 	post(catalog.AddResource(jsii.String("confirm"), nil), nil, "id")
 
-	// One API key and usage plan per partner, on the upload routes.
+	// One usage plan per partner, named catalogsearch-<stage>-<partner>, on
+	// the API stage. The stack makes no API key: a partner's gateway key must
+	// have the same value as the partner key whose digest record is in the
+	// bucket, so operators create it by CLI and attach it to this plan
+	// (docs/operations.md, "Partner API keys").
 	for _, partner := range cfg.Partners {
-		id := "Partner" + exportName(partner)
-		key := api.AddApiKey(jsii.String(id+"Key"), &awsapigateway.ApiKeyOptions{
-			ApiKeyName:  jsii.String(cfg.Prefix() + "-" + partner),
-			Description: jsii.String("Upload key of partner " + partner),
-		})
-		plan := api.AddUsagePlan(jsii.String(id+"Plan"), &awsapigateway.UsagePlanProps{
-			Name:     jsii.String(cfg.Prefix() + "-" + partner),
-			Throttle: &awsapigateway.ThrottleSettings{RateLimit: jsii.Number(5), BurstLimit: jsii.Number(10)},
-			Quota:    &awsapigateway.QuotaSettings{Limit: jsii.Number(float64(cfg.PartnerQuotaPerDay)), Period: awsapigateway.Period_DAY},
+		api.AddUsagePlan(jsii.String("Partner"+exportName(partner)+"Plan"), &awsapigateway.UsagePlanProps{
+			Name:        jsii.String(cfg.PartnerUsagePlanName(partner)),
+			Description: jsii.String("Upload routes of partner " + partner + ": attach the partner's API keys (created by CLI) here"),
+			Throttle:    &awsapigateway.ThrottleSettings{RateLimit: jsii.Number(5), BurstLimit: jsii.Number(10)},
+			Quota:       &awsapigateway.QuotaSettings{Limit: jsii.Number(float64(cfg.PartnerQuotaPerDay)), Period: awsapigateway.Period_DAY},
 			ApiStages: &[]*awsapigateway.UsagePlanPerApiStage{{
 				Api: api, Stage: api.DeploymentStage(),
 			}},
 		})
-		plan.AddApiKey(key, nil)
 	}
 
 	if cfg.WAF {

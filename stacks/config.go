@@ -113,7 +113,7 @@ type StageConfig struct {
 	// API.
 	ThrottleRateLimit  float64  `json:"throttleRateLimit"`  // requests per second, stage-wide
 	ThrottleBurstLimit int      `json:"throttleBurstLimit"` // burst, stage-wide
-	Partners           []string `json:"partners"`           // one API key and usage plan each (upload routes)
+	Partners           []string `json:"partners"`           // one usage plan each (upload routes); keys are attached by CLI
 	PartnerQuotaPerDay int      `json:"partnerQuotaPerDay"` // upload-route requests per partner per day
 	WAF                bool     `json:"waf"`                // regional WAF web ACL on the API stage
 	CORSOrigins        []string `json:"corsOrigins"`        // extra browser origins allowed by the API
@@ -123,6 +123,10 @@ type StageConfig struct {
 	CertificateArn string `json:"certificateArn"` // ACM certificate in us-east-1, required with DomainName
 	BrefLayerArn   string `json:"brefLayerArn"`   // Bref PHP 8.4 FPM layer for arm64, pinned
 	PriceClassAll  bool   `json:"priceClassAll"`  // CloudFront: all edge locations (else 100)
+	// SiteSecretGeneration names the generated Secrets Manager secret that
+	// seals partner sessions; raising it replaces the secret (rotation,
+	// docs/deploy.md), which signs every partner out.
+	SiteSecretGeneration int `json:"siteSecretGeneration"`
 
 	// Monitoring.
 	AlarmEmail              string  `json:"alarmEmail"`              // SNS e-mail subscription; empty: no subscription
@@ -133,6 +137,10 @@ type StageConfig struct {
 // Prefix is the name prefix of every resource and stack of the stage, so
 // several stages can live in one account: "catalogsearch-dev".
 func (c StageConfig) Prefix() string { return "catalogsearch-" + c.Stage }
+
+// PartnerUsagePlanName is the name of a partner's API Gateway usage plan,
+// to which operators attach the partner's keys: "catalogsearch-dev-acme".
+func (c StageConfig) PartnerUsagePlanName(partner string) string { return c.Prefix() + "-" + partner }
 
 // StackName returns the CloudFormation stack name of one part: "CatalogSearch-prod-Data".
 func (c StageConfig) StackName(part string) string {
@@ -177,6 +185,7 @@ func DefaultConfig(stage string) (StageConfig, error) {
 		Partners:                []string{"demo"},
 		PartnerQuotaPerDay:      1000,
 		BrefLayerArn:            brefLayer,
+		SiteSecretGeneration:    1,
 		UploadToSearchableMsP90: 300000,
 		APILatencyP99Ms:         1500,
 	}
@@ -303,6 +312,9 @@ func (c StageConfig) Validate() error {
 	}
 	if _, ok := retentionDays(c.LogRetentionDays); !ok {
 		bad("logRetentionDays %d is not one of 1, 3, 5, 7, 14, 30, 60, 90, 180, 365, 731, 1827, 3653", c.LogRetentionDays)
+	}
+	if c.SiteSecretGeneration < 1 {
+		bad("siteSecretGeneration must be 1 or more")
 	}
 	seen := map[string]bool{}
 	for _, p := range c.Partners {

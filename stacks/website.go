@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3assets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -34,7 +35,13 @@ type WebsiteStack struct {
 	Assets       awss3.Bucket
 	Logs         awss3.Bucket
 	Distribution awscloudfront.Distribution
+	SiteSecret   awssecretsmanager.Secret
 }
+
+// EnvSiteSecret is the site's environment variable holding the secret that
+// seals partner sessions (web/src/PartnerSession.php): base64 of at least
+// 32 random bytes.
+const EnvSiteSecret = "CATALOG_SITE_SECRET" //nolint:gosec // the variable's name, not a credential
 
 // NewWebsiteStack defines the site of cfg's stage. webDir is the site's
 // folder (holding public/index.php and public/assets).
@@ -82,6 +89,26 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string,
 		}},
 	})
 
+	// The secret that seals partner sessions in a cookie (stateless: any
+	// instance of the function reads any partner's session). Secrets Manager
+	// generates it (64 letters and digits: valid base64 of 48 random bytes);
+	// the function gets it through a CloudFormation dynamic reference,
+	// resolved at deploy time, so its value is never in the template or the
+	// cloud assembly. Rotation: raise siteSecretGeneration (a new secret, a
+	// new reference, so the function is updated; docs/deploy.md).
+	s.SiteSecret = awssecretsmanager.NewSecret(stack, jsii.String(fmt.Sprintf("SiteSecretG%d", cfg.SiteSecretGeneration)), &awssecretsmanager.SecretProps{
+		Description: jsii.String(fmt.Sprintf("Catalog Search %s: seals partner sign-in cookies of the site (generation %d)", cfg.Stage, cfg.SiteSecretGeneration)),
+		GenerateSecretString: &awssecretsmanager.SecretStringGenerator{
+			PasswordLength:          jsii.Number(64),
+			ExcludePunctuation:      jsii.Bool(true),
+			IncludeSpace:            jsii.Bool(false),
+			RequireEachIncludedType: jsii.Bool(false),
+		},
+		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+	suppress(s.SiteSecret, true, finding{"AwsSolutions-SMG4",
+		"Rotated on purpose by raising siteSecretGeneration (docs/deploy.md): a scheduled rotation would need a rotation Lambda and would not reach the function, which reads the value at deploy time; rotating signs every partner out."})
+
 	s.LogGroup = awslogs.NewLogGroup(stack, jsii.String("PhpLogs"), &awslogs.LogGroupProps{
 		Retention:     cfg.LogRetention(),
 		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
@@ -105,6 +132,9 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string,
 		Environment: &map[string]*string{
 			contract.EnvAPIBaseURL: jsii.String(api.BaseURL),
 			contract.EnvStage:      jsii.String(cfg.Stage),
+			// {{resolve:secretsmanager:...}}: CloudFormation resolves it when
+			// it deploys the function; the template holds only the reference.
+			EnvSiteSecret: s.SiteSecret.SecretValue().UnsafeUnwrap(),
 		},
 		Tracing:  awslambda.Tracing_ACTIVE,
 		LogGroup: s.LogGroup,
