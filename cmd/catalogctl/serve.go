@@ -71,7 +71,17 @@ func runServe(ctx context.Context, e env, args []string) int {
 			fmt.Fprintln(e.stderr, "catalogctl serve: no PHP site found: run from the repository root, pass --web DIR, or use --no-site")
 			return exitFail
 		}
-		site, err = webserve.StartPHP(ctx, webserve.PHPOptions{PHP: *php, PublicDir: pub, APIURL: base + "/api", Stderr: e.stderr})
+		// The secret that seals partner sessions: one per data folder, kept
+		// in DATA/site-secret, so a restart keeps partners signed in.
+		secret, err := webserve.SiteSecret(ctx, *data)
+		if err != nil {
+			_ = ln.Close()
+			return fail(e, "serve", err)
+		}
+		site, err = webserve.StartPHP(ctx, webserve.PHPOptions{
+			PHP: *php, PublicDir: pub, APIURL: base + "/api", Stderr: e.stderr,
+			Env: []string{webserve.EnvSiteSecret + "=" + secret},
+		})
 		if err != nil {
 			_ = ln.Close()
 			return fail(e, "serve", err)

@@ -6,6 +6,8 @@ package webserve
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -24,6 +26,57 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/contract"
 )
+
+// EnvSiteSecret is the PHP site's environment variable holding the secret
+// that seals partner sessions in a cookie: base64 of 32 random bytes.
+const EnvSiteSecret = "CATALOG_SITE_SECRET" //nolint:gosec // the variable's name, not a credential
+
+// siteSecretFile is the file under the data folder that keeps the local
+// site secret across restarts, so signed-in partners stay signed in.
+const siteSecretFile = "site-secret"
+
+// SiteSecret returns the site secret of the data folder dir (base64 of 32
+// bytes), creating dir/site-secret (mode 0600) with 32 random bytes the
+// first time and reading it back afterwards. A file that does not hold 32
+// bytes of base64 is an error, never silently replaced.
+func SiteSecret(ctx context.Context, dir string) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", catalog.Wrap(catalog.CodeUnavailable, err, "site secret: cancelled")
+	}
+	path := filepath.Join(dir, siteSecretFile)
+	raw, err := os.ReadFile(path) //nolint:gosec // the data folder is the operator's choice
+	if errors.Is(err, os.ErrNotExist) {
+		key := make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return "", catalog.Wrap(catalog.CodeInternal, err, "site secret: no randomness")
+		}
+		secret := base64.StdEncoding.EncodeToString(key)
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600) //nolint:gosec // path under the data folder
+		if errors.Is(err, os.ErrExist) {
+			return SiteSecret(ctx, dir) // another serve made it first
+		}
+		if err != nil {
+			return "", catalog.Wrap(catalog.CodeInternal, err, "site secret: cannot create "+path)
+		}
+		_, werr := f.WriteString(secret + "\n")
+		if cerr := f.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr != nil {
+			_ = os.Remove(path)
+			return "", catalog.Wrap(catalog.CodeInternal, werr, "site secret: cannot write "+path)
+		}
+		return secret, nil
+	}
+	if err != nil {
+		return "", catalog.Wrap(catalog.CodeInternal, err, "site secret: cannot read "+path)
+	}
+	secret := strings.TrimSpace(string(raw))
+	if key, err := base64.StdEncoding.DecodeString(secret); err != nil || len(key) != 32 {
+		return "", catalog.Errorf(catalog.CodeInvalid, "site secret: %s does not hold base64 of 32 bytes: delete it to make a new one (signs partners out)", path)
+	}
+	return secret, nil
+}
 
 // PHPSite is a running `php -S` serving a site's public folder.
 type PHPSite struct {
