@@ -142,7 +142,10 @@ func (r *run) prepare(row tabular.Row, hb *hashBuf, pr *prepared) {
 	clean := cleanCells(row.Cells)
 	if r.checker != nil && !allClean(clean, len(row.Cells)) {
 		// idempotent: rows checked while finding the header pass again
-		r.checker.CheckRow(&row)
+		// (a copy, so that only rows checked here go to the heap)
+		checked := row
+		r.checker.CheckRow(&checked)
+		row = checked
 		clean = cleanCells(row.Cells)
 	}
 	pr.num, pr.cells = row.Num, row.Cells

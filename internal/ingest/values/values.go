@@ -125,53 +125,60 @@ func isClean(s string) bool {
 	nfc := true    // every rune so far is NFC whatever follows
 	space := false // the byte before i is a space
 	for i := 0; i < len(s); {
-		// Eight bytes at a time while they are printable ASCII: no byte
-		// below 0x20, no DEL, no two spaces in a row. When a byte has the
-		// high bit, the n ASCII bytes before it are checked as a block
-		// padded with letters, and that character goes below.
-		if i+8 <= len(s) {
-			x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		// Up to eight bytes at a time while they are printable ASCII: no
+		// byte below 0x20, no DEL, no two spaces in a row. The m bytes
+		// at i are packed in x (fewer than eight at the end of s, padded
+		// with letters); when one has the high bit, the n ASCII bytes
+		// before it are checked the same way, and that character below.
+		m := min(len(s)-i, 8)
+		var x uint64
+		switch {
+		case m == 8:
+			x = uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
 				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-			n := 8
-			if high := x & hi; high != 0 {
-				n = bits.TrailingZeros64(high) >> 3
+		case len(s) >= 8: // the last eight bytes, shifted to drop those done
+			j := len(s) - 8
+			x = uint64(s[j]) | uint64(s[j+1])<<8 | uint64(s[j+2])<<16 | uint64(s[j+3])<<24 |
+				uint64(s[j+4])<<32 | uint64(s[j+5])<<40 | uint64(s[j+6])<<48 | uint64(s[j+7])<<56
+			x >>= 8 * (8 - m)
+		default:
+			for j := range m {
+				x |= uint64(s[i+j]) << (8 * j)
+			}
+		}
+		n := m
+		if high := x & hi; high != 0 {
+			n = bits.TrailingZeros64(high) >> 3
+		}
+		if n > 0 {
+			if n < 8 {
 				keep := uint64(1)<<(8*n) - 1
 				x = x&keep | lo*'A'&^keep
 			}
-			if n > 0 {
-				// x - 0x20 per byte borrows where a byte is below 0x20 (a
-				// borrow only adds to a true hit); XOR with 0x7f zeroes a
-				// DEL.
-				if (x-lo*0x20)&^x&hi != 0 || hasZeroByte(x^lo*0x7f) {
-					return false
-				}
-				// The high bit of each byte of sp is set exactly where
-				// the byte is a space (an exact zero-byte test of x^' ').
-				y := x ^ lo*0x20
-				sp := ^((y&low7 + low7) | y | low7)
-				if sp&(sp>>8) != 0 || space && sp&0x80 != 0 {
-					return false
-				}
-				space = sp&(0x80<<(8*(n-1))) != 0
-				i += n
+			// x - 0x20 per byte borrows where a byte is below 0x20 (a
+			// borrow only adds to a true hit); XOR with 0x7f zeroes a DEL.
+			if (x-lo*0x20)&^x&hi != 0 || hasZeroByte(x^lo*0x7f) {
+				return false
 			}
-			if n == 8 {
+			// The high bit of each byte of sp is set exactly where the
+			// byte is a space (an exact zero-byte test of x^' ').
+			y := x ^ lo*0x20
+			sp := ^((y&low7 + low7) | y | low7)
+			if sp&(sp>>8) != 0 || space && sp&0x80 != 0 {
+				return false
+			}
+			space = sp&(0x80<<(8*(n-1))) != 0
+			i += n
+			if n == m {
 				continue
 			}
 		}
+		// s[i] starts a multi-byte character.
 		c := s[i]
-		if c < utf8.RuneSelf {
-			if c < 0x20 || c == 0x7f || c == ' ' && space {
-				return false
-			}
-			space = c == ' '
-			i++
-			continue
-		}
 		space = false
-		// U+00C0 to U+02FF (accented Latin letters, the usual case): two
-		// bytes, printable, in NFC whatever follows.
-		if c >= 0xC3 && c <= 0xCB && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+		// U+00A1 to U+02FF (accented Latin letters, the usual case, and
+		// Latin-1 signs): two bytes, printable, in NFC whatever follows.
+		if i+1 < len(s) && s[i+1]&0xC0 == 0x80 && (c >= 0xC3 && c <= 0xCB || c == 0xC2 && s[i+1] > 0xA0) {
 			i += 2
 			continue
 		}

@@ -191,7 +191,10 @@ func TestCleanFastPath(t *testing.T) {
 		"abcdefg\tijklmnop", "Cafe\u0301 au lait!", "plain text here, ok", "é", "\u3099",
 		// doubled spaces inside, across and around 8-byte blocks
 		"abcdefg  hijklmnop", "abcdefgh  ijklmnop", "abcdefghijklmno  p", "a b c d e f g h i j", "ab  é cdefghijk",
-		"abcdefg é  ijklmnopq", "abcdefghi jklmnop qrstuvw xyz", "a  b", "Prix dégressifs à partir de 100 unités."} {
+		"abcdefg é  ijklmnopq", "abcdefghi jklmnop qrstuvw xyz", "a  b", "Prix dégressifs à partir de 100 unités.",
+		// short cells and the tail after the last full block
+		"ab\x01", "5.89", "EUR", "abcdefghi  j", "abcdefghijk\x7f", "abcdefghé  j", "m²", "a\u00a0b", "a\u00adb", "a\u0085b",
+		"abcdefghij\u00a0k", "abcdefgh²"} {
 		if got, want := isClean(s), cleanText(s) == s; got != want {
 			t.Errorf("isClean(%q) = %v, cleanText gives %q", s, got, cleanText(s))
 		}
