@@ -43,7 +43,7 @@ final class App
         $i18n = I18n::load($locale);
         $view = new View($i18n, $security->nonce, $this->config->assetBase ?? '/assets');
         $api = null;
-        $session = new PartnerSession($req);
+        $session = new PartnerSession($req, $this->config?->sessionKey);
         try {
             if ($this->config === null) {
                 throw $this->configError ?? new ConfigError('no configuration');

@@ -7,19 +7,43 @@ namespace CatalogSearch\Web;
 /**
  * Config is the site's configuration, read once from the environment.
  * The API base URL comes only from here (CATALOG_API_URL); nothing a visitor
- * sends can change where the site's server-side requests go.
+ * sends can change where the site's server-side requests go. The key that
+ * seals partner sessions comes only from CATALOG_SITE_SECRET; without it the
+ * partner area says sign-in is not configured (there is no built-in key).
  */
 final class Config
 {
     public const DEFAULT_TIMEOUT = 5.0;
     public const DEFAULT_MAX_UPLOAD = 50 * 1024 * 1024;
+    /** The fewest random bytes CATALOG_SITE_SECRET must hold. */
+    public const MIN_SECRET_BYTES = 32;
 
     public function __construct(
         public readonly string $apiUrl,
         public readonly float $apiTimeout = self::DEFAULT_TIMEOUT,
         public readonly int $maxUploadBytes = self::DEFAULT_MAX_UPLOAD,
         public readonly string $assetBase = '/assets',
+        /** The 32-byte key that seals partner sessions (from CATALOG_SITE_SECRET), or null: sign-in is off. */
+        public readonly ?string $sessionKey = null,
     ) {
+    }
+
+    /**
+     * sessionKeyFrom turns CATALOG_SITE_SECRET (base64, standard or URL-safe,
+     * padding optional, of at least 32 random bytes) into the 32-byte
+     * sealing key: BLAKE2b-256 of the decoded bytes, so a longer secret (such
+     * as the 64 letters and digits Secrets Manager generates) works too.
+     *
+     * @throws ConfigError when the secret is not base64 of at least 32 bytes
+     */
+    public static function sessionKeyFrom(string $secret): string
+    {
+        $b64 = strtr(trim($secret), '-_', '+/');
+        $bytes = base64_decode($b64, true);
+        if ($bytes === false || strlen($bytes) < self::MIN_SECRET_BYTES) {
+            throw new ConfigError('CATALOG_SITE_SECRET must be base64 of at least ' . self::MIN_SECRET_BYTES . ' random bytes');
+        }
+        return sodium_crypto_generichash($bytes, '', SODIUM_CRYPTO_AEAD_XCHACHA20POLY1305_IETF_KEYBYTES);
     }
 
     /**
@@ -56,7 +80,8 @@ final class Config
     /**
      * fromEnv reads CATALOG_API_URL (required: an absolute http or https
      * URL), CATALOG_API_TIMEOUT (seconds, default 5), CATALOG_MAX_UPLOAD
-     * (bytes, default 50 MiB) and CATALOG_ASSET_BASE (default /assets).
+     * (bytes, default 50 MiB), CATALOG_ASSET_BASE (default /assets) and
+     * CATALOG_SITE_SECRET (optional; see sessionKeyFrom).
      *
      * @param array<string, string|false> $env
      * @throws ConfigError when a value is missing or malformed
@@ -93,6 +118,11 @@ final class Config
         if (is_string($rawAssets) && $rawAssets !== '') {
             $assetBase = rtrim($rawAssets, '/');
         }
-        return new self($url, $timeout, $maxUpload, $assetBase);
+        $sessionKey = null;
+        $rawSecret = $env['CATALOG_SITE_SECRET'] ?? false;
+        if (is_string($rawSecret) && trim($rawSecret) !== '') {
+            $sessionKey = self::sessionKeyFrom($rawSecret);
+        }
+        return new self($url, $timeout, $maxUpload, $assetBase, $sessionKey);
     }
 }

@@ -27,6 +27,25 @@ final class Logger
         $this->write('info', $msg, $fields);
     }
 
+    /**
+     * errorOnce logs an error line once per server instance (per Lambda
+     * instance, per php -S): a marker file in the temporary folder, created
+     * exclusively, says it was written. For conditions that last, such as a
+     * missing setting, which would otherwise fill the log on every request.
+     *
+     * @param array<string, mixed> $fields
+     */
+    public function errorOnce(string $id, string $msg, array $fields = []): void
+    {
+        $marker = sys_get_temp_dir() . '/catalogsearch-web-once-' . hash('sha256', $this->target . "\0" . $id);
+        $f = @fopen($marker, 'x');
+        if ($f === false) {
+            return;
+        }
+        fclose($f);
+        $this->write('error', $msg, $fields);
+    }
+
     /** @param array<string, mixed> $fields */
     private function write(string $level, string $msg, array $fields): void
     {

@@ -9,8 +9,8 @@ namespace CatalogSearch\Web;
  * handler calls the API server-side and renders a template; optional API
  * endpoints (suggestions, uploads, rejected rows) degrade to a message when
  * the API answers 404 or 405. The partner pages need a signed-in partner:
- * its API key, kept in the PHP session, goes to the API as X-Api-Key, and
- * the API's 401 (a revoked key) signs the partner out.
+ * its API key, kept in a sealed cookie (PartnerSession), goes to the API as
+ * X-Api-Key, and the API's 401 (a revoked key) signs the partner out.
  */
 final class Pages
 {
@@ -126,17 +126,21 @@ final class Pages
 
     /**
      * asPartner runs a partner page with an API client that sends the
-     * signed-in partner's key. Without a key it shows the sign-in form; when
-     * the API refuses the key (revoked) it signs the partner out and says so;
-     * another partner's catalog is a 403 page.
+     * signed-in partner's key. Without a key it shows the sign-in form, which
+     * brings the partner back to this page; when the API refuses the key
+     * (revoked) it signs the partner out and says so; another partner's
+     * catalog is a 403 page.
      *
      * @param callable(ApiClient): Response $page
      */
     private function asPartner(callable $page): Response
     {
+        if (!$this->session->configured()) {
+            return $this->signInNotConfigured();
+        }
         $key = $this->session->key();
         if ($key === null) {
-            return $this->signInPage();
+            return $this->signInPage('', 200, $this->returnPath());
         }
         try {
             return $page($this->api->withKey($key));
@@ -144,7 +148,7 @@ final class Pages
             if ($e->status === 401) {
                 $this->logger->info('partner key refused', ['partner' => $this->session->partner(), 'code' => $e->errorCode]);
                 $this->session->signOut();
-                return $this->signInPage('signin.error.revoked', 403);
+                return $this->signInPage('signin.error.revoked', 403, $this->returnPath());
             }
             if ($e->status === 403) {
                 return $this->error(403, 'error.forbidden');
@@ -153,36 +157,94 @@ final class Pages
         }
     }
 
-    /** signInPage is the partner area's sign-in form. */
-    private function signInPage(string $message = '', int $status = 200): Response
+    /**
+     * signInNotConfigured is the partner area when the site has no sealing
+     * secret (CATALOG_SITE_SECRET): a page that says so, logged once per
+     * server instance. There is no built-in secret to fall back to.
+     */
+    private function signInNotConfigured(): Response
+    {
+        $this->logger->errorOnce('site-secret-missing', 'partner sign-in is not configured: CATALOG_SITE_SECRET is not set');
+        $res = $this->error(503, 'signin.not_configured');
+        $res->headers['Retry-After'] = '300';
+        return $res;
+    }
+
+    /** signInPage is the partner area's sign-in form; $next is where signing in leads. */
+    private function signInPage(string $message = '', int $status = 200, string $next = ''): Response
     {
         $res = $this->page('partner_signin', $this->t->t('signin.title'), [
             'message' => $message,
             'csrf' => $this->security->csrfToken(),
+            'next' => $next,
         ], 'partner');
         $res->status = $status;
         return $res;
     }
 
     /**
+     * returnPath is where signing in should bring the partner back to: this
+     * page for a GET (path and query), else nothing (the partner area).
+     */
+    private function returnPath(): string
+    {
+        if ($this->req->method !== 'GET' || rtrim($this->req->path, '/') === '/' . $this->t->locale . '/partner') {
+            return '';
+        }
+        $next = $this->req->path . SearchState::queryString($this->req->query);
+        return self::safeNext($next) ?? '';
+    }
+
+    /**
+     * safeNext returns $next when it is a same-site relative path (one "/"
+     * then a path, no scheme, host, backslash or control character), else
+     * null: "//evil.example", "https://evil.example" and "/\evil" would send
+     * the partner to another site (an open redirect).
+     */
+    public static function safeNext(string $next): ?string
+    {
+        if ($next === '' || strlen($next) > 2048 || $next[0] !== '/') {
+            return null;
+        }
+        if (isset($next[1]) && ($next[1] === '/' || $next[1] === '\\')) {
+            return null;
+        }
+        // Browsers read a backslash as a slash and drop tabs and newlines.
+        if (strpbrk($next, '\\') !== false || preg_match('/[\x00-\x20\x7f]/', $next) === 1) {
+            return null;
+        }
+        $parts = parse_url($next);
+        if ($parts === false || isset($parts['scheme']) || isset($parts['host']) || !isset($parts['path'])) {
+            return null;
+        }
+        return $next;
+    }
+
+    /**
      * signIn checks the posted API key with the API (GET /v1/catalogs names
-     * the key's partner) and keeps it in a new session.
+     * the key's partner), seals it in the session cookie and goes back to
+     * the page the partner asked for (the form's "next", a same-site path),
+     * else to the partner area.
      */
     public function signIn(): Response
     {
+        if (!$this->session->configured()) {
+            return $this->signInNotConfigured();
+        }
+        $next = self::safeNext((string) ($this->req->post['next'] ?? '')) ?? '';
         if (!$this->security->csrfValid()) {
-            return $this->signInPage('upload.error.csrf', 403);
+            return $this->signInPage('upload.error.csrf', 403, $next);
         }
         $key = trim($this->req->post['api_key'] ?? '');
         if ($key === '') {
-            return $this->signInPage('signin.error.empty', 400);
+            return $this->signInPage('signin.error.empty', 400, $next);
         }
         try {
             $data = $this->api->withKey($key)->getJson('/v1/catalogs', ['limit' => 1]);
         } catch (ApiError $e) {
             if ($e->status === 401 || $e->status === 403) {
                 $this->logger->info('partner sign-in refused', ['code' => $e->errorCode]);
-                return $this->signInPage('signin.error.invalid', 403);
+                return $this->signInPage('signin.error.invalid', 403, $next);
             }
             throw $e;
         }
@@ -192,7 +254,7 @@ final class Pages
         }
         $this->session->signIn($key, $partner);
         $this->logger->info('partner signed in', ['partner' => $partner]);
-        return Response::redirect('/' . $this->t->locale . '/partner');
+        return Response::redirect($next !== '' ? $next : '/' . $this->t->locale . '/partner');
     }
 
     /** signOut forgets the partner's key. */

@@ -5,34 +5,59 @@ declare(strict_types=1);
 namespace CatalogSearch\Web;
 
 /**
- * PartnerSession keeps a signed-in partner's API key server-side, in the
- * PHP session; the browser only holds the session id, in an HttpOnly,
- * SameSite=Lax cookie (Secure over HTTPS). The site sets that cookie itself:
- * session.use_cookies is off (php/conf.d/web.ini, phpunit.xml), so the same
- * code runs under php -S, Bref and in-process tests, where output may already
- * have started. Strict mode refuses session ids the server did not issue,
- * and signing in always issues a new id.
+ * PartnerSession keeps a signed-in partner's API key in a sealed cookie,
+ * so no server storage is needed: any instance of the site (every Lambda
+ * instance, every php -S worker) reads any partner's session.
+ *
+ * The cookie holds base64url(nonce || XChaCha20-Poly1305 ciphertext) of a
+ * JSON payload {v, k (the API key), p (the partner), iat, exp}. The key
+ * comes only from configuration (CATALOG_SITE_SECRET, see Config); the
+ * associated data names the cookie and the format version, the payload
+ * repeats the version and bounds the session to TTL seconds. A cookie that
+ * was changed, sealed with another secret, of another version or expired
+ * opens to nothing (signed out) and is cleared. The cookie is HttpOnly,
+ * SameSite=Lax, Path=/ and Secure over HTTPS.
+ *
+ * A sealed cookie cannot be revoked server-side: signing out clears it in
+ * the browser, and a key revoked at the API is refused at the next partner
+ * call (401), which signs the partner out.
  */
 final class PartnerSession
 {
     public const COOKIE = 'partner_session';
-
-    /** The session settings this class relies on (also in php/conf.d/web.ini and phpunit.xml). */
-    public const SETTINGS = [
-        'session.use_cookies' => '0',
-        'session.use_only_cookies' => '1',
-        'session.use_strict_mode' => '1',
-        'session.use_trans_sid' => '0',
-        'session.cache_limiter' => '',
-    ];
+    public const VERSION = 1;
+    /** Seconds a sign-in lasts (8 hours). */
+    public const TTL = 8 * 3600;
+    /** Seconds of clock difference tolerated for a payload issued "in the future". */
+    private const SKEW = 300;
+    private const NONCE_BYTES = SODIUM_CRYPTO_AEAD_XCHACHA20POLY1305_IETF_NPUBBYTES;
+    private const MAX_COOKIE = 4096;
 
     /** @var array{key: string, partner: string}|null */
     private ?array $data = null;
     private bool $loaded = false;
     private ?string $cookie = null;
+    private readonly int $now;
 
-    public function __construct(private readonly Request $request)
+    /**
+     * @param string|null $sealKey the 32-byte key (Config::$sessionKey); null: sign-in is not configured
+     * @param int|null $now the current Unix time (tests); null: time()
+     */
+    public function __construct(
+        private readonly Request $request,
+        private readonly ?string $sealKey,
+        ?int $now = null,
+    ) {
+        if ($sealKey !== null && strlen($sealKey) !== SODIUM_CRYPTO_AEAD_XCHACHA20POLY1305_IETF_KEYBYTES) {
+            throw new \InvalidArgumentException('the session key must be 32 bytes');
+        }
+        $this->now = $now ?? time();
+    }
+
+    /** configured tells whether partners can sign in (a sealing secret is configured). */
+    public function configured(): bool
     {
+        return $this->sealKey !== null;
     }
 
     /** key is the signed-in partner's API key, or null. */
@@ -47,28 +72,22 @@ final class PartnerSession
         return $this->load()['partner'] ?? '';
     }
 
-    /**
-     * signIn stores the key under a new session id; the request's former
-     * session, if any, is destroyed (no session fixation).
-     */
+    /** signIn seals the key and partner into a new cookie, valid for TTL seconds. */
     public function signIn(string $key, string $partner): void
     {
-        $this->destroy();
-        $this->open(true);
-        $_SESSION = ['key' => $key, 'partner' => $partner];
-        $id = (string) session_id();
-        session_write_close();
-        $_SESSION = [];
+        if ($this->sealKey === null) {
+            throw new \LogicException('partner sign-in is not configured (CATALOG_SITE_SECRET)');
+        }
         $this->data = ['key' => $key, 'partner' => $partner];
         $this->loaded = true;
-        $this->cookie = self::COOKIE . '=' . $id . '; Path=/; HttpOnly; SameSite=Lax'
+        $value = self::seal($this->sealKey, $key, $partner, $this->now);
+        $this->cookie = self::COOKIE . '=' . $value . '; Path=/; Max-Age=' . self::TTL . '; HttpOnly; SameSite=Lax'
             . ($this->request->https ? '; Secure' : '');
     }
 
-    /** signOut forgets the key and ends the session. */
+    /** signOut forgets the key: the browser's cookie is cleared. */
     public function signOut(): void
     {
-        $this->destroy();
         $this->data = null;
         $this->loaded = true;
         $this->cookie = self::COOKIE . '=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax'
@@ -84,6 +103,65 @@ final class PartnerSession
         return $r;
     }
 
+    /** seal makes the cookie value of a session issued at $now. */
+    public static function seal(string $sealKey, string $key, string $partner, int $now): string
+    {
+        $payload = json_encode(
+            ['v' => self::VERSION, 'k' => $key, 'p' => $partner, 'iat' => $now, 'exp' => $now + self::TTL],
+            JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR,
+        );
+        $nonce = random_bytes(self::NONCE_BYTES);
+        $box = sodium_crypto_aead_xchacha20poly1305_ietf_encrypt($payload, self::associatedData(), $nonce, $sealKey);
+        return sodium_bin2base64($nonce . $box, SODIUM_BASE64_VARIANT_URLSAFE_NO_PADDING);
+    }
+
+    /**
+     * open returns the key and partner a cookie value seals, or null when it
+     * is malformed, was changed, was sealed with another key, is of another
+     * version or has expired at $now.
+     *
+     * @return array{key: string, partner: string}|null
+     */
+    public static function open(string $sealKey, string $value, int $now): ?array
+    {
+        if ($value === '' || strlen($value) > self::MAX_COOKIE || preg_match('/^[A-Za-z0-9_-]+$/', $value) !== 1) {
+            return null;
+        }
+        try {
+            $raw = sodium_base642bin($value, SODIUM_BASE64_VARIANT_URLSAFE_NO_PADDING);
+        } catch (\SodiumException) {
+            return null;
+        }
+        if (strlen($raw) <= self::NONCE_BYTES + SODIUM_CRYPTO_AEAD_XCHACHA20POLY1305_IETF_ABYTES) {
+            return null;
+        }
+        $nonce = substr($raw, 0, self::NONCE_BYTES);
+        $payload = sodium_crypto_aead_xchacha20poly1305_ietf_decrypt(
+            substr($raw, self::NONCE_BYTES),
+            self::associatedData(),
+            $nonce,
+            $sealKey,
+        );
+        if ($payload === false) {
+            return null;
+        }
+        $data = json_decode($payload, true);
+        if (!is_array($data) || ($data['v'] ?? null) !== self::VERSION) {
+            return null;
+        }
+        $key = $data['k'] ?? null;
+        $partner = $data['p'] ?? null;
+        $iat = $data['iat'] ?? null;
+        $exp = $data['exp'] ?? null;
+        if (!is_string($key) || $key === '' || !is_string($partner) || !is_int($iat) || !is_int($exp)) {
+            return null;
+        }
+        if ($now >= $exp || $iat > $now + self::SKEW || $exp - $iat > self::TTL) {
+            return null;
+        }
+        return ['key' => $key, 'partner' => $partner];
+    }
+
     /** @return array{key: string, partner: string}|null */
     private function load(): ?array
     {
@@ -91,65 +169,21 @@ final class PartnerSession
             return $this->data;
         }
         $this->loaded = true;
-        if ($this->sessionId() === '') {
+        $value = $this->request->cookies[self::COOKIE] ?? '';
+        if ($value === '' || $this->sealKey === null) {
             return null;
         }
-        self::configure();
-        session_id($this->sessionId());
-        if (!session_start(['read_and_close' => true])) {
-            return null;
-        }
-        $key = $_SESSION['key'] ?? null;
-        $partner = $_SESSION['partner'] ?? null;
-        $_SESSION = [];
-        if (is_string($key) && $key !== '' && is_string($partner)) {
-            $this->data = ['key' => $key, 'partner' => $partner];
+        $this->data = self::open($this->sealKey, $value, $this->now);
+        if ($this->data === null) {
+            // Expired, tampered with or sealed with an old secret: clear it.
+            $this->signOut();
         }
         return $this->data;
     }
 
-    /** destroy ends the request's session, if it names one. */
-    private function destroy(): void
+    /** associatedData binds a sealed value to this cookie and format version. */
+    private static function associatedData(): string
     {
-        if ($this->sessionId() === '') {
-            return;
-        }
-        $this->open(false);
-        $_SESSION = [];
-        session_destroy();
-        $_SESSION = [];
-    }
-
-    /** open starts the request's session, or a new one when $new or when it has none. */
-    private function open(bool $new): void
-    {
-        if (session_status() === PHP_SESSION_ACTIVE) {
-            session_write_close();
-        }
-        self::configure();
-        session_id($new ? '' : $this->sessionId());
-        if (!session_start()) {
-            throw new \RuntimeException('cannot start the PHP session');
-        }
-    }
-
-    /**
-     * configure applies SETTINGS where the ini files did not; PHP refuses
-     * session settings once output started, so it fails loudly then.
-     */
-    private static function configure(): void
-    {
-        foreach (self::SETTINGS as $name => $value) {
-            if (ini_get($name) !== $value && ini_set($name, $value) === false) {
-                throw new \RuntimeException("PHP setting $name must be \"$value\" (php/conf.d/web.ini)");
-            }
-        }
-    }
-
-    /** sessionId is the well-formed session id the request's cookie carries, or ''. */
-    private function sessionId(): string
-    {
-        $id = $this->request->cookies[self::COOKIE] ?? '';
-        return preg_match('/^[A-Za-z0-9,-]{22,256}$/', $id) === 1 ? $id : '';
+        return self::COOKIE . '/v' . self::VERSION;
     }
 }

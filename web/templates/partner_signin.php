@@ -1,12 +1,14 @@
 <?php
 /**
  * The partner area's sign-in form: the partner's API key, posted once
- * (CSRF-protected) and kept server-side in the session.
+ * (CSRF-protected) and kept sealed in the session cookie; "next" is the
+ * same-site page signing in returns to (checked again when posted).
  *
  * @var CatalogSearch\Web\I18n $t
  * @var CatalogSearch\Web\View $v
  * @var string $message
  * @var string $csrf
+ * @var string $next
  */
 
 use CatalogSearch\Web\Security;
@@ -22,6 +24,9 @@ $isError = $message !== '' && $message !== 'signin.signed_out';
   <p><?= $v->e($t->t('signin.intro')) ?></p>
   <form class="signin-form" method="post" action="<?= $v->link('/partner/sign-in') ?>">
     <input type="hidden" name="<?= $v->e(Security::CSRF_FIELD) ?>" value="<?= $v->e($csrf) ?>">
+<?php if (($next ?? '') !== '') : ?>
+    <input type="hidden" name="next" value="<?= $v->e($next) ?>">
+<?php endif; ?>
     <div class="field">
       <label for="api-key"><?= $v->e($t->t('signin.key')) ?></label>
       <input id="api-key" name="api_key" type="password" required maxlength="200" autocomplete="off"

@@ -20,11 +20,13 @@ use PHPUnit\Framework\TestCase;
 final class AppTest extends TestCase
 {
     private static ApiServer $server;
+    private static string $sessionKey;
     private string $log = '';
 
     public static function setUpBeforeClass(): void
     {
         self::$server = new ApiServer();
+        self::$sessionKey = Config::sessionKeyFrom(base64_encode(random_bytes(32)));
     }
 
     public static function tearDownAfterClass(): void
@@ -44,7 +46,7 @@ final class AppTest extends TestCase
 
     private function app(?string $apiUrl = null, float $timeout = 2.0): App
     {
-        return new App(new Config($apiUrl ?? self::$server->url, $timeout), new Logger($this->log));
+        return new App(new Config($apiUrl ?? self::$server->url, $timeout, sessionKey: self::$sessionKey), new Logger($this->log));
     }
 
     /**
@@ -279,12 +281,14 @@ final class AppTest extends TestCase
     {
         $form = $this->get('/en/partner', [], $app);
         self::assertStringContainsString('name="api_key"', $form->body, 'signed out: the sign-in form');
+        self::assertStringNotContainsString('name="next"', $form->body, 'the partner area itself: no page to return to');
         preg_match('/name="csrf_token" value="([0-9a-f]{64})"/', $form->body, $m);
         $res = $this->get('/en/partner/sign-in', [], $app, 'POST', ['csrf' => $m[1]], ['csrf_token' => $m[1], 'api_key' => $key]);
         self::assertSame(303, $res->status, $res->body);
         self::assertSame('/en/partner', $res->headers['Location']);
         $cookie = $this->sessionCookie($res);
-        self::assertMatchesRegularExpression('/^partner_session=[A-Za-z0-9,-]{22,}; Path=\/; HttpOnly; SameSite=Lax$/', $cookie);
+        self::assertMatchesRegularExpression('/^partner_session=[A-Za-z0-9_-]{100,}; Path=\/; Max-Age=28800; HttpOnly; SameSite=Lax$/', $cookie);
+        self::assertStringNotContainsString($key, base64_decode(strtr(explode(';', $cookie)[0], '-_', '+/')), 'the key is sealed, not readable');
         return ['csrf' => $m[1], 'partner_session' => explode(';', substr($cookie, strlen('partner_session=')))[0]];
     }
 
@@ -449,11 +453,21 @@ final class AppTest extends TestCase
         self::assertStringNotContainsString('csk_test', (string) file_get_contents($this->log), 'the key is never logged');
         self::assertStringNotContainsString('name="partner"', $page->body, 'no partner field: the key says who');
 
-        // Signing in again gives a new session id; the old one is gone.
+        // Signing in again seals a new cookie (a fresh nonce).
         $res = $this->get('/en/partner/sign-in', [], null, 'POST', $cookies, ['csrf_token' => $cookies['csrf'], 'api_key' => 'csk_test_acme']);
         $new = $this->sessionCookie($res);
+        self::assertStringStartsWith('partner_session=', $new);
         self::assertStringNotContainsString($cookies['partner_session'], $new);
-        self::assertStringContainsString('name="api_key"', $this->get('/en/partner', [], null, 'GET', $cookies)->body);
+
+        // Stateless: another server instance with the same secret reads the
+        // session (a Lambda instance that did not see the sign-in).
+        $other = new App(new Config(self::$server->url, 2.0, sessionKey: self::$sessionKey), new Logger($this->log));
+        self::assertStringContainsString('Signed in as <strong class="partner-id">acme</strong>', $this->get('/en/partner', [], $other, 'GET', $cookies)->body);
+        // One with another secret does not: the cookie is refused and cleared.
+        $rotated = new App(new Config(self::$server->url, 2.0, sessionKey: Config::sessionKeyFrom(base64_encode(random_bytes(32)))), new Logger($this->log));
+        $res = $this->get('/en/partner', [], $rotated, 'GET', $cookies);
+        self::assertStringContainsString('name="api_key"', $res->body);
+        self::assertStringStartsWith('partner_session=; Path=/; Max-Age=0', $this->sessionCookie($res));
 
         // Over HTTPS the cookie is Secure.
         $req = new Request('POST', '/en/partner/sign-in', [], [], $csrf, ['csrf_token' => $m[1], 'api_key' => 'csk_test_acme'], [], true);
@@ -472,7 +486,7 @@ final class AppTest extends TestCase
     public function testRevokedKeySignsOut(): void
     {
         // A session whose key the API no longer accepts (revoked since sign-in).
-        $session = new PartnerSession(new Request('POST', '/en/partner/sign-in'));
+        $session = new PartnerSession(new Request('POST', '/en/partner/sign-in'), self::$sessionKey);
         $session->signIn('csk_test_revoked', 'acme');
         $cookie = $this->sessionCookie($session->apply(new Response()));
         $id = explode(';', substr($cookie, strlen('partner_session=')))[0];
@@ -481,7 +495,8 @@ final class AppTest extends TestCase
         self::assertStringContainsString('Your API key is no longer valid, so you were signed out.', $res->body);
         self::assertStringContainsString('name="api_key"', $res->body);
         self::assertStringStartsWith('partner_session=; Path=/; Max-Age=0', $this->sessionCookie($res));
-        self::assertNull((new PartnerSession(new Request('GET', '/', cookies: ['partner_session' => $id])))->key(), 'the session is gone');
+        // The cookie still opens (stateless) but the API keeps refusing the key.
+        self::assertSame(403, $this->get('/en/partner/catalogs/cat-acme', [], null, 'GET', ['partner_session' => $id])->status);
     }
 
     public function testSignOut(): void
@@ -492,6 +507,72 @@ final class AppTest extends TestCase
         self::assertSame(200, $res->status);
         self::assertStringContainsString('You are signed out.', $res->body);
         self::assertStringStartsWith('partner_session=; Path=/; Max-Age=0', $this->sessionCookie($res));
-        self::assertStringContainsString('name="api_key"', $this->get('/en/partner', [], null, 'GET', $cookies)->body);
+        // The browser drops the cleared cookie: signed out.
+        unset($cookies['partner_session']);
+        $page = $this->get('/en/partner', [], null, 'GET', $cookies);
+        self::assertStringContainsString('name="api_key"', $page->body);
+        self::assertStringContainsString('Sign out', $this->get('/en/partner', [], null, 'GET', $this->signIn('csk_test_acme'))->body, 'the sign-out button');
+    }
+
+    public function testSignInReturnsToTheAskedPage(): void
+    {
+        // The product page links to its source catalog, a partner page.
+        $product = $this->get('/en/product/' . rawurlencode('evil:X1'))->body;
+        self::assertStringContainsString('href="/en/partner/catalogs/cat-evil"', $product);
+        // Signed out, that page is the sign-in form, which returns there.
+        $form = $this->get('/en/partner/catalogs/cat-evil?msg=x');
+        self::assertStringContainsString('name="api_key"', $form->body);
+        self::assertStringContainsString('<input type="hidden" name="next" value="/en/partner/catalogs/cat-evil?msg=x">', $form->body);
+        preg_match('/name="csrf_token" value="([0-9a-f]{64})"/', $form->body, $m);
+        $post = ['csrf_token' => $m[1], 'api_key' => 'csk_test_evil', 'next' => '/en/partner/catalogs/cat-evil?msg=x'];
+        $res = $this->get('/en/partner/sign-in', [], null, 'POST', ['csrf' => $m[1]], $post);
+        self::assertSame(303, $res->status);
+        self::assertSame('/en/partner/catalogs/cat-evil?msg=x', $res->headers['Location']);
+        $cookies = ['csrf' => $m[1], 'partner_session' => explode(';', substr($this->sessionCookie($res), strlen('partner_session=')))[0]];
+        self::assertStringContainsString('bad_price', $this->get($res->headers['Location'], [], null, 'GET', $cookies)->body);
+
+        // A refused key keeps "next" in the form it shows again.
+        $res = $this->get('/en/partner/sign-in', [], null, 'POST', ['csrf' => $m[1]], ['api_key' => 'csk_wrong'] + $post);
+        self::assertSame(403, $res->status);
+        self::assertStringContainsString('name="next" value="/en/partner/catalogs/cat-evil?msg=x"', $res->body);
+
+        // Only same-site relative paths: anything else goes to the partner area.
+        $hostile = [
+            '//evil.example', '//evil.example/en/partner', 'https://evil.example', 'https://evil.example/en/',
+            '/\\evil', '/\\/evil.example', '\\\\evil.example', 'javascript:alert(1)', "/\t/evil.example",
+            "/en/\r\nSet-Cookie: x=1", 'evil.example', '', ' /en/', '/%0a/x\\y',
+        ];
+        foreach ($hostile as $next) {
+            self::assertNull(\CatalogSearch\Web\Pages::safeNext($next), $next);
+            $res = $this->get('/en/partner/sign-in', [], null, 'POST', ['csrf' => $m[1]], ['next' => $next] + $post);
+            self::assertSame(303, $res->status, $next);
+            self::assertSame('/en/partner', $res->headers['Location'], $next);
+        }
+        foreach (['/en/partner/catalogs/cat-evil', '/fr/?q=chaise&brand=A', '/en/product/evil%3AX1'] as $next) {
+            self::assertSame($next, \CatalogSearch\Web\Pages::safeNext($next));
+        }
+        // A POST page (upload, confirm) cannot be returned to: the form has no "next".
+        $upload = $this->get('/en/partner/upload', [], null, 'POST');
+        self::assertStringContainsString('name="api_key"', $upload->body);
+        self::assertStringNotContainsString('name="next"', $upload->body);
+    }
+
+    public function testSignInNotConfigured(): void
+    {
+        $log = $this->log;
+        $app = new App(new Config(self::$server->url, 2.0), new Logger($log));
+        foreach (['GET /en/partner', 'GET /fr/partner/catalogs/cat-evil', 'POST /en/partner/sign-in', 'POST /en/partner/upload'] as $case) {
+            [$method, $url] = explode(' ', $case);
+            $res = $this->get($url, [], $app, $method, ['partner_session' => str_repeat('A', 200)], ['api_key' => 'csk_test_acme']);
+            self::assertSame(503, $res->status, $case);
+            self::assertStringNotContainsString('name="api_key"', $res->body, $case);
+            self::assertSame('', $this->sessionCookie($res), $case . ': no session cookie');
+        }
+        self::assertStringContainsString('Partner sign-in is not configured', $this->get('/en/partner', [], $app)->body);
+        self::assertStringContainsString('Connexion des partenaires non configurée', $this->get('/fr/partner', [], $app)->body);
+        self::assertSame(200, $this->get('/en/?q=chaise', [], $app)->status, 'search works without the secret');
+        $lines = array_values(array_filter(explode("\n", (string) file_get_contents($log)), static fn (string $l): bool => str_contains($l, 'CATALOG_SITE_SECRET')));
+        self::assertCount(1, $lines, 'logged once');
+        self::assertStringContainsString('"level":"error"', $lines[0]);
     }
 }
