@@ -1,6 +1,9 @@
 package stacks
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
@@ -32,4 +35,28 @@ func TestAPIReadsPartnerKeys(t *testing.T) {
 			"Schema": assertions.Match_ObjectLike(&map[string]any{"required": []any{"file"}}),
 		})
 	})
+}
+
+// TestOperationsDocNamesTheUsagePlans: the runbook's CLI commands find the
+// partner's usage plan by the name the stack gives it.
+func TestOperationsDocNamesTheUsagePlans(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "operations.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := LoadConfig(StageDev, nil, "", "eu-west-3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The doc's shell uses $STAGE and $PARTNER; the stack's name for them.
+	want := strings.NewReplacer(cfg.Stage, "$STAGE", "acme", "$PARTNER").Replace(cfg.PartnerUsagePlanName("acme"))
+	for _, line := range []string{
+		"aws apigateway get-usage-plans --query \"items[?name=='" + want + "'].id\" --output text",
+		"aws apigateway create-api-key --name \"" + want + "-$(date +%Y%m%d)\"",
+		"aws apigateway create-usage-plan-key --usage-plan-id \"$PLAN_ID\" --key-id \"$KEY_ID\" --key-type API_KEY",
+	} {
+		if !strings.Contains(string(doc), line) {
+			t.Errorf("docs/operations.md lacks %q", line)
+		}
+	}
 }
