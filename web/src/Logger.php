@@ -28,16 +28,17 @@ final class Logger
     }
 
     /**
-     * errorOnce logs an error line once per server instance (per Lambda
-     * instance, per php -S): a marker file in the temporary folder, created
-     * exclusively, says it was written. For conditions that last, such as a
-     * missing setting, which would otherwise fill the log on every request.
+     * errorOnce logs an error line once per server process (the PHP-FPM
+     * worker of a Lambda instance, each php -S worker): a marker file in the
+     * temporary folder, named after the process id and created exclusively,
+     * says it was written. For conditions that last, such as a missing
+     * setting, which would otherwise fill the log on every request.
      *
      * @param array<string, mixed> $fields
      */
     public function errorOnce(string $id, string $msg, array $fields = []): void
     {
-        $marker = sys_get_temp_dir() . '/catalogsearch-web-once-' . hash('sha256', $this->target . "\0" . $id);
+        $marker = sys_get_temp_dir() . '/catalogsearch-web-once-' . hash('sha256', getmypid() . "\0" . $this->target . "\0" . $id);
         $f = @fopen($marker, 'x');
         if ($f === false) {
             return;

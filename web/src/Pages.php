@@ -160,7 +160,7 @@ final class Pages
     /**
      * signInNotConfigured is the partner area when the site has no sealing
      * secret (CATALOG_SITE_SECRET): a page that says so, logged once per
-     * server instance. There is no built-in secret to fall back to.
+     * server process. There is no built-in secret to fall back to.
      */
     private function signInNotConfigured(): Response
     {
