@@ -23,6 +23,19 @@ func ProductHash(p catalog.Product) string {
 // productHash is ProductHash reusing h's buffer (one hashBuf per
 // goroutine).
 func (h *hashBuf) productHash(p *catalog.Product) string {
+	return hashString(h.productSum(p))
+}
+
+// hashString is the hex form of a product hash, as stored.
+func hashString(sum uint64) string {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], sum)
+	return hex.EncodeToString(b[:])
+}
+
+// productSum is the 64-bit product hash that hashString writes out, and
+// whose first 64 bits contentHash64 reads back (| 1).
+func (h *hashBuf) productSum(p *catalog.Product) uint64 {
 	h.b = h.b[:0]
 	h.str("v1")
 	h.str(p.Partner)
@@ -55,10 +68,7 @@ func (h *hashBuf) productHash(p *catalog.Product) string {
 	// partner crafting collisions, which could only hide that partner's
 	// own edit. It costs a fraction of SHA-256, which matters at a million
 	// rows; the file as a whole still gets a SHA-256.
-	var sum [8]byte
-	binary.BigEndian.PutUint32(sum[:4], crc32.Checksum(h.b, castagnoli()))
-	binary.BigEndian.PutUint32(sum[4:], crc32.ChecksumIEEE(h.b))
-	return hex.EncodeToString(sum[:])
+	return uint64(crc32.Checksum(h.b, castagnoli()))<<32 | uint64(crc32.ChecksumIEEE(h.b))
 }
 
 // hashBuf is the unambiguous encoding ProductHash checksums: every string
@@ -106,10 +116,21 @@ var castagnoli = sync.OnceValue(func() *crc32.Table { return crc32.MakeTable(crc
 // idHash is a 64-bit hash of a product ID, for the sets of a run: a
 // million products fit in a few tens of MB.
 func idHash(id string) uint64 {
-	// FNV-1a, 64 bits, as hash/fnv computes it, without its allocations.
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(id); i++ {
-		h ^= uint64(id[i])
+	return fnvAdd(fnvOffset, id)
+}
+
+// productIDHash is idHash(catalog.ProductID(partner, key)), without
+// making the ID.
+func productIDHash(partner, key string) uint64 {
+	return fnvAdd(fnvAdd(fnvAdd(fnvOffset, partner), ":"), key)
+}
+
+// FNV-1a, 64 bits, as hash/fnv computes it, without its allocations.
+const fnvOffset = 14695981039346656037
+
+func fnvAdd(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
 		h *= 1099511628211
 	}
 	return h

@@ -116,6 +116,11 @@ func TestCanonicalCSV(t *testing.T) {
 		p.Source.CatalogID != c.ID || p.Source.Row != 2 {
 		t.Fatalf("product = %+v", p)
 	}
+	for id, p := range ps {
+		if p.Hash != ingest.ProductHash(p) {
+			t.Fatalf("%s: stored hash %s, ProductHash %s", id, p.Hash, ingest.ProductHash(p))
+		}
+	}
 	if lp := ps["LP-003"]; lp.Price.Currency != "USD" || lp.Description != "Desk lamp, LED" {
 		t.Fatalf("LP-003 = %+v", lp)
 	}

@@ -29,7 +29,10 @@ type draft struct {
 	hasMain  bool
 	altName  string         // a variant row's name, used when no row names the product
 	optNames map[int]string // option names given by the first row (Shopify)
-	hash     string         // the product's hash, when prepare computed it and nothing changed since
+	// sum is the product's hash (hashBuf.productSum) when hashed is set:
+	// prepare computed it and nothing changed since.
+	sum    uint64
+	hashed bool
 	// viaParent is set when rows name this product as their parent.
 	viaParent bool
 	// ownRow is the last row that is the product's own (not a variant
@@ -39,7 +42,8 @@ type draft struct {
 	// described is set when a variant row gave the product-level fields,
 	// for want of the product's own row.
 	described bool
-	// idh is idHash(p.ID), computed once.
+	// idh is idHash of the product's ID, computed once. The ID itself
+	// (p.ID) is only made for a product that is written (see emit).
 	idh uint64
 	// plainOpts are the option names taken from plain columns (Couleur,
 	// Taille), as opposed to option columns (Option1 Name).
@@ -180,7 +184,7 @@ func (r *run) prepare(row tabular.Row, hb *hashBuf, pr *prepared) {
 			d := &pr.single
 			r.initDraft(d, key, row.Num)
 			r.applyMain(d, row.Cells, pr.v, true)
-			d.hash = hb.productHash(&d.p)
+			d.sum, d.hashed = hb.productSum(&d.p), true
 			pr.hasSingle = true
 		}
 	}
@@ -382,7 +386,7 @@ func (r *run) streamRow(pr *prepared, v vals) error {
 			n := len(r.open.p.Images)
 			r.addImages(&r.open.p, v.images)
 			if len(r.open.p.Images) != n {
-				r.open.hash = "" // changed: hash again when finished
+				r.open.hashed = false // changed: hash again when finished
 			}
 			r.open.rows = append(r.open.rows, num)
 			return nil
@@ -444,10 +448,8 @@ func (r *run) newDraft(key string, num int) *draft {
 
 // initDraft sets d, which must be zero, to the start of product key.
 func (r *run) initDraft(d *draft, key string, num int) {
-	id := catalog.ProductID(r.cat.Partner, key)
-	d.key, d.idh = key, idHash(id)
+	d.key, d.idh = key, productIDHash(r.cat.Partner, key)
 	d.p = catalog.Product{
-		ID:      id,
 		Partner: r.cat.Partner,
 		Key:     key,
 		Source:  catalog.Source{CatalogID: r.cat.ID, File: r.cat.File, Row: num},
@@ -821,13 +823,11 @@ func (r *run) finishDraft(d *draft) error {
 			fmt.Sprintf("product %q has no price; it is listed as price on request", d.key))
 	}
 	p.UpdatedAt = r.now
-	if d.hash != "" {
-		p.Hash = d.hash
-	} else {
-		p.Hash = r.hb.productHash(p)
+	if !d.hashed {
+		d.sum = r.hb.productSum(p)
 	}
 	r.rep.Accepted += len(d.rows)
-	return r.emit(p, d.idh)
+	return r.emit(p, d.idh, d.sum)
 }
 
 // optionHeader reports plain columns that usually tell variants apart.

@@ -451,15 +451,16 @@ func (r *run) addError(list *[]catalog.RowError, e catalog.RowError, errs bool) 
 	*list = append(*list, e)
 }
 
-// emit stores a finished product unless its content hash is already
-// stored, and counts it.
-func (r *run) emit(p *catalog.Product, h uint64) error {
+// emit stores a finished product (h: the hash of its ID, sum: its content
+// hash) unless its content hash is already stored, and counts it. The
+// product's ID and hash strings are made here, for a product written.
+func (r *run) emit(p *catalog.Product, h, sum uint64) error {
 	dup := r.seen.put(h, 0)
 	old, exists := r.stored.get(h)
 	if !dup {
 		r.rep.Products++
 		switch {
-		case exists && old == contentHash64(p.Hash):
+		case exists && old == sum|1: // contentHash64 of the stored hash string
 			r.rep.Unchanged++
 			return nil
 		case exists:
@@ -471,6 +472,8 @@ func (r *run) emit(p *catalog.Product, h uint64) error {
 	if r.dry {
 		return nil
 	}
+	p.ID = catalog.ProductID(r.cat.Partner, p.Key)
+	p.Hash = hashString(sum)
 	r.batch = append(r.batch, *p)
 	if len(r.batch) >= writeBatch {
 		return r.flush()
