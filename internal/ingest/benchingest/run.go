@@ -152,6 +152,7 @@ func bench(ctx context.Context, md, log io.Writer, csvRows, xlsxRows, deltaRows 
 			pipe = p
 		}
 	}
+	loadAfter := loadAverage()
 	bareRate := float64(bare.Rows) / bare.Seconds
 	pipeRate := float64(pipe.Rows) / pipe.Seconds
 	ratio := pipeRate / bareRate
@@ -177,12 +178,14 @@ func bench(ctx context.Context, md, log io.Writer, csvRows, xlsxRows, deltaRows 
 	fmt.Fprintf(md, "## Ingest (`make bench-ingest`)\n\n")
 	fmt.Fprintf(md, "Reproduce: `make bench-ingest` (runs `go run ./internal/ingest/benchingest -out docs/bench/ingest.md`). "+
 		"Files from internal/demogen, canonical headers, 1%% defective rows; %d CPUs visible to Go, %s; "+
-		"load average %s when the throughput runs started (the machine is shared: wall-clock figures move with it; "+
-		"the CPU seconds show the work itself). Throughput: fastest of %d alternating runs of each side.\n\n", runtime.NumCPU(), runtime.Version(), load, rounds)
+		"load average %s when the throughput runs started and %s when they ended (the machine is shared: wall-clock figures move with it; "+
+		"the CPU seconds show the work itself). Throughput: fastest of %d alternating runs of each side.\n\n", runtime.NumCPU(), runtime.Version(), load, loadAfter, rounds)
 	fmt.Fprintf(md, "| measure | figure | target | |\n|---|---|---|---|\n")
 	fmt.Fprintf(md, "| bare `encoding/csv` loop, %d rows | %.0f rows/s (%.2f s wall, %.2f s CPU) | baseline | |\n", bare.Rows, bareRate, bare.Seconds, bare.CPU)
 	fmt.Fprintf(md, "| ingest pipeline dry run (decode, map, validate, hash), same file | %.0f rows/s (%.2f s wall, %.2f s CPU, %d accepted) | | |\n", pipeRate, pipe.Seconds, pipe.CPU, pipe.Accepted)
 	fmt.Fprintf(md, "| pipeline / bare | %.2f | ≥ %.1f | %s |\n", ratio, minThroughputRatio, check(ratio >= minThroughputRatio))
+	fmt.Fprintf(md, "| CPU time per row (whole process, user + system), bare / pipeline | %.2f µs / %.2f µs (pipeline / bare rate in CPU time: %.2f) | | |\n",
+		1e6*bare.CPU/float64(bare.Rows), 1e6*pipe.CPU/float64(pipe.Rows), (bare.CPU/float64(bare.Rows))/(pipe.CPU/float64(pipe.Rows)))
 	fmt.Fprintf(md, "| peak RSS, %d-row CSV dry run (child process, getrusage) | %.1f MB | < %d MB | %s |\n", pipe.Rows, mb(pipe.MaxRSS), maxCSVRSS>>20, check(pipe.MaxRSS < maxCSVRSS))
 	fmt.Fprintf(md, "| peak RSS, bare loop on the same file (for scale) | %.1f MB | | |\n", mb(bare.MaxRSS))
 	fmt.Fprintf(md, "| peak RSS, %d-row XLSX dry run | %.1f MB (%.2f s) | < %d MB | %s |\n", xl.Rows, mb(xl.MaxRSS), xl.Seconds, maxXLSXRSS>>20, check(xl.MaxRSS < maxXLSXRSS))
