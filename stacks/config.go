@@ -70,6 +70,11 @@ type OpenSearchConfig struct {
 	VolumeGiB          int    `json:"volumeGiB"`          // EBS gp3 per data node
 }
 
+// IndexReplicas is the replica count of the indexes the Lambdas create:
+// one copy of every shard per availability zone (multi-AZ with standby
+// requires the copies to be a multiple of three).
+func (o OpenSearchConfig) IndexReplicas() int { return o.AvailabilityZones - 1 }
+
 // LambdaConfig sizes one Go Lambda.
 type LambdaConfig struct {
 	MemoryMiB           int `json:"memoryMiB"`

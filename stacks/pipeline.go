@@ -55,6 +55,7 @@ func NewPipelineStack(scope constructs.Construct, cfg StageConfig, in Inputs, da
 			contract.EnvTable:              *data.Table.TableName(),
 			contract.EnvOpenSearchEndpoint: endpoint,
 			contract.EnvIndexAlias:         contract.DefaultIndexAlias,
+			contract.EnvIndexReplicas:      strconv.Itoa(cfg.OpenSearch.IndexReplicas()),
 		},
 	})
 	data.Table.GrantReadData(s.Indexer.Function)
@@ -77,6 +78,7 @@ func NewPipelineStack(scope constructs.Construct, cfg StageConfig, in Inputs, da
 			contract.EnvTable:              *data.Table.TableName(),
 			contract.EnvOpenSearchEndpoint: endpoint,
 			contract.EnvIndexAlias:         contract.DefaultIndexAlias,
+			contract.EnvIndexReplicas:      strconv.Itoa(cfg.OpenSearch.IndexReplicas()),
 		},
 	})
 	data.Table.GrantReadData(s.Reindex.Function)

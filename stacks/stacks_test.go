@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -245,8 +246,8 @@ func TestGoLambdas(t *testing.T) {
 	forEachStage(t, func(t *testing.T, s *synthesized) {
 		wantEnv := map[string][]string{
 			"IngestFunction":  {contract.EnvTable, contract.EnvBucket},
-			"IndexerFunction": {contract.EnvTable, contract.EnvOpenSearchEndpoint, contract.EnvIndexAlias},
-			"ReindexFunction": {contract.EnvTable, contract.EnvOpenSearchEndpoint, contract.EnvIndexAlias},
+			"IndexerFunction": {contract.EnvTable, contract.EnvOpenSearchEndpoint, contract.EnvIndexAlias, contract.EnvIndexReplicas},
+			"ReindexFunction": {contract.EnvTable, contract.EnvOpenSearchEndpoint, contract.EnvIndexAlias, contract.EnvIndexReplicas},
 			"HandlerFunction": {contract.EnvTable, contract.EnvBucket, contract.EnvOpenSearchEndpoint, contract.EnvIndexAlias, contract.EnvUploadMaxBytes},
 		}
 		seen := 0
@@ -279,6 +280,11 @@ func TestGoLambdas(t *testing.T) {
 					if env[k] == nil {
 						t.Errorf("%s: environment lacks %s", fn.ID, k)
 					}
+				}
+				// One copy of each shard per zone: 0 replicas on dev's one
+				// node, 2 on prod's three zones with standby.
+				if r, ok := env[contract.EnvIndexReplicas]; ok && r != strconv.Itoa(s.cfg.OpenSearch.AvailabilityZones-1) {
+					t.Errorf("%s: %s=%v with %d zones", fn.ID, contract.EnvIndexReplicas, r, s.cfg.OpenSearch.AvailabilityZones)
 				}
 				asset, _ := get(fn.Raw, "Metadata", "aws:asset:path").(string)
 				checkBootstrap(t, filepath.Join(s.dir, asset, "bootstrap"), "")

@@ -37,6 +37,9 @@ type Config struct {
 	LogLevel           string
 	Stage              string
 	UploadMaxBytes     int64
+	// IndexReplicas of an index the Lambdas create: one copy per
+	// availability zone of the domain, so 0 on a one-node dev domain.
+	IndexReplicas int
 	// Region signs OpenSearch requests (AWS_REGION, set by Lambda).
 	Region string
 	// PathStyleS3 is true when AWS_ENDPOINT_URL points the SDK elsewhere.
@@ -57,6 +60,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	}
 	if c.IndexAlias == "" {
 		c.IndexAlias = contract.DefaultIndexAlias
+	}
+	if v := getenv(contract.EnvIndexReplicas); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 5 {
+			return c, catalog.Errorf(catalog.CodeInvalid, "%s=%q is not a replica count from 0 to 5", contract.EnvIndexReplicas, v)
+		}
+		c.IndexReplicas = n
 	}
 	if v := getenv(contract.EnvUploadMaxBytes); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
@@ -130,12 +140,15 @@ func (e Env) Blobs() (*s3blobs.Blobs, error) {
 }
 
 // Index returns the OpenSearch index behind the configured alias; requests
-// are SigV4-signed when the endpoint is https (an AWS domain).
-func (e Env) Index(ctx context.Context) (*osindex.Index, error) {
+// are SigV4-signed when the endpoint is https (an AWS domain). With
+// readOnly (the api Lambda, whose role may read but not manage indexes) it
+// neither writes the template nor creates the first index.
+func (e Env) Index(ctx context.Context, readOnly bool) (*osindex.Index, error) {
 	if err := e.Config.require(contract.EnvOpenSearchEndpoint); err != nil {
 		return nil, err
 	}
-	cfg := osindex.Config{URL: e.Config.OpenSearchEndpoint, Alias: e.Config.IndexAlias, Logger: e.Logger}
+	cfg := osindex.Config{URL: e.Config.OpenSearchEndpoint, Alias: e.Config.IndexAlias, Logger: e.Logger,
+		Replicas: e.Config.IndexReplicas, NoSetup: readOnly}
 	if strings.HasPrefix(e.Config.OpenSearchEndpoint, "https://") {
 		cfg.Region = e.Config.Region
 		cfg.Credentials = e.AWS.Credentials

@@ -18,13 +18,14 @@ func TestConfigFromEnv(t *testing.T) {
 		{"defaults", map[string]string{}, awslambda.Config{IndexAlias: contract.DefaultIndexAlias}, ""},
 		{"all set", map[string]string{
 			contract.EnvTable: "t", contract.EnvBucket: "b", contract.EnvOpenSearchEndpoint: "https://d", contract.EnvIndexAlias: "a",
-			contract.EnvLogLevel: "debug", contract.EnvStage: "prod", contract.EnvUploadMaxBytes: "1024", "AWS_REGION": "eu-west-3",
+			contract.EnvLogLevel: "debug", contract.EnvStage: "prod", contract.EnvUploadMaxBytes: "1024", "AWS_REGION": "eu-west-3", contract.EnvIndexReplicas: "2",
 		}, awslambda.Config{Table: "t", Bucket: "b", OpenSearchEndpoint: "https://d", IndexAlias: "a", LogLevel: "debug", Stage: "prod",
-			UploadMaxBytes: 1024, Region: "eu-west-3"}, ""},
+			UploadMaxBytes: 1024, Region: "eu-west-3", IndexReplicas: 2}, ""},
 		{"loopback endpoint means path-style S3", map[string]string{awslambda.EnvAWSEndpoint: "http://127.0.0.1:5000"},
 			awslambda.Config{IndexAlias: contract.DefaultIndexAlias, PathStyleS3: true}, ""},
 		{"bad size", map[string]string{contract.EnvUploadMaxBytes: "lots"}, awslambda.Config{}, catalog.CodeInvalid},
 		{"zero size", map[string]string{contract.EnvUploadMaxBytes: "0"}, awslambda.Config{}, catalog.CodeInvalid},
+		{"bad replicas", map[string]string{contract.EnvIndexReplicas: "-1"}, awslambda.Config{}, catalog.CodeInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -47,7 +48,7 @@ func TestEnvNamesTheMissingVariable(t *testing.T) {
 	if _, err := env.Blobs(); catalog.CodeOf(err) != catalog.CodeInvalid {
 		t.Fatalf("Blobs without a bucket: %v", err)
 	}
-	if _, err := env.Index(t.Context()); catalog.CodeOf(err) != catalog.CodeInvalid {
+	if _, err := env.Index(t.Context(), true); catalog.CodeOf(err) != catalog.CodeInvalid {
 		t.Fatalf("Index without an endpoint: %v", err)
 	}
 }

@@ -29,7 +29,7 @@ func RunAPI(ctx context.Context, cfg Config, logs, metrics io.Writer) error {
 	if err != nil {
 		return err
 	}
-	idx, err := env.Index(ctx)
+	idx, err := env.Index(ctx, true)
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func RunIndexer(ctx context.Context, cfg Config, logs, metrics io.Writer) error 
 	if err != nil {
 		return err
 	}
-	idx, err := env.Index(ctx)
+	idx, err := env.Index(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func RunReindex(ctx context.Context, cfg Config, logs, metrics io.Writer) error 
 	if err != nil {
 		return err
 	}
-	idx, err := env.Index(ctx)
+	idx, err := env.Index(ctx, false)
 	if err != nil {
 		return err
 	}

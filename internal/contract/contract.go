@@ -9,6 +9,7 @@ const (
 	EnvBucket             = "CATALOG_BUCKET"      // S3 bucket of catalog files
 	EnvOpenSearchEndpoint = "OPENSEARCH_ENDPOINT" // https://... of the domain
 	EnvIndexAlias         = "INDEX_ALIAS"         // alias the API searches
+	EnvIndexReplicas      = "INDEX_REPLICAS"      // replicas of a new index (0 on one node)
 	EnvLogLevel           = "LOG_LEVEL"           // debug, info, warn, error
 	EnvStage              = "STAGE"               // dev, staging, prod
 	EnvAPIBaseURL         = "CATALOG_API_URL"     // the PHP site's API base URL
