@@ -183,7 +183,7 @@ func bench(ctx context.Context, md, log io.Writer, csvRows, xlsxRows, deltaRows 
 	fmt.Fprintf(md, "| measure | figure | target | |\n|---|---|---|---|\n")
 	fmt.Fprintf(md, "| bare `encoding/csv` loop, %d rows | %.0f rows/s (%.2f s wall, %.2f s CPU) | baseline | |\n", bare.Rows, bareRate, bare.Seconds, bare.CPU)
 	fmt.Fprintf(md, "| ingest pipeline dry run (decode, map, validate, hash), same file | %.0f rows/s (%.2f s wall, %.2f s CPU, %d accepted) | | |\n", pipeRate, pipe.Seconds, pipe.CPU, pipe.Accepted)
-	fmt.Fprintf(md, "| pipeline / bare | %.2f | ≥ %.1f | %s |\n", ratio, minThroughputRatio, check(ratio >= minThroughputRatio))
+	fmt.Fprintf(md, "| pipeline / bare | %.3f | ≥ %.1f | %s |\n", ratio, minThroughputRatio, check(ratio >= minThroughputRatio))
 	fmt.Fprintf(md, "| CPU time per row (whole process, user + system), bare / pipeline | %.2f µs / %.2f µs (pipeline / bare rate in CPU time: %.2f) | | |\n",
 		1e6*bare.CPU/float64(bare.Rows), 1e6*pipe.CPU/float64(pipe.Rows), (bare.CPU/float64(bare.Rows))/(pipe.CPU/float64(pipe.Rows)))
 	fmt.Fprintf(md, "| peak RSS, %d-row CSV dry run (child process, getrusage) | %.1f MB | < %d MB | %s |\n", pipe.Rows, mb(pipe.MaxRSS), maxCSVRSS>>20, check(pipe.MaxRSS < maxCSVRSS))

@@ -1,6 +1,7 @@
 package tabular
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"io"
@@ -18,7 +19,9 @@ type csvReader struct {
 }
 
 func newCSVReader(lim *recordLimit, enc textEncoding, delim rune) *csvReader {
-	cr := csv.NewReader(lim)
+	// A reader buffer as large as Open's: reads then go through to the
+	// source in large chunks, with one copy fewer.
+	cr := csv.NewReader(bufio.NewReaderSize(lim, sampleBytes))
 	cr.Comma = delim
 	cr.FieldsPerRecord = -1 // ragged rows are the mapper's business
 	cr.LazyQuotes = true    // bare quotes inside fields are common
