@@ -42,8 +42,6 @@ func checkovSkips() []checkovSkip {
 			reason: "Besides names and URLs, the site function's environment holds the session-sealing secret, put there at deploy time from Secrets Manager by a dynamic reference (never in the template); Lambda encrypts it at rest with its service key, and only the function's execution role and the account's administrators can read the configuration."},
 		{id: "CKV_AWS_149", cfnType: "AWS::SecretsManager::Secret",
 			reason: "The site's session-sealing secret: encrypted with the account's aws/secretsmanager key; a customer key would add key management and cost without changing who can read it (the deploy role and administrators)."},
-		{id: "CKV2_AWS_57", cfnType: "AWS::SecretsManager::Secret",
-			reason: "Rotated on purpose by raising siteSecretGeneration (docs/deploy.md): the function reads the value at deploy time, so a scheduled rotation would not reach it."},
 		{id: "CKV_AWS_115", cfnType: "AWS::Lambda::Function", applies: pathHas("/Handler/", "/Php", "Custom::", "CustomS3AutoDeleteObjects", "BucketNotificationsHandler", "AWS679f53fac002430cb0da5b7982bd2287"),
 			reason: "Request-serving (api, web) and deploy-time helper functions: API Gateway stage throttling and usage plans bound their concurrency; reserving it would throttle buyers. The pipeline Lambdas that can overrun OpenSearch and DynamoDB have reserved concurrency."},
 		{id: "CKV_AWS_158", cfnType: "AWS::Logs::LogGroup", reason: "CloudWatch Logs encrypts every log group at rest; the project logs no secrets or personal data, so a customer key per log group adds cost and key management without protecting anything more."},
