@@ -18,7 +18,10 @@
 // version (catalog.BlobInfo.Version), so a file event delivered twice (or
 // concurrently) is one ingest: the second CreateCatalog conflicts and
 // Ingest returns the first one's record. Identical content uploaded again
-// is a new version, hence a new catalog.
+// is a new version, hence a new catalog. A running ingest refreshes its
+// catalog's heartbeat every 30 seconds; a delivery that finds a catalog in
+// processing with a heartbeat over 2 minutes old takes it over (the
+// process that ran it died).
 //
 // Indexing is not done here: the Store's change feed drives the indexer.
 package ingest
