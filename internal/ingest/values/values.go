@@ -367,20 +367,21 @@ func plainURL(s string) bool {
 			return false
 		}
 	}
-	host := rest
-	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
-		host = rest[:i]
-	}
-	if host == "" {
-		return false
-	}
-	for i := 0; i < len(host); i++ {
-		c := host[i]
+	// The host runs to the first / ? or #.
+	i := 0
+	for ; i < len(rest); i++ {
+		c := rest[i]
+		if c == '/' || c == '?' || c == '#' {
+			break
+		}
 		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '.' && c != '-' {
 			return false
 		}
 	}
-	for i := len(host); i < len(rest); i++ {
+	if i == 0 {
+		return false
+	}
+	for ; i < len(rest); i++ {
 		if !urlByte(rest[i]) {
 			return false
 		}

@@ -1,6 +1,7 @@
 package values
 
 import (
+	"net/url"
 	"reflect"
 	"testing"
 
@@ -244,5 +245,23 @@ func TestURLByte(t *testing.T) {
 		if urlByte(b) == bad {
 			t.Errorf("urlByte(%q) = %v", b, bad)
 		}
+	}
+}
+
+// TestPlainURL: what the fast path accepts, url.Parse returns unchanged.
+func TestPlainURL(t *testing.T) {
+	for _, s := range []string{"https://media.example/images/a.jpg", "http://a.b/c?d=e#f", "https://x.example", "https://x.example?q=1",
+		"https://x.example#top", "https:///nohost", "https://Upper.example/a", "https://a.example/a b", "https://a.example/%41",
+		"https://a_b.example/", "https://a.example:8080/x", "ftp://a.example/x", "https://a.example/é", "https://", "http://?"} {
+		if !plainURL(s) {
+			continue
+		}
+		u, err := url.Parse(s)
+		if err != nil || u.String() != s || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+			t.Errorf("plainURL(%q) but url.Parse gives %v, %v", s, u, err)
+		}
+	}
+	if !plainURL("https://media.example/images/a.jpg") || plainURL("https:///nohost") || plainURL("http://?") {
+		t.Error("plainURL misjudges the obvious cases")
 	}
 }
