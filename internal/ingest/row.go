@@ -67,10 +67,22 @@ type vals struct {
 type columns struct {
 	sku, supplierRef, id, parent, handle, name, desc, shortDesc, brand, category int
 	unit, origin, gtin, currency, price, variantImage, moq, lead                 int
+	// images and attrs are the image and attribute columns, in order.
+	images, attrs []mapping.Column
 }
 
 func resolveColumns(m *mapping.Mapping) columns {
+	var images, attrs []mapping.Column
+	for _, c := range m.Columns {
+		switch c.Field {
+		case mapping.FieldImage:
+			images = append(images, c)
+		case mapping.FieldAttribute:
+			attrs = append(attrs, c)
+		}
+	}
 	return columns{
+		images: images, attrs: attrs,
 		sku: m.Col(mapping.FieldSKU), supplierRef: m.Col(mapping.FieldSupplierRef), id: m.Col(mapping.FieldID),
 		parent: m.Col(mapping.FieldParent), handle: m.Col(mapping.FieldHandle), name: m.Col(mapping.FieldName),
 		desc: m.Col(mapping.FieldDescription), shortDesc: m.Col(mapping.FieldShortDescription),
@@ -286,8 +298,8 @@ func (r *run) values(cells []string, clean cellMask, probs *[]problem) vals {
 			v.price = &m
 		}
 	}
-	for _, c := range r.m.Columns {
-		if c.Field != mapping.FieldImage || c.Index >= len(cells) || cells[c.Index] == "" {
+	for _, c := range r.col.images {
+		if c.Index >= len(cells) || cells[c.Index] == "" {
 			continue
 		}
 		urls, err := values.ImageURLs(cells[c.Index])
@@ -506,8 +518,8 @@ func (r *run) applyMain(d *draft, cells []string, v vals, product bool) {
 
 // attributes keeps every unmapped non-empty cell under its header.
 func (r *run) attributes(cells []string, into map[string]string) map[string]string {
-	for _, c := range r.m.Columns {
-		if c.Field != mapping.FieldAttribute || c.Index >= len(cells) {
+	for _, c := range r.col.attrs {
+		if c.Index >= len(cells) {
 			continue
 		}
 		val := values.Text(cells[c.Index])
