@@ -52,6 +52,8 @@ type Index struct {
 	txt analysis.Analyzer
 	fld analysis.Analyzer
 
+	fresh bool // Open created the index: it is empty
+
 	facets facetCache  // facet counts without their own filter, until the next write
 	cols   columnCache // facet and sort values of the current snapshot
 }
@@ -70,10 +72,11 @@ func Open(path string, opts Options) (*Index, error) {
 		opts.Synonyms = search.MustDefaultSynonyms()
 	}
 	x := &Index{path: path, opts: opts, log: opts.Logger}
-	idx, syn, err := openOrCreate(path, opts.Synonyms)
+	idx, syn, fresh, err := openOrCreate(path, opts.Synonyms, opts.Logger)
 	if err != nil {
 		return nil, x.internal(err, "open index")
 	}
+	x.fresh = fresh
 	if err := x.attach(idx, syn); err != nil {
 		_ = idx.Close()
 		return nil, err
@@ -81,40 +84,64 @@ func Open(path string, opts Options) (*Index, error) {
 	return x, nil
 }
 
-func openOrCreate(path string, syn *search.Synonyms) (bleve.Index, *search.Synonyms, error) {
+// schemaVersion names the index layout this code writes and reads; an
+// index of another layout is replaced by an empty one (see Fresh).
+const schemaVersion = "catalogsearch-bleve-3"
+
+const schemaKey = "catalog/schema"
+
+// openOrCreate opens the index at path, or creates it (fresh) when absent
+// or built by another version of this package.
+func openOrCreate(path string, syn *search.Synonyms, log *slog.Logger) (bleve.Index, *search.Synonyms, bool, error) {
 	if _, err := os.Stat(filepath.Join(path, "index_meta.json")); err == nil {
 		idx, err := bleve.Open(path)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, false, err
 		}
-		raw, err := idx.GetInternal([]byte(synonymsKey))
+		schema, err := idx.GetInternal([]byte(schemaKey))
 		if err != nil {
 			_ = idx.Close()
-			return nil, nil, err
+			return nil, nil, false, err
 		}
-		stored, err := search.ParseSynonyms(strings.NewReader(string(raw)))
-		if err != nil {
-			_ = idx.Close()
-			return nil, nil, err
+		if string(schema) == schemaVersion {
+			raw, err := idx.GetInternal([]byte(synonymsKey))
+			if err != nil {
+				_ = idx.Close()
+				return nil, nil, false, err
+			}
+			stored, err := search.ParseSynonyms(strings.NewReader(string(raw)))
+			if err != nil {
+				_ = idx.Close()
+				return nil, nil, false, err
+			}
+			return idx, stored, false, nil
 		}
-		return idx, stored, nil
+		_ = idx.Close()
+		log.Warn("search index built by another version: starting an empty one; reindex from the store",
+			"path", path, "schema", string(schema), "want", schemaVersion)
+		if err := os.RemoveAll(path); err != nil {
+			return nil, nil, false, err
+		}
 	}
 	m, err := newMapping(syn)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
 	idx, err := bleve.New(path, m)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
-	if err := idx.SetInternal([]byte(synonymsKey), []byte(strings.Join(syn.SolrRules(), "\n"))); err != nil {
+	b := idx.NewBatch()
+	b.SetInternal([]byte(synonymsKey), []byte(strings.Join(syn.SolrRules(), "\n")))
+	b.SetInternal([]byte(schemaKey), []byte(schemaVersion))
+	if err := idx.Batch(b); err != nil {
 		_ = idx.Close()
-		return nil, nil, err
+		return nil, nil, false, err
 	}
-	return idx, syn, nil
+	return idx, syn, true, nil
 }
 
 func (x *Index) attach(idx bleve.Index, syn *search.Synonyms) error {
@@ -128,6 +155,11 @@ func (x *Index) attach(idx bleve.Index, syn *search.Synonyms) error {
 	x.mu.Unlock()
 	return nil
 }
+
+// Fresh reports whether Open created the index, empty: there was none at
+// the path, or one built by another version of this package (replaced).
+// The owner of the store should then fill it (Reindex).
+func (x *Index) Fresh() bool { return x.fresh }
 
 // Close closes the index.
 func (x *Index) Close() error {
@@ -371,7 +403,7 @@ func (x *Index) Reindex(ctx context.Context, src search.Source, progress func(do
 	if err := os.RemoveAll(tmp); err != nil {
 		return 0, x.internal(err, "clear build folder")
 	}
-	fresh, syn, err := openOrCreate(tmp, x.opts.Synonyms)
+	fresh, syn, _, err := openOrCreate(tmp, x.opts.Synonyms, x.log)
 	if err != nil {
 		return 0, x.internal(err, "create build index")
 	}
