@@ -195,7 +195,11 @@ func TestCleanFastPath(t *testing.T) {
 		"abcdefg é  ijklmnopq", "abcdefghi jklmnop qrstuvw xyz", "a  b", "Prix dégressifs à partir de 100 unités.",
 		// short cells and the tail after the last full block
 		"ab\x01", "5.89", "EUR", "abcdefghi  j", "abcdefghijk\x7f", "abcdefghé  j", "m²", "a\u00a0b", "a\u00adb", "a\u0085b",
-		"abcdefghij\u00a0k", "abcdefgh²"} {
+		"abcdefghij\u00a0k", "abcdefgh²",
+		// Latin-1 letters inside blocks, across their ends, broken
+		"ééééééé", "abcdefgé", "abcdefg\xc3", "\xc3\xa9\xa9abcdefgh", "\xc3\xc3abcdefgh", "aé  bcdefghij", "abcdéfgh  é",
+		"Très apprécié des écoles, à partir de 100 unités", "ÉÉÉÉÉÉÉÉÉ", "abcdefgÃ", "abc\xc3", "é\x01bcdefgh", "éé éé  éé",
+		"abcdefgh\xc3\x80", "abcdef\xc3\x80\xc3", "ab\xc3\xbf\xc3\x80cdefghi"} {
 		if got, want := isClean(s), cleanText(s) == s; got != want {
 			t.Errorf("isClean(%q) = %v, cleanText gives %q", s, got, cleanText(s))
 		}
@@ -205,6 +209,8 @@ func TestCleanFastPath(t *testing.T) {
 func FuzzText(f *testing.F) {
 	f.Add("Café > Maison | x")
 	f.Add("abcdefgh\x01ijklmnop")
+	f.Add("Très apprécié des écoles, à partir de 100 unités")
+	f.Add("abcdefg\xc3\xa9  ÉÉ")
 	f.Fuzz(func(t *testing.T, s string) {
 		out := Text(s)
 		if Text(out) != out {
