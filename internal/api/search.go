@@ -90,16 +90,7 @@ func ParseQuery(v url.Values) (catalog.Query, error) {
 			q.Facets = append(q.Facets, f)
 		}
 	}
-	if len(q.Facets) > 10 {
-		return q, catalog.Errorf(catalog.CodeInvalid, "at most 10 facets")
-	}
-	for _, f := range q.Facets {
-		switch {
-		case f == "brand", f == "category", f == "partner", f == "price", strings.HasPrefix(f, "attr.") && len(f) > 5:
-		default:
-			return q, catalog.Errorf(catalog.CodeInvalid, "unknown facet %q (brand, category, partner, price, attr.<name>)", f)
-		}
-	}
+	// Validate checks the facet names and count, like every other limit.
 	return q, q.Validate()
 }
 

@@ -85,6 +85,21 @@ func Open(ctx context.Context, o Options) (*Stack, error) {
 		_ = store.Close()
 		return nil, err
 	}
+	if idx.Fresh() {
+		// A new or replaced (older layout) index: fill it from the store,
+		// the source of truth, before anything searches it.
+		n, err := idx.Reindex(ctx, func(ctx context.Context, fn func(catalog.Product) error) error {
+			return store.ScanProducts(ctx, "", fn)
+		}, nil)
+		if err != nil {
+			_ = idx.Close()
+			_ = store.Close()
+			return nil, err
+		}
+		if n > 0 {
+			o.Logger.InfoContext(ctx, "rebuilt the search index from the store", "products", n)
+		}
+	}
 	s := &Stack{
 		Store: store, Index: idx, disk: disk, log: o.Logger, clock: o.Clock,
 		incoming: make(chan string, 64), kick: make(chan struct{}, 1),

@@ -3,6 +3,8 @@ package local_test
 import (
 	"context"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -93,5 +95,31 @@ func TestSplitIncomingKey(t *testing.T) {
 		if _, _, ok := local.SplitIncomingKey(key); ok != want {
 			t.Errorf("SplitIncomingKey(%q) ok = %v, want %v", key, ok, want)
 		}
+	}
+}
+
+// TestLostIndexIsRebuiltFromTheStore: the store is the source of truth; an
+// index folder that is gone (or of an older layout) is rebuilt on open.
+func TestLostIndexIsRebuiltFromTheStore(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := open(t, dir)
+	if _, err := s.SeedDemo(ctx, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	want, err := s.Index.Count(ctx)
+	if err != nil || want == 0 {
+		t.Fatalf("count %d, %v", want, err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "index")); err != nil {
+		t.Fatal(err)
+	}
+	s = open(t, dir)
+	defer s.Close()
+	if got, err := s.Index.Count(ctx); err != nil || got != want {
+		t.Fatalf("after losing the index: count %d (%v), want %d", got, err, want)
 	}
 }
