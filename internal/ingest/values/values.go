@@ -231,7 +231,21 @@ func CleanCategory(s string) (path []string, extra []string) {
 	if s == "" {
 		return nil, nil
 	}
-	if strings.Contains(s, ",") && (strings.Contains(s, "/") || strings.Contains(s, ">")) {
+	// One pass finds the separators the value uses.
+	var commas, gts, slashes, bars int
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ',':
+			commas++
+		case '>':
+			gts++
+		case '/':
+			slashes++
+		case '|':
+			bars++
+		}
+	}
+	if commas > 0 && (slashes > 0 || gts > 0) {
 		// A list of paths (Magento: "Default Category/Gear,Default
 		// Category/Gear/Bags"): the deepest is the product's category.
 		var best []string
@@ -251,14 +265,17 @@ func CleanCategory(s string) (path []string, extra []string) {
 		}
 		return best, extra
 	}
-	sep := ""
-	for _, c := range []string{">", "/", "|"} {
-		if strings.Contains(s, c) {
-			sep = c
-			break
-		}
+	var sep byte
+	n := 0
+	switch {
+	case gts > 0:
+		sep, n = '>', gts
+	case slashes > 0:
+		sep, n = '/', slashes
+	case bars > 0:
+		sep, n = '|', bars
 	}
-	if sep == "" && strings.Contains(s, ",") {
+	if sep == 0 && commas > 0 {
 		for i, p := range strings.Split(s, ",") {
 			if p = Text(p); p != "" {
 				if i == 0 || path == nil {
@@ -270,20 +287,24 @@ func CleanCategory(s string) (path []string, extra []string) {
 		}
 		return path, extra
 	}
-	if sep == "" {
+	if sep == 0 {
 		return []string{s}, nil
 	}
 	// s is clean (Text), so each part only needs trimming.
-	path = make([]string, 0, strings.Count(s, sep)+1)
+	path = make([]string, 0, n+1)
 	for {
-		p, rest, found := strings.Cut(s, sep)
+		i := strings.IndexByte(s, sep)
+		p := s
+		if i >= 0 {
+			p = s[:i]
+		}
 		if p = strings.TrimSpace(p); p != "" {
 			path = append(path, p)
 		}
-		if !found {
+		if i < 0 {
 			break
 		}
-		s = rest
+		s = s[i+1:]
 	}
 	if len(path) == 0 {
 		return nil, nil
