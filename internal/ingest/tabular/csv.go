@@ -19,9 +19,10 @@ type csvReader struct {
 }
 
 func newCSVReader(lim *recordLimit, enc textEncoding, delim rune) *csvReader {
-	// A reader buffer as large as Open's: reads then go through to the
-	// source in large chunks, with one copy fewer.
-	cr := csv.NewReader(bufio.NewReaderSize(lim, sampleBytes))
+	// A reader buffer twice as large as Open's, so that its reads bypass
+	// Open's buffer (one copy fewer); at most half the record limit, which
+	// recordLimit counts in reads of this size.
+	cr := csv.NewReader(bufio.NewReaderSize(lim, min(2*sampleBytes, max(4096, lim.max/2))))
 	cr.Comma = delim
 	cr.FieldsPerRecord = -1 // ragged rows are the mapper's business
 	cr.LazyQuotes = true    // bare quotes inside fields are common

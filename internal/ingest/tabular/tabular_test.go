@@ -547,3 +547,47 @@ func baseWorkbook() ([]byte, error) {
 	err := f.Write(&buf)
 	return buf.Bytes(), err
 }
+
+// TestRecordLimitGranularity: with a small record limit, a large file of
+// short rows reads to the end, and a row over the limit is refused.
+func TestRecordLimitGranularity(t *testing.T) {
+	for _, limit := range []int{8 << 10, 64 << 10, DefaultMaxRecordBytes} {
+		var b bytes.Buffer
+		b.WriteString("sku,name\n")
+		for i := range 50000 {
+			fmt.Fprintf(&b, "S%d,Stylo bleu numéro %d\n", i, i)
+		}
+		rd, err := Open(bytes.NewReader(b.Bytes()), Options{MaxRecordBytes: limit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for {
+			_, err := rd.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				t.Fatalf("limit %d, after %d rows: %v", limit, n, err)
+			}
+			n++
+		}
+		if n != 50001 {
+			t.Fatalf("limit %d: %d rows", limit, n)
+		}
+		long := "sku,name\nA,a\nB," + strings.Repeat("x", 3*limit) + "\nC,c\n"
+		rd, err = Open(strings.NewReader(long), Options{MaxRecordBytes: limit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var last error
+		for range 10 {
+			if _, last = rd.Next(); last != nil {
+				break
+			}
+		}
+		if e, ok := AsError(last); !ok || e.Code != CodeTooLarge {
+			t.Fatalf("limit %d: a row of %d bytes gave %v", limit, 3*limit, last)
+		}
+	}
+}
