@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "# Benchmarks"
 echo
-echo "Written by \`make bench\` on $(date -u +%Y-%m-%d). Figures are from one run on one machine;"
-echo "targets are checked as ratios against a baseline measured in the same run."
+echo "Joined by \`make bench\` on $(date -u +%Y-%m-%d) from the sections its targets write to docs/bench/;"
+echo "each section names the command that reproduces it and the load it ran under. Targets are"
+echo "checked as ratios against a baseline measured in the same run, since these machines are noisy."
 echo
 echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM,"
 echo "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(go version | cut -d' ' -f3-)."
