@@ -16,20 +16,12 @@ import (
 // RunIngest serves SQS batches of S3 notifications with the ingest
 // package's handler.
 func RunIngest(ctx context.Context, cfg Config, logs, metrics io.Writer) error {
-	env, err := NewEnv(ctx, cfg, logs, metrics)
+	a, err := open(ctx, cfg, logs, metrics, true, noIndex)
 	if err != nil {
 		return err
 	}
-	store, err := env.Store()
-	if err != nil {
-		return err
-	}
-	blobs, err := env.Blobs()
-	if err != nil {
-		return err
-	}
-	svc := ingest.New(ingest.Deps{Store: &ReportMetrics{Store: store, Metrics: env.Metrics, Logger: env.Logger}, Blobs: blobs, Logger: env.Logger})
-	h := &ingest.SQSHandler{Service: svc, Logger: env.Logger}
+	svc := ingest.New(ingest.Deps{Store: &ReportMetrics{Store: a.store, Metrics: a.env.Metrics, Logger: a.env.Logger}, Blobs: a.blobs, Logger: a.env.Logger})
+	h := &ingest.SQSHandler{Service: svc, Logger: a.env.Logger}
 	lambda.StartWithOptions(h.Handle, lambda.WithContext(ctx))
 	return nil
 }

@@ -7,7 +7,10 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/catalogsearch/catalogsearch/internal/api"
+	"github.com/catalogsearch/catalogsearch/internal/dynamostore"
 	"github.com/catalogsearch/catalogsearch/internal/ingest"
+	"github.com/catalogsearch/catalogsearch/internal/osindex"
+	"github.com/catalogsearch/catalogsearch/internal/s3blobs"
 )
 
 // The Run functions build a Lambda's handler from cfg and serve it with
@@ -15,28 +18,57 @@ import (
 // (JSON) go to logs, EMF metric lines to metrics; CloudWatch Logs reads
 // both.
 
+// adapters are what a Lambda's handler is built from.
+type adapters struct {
+	env   Env
+	store *dynamostore.Store
+	blobs *s3blobs.Blobs // nil unless asked for
+	index *osindex.Index // nil unless asked for
+}
+
+// index says whether a Lambda needs the search index, and how.
+type indexUse int
+
+const (
+	noIndex        indexUse = iota
+	readOnlyIndex           // search only: the role may not manage indexes
+	readWriteIndex          // writes documents and may create the index
+)
+
+// open builds the environment, the store, and the blobs and index when
+// asked for: the part every Run function shares.
+func open(ctx context.Context, cfg Config, logs, metrics io.Writer, withBlobs bool, use indexUse) (adapters, error) {
+	var a adapters
+	var err error
+	if a.env, err = NewEnv(ctx, cfg, logs, metrics); err != nil {
+		return a, err
+	}
+	if a.store, err = a.env.Store(); err != nil {
+		return a, err
+	}
+	if withBlobs {
+		if a.blobs, err = a.env.Blobs(); err != nil {
+			return a, err
+		}
+	}
+	if use != noIndex {
+		if a.index, err = a.env.Index(ctx, use == readOnlyIndex); err != nil {
+			return a, err
+		}
+	}
+	return a, nil
+}
+
 // RunAPI serves the HTTP API behind API Gateway.
 func RunAPI(ctx context.Context, cfg Config, logs, metrics io.Writer) error {
-	env, err := NewEnv(ctx, cfg, logs, metrics)
+	a, err := open(ctx, cfg, logs, metrics, true, readOnlyIndex)
 	if err != nil {
 		return err
 	}
-	store, err := env.Store()
-	if err != nil {
-		return err
-	}
-	blobs, err := env.Blobs()
-	if err != nil {
-		return err
-	}
-	idx, err := env.Index(ctx, true)
-	if err != nil {
-		return err
-	}
-	svc := ingest.New(ingest.Deps{Store: store, Blobs: blobs, Logger: env.Logger})
+	svc := ingest.New(ingest.Deps{Store: a.store, Blobs: a.blobs, Logger: a.env.Logger})
 	h := api.New(api.Deps{
-		Store: store, Index: idx, Blobs: blobs, Logger: env.Logger,
-		Ingest: svc, Uploads: S3Uploads{Blobs: blobs}, MaxUploadBytes: cfg.UploadMaxBytes,
+		Store: a.store, Index: a.index, Blobs: a.blobs, Logger: a.env.Logger,
+		Ingest: svc, Uploads: S3Uploads{Blobs: a.blobs}, MaxUploadBytes: cfg.UploadMaxBytes,
 	})
 	lambda.StartWithOptions(APIGatewayHandler(h), lambda.WithContext(ctx))
 	return nil
@@ -44,38 +76,22 @@ func RunAPI(ctx context.Context, cfg Config, logs, metrics io.Writer) error {
 
 // RunIndexer applies DynamoDB Stream batches to the index.
 func RunIndexer(ctx context.Context, cfg Config, logs, metrics io.Writer) error {
-	env, err := NewEnv(ctx, cfg, logs, metrics)
+	a, err := open(ctx, cfg, logs, metrics, false, readWriteIndex)
 	if err != nil {
 		return err
 	}
-	store, err := env.Store()
-	if err != nil {
-		return err
-	}
-	idx, err := env.Index(ctx, false)
-	if err != nil {
-		return err
-	}
-	h := &StreamIndexer{Index: idx, Store: store, Logger: env.Logger, Metrics: env.Metrics}
+	h := &StreamIndexer{Index: a.index, Store: a.store, Logger: a.env.Logger, Metrics: a.env.Metrics}
 	lambda.StartWithOptions(h.Handle, lambda.WithContext(ctx))
 	return nil
 }
 
 // RunReindex rebuilds the index from the table on demand.
 func RunReindex(ctx context.Context, cfg Config, logs, metrics io.Writer) error {
-	env, err := NewEnv(ctx, cfg, logs, metrics)
+	a, err := open(ctx, cfg, logs, metrics, false, readWriteIndex)
 	if err != nil {
 		return err
 	}
-	store, err := env.Store()
-	if err != nil {
-		return err
-	}
-	idx, err := env.Index(ctx, false)
-	if err != nil {
-		return err
-	}
-	h := &ReindexHandler{Store: store, Index: idx, Logger: env.Logger}
+	h := &ReindexHandler{Store: a.store, Index: a.index, Logger: a.env.Logger}
 	lambda.StartWithOptions(h.Handle, lambda.WithContext(ctx))
 	return nil
 }
