@@ -407,29 +407,9 @@ func (x *Index) Reindex(ctx context.Context, src search.Source, progress func(do
 	if err != nil {
 		return 0, x.internal(err, "create build index")
 	}
-	n := 0
-	batch := make([]catalog.Product, 0, x.opts.BatchSize)
-	flush := func() error {
-		if err := x.upsertInto(ctx, fresh, batch); err != nil {
-			return err
-		}
-		n += len(batch)
-		batch = batch[:0]
-		if progress != nil {
-			progress(n)
-		}
-		return nil
-	}
-	err = src(ctx, func(p catalog.Product) error {
-		batch = append(batch, p)
-		if len(batch) >= x.opts.BatchSize {
-			return flush()
-		}
-		return nil
-	})
-	if err == nil {
-		err = flush()
-	}
+	n, err := search.Batches(ctx, src, x.opts.BatchSize, func(batch []catalog.Product) error {
+		return x.upsertInto(ctx, fresh, batch)
+	}, progress)
 	if err == nil {
 		err = x.optimize(ctx, fresh)
 	}

@@ -429,29 +429,9 @@ func (x *Index) Reindex(ctx context.Context, src search.Source, progress func(do
 			x.log.Error("opensearch", "op", "drop unfinished index", "index", name, "err", err)
 		}
 	}
-	n := 0
-	batch := make([]catalog.Product, 0, x.cfg.BulkDocs)
-	flush := func() error {
-		if err := x.upsertInto(ctx, name, batch); err != nil {
-			return err
-		}
-		n += len(batch)
-		batch = batch[:0]
-		if progress != nil {
-			progress(n)
-		}
-		return nil
-	}
-	err = src(ctx, func(p catalog.Product) error {
-		batch = append(batch, p)
-		if len(batch) >= x.cfg.BulkDocs {
-			return flush()
-		}
-		return nil
-	})
-	if err == nil {
-		err = flush()
-	}
+	n, err := search.Batches(ctx, src, x.cfg.BulkDocs, func(batch []catalog.Product) error {
+		return x.upsertInto(ctx, name, batch)
+	}, progress)
 	if err == nil {
 		body, _ = json.Marshal(map[string]any{"index": map[string]any{"refresh_interval": nil}})
 		_, _, err = x.do(ctx, http.MethodPut, "/"+esc(name)+"/_settings", body)

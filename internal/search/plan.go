@@ -146,3 +146,37 @@ func FormatFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) 
 // which it returns; Store.ScanProducts(ctx, "", fn) is one. Reindex reads
 // its products from a Source.
 type Source func(ctx context.Context, fn func(catalog.Product) error) error
+
+// Batches reads src and hands its products to put in batches of at most
+// size (the last one may be shorter), calling progress, when not nil, with
+// the running count after each batch. It returns how many products put
+// took; a Reindex of either engine is this loop around its own bulk write.
+func Batches(ctx context.Context, src Source, size int, put func([]catalog.Product) error, progress func(done int)) (int, error) {
+	n := 0
+	batch := make([]catalog.Product, 0, size)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := put(batch); err != nil {
+			return err
+		}
+		n += len(batch)
+		batch = batch[:0]
+		if progress != nil {
+			progress(n)
+		}
+		return nil
+	}
+	err := src(ctx, func(p catalog.Product) error {
+		batch = append(batch, p)
+		if len(batch) >= size {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	return n, err
+}
