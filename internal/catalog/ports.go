@@ -70,6 +70,11 @@ type BlobInfo struct {
 	// a versioned bucket; the modification time in nanoseconds on disk).
 	// Empty when the store cannot tell (an unversioned bucket, a listing).
 	Version string `json:"version,omitempty"`
+	// SHA256 is the hex SHA-256 of the content when the store knows it
+	// without reading the content again (the disk blobs hash on Put, as the
+	// bytes pass); empty otherwise. Readers that need the hash and find it
+	// empty compute it themselves.
+	SHA256 string `json:"sha256,omitempty"`
 }
 
 // Blobs stores catalog files by key ("incoming/{partner}/{file}"). Keys are

@@ -95,7 +95,7 @@ func (b *Blobs) Put(ctx context.Context, key string, r io.Reader) (catalog.BlobI
 	if err != nil {
 		return catalog.BlobInfo{}, catalog.Wrap(catalog.CodeInternal, err, "stat blob")
 	}
-	return catalog.BlobInfo{Key: key, Size: n, ModTime: st.ModTime().UTC(), ETag: etag, Version: ver}, nil
+	return catalog.BlobInfo{Key: key, Size: n, ModTime: st.ModTime().UTC(), ETag: etag, Version: ver, SHA256: etag}, nil
 }
 
 type contextReader struct {
@@ -118,15 +118,19 @@ func (b *Blobs) info(key, p string) (catalog.BlobInfo, error) {
 	if err != nil {
 		return catalog.BlobInfo{}, catalog.Wrap(catalog.CodeInternal, err, "stat blob")
 	}
+	sum := ""
 	side, err := os.ReadFile(p + etagSuffix)
 	if err != nil { // a file dropped into the folder by hand: derive its tag
 		side = []byte(st.ModTime().UTC().Format("20060102T150405.000000000") + "-" + strconv.FormatInt(st.Size(), 10))
 	}
 	etag, ver, ok := strings.Cut(string(side), "\n")
+	if err == nil {
+		sum = etag // Put's ETag is the content's SHA-256
+	}
 	if !ok { // no version recorded: the modification time in nanoseconds
 		ver = strconv.FormatInt(st.ModTime().UnixNano(), 10)
 	}
-	return catalog.BlobInfo{Key: key, Size: st.Size(), ModTime: st.ModTime().UTC(), ETag: etag, Version: ver}, nil
+	return catalog.BlobInfo{Key: key, Size: st.Size(), ModTime: st.ModTime().UTC(), ETag: etag, Version: ver, SHA256: sum}, nil
 }
 
 // Open implements catalog.Blobs.

@@ -107,9 +107,16 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dry, force bool) 
 	if info.Size > 0 {
 		c.Size = info.Size
 	}
-	hr := newHashingReader(rc)
-	defer hr.Close()
-	rd, err := tabular.Open(hr, tabular.Options{Name: c.File, Encoding: set.Encoding, Sheet: set.Sheet, TempDir: s.tmp,
+	// The file's hash: the store's when it has one (the disk blobs hash on
+	// Put), else computed beside the read.
+	var src io.Reader = rc
+	var hr *hashingReader
+	if info.SHA256 == "" {
+		hr = newHashingReader(rc)
+		defer hr.Close()
+		src = hr
+	}
+	rd, err := tabular.Open(src, tabular.Options{Name: c.File, Encoding: set.Encoding, Sheet: set.Sheet, TempDir: s.tmp,
 		MaxRecordBytes: s.lim.MaxRecordBytes, MaxXLSXBytes: s.lim.MaxXLSXBytes, MaxUnzipBytes: s.lim.MaxUnzipBytes,
 		DeferChecks: true})
 	if err != nil {
@@ -148,7 +155,9 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dry, force bool) 
 		return rep, err
 	}
 	// The whole file was read: record its hash.
-	if _, err := io.Copy(io.Discard, hr); err == nil {
+	if hr == nil {
+		c.SHA256 = info.SHA256
+	} else if _, err := io.Copy(io.Discard, hr); err == nil {
 		c.SHA256 = hr.Sum()
 	}
 	if err := r.flush(); err != nil {
@@ -175,8 +184,8 @@ const CodeUnchangedFile = "unchanged_file"
 // byte for byte the file it applied, in the same mode and read with the
 // same settings (fp), and no other file was applied since: then nothing
 // can have changed. The sizes must match before the file is hashed; a
-// Blobs whose ETag is the content's SHA-256 (the embedded disk blobs)
-// spares even that.
+// Blobs that knows the content's SHA-256 (the embedded disk blobs) spares
+// even that.
 func (s *Service) sameAsLast(ctx context.Context, c *catalog.Catalog, fp string) (*catalog.Catalog, error) {
 	recent, err := s.store.ListCatalogs(ctx, c.Partner, 20)
 	if err != nil {
@@ -197,8 +206,11 @@ func (s *Service) sameAsLast(ctx context.Context, c *catalog.Catalog, fp string)
 		if err != nil {
 			return nil, err
 		}
-		if info.ETag == o.SHA256 {
-			return &o, nil
+		if info.SHA256 != "" {
+			if info.SHA256 == o.SHA256 {
+				return &o, nil
+			}
+			return nil, nil
 		}
 		rc, _, err := s.blobs.Open(ctx, c.Key)
 		if err != nil {
