@@ -43,8 +43,13 @@ func settings(syn *search.Synonyms, replicas int) map[string]any {
 	}
 	textFilters = append(textFilters, "catalog_stop", "catalog_fr", "catalog_en")
 	return map[string]any{
-		"number_of_shards":              1,
-		"number_of_replicas":            replicas,
+		"number_of_shards":   1,
+		"number_of_replicas": replicas,
+		// A deleted document's version is remembered this long (default
+		// 60s), so a stream record replayed late (the indexer's records live
+		// up to 7 days, streamMaxRecordAgeSec) cannot bring it back: its
+		// external version is not above the remembered one.
+		"gc_deletes":                    DeleteTombstoneTTL,
 		"max_result_window":             catalog.MaxResultDepth,
 		"mapping.total_fields.limit":    5000,
 		"highlight.max_analyzed_offset": 100000,
@@ -130,3 +135,7 @@ func document(p catalog.Product) map[string]any {
 	}
 	return m
 }
+
+// DeleteTombstoneTTL is the index.gc_deletes of every index: how long a
+// deleted document's version blocks older writes of it.
+const DeleteTombstoneTTL = "7d"
