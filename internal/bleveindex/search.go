@@ -20,17 +20,6 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/search"
 )
 
-// Boosts of the query clauses. An exact identifier outweighs any text
-// match, so that it ranks first.
-const (
-	boostFuzzy      = 0.4
-	boostPrefix     = 0.6
-	boostName       = 2.0
-	boostBrand      = 1.5
-	boostIdentifier = 100.0
-	boostIDPrefix   = 5.0
-)
-
 // analyze returns the distinct terms analyzer a gives for text.
 func analyze(a analysis.Analyzer, text string) []string {
 	var out []string
@@ -67,7 +56,7 @@ func textQuery(plan search.Plan, txt analysis.Analyzer) query.Query {
 		var alts []query.Query
 		for _, t := range analyze(txt, w.Text) {
 			alts = append(alts, term(fText, t, 1))
-			should = append(should, term(fName, t, boostName), term(fBrandText, t, boostBrand))
+			should = append(should, term(fName, t, search.BoostName), term(fBrandText, t, search.BoostBrand))
 		}
 		if len(alts) == 0 {
 			continue // a stop word: it constrains nothing, as in OpenSearch
@@ -76,13 +65,13 @@ func textQuery(plan search.Plan, txt analysis.Analyzer) query.Query {
 			f := query.NewFuzzyQuery(w.Text)
 			f.SetField(fFold)
 			f.SetFuzziness(w.Fuzz)
-			f.SetBoost(boostFuzzy)
+			f.SetBoost(search.BoostFuzzy)
 			alts = append(alts, f)
 		}
 		if w.Prefix {
 			p := query.NewPrefixQuery(w.Text)
 			p.SetField(fFold)
-			p.SetBoost(boostPrefix)
+			p.SetBoost(search.BoostPrefix)
 			alts = append(alts, p)
 		}
 		must = append(must, query.NewDisjunctionQuery(alts))
@@ -96,11 +85,11 @@ func textQuery(plan search.Plan, txt analysis.Analyzer) query.Query {
 	if plan.Identifier == "" {
 		return text
 	}
-	ors := []query.Query{text, term(fIDs, plan.Identifier, boostIdentifier)}
+	ors := []query.Query{text, term(fIDs, plan.Identifier, search.BoostIdentifier)}
 	if plan.IdentifierPrefix {
 		p := query.NewPrefixQuery(plan.Identifier)
 		p.SetField(fIDs)
-		p.SetBoost(boostIDPrefix)
+		p.SetBoost(search.BoostIDPrefix)
 		ors = append(ors, p)
 	}
 	return query.NewDisjunctionQuery(ors)

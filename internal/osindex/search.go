@@ -13,16 +13,6 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/search"
 )
 
-// Boosts of the query clauses, the same as the Bleve adapter's.
-const (
-	boostFuzzy      = 0.4
-	boostPrefix     = 0.6
-	boostName       = 2.0
-	boostBrand      = 1.5
-	boostIdentifier = 100.0
-	boostIDPrefix   = 5.0
-)
-
 // Highlight markers asked of the engine: private-use characters that
 // product text does not carry (control characters would be trimmed by the
 // engine at the ends of a field), turned into spans and then into
@@ -56,16 +46,16 @@ func textQuery(plan search.Plan) obj {
 		if w.Fuzz > 0 {
 			alts = append(alts, obj{"fuzzy": obj{fFold: obj{
 				"value": w.Text, "fuzziness": w.Fuzz, "transpositions": true,
-				"prefix_length": 0, "max_expansions": 50, "boost": boostFuzzy,
+				"prefix_length": 0, "max_expansions": 50, "boost": search.BoostFuzzy,
 			}}})
 		}
 		if w.Prefix {
-			alts = append(alts, obj{"prefix": obj{fFold: obj{"value": w.Text, "boost": boostPrefix}}})
+			alts = append(alts, obj{"prefix": obj{fFold: obj{"value": w.Text, "boost": search.BoostPrefix}}})
 		}
 		must = append(must, obj{"bool": obj{"should": alts, "minimum_should_match": 1}})
 		should = append(should,
-			obj{"match": obj{fName: obj{"query": w.Text, "boost": boostName}}},
-			obj{"match": obj{fBrandText: obj{"query": w.Text, "boost": boostBrand}}})
+			obj{"match": obj{fName: obj{"query": w.Text, "boost": search.BoostName}}},
+			obj{"match": obj{fBrandText: obj{"query": w.Text, "boost": search.BoostBrand}}})
 	}
 	var text obj
 	if len(must) == 0 {
@@ -76,9 +66,9 @@ func textQuery(plan search.Plan) obj {
 	if plan.Identifier == "" {
 		return text
 	}
-	ors := []any{text, termQ(fIDs, plan.Identifier, boostIdentifier)}
+	ors := []any{text, termQ(fIDs, plan.Identifier, search.BoostIdentifier)}
 	if plan.IdentifierPrefix {
-		ors = append(ors, obj{"prefix": obj{fIDs: obj{"value": plan.Identifier, "boost": boostIDPrefix}}})
+		ors = append(ors, obj{"prefix": obj{fIDs: obj{"value": plan.Identifier, "boost": search.BoostIDPrefix}}})
 	}
 	return obj{"bool": obj{"should": ors, "minimum_should_match": 1}}
 }

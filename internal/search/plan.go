@@ -180,3 +180,15 @@ func Batches(ctx context.Context, src Source, size int, put func([]catalog.Produ
 	}
 	return n, err
 }
+
+// Boosts of the query clauses, shared by both engines so that they rank
+// alike. An exact identifier outweighs any text match, so that it ranks
+// first.
+const (
+	BoostFuzzy      = 0.4
+	BoostPrefix     = 0.6
+	BoostName       = 2.0
+	BoostBrand      = 1.5
+	BoostIdentifier = 100.0
+	BoostIDPrefix   = 5.0
+)
