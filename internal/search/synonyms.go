@@ -126,6 +126,19 @@ func (s *Synonyms) SolrRules() []string {
 	return out
 }
 
+// SynonymsFromSolr is the inverse of SolrRules: it reads rules in the
+// explicit Solr form "a b => ab" (as an OpenSearch index keeps them in its
+// synonym filter) back into Synonyms with the same rules in the same order.
+// A malformed rule is a CodeInvalid error naming its position (1-based).
+func SynonymsFromSolr(rules []string) (*Synonyms, error) {
+	for i, r := range rules {
+		if strings.ContainsAny(r, "\n#") || !strings.Contains(r, "=>") {
+			return nil, catalog.Errorf(catalog.CodeInvalid, "synonyms line %d: not an explicit rule \"a b => ab\"", i+1)
+		}
+	}
+	return ParseSynonyms(strings.NewReader(strings.Join(rules, "\n")))
+}
+
 // Rewrite applies the rules to a sequence of folded words, longest match
 // first, left to right.
 func (s *Synonyms) Rewrite(words []string) []string {
