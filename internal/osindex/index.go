@@ -41,7 +41,10 @@ type Config struct {
 	Region      string
 	Service     string // "es" (default) or "aoss"
 	Credentials aws.CredentialsProvider
-	// Synonyms for a new index (nil: the default rules of package search).
+	// Synonyms for a new index (nil: the default rules of package search):
+	// the index template and Reindex use them. Queries use the rules the
+	// index behind the alias was built with, read from its settings when
+	// the alias exists (Synonyms when they cannot be read).
 	Synonyms *search.Synonyms
 	// Replicas of a new index (default 0, right for one node; a domain with
 	// several data nodes wants 1).
@@ -65,16 +68,26 @@ type Config struct {
 	NoSetup bool
 }
 
+// synonymFilter is the token filter of the index settings (mapping.go)
+// that holds the synonym rules.
+const synonymFilter = "catalog_synonyms"
+
 // Index is a catalog.Index on OpenSearch. It is safe for concurrent use.
 type Index struct {
 	cfg    Config
 	client *opensearch.Client
 	log    *slog.Logger
-	syn    *search.Synonyms
+	// syn are the rules queries are planned with: those of the index
+	// behind the alias. New sets them, Reindex replaces them after its
+	// alias swap; nothing else writes them.
+	syn *search.Synonyms
 }
 
 // New connects to the cluster of cfg and makes sure the index template,
-// an index and the alias exist (creating them on first use).
+// an index and the alias exist (creating them on first use). When the
+// alias exists, queries use the synonyms its index was built with (read
+// from the index settings), which may differ from cfg.Synonyms until a
+// Reindex rebuilds the index with those.
 func New(ctx context.Context, cfg Config) (*Index, error) {
 	if cfg.URL == "" {
 		return nil, catalog.Errorf(catalog.CodeInvalid, "opensearch: no URL configured")
@@ -134,13 +147,79 @@ func New(ctx context.Context, cfg Config) (*Index, error) {
 		return nil, catalog.Wrap(catalog.CodeInvalid, err, "opensearch: bad client configuration")
 	}
 	x := &Index{cfg: cfg, client: client, log: cfg.Logger, syn: cfg.Synonyms}
-	if cfg.NoSetup {
-		return x, nil
+	if !cfg.NoSetup {
+		if err := x.ensure(ctx); err != nil {
+			return nil, err
+		}
 	}
-	if err := x.ensure(ctx); err != nil {
+	x.syn = x.liveSynonyms(ctx, x.cfg.Alias)
+	return x, nil
+}
+
+// liveSynonyms returns the rules of the index target (an alias or an
+// index) as its settings hold them: the catalog_synonyms filter of its
+// analysis, no rules when it has none. When the settings cannot be read or
+// understood (no index yet, no permission, engine unreachable) it logs why
+// and returns cfg.Synonyms, the rules of a new index.
+func (x *Index) liveSynonyms(ctx context.Context, target string) *search.Synonyms {
+	syn, err := x.indexSynonyms(ctx, target)
+	if err != nil {
+		x.log.Warn("opensearch: query synonyms are those of the configuration, not of the live index",
+			"index", target, "err", err)
+		return x.cfg.Synonyms
+	}
+	if syn == nil { // no index behind the alias yet: the template's rules will apply
+		return x.cfg.Synonyms
+	}
+	return syn
+}
+
+// indexSynonyms reads the synonym rules of target from its settings: nil
+// and no error when target does not exist.
+func (x *Index) indexSynonyms(ctx context.Context, target string) (*search.Synonyms, error) {
+	status, data, err := x.do(ctx, http.MethodGet, "/"+esc(target)+"/_settings", nil, http.StatusNotFound)
+	if err != nil {
 		return nil, err
 	}
-	return x, nil
+	if status == http.StatusNotFound {
+		return nil, nil
+	}
+	var resp map[string]struct {
+		Settings struct {
+			Index struct {
+				Analysis struct {
+					Filter map[string]struct {
+						Type     string   `json:"type"`
+						Synonyms []string `json:"synonyms"`
+					} `json:"filter"`
+				} `json:"analysis"`
+			} `json:"index"`
+		} `json:"settings"`
+	}
+	if err := json.Unmarshal(data, &resp); err != nil {
+		return nil, fmt.Errorf("index settings: %w", err)
+	}
+	if len(resp) == 0 {
+		return nil, nil
+	}
+	// An alias points to one index; should it point to several (a swap
+	// done by hand), the newest name (they end in a timestamp) wins.
+	newest := ""
+	for name := range resp {
+		newest = max(newest, name)
+	}
+	f, ok := resp[newest].Settings.Index.Analysis.Filter[synonymFilter]
+	if !ok {
+		return &search.Synonyms{}, nil // built without rules (settings omits the filter)
+	}
+	if f.Type != "synonym" {
+		return nil, fmt.Errorf("index %s: filter %s has type %q", newest, synonymFilter, f.Type)
+	}
+	syn, err := search.SynonymsFromSolr(f.Synonyms)
+	if err != nil {
+		return nil, fmt.Errorf("index %s: %w", newest, err)
+	}
+	return syn, nil
 }
 
 // loopback reports whether rawURL names this machine.
@@ -166,7 +245,7 @@ func (x *Index) ensure(ctx context.Context) error {
 		"index_patterns": []string{x.cfg.Alias + "-*"},
 		"priority":       100,
 		"template": map[string]any{
-			"settings": settings(x.syn, x.cfg.Replicas),
+			"settings": settings(x.cfg.Synonyms, x.cfg.Replicas),
 			"mappings": mappings(),
 		},
 		"_meta": map[string]any{"owner": "catalogsearch"},
@@ -405,10 +484,12 @@ func (x *Index) Count(ctx context.Context) (int, error) {
 	return resp.Count, nil
 }
 
-// Reindex builds a new index (from the template, with this Index's
-// synonyms) from every product of src, then swaps the alias to it in one
-// atomic _aliases call and deletes the old index. Searches use the old
-// index until the swap. Writes made through the alias during the build go
+// Reindex builds a new index (from the template, with cfg.Synonyms) from
+// every product of src, then swaps the alias to it in one atomic _aliases
+// call and deletes the old index. Searches use the old index until the
+// swap, and the new index's synonyms after it: Reindex replaces the query
+// rules of this Index without a lock, so it must not run while the same
+// Index serves searches (catalogctl and the reindex Lambda do not). Writes made through the alias during the build go
 // to the old index only: run the indexer's catch-up (or pause it) around a
 // reindex. progress, when not nil, is called with the running count.
 func (x *Index) Reindex(ctx context.Context, src search.Source, progress func(done int)) (int, error) {
@@ -443,6 +524,7 @@ func (x *Index) Reindex(ctx context.Context, src search.Source, progress func(do
 		drop()
 		return n, err
 	}
+	syn := x.liveSynonyms(ctx, name)
 	actions := []any{map[string]any{"add": map[string]any{"index": name, "alias": x.cfg.Alias}}}
 	for _, o := range old {
 		actions = append(actions, map[string]any{"remove": map[string]any{"index": o, "alias": x.cfg.Alias}})
@@ -452,6 +534,7 @@ func (x *Index) Reindex(ctx context.Context, src search.Source, progress func(do
 		drop()
 		return n, err
 	}
+	x.syn = syn
 	var errs []error
 	for _, o := range old {
 		if _, _, err := x.do(ctx, http.MethodDelete, "/"+esc(o), nil, http.StatusNotFound); err != nil {
