@@ -2,9 +2,11 @@ package awslambda
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strconv"
 	"strings"
 
@@ -20,6 +22,7 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/emf"
 	"github.com/catalogsearch/catalogsearch/internal/osindex"
 	"github.com/catalogsearch/catalogsearch/internal/s3blobs"
+	"github.com/catalogsearch/catalogsearch/internal/search"
 )
 
 // EnvAWSEndpoint is the SDK's own variable for one endpoint for every
@@ -44,6 +47,9 @@ type Config struct {
 	Region string
 	// PathStyleS3 is true when AWS_ENDPOINT_URL points the SDK elsewhere.
 	PathStyleS3 bool
+	// SynonymsFile is the deployment's synonyms file (empty: the built-in
+	// rules): the rules of the indexes the Lambdas create.
+	SynonymsFile string
 }
 
 // ConfigFromEnv reads a Config with getenv (os.Getenv in a main).
@@ -57,6 +63,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		Stage:              getenv(contract.EnvStage),
 		Region:             getenv("AWS_REGION"),
 		PathStyleS3:        getenv(EnvAWSEndpoint) != "",
+		SynonymsFile:       getenv(contract.EnvSynonymsFile),
 	}
 	if c.IndexAlias == "" {
 		c.IndexAlias = contract.DefaultIndexAlias
@@ -91,6 +98,28 @@ func (c Config) require(names ...string) error {
 		}
 	}
 	return nil
+}
+
+// Synonyms reads and parses the synonyms file of the configuration: nil
+// (the built-in rules) when none is set. A file that cannot be read or
+// parsed is an error naming the file (and the line), never a silent fall
+// back to the built-in rules.
+func (c Config) Synonyms() (*search.Synonyms, error) {
+	if c.SynonymsFile == "" {
+		return nil, nil
+	}
+	f, err := os.Open(c.SynonymsFile)
+	if err != nil {
+		return nil, catalog.Wrap(catalog.CodeInvalid, err,
+			fmt.Sprintf("synonyms file %s (%s) cannot be read", c.SynonymsFile, contract.EnvSynonymsFile))
+	}
+	defer func() { _ = f.Close() }()
+	syn, err := search.ParseSynonyms(f)
+	if err != nil {
+		return nil, &catalog.Error{Code: catalog.CodeOf(err), Err: errors.Unwrap(err), // the line is in the message
+			Message: fmt.Sprintf("synonyms file %s (%s): %s", c.SynonymsFile, contract.EnvSynonymsFile, catalog.MessageOf(err))}
+	}
+	return syn, nil
 }
 
 // Env is what a handler is built from: configuration, the SDK
@@ -142,13 +171,19 @@ func (e Env) Blobs() (*s3blobs.Blobs, error) {
 // Index returns the OpenSearch index behind the configured alias; requests
 // are SigV4-signed when the endpoint is https (an AWS domain). With
 // readOnly (the api Lambda, whose role may read but not manage indexes) it
-// neither writes the template nor creates the first index.
+// neither writes the template nor creates the first index. The synonyms
+// file of the configuration goes into the template (new indexes); queries
+// use the rules of the live index (osindex.New reads them).
 func (e Env) Index(ctx context.Context, readOnly bool) (*osindex.Index, error) {
 	if err := e.Config.require(contract.EnvOpenSearchEndpoint); err != nil {
 		return nil, err
 	}
+	syn, err := e.Config.Synonyms()
+	if err != nil {
+		return nil, err
+	}
 	cfg := osindex.Config{URL: e.Config.OpenSearchEndpoint, Alias: e.Config.IndexAlias, Logger: e.Logger,
-		Replicas: e.Config.IndexReplicas, NoSetup: readOnly}
+		Replicas: e.Config.IndexReplicas, NoSetup: readOnly, Synonyms: syn}
 	if strings.HasPrefix(e.Config.OpenSearchEndpoint, "https://") {
 		cfg.Region = e.Config.Region
 		cfg.Credentials = e.AWS.Credentials

@@ -1,6 +1,8 @@
 // Package contract holds the names that the CDK stacks and the running code
 // must agree on: environment variables, key prefixes and index names. It is
-// the one package of internal/ that stacks/ may import, so it imports nothing.
+// the package of internal/ that stacks/ imports for such names (besides
+// internal/search, which the synth uses to check a synonyms file), so it
+// imports nothing.
 package contract
 
 // Environment variables read by the Lambdas and set by the stacks.
@@ -14,7 +16,15 @@ const (
 	EnvStage              = "STAGE"               // dev, staging, prod
 	EnvAPIBaseURL         = "CATALOG_API_URL"     // the PHP site's API base URL
 	EnvUploadMaxBytes     = "UPLOAD_MAX_BYTES"    // size cap of a presigned upload
+	// EnvSynonymsFile is the path of the deployment's synonyms file inside
+	// the Lambda's code (SynonymsFileInBundle under the task root); empty:
+	// the built-in rules of package search.
+	EnvSynonymsFile = "CATALOG_SYNONYMS_FILE"
 )
+
+// SynonymsFileInBundle is the name a deployment's synonyms file gets next
+// to the bootstrap of the Lambdas that open the search index.
+const SynonymsFileInBundle = "synonyms.txt"
 
 // Key layout of catalog files in blob storage (S3 or the data folder).
 const (
