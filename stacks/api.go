@@ -40,17 +40,19 @@ func NewAPIStack(scope constructs.Construct, cfg StageConfig, in Inputs, data *D
 	stack := awscdk.NewStack(scope, jsii.String(cfg.StackName("API")), props)
 	s := &APIStack{Stack: stack}
 
+	synFiles, synEnv := searchIndexBundle(cfg, in.Builder.ModuleDir())
 	s.Function = NewGoFunction(stack, "Handler", GoFunctionProps{
 		Builder: in.Builder, Dir: in.Lambdas.API, Stage: cfg.Stage, Retention: cfg.LogRetention(),
 		Description: "The HTTP API (search, products, catalogs, uploads)",
 		Sizing:      cfg.API,
-		Environment: map[string]string{
+		Files:       synFiles,
+		Environment: withEnv(synEnv, map[string]string{
 			contract.EnvTable:              *data.Table.TableName(),
 			contract.EnvBucket:             *data.Bucket.BucketName(),
 			contract.EnvOpenSearchEndpoint: "https://" + *data.Domain.DomainEndpoint(),
 			contract.EnvIndexAlias:         contract.DefaultIndexAlias,
 			contract.EnvUploadMaxBytes:     strconv.Itoa(cfg.UploadMaxBytes),
-		},
+		}),
 	})
 	fn := s.Function.Function
 	data.Table.GrantReadWriteData(fn)

@@ -52,6 +52,11 @@ func NewCatalogSearch(app awscdk.App, cfg StageConfig, in Inputs) *CatalogSearch
 		}
 		return p
 	}
+	if in.Builder != nil {
+		if err := CheckSynonymsFile(cfg, in.Builder.ModuleDir()); err != nil {
+			panic(err) // before any stack: the synth fails with the file and the line
+		}
+	}
 	cs := &CatalogSearch{Config: cfg}
 	cs.Data = NewDataStack(app, cfg, props())
 	cs.Pipeline = NewPipelineStack(app, cfg, in, cs.Data, props())

@@ -123,6 +123,13 @@ type StageConfig struct {
 	WAF                bool     `json:"waf"`                // regional WAF web ACL on the API stage
 	CORSOrigins        []string `json:"corsOrigins"`        // extra browser origins allowed by the API
 
+	// Search.
+	// SynonymsFile is the stage's synonyms file (format: docs/search.md),
+	// relative to the app directory (the folder of cdk.json); empty: the
+	// built-in rules. The api, indexer and reindex Lambdas carry it; the
+	// synth refuses a file they could not parse.
+	SynonymsFile string `json:"synonymsFile"`
+
 	// Website.
 	DomainName     string `json:"domainName"`     // optional custom domain of the site
 	CertificateArn string `json:"certificateArn"` // ACM certificate in us-east-1, required with DomainName

@@ -99,9 +99,11 @@ func (b *GoBuilder) Build(ctx context.Context, dir string) (string, error) {
 type localBundling struct {
 	builder *GoBuilder
 	dir     string
+	files   map[string]string // name in the bundle -> path of the source file
 }
 
-// TryBundle builds the package and copies its bootstrap into outputDir.
+// TryBundle builds the package and copies its bootstrap, and the extra
+// files, into outputDir.
 func (l *localBundling) TryBundle(outputDir *string, _ *awscdk.BundlingOptions) *bool {
 	bin, err := l.builder.Build(context.Background(), l.dir)
 	if err != nil {
@@ -115,8 +117,21 @@ func (l *localBundling) TryBundle(outputDir *string, _ *awscdk.BundlingOptions) 
 	if err := os.WriteFile(filepath.Join(*outputDir, "bootstrap"), data, 0o755); err != nil { //nolint:gosec // Lambda needs an executable bootstrap
 		panic(err)
 	}
+	for name, src := range l.files {
+		data, err := os.ReadFile(src)
+		if err != nil {
+			panic(fmt.Errorf("bundle %s: %w", l.dir, err))
+		}
+		if err := os.WriteFile(filepath.Join(*outputDir, name), data, 0o644); err != nil { //nolint:gosec // read by the Lambda's own user
+			panic(err)
+		}
+	}
 	return jsii.Bool(true)
 }
+
+// LambdaTaskRoot is where Lambda unpacks a function's code
+// (LAMBDA_TASK_ROOT): the bundle's files are there at run time.
+const LambdaTaskRoot = "/var/task"
 
 // GoFunctionProps configures a GoFunction.
 type GoFunctionProps struct {
@@ -125,8 +140,14 @@ type GoFunctionProps struct {
 	Description string
 	Sizing      LambdaConfig
 	Environment map[string]string // added to STAGE and LOG_LEVEL
-	Stage       string
-	Retention   awslogs.RetentionDays
+	// Files are copied into the bundle next to bootstrap (name in the
+	// bundle, a plain file name -> path of the source file, absolute or
+	// relative to the module root); the function finds them under
+	// LAMBDA_TASK_ROOT (LambdaTaskRoot). Their content is part of the
+	// asset hash, so a changed file deploys new code.
+	Files     map[string]string
+	Stage     string
+	Retention awslogs.RetentionDays
 }
 
 // GoFunction is a Go Lambda built from one folder of the module: arm64,
@@ -155,6 +176,19 @@ func NewGoFunction(scope constructs.Construct, id string, props GoFunctionProps)
 	for k, v := range props.Environment {
 		env[k] = jsii.String(v)
 	}
+	files := map[string]string{}
+	for name, src := range props.Files {
+		if name == "" || name == "bootstrap" || name != filepath.Base(name) {
+			panic(fmt.Sprintf("GoFunction %s: bundle file name %q must be a plain file name other than bootstrap", id, name))
+		}
+		if !filepath.IsAbs(src) {
+			src = filepath.Join(props.Builder.ModuleDir(), src)
+		}
+		if st, err := os.Stat(src); err != nil || !st.Mode().IsRegular() {
+			panic(fmt.Sprintf("GoFunction %s: file %s for the bundle not found", id, src))
+		}
+		files[name] = src
+	}
 	logs := awslogs.NewLogGroup(c, jsii.String("Logs"), &awslogs.LogGroupProps{
 		Retention:     props.Retention,
 		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
@@ -166,7 +200,7 @@ func NewGoFunction(scope constructs.Construct, id string, props GoFunctionProps)
 		Bundling: &awscdk.BundlingOptions{
 			// Required by the type; never pulled, local bundling always answers.
 			Image: awscdk.DockerImage_FromRegistry(jsii.String("local-go-bundling-only")),
-			Local: &localBundling{builder: props.Builder, dir: props.Dir},
+			Local: &localBundling{builder: props.Builder, dir: props.Dir, files: files},
 		},
 	})
 	fnProps := &awslambda.FunctionProps{

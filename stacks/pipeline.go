@@ -29,6 +29,7 @@ func NewPipelineStack(scope constructs.Construct, cfg StageConfig, in Inputs, da
 	stack := awscdk.NewStack(scope, jsii.String(cfg.StackName("Pipeline")), props)
 	s := &PipelineStack{Stack: stack}
 	endpoint := "https://" + *data.Domain.DomainEndpoint()
+	synFiles, synEnv := searchIndexBundle(cfg, in.Builder.ModuleDir())
 
 	s.Ingest = NewGoFunction(stack, "Ingest", GoFunctionProps{
 		Builder: in.Builder, Dir: in.Lambdas.Ingest, Stage: cfg.Stage, Retention: cfg.LogRetention(),
@@ -51,12 +52,13 @@ func NewPipelineStack(scope constructs.Construct, cfg StageConfig, in Inputs, da
 		Builder: in.Builder, Dir: in.Lambdas.Indexer, Stage: cfg.Stage, Retention: cfg.LogRetention(),
 		Description: "Applies product changes of the table's stream to the search index",
 		Sizing:      cfg.Indexer,
-		Environment: map[string]string{
+		Files:       synFiles,
+		Environment: withEnv(synEnv, map[string]string{
 			contract.EnvTable:              *data.Table.TableName(),
 			contract.EnvOpenSearchEndpoint: endpoint,
 			contract.EnvIndexAlias:         contract.DefaultIndexAlias,
 			contract.EnvIndexReplicas:      strconv.Itoa(cfg.OpenSearch.IndexReplicas()),
-		},
+		}),
 	})
 	data.Table.GrantReadData(s.Indexer.Function)
 	data.Domain.GrantReadWrite(s.Indexer.Function)
@@ -74,12 +76,13 @@ func NewPipelineStack(scope constructs.Construct, cfg StageConfig, in Inputs, da
 		Builder: in.Builder, Dir: in.Lambdas.Reindex, Stage: cfg.Stage, Retention: cfg.LogRetention(),
 		Description: "Rebuilds the search index from the table into a new index and swaps the alias",
 		Sizing:      cfg.Reindex,
-		Environment: map[string]string{
+		Files:       synFiles,
+		Environment: withEnv(synEnv, map[string]string{
 			contract.EnvTable:              *data.Table.TableName(),
 			contract.EnvOpenSearchEndpoint: endpoint,
 			contract.EnvIndexAlias:         contract.DefaultIndexAlias,
 			contract.EnvIndexReplicas:      strconv.Itoa(cfg.OpenSearch.IndexReplicas()),
-		},
+		}),
 	})
 	data.Table.GrantReadData(s.Reindex.Function)
 	data.Domain.GrantReadWrite(s.Reindex.Function)
