@@ -3,7 +3,6 @@ package osindex
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,8 +10,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-
-	"github.com/opensearch-project/opensearch-go/v4"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 )
@@ -92,23 +89,51 @@ func (x *Index) do(ctx context.Context, method, path string, body []byte, ok ...
 	}
 }
 
+// once sends req and reads the whole answer. It streams through the
+// client (the caller owns the body) and reads the body once into a buffer
+// of its announced size: opensearch-go's Do would buffer it a first time
+// itself, doubling the copying and the garbage of every search.
 func (x *Index) once(ctx context.Context, method string, req request) (int, []byte, error) {
-	resp, err := opensearch.Do[json.RawMessage](ctx, x.client, method, req, nil)
+	hreq, err := req.GetRequest(method)
+	if err != nil {
+		return 0, nil, err
+	}
+	resp, err := x.client.Stream(hreq.WithContext(ctx))
 	if resp == nil {
 		if err == nil {
 			err = errors.New("no response")
 		}
 		return 0, nil, err
 	}
-	var data []byte
-	if resp.Body != nil {
-		data, err = io.ReadAll(resp.Body)
-		_ = resp.Body.Close()
-		if err != nil {
-			return 0, nil, err
-		}
+	if resp.Body == nil {
+		return resp.StatusCode, nil, err
+	}
+	defer resp.Body.Close()
+	if err != nil {
+		return 0, nil, err
+	}
+	if method == http.MethodHead { // Content-Length announces the GET's body
+		return resp.StatusCode, nil, nil
+	}
+	data, err := readBody(resp.Body, resp.ContentLength)
+	if err != nil {
+		return 0, nil, err
 	}
 	return resp.StatusCode, data, nil
+}
+
+// readBody reads r whole, into one buffer of the announced length when
+// there is one (net/http ends the body at its Content-Length).
+func readBody(r io.Reader, length int64) ([]byte, error) {
+	const maxPresize = 64 << 20
+	if length <= 0 || length > maxPresize {
+		return io.ReadAll(r)
+	}
+	buf := make([]byte, length)
+	if _, err := io.ReadFull(r, buf); err != nil {
+		return nil, err
+	}
+	return buf, nil
 }
 
 // backoff is the wait before retry attempt+1: RetryBase doubled per
