@@ -38,7 +38,8 @@ type Options struct {
 	Out                string
 	Command            string
 	CPUProfile         string
-	LargeProducts      int // a second Bleve run at this size (0: none)
+	OSCPUProfile       string // CPU profile of the OpenSearch query phase
+	LargeProducts      int    // a second Bleve run at this size (0: none)
 }
 
 // batch is how many products one Upsert call carries: the batch size of
@@ -415,7 +416,12 @@ func benchOpenSearch(ctx context.Context, o Options, rep *report, log io.Writer,
 	n := min(o.OpenSearchProducts, o.Products)
 	stamp := time.Now().UTC().Format("150405")
 	base := "bench-" + stamp
-	tr := &timing{base: http.DefaultTransport}
+	// The transport the adapter would use on loopback (osindex.New: no
+	// compression, which only costs CPU on both sides here), timed.
+	ht := http.DefaultTransport.(*http.Transport).Clone()
+	ht.MaxIdleConnsPerHost = 32
+	ht.DisableCompression = true
+	tr := &timing{base: ht}
 	var took time.Duration
 	newIdx := func(alias string) (*osindex.Index, error) {
 		return osindex.New(ctx, osindex.Config{
@@ -522,6 +528,17 @@ func benchOpenSearch(ctx context.Context, o Options, rep *report, log io.Writer,
 	// round trips to the engine, over the same mixed queries.
 	queries := buildQueries(sample, o.Queries+100)
 	var overhead, vsTook, total, cpu []time.Duration
+	ovKind := map[string][]time.Duration{}
+	if o.OSCPUProfile != "" {
+		f, err := os.Create(o.OSCPUProfile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer func() { pprof.StopCPUProfile(); _ = f.Close() }()
+	}
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	for i, q := range queries {
@@ -544,6 +561,7 @@ func benchOpenSearch(ctx context.Context, o Options, rep *report, log io.Writer,
 		total = append(total, d)
 		cpu = append(cpu, c)
 		overhead = append(overhead, d-rt)
+		ovKind[q.kind] = append(ovKind[q.kind], d-rt)
 		vsTook = append(vsTook, d-took)
 	}
 	ov, tk, tt, oc := percentiles(overhead), percentiles(vsTook), percentiles(total), percentiles(cpu)
@@ -563,11 +581,27 @@ func benchOpenSearch(ctx context.Context, o Options, rep *report, log io.Writer,
 	rep.add("| CPU time of the calling thread per search (the adapter's work), p50 / p99 | %s / %s | | |", ms(oc.p50), ms(oc.p99))
 	rep.add("| client time − engine `took` (whole ms), p50 / p99 | %s / %s | | |", ms(tk.p50), ms(tk.p99))
 	rep.add("")
+	rep.add("| query kind | count | overhead p50 | overhead p99 |")
+	rep.add("|---|---:|---:|---:|")
+	kinds := make([]string, 0, len(ovKind))
+	for k := range ovKind {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	for _, k := range kinds {
+		st := percentiles(ovKind[k])
+		rep.add("| %s | %d | %s | %s |", k, len(ovKind[k]), ms(st.p50), ms(st.p99))
+	}
+	rep.add("")
 	rep.add("Bare and adapter bulk requests alternate chunk by chunk into two indexes, so both meet the")
 	rep.add("same load; each rate is the products over the sum of that side's request times.")
 	rep.add("The engine reports `took` in whole milliseconds, so \"client time − took\" carries up to 1 ms of")
 	rep.add("rounding plus the loopback HTTP time; the overhead row measures the adapter's own work (query")
-	rep.add("building, JSON, highlight merging) exactly, by timing the round trips in the HTTP transport.")
+	rep.add("building, JSON, highlight merging, and the garbage collection that work causes), by timing the")
+	rep.add("round trips in the HTTP transport (the adapter's loopback transport: no compression).")
+	rep.add("In memory, without the engine (`go test -bench . ./internal/osindex/`): BenchmarkSearchAdapter is")
+	rep.add("one search with facets on a canned answer; BenchmarkDecodeSearchResponse(V2) decode a page of")
+	rep.add("hits with encoding/json and with encoding/json/v2 (what the adapter uses).")
 	return nil
 }
 

@@ -33,6 +33,7 @@ func main() {
 	flag.StringVar(&o.Out, "out", "docs/bench/search.md", "Markdown file to write")
 	flag.StringVar(&o.Command, "command", "make bench-search", "the command that reproduces the figures, for the report")
 	flag.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the Bleve query phase to this file")
+	flag.StringVar(&o.OSCPUProfile, "os-cpuprofile", "", "write a CPU profile of the OpenSearch query phase to this file")
 	flag.Parse()
 	if err := Run(ctx, o, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "searchbench:", err)
