@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -62,6 +63,11 @@ type Config struct {
 	// Observe, when set, receives the engine's own time ("took") and the
 	// adapter's whole time of every search, for metrics and benchmarks.
 	Observe func(engineTook, total time.Duration)
+	// SynonymsRefresh is how often searches read the live index's
+	// synonyms again (default one minute; negative: only when opened), so
+	// that a long-lived reader (a warm api Lambda) follows a reindex that
+	// another process ran with other rules.
+	SynonymsRefresh time.Duration
 	// NoSetup skips putting the index template and creating the first
 	// index: for users allowed to search and write documents but not to
 	// manage indexes (the API Lambda). The indexer or a deploy step sets up.
@@ -78,9 +84,13 @@ type Index struct {
 	client *opensearch.Client
 	log    *slog.Logger
 	// syn are the rules queries are planned with: those of the index
-	// behind the alias. New sets them, Reindex replaces them after its
-	// alias swap; nothing else writes them.
-	syn *search.Synonyms
+	// behind the alias, read by New, again after Reindex's alias swap, and
+	// every cfg.SynonymsRefresh by a search (synonyms).
+	syn atomic.Pointer[search.Synonyms]
+	// synRead is when syn was last read (UnixNano); refreshing is held by
+	// the one search that reads them again.
+	synRead    atomic.Int64
+	refreshing atomic.Bool
 }
 
 // New connects to the cluster of cfg and makes sure the index template,
@@ -116,6 +126,9 @@ func New(ctx context.Context, cfg Config) (*Index, error) {
 	if cfg.Synonyms == nil {
 		cfg.Synonyms = search.MustDefaultSynonyms()
 	}
+	if cfg.SynonymsRefresh == 0 {
+		cfg.SynonymsRefresh = time.Minute
+	}
 	if cfg.Transport == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConnsPerHost = 32
@@ -146,14 +159,42 @@ func New(ctx context.Context, cfg Config) (*Index, error) {
 	if err != nil {
 		return nil, catalog.Wrap(catalog.CodeInvalid, err, "opensearch: bad client configuration")
 	}
-	x := &Index{cfg: cfg, client: client, log: cfg.Logger, syn: cfg.Synonyms}
+	x := &Index{cfg: cfg, client: client, log: cfg.Logger}
 	if !cfg.NoSetup {
 		if err := x.ensure(ctx); err != nil {
 			return nil, err
 		}
 	}
-	x.syn = x.liveSynonyms(ctx, x.cfg.Alias)
+	x.setSynonyms(x.liveSynonyms(ctx, x.cfg.Alias))
 	return x, nil
+}
+
+func (x *Index) setSynonyms(syn *search.Synonyms) {
+	x.syn.Store(syn)
+	x.synRead.Store(time.Now().UnixNano())
+}
+
+// synonyms returns the rules to plan a query with. When they are older
+// than cfg.SynonymsRefresh, the calling search reads them again from the
+// live index first (one search at a time; the others go on with the
+// current rules). A failed read keeps the current rules.
+func (x *Index) synonyms(ctx context.Context) *search.Synonyms {
+	syn := x.syn.Load()
+	every := x.cfg.SynonymsRefresh
+	if every < 0 || time.Since(time.Unix(0, x.synRead.Load())) < every || !x.refreshing.CompareAndSwap(false, true) {
+		return syn
+	}
+	defer x.refreshing.Store(false)
+	live, err := x.indexSynonyms(ctx, x.cfg.Alias)
+	if err != nil || live == nil {
+		if err != nil {
+			x.log.Warn("opensearch: could not read the live index's synonyms again; keeping the current ones", "err", err)
+		}
+		x.synRead.Store(time.Now().UnixNano()) // try again after the next period, not at every search
+		return syn
+	}
+	x.setSynonyms(live)
+	return live
 }
 
 // liveSynonyms returns the rules of the index target (an alias or an
@@ -534,7 +575,7 @@ func (x *Index) Reindex(ctx context.Context, src search.Source, progress func(do
 		drop()
 		return n, err
 	}
-	x.syn = syn
+	x.setSynonyms(syn)
 	var errs []error
 	for _, o := range old {
 		if _, _, err := x.do(ctx, http.MethodDelete, "/"+esc(o), nil, http.StatusNotFound); err != nil {

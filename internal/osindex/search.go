@@ -230,7 +230,8 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, er
 	if err := q.Validate(); err != nil {
 		return catalog.Result{}, err
 	}
-	plan := search.NewPlan(q.Text, x.syn)
+	syn := x.synonyms(ctx)
+	plan := search.NewPlan(q.Text, syn)
 	text := textQuery(plan)
 	body := obj{
 		"from": (q.Page - 1) * q.Size, "size": q.Size,
@@ -299,7 +300,7 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, er
 		out.NextCursor = search.EncodeCursor(resp.Hits.Hits[n-1].Sort)
 	}
 	if out.Total == 0 && len(plan.Words) > 0 {
-		out.Suggestion = x.didYouMean(ctx, plan, q.Filters)
+		out.Suggestion = x.didYouMean(ctx, plan, q.Filters, syn)
 	}
 	total := time.Since(start)
 	out.TookMS = float64(total.Microseconds()) / 1000
@@ -318,7 +319,9 @@ func (x *Index) search(ctx context.Context, body obj) (*searchResp, error) {
 	if err != nil {
 		return nil, x.decodeErr(err)
 	}
-	_, data, err := x.do(ctx, http.MethodPost, "/"+esc(x.cfg.Alias)+"/_search", b)
+	// GET with a body: searching is a read, which is all the api Lambda's
+	// role is granted (es:ESHttpGet and es:ESHttpHead).
+	_, data, err := x.do(ctx, http.MethodGet, "/"+esc(x.cfg.Alias)+"/_search", b)
 	if err != nil {
 		return nil, err
 	}
@@ -412,7 +415,7 @@ func highlights(p catalog.Product, hl map[string][]string) map[string][]string {
 // didYouMean asks the term suggester for the closest folded word of each
 // word (within two edits, only for words absent from the index), and
 // proposes the corrected text when it has hits under the same filters.
-func (x *Index) didYouMean(ctx context.Context, plan search.Plan, f catalog.Filters) string {
+func (x *Index) didYouMean(ctx context.Context, plan search.Plan, f catalog.Filters, syn *search.Synonyms) string {
 	sugg := obj{}
 	for i, w := range plan.Words {
 		if !search.SuggestibleWord(w.Text) {
@@ -454,7 +457,7 @@ func (x *Index) didYouMean(ctx context.Context, plan search.Plan, f catalog.Filt
 		return ""
 	}
 	text := strings.Join(words, " ")
-	check := textQuery(search.NewPlan(text+" ", x.syn))
+	check := textQuery(search.NewPlan(text+" ", syn))
 	body := obj{"size": 0, "track_total_hits": 1, "query": obj{"bool": obj{"must": check, "filter": filterClauses(f, "")}}}
 	res, err := x.search(ctx, body)
 	if err != nil || res.Hits.Total.Value == 0 {

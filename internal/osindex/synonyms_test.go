@@ -10,7 +10,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/osindex"
@@ -196,5 +198,82 @@ func TestUnreadableSettingsFallBackToTheConfiguration(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "query synonyms are those of the configuration") {
 		t.Errorf("no warning logged: %s", logs.String())
+	}
+}
+
+// TestWarmReadersFollowAReindex: a reader opened before another process
+// reindexed with other rules (a warm api Lambda) plans with the new
+// index's rules once its SynonymsRefresh has passed.
+func TestWarmReadersFollowAReindex(t *testing.T) {
+	alias := randomAlias()
+	old := openIndex(t, osindex.Config{Alias: alias}, true) // built-in rules
+	fill(t, old, soundbar)
+	reader := openIndex(t, osindex.Config{Alias: alias, NoSetup: true, SynonymsRefresh: time.Millisecond}, false)
+	never := openIndex(t, osindex.Config{Alias: alias, NoSetup: true, SynonymsRefresh: -1}, false)
+	if got := hits(t, reader, "barre de son"); len(got) != 0 {
+		t.Fatalf("before the reindex %q finds %v in an index built without the rule", "barre de son", got)
+	}
+
+	builder := openIndex(t, osindex.Config{Alias: alias, Synonyms: parseSynonyms(t, customSynonyms)}, false)
+	src := func(ctx context.Context, fn func(catalog.Product) error) error { return fn(soundbar) }
+	if _, err := builder.Reindex(context.Background(), src, nil); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(5 * time.Millisecond)
+	if got := hits(t, reader, "barre de son"); len(got) != 1 {
+		t.Errorf("a warm reader after the reindex: %q finds %v, want the soundbar", "barre de son", got)
+	}
+	// Control: a reader that never reads the rules again still plans with
+	// the old ones, so the refresh is what made the difference.
+	if got := hits(t, never, "barre de son"); len(got) != 0 {
+		t.Errorf("a reader without refresh: %q finds %v, want nothing (old rules)", "barre de son", got)
+	}
+}
+
+// methodRecorder records the HTTP methods of the requests it carries.
+type methodRecorder struct {
+	mu      sync.Mutex
+	methods map[string]bool
+}
+
+func (m *methodRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	m.mu.Lock()
+	m.methods[r.Method+" "+r.URL.Path] = true
+	m.mu.Unlock()
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// TestReadOnlyIndexOnlyReads: everything the api Lambda does with a
+// NoSetup Index (search with text, filters and facets, a zero-hit query's
+// did-you-mean, suggestions, the health count) is a GET or HEAD request,
+// the methods its role is granted on the domain (GrantRead).
+func TestReadOnlyIndexOnlyReads(t *testing.T) {
+	alias := randomAlias()
+	fill(t, openIndex(t, osindex.Config{Alias: alias}, true), soundbar)
+	rec := &methodRecorder{methods: map[string]bool{}}
+	x := openIndex(t, osindex.Config{Alias: alias, NoSetup: true, SynonymsRefresh: time.Nanosecond, Transport: rec}, false)
+	ctx := context.Background()
+	for _, text := range []string{"soundbar", "soundbarr ", "acme"} {
+		q := catalog.Query{Text: text, Facets: []string{"brand", "price"}, Filters: catalog.Filters{Brands: []string{"Acme"}}}
+		if err := q.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := x.Search(ctx, q); err != nil {
+			t.Fatalf("Search(%q): %v", text, err)
+		}
+	}
+	if _, err := x.Suggest(ctx, "sou", 5); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := x.Count(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.methods) < 3 {
+		t.Fatalf("recorded %v: the transport was not used", rec.methods)
+	}
+	for m := range rec.methods {
+		if !strings.HasPrefix(m, http.MethodGet+" ") && !strings.HasPrefix(m, http.MethodHead+" ") {
+			t.Errorf("a read-only Index sent %s: not allowed by a read grant", m)
+		}
 	}
 }
