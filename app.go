@@ -53,6 +53,9 @@ func run() error {
 		return err
 	}
 	defer func() { _ = builder.Close() }()
+	if err := stacks.CheckSynonymsFile(cfg, builder.ModuleDir()); err != nil {
+		return err // a clear line, not NewCatalogSearch's panic
+	}
 	stacks.NewCatalogSearch(app, cfg, stacks.Inputs{Builder: builder, Lambdas: stacks.DefaultLambdaDirs(), WebDir: "web"})
 	app.Synth(nil)
 	return nil

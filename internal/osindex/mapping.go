@@ -38,8 +38,8 @@ func settings(syn *search.Synonyms, replicas int) map[string]any {
 		"catalog_en":      map[string]any{"type": "stemmer", "language": "plural_english"},
 	}
 	if rules := syn.SolrRules(); len(rules) > 0 {
-		filters["catalog_synonyms"] = map[string]any{"type": "synonym", "synonyms": rules}
-		textFilters = append(textFilters, "catalog_synonyms")
+		filters[synonymFilter] = map[string]any{"type": "synonym", "synonyms": rules}
+		textFilters = append(textFilters, synonymFilter)
 	}
 	textFilters = append(textFilters, "catalog_stop", "catalog_fr", "catalog_en")
 	return map[string]any{
