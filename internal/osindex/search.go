@@ -217,8 +217,16 @@ type searchHit struct {
 	Source struct {
 		Product catalog.Product `json:"product"`
 	} `json:"_source"`
-	Highlight map[string][]string `json:"highlight"`
-	Sort      []any               `json:"sort"`
+	Highlight hitHighlight `json:"highlight"`
+	Sort      []any        `json:"sort"`
+}
+
+// hitHighlight holds the marked fragments of the highlighted fields (the
+// "fields" of the request's highlight: fName, its .fold, fDesc).
+type hitHighlight struct {
+	Name        []string `json:"name"`
+	NameFold    []string `json:"name.fold"`
+	Description []string `json:"description"`
 }
 
 // trackTotal is how far totals are exact; beyond, Total is a lower bound.
@@ -387,12 +395,11 @@ func spansOf(marked string) (string, []search.Span) {
 // highlights merges the engine's highlights of a field and of its folded
 // sub-field into the API's form, built like the Bleve adapter's: the whole
 // marked name, a fragment of the description.
-func highlights(p catalog.Product, hl map[string][]string) map[string][]string {
-	out := map[string][]string{}
-	collect := func(field, text string) []search.Span {
+func highlights(p catalog.Product, hl hitHighlight) map[string][]string {
+	collect := func(text string, marked ...[]string) []search.Span {
 		var spans []search.Span
-		for _, f := range []string{field, field + ".fold"} { // description has no .fold highlight
-			for _, frag := range hl[f] {
+		for _, frags := range marked {
+			for _, frag := range frags {
 				if plain, s := spansOf(frag); plain == text {
 					spans = append(spans, s...)
 				}
@@ -400,14 +407,15 @@ func highlights(p catalog.Product, hl map[string][]string) map[string][]string {
 		}
 		return spans
 	}
-	if s := collect(fName, p.Name); len(s) > 0 {
-		out["name"] = []string{search.Mark(p.Name, s, 0, len(p.Name))}
+	var out map[string][]string
+	if s := collect(p.Name, hl.Name, hl.NameFold); len(s) > 0 {
+		out = map[string][]string{"name": {search.Mark(p.Name, s, 0, len(p.Name))}}
 	}
-	if s := collect(fDesc, p.Description); len(s) > 0 {
+	if s := collect(p.Description, hl.Description); len(s) > 0 { // description has no .fold
+		if out == nil {
+			out = map[string][]string{}
+		}
 		out["description"] = []string{search.Fragment(p.Description, s)}
-	}
-	if len(out) == 0 {
-		return nil
 	}
 	return out
 }
