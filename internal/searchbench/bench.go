@@ -339,9 +339,15 @@ func benchBleve(ctx context.Context, o Options, products int, rep *report, log i
 	rep.add("| measure | figure | target | |")
 	rep.add("|---|---:|---:|---|")
 	rep.add("| indexing (Upsert, batches of %d) | %.0f products/s (%.1f s) | ≥ 5,000/s | %s |", batch, rate, took.Seconds(), check(rate >= 5000))
-	rep.add("| search through the API handler, p50 | %s | < 5 ms | %s |", ms(s.p50), check(s.p50 < 5*time.Millisecond))
+	// The latency targets are for the main run; the large run is reported.
+	p50Target, p50Check := "< 5 ms", check(s.p50 < 5*time.Millisecond)
+	p99Target, p99Check := "< 25 ms", check(s.p99 < 25*time.Millisecond)
+	if products != o.Products {
+		p50Target, p50Check, p99Target, p99Check = "reported", "", "reported", ""
+	}
+	rep.add("| search through the API handler, p50 | %s | %s | %s |", ms(s.p50), p50Target, p50Check)
 	rep.add("| search through the API handler, p90 | %s | | |", ms(s.p90))
-	rep.add("| search through the API handler, p99 | %s | < 25 ms | %s |", ms(s.p99), check(s.p99 < 25*time.Millisecond))
+	rep.add("| search through the API handler, p99 | %s | %s | %s |", ms(s.p99), p99Target, p99Check)
 	rep.add("| slowest query | %s | | |", ms(s.max))
 	rep.add("| CPU time of the query's thread, p50 / p99 | %s / %s | | |", ms(cs.p50), ms(cs.p99))
 	rep.add("| segment merge after the load (Optimize) | %.1f s | | |", merge.Seconds())
