@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -355,12 +357,7 @@ func benchBleve(ctx context.Context, o Options, products int, rep *report, log i
 	rep.add("")
 	rep.add("| query kind | count | p50 | p99 | CPU p50 | CPU p99 |")
 	rep.add("|---|---:|---:|---:|---:|---:|")
-	kinds := make([]string, 0, len(byKind))
-	for k := range byKind {
-		kinds = append(kinds, k)
-	}
-	sort.Strings(kinds)
-	for _, k := range kinds {
+	for _, k := range slices.Sorted(maps.Keys(byKind)) {
 		ks, kc := percentiles(byKind[k]), percentiles(cpuKind[k])
 		rep.add("| %s | %d | %s | %s | %s | %s |", k, len(byKind[k]), ms(ks.p50), ms(ks.p99), ms(kc.p50), ms(kc.p99))
 	}
@@ -589,12 +586,7 @@ func benchOpenSearch(ctx context.Context, o Options, rep *report, log io.Writer,
 	rep.add("")
 	rep.add("| query kind | count | overhead p50 | overhead p99 |")
 	rep.add("|---|---:|---:|---:|")
-	kinds := make([]string, 0, len(ovKind))
-	for k := range ovKind {
-		kinds = append(kinds, k)
-	}
-	sort.Strings(kinds)
-	for _, k := range kinds {
+	for _, k := range slices.Sorted(maps.Keys(ovKind)) {
 		st := percentiles(ovKind[k])
 		rep.add("| %s | %d | %s | %s |", k, len(ovKind[k]), ms(st.p50), ms(st.p99))
 	}
@@ -606,7 +598,7 @@ func benchOpenSearch(ctx context.Context, o Options, rep *report, log io.Writer,
 	rep.add("building, JSON, highlight merging, and the garbage collection that work causes), by timing the")
 	rep.add("round trips in the HTTP transport (the adapter's loopback transport: no compression).")
 	rep.add("In memory, without the engine (`go test -bench . ./internal/osindex/`): BenchmarkSearchAdapter is")
-	rep.add("one search with facets on a canned answer; BenchmarkDecodeSearchResponse(V2) decode a page of")
+	rep.add("one search with facets on a canned answer; BenchmarkDecodeSearchResponse decodes a page of")
 	rep.add("hits with encoding/json and with encoding/json/v2 (what the adapter uses).")
 	return nil
 }
