@@ -2,7 +2,6 @@ package stacks
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/catalogsearch/catalogsearch/internal/contract"
@@ -27,13 +26,8 @@ func CheckSynonymsFile(c StageConfig, moduleDir string) error {
 	if path == "" {
 		return nil
 	}
-	f, err := os.Open(path)
-	if err != nil {
+	if _, err := search.ReadSynonymsFile(path); err != nil {
 		return fmt.Errorf("stage %s: synonymsFile: %w", c.Stage, err)
-	}
-	defer func() { _ = f.Close() }()
-	if _, err := search.ParseSynonyms(f); err != nil {
-		return fmt.Errorf("stage %s: synonymsFile %s: %w", c.Stage, path, err)
 	}
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"strings"
 	"time"
 
@@ -42,13 +41,8 @@ func runReindex(ctx context.Context, e env, args []string) int {
 	}
 	var syn *search.Synonyms
 	if *synFile != "" {
-		f, err := os.Open(*synFile)
-		if err != nil {
-			return fail(e, "reindex", catalog.Wrap(catalog.CodeInvalid, err, "cannot read synonyms file "+*synFile))
-		}
-		syn, err = search.ParseSynonyms(f)
-		_ = f.Close()
-		if err != nil {
+		var err error
+		if syn, err = search.ReadSynonymsFile(*synFile); err != nil {
 			return fail(e, "reindex", err)
 		}
 	}

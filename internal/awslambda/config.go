@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"strconv"
 	"strings"
 
@@ -108,16 +107,10 @@ func (c Config) Synonyms() (*search.Synonyms, error) {
 	if c.SynonymsFile == "" {
 		return nil, nil
 	}
-	f, err := os.Open(c.SynonymsFile)
+	syn, err := search.ReadSynonymsFile(c.SynonymsFile)
 	if err != nil {
-		return nil, catalog.Wrap(catalog.CodeInvalid, err,
-			fmt.Sprintf("synonyms file %s (%s) cannot be read", c.SynonymsFile, contract.EnvSynonymsFile))
-	}
-	defer func() { _ = f.Close() }()
-	syn, err := search.ParseSynonyms(f)
-	if err != nil {
-		return nil, &catalog.Error{Code: catalog.CodeOf(err), Err: errors.Unwrap(err), // the line is in the message
-			Message: fmt.Sprintf("synonyms file %s (%s): %s", c.SynonymsFile, contract.EnvSynonymsFile, catalog.MessageOf(err))}
+		return nil, &catalog.Error{Code: catalog.CodeOf(err), Err: errors.Unwrap(err), // file and line are in the message
+			Message: contract.EnvSynonymsFile + ": " + catalog.MessageOf(err)}
 	}
 	return syn, nil
 }

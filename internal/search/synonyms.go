@@ -3,7 +3,9 @@ package search
 import (
 	"bufio"
 	_ "embed"
+	"errors"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
@@ -94,6 +96,23 @@ func ParseSynonyms(r io.Reader) (*Synonyms, error) {
 		return nil, catalog.Wrap(catalog.CodeInvalid, err, "synonyms file unreadable")
 	}
 	return s, nil
+}
+
+// ReadSynonymsFile reads and parses the synonyms file at path. Its errors
+// are CodeInvalid (or CodeTooLarge) and name the file, and the line of a
+// malformed rule.
+func ReadSynonymsFile(path string) (*Synonyms, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, catalog.Wrap(catalog.CodeInvalid, err, "synonyms file "+path+" cannot be read")
+	}
+	defer func() { _ = f.Close() }()
+	syn, err := ParseSynonyms(f)
+	if err != nil {
+		return nil, &catalog.Error{Code: catalog.CodeOf(err), Err: errors.Unwrap(err),
+			Message: "synonyms file " + path + ": " + catalog.MessageOf(err)}
+	}
+	return syn, nil
 }
 
 // MustDefaultSynonyms parses DefaultSynonyms, which is part of the program.
