@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
-	"github.com/catalogsearch/catalogsearch/internal/ingest"
+	"github.com/catalogsearch/catalogsearch/internal/intake"
 	"github.com/catalogsearch/catalogsearch/internal/partnerkeys"
 )
 
@@ -34,14 +34,14 @@ type Deps struct {
 	Clock  func() time.Time
 	// Ingest serves the ingest routes (catalogs_ingest.go); nil answers
 	// them with CodeUnavailable.
-	Ingest *ingest.Service
+	Ingest Intake
 	// Uploads presigns upload slots (S3 on AWS); nil means uploads are
 	// PUTs to this API (the embedded default).
-	Uploads        ingest.Uploader
+	Uploads        intake.Uploader
 	MaxUploadBytes int64 // 0 = DefaultMaxUploadBytes
 	// Keys resolves partner API keys (auth.go); nil = a registry over Blobs.
 	Keys  *partnerkeys.Registry
-	local *ingest.LocalUploads
+	local *intake.LocalUploads
 }
 
 // API serves the routes of Routes.

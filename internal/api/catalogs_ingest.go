@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -9,11 +10,26 @@ import (
 	"strings"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
-	"github.com/catalogsearch/catalogsearch/internal/ingest"
+	"github.com/catalogsearch/catalogsearch/internal/intake"
 )
 
 // The ingest routes: asking where to upload a catalog file, the embedded
 // default's upload route, confirming a held catalog, and the rejected rows.
+
+// Intake is what the ingest routes need: upload slots and confirmation of
+// a held catalog. The embedded default's ingest.Service confirms at once;
+// on AWS the api Lambda checks the confirmation and queues it for the
+// ingest Lambda, so that no file is parsed within an API request.
+type Intake interface {
+	// NewUpload records a catalog waiting for a new file and returns
+	// where to upload it (intake.NewUpload).
+	NewUpload(ctx context.Context, req intake.UploadRequest, up intake.Uploader, maxBytes int64) (intake.UploadSlot, error)
+	// Confirm applies, or queues for applying, a catalog held in status
+	// needs_confirmation, and returns the catalog as it stands: final
+	// (done, refused, failed) when applied, still needs_confirmation when
+	// queued. Errors are those of intake.CheckConfirm.
+	Confirm(ctx context.Context, catalogID string) (catalog.Catalog, error)
+}
 
 // DefaultMaxUploadBytes caps an uploaded file when Deps.MaxUploadBytes is 0.
 const DefaultMaxUploadBytes = 256 << 20
@@ -26,7 +42,7 @@ func ingestDefaults(d *Deps) error {
 		d.MaxUploadBytes = DefaultMaxUploadBytes
 	}
 	if d.Uploads == nil {
-		l, err := ingest.NewLocalUploads()
+		l, err := intake.NewLocalUploads()
 		if err != nil {
 			return err
 		}
@@ -52,7 +68,7 @@ func (a *API) createCatalog(w http.ResponseWriter, r *http.Request) error {
 	if err := a.needIngest(); err != nil {
 		return err
 	}
-	var req ingest.UploadRequest
+	var req intake.UploadRequest
 	dec := json.NewDecoder(io.LimitReader(r.Body, 64<<10))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
@@ -116,7 +132,9 @@ func (a *API) upload(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// confirmCatalog is POST /v1/catalogs/{id}/confirm.
+// confirmCatalog is POST /v1/catalogs/{id}/confirm: 200 with the catalog
+// when it is applied (final), 202 Accepted when its processing is still to
+// come (queued for the ingest Lambda on AWS).
 func (a *API) confirmCatalog(w http.ResponseWriter, r *http.Request) error {
 	if _, err := a.partnerCatalog(r, r.PathValue("id")); err != nil {
 		return err
@@ -128,7 +146,12 @@ func (a *API) confirmCatalog(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, c)
+	status := http.StatusAccepted
+	switch c.Status {
+	case catalog.StatusDone, catalog.StatusRefused, catalog.StatusFailed:
+		status = http.StatusOK
+	}
+	writeJSON(w, status, c)
 	return nil
 }
 
@@ -140,7 +163,7 @@ func (a *API) rejectedCSV(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rc, _, err := a.deps.Blobs.Open(r.Context(), ingest.RejectedKey(c.ID))
+	rc, _, err := a.deps.Blobs.Open(r.Context(), intake.RejectedKey(c.ID))
 	if catalog.IsNotFound(err) {
 		return catalog.Errorf(catalog.CodeNotFound, "catalog %s has no rejected rows", c.ID)
 	}

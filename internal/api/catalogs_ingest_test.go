@@ -17,7 +17,11 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/diskblobs"
 	"github.com/catalogsearch/catalogsearch/internal/ingest"
+	"github.com/catalogsearch/catalogsearch/internal/intake"
 )
+
+// The embedded default confirms synchronously with the ingest service.
+var _ api.Intake = (*ingest.Service)(nil)
 
 type ingestAPI struct {
 	h     http.Handler
@@ -171,7 +175,7 @@ func TestUploadRefusals(t *testing.T) {
 	if rec, b := a.do(t, "PUT", path+"x", "sku"); rec.Code != http.StatusNotFound {
 		t.Fatalf("tampered token: %d %v", rec.Code, b)
 	}
-	*a.now = a.now.Add(ingest.UploadTTL + time.Second)
+	*a.now = a.now.Add(intake.UploadTTL + time.Second)
 	if rec, b := a.do(t, "PUT", path, "sku"); rec.Code != http.StatusBadRequest || !strings.Contains(b["error"].(map[string]any)["message"].(string), "expired") {
 		t.Fatalf("expired: %d %v", rec.Code, b)
 	}
@@ -208,6 +212,65 @@ func TestConfirmRoute(t *testing.T) {
 	}
 	if rec, body := a.do(t, "POST", "/v1/catalogs/nope/confirm", ""); rec.Code != http.StatusNotFound {
 		t.Fatalf("confirm unknown: %d %v", rec.Code, body)
+	}
+}
+
+// queueingIntake confirms as the api Lambda does: the checks of intake,
+// then the catalog is handed on (here recorded instead of sent to SQS,
+// which awslambda's tests exercise on moto) and returned unchanged.
+type queueingIntake struct {
+	*ingest.Service
+	store  catalog.Store
+	blobs  catalog.Blobs
+	queued []string
+}
+
+func (q *queueingIntake) Confirm(ctx context.Context, id string) (catalog.Catalog, error) {
+	c, err := intake.CheckConfirm(ctx, q.store, q.blobs, id)
+	if err != nil {
+		return c, err
+	}
+	q.queued = append(q.queued, id)
+	return c, nil
+}
+
+// TestConfirmRouteQueued: a confirmation whose processing is still to
+// come answers 202 Accepted with the catalog as it stands; errors are
+// those of the checks.
+func TestConfirmRouteQueued(t *testing.T) {
+	a := newIngestAPI(t, 0)
+	ctx := context.Background()
+	q := &queueingIntake{Service: a.svc, store: a.store, blobs: a.blobs}
+	h := api.New(api.Deps{Store: a.store, Blobs: a.blobs, Ingest: q, Clock: func() time.Time { return *a.now }})
+	a.h = h
+	var cats []catalog.Catalog
+	for _, f := range []struct{ name, content string }{{"v1.csv", "sku,name\nA,a\nB,b\nC,c\nD,d\n"}, {"v2.csv", "sku,name\nA,a\n"}} {
+		key := "incoming/acme/" + f.name
+		if _, err := a.blobs.Put(ctx, key, strings.NewReader(f.content)); err != nil {
+			t.Fatal(err)
+		}
+		c, err := a.svc.Ingest(ctx, ingest.Request{Partner: "acme", Key: key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cats = append(cats, c)
+	}
+	done, held := cats[0], cats[1]
+	if done.Status != catalog.StatusDone || held.Status != catalog.StatusNeedsConfirmation {
+		t.Fatalf("catalogs %s, %s", done.Status, held.Status)
+	}
+	rec, body := a.do(t, "POST", "/v1/catalogs/"+held.ID+"/confirm", "")
+	if rec.Code != http.StatusAccepted || body["status"] != string(catalog.StatusNeedsConfirmation) || body["id"] != held.ID {
+		t.Fatalf("confirm: %d %v", rec.Code, body)
+	}
+	if len(q.queued) != 1 || q.queued[0] != held.ID {
+		t.Fatalf("queued %v", q.queued)
+	}
+	if rec, body := a.do(t, "POST", "/v1/catalogs/"+done.ID+"/confirm", ""); rec.Code != http.StatusConflict || errorCode(body) != "conflict" {
+		t.Fatalf("confirm of a done catalog: %d %v", rec.Code, body)
+	}
+	if len(q.queued) != 1 {
+		t.Fatalf("queued %v", q.queued)
 	}
 }
 

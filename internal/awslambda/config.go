@@ -13,6 +13,7 @@ import (
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/smithy-go/logging"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
@@ -39,6 +40,9 @@ type Config struct {
 	LogLevel           string
 	Stage              string
 	UploadMaxBytes     int64
+	// IngestQueueURL is where the api Lambda queues confirmations for the
+	// ingest Lambda (required by RunAPI).
+	IngestQueueURL string
 	// IndexReplicas of an index the Lambdas create: one copy per
 	// availability zone of the domain, so 0 on a one-node dev domain.
 	IndexReplicas int
@@ -63,6 +67,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		Region:             getenv("AWS_REGION"),
 		PathStyleS3:        getenv(EnvAWSEndpoint) != "",
 		SynonymsFile:       getenv(contract.EnvSynonymsFile),
+		IngestQueueURL:     getenv(contract.EnvIngestQueueURL),
 	}
 	if c.IndexAlias == "" {
 		c.IndexAlias = contract.DefaultIndexAlias
@@ -90,6 +95,7 @@ func (c Config) require(names ...string) error {
 		contract.EnvTable:              c.Table,
 		contract.EnvBucket:             c.Bucket,
 		contract.EnvOpenSearchEndpoint: c.OpenSearchEndpoint,
+		contract.EnvIngestQueueURL:     c.IngestQueueURL,
 	}
 	for _, n := range names {
 		if values[n] == "" {
@@ -159,6 +165,14 @@ func (e Env) Blobs() (*s3blobs.Blobs, error) {
 	}
 	client := s3.NewFromConfig(e.AWS, func(o *s3.Options) { o.UsePathStyle = e.Config.PathStyleS3 })
 	return s3blobs.New(client, e.Config.Bucket, s3blobs.Options{}), nil
+}
+
+// Queue returns the SQS client of the configured ingest queue and its URL.
+func (e Env) Queue() (*sqs.Client, string, error) {
+	if err := e.Config.require(contract.EnvIngestQueueURL); err != nil {
+		return nil, "", err
+	}
+	return sqs.NewFromConfig(e.AWS), e.Config.IngestQueueURL, nil
 }
 
 // Index returns the OpenSearch index behind the configured alias; requests

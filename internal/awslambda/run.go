@@ -8,7 +8,6 @@ import (
 
 	"github.com/catalogsearch/catalogsearch/internal/api"
 	"github.com/catalogsearch/catalogsearch/internal/dynamostore"
-	"github.com/catalogsearch/catalogsearch/internal/ingest"
 	"github.com/catalogsearch/catalogsearch/internal/osindex"
 	"github.com/catalogsearch/catalogsearch/internal/s3blobs"
 )
@@ -59,16 +58,23 @@ func open(ctx context.Context, cfg Config, logs, metrics io.Writer, withBlobs bo
 	return a, nil
 }
 
-// RunAPI serves the HTTP API behind API Gateway.
+// RunAPI serves the HTTP API behind API Gateway. Confirmations are
+// queued for the ingest Lambda (QueuedIntake): the api Lambda parses no
+// file.
 func RunAPI(ctx context.Context, cfg Config, logs, metrics io.Writer) error {
 	a, err := open(ctx, cfg, logs, metrics, true, readOnlyIndex)
 	if err != nil {
 		return err
 	}
-	svc := ingest.New(ingest.Deps{Store: a.store, Blobs: a.blobs, Logger: a.env.Logger})
+	queue, queueURL, err := a.env.Queue()
+	if err != nil {
+		return err
+	}
+	uploads := S3Uploads{Blobs: a.blobs}
+	in := &QueuedIntake{Store: a.store, Blobs: a.blobs, Queue: queue, QueueURL: queueURL, Logger: a.env.Logger}
 	h := api.New(api.Deps{
 		Store: a.store, Index: a.index, Blobs: a.blobs, Logger: a.env.Logger,
-		Ingest: svc, Uploads: S3Uploads{Blobs: a.blobs}, MaxUploadBytes: cfg.UploadMaxBytes,
+		Ingest: in, Uploads: uploads, MaxUploadBytes: cfg.UploadMaxBytes,
 	})
 	lambda.StartWithOptions(APIGatewayHandler(h), lambda.WithContext(ctx))
 	return nil

@@ -5,26 +5,26 @@ import (
 	"time"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
-	"github.com/catalogsearch/catalogsearch/internal/ingest"
+	"github.com/catalogsearch/catalogsearch/internal/intake"
 	"github.com/catalogsearch/catalogsearch/internal/s3blobs"
 )
 
-// S3Uploads is the ingest.Uploader of the api Lambda: presigned S3 POST
+// S3Uploads is the intake.Uploader of the api Lambda: presigned S3 POST
 // forms with a content-length-range condition and an expiry. It lives here,
-// in the wiring, so that the S3 adapter does not import the ingest use case.
+// in the wiring, so that the S3 adapter does not import package intake.
 type S3Uploads struct {
 	Blobs *s3blobs.Blobs
 }
 
-// PresignUpload implements ingest.Uploader.
-func (u S3Uploads) PresignUpload(ctx context.Context, key string, maxBytes int64, expires time.Time) (ingest.Upload, error) {
+// PresignUpload implements intake.Uploader.
+func (u S3Uploads) PresignUpload(ctx context.Context, key string, maxBytes int64, expires time.Time) (intake.Upload, error) {
 	ttl := time.Until(expires)
 	if ttl <= 0 {
-		return ingest.Upload{}, catalog.Errorf(catalog.CodeInvalid, "upload slot expiry %s is in the past", expires.Format(time.RFC3339))
+		return intake.Upload{}, catalog.Errorf(catalog.CodeInvalid, "upload slot expiry %s is in the past", expires.Format(time.RFC3339))
 	}
 	up, err := u.Blobs.PresignUpload(ctx, key, maxBytes, ttl)
 	if err != nil {
-		return ingest.Upload{}, err
+		return intake.Upload{}, err
 	}
-	return ingest.Upload{Method: up.Method, URL: up.URL, Fields: up.Fields, ExpiresAt: up.ExpiresAt, MaxBytes: up.MaxBytes}, nil
+	return intake.Upload{Method: up.Method, URL: up.URL, Fields: up.Fields, ExpiresAt: up.ExpiresAt, MaxBytes: up.MaxBytes}, nil
 }

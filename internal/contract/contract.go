@@ -1,5 +1,6 @@
 // Package contract holds the names that the CDK stacks and the running code
-// must agree on: environment variables, key prefixes and index names. It is
+// must agree on: environment variables, key prefixes, index names and the
+// shape of the messages one Lambda sends another. It is
 // the package of internal/ that stacks/ imports for such names (besides
 // internal/search, which the synth uses to check a synonyms file), so it
 // imports nothing.
@@ -16,6 +17,7 @@ const (
 	EnvStage              = "STAGE"               // dev, staging, prod
 	EnvAPIBaseURL         = "CATALOG_API_URL"     // the PHP site's API base URL
 	EnvUploadMaxBytes     = "UPLOAD_MAX_BYTES"    // size cap of a presigned upload
+	EnvIngestQueueURL     = "INGEST_QUEUE_URL"    // the api Lambda queues confirmations there
 	// EnvSynonymsFile is the path of the deployment's synonyms file inside
 	// the Lambda's code (SynonymsFileInBundle under the task root); empty:
 	// the built-in rules of package search.
@@ -32,6 +34,15 @@ const (
 	ReportsPrefix  = "reports/"  // reports/{catalog-id}/rejected.csv
 	PartnersPrefix = "partners/" // partners/{partner}/settings.json, mapping.json
 )
+
+// ConfirmMessage is the body of the message the api Lambda sends to the
+// ingest queue (EnvIngestQueueURL) when a partner confirms a catalog held
+// in status needs_confirmation, e.g. {"confirm_catalog":"c0123..."}; the
+// ingest Lambda applies the catalog. The queue's other messages are S3
+// event notifications.
+type ConfirmMessage struct {
+	ConfirmCatalog string `json:"confirm_catalog"`
+}
 
 // DefaultIndexAlias is the alias (OpenSearch) or folder name (Bleve) of the
 // product index when EnvIndexAlias is not set.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/ingest"
+	"github.com/catalogsearch/catalogsearch/internal/intake"
 )
 
 func rowsCSV(from, to int) string {
@@ -168,7 +169,7 @@ func TestUnchangedFileShortcut(t *testing.T) {
 		r.Warnings[0].Code != ingest.CodeUnchangedFile || c.SHA256 != first.SHA256 {
 		t.Fatalf("identical file: %+v", r)
 	}
-	if _, _, err := e.blobs.Open(context.Background(), ingest.RejectedKey(c.ID)); err != nil {
+	if _, _, err := e.blobs.Open(context.Background(), intake.RejectedKey(c.ID)); err != nil {
 		t.Fatalf("rejected rows of the identical file: %v", err)
 	}
 	// The same products in another order: read, and still nothing written.
@@ -207,7 +208,7 @@ func TestVariantsOfAMissingParentAreRejected(t *testing.T) {
 	if polo.Price.Amount.String() != "20" || len(polo.Variants) != 1 || polo.Variants[0].Options["Size"] != "S" {
 		t.Fatalf("polo = %+v", polo)
 	}
-	rc, _, err := e.blobs.Open(context.Background(), ingest.RejectedKey(c.ID))
+	rc, _, err := e.blobs.Open(context.Background(), intake.RejectedKey(c.ID))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/contract"
+	"github.com/catalogsearch/catalogsearch/internal/intake"
 )
 
 // Deps are what a Service needs.
@@ -111,11 +112,6 @@ func CatalogID(partner, key string, info catalog.BlobInfo) string {
 	return "c" + hex.EncodeToString(h[:10])
 }
 
-// RejectedKey is the blob key of a catalog's rejected-rows CSV.
-func RejectedKey(catalogID string) string {
-	return contract.ReportsPrefix + catalogID + "/rejected.csv"
-}
-
 // Ingest reads the blob at req.Key, turns it into products and writes them to
 // the Store (which feeds the index through its change feed). It returns the
 // Catalog record with its Report. A file refused as a whole is a Catalog with
@@ -163,13 +159,13 @@ func (s *Service) Ingest(ctx context.Context, req Request) (catalog.Catalog, err
 
 // claim records c as processing, or finds that another delivery of the
 // same file already did: then it returns that record and false. A record
-// waiting for its upload (NewUpload), a failed one and one in processing
+// waiting for its upload (intake.NewUpload), a failed one and one in processing
 // whose heartbeat stopped are taken over.
 func (s *Service) claim(ctx context.Context, c *catalog.Catalog, modeFromRecord bool) (catalog.Catalog, bool, error) {
 	now := c.ReceivedAt
 	c.HeartbeatAt = now
 	// A file uploaded through an upload slot keeps the slot's catalog.
-	slot, err := s.store.GetCatalog(ctx, UploadCatalogID(c.Partner, c.Key))
+	slot, err := s.store.GetCatalog(ctx, intake.UploadCatalogID(c.Partner, c.Key))
 	switch {
 	case err == nil:
 		c.ID = slot.ID
@@ -246,33 +242,21 @@ func (s *Service) heartbeat(ctx context.Context, c catalog.Catalog) (stop func()
 	}
 }
 
+// NewUpload records a catalog waiting for a new file of the partner and
+// returns where to upload it (intake.NewUpload at the Service's clock).
+func (s *Service) NewUpload(ctx context.Context, req intake.UploadRequest, up intake.Uploader, maxBytes int64) (intake.UploadSlot, error) {
+	return intake.NewUpload(ctx, s.store, s.clock(), req, up, maxBytes)
+}
+
 // Confirm applies a catalog held in status needs_confirmation: the file is
 // ingested again with the removal guard lifted, so the products it does not
 // mention are removed. It returns CodeNotFound for an unknown catalog and
-// CodeConflict when the catalog is not waiting for confirmation or a newer
-// file of the partner has arrived since (confirming would undo it).
+// CodeConflict when the catalog is not waiting for confirmation, a newer
+// file of the partner has arrived since (confirming would undo it) or the
+// file is gone (intake.CheckConfirm).
 func (s *Service) Confirm(ctx context.Context, catalogID string) (catalog.Catalog, error) {
-	c, err := s.store.GetCatalog(ctx, catalogID)
+	c, err := intake.CheckConfirm(ctx, s.store, s.blobs, catalogID)
 	if err != nil {
-		return catalog.Catalog{}, err
-	}
-	if c.Status != catalog.StatusNeedsConfirmation {
-		return c, catalog.Errorf(catalog.CodeConflict, "catalog %s is %s, not waiting for confirmation", c.ID, c.Status)
-	}
-	recent, err := s.store.ListCatalogs(ctx, c.Partner, 20)
-	if err != nil {
-		return c, err
-	}
-	for _, o := range recent {
-		if o.ID != c.ID && o.ReceivedAt.After(c.ReceivedAt) && o.Status != catalog.StatusRefused && o.Status != catalog.StatusFailed {
-			return c, catalog.Errorf(catalog.CodeConflict,
-				"a newer file of partner %s (catalog %s) arrived after %s; confirming this one would undo it", c.Partner, o.ID, c.ID)
-		}
-	}
-	if _, err := s.blobs.Stat(ctx, c.Key); err != nil {
-		if catalog.IsNotFound(err) {
-			return c, catalog.Errorf(catalog.CodeConflict, "the file of catalog %s (%s) is gone; upload it again", c.ID, c.File)
-		}
 		return c, err
 	}
 	c.Status = catalog.StatusProcessing

@@ -15,6 +15,7 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/diskblobs"
 	"github.com/catalogsearch/catalogsearch/internal/ingest"
+	"github.com/catalogsearch/catalogsearch/internal/intake"
 )
 
 // env is a Service on the embedded store and blobs in a temp folder.
@@ -196,7 +197,7 @@ func TestRejectedRowsCSV(t *testing.T) {
 			t.Fatalf("error %+v; want codes by row %v", er, want)
 		}
 	}
-	rc, _, err := e.blobs.Open(context.Background(), ingest.RejectedKey(c.ID))
+	rc, _, err := e.blobs.Open(context.Background(), intake.RejectedKey(c.ID))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/ingest/mapping"
 	"github.com/catalogsearch/catalogsearch/internal/ingest/tabular"
+	"github.com/catalogsearch/catalogsearch/internal/intake"
 )
 
 // Stable codes of row errors and warnings in reports.
@@ -245,11 +246,11 @@ func (s *Service) unchangedFile(ctx context.Context, c, prev *catalog.Catalog, r
 		rep.Warnings = rep.Warnings[:MaxReportErrors]
 	}
 	if p.Rejected > 0 {
-		rc, _, err := s.blobs.Open(ctx, RejectedKey(prev.ID))
+		rc, _, err := s.blobs.Open(ctx, intake.RejectedKey(prev.ID))
 		switch {
 		case err == nil:
 			defer rc.Close()
-			if _, err := s.blobs.Put(ctx, RejectedKey(c.ID), rc); err != nil {
+			if _, err := s.blobs.Put(ctx, intake.RejectedKey(c.ID), rc); err != nil {
 				return rep, err
 			}
 		case !catalog.IsNotFound(err):
@@ -559,5 +560,5 @@ func (r *run) saveRejected() error {
 	if keys := r.rd.Keys(); keys != nil {
 		header = keys
 	}
-	return r.rej.save(r.ctx, r.s.blobs, RejectedKey(r.cat.ID), header)
+	return r.rej.save(r.ctx, r.s.blobs, intake.RejectedKey(r.cat.ID), header)
 }

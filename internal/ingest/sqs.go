@@ -14,7 +14,8 @@ import (
 
 // SQSHandler is the ingest Lambda's handler: SQS delivers S3 event
 // notifications ("a file arrived under incoming/{partner}/"), and each
-// becomes an Ingest. Failures that a retry can fix are reported per message
+// becomes an Ingest, and the api Lambda's confirmations
+// (contract.ConfirmMessage), and each becomes a Confirm. Failures that a retry can fix are reported per message
 // (partial batch response), so SQS redelivers only those, and after its
 // maxReceiveCount moves them to the dead-letter queue.
 type SQSHandler struct {
@@ -27,10 +28,17 @@ type s3TestEvent struct {
 	Event string `json:"Event"`
 }
 
+// confirmProbe tells a confirmation from an S3 notification: only the
+// former has the field (a pointer, so that an empty id is seen).
+type confirmProbe struct {
+	ConfirmCatalog *string `json:"confirm_catalog"`
+}
+
 // Handle processes a batch. It never returns an error for one message: a
 // message that should be retried is listed in BatchItemFailures; one that
 // never can succeed (a key outside incoming/, a deleted file, a partner id
-// that is not valid) is logged and dropped.
+// that is not valid, a confirmation that no longer holds) is logged and
+// dropped.
 func (h *SQSHandler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
 	log := h.Logger
 	if log == nil {
@@ -45,6 +53,13 @@ func (h *SQSHandler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQS
 		var test s3TestEvent
 		if json.Unmarshal([]byte(msg.Body), &test) == nil && test.Event == "s3:TestEvent" {
 			mlog.InfoContext(ctx, "ignoring S3 test event")
+			continue
+		}
+		var probe confirmProbe
+		if json.Unmarshal([]byte(msg.Body), &probe) == nil && probe.ConfirmCatalog != nil {
+			if !h.confirm(ctx, mlog, *probe.ConfirmCatalog) {
+				fail(msg.MessageId)
+			}
 			continue
 		}
 		var s3ev events.S3Event
@@ -101,4 +116,27 @@ func (h *SQSHandler) ingestKey(ctx context.Context, log *slog.Logger, key string
 		return false
 	}
 	return true
+}
+
+// confirm applies a held catalog; it returns false when the message should
+// be retried. A confirmation that no longer holds (the catalog is unknown,
+// already applied or being applied by another delivery, a newer file
+// arrived, the file is gone) is dropped: a retry could not change that.
+func (h *SQSHandler) confirm(ctx context.Context, log *slog.Logger, id string) bool {
+	if id == "" {
+		log.WarnContext(ctx, "ignoring confirmation without a catalog id")
+		return true
+	}
+	c, err := h.Service.Confirm(ctx, id)
+	switch catalog.CodeOf(err) {
+	case "":
+		log.InfoContext(ctx, "catalog confirmed", "catalog", c.ID, "status", string(c.Status))
+		return true
+	case catalog.CodeConflict, catalog.CodeNotFound, catalog.CodeInvalid:
+		log.WarnContext(ctx, "confirmation dropped", "catalog", id, "err", err.Error())
+		return true
+	default:
+		log.ErrorContext(ctx, "confirmation failed; will retry", "catalog", id, "err", err.Error())
+		return false
+	}
 }

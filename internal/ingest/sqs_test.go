@@ -3,12 +3,15 @@ package ingest_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/contract"
 	"github.com/catalogsearch/catalogsearch/internal/ingest"
 )
 
@@ -123,5 +126,97 @@ func TestSQSHandlerConcurrentDeliveries(t *testing.T) {
 	}
 	if !strings.HasPrefix(cats[0].ID, "c") {
 		t.Fatal(cats[0].ID)
+	}
+}
+
+// unavailableStore is a store whose catalog reads fail as an outage of
+// DynamoDB would (which cannot be produced here on demand).
+type unavailableStore struct{ catalog.Store }
+
+func (unavailableStore) GetCatalog(context.Context, string) (catalog.Catalog, error) {
+	return catalog.Catalog{}, catalog.Errorf(catalog.CodeUnavailable, "the store is unavailable")
+}
+
+// TestSQSHandlerConfirm: the api Lambda's confirmations on the ingest
+// queue. A valid one applies the held catalog; one that no longer holds is
+// dropped (not retried); an outage is a batch item failure.
+func TestSQSHandlerConfirm(t *testing.T) {
+	confirmBody := func(id string) string {
+		b, err := json.Marshal(contract.ConfirmMessage{ConfirmCatalog: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	tests := []struct {
+		name string
+		// setup holds a catalog (9 of acme's 10 products to remove) and
+		// returns the bodies to deliver.
+		setup        func(e *env, held catalog.Catalog) []string
+		unavailable  bool
+		wantFailures []string
+		wantStatus   catalog.Status // of the held catalog after the batch
+		wantProducts int
+	}{
+		{"applied", func(_ *env, held catalog.Catalog) []string {
+			return []string{confirmBody(held.ID)}
+		}, false, nil, catalog.StatusDone, 1},
+		{"delivered twice: the second is dropped", func(_ *env, held catalog.Catalog) []string {
+			return []string{confirmBody(held.ID), confirmBody(held.ID)}
+		}, false, nil, catalog.StatusDone, 1},
+		{"unknown catalog and empty id dropped", func(*env, catalog.Catalog) []string {
+			return []string{confirmBody("cnope"), `{"confirm_catalog":""}`}
+		}, false, nil, catalog.StatusNeedsConfirmation, 10},
+		{"newer file arrived: dropped", func(e *env, held catalog.Catalog) []string {
+			e.now = e.now.Add(time.Second)
+			e.ingest("acme", "v3.csv", rowsCSV(0, 10), "")
+			return []string{confirmBody(held.ID)}
+		}, false, nil, catalog.StatusNeedsConfirmation, 10},
+		{"file gone: dropped", func(e *env, held catalog.Catalog) []string {
+			if err := e.blobs.Delete(context.Background(), held.Key); err != nil {
+				t.Fatal(err)
+			}
+			return []string{confirmBody(held.ID)}
+		}, false, nil, catalog.StatusNeedsConfirmation, 10},
+		{"store unavailable: retried", func(_ *env, held catalog.Catalog) []string {
+			return []string{confirmBody(held.ID)}
+		}, true, []string{"msg-a"}, catalog.StatusNeedsConfirmation, 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			ctx := context.Background()
+			e.ingest("acme", "v1.csv", rowsCSV(0, 10), "")
+			held := e.ingest("acme", "v2.csv", rowsCSV(0, 1), "")
+			if held.Status != catalog.StatusNeedsConfirmation {
+				t.Fatalf("v2: %s", held.Status)
+			}
+			bodies := tt.setup(e, held)
+			svc := e.svc
+			if tt.unavailable {
+				svc = ingest.New(ingest.Deps{Store: unavailableStore{e.store}, Blobs: e.blobs, TempDir: t.TempDir()})
+			}
+			resp, err := (&ingest.SQSHandler{Service: svc}).Handle(ctx, sqsEvent(t, bodies...))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var failed []string
+			for _, f := range resp.BatchItemFailures {
+				failed = append(failed, f.ItemIdentifier)
+			}
+			if !slices.Equal(failed, tt.wantFailures) {
+				t.Fatalf("failures %v, want %v", failed, tt.wantFailures)
+			}
+			c, err := e.store.GetCatalog(ctx, held.ID)
+			if err != nil || c.Status != tt.wantStatus {
+				t.Fatalf("held catalog %s (%v), want %s", c.Status, err, tt.wantStatus)
+			}
+			if n := len(e.products("acme")); n != tt.wantProducts {
+				t.Fatalf("%d products, want %d", n, tt.wantProducts)
+			}
+			if tt.wantStatus == catalog.StatusDone && c.Report.Removed != 9 {
+				t.Fatalf("report %+v", c.Report)
+			}
+		})
 	}
 }

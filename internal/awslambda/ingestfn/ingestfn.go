@@ -1,4 +1,9 @@
-package awslambda
+// Package ingestfn is the ingest Lambda's wiring: the ingest service on the
+// AWS adapters behind ingest.SQSHandler, which takes S3 notifications of
+// new files and the api Lambda's confirmations off the ingest queue. It is
+// apart from package awslambda so that the other Lambdas (the api Lambda
+// above all) do not link the parsing pipeline.
+package ingestfn
 
 import (
 	"context"
@@ -7,21 +12,31 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
+	"github.com/catalogsearch/catalogsearch/internal/awslambda"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/contract"
 	"github.com/catalogsearch/catalogsearch/internal/emf"
 	"github.com/catalogsearch/catalogsearch/internal/ingest"
 )
 
-// RunIngest serves SQS batches of S3 notifications with the ingest
-// package's handler.
-func RunIngest(ctx context.Context, cfg Config, logs, metrics io.Writer) error {
-	a, err := open(ctx, cfg, logs, metrics, true, noIndex)
+// Run serves SQS batches of the ingest queue (S3 notifications and
+// confirmations) with the ingest package's handler; it returns only when
+// the handler cannot be built.
+func Run(ctx context.Context, cfg awslambda.Config, logs, metrics io.Writer) error {
+	env, err := awslambda.NewEnv(ctx, cfg, logs, metrics)
 	if err != nil {
 		return err
 	}
-	svc := ingest.New(ingest.Deps{Store: &ReportMetrics{Store: a.store, Metrics: a.env.Metrics, Logger: a.env.Logger}, Blobs: a.blobs, Logger: a.env.Logger})
-	h := &ingest.SQSHandler{Service: svc, Logger: a.env.Logger}
+	store, err := env.Store()
+	if err != nil {
+		return err
+	}
+	blobs, err := env.Blobs()
+	if err != nil {
+		return err
+	}
+	svc := ingest.New(ingest.Deps{Store: &ReportMetrics{Store: store, Metrics: env.Metrics, Logger: env.Logger}, Blobs: blobs, Logger: env.Logger})
+	h := &ingest.SQSHandler{Service: svc, Logger: env.Logger}
 	lambda.StartWithOptions(h.Handle, lambda.WithContext(ctx))
 	return nil
 }
@@ -41,7 +56,7 @@ func (s *ReportMetrics) PutCatalog(ctx context.Context, c catalog.Catalog) error
 		return err
 	}
 	if r := c.Report; r != nil && !r.DryRun && (c.Status == catalog.StatusDone || c.Status == catalog.StatusRefused || c.Status == catalog.StatusNeedsConfirmation) {
-		err := s.Metrics.Emit(map[string]any{"request_id": RequestID(ctx), "catalog": c.ID, "partner": c.Partner, "status": string(c.Status)},
+		err := s.Metrics.Emit(map[string]any{"request_id": awslambda.RequestID(ctx), "catalog": c.ID, "partner": c.Partner, "status": string(c.Status)},
 			emf.Metric{Name: contract.MetricRowsAccepted, Unit: emf.UnitCount, Value: float64(r.Accepted)},
 			emf.Metric{Name: contract.MetricRowsRejected, Unit: emf.UnitCount, Value: float64(r.Rejected)})
 		if err != nil && s.Logger != nil {

@@ -1,4 +1,4 @@
-package ingest
+package intake
 
 import (
 	"context"
@@ -59,10 +59,11 @@ func UploadCatalogID(partner, key string) string {
 }
 
 // NewUpload records a catalog in status received for a new file of the
-// partner and returns where to upload it. The file then flows through the
-// normal path (a blob under incoming/ starts its ingest), and the catalog
-// keeps the ID returned here. Each slot is for one file.
-func (s *Service) NewUpload(ctx context.Context, req UploadRequest, up Uploader, maxBytes int64) (UploadSlot, error) {
+// partner, received at now, and returns where to upload it. The file then
+// flows through the normal path (a blob under incoming/ starts its
+// ingest), and the catalog keeps the ID returned here. Each slot is for
+// one file.
+func NewUpload(ctx context.Context, store catalog.Store, now time.Time, req UploadRequest, up Uploader, maxBytes int64) (UploadSlot, error) {
 	if !catalog.ValidPartnerID(req.Partner) {
 		return UploadSlot{}, catalog.Errorf(catalog.CodeInvalid, "partner %q is not a valid partner id", req.Partner)
 	}
@@ -80,7 +81,7 @@ func (s *Service) NewUpload(ctx context.Context, req UploadRequest, up Uploader,
 		return UploadSlot{}, catalog.Wrap(catalog.CodeInternal, err, "upload id")
 	}
 	key := contract.IncomingPrefix + req.Partner + "/" + hex.EncodeToString(id[:]) + "-" + name
-	now := s.clock().UTC()
+	now = now.UTC()
 	u, err := up.PresignUpload(ctx, key, maxBytes, now.Add(UploadTTL))
 	if err != nil {
 		return UploadSlot{}, err
@@ -89,7 +90,7 @@ func (s *Service) NewUpload(ctx context.Context, req UploadRequest, up Uploader,
 		ID: UploadCatalogID(req.Partner, key), Partner: req.Partner, Key: key, File: name,
 		Mode: req.Mode, Status: catalog.StatusReceived, ReceivedAt: now,
 	}
-	if err := s.store.CreateCatalog(ctx, c); err != nil {
+	if err := store.CreateCatalog(ctx, c); err != nil {
 		return UploadSlot{}, err
 	}
 	return UploadSlot{CatalogID: c.ID, Key: key, Upload: u}, nil

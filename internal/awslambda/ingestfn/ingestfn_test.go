@@ -1,4 +1,4 @@
-package awslambda_test
+package ingestfn_test
 
 import (
 	"bytes"
@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/catalogsearch/catalogsearch/internal/awslambda"
+	"github.com/catalogsearch/catalogsearch/internal/awslambda/ingestfn"
 	"github.com/catalogsearch/catalogsearch/internal/boltstore"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/emf"
@@ -19,7 +19,7 @@ func TestReportMetricsEmitsFinalReportsOnly(t *testing.T) {
 	}
 	defer store.Close()
 	var buf bytes.Buffer
-	s := &awslambda.ReportMetrics{Store: store, Metrics: emf.New(&buf, "dev")}
+	s := &ingestfn.ReportMetrics{Store: store, Metrics: emf.New(&buf, "dev")}
 	c := catalog.Catalog{ID: "c1", Partner: "acme", Status: catalog.StatusProcessing}
 	if err := s.PutCatalog(t.Context(), c); err != nil {
 		t.Fatal(err)
