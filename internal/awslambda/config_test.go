@@ -19,8 +19,9 @@ func TestConfigFromEnv(t *testing.T) {
 		{"all set", map[string]string{
 			contract.EnvTable: "t", contract.EnvBucket: "b", contract.EnvOpenSearchEndpoint: "https://d", contract.EnvIndexAlias: "a",
 			contract.EnvLogLevel: "debug", contract.EnvStage: "prod", contract.EnvUploadMaxBytes: "1024", "AWS_REGION": "eu-west-3", contract.EnvIndexReplicas: "2",
+			contract.EnvIngestQueueURL: "https://sqs.eu-west-3.amazonaws.com/123456789012/ingest",
 		}, awslambda.Config{Table: "t", Bucket: "b", OpenSearchEndpoint: "https://d", IndexAlias: "a", LogLevel: "debug", Stage: "prod",
-			UploadMaxBytes: 1024, Region: "eu-west-3", IndexReplicas: 2}, ""},
+			UploadMaxBytes: 1024, Region: "eu-west-3", IndexReplicas: 2, IngestQueueURL: "https://sqs.eu-west-3.amazonaws.com/123456789012/ingest"}, ""},
 		{"loopback endpoint means path-style S3", map[string]string{awslambda.EnvAWSEndpoint: "http://127.0.0.1:5000"},
 			awslambda.Config{IndexAlias: contract.DefaultIndexAlias, PathStyleS3: true}, ""},
 		{"bad size", map[string]string{contract.EnvUploadMaxBytes: "lots"}, awslambda.Config{}, catalog.CodeInvalid},
@@ -50,5 +51,8 @@ func TestEnvNamesTheMissingVariable(t *testing.T) {
 	}
 	if _, err := env.Index(t.Context(), true); catalog.CodeOf(err) != catalog.CodeInvalid {
 		t.Fatalf("Index without an endpoint: %v", err)
+	}
+	if _, _, err := env.Queue(); catalog.CodeOf(err) != catalog.CodeInvalid || catalog.MessageOf(err) != "environment variable "+contract.EnvIngestQueueURL+" is not set" {
+		t.Fatalf("Queue without a URL: %v", err)
 	}
 }
