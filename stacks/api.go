@@ -52,6 +52,7 @@ func NewAPIStack(scope constructs.Construct, cfg StageConfig, in Inputs, data *D
 			contract.EnvOpenSearchEndpoint: "https://" + *data.Domain.DomainEndpoint(),
 			contract.EnvIndexAlias:         contract.DefaultIndexAlias,
 			contract.EnvUploadMaxBytes:     strconv.Itoa(cfg.UploadMaxBytes),
+			contract.EnvIngestQueueURL:     *data.IngestQueue.QueueUrl(),
 		}),
 	})
 	fn := s.Function.Function
@@ -59,6 +60,8 @@ func NewAPIStack(scope constructs.Construct, cfg StageConfig, in Inputs, data *D
 	data.Bucket.GrantRead(fn, nil) // reports, rejected rows, and partner key records (partners/_keys/*)
 	data.Bucket.GrantPut(fn, jsii.String(contract.IncomingPrefix+"*"))
 	data.Domain.GrantRead(fn)
+	// Confirmations of held catalogs are queued for the ingest Lambda.
+	data.IngestQueue.GrantSendMessages(fn)
 
 	s.AccessLog = awslogs.NewLogGroup(stack, jsii.String("AccessLogs"), &awslogs.LogGroupProps{
 		Retention:     cfg.LogRetention(),

@@ -248,7 +248,7 @@ func TestGoLambdas(t *testing.T) {
 			"IngestFunction":  {contract.EnvTable, contract.EnvBucket},
 			"IndexerFunction": {contract.EnvTable, contract.EnvOpenSearchEndpoint, contract.EnvIndexAlias, contract.EnvIndexReplicas},
 			"ReindexFunction": {contract.EnvTable, contract.EnvOpenSearchEndpoint, contract.EnvIndexAlias, contract.EnvIndexReplicas},
-			"HandlerFunction": {contract.EnvTable, contract.EnvBucket, contract.EnvOpenSearchEndpoint, contract.EnvIndexAlias, contract.EnvUploadMaxBytes},
+			"HandlerFunction": {contract.EnvTable, contract.EnvBucket, contract.EnvOpenSearchEndpoint, contract.EnvIndexAlias, contract.EnvUploadMaxBytes, contract.EnvIngestQueueURL},
 		}
 		seen := 0
 		for _, part := range []string{"Pipeline", "API"} {
@@ -445,6 +445,33 @@ func TestAPIStack(t *testing.T) {
 		}
 		if posts != 2 || gets < 4 {
 			t.Errorf("methods: %d POST (want 2), %d GET (want >= 4)", posts, gets)
+		}
+
+		// The api Lambda queues confirmations: the ingest queue's URL in its
+		// environment, and sqs:SendMessage on that queue (and no other SQS
+		// right) in its role's policy.
+		fn := s.one(t, "API", "AWS::Lambda::Function", "HandlerFunction")
+		queueURL := jsonString(get(fn.Props, "Environment", "Variables", contract.EnvIngestQueueURL))
+		if !strings.Contains(queueURL, "Fn::ImportValue") || !strings.Contains(queueURL, LogicalIDIngestQueue) {
+			t.Errorf("api %s = %s, want the Data stack's ingest queue URL", contract.EnvIngestQueueURL, queueURL)
+		}
+		sends := 0
+		for _, p := range s.resources("API", "AWS::IAM::Policy") {
+			for _, st := range get(p.Props, "PolicyDocument", "Statement").([]any) {
+				actions := jsonString(get(st, "Action"))
+				if !strings.Contains(actions, "sqs:") {
+					continue
+				}
+				res := jsonString(get(st, "Resource"))
+				if !strings.Contains(actions, "sqs:SendMessage") || strings.Contains(actions, "sqs:ReceiveMessage") || strings.Contains(actions, "sqs:DeleteMessage") ||
+					!strings.Contains(res, "Fn::ImportValue") || !strings.Contains(res, LogicalIDIngestQueue) {
+					t.Errorf("%s: SQS statement %s on %s", p.ID, actions, res)
+				}
+				sends++
+			}
+		}
+		if sends != 1 {
+			t.Errorf("%d SQS statements in the API stack's policies, want 1 (SendMessage on the ingest queue)", sends)
 		}
 	})
 }

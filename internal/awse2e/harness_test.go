@@ -177,6 +177,7 @@ func newStack(t *testing.T) *stack {
 		contract.EnvStage+"=test",
 		contract.EnvLogLevel+"=info",
 		contract.EnvUploadMaxBytes+"=104857600",
+		contract.EnvIngestQueueURL+"="+st.queueURL,
 	)
 	return st
 }
