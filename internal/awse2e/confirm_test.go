@@ -73,7 +73,7 @@ func TestConfirmIsQueued(t *testing.T) {
 	if res := st.search(url.Values{"q": {"chaise"}, "partner": {"acme"}}); res.Total != 10 {
 		t.Fatalf("search found %d, want 10", res.Total)
 	}
-	status, body = st.api("/v1/catalogs/"+held.ID, nil)
+	status, body = st.apiAs(key, "GET", "/v1/catalogs/"+held.ID, nil, "")
 	if err := json.Unmarshal(body, &answer); err != nil || status != 200 || answer.Status != catalog.StatusDone {
 		t.Fatalf("catalog after the confirmation: %d %s", status, body)
 	}
