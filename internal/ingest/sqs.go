@@ -12,12 +12,13 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/contract"
 )
 
-// SQSHandler is the ingest Lambda's handler: SQS delivers S3 event
-// notifications ("a file arrived under incoming/{partner}/"), and each
-// becomes an Ingest, and the api Lambda's confirmations
-// (contract.ConfirmMessage), and each becomes a Confirm. Failures that a retry can fix are reported per message
-// (partial batch response), so SQS redelivers only those, and after its
-// maxReceiveCount moves them to the dead-letter queue.
+// SQSHandler is the ingest Lambda's handler. SQS delivers S3 event
+// notifications ("a file arrived under incoming/{partner}/"), each of
+// which becomes an Ingest, and the api Lambda's confirmations
+// (contract.ConfirmMessage), each of which becomes a Confirm. Failures that
+// a retry can fix are reported per message (partial batch response), so
+// SQS redelivers only those, and after its maxReceiveCount moves them to
+// the dead-letter queue.
 type SQSHandler struct {
 	Service *Service
 	Logger  *slog.Logger // nil = discard
