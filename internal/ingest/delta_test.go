@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/ingest"
@@ -299,5 +300,50 @@ func TestMissingPriceWarns(t *testing.T) {
 	}
 	if p := e.products("acme")["B"]; p.Name != "Gomme" || p.Price != nil {
 		t.Fatalf("B = %+v", p)
+	}
+}
+
+// TestInterruptedConfirmRunsAgain: a confirmation whose run died (the
+// ingest Lambda timed out; the catalog is left processing over its held
+// report) is run again by the redelivered confirm message once its
+// heartbeat is older than LeaseTimeout; while the heartbeat is fresh a
+// second confirm is a conflict, whatever the catalog's age.
+func TestInterruptedConfirmRunsAgain(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.ingest("acme", "v1.csv", rowsCSV(0, 10), "")
+	held := e.ingest("acme", "v2.csv", rowsCSV(6, 10), "")
+	if held.Status != catalog.StatusNeedsConfirmation {
+		t.Fatalf("v2: %s", held.Status)
+	}
+	// What Confirm writes before it runs the file, and a run that then died.
+	e.now = e.now.Add(24 * time.Hour) // confirmed a day after it arrived
+	running := held
+	running.Status = catalog.StatusProcessing
+	running.HeartbeatAt = e.now
+	if err := e.store.PutCatalog(ctx, running); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		after time.Duration
+		code  catalog.Code
+	}{
+		{"heartbeat fresh", ingest.LeaseTimeout / 2, catalog.CodeConflict},
+		{"heartbeat stale", ingest.LeaseTimeout + time.Second, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e.now = running.HeartbeatAt.Add(tc.after)
+			got, err := e.svc.Confirm(ctx, held.ID)
+			if catalog.CodeOf(err) != tc.code {
+				t.Fatalf("Confirm: %v, want code %q", err, tc.code)
+			}
+			if tc.code != "" {
+				return
+			}
+			if got.Status != catalog.StatusDone || got.Report.Removed != 6 || len(e.products("acme")) != 4 {
+				t.Fatalf("confirmed again: %s %+v, %d products", got.Status, got.Report, len(e.products("acme")))
+			}
+		})
 	}
 }

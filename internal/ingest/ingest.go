@@ -214,6 +214,15 @@ func abandoned(c catalog.Catalog, now time.Time) bool {
 	return !c.HeartbeatAt.IsZero() && now.Sub(c.HeartbeatAt) > LeaseTimeout
 }
 
+// interruptedConfirm reports a catalog whose confirmation started (status
+// processing over a held report) and stopped sending heartbeats. Only the
+// heartbeat counts: a catalog confirmed long after it arrived is old, not
+// abandoned.
+func interruptedConfirm(c catalog.Catalog, now time.Time) bool {
+	return c.Status == catalog.StatusProcessing && c.Report != nil && c.Report.Status == catalog.StatusNeedsConfirmation &&
+		!c.HeartbeatAt.IsZero() && now.Sub(c.HeartbeatAt) > LeaseTimeout
+}
+
 // heartbeat refreshes c's HeartbeatAt in the store every s.beat until
 // the returned stop is called; stop returns once no write is under way,
 // so that the caller's final write of c comes last.
@@ -254,9 +263,21 @@ func (s *Service) NewUpload(ctx context.Context, req intake.UploadRequest, up in
 // CodeConflict when the catalog is not waiting for confirmation, a newer
 // file of the partner has arrived since (confirming would undo it) or the
 // file is gone (intake.CheckConfirm).
+//
+// A confirmation whose run died (status processing, heartbeat older than
+// LeaseTimeout, the held report still on the record) is run again: the
+// queued confirm message is redelivered after the ingest Lambda that took
+// it timed out, and the catalog would otherwise stay processing.
 func (s *Service) Confirm(ctx context.Context, catalogID string) (catalog.Catalog, error) {
-	c, err := intake.CheckConfirm(ctx, s.store, s.blobs, catalogID)
+	c, err := s.store.GetCatalog(ctx, catalogID)
 	if err != nil {
+		return catalog.Catalog{}, err
+	}
+	if interruptedConfirm(c, s.clock()) {
+		s.log.WarnContext(ctx, "running an interrupted confirmation again", "catalog", c.ID)
+		c.Status = catalog.StatusNeedsConfirmation // where it stood before that run
+	}
+	if err := intake.Confirmable(ctx, s.store, s.blobs, c); err != nil {
 		return c, err
 	}
 	c.Status = catalog.StatusProcessing

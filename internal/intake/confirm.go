@@ -29,24 +29,29 @@ func CheckConfirm(ctx context.Context, store catalog.Store, blobs catalog.Blobs,
 	if err != nil {
 		return catalog.Catalog{}, err
 	}
+	return c, Confirmable(ctx, store, blobs, c)
+}
+
+// Confirmable runs CheckConfirm's checks on c as the caller read it.
+func Confirmable(ctx context.Context, store catalog.Store, blobs catalog.Blobs, c catalog.Catalog) error {
 	if c.Status != catalog.StatusNeedsConfirmation {
-		return c, catalog.Errorf(catalog.CodeConflict, "catalog %s is %s, not waiting for confirmation", c.ID, c.Status)
+		return catalog.Errorf(catalog.CodeConflict, "catalog %s is %s, not waiting for confirmation", c.ID, c.Status)
 	}
 	recent, err := store.ListCatalogs(ctx, c.Partner, recentCatalogs)
 	if err != nil {
-		return c, err
+		return err
 	}
 	for _, o := range recent {
 		if o.ID != c.ID && o.ReceivedAt.After(c.ReceivedAt) && o.Status != catalog.StatusRefused && o.Status != catalog.StatusFailed {
-			return c, catalog.Errorf(catalog.CodeConflict,
+			return catalog.Errorf(catalog.CodeConflict,
 				"a newer file of partner %s (catalog %s) arrived after %s; confirming this one would undo it", c.Partner, o.ID, c.ID)
 		}
 	}
 	if _, err := blobs.Stat(ctx, c.Key); err != nil {
 		if catalog.IsNotFound(err) {
-			return c, catalog.Errorf(catalog.CodeConflict, "the file of catalog %s (%s) is gone; upload it again", c.ID, c.File)
+			return catalog.Errorf(catalog.CodeConflict, "the file of catalog %s (%s) is gone; upload it again", c.ID, c.File)
 		}
-		return c, err
+		return err
 	}
-	return c, nil
+	return nil
 }
