@@ -2,6 +2,7 @@ package main
 
 import (
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -20,7 +21,7 @@ func TestAPILinksNoParsing(t *testing.T) {
 		t.Fatalf("go list -deps: %v", err)
 	}
 	deps := strings.Fields(string(out))
-	if len(deps) < 10 || !contains(deps, "github.com/catalogsearch/catalogsearch/internal/intake") {
+	if len(deps) < 10 || !slices.Contains(deps, "github.com/catalogsearch/catalogsearch/internal/intake") {
 		t.Fatalf("go list -deps gave %d packages, not the api Lambda's: %v", len(deps), deps)
 	}
 	for _, d := range deps {
@@ -34,13 +35,4 @@ func TestAPILinksNoParsing(t *testing.T) {
 			}
 		}
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
