@@ -2,7 +2,6 @@ package awslambda_test
 
 import (
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -11,9 +10,8 @@ import (
 
 	"github.com/catalogsearch/catalogsearch/internal/api"
 	"github.com/catalogsearch/catalogsearch/internal/awslambda"
-	"github.com/catalogsearch/catalogsearch/internal/boltstore"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
-	"github.com/catalogsearch/catalogsearch/internal/diskblobs"
+	"github.com/catalogsearch/catalogsearch/internal/catalogtest"
 	"github.com/catalogsearch/catalogsearch/internal/partnerkeys"
 )
 
@@ -43,16 +41,7 @@ const proxyEvent = `{
 // TestAdapterPassesTheAPIKeyHeader: the key API Gateway checked for the
 // usage plan reaches the API as X-Api-Key and identifies the partner.
 func TestAdapterPassesTheAPIKeyHeader(t *testing.T) {
-	dir := t.TempDir()
-	store, err := boltstore.Open(filepath.Join(dir, "s.db"), boltstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	blobs, err := diskblobs.New(filepath.Join(dir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	store, blobs := catalogtest.Embedded(t)
 	if err := store.CreateCatalog(t.Context(), catalog.Catalog{ID: "cat-1", Partner: "acme", Key: "incoming/acme/a.csv",
 		Status: catalog.StatusReceived, ReceivedAt: time.Now().UTC()}); err != nil {
 		t.Fatal(err)

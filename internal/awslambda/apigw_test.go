@@ -15,10 +15,8 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/api"
 	"github.com/catalogsearch/catalogsearch/internal/awslambda"
 	"github.com/catalogsearch/catalogsearch/internal/bleveindex"
-	"github.com/catalogsearch/catalogsearch/internal/boltstore"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/catalogtest"
-	"github.com/catalogsearch/catalogsearch/internal/diskblobs"
 )
 
 // echo answers with what it received, so that the adapter's translation
@@ -109,21 +107,12 @@ func TestAPIGatewayAdapter(t *testing.T) {
 // TestAdapterServesTheRealAPI runs the API handler (on embedded adapters)
 // behind the adapter, as the api Lambda does with the AWS adapters.
 func TestAdapterServesTheRealAPI(t *testing.T) {
-	dir := t.TempDir()
-	store, err := boltstore.Open(filepath.Join(dir, "s.db"), boltstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	idx, err := bleveindex.Open(filepath.Join(dir, "idx"), bleveindex.Options{})
+	store, blobs := catalogtest.Embedded(t)
+	idx, err := bleveindex.Open(filepath.Join(t.TempDir(), "idx"), bleveindex.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer idx.Close()
-	blobs, err := diskblobs.New(filepath.Join(dir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	p := catalogtest.SampleProduct("acme", "K1")
 	p.Version = 1
 	if _, err := store.PutProducts(t.Context(), []catalog.Product{p}); err != nil {

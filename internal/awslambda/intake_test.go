@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,10 +13,9 @@ import (
 
 	"github.com/catalogsearch/catalogsearch/internal/awslambda"
 	"github.com/catalogsearch/catalogsearch/internal/awstest"
-	"github.com/catalogsearch/catalogsearch/internal/boltstore"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/catalogtest"
 	"github.com/catalogsearch/catalogsearch/internal/contract"
-	"github.com/catalogsearch/catalogsearch/internal/diskblobs"
 )
 
 // moto serves SQS for the QueuedIntake tests; nil (those tests skip) when
@@ -38,16 +36,7 @@ func TestMain(m *testing.M) {
 func TestQueuedIntakeConfirm(t *testing.T) {
 	awstest.Require(t, moto)
 	ctx := t.Context()
-	dir := t.TempDir()
-	store, err := boltstore.Open(filepath.Join(dir, "s.db"), boltstore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	blobs, err := diskblobs.New(filepath.Join(dir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	store, blobs := catalogtest.Embedded(t)
 	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 	for _, c := range []catalog.Catalog{
 		{ID: "cheld", Partner: "acme", Key: "incoming/acme/v2.csv", File: "v2.csv", Status: catalog.StatusNeedsConfirmation, ReceivedAt: now},

@@ -7,15 +7,13 @@ import (
 	"errors"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
 
-	"github.com/catalogsearch/catalogsearch/internal/boltstore"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/catalogtest"
 	"github.com/catalogsearch/catalogsearch/internal/demogen"
-	"github.com/catalogsearch/catalogsearch/internal/diskblobs"
 	"github.com/catalogsearch/catalogsearch/internal/ingest"
 )
 
@@ -68,21 +66,12 @@ func BenchmarkCSVDryRun(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	dir := b.TempDir()
-	st, err := boltstore.Open(filepath.Join(dir, "store.db"), boltstore.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	bl, err := diskblobs.New(filepath.Join(dir, "blobs"))
-	if err != nil {
-		b.Fatal(err)
-	}
+	st, bl := catalogtest.Embedded(b)
 	ctx := context.Background()
 	if _, err := bl.Put(ctx, "incoming/bench/catalog.csv", bytes.NewReader(data)); err != nil {
 		b.Fatal(err)
 	}
-	svc := ingest.New(ingest.Deps{Store: st, Blobs: bl, TempDir: dir})
+	svc := ingest.New(ingest.Deps{Store: st, Blobs: bl, TempDir: b.TempDir()})
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
 		c, err := svc.Ingest(ctx, ingest.Request{Partner: "bench", Key: "incoming/bench/catalog.csv", DryRun: true})
