@@ -22,6 +22,18 @@ func rowsCSV(from, to int) string {
 	return b.String()
 }
 
+// held ingests ten products of acme, then a full file of the keep first
+// ones (at most 7: more than 20% missing), which the removal guard holds.
+func (e *env) held(keep int) catalog.Catalog {
+	e.t.Helper()
+	e.ingest("acme", "v1.csv", rowsCSV(0, 10), "")
+	c := e.ingest("acme", "v2.csv", rowsCSV(10-keep, 10), "")
+	if c.Status != catalog.StatusNeedsConfirmation {
+		e.t.Fatalf("v2: %s, want it held", c.Status)
+	}
+	return c
+}
+
 func TestRemovalGuardAndConfirm(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
@@ -58,11 +70,7 @@ func TestRemovalGuardAndConfirm(t *testing.T) {
 
 func TestConfirmRefusesWhenANewerFileArrived(t *testing.T) {
 	e := newEnv(t)
-	e.ingest("acme", "v1.csv", rowsCSV(0, 10), "")
-	held := e.ingest("acme", "v2.csv", rowsCSV(0, 2), "")
-	if held.Status != catalog.StatusNeedsConfirmation {
-		t.Fatalf("v2: %s", held.Status)
-	}
+	held := e.held(2)
 	e.now = e.now.Add(1)
 	e.ingest("acme", "v3.csv", rowsCSV(0, 10), "")
 	if _, err := e.svc.Confirm(context.Background(), held.ID); catalog.CodeOf(err) != catalog.CodeConflict {
@@ -223,8 +231,7 @@ func TestVariantsOfAMissingParentAreRejected(t *testing.T) {
 func TestConfirmWhenTheFileIsGone(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	e.ingest("acme", "v1.csv", rowsCSV(0, 10), "")
-	held := e.ingest("acme", "v2.csv", rowsCSV(0, 1), "")
+	held := e.held(1)
 	if err := e.blobs.Delete(ctx, held.Key); err != nil {
 		t.Fatal(err)
 	}
@@ -311,11 +318,7 @@ func TestMissingPriceWarns(t *testing.T) {
 func TestInterruptedConfirmRunsAgain(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	e.ingest("acme", "v1.csv", rowsCSV(0, 10), "")
-	held := e.ingest("acme", "v2.csv", rowsCSV(6, 10), "")
-	if held.Status != catalog.StatusNeedsConfirmation {
-		t.Fatalf("v2: %s", held.Status)
-	}
+	held := e.held(4)
 	// What Confirm writes before it runs the file, and a run that then died.
 	e.now = e.now.Add(24 * time.Hour) // confirmed a day after it arrived
 	running := held

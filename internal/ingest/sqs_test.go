@@ -186,11 +186,7 @@ func TestSQSHandlerConfirm(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t)
 			ctx := context.Background()
-			e.ingest("acme", "v1.csv", rowsCSV(0, 10), "")
-			held := e.ingest("acme", "v2.csv", rowsCSV(0, 1), "")
-			if held.Status != catalog.StatusNeedsConfirmation {
-				t.Fatalf("v2: %s", held.Status)
-			}
+			held := e.held(1)
 			bodies := tt.setup(e, held)
 			svc := e.svc
 			if tt.unavailable {
