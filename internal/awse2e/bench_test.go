@@ -260,7 +260,7 @@ func benchColdStarts(t *testing.T, doc *strings.Builder) {
 	}
 	const runs = 5
 	doc.WriteString("### Cold start under the Runtime Interface Emulator (linux/amd64 build of the same code)\n\n")
-	fmt.Fprintf(doc, "From starting the emulator process to the first response (the emulator starts the binary at the first invocation, ")
+	fmt.Fprintf(doc, "From starting the emulator process until it listens, plus the first invocation to its response (the emulator starts the binary at the first invocation, ")
 	fmt.Fprintf(doc, "as Lambda does); median and worst of %d cold starts; target under 100 ms. The first invocation includes loading the ", runs)
 	doc.WriteString("AWS configuration and, for the OpenSearch users, checking the index template on the node; the reindex figure includes its (empty-table) run.\n\n")
 	doc.WriteString("| lambda | median | worst |\n|---|---:|---:|\n")
@@ -271,11 +271,14 @@ func benchColdStarts(t *testing.T, doc *strings.Builder) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			invoked := time.Now()
 			if err := l.Invoke(t.Context(), evs[name], nil); err != nil {
 				l.Stop()
 				t.Fatalf("%s: %v\n%s", name, err, l.Log())
 			}
-			ds = append(ds, time.Since(l.Started))
+			// The emulator's start-up and the first invocation, without
+			// StartLambda's wait that the emulator keeps its ports.
+			ds = append(ds, l.Startup+time.Since(invoked))
 			l.Stop()
 		}
 		sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })

@@ -66,8 +66,11 @@ func GoBuildCommand(ctx context.Context, root, out, pkg string, env ...string) *
 // invocation, as Lambda does on a cold start.
 type Lambda struct {
 	// URL is the emulator's invocation endpoint.
-	URL       string
-	Started   time.Time
+	URL     string
+	Started time.Time
+	// Startup is how long the emulator took from its start to listening
+	// (StartLambda then waits settle more before it returns).
+	Startup   time.Duration
 	cmd       *exec.Cmd
 	log       *syncBuffer
 	done      chan struct{}
@@ -77,8 +80,29 @@ type Lambda struct {
 }
 
 // StartLambda runs bootstrap under the emulator with env added to this
-// process's environment, on free loopback ports.
+// process's environment, on free loopback ports. A port found free can be
+// taken by another process (another emulator of a parallel test) before
+// the emulator binds it; the emulator then exits at once, and StartLambda
+// starts it again on other ports.
 func StartLambda(ctx context.Context, bootstrap string, env []string) (*Lambda, error) {
+	const attempts = 5
+	for i := 1; ; i++ {
+		l, err := startLambda(ctx, bootstrap, env)
+		if err == nil || !errors.Is(err, errPortTaken) || i == attempts {
+			return l, err
+		}
+	}
+}
+
+// errPortTaken is an emulator that exited because a port was in use.
+var errPortTaken = errors.New("emulator port taken")
+
+// settle is how long a started emulator must stay up after its port
+// answers: one that lost its port to another process exits within it
+// (the answering listener was the other process's).
+const settle = 150 * time.Millisecond
+
+func startLambda(ctx context.Context, bootstrap string, env []string) (*Lambda, error) {
 	rie, err := RIEBinary()
 	if err != nil {
 		return nil, err
@@ -112,17 +136,29 @@ func StartLambda(ctx context.Context, bootstrap string, env []string) (*Lambda, 
 		return nil, fmt.Errorf("start emulator: %w", err)
 	}
 	go func() { _ = l.cmd.Wait(); close(l.done) }()
+	exited := func() error {
+		if strings.Contains(l.log.String(), "address already in use") {
+			return fmt.Errorf("%w: %s", errPortTaken, l.log.String())
+		}
+		return fmt.Errorf("emulator exited: %s", l.log.String())
+	}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		d := net.Dialer{Timeout: 200 * time.Millisecond}
 		c, err := d.DialContext(ctx, "tcp", fmt.Sprintf("127.0.0.1:%d", invokePort))
 		if err == nil {
 			c.Close()
-			return l, nil
+			l.Startup = time.Since(l.Started)
+			select {
+			case <-l.done:
+				return nil, exited()
+			case <-time.After(settle):
+				return l, nil
+			}
 		}
 		select {
 		case <-l.done:
-			return nil, fmt.Errorf("emulator exited: %s", l.log.String())
+			return nil, exited()
 		case <-ctx.Done():
 			l.Stop()
 			return nil, ctx.Err()
