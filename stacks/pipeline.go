@@ -48,17 +48,20 @@ func NewPipelineStack(scope constructs.Construct, cfg StageConfig, in Inputs, da
 		ReportBatchItemFailures: jsii.Bool(true),
 	}))
 
+	// The indexer and the reindex function both write indexes: the same
+	// environment (table, domain, alias, replicas of a new index, synonyms).
+	indexEnv := withEnv(synEnv, map[string]string{
+		contract.EnvTable:              *data.Table.TableName(),
+		contract.EnvOpenSearchEndpoint: endpoint,
+		contract.EnvIndexAlias:         contract.DefaultIndexAlias,
+		contract.EnvIndexReplicas:      strconv.Itoa(cfg.OpenSearch.IndexReplicas()),
+	})
 	s.Indexer = NewGoFunction(stack, "Indexer", GoFunctionProps{
 		Builder: in.Builder, Dir: in.Lambdas.Indexer, Stage: cfg.Stage, Retention: cfg.LogRetention(),
 		Description: "Applies product changes of the table's stream to the search index",
 		Sizing:      cfg.Indexer,
 		Files:       synFiles,
-		Environment: withEnv(synEnv, map[string]string{
-			contract.EnvTable:              *data.Table.TableName(),
-			contract.EnvOpenSearchEndpoint: endpoint,
-			contract.EnvIndexAlias:         contract.DefaultIndexAlias,
-			contract.EnvIndexReplicas:      strconv.Itoa(cfg.OpenSearch.IndexReplicas()),
-		}),
+		Environment: indexEnv,
 	})
 	data.Table.GrantReadData(s.Indexer.Function)
 	data.Domain.GrantReadWrite(s.Indexer.Function)
@@ -77,12 +80,7 @@ func NewPipelineStack(scope constructs.Construct, cfg StageConfig, in Inputs, da
 		Description: "Rebuilds the search index from the table into a new index and swaps the alias",
 		Sizing:      cfg.Reindex,
 		Files:       synFiles,
-		Environment: withEnv(synEnv, map[string]string{
-			contract.EnvTable:              *data.Table.TableName(),
-			contract.EnvOpenSearchEndpoint: endpoint,
-			contract.EnvIndexAlias:         contract.DefaultIndexAlias,
-			contract.EnvIndexReplicas:      strconv.Itoa(cfg.OpenSearch.IndexReplicas()),
-		}),
+		Environment: indexEnv,
 	})
 	data.Table.GrantReadData(s.Reindex.Function)
 	data.Domain.GrantReadWrite(s.Reindex.Function)
