@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# `go test -v` with the given arguments, showing what plain `go test` shows
+# (results, failures, logs, skip reasons) without the RUN/PASS lines, and
+# appending every skipped test to $TEST_SKIPS_LOG (when set) so that the end
+# of `make test` can say how many tests were skipped and why.
+#
+#   scripts/gotest.sh [go test flags] packages...
+#   scripts/gotest.sh --summary        print the skips of $TEST_SKIPS_LOG
+set -uo pipefail
+
+if [ "${1:-}" = "--summary" ]; then
+  log="${TEST_SKIPS_LOG:-}"
+  n=0
+  [ -n "$log" ] && [ -s "$log" ] && n=$(grep -c . "$log")
+  echo "skipped tests: $n"
+  [ "$n" -gt 0 ] && sed 's/^/  /' "$log"
+  exit 0
+fi
+
+out="$(mktemp)"
+trap 'rm -f "$out"' EXIT
+go test -v "$@" 2>&1 | tee "$out" | grep --line-buffered -vE '^ *(=== (RUN|PAUSE|CONT|NAME) |--- PASS: )'
+status=${PIPESTATUS[0]}
+if [ -n "${TEST_SKIPS_LOG:-}" ]; then
+  # A skip is "--- SKIP: TestName (0.00s)" followed by its indented reason;
+  # the package is named on the "ok" line that closes its output.
+  awk '
+    /^ *--- SKIP: / { name = $3; getline reason; sub(/^ +/, "", reason); skips[++n] = name ": " reason; next }
+    /^(ok|FAIL|---)[ \t]/ && $2 ~ /\// { for (i = 1; i <= n; i++) print $2 " " skips[i]; n = 0 }
+  ' "$out" >> "$TEST_SKIPS_LOG"
+fi
+exit "$status"
