@@ -22,11 +22,14 @@ trap 'rm -f "$out"' EXIT
 go test -v "$@" 2>&1 | tee "$out" | grep --line-buffered -vE '^ *(=== (RUN|PAUSE|CONT|NAME) |--- PASS: )'
 status=${PIPESTATUS[0]}
 if [ -n "${TEST_SKIPS_LOG:-}" ]; then
-  # A skip is "--- SKIP: TestName (0.00s)" followed by its indented reason;
-  # the package is named on the "ok" line that closes its output.
+  # A skip is its reason (the test's last log line, "    file_test.go:12: ...")
+  # then "--- SKIP: TestName (0.00s)"; the package is named on the "ok" line
+  # that closes its output.
   awk '
-    /^ *--- SKIP: / { name = $3; getline reason; sub(/^ +/, "", reason); skips[++n] = name ": " reason; next }
-    /^(ok|FAIL|---)[ \t]/ && $2 ~ /\// { for (i = 1; i <= n; i++) print $2 " " skips[i]; n = 0 }
+    /^ +[^ ]+\.go:[0-9]+: / { reason = $0; sub(/^ +/, "", reason); next }
+    /^ *--- SKIP: / { skips[++n] = $3 " (" reason ")"; reason = ""; next }
+    /^=== RUN/ { reason = "" }
+    /^(ok +|FAIL)\t/ { for (i = 1; i <= n; i++) print $2 " " skips[i]; n = 0 }
   ' "$out" >> "$TEST_SKIPS_LOG"
 fi
 exit "$status"
