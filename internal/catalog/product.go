@@ -22,6 +22,10 @@ type Product struct {
 	Brand       string   `json:"brand,omitempty"`
 	Category    []string `json:"category,omitempty"` // path from the root, e.g. ["Maison", "Cuisine"]
 	Price       *Money   `json:"price,omitempty"`
+	// TaxBasis says whether Price (and the variants' prices) exclude or
+	// include VAT/sales tax, as the file's price header said: TaxExcluded,
+	// TaxIncluded, or "" when it did not say.
+	TaxBasis    string   `json:"tax_basis,omitempty"`
 	GTIN        string   `json:"gtin,omitempty"` // EAN-8/UPC-A/EAN-13/GTIN-14, digits only
 	SupplierRef string   `json:"supplier_ref,omitempty"`
 	Images      []string `json:"images,omitempty"` // http(s) URLs, as the partner gave them
@@ -78,6 +82,12 @@ type Source struct {
 	File      string `json:"file,omitempty"`
 	Row       int    `json:"row,omitempty"` // 1-based line or sheet row of the product's first row
 }
+
+// Tax bases of a price (Product.TaxBasis).
+const (
+	TaxExcluded = "excl" // "HT", "excl. VAT", "net of tax"
+	TaxIncluded = "incl" // "TTC", "incl. VAT"
+)
 
 // ProductID is the ID of the product with key in partner's catalog.
 func ProductID(partner, key string) string { return partner + ":" + key }

@@ -62,6 +62,12 @@ func (h *hashBuf) productSum(p *catalog.Product) uint64 {
 		h.money(v.Price)
 		h.str(v.Image)
 	}
+	// Added after the first stored hashes: only a said tax basis counts,
+	// so products without one keep their hash.
+	if p.TaxBasis != "" {
+		h.str("tax")
+		h.str(p.TaxBasis)
+	}
 	// 64 bits from two hardware-assisted checksums (CRC-32C and
 	// CRC-32/IEEE): the delta compares 64 bits, and an accidental change
 	// goes unseen with odds of 2^-64. It is not a defence against a

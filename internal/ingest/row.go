@@ -829,6 +829,9 @@ func (r *run) finishDraft(d *draft) error {
 			}
 		}
 	}
+	if p.Price != nil || len(p.Variants) > 0 {
+		p.TaxBasis = r.m.PriceTax
+	}
 	if p.Price == nil && r.col.price >= 0 {
 		// Kept: B2B catalogs list products on request. The partner sees it.
 		r.warn(p.Source.Row, r.header1(mapping.FieldPrice), CodeMissingPrice,

@@ -99,12 +99,33 @@ final class ProductFacts
             'partner' => $str('partner'),
             'brand' => $str('brand'),
             'unit' => $str('unit'),
+            'tax' => $str('tax_basis'),
             'moq' => is_int($p['moq'] ?? null) && $p['moq'] > 1 ? $p['moq'] : 1,
             'lead' => is_int($p['lead_time_days'] ?? null) ? $p['lead_time_days'] : 0,
             'price' => self::onRequest($price) || !is_array($price) ? null
                 : ['amount' => (string) $price['amount'], 'currency' => is_string($price['currency'] ?? null) ? $price['currency'] : ''],
             'url' => $url,
         ];
+    }
+
+    /**
+     * priceLabel says what a price is: its tax basis when the file said it
+     * ("excl. VAT", "HT") and the unit or pack it buys ("per box of 12"),
+     * joined with " · "; "" when neither is known.
+     *
+     * @param array<string, mixed> $p
+     */
+    public static function priceLabel(I18n $t, array $p): string
+    {
+        $parts = [];
+        $tax = is_string($p['tax_basis'] ?? null) ? $p['tax_basis'] : '';
+        if ($tax === 'excl' || $tax === 'incl') {
+            $parts[] = $t->t('price.tax.' . $tax);
+        }
+        if (is_string($p['unit'] ?? null) && $p['unit'] !== '') {
+            $parts[] = $t->t('price.per', ['unit' => $p['unit']]);
+        }
+        return implode(' · ', $parts);
     }
 
     private static function norm(string $s): string

@@ -15,7 +15,7 @@ $int = static fn (array $p, string $k): int => is_int($p[$k] ?? null) ? $p[$k] :
 $rows = [
     'compare.price' => static fn (array $p): string => ProductFacts::onRequest($p['price'] ?? null)
         ? $t->t('price.on_request')
-        : $t->price($p['price']) . ($str($p, 'unit') !== '' ? ' ' . $t->t('price.per', ['unit' => $str($p, 'unit')]) : ''),
+        : trim($t->price($p['price']) . ' ' . ProductFacts::priceLabel($t, $p)),
     'product.moq' => static fn (array $p): string => $int($p, 'moq') > 0 ? $t->number($int($p, 'moq')) : '',
     'product.unit' => static fn (array $p): string => $str($p, 'unit'),
     'product.lead_time' => static fn (array $p): string => $int($p, 'lead_time_days') > 0 ? $t->plural('product.days', $int($p, 'lead_time_days')) : '',

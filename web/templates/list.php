@@ -16,6 +16,8 @@ foreach (
 ) {
     $messages[$k] = $t->t('list.js.' . $k);
 }
+$messages['tax_excl'] = $t->t('price.tax.excl');
+$messages['tax_incl'] = $t->t('price.tax.incl');
 ?>
 <div class="list-page" data-list-page data-locale="<?= $v->e($t->locale === 'fr' ? 'fr-FR' : 'en-GB') ?>"
      data-lookup="<?= $v->link('/list/lookup') ?>" data-compare="<?= $v->link('/compare') ?>"

@@ -70,8 +70,8 @@ $viewer ??= '';
     <p class="price-request price-large"><?= $v->e($t->t('price.on_request')) ?></p>
     <?php else : ?>
     <p class="price price-large"><?= $v->e($price) ?></p>
-        <?php if ($str('unit') !== '') : ?>
-    <p class="per"><?= $v->e($t->t('price.per', ['unit' => $str('unit')])) ?></p>
+        <?php if (ProductFacts::priceLabel($t, $p) !== '') : ?>
+    <p class="per"><?= $v->e(ProductFacts::priceLabel($t, $p)) ?></p>
         <?php endif; ?>
     <?php endif; ?>
     <p class="partner"><?= $v->e($t->t('product.sold_by')) ?>

@@ -243,8 +243,8 @@ $facetLabel = static function (string $name) use ($t): string {
           <p><a class="contact" href="<?= $v->link($v->productPath($id)) ?>#quote"><?= $v->e($t->t('price.ask')) ?><span class="visually-hidden"> – <?= $v->e($name) ?></span></a></p>
           <?php else : ?>
           <p class="price"><?= $v->e($price) ?></p>
-            <?php if ($unit !== '') : ?>
-          <p class="per"><?= $v->e($t->t('price.per', ['unit' => $unit])) ?></p>
+            <?php $label = ProductFacts::priceLabel($t, $p); if ($label !== '') : ?>
+          <p class="per"><?= $v->e($label) ?></p>
             <?php endif; ?>
           <?php endif; ?>
           <dl class="facts">

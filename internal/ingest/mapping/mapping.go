@@ -14,6 +14,8 @@ import (
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
 )
 
 // Field is a product field a column can feed.
@@ -96,7 +98,8 @@ func buildSynonyms() map[string]synonym {
 		"variant price", "price tax excl.", "price tax excl", "prix de vente", "prix de vente ht", "tarif", "tarif ht",
 		"pu ht", "price excl. tax", "price excl tax", "net price", "prix net", "price.amount", "selling price", "prix pro", "prix public ht")
 	add(FieldPrice, 1, "wholesale price", "prix de gros")
-	add(FieldPrice, 1, "prix ttc", "price incl. tax", "prix public ttc", "sale price")
+	add(FieldPrice, 0, "price excl. vat", "price ex vat", "unit price excl. vat", "unit price excl. tax", "prix hors taxes")
+	add(FieldPrice, 1, "prix ttc", "price incl. tax", "prix public ttc", "sale price", "price incl. vat")
 	add(FieldCurrency, 0, "currency", "devise", "monnaie", "currency code", "price.currency", "code devise")
 	add(FieldGTIN, 0, "gtin", "ean", "ean13", "ean 13", "ean-13", "code ean", "ean code", "gtin13", "gtin-13", "gtin14",
 		"barcode", "variant barcode", "code barre", "code-barre", "code barres", "code-barres", "upc", "ean/upc", "ean8")
@@ -219,6 +222,32 @@ func Lookup(header string) (f Field, option int, rank int, ok bool) {
 	return "", 0, 0, false
 }
 
+// HeaderTax reads the tax basis a price header names: French "HT" (hors
+// taxes) and English "excl./excluding/ex/net of VAT/tax" are
+// catalog.TaxExcluded; "TTC" and "incl./including VAT/tax" are
+// catalog.TaxIncluded; anything else is "" (not said).
+func HeaderTax(header string) string {
+	words := strings.Fields(Normalize(header))
+	for i, w := range words {
+		next := ""
+		if i+1 < len(words) {
+			next = words[i+1]
+		}
+		taxWord := next == "tax" || next == "taxes" || next == "vat" || next == "tva" || next == "gst"
+		switch {
+		case w == "ht" || w == "htva" || w == "hors" && (next == "taxe" || next == "taxes" || next == "tva"):
+			return catalog.TaxExcluded
+		case (w == "excl" || w == "excluding" || w == "ex" || w == "exc") && taxWord, w == "net" && next == "of":
+			return catalog.TaxExcluded
+		case w == "ttc" || w == "tvac":
+			return catalog.TaxIncluded
+		case (w == "incl" || w == "including" || w == "inc") && taxWord:
+			return catalog.TaxIncluded
+		}
+	}
+	return ""
+}
+
 // headerCurrency returns the ISO code of a price header that ends with one
 // ("price eur", "prix ht eur"), or "".
 func headerCurrency(n string) string {
@@ -255,6 +284,10 @@ type Mapping struct {
 	// PriceCurrency is the currency the price column's header names
 	// (Akeneo's "price-EUR"), "" when it names none.
 	PriceCurrency string
+	// PriceTax is the tax basis the price column's header names:
+	// catalog.TaxExcluded ("Prix HT", "price excl. tax", "net of VAT"),
+	// catalog.TaxIncluded ("Prix TTC", "price incl. VAT"), or "".
+	PriceTax string
 	// Known counts headers placed by synonym or override.
 	Known int
 }
@@ -337,6 +370,7 @@ func Build(header []string, overrides map[string]Field) Mapping {
 		m.ByField[f] = cs[0].col
 		if f == FieldPrice {
 			m.PriceCurrency = headerCurrency(Normalize(m.Columns[cs[0].col].Header))
+			m.PriceTax = HeaderTax(m.Columns[cs[0].col].Header)
 		}
 		for _, c := range cs[1:] {
 			if f == FieldImage {

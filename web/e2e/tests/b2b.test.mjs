@@ -16,7 +16,7 @@ const test = (name, fn) => nodeTest(name, { timeout: 120_000 }, fn);
 const PARTNER = 'b2b-lab';
 // Two products without a price (one empty, one zero), a pack unit, a MOQ and a lead time.
 const B2B_CSV = [
-  'sku,name,brand,description,category,price,currency,gtin,moq,unit,lead_time_days',
+  'sku,name,brand,description,category,Prix unitaire HT,currency,gtin,moq,unit,lead_time_days',
   'B2B-REQ-1,Quotelab press brake tooling,Quotelab,Custom tooling quoted per order,Machines > Presses,,EUR,,1,piece,30',
   'B2B-REQ-2,Quotelab hydraulic unit,Quotelab,Quoted on request,Machines > Presses,0,EUR,,2,piece,20',
   'B2B-PACK-1,Quotelab copy paper pallet,Quotelab,240 reams of A4 paper,Office > Paper,1499.00,EUR,4006381333931,3,pallet of 240 reams,5',
@@ -320,9 +320,13 @@ describe('cards for buyers', () => {
     assert.equal(cards.length, api.json.hits.length);
     const pack = cards.find((c) => c.name === 'Quotelab copy paper pallet');
     assert.ok(pack, 'the pallet is listed');
-    for (const s of ['SKU: B2B-PACK-1', 'GTIN: 4006381333931', 'Min. order: 3', 'Ships in: 5 days', 'per pallet of 240 reams']) {
+    for (const s of ['SKU: B2B-PACK-1', 'GTIN: 4006381333931', 'Min. order: 3', 'Ships in: 5 days', 'excl. VAT · per pallet of 240 reams']) {
       assert.ok(pack.text.includes(s), `${s} in ${pack.text}`);
     }
+    // French buyers read "HT", as the partner's file said.
+    await page.goto(url('/fr/?q=quotelab'));
+    const fr = await page.locator('.card', { hasText: 'Quotelab copy paper pallet' }).locator('.per').textContent();
+    assert.equal(fr.trim(), 'HT · par pallet of 240 reams');
     await axeCheck(page, 'cards with B2B facts');
     await page.close();
   });

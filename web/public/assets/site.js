@@ -440,6 +440,7 @@
           var a = el('a', { href: p.url }, p.name);
           name.appendChild(a);
           var meta = [];
+          if (p.tax === 'excl' || p.tax === 'incl') { meta.push(msg['tax_' + p.tax]); }
           if (p.unit) { meta.push(fill(msg.per, { unit: p.unit })); }
           if (minQty(p) > 1) { meta.push(msg.moq + ' ' + minQty(p)); }
           if (meta.length) { name.appendChild(el('span', { 'class': 'hint list-meta' }, meta.join(' · '))); }

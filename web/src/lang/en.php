@@ -188,6 +188,8 @@ return [
     'card.lead' => 'Ships in',
     'price.on_request' => 'Price on request',
     'price.ask' => 'Request a quote',
+    'price.tax.excl' => 'excl. VAT',
+    'price.tax.incl' => 'incl. VAT',
     'price.per' => 'per {unit}',
 
     // Partner reports: row problems by code, in the interface's language.

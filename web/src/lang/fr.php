@@ -188,6 +188,8 @@ return [
     'card.lead' => 'Expédié sous',
     'price.on_request' => 'Prix sur demande',
     'price.ask' => 'Demander un devis',
+    'price.tax.excl' => 'HT',
+    'price.tax.incl' => 'TTC',
     'price.per' => 'par {unit}',
 
     // Partner reports: row problems by code, in the interface's language.
