@@ -31,10 +31,10 @@ func fastPath(q catalog.Query) bool {
 	return true
 }
 
-// nonColumnFilters are the filters the columns cannot evaluate (currency,
-// attributes); they stay in the Bleve query.
+// nonColumnFilters are the filters the columns cannot evaluate
+// (attributes); they stay in the Bleve query.
 func nonColumnFilters(f catalog.Filters) query.Query {
-	return filterQuery(catalog.Filters{Currency: f.Currency, Attributes: f.Attributes}, dimNone)
+	return filterQuery(catalog.Filters{Attributes: f.Attributes}, dimNone)
 }
 
 // hitRef is a candidate hit.
@@ -111,6 +111,7 @@ func order(c *columns, q catalog.Query, scored bool) func(a, b hitRef) bool {
 // columnFilter is q's filters on the columns' dimensions.
 type columnFilter struct {
 	partners, brands map[int32]bool // nil: no filter
+	currencies       map[int32]bool // nil: no filter
 	leaves           []bool         // by leaf code; nil: no filter
 	priceLo, priceHi float64
 	price            bool
@@ -132,6 +133,9 @@ func newColumnFilter(c *columns, f catalog.Filters) columnFilter {
 	}
 	cf.partners = set(f.Partners, c.partnerCode)
 	cf.brands = set(f.Brands, c.brandCode)
+	if f.Currency != "" {
+		cf.currencies = set([]string{strings.ToUpper(f.Currency)}, c.currencyCode)
+	}
 	if len(f.Categories) > 0 {
 		paths := map[int32]bool{}
 		for _, cat := range f.Categories {
@@ -176,6 +180,9 @@ func (cf *columnFilter) failing(c *columns, num uint64) (fails uint8) {
 			fails |= 1 << 3
 		}
 	}
+	if cf.currencies != nil && !cf.currencies[c.currency[num]] {
+		fails |= 1 << 4
+	}
 	return fails
 }
 
@@ -189,6 +196,8 @@ func dimBit(facet string) uint8 {
 		return 1 << 2
 	case search.FacetPrice:
 		return 1 << 3
+	case search.FacetCurrency:
+		return 1 << 4
 	}
 	return 0
 }
@@ -206,10 +215,15 @@ func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, q catalog.Qu
 	gen := x.facets.generation()
 	var disjunctive []string
 	cached := map[string][]catalog.FacetValue{}
+	priceCurrency := ""
 	for _, f := range q.Facets {
 		if filtered(q.Filters, dimensionOf(f)) {
 			disjunctive = append(disjunctive, f)
-			if vals, ok := x.facets.get(facetKey(q, f)); ok {
+			vals, ok := x.facets.get(facetKey(q, f))
+			if f == search.FacetPrice && ok {
+				priceCurrency, ok = x.facets.priceCurrency(q)
+			}
+			if ok {
 				cached[f] = vals
 			}
 		}
@@ -244,8 +258,13 @@ func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, q catalog.Qu
 	brandN := make([]int, len(cols.brandVals))
 	partnerN := make([]int, len(cols.partnerVals))
 	leafN := make([]int, len(cols.leafVals))
-	priceN := make([]int, len(search.PriceRanges()))
-	ranges := search.PriceRanges()
+	currencyN := make([]int, len(cols.currencyVals))
+	// priceN counts the price bands of each currency apart: bands never
+	// add amounts of different currencies.
+	priceN := make([][]int, len(cols.currencyVals))
+	for i := range priceN {
+		priceN[i] = make([]int, len(search.PriceRanges()))
+	}
 
 	k := q.Page * q.Size
 	top := &ranked{better: order(cols, q, scored)}
@@ -280,14 +299,11 @@ func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, q catalog.Qu
 		if count(search.FacetCategory) && cols.leaf[num] >= 0 {
 			leafN[cols.leaf[num]]++
 		}
-		if count(search.FacetPrice) && !math.IsNaN(cols.price[num]) {
-			p := cols.price[num]
-			for b, r := range ranges {
-				if p >= r.From && (r.To == 0 || p < r.To) {
-					priceN[b]++
-					break
-				}
-			}
+		if count(search.FacetCurrency) && cols.currency[num] >= 0 {
+			currencyN[cols.currency[num]]++
+		}
+		if count(search.FacetPrice) && !math.IsNaN(cols.price[num]) && cols.currency[num] >= 0 {
+			priceN[cols.currency[num]][search.PriceBand(cols.price[num])]++
 		}
 		if fails == 0 {
 			total++
@@ -326,6 +342,9 @@ func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, q catalog.Qu
 		for _, f := range q.Facets {
 			if vals, ok := cached[f]; ok && narrow {
 				out.Facets[f] = vals
+				if f == search.FacetPrice {
+					out.PriceCurrency = priceCurrency
+				}
 				continue
 			}
 			var vals []catalog.FacetValue
@@ -342,14 +361,24 @@ func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, q catalog.Qu
 					}
 				}
 				vals = countsOf(cols.pathVals, pathN)
+			case search.FacetCurrency:
+				vals = countsOf(cols.currencyVals, currencyN)
 			case search.FacetPrice:
-				vals = []catalog.FacetValue{}
-				for b, r := range ranges {
-					if priceN[b] > 0 {
-						vals = append(vals, catalog.FacetValue{Value: r.Label, Count: priceN[b]})
+				perCurrency := map[string]int{}
+				for c, bands := range priceN {
+					for _, n := range bands {
+						perCurrency[cols.currencyVals[c]] += n
 					}
 				}
-				out.Facets[f] = vals
+				out.PriceCurrency = search.PriceCurrency(q.Filters.Currency, perCurrency)
+				var bands []int
+				if c, ok := cols.currencyCode[out.PriceCurrency]; ok {
+					bands = priceN[c]
+				}
+				out.Facets[f] = bandValues(bands)
+				if filtered(q.Filters, dimPrice) {
+					x.facets.putPriceCurrency(gen, q, out.PriceCurrency)
+				}
 				continue
 			}
 			sortFacet(vals)
@@ -363,6 +392,18 @@ func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, q catalog.Qu
 		}
 	}
 	return out, nil
+}
+
+// bandValues are the non-empty price bands of counts (by band), in band
+// order.
+func bandValues(counts []int) []catalog.FacetValue {
+	vals := []catalog.FacetValue{}
+	for b, r := range search.PriceRanges() {
+		if b < len(counts) && counts[b] > 0 {
+			vals = append(vals, catalog.FacetValue{Value: r.Label, Count: counts[b]})
+		}
+	}
+	return vals
 }
 
 func countsOf(values []string, counts []int) []catalog.FacetValue {
