@@ -98,6 +98,7 @@ func (a *API) Routes() []Route {
 		{"PUT", "/v1/uploads/{token}", "Upload a catalog file to the URL POST /v1/catalogs returned (embedded default)", a.upload},
 		{"POST", "/v1/catalogs/{id}/confirm", "Apply a catalog held for confirmation", a.confirmCatalog},
 		{"GET", "/v1/catalogs/{id}/rejected.csv", "A catalog's rejected rows as CSV, ready to fix and upload again", a.rejectedCSV},
+		{"GET", "/v1/catalogs/{id}/removals.csv", "The products a held full catalog would remove, as CSV", a.removalsCSV},
 	}
 }
 

@@ -111,6 +111,13 @@ func TestPartnerRoutesNeedTheirPartnersKey(t *testing.T) {
 				t.Fatalf("%d %s", rec.Code, rec.Body)
 			}
 		}},
+		{"removals", "GET", "/v1/catalogs/" + a.held.ID + "/removals.csv", "", func(t *testing.T, rec *httptest.ResponseRecorder, _ map[string]any) {
+			b := rec.Body.String()
+			if rec.Code != http.StatusOK || !strings.HasPrefix(b, "id,sku,gtin,name\n") || !strings.Contains(b, "acme:B,B,,b") ||
+				!strings.Contains(b, "acme:C,C,,c") || strings.Contains(b, "acme:A,") {
+				t.Fatalf("%d %s", rec.Code, b)
+			}
+		}},
 		{"confirm", "POST", "/v1/catalogs/" + a.held.ID + "/confirm", "", func(t *testing.T, rec *httptest.ResponseRecorder, body map[string]any) {
 			if rec.Code != http.StatusOK || body["status"] != "done" {
 				t.Fatalf("%d %v", rec.Code, body)

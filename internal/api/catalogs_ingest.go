@@ -155,6 +155,31 @@ func (a *API) confirmCatalog(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// removalsCSV is GET /v1/catalogs/{id}/removals.csv: the products (id,
+// sku, gtin, name) a full catalog held for confirmation would remove.
+func (a *API) removalsCSV(w http.ResponseWriter, r *http.Request) error {
+	c, err := a.partnerCatalog(r, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	rc, _, err := a.deps.Blobs.Open(r.Context(), intake.RemovalsKey(c.ID))
+	if catalog.IsNotFound(err) {
+		return catalog.Errorf(catalog.CodeNotFound, "catalog %s would remove no product", c.ID)
+	}
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+c.ID+`-removals.csv"`)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	if _, err := io.Copy(w, rc); err != nil {
+		a.log.WarnContext(r.Context(), "removals.csv cut short", "catalog", c.ID, "err", err.Error())
+	}
+	return nil
+}
+
 // rejectedCSV is GET /v1/catalogs/{id}/rejected.csv: the rejected rows with
 // an ingest_error column, formula cells neutralised.
 func (a *API) rejectedCSV(w http.ResponseWriter, r *http.Request) error {

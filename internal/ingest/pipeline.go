@@ -1,12 +1,15 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/csv"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/ingest/tabular"
@@ -130,8 +133,43 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dryRun, force boo
 		if err := p.writer.removeMissing(ctx, settings.guard(), force); err != nil {
 			return report, err
 		}
+		if err := p.saveRemovals(ctx); err != nil {
+			return report, err
+		}
 	}
 	return report, p.saveRejected(ctx)
+}
+
+// saveRemovals stores the CSV of the products a held full catalog would
+// remove (intake.RemovalsKey): id, sku, gtin, name, one per line.
+func (p *pipeline) saveRemovals(ctx context.Context) error {
+	if len(p.writer.held) == 0 {
+		return nil
+	}
+	var buf bytes.Buffer
+	cw := csv.NewWriter(&buf)
+	if err := cw.Write([]string{"id", "sku", "gtin", "name"}); err != nil {
+		return err
+	}
+	for _, h := range p.writer.held {
+		if err := cw.Write([]string{safeCell(h.ID), safeCell(h.SKU), safeCell(h.GTIN), safeCell(h.Name)}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	_, err := p.service.blobs.Put(ctx, intake.RemovalsKey(p.record.ID), &buf)
+	return err
+}
+
+// safeCell keeps a spreadsheet from reading a cell as a formula.
+func safeCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 func (p *pipeline) saveRejected(ctx context.Context) error {

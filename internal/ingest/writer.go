@@ -25,6 +25,8 @@ type productWriter struct {
 	// seen holds the ID hashes of the products of this file.
 	stored, seen *idTable
 	batch        []catalog.Product
+	// held lists the products a held full catalog would remove.
+	held []catalog.Product
 	// touched is the sum of the table slots touched ahead of lookups
 	// (see touchAhead); it has no other use.
 	touched uint64
@@ -124,7 +126,16 @@ func (w *productWriter) removeMissing(ctx context.Context, guard float64, force 
 		w.report.Reason = fmt.Sprintf("this full catalog would remove %d of the partner's %d products (%.0f%%), more than the %.0f%% guard; "+
 			"nothing was removed: confirm the catalog to remove them, or send the file as partial", missing, total,
 			100*float64(missing)/float64(total), 100*guard)
-		return nil
+		if w.dryRun {
+			return nil
+		}
+		// What would go, for the partner to review before confirming.
+		return w.store.ScanProducts(ctx, w.partner, func(p catalog.Product) error {
+			if !w.seen.has(idHash(p.ID)) {
+				w.held = append(w.held, catalog.Product{ID: p.ID, SKU: p.SKU, GTIN: p.GTIN, Name: p.Name})
+			}
+			return nil
+		})
 	}
 	if w.dryRun {
 		w.report.Removed = missing

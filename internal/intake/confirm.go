@@ -12,6 +12,13 @@ func RejectedKey(catalogID string) string {
 	return contract.ReportsPrefix + catalogID + "/rejected.csv"
 }
 
+// RemovalsKey is the blob key of the CSV of the products a held full
+// catalog would remove (id, sku, gtin, name), for the partner to review
+// before confirming.
+func RemovalsKey(catalogID string) string {
+	return contract.ReportsPrefix + catalogID + "/removals.csv"
+}
+
 // recentCatalogs is how many of the partner's latest catalogs
 // CheckConfirm looks through for a newer file.
 const recentCatalogs = 20

@@ -71,6 +71,7 @@ try {
   const weights = [];
   try {
     const first = (await stack.api(`/v1/search?q=${encodeURIComponent(word)}&size=1`)).json.hits[0].product;
+    const brandHit = (await stack.api(`/v1/search?q=&size=1&brand=${encodeURIComponent(brand)}`)).json.hits[0].product;
     // The partner area of a signed-in partner (its key from catalogctl partner-key).
     await signIn(ctx, stack.base, await stack.partnerKey('bureau-plus'));
     const pages = [
@@ -78,6 +79,9 @@ try {
       ['results page (fr, facet)', `/fr/?q=${encodeURIComponent(word)}&brand=${encodeURIComponent(brand)}`],
       ['product page', `/en/product/${encodeURIComponent(first.id)}`],
       ['partner area', '/en/partner'],
+      ['empty results (help)', '/en/?q=qwxzvkjplm+zzyzzx'],
+      ["buyer's list", '/en/list'],
+      ['comparison', `/en/compare?id=${encodeURIComponent(first.id)}&id=${encodeURIComponent(brandHit.id)}`],
     ];
     for (const [label, u] of pages) {
       const page = await ctx.newPage();

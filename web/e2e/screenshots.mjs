@@ -13,11 +13,30 @@ const stack = await Stack.create();
 const shots = [];
 try {
   await stack.start({ demo: true });
+  // A wholesaler whose file says "Prix unitaire HT": its prices read "HT" /
+  // "excl. VAT" with the pack they buy; one is on request.
+  await stack.stop();
+  await stack.ingest('papeterie-pro', 'tarif-pro.csv', [
+    'sku;name;brand;category;Prix unitaire HT;currency;gtin;moq;unit;lead_time_days',
+    'PP-A4-240;Ramette papier A4 80 g, palette;Papeo Pro;Papeterie > Papier;1499,00;EUR;4006381333931;1;palette de 240 ramettes;5',
+    'PP-A4-5;Ramette papier A4 80 g, carton;Papeo Pro;Papeterie > Papier;24,90;EUR;;2;carton de 5 ramettes;2',
+    'PP-A3-5;Ramette papier A3 80 g, carton;Papeo Pro;Papeterie > Papier;49,50;EUR;;1;carton de 5 ramettes;3',
+    'PP-SUR;Papier sur mesure (grammage au choix);Papeo Pro;Papeterie > Papier;;EUR;;500;feuille;20',
+  ].join('\n') + '\n');
+  // Then a "whole catalog" of one of them: held, and its removals listed.
+  await stack.ingest('papeterie-pro', 'tarif-pro-complet.csv', [
+    'sku;name;Prix unitaire HT;currency',
+    'PP-A4-5;Ramette papier A4 80 g, carton;24,90;EUR',
+  ].join('\n') + '\n', 'full');
+  await stack.start({ demo: false });
   const { word } = await pickWord(stack);
   const first = (await stack.api(`/v1/search?q=${encodeURIComponent(word)}&size=1`)).json.hits[0].product;
   // The partner pages of a signed-in demo partner; the sign-in form first.
   const key = await stack.partnerKey('bureau-plus');
   const catalogs = (await stack.api('/v1/catalogs?limit=1', { headers: { 'X-Api-Key': key } })).json.catalogs;
+  const proKey = await stack.partnerKey('papeterie-pro');
+  const heldId = (await stack.api('/v1/catalogs?limit=5', { headers: { 'X-Api-Key': proKey } })).json.catalogs
+    .find((c) => c.status === 'needs_confirmation').id;
   const pages = [
     ['signin', '/en/partner', '/fr/partner'],
     ['search', `/en/?q=${encodeURIComponent(word)}`, `/fr/?q=${encodeURIComponent(word)}`],
@@ -25,9 +44,10 @@ try {
     ['partner', '/en/partner', '/fr/partner'],
     ['report', `/en/partner/catalogs/${encodeURIComponent(catalogs[0].id)}`, `/fr/partner/catalogs/${encodeURIComponent(catalogs[0].id)}`],
     // Buyers (B2B): price labels with their unit, the empty page's help, the buyer's list.
-    ['prices', `/en/?q=${encodeURIComponent(word)}&currency=EUR`, `/fr/?q=${encodeURIComponent(word)}&currency=EUR`],
+    ['prices', '/en/?q=ramette', '/fr/?q=ramette'],
     ['empty', '/en/?q=qwxzvkjplm+zzyzzx', '/fr/?q=qwxzvkjplm+zzyzzx'],
     ['list', '/en/list', '/fr/list'],
+    ['removal', `/en/partner/catalogs/${encodeURIComponent(heldId)}`, `/fr/partner/catalogs/${encodeURIComponent(heldId)}`],
   ];
   // The list is kept in the browser: fill it through its quick add.
   const listCodes = [];
@@ -46,6 +66,7 @@ try {
       const page = await ctx.newPage();
       for (const p of pages) {
         if (p[0] === 'partner') { await signIn(ctx, stack.base, key); }
+        if (p[0] === 'removal') { await signIn(ctx, stack.base, proKey); }
         await page.goto(stack.base + p[index]);
         await page.waitForLoadState('networkidle');
         if (p[0] === 'list') { await fillList(page); }

@@ -30,6 +30,13 @@ final class I18n
         'fr' => ['EUR' => '€', 'USD' => '$US', 'GBP' => '£GB', 'CNY' => 'CNY', 'JPY' => 'JPY'],
     ];
 
+    /**
+     * The currency a buyer of each locale reads prices in first: results
+     * sorted or filtered by price, and the home page, open on it when
+     * they hold it.
+     */
+    private const LOCALE_CURRENCY = ['en' => 'USD', 'fr' => 'EUR'];
+
     /** @param array<string, string> $messages */
     private function __construct(public readonly string $locale, private readonly array $messages)
     {
@@ -90,6 +97,12 @@ final class I18n
             $repl['{' . $k . '}'] = (string) $v;
         }
         return strtr($msg, $repl);
+    }
+
+    /** currency is the locale's own currency (ISO 4217). */
+    public function currency(): string
+    {
+        return self::LOCALE_CURRENCY[$this->locale] ?? 'EUR';
     }
 
     /** has tells whether the locale has a message for key. */

@@ -20,6 +20,8 @@ final class Pages
     /** Codes one quick-add lookup resolves, products one comparison shows. */
     private const MAX_LOOKUP = 50;
     private const MAX_COMPARE = 4;
+    /** Products a held catalog's page lists before the download. */
+    private const PREVIEW_ROWS = 20;
 
     public function __construct(
         private readonly Request $req,
@@ -59,6 +61,9 @@ final class Pages
         $r->add('GET', '/partner/catalogs/{id}/rejected.csv', fn (array $p): Response => $this->asPartner(
             fn (ApiClient $api): Response => $this->rejected($api, $p['id'])
         ));
+        $r->add('GET', '/partner/catalogs/{id}/removals.csv', fn (array $p): Response => $this->asPartner(
+            fn (ApiClient $api): Response => $this->removals($api, $p['id'])
+        ));
         return $r;
     }
 
@@ -77,6 +82,23 @@ final class Pages
             // The API refused the query (too long, too deep): say so on the page.
             $invalid = 'error.invalid_search';
         }
+        $currencies = self::facetRows($result, SearchState::CURRENCY_FACET);
+        $shown = $state->currency === SearchState::ALL_CURRENCIES ? '' : $state->currency;
+        $auto = false;
+        if ($result !== null && $state->wantsOneCurrency()) {
+            // Amounts of different currencies do not compare: sort, filter
+            // and open the listing in one, the buyer's when the results hold it.
+            $shown = SearchState::pickCurrency($this->t->currency(), $currencies);
+            $auto = $shown !== '';
+            if ($auto) {
+                // Shown as the site's choice, not a filter of the buyer's.
+                $state->currency = $shown;
+                $state->autoCurrency = true;
+            }
+            if (count($currencies) > 1) {
+                $result = $this->api->getJson('/v1/search', $state->apiQuery());
+            }
+        }
         $hits = is_array($result['hits'] ?? null) ? $result['hits'] : [];
         $exact = $state->page === 1 && !$state->hasFilters() ? ProductFacts::exactProduct($hits, $state->q) : '';
         $partial = $this->req->header(self::PARTIAL_HEADER) === 'results';
@@ -84,7 +106,8 @@ final class Pages
             // One product has this SKU, GTIN or reference: go straight to it.
             return Response::redirect('/' . $this->t->locale . '/product/' . rawurlencode($exact));
         }
-        $vars = ['state' => $state, 'result' => $result, 'invalid' => $invalid] + $this->emptyHelp($state, $result);
+        $vars = ['state' => $state, 'result' => $result, 'invalid' => $invalid, 'currencies' => $currencies,
+            'shownCurrency' => $shown, 'autoCurrency' => $auto] + $this->emptyHelp($state, $result);
         $title = $state->q === ''
             ? $this->t->t('search.title')
             : $this->t->t('search.title_q', ['q' => $state->q]);
@@ -101,6 +124,23 @@ final class Pages
         $res = $this->page('search', $title, $vars, 'search');
         $res->headers['Vary'] = 'X-Partial';
         return $res;
+    }
+
+    /**
+     * facetRows reads one facet of a search answer as [value, count] rows.
+     *
+     * @param array<string, mixed>|null $result
+     * @return list<array{string, int}>
+     */
+    private static function facetRows(?array $result, string $facet): array
+    {
+        $rows = [];
+        foreach (is_array($result['facets'][$facet] ?? null) ? $result['facets'][$facet] : [] as $fv) {
+            if (is_array($fv) && is_string($fv['value'] ?? null) && $fv['value'] !== '') {
+                $rows[] = [$fv['value'], is_int($fv['count'] ?? null) ? $fv['count'] : 0];
+            }
+        }
+        return $rows;
     }
 
     /**
@@ -487,7 +527,8 @@ final class Pages
         if ($c === null) {
             return $this->error(404, 'error.catalog_not_found');
         }
-        $vars = ['c' => $c, 'csrf' => $this->security->csrfToken(), 'message' => $this->req->first('msg')];
+        $vars = ['c' => $c, 'csrf' => $this->security->csrfToken(), 'message' => $this->req->first('msg'),
+            'removals' => ($c['status'] ?? '') === 'needs_confirmation' ? $this->removalPreview($api, $id) : null];
         if ($this->req->header(self::PARTIAL_HEADER) === 'catalog') {
             $res = new Response(200, $this->view->render('catalog_status', $vars));
             $res->headers['Vary'] = 'X-Partial';
@@ -529,6 +570,61 @@ final class Pages
             throw $e;
         }
         $name = 'rejected-' . preg_replace('/[^A-Za-z0-9_.-]+/', '_', $id) . '.csv';
+        $res = new Response(200, $file['body'], 'text/csv; charset=utf-8');
+        $res->headers['Content-Disposition'] = 'attachment; filename="' . $name . '"';
+        return $res;
+    }
+
+    /**
+     * removalPreview reads the products a held catalog would remove:
+     * ['total' => n, 'rows' => the first PREVIEW_ROWS as [id, sku, gtin,
+     * name]], or null when the API does not list them.
+     *
+     * @return array{total: int, rows: list<list<string>>}|null
+     */
+    private function removalPreview(ApiClient $api, string $id): ?array
+    {
+        try {
+            $file = $api->getRaw('/v1/catalogs/' . rawurlencode($id) . '/removals.csv');
+        } catch (ApiError $e) {
+            if ($e->isMissingEndpoint() || $e->isNotFound()) {
+                return null;
+            }
+            throw $e;
+        }
+        $csv = fopen('php://memory', 'r+');
+        if ($csv === false) {
+            return null;
+        }
+        fwrite($csv, (string) $file['body']);
+        rewind($csv);
+        $rows = [];
+        $total = -1; // the header line
+        while (($row = fgetcsv($csv, null, ',', '"', '')) !== false) {
+            if ($row === [null]) {
+                continue;
+            }
+            $total++;
+            if ($total >= 1 && count($rows) < self::PREVIEW_ROWS) {
+                $rows[] = array_map('strval', array_pad($row, 4, ''));
+            }
+        }
+        fclose($csv);
+        return ['total' => max(0, $total), 'rows' => $rows];
+    }
+
+    /** removals downloads the products a held catalog would remove (CSV). */
+    public function removals(ApiClient $api, string $id): Response
+    {
+        try {
+            $file = $api->getRaw('/v1/catalogs/' . rawurlencode($id) . '/removals.csv');
+        } catch (ApiError $e) {
+            if ($e->isMissingEndpoint()) {
+                return $this->error(404, 'error.catalog_not_found');
+            }
+            throw $e;
+        }
+        $name = 'removals-' . preg_replace('/[^A-Za-z0-9_.-]+/', '_', $id) . '.csv';
         $res = new Response(200, $file['body'], 'text/csv; charset=utf-8');
         $res->headers['Content-Disposition'] = 'attachment; filename="' . $name . '"';
         return $res;

@@ -19,6 +19,10 @@ final class SearchState
     /** The price facet counts hits per price band ("10-50", "500-"). */
     public const PRICE_FACET = 'price';
     public const CURRENCIES = ['EUR', 'USD', 'GBP', 'CNY'];
+    /** The currency facet: which currencies the results are priced in. */
+    public const CURRENCY_FACET = 'currency';
+    /** currency=all: the buyer asked for every currency (no default one). */
+    public const ALL_CURRENCIES = 'all';
     private const MAX_QUERY = 256;
     private const MAX_VALUES = 20;
 
@@ -30,6 +34,8 @@ final class SearchState
     public string $priceMin = '';
     public string $priceMax = '';
     public string $currency = '';
+    /** autoCurrency: the site chose $currency (see wantsOneCurrency), not the buyer. */
+    public bool $autoCurrency = false;
     /** @var list<string> message keys of inputs that were ignored */
     public array $errors = [];
 
@@ -67,8 +73,13 @@ final class SearchState
             $s->errors[] = 'error.price_order';
             $s->priceMin = $s->priceMax = '';
         }
-        $currency = strtoupper($r->first('currency'));
-        $s->currency = in_array($currency, self::CURRENCIES, true) ? $currency : '';
+        $currency = $r->first('currency');
+        if ($currency === self::ALL_CURRENCIES) {
+            $s->currency = self::ALL_CURRENCIES;
+        } else {
+            $currency = strtoupper($currency);
+            $s->currency = preg_match('/^[A-Z]{3}$/', $currency) === 1 ? $currency : '';
+        }
         return $s;
     }
 
@@ -84,7 +95,7 @@ final class SearchState
             'page' => $this->page,
             'size' => self::SIZE,
             'sort' => $this->sort,
-            'facets' => implode(',', [...self::FACETS, self::PRICE_FACET]),
+            'facets' => implode(',', [...self::FACETS, self::CURRENCY_FACET, self::PRICE_FACET]),
         ];
         foreach ($this->filters as $k => $values) {
             $q[$k] = $values;
@@ -95,15 +106,55 @@ final class SearchState
         if ($this->priceMax !== '') {
             $q['price_max'] = $this->priceMax;
         }
-        if ($this->currency !== '') {
+        if ($this->currency !== '' && $this->currency !== self::ALL_CURRENCIES) {
             $q['currency'] = $this->currency;
         }
         return $q;
     }
 
+    /**
+     * wantsOneCurrency tells whether these results must be in one
+     * currency though the buyer chose none: sorting or filtering by price
+     * (amounts of different currencies do not compare), and browsing
+     * without a text (the home page opens on the buyer's currency). The
+     * choice is made again on every page, so links do not carry it.
+     */
+    public function wantsOneCurrency(): bool
+    {
+        if ($this->currency !== '') {
+            return false;
+        }
+        return $this->sort === 'price_asc' || $this->sort === 'price_desc' || $this->priceMin !== ''
+            || $this->priceMax !== '' || $this->q === '';
+    }
+
+    /**
+     * pickCurrency is the currency to show when the buyer chose none: the
+     * locale's when the results hold it, else the most frequent one
+     * (facet values come most frequent first), "" when none is priced.
+     *
+     * @param list<array{string, int}> $currencies value and count
+     */
+    public static function pickCurrency(string $preferred, array $currencies): string
+    {
+        foreach ($currencies as [$c, $n]) {
+            if ($c === $preferred && $n > 0) {
+                return $c;
+            }
+        }
+        return $currencies[0][0] ?? '';
+    }
+
+    /** withCurrency is the query string in another currency (or "all"), back on page 1. */
+    public function withCurrency(string $currency): string
+    {
+        return self::queryString($this->params(['currency' => $currency, 'page' => null]));
+    }
+
     public function hasFilters(): bool
     {
-        return $this->filters !== [] || $this->priceMin !== '' || $this->priceMax !== '' || $this->currency !== '';
+        return $this->filters !== [] || $this->priceMin !== '' || $this->priceMax !== ''
+            || ($this->currency !== '' && $this->currency !== self::ALL_CURRENCIES && !$this->autoCurrency);
     }
 
     public function isSelected(string $facet, string $value): bool
@@ -127,7 +178,7 @@ final class SearchState
         $p += [
             'price_min' => $this->priceMin,
             'price_max' => $this->priceMax,
-            'currency' => $this->currency,
+            'currency' => $this->autoCurrency ? '' : $this->currency,
             'sort' => $this->sort === 'relevance' ? '' : $this->sort,
             'page' => $this->page > 1 ? (string) $this->page : '',
         ];
@@ -199,11 +250,18 @@ final class SearchState
         return [$m[1], $m[2] ?? ''];
     }
 
-    /** withPrice is the query string with a price range, back on page 1. */
-    public function withPrice(string $min, string $max): string
+    /**
+     * withPrice is the query string with a price range, back on page 1; a
+     * range is in one currency (the bands' currency), else amounts of
+     * different currencies would compare as one number line.
+     */
+    public function withPrice(string $min, string $max, string $currency = ''): string
     {
-        return self::queryString($this->params(['price_min' => $min === '0' ? '' : $min, 'price_max' => $max,
-            'page' => null]));
+        $over = ['price_min' => $min === '0' ? '' : $min, 'price_max' => $max, 'page' => null];
+        if ($currency !== '') {
+            $over['currency'] = $currency;
+        }
+        return self::queryString($this->params($over));
     }
 
     /** withoutPrice drops the price range and currency. */

@@ -8,6 +8,7 @@
  * @var array<string, mixed> $c
  * @var string $csrf
  * @var string $message
+ * @var array{total: int, rows: list<list<string>>}|null $removals what a held catalog would remove
  */
 
 use CatalogSearch\Web\Security;
@@ -103,10 +104,36 @@ $warnings = is_array($report['warnings'] ?? null) ? $report['warnings'] : [];
         <?php endif; ?>
     <?php endforeach; ?>
 <?php endif; ?>
-<?php if ($status === 'needs_confirmation') : ?>
-<form method="post" action="<?= $v->link('/partner/catalogs/' . rawurlencode($id) . '/confirm') ?>" class="confirm-form">
-  <input type="hidden" name="<?= $v->e(Security::CSRF_FIELD) ?>" value="<?= $v->e($csrf) ?>">
-  <p><?= $v->e($t->t('catalog.confirm_text')) ?></p>
-  <button type="submit" class="btn btn-danger"><?= $v->e($t->t('catalog.confirm')) ?></button>
-</form>
+<?php if ($status === 'needs_confirmation') :
+    $removals ??= null; ?>
+<section class="panel removal-preview" aria-labelledby="removals-title">
+  <h2 id="removals-title"><?= $v->e($removals === null ? $t->t('removals.title_unknown') : $t->plural('removals.title', $removals['total'])) ?></h2>
+  <p><?= $v->e($t->t('removals.intro')) ?></p>
+    <?php if ($removals !== null && $removals['rows'] !== []) : ?>
+  <div class="table-scroll" tabindex="0" role="region" aria-labelledby="removals-title">
+  <table class="data">
+    <thead><tr>
+      <th scope="col"><?= $v->e($t->t('product.sku')) ?></th>
+      <th scope="col"><?= $v->e($t->t('product.gtin')) ?></th>
+      <th scope="col"><?= $v->e($t->t('removals.name')) ?></th>
+    </tr></thead>
+    <tbody>
+        <?php foreach ($removals['rows'] as [$rid, $rsku, $rgtin, $rname]) : ?>
+      <tr><td><?= $v->e($rsku !== '' ? $rsku : $rid) ?></td><td><?= $v->e($rgtin) ?></td><td><?= $v->e($rname) ?></td></tr>
+        <?php endforeach; ?>
+    </tbody>
+  </table>
+  </div>
+        <?php if ($removals['total'] > count($removals['rows'])) : ?>
+  <p class="hint"><?= $v->e($t->t('removals.more', ['n' => $t->number(count($removals['rows'])), 'total' => $t->number($removals['total'])])) ?></p>
+        <?php endif; ?>
+  <p><a class="btn" href="<?= $v->link('/partner/catalogs/' . rawurlencode($id) . '/removals.csv') ?>" download><?= $v->e($t->t('removals.download')) ?></a></p>
+    <?php endif; ?>
+  <form method="post" action="<?= $v->link('/partner/catalogs/' . rawurlencode($id) . '/confirm') ?>" class="confirm-form inline-form">
+    <input type="hidden" name="<?= $v->e(Security::CSRF_FIELD) ?>" value="<?= $v->e($csrf) ?>">
+    <button type="submit" class="btn btn-danger"><?= $v->e($t->t('catalog.confirm')) ?></button>
+    <a class="btn" href="<?= $v->link('/partner') ?>"><?= $v->e($t->t('removals.cancel')) ?></a>
+  </form>
+  <p class="hint"><?= $v->e($t->t('removals.partial_hint')) ?></p>
+</section>
 <?php endif; ?>

@@ -11,6 +11,9 @@
  * @var string $invalid
  * @var int $widen how many products the text finds without the filters (0: not asked)
  * @var list<array{string, int}> $popular popular top-level categories, for an empty page
+ * @var list<array{string, int}> $currencies the currencies the results are priced in, with counts
+ * @var string $shownCurrency the one currency the prices are in, "" for every currency
+ * @var bool $autoCurrency whether the site chose $shownCurrency (the buyer did not)
  */
 
 use CatalogSearch\Web\Html;
@@ -28,6 +31,10 @@ $summary = $result === null ? '' : ($exact
     : $t->plural('results.count_more', $total));
 $widen ??= 0;
 $popular ??= [];
+$currencies ??= [];
+$shownCurrency ??= '';
+$autoCurrency ??= false;
+$priceCurrency = is_string($result['price_currency'] ?? null) ? $result['price_currency'] : $shownCurrency;
 // Sorting and filters do nothing on a page without results: only the
 // active filters (to remove them) are left.
 $none = $hits === [];
@@ -64,7 +71,7 @@ $facetLabel = static function (string $name) use ($t): string {
              aria-label="<?= $v->e($t->t('filters.remove', ['filter' => $facetLabel($name) . ': ' . $value])) ?>"><?= $v->e($value) ?> <span aria-hidden="true">×</span></a></li>
         <?php endforeach; ?>
       <?php endforeach; ?>
-      <?php if ($state->priceMin !== '' || $state->priceMax !== '' || $state->currency !== '') : ?>
+      <?php if ($state->priceMin !== '' || $state->priceMax !== '' || ($state->currency !== '' && !$state->autoCurrency && $state->currency !== SearchState::ALL_CURRENCIES)) : ?>
       <li><a class="chip" data-nav href="<?= $v->link('/', $state->withoutPrice()) ?>"
              aria-label="<?= $v->e($t->t('filters.remove', ['filter' => $t->t('facet.price')])) ?>"><?= $v->e($t->t('facet.price')) ?> <span aria-hidden="true">×</span></a></li>
       <?php endif; ?>
@@ -121,7 +128,7 @@ $facetLabel = static function (string $name) use ($t): string {
     </fieldset>
     <?php endforeach; ?>
     <fieldset class="facet price-range">
-      <legend><?= $v->e($t->t('facet.price')) ?></legend>
+      <legend><?= $v->e($priceCurrency !== '' ? $t->t('facet.price_in', ['c' => $priceCurrency]) : $t->t('facet.price')) ?></legend>
       <div class="price-inputs">
         <div>
           <label for="price_min"><?= $v->e($t->t('price.min')) ?></label>
@@ -136,9 +143,22 @@ $facetLabel = static function (string $name) use ($t): string {
         <div>
           <label for="currency"><?= $v->e($t->t('price.currency')) ?></label>
           <select id="currency" name="currency" form="search">
-            <option value=""><?= $v->e($t->t('price.any')) ?></option>
-            <?php foreach (SearchState::CURRENCIES as $c) : ?>
-            <option value="<?= $v->e($c) ?>"<?= $state->currency === $c ? ' selected' : '' ?>><?= $v->e($c) ?></option>
+            <?php
+            // A currency the site chose is not the buyer's choice: a new
+            // search from this form does not carry it.
+            $chosen = $state->autoCurrency ? '' : $state->currency;
+            ?>
+            <option value=""<?= $chosen === '' ? ' selected' : '' ?>><?= $v->e($t->t('price.any')) ?></option>
+            <?php if ($chosen === SearchState::ALL_CURRENCIES) : ?>
+            <option value="<?= $v->e(SearchState::ALL_CURRENCIES) ?>" selected><?= $v->e($t->t('currency.all_link')) ?></option>
+            <?php endif; ?>
+            <?php
+            $codes = array_map(static fn (array $c): string => $c[0], $currencies);
+            if ($state->currency !== '' && $state->currency !== SearchState::ALL_CURRENCIES && !in_array($state->currency, $codes, true)) {
+                $codes[] = $state->currency;
+            }
+            foreach ($codes as $c) : ?>
+            <option value="<?= $v->e($c) ?>"<?= $chosen === $c ? ' selected' : '' ?>><?= $v->e($c) ?></option>
             <?php endforeach; ?>
           </select>
         </div>
@@ -161,7 +181,7 @@ $facetLabel = static function (string $name) use ($t): string {
                     : $t->t('price.band', ['min' => $t->decimal($lo, 0), 'max' => $t->decimal($hi, 0)]));
             $current = $state->priceMin === ($lo === '0' ? '' : $lo) && $state->priceMax === $hi;
             ?>
-        <li><a data-nav href="<?= $v->link('/', $state->withPrice($lo, $hi)) ?>"<?= $current ? ' aria-current="true"' : '' ?>><?= $v->e($label) ?></a>
+        <li><a data-nav href="<?= $v->link('/', $state->withPrice($lo, $hi, $priceCurrency)) ?>"<?= $current ? ' aria-current="true"' : '' ?>><?= $v->e($label) ?></a>
           <span class="count"><?= $v->e($t->number($count)) ?></span></li>
         <?php endforeach; ?>
       </ul>
@@ -178,6 +198,19 @@ $facetLabel = static function (string $name) use ($t): string {
     <?php foreach ($state->errors as $err) : ?>
     <p class="notice notice-error"><?= $v->e($t->t($err)) ?></p>
     <?php endforeach; ?>
+    <?php if (!$none && (count($currencies) > 1 || $autoCurrency)) : ?>
+    <div class="currency-bar">
+      <p><?php if ($shownCurrency !== '') : ?><?= $v->e($t->t($autoCurrency ? 'currency.auto' : 'currency.shown', ['c' => $shownCurrency])) ?><?php else : ?><?= $v->e($t->t('currency.all')) ?><?php endif; ?></p>
+      <?php if (count($currencies) > 1) : ?>
+      <ul aria-label="<?= $v->e($t->t('currency.choose')) ?>">
+        <?php foreach ($currencies as [$c, $n]) : ?>
+        <li><a data-nav href="<?= $v->link('/', $state->withCurrency($c)) ?>"<?= $c === $shownCurrency ? ' aria-current="true"' : '' ?>><?= $v->e($c) ?> <span class="count"><?= $v->e($t->number($n)) ?></span></a></li>
+        <?php endforeach; ?>
+        <li><a data-nav href="<?= $v->link('/', $state->withCurrency(SearchState::ALL_CURRENCIES)) ?>"<?= $shownCurrency === '' ? ' aria-current="true"' : '' ?>><?= $v->e($t->t('currency.all_link')) ?></a></li>
+      </ul>
+      <?php endif; ?>
+    </div>
+    <?php endif; ?>
     <?php if ($invalid !== '') : ?>
     <p class="notice notice-error"><?= $v->e($t->t($invalid)) ?></p>
     <?php elseif ($hits === []) : ?>

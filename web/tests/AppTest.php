@@ -76,7 +76,8 @@ final class AppTest extends TestCase
 
     public function testSearchPage(): void
     {
-        $res = $this->get('/en/?q=chaise&sort=price_desc');
+        // Every currency, as the buyer asked: amounts sort as listed.
+        $res = $this->get('/en/?q=chaise&sort=price_desc&currency=all');
         self::assertSame(200, $res->status);
         $html = $res->body;
         self::assertStringContainsString('<html lang="en"', $html);
@@ -85,7 +86,7 @@ final class AppTest extends TestCase
         self::assertStringContainsString('$2,110.30', $html, 'USD price in English');
         self::assertLessThan(strpos($html, 'pliante 6<'), strpos($html, 'pliante 30<'), 'sorted by price, high to low');
         self::assertStringContainsString('<option value="price_desc" selected>', $html);
-        self::assertMatchesRegularExpression('#href="/en/\?q=chaise&amp;price_min=500&amp;sort=price_desc">500 and more</a>\s*'
+        self::assertMatchesRegularExpression('#href="/en/\?q=chaise&amp;price_min=500&amp;currency=all&amp;sort=price_desc">500 and more</a>\s*'
             . '<span class="count">5</span>#', $html, 'price bands from the price facet');
         self::assertMatchesRegularExpression('/api;dur=[\d.]+, app;dur=[\d.]+/', $res->headers['Server-Timing']);
         self::assertSame('en', $res->headers['Content-Language']);
@@ -94,6 +95,32 @@ final class AppTest extends TestCase
         self::assertStringContainsString("'nonce-" . $m[1] . "'", $res->headers['Content-Security-Policy']);
         self::assertStringNotContainsString('<script>', $html, 'no inline script');
         self::assertStringNotContainsString('style="', $html, 'no inline style');
+    }
+
+    public function testPricesCompareInOneCurrency(): void
+    {
+        // Sorting by price without a currency: the buyer's (USD in English)
+        // when the results hold it, with the other currencies one click away.
+        $html = $this->get('/en/?q=chaise&sort=price_desc')->body;
+        preg_match_all('#<p class="price">([^<]+)</p>#', $html, $m);
+        self::assertNotEmpty($m[1]);
+        foreach ($m[1] as $price) {
+            self::assertStringStartsWith('$', $price, 'only USD prices are compared');
+        }
+        self::assertStringContainsString('Prices in USD', $html);
+        self::assertStringContainsString('href="/en/?q=chaise&amp;currency=EUR&amp;sort=price_desc"', $html);
+        self::assertStringContainsString('href="/en/?q=chaise&amp;currency=all&amp;sort=price_desc"', $html);
+        // A French buyer's home page opens on euros, and its links stay in them.
+        $home = $this->get('/fr/')->body;
+        preg_match_all('#<p class="price">([^<]+)</p>#', $home, $m);
+        self::assertNotEmpty($m[1]);
+        foreach ($m[1] as $price) {
+            self::assertStringEndsWith('€', $price);
+        }
+        self::assertMatchesRegularExpression('#href="/fr/\?page=2"#', $home);
+        // Browsing a brand without a text stays in euros too.
+        $brand = $this->get('/fr/?brand=Acme')->body;
+        self::assertStringContainsString('Prix en EUR', $brand);
     }
 
     public function testFrenchFormattingAndFacets(): void
@@ -108,10 +135,10 @@ final class AppTest extends TestCase
 
     public function testPagination(): void
     {
-        $html = $this->get('/en/')->body;
+        $html = $this->get('/en/?currency=all')->body;
         self::assertStringContainsString('31 products', $html);
-        self::assertMatchesRegularExpression('#href="/en/\\?page=2"\\s+aria-label="Page 2"#', $html);
-        $page2 = $this->get('/en/?page=2')->body;
+        self::assertMatchesRegularExpression('#href="/en/\\?currency=all&amp;page=2"\\s+aria-label="Page 2"#', $html);
+        $page2 = $this->get('/en/?currency=all&page=2')->body;
         self::assertStringContainsString('aria-current="page"', $page2);
         self::assertSame(7, substr_count($page2, 'class="card"'), '31 - 24 on page 2');
     }

@@ -24,7 +24,7 @@ final class SearchStateTest extends TestCase
             'page' => 2,
             'size' => SearchState::SIZE,
             'sort' => 'price_asc',
-            'facets' => 'category,brand,partner,price',
+            'facets' => 'category,brand,partner,currency,price',
             'category' => ['Maison > Cuisine'],
             'brand' => ['Acme', 'Lumière'],
             'attr.Color' => ['Green'],

@@ -14,6 +14,7 @@ import { seriousViolations } from '../lib/axe.mjs';
 const test = (name, fn) => nodeTest(name, { timeout: 120_000 }, fn);
 
 const PARTNER = 'b2b-lab';
+const HOLD = 'hold-lab';
 // Two products without a price (one empty, one zero), a pack unit, a MOQ and a lead time.
 const B2B_CSV = [
   'sku,name,brand,description,category,Prix unitaire HT,currency,gtin,moq,unit,lead_time_days',
@@ -56,6 +57,10 @@ before(async () => {
   await stack.start({ demo: true });
   await stack.stop();
   await stack.ingest(PARTNER, 'b2b-lab.csv', B2B_CSV);
+  // A full catalog that leaves out 7 of 10 products: held for confirmation.
+  const rows = (n) => ['sku,name,price,currency', ...Array.from({ length: n }, (_, i) => `HOLD-${i},Holdlab item ${i},${10 + i}.00,EUR`)].join('\n') + '\n';
+  await stack.ingest(HOLD, 'hold-v1.csv', rows(10), 'full');
+  await stack.ingest(HOLD, 'hold-v2.csv', rows(3), 'full');
   await stack.start({ demo: false });
   ctx = await browserContext();
 }, { timeout: 300_000 });
@@ -496,5 +501,69 @@ describe("buyer's list", () => {
     await small.goto(url('/en/list'));
     await axeCheck(small, 'empty list on a phone');
     await small.close();
+  });
+});
+
+describe('comparable prices', () => {
+  test('a French home page opens on euros; price sorts stay in one currency, with a choice', async () => {
+    const page = await newPage();
+    await page.goto(url('/fr/'));
+    const home = await page.$$eval('.card .price', (els) => els.map((e) => e.textContent.trim()));
+    assert.ok(home.length > 0 && home.every((p) => p.endsWith('€')), `euros only: ${home.join(' ')}`);
+    assert.match(await page.textContent('.currency-bar'), /Prix en EUR/);
+    await axeCheck(page, 'home (fr) in euros');
+
+    // English, sorted by price with no currency chosen: one currency, ascending.
+    await page.goto(url('/en/?sort=price_asc'));
+    const currencies = (await stack.api('/v1/search?q=&size=1&facets=currency')).json.facets.currency.map((c) => c.value);
+    assert.ok(currencies.length > 1, `the demo has several currencies: ${currencies}`);
+    const shown = await page.$$eval('.card .price', (els) => els.map((e) => e.textContent.trim()));
+    assert.ok(shown.every((p) => p.startsWith('$')), `USD only: ${shown.join(' ')}`);
+    const values = shown.map((p) => Number(p.slice(1).replace(/,/g, '')));
+    assert.deepEqual(values, [...values].sort((a, b) => a - b));
+    const choice = await page.$$eval('.currency-bar a', (as) => as.map((a) => a.textContent.replace(/\s+\d[\d,]*$/, '').trim()));
+    assert.deepEqual(choice.slice(0, -1).sort(), [...currencies].sort(), 'every currency of the results is offered');
+    await page.click('.currency-bar a:has-text("CNY")');
+    await page.waitForURL((u) => u.searchParams.get('currency') === 'CNY' && u.searchParams.get('sort') === 'price_asc');
+    await page.waitForFunction(() => [...document.querySelectorAll('.card .price')].every((e) => e.textContent.trim().startsWith('CN¥')));
+    // A price band is a range in the bands' currency.
+    const band = await page.getAttribute('.price-bands a', 'href');
+    assert.equal(new URL(band, stack.base).searchParams.get('currency'), 'CNY');
+    await page.close();
+  });
+});
+
+describe('mass removal', () => {
+  test('a held catalog shows, and lets the partner download, what confirming would remove', async () => {
+    const key = await stack.partnerKey(HOLD);
+    const list = await stack.api('/v1/catalogs?limit=5', { headers: { 'X-Api-Key': key } });
+    const held = list.json.catalogs.find((c) => c.status === 'needs_confirmation');
+    assert.ok(held, 'the second file is held');
+    const c = await browserContext({ acceptDownloads: true });
+    contexts.push(c);
+    await signIn(c, stack.base, key);
+    const page = await newPage(c);
+    await page.goto(url('/en/partner'));
+    const headers = await page.$$eval('.data thead th', (ths) => ths.map((th) => th.textContent.trim()));
+    assert.ok(headers.includes('Removed'), 'the list says what each upload removed');
+    await page.goto(url(`/en/partner/catalogs/${encodeURIComponent(held.id)}`));
+    assert.equal((await page.textContent('#removals-title')).trim(), 'Confirming would remove 7 products');
+    const skus = await page.$$eval('.removal-preview tbody tr td:first-child', (tds) => tds.map((td) => td.textContent.trim()).sort());
+    assert.deepEqual(skus, ['HOLD-3', 'HOLD-4', 'HOLD-5', 'HOLD-6', 'HOLD-7', 'HOLD-8', 'HOLD-9']);
+    assert.equal(await page.locator('.removal-preview button.btn-danger').count(), 1, 'Confirm');
+    assert.equal(await page.getAttribute('.removal-preview a:has-text("Cancel")', 'href'), '/en/partner');
+    await axeCheck(page, 'removal preview');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('.removal-preview a[download]')]);
+    const { readFile } = await import('node:fs/promises');
+    const csv = (await readFile(await download.path(), 'utf8')).trim().split('\n');
+    assert.equal(csv[0], 'id,sku,gtin,name');
+    assert.equal(csv.length, 8);
+    await page.goto(url(`/fr/partner/catalogs/${encodeURIComponent(held.id)}`));
+    assert.equal((await page.textContent('#removals-title')).trim(), 'Confirmer retirerait 7 produits');
+    // Cancelling removes nothing.
+    await page.click('.removal-preview a:has-text("Annuler")');
+    await page.waitForURL((u) => u.pathname === '/fr/partner');
+    assert.equal((await stack.api(`/v1/search?q=&partner=${HOLD}&size=1`)).json.total, 10);
+    await page.close();
   });
 });

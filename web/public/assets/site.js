@@ -83,6 +83,9 @@
     var activeId = document.activeElement && region.contains(document.activeElement) ? document.activeElement.id : '';
     var anchor = activeId ? document.getElementById(activeId) : null;
     var anchorTop = anchor ? anchor.getBoundingClientRect().top : 0;
+    // A filter value is found again by its name and value (its id may move).
+    var anchorSel = anchor && anchor.type === 'checkbox' && window.CSS && CSS.escape
+      ? 'input[type="checkbox"][name="' + CSS.escape(anchor.name) + '"][value="' + CSS.escape(anchor.value) + '"]' : '';
     lastURL = { url: url, mode: mode, focusHeading: focusHeading };
     if (failure) { failure.hidden = true; }
     busy(true);
@@ -109,7 +112,7 @@
         syncSwitch();
         var head = region.querySelector('[data-summary]');
         if (status && head) { status.textContent = head.getAttribute('data-summary'); }
-        var again = activeId ? document.getElementById(activeId) : null;
+        var again = anchorSel ? region.querySelector(anchorSel) : (activeId ? document.getElementById(activeId) : null);
         if (again) {
           // The control the visitor used stays where it was on screen.
           again.focus({ preventScroll: true });
