@@ -32,9 +32,12 @@ const (
 	WebHandler = "public/index.php"
 )
 
-// WebRuntime and WebArchitecture are what the site function runs on; the
-// layer must be built for both (CheckBrefLayer reads their names).
-func WebRuntime() awslambda.Runtime           { return awslambda.Runtime_PROVIDED_AL2023() }
+// WebRuntime is the Lambda runtime of the site function; the layer must be
+// built for it (CheckBrefLayer reads its name, webRuntimeName).
+func WebRuntime() awslambda.Runtime { return awslambda.Runtime_PROVIDED_AL2023() }
+
+// WebArchitecture is the architecture of the site function; the layer must
+// be built for it (webArchName).
 func WebArchitecture() awslambda.Architecture { return awslambda.Architecture_ARM_64() }
 
 const (

@@ -88,24 +88,30 @@ type smoke struct {
 	client    *http.Client
 }
 
+// answer is a response read whole.
+type answer struct {
+	StatusCode int
+	Header     http.Header
+}
+
 // call sends one request to the stage and reads the answer (at most 1 MiB).
-func (s *smoke) call(ctx context.Context, method, path string, body io.Reader, header http.Header) (*http.Response, []byte, error) {
+func (s *smoke) call(ctx context.Context, method, path string, body io.Reader, header http.Header) (answer, []byte, error) {
 	target := path
 	if strings.HasPrefix(path, "/") {
 		target = s.base + path
 	}
 	req, err := http.NewRequestWithContext(ctx, method, target, body)
 	if err != nil {
-		return nil, nil, err
+		return answer{}, nil, err
 	}
 	maps(req.Header, header)
 	res, err := s.client.Do(req)
 	if err != nil {
-		return nil, nil, err
+		return answer{}, nil, err
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
-	return res, b, err
+	return answer{StatusCode: res.StatusCode, Header: res.Header}, b, err
 }
 
 func maps(dst, src http.Header) {
@@ -136,7 +142,7 @@ func (s *smoke) api(ctx context.Context, method, path string, body any, want int
 	}
 	if v != nil {
 		if err := json.Unmarshal(b, v); err != nil {
-			return fmt.Errorf("%s /api%s: not the expected JSON: %v: %s", method, path, err, clip(b))
+			return fmt.Errorf("%s /api%s: not the expected JSON: %w: %s", method, path, err, clip(b))
 		}
 	}
 	return nil
