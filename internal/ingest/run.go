@@ -67,13 +67,22 @@ type run struct {
 	// (see touch); it has no other use.
 	touched uint64
 	batch   []catalog.Product
+	written int // products stored so far
 	rej     *rejectWriter
 }
 
 // run ingests c's blob. It returns the report (Status set to done,
 // refused or needs_confirmation) and an error only for internal failures.
-func (s *Service) run(ctx context.Context, c *catalog.Catalog, dry, force bool) (*catalog.Report, error) {
+func (s *Service) run(ctx context.Context, c *catalog.Catalog, dry, force bool) (_ *catalog.Report, err error) {
 	rep := &catalog.Report{Status: catalog.StatusDone, Errors: []catalog.RowError{}}
+	var r *run
+	defer func() {
+		// A failure after writes: the catalog must say it is half-applied.
+		if err != nil && r != nil && r.written+rep.Removed > 0 {
+			err = catalog.Wrap(catalog.CodeOf(err), err, fmt.Sprintf("%s; %d products were written and %d removed before the failure: "+
+				"ingesting the file again finishes it", catalog.MessageOf(err), r.written, rep.Removed))
+		}
+	}()
 	set, err := loadSettings(ctx, s.set, c.Partner)
 	if err != nil {
 		if catalog.CodeOf(err) == catalog.CodeInvalid {
@@ -97,7 +106,7 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dry, force bool) 
 			return s.unchangedFile(ctx, c, prev, rep)
 		}
 	}
-	r := &run{s: s, ctx: ctx, cat: c, rep: rep, set: set, dry: dry, force: force, cur: set.currency(),
+	r = &run{s: s, ctx: ctx, cat: c, rep: rep, set: set, dry: dry, force: force, cur: set.currency(),
 		seen: newIDSet(), stored: newIDMap(), now: s.clock().UTC()}
 	defer func() { r.rej.discard() }()
 	rc, info, err := s.blobs.Open(ctx, c.Key)
@@ -501,6 +510,7 @@ func (r *run) flush() error {
 	if _, err := r.s.store.PutProducts(r.ctx, r.batch); err != nil {
 		return err
 	}
+	r.written += len(r.batch)
 	clear(r.batch)
 	r.batch = r.batch[:0]
 	return nil
