@@ -24,7 +24,7 @@ func fastPath(q catalog.Query) bool {
 		return false
 	}
 	for _, f := range q.Facets {
-		if strings.HasPrefix(f, search.AttrPrefix) {
+		if strings.HasPrefix(f, search.AttrPrefix) || f == search.FacetGrade {
 			return false
 		}
 	}
@@ -32,9 +32,9 @@ func fastPath(q catalog.Query) bool {
 }
 
 // nonColumnFilters are the filters the columns cannot evaluate (currency,
-// attributes); they stay in the Bleve query.
+// grade, attributes); they stay in the Bleve query.
 func nonColumnFilters(f catalog.Filters) query.Query {
-	return filterQuery(catalog.Filters{Currency: f.Currency, Attributes: f.Attributes}, dimNone)
+	return filterQuery(catalog.Filters{Currency: f.Currency, Grades: f.Grades, Attributes: f.Attributes}, dimNone)
 }
 
 // hitRef is a candidate hit.

@@ -104,6 +104,7 @@ const (
 	dimBrand    dimension = search.FacetBrand
 	dimCategory dimension = search.FacetCategory
 	dimPrice    dimension = search.FacetPrice
+	dimGrade    dimension = search.FacetGrade
 	dimNone     dimension = ""
 )
 
@@ -149,6 +150,9 @@ func filterQuery(f catalog.Filters, skip dimension) query.Query {
 	}
 	if f.Currency != "" {
 		anyOf(fCurrency, []string{strings.ToUpper(f.Currency)})
+	}
+	if skip != dimGrade {
+		anyOf(fGrade, f.Grades)
 	}
 	names := make([]string, 0, len(f.Attributes))
 	for name := range f.Attributes {
@@ -229,6 +233,8 @@ func facetRequest(name string, size int) (field string, fr *bleve.FacetRequest) 
 		field = fBrand
 	case search.FacetPartner:
 		field = fPartner
+	case search.FacetGrade:
+		field = fGrade
 	case search.FacetCategory:
 		return fCategoryLeaf, bleve.NewFacetRequest(fCategoryLeaf, maxCategoryLeaves)
 	case search.FacetPrice:
@@ -268,6 +274,8 @@ func filtered(f catalog.Filters, d dimension) bool {
 		return len(f.Categories) > 0
 	case dimPrice:
 		return f.PriceMin != nil || f.PriceMax != nil
+	case dimGrade:
+		return len(f.Grades) > 0
 	}
 	for name := range f.Attributes {
 		if dimension(search.AttrField(name)) == d {

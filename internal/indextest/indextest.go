@@ -69,6 +69,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Suggest", func(t *testing.T) { testSuggest(t, idx) })
 	t.Run("Caps", func(t *testing.T) { testCaps(t, idx) })
 	t.Run("Versions", func(t *testing.T) { testVersions(t, h.New(t, Synonyms(t)), refresh) })
+	t.Run("Grades", func(t *testing.T) { testGrades(t, h.New(t, Synonyms(t)), refresh) })
 	if _, ok := idx.(Reindexer); ok {
 		t.Run("Reindex", func(t *testing.T) { testReindex(t, h.New(t, Synonyms(t)), refresh) })
 	}

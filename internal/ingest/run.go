@@ -68,6 +68,7 @@ type run struct {
 	touched uint64
 	batch   []catalog.Product
 	rej     *rejectWriter
+	quality qualityRun
 }
 
 // run ingests c's blob. It returns the report (Status set to done,
@@ -98,8 +99,8 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dry, force bool) 
 		}
 	}
 	r := &run{s: s, ctx: ctx, cat: c, rep: rep, set: set, dry: dry, force: force, cur: set.currency(),
-		seen: newIDSet(), stored: newIDMap(), now: s.clock().UTC()}
-	defer func() { r.rej.discard() }()
+		seen: newIDSet(), stored: newIDMap(), now: s.clock().UTC(), quality: qualityRun{dir: s.tmp}}
+	defer func() { r.rej.discard(); r.quality.discard() }()
 	rc, info, err := s.blobs.Open(ctx, c.Key)
 	if err != nil {
 		return rep, err
@@ -166,6 +167,12 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dry, force bool) 
 	}
 	if c.Mode == catalog.ModeFull {
 		if err := r.removeMissing(); err != nil {
+			return rep, err
+		}
+	}
+	rep.Quality = r.quality.sum.Result()
+	if !dry {
+		if err := r.quality.save(ctx, s.blobs, c.ID); err != nil {
 			return rep, err
 		}
 	}
@@ -240,6 +247,10 @@ func (s *Service) unchangedFile(ctx context.Context, c, prev *catalog.Catalog, r
 	rep.Rows, rep.Accepted, rep.Rejected, rep.Products = p.Rows, p.Accepted, p.Rejected, p.Products
 	rep.Unchanged = p.Products
 	rep.Errors, rep.ErrorsTruncated = p.Errors, p.ErrorsTruncated
+	rep.Quality = p.Quality
+	if err := copyToFix(ctx, s.blobs, prev.ID, c.ID); err != nil {
+		return rep, err
+	}
 	rep.Warnings = append([]catalog.RowError{{Code: CodeUnchangedFile,
 		Message: "the file is identical to catalog " + prev.ID + ", read with the same settings: nothing changed"}}, p.Warnings...)
 	if len(rep.Warnings) > MaxReportErrors {
@@ -469,6 +480,9 @@ func (r *run) addError(list *[]catalog.RowError, e catalog.RowError, errs bool) 
 // product's ID and hash strings are made here, for a product written.
 func (r *run) emit(p *catalog.Product, h, sum uint64) error {
 	dup := r.seen.put(h, 0)
+	if err := r.quality.score(p, r.cat.Partner, r.dry, !dup); err != nil {
+		return err
+	}
 	old, exists := r.stored.get(h)
 	if !dup {
 		r.rep.Products++

@@ -109,6 +109,9 @@ func filterClauses(f catalog.Filters, skip string) []any {
 	if f.Currency != "" {
 		anyOf(fCurrency, []string{strings.ToUpper(f.Currency)})
 	}
+	if skip != search.FacetGrade {
+		anyOf(fGrade, f.Grades)
+	}
 	names := make([]string, 0, len(f.Attributes))
 	for name := range f.Attributes {
 		names = append(names, name)
@@ -158,7 +161,7 @@ func facetAgg(name string, size int) obj {
 		}
 		return obj{"range": obj{"field": fPrice, "ranges": ranges, "keyed": false}}
 	}
-	field := map[string]string{search.FacetBrand: fBrand, search.FacetPartner: fPartner, search.FacetCategory: fCategory}[name]
+	field := map[string]string{search.FacetBrand: fBrand, search.FacetPartner: fPartner, search.FacetCategory: fCategory, search.FacetGrade: fGrade}[name]
 	if field == "" {
 		field = search.AttrField(strings.TrimPrefix(name, search.AttrPrefix))
 	}

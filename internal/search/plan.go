@@ -100,6 +100,7 @@ const (
 	FacetCategory = "category"
 	FacetPartner  = "partner"
 	FacetPrice    = "price"
+	FacetGrade    = "grade" // catalog.Quality.Grade
 	AttrPrefix    = "attr."
 )
 
