@@ -10,10 +10,14 @@ SHELL := bash
 export GOFLAGS := -buildvcs=false
 CACHE := $(CURDIR)/.cache
 BIN := $(CURDIR)/bin
-export PATH := $(CACHE)/bin:$(CACHE)/node/node_modules/.bin:$(PATH)
+export PATH := $(CACHE)/bin:$(CACHE)/node/node_modules/.bin:$(CACHE)/cdk-cli/node_modules/.bin:$(PATH)
 
 TEST_TARGETS :=
 BENCH_TARGETS :=
+# go test through scripts/gotest.sh: every skipped test goes to this log,
+# and the end of `make test` prints how many were skipped and why.
+GO_TEST := scripts/gotest.sh
+export TEST_SKIPS_LOG := $(BIN)/test-skips.log
 include $(sort $(wildcard mk/*.mk))
 
 .PHONY: help test bench run
@@ -21,8 +25,13 @@ help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN{FS=":.*## "}{printf "  %-18s %s\n", $$1, $$2}'
 
 # test-go first: the fast tier fails fast. Targets run one after another.
-test: test-go $(filter-out test-go,$(TEST_TARGETS)) ## every check CI runs (installs what it needs)
+test: test-skips-reset test-go $(filter-out test-go,$(TEST_TARGETS)) ## every check CI runs (installs what it needs)
+	@scripts/gotest.sh --summary
 	@echo "make test: all checks passed ($(TEST_TARGETS))"
+
+.PHONY: test-skips-reset
+test-skips-reset:
+	@mkdir -p $(BIN) && : > $(TEST_SKIPS_LOG)
 
 bench: $(BENCH_TARGETS) ## benchmarks; figures go to docs/benchmarks.md
 

@@ -37,7 +37,7 @@ define with-opensearch
 endef
 
 test-aws: moto rie ## AWS adapters on moto; Lambda end-to-end and fault tests under the emulator with OpenSearch
-	$(call with-opensearch,AWSTEST_REQUIRED=1 go test -count=1 -timeout 20m $(AWS_PKGS))
+	$(call with-opensearch,AWSTEST_REQUIRED=1 $(GO_TEST) -count=1 -timeout 20m $(AWS_PKGS))
 
 bench-aws: moto rie ## requests and write units per ingest, Lambda sizes, cold starts -> docs/bench/aws.md
 	@mkdir -p docs/bench

@@ -1,8 +1,8 @@
 # AWS CDK app (app.go, stacks/): assertion tests per stage, cdk-nag, then the
 # CLI synth of every stage linted by cfn-lint and checkov. Tools: the CDK CLI
-# (npm, pinned by package-lock.json, into ./node_modules so `npx cdk` works)
-# and cfn-lint + checkov (PyPI, into .cache/pytools),
-# installed by scripts/cdk-cli.sh and scripts/pytools.sh.
+# (npm, pinned by scripts/cdk-cli/package-lock.json, into .cache/cdk-cli, out
+# of the Go tool's ./...; `make` puts its bin folder on PATH) and cfn-lint +
+# checkov (PyPI, into .cache/pytools), installed by scripts/cdk-cli.sh and scripts/pytools.sh.
 TEST_TARGETS += test-cdk
 
 CDK_ENV ?= dev
@@ -17,7 +17,7 @@ cdk-tools: ## install the CDK CLI and the infrastructure linters into .cache
 # cdk-tools first: the jsii runtime of the Go bindings needs node.
 test-cdk-go: cdk-tools ## CDK assertion tests and cdk-nag on every stage (go test ./stacks/)
 	go vet . ./stacks/...
-	go test -count=1 ./stacks/...
+	$(GO_TEST) -count=1 ./stacks/...
 
 cdk-check: cdk-tools ## cdk synth of every stage, then cfn-lint and checkov on the templates
 	scripts/cdk-check.sh

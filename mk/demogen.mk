@@ -5,7 +5,7 @@ DEMOGEN_BENCH := go test -run '^$$' -bench 'Write' -benchtime 1x -count 1 ./inte
 
 .PHONY: test-demogen bench-demogen
 test-demogen: ## demogen tests only: determinism, writers parse back, flat memory
-	go test -count=1 ./internal/demogen/
+	$(GO_TEST) -count=1 ./internal/demogen/
 
 bench-demogen: ## generator speed and allocation per row; writes docs/bench/demogen.md
 	@mkdir -p docs/bench

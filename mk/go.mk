@@ -25,7 +25,7 @@ lint: $(GOLANGCI) ## golangci-lint with .golangci.yml
 	$(GOLANGCI) run ./...
 
 test-go: deps fmt-check vet lint ## unit and conformance tests (embedded adapters)
-	go test -count=1 $(GO_UNIT_PKGS)
+	$(GO_TEST) -count=1 $(GO_UNIT_PKGS)
 	go test -run '^$$' -fuzz '^FuzzDecimal$$' -fuzztime 5s ./internal/catalog
 
 build: ## build catalogctl into bin/

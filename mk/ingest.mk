@@ -20,7 +20,7 @@ BENCH_TARGETS += bench-ingest
 .PHONY: test-ingest fuzz-ingest bench-ingest
 test-ingest: deps ## ingest tests (real exports, hostile corpus) and bounded fuzzing of every parser
 	@test -d ../shared/testdata/real || { echo "test-ingest: ../shared/testdata/real (the real third-party exports) is missing"; exit 1; }
-	go test -count=1 $(INGEST_PKGS)
+	$(GO_TEST) -count=1 $(INGEST_PKGS)
 	$(MAKE) --no-print-directory fuzz-ingest
 
 fuzz-ingest: ## run each ingest fuzz target for INGEST_FUZZTIME (default 10s)

@@ -41,6 +41,37 @@ type Catalog struct {
 	// takes over a catalog whose heartbeat is too old.
 	HeartbeatAt time.Time `json:"heartbeat_at,omitzero"`
 	Report      *Report   `json:"report,omitempty"`
+	// Images is the outcome of fetching the partner's product images after
+	// this catalog was applied; nil until that has run.
+	Images *ImageReport `json:"images,omitempty"`
+}
+
+// ImageReport is the outcome of one run of the image fetcher over a
+// partner's products.
+type ImageReport struct {
+	Products int `json:"products"` // products whose images were looked at
+	URLs     int `json:"urls"`     // distinct image URLs those products name
+	// Fetched URLs were downloaded and stored; Revalidated ones were
+	// asked again and found unchanged (HTTP 304); Reused ones were
+	// already stored with the same content (a hash seen before).
+	Fetched     int `json:"fetched"`
+	Revalidated int `json:"revalidated"`
+	Reused      int `json:"reused"`
+	Failed      int `json:"failed"`
+	// Skipped URLs were left for a later run: the run's budget was spent.
+	Skipped int `json:"skipped"`
+	// Failures lists failed URLs (the first few hundred) with the reason.
+	Failures  []ImageFailure `json:"failures,omitempty"`
+	StartedAt time.Time      `json:"started_at"`
+	Duration  time.Duration  `json:"duration_ns"`
+}
+
+// ImageFailure is one image URL that could not be used, and why.
+type ImageFailure struct {
+	Product string `json:"product"` // ID of the (first) product naming the URL
+	URL     string `json:"url"`
+	Reason  string `json:"reason"` // stable, e.g. "blocked_address", "not_an_image"
+	Message string `json:"message"`
 }
 
 // Report is the outcome of ingesting one file. Rows == Accepted + Rejected

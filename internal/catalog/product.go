@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -23,7 +24,12 @@ type Product struct {
 	Price       *Money   `json:"price,omitempty"`
 	GTIN        string   `json:"gtin,omitempty"` // EAN-8/UPC-A/EAN-13/GTIN-14, digits only
 	SupplierRef string   `json:"supplier_ref,omitempty"`
-	Images      []string `json:"images,omitempty"` // http(s) URLs
+	Images      []string `json:"images,omitempty"` // http(s) URLs, as the partner gave them
+	// Pictures are the product's images as fetched, checked and resized
+	// into our own storage (internal/images), in the order of Images; an
+	// image that could not be fetched has none. Buyers are shown these,
+	// never the partner's URLs. Not part of Hash: they derive from Images.
+	Pictures []Picture `json:"pictures,omitempty"`
 	// B2B sourcing attributes.
 	MOQ          int    `json:"moq,omitempty"`            // minimum order quantity, in units
 	Unit         string `json:"unit,omitempty"`           // sales unit ("piece", "box of 12")
@@ -53,6 +59,20 @@ type Variant struct {
 	Price   *Money            `json:"price,omitempty"`
 	Image   string            `json:"image,omitempty"`
 }
+
+// Picture is one product image stored by us: the sizes derived from the
+// original live under Key ("images/{sha256 of the original}") as
+// Key + "/" + width + ".jpg", one for each of Widths.
+type Picture struct {
+	Source string `json:"source"` // the partner's URL it was fetched from
+	Key    string `json:"key"`
+	Width  int    `json:"width"`  // of the original, in pixels
+	Height int    `json:"height"` // of the original, in pixels
+	Widths []int  `json:"widths"` // of the derived sizes, ascending
+}
+
+// SizeKey is the blob key of the derived size of p that is width wide.
+func (p Picture) SizeKey(width int) string { return p.Key + "/" + strconv.Itoa(width) + ".jpg" }
 
 // Source says where a product was read from.
 type Source struct {

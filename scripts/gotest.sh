@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `go test -v` with the given arguments, showing what plain `go test` shows
+# (results, failures, logs, skip reasons) without the RUN/PASS lines, and
+# appending every skipped test to $TEST_SKIPS_LOG (when set) so that the end
+# of `make test` can say how many tests were skipped and why.
+#
+#   scripts/gotest.sh [go test flags] packages...
+#   scripts/gotest.sh --summary        print the skips of $TEST_SKIPS_LOG
+set -uo pipefail
+
+if [ "${1:-}" = "--summary" ]; then
+  log="${TEST_SKIPS_LOG:-}"
+  n=0
+  [ -n "$log" ] && [ -s "$log" ] && n=$(grep -c . "$log")
+  echo "skipped tests: $n"
+  [ "$n" -gt 0 ] && sed 's/^/  /' "$log"
+  exit 0
+fi
+
+out="$(mktemp)"
+trap 'rm -f "$out"' EXIT
+go test -v "$@" 2>&1 | tee "$out" | grep --line-buffered -vE '^ *(=== (RUN|PAUSE|CONT|NAME) |--- PASS: )'
+status=${PIPESTATUS[0]}
+if [ -n "${TEST_SKIPS_LOG:-}" ]; then
+  # A skip is its reason (the test's last log line, "    file_test.go:12: ...")
+  # then "--- SKIP: TestName (0.00s)"; the package is named on the "ok" line
+  # that closes its output.
+  awk '
+    /^ +[^ ]+\.go:[0-9]+: / { reason = $0; sub(/^ +/, "", reason); next }
+    /^ *--- SKIP: / { skips[++n] = $3 " (" reason ")"; reason = ""; next }
+    /^=== RUN/ { reason = "" }
+    /^(ok +|FAIL)\t/ { for (i = 1; i <= n; i++) print $2 " " skips[i]; n = 0 }
+  ' "$out" >> "$TEST_SKIPS_LOG"
+fi
+exit "$status"
