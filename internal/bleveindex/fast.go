@@ -365,7 +365,7 @@ func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, q catalog.Qu
 		return catalog.Result{}, x.searchErr(ctx, err)
 	}
 	defer x.cols.release(cols)
-	if text == nil && q.Filters.Currency == "" && len(q.Filters.Attributes) == 0 {
+	if text == nil && q.Filters.Currency == "" && len(q.Filters.Grades) == 0 && len(q.Filters.Attributes) == 0 {
 		return x.browseColumns(ctx, cols, q)
 	}
 	// The counts of a facet whose own filter is set need the documents that
