@@ -53,6 +53,9 @@ func textQuery(plan search.Plan, txt analysis.Analyzer) query.Query {
 	}
 	var must, should []query.Query
 	for _, w := range plan.Words {
+		if w.Stop {
+			continue // a stop word: it constrains nothing
+		}
 		var alts []query.Query
 		for _, t := range analyze(txt, w.Text) {
 			alts = append(alts, term(fText, t, 1))

@@ -29,12 +29,12 @@ const (
 // of package search written as OpenSearch components, the same algorithms
 // as the Bleve adapter's (standard tokenizer = UAX #29 words, ASCII folding,
 // elision with the same articles, the synonyms file's rules as contractions,
-// the same stop words, light_french and plural_english stemmers).
+// light_french and plural_english stemmers). Stop words are indexed: the
+// query plan decides which words need not match (search.Word.Stop).
 func settings(syn *search.Synonyms, replicas int) map[string]any {
 	textFilters := []string{"lowercase", "asciifolding", "catalog_elision"}
 	filters := map[string]any{
 		"catalog_elision": map[string]any{"type": "elision", "articles": search.ElisionArticles(), "articles_case": true},
-		"catalog_stop":    map[string]any{"type": "stop", "stopwords": search.StopWords()},
 		"catalog_fr":      map[string]any{"type": "stemmer", "language": "light_french"},
 		"catalog_en":      map[string]any{"type": "stemmer", "language": "plural_english"},
 	}
@@ -42,7 +42,7 @@ func settings(syn *search.Synonyms, replicas int) map[string]any {
 		filters[synonymFilter] = map[string]any{"type": "synonym", "synonyms": rules}
 		textFilters = append(textFilters, synonymFilter)
 	}
-	textFilters = append(textFilters, "catalog_stop", "catalog_fr", "catalog_en")
+	textFilters = append(textFilters, "catalog_fr", "catalog_en")
 	return map[string]any{
 		"number_of_shards":   1,
 		"number_of_replicas": replicas,

@@ -40,8 +40,8 @@ func textQuery(plan search.Plan) obj {
 	}
 	var must, should []any
 	for _, w := range plan.Words {
-		if search.IsStopWord(w.Text) {
-			continue // the analyzer drops it: it constrains nothing
+		if w.Stop {
+			continue // a stop word: it constrains nothing
 		}
 		alts := []any{obj{"match": obj{fText: obj{"query": w.Text, "operator": "and"}}}}
 		if w.Fuzz > 0 {
