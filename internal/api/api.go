@@ -99,6 +99,8 @@ func (a *API) Routes() []Route {
 		{"POST", "/v1/catalogs/{id}/confirm", "Apply a catalog held for confirmation", a.confirmCatalog},
 		{"GET", "/v1/catalogs/{id}/rejected.csv", "A catalog's rejected rows as CSV, ready to fix and upload again", a.rejectedCSV},
 		{"GET", "/v1/catalogs/{id}/removals.csv", "The products a held full catalog would remove, as CSV", a.removalsCSV},
+		{"GET", "/v1/catalogs/{id}/to-fix.csv", "A catalog's products that fail a quality rule, as CSV", a.toFixCSV},
+		{"GET", "/v1/quality/rules", "The quality rules and grades every product is scored by", a.qualityRules},
 	}
 }
 

@@ -40,8 +40,8 @@ func textQuery(plan search.Plan) obj {
 	}
 	var must, should []any
 	for _, w := range plan.Words {
-		if search.IsStopWord(w.Text) {
-			continue // the analyzer drops it: it constrains nothing
+		if w.Stop {
+			continue // a stop word: it constrains nothing
 		}
 		alts := []any{obj{"match": obj{fText: obj{"query": w.Text, "operator": "and"}}}}
 		if w.Fuzz > 0 {
@@ -109,6 +109,9 @@ func filterClauses(f catalog.Filters, skip string) []any {
 	if skip != search.FacetCurrency && f.Currency != "" {
 		anyOf(fCurrency, []string{strings.ToUpper(f.Currency)})
 	}
+	if skip != search.FacetGrade {
+		anyOf(fGrade, f.Grades)
+	}
 	names := make([]string, 0, len(f.Attributes))
 	for name := range f.Attributes {
 		names = append(names, name)
@@ -172,7 +175,8 @@ func facetAgg(name string, size int, f catalog.Filters) obj {
 			"aggs":  obj{"r": bands},
 		}
 	}
-	field := map[string]string{search.FacetBrand: fBrand, search.FacetPartner: fPartner, search.FacetCategory: fCategory, search.FacetCurrency: fCurrency}[name]
+	field := map[string]string{search.FacetBrand: fBrand, search.FacetPartner: fPartner, search.FacetCategory: fCategory, search.FacetCurrency: fCurrency,
+		search.FacetGrade: fGrade}[name]
 	if field == "" {
 		field = search.AttrField(strings.TrimPrefix(name, search.AttrPrefix))
 	}
@@ -354,11 +358,19 @@ func (x *Index) search(ctx context.Context, body obj) (*searchResp, error) {
 	}
 	// GET with a body: searching is a read, which is all the api Lambda's
 	// role is granted (es:ESHttpGet and es:ESHttpHead).
-	_, data, err := x.do(ctx, http.MethodGet, "/"+esc(x.cfg.Alias)+"/_search", b)
+	status, data, err := x.do(ctx, http.MethodGet, "/"+esc(x.cfg.Alias)+"/_search", b, http.StatusNotFound)
 	if err != nil {
 		return nil, err
 	}
 	var resp searchResp
+	if status == http.StatusNotFound {
+		if !indexNotFound(data) {
+			return nil, x.engineErr(http.MethodGet, "/_search", status, data)
+		}
+		// No index behind the alias yet (a stage before its first deploy
+		// step or catalog): nothing to find, which is not an error.
+		return &resp, nil
+	}
 	if n, ok := body["size"].(int); ok && n > 0 {
 		resp.Hits.Hits = make([]searchHit, 0, n) // filled in place, not grown hit by hit
 	}
