@@ -25,8 +25,8 @@ try {
   ].join('\n') + '\n');
   // Then a "whole catalog" of one of them: held, and its removals listed.
   await stack.ingest('papeterie-pro', 'tarif-pro-complet.csv', [
-    'sku;name;Prix unitaire HT;currency',
-    'PP-A4-5;Ramette papier A4 80 g, carton;24,90;EUR',
+    'sku;name;brand;category;Prix unitaire HT;currency;gtin;moq;unit;lead_time_days',
+    'PP-A4-5;Ramette papier A4 80 g, carton;Papeo Pro;Papeterie > Papier;24,90;EUR;;2;carton de 5 ramettes;2',
   ].join('\n') + '\n', 'full');
   await stack.start({ demo: false });
   const { word } = await pickWord(stack);
@@ -66,7 +66,7 @@ try {
       const page = await ctx.newPage();
       for (const p of pages) {
         if (p[0] === 'partner') { await signIn(ctx, stack.base, key); }
-        if (p[0] === 'removal') { await signIn(ctx, stack.base, proKey); }
+        if (p[0] === 'removal') { await ctx.clearCookies(); await signIn(ctx, stack.base, proKey); }
         await page.goto(stack.base + p[index]);
         await page.waitForLoadState('networkidle');
         if (p[0] === 'list') { await fillList(page); }
