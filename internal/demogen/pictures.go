@@ -2,13 +2,14 @@ package demogen
 
 import (
 	"bytes"
+	"encoding/hex"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
 	"math"
 	"net/http"
-	"strconv"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -384,23 +385,19 @@ func (h *imageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	kind, hex := parts[0], parts[1]
-	rgb, err := strconv.ParseUint(hex, 16, 32)
-	known := false
-	for _, k := range pictureKinds() {
-		known = known || k == kind
-	}
-	if err != nil || len(hex) != 6 || !known {
+	kind, hexRGB := parts[0], parts[1]
+	rgb, err := hex.DecodeString(hexRGB)
+	if err != nil || len(rgb) != 3 || strings.ToLower(hexRGB) != hexRGB || !slices.Contains(pictureKinds(), kind) {
 		http.NotFound(w, r)
 		return
 	}
-	key := kind + "/" + hex
+	key := kind + "/" + hexRGB
 	h.mu.Lock()
 	b, ok := h.cache[key]
 	h.mu.Unlock()
 	if !ok {
 		var buf bytes.Buffer
-		img := Picture(kind, color.RGBA{uint8(rgb >> 16), uint8(rgb >> 8), uint8(rgb), 255}, PictureSize)
+		img := Picture(kind, color.RGBA{rgb[0], rgb[1], rgb[2], 255}, PictureSize)
 		if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, img); err != nil {
 			http.Error(w, "cannot draw", http.StatusInternalServerError)
 			return
@@ -411,7 +408,7 @@ func (h *imageHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.mu.Unlock()
 	}
 	w.Header().Set("Content-Type", "image/png")
-	w.Header().Set("ETag", fmt.Sprintf(`"%s-%s-1"`, kind, hex))
+	w.Header().Set("ETag", fmt.Sprintf(`"%s-%s-1"`, kind, hexRGB))
 	w.Header().Set("Cache-Control", "public, max-age=86400")
 	http.ServeContent(w, r, parts[2], time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), bytes.NewReader(b))
 }
