@@ -2,6 +2,7 @@ package bleveindex
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -35,6 +36,12 @@ type columns struct {
 	pathVals                         []string // every category path, ancestors included
 	pathCode                         map[string]int32
 	leafPaths                        [][]int32 // leaf code -> its paths (ancestors and itself)
+
+	// live are the numbers of the snapshot's documents in index order, and
+	// byLeaf those of each leaf category: queries without text visit only
+	// these, never Bleve's postings.
+	live   []uint32
+	byLeaf [][]uint32
 }
 
 // columnCache keeps the columns of the newest snapshot. Columns are
@@ -136,6 +143,7 @@ func buildColumns(ctx context.Context, r index.IndexReader, idx bleve.Index) (*c
 		}
 	}
 	capacity := int(min(n, math.MaxInt32)) + 16
+	c.live = make([]uint32, 0, capacity)
 	c.brand = make([]int32, 0, capacity)
 	c.partner = make([]int32, 0, capacity)
 	c.leaf = make([]int32, 0, capacity)
@@ -190,11 +198,30 @@ func buildColumns(ctx context.Context, r index.IndexReader, idx bleve.Index) (*c
 			break
 		}
 		num = d.IndexInternalID.Value()
+		if num > math.MaxUint32 {
+			return nil, fmt.Errorf("document number %d out of range", num)
+		}
 		grow(num)
+		c.live = append(c.live, uint32(num))
 		if err := dvr.VisitDocValues(d.IndexInternalID, visit); err != nil {
 			return nil, err
 		}
 		sctx.DocumentMatchPool.Put(d)
+	}
+	leafN := make([]int, len(c.leafVals))
+	for _, num := range c.live {
+		if l := c.leaf[num]; l >= 0 {
+			leafN[l]++
+		}
+	}
+	c.byLeaf = make([][]uint32, len(c.leafVals))
+	for l, n := range leafN {
+		c.byLeaf[l] = make([]uint32, 0, n)
+	}
+	for _, num := range c.live {
+		if l := c.leaf[num]; l >= 0 {
+			c.byLeaf[l] = append(c.byLeaf[l], num)
+		}
 	}
 	c.leafPaths = make([][]int32, len(c.leafVals))
 	for i, leaf := range c.leafVals {

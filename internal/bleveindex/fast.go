@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -40,7 +41,6 @@ func nonColumnFilters(f catalog.Filters) query.Query {
 // hitRef is a candidate hit.
 type hitRef struct {
 	num   uint64
-	id    index.IndexInternalID
 	score float64
 }
 
@@ -159,38 +159,200 @@ func newColumnFilter(c *columns, f catalog.Filters) columnFilter {
 	return cf
 }
 
+// The bits of the column dimensions in a failing mask.
+const (
+	failPartner uint8 = 1 << iota
+	failBrand
+	failCategory
+	failPrice
+)
+
 // failing returns a bit per dimension whose filter document num fails.
 func (cf *columnFilter) failing(c *columns, num uint64) (fails uint8) {
 	if cf.partners != nil && !cf.partners[c.partner[num]] {
-		fails |= 1 << 0
+		fails |= failPartner
 	}
 	if cf.brands != nil && !cf.brands[c.brand[num]] {
-		fails |= 1 << 1
+		fails |= failBrand
 	}
 	if cf.leaves != nil && (c.leaf[num] < 0 || !cf.leaves[c.leaf[num]]) {
-		fails |= 1 << 2
+		fails |= failCategory
 	}
 	if cf.price {
 		p := c.price[num]
 		if math.IsNaN(p) || p < cf.priceLo || p > cf.priceHi {
-			fails |= 1 << 3
+			fails |= failPrice
 		}
 	}
 	return fails
 }
 
-func dimBit(facet string) uint8 {
-	switch facet {
-	case search.FacetPartner:
-		return 1 << 0
-	case search.FacetBrand:
-		return 1 << 1
-	case search.FacetCategory:
-		return 1 << 2
-	case search.FacetPrice:
-		return 1 << 3
+// tally counts the facets and keeps the best hits of one query as its
+// candidate documents are visited; the facet filters are decided on the
+// columns, and each facet is counted without its own filter (multi-select).
+type tally struct {
+	cols                        *columns
+	cf                          columnFilter
+	brand, partner, leaf, price bool // the facets counted while visiting
+	brandN, partnerN, leafN     []int
+	priceN                      []int
+	ranges                      []search.PriceRange
+	top                         *ranked
+	k, total                    int
+}
+
+func newTally(cols *columns, q catalog.Query, cf columnFilter, scored bool, want func(facet string) bool) *tally {
+	return &tally{
+		cols: cols, cf: cf,
+		brand: want(search.FacetBrand), partner: want(search.FacetPartner),
+		leaf: want(search.FacetCategory), price: want(search.FacetPrice),
+		brandN: make([]int, len(cols.brandVals)), partnerN: make([]int, len(cols.partnerVals)),
+		leafN: make([]int, len(cols.leafVals)), priceN: make([]int, len(search.PriceRanges())),
+		ranges: search.PriceRanges(),
+		top:    &ranked{better: order(cols, q, scored)}, k: q.Page * q.Size,
 	}
-	return 0
+}
+
+// add visits document num of the snapshot with its score.
+func (t *tally) add(num uint64, score float64) {
+	c := t.cols
+	fails := t.cf.failing(c, num)
+	if fails&(fails-1) != 0 { // fails two filters or more: counted nowhere
+		return
+	}
+	if t.brand && (fails == 0 || fails == failBrand) && c.brand[num] >= 0 {
+		t.brandN[c.brand[num]]++
+	}
+	if t.partner && (fails == 0 || fails == failPartner) && c.partner[num] >= 0 {
+		t.partnerN[c.partner[num]]++
+	}
+	if t.leaf && (fails == 0 || fails == failCategory) && c.leaf[num] >= 0 {
+		t.leafN[c.leaf[num]]++
+	}
+	if t.price && (fails == 0 || fails == failPrice) && !math.IsNaN(c.price[num]) {
+		p := c.price[num]
+		for b, r := range t.ranges {
+			if p >= r.From && (r.To == 0 || p < r.To) {
+				t.priceN[b]++
+				break
+			}
+		}
+	}
+	if fails != 0 {
+		return
+	}
+	t.total++
+	h := hitRef{num: num, score: score}
+	if t.top.Len() < t.k {
+		heap.Push(t.top, h)
+	} else if t.k > 0 && t.top.better(h, t.top.items[0]) {
+		t.top.items[0] = h
+		heap.Fix(t.top, 0)
+	}
+}
+
+// result loads the page's products (only those) and lists the counted
+// facets; done holds facets whose values are already known.
+func (t *tally) result(x *Index, q catalog.Query, scored bool, done map[string][]catalog.FacetValue) (catalog.Result, error) {
+	cols := t.cols
+	hits := t.top.items
+	sort.Slice(hits, func(i, j int) bool { return t.top.better(hits[i], hits[j]) })
+	from := min((q.Page-1)*q.Size, len(hits))
+	out := catalog.Result{Total: t.total, TotalExact: true, Page: q.Page, Size: q.Size, Hits: make([]catalog.Hit, 0, len(hits)-from)}
+	for _, h := range hits[from:] {
+		p, err := x.storedProduct(cols.reader, index.NewIndexInternalID(nil, h.num))
+		if err != nil {
+			return catalog.Result{}, err
+		}
+		score := 0.0
+		if scored {
+			score = h.score
+		}
+		out.Hits = append(out.Hits, catalog.Hit{Product: p, Score: score})
+	}
+	if len(q.Facets) == 0 {
+		return out, nil
+	}
+	out.Facets = map[string][]catalog.FacetValue{}
+	for _, f := range q.Facets {
+		if vals, ok := done[f]; ok {
+			out.Facets[f] = vals
+			continue
+		}
+		var vals []catalog.FacetValue
+		switch f {
+		case search.FacetBrand:
+			vals = countsOf(cols.brandVals, t.brandN)
+		case search.FacetPartner:
+			vals = countsOf(cols.partnerVals, t.partnerN)
+		case search.FacetCategory:
+			pathN := make([]int, len(cols.pathVals))
+			for leaf, n := range t.leafN {
+				for _, p := range cols.leafPaths[leaf] {
+					pathN[p] += n
+				}
+			}
+			vals = countsOf(cols.pathVals, pathN)
+		case search.FacetPrice:
+			vals = []catalog.FacetValue{}
+			for b, r := range t.ranges {
+				if t.priceN[b] > 0 {
+					vals = append(vals, catalog.FacetValue{Value: r.Label, Count: t.priceN[b]})
+				}
+			}
+			out.Facets[f] = vals
+			continue
+		}
+		sortFacet(vals)
+		if len(vals) > q.FacetSize {
+			vals = vals[:q.FacetSize]
+		}
+		out.Facets[f] = vals
+	}
+	return out, nil
+}
+
+// browseColumns answers a query without text whose filters all live in
+// the columns (category pages, filtered listings) from the columns alone:
+// the candidates are the documents of the chosen leaf categories, or all
+// of them, and no Bleve posting is read. The category counts of a page
+// filtered by category only are those of the whole snapshot.
+func (x *Index) browseColumns(ctx context.Context, cols *columns, q catalog.Query) (catalog.Result, error) {
+	cf := newColumnFilter(cols, q.Filters)
+	wantCat := slices.Contains(q.Facets, search.FacetCategory)
+	onlyCategory := cf.leaves != nil && cf.partners == nil && cf.brands == nil && !cf.price
+	byLeaf := cf.leaves != nil && (!wantCat || onlyCategory)
+	t := newTally(cols, q, cf, false, func(f string) bool {
+		return slices.Contains(q.Facets, f) && (f != search.FacetCategory || !byLeaf)
+	})
+	visit := func(nums []uint32) error {
+		for i, num := range nums {
+			if i%(1<<16) == 0 && ctx.Err() != nil {
+				return x.searchErr(ctx, ctx.Err())
+			}
+			t.add(uint64(num), 0)
+		}
+		return nil
+	}
+	if !byLeaf {
+		if err := visit(cols.live); err != nil {
+			return catalog.Result{}, err
+		}
+		return t.result(x, q, false, nil)
+	}
+	for leaf, ok := range cf.leaves {
+		if ok {
+			if err := visit(cols.byLeaf[leaf]); err != nil {
+				return catalog.Result{}, err
+			}
+		}
+	}
+	if wantCat {
+		for leaf, nums := range cols.byLeaf {
+			t.leafN[leaf] = len(nums)
+		}
+	}
+	return t.result(x, q, false, nil)
 }
 
 // searchColumns runs q in one pass over the matching documents: the Bleve
@@ -198,11 +360,19 @@ func dimBit(facet string) uint8 {
 // filters, count every facet without its own filter (multi-select) and
 // sort. The result is the same as the collector path's.
 func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, q catalog.Query, text query.Query) (catalog.Result, error) {
+	cols, err := x.cols.acquire(ctx, idx)
+	if err != nil {
+		return catalog.Result{}, x.searchErr(ctx, err)
+	}
+	defer x.cols.release(cols)
+	if text == nil && q.Filters.Currency == "" && len(q.Filters.Attributes) == 0 {
+		return x.browseColumns(ctx, cols, q)
+	}
 	// The counts of a facet whose own filter is set need the documents that
-	// fail that filter, which is most of the index when browsing a
-	// category. They repeat across queries, so they are cached until the
-	// next write; when every such facet is cached, the filters go into the
-	// Bleve query and only the hits are visited.
+	// fail that filter, which is most of the index when the text is broad.
+	// They repeat across queries, so they are cached until the next write;
+	// when every such facet is cached, the filters go into the Bleve query
+	// and only the hits are visited.
 	gen := x.facets.generation()
 	var disjunctive []string
 	cached := map[string][]catalog.FacetValue{}
@@ -215,11 +385,9 @@ func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, q catalog.Qu
 		}
 	}
 	narrow := len(disjunctive) > 0 && len(cached) == len(disjunctive)
-	cols, err := x.cols.acquire(ctx, idx)
-	if err != nil {
-		return catalog.Result{}, x.searchErr(ctx, err)
+	if !narrow {
+		cached = nil
 	}
-	defer x.cols.release(cols)
 	scored := text != nil && q.Sort == catalog.SortRelevance
 	opts := bsearch.SearcherOptions{Score: bleve.ScoreNone}
 	if scored {
@@ -235,21 +403,10 @@ func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, q catalog.Qu
 		return catalog.Result{}, x.searchErr(ctx, err)
 	}
 	defer func() { _ = s.Close() }()
-
-	want := map[string]bool{}
-	for _, f := range q.Facets {
+	t := newTally(cols, q, cf, scored, func(f string) bool {
 		_, done := cached[f]
-		want[f] = !narrow || !done
-	}
-	brandN := make([]int, len(cols.brandVals))
-	partnerN := make([]int, len(cols.partnerVals))
-	leafN := make([]int, len(cols.leafVals))
-	priceN := make([]int, len(search.PriceRanges()))
-	ranges := search.PriceRanges()
-
-	k := q.Page * q.Size
-	top := &ranked{better: order(cols, q, scored)}
-	total := 0
+		return slices.Contains(q.Facets, f) && !done
+	})
 	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0), IndexReader: cols.reader}
 	for i := 0; ; i++ {
 		if i%8192 == 0 && ctx.Err() != nil {
@@ -262,105 +419,17 @@ func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, q catalog.Qu
 		if d == nil {
 			break
 		}
-		num := d.IndexInternalID.Value()
-		if num >= uint64(len(cols.brand)) {
-			sctx.DocumentMatchPool.Put(d)
-			continue // not in this snapshot's columns: cannot happen
-		}
-		fails := cf.failing(cols, num)
-		count := func(facet string) bool {
-			return want[facet] && (fails == 0 || fails == dimBit(facet))
-		}
-		if count(search.FacetBrand) && cols.brand[num] >= 0 {
-			brandN[cols.brand[num]]++
-		}
-		if count(search.FacetPartner) && cols.partner[num] >= 0 {
-			partnerN[cols.partner[num]]++
-		}
-		if count(search.FacetCategory) && cols.leaf[num] >= 0 {
-			leafN[cols.leaf[num]]++
-		}
-		if count(search.FacetPrice) && !math.IsNaN(cols.price[num]) {
-			p := cols.price[num]
-			for b, r := range ranges {
-				if p >= r.From && (r.To == 0 || p < r.To) {
-					priceN[b]++
-					break
-				}
-			}
-		}
-		if fails == 0 {
-			total++
-			h := hitRef{num: num, score: d.Score}
-			if top.Len() < k {
-				h.id = append(index.IndexInternalID(nil), d.IndexInternalID...)
-				heap.Push(top, h)
-			} else if top.better(h, top.items[0]) {
-				h.id = append(index.IndexInternalID(nil), d.IndexInternalID...)
-				top.items[0] = h
-				heap.Fix(top, 0)
-			}
+		if num := d.IndexInternalID.Value(); num < uint64(len(cols.brand)) {
+			t.add(num, d.Score)
 		}
 		sctx.DocumentMatchPool.Put(d)
 	}
-	hits := top.items
-	sort.Slice(hits, func(i, j int) bool { return top.better(hits[i], hits[j]) })
-	from := (q.Page - 1) * q.Size
-	if from > len(hits) {
-		from = len(hits)
+	out, err := t.result(x, q, scored, cached)
+	if err != nil {
+		return catalog.Result{}, err
 	}
-	out := catalog.Result{Total: total, TotalExact: true, Page: q.Page, Size: q.Size, Hits: make([]catalog.Hit, 0, len(hits)-from)}
-	for _, h := range hits[from:] {
-		p, err := x.storedProduct(cols.reader, h.id)
-		if err != nil {
-			return catalog.Result{}, err
-		}
-		score := 0.0
-		if scored {
-			score = h.score
-		}
-		out.Hits = append(out.Hits, catalog.Hit{Product: p, Score: score})
-	}
-	if len(q.Facets) > 0 {
-		out.Facets = map[string][]catalog.FacetValue{}
-		for _, f := range q.Facets {
-			if vals, ok := cached[f]; ok && narrow {
-				out.Facets[f] = vals
-				continue
-			}
-			var vals []catalog.FacetValue
-			switch f {
-			case search.FacetBrand:
-				vals = countsOf(cols.brandVals, brandN)
-			case search.FacetPartner:
-				vals = countsOf(cols.partnerVals, partnerN)
-			case search.FacetCategory:
-				pathN := make([]int, len(cols.pathVals))
-				for leaf, n := range leafN {
-					for _, p := range cols.leafPaths[leaf] {
-						pathN[p] += n
-					}
-				}
-				vals = countsOf(cols.pathVals, pathN)
-			case search.FacetPrice:
-				vals = []catalog.FacetValue{}
-				for b, r := range ranges {
-					if priceN[b] > 0 {
-						vals = append(vals, catalog.FacetValue{Value: r.Label, Count: priceN[b]})
-					}
-				}
-				out.Facets[f] = vals
-				continue
-			}
-			sortFacet(vals)
-			if len(vals) > q.FacetSize {
-				vals = vals[:q.FacetSize]
-			}
-			out.Facets[f] = vals
-		}
-		for _, f := range disjunctive {
-			x.facets.put(gen, facetKey(q, f), out.Facets[f])
-		}
+	for _, f := range disjunctive {
+		x.facets.put(gen, facetKey(q, f), out.Facets[f])
 	}
 	return out, nil
 }

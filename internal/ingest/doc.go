@@ -5,16 +5,32 @@
 // confirmation are in package intake, which the API uses without linking
 // this package's parsers.
 //
-// The pipeline streams: tabular reads rows whatever the format and
-// encoding, mapping finds the header row and maps columns to fields,
-// values cleans prices, GTINs, URLs and text, and rows become products
-// (rows that share a Shopify Handle, a WooCommerce Parent or a model
-// column become one product with variants). Each product carries a content
-// hash; a product whose hash is already stored is not written again, so
-// re-ingesting an unchanged file writes nothing. A full catalog removes the
-// partner's products it does not mention, unless that would remove more
-// than the partner's removal guard (default 20%): then the catalog waits in
-// status needs_confirmation until Confirm (called by the API on the
+// The pipeline streams a file through three stages (pipeline.go), with the
+// context passed to each step:
+//
+//   - the reader (rowReader, reader.go) reads rows whatever the format and
+//     encoding (package tabular), finds the header row and maps columns to
+//     fields (package mapping), and cleans each row's prices, GTINs, URLs
+//     and text (package values) into a preparedRow;
+//   - the assembler (assemble*.go) turns rows into products, with one
+//     strategy per way a file tells variants apart: flatAssembler (each
+//     row is a product), handleAssembler (Shopify: rows sharing a Handle
+//     are one product with variants) and parentAssembler (WooCommerce,
+//     Akeneo, model columns: a row whose Parent names another product is
+//     one of its variants; Parent empty or 0 means none);
+//   - the writer (productWriter, writer.go) stores the finished products
+//     in batches, skipping unchanged ones, and removes what a full catalog
+//     no longer mentions.
+//
+// Beside them the reportBook (report.go) records warnings and rejected
+// rows. CSV and XLSX rows are read, prepared and consumed on separate
+// goroutines (parallel.go); products come out in file order either way.
+//
+// Each product carries a content hash; a product whose hash is already
+// stored is not written again, so re-ingesting an unchanged file writes
+// nothing. A full catalog removes the partner's products it does not
+// mention, unless that would remove more than the partner's removal guard
+// (default 20%): then the catalog waits in status needs_confirmation until Confirm (called by the API on the
 // embedded default, by SQSHandler for the api Lambda's queued
 // confirmations on AWS).
 //

@@ -169,6 +169,11 @@ func (s *Service) claim(ctx context.Context, c *catalog.Catalog, modeFromRecord 
 	switch {
 	case err == nil:
 		c.ID = slot.ID
+		// The partner's own file name, not the slot's key (which has a
+		// random prefix).
+		if slot.File != "" {
+			c.File = slot.File
+		}
 		if modeFromRecord {
 			c.Mode = slot.Mode
 		}

@@ -16,11 +16,11 @@ const batchRows = 256
 // batch is a run of rows on their way through the pipeline: read by the
 // reader, prepared by a worker, consumed in file order.
 type batch struct {
-	rows  []tabular.Row
-	cells []string // backing store of the rows' cells
-	prep  []prepared
-	err   error         // the reader's error after these rows (io.EOF at the end)
-	ready chan struct{} // closed once prep is filled
+	rows     []tabular.Row
+	cells    []string // backing store of the rows' cells
+	prepared []preparedRow
+	err      error         // the reader's error after these rows (io.EOF at the end)
+	ready    chan struct{} // closed once prep is filled
 }
 
 // reset empties b for reuse: nothing keeps a row's cell slice or prepared
@@ -30,20 +30,20 @@ func (b *batch) reset() {
 	b.rows = b.rows[:0]
 	clear(b.cells)
 	b.cells = b.cells[:0]
-	clear(b.prep)
-	b.prep = b.prep[:0]
+	clear(b.prepared)
+	b.prepared = b.prepared[:0]
 	b.err = nil
 	b.ready = make(chan struct{})
 }
 
 // readParallel streams the rest of a fixed-header file (CSV, XLSX) through
-// three stages: one goroutine reads and parses rows, workers prepare them
+// the stages: one goroutine reads and parses rows, workers prepare them
 // (clean values, build and hash single-row products) in parallel, and this
 // goroutine consumes them in file order (assembly, report, writes). At most
 // a few batches are in flight, so memory stays flat.
-func (r *run) readParallel() error {
+func (p *pipeline) readParallel(parent context.Context) error {
 	workers := max(1, runtime.GOMAXPROCS(0))
-	ctx, cancel := context.WithCancel(r.ctx)
+	ctx, cancel := context.WithCancel(parent)
 	var wg sync.WaitGroup
 	defer wg.Wait() // the reader must be done with the file before it is closed
 	defer cancel()
@@ -55,9 +55,7 @@ func (r *run) readParallel() error {
 	for range cap(free) {
 		free <- &batch{}
 	}
-	wg.Add(1)
-	go func() { // reader
-		defer wg.Done()
+	wg.Go(func() { // reader
 		defer close(work)
 		defer close(order)
 		for {
@@ -69,7 +67,7 @@ func (r *run) readParallel() error {
 			}
 			b.reset()
 			for len(b.rows) < batchRows {
-				row, err := r.rd.Next()
+				row, err := p.reader.table.Next()
 				if err != nil {
 					b.err = err
 					break
@@ -96,17 +94,18 @@ func (r *run) readParallel() error {
 				return
 			}
 		}
-	}()
+	})
 	for range workers {
 		go func() {
-			var hb hashBuf
+			var hashes hashBuf
 			for b := range work {
-				if cap(b.prep) < len(b.rows) {
-					b.prep = make([]prepared, len(b.rows), batchRows)
+				if cap(b.prepared) < len(b.rows) {
+					b.prepared = make([]preparedRow, len(b.rows), batchRows)
 				}
-				b.prep = b.prep[:len(b.rows)]
+				b.prepared = b.prepared[:len(b.rows)]
 				for i, row := range b.rows {
-					r.prepare(row, &hb, &b.prep[i])
+					p.reader.prepare(row, &b.prepared[i])
+					p.assembler.prepareAhead(&b.prepared[i], &hashes)
 				}
 				close(b.ready)
 			}
@@ -118,9 +117,9 @@ func (r *run) readParallel() error {
 		case <-ctx.Done():
 			return ctxErr(ctx.Err())
 		}
-		r.touch(b.prep)
-		for i := range b.prep {
-			if err := r.consume(&b.prep[i]); err != nil {
+		p.writer.touchAhead(b.prepared)
+		for i := range b.prepared {
+			if err := p.consume(ctx, &b.prepared[i]); err != nil {
 				return err
 			}
 		}
@@ -135,22 +134,9 @@ func (r *run) readParallel() error {
 			}
 			return b.err
 		}
-		if err := r.ctx.Err(); err != nil {
-			return ctxErr(r.ctx.Err())
+		if err := parent.Err(); err != nil {
+			return ctxErr(err)
 		}
 	}
 	return nil
-}
-
-// touch reads the table slots of a batch's products before they are looked
-// up (see idTable.touch); the sum only keeps the loads from being dropped.
-func (r *run) touch(prep []prepared) {
-	var sum uint64
-	for i := range prep {
-		if prep[i].hasSingle {
-			h := prep[i].single.idh
-			sum += r.seen.touch(h) + r.stored.touch(h)
-		}
-	}
-	r.touched += sum
 }

@@ -34,6 +34,7 @@ func main() {
 	flag.StringVar(&o.Command, "command", "make bench-search", "the command that reproduces the figures, for the report")
 	flag.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the Bleve query phase to this file")
 	flag.StringVar(&o.OSCPUProfile, "os-cpuprofile", "", "write a CPU profile of the OpenSearch query phase to this file")
+	flag.StringVar(&o.Keep, "keep", "", "keep each run's Bleve index in this folder and reuse it next time (no indexing figure)")
 	flag.Parse()
 	if err := Run(ctx, o, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "searchbench:", err)

@@ -24,7 +24,22 @@ try {
     ['product', `/en/product/${encodeURIComponent(first.id)}`, `/fr/product/${encodeURIComponent(first.id)}`],
     ['partner', '/en/partner', '/fr/partner'],
     ['report', `/en/partner/catalogs/${encodeURIComponent(catalogs[0].id)}`, `/fr/partner/catalogs/${encodeURIComponent(catalogs[0].id)}`],
+    // Buyers (B2B): price labels with their unit, the empty page's help, the buyer's list.
+    ['prices', `/en/?q=${encodeURIComponent(word)}&currency=EUR`, `/fr/?q=${encodeURIComponent(word)}&currency=EUR`],
+    ['empty', '/en/?q=qwxzvkjplm+zzyzzx', '/fr/?q=qwxzvkjplm+zzyzzx'],
+    ['list', '/en/list', '/fr/list'],
   ];
+  // The list is kept in the browser: fill it through its quick add.
+  const listCodes = [];
+  for (const partner of ['bureau-plus', 'northbridge-tools']) {
+    const hits = (await stack.api(`/v1/search?q=&size=2&partner=${partner}`)).json.hits;
+    hits.forEach((h, i) => listCodes.push(`${h.product.sku} ${(h.product.moq || 1) * (i + 2)}`));
+  }
+  const fillList = async (page) => {
+    await page.fill('#quick-codes', listCodes.join('\n'));
+    await page.click('form[data-list-quick] button');
+    await page.waitForSelector('.list-table');
+  };
   for (const [kind, viewport, index] of [['desktop', { width: 1280, height: 900 }, 1], ['phone', { width: 390, height: 844 }, 2]]) {
     const ctx = await browserContext({ viewport, deviceScaleFactor: 1, isMobile: kind === 'phone', hasTouch: kind === 'phone' });
     try {
@@ -33,6 +48,7 @@ try {
         if (p[0] === 'partner') { await signIn(ctx, stack.base, key); }
         await page.goto(stack.base + p[index]);
         await page.waitForLoadState('networkidle');
+        if (p[0] === 'list') { await fillList(page); }
         const file = join(out, `${p[0]}-${kind}.png`);
         await page.screenshot({ path: file });
         shots.push(file);

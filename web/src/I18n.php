@@ -92,6 +92,12 @@ final class I18n
         return strtr($msg, $repl);
     }
 
+    /** has tells whether the locale has a message for key. */
+    public function has(string $key): bool
+    {
+        return isset($this->messages[$key]);
+    }
+
     /**
      * plural picks key.one or key.other for n by the locale's rule (French
      * uses the singular for 0 and 1) and puts the formatted n in {n}.

@@ -17,6 +17,9 @@ final class Pages
     private const PARTIAL_HEADER = 'x-partial';
     private const PARTNER_RE = '/^[a-z0-9][a-z0-9_-]{0,63}$/';
     private const CATALOG_ID_RE = '/^[\w.:@+-]{1,200}$/';
+    /** Codes one quick-add lookup resolves, products one comparison shows. */
+    private const MAX_LOOKUP = 50;
+    private const MAX_COMPARE = 4;
 
     public function __construct(
         private readonly Request $req,
@@ -36,6 +39,9 @@ final class Pages
         $r->add('GET', '/', fn (array $p): Response => $this->search());
         $r->add('GET', '/suggest', fn (array $p): Response => $this->suggest());
         $r->add('GET', '/product/{id}', fn (array $p): Response => $this->product($p['id']));
+        $r->add('GET', '/list', fn (array $p): Response => $this->buyerList());
+        $r->add('GET', '/list/lookup', fn (array $p): Response => $this->lookup());
+        $r->add('GET', '/compare', fn (array $p): Response => $this->compare());
         $r->add('GET', '/partner', fn (array $p): Response => $this->asPartner(
             fn (ApiClient $api): Response => $this->partner($api)
         ));
@@ -71,19 +77,64 @@ final class Pages
             // The API refused the query (too long, too deep): say so on the page.
             $invalid = 'error.invalid_search';
         }
-        $vars = ['state' => $state, 'result' => $result, 'invalid' => $invalid];
+        $hits = is_array($result['hits'] ?? null) ? $result['hits'] : [];
+        $exact = $state->page === 1 && !$state->hasFilters() ? ProductFacts::exactProduct($hits, $state->q) : '';
+        $partial = $this->req->header(self::PARTIAL_HEADER) === 'results';
+        if ($exact !== '' && !$partial) {
+            // One product has this SKU, GTIN or reference: go straight to it.
+            return Response::redirect('/' . $this->t->locale . '/product/' . rawurlencode($exact));
+        }
+        $vars = ['state' => $state, 'result' => $result, 'invalid' => $invalid] + $this->emptyHelp($state, $result);
         $title = $state->q === ''
             ? $this->t->t('search.title')
             : $this->t->t('search.title_q', ['q' => $state->q]);
-        if ($this->req->header(self::PARTIAL_HEADER) === 'results') {
+        if ($partial) {
             $res = new Response(200, $this->view->render('results', $vars));
             $res->headers['X-Page-Title'] = rawurlencode($title . ' – ' . $this->t->t('site.name'));
+            if ($exact !== '') {
+                // The script goes to the product when the visitor submitted the search.
+                $res->headers['X-Exact-Product'] = '/' . $this->t->locale . '/product/' . rawurlencode($exact);
+            }
             $res->headers['Vary'] = 'X-Partial';
             return $res;
         }
         $res = $this->page('search', $title, $vars, 'search');
         $res->headers['Vary'] = 'X-Partial';
         return $res;
+    }
+
+    /**
+     * emptyHelp is what a page without results offers: how many products
+     * the same text finds in all categories (when filters emptied it) and
+     * the most popular top-level categories. Both are best effort: a
+     * failing API leaves them out.
+     *
+     * @param array<string, mixed>|null $result
+     * @return array{widen: int, popular: list<array{string, int}>}
+     */
+    private function emptyHelp(SearchState $state, ?array $result): array
+    {
+        $help = ['widen' => 0, 'popular' => []];
+        if ($result === null || (is_array($result['hits'] ?? null) && $result['hits'] !== [])) {
+            return $help;
+        }
+        try {
+            if ($state->hasFilters() && $state->q !== '') {
+                $all = $this->api->getJson('/v1/search', ['q' => $state->q, 'size' => 1, 'facets' => 'category']);
+                $help['widen'] = is_int($all['total'] ?? null) ? $all['total'] : 0;
+            }
+            $top = $this->api->getJson('/v1/search', ['q' => '', 'size' => 1, 'facets' => 'category',
+                'facet_size' => 50]);
+            foreach (is_array($top['facets']['category'] ?? null) ? $top['facets']['category'] : [] as $fv) {
+                $value = is_array($fv) && is_string($fv['value'] ?? null) ? $fv['value'] : '';
+                if ($value !== '' && !str_contains($value, ' > ') && count($help['popular']) < 8) {
+                    $help['popular'][] = [$value, is_int($fv['count'] ?? null) ? $fv['count'] : 0];
+                }
+            }
+        } catch (ApiError $e) {
+            $this->logger->error('empty page help failed', ['code' => $e->errorCode, 'error' => $e->getMessage()]);
+        }
+        return $help;
     }
 
     /** suggest answers the script's suggestion box: {"suggestions":[{"text","kind"}]}. */
@@ -121,7 +172,67 @@ final class Pages
             throw $e;
         }
         $name = is_string($p['name'] ?? null) ? $p['name'] : $id;
-        return $this->page('product', $name, ['p' => $p, 'back' => $this->backLink()], 'search');
+        $viewer = $this->session->configured() ? $this->session->partner() : '';
+        return $this->page('product', $name, ['p' => $p, 'back' => $this->backLink(), 'viewer' => $viewer,
+            'snapshot' => ProductFacts::snapshot($p, '/' . $this->t->locale . '/product/' . rawurlencode($id))], 'search');
+    }
+
+    /**
+     * buyerList is the buyer's list: kept in the browser (no account), so
+     * the page is a frame the script fills; without the script it says so.
+     */
+    public function buyerList(): Response
+    {
+        return $this->page('list', $this->t->t('list.title'), [], 'list');
+    }
+
+    /**
+     * lookup finds products by exact SKU, GTIN or supplier reference for
+     * the list's quick add: {"items":[{"code","product"|null}]}, at most
+     * MAX_LOOKUP codes per call.
+     */
+    public function lookup(): Response
+    {
+        $items = [];
+        foreach (array_slice(array_values(array_unique($this->req->all('code'))), 0, self::MAX_LOOKUP) as $code) {
+            $code = trim($code);
+            if ($code === '' || strlen($code) > 100) {
+                continue;
+            }
+            $found = null;
+            try {
+                $res = $this->api->getJson('/v1/search', ['q' => $code, 'size' => 10, 'facets' => 'brand']);
+                $hits = is_array($res['hits'] ?? null) ? $res['hits'] : [];
+                $id = ProductFacts::exactProduct($hits, $code);
+                foreach ($hits as $hit) {
+                    if (is_array($hit['product'] ?? null) && ($hit['product']['id'] ?? null) === $id && $id !== '') {
+                        $found = ProductFacts::snapshot($hit['product'], '/' . $this->t->locale . '/product/' . rawurlencode($id));
+                    }
+                }
+            } catch (ApiError $e) {
+                if ($e->status !== 400) {
+                    throw $e;
+                }
+            }
+            $items[] = ['code' => $code, 'product' => $found];
+        }
+        return Response::json(['items' => $items]);
+    }
+
+    /** compare shows up to four products side by side (?id=...&id=...). */
+    public function compare(): Response
+    {
+        $products = [];
+        foreach (array_slice(array_values(array_unique($this->req->all('id'))), 0, self::MAX_COMPARE) as $id) {
+            try {
+                $products[] = $this->api->getJson('/v1/products/' . rawurlencode($id));
+            } catch (ApiError $e) {
+                if (!$e->isNotFound()) {
+                    throw $e;
+                }
+            }
+        }
+        return $this->page('compare', $this->t->t('compare.title'), ['products' => $products], 'list');
     }
 
     /**

@@ -219,6 +219,69 @@ final class SearchState
         return self::queryString(['q' => $this->q, 'sort' => $this->sort === 'relevance' ? '' : $this->sort]);
     }
 
+    /**
+     * categoryTree orders category facet rows ("A", "A > B", ...) so that
+     * every path is drawn under its own parent: roots in the order they
+     * came (by count), each followed by its descendants. A path whose
+     * parent is not in the list keeps the steps above its nearest listed
+     * ancestor in its label, so it is never drawn under another parent.
+     *
+     * @param list<array{string, int}> $rows value and count
+     * @return list<array{value: string, count: int, depth: int, prefix: string, label: string}>
+     */
+    public static function categoryTree(array $rows): array
+    {
+        $present = [];
+        foreach ($rows as [$value]) {
+            $present[$value] = true;
+        }
+        $parentOf = [];
+        $children = [];
+        $roots = [];
+        foreach ($rows as $i => [$value]) {
+            $parts = explode(' > ', $value);
+            $parent = '';
+            for ($n = count($parts) - 1; $n > 0; $n--) {
+                $candidate = implode(' > ', array_slice($parts, 0, $n));
+                if (isset($present[$candidate])) {
+                    $parent = $candidate;
+                    break;
+                }
+            }
+            $parentOf[$value] = $parent;
+            if ($parent === '') {
+                $roots[] = $i;
+            } else {
+                $children[$parent][] = $i;
+            }
+        }
+        $out = [];
+        $walk = function (int $i, int $depth) use (&$walk, &$out, $rows, $parentOf, $children): void {
+            [$value, $count] = $rows[$i];
+            $parent = $parentOf[$value];
+            $own = $parent === '' ? $value : substr($value, strlen($parent) + 3);
+            $steps = explode(' > ', $own);
+            $label = (string) array_pop($steps);
+            $hidden = $parent === '' ? [] : explode(' > ', $parent);
+            $out[] = [
+                'value' => $value,
+                'count' => $count,
+                'depth' => min($depth, 4),
+                // Screen readers hear the whole path; the steps above the
+                // listed parent stay visible, so the tree never lies.
+                'prefix' => $hidden === [] ? '' : implode(' > ', $hidden) . ' > ',
+                'label' => $steps === [] ? $label : implode(' > ', $steps) . ' > ' . $label,
+            ];
+            foreach ($children[$value] ?? [] as $c) {
+                $walk($c, $depth + 1);
+            }
+        };
+        foreach ($roots as $i) {
+            $walk($i, 0);
+        }
+        return $out;
+    }
+
     /** lastPage is the last page a visitor can reach for total hits. */
     public static function lastPage(int $total): int
     {

@@ -56,6 +56,8 @@ $warnings = is_array($report['warnings'] ?? null) ? $report['warnings'] : [];
   <?php foreach (['rows', 'accepted', 'rejected', 'products', 'created', 'updated', 'unchanged', 'removed'] as $k) : ?>
   <div><dt><?= $v->e($t->t('report.' . $k)) ?></dt><dd><?= $v->e($num($k)) ?></dd></div>
   <?php endforeach; ?>
+  <div class="<?= $warnings === [] ? '' : 'stat-warn' ?>"><dt><?= $v->e($t->t('report.warnings_count')) ?></dt>
+    <dd><?php if ($warnings === []) : ?><?= $v->e($t->number(0)) ?><?php else : ?><a href="#report-warnings"><?= $v->e($t->number(count($warnings))) ?></a><?php endif; ?></dd></div>
 </dl>
     <?php if (is_int($report['rejected'] ?? null) && $report['rejected'] > 0) : ?>
 <p><a class="btn" href="<?= $v->link('/partner/catalogs/' . rawurlencode($id) . '/rejected.csv') ?>" download><?= $v->e($t->t('report.download')) ?></a></p>
@@ -77,9 +79,20 @@ $warnings = is_array($report['warnings'] ?? null) ? $report['warnings'] : [];
         <?php foreach ($list as $e) : if (!is_array($e)) { continue; } ?>
     <tr>
       <td class="num"><?= $v->e(is_int($e['row'] ?? null) ? $t->number($e['row']) : '') ?></td>
-      <td><?= $v->e($e['column'] ?? '') ?></td>
-      <td><code><?= $v->e($e['code'] ?? '') ?></code></td>
-      <td><?= $v->e($e['message'] ?? '') ?></td>
+      <?php
+        $code = is_string($e['code'] ?? null) ? $e['code'] : '';
+        $raw = is_string($e['message'] ?? null) ? $e['message'] : '';
+        $column = is_string($e['column'] ?? null) ? $e['column'] : '';
+        // The explanation in the interface's language; the engine's own
+        // words (with the value it read) stay, marked as English.
+        $said = $code !== '' && $t->has('rowcode.' . $code) ? $t->t('rowcode.' . $code) : '';
+        ?>
+      <td><?php if ($column !== '') : ?><?= $v->e($column) ?><?php else : ?><span class="hint"><?= $v->e($t->t('report.whole_row')) ?></span><?php endif; ?></td>
+      <td><code><?= $v->e($code) ?></code></td>
+      <td><?php if ($said !== '') : ?><?= $v->e($said) ?><?php if ($raw !== '' && $t->locale !== 'en') : ?>
+        <br><span class="hint"><?= $v->e($t->t('report.detail')) ?> <span lang="en"><?= $v->e($raw) ?></span></span><?php elseif ($raw !== '') : ?>
+        <br><span class="hint"><?= $v->e($raw) ?></span><?php endif; ?>
+          <?php else : ?><span<?= $t->locale !== 'en' ? ' lang="en"' : '' ?>><?= $v->e($raw) ?></span><?php endif; ?></td>
     </tr>
         <?php endforeach; ?>
   </tbody>

@@ -27,6 +27,9 @@ $other = $t->locale === 'fr' ? 'en' : 'fr';
 </head>
 <body data-locale="<?= $v->e($t->locale) ?>">
 <a class="skip-link" href="#main"><?= $v->e($t->t('nav.skip')) ?></a>
+<?php if ($section === 'search' && str_contains($body, 'id="results"')) : ?>
+<a class="skip-link" href="#results"><?= $v->e($t->t('nav.skip_results')) ?></a>
+<?php endif; ?>
 <header class="site-header">
   <div class="header-inner">
     <a class="site-name" href="<?= $v->link('/') ?>"><?= $v->e($t->t('site.name')) ?></a>
@@ -43,6 +46,7 @@ $other = $t->locale === 'fr' ? 'en' : 'fr';
       <button type="submit" class="btn btn-primary"><?= $v->e($t->t('search.submit')) ?></button>
     </form>
     <nav class="site-nav" aria-label="<?= $v->e($t->t('nav.label')) ?>">
+      <a href="<?= $v->link('/list') ?>" data-list-link<?= $section === 'list' ? ' aria-current="page"' : '' ?>><?= $v->e($t->t('nav.list')) ?><span class="list-count" data-list-count></span></a>
       <a href="<?= $v->link('/partner') ?>"<?= $section === 'partner' ? ' aria-current="page"' : '' ?>><?= $v->e($t->t('nav.partner')) ?></a>
       <a class="lang-switch" href="<?= $v->e('/' . $other . $switchPath) ?>" hreflang="<?= $v->e($other) ?>"
          lang="<?= $v->e($other) ?>"><?= $v->e($t->t('nav.switch')) ?></a>

@@ -67,6 +67,8 @@ $mb = max(1, (int) floor($maxUpload / (1024 * 1024)));
       <th scope="col"><?= $v->e($t->t('catalog.received')) ?></th>
       <th scope="col" class="num"><?= $v->e($t->t('report.accepted')) ?></th>
       <th scope="col" class="num"><?= $v->e($t->t('report.rejected')) ?></th>
+      <th scope="col" class="num"><?= $v->e($t->t('catalog.warnings')) ?></th>
+      <th scope="col" class="num"><?= $v->e($t->t('report.removed')) ?></th>
     </tr></thead>
     <tbody>
     <?php foreach ($catalogs as $c) :
@@ -81,6 +83,8 @@ $mb = max(1, (int) floor($maxUpload / (1024 * 1024)));
         <td><?= $v->e($t->date($c['received_at'] ?? null)) ?></td>
         <td class="num"><?= $v->e(is_int($report['accepted'] ?? null) ? $t->number($report['accepted']) : '') ?></td>
         <td class="num"><?= $v->e(is_int($report['rejected'] ?? null) ? $t->number($report['rejected']) : '') ?></td>
+        <td class="num"><?= $v->e($report === [] ? '' : $t->number(is_array($report['warnings'] ?? null) ? count($report['warnings']) : 0)) ?></td>
+        <td class="num"><?= $v->e(is_int($report['removed'] ?? null) ? $t->number($report['removed']) : '') ?></td>
       </tr>
     <?php endforeach; ?>
     </tbody>

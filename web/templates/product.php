@@ -7,9 +7,12 @@
  * @var CatalogSearch\Web\View $v
  * @var array<string, mixed> $p
  * @var string $back
+ * @var string $viewer the signed-in partner, or ""
+ * @var array<string, mixed> $snapshot what the buyer's list keeps of it
  */
 
 use CatalogSearch\Web\Html;
+use CatalogSearch\Web\ProductFacts;
 
 $str = static fn (string $k): string => is_string($p[$k] ?? null) ? $p[$k] : '';
 $int = static fn (string $k): int => is_int($p[$k] ?? null) ? $p[$k] : 0;
@@ -41,6 +44,8 @@ ksort($attributes, SORT_NATURAL | SORT_FLAG_CASE);
 $variants = array_values(array_filter(is_array($p['variants'] ?? null) ? $p['variants'] : [], 'is_array'));
 $source = is_array($p['source'] ?? null) ? $p['source'] : [];
 $price = $t->price($p['price'] ?? null);
+$onRequest = ProductFacts::onRequest($p['price'] ?? null);
+$viewer ??= '';
 ?>
 <nav class="crumbs" aria-label="<?= $v->e($t->t('product.breadcrumb')) ?>">
   <ol>
@@ -75,11 +80,30 @@ $price = $t->price($p['price'] ?? null);
     <?php if ($str('brand') !== '') : ?>
     <p class="brand"><a href="<?= $v->link('/', '?brand=' . rawurlencode($str('brand'))) ?>"><?= $v->e($str('brand')) ?></a></p>
     <?php endif; ?>
-    <?php if ($price !== '') : ?>
+    <?php if ($onRequest) : ?>
+    <p class="price-request price-large"><?= $v->e($t->t('price.on_request')) ?></p>
+    <?php else : ?>
     <p class="price price-large"><?= $v->e($price) ?></p>
+        <?php if ($str('unit') !== '') : ?>
+    <p class="per"><?= $v->e($t->t('price.per', ['unit' => $str('unit')])) ?></p>
+        <?php endif; ?>
     <?php endif; ?>
     <p class="partner"><?= $v->e($t->t('product.sold_by')) ?>
       <a href="<?= $v->link('/', '?partner=' . rawurlencode($str('partner'))) ?>"><?= $v->e($str('partner')) ?></a></p>
+    <form id="quote" class="list-add js-only" data-list-add novalidate
+          data-product="<?= $v->e(json_encode($snapshot ?? [], JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES)) ?>">
+      <?php if ($onRequest) : ?>
+      <p class="hint"><?= $v->e($t->t('list.ask_hint', ['partner' => $str('partner')])) ?></p>
+      <?php endif; ?>
+      <label for="list-qty"><?= $v->e($t->t('list.quantity')) ?></label>
+      <input id="list-qty" name="qty" type="number" inputmode="numeric" min="<?= $v->e(max(1, $int('moq'))) ?>" step="1"
+             value="<?= $v->e(max(1, $int('moq'))) ?>"<?= $int('moq') > 1 ? ' aria-describedby="list-moq"' : '' ?>>
+      <button type="submit" class="btn btn-primary"><?= $v->e($t->t($onRequest ? 'list.add_quote' : 'list.add')) ?></button>
+      <?php if ($int('moq') > 1) : ?>
+      <p id="list-moq" class="hint"><?= $v->e($t->t('list.moq_hint', ['n' => $t->number($int('moq'))])) ?></p>
+      <?php endif; ?>
+      <p class="list-added" role="status"></p>
+    </form>
     <?php if ($str('description') !== '') : ?>
     <div class="description"><?php foreach (preg_split('/\R{2,}/u', $str('description')) ?: [] as $para) : ?><p><?= nl2br($v->e($para), false) ?></p><?php endforeach; ?></div>
     <?php endif; ?>
@@ -141,7 +165,11 @@ $price = $t->price($p['price'] ?? null);
       <tbody>
       <?php if (is_string($source['catalog_id'] ?? null) && $source['catalog_id'] !== '') : ?>
         <tr><th scope="row"><?= $v->e($t->t('product.catalog')) ?></th>
+          <?php if ($viewer !== '' && $viewer === $str('partner')) : ?>
           <td><a href="<?= $v->link('/partner/catalogs/' . rawurlencode($source['catalog_id'])) ?>"><?= $v->e($source['file'] ?? $source['catalog_id']) ?></a></td></tr>
+          <?php else : ?>
+          <td><?= $v->e($source['file'] ?? $source['catalog_id']) ?></td></tr>
+          <?php endif; ?>
       <?php endif; ?>
       <?php if (is_int($source['row'] ?? null) && $source['row'] > 0) : ?>
         <tr><th scope="row"><?= $v->e($t->t('product.row')) ?></th><td><?= $v->e($t->number($source['row'])) ?></td></tr>

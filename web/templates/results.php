@@ -9,9 +9,12 @@
  * @var CatalogSearch\Web\SearchState $state
  * @var array<string, mixed>|null $result
  * @var string $invalid
+ * @var int $widen how many products the text finds without the filters (0: not asked)
+ * @var list<array{string, int}> $popular popular top-level categories, for an empty page
  */
 
 use CatalogSearch\Web\Html;
+use CatalogSearch\Web\ProductFacts;
 use CatalogSearch\Web\SearchState;
 
 $hits = is_array($result['hits'] ?? null) ? $result['hits'] : [];
@@ -23,6 +26,11 @@ $last = SearchState::lastPage($total);
 $summary = $result === null ? '' : ($exact
     ? $t->plural('results.count', $total)
     : $t->plural('results.count_more', $total));
+$widen ??= 0;
+$popular ??= [];
+// Sorting and filters do nothing on a page without results: only the
+// active filters (to remove them) are left.
+$none = $hits === [];
 $facetLabel = static function (string $name) use ($t): string {
     return str_starts_with($name, 'attr.') ? substr($name, 5) : $t->t('facet.' . $name);
 };
@@ -32,6 +40,7 @@ $facetLabel = static function (string $name) use ($t): string {
   <?php if ($summary !== '') : ?>
   <p class="summary"><?= $v->e($summary) ?></p>
   <?php endif; ?>
+  <?php if (!$none) : ?>
   <div class="sort">
     <label for="sort"><?= $v->e($t->t('sort.label')) ?></label>
     <select id="sort" name="sort" form="search">
@@ -40,8 +49,10 @@ $facetLabel = static function (string $name) use ($t): string {
       <?php endforeach; ?>
     </select>
   </div>
+  <?php endif; ?>
 </div>
-<div class="search-layout">
+<div class="search-layout<?= $none ? ' search-empty' : '' ?>">
+  <?php if (!$none || $state->hasFilters()) : ?>
   <aside class="facets" aria-labelledby="filters-title">
     <details class="facets-box" open data-facets>
     <summary><h2 id="filters-title" class="facets-title"><?= $v->e($t->t('filters.title')) ?></h2></summary>
@@ -60,6 +71,7 @@ $facetLabel = static function (string $name) use ($t): string {
       <li><a class="chip chip-clear" data-nav href="<?= $v->link('/', $state->cleared()) ?>"><?= $v->e($t->t('filters.clear')) ?></a></li>
     </ul>
     <?php endif; ?>
+    <?php if (!$none) : ?>
     <?php
     $names = array_unique(array_merge(SearchState::FACETS, array_keys($state->filters)));
     foreach ($names as $fi => $name) :
@@ -81,23 +93,27 @@ $facetLabel = static function (string $name) use ($t): string {
         if ($rows === []) {
             continue;
         }
+        $tree = $name === 'category' ? SearchState::categoryTree($rows) : array_map(
+            static fn (array $r): array => ['value' => $r[0], 'count' => $r[1], 'depth' => 0, 'prefix' => '', 'label' => $r[0]],
+            $rows,
+        );
         ?>
     <fieldset class="facet">
       <legend><?= $v->e($facetLabel($name)) ?></legend>
       <ul>
-        <?php foreach ($rows as $ri => [$value, $count]) :
+        <?php foreach ($tree as $ri => $row) :
             $id = 'f' . $fi . '-' . $ri;
-            // Category paths "A > B" show as a tree: the last step, indented;
-            // screen readers still hear the whole path.
-            $parts = $name === 'category' ? explode(' > ', $value) : [$value];
-            $depth = min(count($parts) - 1, 4);
-            $leaf = (string) array_pop($parts);
+            // Category paths "A > B" show as a tree, each under its own
+            // parent; screen readers still hear the whole path.
+            $value = $row['value'];
+            $count = $row['count'];
+            $depth = $row['depth'];
             ?>
         <li<?= $depth > 0 ? ' class="depth-' . $depth . '"' : '' ?>>
           <input type="checkbox" id="<?= $v->e($id) ?>" name="<?= $v->e($name) ?>" value="<?= $v->e($value) ?>" form="search"<?= $state->isSelected($name, $value) ? ' checked' : '' ?>>
-          <label for="<?= $v->e($id) ?>"><span class="facet-value"><?php if ($parts !== []) :
-                ?><span class="visually-hidden"><?= $v->e(implode(' > ', $parts) . ' > ') ?></span><?php
-                                                                   endif; ?><?= $v->e($leaf) ?></span>
+          <label for="<?= $v->e($id) ?>"><span class="facet-value"><?php if ($row['prefix'] !== '') :
+                ?><span class="visually-hidden"><?= $v->e($row['prefix']) ?></span><?php
+                                                                   endif; ?><?= $v->e($row['label']) ?></span>
             <span class="count"><?= $v->e($t->number($count)) ?></span></label>
         </li>
         <?php endforeach; ?>
@@ -153,9 +169,12 @@ $facetLabel = static function (string $name) use ($t): string {
       <p id="price-hint" class="hint"><?= $v->e($t->t('price.hint')) ?></p>
     </fieldset>
     <button type="submit" form="search" class="btn apply-filters"><?= $v->e($t->t('filters.apply')) ?></button>
+    <a class="btn btn-primary show-results" href="#results" data-show-results><?= $v->e($summary !== '' ? $t->plural('filters.show', $total) : $t->t('filters.show_all')) ?></a>
+    <?php endif; ?>
     </details>
   </aside>
-  <section class="results" aria-labelledby="results-title">
+  <?php endif; ?>
+  <section id="results" class="results" tabindex="-1" aria-labelledby="results-title">
     <?php foreach ($state->errors as $err) : ?>
     <p class="notice notice-error"><?= $v->e($t->t($err)) ?></p>
     <?php endforeach; ?>
@@ -168,6 +187,10 @@ $facetLabel = static function (string $name) use ($t): string {
       <p class="did-you-mean"><?= $v->e($t->t('empty.did_you_mean')) ?>
         <a data-nav href="<?= $v->link('/', $state->withQuery($suggestion)) ?>"><?= $v->e($suggestion) ?></a>?</p>
       <?php endif; ?>
+      <?php if ($widen > 0) : ?>
+      <p class="widen"><?= $v->e($t->plural('empty.widen', $widen, ['q' => $state->q])) ?>
+        <a class="btn" data-nav href="<?= $v->link('/', $state->cleared()) ?>"><?= $v->e($t->t('empty.widen_action')) ?></a></p>
+      <?php endif; ?>
       <ul class="tips">
         <li><?= $v->e($t->t('empty.tip_spelling')) ?></li>
         <li><?= $v->e($t->t('empty.tip_words')) ?></li>
@@ -175,6 +198,15 @@ $facetLabel = static function (string $name) use ($t): string {
         <li><a data-nav href="<?= $v->link('/', $state->cleared()) ?>"><?= $v->e($t->t('empty.tip_filters')) ?></a></li>
         <?php endif; ?>
       </ul>
+      <?php if ($popular !== []) : ?>
+      <h3 id="popular-title"><?= $v->e($t->t('empty.popular')) ?></h3>
+      <ul class="popular" aria-labelledby="popular-title">
+        <?php foreach ($popular as [$cat, $n]) : ?>
+        <li><a data-nav href="<?= $v->link('/', SearchState::queryString(['category' => $cat])) ?>"><?= $v->e($cat) ?></a>
+          <span class="count"><?= $v->e($t->number($n)) ?></span></li>
+        <?php endforeach; ?>
+      </ul>
+      <?php endif; ?>
     </div>
     <?php else : ?>
     <ol class="grid">
@@ -190,6 +222,13 @@ $facetLabel = static function (string $name) use ($t): string {
           $img = Html::picture(is_array($p['pictures'] ?? null) ? ($p['pictures'][0] ?? null) : null,
               '(max-width: 47.99em) 50vw, 16rem', '', true);
           $price = $t->price($p['price'] ?? null);
+          $onRequest = ProductFacts::onRequest($p['price'] ?? null);
+          $unit = is_string($p['unit'] ?? null) ? $p['unit'] : '';
+          $moq = is_int($p['moq'] ?? null) ? $p['moq'] : 0;
+          $lead = is_int($p['lead_time_days'] ?? null) ? $p['lead_time_days'] : 0;
+          $sku = is_string($p['sku'] ?? null) ? $p['sku'] : '';
+          $gtin = is_string($p['gtin'] ?? null) ? $p['gtin'] : '';
+          $matched = ProductFacts::matchedIdentifier($p, $state->q);
           ?>
       <li class="card">
         <div class="thumb"><?= $img ?></div>
@@ -198,9 +237,24 @@ $facetLabel = static function (string $name) use ($t): string {
           <?php if (is_string($p['brand'] ?? null) && $p['brand'] !== '') : ?>
           <p class="brand"><?= $v->e($p['brand']) ?></p>
           <?php endif; ?>
-          <?php if ($price !== '') : ?>
-          <p class="price"><?= $v->e($price) ?></p>
+          <?php if ($matched !== null) : ?>
+          <p class="match"><?= $v->e($t->t('card.matched', ['field' => $t->t('product.' . $matched[0]), 'value' => $matched[1]])) ?></p>
           <?php endif; ?>
+          <?php if ($onRequest) : ?>
+          <p class="price-request"><?= $v->e($t->t('price.on_request')) ?></p>
+          <p><a class="contact" href="<?= $v->link($v->productPath($id)) ?>#quote"><?= $v->e($t->t('price.ask')) ?><span class="visually-hidden"> – <?= $v->e($name) ?></span></a></p>
+          <?php else : ?>
+          <p class="price"><?= $v->e($price) ?></p>
+            <?php if ($unit !== '') : ?>
+          <p class="per"><?= $v->e($t->t('price.per', ['unit' => $unit])) ?></p>
+            <?php endif; ?>
+          <?php endif; ?>
+          <dl class="facts">
+            <?php if ($sku !== '') : ?><div><dt><?= $v->e($t->t('card.sku')) ?></dt><dd><?= $v->e($sku) ?></dd></div><?php endif; ?>
+            <?php if ($gtin !== '') : ?><div><dt><?= $v->e($t->t('card.gtin')) ?></dt><dd><?= $v->e($gtin) ?></dd></div><?php endif; ?>
+            <?php if ($moq > 1) : ?><div><dt><?= $v->e($t->t('card.moq')) ?></dt><dd><?= $v->e($t->number($moq)) ?></dd></div><?php endif; ?>
+            <?php if ($lead > 0) : ?><div><dt><?= $v->e($t->t('card.lead')) ?></dt><dd><?= $v->e($t->plural('product.days', $lead)) ?></dd></div><?php endif; ?>
+          </dl>
           <p class="partner"><?= $v->e($t->t('product.sold_by')) ?> <span><?= $v->e($p['partner'] ?? '') ?></span></p>
           <?php if ($descHl !== '') : ?>
           <p class="snippet"><?= $v->hl($descHl) ?></p>

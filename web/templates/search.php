@@ -11,6 +11,11 @@
  */
 ?>
 <p id="search-status" class="visually-hidden" role="status" aria-live="polite"></p>
+<div id="results-progress" class="progress" hidden><span class="progress-bar"></span><span class="progress-text"><?= $v->e($t->t('results.loading')) ?></span></div>
+<div id="results-failed" class="notice notice-error retry" hidden data-message="<?= $v->e($t->t('results.failed')) ?>">
+  <p><?= $v->e($t->t('results.failed')) ?></p>
+  <button type="button" class="btn"><?= $v->e($t->t('results.retry')) ?></button>
+</div>
 <div id="results-region" data-results>
 <?php include __DIR__ . '/results.php'; ?>
 </div>

@@ -16,15 +16,54 @@
   var facetsOpen = !phone.matches;
   var inflight = null;
 
+  /* shownQuery is the query text of the results on screen (the URL's q). */
+  function shownQuery() {
+    return (new URL(window.location.href).searchParams.get('q') || '').trim();
+  }
+
+  /* formURL is the search URL of the form. A new query text (not the one
+     on screen) starts clean: the filters of the old query are left out,
+     so a category picked earlier cannot silently empty a new search. */
   function formURL() {
     var params = new URLSearchParams();
+    var fresh = input && input.value.trim() !== shownQuery();
     new FormData(form).forEach(function (value, key) {
+      if (fresh && key !== 'q' && key !== 'sort') { return; }
       if (typeof value === 'string' && value.trim() !== '' && !(key === 'sort' && value === 'relevance')) {
         params.append(key, value.trim());
       }
     });
     var qs = params.toString();
     return form.getAttribute('action') + (qs ? '?' + qs : '');
+  }
+
+  /* syncSwitch points the language link (and its alternate link) at the
+     URL on screen, so switching language keeps the query and filters. */
+  function syncSwitch() {
+    var here = window.location.pathname.replace(/^\/(en|fr)(?=\/|$)/, '') || '/';
+    document.querySelectorAll('a.lang-switch, link[rel="alternate"][hreflang]').forEach(function (a) {
+      a.setAttribute('href', '/' + a.getAttribute('hreflang') + here + window.location.search);
+    });
+  }
+
+  var progress = document.getElementById('results-progress');
+  var failure = document.getElementById('results-failed');
+  var progressTimer = null;
+  var lastURL = null;
+
+  /* busy dims the results and shows the progress bar while a load runs
+     (the bar after a short delay, so fast answers do not flicker). */
+  function busy(on) {
+    clearTimeout(progressTimer);
+    if (on) {
+      region.setAttribute('aria-busy', 'true');
+      region.classList.add('is-loading');
+      progressTimer = setTimeout(function () { if (progress) { progress.hidden = false; } }, 150);
+    } else {
+      region.removeAttribute('aria-busy');
+      region.classList.remove('is-loading');
+      if (progress) { progress.hidden = true; }
+    }
   }
 
   function syncFacets() {
@@ -42,25 +81,39 @@
     var ctrl = new AbortController();
     inflight = ctrl;
     var activeId = document.activeElement && region.contains(document.activeElement) ? document.activeElement.id : '';
-    region.setAttribute('aria-busy', 'true');
+    var anchor = activeId ? document.getElementById(activeId) : null;
+    var anchorTop = anchor ? anchor.getBoundingClientRect().top : 0;
+    lastURL = { url: url, mode: mode, focusHeading: focusHeading };
+    if (failure) { failure.hidden = true; }
+    busy(true);
     fetch(url, { headers: { 'X-Partial': 'results' }, signal: ctrl.signal, credentials: 'same-origin' })
       .then(function (res) {
         var type = res.headers.get('Content-Type') || '';
         if (!res.ok || type.indexOf('text/html') !== 0) { throw new Error('status ' + res.status); }
         var title = res.headers.get('X-Page-Title');
+        var exact = res.headers.get('X-Exact-Product');
+        if (exact && mode === 'push' && exact.charAt(0) === '/' && exact.charAt(1) !== '/') {
+          // A submitted SKU or GTIN that one product carries opens that product.
+          window.location.assign(exact);
+          return new Promise(function () {});
+        }
         return res.text().then(function (html) { return { html: html, title: title }; });
       })
       .then(function (r) {
         if (mode === 'push') { history.pushState({ results: true }, '', url); }
         if (mode === 'replace') { history.replaceState({ results: true }, '', url); }
         region.innerHTML = r.html;
-        region.removeAttribute('aria-busy');
+        busy(false);
         if (r.title) { document.title = decodeURIComponent(r.title); }
         syncFacets();
+        syncSwitch();
         var head = region.querySelector('[data-summary]');
         if (status && head) { status.textContent = head.getAttribute('data-summary'); }
-        if (activeId && document.getElementById(activeId)) {
-          document.getElementById(activeId).focus();
+        var again = activeId ? document.getElementById(activeId) : null;
+        if (again) {
+          // The control the visitor used stays where it was on screen.
+          again.focus({ preventScroll: true });
+          window.scrollBy(0, again.getBoundingClientRect().top - anchorTop);
         } else if (focusHeading) {
           var h1 = region.querySelector('h1');
           if (h1) { h1.setAttribute('tabindex', '-1'); h1.focus(); }
@@ -70,21 +123,62 @@
       })
       .catch(function (err) {
         if (err && err.name === 'AbortError') { return; }
-        window.location.assign(url);
+        // Keep the page: say the results are out of date and offer a retry.
+        inflight = null;
+        busy(false);
+        if (failure) {
+          failure.hidden = false;
+          if (status) { status.textContent = failure.getAttribute('data-message') || ''; }
+        } else {
+          window.location.assign(url);
+        }
       });
   }
 
   if (form && region) {
     syncFacets();
     history.replaceState({ results: true }, '', window.location.href);
+    if (failure) {
+      failure.querySelector('button').addEventListener('click', function () {
+        if (lastURL) { load(lastURL.url, lastURL.mode, lastURL.focusHeading); }
+      });
+    }
     form.addEventListener('submit', function (e) {
       e.preventDefault();
       closeSuggestions();
       load(formURL(), 'push', false);
     });
+    /* A select moved with the arrow keys fires "change" at every step:
+       apply it on Enter or when focus leaves, not at each key. */
+    var keyedSelect = null;
+    document.addEventListener('keydown', function (e) {
+      var el = e.target;
+      if (!el || el.tagName !== 'SELECT' || el.form !== form) { return; }
+      if (e.key === 'Enter' && el.hasAttribute('data-pending')) {
+        e.preventDefault();
+        el.removeAttribute('data-pending');
+        load(formURL(), 'push', false);
+      } else if (e.key !== 'Tab' && e.key !== 'Shift') {
+        keyedSelect = el;
+      }
+    }, true);
+    document.addEventListener('pointerdown', function () { keyedSelect = null; }, true);
+    document.addEventListener('focusout', function (e) {
+      var el = e.target;
+      if (el && el.tagName === 'SELECT' && el.hasAttribute('data-pending')) {
+        el.removeAttribute('data-pending');
+        keyedSelect = null;
+        load(formURL(), 'push', false);
+      }
+    });
     document.addEventListener('change', function (e) {
       var el = e.target;
-      if (el && el.form === form && el !== input) { load(formURL(), 'push', false); }
+      if (!el || el.form !== form || el === input) { return; }
+      if (el.tagName === 'SELECT' && el === keyedSelect) {
+        el.setAttribute('data-pending', '');
+        return;
+      }
+      load(formURL(), 'push', false);
     });
     region.addEventListener('click', function (e) {
       var a = e.target.closest && e.target.closest('a[data-nav]');
@@ -95,10 +189,23 @@
       }
       load(a.getAttribute('href'), 'push', true);
     });
-    window.addEventListener('popstate', function () {
+    /* "Show N results" (phones): fold the filters and go to the results. */
+    region.addEventListener('click', function (e) {
+      var a = e.target.closest && e.target.closest('[data-show-results]');
+      if (!a) { return; }
+      e.preventDefault();
+      var box = region.querySelector('[data-facets]');
+      if (box) { box.open = false; facetsOpen = false; }
+      var results = document.getElementById('results');
+      if (results) { results.focus({ preventScroll: true }); results.scrollIntoView(); }
+    });
+    window.addEventListener('popstate', function (e) {
+      // A jump to an anchor (the skip links) adds an entry of its own: not a search.
+      if (!e.state || !e.state.results) { return; }
       var q = new URL(window.location.href).searchParams.get('q') || '';
       input.value = q;
       load(window.location.href, 'none', false);
+      syncSwitch();
     });
   }
 
@@ -193,7 +300,7 @@
       if (e.key === 'ArrowDown' && opts.length) { e.preventDefault(); list.hidden = false; input.setAttribute('aria-expanded', 'true'); setActive(active + 1); }
       else if (e.key === 'ArrowUp' && opts.length) { e.preventDefault(); setActive(active - 1); }
       else if (e.key === 'Enter' && active >= 0 && opts[active]) { e.preventDefault(); clearTimeout(typingTimer); choose(opts[active].firstChild.textContent, opts[active].getAttribute('data-kind')); }
-      else if (e.key === 'Escape') { closeSuggestions(); }
+      else if (e.key === 'Escape') { e.preventDefault(); closeSuggestions(); }
       else if (e.key === 'Enter') { clearTimeout(typingTimer); clearTimeout(suggestTimer); }
     });
     input.addEventListener('blur', function () { setTimeout(closeSuggestions, 150); });
@@ -246,5 +353,248 @@
     };
     strip.addEventListener('keydown', onKey);
     links.forEach(function (a) { a.addEventListener('keydown', onKey); });
+  }
+
+  /* The buyer's list: products and quantities kept in this browser
+     (localStorage, no account). Product pages add to it; the list page
+     draws it grouped by partner, with quantities kept at or above the
+     minimum order, a comparison of up to four, a CSV download, a printable
+     quote request and a quick add by SKU or GTIN. */
+  var LIST_KEY = 'catalogsearch.list.v1';
+  function readList() {
+    try {
+      var v = JSON.parse(window.localStorage.getItem(LIST_KEY) || '[]');
+      return Array.isArray(v) ? v.filter(function (x) { return x && x.p && typeof x.p.id === 'string'; }) : [];
+    } catch (e) { return []; }
+  }
+  function writeList(items) {
+    try { window.localStorage.setItem(LIST_KEY, JSON.stringify(items)); } catch (e) { /* private mode: the list lives for this page */ }
+    showCount(items);
+  }
+  function showCount(items) {
+    document.querySelectorAll('[data-list-count]').forEach(function (el) {
+      el.textContent = items.length ? ' (' + items.length + ')' : '';
+    });
+  }
+  function minQty(p) { return Math.max(1, parseInt(p.moq, 10) || 1); }
+  /* addToList adds qty of product p (or more of it), at least its MOQ; it
+     returns the quantity kept. */
+  function addToList(p, qty) {
+    var items = readList();
+    var q = Math.max(minQty(p), parseInt(qty, 10) || 0);
+    var found = items.filter(function (x) { return x.p.id === p.id; })[0];
+    if (found) { found.qty = Math.max(minQty(p), found.qty + q); found.p = p; } else { items.push({ p: p, qty: q }); }
+    writeList(items);
+    return found ? found.qty : q;
+  }
+  showCount(readList());
+
+  function fill(msg, vars) {
+    return String(msg || '').replace(/\{(\w+)\}/g, function (m, k) { return vars && k in vars ? vars[k] : m; });
+  }
+
+  var addForm = document.querySelector('form[data-list-add]');
+  if (addForm) {
+    addForm.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var p = JSON.parse(addForm.getAttribute('data-product') || '{}');
+      var qty = addForm.querySelector('input[name="qty"]');
+      var kept = addToList(p, qty.value);
+      var say = addForm.querySelector('.list-added');
+      var link = document.querySelector('[data-list-link]');
+      say.textContent = '';
+      var a = document.createElement('a');
+      a.href = link ? link.getAttribute('href') : '#';
+      a.textContent = (link ? link.firstChild.textContent : '') + ': ' + kept;
+      say.appendChild(a);
+    });
+  }
+
+  var page = document.querySelector('[data-list-page]');
+  if (page) {
+    var msg = JSON.parse(page.getAttribute('data-messages') || '{}');
+    var locale = page.getAttribute('data-locale') || 'en-GB';
+    var body = page.querySelector('[data-list-body]');
+    var actions = page.querySelector('[data-list-actions]');
+    var listStatus = document.getElementById('list-status');
+    var note = page.querySelector('[data-list-note]');
+    var say = function (text, visible) {
+      listStatus.textContent = text;
+      if (note) { note.textContent = visible ? text : ''; note.hidden = !visible; }
+    };
+    var money = function (amount, currency) {
+      try {
+        return new Intl.NumberFormat(locale, { style: 'currency', currency: currency }).format(amount);
+      } catch (e) { return amount.toFixed(2) + ' ' + currency; }
+    };
+    var el = function (tag, attrs, text) {
+      var n = document.createElement(tag);
+      Object.keys(attrs || {}).forEach(function (k) { n.setAttribute(k, attrs[k]); });
+      if (text !== undefined) { n.textContent = text; }
+      return n;
+    };
+    var draw = function () {
+      var items = readList();
+      body.innerHTML = '';
+      actions.hidden = items.length === 0;
+      if (!items.length) { body.appendChild(el('p', { 'class': 'list-empty' }, msg.empty)); return; }
+      var partners = [];
+      items.forEach(function (x) { if (partners.indexOf(x.p.partner) < 0) { partners.push(x.p.partner); } });
+      partners.forEach(function (partner, pi) {
+        var sec = el('section', { 'class': 'list-partner', 'aria-labelledby': 'lp-' + pi });
+        sec.appendChild(el('h2', { id: 'lp-' + pi }, fill(msg.quote_for, { partner: partner })));
+        var wrap = el('div', { 'class': 'table-scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'lp-' + pi });
+        var table = el('table', { 'class': 'data list-table' });
+        var head = el('tr');
+        ['', msg.product, msg.sku, msg.gtin, msg.unit_price, msg.quantity, msg.line_total, ''].forEach(function (h, i) {
+          var th = el('th', { scope: 'col' }, h);
+          if (i === 0 || i === 7) { th.className = 'no-print'; }
+          if (i >= 4 && i <= 6) { th.className = 'num'; }
+          head.appendChild(th);
+        });
+        var thead = el('thead'); thead.appendChild(head); table.appendChild(thead);
+        var tb = el('tbody');
+        var totals = {};
+        items.forEach(function (x) {
+          if (x.p.partner !== partner) { return; }
+          var p = x.p;
+          var tr = el('tr', { 'data-id': p.id });
+          var pick = el('td', { 'class': 'no-print' });
+          pick.appendChild(el('input', { type: 'checkbox', 'data-compare-id': p.id, 'aria-label': fill(msg.compare_pick, { name: p.name }) }));
+          tr.appendChild(pick);
+          var name = el('td');
+          var a = el('a', { href: p.url }, p.name);
+          name.appendChild(a);
+          var meta = [];
+          if (p.unit) { meta.push(fill(msg.per, { unit: p.unit })); }
+          if (minQty(p) > 1) { meta.push(msg.moq + ' ' + minQty(p)); }
+          if (meta.length) { name.appendChild(el('span', { 'class': 'hint list-meta' }, meta.join(' · '))); }
+          tr.appendChild(name);
+          tr.appendChild(el('td', {}, p.sku || ''));
+          tr.appendChild(el('td', {}, p.gtin || ''));
+          var unitPrice = p.price ? Number(p.price.amount) : NaN;
+          tr.appendChild(el('td', { 'class': 'num' }, p.price ? money(unitPrice, p.price.currency) : msg.on_request));
+          var qcell = el('td', { 'class': 'num' });
+          var qid = 'qty-' + p.id.replace(/[^A-Za-z0-9_-]/g, '_');
+          qcell.appendChild(el('label', { 'for': qid, 'class': 'visually-hidden' }, msg.quantity + ' – ' + p.name));
+          var qin = el('input', { id: qid, type: 'number', inputmode: 'numeric', min: String(minQty(p)), step: '1', value: String(x.qty), 'data-qty-id': p.id, 'class': 'qty' });
+          qcell.appendChild(qin);
+          qcell.appendChild(el('span', { 'class': 'print-only' }, String(x.qty)));
+          tr.appendChild(qcell);
+          var line = p.price ? unitPrice * x.qty : NaN;
+          if (p.price) { totals[p.price.currency] = (totals[p.price.currency] || 0) + line; }
+          tr.appendChild(el('td', { 'class': 'num line-total' }, p.price ? money(line, p.price.currency) : '–'));
+          var rm = el('td', { 'class': 'no-print' });
+          rm.appendChild(el('button', { type: 'button', 'class': 'btn btn-small', 'data-remove-id': p.id, 'aria-label': fill(msg.remove, { name: p.name }) }, '×'));
+          tr.appendChild(rm);
+          tb.appendChild(tr);
+        });
+        table.appendChild(tb);
+        var currencies = Object.keys(totals);
+        if (currencies.length) {
+          var tf = el('tfoot');
+          var tr = el('tr');
+          tr.appendChild(el('td', { 'class': 'no-print' }));
+          tr.appendChild(el('th', { scope: 'row', colspan: '5' }, msg.subtotal));
+          tr.appendChild(el('td', { 'class': 'num subtotal' }, currencies.map(function (c) { return money(totals[c], c); }).join(' + ')));
+          tr.appendChild(el('td', { 'class': 'no-print' }));
+          tf.appendChild(tr);
+          table.appendChild(tf);
+        }
+        wrap.appendChild(table);
+        sec.appendChild(wrap);
+        body.appendChild(sec);
+      });
+    };
+    draw();
+    window.addEventListener('storage', function (e) { if (e.key === LIST_KEY) { draw(); showCount(readList()); } });
+
+    body.addEventListener('change', function (e) {
+      var id = e.target.getAttribute('data-qty-id');
+      if (!id) { return; }
+      var items = readList();
+      items.forEach(function (x) {
+        if (x.p.id !== id) { return; }
+        var want = parseInt(e.target.value, 10) || 0;
+        x.qty = Math.max(minQty(x.p), want);
+        if (x.qty !== want) { say(fill(msg.min_raised, { name: x.p.name, n: x.qty })); }
+      });
+      writeList(items);
+      draw();
+      var again = document.getElementById(e.target.id);
+      if (again) { again.focus(); }
+    });
+    body.addEventListener('click', function (e) {
+      var b = e.target.closest && e.target.closest('[data-remove-id]');
+      if (!b) { return; }
+      var id = b.getAttribute('data-remove-id');
+      var items = readList();
+      var gone = items.filter(function (x) { return x.p.id === id; })[0];
+      writeList(items.filter(function (x) { return x.p.id !== id; }));
+      draw();
+      if (gone) { say(fill(msg.removed, { name: gone.p.name })); }
+      document.getElementById('list-title').focus();
+    });
+    page.querySelector('[data-list-compare]').addEventListener('click', function () {
+      var ids = [].map.call(body.querySelectorAll('[data-compare-id]:checked'), function (c) { return c.getAttribute('data-compare-id'); });
+      if (ids.length < 2 || ids.length > 4) { say(msg.compare_max, true); return; }
+      window.location.assign(page.getAttribute('data-compare') + '?' + ids.map(function (id) { return 'id=' + encodeURIComponent(id); }).join('&'));
+    });
+    page.querySelector('[data-list-print]').addEventListener('click', function () { window.print(); });
+    page.querySelector('[data-list-clear]').addEventListener('click', function () { writeList([]); draw(); say(msg.empty); });
+    page.querySelector('[data-list-csv]').addEventListener('click', function () {
+      var cell = function (v) {
+        var t = String(v === undefined || v === null ? '' : v);
+        // A leading = + - @ would run as a formula in a spreadsheet.
+        if (/^[=+\-@]/.test(t)) { t = "'" + t; }
+        return /[",;\n\r]/.test(t) ? '"' + t.replace(/"/g, '""') + '"' : t;
+      };
+      var rows = [[msg.partner, msg.sku, msg.gtin, msg.product, msg.quantity, msg.unit_price, 'currency', msg.line_total, 'unit', msg.moq, msg.lead, 'url']];
+      readList().sort(function (a, b) { return a.p.partner < b.p.partner ? -1 : (a.p.partner > b.p.partner ? 1 : 0); }).forEach(function (x) {
+        var p = x.p;
+        var unit = p.price ? p.price.amount : '';
+        var line = p.price ? (Number(p.price.amount) * x.qty).toFixed(2) : '';
+        rows.push([p.partner, p.sku, p.gtin, p.name, x.qty, unit, p.price ? p.price.currency : '', line, p.unit, minQty(p), p.lead || '', new URL(p.url, window.location.href).href]);
+      });
+      var csv = '\ufeff' + rows.map(function (r) { return r.map(cell).join(','); }).join('\r\n') + '\r\n';
+      var a = el('a', { href: URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' })), download: (msg.csv_name || 'list') + '.csv' });
+      document.body.appendChild(a);
+      a.click();
+      setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+    });
+    var quick = page.querySelector('[data-list-quick]');
+    var quickOut = page.querySelector('[data-list-quick-result]');
+    quick.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var wanted = {};
+      var codes = [];
+      quick.codes.value.split(/\r?\n/).forEach(function (line) {
+        var m = /^\s*([^\s;,\t]+)(?:[\s;,\t]+(\d+))?\s*$/.exec(line);
+        if (!m) { return; }
+        if (!(m[1] in wanted)) { codes.push(m[1]); wanted[m[1]] = 0; }
+        wanted[m[1]] += m[2] ? parseInt(m[2], 10) : 0;
+      });
+      if (!codes.length) { return; }
+      var url = page.getAttribute('data-lookup') + '?' + codes.slice(0, 50).map(function (c) { return 'code=' + encodeURIComponent(c); }).join('&');
+      fetch(url, { credentials: 'same-origin' })
+        .then(function (res) { if (!res.ok) { throw new Error(String(res.status)); } return res.json(); })
+        .then(function (data) {
+          var missing = [];
+          var added = 0;
+          (data.items || []).forEach(function (it) {
+            if (it.product) { addToList(it.product, wanted[it.code]); added++; } else { missing.push(it.code); }
+          });
+          draw();
+          quickOut.textContent = '';
+          quickOut.appendChild(el('p', { 'class': 'notice' }, fill(msg.added, { n: added })));
+          if (missing.length) { quickOut.appendChild(el('p', { 'class': 'notice notice-error' }, fill(msg.not_found, { codes: missing.join(', ') }))); }
+          say(quickOut.textContent);
+          if (!missing.length) { quick.codes.value = ''; }
+        })
+        .catch(function () {
+          quickOut.textContent = '';
+          quickOut.appendChild(el('p', { 'class': 'notice notice-error', role: 'alert' }, msg.lookup_failed));
+        });
+    });
   }
 }());

@@ -1,0 +1,124 @@
+package bleveindex
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/demogen"
+	"github.com/catalogsearch/catalogsearch/internal/search"
+)
+
+// TestColumnPathsMatchCollector checks that the column paths (one pass over
+// Bleve's hits, and category pages from the columns alone) give what
+// Bleve's own collector and facets give, over generated products from
+// several partners, with deleted and updated documents in the snapshot.
+func TestColumnPathsMatchCollector(t *testing.T) {
+	ctx := context.Background()
+	x, err := Open(filepath.Join(t.TempDir(), "index"), Options{BatchSize: 300})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = x.Close() }()
+	var all []catalog.Product
+	for _, prof := range demogen.Profiles() {
+		_, err := demogen.EachProduct(ctx, demogen.Options{Seed: 3, Rows: 600, Profile: prof}, func(p catalog.Product) error {
+			p.Version = 1
+			all = append(all, p)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := x.Upsert(ctx, all); err != nil {
+		t.Fatal(err)
+	}
+	// Deleted and rewritten documents leave holes in the document numbers.
+	var gone []string
+	var changed []catalog.Product
+	for i, p := range all {
+		switch i % 7 {
+		case 0:
+			gone = append(gone, p.ID)
+		case 1:
+			p.Version = 2
+			p.Name += " révisé"
+			changed = append(changed, p)
+		}
+	}
+	if err := x.Delete(ctx, gone); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Upsert(ctx, changed); err != nil {
+		t.Fatal(err)
+	}
+	p := all[10]
+	top, leaf := p.Category[0], p.Category[len(p.Category)-1]
+	if len(p.Category) > 1 {
+		leaf = p.Category[0] + " > " + p.Category[1]
+	}
+	word := search.Fold(p.Name[:5])
+	lo, hi := catalog.MustDecimal("5"), catalog.MustDecimal("80")
+	all4 := []string{search.FacetBrand, search.FacetCategory, search.FacetPartner, search.FacetPrice}
+	cases := []catalog.Query{
+		{Filters: catalog.Filters{Categories: []string{top}}, Facets: []string{search.FacetBrand, search.FacetCategory, search.FacetPrice}},
+		{Filters: catalog.Filters{Categories: []string{leaf}}, Facets: all4},
+		{Filters: catalog.Filters{Categories: []string{top, leaf}}, Facets: all4, Sort: catalog.SortPriceAsc},
+		{Filters: catalog.Filters{Categories: []string{top}, Brands: []string{p.Brand}}, Facets: all4},
+		{Filters: catalog.Filters{Categories: []string{top}, PriceMin: &lo, PriceMax: &hi}, Facets: all4, Sort: catalog.SortName},
+		{Filters: catalog.Filters{Brands: []string{p.Brand}}, Facets: all4, Sort: catalog.SortPriceDesc},
+		{Filters: catalog.Filters{Partners: []string{p.Partner}}, Facets: all4, Page: 3},
+		{Filters: catalog.Filters{Categories: []string{"no such category"}}, Facets: all4},
+		{Facets: all4},
+		{Facets: all4, Sort: catalog.SortNewest, Page: 2, Size: 50},
+		{Text: word + " ", Facets: all4},
+		{Text: word, Filters: catalog.Filters{Brands: []string{p.Brand}}, Facets: all4},
+		{Text: word + " ", Filters: catalog.Filters{Categories: []string{top}, PriceMin: &lo}, Facets: all4, Sort: catalog.SortPriceAsc},
+		{Text: p.Brand + " ", Filters: catalog.Filters{Currency: "EUR"}, Facets: all4},
+		{Filters: catalog.Filters{Categories: []string{top}, Currency: "USD"}, Facets: all4},
+	}
+	idx, release, err := x.reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	for i, q := range cases {
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			q.Page, q.Size, q.FacetSize = max(q.Page, 1), max(q.Size, 20), 10
+			if err := q.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			text := textQuery(search.NewPlan(q.Text, x.syn), x.txt)
+			// Twice on the columns: the second meets the cached counts.
+			for round := range 2 {
+				got, err := x.searchColumns(ctx, idx, q, text)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := x.searchCollector(ctx, idx, q, text)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.Total != want.Total || !reflect.DeepEqual(hitIDs(got), hitIDs(want)) {
+					t.Errorf("round %d %+v: columns total %d hits %v; collector total %d hits %v",
+						round, q, got.Total, hitIDs(got), want.Total, hitIDs(want))
+				}
+				if !reflect.DeepEqual(got.Facets, want.Facets) {
+					t.Errorf("round %d %+v: facets\ncolumns   %v\ncollector %v", round, q, got.Facets, want.Facets)
+				}
+			}
+		})
+	}
+}
+
+func hitIDs(r catalog.Result) []string {
+	out := make([]string, 0, len(r.Hits))
+	for _, h := range r.Hits {
+		out = append(out, h.Product.ID)
+	}
+	return out
+}

@@ -1,0 +1,299 @@
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/ingest/tabular"
+	"github.com/catalogsearch/catalogsearch/internal/intake"
+)
+
+// pipeline is one pass over one file: rowReader -> assembler ->
+// productWriter, with the reportBook beside them (see the package doc).
+// The context is passed to each step, never kept.
+type pipeline struct {
+	service   *Service
+	record    *catalog.Catalog
+	report    *catalog.Report
+	settings  Settings
+	dryRun    bool
+	force     bool // a confirmed catalog: remove what it does not mention whatever the guard
+	book      *reportBook
+	writer    *productWriter
+	reader    *rowReader
+	assembly  *assembly
+	assembler assembler // nil until the header is mapped
+}
+
+// run ingests c's blob. It returns the report (Status set to done,
+// refused or needs_confirmation) and an error only for internal failures.
+func (s *Service) run(ctx context.Context, c *catalog.Catalog, dryRun, force bool) (*catalog.Report, error) {
+	report := &catalog.Report{Status: catalog.StatusDone, Errors: []catalog.RowError{}}
+	settings, err := loadSettings(ctx, s.set, c.Partner)
+	if err != nil {
+		if catalog.CodeOf(err) == catalog.CodeInvalid {
+			return refused(report, "the partner's settings are invalid: "+catalog.MessageOf(err)), nil
+		}
+		return report, err
+	}
+	if c.Mode == "" {
+		c.Mode = settings.Mode
+		if c.Mode == "" {
+			c.Mode = catalog.ModeFull
+		}
+	}
+	report.SettingsHash = settings.fingerprint()
+	if !dryRun && !force {
+		prev, err := s.sameAsLast(ctx, c, report.SettingsHash)
+		if err != nil {
+			return report, err
+		}
+		if prev != nil {
+			return s.unchangedFile(ctx, c, prev, report)
+		}
+	}
+	p := &pipeline{service: s, record: c, report: report, settings: settings, dryRun: dryRun, force: force,
+		book:   &reportBook{report: report, dryRun: dryRun, tempDir: s.tmp},
+		writer: newProductWriter(s.store, c.Partner, report, dryRun)}
+	defer p.book.discard()
+	blob, info, err := s.blobs.Open(ctx, c.Key)
+	if err != nil {
+		return report, err
+	}
+	defer blob.Close()
+	if info.Size > 0 {
+		c.Size = info.Size
+	}
+	// The file's hash: the store's when it has one (the disk blobs hash on
+	// Put), else computed beside the read.
+	var src io.Reader = blob
+	var hashing *hashingReader
+	if info.SHA256 == "" {
+		hashing = newHashingReader(blob)
+		defer hashing.Close()
+		src = hashing
+	}
+	table, err := tabular.Open(src, tabular.Options{Name: c.File, Encoding: settings.Encoding, Sheet: settings.Sheet, TempDir: s.tmp,
+		MaxRecordBytes: s.lim.MaxRecordBytes, MaxXLSXBytes: s.lim.MaxXLSXBytes, MaxUnzipBytes: s.lim.MaxUnzipBytes,
+		DeferChecks: true})
+	if err != nil {
+		if te, ok := tabular.AsError(err); ok {
+			return refused(report, te.Message), nil
+		}
+		return report, err
+	}
+	defer table.Close()
+	tableInfo := table.Info()
+	report.Format, report.Encoding = tableInfo.Format, tableInfo.Encoding
+	p.reader = &rowReader{table: table, settings: settings, format: tableInfo.Format, encoding: tableInfo.Encoding,
+		defaultCurrency: settings.currency()}
+	p.reader.checker, _ = table.(tabular.RowChecker)
+	if err := p.writer.loadStored(ctx); err != nil {
+		return report, err
+	}
+	if err := p.readAll(ctx); err != nil {
+		if te, ok := tabular.AsError(err); ok {
+			message := te.Message
+			if report.Rows > 0 {
+				message += fmt.Sprintf("; the %d rows before it were applied and nothing was removed", report.Rows)
+				if dryRun {
+					message = te.Message + "; nothing was removed"
+				}
+			}
+			if ferr := p.writer.flush(ctx); ferr != nil {
+				return report, ferr
+			}
+			report.Rows = report.Accepted + report.Rejected
+			return refused(report, message), p.saveRejected(ctx)
+		}
+		var r *refusal
+		if errors.As(err, &r) {
+			return refused(report, r.reason), nil
+		}
+		return report, err
+	}
+	// The whole file was read: record its hash.
+	if hashing == nil {
+		c.SHA256 = info.SHA256
+	} else if _, err := io.Copy(io.Discard, hashing); err == nil {
+		c.SHA256 = hashing.Sum()
+	}
+	if err := p.writer.flush(ctx); err != nil {
+		return report, err
+	}
+	if c.Mode == catalog.ModeFull {
+		if err := p.writer.removeMissing(ctx, settings.guard(), force); err != nil {
+			return report, err
+		}
+	}
+	return report, p.saveRejected(ctx)
+}
+
+func (p *pipeline) saveRejected(ctx context.Context) error {
+	return p.book.saveRejected(ctx, p.service.blobs, intake.RejectedKey(p.record.ID), p.reader.fileHeader())
+}
+
+// readAll streams the rows through the stages: the header, then the rows
+// one by one (JSON, whose objects may bring new keys) or in parallel
+// batches (CSV, XLSX), then the end of the file.
+func (p *pipeline) readAll(ctx context.Context) error {
+	rows, err := p.reader.findHeader()
+	if err != nil {
+		return err
+	}
+	p.assembly = &assembly{reader: p.reader, record: p.record, book: p.book, writer: p.writer, now: p.service.clock().UTC()}
+	p.assembler = newAssembler(p.assembly)
+	if p.reader.table.Keys() == nil {
+		p.writer.reserve(p.reader.format, p.record.Size, rows)
+		for _, row := range rows[1:] {
+			if err := p.oneRow(ctx, row); err != nil {
+				return err
+			}
+		}
+		if err := p.readParallel(ctx); err != nil {
+			return err
+		}
+		return p.assembler.finish(ctx)
+	}
+	for _, row := range rows {
+		if err := p.oneRow(ctx, row); err != nil {
+			return err
+		}
+	}
+	for {
+		row, err := p.reader.nextRow(ctx)
+		if err != nil {
+			return err
+		}
+		if row == nil {
+			break
+		}
+		p.reader.followKeys()
+		if err := p.oneRow(ctx, *row); err != nil {
+			return err
+		}
+	}
+	return p.assembler.finish(ctx)
+}
+
+// oneRow takes one row through the stages on this goroutine.
+func (p *pipeline) oneRow(ctx context.Context, row tabular.Row) error {
+	var prepared preparedRow
+	p.reader.prepare(row, &prepared)
+	p.assembler.prepareAhead(&prepared, &p.assembly.hashes)
+	return p.consume(ctx, &prepared)
+}
+
+// consume applies a prepared row, in file order: counts, report, assembly.
+func (p *pipeline) consume(ctx context.Context, row *preparedRow) error {
+	if row.blank {
+		return nil
+	}
+	p.report.Rows++
+	for _, problem := range row.problems {
+		if problem.reject {
+			return p.book.reject(row.number, row.cells, problem.column, problem.code, problem.message)
+		}
+		p.book.warn(row.number, problem.column, problem.code, problem.message)
+	}
+	return p.assembler.add(ctx, row)
+}
+
+// CodeUnchangedFile is the warning of a file identical to the last one
+// applied.
+const CodeUnchangedFile = "unchanged_file"
+
+// sameAsLast returns the partner's last applied catalog when c's file is
+// byte for byte the file it applied, in the same mode and read with the
+// same settings (fp), and no other file was applied since: then nothing
+// can have changed. The sizes must match before the file is hashed; a
+// Blobs that knows the content's SHA-256 (the embedded disk blobs) spares
+// even that.
+func (s *Service) sameAsLast(ctx context.Context, c *catalog.Catalog, fp string) (*catalog.Catalog, error) {
+	recent, err := s.store.ListCatalogs(ctx, c.Partner, 20)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range recent {
+		switch {
+		case o.ID == c.ID:
+			continue
+		case o.Status == catalog.StatusRefused || o.Status == catalog.StatusFailed || o.Status == catalog.StatusReceived:
+			continue // never applied
+		}
+		if o.Status != catalog.StatusDone || o.Report == nil || o.Report.DryRun || o.Mode != c.Mode ||
+			o.Report.SettingsHash != fp || o.SHA256 == "" || o.Size != c.Size {
+			return nil, nil
+		}
+		info, err := s.blobs.Stat(ctx, c.Key)
+		if err != nil {
+			return nil, err
+		}
+		if info.SHA256 != "" {
+			if info.SHA256 == o.SHA256 {
+				return &o, nil
+			}
+			return nil, nil
+		}
+		rc, _, err := s.blobs.Open(ctx, c.Key)
+		if err != nil {
+			return nil, err
+		}
+		defer rc.Close()
+		h := sha256.New()
+		if _, err := io.Copy(h, rc); err != nil {
+			return nil, catalog.Wrap(catalog.CodeUnavailable, err, "read "+c.Key)
+		}
+		if hex.EncodeToString(h.Sum(nil)) != o.SHA256 {
+			return nil, nil
+		}
+		return &o, nil
+	}
+	return nil, nil
+}
+
+// unchangedFile reports a file identical to prev's: every product is
+// unchanged, and nothing is written but the report (and a copy of prev's
+// rejected rows).
+func (s *Service) unchangedFile(ctx context.Context, c, prev *catalog.Catalog, rep *catalog.Report) (*catalog.Report, error) {
+	p := prev.Report
+	c.SHA256 = prev.SHA256
+	rep.Format, rep.Encoding = p.Format, p.Encoding
+	rep.Rows, rep.Accepted, rep.Rejected, rep.Products = p.Rows, p.Accepted, p.Rejected, p.Products
+	rep.Unchanged = p.Products
+	rep.Errors, rep.ErrorsTruncated = p.Errors, p.ErrorsTruncated
+	rep.Warnings = append([]catalog.RowError{{Code: CodeUnchangedFile,
+		Message: "the file is identical to catalog " + prev.ID + ", read with the same settings: nothing changed"}}, p.Warnings...)
+	if len(rep.Warnings) > MaxReportErrors {
+		rep.Warnings = rep.Warnings[:MaxReportErrors]
+	}
+	if p.Rejected > 0 {
+		rc, _, err := s.blobs.Open(ctx, intake.RejectedKey(prev.ID))
+		switch {
+		case err == nil:
+			defer rc.Close()
+			if _, err := s.blobs.Put(ctx, intake.RejectedKey(c.ID), rc); err != nil {
+				return rep, err
+			}
+		case !catalog.IsNotFound(err):
+			return rep, err
+		}
+	}
+	return rep, nil
+}
+
+func refused(report *catalog.Report, reason string) *catalog.Report {
+	report.Status = catalog.StatusRefused
+	report.Reason = reason
+	return report
+}
+
+// refusal stops a run: the file is refused as a whole.
+type refusal struct{ reason string }
+
+func (r *refusal) Error() string { return r.reason }

@@ -1,0 +1,169 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/ingest/tabular"
+)
+
+// writeBatch is how many products one PutProducts call carries.
+const writeBatch = 200
+
+// productWriter is the last stage of the pipeline: it stores the finished
+// products of one catalog in batches, skips those whose content hash is
+// already stored (the delta), counts them in the report and, at the end
+// of a full catalog, removes the partner's products the file no longer
+// mentions.
+type productWriter struct {
+	store   catalog.Store
+	partner string
+	report  *catalog.Report
+	dryRun  bool
+	// stored maps the hash of each stored product ID to its content hash;
+	// seen holds the ID hashes of the products of this file.
+	stored, seen *idTable
+	batch        []catalog.Product
+	// touched is the sum of the table slots touched ahead of lookups
+	// (see touchAhead); it has no other use.
+	touched uint64
+}
+
+func newProductWriter(store catalog.Store, partner string, report *catalog.Report, dryRun bool) *productWriter {
+	return &productWriter{store: store, partner: partner, report: report, dryRun: dryRun,
+		stored: newIDMap(), seen: newIDSet()}
+}
+
+// loadStored reads the content hash of every stored product of the
+// partner: the delta compares against it, and the removal of missing
+// products counts from it.
+func (w *productWriter) loadStored(ctx context.Context) error {
+	return w.store.ScanProducts(ctx, w.partner, func(p catalog.Product) error {
+		w.stored.put(idHash(p.ID), contentHash64(p.Hash))
+		return nil
+	})
+}
+
+// alreadySeen reports whether this file already made the product whose ID
+// hashes to idHash.
+func (w *productWriter) alreadySeen(idHash uint64) bool { return w.seen.has(idHash) }
+
+// touchAhead reads the table slots of a batch's single-row products before
+// they are looked up (see idTable.touch).
+func (w *productWriter) touchAhead(rows []preparedRow) {
+	var sum uint64
+	for i := range rows {
+		if rows[i].hasSingle {
+			h := rows[i].single.idHash
+			sum += w.seen.touch(h) + w.stored.touch(h)
+		}
+	}
+	w.touched += sum
+}
+
+// write stores a finished product (idHash: the hash of its ID, sum: its
+// content hash) unless its content hash is already stored, and counts it.
+// The product's ID and hash strings are made here, for a product written.
+func (w *productWriter) write(ctx context.Context, p *catalog.Product, idHash, sum uint64) error {
+	duplicate := w.seen.put(idHash, 0)
+	old, exists := w.stored.get(idHash)
+	if !duplicate {
+		w.report.Products++
+		switch {
+		case exists && old == sum|1: // contentHash64 of the stored hash string
+			w.report.Unchanged++
+			return nil
+		case exists:
+			w.report.Updated++
+		default:
+			w.report.Created++
+		}
+	}
+	if w.dryRun {
+		return nil
+	}
+	p.ID = catalog.ProductID(w.partner, p.Key)
+	p.Hash = hashString(sum)
+	w.batch = append(w.batch, *p)
+	if len(w.batch) >= writeBatch {
+		return w.flush(ctx)
+	}
+	return nil
+}
+
+// flush stores the products waiting in the batch.
+func (w *productWriter) flush(ctx context.Context) error {
+	if len(w.batch) == 0 {
+		return nil
+	}
+	if _, err := w.store.PutProducts(ctx, w.batch); err != nil {
+		return err
+	}
+	clear(w.batch)
+	w.batch = w.batch[:0]
+	return nil
+}
+
+// removeMissing removes (or, over the guard, holds) the partner's stored
+// products that this full catalog does not mention. force removes them
+// whatever the guard (a confirmed catalog).
+func (w *productWriter) removeMissing(ctx context.Context, guard float64, force bool) error {
+	missing := 0
+	w.stored.each(func(h, _ uint64) {
+		if !w.seen.has(h) {
+			missing++
+		}
+	})
+	if missing == 0 {
+		return nil
+	}
+	total := w.stored.len()
+	if !force && float64(missing) > guard*float64(total) {
+		w.report.Status = catalog.StatusNeedsConfirmation
+		w.report.Reason = fmt.Sprintf("this full catalog would remove %d of the partner's %d products (%.0f%%), more than the %.0f%% guard; "+
+			"nothing was removed: confirm the catalog to remove them, or send the file as partial", missing, total,
+			100*float64(missing)/float64(total), 100*guard)
+		return nil
+	}
+	if w.dryRun {
+		w.report.Removed = missing
+		return nil
+	}
+	var ids []string
+	err := w.store.ScanProducts(ctx, w.partner, func(p catalog.Product) error {
+		if !w.seen.has(idHash(p.ID)) {
+			ids = append(ids, p.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for len(ids) > 0 {
+		n := min(len(ids), writeBatch)
+		if err := w.store.DeleteProducts(ctx, ids[:n]); err != nil {
+			return err
+		}
+		w.report.Removed += n
+		ids = ids[n:]
+	}
+	return nil
+}
+
+// reserve sizes the set of seen products from the file's size and the
+// length of its first rows (CSV only: XLSX is compressed), with a margin.
+func (w *productWriter) reserve(format string, fileSize int64, rows []tabular.Row) {
+	if format != tabular.FormatCSV || fileSize <= 0 || len(rows) == 0 {
+		return
+	}
+	n := 0
+	for _, row := range rows {
+		for _, c := range row.Cells {
+			n += len(c) + 1
+		}
+	}
+	average := max(16, n/len(rows))
+	estimate := min(fileSize/int64(average)*11/10, 8<<20)
+	w.seen.reserve(int(estimate))
+}

@@ -1,0 +1,114 @@
+<?php
+
+declare(strict_types=1);
+
+namespace CatalogSearch\Web;
+
+/**
+ * ProductFacts reads what a B2B buyer needs from an API product: which
+ * identifier a query matched exactly (SKU, GTIN, supplier reference, also
+ * of a variant), whether the price is "on request", and the sales unit a
+ * price buys.
+ */
+final class ProductFacts
+{
+    /** Identifier fields in the order a match is reported. */
+    private const IDENTIFIERS = ['sku' => 'sku', 'gtin' => 'gtin', 'supplier_ref' => 'supplier_ref'];
+
+    /**
+     * matchedIdentifier returns [field, value] when query is exactly one of
+     * the product's identifiers (or a variant's SKU or GTIN), case and
+     * surrounding spaces aside; else null.
+     *
+     * @param array<string, mixed> $p
+     * @return array{string, string}|null
+     */
+    public static function matchedIdentifier(array $p, string $query): ?array
+    {
+        $q = self::norm($query);
+        if ($q === '' || preg_match('/\s/u', $q) === 1) {
+            return null;
+        }
+        foreach (self::IDENTIFIERS as $field) {
+            $value = is_string($p[$field] ?? null) ? $p[$field] : '';
+            if ($value !== '' && self::norm($value) === $q) {
+                return [$field, $value];
+            }
+        }
+        foreach (is_array($p['variants'] ?? null) ? $p['variants'] : [] as $variant) {
+            foreach (['sku', 'gtin'] as $field) {
+                $value = is_array($variant) && is_string($variant[$field] ?? null) ? $variant[$field] : '';
+                if ($value !== '' && self::norm($value) === $q) {
+                    return [$field, $value];
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * exactProduct returns the ID of the only hit whose identifier equals
+     * the query, or "" when none or several do.
+     *
+     * @param list<mixed> $hits
+     */
+    public static function exactProduct(array $hits, string $query): string
+    {
+        $found = '';
+        foreach ($hits as $hit) {
+            $p = is_array($hit) && is_array($hit['product'] ?? null) ? $hit['product'] : [];
+            if (self::matchedIdentifier($p, $query) === null) {
+                continue;
+            }
+            if ($found !== '') {
+                return '';
+            }
+            $found = is_string($p['id'] ?? null) ? $p['id'] : '';
+        }
+        return $found;
+    }
+
+    /**
+     * onRequest reports whether a product's price is to be asked for: no
+     * price, or an amount of zero (files write 0 for "price on request").
+     */
+    public static function onRequest(mixed $price): bool
+    {
+        if (!is_array($price) || !is_string($price['amount'] ?? null)) {
+            return true;
+        }
+        return preg_match('/^-?0*(\.0*)?$/', $price['amount']) === 1;
+    }
+
+    /**
+     * snapshot is what the buyer's list keeps of a product in the browser:
+     * enough to show, total and export a line without asking the API.
+     *
+     * @param array<string, mixed> $p
+     * @return array<string, mixed>
+     */
+    public static function snapshot(array $p, string $url): array
+    {
+        $str = static fn (string $k): string => is_string($p[$k] ?? null) ? $p[$k] : '';
+        $price = $p['price'] ?? null;
+        return [
+            'id' => $str('id'),
+            'name' => $str('name'),
+            'sku' => $str('sku'),
+            'gtin' => $str('gtin'),
+            'partner' => $str('partner'),
+            'brand' => $str('brand'),
+            'unit' => $str('unit'),
+            'moq' => is_int($p['moq'] ?? null) && $p['moq'] > 1 ? $p['moq'] : 1,
+            'lead' => is_int($p['lead_time_days'] ?? null) ? $p['lead_time_days'] : 0,
+            'price' => self::onRequest($price) || !is_array($price) ? null
+                : ['amount' => (string) $price['amount'], 'currency' => is_string($price['currency'] ?? null) ? $price['currency'] : ''],
+            'url' => $url,
+        ];
+    }
+
+    private static function norm(string $s): string
+    {
+        return strtolower(trim($s));
+    }
+}
