@@ -34,4 +34,4 @@ fuzz-ingest: ## run each ingest fuzz target for INGEST_FUZZTIME (default 10s)
 
 bench-ingest: ## ingest benchmarks; writes docs/bench/ingest.md
 	@mkdir -p docs/bench
-	go run ./internal/ingest/benchingest -out docs/bench/ingest.md
+	go run ./bench/ingestbench -out docs/bench/ingest.md

@@ -12,7 +12,7 @@ SEARCH_PKGS := ./internal/search/... ./internal/indextest/... ./internal/blevein
 BENCH_SEARCH_N ?= 100000
 BENCH_SEARCH_LARGE ?= 1000000
 BENCH_SEARCH_CMD = make bench-search BENCH_SEARCH_N=$(BENCH_SEARCH_N) BENCH_SEARCH_LARGE=$(BENCH_SEARCH_LARGE)
-BENCH_SEARCH_RUN = go run ./internal/searchbench -n $(BENCH_SEARCH_N) -large-n $(BENCH_SEARCH_LARGE) \
+BENCH_SEARCH_RUN = go run ./bench/searchbench -n $(BENCH_SEARCH_N) -large-n $(BENCH_SEARCH_LARGE) \
 	-command "$(BENCH_SEARCH_CMD)" -out docs/bench/search.md
 
 .PHONY: opensearch-download test-search bench-search

@@ -206,7 +206,7 @@ func newMapping(syn *search.Synonyms) (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fPartner, kw(true))
 	doc.AddFieldMappingsAt(fCategory, kw(false))
 	doc.AddFieldMappingsAt(fCategoryLeaf, kw(true))
-	doc.AddFieldMappingsAt(fCurrency, kw(false))
+	doc.AddFieldMappingsAt(fCurrency, kw(true))
 	doc.AddFieldMappingsAt(fNameSort, kw(true))
 	doc.AddFieldMappingsAt(fPrice, num())
 	doc.AddFieldMappingsAt(fUpdated, kw(true))

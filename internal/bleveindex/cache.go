@@ -53,6 +53,26 @@ func (c *facetCache) put(gen uint64, key string, vals []catalog.FacetValue) {
 	c.entries[key] = slices.Clone(vals)
 }
 
+// priceCurrency returns the cached currency of q's price bands (see
+// putPriceCurrency) and whether it was cached.
+func (c *facetCache) priceCurrency(q catalog.Query) (string, bool) {
+	v, ok := c.get(facetKey(q, priceCurrencyKey))
+	if !ok || len(v) != 1 {
+		return "", false
+	}
+	return v[0].Value, true
+}
+
+// putPriceCurrency caches the currency of q's price bands next to their
+// counts: a price facet answered from the cache needs it too.
+func (c *facetCache) putPriceCurrency(gen uint64, q catalog.Query, currency string) {
+	c.put(gen, facetKey(q, priceCurrencyKey), []catalog.FacetValue{{Value: currency}})
+}
+
+// priceCurrencyKey is the pseudo-facet under which the currency of the price
+// bands is cached.
+const priceCurrencyKey = "price#currency"
+
 // facetKey identifies the counts of facet f for q: its text, filters and
 // facet size (page and sort do not change counts).
 func facetKey(q catalog.Query, f string) string {

@@ -27,12 +27,15 @@ type columns struct {
 	refs   int               // guarded by columnCache.mu
 
 	brand, partner, leaf []int32 // value codes, -1 for none
+	currency             []int32 // code of the price's currency, -1 without a price
 	price                []float64
 	updated              []int64
 	name                 []string // folded name, the name sort key
 
 	brandVals, partnerVals, leafVals []string
 	brandCode, partnerCode           map[string]int32
+	currencyVals                     []string
+	currencyCode                     map[string]int32
 	pathVals                         []string // every category path, ancestors included
 	pathCode                         map[string]int32
 	leafPaths                        [][]int32 // leaf code -> its paths (ancestors and itself)
@@ -130,6 +133,7 @@ func buildColumns(ctx context.Context, r index.IndexReader, idx bleve.Index) (*c
 	c := &columns{
 		reader:    r,
 		brandCode: map[string]int32{}, partnerCode: map[string]int32{}, pathCode: map[string]int32{},
+		currencyCode: map[string]int32{},
 	}
 	leafCode := map[string]int32{}
 	grow := func(num uint64) {
@@ -137,6 +141,7 @@ func buildColumns(ctx context.Context, r index.IndexReader, idx bleve.Index) (*c
 			c.brand = append(c.brand, -1)
 			c.partner = append(c.partner, -1)
 			c.leaf = append(c.leaf, -1)
+			c.currency = append(c.currency, -1)
 			c.price = append(c.price, math.NaN())
 			c.updated = append(c.updated, -1)
 			c.name = append(c.name, "")
@@ -147,6 +152,7 @@ func buildColumns(ctx context.Context, r index.IndexReader, idx bleve.Index) (*c
 	c.brand = make([]int32, 0, capacity)
 	c.partner = make([]int32, 0, capacity)
 	c.leaf = make([]int32, 0, capacity)
+	c.currency = make([]int32, 0, capacity)
 	c.price = make([]float64, 0, capacity)
 	c.updated = make([]int64, 0, capacity)
 	c.name = make([]string, 0, capacity)
@@ -156,7 +162,7 @@ func buildColumns(ctx context.Context, r index.IndexReader, idx bleve.Index) (*c
 		return nil, err
 	}
 	defer func() { _ = s.Close() }()
-	dvr, err := r.DocValueReader([]string{fBrand, fPartner, fCategoryLeaf, fPrice, fUpdated, fNameSort})
+	dvr, err := r.DocValueReader([]string{fBrand, fPartner, fCategoryLeaf, fCurrency, fPrice, fUpdated, fNameSort})
 	if err != nil {
 		return nil, err
 	}
@@ -170,6 +176,8 @@ func buildColumns(ctx context.Context, r index.IndexReader, idx bleve.Index) (*c
 			c.partner[num] = code(&c.partnerVals, c.partnerCode, string(term))
 		case fCategoryLeaf:
 			c.leaf[num] = code(&c.leafVals, leafCode, string(term))
+		case fCurrency:
+			c.currency[num] = code(&c.currencyVals, c.currencyCode, string(term))
 		case fPrice:
 			if pc := numeric.PrefixCoded(term); valid(pc) {
 				if shift, _ := pc.Shift(); shift == 0 {

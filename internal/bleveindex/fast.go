@@ -32,10 +32,10 @@ func fastPath(q catalog.Query) bool {
 	return true
 }
 
-// nonColumnFilters are the filters the columns cannot evaluate (currency,
-// attributes); they stay in the Bleve query.
+// nonColumnFilters are the filters the columns cannot evaluate
+// (attributes); they stay in the Bleve query.
 func nonColumnFilters(f catalog.Filters) query.Query {
-	return filterQuery(catalog.Filters{Currency: f.Currency, Attributes: f.Attributes}, dimNone)
+	return filterQuery(catalog.Filters{Attributes: f.Attributes}, dimNone)
 }
 
 // hitRef is a candidate hit.
@@ -111,6 +111,7 @@ func order(c *columns, q catalog.Query, scored bool) func(a, b hitRef) bool {
 // columnFilter is q's filters on the columns' dimensions.
 type columnFilter struct {
 	partners, brands map[int32]bool // nil: no filter
+	currencies       map[int32]bool // nil: no filter
 	leaves           []bool         // by leaf code; nil: no filter
 	priceLo, priceHi float64
 	price            bool
@@ -132,6 +133,9 @@ func newColumnFilter(c *columns, f catalog.Filters) columnFilter {
 	}
 	cf.partners = set(f.Partners, c.partnerCode)
 	cf.brands = set(f.Brands, c.brandCode)
+	if f.Currency != "" {
+		cf.currencies = set([]string{strings.ToUpper(f.Currency)}, c.currencyCode)
+	}
 	if len(f.Categories) > 0 {
 		paths := map[int32]bool{}
 		for _, cat := range f.Categories {
@@ -165,6 +169,7 @@ const (
 	failBrand
 	failCategory
 	failPrice
+	failCurrency
 )
 
 // failing returns a bit per dimension whose filter document num fails.
@@ -184,6 +189,9 @@ func (cf *columnFilter) failing(c *columns, num uint64) (fails uint8) {
 			fails |= failPrice
 		}
 	}
+	if cf.currencies != nil && !cf.currencies[c.currency[num]] {
+		fails |= failCurrency
+	}
 	return fails
 }
 
@@ -194,11 +202,14 @@ type tally struct {
 	cols                        *columns
 	cf                          columnFilter
 	brand, partner, leaf, price bool // the facets counted while visiting
+	currency                    bool
 	brandN, partnerN, leafN     []int
-	priceN                      []int
-	ranges                      []search.PriceRange
-	top                         *ranked
-	k, total                    int
+	currencyN                   []int
+	// priceN counts the price bands of each currency apart: bands never
+	// add amounts of different currencies.
+	priceN   [][]int
+	top      *ranked
+	k, total int
 }
 
 func newTally(cols *columns, q catalog.Query, cf columnFilter, scored bool, want func(facet string) bool) *tally {
@@ -207,9 +218,9 @@ func newTally(cols *columns, q catalog.Query, cf columnFilter, scored bool, want
 		brand: want(search.FacetBrand), partner: want(search.FacetPartner),
 		leaf: want(search.FacetCategory), price: want(search.FacetPrice),
 		brandN: make([]int, len(cols.brandVals)), partnerN: make([]int, len(cols.partnerVals)),
-		leafN: make([]int, len(cols.leafVals)), priceN: make([]int, len(search.PriceRanges())),
-		ranges: search.PriceRanges(),
-		top:    &ranked{better: order(cols, q, scored)}, k: q.Page * q.Size,
+		leafN: make([]int, len(cols.leafVals)), priceN: make([][]int, len(cols.currencyVals)),
+		currency: want(search.FacetCurrency), currencyN: make([]int, len(cols.currencyVals)),
+		top: &ranked{better: order(cols, q, scored)}, k: q.Page * q.Size,
 	}
 }
 
@@ -229,14 +240,16 @@ func (t *tally) add(num uint64, score float64) {
 	if t.leaf && (fails == 0 || fails == failCategory) && c.leaf[num] >= 0 {
 		t.leafN[c.leaf[num]]++
 	}
-	if t.price && (fails == 0 || fails == failPrice) && !math.IsNaN(c.price[num]) {
-		p := c.price[num]
-		for b, r := range t.ranges {
-			if p >= r.From && (r.To == 0 || p < r.To) {
-				t.priceN[b]++
-				break
-			}
+	if t.currency && (fails == 0 || fails == failCurrency) && c.currency[num] >= 0 {
+		t.currencyN[c.currency[num]]++
+	}
+	if t.price && (fails == 0 || fails == failPrice) && !math.IsNaN(c.price[num]) && c.currency[num] >= 0 {
+		bands := t.priceN[c.currency[num]]
+		if bands == nil {
+			bands = make([]int, len(search.PriceRanges()))
+			t.priceN[c.currency[num]] = bands
 		}
+		bands[search.PriceBand(c.price[num])]++
 	}
 	if fails != 0 {
 		return
@@ -252,8 +265,9 @@ func (t *tally) add(num uint64, score float64) {
 }
 
 // result loads the page's products (only those) and lists the counted
-// facets; done holds facets whose values are already known.
-func (t *tally) result(x *Index, q catalog.Query, scored bool, done map[string][]catalog.FacetValue) (catalog.Result, error) {
+// facets; done holds facets whose values are already known, and
+// doneCurrency the currency of the price facet when done holds it.
+func (t *tally) result(x *Index, q catalog.Query, scored bool, done map[string][]catalog.FacetValue, doneCurrency string) (catalog.Result, error) {
 	cols := t.cols
 	hits := t.top.items
 	sort.Slice(hits, func(i, j int) bool { return t.top.better(hits[i], hits[j]) })
@@ -277,6 +291,9 @@ func (t *tally) result(x *Index, q catalog.Query, scored bool, done map[string][
 	for _, f := range q.Facets {
 		if vals, ok := done[f]; ok {
 			out.Facets[f] = vals
+			if f == search.FacetPrice {
+				out.PriceCurrency = doneCurrency
+			}
 			continue
 		}
 		var vals []catalog.FacetValue
@@ -293,14 +310,21 @@ func (t *tally) result(x *Index, q catalog.Query, scored bool, done map[string][
 				}
 			}
 			vals = countsOf(cols.pathVals, pathN)
+		case search.FacetCurrency:
+			vals = countsOf(cols.currencyVals, t.currencyN)
 		case search.FacetPrice:
-			vals = []catalog.FacetValue{}
-			for b, r := range t.ranges {
-				if t.priceN[b] > 0 {
-					vals = append(vals, catalog.FacetValue{Value: r.Label, Count: t.priceN[b]})
+			perCurrency := map[string]int{}
+			for c, bands := range t.priceN {
+				for _, n := range bands {
+					perCurrency[cols.currencyVals[c]] += n
 				}
 			}
-			out.Facets[f] = vals
+			out.PriceCurrency = search.PriceCurrency(q.Filters.Currency, perCurrency)
+			var bands []int
+			if c, ok := cols.currencyCode[out.PriceCurrency]; ok {
+				bands = t.priceN[c]
+			}
+			out.Facets[f] = bandValues(bands)
 			continue
 		}
 		sortFacet(vals)
@@ -320,7 +344,7 @@ func (t *tally) result(x *Index, q catalog.Query, scored bool, done map[string][
 func (x *Index) browseColumns(ctx context.Context, cols *columns, q catalog.Query) (catalog.Result, error) {
 	cf := newColumnFilter(cols, q.Filters)
 	wantCat := slices.Contains(q.Facets, search.FacetCategory)
-	onlyCategory := cf.leaves != nil && cf.partners == nil && cf.brands == nil && !cf.price
+	onlyCategory := cf.leaves != nil && cf.partners == nil && cf.brands == nil && cf.currencies == nil && !cf.price
 	byLeaf := cf.leaves != nil && (!wantCat || onlyCategory)
 	t := newTally(cols, q, cf, false, func(f string) bool {
 		return slices.Contains(q.Facets, f) && (f != search.FacetCategory || !byLeaf)
@@ -338,7 +362,7 @@ func (x *Index) browseColumns(ctx context.Context, cols *columns, q catalog.Quer
 		if err := visit(cols.live); err != nil {
 			return catalog.Result{}, err
 		}
-		return t.result(x, q, false, nil)
+		return t.result(x, q, false, nil, "")
 	}
 	for leaf, ok := range cf.leaves {
 		if ok {
@@ -352,7 +376,7 @@ func (x *Index) browseColumns(ctx context.Context, cols *columns, q catalog.Quer
 			t.leafN[leaf] = len(nums)
 		}
 	}
-	return t.result(x, q, false, nil)
+	return t.result(x, q, false, nil, "")
 }
 
 // searchColumns runs q in one pass over the matching documents: the Bleve
@@ -365,7 +389,7 @@ func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, q catalog.Qu
 		return catalog.Result{}, x.searchErr(ctx, err)
 	}
 	defer x.cols.release(cols)
-	if text == nil && q.Filters.Currency == "" && len(q.Filters.Attributes) == 0 {
+	if text == nil && len(q.Filters.Attributes) == 0 {
 		return x.browseColumns(ctx, cols, q)
 	}
 	// The counts of a facet whose own filter is set need the documents that
@@ -376,10 +400,15 @@ func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, q catalog.Qu
 	gen := x.facets.generation()
 	var disjunctive []string
 	cached := map[string][]catalog.FacetValue{}
+	priceCurrency := ""
 	for _, f := range q.Facets {
 		if filtered(q.Filters, dimensionOf(f)) {
 			disjunctive = append(disjunctive, f)
-			if vals, ok := x.facets.get(facetKey(q, f)); ok {
+			vals, ok := x.facets.get(facetKey(q, f))
+			if f == search.FacetPrice && ok {
+				priceCurrency, ok = x.facets.priceCurrency(q)
+			}
+			if ok {
 				cached[f] = vals
 			}
 		}
@@ -424,14 +453,29 @@ func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, q catalog.Qu
 		}
 		sctx.DocumentMatchPool.Put(d)
 	}
-	out, err := t.result(x, q, scored, cached)
+	out, err := t.result(x, q, scored, cached, priceCurrency)
 	if err != nil {
 		return catalog.Result{}, err
 	}
 	for _, f := range disjunctive {
 		x.facets.put(gen, facetKey(q, f), out.Facets[f])
+		if f == search.FacetPrice {
+			x.facets.putPriceCurrency(gen, q, out.PriceCurrency)
+		}
 	}
 	return out, nil
+}
+
+// bandValues are the non-empty price bands of counts (by band), in band
+// order.
+func bandValues(counts []int) []catalog.FacetValue {
+	vals := []catalog.FacetValue{}
+	for b, r := range search.PriceRanges() {
+		if b < len(counts) && counts[b] > 0 {
+			vals = append(vals, catalog.FacetValue{Value: r.Label, Count: counts[b]})
+		}
+	}
+	return vals
 }
 
 func countsOf(values []string, counts []int) []catalog.FacetValue {

@@ -104,6 +104,7 @@ const (
 	dimBrand    dimension = search.FacetBrand
 	dimCategory dimension = search.FacetCategory
 	dimPrice    dimension = search.FacetPrice
+	dimCurrency dimension = search.FacetCurrency
 	dimNone     dimension = ""
 )
 
@@ -147,7 +148,7 @@ func filterQuery(f catalog.Filters, skip dimension) query.Query {
 		yes := true
 		and = append(and, numRange(lo, hi, &yes, &yes))
 	}
-	if f.Currency != "" {
+	if skip != dimCurrency && f.Currency != "" {
 		anyOf(fCurrency, []string{strings.ToUpper(f.Currency)})
 	}
 	names := make([]string, 0, len(f.Attributes))
@@ -229,6 +230,8 @@ func facetRequest(name string, size int) (field string, fr *bleve.FacetRequest) 
 		field = fBrand
 	case search.FacetPartner:
 		field = fPartner
+	case search.FacetCurrency:
+		field = fCurrency
 	case search.FacetCategory:
 		return fCategoryLeaf, bleve.NewFacetRequest(fCategoryLeaf, maxCategoryLeaves)
 	case search.FacetPrice:
@@ -268,6 +271,8 @@ func filtered(f catalog.Filters, d dimension) bool {
 		return len(f.Categories) > 0
 	case dimPrice:
 		return f.PriceMin != nil || f.PriceMax != nil
+	case dimCurrency:
+		return f.Currency != ""
 	}
 	for name := range f.Attributes {
 		if dimension(search.AttrField(name)) == d {
@@ -334,7 +339,7 @@ func (x *Index) searchCollector(ctx context.Context, idx bleve.Index, q catalog.
 	// without that filter (multi-select); the others ride along here.
 	var separate []string
 	for _, f := range q.Facets {
-		if filtered(q.Filters, dimensionOf(f)) {
+		if f == search.FacetPrice || filtered(q.Filters, dimensionOf(f)) {
 			separate = append(separate, f)
 			continue
 		}
@@ -356,6 +361,12 @@ func (x *Index) searchCollector(ctx context.Context, idx bleve.Index, q catalog.
 		out.Facets[name] = facetValues(name, fr, q.FacetSize)
 	}
 	for _, f := range separate {
+		if f == search.FacetPrice {
+			if out.Facets[f], out.PriceCurrency, err = x.priceFacet(ctx, idx, q, text); err != nil {
+				return catalog.Result{}, err
+			}
+			continue
+		}
 		vals, err := x.facetWithout(ctx, idx, q, text, f)
 		if err != nil {
 			return catalog.Result{}, err
@@ -437,6 +448,49 @@ func (x *Index) facetWithout(ctx context.Context, idx bleve.Index, q catalog.Que
 	vals := facetValues(f, fres.Facets[f], q.FacetSize)
 	x.facets.put(gen, key, vals)
 	return vals, nil
+}
+
+// priceFacet counts the price bands of q's hits without its price range,
+// in one currency (search.PriceCurrency): the currency filter's, or else the
+// one most of those hits are priced in, which a first request counts.
+func (x *Index) priceFacet(ctx context.Context, idx bleve.Index, q catalog.Query, text query.Query) ([]catalog.FacetValue, string, error) {
+	key := facetKey(q, search.FacetPrice)
+	if vals, ok := x.facets.get(key); ok {
+		if cur, ok := x.facets.priceCurrency(q); ok {
+			return vals, cur, nil
+		}
+	}
+	gen := x.facets.generation()
+	f := q.Filters
+	if f.Currency == "" {
+		cq := q
+		cq.Filters.PriceMin, cq.Filters.PriceMax = nil, nil
+		counts, err := x.facetWithout(ctx, idx, cq, text, search.FacetCurrency)
+		if err != nil {
+			return nil, "", err
+		}
+		perCurrency := map[string]int{}
+		for _, c := range counts {
+			perCurrency[c.Value] = c.Count
+		}
+		f.Currency = search.PriceCurrency("", perCurrency)
+	}
+	cur := search.PriceCurrency(f.Currency, nil)
+	vals := []catalog.FacetValue{}
+	if cur != "" {
+		req := bleve.NewSearchRequestOptions(combine(text, filterQuery(f, dimPrice)), 0, 0, false)
+		req.Score = bleve.ScoreNone
+		_, fr := facetRequest(search.FacetPrice, q.FacetSize)
+		req.AddFacet(search.FacetPrice, fr)
+		res, err := idx.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, "", x.searchErr(ctx, err)
+		}
+		vals = facetValues(search.FacetPrice, res.Facets[search.FacetPrice], q.FacetSize)
+	}
+	x.facets.put(gen, key, vals)
+	x.facets.putPriceCurrency(gen, q, cur)
+	return vals, cur, nil
 }
 
 func (x *Index) searchErr(ctx context.Context, err error) error {

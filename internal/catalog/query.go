@@ -31,7 +31,7 @@ const (
 type Query struct {
 	Text    string   `json:"q"`
 	Filters Filters  `json:"filters"`
-	Facets  []string `json:"facets,omitempty"` // fields to count: brand, category, partner, price, attr.<name>
+	Facets  []string `json:"facets,omitempty"` // fields to count: brand, category, partner, currency, price, attr.<name>
 	Sort    string   `json:"sort,omitempty"`
 	Page    int      `json:"page,omitempty"` // 1-based
 	Size    int      `json:"size,omitempty"`
@@ -71,6 +71,11 @@ type Result struct {
 	Page       int                     `json:"page"`
 	Size       int                     `json:"size"`
 	TookMS     float64                 `json:"took_ms"`
+	// PriceCurrency is the currency of the "price" facet's bands: the
+	// currency filter, or else the currency most priced hits carry. Bands
+	// never add amounts of different currencies; a band picked by a buyer
+	// is a price range in this currency.
+	PriceCurrency string `json:"price_currency,omitempty"`
 	// Suggestion is a "did you mean" text, set only when there are no hits
 	// and a close spelling of the query's words would have some.
 	Suggestion string `json:"suggestion,omitempty"`
@@ -153,10 +158,10 @@ func (q *Query) Validate() error {
 	}
 	for _, f := range q.Facets {
 		switch {
-		case f == "brand" || f == "category" || f == "partner" || f == "price":
+		case f == "brand" || f == "category" || f == "partner" || f == "currency" || f == "price":
 		case len(f) > len("attr.") && f[:len("attr.")] == "attr.":
 		default:
-			return Errorf(CodeInvalid, "facet %q is not one of brand, category, partner, price, attr.<name>", f)
+			return Errorf(CodeInvalid, "facet %q is not one of brand, category, partner, currency, price, attr.<name>", f)
 		}
 	}
 	if q.Filters.PriceMin != nil && q.Filters.PriceMax != nil && q.Filters.PriceMin.Cmp(*q.Filters.PriceMax) > 0 {

@@ -68,6 +68,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("DidYouMean", func(t *testing.T) { testDidYouMean(t, idx) })
 	t.Run("Suggest", func(t *testing.T) { testSuggest(t, idx) })
 	t.Run("Caps", func(t *testing.T) { testCaps(t, idx) })
+	t.Run("Currencies", func(t *testing.T) { testCurrencies(t, indexMixed(t, h)) })
 	t.Run("Versions", func(t *testing.T) { testVersions(t, h.New(t, Synonyms(t)), refresh) })
 	if _, ok := idx.(Reindexer); ok {
 		t.Run("Reindex", func(t *testing.T) { testReindex(t, h.New(t, Synonyms(t)), refresh) })

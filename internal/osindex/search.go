@@ -106,7 +106,7 @@ func filterClauses(f catalog.Filters, skip string) []any {
 		}
 		and = append(and, obj{"range": obj{fPrice: r}})
 	}
-	if f.Currency != "" {
+	if skip != search.FacetCurrency && f.Currency != "" {
 		anyOf(fCurrency, []string{strings.ToUpper(f.Currency)})
 	}
 	names := make([]string, 0, len(f.Attributes))
@@ -146,7 +146,14 @@ func facetDimension(facet string) string {
 	return facet
 }
 
-func facetAgg(name string, size int) obj {
+// maxCurrencies bounds the currencies among which the price facet picks
+// the one of its bands.
+const maxCurrencies = 200
+
+// facetAgg is the aggregation of a facet. The price facet's bands are
+// counted per currency (a terms aggregation on the currency with the bands
+// inside), unless the currency filter already leaves one.
+func facetAgg(name string, size int, f catalog.Filters) obj {
 	if name == search.FacetPrice {
 		ranges := []any{}
 		for _, r := range search.PriceRanges() {
@@ -156,9 +163,16 @@ func facetAgg(name string, size int) obj {
 			}
 			ranges = append(ranges, rr)
 		}
-		return obj{"range": obj{"field": fPrice, "ranges": ranges, "keyed": false}}
+		bands := obj{"range": obj{"field": fPrice, "ranges": ranges, "keyed": false}}
+		if f.Currency != "" {
+			return bands
+		}
+		return obj{
+			"terms": obj{"field": fCurrency, "size": maxCurrencies, "order": []any{obj{"_count": "desc"}, obj{"_key": "asc"}}},
+			"aggs":  obj{"r": bands},
+		}
 	}
-	field := map[string]string{search.FacetBrand: fBrand, search.FacetPartner: fPartner, search.FacetCategory: fCategory}[name]
+	field := map[string]string{search.FacetBrand: fBrand, search.FacetPartner: fPartner, search.FacetCategory: fCategory, search.FacetCurrency: fCurrency}[name]
 	if field == "" {
 		field = search.AttrField(strings.TrimPrefix(name, search.AttrPrefix))
 	}
@@ -195,10 +209,7 @@ type searchResp struct {
 	} `json:"hits"`
 	Aggregations map[string]struct {
 		V struct {
-			Buckets []struct {
-				Key      any `json:"key"`
-				DocCount int `json:"doc_count"`
-			} `json:"buckets"`
+			Buckets []aggBucket `json:"buckets"`
 		} `json:"v"`
 	} `json:"aggregations"`
 	Suggest map[string][]struct {
@@ -208,6 +219,16 @@ type searchResp struct {
 			Freq  int     `json:"freq"`
 		} `json:"options"`
 	} `json:"suggest"`
+}
+
+// aggBucket is one bucket of a facet's aggregation; R holds the price bands
+// of a currency bucket.
+type aggBucket struct {
+	Key      any `json:"key"`
+	DocCount int `json:"doc_count"`
+	R        struct {
+		Buckets []aggBucket `json:"buckets"`
+	} `json:"r"`
 }
 
 // searchHit is one hit of a search answer.
@@ -279,7 +300,7 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, er
 	if len(q.Facets) > 0 {
 		aggs := obj{}
 		for _, f := range q.Facets {
-			aggs[f] = obj{"filter": filterObj(filterClauses(q.Filters, facetDimension(f))), "aggs": obj{"v": facetAgg(f, q.FacetSize)}}
+			aggs[f] = obj{"filter": filterObj(filterClauses(q.Filters, facetDimension(f))), "aggs": obj{"v": facetAgg(f, q.FacetSize, q.Filters)}}
 		}
 		body["aggs"] = aggs
 	}
@@ -301,7 +322,11 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, er
 	if len(q.Facets) > 0 {
 		out.Facets = map[string][]catalog.FacetValue{}
 		for _, f := range q.Facets {
-			out.Facets[f] = facetValues(f, resp.Aggregations[f].V.Buckets)
+			buckets := resp.Aggregations[f].V.Buckets
+			if f == search.FacetPrice {
+				buckets, out.PriceCurrency = priceBands(q.Filters.Currency, buckets)
+			}
+			out.Facets[f] = facetValues(f, buckets)
 		}
 	}
 	if n := len(resp.Hits.Hits); q.Cursor != "" && n == q.Size {
@@ -343,10 +368,29 @@ func (x *Index) search(ctx context.Context, body obj) (*searchResp, error) {
 	return &resp, nil
 }
 
-func facetValues(name string, buckets []struct {
-	Key      any `json:"key"`
-	DocCount int `json:"doc_count"`
-}) []catalog.FacetValue {
+// priceBands returns the bands of the price facet's currency and that
+// currency: with a currency filter the buckets are its bands already;
+// without, they are currencies holding their bands.
+func priceBands(filter string, buckets []aggBucket) ([]aggBucket, string) {
+	if filter != "" {
+		return buckets, search.PriceCurrency(filter, nil)
+	}
+	counts := map[string]int{}
+	for _, b := range buckets {
+		if key, ok := b.Key.(string); ok {
+			counts[key] = b.DocCount
+		}
+	}
+	cur := search.PriceCurrency("", counts)
+	for _, b := range buckets {
+		if key, _ := b.Key.(string); key == cur && cur != "" {
+			return b.R.Buckets, cur
+		}
+	}
+	return nil, cur
+}
+
+func facetValues(name string, buckets []aggBucket) []catalog.FacetValue {
 	out := []catalog.FacetValue{}
 	for _, b := range buckets {
 		if b.DocCount == 0 {

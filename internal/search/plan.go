@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -100,8 +101,36 @@ const (
 	FacetCategory = "category"
 	FacetPartner  = "partner"
 	FacetPrice    = "price"
+	FacetCurrency = "currency"
 	AttrPrefix    = "attr."
 )
+
+// PriceCurrency picks the currency of the price facet's bands: the
+// filter's currency when there is one, else the currency with the most
+// priced hits (ties to the first code in alphabetical order); "" when no
+// hit has a price. counts maps currency codes to priced hits.
+func PriceCurrency(filter string, counts map[string]int) string {
+	if filter != "" {
+		return strings.ToUpper(filter)
+	}
+	best, bestN := "", 0
+	for c, n := range counts {
+		if n > bestN || (n == bestN && n > 0 && c < best) {
+			best, bestN = c, n
+		}
+	}
+	return best
+}
+
+// PriceBand returns the index of the price band of amount.
+func PriceBand(amount float64) int {
+	for b, r := range priceRanges {
+		if amount >= r.From && (r.To == 0 || amount < r.To) {
+			return b
+		}
+	}
+	return len(priceRanges) - 1
+}
 
 // CategoryPaths returns every ancestor path of a category, each as
 // "A > B": the values indexed for subtree filtering and hierarchical
@@ -127,13 +156,16 @@ func AttrField(name string) string {
 	return "attr." + string(b)
 }
 
-// PriceFloat returns a price as a float for range queries and sorting.
+// PriceFloat returns a price as a float for range queries, facets and
+// sorting. A zero (or negative) amount is "price on request", not the
+// cheapest product: it is no price at all, so it sorts after the priced
+// products, falls in no price band or range and counts in no currency.
 func PriceFloat(m *catalog.Money) (float64, bool) {
 	if m == nil {
 		return 0, false
 	}
 	f := m.Amount.Float64()
-	if math.IsNaN(f) || math.IsInf(f, 0) {
+	if math.IsNaN(f) || math.IsInf(f, 0) || f <= 0 {
 		return 0, false
 	}
 	return f, true

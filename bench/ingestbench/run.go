@@ -49,7 +49,7 @@ type childResult struct {
 
 // Run is the command; it returns the exit status.
 func Run(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("benchingest", flag.ContinueOnError)
+	fs := flag.NewFlagSet("ingestbench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	out := fs.String("out", "", "write the Markdown section here (default stdout)")
 	csvRows := fs.Int("csv-rows", 1_000_000, "rows of the CSV for throughput and memory")
@@ -82,7 +82,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		}
 		res, err := runChild(ctx, *child, *file)
 		if err != nil {
-			fmt.Fprintln(stderr, "benchingest child:", err)
+			fmt.Fprintln(stderr, "ingestbench child:", err)
 			return 1
 		}
 		_ = json.NewEncoder(stdout).Encode(res)
@@ -91,17 +91,17 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	var md bytes.Buffer
 	ok, err := bench(ctx, &md, stderr, *csvRows, *xlsxRows, *deltaRows)
 	if err != nil {
-		fmt.Fprintln(stderr, "benchingest:", err)
+		fmt.Fprintln(stderr, "ingestbench:", err)
 		return 1
 	}
 	if *out == "" {
 		_, _ = stdout.Write(md.Bytes())
 	} else if err := os.WriteFile(*out, md.Bytes(), 0o644); err != nil {
-		fmt.Fprintln(stderr, "benchingest:", err)
+		fmt.Fprintln(stderr, "ingestbench:", err)
 		return 1
 	}
 	if !ok {
-		fmt.Fprintln(stderr, "benchingest: a target was missed (see the report)")
+		fmt.Fprintln(stderr, "ingestbench: a target was missed (see the report)")
 		if *strict {
 			return 1
 		}
@@ -110,7 +110,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 }
 
 func bench(ctx context.Context, md, log io.Writer, csvRows, xlsxRows, deltaRows int) (bool, error) {
-	tmp, err := os.MkdirTemp("", "benchingest-")
+	tmp, err := os.MkdirTemp("", "ingestbench-")
 	if err != nil {
 		return false, err
 	}
@@ -176,7 +176,7 @@ func bench(ctx context.Context, md, log io.Writer, csvRows, xlsxRows, deltaRows 
 	deltaRatio := d.second.Seconds() / d.first.Seconds()
 
 	fmt.Fprintf(md, "## Ingest (`make bench-ingest`)\n\n")
-	fmt.Fprintf(md, "Reproduce: `make bench-ingest` (runs `go run ./internal/ingest/benchingest -out docs/bench/ingest.md`). "+
+	fmt.Fprintf(md, "Reproduce: `make bench-ingest` (runs `go run ./bench/ingestbench -out docs/bench/ingest.md`). "+
 		"Files from internal/demogen, canonical headers, 1%% defective rows; %d CPUs visible to Go, %s; "+
 		"load average %s when the throughput runs started and %s when they ended (the machine is shared: wall-clock figures move with it; "+
 		"the CPU seconds show the work itself). Throughput: fastest of %d alternating runs of each side. "+
@@ -313,7 +313,7 @@ func runChild(ctx context.Context, mode, file string) (childResult, error) {
 		return childResult{Rows: n - 1, Seconds: time.Since(start).Seconds(), MaxRSS: maxRSS(), CPU: cpuSeconds()}, nil
 	case "dry-run":
 		blobsDir := filepath.Dir(filepath.Dir(filepath.Dir(file))) // .../blobs
-		tmp, err := os.MkdirTemp("", "benchingest-store-")
+		tmp, err := os.MkdirTemp("", "ingestbench-store-")
 		if err != nil {
 			return childResult{}, err
 		}

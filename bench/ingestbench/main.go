@@ -1,4 +1,4 @@
-// Command benchingest measures the ingest pipeline and writes the figures
+// Command ingestbench measures the ingest pipeline and writes the figures
 // as a Markdown section (docs/bench/ingest.md, through make bench-ingest):
 //
 //   - CSV throughput: the whole dry-run pipeline (decode, map, validate,

@@ -1,0 +1,167 @@
+package indextest
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+)
+
+// MixedFixture is a catalog of the kind real partners send: prices in
+// several currencies and zero prices ("price on request"). It is indexed
+// apart from Fixture so that each rule has its own small catalog.
+func MixedFixture() []catalog.Product {
+	with := func(p catalog.Product, f func(*catalog.Product)) catalog.Product { f(&p); return p }
+	pack := func(v string) func(*catalog.Product) {
+		return func(p *catalog.Product) { p.Attributes = map[string]string{"Pack": v} }
+	}
+	return []catalog.Product{
+		product("m1", "TEA-1", 1, "Thé vert Sencha", "Jardin", []string{"Épicerie", "Thés"}, price("12", "EUR")),
+		product("m1", "TEA-2", 2, "Thé noir Assam", "Jardin", []string{"Épicerie", "Thés"}, price("30", "EUR")),
+		product("m1", "TEA-3", 3, "Infusion verveine", "Jardin", []string{"Épicerie", "Infusions"}, price("8", "EUR")),
+		// Price on request: a zero amount is no price, not the cheapest.
+		product("m1", "TEA-4", 4, "Thé blanc rare", "Jardin", []string{"Épicerie", "Thés"}, price("0", "EUR")),
+		with(product("m2", "IN-1", 5, "Masala chai tea", "Chaiwala", []string{"Grocery", "Tea"}, price("40", "INR")), pack("100 g")),
+		with(product("m2", "IN-2", 6, "Darjeeling tea first flush", "Chaiwala", []string{"Grocery", "Tea"}, price("600", "INR")), pack("250 g")),
+		with(product("m2", "IN-3", 7, "Assam tea gift box", "Chaiwala", []string{"Grocery", "Tea"}, price("1500", "INR")), pack("1 kg")),
+		with(product("m2", "IN-4", 8, "Nilgiri tea estate", "Chaiwala", []string{"Grocery", "Tea"}, price("5000", "INR")), pack("5 kg")),
+		product("m3", "UK-1", 9, "English breakfast tea", "Brew", []string{"Grocery", "Tea"}, price("20", "GBP")),
+	}
+}
+
+// IDs of MixedFixture products.
+const (
+	teaGreen    = "m1:TEA-1"
+	teaBlack    = "m1:TEA-2"
+	infusion    = "m1:TEA-3"
+	teaOnDemand = "m1:TEA-4"
+	chai        = "m2:IN-1"
+	darjeeling  = "m2:IN-2"
+	assamBox    = "m2:IN-3"
+	nilgiri     = "m2:IN-4"
+	breakfast   = "m3:UK-1"
+)
+
+// testCurrencies: the currency facet, price bands per currency, zero as
+// "price on request". Every case runs with and without an attribute facet,
+// which sends Bleve through its other (collector) path.
+func testCurrencies(t *testing.T, idx catalog.Index) {
+	cases := []struct {
+		name     string
+		q        catalog.Query
+		total    int
+		currency []catalog.FacetValue
+		price    []catalog.FacetValue
+		priceCur string
+	}{
+		{
+			name:  "bands in the most common currency, zero price counted nowhere",
+			q:     catalog.Query{},
+			total: 9,
+			// INR 4 > EUR 3 (the zero price has no currency) > GBP 1.
+			currency: fv("INR", 4, "EUR", 3, "GBP", 1),
+			price:    fv("10-50", 1, "500-", 3),
+			priceCur: "INR",
+		},
+		{
+			name:     "currency filter: its bands; the currency facet ignores it",
+			q:        catalog.Query{Filters: catalog.Filters{Currency: "eur"}},
+			total:    3,
+			currency: fv("INR", 4, "EUR", 3, "GBP", 1),
+			price:    fv("0-10", 1, "10-50", 2),
+			priceCur: "EUR",
+		},
+		{
+			name:     "price range in a currency: bands ignore the range, the currency facet follows it",
+			q:        catalog.Query{Filters: catalog.Filters{Currency: "EUR", PriceMax: dec("10")}},
+			total:    1,
+			currency: fv("EUR", 1),
+			price:    fv("0-10", 1, "10-50", 2),
+			priceCur: "EUR",
+		},
+		{
+			name:     "no priced hit, no bands",
+			q:        catalog.Query{Text: "blanc"},
+			total:    1,
+			currency: fv(),
+			price:    fv(),
+			priceCur: "",
+		},
+		{
+			name:     "text: the currency of its hits",
+			q:        catalog.Query{Text: "tea"},
+			total:    5,
+			currency: fv("INR", 4, "GBP", 1),
+			price:    fv("10-50", 1, "500-", 3),
+			priceCur: "INR",
+		},
+		{
+			name:     "a zero price is in no range",
+			q:        catalog.Query{Filters: catalog.Filters{PriceMax: dec("5")}},
+			total:    0,
+			currency: fv(),
+			price:    fv("10-50", 1, "500-", 3),
+			priceCur: "INR",
+		},
+	}
+	for _, c := range cases {
+		for _, path := range []string{"", "attr.Pack"} {
+			name := c.name
+			if path != "" {
+				name += " (with " + path + ")"
+			}
+			t.Run(name, func(t *testing.T) {
+				q := c.q
+				q.Facets = []string{"currency", "price"}
+				if path != "" {
+					q.Facets = append(q.Facets, path)
+				}
+				for range 2 { // again: counts may come from a cache
+					res := mustSearch(t, idx, q)
+					if res.Total != c.total {
+						t.Fatalf("Total = %d (%v), want %d", res.Total, ids(res), c.total)
+					}
+					if got := res.Facets["currency"]; !slices.Equal(got, c.currency) {
+						t.Errorf("currency facet = %v, want %v", got, c.currency)
+					}
+					if got := res.Facets["price"]; !slices.Equal(got, c.price) {
+						t.Errorf("price facet = %v, want %v", got, c.price)
+					}
+					if res.PriceCurrency != c.priceCur {
+						t.Errorf("PriceCurrency = %q, want %q", res.PriceCurrency, c.priceCur)
+					}
+				}
+			})
+		}
+	}
+	t.Run("price on request sorts after every price", func(t *testing.T) {
+		for _, sort := range []string{catalog.SortPriceAsc, catalog.SortPriceDesc} {
+			q := catalog.Query{Sort: sort, Filters: catalog.Filters{Partners: []string{"m1"}}}
+			got := ids(mustSearch(t, idx, q))
+			if len(got) != 4 || got[3] != teaOnDemand {
+				t.Errorf("%s: order %v, want %s last", sort, got, teaOnDemand)
+			}
+			q.Cursor = catalog.CursorStart
+			if got := ids(mustSearch(t, idx, q)); len(got) != 4 || got[3] != teaOnDemand {
+				t.Errorf("%s with a cursor: order %v, want %s last", sort, got, teaOnDemand)
+			}
+		}
+		got := ids(mustSearch(t, idx, catalog.Query{Sort: catalog.SortPriceAsc, Filters: catalog.Filters{Currency: "EUR"}}))
+		if w := []string{infusion, teaGreen, teaBlack}; !slices.Equal(got, w) {
+			t.Errorf("EUR by price: %v, want %v", got, w)
+		}
+	})
+}
+
+// indexMixed builds a new index holding MixedFixture.
+func indexMixed(t *testing.T, h Harness) catalog.Index {
+	idx := h.New(t, Synonyms(t))
+	if err := idx.Upsert(context.Background(), MixedFixture()); err != nil {
+		t.Fatalf("Upsert(mixed fixture): %v", err)
+	}
+	if h.Refresh != nil {
+		h.Refresh(t, idx)
+	}
+	return idx
+}
