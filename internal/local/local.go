@@ -185,7 +185,9 @@ func (s *Stack) Run(ctx context.Context) {
 			case <-ctx.Done():
 				return
 			case id := <-s.imageJobs:
-				if _, err := s.FetchImages(ctx, id, images.Options{}); err != nil && ctx.Err() == nil {
+				// The products whose pictures changed reach the index through
+				// the feed's next round, like every other product write.
+				if _, err := s.Images.RunCatalog(ctx, id, images.Options{}); err != nil && ctx.Err() == nil {
 					s.log.ErrorContext(ctx, "image run failed", "catalog", id, "err", err.Error())
 				}
 			}
@@ -250,6 +252,11 @@ func (s *Stack) ingestKey(ctx context.Context, key string) {
 	}
 	s.log.InfoContext(ctx, "ingested", "key", key, "catalog", c.ID, "status", string(c.Status))
 	s.QueueImages(c)
+	s.kickFeed()
+}
+
+// kickFeed wakes the feed to drain the outbox now.
+func (s *Stack) kickFeed() {
 	select {
 	case s.kick <- struct{}{}:
 	default:
