@@ -74,6 +74,13 @@ type ImageFailure struct {
 	Message string `json:"message"`
 }
 
+// Revision names the state of a catalog record that a conditional write
+// (Store.SwapCatalog) compares: its status and the times a run writes.
+// Every write that claims or finishes a catalog changes it.
+func (c Catalog) Revision() string {
+	return string(c.Status) + "|" + c.HeartbeatAt.UTC().Format(time.RFC3339Nano) + "|" + c.FinishedAt.UTC().Format(time.RFC3339Nano)
+}
+
 // Report is the outcome of ingesting one file. Rows == Accepted + Rejected
 // always holds.
 type Report struct {
@@ -91,9 +98,12 @@ type Report struct {
 	// Removed products were in the store but not in this full catalog.
 	Removed int `json:"removed"`
 	// Reason explains a refusal (Status refused) or a hold (needs_confirmation).
-	Reason   string     `json:"reason,omitempty"`
-	Errors   []RowError `json:"errors"`
-	Warnings []RowError `json:"warnings,omitempty"`
+	Reason string     `json:"reason,omitempty"`
+	Errors []RowError `json:"errors"`
+	// Quality summarises the scores of the file's products (not for a
+	// refused file).
+	Quality  *QualitySummary `json:"quality,omitempty"`
+	Warnings []RowError      `json:"warnings,omitempty"`
 	// ErrorsTruncated is true when more rows were rejected than Errors lists.
 	ErrorsTruncated bool          `json:"errors_truncated,omitempty"`
 	DryRun          bool          `json:"dry_run,omitempty"`

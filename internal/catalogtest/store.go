@@ -43,6 +43,7 @@ func SampleProduct(partner, key string) catalog.Product {
 			{SKU: key + "-M", GTIN: "4006381333931", Options: map[string]string{"Taille": "M"}},
 		},
 		Source:    catalog.Source{CatalogID: "cat-1", File: "incoming/" + partner + "/été.csv", Row: 7},
+		Quality:   &catalog.Quality{Score: 95, Grade: catalog.GradeA, Issues: []string{"name_casing"}},
 		Hash:      "sha256:" + key,
 		UpdatedAt: time.Date(2026, 11, 28, 10, 30, 0, 123456789, time.UTC),
 	}
@@ -194,7 +195,9 @@ func TestStore(t *testing.T, newStore NewStore) {
 		c.Status = catalog.StatusDone
 		c.FinishedAt = c.ReceivedAt.Add(time.Minute)
 		c.Report = &catalog.Report{Status: catalog.StatusDone, Format: "csv", Encoding: "utf-8", Rows: 3, Accepted: 2, Rejected: 1,
-			Errors: []catalog.RowError{{Row: 4, Column: "Prix", Code: "bad_price", Message: "« abc » is not a price"}}}
+			Errors: []catalog.RowError{{Row: 4, Column: "Prix", Code: "bad_price", Message: "« abc » is not a price"}},
+			Quality: &catalog.QualitySummary{Products: 2, Score: 70, Grades: map[string]int{"A": 1, "E": 1}, ToFix: 1,
+				Issues: []catalog.IssueCount{{Code: "brand_missing", Message: "add the brand", Count: 1}}}}
 		if err := s.PutCatalog(ctx, c); err != nil {
 			t.Fatal(err)
 		}
@@ -204,7 +207,9 @@ func TestStore(t *testing.T, newStore NewStore) {
 		}
 		if got.Status != catalog.StatusDone || got.Report == nil || got.Report.Rejected != 1 ||
 			len(got.Report.Errors) != 1 || got.Report.Errors[0] != c.Report.Errors[0] ||
-			!got.ReceivedAt.Equal(c.ReceivedAt) || !got.FinishedAt.Equal(c.FinishedAt) || got.Key != c.Key {
+			!got.ReceivedAt.Equal(c.ReceivedAt) || !got.FinishedAt.Equal(c.FinishedAt) || got.Key != c.Key ||
+			got.Report.Quality == nil || got.Report.Quality.Grades["E"] != 1 || len(got.Report.Quality.Issues) != 1 ||
+			got.Report.Quality.Issues[0] != c.Report.Quality.Issues[0] {
 			t.Fatalf("catalog round trip: got %+v report %+v", got, got.Report)
 		}
 		_, err = s.GetCatalog(ctx, "nope")
@@ -236,6 +241,51 @@ func TestStore(t *testing.T, newStore NewStore) {
 		if ok != 1 {
 			t.Fatalf("%d concurrent creates succeeded, want exactly 1", ok)
 		}
+	})
+
+	t.Run("SwapCatalogOneWinnerFromTheSameRead", func(t *testing.T) {
+		s := newStore(t)
+		prev := sampleCatalog("acme", "slot", time.Now().UTC())
+		if err := s.CreateCatalog(ctx, prev); err != nil {
+			t.Fatal(err)
+		}
+		// Every writer read the waiting record and claims it with its own
+		// heartbeat: the first write wins, the others conflict. (One after
+		// the other: making concurrent conditional writes atomic is the
+		// backend's job, and moto_server does not serialise them.)
+		const writers = 4
+		for i := range writers {
+			c := prev
+			c.Status = catalog.StatusProcessing
+			c.HeartbeatAt = prev.ReceivedAt.Add(time.Duration(i+1) * time.Millisecond)
+			err := s.SwapCatalog(ctx, prev, c)
+			if i == 0 && err != nil {
+				t.Fatalf("the first swap: %v", err)
+			}
+			if i > 0 {
+				wantCode(t, err, catalog.CodeConflict)
+			}
+		}
+		got, err := s.GetCatalog(ctx, "slot")
+		if err != nil || got.Status != catalog.StatusProcessing {
+			t.Fatalf("after the swaps: %+v %v", got, err)
+		}
+		// A swap from the current record succeeds; from the first read, no more.
+		done := got
+		done.Status = catalog.StatusDone
+		done.FinishedAt = got.HeartbeatAt.Add(time.Second)
+		if err := s.SwapCatalog(ctx, got, done); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, s.SwapCatalog(ctx, prev, got), catalog.CodeConflict)
+		if got, _ := s.GetCatalog(ctx, "slot"); got.Status != catalog.StatusDone {
+			t.Fatalf("a conflicting swap changed the record: %+v", got)
+		}
+		if ls, err := s.ListCatalogs(ctx, "acme", 0); err != nil || len(ls) != 1 || ls[0].Status != catalog.StatusDone {
+			t.Fatalf("listing after swaps: %+v %v", ls, err)
+		}
+		missing := sampleCatalog("acme", "missing", time.Now().UTC())
+		wantCode(t, s.SwapCatalog(ctx, missing, missing), catalog.CodeNotFound)
 	})
 
 	t.Run("ListCatalogsNewestFirst", func(t *testing.T) {

@@ -32,8 +32,16 @@ type pipeline struct {
 
 // run ingests c's blob. It returns the report (Status set to done,
 // refused or needs_confirmation) and an error only for internal failures.
-func (s *Service) run(ctx context.Context, c *catalog.Catalog, dryRun, force bool) (*catalog.Report, error) {
+func (s *Service) run(ctx context.Context, c *catalog.Catalog, dryRun, force bool) (_ *catalog.Report, err error) {
 	report := &catalog.Report{Status: catalog.StatusDone, Errors: []catalog.RowError{}}
+	var p *pipeline
+	defer func() {
+		// A failure after writes: the catalog must say it is half-applied.
+		if err != nil && p != nil && p.writer.written+report.Removed > 0 {
+			err = catalog.Wrap(catalog.CodeOf(err), err, fmt.Sprintf("%s; %d products were written and %d removed before the failure: "+
+				"ingesting the file again finishes it", catalog.MessageOf(err), p.writer.written, report.Removed))
+		}
+	}()
 	settings, err := loadSettings(ctx, s.set, c.Partner)
 	if err != nil {
 		if catalog.CodeOf(err) == catalog.CodeInvalid {
@@ -57,10 +65,11 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dryRun, force boo
 			return s.unchangedFile(ctx, c, prev, report)
 		}
 	}
-	p := &pipeline{service: s, record: c, report: report, settings: settings, dryRun: dryRun, force: force,
+	p = &pipeline{service: s, record: c, report: report, settings: settings, dryRun: dryRun, force: force,
 		book:   &reportBook{report: report, dryRun: dryRun, tempDir: s.tmp},
-		writer: newProductWriter(s.store, c.Partner, report, dryRun)}
+		writer: newProductWriter(s.store, c.Partner, report, dryRun, s.tmp)}
 	defer p.book.discard()
+	defer p.writer.quality.discard()
 	blob, info, err := s.blobs.Open(ctx, c.Key)
 	if err != nil {
 		return report, err
@@ -128,6 +137,12 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dryRun, force boo
 	}
 	if c.Mode == catalog.ModeFull {
 		if err := p.writer.removeMissing(ctx, settings.guard(), force); err != nil {
+			return report, err
+		}
+	}
+	report.Quality = p.writer.quality.sum.Result()
+	if !dryRun {
+		if err := p.writer.quality.save(ctx, s.blobs, c.ID); err != nil {
 			return report, err
 		}
 	}
@@ -267,6 +282,10 @@ func (s *Service) unchangedFile(ctx context.Context, c, prev *catalog.Catalog, r
 	rep.Rows, rep.Accepted, rep.Rejected, rep.Products = p.Rows, p.Accepted, p.Rejected, p.Products
 	rep.Unchanged = p.Products
 	rep.Errors, rep.ErrorsTruncated = p.Errors, p.ErrorsTruncated
+	rep.Quality = p.Quality
+	if err := copyToFix(ctx, s.blobs, prev.ID, c.ID); err != nil {
+		return rep, err
+	}
 	rep.Warnings = append([]catalog.RowError{{Code: CodeUnchangedFile,
 		Message: "the file is identical to catalog " + prev.ID + ", read with the same settings: nothing changed"}}, p.Warnings...)
 	if len(rep.Warnings) > MaxReportErrors {

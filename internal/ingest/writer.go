@@ -25,14 +25,17 @@ type productWriter struct {
 	// seen holds the ID hashes of the products of this file.
 	stored, seen *idTable
 	batch        []catalog.Product
+	written      int // products stored so far
+	// quality scores every product (quality.go).
+	quality qualityRun
 	// touched is the sum of the table slots touched ahead of lookups
 	// (see touchAhead); it has no other use.
 	touched uint64
 }
 
-func newProductWriter(store catalog.Store, partner string, report *catalog.Report, dryRun bool) *productWriter {
+func newProductWriter(store catalog.Store, partner string, report *catalog.Report, dryRun bool, tempDir string) *productWriter {
 	return &productWriter{store: store, partner: partner, report: report, dryRun: dryRun,
-		stored: newIDMap(), seen: newIDSet()}
+		stored: newIDMap(), seen: newIDSet(), quality: qualityRun{dir: tempDir}}
 }
 
 // loadStored reads the content hash of every stored product of the
@@ -67,6 +70,9 @@ func (w *productWriter) touchAhead(rows []preparedRow) {
 // The product's ID and hash strings are made here, for a product written.
 func (w *productWriter) write(ctx context.Context, p *catalog.Product, idHash, sum uint64) error {
 	duplicate := w.seen.put(idHash, 0)
+	if err := w.quality.score(p, w.partner, w.dryRun, !duplicate); err != nil {
+		return err
+	}
 	old, exists := w.stored.get(idHash)
 	if !duplicate {
 		w.report.Products++
@@ -100,6 +106,7 @@ func (w *productWriter) flush(ctx context.Context) error {
 	if _, err := w.store.PutProducts(ctx, w.batch); err != nil {
 		return err
 	}
+	w.written += len(w.batch)
 	clear(w.batch)
 	w.batch = w.batch[:0]
 	return nil
