@@ -116,7 +116,7 @@
         if (again) {
           // The control the visitor used stays where it was on screen.
           again.focus({ preventScroll: true });
-          window.scrollBy(0, again.getBoundingClientRect().top - anchorTop);
+          window.scrollBy({ top: again.getBoundingClientRect().top - anchorTop, behavior: 'instant' });
         } else if (focusHeading) {
           var h1 = region.querySelector('h1');
           if (h1) { h1.setAttribute('tabindex', '-1'); h1.focus(); }
