@@ -21,13 +21,23 @@ final class Chart
     /**
      * bars returns a <figure> with a horizontal bar chart of $rows
      * (label => count) and its data table. $id makes the element IDs of the
-     * figure unique in the page; $headers names the table's two columns.
+     * figure unique in the page; $headers names the table's two columns;
+     * $format writes a count in the page's language (plain digits without).
      *
      * @param array<string, int> $rows
      * @param array{string, string} $headers
+     * @param (callable(int): string)|null $format
      */
-    public static function bars(string $id, string $title, string $desc, array $rows, array $headers, string $class = ''): string
-    {
+    public static function bars(
+        string $id,
+        string $title,
+        string $desc,
+        array $rows,
+        array $headers,
+        string $class = '',
+        ?callable $format = null
+    ): string {
+        $format ??= static fn (int $n): string => (string) $n;
         $id = preg_replace('/[^A-Za-z0-9_-]/', '', $id) ?? 'chart';
         $max = max([1, ...array_values($rows)]);
         $height = max(1, count($rows)) * (self::BAR + self::GAP);
@@ -47,7 +57,7 @@ final class Chart
                 . '<rect class="chart-bar chart-bar-' . $i . '" x="' . self::LABEL . '" y="' . $y . '" width="' . $w
                 . '" height="' . self::BAR . '"></rect>'
                 . '<text class="chart-value" x="' . (self::LABEL + $w + 6) . '" y="' . $mid . '">'
-                . Html::e((string) $n) . '</text>';
+                . Html::e($format($n)) . '</text>';
             $y += self::BAR + self::GAP;
             $i++;
         }
@@ -57,7 +67,7 @@ final class Chart
             . Html::e($headers[1]) . '</th></tr></thead><tbody>';
         foreach ($rows as $label => $n) {
             $table .= '<tr><th scope="row">' . Html::e((string) $label) . '</th><td class="num">'
-                . Html::e((string) $n) . '</td></tr>';
+                . Html::e($format($n)) . '</td></tr>';
         }
         $table .= '</tbody></table>';
         return '<figure class="chart ' . Html::e($class) . '" id="' . $id . '">'

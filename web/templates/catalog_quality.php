@@ -41,7 +41,8 @@ $toFix = is_int($q['to_fix'] ?? null) ? $q['to_fix'] : 0;
     ))]),
     $grades,
     [$t->t('quality.grade'), $t->t('quality.products')],
-    'chart-grades'
+    'chart-grades',
+    static fn (int $n): string => $t->number($n)
 ) ?>
 <?php if ($issues !== []) : ?>
 <h3 id="quality-issues"><?= $v->e($t->t('quality.issues')) ?></h3>

@@ -37,6 +37,13 @@ final class ChartTest extends TestCase
         self::assertStringContainsString('d &amp; &quot;q&quot;', $html);
     }
 
+    public function testCountsInThePageLanguage(): void
+    {
+        $html = Chart::bars('f', 'T', 'D', ['A' => 1423], ['k', 'n'], '', static fn (int $n): string => number_format($n, 0, ',', ' '));
+        self::assertStringContainsString('<td class="num">1 423</td>', $html);
+        self::assertStringContainsString('>1 423</text>', $html);
+    }
+
     public function testNoRows(): void
     {
         $html = Chart::bars('e', 'Empty', 'nothing', [], ['k', 'n']);
