@@ -53,9 +53,8 @@ func runServe(ctx context.Context, e env, args []string) int {
 		}
 		fmt.Fprintf(e.stderr, "partner pages need a partner API key: catalogctl partner-key --data %s --partner bureau-plus\n", *data)
 	}
-	if _, err := stack.SyncIndex(ctx); err != nil {
-		return fail(e, "serve", err)
-	}
+	// No SyncIndex here: the changes a crash left unindexed are drained by
+	// stack.Run while serve already answers (health shows the backlog).
 
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *addr)
 	if err != nil {
