@@ -93,12 +93,12 @@ func runServe(ctx context.Context, e env, args []string) int {
 	done := make(chan struct{})
 	go func() { stack.Run(runCtx); close(done) }()
 
-	var siteURL *url.URL
+	var siteURLs []*url.URL
 	if site != nil {
-		siteURL = site.URL()
+		siteURLs = site.URLs()
 	}
 	srv := &http.Server{
-		Handler:           webserve.Handler(stack.API(), siteURL, log),
+		Handler:           webserve.Handler(stack.API(), siteURLs, log),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
