@@ -67,6 +67,8 @@ return [
     'product.back' => 'Search',
     'product.no_image' => 'No image',
     'product.image_alt' => '{name}, image {n}',
+    'product.gallery' => 'Images of {name} ({count}); arrow keys move between them',
+    'product.show_image' => 'Show image {n} of {count}',
     'product.details' => 'Details',
     'product.sku' => 'SKU',
     'product.gtin' => 'GTIN / EAN',

@@ -67,6 +67,8 @@ return [
     'product.back' => 'Recherche',
     'product.no_image' => 'Pas d’image',
     'product.image_alt' => '{name}, image {n}',
+    'product.gallery' => 'Images de {name} ({count}) ; les flèches passent de l’une à l’autre',
+    'product.show_image' => 'Afficher l’image {n} sur {count}',
     'product.details' => 'Caractéristiques',
     'product.sku' => 'Référence (SKU)',
     'product.gtin' => 'GTIN / EAN',
