@@ -224,7 +224,10 @@ func (a *API) listCatalogs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q := r.URL.Query()
+	q, err := queryValues(r)
+	if err != nil {
+		return err
+	}
 	partner := q.Get("partner")
 	if partner != "" && !catalog.ValidPartnerID(partner) {
 		return catalog.Errorf(catalog.CodeInvalid, "partner %q is not a valid partner id", partner)
