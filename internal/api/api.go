@@ -205,6 +205,7 @@ func (a *API) health(w http.ResponseWriter, r *http.Request) error {
 
 func (a *API) openapi(w http.ResponseWriter, _ *http.Request) error {
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	_, err := w.Write(openapiDoc)
 	return err
 }

@@ -61,3 +61,11 @@ func TestQueryThatCannotBeParsedIsRefused(t *testing.T) {
 		t.Fatalf("suggest with 10,010 parameters: %d %v", rec.Code, body)
 	}
 }
+
+// TestOpenAPIDocumentIsNotSniffed: the document is JSON, said so firmly.
+func TestOpenAPIDocumentIsNotSniffed(t *testing.T) {
+	rec, _ := get(t, api.New(api.Deps{Store: newStore(t)}), "/v1/openapi.json")
+	if rec.Code != http.StatusOK || rec.Header().Get("X-Content-Type-Options") != "nosniff" {
+		t.Fatalf("GET /v1/openapi.json: %d, headers %v", rec.Code, rec.Header())
+	}
+}
