@@ -56,7 +56,7 @@ func run() error {
 	if err := stacks.CheckSynonymsFile(cfg, builder.ModuleDir()); err != nil {
 		return err // a clear line, not NewCatalogSearch's panic
 	}
-	stacks.NewCatalogSearch(app, cfg, stacks.Inputs{Builder: builder, Lambdas: stacks.DefaultLambdaDirs(), WebDir: "web"})
+	stacks.NewCatalogSearch(app, cfg, stacks.Inputs{Builder: builder, WebDir: "web"})
 	app.Synth(nil)
 	return nil
 }

@@ -28,8 +28,9 @@ type synthesized struct {
 type suite struct {
 	moduleDir string
 	builder   *GoBuilder
-	lambdas   LambdaDirs
-	stages    map[string]*synthesized
+	// everyLambdaFrom is Inputs.EveryLambdaFrom (STACKS_TEST_LAMBDA_DIR).
+	everyLambdaFrom string
+	stages          map[string]*synthesized
 }
 
 // the is the suite built by TestMain: read-only once tests run.
@@ -59,13 +60,13 @@ func setup() (cleanup func(), err error) {
 	if err != nil {
 		return nil, err
 	}
-	the = suite{moduleDir: moduleDir, builder: b, lambdas: DefaultLambdaDirs(), stages: map[string]*synthesized{}}
+	the = suite{moduleDir: moduleDir, builder: b, stages: map[string]*synthesized{}}
 	// STACKS_TEST_LAMBDA_DIR builds every Lambda from one folder instead of
 	// lambdas/<name>: for working on the stacks while a Lambda does not
 	// compile. make test-cdk never sets it.
 	if dir := os.Getenv("STACKS_TEST_LAMBDA_DIR"); dir != "" {
 		fmt.Fprintf(os.Stderr, "stacks tests: NOTE every Lambda is built from %s (STACKS_TEST_LAMBDA_DIR)\n", dir)
-		the.lambdas = LambdaDirs{Ingest: dir, Indexer: dir, Reindex: dir, API: dir}
+		the.everyLambdaFrom = dir
 	}
 	cleanup = func() { _ = b.Close() }
 	out := os.Getenv("STACKS_TEST_OUTDIR") // keep the assemblies
@@ -102,7 +103,7 @@ func synthStage(stage, dir string) (s *synthesized) {
 		return s
 	}
 	app := NewApp(dir)
-	NewCatalogSearch(app, cfg, Inputs{Builder: the.builder, Lambdas: the.lambdas, WebDir: filepath.Join(the.moduleDir, "web")})
+	NewCatalogSearch(app, cfg, Inputs{Builder: the.builder, EveryLambdaFrom: the.everyLambdaFrom, WebDir: filepath.Join(the.moduleDir, "web")})
 	app.Synth(nil)
 	s.templates = map[string]map[string]any{}
 	for _, part := range parts() {
