@@ -33,6 +33,7 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/diskblobs"
 	"github.com/catalogsearch/catalogsearch/internal/indexer"
 	"github.com/catalogsearch/catalogsearch/internal/ingest"
+	"github.com/catalogsearch/catalogsearch/internal/intake"
 )
 
 // Options configure Open.
@@ -190,7 +191,7 @@ func (s *Stack) enqueue(key string) {
 }
 
 func (s *Stack) ingestKey(ctx context.Context, key string) {
-	partner, _, ok := SplitIncomingKey(key)
+	partner, _, ok := intake.SplitIncomingKey(key)
 	if !ok {
 		s.log.WarnContext(ctx, "ignoring file outside incoming/{partner}/", "key", key)
 		return
@@ -211,24 +212,6 @@ func (s *Stack) ingestKey(ctx context.Context, key string) {
 	}
 }
 
-// SplitIncomingKey splits "incoming/{partner}/{file}".
-func SplitIncomingKey(key string) (partner, file string, ok bool) {
-	rest, ok := strings.CutPrefix(key, contract.IncomingPrefix)
-	if !ok {
-		return "", "", false
-	}
-	partner, file, ok = strings.Cut(rest, "/")
-	if !ok || !catalog.ValidPartnerID(partner) || file == "" {
-		return "", "", false
-	}
-	return partner, file, true
-}
-
-// IncomingKey is the blob key of a partner's file.
-func IncomingKey(partner, file string) string {
-	return contract.IncomingPrefix + partner + "/" + file
-}
-
 // IngestFile copies a local file into the partner's incoming folder and
 // ingests it now (not through the event queue), then brings the index up
 // to date. With dryRun the file is read, mapped and validated against a
@@ -243,7 +226,7 @@ func (s *Stack) IngestFile(ctx context.Context, partner, path string, mode catal
 		return catalog.Catalog{}, catalog.Errorf(catalog.CodeInvalid, "cannot read %s: %v", path, errors.Unwrap(err))
 	}
 	defer f.Close()
-	key := IncomingKey(partner, filepath.Base(path))
+	key := intake.IncomingKey(partner, filepath.Base(path))
 	if dryRun {
 		tmp, err := os.MkdirTemp("", "catalogctl-dry-run-")
 		if err != nil {
