@@ -109,7 +109,7 @@ type StageConfig struct {
 
 	// Pipeline.
 	IngestBatchSize       int `json:"ingestBatchSize"`       // SQS messages per ingest invocation
-	MaxReceiveCount       int `json:"maxReceiveCount"`       // receives before a message goes to the DLQ
+	MaxReceiveCount       int `json:"maxReceiveCount"`       // receives before a message goes to the DLQ (at least 5)
 	StreamBatchSize       int `json:"streamBatchSize"`       // stream records per indexer invocation
 	StreamRetryAttempts   int `json:"streamRetryAttempts"`   // bounded retries of a failing batch
 	StreamMaxRecordAgeSec int `json:"streamMaxRecordAgeSec"` // older records go to the on-failure queue
@@ -133,7 +133,7 @@ type StageConfig struct {
 	// Website.
 	DomainName     string `json:"domainName"`     // optional custom domain of the site
 	CertificateArn string `json:"certificateArn"` // ACM certificate in us-east-1, required with DomainName
-	BrefLayerArn   string `json:"brefLayerArn"`   // Bref PHP 8.4 FPM layer for arm64, pinned
+	BrefLayerArn   string `json:"brefLayerArn"`   // Bref 3 PHP 8.4 layer for arm64 (provided.al2023), pinned: see CheckBrefLayer
 	PriceClassAll  bool   `json:"priceClassAll"`  // CloudFront: all edge locations (else 100)
 	// SiteSecretGeneration names the generated Secrets Manager secret that
 	// seals partner sessions; raising it replaces the secret (rotation,
@@ -141,9 +141,36 @@ type StageConfig struct {
 	SiteSecretGeneration int `json:"siteSecretGeneration"`
 
 	// Monitoring.
-	AlarmEmail              string  `json:"alarmEmail"`              // SNS e-mail subscription; empty: no subscription
+	AlarmEmail              string  `json:"alarmEmail"`              // SNS e-mail subscription; required in staging and prod
 	UploadToSearchableMsP90 float64 `json:"uploadToSearchableMsP90"` // alarm threshold
 	APILatencyP99Ms         float64 `json:"apiLatencyP99Ms"`         // alarm threshold
+}
+
+// IngestMaxConcurrency is the maximum concurrency of the ingest function's
+// SQS event source: never above its reserved concurrency, so the poller
+// does not receive messages it cannot run (a throttled receive counts
+// against maxReceiveCount and can send a catalog file to the DLQ unread).
+// Without a reservation, SQS's own maximum (1000).
+func (c StageConfig) IngestMaxConcurrency() int {
+	if c.Ingest.ReservedConcurrency > 0 {
+		return c.Ingest.ReservedConcurrency
+	}
+	return 1000
+}
+
+// ReservedConcurrency is the stage's reserved Lambda concurrency, per
+// function name and in total: Lambda refuses a reservation that leaves
+// the account fewer than 100 unreserved executions, so stages sharing an
+// account add up (docs/deploy.md, "Lambda concurrency quota").
+func (c StageConfig) ReservedConcurrency() (perFunction map[string]int, total int) {
+	perFunction = map[string]int{}
+	for name, l := range map[string]LambdaConfig{"ingest": c.Ingest, "indexer": c.Indexer, "api": c.API, "reindex": c.Reindex, "web": c.Web} {
+		if l.ReservedConcurrency > 0 {
+			perFunction[name] = l.ReservedConcurrency
+			total += l.ReservedConcurrency
+		}
+	}
+	return perFunction, total
 }
 
 // Prefix is the name prefix of every resource and stack of the stage, so
@@ -165,8 +192,9 @@ func (c StageConfig) IsProd() bool { return c.Stage == StageProd }
 // DefaultConfig returns the built-in configuration of a stage.
 func DefaultConfig(stage string) (StageConfig, error) {
 	// The Bref layer version is pinned per region; bump it deliberately
-	// (see docs/deploy.md), never resolve "latest" at deploy time.
-	const brefLayer = "arn:aws:lambda:eu-west-3:534081306603:layer:arm-php-84-fpm:40"
+	// (see docs/deploy.md), never resolve "latest" at deploy time. Bref 3
+	// layer arm-php-84, version 21 in eu-west-3 (Bref's layers.json).
+	const brefLayer = "arn:aws:lambda:eu-west-3:" + BrefAccount + ":layer:arm-php-84:21"
 	base := StageConfig{
 		Stage:                 stage,
 		Region:                "eu-west-3",
@@ -181,13 +209,15 @@ func DefaultConfig(stage string) (StageConfig, error) {
 			AvailabilityZones: 1,
 			VolumeGiB:         10,
 		},
-		Ingest:                  LambdaConfig{MemoryMiB: 1024, TimeoutSeconds: 300, ReservedConcurrency: 5},
-		Indexer:                 LambdaConfig{MemoryMiB: 512, TimeoutSeconds: 60, ReservedConcurrency: 5},
-		API:                     LambdaConfig{MemoryMiB: 512, TimeoutSeconds: 10},
-		Reindex:                 LambdaConfig{MemoryMiB: 1024, TimeoutSeconds: 900, ReservedConcurrency: 1},
-		Web:                     LambdaConfig{MemoryMiB: 512, TimeoutSeconds: 10},
-		IngestBatchSize:         1,
-		MaxReceiveCount:         3,
+		Ingest:          LambdaConfig{MemoryMiB: 1024, TimeoutSeconds: 300, ReservedConcurrency: 5},
+		Indexer:         LambdaConfig{MemoryMiB: 512, TimeoutSeconds: 60, ReservedConcurrency: 5},
+		API:             LambdaConfig{MemoryMiB: 512, TimeoutSeconds: 10},
+		Reindex:         LambdaConfig{MemoryMiB: 1024, TimeoutSeconds: 900, ReservedConcurrency: 1},
+		Web:             LambdaConfig{MemoryMiB: 512, TimeoutSeconds: 10},
+		IngestBatchSize: 1,
+		// Throttled receives of the ingest event source count too: keep
+		// room for them (docs/operations.md, "Ingest throttling").
+		MaxReceiveCount:         5,
 		StreamBatchSize:         100,
 		StreamRetryAttempts:     3,
 		StreamMaxRecordAgeSec:   3600,
@@ -276,10 +306,14 @@ func (c StageConfig) Validate() error {
 	if c.Region == "" {
 		bad("region is required")
 	}
-	if c.BrefLayerArn == "" || !strings.Contains(c.BrefLayerArn, ":layer:arm-php-84-fpm:") {
-		bad("brefLayerArn must be a pinned arm-php-84-fpm layer version ARN, got %q", c.BrefLayerArn)
-	} else if c.Region != "" && !strings.Contains(c.BrefLayerArn, ":"+c.Region+":") {
-		bad("brefLayerArn %q is not in region %s", c.BrefLayerArn, c.Region)
+	if err := CheckBrefLayer(c.BrefLayerArn, c.Region); err != nil {
+		bad("%v", err)
+	}
+	if c.Stage != StageDev && c.AlarmEmail == "" {
+		bad("alarmEmail is required in %s: without it no alarm reaches anyone", c.Stage)
+	}
+	if c.AlarmEmail != "" && (!strings.Contains(c.AlarmEmail, "@") || strings.ContainsAny(c.AlarmEmail, " ,;")) {
+		bad("alarmEmail %q is not one e-mail address", c.AlarmEmail)
 	}
 	if (c.DomainName == "") != (c.CertificateArn == "") {
 		bad("domainName and certificateArn go together")
@@ -313,8 +347,23 @@ func (c StageConfig) Validate() error {
 	if c.Ingest.TimeoutSeconds*6 > 43200 {
 		bad("ingest.timeoutSeconds too large for a 6x visibility timeout")
 	}
-	if c.MaxReceiveCount < 1 || c.IngestBatchSize < 1 || c.StreamBatchSize < 1 {
-		bad("maxReceiveCount, ingestBatchSize and streamBatchSize must be positive")
+	if c.IngestBatchSize < 1 || c.StreamBatchSize < 1 {
+		bad("ingestBatchSize and streamBatchSize must be positive")
+	}
+	// A throttled receive counts against maxReceiveCount: with fewer than
+	// five, a burst of catalog files can reach the DLQ unprocessed.
+	if c.MaxReceiveCount < 5 {
+		bad("maxReceiveCount must be at least 5 (throttled receives count), got %d", c.MaxReceiveCount)
+	}
+	// The SQS event source's maximum concurrency is the ingest reserved
+	// concurrency (IngestMaxConcurrency); SQS accepts 2..1000.
+	if r := c.Ingest.ReservedConcurrency; r != 0 && (r < 2 || r > 1000) {
+		bad("ingest.reservedConcurrency must be 0 or 2..1000 (the SQS event source's maximum concurrency), got %d", r)
+	}
+	for name, l := range map[string]LambdaConfig{"ingest": c.Ingest, "indexer": c.Indexer, "api": c.API, "reindex": c.Reindex, "web": c.Web} {
+		if l.ReservedConcurrency < 0 {
+			bad("%s.reservedConcurrency must not be negative", name)
+		}
 	}
 	if c.StreamRetryAttempts < 0 || c.StreamRetryAttempts > 10000 {
 		bad("streamRetryAttempts must be in 0..10000")

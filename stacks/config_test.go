@@ -22,13 +22,13 @@ func TestLoadConfig(t *testing.T) {
 				t.Errorf("dev: %+v", c)
 			}
 		}},
-		{name: "prod is resilient", stage: "prod", check: func(t *testing.T, c StageConfig) {
+		{name: "prod is resilient", stage: "prod", overrides: `{"alarmEmail":"ops@example.com"}`, check: func(t *testing.T, c StageConfig) {
 			o := c.OpenSearch
 			if !c.RetainData || !c.TerminationProtection || !c.PointInTimeRecovery || o.AvailabilityZones != 3 || o.MasterNodes != 3 || !o.MultiAZWithStandby || !c.WAF {
 				t.Errorf("prod: %+v", c)
 			}
 		}},
-		{name: "CDK default account when the config names none", stage: "staging", account: "111122223333", region: "us-east-1", check: func(t *testing.T, c StageConfig) {
+		{name: "CDK default account when the config names none", stage: "staging", overrides: `{"alarmEmail":"ops@example.com"}`, account: "111122223333", region: "us-east-1", check: func(t *testing.T, c StageConfig) {
 			if c.Account != "111122223333" || c.Region != "eu-west-3" {
 				t.Errorf("account %q region %q", c.Account, c.Region)
 			}
@@ -41,7 +41,8 @@ func TestLoadConfig(t *testing.T) {
 		{name: "unknown stage", stage: "qa", wantErr: `unknown stage "qa"`},
 		{name: "unknown field", stage: "dev", overrides: `{"alarmMail":"x"}`, wantErr: "unknown field"},
 		{name: "layer of another region", stage: "dev", overrides: `{"region":"us-east-1"}`, wantErr: "not in region us-east-1"},
-		{name: "unpinned layer", stage: "dev", overrides: `{"brefLayerArn":"arn:aws:lambda:eu-west-3:534081306603:layer:php-84-fpm"}`, wantErr: "pinned arm-php-84-fpm"},
+		{name: "unpinned layer", stage: "dev", overrides: `{"brefLayerArn":"arn:aws:lambda:eu-west-3:873528684822:layer:arm-php-84"}`, wantErr: "not a pinned layer version"},
+		{name: "staging without alarm e-mail", stage: "staging", wantErr: "alarmEmail is required"},
 		{name: "domain without certificate", stage: "prod", overrides: `{"domainName":"search.example.com"}`, wantErr: "go together"},
 		{name: "certificate outside us-east-1", stage: "prod", overrides: `{"domainName":"s.example.com","certificateArn":"arn:aws:acm:eu-west-3:1:certificate/x"}`, wantErr: "us-east-1"},
 		{name: "standby without three AZs", stage: "staging", overrides: `{"openSearch":{"dataNodes":2,"availabilityZones":2,"multiAzWithStandby":true,"dataInstanceType":"m6g.large.search","volumeGiB":20,"engineVersion":"2.19"}}`, wantErr: "multiAzWithStandby"},

@@ -92,7 +92,13 @@ func synthStage(stage, dir string) (s *synthesized) {
 			s.err = fmt.Errorf("synth %s: %v", stage, r)
 		}
 	}()
-	cfg, err := LoadConfig(stage, nil, testAccount, "")
+	// The configuration an operator deploys: the defaults and cdk.json.
+	overrides, err := cdkJSONStages()
+	if err != nil {
+		s.err = err
+		return s
+	}
+	cfg, err := LoadConfig(stage, overrides[stage], testAccount, "")
 	if err != nil {
 		s.err = err
 		return s
@@ -118,6 +124,19 @@ func synthStage(stage, dir string) (s *synthesized) {
 		s.err = err
 	}
 	return s
+}
+
+// cdkJSONStages returns the per-stage overrides of ../cdk.json.
+func cdkJSONStages() (map[string]json.RawMessage, error) {
+	var doc struct {
+		Context struct {
+			Stages map[string]json.RawMessage `json:"stages"`
+		} `json:"context"`
+	}
+	if err := readJSON("../cdk.json", &doc); err != nil {
+		return nil, err
+	}
+	return doc.Context.Stages, nil
 }
 
 func readJSON(path string, v any) error {

@@ -2,11 +2,13 @@ package stacks
 
 import (
 	"fmt"
+	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
@@ -50,9 +52,10 @@ const RunbookDoc = "docs/operations.md"
 // MonitoringStack holds the alarms, their SNS topic and the dashboard.
 type MonitoringStack struct {
 	awscdk.Stack
-	Topic     awssns.Topic
-	Dashboard awscloudwatch.Dashboard
-	Alarms    []awscloudwatch.Alarm
+	Topic       awssns.Topic
+	DeliveryDLQ awssqs.Queue // notifications the e-mail subscription could not deliver
+	Dashboard   awscloudwatch.Dashboard
+	Alarms      []awscloudwatch.Alarm
 }
 
 // Monitored is what the monitoring stack watches.
@@ -82,8 +85,32 @@ func NewMonitoringStack(scope constructs.Construct, cfg StageConfig, m Monitored
 		MasterKey:   key,
 		EnforceSSL:  jsii.Bool(true),
 	})
+	// enforceSSL gives the topic a policy of its own (the TLS deny), which
+	// replaces SNS's default policy: CloudWatch may publish only if the
+	// policy says so. The source-account condition keeps other accounts'
+	// alarms out.
+	s.Topic.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("AllowCloudWatchAlarms"),
+		Effect:     awsiam.Effect_ALLOW,
+		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("cloudwatch.amazonaws.com"), nil)},
+		Actions:    jsii.Strings("sns:Publish"),
+		Resources:  jsii.Strings(*s.Topic.TopicArn()),
+		Conditions: &map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": stack.Account()}},
+	}))
+	// A notification SNS could not deliver (a bounced address, a throttled
+	// endpoint) waits in this queue instead of being dropped.
+	s.DeliveryDLQ = awssqs.NewQueue(stack, jsii.String("AlarmDeliveryDLQ"), &awssqs.QueueProps{
+		Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
+		EnforceSSL:      jsii.Bool(true),
+		RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
+	})
+	suppress(s.DeliveryDLQ, false,
+		finding{"AwsSolutions-SQS3", "This queue is itself the dead-letter queue of the alarm e-mail subscription."},
+		finding{"Serverless-SQSRedrivePolicy", "This queue is itself the dead-letter queue of the alarm e-mail subscription."})
 	if cfg.AlarmEmail != "" {
-		s.Topic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(cfg.AlarmEmail), nil))
+		s.Topic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(cfg.AlarmEmail), &awssnssubscriptions.EmailSubscriptionProps{
+			DeadLetterQueue: s.DeliveryDLQ,
+		}))
 	}
 	action := awscloudwatchactions.NewSnsAction(s.Topic)
 
@@ -150,7 +177,7 @@ func NewMonitoringStack(scope constructs.Construct, cfg StageConfig, m Monitored
 	for _, q := range []struct {
 		name  string
 		queue awssqs.Queue
-	}{{"ingest-dlq", m.Data.IngestDLQ}, {"indexer-failures", m.Data.IndexerDLQ}} {
+	}{{"ingest-dlq", m.Data.IngestDLQ}, {"indexer-failures", m.Data.IndexerDLQ}, {"alarm-delivery-dlq", s.DeliveryDLQ}} {
 		depth := q.queue.MetricApproximateNumberOfMessagesVisible(maxOf(five))
 		alarm(q.name+"-depth", RunbookDLQDepth, "Messages are waiting in the "+q.name+" queue", depth, gt, 0, 1)
 		widgets = append(widgets, graph("Queue "+q.name, depth))
@@ -196,26 +223,26 @@ func NewMonitoringStack(scope constructs.Construct, cfg StageConfig, m Monitored
 		searchWidgets = append(searchWidgets, graph("OpenSearch masters", mcpu, mjvm))
 	}
 
-	// DynamoDB.
-	tableThrottles := awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
-		Expression: jsii.String("r + w"),
-		Label:      jsii.String("Read and write throttle events"),
-		Period:     five,
-		UsingMetrics: &map[string]awscloudwatch.IMetric{
-			"r": m.Data.Table.Metric(jsii.String("ReadThrottleEvents"), sum),
-			"w": m.Data.Table.Metric(jsii.String("WriteThrottleEvents"), sum),
-		},
+	// DynamoDB. Throttle and error metrics are published only in the
+	// minutes they happen: a sum of several is empty in any minute where
+	// one term is, so every term is FILLed with 0 (an alarm on "r + w"
+	// would miss a minute of read throttles without write throttles).
+	tableThrottles := filledSum(five, "Read and write throttle events", map[string]awscloudwatch.IMetric{
+		"r": m.Data.Table.Metric(jsii.String("ReadThrottleEvents"), sum),
+		"w": m.Data.Table.Metric(jsii.String("WriteThrottleEvents"), sum),
 	})
 	// The operations the Lambdas use (an alarm takes at most 10 metrics).
-	sysErrs := m.Data.Table.MetricSystemErrorsForOperations(&awsdynamodb.SystemErrorsForOperationsMetricOptions{
-		Statistic: jsii.String("Sum"), Period: five,
-		Operations: &[]awsdynamodb.Operation{
-			awsdynamodb.Operation_GET_ITEM, awsdynamodb.Operation_PUT_ITEM, awsdynamodb.Operation_UPDATE_ITEM,
-			awsdynamodb.Operation_DELETE_ITEM, awsdynamodb.Operation_QUERY, awsdynamodb.Operation_SCAN,
-			awsdynamodb.Operation_BATCH_GET_ITEM, awsdynamodb.Operation_BATCH_WRITE_ITEM,
-			awsdynamodb.Operation_TRANSACT_WRITE_ITEMS,
-		},
-	})
+	sysErrTerms := map[string]awscloudwatch.IMetric{}
+	for _, op := range []string{
+		"GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan",
+		"BatchGetItem", "BatchWriteItem", "TransactWriteItems",
+	} {
+		sysErrTerms[strings.ToLower(op)] = m.Data.Table.Metric(jsii.String("SystemErrors"), &awscloudwatch.MetricOptions{
+			Statistic: jsii.String("Sum"), Period: five,
+			DimensionsMap: &map[string]*string{"TableName": m.Data.Table.TableName(), "Operation": jsii.String(op)},
+		})
+	}
+	sysErrs := filledSum(five, "System errors of the table's operations", sysErrTerms)
 	alarm("table-throttles", RunbookTableThrottles, "DynamoDB throttled reads or writes", tableThrottles, gt, 0, 1)
 	alarm("table-system-errors", RunbookTableSystemErrors, "DynamoDB returned system errors", sysErrs, gt, 0, 1)
 
@@ -261,5 +288,48 @@ func NewMonitoringStack(scope constructs.Construct, cfg StageConfig, m Monitored
 	dash.AddWidgets(awscloudwatch.NewAlarmStatusWidget(&awscloudwatch.AlarmStatusWidgetProps{
 		Title: jsii.String("Alarms"), Alarms: &alarmRefs, Width: jsii.Number(24),
 	}))
+	_, reserved := cfg.ReservedConcurrency()
+	awscdk.NewCfnOutput(stack, jsii.String("ReservedConcurrency"), &awscdk.CfnOutputProps{
+		Value:       jsii.String(strconv.Itoa(reserved)),
+		Description: jsii.String(reservedConcurrencyNote(cfg)),
+	})
 	return s
+}
+
+// filledSum is the sum of metrics with every term FILLed with 0, so a
+// minute in which only some terms have data still has a value. Terms are
+// added in the order of their ids.
+func filledSum(period awscdk.Duration, label string, terms map[string]awscloudwatch.IMetric) awscloudwatch.MathExpression {
+	ids := make([]string, 0, len(terms))
+	for id := range terms {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = "FILL(" + id + ", 0)"
+	}
+	return awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
+		Expression:   jsii.String(strings.Join(parts, " + ")),
+		Label:        jsii.String(label),
+		Period:       period,
+		UsingMetrics: &terms,
+	})
+}
+
+// reservedConcurrencyNote lists the stage's reservations for the output's
+// description: "Reserved Lambda concurrency of stage dev: ingest 5, ...".
+func reservedConcurrencyNote(cfg StageConfig) string {
+	per, total := cfg.ReservedConcurrency()
+	names := make([]string, 0, len(per))
+	for n := range per {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = fmt.Sprintf("%s %d", n, per[n])
+	}
+	return fmt.Sprintf("Reserved Lambda concurrency of stage %s: %s (total %d); stages sharing an account add up, and the account keeps 100 unreserved (docs/deploy.md)",
+		cfg.Stage, strings.Join(parts, ", "), total)
 }

@@ -1,7 +1,9 @@
 package stacks
 
 import (
+	"crypto/sha256"
 	"fmt"
+	"os"
 	"strconv"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -21,6 +23,8 @@ type PipelineStack struct {
 	Ingest  *GoFunction
 	Indexer *GoFunction
 	Reindex *GoFunction
+	// IndexSetup makes the reindex function create the index on deploy.
+	IndexSetup awscdk.CustomResource
 }
 
 // NewPipelineStack defines the pipeline of cfg's stage on the resources of data.
@@ -46,6 +50,10 @@ func NewPipelineStack(scope constructs.Construct, cfg StageConfig, in Inputs, da
 	s.Ingest.Function.AddEventSource(awslambdaeventsources.NewSqsEventSource(data.IngestQueue, &awslambdaeventsources.SqsEventSourceProps{
 		BatchSize:               jsii.Number(float64(cfg.IngestBatchSize)),
 		ReportBatchItemFailures: jsii.Bool(true),
+		// Never more pollers than the function may run: a receive the
+		// function cannot take is throttled, and a throttled receive counts
+		// against the queue's maxReceiveCount.
+		MaxConcurrency: jsii.Number(float64(cfg.IngestMaxConcurrency())),
 	}))
 
 	// The indexer and the reindex function both write indexes: the same
@@ -84,6 +92,30 @@ func NewPipelineStack(scope constructs.Construct, cfg StageConfig, in Inputs, da
 	})
 	data.Table.GrantReadData(s.Reindex.Function)
 	data.Domain.GrantReadWrite(s.Reindex.Function)
+
+	// The index and its alias exist once the stage is deployed: without
+	// them every search, the site's home page and /v1/health would fail
+	// until the first catalog reaches the indexer. CloudFormation invokes
+	// the reindex function with a custom resource event, which it answers
+	// by creating the template and the first index when missing
+	// (awslambda.ReindexHandler.Invoke). It runs on the first deploy and
+	// again whenever the index settings below or the synonyms change.
+	setupProps := map[string]any{
+		"Alias":    contract.DefaultIndexAlias,
+		"Replicas": strconv.Itoa(cfg.OpenSearch.IndexReplicas()),
+	}
+	if path := cfg.SynonymsPath(in.Builder.ModuleDir()); path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			panic(fmt.Sprintf("pipeline: synonyms file: %v", err))
+		}
+		setupProps["SynonymsSHA256"] = fmt.Sprintf("%x", sha256.Sum256(b))
+	}
+	s.IndexSetup = awscdk.NewCustomResource(stack, jsii.String("SearchIndexSetup"), &awscdk.CustomResourceProps{
+		ServiceToken: s.Reindex.Function.FunctionArn(),
+		ResourceType: jsii.String(contract.SearchIndexSetupType),
+		Properties:   &setupProps,
+	})
 
 	for _, f := range []*GoFunction{s.Ingest, s.Indexer, s.Reindex} {
 		suppress(f.Function, false, findingSyncDLQ())

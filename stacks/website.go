@@ -115,23 +115,26 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string,
 	})
 	s.Function = awslambda.NewFunction(stack, jsii.String("Php"), &awslambda.FunctionProps{
 		Description:  jsii.String("The PHP site (PHP-FPM through the Bref layer)"),
-		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
-		Architecture: awslambda.Architecture_ARM_64(),
-		// Bref's FPM runtime serves every request through this script, the
-		// same front controller php -S uses locally.
-		Handler: jsii.String("public/index.php"),
+		Runtime:      WebRuntime(),
+		Architecture: WebArchitecture(),
+		// Bref's FPM runtime (BREF_RUNTIME=fpm) serves every request through
+		// this script, relative to the task root: the same front controller
+		// php -S uses locally.
+		Handler: jsii.String(WebHandler),
 		Code: awslambda.Code_FromAsset(jsii.String(webDir), &awss3assets.AssetOptions{
 			// Only what the site runs; its tests and browser tooling stay home.
 			Exclude: jsii.Strings("tests", "e2e", "node_modules", "test-results", "*.md", "phpunit.xml*", ".*"),
 		}),
 		Layers: &[]awslambda.ILayerVersion{
-			awslambda.LayerVersion_FromLayerVersionArn(stack, jsii.String("BrefPhp84Fpm"), jsii.String(cfg.BrefLayerArn)),
+			awslambda.LayerVersion_FromLayerVersionArn(stack, jsii.String("BrefPhp84"), jsii.String(cfg.BrefLayerArn)),
 		},
 		MemorySize: jsii.Number(float64(cfg.Web.MemoryMiB)),
 		Timeout:    awscdk.Duration_Seconds(jsii.Number(float64(cfg.Web.TimeoutSeconds))),
 		Environment: &map[string]*string{
 			contract.EnvAPIBaseURL: jsii.String(api.BaseURL),
 			contract.EnvStage:      jsii.String(cfg.Stage),
+			// Bref 3 layers serve every runtime; this picks PHP-FPM.
+			EnvBrefRuntime: jsii.String(BrefRuntimeFPM),
 			// {{resolve:secretsmanager:...}}: CloudFormation resolves it when
 			// it deploys the function; the template holds only the reference.
 			EnvSiteSecret: s.SiteSecret.SecretValue().UnsafeUnwrap(),

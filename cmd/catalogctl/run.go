@@ -43,6 +43,7 @@ func commands() map[string]command {
 		{"search", "search the local index", "[--data DIR] [--json] [--limit N] QUERY", runSearch},
 		{"reindex", "rebuild the search index (local Bleve, or OpenSearch) from the store", "[--data DIR] [--opensearch URL [--alias A] [--region R]] [--synonyms FILE] [--quiet]", runReindex},
 		{"gen", "write a generated demo or benchmark catalog", "[--rows N] [--format csv|xlsx|json|ndjson] [--profile P] [--seed N] [-o FILE]", runGen},
+		{"smoke", "check a deployed stage (or the local stack) after a deploy: one line per step", "--url URL [--key KEY] [--timeout D]", runSmoke},
 		{"partner-key", "issue or revoke a partner's API key (upload, reports)", "[--data DIR] (--partner ID | --revoke KEY)", runPartnerKey},
 	}
 	m := make(map[string]command, len(cs))

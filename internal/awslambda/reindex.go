@@ -2,8 +2,11 @@ package awslambda
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"time"
+
+	"github.com/aws/aws-lambda-go/cfn"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/search"
@@ -13,6 +16,60 @@ import (
 type Reindexer interface {
 	catalog.Index
 	Reindex(ctx context.Context, src search.Source, progress func(done int)) (int, error)
+	// Ensure creates the index template, and the first index behind the
+	// alias when there is none (idempotent).
+	Ensure(ctx context.Context) error
+}
+
+// Invoke is the reindex function's entry point: a CloudFormation custom
+// resource event (contract.SearchIndexSetupType, which the Pipeline stack
+// points at this function) (it has RequestType and ResponseURL) runs the index
+// setup and answers CloudFormation at the event's ResponseURL (the
+// aws-lambda-go cfn package does); anything else is a ReindexRequest.
+func (h *ReindexHandler) Invoke(ctx context.Context, raw json.RawMessage) (any, error) {
+	var probe struct {
+		RequestType string `json:"RequestType"`
+		ResponseURL string `json:"ResponseURL"`
+	}
+	if err := json.Unmarshal(raw, &probe); err == nil && probe.RequestType != "" && probe.ResponseURL != "" {
+		var ev cfn.Event
+		if err := json.Unmarshal(raw, &ev); err != nil {
+			return nil, catalog.Wrap(catalog.CodeInvalid, err, "reindex: custom resource event")
+		}
+		return cfn.LambdaWrap(h.setup)(ctx, ev)
+	}
+	var req ReindexRequest
+	if len(raw) > 0 && string(raw) != "null" {
+		if err := json.Unmarshal(raw, &req); err != nil {
+			return nil, catalog.Wrap(catalog.CodeInvalid, err, "reindex: the event is not a reindex request")
+		}
+	}
+	return h.Handle(ctx, req)
+}
+
+// setup answers the SearchIndexSetup custom resource: Create and Update
+// ensure the index; Delete keeps it (its data lives with the domain, which
+// the Data stack owns).
+func (h *ReindexHandler) setup(ctx context.Context, ev cfn.Event) (string, map[string]any, error) {
+	log := h.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	id := "search-index-setup"
+	if ev.RequestType == cfn.RequestDelete {
+		log.InfoContext(ctx, "index setup: delete, the index is kept")
+		return id, nil, nil
+	}
+	if err := h.Index.Ensure(ctx); err != nil {
+		log.ErrorContext(ctx, "index setup failed", "error", err.Error())
+		return id, nil, err
+	}
+	docs, err := h.Index.Count(ctx)
+	if err != nil {
+		return id, nil, err
+	}
+	log.InfoContext(ctx, "index setup done", "request", string(ev.RequestType), "documents", docs)
+	return id, map[string]any{"Documents": docs}, nil
 }
 
 // ReindexRequest is the reindex Lambda's (optional) event.

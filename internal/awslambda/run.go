@@ -91,13 +91,14 @@ func RunIndexer(ctx context.Context, cfg Config, logs, metrics io.Writer) error 
 	return nil
 }
 
-// RunReindex rebuilds the index from the table on demand.
+// RunReindex rebuilds the index from the table on demand, and sets the
+// index up when CloudFormation deploys the stage (SearchIndexSetupType).
 func RunReindex(ctx context.Context, cfg Config, logs, metrics io.Writer) error {
 	a, err := open(ctx, cfg, logs, metrics, false, readWriteIndex)
 	if err != nil {
 		return err
 	}
 	h := &ReindexHandler{Store: a.store, Index: a.index, Logger: a.env.Logger}
-	lambda.StartWithOptions(h.Handle, lambda.WithContext(ctx))
+	lambda.StartWithOptions(h.Invoke, lambda.WithContext(ctx))
 	return nil
 }

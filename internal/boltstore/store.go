@@ -210,6 +210,30 @@ func (s *Store) PutCatalog(ctx context.Context, c catalog.Catalog) error {
 	return internal(err, "put catalog")
 }
 
+// SwapCatalog implements catalog.Store: compare and write in one
+// transaction.
+func (s *Store) SwapCatalog(ctx context.Context, prev, c catalog.Catalog) error {
+	if c.ID == "" || prev.ID != c.ID {
+		return catalog.Errorf(catalog.CodeInvalid, "swap of catalog %q for %q", prev.ID, c.ID)
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketCatalogs())
+		v := b.Get([]byte(c.ID))
+		if v == nil {
+			return catalog.Errorf(catalog.CodeNotFound, "catalog %q not found", c.ID)
+		}
+		var cur catalog.Catalog
+		if err := json.Unmarshal(v, &cur); err != nil {
+			return err
+		}
+		if cur.Revision() != prev.Revision() {
+			return catalog.Errorf(catalog.CodeConflict, "catalog %q changed since it was read", c.ID)
+		}
+		return putJSON(b, c.ID, c)
+	})
+	return internal(err, "swap catalog")
+}
+
 // GetCatalog implements catalog.Store.
 func (s *Store) GetCatalog(ctx context.Context, id string) (catalog.Catalog, error) {
 	var c catalog.Catalog

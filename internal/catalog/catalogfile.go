@@ -74,6 +74,13 @@ type ImageFailure struct {
 	Message string `json:"message"`
 }
 
+// Revision names the state of a catalog record that a conditional write
+// (Store.SwapCatalog) compares: its status and the times a run writes.
+// Every write that claims or finishes a catalog changes it.
+func (c Catalog) Revision() string {
+	return string(c.Status) + "|" + c.HeartbeatAt.UTC().Format(time.RFC3339Nano) + "|" + c.FinishedAt.UTC().Format(time.RFC3339Nano)
+}
+
 // Report is the outcome of ingesting one file. Rows == Accepted + Rejected
 // always holds.
 type Report struct {

@@ -32,6 +32,12 @@ type Store interface {
 	CreateCatalog(ctx context.Context, c Catalog) error
 	// PutCatalog creates or replaces a catalog record (with its report).
 	PutCatalog(ctx context.Context, c Catalog) error
+	// SwapCatalog replaces the record c.ID with c only if the stored one
+	// still has prev's Revision (the caller read prev and decided from it),
+	// or returns CodeConflict (another writer changed it first) or
+	// CodeNotFound. It is the guard that lets one of two deliveries of the
+	// same file take over a waiting, failed or abandoned catalog.
+	SwapCatalog(ctx context.Context, prev, c Catalog) error
 	// GetCatalog returns the catalog with id, or CodeNotFound.
 	GetCatalog(ctx context.Context, id string) (Catalog, error)
 	// ListCatalogs returns the catalogs of partner ("" for all), newest

@@ -238,6 +238,51 @@ func TestStore(t *testing.T, newStore NewStore) {
 		}
 	})
 
+	t.Run("SwapCatalogOneWinnerFromTheSameRead", func(t *testing.T) {
+		s := newStore(t)
+		prev := sampleCatalog("acme", "slot", time.Now().UTC())
+		if err := s.CreateCatalog(ctx, prev); err != nil {
+			t.Fatal(err)
+		}
+		// Every writer read the waiting record and claims it with its own
+		// heartbeat: the first write wins, the others conflict. (One after
+		// the other: making concurrent conditional writes atomic is the
+		// backend's job, and moto_server does not serialise them.)
+		const writers = 4
+		for i := range writers {
+			c := prev
+			c.Status = catalog.StatusProcessing
+			c.HeartbeatAt = prev.ReceivedAt.Add(time.Duration(i+1) * time.Millisecond)
+			err := s.SwapCatalog(ctx, prev, c)
+			if i == 0 && err != nil {
+				t.Fatalf("the first swap: %v", err)
+			}
+			if i > 0 {
+				wantCode(t, err, catalog.CodeConflict)
+			}
+		}
+		got, err := s.GetCatalog(ctx, "slot")
+		if err != nil || got.Status != catalog.StatusProcessing {
+			t.Fatalf("after the swaps: %+v %v", got, err)
+		}
+		// A swap from the current record succeeds; from the first read, no more.
+		done := got
+		done.Status = catalog.StatusDone
+		done.FinishedAt = got.HeartbeatAt.Add(time.Second)
+		if err := s.SwapCatalog(ctx, got, done); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, s.SwapCatalog(ctx, prev, got), catalog.CodeConflict)
+		if got, _ := s.GetCatalog(ctx, "slot"); got.Status != catalog.StatusDone {
+			t.Fatalf("a conflicting swap changed the record: %+v", got)
+		}
+		if ls, err := s.ListCatalogs(ctx, "acme", 0); err != nil || len(ls) != 1 || ls[0].Status != catalog.StatusDone {
+			t.Fatalf("listing after swaps: %+v %v", ls, err)
+		}
+		missing := sampleCatalog("acme", "missing", time.Now().UTC())
+		wantCode(t, s.SwapCatalog(ctx, missing, missing), catalog.CodeNotFound)
+	})
+
 	t.Run("ListCatalogsNewestFirst", func(t *testing.T) {
 		s := newStore(t)
 		base := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)

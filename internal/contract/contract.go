@@ -88,3 +88,9 @@ const (
 	MetricRowsAccepted = "RowsAccepted"
 	MetricRowsRejected = "RowsRejected"
 )
+
+// SearchIndexSetupType is the CloudFormation type of the custom resource
+// with which the Pipeline stack has the reindex function create the index
+// and its alias on deploy (awslambda.ReindexHandler.Invoke), so that a
+// fresh stage answers searches before its first catalog arrives.
+const SearchIndexSetupType = "Custom::SearchIndexSetup"

@@ -85,6 +85,7 @@ func catalogWrites(table string, c catalog.Catalog, doc []byte) (main *types.Put
 	item[attrDoc] = &types.AttributeValueMemberB{Value: doc}
 	item[attrListPK] = &types.AttributeValueMemberS{Value: partnerPK}
 	item[attrListSK] = &types.AttributeValueMemberS{Value: sk}
+	item[attrRevision] = &types.AttributeValueMemberS{Value: c.Revision()}
 	main = &types.Put{TableName: aws.String(table), Item: item}
 	for _, pk := range []string{partnerPK, listAllPK} {
 		li := listKey(pk, sk)
@@ -122,6 +123,25 @@ func (s *Store) CreateCatalog(ctx context.Context, c catalog.Catalog) error {
 // PutCatalog implements catalog.Store. When the partner or receive time
 // changed, the stale listing copies are deleted in the same transaction.
 func (s *Store) PutCatalog(ctx context.Context, c catalog.Catalog) error {
+	return s.writeCatalog(ctx, c, nil)
+}
+
+// SwapCatalog implements catalog.Store: PutCatalog on condition that the
+// record's revision attribute is still prev's. A record written before the
+// attribute existed has none; the first swap of it sets one, so a second
+// swap from the same read conflicts.
+func (s *Store) SwapCatalog(ctx context.Context, prev, c catalog.Catalog) error {
+	if prev.ID != c.ID {
+		return catalog.Errorf(catalog.CodeInvalid, "swap of catalog %q for %q", prev.ID, c.ID)
+	}
+	rev := prev.Revision()
+	return s.writeCatalog(ctx, c, &rev)
+}
+
+// writeCatalog puts c with its listing copies; with prevRev, only if the
+// stored record has that revision (CodeConflict otherwise, CodeNotFound
+// when there is no record).
+func (s *Store) writeCatalog(ctx context.Context, c catalog.Catalog, prevRev *string) error {
 	if c.ID == "" {
 		return catalog.Errorf(catalog.CodeInvalid, "catalog without id")
 	}
@@ -140,6 +160,15 @@ func (s *Store) PutCatalog(ctx context.Context, c catalog.Catalog) error {
 		return translate(err, "put catalog")
 	}
 	main, lists := catalogWrites(s.table, c, doc)
+	if prevRev != nil {
+		if old.Item == nil {
+			return catalog.Errorf(catalog.CodeNotFound, "catalog %q not found", c.ID)
+		}
+		main.ConditionExpression = aws.String("attribute_exists(#pk) AND (#rev = :rev OR attribute_not_exists(#rev))")
+		main.ExpressionAttributeNames = map[string]string{"#pk": attrPK, "#rev": attrRevision}
+		main.ExpressionAttributeValues = map[string]types.AttributeValue{":rev": &types.AttributeValueMemberS{Value: *prevRev}}
+		main.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureNone
+	}
 	items := append([]types.TransactWriteItem{{Put: main}}, lists...)
 	if old.Item != nil {
 		oldPK, oldSK := str(old.Item, attrListPK), str(old.Item, attrListSK)
@@ -151,6 +180,9 @@ func (s *Store) PutCatalog(ctx context.Context, c catalog.Catalog) error {
 		}
 	}
 	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	if err != nil && prevRev != nil && codeOf(err) == catalog.CodeConflict {
+		return catalog.Wrap(catalog.CodeConflict, err, "catalog "+c.ID+" changed since it was read")
+	}
 	return translate(err, "put catalog")
 }
 

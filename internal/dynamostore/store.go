@@ -33,6 +33,8 @@ const (
 	// listing copy lives, so that a rewrite can drop a stale one.
 	attrListPK = "lp"
 	attrListSK = "ls"
+	// attrRevision is a catalog's Revision, compared by SwapCatalog.
+	attrRevision = "rev"
 
 	productShards = 16
 	// maxDocBytes keeps an item under DynamoDB's 400 KB limit with room for

@@ -147,7 +147,7 @@ func Derive(b []byte, o DeriveOptions) (Derived, error) {
 	}
 	dims := SizesFor(w, h, o)
 	d := Derived{Width: w, Height: h, Sizes: make([]Size, len(dims))}
-	var prev image.Image = src
+	prev := src
 	for i := len(dims) - 1; i >= 0; i-- {
 		// Halve while the step is 2× or more: a bilinear sample of a 2× step
 		// averages every source pixel, so nothing aliases, and it needs no

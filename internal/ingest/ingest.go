@@ -77,6 +77,11 @@ type Request struct {
 	Key     string       // blob key incoming/{partner}/{file}
 	Mode    catalog.Mode // "" = the partner's default mode, else full
 	DryRun  bool         // read, map, validate, hash, report; write nothing to Store
+	// TakeOver says that no other run of this file is alive, whatever its
+	// heartbeat: a catalog of it in processing is taken over at once. The
+	// local stack sets it for the files it finds unfinished at start (the
+	// data folder's lock makes it the only process that ingests there).
+	TakeOver bool
 }
 
 // A running ingest refreshes its catalog's HeartbeatAt every
@@ -146,7 +151,7 @@ func (s *Service) Ingest(ctx context.Context, req Request) (catalog.Catalog, err
 		ReceivedAt: now,
 	}
 	if !req.DryRun {
-		prev, claimed, err := s.claim(ctx, &c, req.Mode == "")
+		prev, claimed, err := s.claim(ctx, &c, req.Mode == "", req.TakeOver)
 		if err != nil || !claimed {
 			return prev, err
 		}
@@ -157,8 +162,8 @@ func (s *Service) Ingest(ctx context.Context, req Request) (catalog.Catalog, err
 // claim records c as processing, or finds that another delivery of the
 // same file already did: then it returns that record and false. A record
 // waiting for its upload (intake.NewUpload), a failed one and one in processing
-// whose heartbeat stopped are taken over.
-func (s *Service) claim(ctx context.Context, c *catalog.Catalog, modeFromRecord bool) (catalog.Catalog, bool, error) {
+// whose heartbeat stopped (or, with takeOver, any in processing) are taken over.
+func (s *Service) claim(ctx context.Context, c *catalog.Catalog, modeFromRecord, takeOver bool) (catalog.Catalog, bool, error) {
 	now := c.ReceivedAt
 	c.HeartbeatAt = now
 	// A file uploaded through an upload slot keeps the slot's catalog.
@@ -188,7 +193,7 @@ func (s *Service) claim(ctx context.Context, c *catalog.Catalog, modeFromRecord 
 			return catalog.Catalog{}, false, err
 		}
 	}
-	stale := abandoned(slot, now)
+	stale := abandoned(slot, now) || (takeOver && slot.Status == catalog.StatusProcessing)
 	if slot.Status != catalog.StatusReceived && slot.Status != catalog.StatusFailed && !stale {
 		s.log.InfoContext(ctx, "file already ingested", "catalog", slot.ID, "status", string(slot.Status))
 		return slot, false, nil
@@ -196,8 +201,18 @@ func (s *Service) claim(ctx context.Context, c *catalog.Catalog, modeFromRecord 
 	if slot.Status != catalog.StatusReceived {
 		s.log.WarnContext(ctx, "retrying ingest", "catalog", slot.ID, "status", string(slot.Status))
 	}
-	if err := s.store.PutCatalog(ctx, *c); err != nil {
-		return catalog.Catalog{}, false, err
+	// Conditional on the record read above: of two deliveries that both
+	// read it, one takes it and the other finds it taken.
+	if err := s.store.SwapCatalog(ctx, slot, *c); err != nil {
+		if catalog.CodeOf(err) != catalog.CodeConflict {
+			return catalog.Catalog{}, false, err
+		}
+		cur, gerr := s.store.GetCatalog(ctx, slot.ID)
+		if gerr != nil {
+			return catalog.Catalog{}, false, gerr
+		}
+		s.log.InfoContext(ctx, "file taken by another delivery", "catalog", cur.ID, "status", string(cur.Status))
+		return cur, false, nil
 	}
 	return *c, true, nil
 }

@@ -32,8 +32,16 @@ type pipeline struct {
 
 // run ingests c's blob. It returns the report (Status set to done,
 // refused or needs_confirmation) and an error only for internal failures.
-func (s *Service) run(ctx context.Context, c *catalog.Catalog, dryRun, force bool) (*catalog.Report, error) {
+func (s *Service) run(ctx context.Context, c *catalog.Catalog, dryRun, force bool) (_ *catalog.Report, err error) {
 	report := &catalog.Report{Status: catalog.StatusDone, Errors: []catalog.RowError{}}
+	var p *pipeline
+	defer func() {
+		// A failure after writes: the catalog must say it is half-applied.
+		if err != nil && p != nil && p.writer.written+report.Removed > 0 {
+			err = catalog.Wrap(catalog.CodeOf(err), err, fmt.Sprintf("%s; %d products were written and %d removed before the failure: "+
+				"ingesting the file again finishes it", catalog.MessageOf(err), p.writer.written, report.Removed))
+		}
+	}()
 	settings, err := loadSettings(ctx, s.set, c.Partner)
 	if err != nil {
 		if catalog.CodeOf(err) == catalog.CodeInvalid {
@@ -57,7 +65,7 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dryRun, force boo
 			return s.unchangedFile(ctx, c, prev, report)
 		}
 	}
-	p := &pipeline{service: s, record: c, report: report, settings: settings, dryRun: dryRun, force: force,
+	p = &pipeline{service: s, record: c, report: report, settings: settings, dryRun: dryRun, force: force,
 		book:   &reportBook{report: report, dryRun: dryRun, tempDir: s.tmp},
 		writer: newProductWriter(s.store, c.Partner, report, dryRun)}
 	defer p.book.discard()

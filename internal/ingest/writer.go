@@ -25,6 +25,7 @@ type productWriter struct {
 	// seen holds the ID hashes of the products of this file.
 	stored, seen *idTable
 	batch        []catalog.Product
+	written      int // products stored so far
 	// touched is the sum of the table slots touched ahead of lookups
 	// (see touchAhead); it has no other use.
 	touched uint64
@@ -100,6 +101,7 @@ func (w *productWriter) flush(ctx context.Context) error {
 	if _, err := w.store.PutProducts(ctx, w.batch); err != nil {
 		return err
 	}
+	w.written += len(w.batch)
 	clear(w.batch)
 	w.batch = w.batch[:0]
 	return nil

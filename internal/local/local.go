@@ -21,7 +21,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -50,12 +49,12 @@ type Stack struct {
 	Index  *bleveindex.Index
 	Ingest *ingest.Service
 
-	disk     *diskblobs.Blobs
-	log      *slog.Logger
-	clock    func() time.Time
-	incoming chan string   // keys of files to ingest
-	kick     chan struct{} // wakes the feed
-	feedMu   sync.Mutex    // one drain at a time
+	disk   *diskblobs.Blobs
+	log    *slog.Logger
+	clock  func() time.Time
+	queue  *ingestQueue  // files to ingest
+	kick   chan struct{} // wakes the feed
+	feedMu sync.Mutex    // one drain at a time
 }
 
 // Open opens (or creates) the stack in o.Dir.
@@ -103,9 +102,9 @@ func Open(ctx context.Context, o Options) (*Stack, error) {
 	}
 	s := &Stack{
 		Store: store, Index: idx, disk: disk, log: o.Logger, clock: o.Clock,
-		incoming: make(chan string, 64), kick: make(chan struct{}, 1),
+		queue: newIngestQueue(), kick: make(chan struct{}, 1),
 	}
-	s.Blobs = &notifyingBlobs{Blobs: disk, onIncoming: s.enqueue}
+	s.Blobs = &notifyingBlobs{Blobs: disk, queue: s.queue}
 	s.Ingest = ingest.New(ingest.Deps{Store: store, Blobs: s.Blobs, Clock: o.Clock, Logger: o.Logger})
 	return s, nil
 }
@@ -143,20 +142,34 @@ func (s *Stack) SyncIndex(ctx context.Context) (int, error) {
 }
 
 // Run processes events until ctx ends: files put under incoming/ are
-// ingested (one at a time, in arrival order, like an SQS consumer with
-// batch size one) and the change feed is drained into the index.
+// ingested (one at a time, like an SQS consumer with batch size one,
+// partners served in turn) and the change feed is drained into the index.
+// It first queues the files that a previous process left unfinished (see
+// RecoverUnfinished).
 func (s *Stack) Run(ctx context.Context) {
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
+		if n, err := s.RecoverUnfinished(ctx); err != nil && ctx.Err() == nil {
+			s.log.ErrorContext(ctx, "looking for unfinished ingests", "err", err.Error())
+		} else if n > 0 {
+			s.log.InfoContext(ctx, "unfinished ingests queued again", "files", n)
+		}
 		for {
-			select {
-			case <-ctx.Done():
-				return
-			case key := <-s.incoming:
-				s.ingestKey(ctx, key)
+			t, ok := s.queue.pop()
+			if !ok {
+				select {
+				case <-ctx.Done():
+					return
+				case <-s.queue.ready:
+				}
+				continue
 			}
+			if ctx.Err() != nil {
+				return
+			}
+			s.ingestKey(ctx, t)
 		}
 	}()
 	go func() {
@@ -180,23 +193,79 @@ func (s *Stack) Run(ctx context.Context) {
 	wg.Wait()
 }
 
-func (s *Stack) enqueue(key string) {
-	select {
-	case s.incoming <- key:
-	default:
-		// The queue is full: the file stays in incoming/ and the log says so;
-		// `catalogctl ingest` or a re-upload processes it.
-		s.log.Warn("ingest queue full; file not queued", "key", key)
+// QueuedIngests is the number of files waiting to be ingested.
+func (s *Stack) QueuedIngests() int { return s.queue.Len() }
+
+// RecoverUnfinished queues again what a previous process left undone, as
+// SQS redelivers a message whose consumer died: every file under
+// incoming/ with no catalog (its event was lost), or whose catalog is
+// received or processing (taken over: the data folder's lock makes this
+// the only process ingesting there). A catalog left in processing whose
+// file is gone or was replaced is marked failed with the reason. It
+// returns the number of files queued.
+func (s *Stack) RecoverUnfinished(ctx context.Context) (int, error) {
+	files, err := s.disk.List(ctx, contract.IncomingPrefix)
+	if err != nil {
+		return 0, err
 	}
+	present := map[string]bool{} // catalog IDs of the files as they are now
+	queued := 0
+	for _, f := range files {
+		partner, _, ok := intake.SplitIncomingKey(f.Key)
+		if !ok {
+			continue
+		}
+		id := intake.UploadCatalogID(partner, f.Key)
+		c, err := s.Store.GetCatalog(ctx, id)
+		if catalog.IsNotFound(err) {
+			id = ingest.CatalogID(partner, f.Key, f)
+			c, err = s.Store.GetCatalog(ctx, id)
+		}
+		present[id] = true
+		switch {
+		case catalog.IsNotFound(err):
+			s.queue.push(partner, task{key: f.Key})
+		case err != nil:
+			return queued, err
+		case c.Status == catalog.StatusReceived || c.Status == catalog.StatusProcessing:
+			s.queue.push(partner, task{key: f.Key, takeOver: true})
+		default:
+			continue
+		}
+		queued++
+	}
+	all, err := s.Store.ListCatalogs(ctx, "", 0)
+	if err != nil {
+		return queued, err
+	}
+	for _, c := range all {
+		if c.Status != catalog.StatusProcessing || present[c.ID] {
+			continue
+		}
+		prev := c
+		c.Status = catalog.StatusFailed
+		c.FinishedAt = s.clock().UTC()
+		if c.Report == nil {
+			c.Report = &catalog.Report{Errors: []catalog.RowError{}}
+		}
+		c.Report.Status = catalog.StatusFailed
+		c.Report.Reason = "the ingest was interrupted and its file is gone or was replaced since: upload the file again"
+		if err := s.Store.SwapCatalog(ctx, prev, c); err != nil && catalog.CodeOf(err) != catalog.CodeConflict {
+			return queued, err
+		}
+		s.log.WarnContext(ctx, "interrupted ingest marked failed: its file is gone", "catalog", c.ID, "key", c.Key)
+	}
+	return queued, nil
 }
 
-func (s *Stack) ingestKey(ctx context.Context, key string) {
+func (s *Stack) ingestKey(ctx context.Context, t task) {
+	key := t.key
 	partner, _, ok := intake.SplitIncomingKey(key)
 	if !ok {
 		s.log.WarnContext(ctx, "ignoring file outside incoming/{partner}/", "key", key)
 		return
 	}
-	c, err := s.Ingest.Ingest(ctx, ingest.Request{Partner: partner, Key: key})
+	c, err := s.Ingest.Ingest(ctx, ingest.Request{Partner: partner, Key: key, TakeOver: t.takeOver})
 	if err != nil {
 		if catalog.CodeOf(err) == catalog.CodeConflict {
 			s.log.InfoContext(ctx, "file already ingested", "key", key)
@@ -257,16 +326,23 @@ func (s *Stack) IngestFile(ctx context.Context, partner, path string, mode catal
 }
 
 // notifyingBlobs is the local twin of the S3 bucket notification: a file
-// put under incoming/ queues an ingest.
+// put under incoming/{partner}/ queues an ingest. When the partner already
+// has MaxQueuedPerPartner files waiting, the file is refused before it is
+// stored (CodeUnavailable: retry later), never stored and dropped.
 type notifyingBlobs struct {
 	catalog.Blobs
-	onIncoming func(key string)
+	queue *ingestQueue
 }
 
 func (n *notifyingBlobs) Put(ctx context.Context, key string, r io.Reader) (catalog.BlobInfo, error) {
+	partner, _, incoming := intake.SplitIncomingKey(key)
+	if incoming && n.queue.full(partner) {
+		return catalog.BlobInfo{}, catalog.Errorf(catalog.CodeUnavailable,
+			"%d files of partner %s are waiting to be ingested: send this one again in a minute", MaxQueuedPerPartner, partner)
+	}
 	info, err := n.Blobs.Put(ctx, key, r)
-	if err == nil && strings.HasPrefix(key, contract.IncomingPrefix) {
-		n.onIncoming(key)
+	if err == nil && incoming {
+		n.queue.push(partner, task{key: key})
 	}
 	return info, err
 }

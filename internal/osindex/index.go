@@ -320,6 +320,24 @@ func (x *Index) ensure(ctx context.Context) error {
 	return nil
 }
 
+// Ensure puts the index template and creates the first index behind the
+// alias when there is none: what New does unless NoSetup, for a deploy
+// step that runs it again on a warm instance. It is idempotent.
+func (x *Index) Ensure(ctx context.Context) error { return x.ensure(ctx) }
+
+// indexNotFound reports whether a 404 answer says that the index (or the
+// alias) does not exist, as opposed to any other 404.
+func indexNotFound(data []byte) bool {
+	return bytes.Contains(data, []byte("index_not_found_exception"))
+}
+
+// engineErr is the error of an answer the caller did not expect.
+func (x *Index) engineErr(method, path string, status int, data []byte) error {
+	e := &engineError{status, truncate(data)}
+	x.log.Error("opensearch", "method", method, "path", path, "err", e)
+	return catalog.Wrap(catalog.CodeInternal, e, "search engine failure")
+}
+
 func (x *Index) newIndexName() string {
 	return x.cfg.Alias + "-" + strings.ToLower(time.Now().UTC().Format("20060102-150405.000000000"))
 }
@@ -512,9 +530,15 @@ func (x *Index) bulkResult(failed int) error {
 
 // Count implements catalog.Index.
 func (x *Index) Count(ctx context.Context) (int, error) {
-	_, data, err := x.do(ctx, http.MethodGet, "/"+esc(x.cfg.Alias)+"/_count", nil)
+	status, data, err := x.do(ctx, http.MethodGet, "/"+esc(x.cfg.Alias)+"/_count", nil, http.StatusNotFound)
 	if err != nil {
 		return 0, err
+	}
+	if status == http.StatusNotFound {
+		if !indexNotFound(data) {
+			return 0, x.engineErr(http.MethodGet, "/_count", status, data)
+		}
+		return 0, nil // no index yet: no products
 	}
 	var resp struct {
 		Count int `json:"count"`

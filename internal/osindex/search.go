@@ -354,11 +354,19 @@ func (x *Index) search(ctx context.Context, body obj) (*searchResp, error) {
 	}
 	// GET with a body: searching is a read, which is all the api Lambda's
 	// role is granted (es:ESHttpGet and es:ESHttpHead).
-	_, data, err := x.do(ctx, http.MethodGet, "/"+esc(x.cfg.Alias)+"/_search", b)
+	status, data, err := x.do(ctx, http.MethodGet, "/"+esc(x.cfg.Alias)+"/_search", b, http.StatusNotFound)
 	if err != nil {
 		return nil, err
 	}
 	var resp searchResp
+	if status == http.StatusNotFound {
+		if !indexNotFound(data) {
+			return nil, x.engineErr(http.MethodGet, "/_search", status, data)
+		}
+		// No index behind the alias yet (a stage before its first deploy
+		// step or catalog): nothing to find, which is not an error.
+		return &resp, nil
+	}
 	if n, ok := body["size"].(int); ok && n > 0 {
 		resp.Hits.Hits = make([]searchHit, 0, n) // filled in place, not grown hit by hit
 	}
