@@ -18,6 +18,9 @@ type Inputs struct {
 	// instead (tests working on the stacks while a Lambda does not compile).
 	EveryLambdaFrom string
 	WebDir          string // the PHP site (web/ of the module)
+	// ParseSynonyms parses a synonyms file as the Lambdas will (the search
+	// package's parser, given by the app): see CheckSynonymsFile.
+	ParseSynonyms func(path string) error
 }
 
 // DefaultLambdasDir is the layout of the repository: lambdas/<name>.
@@ -67,7 +70,7 @@ func NewCatalogSearch(app awscdk.App, cfg StageConfig, in Inputs) *CatalogSearch
 		return p
 	}
 	if in.Builder != nil {
-		if err := CheckSynonymsFile(cfg, in.Builder.ModuleDir()); err != nil {
+		if err := CheckSynonymsFile(cfg, in.Builder.ModuleDir(), in.ParseSynonyms); err != nil {
 			panic(err) // before any stack: the synth fails with the file and the line
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/catalogsearch/catalogsearch/internal/search"
 )
 
 // The app of every stage is synthesized once per test binary, in TestMain;
@@ -35,6 +37,13 @@ type suite struct {
 
 // the is the suite built by TestMain: read-only once tests run.
 var the suite //nolint:gochecknoglobals // built once per test binary, read-only in tests
+
+// parseSynonyms is the app's synonyms parser (app.go): the search
+// package's, which the stacks themselves do not import.
+func parseSynonyms(path string) error {
+	_, err := search.ReadSynonymsFile(path)
+	return err
+}
 
 // Parts are the stack parts of every stage.
 func parts() []string { return []string{"Data", "Pipeline", "API", "Website", "Monitoring"} }
@@ -109,7 +118,7 @@ func synthStage(stage, dir string) (s *synthesized) {
 		return s
 	}
 	app := NewApp(dir)
-	NewCatalogSearch(app, cfg, Inputs{Builder: the.builder, EveryLambdaFrom: the.everyLambdaFrom, WebDir: filepath.Join(the.moduleDir, "web")})
+	NewCatalogSearch(app, cfg, Inputs{Builder: the.builder, EveryLambdaFrom: the.everyLambdaFrom, WebDir: filepath.Join(the.moduleDir, "web"), ParseSynonyms: parseSynonyms})
 	app.Synth(nil)
 	s.templates = map[string]map[string]any{}
 	for _, part := range parts() {

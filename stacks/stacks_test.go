@@ -769,7 +769,7 @@ func TestCustomDomain(t *testing.T) {
 		}
 		dir := t.TempDir()
 		app := NewApp(dir)
-		NewCatalogSearch(app, cfg, Inputs{Builder: the.builder, EveryLambdaFrom: the.everyLambdaFrom, WebDir: filepath.Join(the.moduleDir, "web")})
+		NewCatalogSearch(app, cfg, Inputs{Builder: the.builder, EveryLambdaFrom: the.everyLambdaFrom, WebDir: filepath.Join(the.moduleDir, "web"), ParseSynonyms: parseSynonyms})
 		app.Synth(nil)
 		var site, api map[string]any
 		if err := readJSON(filepath.Join(dir, cfg.StackName("Website")+".template.json"), &site); err != nil {
