@@ -46,6 +46,10 @@ type Options struct {
 	// (keep/<products>) and reused by the next run with the same size:
 	// the indexing figure is then absent. For profiling rounds.
 	Keep string
+	// LoadClients and LoadDuration shape the load phase on the largest
+	// Bleve run (0 clients: none).
+	LoadClients  int
+	LoadDuration time.Duration
 }
 
 // batch is how many products one Upsert call carries: the batch size of
@@ -384,6 +388,12 @@ func benchBleve(ctx context.Context, o Options, products int, rep *report, log i
 	for _, k := range slices.Sorted(maps.Keys(byKind)) {
 		ks, kc := percentiles(byKind[k]), percentiles(cpuKind[k])
 		rep.add("| %s | %d | %s | %s | %s | %s |", k, len(byKind[k]), ms(ks.p50), ms(ks.p99), ms(kc.p50), ms(kc.p99))
+	}
+	if o.LoadClients > 0 && products == max(o.Products, o.LargeProducts) {
+		runtime.UnlockOSThread()
+		if err := benchLoad(ctx, h, idx, queries[100:], sample, o.LoadClients, o.LoadDuration, rep, log); err != nil {
+			return nil, err
+		}
 	}
 	return sample, nil
 }

@@ -98,6 +98,8 @@ func (a *API) Routes() []Route {
 		{"PUT", "/v1/uploads/{token}", "Upload a catalog file to the URL POST /v1/catalogs returned (embedded default)", a.upload},
 		{"POST", "/v1/catalogs/{id}/confirm", "Apply a catalog held for confirmation", a.confirmCatalog},
 		{"GET", "/v1/catalogs/{id}/rejected.csv", "A catalog's rejected rows as CSV, ready to fix and upload again", a.rejectedCSV},
+		{"GET", "/v1/catalogs/{id}/to-fix.csv", "A catalog's products that fail a quality rule, as CSV", a.toFixCSV},
+		{"GET", "/v1/quality/rules", "The quality rules and grades every product is scored by", a.qualityRules},
 	}
 }
 

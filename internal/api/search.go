@@ -62,6 +62,9 @@ func ParseQuery(v url.Values) (catalog.Query, error) {
 	q.Filters.Brands = nonEmpty(v["brand"])
 	q.Filters.Categories = nonEmpty(v["category"])
 	q.Filters.Currency = strings.ToUpper(strings.TrimSpace(v.Get("currency")))
+	for _, g := range nonEmpty(v["grade"]) {
+		q.Filters.Grades = append(q.Filters.Grades, strings.ToUpper(g))
+	}
 	if q.Filters.PriceMin, err = decimalParam(v.Get("price_min"), "price_min"); err != nil {
 		return q, err
 	}

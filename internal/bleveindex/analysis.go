@@ -11,9 +11,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
-	"github.com/blevesearch/bleve/v2/analysis/token/stop"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
-	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
 
@@ -28,9 +26,7 @@ const (
 	foldFilterName     = "catalog_fold"     // token filter: search.Fold + search.Elide
 	synonymsFilterType = "catalog_synonyms" // token filter type: search.Synonyms rules
 	synonymsFilterName = "catalog_synonyms_rules"
-	stopMapName        = "catalog_stop_words"
-	stopFilterName     = "catalog_stop"
-	textAnalyzer       = "catalog_text" // words: folded, elided, synonyms, stop words, light stemming
+	textAnalyzer       = "catalog_text" // words: folded, elided, synonyms, light stemming (stop words kept: see search.Word.Stop)
 	foldAnalyzer       = "catalog_fold" // words: folded and elided only (prefixes, suggestions)
 )
 
@@ -133,16 +129,6 @@ func (f synonymFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 // product becomes (see document).
 func newMapping(syn *search.Synonyms) (*mapping.IndexMappingImpl, error) {
 	m := bleve.NewIndexMapping()
-	stopTokens := make([]any, 0)
-	for _, w := range search.StopWords() {
-		stopTokens = append(stopTokens, w)
-	}
-	if err := m.AddCustomTokenMap(stopMapName, map[string]any{"type": tokenmap.Name, "tokens": stopTokens}); err != nil {
-		return nil, err
-	}
-	if err := m.AddCustomTokenFilter(stopFilterName, map[string]any{"type": stop.Name, "stop_token_map": stopMapName}); err != nil {
-		return nil, err
-	}
 	rules := make([]any, 0)
 	for _, r := range syn.SolrRules() {
 		rules = append(rules, r)
@@ -153,7 +139,7 @@ func newMapping(syn *search.Synonyms) (*mapping.IndexMappingImpl, error) {
 	if err := m.AddCustomAnalyzer(textAnalyzer, map[string]any{
 		"type":          custom.Name,
 		"tokenizer":     unicode.Name,
-		"token_filters": []any{foldFilterName, synonymsFilterName, stopFilterName, fr.LightStemmerName, en.PluralStemmerName},
+		"token_filters": []any{foldFilterName, synonymsFilterName, fr.LightStemmerName, en.PluralStemmerName},
 	}); err != nil {
 		return nil, err
 	}
@@ -207,6 +193,7 @@ func newMapping(syn *search.Synonyms) (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fCategory, kw(false))
 	doc.AddFieldMappingsAt(fCategoryLeaf, kw(true))
 	doc.AddFieldMappingsAt(fCurrency, kw(true))
+	doc.AddFieldMappingsAt(fGrade, kw(true))
 	doc.AddFieldMappingsAt(fNameSort, kw(true))
 	doc.AddFieldMappingsAt(fPrice, num())
 	doc.AddFieldMappingsAt(fUpdated, kw(true))
@@ -248,6 +235,7 @@ const (
 	// and adds them up to their ancestors, reading a third of the values.
 	fCategoryLeaf = "category_leaf"
 	fCurrency     = "currency"
+	fGrade        = "grade" // Product.Quality.Grade: filter and facet
 	fNameSort     = "name_sort"
 	fPrice        = "price"
 	// fUpdated is UpdatedAt as fixed-width unix seconds, a keyword: its
@@ -287,6 +275,9 @@ func document(p catalog.Product, src string) map[string]any {
 		m[fPrice] = d.Price
 		m[fPriceKey] = priceKey(d.Price)
 		m[fCurrency] = d.Currency
+	}
+	if p.Quality != nil && p.Quality.Grade != "" {
+		m[fGrade] = p.Quality.Grade
 	}
 	if len(d.Attrs) > 0 {
 		attrs := make(map[string]any, len(d.Attrs))

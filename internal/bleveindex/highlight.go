@@ -24,6 +24,9 @@ type highlighter struct {
 func newHighlighter(plan search.Plan, txt, fld analysis.Analyzer) *highlighter {
 	h := &highlighter{txt: txt, fld: fld, terms: map[string]bool{}, fuzzy: map[string]int{}}
 	for _, w := range plan.Words {
+		if w.Stop {
+			continue
+		}
 		ts := analyze(txt, w.Text)
 		for _, t := range ts {
 			h.terms[t] = true

@@ -53,6 +53,9 @@ func textQuery(plan search.Plan, txt analysis.Analyzer) query.Query {
 	}
 	var must, should []query.Query
 	for _, w := range plan.Words {
+		if w.Stop {
+			continue // a stop word: it constrains nothing
+		}
 		var alts []query.Query
 		for _, t := range analyze(txt, w.Text) {
 			alts = append(alts, term(fText, t, 1))
@@ -105,6 +108,7 @@ const (
 	dimCategory dimension = search.FacetCategory
 	dimPrice    dimension = search.FacetPrice
 	dimCurrency dimension = search.FacetCurrency
+	dimGrade    dimension = search.FacetGrade
 	dimNone     dimension = ""
 )
 
@@ -150,6 +154,9 @@ func filterQuery(f catalog.Filters, skip dimension) query.Query {
 	}
 	if skip != dimCurrency && f.Currency != "" {
 		anyOf(fCurrency, []string{strings.ToUpper(f.Currency)})
+	}
+	if skip != dimGrade {
+		anyOf(fGrade, f.Grades)
 	}
 	names := make([]string, 0, len(f.Attributes))
 	for name := range f.Attributes {
@@ -232,6 +239,8 @@ func facetRequest(name string, size int) (field string, fr *bleve.FacetRequest) 
 		field = fPartner
 	case search.FacetCurrency:
 		field = fCurrency
+	case search.FacetGrade:
+		field = fGrade
 	case search.FacetCategory:
 		return fCategoryLeaf, bleve.NewFacetRequest(fCategoryLeaf, maxCategoryLeaves)
 	case search.FacetPrice:
@@ -273,6 +282,8 @@ func filtered(f catalog.Filters, d dimension) bool {
 		return f.PriceMin != nil || f.PriceMax != nil
 	case dimCurrency:
 		return f.Currency != ""
+	case dimGrade:
+		return len(f.Grades) > 0
 	}
 	for name := range f.Attributes {
 		if dimension(search.AttrField(name)) == d {

@@ -68,8 +68,12 @@ func Run(t *testing.T, h Harness) {
 	t.Run("DidYouMean", func(t *testing.T) { testDidYouMean(t, idx) })
 	t.Run("Suggest", func(t *testing.T) { testSuggest(t, idx) })
 	t.Run("Caps", func(t *testing.T) { testCaps(t, idx) })
-	t.Run("Currencies", func(t *testing.T) { testCurrencies(t, indexMixed(t, h)) })
+	mixed := indexMixed(t, h)
+	t.Run("Currencies", func(t *testing.T) { testCurrencies(t, mixed) })
+	t.Run("StopWords", func(t *testing.T) { testStopWords(t, mixed) })
+	t.Run("Measures", func(t *testing.T) { testMeasures(t, mixed) })
 	t.Run("Versions", func(t *testing.T) { testVersions(t, h.New(t, Synonyms(t)), refresh) })
+	t.Run("Grades", func(t *testing.T) { testGrades(t, h.New(t, Synonyms(t)), refresh) })
 	if _, ok := idx.(Reindexer); ok {
 		t.Run("Reindex", func(t *testing.T) { testReindex(t, h.New(t, Synonyms(t)), refresh) })
 	}

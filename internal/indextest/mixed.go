@@ -27,6 +27,12 @@ func MixedFixture() []catalog.Product {
 		with(product("m2", "IN-3", 7, "Assam tea gift box", "Chaiwala", []string{"Grocery", "Tea"}, price("1500", "INR")), pack("1 kg")),
 		with(product("m2", "IN-4", 8, "Nilgiri tea estate", "Chaiwala", []string{"Grocery", "Tea"}, price("5000", "INR")), pack("5 kg")),
 		product("m3", "UK-1", 9, "English breakfast tea", "Brew", []string{"Grocery", "Tea"}, price("20", "GBP")),
+		// Quantities and model numbers written one way here, another in queries.
+		product("m4", "EAU-1", 10, "Eau minérale plate 500 ml", "Source", []string{"Boissons"}, nil),
+		product("m4", "SODA-1", 11, "Soda citron 0,33l", "Source", []string{"Boissons"}, nil),
+		product("m4", "TILE-1", 12, "Carrelage grès 60 x 60 cm", "Cerama", []string{"Sols"}, nil),
+		product("m4", "ROB-1", 13, "Robinet mitigeur DMK-003-YL", "Aqua", []string{"Sanitaire"}, nil),
+		product("m4", "CART-1", 14, "Cartouche AB1116.XY08", "Aqua", []string{"Sanitaire"}, nil),
 	}
 }
 
@@ -41,6 +47,11 @@ const (
 	assamBox    = "m2:IN-3"
 	nilgiri     = "m2:IN-4"
 	breakfast   = "m3:UK-1"
+	water       = "m4:EAU-1"
+	soda        = "m4:SODA-1"
+	tile        = "m4:TILE-1"
+	faucet      = "m4:ROB-1"
+	cartridgeAB = "m4:CART-1"
 )
 
 // testCurrencies: the currency facet, price bands per currency, zero as
@@ -58,7 +69,7 @@ func testCurrencies(t *testing.T, idx catalog.Index) {
 		{
 			name:  "bands in the most common currency, zero price counted nowhere",
 			q:     catalog.Query{},
-			total: 9,
+			total: 14,
 			// INR 4 > EUR 3 (the zero price has no currency) > GBP 1.
 			currency: fv("INR", 4, "EUR", 3, "GBP", 1),
 			price:    fv("10-50", 1, "500-", 3),
@@ -151,6 +162,40 @@ func testCurrencies(t *testing.T, idx catalog.Index) {
 		if w := []string{infusion, teaGreen, teaBlack}; !slices.Equal(got, w) {
 			t.Errorf("EUR by price: %v, want %v", got, w)
 		}
+	})
+}
+
+// testStopWords: stop words are recognised as typed, before accent
+// folding, and a query of stop words only never answers the whole catalogue.
+func testStopWords(t *testing.T, idx catalog.Index) {
+	runTextCases(t, idx, []textCase{
+		{name: "a French word folding to an English stop word", q: "thé", want: []string{teaGreen, teaBlack, teaOnDemand}},
+		{name: "the same word typed without its accent, alone", q: "the", want: []string{teaGreen, teaBlack, teaOnDemand}},
+		{name: "French word and colour", q: "Thé vert", want: []string{teaGreen}},
+		{name: "an English stop word with a word", q: "the tea", want: []string{chai, darjeeling, assamBox, nilgiri, breakfast}},
+		{name: "a French stop word with words", q: "thé de Darjeeling", want: []string{}},
+		{name: "stop words only: they must all match", q: "de la", want: []string{}},
+		{name: "an English stop word only", q: "and", want: []string{}},
+	})
+}
+
+// testMeasures: quantities, dimensions and model numbers meet however
+// they are written, in names as well as in identifiers.
+func testMeasures(t *testing.T, idx catalog.Index) {
+	runTextCases(t, idx, []textCase{
+		{name: "number and unit glued", q: "500ml", want: []string{water}},
+		{name: "number and unit apart", q: "eau 500 ml", want: []string{water}},
+		{name: "decimal point and unit apart for a glued decimal comma", q: "0.33 l", want: []string{soda}},
+		{name: "decimal comma glued", q: "soda 0,33l", want: []string{soda}},
+		{name: "dimensions glued", q: "carrelage 60x60", want: []string{tile}},
+		{name: "dimensions apart", q: "60 x 60", want: []string{tile}},
+		{name: "dimensions and unit", q: "60x60cm", want: []string{tile}},
+		{name: "model number without its dashes", q: "dmk003yl", want: []string{faucet}},
+		{name: "model number with its dashes", q: "DMK-003-YL", want: []string{faucet}},
+		{name: "model number without its dot", q: "ab1116xy08", want: []string{cartridgeAB}},
+		{name: "model number with its dot", q: "ab1116.xy08", want: []string{cartridgeAB}},
+		{name: "another quantity", q: "500 l", want: []string{}},
+		{name: "another model number", q: "dmk004yl", want: []string{}},
 	})
 }
 

@@ -17,6 +17,7 @@ const (
 	fPartner   = "partner"
 	fCategory  = "category"
 	fCurrency  = "currency"
+	fGrade     = "grade" // Product.Quality.Grade: filter and facet
 	fNameSort  = "name_sort"
 	fPrice     = "price"
 	fUpdated   = "updated"
@@ -28,12 +29,12 @@ const (
 // of package search written as OpenSearch components, the same algorithms
 // as the Bleve adapter's (standard tokenizer = UAX #29 words, ASCII folding,
 // elision with the same articles, the synonyms file's rules as contractions,
-// the same stop words, light_french and plural_english stemmers).
+// light_french and plural_english stemmers). Stop words are indexed: the
+// query plan decides which words need not match (search.Word.Stop).
 func settings(syn *search.Synonyms, replicas int) map[string]any {
 	textFilters := []string{"lowercase", "asciifolding", "catalog_elision"}
 	filters := map[string]any{
 		"catalog_elision": map[string]any{"type": "elision", "articles": search.ElisionArticles(), "articles_case": true},
-		"catalog_stop":    map[string]any{"type": "stop", "stopwords": search.StopWords()},
 		"catalog_fr":      map[string]any{"type": "stemmer", "language": "light_french"},
 		"catalog_en":      map[string]any{"type": "stemmer", "language": "plural_english"},
 	}
@@ -41,7 +42,7 @@ func settings(syn *search.Synonyms, replicas int) map[string]any {
 		filters[synonymFilter] = map[string]any{"type": "synonym", "synonyms": rules}
 		textFilters = append(textFilters, synonymFilter)
 	}
-	textFilters = append(textFilters, "catalog_stop", "catalog_fr", "catalog_en")
+	textFilters = append(textFilters, "catalog_fr", "catalog_en")
 	return map[string]any{
 		"number_of_shards":   1,
 		"number_of_replicas": replicas,
@@ -92,6 +93,7 @@ func mappings() map[string]any {
 			fPartner:   kw,
 			fCategory:  kw,
 			fCurrency:  kw,
+			fGrade:     kw,
 			fNameSort:  kw,
 			fID:        kw,
 			fPrice:     map[string]any{"type": "double"},
@@ -129,6 +131,9 @@ func document(p catalog.Product) map[string]any {
 	if d.HasPrice {
 		m[fPrice] = d.Price
 		m[fCurrency] = d.Currency
+	}
+	if p.Quality != nil && p.Quality.Grade != "" {
+		m[fGrade] = p.Quality.Grade
 	}
 	if len(d.Attrs) > 0 {
 		m["attr"] = d.Attrs

@@ -40,8 +40,8 @@ func textQuery(plan search.Plan) obj {
 	}
 	var must, should []any
 	for _, w := range plan.Words {
-		if search.IsStopWord(w.Text) {
-			continue // the analyzer drops it: it constrains nothing
+		if w.Stop {
+			continue // a stop word: it constrains nothing
 		}
 		alts := []any{obj{"match": obj{fText: obj{"query": w.Text, "operator": "and"}}}}
 		if w.Fuzz > 0 {
@@ -109,6 +109,9 @@ func filterClauses(f catalog.Filters, skip string) []any {
 	if skip != search.FacetCurrency && f.Currency != "" {
 		anyOf(fCurrency, []string{strings.ToUpper(f.Currency)})
 	}
+	if skip != search.FacetGrade {
+		anyOf(fGrade, f.Grades)
+	}
 	names := make([]string, 0, len(f.Attributes))
 	for name := range f.Attributes {
 		names = append(names, name)
@@ -172,7 +175,8 @@ func facetAgg(name string, size int, f catalog.Filters) obj {
 			"aggs":  obj{"r": bands},
 		}
 	}
-	field := map[string]string{search.FacetBrand: fBrand, search.FacetPartner: fPartner, search.FacetCategory: fCategory, search.FacetCurrency: fCurrency}[name]
+	field := map[string]string{search.FacetBrand: fBrand, search.FacetPartner: fPartner, search.FacetCategory: fCategory, search.FacetCurrency: fCurrency,
+		search.FacetGrade: fGrade}[name]
 	if field == "" {
 		field = search.AttrField(strings.TrimPrefix(name, search.AttrPrefix))
 	}

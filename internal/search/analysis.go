@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -15,16 +16,18 @@ const (
 	MarkClose = "</mark>"
 )
 
-// StopWords are dropped by the text analyzer of every engine, after
-// lowercasing and accent folding (so they are listed folded). The list is
-// short on purpose: words like "sans" or "without" change what a buyer means.
-var stopWords = []string{
-	// French
-	"a", "au", "aux", "avec", "ce", "ces", "dans", "de", "des", "du", "en", "et",
-	"la", "le", "les", "leur", "ou", "par", "pour", "sur", "un", "une",
-	// English
-	"an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it",
-	"of", "on", "or", "the", "to", "with",
+// stopWords are the words a query does not need to match, per language,
+// written as buyers type them (lowercase, with their accents): a word is
+// recognised before accent folding, so the French "thé" (tea) is a word
+// even though it folds to the English "the". The lists are short on
+// purpose: words like "sans" or "without" change what a buyer means. The
+// engines index every word; the query plan (NewPlan) leaves stop words out
+// of what must match, unless the query has nothing else.
+var stopWords = map[string][]string{
+	"fr": {"à", "au", "aux", "avec", "ce", "ces", "dans", "de", "des", "du", "en", "et",
+		"la", "le", "les", "leur", "ou", "par", "pour", "sur", "un", "une"},
+	"en": {"a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it",
+		"of", "on", "or", "the", "to", "with"},
 }
 
 // elisionArticles are the French articles removed with their apostrophe at
@@ -33,17 +36,39 @@ var elisionArticles = []string{
 	"c", "d", "j", "l", "m", "n", "s", "t", "qu", "jusqu", "quoiqu", "lorsqu", "puisqu",
 }
 
-// StopWords returns the stop words of the text analyzer (folded, lowercase).
-func StopWords() []string { return append([]string(nil), stopWords...) }
+// StopWords returns the stop words of every language, as typed (lowercase,
+// with accents), sorted.
+func StopWords() []string {
+	var out []string
+	for _, ws := range stopWords {
+		out = append(out, ws...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
 
 // ElisionArticles returns the elided French articles (lowercase).
 func ElisionArticles() []string { return append([]string(nil), elisionArticles...) }
 
-// IsStopWord reports whether the folded word w is a stop word.
+// IsStopWord reports whether w, a lowercase word as typed (accents kept), is
+// a stop word of one of the languages.
 func IsStopWord(w string) bool {
-	for _, s := range stopWords {
-		if s == w {
+	for _, ws := range stopWords {
+		if slices.Contains(ws, w) {
 			return true
+		}
+	}
+	return false
+}
+
+// IsFoldedStopWord reports whether the folded word w is the folded form of
+// a stop word (for vocabularies that only hold folded words).
+func IsFoldedStopWord(w string) bool {
+	for _, ws := range stopWords {
+		for _, s := range ws {
+			if Fold(s) == w {
+				return true
+			}
 		}
 	}
 	return false
@@ -124,8 +149,15 @@ func Elide(w string) string {
 // where an apostrophe or a dot joins two letters ("aujourd'hui", "l'ete")
 // and a dot or comma joins two digits ("12.5"); then French articles are
 // elided. "T-shirt l'Été 12,5 cm" -> [t shirt ete 12,5 cm].
-func Words(text string) []string {
-	rs := []rune(Fold(text))
+func Words(text string) []string { return splitWords(Fold(text)) }
+
+// typedWords splits text like Words, lowercased but with its accents kept.
+func typedWords(text string) []string {
+	return splitWords(strings.NewReplacer("’", "'", "ʼ", "'", "‘", "'").Replace(strings.ToLower(text)))
+}
+
+func splitWords(folded string) []string {
+	rs := []rune(folded)
 	var words []string
 	start := -1
 	flush := func(end int) {

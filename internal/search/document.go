@@ -51,6 +51,19 @@ func NewDoc(p catalog.Product) Doc {
 	}
 	d.Text = append(d.Text, p.Category...)
 	d.Fold = append([]string{p.Name, p.Brand}, p.Category...)
+	// Quantities and model numbers, written one way in the product and
+	// another in a query, meet on their joined forms (search.Measures).
+	measures := func(text string, fold bool) {
+		if m := Measures(text); len(m) > 0 {
+			j := strings.Join(m, " ")
+			d.Text = append(d.Text, j)
+			if fold {
+				d.Fold = append(d.Fold, j)
+			}
+		}
+	}
+	measures(p.Name, true)
+	measures(p.Description, false)
 	add := func(name, value string) {
 		if name == "" || value == "" {
 			return
@@ -67,6 +80,7 @@ func NewDoc(p catalog.Product) Doc {
 		d.Attrs[key] = append(d.Attrs[key], value)
 		d.Text = append(d.Text, value)
 		d.Fold = append(d.Fold, value)
+		measures(value, true)
 	}
 	for k, v := range p.Attributes {
 		add(k, v)

@@ -25,6 +25,10 @@ type Word struct {
 	// Prefix is set on the last word of a query typed without a trailing
 	// space: it also matches as the start of a word (search-as-you-type).
 	Prefix bool
+	// Stop marks a stop word ("de", "the"): it need not match. A query made
+	// of stop words only has none marked: all of them must match, so that
+	// it never answers the whole catalogue.
+	Stop bool
 }
 
 // Plan is the engine-neutral reading of a query's text: every word must
@@ -47,7 +51,7 @@ func (p Plan) Empty() bool { return len(p.Words) == 0 && p.Identifier == "" }
 
 // NewPlan reads text (already validated for length and UTF-8).
 func NewPlan(text string, syn *Synonyms) Plan {
-	words := syn.Rewrite(Words(text))
+	words := JoinMeasures(syn.Rewrite(Words(strings.ReplaceAll(text, "×", " x "))))
 	if len(words) > MaxWords {
 		words = words[:MaxWords]
 	}
@@ -63,11 +67,36 @@ func NewPlan(text string, syn *Synonyms) Plan {
 		words = words[:len(words)-1]
 		typing = false
 	}
+	stop := stopWordsOf(text)
+	allStop := true
+	for _, w := range words {
+		allStop = allStop && stop[w]
+	}
 	for i, w := range words {
-		p.Words = append(p.Words, Word{Text: w, Fuzz: Fuzziness(w), Prefix: typing && i == len(words)-1})
+		p.Words = append(p.Words, Word{Text: w, Fuzz: Fuzziness(w), Prefix: typing && i == len(words)-1, Stop: stop[w] && !allStop})
 	}
 	p.IdentifierPrefix = typing && len(Words(text)) <= 2 && utf8.RuneCountInString(p.Identifier) >= 4 && HasDigit(p.Identifier)
 	return p
+}
+
+// stopWordsOf returns the folded words of text that are stop words as typed:
+// "de" and "the" are, "thé" is not (it folds to "the" but is a French
+// word), so "thé the" keeps "the" as a word.
+func stopWordsOf(text string) map[string]bool {
+	typed := typedWords(text)
+	stop, word := map[string]bool{}, map[string]bool{}
+	for _, t := range typed {
+		f := Elide(Fold(t))
+		if IsStopWord(t) {
+			stop[f] = true
+		} else {
+			word[f] = true
+		}
+	}
+	for w := range word {
+		delete(stop, w)
+	}
+	return stop
 }
 
 func hasAlnum(s string) bool {
@@ -102,6 +131,7 @@ const (
 	FacetPartner  = "partner"
 	FacetPrice    = "price"
 	FacetCurrency = "currency"
+	FacetGrade    = "grade" // catalog.Quality.Grade
 	AttrPrefix    = "attr."
 )
 

@@ -138,3 +138,57 @@ func TestBuildSuggestions(t *testing.T) {
 		t.Errorf("a finished word that no text has: %v", got)
 	}
 }
+
+func TestMeasures(t *testing.T) {
+	cases := []struct {
+		in   string
+		want []string
+	}{
+		{"Eau minérale 500 ml", []string{"500ml"}},
+		{"Soda 0,33l", []string{"0.33l"}},
+		{"Soda 0,33 L", []string{"0.33l"}},
+		{"Carrelage 60 x 60 cm", []string{"60x60", "60x60cm", "60cm"}},
+		{"Carrelage 60x60 cm", []string{"60x60cm"}},
+		{"Carrelage 60×60", []string{"60x60"}},
+		{"Robinet DMK-003-YL chromé", []string{"dmk003yl"}},
+		{"Pièce AB1116.XY08", []string{"ab1116xy08"}},
+		{"Foret 3.5mm", nil},
+		{"T-shirt 12,5 cm", []string{"12.5cm"}},
+		{"Chaise pliante", nil},
+	}
+	for _, c := range cases {
+		if got := search.Measures(c.in); !slices.Equal(got, c.want) {
+			t.Errorf("Measures(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestPlanWords(t *testing.T) {
+	cases := []struct {
+		in    string
+		words []string
+		stop  []bool
+	}{
+		{"500 ml ", []string{"500ml"}, []bool{false}},
+		{"0,33 l ", []string{"0.33l"}, []bool{false}},
+		{"60 x 60 ", []string{"60x60"}, []bool{false}},
+		{"thé ", []string{"the"}, []bool{false}},
+		{"thé the ", []string{"the", "the"}, []bool{false, false}},
+		{"chaise de bureau ", []string{"chaise", "de", "bureau"}, []bool{false, true, false}},
+		{"the tea ", []string{"the", "tea"}, []bool{true, false}},
+		{"de la ", []string{"de", "la"}, []bool{false, false}},
+		{"écran 24 in ", []string{"ecran", "24in"}, []bool{false, false}},
+	}
+	for _, c := range cases {
+		p := search.NewPlan(c.in, nil)
+		var words []string
+		var stop []bool
+		for _, w := range p.Words {
+			words = append(words, w.Text)
+			stop = append(stop, w.Stop)
+		}
+		if !slices.Equal(words, c.words) || !slices.Equal(stop, c.stop) {
+			t.Errorf("NewPlan(%q) words %q stop %v, want %q %v", c.in, words, stop, c.words, c.stop)
+		}
+	}
+}

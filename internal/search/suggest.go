@@ -191,5 +191,5 @@ func Fragment(text string, spans []Span) string {
 // word w: at least 4 letters, no digit (identifiers are never corrected)
 // and not a stop word.
 func SuggestibleWord(w string) bool {
-	return utf8.RuneCountInString(w) >= 4 && !HasDigit(w) && !IsStopWord(w)
+	return utf8.RuneCountInString(w) >= 4 && !HasDigit(w) && !IsFoldedStopWord(w)
 }
