@@ -71,7 +71,7 @@ func (s *ReportMetrics) PutCatalog(ctx context.Context, c catalog.Catalog) error
 			emf.Metric{Name: contract.MetricRowsAccepted, Unit: emf.UnitCount, Value: float64(r.Accepted)},
 			emf.Metric{Name: contract.MetricRowsRejected, Unit: emf.UnitCount, Value: float64(r.Rejected)})
 		if err != nil && s.Logger != nil {
-			s.Logger.WarnContext(ctx, "metrics not written", "error", err.Error())
+			s.Logger.WarnContext(ctx, "metrics not written", "err", err.Error())
 		}
 	}
 	return nil
