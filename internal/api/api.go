@@ -205,6 +205,7 @@ func (a *API) health(w http.ResponseWriter, r *http.Request) error {
 
 func (a *API) openapi(w http.ResponseWriter, _ *http.Request) error {
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	_, err := w.Write(openapiDoc)
 	return err
 }
@@ -224,7 +225,10 @@ func (a *API) listCatalogs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q := r.URL.Query()
+	q, err := queryValues(r)
+	if err != nil {
+		return err
+	}
 	partner := q.Get("partner")
 	if partner != "" && !catalog.ValidPartnerID(partner) {
 		return catalog.Errorf(catalog.CodeInvalid, "partner %q is not a valid partner id", partner)
