@@ -331,6 +331,7 @@ func (s *Summary) Result() *catalog.QualitySummary {
 	out := &catalog.QualitySummary{Products: s.products, Grades: map[string]int{}, Issues: []catalog.IssueCount{}, ToFix: s.toFix}
 	if s.products > 0 {
 		out.Score = s.scores / s.products
+		out.Grade = GradeOf(out.Score)
 	}
 	for i, g := range catalog.Grades() {
 		out.Grades[g] = s.grades[i]

@@ -131,7 +131,7 @@ func TestSummary(t *testing.T) {
 		}
 	}
 	got := s.Result()
-	if got.Products != 4 || got.Score != (100+75+85+0)/4 || got.ToFix != 3 {
+	if got.Products != 4 || got.Score != (100+75+85+0)/4 || got.Grade != "C" || got.ToFix != 3 {
 		t.Fatalf("summary = %+v", got)
 	}
 	if want := map[string]int{"A": 1, "B": 2, "C": 0, "D": 0, "E": 1}; !equalMaps(got.Grades, want) {

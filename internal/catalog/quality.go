@@ -37,6 +37,8 @@ type QualitySummary struct {
 	Products int `json:"products"`
 	// Score is the mean of the products' scores, rounded down.
 	Score int `json:"score"`
+	// Grade is the grade of Score: the catalog's grade.
+	Grade string `json:"grade"`
 	// Grades counts the products of each grade; every grade is present.
 	Grades map[string]int `json:"grades"`
 	// Issues are the failed rules, most frequent first (then by code).
