@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -46,6 +47,8 @@ type Options struct {
 	// (keep/<products>) and reused by the next run with the same size:
 	// the indexing figure is then absent. For profiling rounds.
 	Keep string
+	// Title heads the Markdown section ("Search" by default).
+	Title string
 	// LoadClients and LoadDuration shape the load phase on the largest
 	// Bleve run (0 clients: none).
 	LoadClients  int
@@ -218,7 +221,7 @@ func Run(ctx context.Context, o Options, log io.Writer) error {
 		return fmt.Errorf("products and queries must be positive")
 	}
 	rep := &report{}
-	rep.add("## Search")
+	rep.add("## %s", cmp.Or(o.Title, "Search"))
 	rep.add("")
 	rep.add("Reproduce: `%s`. Products come from internal/demogen", o.Command)
 	rep.add("(four partner profiles, French and English, seed 42); queries are %d mixed ones drawn from them", o.Queries)

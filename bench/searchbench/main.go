@@ -38,6 +38,7 @@ func main() {
 	flag.StringVar(&o.Keep, "keep", "", "keep each run's Bleve index in this folder and reuse it next time (no indexing figure)")
 	flag.IntVar(&o.LoadClients, "load-clients", 16, "concurrent HTTP clients of the load phase on the largest Bleve run (0: no load phase)")
 	flag.DurationVar(&o.LoadDuration, "load", 60*time.Second, "duration of each load phase (the single-client phase runs a quarter of it)")
+	flag.StringVar(&o.Title, "title", "Search", "title of the Markdown section")
 	flag.Parse()
 	if err := Run(ctx, o, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "searchbench:", err)

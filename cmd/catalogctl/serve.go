@@ -66,9 +66,8 @@ func runServe(ctx context.Context, e env, args []string) int {
 		}
 		fmt.Fprintf(e.stderr, "partner pages need a partner API key: catalogctl partner-key --data %s --partner bureau-plus\n", *data)
 	}
-	if _, err := stack.SyncIndex(ctx); err != nil {
-		return fail(e, "serve", err)
-	}
+	// No SyncIndex here: the changes a crash left unindexed are drained by
+	// stack.Run while serve already answers (health shows the backlog).
 
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *addr)
 	if err != nil {
@@ -107,15 +106,15 @@ func runServe(ctx context.Context, e env, args []string) int {
 	done := make(chan struct{})
 	go func() { stack.Run(runCtx); close(done) }()
 
-	var siteURL *url.URL
+	var siteURLs []*url.URL
 	if site != nil {
-		siteURL = site.URL()
+		siteURLs = site.URLs()
 	}
 	// /images/ is the pictures from the data folder, as CloudFront serves
 	// them from the bucket on AWS.
 	mux := http.NewServeMux()
 	mux.Handle("/images/", stack.Pictures())
-	mux.Handle("/", webserve.Handler(stack.API(), siteURL, log))
+	mux.Handle("/", webserve.Handler(stack.API(), siteURLs, log))
 	srv := &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,

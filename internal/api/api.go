@@ -40,8 +40,12 @@ type Deps struct {
 	Uploads        intake.Uploader
 	MaxUploadBytes int64 // 0 = DefaultMaxUploadBytes
 	// Keys resolves partner API keys (auth.go); nil = a registry over Blobs.
-	Keys  *partnerkeys.Registry
-	local *intake.LocalUploads
+	Keys *partnerkeys.Registry
+	// Backlog counts the store's changes the index has not taken yet (the
+	// local outbox), shown by health while the index catches up; nil =
+	// not reported (on AWS the stream's age is a CloudWatch metric).
+	Backlog func(ctx context.Context) (int, error)
+	local   *intake.LocalUploads
 }
 
 // API serves the routes of Routes.
@@ -187,7 +191,15 @@ func (a *API) health(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "products": n})
+	body := map[string]any{"status": "ok", "products": n}
+	if a.deps.Backlog != nil {
+		b, err := a.deps.Backlog(r.Context())
+		if err != nil {
+			return err
+		}
+		body["index_backlog"] = b
+	}
+	writeJSON(w, http.StatusOK, body)
 	return nil
 }
 

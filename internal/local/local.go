@@ -131,7 +131,7 @@ func (s *Stack) Close() error {
 // API returns the HTTP API over this stack.
 func (s *Stack) API() http.Handler {
 	return api.New(api.Deps{Store: s.Store, Index: s.Index, Blobs: s.Blobs, Logger: s.log, Clock: s.clock,
-		Ingest: confirmingIntake{Service: s.Ingest, done: s.QueueImages}})
+		Ingest: confirmingIntake{Service: s.Ingest, done: s.QueueImages}, Backlog: s.Store.Backlog})
 }
 
 // confirmingIntake queues the images of a held catalog the API confirmed
@@ -223,12 +223,16 @@ func (s *Stack) Run(ctx context.Context) {
 		defer wg.Done()
 		tick := time.NewTicker(2 * time.Second)
 		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-s.kick:
-			case <-tick.C:
+		for first := true; ; first = false {
+			// The first drain at once: the backlog a crash left is indexed
+			// while the API already answers (serve listens first).
+			if !first {
+				select {
+				case <-ctx.Done():
+					return
+				case <-s.kick:
+				case <-tick.C:
+				}
 			}
 			if n, err := s.SyncIndex(ctx); err != nil && ctx.Err() == nil {
 				s.log.ErrorContext(ctx, "index sync failed", "err", err.Error())

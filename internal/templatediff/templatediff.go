@@ -20,6 +20,9 @@ import (
 // Template is one CloudFormation template, as decoded JSON.
 type Template = map[string]any
 
+// cdkMetadata is the type of the CDK's analytics resource, not infrastructure.
+const cdkMetadata = "AWS::CDK::Metadata"
+
 // MaxChangesPerResource caps the property paths listed for one resource.
 const MaxChangesPerResource = 25
 
@@ -103,6 +106,9 @@ func diffSection(part string, old, new map[string]any) []string {
 	for _, id := range keys(old, new) {
 		o, inOld := old[id]
 		n, inNew := new[id]
+		if typeOf(o) == cdkMetadata || typeOf(n) == cdkMetadata {
+			continue // the CDK's usage analytics: changes with any construct
+		}
 		label := kind + " " + id
 		if t := typeOf(n); t != "" {
 			label = t + " " + id

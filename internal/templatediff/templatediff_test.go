@@ -33,6 +33,9 @@ func TestDiff(t *testing.T) {
 	}{
 		{name: "a rebuilt Lambda alone changes nothing", old: map[string]string{"S": base},
 			new: map[string]string{"S": strings.ReplaceAll(base, "0123456789abcdef", "fedcba9876543210")}, wantEmpty: true},
+		{name: "CDK analytics are not infrastructure",
+			old: map[string]string{"S": `{"Resources":{"CDKMetadata":{"Type":"AWS::CDK::Metadata","Properties":{"Analytics":"v2:a"}}}}`},
+			new: map[string]string{"S": `{"Resources":{"CDKMetadata":{"Type":"AWS::CDK::Metadata","Properties":{"Analytics":"v2:b"}}}}`}, wantEmpty: true},
 		{name: "changed properties by path", old: map[string]string{"S": base},
 			new: map[string]string{"S": strings.NewReplacer(
 				`534081306603:layer:arm-php-84-fpm:40`, `873528684822:layer:arm-php-84:21`,

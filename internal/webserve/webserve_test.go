@@ -29,7 +29,7 @@ func TestHandlerRoutesAPIAndSite(t *testing.T) {
 	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("site:" + r.URL.Path)) }))
 	defer site.Close()
 	u, _ := url.Parse(site.URL)
-	h := Handler(api, u, nil)
+	h := Handler(api, []*url.URL{u}, nil)
 	for path, want := range map[string]string{
 		"/api/v1/health": "api:/v1/health", "/": "site:/", "/en/product/x": "site:/en/product/x", "/apiary": "site:/apiary",
 	} {
