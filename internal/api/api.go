@@ -96,6 +96,7 @@ func (a *API) Routes() []Route {
 		{"GET", "/v1/search", "Search products", a.search},
 		{"GET", "/v1/suggest", "Autocomplete: brands, categories and product names for the text being typed", a.suggest},
 		{"GET", "/v1/products/{id}", "One product", a.product},
+		{"GET", "/v1/products/{id}/offers", "Every partner's offer of the same product (same GTIN, or brand and part number), cheapest first", a.offers},
 		{"GET", "/v1/catalogs", "Ingested catalog files, newest first", a.listCatalogs},
 		{"GET", "/v1/catalogs/{id}", "One catalog file with its ingest report", a.getCatalog},
 		{"POST", "/v1/catalogs", "Ask where to upload a partner's catalog file", a.createCatalog},
@@ -205,6 +206,7 @@ func (a *API) health(w http.ResponseWriter, r *http.Request) error {
 
 func (a *API) openapi(w http.ResponseWriter, _ *http.Request) error {
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	_, err := w.Write(openapiDoc)
 	return err
 }
@@ -224,7 +226,10 @@ func (a *API) listCatalogs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q := r.URL.Query()
+	q, err := queryValues(r)
+	if err != nil {
+		return err
+	}
 	partner := q.Get("partner")
 	if partner != "" && !catalog.ValidPartnerID(partner) {
 		return catalog.Errorf(catalog.CodeInvalid, "partner %q is not a valid partner id", partner)

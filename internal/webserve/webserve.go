@@ -267,6 +267,14 @@ func Handler(api http.Handler, sites []*url.URL, log *slog.Logger) http.Handler 
 				w.WriteHeader(http.StatusBadGateway)
 				_, _ = io.WriteString(w, "The site is not answering. The API is still at /api/v1/health.\n")
 			}
+			// What php -S sends itself (the /assets/ files) has no nosniff;
+			// CloudFront's security headers policy adds it on AWS.
+			proxy.ModifyResponse = func(res *http.Response) error {
+				if res.Header.Get("X-Content-Type-Options") == "" {
+					res.Header.Set("X-Content-Type-Options", "nosniff")
+				}
+				return nil
+			}
 			proxies[i] = proxy
 		}
 		var next atomic.Uint64

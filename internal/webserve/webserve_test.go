@@ -40,3 +40,20 @@ func TestHandlerRoutesAPIAndSite(t *testing.T) {
 		}
 	}
 }
+
+// TestSiteResponsesAreNotSniffed: what php -S sends itself (the /assets/
+// files) gets nosniff from the proxy, as CloudFront's security headers
+// policy adds it on AWS.
+func TestSiteResponsesAreNotSniffed(t *testing.T) {
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/css")
+		_, _ = w.Write([]byte("body{}"))
+	}))
+	defer site.Close()
+	u, _ := url.Parse(site.URL)
+	rec := httptest.NewRecorder()
+	Handler(http.NotFoundHandler(), []*url.URL{u}, nil).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/assets/site.css", nil))
+	if got := rec.Header().Get("X-Content-Type-Options"); rec.Code != http.StatusOK || got != "nosniff" {
+		t.Fatalf("GET /assets/site.css: %d, X-Content-Type-Options %q", rec.Code, got)
+	}
+}
