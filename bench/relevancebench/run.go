@@ -54,7 +54,7 @@ var magentoFiles = []struct{ partner, path string }{
 
 // sources lists the catalogs there are, saying in one line each set that
 // is absent.
-func sources(o Options, log io.Writer) ([]source, error) {
+func sources(ctx context.Context, o Options, log io.Writer) ([]source, error) {
 	var out []source
 	shared := o.Shared
 	if shared == "" {
@@ -83,7 +83,7 @@ func sources(o Options, log io.Writer) ([]source, error) {
 	for _, f := range magentoFiles {
 		dst := filepath.Join(dir, f.partner+".csv")
 		if _, err := os.Stat(dst); err != nil {
-			data, err := exec.Command("git", "--git-dir", o.Magento, "show", "HEAD:"+f.path).Output() //nolint:gosec // a path of ours, in a git folder the user named
+			data, err := exec.CommandContext(ctx, "git", "--git-dir", o.Magento, "show", "HEAD:"+f.path).Output() //nolint:gosec // a path of ours, in a git folder the user named
 			if err != nil {
 				fmt.Fprintf(log, "relevancebench: skipping %s: cannot read %s from %s: %v\n", f.partner, f.path, o.Magento, err)
 				continue
@@ -274,7 +274,7 @@ func ndcg(ids []string, grades map[string]int) float64 {
 // Run ingests the catalogs, runs the set on each engine and writes the
 // figures.
 func Run(ctx context.Context, o Options, log io.Writer) error {
-	srcs, err := sources(o, log)
+	srcs, err := sources(ctx, o, log)
 	if err != nil {
 		return err
 	}

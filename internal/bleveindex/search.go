@@ -56,17 +56,18 @@ func textQuery(plan search.Plan, txt analysis.Analyzer) query.Query {
 		if w.Stop {
 			continue // a stop word: it constrains nothing
 		}
-		if plan.StopOnly {
-			must = append(must, term(fFold, w.Text, 1))
-			continue
-		}
 		var alts []query.Query
 		for _, t := range analyze(txt, w.Text) {
-			alts = append(alts, term(fText, t, 1))
+			if !plan.NameFields {
+				alts = append(alts, term(fText, t, 1))
+			}
 			should = append(should, term(fName, t, search.BoostName), term(fBrandText, t, search.BoostBrand))
 		}
+		if plan.NameFields {
+			alts = append(alts, term(fFold, w.Text, 1))
+		}
 		if len(alts) == 0 {
-			continue // a stop word: it constrains nothing, as in OpenSearch
+			continue // nothing to match, as in OpenSearch
 		}
 		if w.Fuzz > 0 {
 			f := query.NewFuzzyQuery(w.Text)

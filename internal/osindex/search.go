@@ -43,11 +43,10 @@ func textQuery(plan search.Plan) obj {
 		if w.Stop {
 			continue // a stop word: it constrains nothing
 		}
-		if plan.StopOnly {
-			must = append(must, obj{"term": obj{fFold: w.Text}})
-			continue
-		}
 		alts := []any{obj{"match": obj{fText: obj{"query": w.Text, "operator": "and"}}}}
+		if plan.NameFields {
+			alts = []any{obj{"term": obj{fFold: w.Text}}}
+		}
 		if w.Fuzz > 0 {
 			alts = append(alts, obj{"fuzzy": obj{fFold: obj{
 				"value": w.Text, "fuzziness": w.Fuzz, "transpositions": true,

@@ -24,9 +24,11 @@ type Relaxed struct {
 // abbreviation, a typo beyond its budget), then, when all the words find
 // something but not together, one word at a time: numbers and units
 // first, then the most frequent words (the least informative). The floor:
-// at least half of the words stay, and among them a word of four letters
-// or more without a digit, so that a query about something the catalog
-// does not hold still finds nothing. ok is false when no relaxed plan
+// at least half of the words stay (two at least when the dropped ones are
+// found on their own), among them a word of four letters or more without
+// a digit, and the words kept match in names, brands, categories or
+// attributes (Plan.NameFields), not only in a description: a query about
+// something the catalog does not hold still finds nothing. ok is false when no relaxed plan
 // passes the floor with hits.
 func Relax(ctx context.Context, p Plan, count func(context.Context, Plan) (int, error)) (Relaxed, bool, error) {
 	var words []int // the indexes of the words that must match
@@ -75,7 +77,11 @@ func Relax(ctx context.Context, p Plan, count func(context.Context, Plan) (int, 
 		}
 	}
 	// Every word is found alone (or dropping the missing ones was not
-	// enough): drop one more, the least informative first.
+	// enough): drop one more, the least informative first, keeping two
+	// words at least.
+	if len(found) < 3 {
+		return Relaxed{}, false, nil
+	}
 	order := slices.Clone(found)
 	slices.SortStableFunc(order, func(a, b int) int {
 		da, db := HasDigit(p.Words[a].Text), HasDigit(p.Words[b].Text)
@@ -112,12 +118,15 @@ func floor(p Plan, keep []int, n int) bool {
 	return false
 }
 
-// only is p with just the words keep (by index), required; no identifier.
+// only is p with just the words keep (by index), required, matched exactly
+// (or as the prefix being typed) in the name fields; no identifier.
 func (p Plan) only(keep []int) Plan {
-	out := Plan{}
+	out := Plan{NameFields: true}
 	for _, i := range keep {
 		w := p.Words[i]
-		w.Stop = false
+		// Exact words only: a typo allowance on the few words left would
+		// let them match unrelated names ("mower" -> "power").
+		w.Stop, w.Fuzz = false, 0
 		out.Words = append(out.Words, w)
 	}
 	return out
