@@ -229,6 +229,15 @@ func measure(ctx context.Context, e engine, qs []judgment, products int) (figure
 	if f.emptyN > 0 {
 		f.falseHit = float64(f.falseN) / float64(f.emptyN)
 	}
+	slowest := 0
+	for i, d := range times {
+		if d > times[slowest] {
+			slowest = i
+		}
+	}
+	if len(times) > 0 {
+		f.misses = append(f.misses, fmt.Sprintf("slowest: %q in %s", qs[slowest].text, times[slowest]))
+	}
 	slices.Sort(times)
 	if len(times) > 0 {
 		f.p50 = times[len(times)/2]
