@@ -8,7 +8,7 @@ TEST_TARGETS += test-cdk
 CDK_ENV ?= dev
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
-.PHONY: test-cdk test-cdk-go cdk-check cdk-synth cdk-diff cdk-deploy cdk-tools
+.PHONY: test-cdk test-cdk-go cdk-check cdk-synth cdk-diff cdk-deploy cdk-tools cdk-template-diff
 
 cdk-tools: ## install the CDK CLI and the infrastructure linters into .cache
 	scripts/cdk-cli.sh >/dev/null
@@ -32,3 +32,9 @@ cdk-diff: cdk-tools ## cdk diff of one stage against the deployed stacks (needs 
 
 cdk-deploy: cdk-tools ## cdk deploy of every stack of one stage (needs AWS credentials)
 	$$(scripts/cdk-cli.sh) deploy -c env=$(CDK_ENV) --output cdk.out/$(CDK_ENV) 'CatalogSearch-$(CDK_ENV)-*'
+
+# For review: what this tree changes in every stage's templates, against
+# REF (default main), without AWS credentials (cmd/templatediff).
+REF ?= main
+cdk-template-diff: cdk-tools ## what the working tree changes in each stage's templates: make cdk-template-diff [REF=main]
+	scripts/cdk-template-diff.sh $(REF)

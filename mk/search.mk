@@ -5,7 +5,7 @@
 #                                         the suites, stops the node even on failure
 #   OPENSEARCH_URL=http://... make test-search   uses that node instead
 TEST_TARGETS += test-search
-BENCH_TARGETS += bench-search
+BENCH_TARGETS += bench-search bench-search-scale
 
 SEARCH_PKGS := ./internal/search/... ./internal/indextest/... ./internal/bleveindex/... ./internal/osindex/...
 # Products of the search benchmark, and of its second, Bleve-only run (0: none).
@@ -13,9 +13,15 @@ BENCH_SEARCH_N ?= 100000
 BENCH_SEARCH_LARGE ?= 1000000
 BENCH_SEARCH_CMD = make bench-search BENCH_SEARCH_N=$(BENCH_SEARCH_N) BENCH_SEARCH_LARGE=$(BENCH_SEARCH_LARGE)
 BENCH_SEARCH_RUN = go run ./bench/searchbench -n $(BENCH_SEARCH_N) -large-n $(BENCH_SEARCH_LARGE) \
-	-command "$(BENCH_SEARCH_CMD)" -out docs/bench/search.md
+	-command "$(BENCH_SEARCH_CMD)" -load-clients 0 -out docs/bench/search.md
+# The scale run: Bleve alone at BENCH_SCALE_N products, its latencies through
+# the API handler, then 1 and 16 HTTP clients for BENCH_SCALE_LOAD each
+# (throughput against cores x the 1-client rate, p99, resident set), and 16
+# clients while changed products are upserted. Run with nice on a shared machine.
+BENCH_SCALE_N ?= 1000000
+BENCH_SCALE_LOAD ?= 60s
 
-.PHONY: opensearch-download test-search bench-search
+.PHONY: opensearch-download test-search bench-search bench-search-scale
 
 opensearch-download: ## fetch OpenSearch (Maven Central, via mvn) into .cache/opensearch
 	scripts/opensearch.sh download
@@ -42,6 +48,14 @@ bench-search: ## search and indexing benchmarks (Bleve, OpenSearch); writes docs
 	  OPENSEARCH_URL=$$url $(BENCH_SEARCH_RUN); \
 	fi
 	@echo "wrote docs/bench/search.md"
+
+bench-search-scale: ## Bleve at 1M products: latencies, 16 HTTP clients for 60 s, search while writing; writes docs/bench/search-scale.md
+	@mkdir -p docs/bench
+	nice go run ./bench/searchbench -n $(BENCH_SCALE_N) -large-n 0 -opensearch "" -load $(BENCH_SCALE_LOAD) \
+	  -title "Search at scale: Bleve under load" \
+	  -command "make bench-search-scale BENCH_SCALE_N=$(BENCH_SCALE_N) BENCH_SCALE_LOAD=$(BENCH_SCALE_LOAD)" \
+	  -out docs/bench/search-scale.md
+	@echo "wrote docs/bench/search-scale.md"
 
 # The relevance benchmark: graded queries over real public catalogs (the
 # exports in ../shared/testdata/real, and the Magento sample catalog when

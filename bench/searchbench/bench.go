@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -46,6 +47,12 @@ type Options struct {
 	// (keep/<products>) and reused by the next run with the same size:
 	// the indexing figure is then absent. For profiling rounds.
 	Keep string
+	// Title heads the Markdown section ("Search" by default).
+	Title string
+	// LoadClients and LoadDuration shape the load phase on the largest
+	// Bleve run (0 clients: none).
+	LoadClients  int
+	LoadDuration time.Duration
 }
 
 // batch is how many products one Upsert call carries: the batch size of
@@ -214,7 +221,7 @@ func Run(ctx context.Context, o Options, log io.Writer) error {
 		return fmt.Errorf("products and queries must be positive")
 	}
 	rep := &report{}
-	rep.add("## Search")
+	rep.add("## %s", cmp.Or(o.Title, "Search"))
 	rep.add("")
 	rep.add("Reproduce: `%s`. Products come from internal/demogen", o.Command)
 	rep.add("(four partner profiles, French and English, seed 42); queries are %d mixed ones drawn from them", o.Queries)
@@ -384,6 +391,12 @@ func benchBleve(ctx context.Context, o Options, products int, rep *report, log i
 	for _, k := range slices.Sorted(maps.Keys(byKind)) {
 		ks, kc := percentiles(byKind[k]), percentiles(cpuKind[k])
 		rep.add("| %s | %d | %s | %s | %s | %s |", k, len(byKind[k]), ms(ks.p50), ms(ks.p99), ms(kc.p50), ms(kc.p99))
+	}
+	if o.LoadClients > 0 && products == max(o.Products, o.LargeProducts) {
+		runtime.UnlockOSThread()
+		if err := benchLoad(ctx, h, idx, queries[100:], sample, o.LoadClients, o.LoadDuration, rep, log); err != nil {
+			return nil, err
+		}
 	}
 	return sample, nil
 }

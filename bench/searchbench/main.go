@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"time"
 )
 
 func main() {
@@ -35,6 +36,9 @@ func main() {
 	flag.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the Bleve query phase to this file")
 	flag.StringVar(&o.OSCPUProfile, "os-cpuprofile", "", "write a CPU profile of the OpenSearch query phase to this file")
 	flag.StringVar(&o.Keep, "keep", "", "keep each run's Bleve index in this folder and reuse it next time (no indexing figure)")
+	flag.IntVar(&o.LoadClients, "load-clients", 16, "concurrent HTTP clients of the load phase on the largest Bleve run (0: no load phase)")
+	flag.DurationVar(&o.LoadDuration, "load", 60*time.Second, "duration of each load phase (the single-client phase runs a quarter of it)")
+	flag.StringVar(&o.Title, "title", "Search", "title of the Markdown section")
 	flag.Parse()
 	if err := Run(ctx, o, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "searchbench:", err)

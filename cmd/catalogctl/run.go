@@ -42,6 +42,7 @@ func commands() map[string]command {
 		{"confirm", "apply a catalog held for confirmation (it would remove many products)", "[--data DIR] [--json] CATALOG_ID", runConfirm},
 		{"search", "search the local index", "[--data DIR] [--json] [--limit N] QUERY", runSearch},
 		{"reindex", "rebuild the search index (local Bleve, or OpenSearch) from the store", "[--data DIR] [--opensearch URL [--alias A] [--region R]] [--synonyms FILE] [--quiet]", runReindex},
+		{"images", "fetch a partner's product images into the data folder (again, with --refetch)", "[--data DIR] --partner ID [--refetch] [--json]", runImages},
 		{"gen", "write a generated demo or benchmark catalog", "[--rows N] [--format csv|xlsx|json|ndjson] [--profile P] [--seed N] [-o FILE]", runGen},
 		{"smoke", "check a deployed stage (or the local stack) after a deploy: one line per step", "--url URL [--key KEY] [--timeout D]", runSmoke},
 		{"partner-key", "issue or revoke a partner's API key (upload, reports)", "[--data DIR] (--partner ID | --revoke KEY)", runPartnerKey},

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -38,7 +39,19 @@ func runServe(ctx context.Context, e env, args []string) int {
 	}
 	log := logger(e.stderr, level)
 
-	stack, err := local.Open(ctx, local.Options{Dir: *data, Logger: log})
+	opts := local.Options{Dir: *data, Logger: log}
+	if *demo {
+		// The demo's image host: the demo catalogs' image URLs point at it,
+		// and the fetcher may reach it (and only it) on loopback.
+		host, err := local.StartDemoImageHost(ctx)
+		if err != nil {
+			return fail(e, "serve", err)
+		}
+		defer host.Close()
+		opts.DemoImageBase = host.URL
+		opts.ImageFetch.Allow = []netip.AddrPort{host.Addr}
+	}
+	stack, err := local.Open(ctx, opts)
 	if err != nil {
 		return fail(e, "serve", err)
 	}
@@ -53,9 +66,8 @@ func runServe(ctx context.Context, e env, args []string) int {
 		}
 		fmt.Fprintf(e.stderr, "partner pages need a partner API key: catalogctl partner-key --data %s --partner bureau-plus\n", *data)
 	}
-	if _, err := stack.SyncIndex(ctx); err != nil {
-		return fail(e, "serve", err)
-	}
+	// No SyncIndex here: the changes a crash left unindexed are drained by
+	// stack.Run while serve already answers (health shows the backlog).
 
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *addr)
 	if err != nil {
@@ -94,12 +106,17 @@ func runServe(ctx context.Context, e env, args []string) int {
 	done := make(chan struct{})
 	go func() { stack.Run(runCtx); close(done) }()
 
-	var siteURL *url.URL
+	var siteURLs []*url.URL
 	if site != nil {
-		siteURL = site.URL()
+		siteURLs = site.URLs()
 	}
+	// /images/ is the pictures from the data folder, as CloudFront serves
+	// them from the bucket on AWS.
+	mux := http.NewServeMux()
+	mux.Handle("/images/", stack.Pictures())
+	mux.Handle("/", webserve.Handler(stack.API(), siteURLs, log))
 	srv := &http.Server{
-		Handler:           webserve.Handler(stack.API(), siteURL, log),
+		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}

@@ -40,8 +40,12 @@ type Deps struct {
 	Uploads        intake.Uploader
 	MaxUploadBytes int64 // 0 = DefaultMaxUploadBytes
 	// Keys resolves partner API keys (auth.go); nil = a registry over Blobs.
-	Keys  *partnerkeys.Registry
-	local *intake.LocalUploads
+	Keys *partnerkeys.Registry
+	// Backlog counts the store's changes the index has not taken yet (the
+	// local outbox), shown by health while the index catches up; nil =
+	// not reported (on AWS the stream's age is a CloudWatch metric).
+	Backlog func(ctx context.Context) (int, error)
+	local   *intake.LocalUploads
 }
 
 // API serves the routes of Routes.
@@ -98,6 +102,8 @@ func (a *API) Routes() []Route {
 		{"PUT", "/v1/uploads/{token}", "Upload a catalog file to the URL POST /v1/catalogs returned (embedded default)", a.upload},
 		{"POST", "/v1/catalogs/{id}/confirm", "Apply a catalog held for confirmation", a.confirmCatalog},
 		{"GET", "/v1/catalogs/{id}/rejected.csv", "A catalog's rejected rows as CSV, ready to fix and upload again", a.rejectedCSV},
+		{"GET", "/v1/catalogs/{id}/to-fix.csv", "A catalog's products that fail a quality rule, as CSV", a.toFixCSV},
+		{"GET", "/v1/quality/rules", "The quality rules and grades every product is scored by", a.qualityRules},
 	}
 }
 
@@ -185,12 +191,21 @@ func (a *API) health(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "products": n})
+	body := map[string]any{"status": "ok", "products": n}
+	if a.deps.Backlog != nil {
+		b, err := a.deps.Backlog(r.Context())
+		if err != nil {
+			return err
+		}
+		body["index_backlog"] = b
+	}
+	writeJSON(w, http.StatusOK, body)
 	return nil
 }
 
 func (a *API) openapi(w http.ResponseWriter, _ *http.Request) error {
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	_, err := w.Write(openapiDoc)
 	return err
 }
@@ -210,7 +225,10 @@ func (a *API) listCatalogs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q := r.URL.Query()
+	q, err := queryValues(r)
+	if err != nil {
+		return err
+	}
 	partner := q.Get("partner")
 	if partner != "" && !catalog.ValidPartnerID(partner) {
 		return catalog.Errorf(catalog.CodeInvalid, "partner %q is not a valid partner id", partner)

@@ -111,6 +111,11 @@ func TestPartnerRoutesNeedTheirPartnersKey(t *testing.T) {
 				t.Fatalf("%d %s", rec.Code, rec.Body)
 			}
 		}},
+		{"products to fix", "GET", "/v1/catalogs/" + a.done.ID + "/to-fix.csv", "", func(t *testing.T, rec *httptest.ResponseRecorder, _ map[string]any) {
+			if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Body.String(), "id,sku,name,grade") {
+				t.Fatalf("%d %s", rec.Code, rec.Body)
+			}
+		}},
 		{"confirm", "POST", "/v1/catalogs/" + a.held.ID + "/confirm", "", func(t *testing.T, rec *httptest.ResponseRecorder, body map[string]any) {
 			if rec.Code != http.StatusOK || body["status"] != "done" {
 				t.Fatalf("%d %v", rec.Code, body)

@@ -15,7 +15,11 @@ import (
 const DefaultFacets = "brand,category,partner"
 
 func (a *API) search(w http.ResponseWriter, r *http.Request) error {
-	q, err := ParseQuery(r.URL.Query())
+	v, err := queryValues(r)
+	if err != nil {
+		return err
+	}
+	q, err := ParseQuery(v)
 	if err != nil {
 		return err
 	}
@@ -32,6 +36,22 @@ func (a *API) search(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, res)
 	return nil
+}
+
+// MaxFilterValues caps the values of one repeated filter (brand=,
+// category=, partner=, grade=, attr.NAME=) in a search.
+const MaxFilterValues = 100
+
+// queryValues parses the request's query string. A query string the
+// parser cannot read whole (a bad escape; more parameters than it takes,
+// when it would drop them all) is CodeInvalid: a search must never run
+// without the filters it was sent. (r.URL.Query drops such errors.)
+func queryValues(r *http.Request) (url.Values, error) {
+	v, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, catalog.Errorf(catalog.CodeInvalid, "the query string cannot be read: %v", err)
+	}
+	return v, nil
 }
 
 // ParseQuery turns search URL parameters into a validated catalog.Query.
@@ -58,10 +78,18 @@ func ParseQuery(v url.Values) (catalog.Query, error) {
 	if q.FacetSize, err = intParam(v.Get("facet_size"), catalog.DefaultFacetSize, 1, catalog.MaxFacetSize, "facet_size"); err != nil {
 		return q, err
 	}
+	for name, vals := range v {
+		if len(vals) > MaxFilterValues {
+			return q, catalog.Errorf(catalog.CodeInvalid, "%s is given %d times: at most %d values per filter", name, len(vals), MaxFilterValues)
+		}
+	}
 	q.Filters.Partners = nonEmpty(v["partner"])
 	q.Filters.Brands = nonEmpty(v["brand"])
 	q.Filters.Categories = nonEmpty(v["category"])
 	q.Filters.Currency = strings.ToUpper(strings.TrimSpace(v.Get("currency")))
+	for _, g := range nonEmpty(v["grade"]) {
+		q.Filters.Grades = append(q.Filters.Grades, strings.ToUpper(g))
+	}
 	if q.Filters.PriceMin, err = decimalParam(v.Get("price_min"), "price_min"); err != nil {
 		return q, err
 	}

@@ -14,7 +14,10 @@ const DefaultSuggestSize = 8
 // suggest serves GET /v1/suggest?q=&size=: autocomplete over brands,
 // categories and product names (catalog.Index.Suggest).
 func (a *API) suggest(w http.ResponseWriter, r *http.Request) error {
-	v := r.URL.Query()
+	v, err := queryValues(r)
+	if err != nil {
+		return err
+	}
 	text := strings.TrimLeft(v.Get("q"), " \t")
 	if !utf8.ValidString(text) {
 		return catalog.Errorf(catalog.CodeInvalid, "q is not valid UTF-8")

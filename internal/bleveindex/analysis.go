@@ -193,6 +193,7 @@ func newMapping(syn *search.Synonyms) (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fCategory, kw(false))
 	doc.AddFieldMappingsAt(fCategoryLeaf, kw(true))
 	doc.AddFieldMappingsAt(fCurrency, kw(true))
+	doc.AddFieldMappingsAt(fGrade, kw(true))
 	doc.AddFieldMappingsAt(fNameSort, kw(true))
 	doc.AddFieldMappingsAt(fPrice, num())
 	doc.AddFieldMappingsAt(fUpdated, kw(true))
@@ -234,6 +235,7 @@ const (
 	// and adds them up to their ancestors, reading a third of the values.
 	fCategoryLeaf = "category_leaf"
 	fCurrency     = "currency"
+	fGrade        = "grade" // Product.Quality.Grade: filter and facet
 	fNameSort     = "name_sort"
 	fPrice        = "price"
 	// fUpdated is UpdatedAt as fixed-width unix seconds, a keyword: its
@@ -273,6 +275,9 @@ func document(p catalog.Product, src string) map[string]any {
 		m[fPrice] = d.Price
 		m[fPriceKey] = priceKey(d.Price)
 		m[fCurrency] = d.Currency
+	}
+	if p.Quality != nil && p.Quality.Grade != "" {
+		m[fGrade] = p.Quality.Grade
 	}
 	if len(d.Attrs) > 0 {
 		attrs := make(map[string]any, len(d.Attrs))

@@ -25,7 +25,7 @@ func fastPath(q catalog.Query) bool {
 		return false
 	}
 	for _, f := range q.Facets {
-		if strings.HasPrefix(f, search.AttrPrefix) {
+		if strings.HasPrefix(f, search.AttrPrefix) || f == search.FacetGrade {
 			return false
 		}
 	}
@@ -33,9 +33,9 @@ func fastPath(q catalog.Query) bool {
 }
 
 // nonColumnFilters are the filters the columns cannot evaluate
-// (attributes); they stay in the Bleve query.
+// (grade, attributes); they stay in the Bleve query.
 func nonColumnFilters(f catalog.Filters) query.Query {
-	return filterQuery(catalog.Filters{Attributes: f.Attributes}, dimNone)
+	return filterQuery(catalog.Filters{Grades: f.Grades, Attributes: f.Attributes}, dimNone)
 }
 
 // hitRef is a candidate hit.
@@ -389,7 +389,7 @@ func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, q catalog.Qu
 		return catalog.Result{}, x.searchErr(ctx, err)
 	}
 	defer x.cols.release(cols)
-	if text == nil && len(q.Filters.Attributes) == 0 {
+	if text == nil && len(q.Filters.Grades) == 0 && len(q.Filters.Attributes) == 0 {
 		return x.browseColumns(ctx, cols, q)
 	}
 	// The counts of a facet whose own filter is set need the documents that

@@ -120,6 +120,7 @@ const (
 	dimCategory dimension = search.FacetCategory
 	dimPrice    dimension = search.FacetPrice
 	dimCurrency dimension = search.FacetCurrency
+	dimGrade    dimension = search.FacetGrade
 	dimNone     dimension = ""
 )
 
@@ -165,6 +166,9 @@ func filterQuery(f catalog.Filters, skip dimension) query.Query {
 	}
 	if skip != dimCurrency && f.Currency != "" {
 		anyOf(fCurrency, []string{strings.ToUpper(f.Currency)})
+	}
+	if skip != dimGrade {
+		anyOf(fGrade, f.Grades)
 	}
 	names := make([]string, 0, len(f.Attributes))
 	for name := range f.Attributes {
@@ -247,6 +251,8 @@ func facetRequest(name string, size int) (field string, fr *bleve.FacetRequest) 
 		field = fPartner
 	case search.FacetCurrency:
 		field = fCurrency
+	case search.FacetGrade:
+		field = fGrade
 	case search.FacetCategory:
 		return fCategoryLeaf, bleve.NewFacetRequest(fCategoryLeaf, maxCategoryLeaves)
 	case search.FacetPrice:
@@ -288,6 +294,8 @@ func filtered(f catalog.Filters, d dimension) bool {
 		return f.PriceMin != nil || f.PriceMax != nil
 	case dimCurrency:
 		return f.Currency != ""
+	case dimGrade:
+		return len(f.Grades) > 0
 	}
 	for name := range f.Attributes {
 		if dimension(search.AttrField(name)) == d {

@@ -319,6 +319,17 @@ func (s *Store) Changes(ctx context.Context, limit int) ([]catalog.Change, error
 	return out, internal(err, "read change feed")
 }
 
+// Backlog returns the number of changes in the outbox: written to the
+// store, not yet acknowledged by the index.
+func (s *Store) Backlog(ctx context.Context) (int, error) {
+	n := 0
+	err := s.db.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucketOutbox()).Stats().KeyN
+		return nil
+	})
+	return n, internal(err, "count change feed")
+}
+
 // Ack removes the changes with sequence numbers up to and including seq
 // (a Change.Seq) from the outbox.
 func (s *Store) Ack(ctx context.Context, seq string) error {

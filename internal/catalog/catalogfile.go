@@ -98,9 +98,12 @@ type Report struct {
 	// Removed products were in the store but not in this full catalog.
 	Removed int `json:"removed"`
 	// Reason explains a refusal (Status refused) or a hold (needs_confirmation).
-	Reason   string     `json:"reason,omitempty"`
-	Errors   []RowError `json:"errors"`
-	Warnings []RowError `json:"warnings,omitempty"`
+	Reason string     `json:"reason,omitempty"`
+	Errors []RowError `json:"errors"`
+	// Quality summarises the scores of the file's products (not for a
+	// refused file).
+	Quality  *QualitySummary `json:"quality,omitempty"`
+	Warnings []RowError      `json:"warnings,omitempty"`
 	// ErrorsTruncated is true when more rows were rejected than Errors lists.
 	ErrorsTruncated bool          `json:"errors_truncated,omitempty"`
 	DryRun          bool          `json:"dry_run,omitempty"`

@@ -40,6 +40,8 @@ type Product struct {
 	// Variants are the rows that share this product's parent key.
 	Variants []Variant `json:"variants,omitempty"`
 	Source   Source    `json:"source"`
+	// Quality is the product's completeness score, set at ingest.
+	Quality *Quality `json:"quality,omitempty"`
 	// Hash is the content hash of the product's fields (not Source or times);
 	// equal hashes mean nothing a buyer can see has changed.
 	Hash      string    `json:"hash,omitempty"`

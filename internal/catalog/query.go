@@ -31,7 +31,7 @@ const (
 type Query struct {
 	Text    string   `json:"q"`
 	Filters Filters  `json:"filters"`
-	Facets  []string `json:"facets,omitempty"` // fields to count: brand, category, partner, currency, price, attr.<name>
+	Facets  []string `json:"facets,omitempty"` // fields to count: brand, category, partner, currency, price, grade, attr.<name>
 	Sort    string   `json:"sort,omitempty"`
 	Page    int      `json:"page,omitempty"` // 1-based
 	Size    int      `json:"size,omitempty"`
@@ -58,6 +58,7 @@ type Filters struct {
 	PriceMin   *Decimal            `json:"price_min,omitempty"`
 	PriceMax   *Decimal            `json:"price_max,omitempty"`
 	Currency   string              `json:"currency,omitempty"`
+	Grades     []string            `json:"grade,omitempty"` // quality grades A-E
 	Attributes map[string][]string `json:"attributes,omitempty"`
 }
 
@@ -163,10 +164,15 @@ func (q *Query) Validate() error {
 	}
 	for _, f := range q.Facets {
 		switch {
-		case f == "brand" || f == "category" || f == "partner" || f == "currency" || f == "price":
+		case f == "brand" || f == "category" || f == "partner" || f == "currency" || f == "price" || f == "grade":
 		case len(f) > len("attr.") && f[:len("attr.")] == "attr.":
 		default:
-			return Errorf(CodeInvalid, "facet %q is not one of brand, category, partner, currency, price, attr.<name>", f)
+			return Errorf(CodeInvalid, "facet %q is not one of brand, category, partner, currency, price, grade, attr.<name>", f)
+		}
+	}
+	for _, g := range q.Filters.Grades {
+		if !ValidGrade(g) {
+			return Errorf(CodeInvalid, "grade %q is not one of A, B, C, D, E", g)
 		}
 	}
 	if q.Filters.PriceMin != nil && q.Filters.PriceMax != nil && q.Filters.PriceMin.Cmp(*q.Filters.PriceMax) > 0 {

@@ -43,6 +43,7 @@ func SampleProduct(partner, key string) catalog.Product {
 			{SKU: key + "-M", GTIN: "4006381333931", Options: map[string]string{"Taille": "M"}},
 		},
 		Source:    catalog.Source{CatalogID: "cat-1", File: "incoming/" + partner + "/été.csv", Row: 7},
+		Quality:   &catalog.Quality{Score: 95, Grade: catalog.GradeA, Issues: []string{"name_casing"}},
 		Hash:      "sha256:" + key,
 		UpdatedAt: time.Date(2026, 11, 28, 10, 30, 0, 123456789, time.UTC),
 	}
@@ -194,7 +195,9 @@ func TestStore(t *testing.T, newStore NewStore) {
 		c.Status = catalog.StatusDone
 		c.FinishedAt = c.ReceivedAt.Add(time.Minute)
 		c.Report = &catalog.Report{Status: catalog.StatusDone, Format: "csv", Encoding: "utf-8", Rows: 3, Accepted: 2, Rejected: 1,
-			Errors: []catalog.RowError{{Row: 4, Column: "Prix", Code: "bad_price", Message: "« abc » is not a price"}}}
+			Errors: []catalog.RowError{{Row: 4, Column: "Prix", Code: "bad_price", Message: "« abc » is not a price"}},
+			Quality: &catalog.QualitySummary{Products: 2, Score: 70, Grades: map[string]int{"A": 1, "E": 1}, ToFix: 1,
+				Issues: []catalog.IssueCount{{Code: "brand_missing", Message: "add the brand", Count: 1}}}}
 		if err := s.PutCatalog(ctx, c); err != nil {
 			t.Fatal(err)
 		}
@@ -204,7 +207,9 @@ func TestStore(t *testing.T, newStore NewStore) {
 		}
 		if got.Status != catalog.StatusDone || got.Report == nil || got.Report.Rejected != 1 ||
 			len(got.Report.Errors) != 1 || got.Report.Errors[0] != c.Report.Errors[0] ||
-			!got.ReceivedAt.Equal(c.ReceivedAt) || !got.FinishedAt.Equal(c.FinishedAt) || got.Key != c.Key {
+			!got.ReceivedAt.Equal(c.ReceivedAt) || !got.FinishedAt.Equal(c.FinishedAt) || got.Key != c.Key ||
+			got.Report.Quality == nil || got.Report.Quality.Grades["E"] != 1 || len(got.Report.Quality.Issues) != 1 ||
+			got.Report.Quality.Issues[0] != c.Report.Quality.Issues[0] {
 			t.Fatalf("catalog round trip: got %+v report %+v", got, got.Report)
 		}
 		_, err = s.GetCatalog(ctx, "nope")

@@ -488,6 +488,13 @@ func (g *Generator) fillRow() {
 	g.buf = append(g.buf, strings.ToLower(sku)...)
 	g.buf = append(g.buf, ".jpg"...)
 	vals[fImage] = string(g.buf)
+	if g.opts.ImageBase != "" {
+		colour := v.colour.label
+		if !pr.isGroup {
+			colour = pr.colour
+		}
+		vals[fImage] = pictureURL(g.opts.ImageBase, pr.t.category, colour, sku)
+	}
 
 	vals[fColour] = v.colour.label
 	if !pr.isGroup {

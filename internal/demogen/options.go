@@ -2,6 +2,7 @@ package demogen
 
 import (
 	"math"
+	"net/url"
 	"strings"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
@@ -83,6 +84,11 @@ type Options struct {
 	Delimiter rune `json:"delimiter,omitempty"`
 	// BOM starts a CSV file with the UTF-8 byte order mark, as Excel does.
 	BOM bool `json:"bom,omitempty"`
+	// ImageBase, when set, makes the image URLs point at a demo image host
+	// serving ImageHandler there (ImageBase/{kind}/{rrggbb}/{sku}.png),
+	// which draws each product's kind in its colour. Empty keeps the
+	// .example URLs, which resolve nowhere.
+	ImageBase string `json:"image_base,omitempty"`
 }
 
 // withDefaults validates o and fills its defaults.
@@ -125,6 +131,11 @@ func (o Options) withDefaults() (Options, *profile, error) {
 	case ',', ';':
 	default:
 		return o, nil, catalog.Errorf(catalog.CodeInvalid, "delimiter must be ',' or ';', not %q", o.Delimiter)
+	}
+	if o.ImageBase != "" {
+		if u, err := url.Parse(o.ImageBase); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return o, nil, catalog.Errorf(catalog.CodeInvalid, "image base %q is not an http(s) URL", o.ImageBase)
+		}
 	}
 	return o, p, nil
 }

@@ -17,10 +17,11 @@ import (
 )
 
 // DefaultWidths returns the widths of the derived sizes Derive makes unless
-// told otherwise, in pixels: a results card, twice that for dense screens,
-// the product page, and a large view. An original narrower than a width
+// told otherwise, in pixels: a results card on a plain screen, then on
+// denser ones (two phone columns at 2× and 3×), the product page, and a
+// large view. An original narrower than a width
 // gives its own width instead (never enlarged).
-func DefaultWidths() []int { return []int{160, 320, 640, 1200} }
+func DefaultWidths() []int { return []int{160, 320, 480, 640, 1200} }
 
 // DeriveOptions configure Derive. Zero values take the defaults.
 type DeriveOptions struct {

@@ -130,8 +130,8 @@ func TestDeriveSizes(t *testing.T) {
 		widths [][2]int
 		white  bool // the derived pixels are white (transparency flattened)
 	}{
-		{"large jpeg", jpegBytes(t, 2000, 1000), 2000, 1000, [][2]int{{160, 80}, {320, 160}, {640, 320}, {1200, 600}}, false},
-		{"narrow jpeg", jpegBytes(t, 500, 700), 500, 700, [][2]int{{160, 224}, {320, 448}, {500, 700}}, false},
+		{"large jpeg", jpegBytes(t, 2000, 1000), 2000, 1000, [][2]int{{160, 80}, {320, 160}, {480, 240}, {640, 320}, {1200, 600}}, false},
+		{"narrow jpeg", jpegBytes(t, 500, 700), 500, 700, [][2]int{{160, 224}, {320, 448}, {480, 672}, {500, 700}}, false},
 		{"transparent png", alpha.Bytes(), 100, 50, [][2]int{{100, 50}}, true},
 		{"webp lossless", mustB64(t, webpLossless), 1, 1, [][2]int{{1, 1}}, false},
 		{"webp lossy", mustB64(t, webpLossy), 1, 1, [][2]int{{1, 1}}, false},

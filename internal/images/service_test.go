@@ -132,7 +132,7 @@ func TestRunFetchesStoresAndReports(t *testing.T) {
 	if len(a.Pictures) != 2 || len(b.Pictures) != 1 || b.Pictures[0].Key != a.Pictures[0].Key || b.Pictures[0].Source != u("/same-as-big.jpg") {
 		t.Fatalf("pictures a %+v, b %+v", a.Pictures, b.Pictures)
 	}
-	if p := a.Pictures[0]; p.Width != 1600 || p.Height != 1200 || !slices.Equal(p.Widths, []int{160, 320, 640, 1200}) ||
+	if p := a.Pictures[0]; p.Width != 1600 || p.Height != 1200 || !slices.Equal(p.Widths, []int{160, 320, 480, 640, 1200}) ||
 		!strings.HasPrefix(p.Key, images.PicturePrefix) || len(p.Key) != len(images.PicturePrefix)+64 {
 		t.Fatalf("picture %+v", p)
 	}

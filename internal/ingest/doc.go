@@ -25,6 +25,10 @@
 // Beside them the reportBook (report.go) records warnings and rejected
 // rows. CSV and XLSX rows are read, prepared and consumed on separate
 // goroutines (parallel.go); products come out in file order either way.
+// The writer scores every product by the quality rules of package
+// analysis before it compares hashes (quality.go): the score is stored with
+// the product, the report gets the file's quality summary, and the
+// products that fail a rule become the catalog's products-to-fix CSV.
 //
 // Each product carries a content hash; a product whose hash is already
 // stored is not written again, so re-ingesting an unchanged file writes

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/catalogsearch/catalogsearch/internal/analysis"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 )
 
@@ -38,6 +39,9 @@ func hashString(sum uint64) string {
 func (h *hashBuf) productSum(p *catalog.Product) uint64 {
 	h.b = h.b[:0]
 	h.str("v1")
+	// The quality rules' version: products scored by other rules are
+	// written again, with their new score.
+	h.str(analysis.RulesVersion)
 	h.str(p.Partner)
 	h.str(p.Key)
 	h.str(p.SKU)

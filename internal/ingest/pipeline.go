@@ -67,8 +67,9 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dryRun, force boo
 	}
 	p = &pipeline{service: s, record: c, report: report, settings: settings, dryRun: dryRun, force: force,
 		book:   &reportBook{report: report, dryRun: dryRun, tempDir: s.tmp},
-		writer: newProductWriter(s.store, c.Partner, report, dryRun)}
+		writer: newProductWriter(s.store, c.Partner, report, dryRun, s.tmp)}
 	defer p.book.discard()
+	defer p.writer.quality.discard()
 	blob, info, err := s.blobs.Open(ctx, c.Key)
 	if err != nil {
 		return report, err
@@ -136,6 +137,12 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dryRun, force boo
 	}
 	if c.Mode == catalog.ModeFull {
 		if err := p.writer.removeMissing(ctx, settings.guard(), force); err != nil {
+			return report, err
+		}
+	}
+	report.Quality = p.writer.quality.sum.Result()
+	if !dryRun {
+		if err := p.writer.quality.save(ctx, s.blobs, c.ID); err != nil {
 			return report, err
 		}
 	}
@@ -275,6 +282,10 @@ func (s *Service) unchangedFile(ctx context.Context, c, prev *catalog.Catalog, r
 	rep.Rows, rep.Accepted, rep.Rejected, rep.Products = p.Rows, p.Accepted, p.Rejected, p.Products
 	rep.Unchanged = p.Products
 	rep.Errors, rep.ErrorsTruncated = p.Errors, p.ErrorsTruncated
+	rep.Quality = p.Quality
+	if err := copyToFix(ctx, s.blobs, prev.ID, c.ID); err != nil {
+		return rep, err
+	}
 	rep.Warnings = append([]catalog.RowError{{Code: CodeUnchangedFile,
 		Message: "the file is identical to catalog " + prev.ID + ", read with the same settings: nothing changed"}}, p.Warnings...)
 	if len(rep.Warnings) > MaxReportErrors {

@@ -26,14 +26,16 @@ type productWriter struct {
 	stored, seen *idTable
 	batch        []catalog.Product
 	written      int // products stored so far
+	// quality scores every product (quality.go).
+	quality qualityRun
 	// touched is the sum of the table slots touched ahead of lookups
 	// (see touchAhead); it has no other use.
 	touched uint64
 }
 
-func newProductWriter(store catalog.Store, partner string, report *catalog.Report, dryRun bool) *productWriter {
+func newProductWriter(store catalog.Store, partner string, report *catalog.Report, dryRun bool, tempDir string) *productWriter {
 	return &productWriter{store: store, partner: partner, report: report, dryRun: dryRun,
-		stored: newIDMap(), seen: newIDSet()}
+		stored: newIDMap(), seen: newIDSet(), quality: qualityRun{dir: tempDir}}
 }
 
 // loadStored reads the content hash of every stored product of the
@@ -68,6 +70,9 @@ func (w *productWriter) touchAhead(rows []preparedRow) {
 // The product's ID and hash strings are made here, for a product written.
 func (w *productWriter) write(ctx context.Context, p *catalog.Product, idHash, sum uint64) error {
 	duplicate := w.seen.put(idHash, 0)
+	if err := w.quality.score(p, w.partner, w.dryRun, !duplicate); err != nil {
+		return err
+	}
 	old, exists := w.stored.get(idHash)
 	if !duplicate {
 		w.report.Products++

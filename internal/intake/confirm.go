@@ -12,6 +12,12 @@ func RejectedKey(catalogID string) string {
 	return contract.ReportsPrefix + catalogID + "/rejected.csv"
 }
 
+// ToFixKey is the blob key of a catalog's products-to-fix CSV (the
+// products that fail a quality rule, with what to fix).
+func ToFixKey(catalogID string) string {
+	return contract.ReportsPrefix + catalogID + "/to-fix.csv"
+}
+
 // recentCatalogs is how many of the partner's latest catalogs
 // CheckConfirm looks through for a newer file.
 const recentCatalogs = 20

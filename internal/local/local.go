@@ -4,12 +4,13 @@
 //
 //	DIR/catalog.db   the store (products, catalogs, the change outbox)
 //	DIR/index/       the Bleve index
-//	DIR/blobs/       catalog files, same keys as the S3 bucket
+//	DIR/blobs/       catalog files, product pictures (images/), same keys as the S3 bucket
 //
 // Where AWS has events (an S3 notification starts an ingest, a DynamoDB
 // Stream feeds the indexer), the stack runs the same handlers in process:
-// a Put under incoming/ queues an ingest, and the store's outbox is drained
-// into the index.
+// a Put under incoming/ queues an ingest, a finished ingest queues a run of
+// the image fetcher over the partner's products (the images queue and
+// Lambda on AWS), and the store's outbox is drained into the index.
 package local
 
 import (
@@ -31,6 +32,7 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/contract"
 	"github.com/catalogsearch/catalogsearch/internal/diskblobs"
+	"github.com/catalogsearch/catalogsearch/internal/images"
 	"github.com/catalogsearch/catalogsearch/internal/indexer"
 	"github.com/catalogsearch/catalogsearch/internal/ingest"
 	"github.com/catalogsearch/catalogsearch/internal/intake"
@@ -41,6 +43,12 @@ type Options struct {
 	Dir    string       // data folder, created if missing
 	Logger *slog.Logger // nil = discard
 	Clock  func() time.Time
+	// ImageFetch configures the fetcher of partners' images; its Allow
+	// lets the demo's image host on loopback be reached.
+	ImageFetch images.FetchOptions
+	// DemoImageBase is the URL of a DemoImageHost that SeedDemo points the
+	// demo catalogs' image URLs at; empty keeps URLs that resolve nowhere.
+	DemoImageBase string
 }
 
 // Stack is the embedded default, open on one data folder.
@@ -49,13 +57,16 @@ type Stack struct {
 	Blobs  catalog.Blobs // notifies the stack of files put under incoming/
 	Index  *bleveindex.Index
 	Ingest *ingest.Service
+	Images *images.Service
 
-	disk   *diskblobs.Blobs
-	log    *slog.Logger
-	clock  func() time.Time
-	queue  *ingestQueue  // files to ingest
-	kick   chan struct{} // wakes the feed
-	feedMu sync.Mutex    // one drain at a time
+	disk          *diskblobs.Blobs
+	log           *slog.Logger
+	clock         func() time.Time
+	queue         *ingestQueue // files to ingest
+	imageJobs     chan string  // IDs of catalogs whose partner's images to fetch
+	demoImageBase string
+	kick          chan struct{} // wakes the feed
+	feedMu        sync.Mutex    // one drain at a time
 }
 
 // Open opens (or creates) the stack in o.Dir.
@@ -103,10 +114,12 @@ func Open(ctx context.Context, o Options) (*Stack, error) {
 	}
 	s := &Stack{
 		Store: store, Index: idx, disk: disk, log: o.Logger, clock: o.Clock,
-		queue: newIngestQueue(), kick: make(chan struct{}, 1),
+		queue: newIngestQueue(), kick: make(chan struct{}, 1), imageJobs: make(chan string, 64),
+		demoImageBase: o.DemoImageBase,
 	}
 	s.Blobs = &notifyingBlobs{Blobs: disk, queue: s.queue}
 	s.Ingest = ingest.New(ingest.Deps{Store: store, Blobs: s.Blobs, Clock: o.Clock, Logger: o.Logger})
+	s.Images = images.New(images.Deps{Store: store, Blobs: disk, Fetcher: images.NewFetcher(o.ImageFetch), Logger: o.Logger, Clock: o.Clock})
 	return s, nil
 }
 
@@ -117,7 +130,23 @@ func (s *Stack) Close() error {
 
 // API returns the HTTP API over this stack.
 func (s *Stack) API() http.Handler {
-	return api.New(api.Deps{Store: s.Store, Index: s.Index, Blobs: s.Blobs, Logger: s.log, Clock: s.clock, Ingest: s.Ingest})
+	return api.New(api.Deps{Store: s.Store, Index: s.Index, Blobs: s.Blobs, Logger: s.log, Clock: s.clock,
+		Ingest: confirmingIntake{Service: s.Ingest, done: s.QueueImages}, Backlog: s.Store.Backlog})
+}
+
+// confirmingIntake queues the images of a held catalog the API confirmed
+// (applied at once here), as a finished ingest does.
+type confirmingIntake struct {
+	*ingest.Service
+	done func(catalog.Catalog)
+}
+
+func (c confirmingIntake) Confirm(ctx context.Context, id string) (catalog.Catalog, error) {
+	cat, err := c.Service.Confirm(ctx, id)
+	if err == nil {
+		c.done(cat)
+	}
+	return cat, err
 }
 
 // SyncIndex drains the store's change outbox into the index and returns how
@@ -144,12 +173,29 @@ func (s *Stack) SyncIndex(ctx context.Context) (int, error) {
 
 // Run processes events until ctx ends: files put under incoming/ are
 // ingested (one at a time, like an SQS consumer with batch size one,
-// partners served in turn) and the change feed is drained into the index.
+// partners served in turn), the images of ingested catalogs are fetched
+// (one run at a time, apart from ingest, so a catalog is searchable before
+// its pictures are ready) and the change feed is drained into the index.
 // It first queues the files that a previous process left unfinished (see
 // RecoverUnfinished).
 func (s *Stack) Run(ctx context.Context) {
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case id := <-s.imageJobs:
+				// The products whose pictures changed reach the index through
+				// the feed's next round, like every other product write.
+				if _, err := s.Images.RunCatalog(ctx, id, images.Options{}); err != nil && ctx.Err() == nil {
+					s.log.ErrorContext(ctx, "image run failed", "catalog", id, "err", err.Error())
+				}
+			}
+		}
+	}()
 	go func() {
 		defer wg.Done()
 		if n, err := s.RecoverUnfinished(ctx); err != nil && ctx.Err() == nil {
@@ -177,12 +223,16 @@ func (s *Stack) Run(ctx context.Context) {
 		defer wg.Done()
 		tick := time.NewTicker(2 * time.Second)
 		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-s.kick:
-			case <-tick.C:
+		for first := true; ; first = false {
+			// The first drain at once: the backlog a crash left is indexed
+			// while the API already answers (serve listens first).
+			if !first {
+				select {
+				case <-ctx.Done():
+					return
+				case <-s.kick:
+				case <-tick.C:
+				}
 			}
 			if n, err := s.SyncIndex(ctx); err != nil && ctx.Err() == nil {
 				s.log.ErrorContext(ctx, "index sync failed", "err", err.Error())
@@ -276,11 +326,50 @@ func (s *Stack) ingestKey(ctx context.Context, t task) {
 		return
 	}
 	s.log.InfoContext(ctx, "ingested", "key", key, "catalog", c.ID, "status", string(c.Status))
+	s.QueueImages(c)
+	s.kickFeed()
+}
+
+// kickFeed wakes the feed to drain the outbox now.
+func (s *Stack) kickFeed() {
 	select {
 	case s.kick <- struct{}{}:
 	default:
 	}
 }
+
+// QueueImages queues a run of the image fetcher for c's partner when c was
+// applied (status done); Run works the queue. Like the ingest queue, a full
+// queue drops the job with a log line: the next ingest, or
+// `catalogctl images`, does the work.
+func (s *Stack) QueueImages(c catalog.Catalog) {
+	if c.Status != catalog.StatusDone {
+		return
+	}
+	select {
+	case s.imageJobs <- c.ID:
+	default:
+		s.log.Warn("images queue full; run not queued", "catalog", c.ID)
+	}
+}
+
+// FetchImages runs the image fetcher over the products of the partner of
+// catalog id now, records its report on the catalog, and brings the index
+// up to date with the products whose pictures changed.
+func (s *Stack) FetchImages(ctx context.Context, id string, o images.Options) (catalog.ImageReport, error) {
+	rep, err := s.Images.RunCatalog(ctx, id, o)
+	if err != nil {
+		return rep, err
+	}
+	if _, err := s.SyncIndex(ctx); err != nil {
+		return rep, fmt.Errorf("images fetched, but indexing failed (run catalogctl reindex): %w", err)
+	}
+	return rep, nil
+}
+
+// Pictures serves the stored picture sizes under /images/, as CloudFront
+// serves the bucket's images/ on AWS.
+func (s *Stack) Pictures() http.Handler { return images.Handler(s.disk) }
 
 // SplitIncomingKey splits "incoming/{partner}/{file}".
 func SplitIncomingKey(key string) (partner, file string, ok bool) {
@@ -338,6 +427,7 @@ func (s *Stack) IngestFile(ctx context.Context, partner, path string, mode catal
 	if err != nil {
 		return c, err
 	}
+	s.QueueImages(c)
 	if _, err := s.SyncIndex(ctx); err != nil {
 		return c, fmt.Errorf("ingested, but indexing failed (run catalogctl reindex): %w", err)
 	}

@@ -302,7 +302,7 @@ func (x *Index) ensure(ctx context.Context) error {
 		return err
 	}
 	if status == http.StatusOK {
-		return nil
+		return x.addFields(ctx)
 	}
 	name := x.newIndexName()
 	body, _ := json.Marshal(map[string]any{"aliases": map[string]any{x.cfg.Alias: map[string]any{}}})
@@ -318,6 +318,26 @@ func (x *Index) ensure(ctx context.Context) error {
 		return catalog.Errorf(catalog.CodeInternal, "search engine failure")
 	}
 	return nil
+}
+
+// addedFields are the fields added to the mapping after the first indexes
+// were made: ensure adds them to the index behind an existing alias (adding
+// a field is allowed on a live index), so that writes index them before
+// the next reindex.
+func addedFields() []string { return []string{fGrade} }
+
+func (x *Index) addFields(ctx context.Context) error {
+	props := mappings()["properties"].(map[string]any)
+	add := map[string]any{}
+	for _, f := range addedFields() {
+		add[f] = props[f]
+	}
+	body, err := json.Marshal(map[string]any{"properties": add})
+	if err != nil {
+		return catalog.Wrap(catalog.CodeInternal, err, "opensearch: mapping")
+	}
+	_, _, err = x.do(ctx, http.MethodPut, "/"+esc(x.cfg.Alias)+"/_mapping", body)
+	return err
 }
 
 // Ensure puts the index template and creates the first index behind the

@@ -17,6 +17,7 @@ const (
 	fPartner   = "partner"
 	fCategory  = "category"
 	fCurrency  = "currency"
+	fGrade     = "grade" // Product.Quality.Grade: filter and facet
 	fNameSort  = "name_sort"
 	fPrice     = "price"
 	fUpdated   = "updated"
@@ -92,6 +93,7 @@ func mappings() map[string]any {
 			fPartner:   kw,
 			fCategory:  kw,
 			fCurrency:  kw,
+			fGrade:     kw,
 			fNameSort:  kw,
 			fID:        kw,
 			fPrice:     map[string]any{"type": "double"},
@@ -129,6 +131,9 @@ func document(p catalog.Product) map[string]any {
 	if d.HasPrice {
 		m[fPrice] = d.Price
 		m[fCurrency] = d.Currency
+	}
+	if p.Quality != nil && p.Quality.Grade != "" {
+		m[fGrade] = p.Quality.Grade
 	}
 	if len(d.Attrs) > 0 {
 		m["attr"] = d.Attrs

@@ -112,6 +112,9 @@ func filterClauses(f catalog.Filters, skip string) []any {
 	if skip != search.FacetCurrency && f.Currency != "" {
 		anyOf(fCurrency, []string{strings.ToUpper(f.Currency)})
 	}
+	if skip != search.FacetGrade {
+		anyOf(fGrade, f.Grades)
+	}
 	names := make([]string, 0, len(f.Attributes))
 	for name := range f.Attributes {
 		names = append(names, name)
@@ -175,7 +178,8 @@ func facetAgg(name string, size int, f catalog.Filters) obj {
 			"aggs":  obj{"r": bands},
 		}
 	}
-	field := map[string]string{search.FacetBrand: fBrand, search.FacetPartner: fPartner, search.FacetCategory: fCategory, search.FacetCurrency: fCurrency}[name]
+	field := map[string]string{search.FacetBrand: fBrand, search.FacetPartner: fPartner, search.FacetCategory: fCategory, search.FacetCurrency: fCurrency,
+		search.FacetGrade: fGrade}[name]
 	if field == "" {
 		field = search.AttrField(strings.TrimPrefix(name, search.AttrPrefix))
 	}

@@ -141,6 +141,7 @@ const (
 	FacetPartner  = "partner"
 	FacetPrice    = "price"
 	FacetCurrency = "currency"
+	FacetGrade    = "grade" // catalog.Quality.Grade
 	AttrPrefix    = "attr."
 )
 

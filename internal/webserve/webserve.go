@@ -20,6 +20,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -78,11 +80,22 @@ func SiteSecret(ctx context.Context, dir string) (string, error) {
 	return secret, nil
 }
 
-// PHPSite is a running `php -S` serving a site's public folder.
+// PHPSite is a running site: Workers `php -S` processes serving a site's
+// public folder, each on its own loopback port, each a single process.
+// (php -S's own worker mode, PHP_CLI_SERVER_WORKERS, forks workers that
+// outlive a master killed with SIGKILL and keep the port; a single php
+// process dies with serve through its parent-death signal.)
 type PHPSite struct {
+	procs []*phpProcess
+	done  chan struct{} // closed when the first php has exited; then err is set
+	once  sync.Once
+	err   error
+}
+
+type phpProcess struct {
 	cmd  *exec.Cmd
 	addr string
-	done chan struct{} // closed when php has exited; then err is set
+	done chan struct{}
 	err  error
 }
 
@@ -93,10 +106,14 @@ type PHPOptions struct {
 	APIURL    string   // the API base URL the site calls (CATALOG_API_URL)
 	Env       []string // extra NAME=value pairs
 	Stderr    io.Writer
+	Workers   int // php processes (0 = DefaultPHPWorkers)
 }
 
-// StartPHP starts `php -S` on a free loopback port and waits until it
-// accepts connections.
+// DefaultPHPWorkers is how many php processes serve the site by default.
+const DefaultPHPWorkers = 4
+
+// StartPHP starts the site's php processes on free loopback ports and
+// waits until each accepts connections.
 func StartPHP(ctx context.Context, o PHPOptions) (*PHPSite, error) {
 	php := o.PHP
 	if php == "" {
@@ -110,6 +127,26 @@ func StartPHP(ctx context.Context, o PHPOptions) (*PHPSite, error) {
 	if _, err := os.Stat(router); err != nil {
 		return nil, catalog.Errorf(catalog.CodeInvalid, "no site at %s (want %s): pass --web to the web/public folder", o.PublicDir, router)
 	}
+	if o.Workers <= 0 {
+		o.Workers = DefaultPHPWorkers
+	}
+	s := &PHPSite{done: make(chan struct{})}
+	for range o.Workers {
+		p, err := startPHPProcess(ctx, php, router, o)
+		if err != nil {
+			s.Stop()
+			return nil, err
+		}
+		s.procs = append(s.procs, p)
+		go func() {
+			<-p.done
+			s.once.Do(func() { s.err = p.err; close(s.done) })
+		}()
+	}
+	return s, nil
+}
+
+func startPHPProcess(ctx context.Context, php, router string, o PHPOptions) (*phpProcess, error) {
 	port, err := freePort(ctx)
 	if err != nil {
 		return nil, catalog.Wrap(catalog.CodeInternal, err, "find a free port for php")
@@ -118,14 +155,15 @@ func StartPHP(ctx context.Context, o PHPOptions) (*PHPSite, error) {
 	// Not cancelled with ctx: the caller stops the site with Stop, after the
 	// HTTP server has drained, so in-flight page renders finish.
 	cmd := exec.CommandContext(context.WithoutCancel(ctx), php, "-S", addr, "-t", o.PublicDir, router) //nolint:gosec // php binary from flag or PATH by design
-	cmd.Env = append(os.Environ(), contract.EnvAPIBaseURL+"="+o.APIURL, "PHP_CLI_SERVER_WORKERS=4")
+	cmd.Env = append(os.Environ(), contract.EnvAPIBaseURL+"="+o.APIURL)
 	// The site's own ini (upload limits, errors hidden) after the system's,
 	// as on Lambda where Bref reads the same folder.
 	if conf := filepath.Join(filepath.Dir(o.PublicDir), "php", "conf.d"); dirExists(conf) {
 		cmd.Env = append(cmd.Env, "PHP_INI_SCAN_DIR=:"+conf)
 	}
-	// Its own process group: php -S forks workers, and Stop ends them all.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Its own process group, which Stop ends; and a parent-death signal,
+	// so that a serve killed without Stop (kill -9) takes php with it.
+	cmd.SysProcAttr = phpProcAttr()
 	cmd.Env = append(cmd.Env, o.Env...)
 	logs := &quietWriter{w: o.Stderr}
 	if o.Stderr == nil {
@@ -136,53 +174,67 @@ func StartPHP(ctx context.Context, o PHPOptions) (*PHPSite, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, catalog.Wrap(catalog.CodeInternal, err, "start php")
 	}
-	s := &PHPSite{cmd: cmd, addr: addr, done: make(chan struct{})}
-	go func() { s.err = cmd.Wait(); close(s.done) }()
+	p := &phpProcess{cmd: cmd, addr: addr, done: make(chan struct{})}
+	go func() { p.err = cmd.Wait(); close(p.done) }()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		conn, err := (&net.Dialer{Timeout: 200 * time.Millisecond}).DialContext(ctx, "tcp", addr)
 		if err == nil {
 			_ = conn.Close()
-			return s, nil
+			return p, nil
 		}
 		select {
-		case <-s.done:
-			return nil, catalog.Wrap(catalog.CodeInternal, s.err, "php -S exited at start")
+		case <-p.done:
+			return nil, catalog.Wrap(catalog.CodeInternal, p.err, "php -S exited at start")
 		case <-ctx.Done():
-			s.Stop()
+			p.stop()
 			return nil, ctx.Err()
 		case <-time.After(50 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			s.Stop()
+			p.stop()
 			return nil, catalog.Errorf(catalog.CodeUnavailable, "php -S did not listen on %s within 10s", addr)
 		}
 	}
 }
 
-// URL is the site's base URL.
-func (s *PHPSite) URL() *url.URL { return &url.URL{Scheme: "http", Host: s.addr} }
+// URLs are the base URLs of the site's php processes.
+func (s *PHPSite) URLs() []*url.URL {
+	out := make([]*url.URL, len(s.procs))
+	for i, p := range s.procs {
+		out[i] = &url.URL{Scheme: "http", Host: p.addr}
+	}
+	return out
+}
 
-// Done is closed when php exits; Err then tells why.
+// Done is closed when a php process exits; Err then tells why.
 func (s *PHPSite) Done() <-chan struct{} { return s.done }
 
-// Err is php's exit error, once Done is closed.
+// Err is the exit error of the first php process that ended, once Done is closed.
 func (s *PHPSite) Err() error { return s.err }
 
-// Stop ends php and waits for it.
+// Stop ends every php process and waits for them.
 func (s *PHPSite) Stop() {
-	if s.cmd.Process == nil {
+	var wg sync.WaitGroup
+	for _, p := range s.procs {
+		wg.Go(p.stop)
+	}
+	wg.Wait()
+}
+
+func (p *phpProcess) stop() {
+	if p.cmd.Process == nil {
 		return
 	}
-	pgid := -s.cmd.Process.Pid // the group: the master and its workers
+	pgid := -p.cmd.Process.Pid // its group: php and anything it started
 	_ = syscall.Kill(pgid, syscall.SIGTERM)
 	select {
-	case <-s.done:
+	case <-p.done:
 	case <-time.After(3 * time.Second):
 		_ = syscall.Kill(pgid, syscall.SIGKILL)
-		<-s.done
+		<-p.done
 	}
-	_ = syscall.Kill(pgid, syscall.SIGKILL) // workers that outlived the master
+	_ = syscall.Kill(pgid, syscall.SIGKILL)
 }
 
 func freePort(ctx context.Context) (int, error) {
@@ -195,24 +247,40 @@ func freePort(ctx context.Context) (int, error) {
 }
 
 // Handler routes /api/... to api (prefix stripped) and everything else to
-// site, with the headers the site needs to build absolute links.
-func Handler(api http.Handler, site *url.URL, log *slog.Logger) http.Handler {
+// the site's php processes in turn (none: API only), with the headers the
+// site needs to build absolute links.
+func Handler(api http.Handler, sites []*url.URL, log *slog.Logger) http.Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	mux := http.NewServeMux()
 	mux.Handle(contract.APIPathPrefix+"/", http.StripPrefix(contract.APIPathPrefix, api))
-	if site != nil {
-		proxy := httputil.NewSingleHostReverseProxy(site)
-		proxy.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
-			if !errors.Is(err, context.Canceled) {
-				log.ErrorContext(r.Context(), "site proxy", "path", r.URL.Path, "err", err.Error())
+	if len(sites) > 0 {
+		proxies := make([]*httputil.ReverseProxy, len(sites))
+		for i, site := range sites {
+			proxy := httputil.NewSingleHostReverseProxy(site)
+			proxy.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
+				if !errors.Is(err, context.Canceled) {
+					log.ErrorContext(r.Context(), "site proxy", "path", r.URL.Path, "err", err.Error())
+				}
+				w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+				w.WriteHeader(http.StatusBadGateway)
+				_, _ = io.WriteString(w, "The site is not answering. The API is still at /api/v1/health.\n")
 			}
-			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-			w.WriteHeader(http.StatusBadGateway)
-			_, _ = io.WriteString(w, "The site is not answering. The API is still at /api/v1/health.\n")
+			// What php -S sends itself (the /assets/ files) has no nosniff;
+			// CloudFront's security headers policy adds it on AWS.
+			proxy.ModifyResponse = func(res *http.Response) error {
+				if res.Header.Get("X-Content-Type-Options") == "" {
+					res.Header.Set("X-Content-Type-Options", "nosniff")
+				}
+				return nil
+			}
+			proxies[i] = proxy
 		}
-		mux.Handle("/", proxy)
+		var next atomic.Uint64
+		mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			proxies[(next.Add(1)-1)%uint64(len(proxies))].ServeHTTP(w, r)
+		}))
 	}
 	return mux
 }

@@ -29,7 +29,7 @@ func TestHandlerRoutesAPIAndSite(t *testing.T) {
 	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("site:" + r.URL.Path)) }))
 	defer site.Close()
 	u, _ := url.Parse(site.URL)
-	h := Handler(api, u, nil)
+	h := Handler(api, []*url.URL{u}, nil)
 	for path, want := range map[string]string{
 		"/api/v1/health": "api:/v1/health", "/": "site:/", "/en/product/x": "site:/en/product/x", "/apiary": "site:/apiary",
 	} {
@@ -38,5 +38,22 @@ func TestHandlerRoutesAPIAndSite(t *testing.T) {
 		if rec.Body.String() != want {
 			t.Errorf("GET %s = %q, want %q", path, rec.Body, want)
 		}
+	}
+}
+
+// TestSiteResponsesAreNotSniffed: what php -S sends itself (the /assets/
+// files) gets nosniff from the proxy, as CloudFront's security headers
+// policy adds it on AWS.
+func TestSiteResponsesAreNotSniffed(t *testing.T) {
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/css")
+		_, _ = w.Write([]byte("body{}"))
+	}))
+	defer site.Close()
+	u, _ := url.Parse(site.URL)
+	rec := httptest.NewRecorder()
+	Handler(http.NotFoundHandler(), []*url.URL{u}, nil).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/assets/site.css", nil))
+	if got := rec.Header().Get("X-Content-Type-Options"); rec.Code != http.StatusOK || got != "nosniff" {
+		t.Fatalf("GET /assets/site.css: %d, X-Content-Type-Options %q", rec.Code, got)
 	}
 }

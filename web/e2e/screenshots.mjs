@@ -24,6 +24,8 @@ try {
     ['product', `/en/product/${encodeURIComponent(first.id)}`, `/fr/product/${encodeURIComponent(first.id)}`],
     ['partner', '/en/partner', '/fr/partner'],
     ['report', `/en/partner/catalogs/${encodeURIComponent(catalogs[0].id)}`, `/fr/partner/catalogs/${encodeURIComponent(catalogs[0].id)}`],
+    // The quality of the same catalog: its grade, the grade chart and the rules to fix first.
+    ['quality', `/en/partner/catalogs/${encodeURIComponent(catalogs[0].id)}#quality-title`, `/fr/partner/catalogs/${encodeURIComponent(catalogs[0].id)}#quality-title`],
     // Buyers (B2B): price labels with their unit, the empty page's help, the buyer's list.
     ['prices', `/en/?q=${encodeURIComponent(word)}&currency=EUR`, `/fr/?q=${encodeURIComponent(word)}&currency=EUR`],
     ['empty', '/en/?q=qwxzvkjplm+zzyzzx', '/fr/?q=qwxzvkjplm+zzyzzx'],

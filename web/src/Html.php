@@ -51,6 +51,42 @@ final class Html
         return self::e($url);
     }
 
+    /**
+     * picture returns an <img> of one stored product picture (an item of the
+     * API's product.pictures): our own /images/ URLs, a srcset over its
+     * derived widths, the given sizes, the original's aspect ratio as width
+     * and height. '' when the item is not a valid picture, so the caller
+     * shows its placeholder. A partner's own URL is never used.
+     */
+    public static function picture(mixed $pic, string $sizes, string $alt, bool $lazy, int $preferWidth = 320): string
+    {
+        if (!is_array($pic) || !is_string($pic['key'] ?? null) || preg_match('#^images/[0-9a-f]{64}$#', $pic['key']) !== 1) {
+            return '';
+        }
+        $widths = array_values(array_filter(
+            is_array($pic['widths'] ?? null) ? $pic['widths'] : [],
+            static fn (mixed $w): bool => is_int($w) && $w > 0 && $w <= 10000,
+        ));
+        $w = is_int($pic['width'] ?? null) ? $pic['width'] : 0;
+        $h = is_int($pic['height'] ?? null) ? $pic['height'] : 0;
+        if ($widths === [] || $w <= 0 || $h <= 0) {
+            return '';
+        }
+        sort($widths);
+        $src = $widths[count($widths) - 1];
+        foreach ($widths as $cand) {
+            if ($cand >= $preferWidth) {
+                $src = $cand;
+                break;
+            }
+        }
+        $url = static fn (int $width): string => '/' . $pic['key'] . '/' . $width . '.jpg';
+        $set = implode(', ', array_map(static fn (int $width): string => $url($width) . ' ' . $width . 'w', $widths));
+        return '<img src="' . self::e($url($src)) . '" srcset="' . self::e($set) . '" sizes="' . self::e($sizes)
+            . '" alt="' . self::e($alt) . '" width="' . $w . '" height="' . $h . '"'
+            . ($lazy ? ' loading="lazy"' : '') . ' decoding="async">';
+    }
+
     /** plain strips highlight markers from a fragment (for titles and alt text). */
     public static function plain(string $fragment): string
     {

@@ -59,6 +59,9 @@ final class Pages
         $r->add('GET', '/partner/catalogs/{id}/rejected.csv', fn (array $p): Response => $this->asPartner(
             fn (ApiClient $api): Response => $this->rejected($api, $p['id'])
         ));
+        $r->add('GET', '/partner/catalogs/{id}/to-fix.csv', fn (array $p): Response => $this->asPartner(
+            fn (ApiClient $api): Response => $this->toFix($api, $p['id'])
+        ));
         return $r;
     }
 
@@ -529,6 +532,23 @@ final class Pages
             throw $e;
         }
         $name = 'rejected-' . preg_replace('/[^A-Za-z0-9_.-]+/', '_', $id) . '.csv';
+        $res = new Response(200, $file['body'], 'text/csv; charset=utf-8');
+        $res->headers['Content-Disposition'] = 'attachment; filename="' . $name . '"';
+        return $res;
+    }
+
+    /** toFix downloads a catalog's products that fail a quality rule, as CSV. */
+    public function toFix(ApiClient $api, string $id): Response
+    {
+        try {
+            $file = $api->getRaw('/v1/catalogs/' . rawurlencode($id) . '/to-fix.csv');
+        } catch (ApiError $e) {
+            if ($e->isMissingEndpoint()) {
+                return $this->error(404, 'error.tofix_not_found');
+            }
+            throw $e;
+        }
+        $name = 'to-fix-' . preg_replace('/[^A-Za-z0-9_.-]+/', '_', $id) . '.csv';
         $res = new Response(200, $file['body'], 'text/csv; charset=utf-8');
         $res->headers['Content-Disposition'] = 'attachment; filename="' . $name . '"';
         return $res;

@@ -32,7 +32,8 @@ final class Security
             "default-src 'none'",
             "script-src 'nonce-{$this->nonce}'",
             "style-src 'self'",
-            "img-src 'self' https: data:",
+            // Product pictures come from our own /images/, never a partner's host.
+            "img-src 'self' data:",
             "connect-src 'self'",
             "form-action 'self'",
             "base-uri 'none'",

@@ -62,6 +62,7 @@ $warnings = is_array($report['warnings'] ?? null) ? $report['warnings'] : [];
     <?php if (is_int($report['rejected'] ?? null) && $report['rejected'] > 0) : ?>
 <p><a class="btn" href="<?= $v->link('/partner/catalogs/' . rawurlencode($id) . '/rejected.csv') ?>" download><?= $v->e($t->t('report.download')) ?></a></p>
     <?php endif; ?>
+    <?php include __DIR__ . '/catalog_quality.php'; ?>
     <?php foreach (['errors' => $errors, 'warnings' => $warnings] as $kind => $list) :
         if ($list === []) {
             continue;

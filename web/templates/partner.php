@@ -69,6 +69,7 @@ $mb = max(1, (int) floor($maxUpload / (1024 * 1024)));
       <th scope="col" class="num"><?= $v->e($t->t('report.rejected')) ?></th>
       <th scope="col" class="num"><?= $v->e($t->t('catalog.warnings')) ?></th>
       <th scope="col" class="num"><?= $v->e($t->t('report.removed')) ?></th>
+      <th scope="col"><?= $v->e($t->t('quality.grade')) ?></th>
     </tr></thead>
     <tbody>
     <?php foreach ($catalogs as $c) :
@@ -85,6 +86,8 @@ $mb = max(1, (int) floor($maxUpload / (1024 * 1024)));
         <td class="num"><?= $v->e(is_int($report['rejected'] ?? null) ? $t->number($report['rejected']) : '') ?></td>
         <td class="num"><?= $v->e($report === [] ? '' : $t->number(is_array($report['warnings'] ?? null) ? count($report['warnings']) : 0)) ?></td>
         <td class="num"><?= $v->e(is_int($report['removed'] ?? null) ? $t->number($report['removed']) : '') ?></td>
+        <?php $grade = is_string($report['quality']['grade'] ?? null) ? $report['quality']['grade'] : ''; ?>
+        <td><?php if ($grade !== '') : ?><span class="grade grade-<?= $v->e(preg_replace('/[^A-E]/', '', $grade)) ?>"><?= $v->e($grade) ?></span><?php endif; ?></td>
       </tr>
     <?php endforeach; ?>
     </tbody>

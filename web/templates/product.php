@@ -17,11 +17,15 @@ use CatalogSearch\Web\ProductFacts;
 $str = static fn (string $k): string => is_string($p[$k] ?? null) ? $p[$k] : '';
 $int = static fn (string $k): int => is_int($p[$k] ?? null) ? $p[$k] : 0;
 $name = $str('name') !== '' ? $str('name') : $str('id');
-$images = [];
-foreach (is_array($p['images'] ?? null) ? $p['images'] : [] as $img) {
-    $u = Html::url($img);
-    if ($u !== '') {
-        $images[] = $u;
+// The stored pictures (never the partner's URLs), large and as thumbnails.
+$slides = [];
+$thumbs = [];
+foreach (is_array($p['pictures'] ?? null) ? $p['pictures'] : [] as $pic) {
+    $n = count($slides) + 1;
+    $large = Html::picture($pic, '(max-width: 48rem) 100vw, 36rem', $t->t('product.image_alt', ['name' => $name, 'n' => $n]), $n > 1, 640);
+    if ($large !== '') {
+        $slides[] = $large;
+        $thumbs[] = Html::picture($pic, '4.5rem', '', true, 160);
     }
 }
 $category = array_values(array_filter(is_array($p['category'] ?? null) ? $p['category'] : [], 'is_string'));
@@ -52,13 +56,23 @@ $viewer ??= '';
   </ol>
 </nav>
 <article class="product">
-  <div class="gallery">
-    <?php if ($images === []) : ?>
+  <div class="gallery" data-gallery>
+    <?php if ($slides === []) : ?>
     <div class="thumb thumb-large" role="img" aria-label="<?= $v->e($t->t('product.no_image')) ?>"></div>
     <?php else : ?>
-        <?php foreach ($images as $i => $src) : ?>
-    <div class="thumb<?= $i === 0 ? ' thumb-large' : '' ?>"><img src="<?= $src ?>" alt="<?= $v->e($t->t('product.image_alt', ['name' => $name, 'n' => $i + 1])) ?>" width="<?= $i === 0 ? 480 : 120 ?>" height="<?= $i === 0 ? 480 : 120 ?>"<?= $i === 0 ? '' : ' loading="lazy"' ?>></div>
+    <div class="slides"<?= count($slides) > 1 ? ' tabindex="0" role="region" aria-label="' . $v->e($t->t('product.gallery', ['name' => $name, 'count' => count($slides)])) . '"' : '' ?>>
+        <?php foreach ($slides as $i => $img) : ?>
+      <figure class="slide thumb" id="pic-<?= $i + 1 ?>"><?= $img ?></figure>
         <?php endforeach; ?>
+    </div>
+        <?php if (count($slides) > 1) : ?>
+    <ol class="thumbs">
+            <?php foreach ($thumbs as $i => $img) : ?>
+      <li><a href="#pic-<?= $i + 1 ?>" data-slide="<?= $i ?>"<?= $i === 0 ? ' aria-current="true"' : '' ?>
+             aria-label="<?= $v->e($t->t('product.show_image', ['n' => $i + 1, 'count' => count($thumbs)])) ?>"><?= $img ?></a></li>
+            <?php endforeach; ?>
+    </ol>
+        <?php endif; ?>
     <?php endif; ?>
   </div>
   <div class="product-info">

@@ -218,7 +218,9 @@ $facetLabel = static function (string $name) use ($t): string {
           $nameHl = is_string($hl['name'][0] ?? null) ? $hl['name'][0] : '';
           $descHl = is_string($hl['description'][0] ?? null) ? $hl['description'][0] : '';
           $desc = is_string($p['description'] ?? null) ? $p['description'] : '';
-          $img = is_array($p['images'] ?? null) ? Html::url($p['images'][0] ?? '') : '';
+          // Our stored picture, never the partner's URL; none yet: the placeholder.
+          $img = Html::picture(is_array($p['pictures'] ?? null) ? ($p['pictures'][0] ?? null) : null,
+              '(max-width: 47.99em) 50vw, 16rem', '', true);
           $price = $t->price($p['price'] ?? null);
           $onRequest = ProductFacts::onRequest($p['price'] ?? null);
           $unit = is_string($p['unit'] ?? null) ? $p['unit'] : '';
@@ -229,7 +231,7 @@ $facetLabel = static function (string $name) use ($t): string {
           $matched = ProductFacts::matchedIdentifier($p, $state->q);
           ?>
       <li class="card">
-        <div class="thumb"><?php if ($img !== '') : ?><img src="<?= $img ?>" alt="" loading="lazy" width="240" height="240"><?php endif; ?></div>
+        <div class="thumb"><?= $img ?></div>
         <div class="card-body">
           <h2 class="card-title"><a href="<?= $v->link($v->productPath($id)) ?>"><?= $nameHl !== '' ? $v->hl($nameHl) : $v->e($name) ?></a></h2>
           <?php if (is_string($p['brand'] ?? null) && $p['brand'] !== '') : ?>

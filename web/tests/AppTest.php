@@ -172,7 +172,7 @@ final class AppTest extends TestCase
                 self::assertStringStartsWith('/assets/site.js', $el->getAttribute('src'));
             }
             if ($el->nodeName === 'img') {
-                self::assertStringStartsWith('https://', $el->getAttribute('src'));
+                self::assertStringStartsWith('/images/', $el->getAttribute('src'));
             }
         }
     }
@@ -196,10 +196,15 @@ final class AppTest extends TestCase
         $html = $this->get('/en/product/' . rawurlencode('bureau:SKU-2'))->body;
         foreach (
             ['Variants', 'SKU-2-M', 'Size: M, Color: Green', '€19.90', 'SKU-2-L', '€21.00',
-            'src="https://img.example/p2-back.jpg"', 'alt="lampe de bureau 2, image 2"', 'src="http://img.example/p2-side.jpg"'] as $want
+            'src="/images/' . str_repeat('1', 64) . '/640.jpg"', 'alt="lampe de bureau 2, image 2"',
+            'src="/images/' . str_repeat('2', 64) . '/160.jpg"', '/images/' . str_repeat('2', 64) . '/1000.jpg 1000w',
+            'href="#pic-2"', 'aria-label="Show image 2 of 2"', 'id="pic-2"'] as $want
         ) {
             self::assertStringContainsString($want, $html);
         }
+        // The partner's own image URLs never reach the buyer's browser.
+        self::assertStringNotContainsString('img.example', $html);
+        self::assertStringContainsString('aria-label="No image"', $this->get('/en/product/' . rawurlencode('acme:SKU-7'))->body);
         self::assertSame(404, $this->get('/en/product/nope%3A1')->status);
         self::assertStringContainsString('Product not found', $this->get('/en/product/nope%3A1')->body);
     }

@@ -67,6 +67,45 @@ final class HtmlTest extends TestCase
         self::assertSame($want, Html::url($in));
     }
 
+    public function testPictureUsesOurSizesOnly(): void
+    {
+        $key = 'images/' . str_repeat('ab', 32);
+        $pic = ['source' => 'https://partner.example/a.jpg', 'key' => $key, 'width' => 2000, 'height' => 1000,
+            'widths' => [160, 320, 640, 1200]];
+        $img = Html::picture($pic, '(max-width: 40rem) 7rem, 15rem', 'A "chair"', true);
+        self::assertStringContainsString('src="/' . $key . '/320.jpg"', $img);
+        self::assertStringContainsString('/' . $key . '/160.jpg 160w, /' . $key . '/320.jpg 320w', $img);
+        self::assertStringContainsString('/' . $key . '/1200.jpg 1200w"', $img);
+        self::assertStringContainsString('width="2000" height="1000"', $img);
+        self::assertStringContainsString('alt="A &quot;chair&quot;"', $img);
+        self::assertStringContainsString('loading="lazy"', $img);
+        self::assertStringNotContainsString('partner.example', $img);
+        self::assertStringContainsString('src="/' . $key . '/1200.jpg"', Html::picture($pic, '40rem', '', false, 800));
+        self::assertStringNotContainsString('loading=', Html::picture($pic, '40rem', '', false));
+        self::assertStringContainsString('src="/' . $key . '/90.jpg"', Html::picture(['key' => $key, 'width' => 90,
+            'height' => 90, 'widths' => [90]], '5rem', '', true));
+    }
+
+    /** @return array<string, array{mixed}> */
+    public static function badPictures(): array
+    {
+        $key = 'images/' . str_repeat('ab', 32);
+        return [
+            'not an array' => ['https://partner.example/a.jpg'],
+            'a partner URL as key' => [['key' => 'https://partner.example/a', 'width' => 1, 'height' => 1, 'widths' => [1]]],
+            'key breaking out' => [['key' => 'images/../imagemeta/x', 'width' => 1, 'height' => 1, 'widths' => [1]]],
+            'no widths' => [['key' => $key, 'width' => 1, 'height' => 1, 'widths' => []]],
+            'string widths' => [['key' => $key, 'width' => 1, 'height' => 1, 'widths' => ['1" onerror="x']]],
+            'no size' => [['key' => $key, 'widths' => [160]]],
+        ];
+    }
+
+    /** @dataProvider badPictures */
+    public function testPictureRefusesWhatIsNotOurs(mixed $pic): void
+    {
+        self::assertSame('', Html::picture($pic, '10rem', '', true));
+    }
+
     public function testExcerptCutsAtAWord(): void
     {
         self::assertSame('une chaise…', Html::excerpt('une chaise pliante robuste', 13));

@@ -329,6 +329,32 @@
     setTimeout(poll, every);
   }
 
+  /* Product gallery: thumbnails and arrow keys move between the slides
+     (without the script, the thumbnails are plain links to them). */
+  var gallery = document.querySelector('[data-gallery]');
+  var strip = gallery ? gallery.querySelector('.slides') : null;
+  var links = gallery ? gallery.querySelectorAll('[data-slide]') : [];
+  if (strip && links.length > 1) {
+    var current = 0;
+    var show = function (i, focusLink) {
+      current = Math.max(0, Math.min(links.length - 1, i));
+      strip.scrollTo({ left: strip.children[current].offsetLeft - strip.offsetLeft, behavior: 'smooth' });
+      links.forEach(function (a, j) {
+        if (j === current) { a.setAttribute('aria-current', 'true'); } else { a.removeAttribute('aria-current'); }
+      });
+      if (focusLink) { links[current].focus(); }
+    };
+    links.forEach(function (a, j) {
+      a.addEventListener('click', function (e) { e.preventDefault(); show(j, false); });
+    });
+    var onKey = function (e) {
+      if (e.key === 'ArrowRight') { e.preventDefault(); show(current + 1, e.currentTarget !== strip); }
+      if (e.key === 'ArrowLeft') { e.preventDefault(); show(current - 1, e.currentTarget !== strip); }
+    };
+    strip.addEventListener('keydown', onKey);
+    links.forEach(function (a) { a.addEventListener('keydown', onKey); });
+  }
+
   /* The buyer's list: products and quantities kept in this browser
      (localStorage, no account). Product pages add to it; the list page
      draws it grouped by partner, with quantities kept at or above the

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"os"
+	"time"
+
+	"github.com/catalogsearch/catalogsearch/internal/analysis"
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/demogen"
+)
+
+// maxQualityOverhead is the target of issue 16: quality scoring adds under
+// 10% to the ingest pipeline's time.
+const maxQualityOverhead = 0.10
+
+// qualityChunk is how many products are scored between two clock reads.
+const qualityChunk = 10_000
+
+// scoring times what ingest's writer adds per product for quality (see
+// internal/ingest/quality.go): analysis.Summary.Add, and with spool the
+// products-to-fix row of each product that fails a rule, written through
+// a csv.Writer to a temporary file. The products are demogen's, the same
+// generator and options as the files the pipeline reads; they are made in
+// chunks outside the timed part. It returns the fastest of rounds runs
+// and how many products failed a rule.
+func scoring(ctx context.Context, dir string, rows int, spool bool) (time.Duration, int, error) {
+	var best time.Duration
+	toFix := 0
+	for r := range rounds {
+		var sum analysis.Summary
+		var w *csv.Writer
+		if spool {
+			f, err := os.CreateTemp(dir, "to-fix-*.csv")
+			if err != nil {
+				return 0, 0, err
+			}
+			defer os.Remove(f.Name())
+			defer f.Close()
+			w = csv.NewWriter(bufio.NewWriter(f))
+		}
+		var took time.Duration
+		chunk := make([]catalog.Product, 0, qualityChunk)
+		score := func() {
+			start := time.Now()
+			for i := range chunk {
+				q := sum.Add(&chunk[i])
+				chunk[i].Quality = &q
+				if w != nil && len(q.Issues) > 0 {
+					_ = w.Write(analysis.ToFixRecord(&chunk[i], q))
+				}
+			}
+			took += time.Since(start)
+			chunk = chunk[:0]
+		}
+		_, err := demogen.EachProduct(ctx, demogen.Options{Seed: 42, Rows: rows, Headers: demogen.HeadersCanonical,
+			DefectRate: 0.01, Partner: "bench"}, func(p catalog.Product) error {
+			chunk = append(chunk, p)
+			if len(chunk) == qualityChunk {
+				score()
+			}
+			return nil
+		})
+		if err != nil {
+			return 0, 0, err
+		}
+		score()
+		if w != nil {
+			start := time.Now()
+			w.Flush()
+			took += time.Since(start)
+		}
+		if r == 0 || took < best {
+			best = took
+		}
+		toFix = sum.Result().ToFix
+	}
+	return best, toFix, nil
+}

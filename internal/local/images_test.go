@@ -1,0 +1,104 @@
+package local_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/demogen"
+	"github.com/catalogsearch/catalogsearch/internal/images"
+	"github.com/catalogsearch/catalogsearch/internal/local"
+)
+
+// TestIngestedCatalogGetsPictures: an uploaded catalog is searchable at
+// once; Run then fetches its images from the demo image host (the only
+// loopback address the fetcher may reach), stores their sizes, sets the
+// products' pictures, indexes them, and serves the sizes under /images/.
+// The same catalog sent again costs the image host no request.
+func TestIngestedCatalogGetsPictures(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	host, err := local.StartDemoImageHost(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer host.Close()
+	var hits atomic.Int64
+	counting := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		http.Redirect(w, r, host.URL+r.URL.Path, http.StatusFound)
+	}))
+	defer counting.Close()
+	dir := t.TempDir()
+	s, err := local.Open(ctx, local.Options{Dir: dir, ImageFetch: images.FetchOptions{Allow: append(allowOf(t, counting.URL), host.Addr)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	go s.Run(ctx)
+
+	path := filepath.Join(t.TempDir(), "cat.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demogen.Write(ctx, f, demogen.FormatCSV, demogen.Options{Seed: 3, Rows: 30, Profile: demogen.ProfileEnglishHardware,
+		Headers: demogen.HeadersCanonical, Partner: "tools", ImageBase: counting.URL}); err != nil {
+		t.Fatal(err)
+	}
+	_ = f.Close()
+	c, err := s.IngestFile(ctx, "tools", path, catalog.ModeFull, false) // queues the images for Run
+	if err != nil || c.Status != catalog.StatusDone {
+		t.Fatalf("ingest: %v %v", c.Status, err)
+	}
+	var withPictures []catalog.Product
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		withPictures = withPictures[:0]
+		res, err := s.Index.Search(ctx, catalog.Query{Size: 50, Filters: catalog.Filters{Partners: []string{"tools"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range res.Hits {
+			if len(h.Product.Pictures) > 0 {
+				withPictures = append(withPictures, h.Product)
+			}
+		}
+		if len(res.Hits) > 0 && len(withPictures) == len(res.Hits) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d products have pictures after 60s", len(withPictures), len(res.Hits))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	got, err := s.Store.GetCatalog(ctx, c.ID)
+	if err != nil || got.Images == nil || got.Images.Failed != 0 || got.Images.Fetched == 0 {
+		t.Fatalf("catalog images report %+v, %v", got.Images, err)
+	}
+	pic := withPictures[0].Pictures[0]
+	rec := httptest.NewRecorder()
+	s.Pictures().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/"+pic.SizeKey(pic.Widths[0]), nil))
+	if rec.Code != http.StatusOK || images.Sniff(rec.Body.Bytes()) != "jpeg" {
+		t.Fatalf("GET %s: %d, %q", pic.SizeKey(pic.Widths[0]), rec.Code, images.Sniff(rec.Body.Bytes()))
+	}
+
+	before := hits.Load()
+	rep, err := s.FetchImages(ctx, c.ID, images.Options{})
+	if err != nil || hits.Load() != before || rep.Products != 0 {
+		t.Fatalf("second run: %+v, %v, %d requests", rep, err, hits.Load()-before)
+	}
+}
+
+func allowOf(t *testing.T, rawURL string) []netip.AddrPort {
+	t.Helper()
+	return []netip.AddrPort{netip.MustParseAddrPort(strings.TrimPrefix(rawURL, "http://"))}
+}
