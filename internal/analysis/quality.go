@@ -10,9 +10,10 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 )
 
-// RulesVersion names the quality rules below; it is part of every
-// product's content hash (see the package doc).
-const RulesVersion = "q1"
+// RulesVersion names the quality rules below and the offer key
+// (OfferKey); it is part of every product's content hash (see the package
+// doc).
+const RulesVersion = "q2"
 
 // Rule is one quality rule: a product that fails it loses Points of its
 // score of 100.

@@ -96,6 +96,7 @@ func (a *API) Routes() []Route {
 		{"GET", "/v1/search", "Search products", a.search},
 		{"GET", "/v1/suggest", "Autocomplete: brands, categories and product names for the text being typed", a.suggest},
 		{"GET", "/v1/products/{id}", "One product", a.product},
+		{"GET", "/v1/products/{id}/offers", "Every partner's offer of the same product (same GTIN, or brand and part number), cheapest first", a.offers},
 		{"GET", "/v1/catalogs", "Ingested catalog files, newest first", a.listCatalogs},
 		{"GET", "/v1/catalogs/{id}", "One catalog file with its ingest report", a.getCatalog},
 		{"POST", "/v1/catalogs", "Ask where to upload a partner's catalog file", a.createCatalog},

@@ -194,6 +194,7 @@ func newMapping(syn *search.Synonyms) (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fCategoryLeaf, kw(true))
 	doc.AddFieldMappingsAt(fCurrency, kw(true))
 	doc.AddFieldMappingsAt(fGrade, kw(true))
+	doc.AddFieldMappingsAt(fOfferKey, kw(false))
 	doc.AddFieldMappingsAt(fNameSort, kw(true))
 	doc.AddFieldMappingsAt(fPrice, num())
 	doc.AddFieldMappingsAt(fUpdated, kw(true))
@@ -235,7 +236,8 @@ const (
 	// and adds them up to their ancestors, reading a third of the values.
 	fCategoryLeaf = "category_leaf"
 	fCurrency     = "currency"
-	fGrade        = "grade" // Product.Quality.Grade: filter and facet
+	fGrade        = "grade"     // Product.Quality.Grade: filter and facet
+	fOfferKey     = "offer_key" // Product.OfferKey: the offers of one product
 	fNameSort     = "name_sort"
 	fPrice        = "price"
 	// fUpdated is UpdatedAt as fixed-width unix seconds, a keyword: its
@@ -278,6 +280,9 @@ func document(p catalog.Product, src string) map[string]any {
 	}
 	if p.Quality != nil && p.Quality.Grade != "" {
 		m[fGrade] = p.Quality.Grade
+	}
+	if p.OfferKey != "" {
+		m[fOfferKey] = p.OfferKey
 	}
 	if len(d.Attrs) > 0 {
 		attrs := make(map[string]any, len(d.Attrs))

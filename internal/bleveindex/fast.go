@@ -33,9 +33,9 @@ func fastPath(q catalog.Query) bool {
 }
 
 // nonColumnFilters are the filters the columns cannot evaluate
-// (grade, attributes); they stay in the Bleve query.
+// (grade, offer key, attributes); they stay in the Bleve query.
 func nonColumnFilters(f catalog.Filters) query.Query {
-	return filterQuery(catalog.Filters{Grades: f.Grades, Attributes: f.Attributes}, dimNone)
+	return filterQuery(catalog.Filters{Grades: f.Grades, OfferKeys: f.OfferKeys, Attributes: f.Attributes}, dimNone)
 }
 
 // hitRef is a candidate hit.
@@ -389,7 +389,7 @@ func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, q catalog.Qu
 		return catalog.Result{}, x.searchErr(ctx, err)
 	}
 	defer x.cols.release(cols)
-	if text == nil && len(q.Filters.Grades) == 0 && len(q.Filters.Attributes) == 0 {
+	if text == nil && len(q.Filters.Grades) == 0 && len(q.Filters.OfferKeys) == 0 && len(q.Filters.Attributes) == 0 {
 		return x.browseColumns(ctx, cols, q)
 	}
 	// The counts of a facet whose own filter is set need the documents that

@@ -86,7 +86,7 @@ func Open(path string, opts Options) (*Index, error) {
 
 // schemaVersion names the index layout this code writes and reads; an
 // index of another layout is replaced by an empty one (see Fresh).
-const schemaVersion = "catalogsearch-bleve-5"
+const schemaVersion = "catalogsearch-bleve-6"
 
 const schemaKey = "catalog/schema"
 

@@ -158,6 +158,7 @@ func filterQuery(f catalog.Filters, skip dimension) query.Query {
 	if skip != dimGrade {
 		anyOf(fGrade, f.Grades)
 	}
+	anyOf(fOfferKey, f.OfferKeys)
 	names := make([]string, 0, len(f.Attributes))
 	for name := range f.Attributes {
 		names = append(names, name)

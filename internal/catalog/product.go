@@ -42,6 +42,10 @@ type Product struct {
 	Source   Source    `json:"source"`
 	// Quality is the product's completeness score, set at ingest.
 	Quality *Quality `json:"quality,omitempty"`
+	// OfferKey matches offers of the same product across partners
+	// ("gtin:..." or "mpn:brand:ref"), set at ingest; empty when the
+	// product has neither a valid GTIN nor a brand and part number.
+	OfferKey string `json:"offer_key,omitempty"`
 	// Hash is the content hash of the product's fields (not Source or times);
 	// equal hashes mean nothing a buyer can see has changed.
 	Hash      string    `json:"hash,omitempty"`

@@ -58,7 +58,8 @@ type Filters struct {
 	PriceMin   *Decimal            `json:"price_min,omitempty"`
 	PriceMax   *Decimal            `json:"price_max,omitempty"`
 	Currency   string              `json:"currency,omitempty"`
-	Grades     []string            `json:"grade,omitempty"` // quality grades A-E
+	Grades     []string            `json:"grade,omitempty"`     // quality grades A-E
+	OfferKeys  []string            `json:"offer_key,omitempty"` // Product.OfferKey values
 	Attributes map[string][]string `json:"attributes,omitempty"`
 }
 

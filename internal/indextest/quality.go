@@ -18,11 +18,12 @@ func gradeFixture() []catalog.Product {
 		}
 		return p
 	}
+	shared := func(p catalog.Product, key string) catalog.Product { p.OfferKey = key; return p }
 	return []catalog.Product{
-		graded("G1", 1, "Stylo bille bleu", "Scripto", "A"),
+		shared(graded("G1", 1, "Stylo bille bleu", "Scripto", "A"), "gtin:04006381333931"),
 		graded("G2", 2, "Stylo plume noir", "Scripto", "A"),
 		graded("G3", 3, "Stylo feutre rouge", "Marka", "B"),
-		graded("G4", 4, "Agrafeuse", "Marka", "E"),
+		shared(graded("G4", 4, "Agrafeuse", "Marka", "E"), "gtin:04006381333931"),
 		graded("G5", 5, "Classeur", "Marka", ""),
 	}
 }
@@ -56,6 +57,10 @@ func testGrades(t *testing.T, idx catalog.Index, refresh func(*testing.T, catalo
 			Filters: catalog.Filters{Grades: []string{"B", "E"}}},
 			[]string{"q1:G3", "q1:G4"},
 			map[string][]catalog.FacetValue{"brand": fv("Marka", 2), "partner": fv("q1", 2)}},
+		{"offer key", catalog.Query{Filters: catalog.Filters{OfferKeys: []string{"gtin:04006381333931"}}, Sort: catalog.SortPriceAsc},
+			[]string{"q1:G1", "q1:G4"}, nil},
+		{"offer key and text", catalog.Query{Text: "agrafeuse", Filters: catalog.Filters{OfferKeys: []string{"gtin:04006381333931"}}},
+			[]string{"q1:G4"}, nil},
 		{"no product of a grade", catalog.Query{Filters: catalog.Filters{Grades: []string{"D"}}, Facets: []string{"grade"}},
 			[]string{}, map[string][]catalog.FacetValue{"grade": fv("A", 2, "B", 1, "E", 1)}},
 	} {

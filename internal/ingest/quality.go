@@ -24,9 +24,11 @@ type qualityRun struct {
 	err error
 }
 
-// score sets p's quality and, when count (the product's first emission in
-// the file), counts and spools it; dry runs count without spooling.
+// score sets p's quality and offer key and, when count (the product's
+// first emission in the file), counts and spools it; dry runs count
+// without spooling.
 func (q *qualityRun) score(p *catalog.Product, partner string, dry, count bool) error {
+	p.OfferKey = analysis.OfferKey(p)
 	if !count {
 		qual := analysis.Score(p)
 		p.Quality = &qual

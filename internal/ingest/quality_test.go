@@ -45,6 +45,9 @@ func TestQualityScoredAtIngest(t *testing.T) {
 			t.Errorf("%s quality = %+v, want %+v", key, got, want)
 		}
 	}
+	if ps["CH-001"].OfferKey != "gtin:04006381333931" || ps["TB-002"].OfferKey != "" {
+		t.Errorf("offer keys = %q, %q", ps["CH-001"].OfferKey, ps["TB-002"].OfferKey)
+	}
 	q := c.Report.Quality
 	if q == nil || q.Products != 3 || q.Score != 80 || q.ToFix != 3 ||
 		q.Grades["A"] != 1 || q.Grades["B"] != 1 || q.Grades["C"] != 1 || q.Grades["D"] != 0 || q.Grades["E"] != 0 {

@@ -12,8 +12,8 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/osindex"
 )
 
-// TestFieldsAddedToAnExistingIndex: an index made before the grade field
-// existed (its mapping is not dynamic) gets the field when the adapter
+// TestFieldsAddedToAnExistingIndex: an index made before the grade and
+// offer key fields existed (its mapping is not dynamic) gets the field when the adapter
 // starts, so products written afterwards filter by grade before any
 // reindex.
 func TestFieldsAddedToAnExistingIndex(t *testing.T) {
@@ -40,7 +40,7 @@ func TestFieldsAddedToAnExistingIndex(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = x.Drop(context.Background()) })
 	p := catalog.Product{ID: "q:1", Partner: "q", Key: "1", Name: "Stylo", Version: 1,
-		Quality: &catalog.Quality{Score: 95, Grade: catalog.GradeA}}
+		Quality: &catalog.Quality{Score: 95, Grade: catalog.GradeA}, OfferKey: "gtin:04006381333931"}
 	if err := x.Upsert(ctx, []catalog.Product{p}); err != nil {
 		t.Fatal(err)
 	}
@@ -53,5 +53,9 @@ func TestFieldsAddedToAnExistingIndex(t *testing.T) {
 	}
 	if res.Total != 1 || len(res.Facets["grade"]) != 1 || res.Facets["grade"][0].Count != 1 {
 		t.Fatalf("grade A on the old index: total %d, facet %v", res.Total, res.Facets["grade"])
+	}
+	res, err = x.Search(ctx, catalog.Query{Filters: catalog.Filters{OfferKeys: []string{p.OfferKey}}})
+	if err != nil || res.Total != 1 {
+		t.Fatalf("offer key on the old index: total %d, %v", res.Total, err)
 	}
 }

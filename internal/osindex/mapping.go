@@ -17,7 +17,8 @@ const (
 	fPartner   = "partner"
 	fCategory  = "category"
 	fCurrency  = "currency"
-	fGrade     = "grade" // Product.Quality.Grade: filter and facet
+	fGrade     = "grade"     // Product.Quality.Grade: filter and facet
+	fOfferKey  = "offer_key" // Product.OfferKey: the offers of one product
 	fNameSort  = "name_sort"
 	fPrice     = "price"
 	fUpdated   = "updated"
@@ -94,6 +95,7 @@ func mappings() map[string]any {
 			fCategory:  kw,
 			fCurrency:  kw,
 			fGrade:     kw,
+			fOfferKey:  kw,
 			fNameSort:  kw,
 			fID:        kw,
 			fPrice:     map[string]any{"type": "double"},
@@ -134,6 +136,9 @@ func document(p catalog.Product) map[string]any {
 	}
 	if p.Quality != nil && p.Quality.Grade != "" {
 		m[fGrade] = p.Quality.Grade
+	}
+	if p.OfferKey != "" {
+		m[fOfferKey] = p.OfferKey
 	}
 	if len(d.Attrs) > 0 {
 		m["attr"] = d.Attrs

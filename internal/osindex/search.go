@@ -112,6 +112,7 @@ func filterClauses(f catalog.Filters, skip string) []any {
 	if skip != search.FacetGrade {
 		anyOf(fGrade, f.Grades)
 	}
+	anyOf(fOfferKey, f.OfferKeys)
 	names := make([]string, 0, len(f.Attributes))
 	for name := range f.Attributes {
 		names = append(names, name)
