@@ -29,6 +29,7 @@
 // change is not looked at at all.
 //
 // Service.Run is one run over a partner's products: the local stack calls
-// it in process after an ingest, the images Lambda calls it for each
-// message the ingest queues.
+// it in process after each applied catalog, and `catalogctl images` on
+// demand. (On AWS an images queue and Lambda are to call it; they are not
+// built yet.)
 package images

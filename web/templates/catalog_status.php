@@ -104,6 +104,40 @@ $warnings = is_array($report['warnings'] ?? null) ? $report['warnings'] : [];
         <?php endif; ?>
     <?php endforeach; ?>
 <?php endif; ?>
+<?php $img = is_array($c['images'] ?? null) ? $c['images'] : null; ?>
+<?php if ($img !== null) :
+    $inum = static fn (string $k): string => is_int($img[$k] ?? null) ? $t->number($img[$k]) : '–';
+    $failures = array_values(array_filter(is_array($img['failures'] ?? null) ? $img['failures'] : [], 'is_array'));
+    ?>
+<h2 id="report-images-title"><?= $v->e($t->t('images.title')) ?></h2>
+<dl class="stats images-stats">
+    <?php foreach (['urls', 'fetched', 'revalidated', 'reused', 'failed', 'skipped'] as $k) : ?>
+  <div<?= $k === 'failed' && ($img['failed'] ?? 0) > 0 ? ' class="stat-warn"' : '' ?>><dt><?= $v->e($t->t('images.' . $k)) ?></dt><dd><?= $v->e($inum($k)) ?></dd></div>
+    <?php endforeach; ?>
+</dl>
+    <?php if ($failures !== []) : ?>
+<div class="table-scroll" tabindex="0" role="region" aria-labelledby="report-images-title">
+<table class="report-table images-failed">
+  <thead><tr>
+    <th scope="col"><?= $v->e($t->t('images.product')) ?></th>
+    <th scope="col"><?= $v->e($t->t('images.url')) ?></th>
+    <th scope="col"><?= $v->e($t->t('report.code')) ?></th>
+    <th scope="col"><?= $v->e($t->t('report.message')) ?></th>
+  </tr></thead>
+  <tbody>
+        <?php foreach ($failures as $f) : ?>
+    <tr>
+      <td><?= $v->e(is_string($f['product'] ?? null) ? $f['product'] : '') ?></td>
+      <td class="url"><?= $v->e(is_string($f['url'] ?? null) ? $f['url'] : '') ?></td>
+      <td><code><?= $v->e(is_string($f['reason'] ?? null) ? $f['reason'] : '') ?></code></td>
+      <td lang="en"><?= $v->e(is_string($f['message'] ?? null) ? $f['message'] : '') ?></td>
+    </tr>
+        <?php endforeach; ?>
+  </tbody>
+</table>
+</div>
+    <?php endif; ?>
+<?php endif; ?>
 <?php if ($status === 'needs_confirmation') : ?>
 <form method="post" action="<?= $v->link('/partner/catalogs/' . rawurlencode($id) . '/confirm') ?>" class="confirm-form">
   <input type="hidden" name="<?= $v->e(Security::CSRF_FIELD) ?>" value="<?= $v->e($csrf) ?>">
