@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/catalogsearch/catalogsearch/internal/search"
 	"github.com/catalogsearch/catalogsearch/stacks"
 )
 
@@ -53,10 +54,14 @@ func run() error {
 		return err
 	}
 	defer func() { _ = builder.Close() }()
-	if err := stacks.CheckSynonymsFile(cfg, builder.ModuleDir()); err != nil {
+	parseSynonyms := func(path string) error {
+		_, err := search.ReadSynonymsFile(path)
+		return err
+	}
+	if err := stacks.CheckSynonymsFile(cfg, builder.ModuleDir(), parseSynonyms); err != nil {
 		return err // a clear line, not NewCatalogSearch's panic
 	}
-	stacks.NewCatalogSearch(app, cfg, stacks.Inputs{Builder: builder, Lambdas: stacks.DefaultLambdaDirs(), WebDir: "web"})
+	stacks.NewCatalogSearch(app, cfg, stacks.Inputs{Builder: builder, WebDir: "web", ParseSynonyms: parseSynonyms})
 	app.Synth(nil)
 	return nil
 }

@@ -42,7 +42,7 @@ func NewAPIStack(scope constructs.Construct, cfg StageConfig, in Inputs, data *D
 
 	synFiles, synEnv := searchIndexBundle(cfg, in.Builder.ModuleDir())
 	s.Function = NewGoFunction(stack, "Handler", GoFunctionProps{
-		Builder: in.Builder, Dir: in.Lambdas.API, Stage: cfg.Stage, Retention: cfg.LogRetention(),
+		Builder: in.Builder, Dir: in.LambdaDir("api"), Stage: cfg.Stage, Retention: cfg.LogRetention(),
 		Description: "The HTTP API (search, products, catalogs, uploads)",
 		Sizing:      cfg.API,
 		Files:       synFiles,

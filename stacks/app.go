@@ -1,6 +1,8 @@
 package stacks
 
 import (
+	"path"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 )
@@ -8,19 +10,34 @@ import (
 // Inputs are the files the app deploys, outside the stage configuration.
 type Inputs struct {
 	Builder *GoBuilder // builds the Lambda folders of the module
-	Lambdas LambdaDirs // which folder each Lambda is built from
-	WebDir  string     // the PHP site (web/ of the module)
+	// LambdasDir is the folder, relative to the module root, that holds one
+	// package folder per Go Lambda: the Lambda named n is built from
+	// LambdasDir/n (LambdaDir). Empty means DefaultLambdasDir.
+	LambdasDir string
+	// EveryLambdaFrom, when set, builds every Lambda from this one folder
+	// instead (tests working on the stacks while a Lambda does not compile).
+	EveryLambdaFrom string
+	WebDir          string // the PHP site (web/ of the module)
+	// ParseSynonyms parses a synonyms file as the Lambdas will (the search
+	// package's parser, given by the app): see CheckSynonymsFile.
+	ParseSynonyms func(path string) error
 }
 
-// LambdaDirs names the package folder of each Go Lambda, relative to the
-// module root.
-type LambdaDirs struct {
-	Ingest, Indexer, Reindex, API string
-}
+// DefaultLambdasDir is the layout of the repository: lambdas/<name>.
+const DefaultLambdasDir = "lambdas"
 
-// DefaultLambdaDirs is the layout of the repository: lambdas/<name>.
-func DefaultLambdaDirs() LambdaDirs {
-	return LambdaDirs{Ingest: "lambdas/ingest", Indexer: "lambdas/indexer", Reindex: "lambdas/reindex", API: "lambdas/api"}
+// LambdaDir is the package folder of the Lambda named name, relative to the
+// module root: adding a Lambda is a folder under lambdas/ and one
+// NewGoFunction call with Dir: in.LambdaDir(name).
+func (in Inputs) LambdaDir(name string) string {
+	if in.EveryLambdaFrom != "" {
+		return in.EveryLambdaFrom
+	}
+	dir := in.LambdasDir
+	if dir == "" {
+		dir = DefaultLambdasDir
+	}
+	return path.Join(dir, name)
 }
 
 // CatalogSearch is one stage's set of stacks.
@@ -53,7 +70,7 @@ func NewCatalogSearch(app awscdk.App, cfg StageConfig, in Inputs) *CatalogSearch
 		return p
 	}
 	if in.Builder != nil {
-		if err := CheckSynonymsFile(cfg, in.Builder.ModuleDir()); err != nil {
+		if err := CheckSynonymsFile(cfg, in.Builder.ModuleDir(), in.ParseSynonyms); err != nil {
 			panic(err) // before any stack: the synth fails with the file and the line
 		}
 	}

@@ -138,7 +138,7 @@ type GoFunctionProps struct {
 	Builder     *GoBuilder
 	Dir         string // package folder relative to the module root, e.g. "lambdas/ingest"
 	Description string
-	Sizing      LambdaConfig
+	Sizing      LambdaConfig      // zero: DefaultLambdaSizing
 	Environment map[string]string // added to STAGE and LOG_LEVEL
 	// Files are copied into the bundle next to bootstrap (name in the
 	// bundle, a plain file name -> path of the source file, absolute or
@@ -149,6 +149,10 @@ type GoFunctionProps struct {
 	Stage     string
 	Retention awslogs.RetentionDays
 }
+
+// DefaultLambdaSizing sizes a GoFunction whose props give no Sizing: a
+// new Lambda needs no StageConfig field until its stages must differ.
+func DefaultLambdaSizing() LambdaConfig { return LambdaConfig{MemoryMiB: 256, TimeoutSeconds: 30} }
 
 // GoFunction is a Go Lambda built from one folder of the module: arm64,
 // provided.al2023, -tags lambda.norpc, X-Ray tracing, its own log group with
@@ -168,6 +172,9 @@ func NewGoFunction(scope constructs.Construct, id string, props GoFunctionProps)
 	srcDir := filepath.Join(props.Builder.ModuleDir(), props.Dir)
 	if st, err := os.Stat(srcDir); err != nil || !st.IsDir() {
 		panic(fmt.Sprintf("GoFunction %s: package folder %s not found", id, srcDir))
+	}
+	if props.Sizing == (LambdaConfig{}) {
+		props.Sizing = DefaultLambdaSizing()
 	}
 	env := map[string]*string{
 		contract.EnvStage:    jsii.String(props.Stage),

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/catalogsearch/catalogsearch/internal/search"
 )
 
 // The app of every stage is synthesized once per test binary, in TestMain;
@@ -28,12 +30,20 @@ type synthesized struct {
 type suite struct {
 	moduleDir string
 	builder   *GoBuilder
-	lambdas   LambdaDirs
-	stages    map[string]*synthesized
+	// everyLambdaFrom is Inputs.EveryLambdaFrom (STACKS_TEST_LAMBDA_DIR).
+	everyLambdaFrom string
+	stages          map[string]*synthesized
 }
 
 // the is the suite built by TestMain: read-only once tests run.
 var the suite //nolint:gochecknoglobals // built once per test binary, read-only in tests
+
+// parseSynonyms is the app's synonyms parser (app.go): the search
+// package's, which the stacks themselves do not import.
+func parseSynonyms(path string) error {
+	_, err := search.ReadSynonymsFile(path)
+	return err
+}
 
 // Parts are the stack parts of every stage.
 func parts() []string { return []string{"Data", "Pipeline", "API", "Website", "Monitoring"} }
@@ -59,13 +69,13 @@ func setup() (cleanup func(), err error) {
 	if err != nil {
 		return nil, err
 	}
-	the = suite{moduleDir: moduleDir, builder: b, lambdas: DefaultLambdaDirs(), stages: map[string]*synthesized{}}
+	the = suite{moduleDir: moduleDir, builder: b, stages: map[string]*synthesized{}}
 	// STACKS_TEST_LAMBDA_DIR builds every Lambda from one folder instead of
 	// lambdas/<name>: for working on the stacks while a Lambda does not
 	// compile. make test-cdk never sets it.
 	if dir := os.Getenv("STACKS_TEST_LAMBDA_DIR"); dir != "" {
 		fmt.Fprintf(os.Stderr, "stacks tests: NOTE every Lambda is built from %s (STACKS_TEST_LAMBDA_DIR)\n", dir)
-		the.lambdas = LambdaDirs{Ingest: dir, Indexer: dir, Reindex: dir, API: dir}
+		the.everyLambdaFrom = dir
 	}
 	cleanup = func() { _ = b.Close() }
 	out := os.Getenv("STACKS_TEST_OUTDIR") // keep the assemblies
@@ -108,7 +118,7 @@ func synthStage(stage, dir string) (s *synthesized) {
 		return s
 	}
 	app := NewApp(dir)
-	NewCatalogSearch(app, cfg, Inputs{Builder: the.builder, Lambdas: the.lambdas, WebDir: filepath.Join(the.moduleDir, "web")})
+	NewCatalogSearch(app, cfg, Inputs{Builder: the.builder, EveryLambdaFrom: the.everyLambdaFrom, WebDir: filepath.Join(the.moduleDir, "web"), ParseSynonyms: parseSynonyms})
 	app.Synth(nil)
 	s.templates = map[string]map[string]any{}
 	for _, part := range parts() {

@@ -36,7 +36,7 @@ func NewPipelineStack(scope constructs.Construct, cfg StageConfig, in Inputs, da
 	synFiles, synEnv := searchIndexBundle(cfg, in.Builder.ModuleDir())
 
 	s.Ingest = NewGoFunction(stack, "Ingest", GoFunctionProps{
-		Builder: in.Builder, Dir: in.Lambdas.Ingest, Stage: cfg.Stage, Retention: cfg.LogRetention(),
+		Builder: in.Builder, Dir: in.LambdaDir("ingest"), Stage: cfg.Stage, Retention: cfg.LogRetention(),
 		Description: "Turns a catalog file that arrived in S3 into products in the table",
 		Sizing:      cfg.Ingest,
 		Environment: map[string]string{
@@ -65,7 +65,7 @@ func NewPipelineStack(scope constructs.Construct, cfg StageConfig, in Inputs, da
 		contract.EnvIndexReplicas:      strconv.Itoa(cfg.OpenSearch.IndexReplicas()),
 	})
 	s.Indexer = NewGoFunction(stack, "Indexer", GoFunctionProps{
-		Builder: in.Builder, Dir: in.Lambdas.Indexer, Stage: cfg.Stage, Retention: cfg.LogRetention(),
+		Builder: in.Builder, Dir: in.LambdaDir("indexer"), Stage: cfg.Stage, Retention: cfg.LogRetention(),
 		Description: "Applies product changes of the table's stream to the search index",
 		Sizing:      cfg.Indexer,
 		Files:       synFiles,
@@ -84,7 +84,7 @@ func NewPipelineStack(scope constructs.Construct, cfg StageConfig, in Inputs, da
 	}))
 
 	s.Reindex = NewGoFunction(stack, "Reindex", GoFunctionProps{
-		Builder: in.Builder, Dir: in.Lambdas.Reindex, Stage: cfg.Stage, Retention: cfg.LogRetention(),
+		Builder: in.Builder, Dir: in.LambdaDir("reindex"), Stage: cfg.Stage, Retention: cfg.LogRetention(),
 		Description: "Rebuilds the search index from the table into a new index and swaps the alias",
 		Sizing:      cfg.Reindex,
 		Files:       synFiles,

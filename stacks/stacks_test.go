@@ -343,9 +343,11 @@ func TestGoFunctionBuildsAnyFolder(t *testing.T) {
 		dir := t.TempDir()
 		app := NewApp(dir)
 		stack := awscdk.NewStack(app, jsii.String("Hello"), nil)
+		// A Lambda is a folder under the Lambdas folder and this one call
+		// (no Sizing: the default).
+		in := Inputs{Builder: the.builder, LambdasDir: "stacks/testdata"}
 		NewGoFunction(stack, "Hello", GoFunctionProps{
-			Builder: the.builder, Dir: "stacks/testdata/hello", Stage: "test",
-			Sizing: LambdaConfig{MemoryMiB: 128, TimeoutSeconds: 3}, Retention: "ONE_WEEK",
+			Builder: in.Builder, Dir: in.LambdaDir("hello"), Stage: "test", Retention: "ONE_WEEK",
 			Environment: map[string]string{"GREETING": "hello"},
 		})
 		asm := app.Synth(nil)
@@ -358,6 +360,7 @@ func TestGoFunctionBuildsAnyFolder(t *testing.T) {
 			"Runtime": "provided.al2023", "Architectures": []any{"arm64"}, "Handler": "bootstrap",
 			"TracingConfig": map[string]any{"Mode": "Active"},
 			"Environment":   map[string]any{"Variables": map[string]any{"GREETING": "hello", contract.EnvStage: "test"}},
+			"MemorySize":    DefaultLambdaSizing().MemoryMiB, "Timeout": DefaultLambdaSizing().TimeoutSeconds,
 		})
 		tpl.HasResourceProperties(jsii.String("AWS::Logs::LogGroup"), map[string]any{"RetentionInDays": 7})
 		var assetPath string
@@ -766,7 +769,7 @@ func TestCustomDomain(t *testing.T) {
 		}
 		dir := t.TempDir()
 		app := NewApp(dir)
-		NewCatalogSearch(app, cfg, Inputs{Builder: the.builder, Lambdas: the.lambdas, WebDir: filepath.Join(the.moduleDir, "web")})
+		NewCatalogSearch(app, cfg, Inputs{Builder: the.builder, EveryLambdaFrom: the.everyLambdaFrom, WebDir: filepath.Join(the.moduleDir, "web"), ParseSynonyms: parseSynonyms})
 		app.Synth(nil)
 		var site, api map[string]any
 		if err := readJSON(filepath.Join(dir, cfg.StackName("Website")+".template.json"), &site); err != nil {

@@ -2,10 +2,10 @@ package stacks
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/catalogsearch/catalogsearch/internal/contract"
-	"github.com/catalogsearch/catalogsearch/internal/search"
 )
 
 // SynonymsPath is the stage's synonyms file as a path on this machine
@@ -18,15 +18,23 @@ func (c StageConfig) SynonymsPath(moduleDir string) string {
 	return filepath.Join(moduleDir, c.SynonymsFile)
 }
 
-// CheckSynonymsFile parses the stage's synonyms file as the Lambdas will
-// at cold start, so that a file they would refuse fails the synth instead,
-// with the file and the line.
-func CheckSynonymsFile(c StageConfig, moduleDir string) error {
+// CheckSynonymsFile parses the stage's synonyms file with parse, the
+// parser the Lambdas use at cold start (the app passes the search
+// package's: infrastructure does not import it), so that a file they would
+// refuse fails the synth instead, with the file and the line. A nil parse
+// only checks that the file can be read.
+func CheckSynonymsFile(c StageConfig, moduleDir string, parse func(path string) error) error {
 	path := c.SynonymsPath(moduleDir)
 	if path == "" {
 		return nil
 	}
-	if _, err := search.ReadSynonymsFile(path); err != nil {
+	if parse == nil {
+		parse = func(path string) error {
+			_, err := os.Stat(path)
+			return err
+		}
+	}
+	if err := parse(path); err != nil {
 		return fmt.Errorf("stage %s: synonymsFile: %w", c.Stage, err)
 	}
 	return nil

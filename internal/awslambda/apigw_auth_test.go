@@ -11,7 +11,7 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/api"
 	"github.com/catalogsearch/catalogsearch/internal/awslambda"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
-	"github.com/catalogsearch/catalogsearch/internal/catalogtest"
+	"github.com/catalogsearch/catalogsearch/internal/embeddedtest"
 	"github.com/catalogsearch/catalogsearch/internal/partnerkeys"
 )
 
@@ -41,7 +41,7 @@ const proxyEvent = `{
 // TestAdapterPassesTheAPIKeyHeader: the key API Gateway checked for the
 // usage plan reaches the API as X-Api-Key and identifies the partner.
 func TestAdapterPassesTheAPIKeyHeader(t *testing.T) {
-	store, blobs := catalogtest.Embedded(t)
+	store, blobs := embeddedtest.Open(t)
 	if err := store.CreateCatalog(t.Context(), catalog.Catalog{ID: "cat-1", Partner: "acme", Key: "incoming/acme/a.csv",
 		Status: catalog.StatusReceived, ReceivedAt: time.Now().UTC()}); err != nil {
 		t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/bleveindex"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/catalogtest"
+	"github.com/catalogsearch/catalogsearch/internal/embeddedtest"
 )
 
 // echo answers with what it received, so that the adapter's translation
@@ -107,7 +108,7 @@ func TestAPIGatewayAdapter(t *testing.T) {
 // TestAdapterServesTheRealAPI runs the API handler (on embedded adapters)
 // behind the adapter, as the api Lambda does with the AWS adapters.
 func TestAdapterServesTheRealAPI(t *testing.T) {
-	store, blobs := catalogtest.Embedded(t)
+	store, blobs := embeddedtest.Open(t)
 	idx, err := bleveindex.Open(filepath.Join(t.TempDir(), "idx"), bleveindex.Options{})
 	if err != nil {
 		t.Fatal(err)

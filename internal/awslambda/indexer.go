@@ -63,7 +63,7 @@ func (h *StreamIndexer) Handle(ctx context.Context, e events.DynamoDBEvent) (eve
 		if err != nil {
 			poison++
 			log.ErrorContext(ctx, "poison stream record", "seq", r.Change.SequenceNumber, "event_id", r.EventID,
-				"event", r.EventName, "error", err.Error())
+				"event", r.EventName, "err", err.Error())
 			if firstPoison == "" {
 				firstPoison = r.Change.SequenceNumber
 			}
@@ -74,7 +74,7 @@ func (h *StreamIndexer) Handle(ctx context.Context, e events.DynamoDBEvent) (eve
 		}
 	}
 	if err := indexer.Apply(ctx, h.Index, changes); err != nil {
-		log.ErrorContext(ctx, "index batch failed; the batch will be retried", "records", len(e.Records), "error", err.Error())
+		log.ErrorContext(ctx, "index batch failed; the batch will be retried", "records", len(e.Records), "err", err.Error())
 		resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: e.Records[0].Change.SequenceNumber})
 		return resp, nil
 	}
@@ -94,7 +94,7 @@ func (h *StreamIndexer) Handle(ctx context.Context, e events.DynamoDBEvent) (eve
 		metrics = append(metrics, emf.Metric{Name: contract.MetricUploadToSearchable, Unit: emf.UnitMilliseconds, Value: ms})
 	}
 	if err := h.Metrics.Emit(map[string]any{"request_id": RequestID(ctx)}, metrics...); err != nil {
-		log.WarnContext(ctx, "metrics not written", "error", err.Error())
+		log.WarnContext(ctx, "metrics not written", "err", err.Error())
 	}
 	return resp, nil
 }

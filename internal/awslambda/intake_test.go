@@ -14,8 +14,8 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/awslambda"
 	"github.com/catalogsearch/catalogsearch/internal/awstest"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
-	"github.com/catalogsearch/catalogsearch/internal/catalogtest"
 	"github.com/catalogsearch/catalogsearch/internal/contract"
+	"github.com/catalogsearch/catalogsearch/internal/embeddedtest"
 )
 
 // moto serves SQS for the QueuedIntake tests; nil (those tests skip) when
@@ -36,7 +36,7 @@ func TestMain(m *testing.M) {
 func TestQueuedIntakeConfirm(t *testing.T) {
 	awstest.Require(t, moto)
 	ctx := t.Context()
-	store, blobs := catalogtest.Embedded(t)
+	store, blobs := embeddedtest.Open(t)
 	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
 	for _, c := range []catalog.Catalog{
 		{ID: "cheld", Partner: "acme", Key: "incoming/acme/v2.csv", File: "v2.csv", Status: catalog.StatusNeedsConfirmation, ReceivedAt: now},

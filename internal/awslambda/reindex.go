@@ -61,7 +61,7 @@ func (h *ReindexHandler) setup(ctx context.Context, ev cfn.Event) (string, map[s
 		return id, nil, nil
 	}
 	if err := h.Index.Ensure(ctx); err != nil {
-		log.ErrorContext(ctx, "index setup failed", "error", err.Error())
+		log.ErrorContext(ctx, "index setup failed", "err", err.Error())
 		return id, nil, err
 	}
 	docs, err := h.Index.Count(ctx)
@@ -124,7 +124,7 @@ func (h *ReindexHandler) Handle(ctx context.Context, req ReindexRequest) (Reinde
 		}
 	})
 	if err != nil {
-		log.ErrorContext(ctx, "reindex failed; the alias still points to the old index", "error", err.Error())
+		log.ErrorContext(ctx, "reindex failed; the alias still points to the old index", "err", err.Error())
 		return ReindexResult{}, err
 	}
 	var recent []catalog.Product
@@ -154,7 +154,7 @@ func (h *ReindexHandler) Handle(ctx context.Context, req ReindexRequest) (Reinde
 		err = flush()
 	}
 	if err != nil {
-		log.ErrorContext(ctx, "reindex catch-up failed; run the reindex again", "error", err.Error())
+		log.ErrorContext(ctx, "reindex catch-up failed; run the reindex again", "err", err.Error())
 		return ReindexResult{}, err
 	}
 	docs, err := h.Index.Count(ctx)

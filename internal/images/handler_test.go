@@ -7,12 +7,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/catalogsearch/catalogsearch/internal/catalogtest"
+	"github.com/catalogsearch/catalogsearch/internal/embeddedtest"
 	"github.com/catalogsearch/catalogsearch/internal/images"
 )
 
 func TestHandler(t *testing.T) {
-	_, bl := catalogtest.Embedded(t)
+	_, bl := embeddedtest.Open(t)
 	key := images.PicturePrefix + strings.Repeat("ab", 32) + "/160.jpg"
 	body := jpegBytes(t, 16, 16)
 	if _, err := bl.Put(t.Context(), key, bytes.NewReader(body)); err != nil {

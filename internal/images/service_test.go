@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
-	"github.com/catalogsearch/catalogsearch/internal/catalogtest"
+	"github.com/catalogsearch/catalogsearch/internal/embeddedtest"
 	"github.com/catalogsearch/catalogsearch/internal/images"
 )
 
@@ -63,7 +63,7 @@ type fixture struct {
 }
 
 func newFixture(t *testing.T) *fixture {
-	st, bl := catalogtest.Embedded(t)
+	st, bl := embeddedtest.Open(t)
 	h := newHost(t)
 	f := images.NewFetcher(images.FetchOptions{Allow: []netip.AddrPort{h.addr(t)}, Timeout: 5 * time.Second})
 	return &fixture{store: st, blobs: bl, host: h, svc: images.New(images.Deps{Store: st, Blobs: bl, Fetcher: f})}

@@ -12,8 +12,8 @@ import (
 	"testing"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
-	"github.com/catalogsearch/catalogsearch/internal/catalogtest"
 	"github.com/catalogsearch/catalogsearch/internal/demogen"
+	"github.com/catalogsearch/catalogsearch/internal/embeddedtest"
 	"github.com/catalogsearch/catalogsearch/internal/ingest"
 )
 
@@ -66,7 +66,7 @@ func BenchmarkCSVDryRun(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	st, bl := catalogtest.Embedded(b)
+	st, bl := embeddedtest.Open(b)
 	ctx := context.Background()
 	if _, err := bl.Put(ctx, "incoming/bench/catalog.csv", bytes.NewReader(data)); err != nil {
 		b.Fatal(err)

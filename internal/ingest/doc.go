@@ -1,7 +1,7 @@
 // Package ingest turns a partner's catalog file (a blob under
 // incoming/{partner}/) into products in the Store, with a report of every
 // row it could not use. It is the same code on the embedded default and in
-// the ingest Lambda (see SQSHandler). Upload slots and the checks before a
+// the ingest Lambda (awslambda.IngestQueueHandler). Upload slots and the checks before a
 // confirmation are in package intake, which the API uses without linking
 // this package's parsers.
 //
@@ -35,7 +35,7 @@
 // nothing. A full catalog removes the partner's products it does not
 // mention, unless that would remove more than the partner's removal guard
 // (default 20%): then the catalog waits in status needs_confirmation until Confirm (called by the API on the
-// embedded default, by SQSHandler for the api Lambda's queued
+// embedded default, by the ingest Lambda for the api Lambda's queued
 // confirmations on AWS).
 //
 // The catalog ID derives from partner, key, the blob's ETag and its

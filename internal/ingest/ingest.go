@@ -7,11 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"path"
-	"strings"
 	"time"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
-	"github.com/catalogsearch/catalogsearch/internal/contract"
 	"github.com/catalogsearch/catalogsearch/internal/intake"
 )
 
@@ -129,9 +127,8 @@ func (s *Service) Ingest(ctx context.Context, req Request) (catalog.Catalog, err
 	if !catalog.ValidPartnerID(req.Partner) {
 		return catalog.Catalog{}, catalog.Errorf(catalog.CodeInvalid, "partner %q is not a valid partner id", req.Partner)
 	}
-	prefix := contract.IncomingPrefix + req.Partner + "/"
-	if !catalog.ValidBlobKey(req.Key) || !strings.HasPrefix(req.Key, prefix) || len(req.Key) == len(prefix) {
-		return catalog.Catalog{}, catalog.Errorf(catalog.CodeInvalid, "key %q is not a file under %s", req.Key, prefix)
+	if partner, _, ok := intake.SplitIncomingKey(req.Key); !ok || partner != req.Partner || !catalog.ValidBlobKey(req.Key) {
+		return catalog.Catalog{}, catalog.Errorf(catalog.CodeInvalid, "key %q is not a file under %s", req.Key, intake.IncomingKey(req.Partner, ""))
 	}
 	switch req.Mode {
 	case "", catalog.ModeFull, catalog.ModePartial:

@@ -12,8 +12,8 @@ import (
 
 	"github.com/catalogsearch/catalogsearch/internal/boltstore"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
-	"github.com/catalogsearch/catalogsearch/internal/catalogtest"
 	"github.com/catalogsearch/catalogsearch/internal/diskblobs"
+	"github.com/catalogsearch/catalogsearch/internal/embeddedtest"
 	"github.com/catalogsearch/catalogsearch/internal/ingest"
 	"github.com/catalogsearch/catalogsearch/internal/intake"
 )
@@ -29,7 +29,7 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	st, bl := catalogtest.Embedded(t)
+	st, bl := embeddedtest.Open(t)
 	e := &env{t: t, store: st, blobs: bl, now: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
 	e.svc = ingest.New(ingest.Deps{Store: st, Blobs: bl, Clock: func() time.Time { return e.now }, TempDir: t.TempDir()})
 	return e

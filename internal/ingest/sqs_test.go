@@ -10,6 +10,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/catalogsearch/catalogsearch/internal/awslambda"
+	"github.com/catalogsearch/catalogsearch/internal/awslambda/ingestfn"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/contract"
 	"github.com/catalogsearch/catalogsearch/internal/ingest"
@@ -53,13 +55,13 @@ func sqsEvent(t *testing.T, bodies ...string) events.SQSEvent {
 	return ev
 }
 
-func TestSQSHandler(t *testing.T) {
+func TestIngestQueueHandler(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	key := "incoming/acme/Catalogue été 2026.csv"
 	e.put(key, canonical)
 	encoded := "incoming/acme/Catalogue+%C3%A9t%C3%A9+2026.csv"
-	h := &ingest.SQSHandler{Service: e.svc}
+	h := &awslambda.IngestQueueHandler{Service: ingestfn.Service{Service: e.svc}}
 	ev := sqsEvent(t,
 		s3Notification(encoded, "d41d8cd98f00b204e9800998ecf8427e"),
 		s3Notification(encoded, "d41d8cd98f00b204e9800998ecf8427e"), // delivered twice
@@ -89,11 +91,11 @@ func TestSQSHandler(t *testing.T) {
 	}
 }
 
-func TestSQSHandlerConcurrentDeliveries(t *testing.T) {
+func TestIngestQueueHandlerConcurrentDeliveries(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	e.put("incoming/acme/a.csv", rowsCSV(0, 300))
-	h := &ingest.SQSHandler{Service: e.svc}
+	h := &awslambda.IngestQueueHandler{Service: ingestfn.Service{Service: e.svc}}
 	body := s3Notification("incoming/acme/a.csv", "x")
 	results := make(chan events.SQSEventResponse, 4)
 	for i := 0; i < 4; i++ {
@@ -140,7 +142,7 @@ func (unavailableStore) GetCatalog(context.Context, string) (catalog.Catalog, er
 // TestSQSHandlerConfirm: the api Lambda's confirmations on the ingest
 // queue. A valid one applies the held catalog; one that no longer holds is
 // dropped (not retried); an outage is a batch item failure.
-func TestSQSHandlerConfirm(t *testing.T) {
+func TestIngestQueueHandlerConfirm(t *testing.T) {
 	confirmBody := func(id string) string {
 		b, err := json.Marshal(contract.ConfirmMessage{ConfirmCatalog: id})
 		if err != nil {
@@ -192,7 +194,7 @@ func TestSQSHandlerConfirm(t *testing.T) {
 			if tt.unavailable {
 				svc = ingest.New(ingest.Deps{Store: unavailableStore{e.store}, Blobs: e.blobs, TempDir: t.TempDir()})
 			}
-			resp, err := (&ingest.SQSHandler{Service: svc}).Handle(ctx, sqsEvent(t, bodies...))
+			resp, err := (&awslambda.IngestQueueHandler{Service: ingestfn.Service{Service: svc}}).Handle(ctx, sqsEvent(t, bodies...))
 			if err != nil {
 				t.Fatal(err)
 			}

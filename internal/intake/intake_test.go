@@ -8,14 +8,14 @@ import (
 
 	"github.com/catalogsearch/catalogsearch/internal/boltstore"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
-	"github.com/catalogsearch/catalogsearch/internal/catalogtest"
 	"github.com/catalogsearch/catalogsearch/internal/diskblobs"
+	"github.com/catalogsearch/catalogsearch/internal/embeddedtest"
 	"github.com/catalogsearch/catalogsearch/internal/intake"
 )
 
 func newStoreAndBlobs(t *testing.T) (*boltstore.Store, *diskblobs.Blobs) {
 	t.Helper()
-	return catalogtest.Embedded(t)
+	return embeddedtest.Open(t)
 }
 
 func TestNewUpload(t *testing.T) {

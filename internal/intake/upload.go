@@ -14,7 +14,6 @@ import (
 	"unicode"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
-	"github.com/catalogsearch/catalogsearch/internal/contract"
 )
 
 // Upload says where and how to upload one file: a presigned S3 POST (URL
@@ -80,7 +79,7 @@ func NewUpload(ctx context.Context, store catalog.Store, now time.Time, req Uplo
 	if _, err := rand.Read(id[:]); err != nil {
 		return UploadSlot{}, catalog.Wrap(catalog.CodeInternal, err, "upload id")
 	}
-	key := contract.IncomingPrefix + req.Partner + "/" + hex.EncodeToString(id[:]) + "-" + name
+	key := IncomingKey(req.Partner, hex.EncodeToString(id[:])+"-"+name)
 	now = now.UTC()
 	u, err := up.PresignUpload(ctx, key, maxBytes, now.Add(UploadTTL))
 	if err != nil {

@@ -22,7 +22,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -262,7 +261,7 @@ func (s *Stack) RecoverUnfinished(ctx context.Context) (int, error) {
 	present := map[string]bool{} // catalog IDs of the files as they are now
 	queued := 0
 	for _, f := range files {
-		partner, _, ok := SplitIncomingKey(f.Key)
+		partner, _, ok := intake.SplitIncomingKey(f.Key)
 		if !ok {
 			continue
 		}
@@ -311,7 +310,7 @@ func (s *Stack) RecoverUnfinished(ctx context.Context) (int, error) {
 
 func (s *Stack) ingestKey(ctx context.Context, t task) {
 	key := t.key
-	partner, _, ok := SplitIncomingKey(key)
+	partner, _, ok := intake.SplitIncomingKey(key)
 	if !ok {
 		s.log.WarnContext(ctx, "ignoring file outside incoming/{partner}/", "key", key)
 		return
@@ -371,24 +370,6 @@ func (s *Stack) FetchImages(ctx context.Context, id string, o images.Options) (c
 // serves the bucket's images/ on AWS.
 func (s *Stack) Pictures() http.Handler { return images.Handler(s.disk) }
 
-// SplitIncomingKey splits "incoming/{partner}/{file}".
-func SplitIncomingKey(key string) (partner, file string, ok bool) {
-	rest, ok := strings.CutPrefix(key, contract.IncomingPrefix)
-	if !ok {
-		return "", "", false
-	}
-	partner, file, ok = strings.Cut(rest, "/")
-	if !ok || !catalog.ValidPartnerID(partner) || file == "" {
-		return "", "", false
-	}
-	return partner, file, true
-}
-
-// IncomingKey is the blob key of a partner's file.
-func IncomingKey(partner, file string) string {
-	return contract.IncomingPrefix + partner + "/" + file
-}
-
 // IngestFile copies a local file into the partner's incoming folder and
 // ingests it now (not through the event queue), then brings the index up
 // to date. With dryRun the file is read, mapped and validated against a
@@ -403,7 +384,7 @@ func (s *Stack) IngestFile(ctx context.Context, partner, path string, mode catal
 		return catalog.Catalog{}, catalog.Errorf(catalog.CodeInvalid, "cannot read %s: %v", path, errors.Unwrap(err))
 	}
 	defer f.Close()
-	key := IncomingKey(partner, filepath.Base(path))
+	key := intake.IncomingKey(partner, filepath.Base(path))
 	if dryRun {
 		tmp, err := os.MkdirTemp("", "catalogctl-dry-run-")
 		if err != nil {
@@ -444,7 +425,7 @@ type notifyingBlobs struct {
 }
 
 func (n *notifyingBlobs) Put(ctx context.Context, key string, r io.Reader) (catalog.BlobInfo, error) {
-	partner, _, incoming := SplitIncomingKey(key)
+	partner, _, incoming := intake.SplitIncomingKey(key)
 	if incoming && n.queue.full(partner) {
 		return catalog.BlobInfo{}, catalog.Errorf(catalog.CodeUnavailable,
 			"%d files of partner %s are waiting to be ingested: send this one again in a minute", MaxQueuedPerPartner, partner)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/demogen"
+	"github.com/catalogsearch/catalogsearch/internal/intake"
 	"github.com/catalogsearch/catalogsearch/internal/local"
 )
 
@@ -67,7 +68,7 @@ func TestUploadedFileIsIngestedAndIndexed(t *testing.T) {
 	if _, err := demogen.Write(ctx, &b, demogen.FormatCSV, demogen.Options{Seed: 3, Rows: 50, Headers: demogen.HeadersCanonical}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Blobs.Put(ctx, local.IncomingKey("acme", "upload.csv"), strings.NewReader(b.String())); err != nil {
+	if _, err := s.Blobs.Put(ctx, intake.IncomingKey("acme", "upload.csv"), strings.NewReader(b.String())); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(20 * time.Second)
@@ -84,17 +85,6 @@ func TestUploadedFileIsIngestedAndIndexed(t *testing.T) {
 			t.Fatalf("upload not ingested and indexed in time: catalogs %+v, indexed %d", cs, n)
 		}
 		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-func TestSplitIncomingKey(t *testing.T) {
-	for key, want := range map[string]bool{
-		"incoming/acme/a.csv": true, "incoming/acme/sub/a.csv": true, "incoming/ACME/a.csv": false,
-		"reports/acme/a.csv": false, "incoming/acme/": false, "incoming/acme": false,
-	} {
-		if _, _, ok := local.SplitIncomingKey(key); ok != want {
-			t.Errorf("SplitIncomingKey(%q) ok = %v, want %v", key, ok, want)
-		}
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/ingest"
+	"github.com/catalogsearch/catalogsearch/internal/intake"
 	"github.com/catalogsearch/catalogsearch/internal/local"
 )
 
@@ -64,7 +65,7 @@ func TestEveryAcceptedUploadIsIngested(t *testing.T) {
 	defer s.Close()
 	const files = 100
 	for i := range files {
-		if _, err := s.Blobs.Put(ctx, local.IncomingKey("acme", fmt.Sprintf("f%03d.csv", i)), strings.NewReader(smallCSV(fmt.Sprint(i), 2))); err != nil {
+		if _, err := s.Blobs.Put(ctx, intake.IncomingKey("acme", fmt.Sprintf("f%03d.csv", i)), strings.NewReader(smallCSV(fmt.Sprint(i), 2))); err != nil {
 			t.Fatalf("upload %d: %v", i, err)
 		}
 	}
@@ -86,13 +87,13 @@ func TestFilesWithoutAFinishedCatalogArePickedUpAtStart(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	s := open(t, dir)
-	lost := local.IncomingKey("acme", "lost.csv")
+	lost := intake.IncomingKey("acme", "lost.csv")
 	// The event of this file died with the process: the blob is there, no catalog.
 	if err := putQuiet(ctx, s, lost, smallCSV("L", 5)); err != nil {
 		t.Fatal(err)
 	}
 	// This one was being ingested when the process was killed.
-	killed := local.IncomingKey("bravo", "killed.csv")
+	killed := intake.IncomingKey("bravo", "killed.csv")
 	if err := putQuiet(ctx, s, killed, smallCSV("K", 50)); err != nil {
 		t.Fatal(err)
 	}
@@ -133,11 +134,11 @@ func TestFairSchedulingPerPartner(t *testing.T) {
 	s := open(t, t.TempDir())
 	defer s.Close()
 	for i := range 6 {
-		if _, err := s.Blobs.Put(ctx, local.IncomingKey("busy", fmt.Sprintf("f%d.csv", i)), strings.NewReader(smallCSV(fmt.Sprint(i), 200))); err != nil {
+		if _, err := s.Blobs.Put(ctx, intake.IncomingKey("busy", fmt.Sprintf("f%d.csv", i)), strings.NewReader(smallCSV(fmt.Sprint(i), 200))); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := s.Blobs.Put(ctx, local.IncomingKey("quiet", "one.csv"), strings.NewReader(smallCSV("q", 2))); err != nil {
+	if _, err := s.Blobs.Put(ctx, intake.IncomingKey("quiet", "one.csv"), strings.NewReader(smallCSV("q", 2))); err != nil {
 		t.Fatal(err)
 	}
 	defer run(t, s)()

@@ -72,7 +72,7 @@ func (x *Index) do(ctx context.Context, method, path string, body []byte, ok ...
 			return status, data, nil
 		case err == nil && !retryable(status):
 			e := &engineError{status, truncate(data)}
-			x.log.Error("opensearch", "method", method, "path", path, "err", e)
+			x.log.ErrorContext(ctx, "opensearch", "method", method, "path", path, "err", e)
 			return status, data, catalog.Wrap(catalog.CodeInternal, e, "search engine failure")
 		case err == nil:
 			last = &engineError{status, truncate(data)}
@@ -80,7 +80,7 @@ func (x *Index) do(ctx context.Context, method, path string, body []byte, ok ...
 			last = err
 		}
 		if ctx.Err() != nil || attempt >= x.cfg.MaxRetries {
-			x.log.Error("opensearch", "method", method, "path", path, "attempts", attempt+1, "err", last)
+			x.log.ErrorContext(ctx, "opensearch", "method", method, "path", path, "attempts", attempt+1, "err", last)
 			return status, data, catalog.Wrap(catalog.CodeUnavailable, last, "search engine unavailable, retry later")
 		}
 		if !x.sleep(ctx, x.backoff(attempt)) {

@@ -188,7 +188,7 @@ func (x *Index) synonyms(ctx context.Context) *search.Synonyms {
 	live, err := x.indexSynonyms(ctx, x.cfg.Alias)
 	if err != nil || live == nil {
 		if err != nil {
-			x.log.Warn("opensearch: could not read the live index's synonyms again; keeping the current ones", "err", err)
+			x.log.WarnContext(ctx, "opensearch: could not read the live index's synonyms again; keeping the current ones", "err", err)
 		}
 		x.synRead.Store(time.Now().UnixNano()) // try again after the next period, not at every search
 		return syn
@@ -205,7 +205,7 @@ func (x *Index) synonyms(ctx context.Context) *search.Synonyms {
 func (x *Index) liveSynonyms(ctx context.Context, target string) *search.Synonyms {
 	syn, err := x.indexSynonyms(ctx, target)
 	if err != nil {
-		x.log.Warn("opensearch: query synonyms are those of the configuration, not of the live index",
+		x.log.WarnContext(ctx, "opensearch: query synonyms are those of the configuration, not of the live index",
 			"index", target, "err", err)
 		return x.cfg.Synonyms
 	}
@@ -314,7 +314,7 @@ func (x *Index) ensure(ctx context.Context) error {
 		return nil // a concurrent start created it
 	}
 	if len(data) > 0 && bytes.Contains(data, []byte(`"error"`)) {
-		x.log.Error("opensearch", "op", "create index", "err", truncate(data))
+		x.log.ErrorContext(ctx, "opensearch", "op", "create index", "err", truncate(data))
 		return catalog.Errorf(catalog.CodeInternal, "search engine failure")
 	}
 	return nil
@@ -352,9 +352,9 @@ func indexNotFound(data []byte) bool {
 }
 
 // engineErr is the error of an answer the caller did not expect.
-func (x *Index) engineErr(method, path string, status int, data []byte) error {
+func (x *Index) engineErr(ctx context.Context, method, path string, status int, data []byte) error {
 	e := &engineError{status, truncate(data)}
-	x.log.Error("opensearch", "method", method, "path", path, "err", e)
+	x.log.ErrorContext(ctx, "opensearch", "method", method, "path", path, "err", e)
 	return catalog.Wrap(catalog.CodeInternal, e, "search engine failure")
 }
 
@@ -393,7 +393,7 @@ func (x *Index) aliasIndexes(ctx context.Context) ([]string, error) {
 	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(data, &m); err != nil {
-		return nil, x.decodeErr(err)
+		return nil, x.decodeErr(ctx, err)
 	}
 	out := make([]string, 0, len(m))
 	for name := range m {
@@ -402,8 +402,8 @@ func (x *Index) aliasIndexes(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
-func (x *Index) decodeErr(err error) error {
-	x.log.Error("opensearch", "op", "decode response", "err", err)
+func (x *Index) decodeErr(ctx context.Context, err error) error {
+	x.log.ErrorContext(ctx, "opensearch", "op", "decode response", "err", err)
 	return catalog.Wrap(catalog.CodeInternal, err, "search engine failure")
 }
 
@@ -443,11 +443,11 @@ func (x *Index) upsertInto(ctx context.Context, target string, products []catalo
 			"_index": target, "_id": p.ID, "version": p.Version, "version_type": "external",
 		}})
 		if err != nil {
-			return x.decodeErr(err)
+			return x.decodeErr(ctx, err)
 		}
 		src, err := json.Marshal(document(p))
 		if err != nil {
-			return x.decodeErr(err)
+			return x.decodeErr(ctx, err)
 		}
 		lines = append(lines, action, src)
 		if len(lines)/2 >= x.cfg.BulkDocs {
@@ -466,7 +466,7 @@ func (x *Index) Delete(ctx context.Context, ids []string) error {
 	for _, id := range ids {
 		action, err := json.Marshal(map[string]any{"delete": map[string]any{"_index": x.cfg.Alias, "_id": id}})
 		if err != nil {
-			return x.decodeErr(err)
+			return x.decodeErr(ctx, err)
 		}
 		lines = append(lines, action)
 		if len(lines) >= x.cfg.BulkDocs {
@@ -504,13 +504,13 @@ func (x *Index) bulk(ctx context.Context, lines [][]byte, per int) error {
 			Items  []map[string]bulkItem `json:"items"`
 		}
 		if err := json.Unmarshal(data, &resp); err != nil {
-			return x.decodeErr(err)
+			return x.decodeErr(ctx, err)
 		}
 		if !resp.Errors {
 			return x.bulkResult(failed)
 		}
 		if len(resp.Items)*per != len(lines) {
-			return x.decodeErr(fmt.Errorf("_bulk answered %d items for %d actions", len(resp.Items), len(lines)/per))
+			return x.decodeErr(ctx, fmt.Errorf("_bulk answered %d items for %d actions", len(resp.Items), len(lines)/per))
 		}
 		var again [][]byte
 		for i, item := range resp.Items {
@@ -522,7 +522,7 @@ func (x *Index) bulk(ctx context.Context, lines [][]byte, per int) error {
 					again = append(again, lines[i*per:(i+1)*per]...)
 				default:
 					failed++
-					x.log.Error("opensearch bulk item", "op", op, "status", it.Status, "err", truncate(it.Error))
+					x.log.ErrorContext(ctx, "opensearch bulk item", "op", op, "status", it.Status, "err", truncate(it.Error))
 				}
 			}
 		}
@@ -531,7 +531,7 @@ func (x *Index) bulk(ctx context.Context, lines [][]byte, per int) error {
 			break
 		}
 		if attempt >= x.cfg.MaxRetries {
-			x.log.Error("opensearch bulk", "throttled_items", len(lines)/per)
+			x.log.ErrorContext(ctx, "opensearch bulk", "throttled_items", len(lines)/per)
 			return catalog.Errorf(catalog.CodeUnavailable, "search engine throttled %d documents, retry later", len(lines)/per)
 		}
 		if !x.sleep(ctx, x.backoff(attempt)) {
@@ -556,7 +556,7 @@ func (x *Index) Count(ctx context.Context) (int, error) {
 	}
 	if status == http.StatusNotFound {
 		if !indexNotFound(data) {
-			return 0, x.engineErr(http.MethodGet, "/_count", status, data)
+			return 0, x.engineErr(ctx, http.MethodGet, "/_count", status, data)
 		}
 		return 0, nil // no index yet: no products
 	}
@@ -564,7 +564,7 @@ func (x *Index) Count(ctx context.Context) (int, error) {
 		Count int `json:"count"`
 	}
 	if err := json.Unmarshal(data, &resp); err != nil {
-		return 0, x.decodeErr(err)
+		return 0, x.decodeErr(ctx, err)
 	}
 	return resp.Count, nil
 }
@@ -592,7 +592,7 @@ func (x *Index) Reindex(ctx context.Context, src search.Source, progress func(do
 	}
 	drop := func() {
 		if _, _, err := x.do(context.WithoutCancel(ctx), http.MethodDelete, "/"+esc(name), nil, http.StatusNotFound); err != nil {
-			x.log.Error("opensearch", "op", "drop unfinished index", "index", name, "err", err)
+			x.log.ErrorContext(ctx, "opensearch", "op", "drop unfinished index", "index", name, "err", err)
 		}
 	}
 	n, err := search.Batches(ctx, src, x.cfg.BulkDocs, func(batch []catalog.Product) error {
@@ -627,7 +627,7 @@ func (x *Index) Reindex(ctx context.Context, src search.Source, progress func(do
 		}
 	}
 	if len(errs) > 0 {
-		x.log.Error("opensearch", "op", "delete old index", "err", errors.Join(errs...))
+		x.log.ErrorContext(ctx, "opensearch", "op", "delete old index", "err", errors.Join(errs...))
 	}
 	return n, nil
 }

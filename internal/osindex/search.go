@@ -355,7 +355,7 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, er
 func (x *Index) search(ctx context.Context, body obj) (*searchResp, error) {
 	b, err := jsonv2.Marshal(body)
 	if err != nil {
-		return nil, x.decodeErr(err)
+		return nil, x.decodeErr(ctx, err)
 	}
 	// GET with a body: searching is a read, which is all the api Lambda's
 	// role is granted (es:ESHttpGet and es:ESHttpHead).
@@ -366,7 +366,7 @@ func (x *Index) search(ctx context.Context, body obj) (*searchResp, error) {
 	var resp searchResp
 	if status == http.StatusNotFound {
 		if !indexNotFound(data) {
-			return nil, x.engineErr(http.MethodGet, "/_search", status, data)
+			return nil, x.engineErr(ctx, http.MethodGet, "/_search", status, data)
 		}
 		// No index behind the alias yet (a stage before its first deploy
 		// step or catalog): nothing to find, which is not an error.
@@ -376,7 +376,7 @@ func (x *Index) search(ctx context.Context, body obj) (*searchResp, error) {
 		resp.Hits.Hits = make([]searchHit, 0, n) // filled in place, not grown hit by hit
 	}
 	if err := jsonv2.Unmarshal(data, &resp); err != nil {
-		return nil, x.decodeErr(err)
+		return nil, x.decodeErr(ctx, err)
 	}
 	return &resp, nil
 }

@@ -1,8 +1,10 @@
-// Package ingestfn is the ingest Lambda's wiring: the ingest service on the
-// AWS adapters behind ingest.SQSHandler, which takes S3 notifications of
-// new files and the api Lambda's confirmations off the ingest queue. It is
-// apart from package awslambda so that the other Lambdas (the api Lambda
-// above all) do not link the parsing pipeline.
+// Package ingestfn is the ingest Lambda's wiring, not an event adapter: it
+// builds the ingest service on the AWS adapters and puts it behind
+// awslambda.IngestQueueHandler (the event adapter, with every other one in
+// package awslambda), which takes S3 notifications of new files and the
+// api Lambda's confirmations off the ingest queue. It is apart from
+// package awslambda so that the other Lambdas (the api Lambda above all)
+// do not link the parsing pipeline.
 package ingestfn
 
 import (
@@ -36,9 +38,18 @@ func Run(ctx context.Context, cfg awslambda.Config, logs, metrics io.Writer) err
 		return err
 	}
 	svc := ingest.New(ingest.Deps{Store: &ReportMetrics{Store: store, Metrics: env.Metrics, Logger: env.Logger}, Blobs: blobs, Logger: env.Logger})
-	h := &ingest.SQSHandler{Service: svc, Logger: env.Logger}
+	h := &awslambda.IngestQueueHandler{Service: Service{Service: svc}, Logger: env.Logger}
 	lambda.StartWithOptions(h.Handle, lambda.WithContext(ctx))
 	return nil
+}
+
+// Service is the ingest service as awslambda.IngestQueueHandler asks for
+// it.
+type Service struct{ *ingest.Service }
+
+// IngestKey ingests the file at key (under incoming/{partner}/).
+func (s Service) IngestKey(ctx context.Context, partner, key string) (catalog.Catalog, error) {
+	return s.Ingest(ctx, ingest.Request{Partner: partner, Key: key})
 }
 
 // ReportMetrics is a catalog.Store that emits the rows accepted and
@@ -60,7 +71,7 @@ func (s *ReportMetrics) PutCatalog(ctx context.Context, c catalog.Catalog) error
 			emf.Metric{Name: contract.MetricRowsAccepted, Unit: emf.UnitCount, Value: float64(r.Accepted)},
 			emf.Metric{Name: contract.MetricRowsRejected, Unit: emf.UnitCount, Value: float64(r.Rejected)})
 		if err != nil && s.Logger != nil {
-			s.Logger.WarnContext(ctx, "metrics not written", "error", err.Error())
+			s.Logger.WarnContext(ctx, "metrics not written", "err", err.Error())
 		}
 	}
 	return nil

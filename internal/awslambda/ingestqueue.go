@@ -1,4 +1,4 @@
-package ingest
+package awslambda
 
 import (
 	"context"
@@ -9,18 +9,28 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
-	"github.com/catalogsearch/catalogsearch/internal/contract"
+	"github.com/catalogsearch/catalogsearch/internal/intake"
 )
 
-// SQSHandler is the ingest Lambda's handler. SQS delivers S3 event
+// IngestService is what the ingest queue's handler asks of the ingest
+// service (package ingest, wired by subpackage ingestfn: this package does
+// not link the parsing pipeline).
+type IngestService interface {
+	// IngestKey ingests the file at key, under incoming/{partner}/.
+	IngestKey(ctx context.Context, partner, key string) (catalog.Catalog, error)
+	// Confirm applies a catalog held in needs_confirmation.
+	Confirm(ctx context.Context, catalogID string) (catalog.Catalog, error)
+}
+
+// IngestQueueHandler is the ingest Lambda's handler. SQS delivers S3 event
 // notifications ("a file arrived under incoming/{partner}/"), each of
 // which becomes an Ingest, and the api Lambda's confirmations
 // (contract.ConfirmMessage), each of which becomes a Confirm. Failures that
 // a retry can fix are reported per message (partial batch response), so
 // SQS redelivers only those, and after its maxReceiveCount moves them to
 // the dead-letter queue.
-type SQSHandler struct {
-	Service *Service
+type IngestQueueHandler struct {
+	Service IngestService
 	Logger  *slog.Logger // nil = discard
 }
 
@@ -40,7 +50,7 @@ type confirmProbe struct {
 // never can succeed (a key outside incoming/, a deleted file, a partner id
 // that is not valid, a confirmation that no longer holds) is logged and
 // dropped.
-func (h *SQSHandler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
+func (h *IngestQueueHandler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
 	log := h.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -93,14 +103,13 @@ func (h *SQSHandler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQS
 
 // ingestKey ingests one object; it returns false when the message should
 // be retried.
-func (h *SQSHandler) ingestKey(ctx context.Context, log *slog.Logger, key string) bool {
-	rest, ok := strings.CutPrefix(key, contract.IncomingPrefix)
-	partner, file, ok2 := strings.Cut(rest, "/")
-	if !ok || !ok2 || file == "" || !catalog.ValidPartnerID(partner) {
+func (h *IngestQueueHandler) ingestKey(ctx context.Context, log *slog.Logger, key string) bool {
+	partner, _, ok := intake.SplitIncomingKey(key)
+	if !ok {
 		log.WarnContext(ctx, "ignoring object outside incoming/{partner}/", "key", key)
 		return true
 	}
-	c, err := h.Service.Ingest(ctx, Request{Partner: partner, Key: key})
+	c, err := h.Service.IngestKey(ctx, partner, key)
 	switch catalog.CodeOf(err) {
 	case "":
 	case catalog.CodeInvalid, catalog.CodeNotFound:
@@ -123,7 +132,7 @@ func (h *SQSHandler) ingestKey(ctx context.Context, log *slog.Logger, key string
 // be retried. A confirmation that no longer holds (the catalog is unknown,
 // already applied or being applied by another delivery, a newer file
 // arrived, the file is gone) is dropped: a retry could not change that.
-func (h *SQSHandler) confirm(ctx context.Context, log *slog.Logger, id string) bool {
+func (h *IngestQueueHandler) confirm(ctx context.Context, log *slog.Logger, id string) bool {
 	if id == "" {
 		log.WarnContext(ctx, "ignoring confirmation without a catalog id")
 		return true

@@ -1,4 +1,8 @@
-package catalogtest
+// Package embeddedtest opens the embedded default's real adapters (the
+// bbolt store and the disk blobs) for tests of code built on catalog.Store
+// and catalog.Blobs. It is test wiring: it imports adapters, which the
+// conformance suites (catalogtest, indextest) must not.
+package embeddedtest
 
 import (
 	"path/filepath"
@@ -8,10 +12,10 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/diskblobs"
 )
 
-// Embedded opens the embedded default's store (bbolt) and blobs (disk) in
+// Open opens the embedded default's store (bbolt) and blobs (disk) in
 // a temporary folder of tb, closed when tb ends: the real adapters for
 // tests of code built on catalog.Store and catalog.Blobs.
-func Embedded(tb testing.TB) (*boltstore.Store, *diskblobs.Blobs) {
+func Open(tb testing.TB) (*boltstore.Store, *diskblobs.Blobs) {
 	tb.Helper()
 	dir := tb.TempDir()
 	st, err := boltstore.Open(filepath.Join(dir, "store.db"), boltstore.Options{})
