@@ -216,7 +216,16 @@ final class Pages
         }
         $name = is_string($p['name'] ?? null) ? $p['name'] : $id;
         $viewer = $this->session->configured() ? $this->session->partner() : '';
-        return $this->page('product', $name, ['p' => $p, 'back' => $this->backLink(), 'viewer' => $viewer,
+        // The other partners' offers of the same product: optional, the
+        // page stands without them.
+        $offers = [];
+        try {
+            $o = $this->api->getJson('/v1/products/' . rawurlencode($id) . '/offers');
+            $offers = is_array($o['offers'] ?? null) ? array_values(array_filter($o['offers'], 'is_array')) : [];
+        } catch (ApiError $e) {
+            $offers = [];
+        }
+        return $this->page('product', $name, ['p' => $p, 'back' => $this->backLink(), 'viewer' => $viewer, 'offers' => $offers,
             'snapshot' => ProductFacts::snapshot($p, '/' . $this->t->locale . '/product/' . rawurlencode($id))], 'search');
     }
 

@@ -120,6 +120,8 @@ $viewer ??= '';
       </tbody>
     </table>
 
+    <?php include __DIR__ . '/product_offers.php'; ?>
+
     <?php if ($attributes !== []) : ?>
     <h2><?= $v->e($t->t('product.attributes')) ?></h2>
     <table class="kv">

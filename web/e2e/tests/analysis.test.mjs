@@ -1,5 +1,5 @@
-// The analysis stories in a real browser against `catalogctl serve`:
-// a partner sees the quality grade of its catalog (a server-drawn chart
+// The analysis stories in a real browser against `catalogctl serve`: a
+// buyer compares the offers of one product from two partners; a partner sees the quality grade of its catalog (a server-drawn chart
 // with its numbers as a table, without JavaScript) and downloads the
 // products to fix.
 import { after, before, describe, test } from 'node:test';
@@ -16,6 +16,12 @@ const QUALITY_CSV = [
   'Q-3,Banc qualword,Banc en chêne massif,Acme,Jardin,89.00,EUR,,,',
 ].join('\n') + '\n';
 
+// Another partner offers Q-1 (same EAN, written as 14 digits) for less.
+const RIVAL_CSV = [
+  'sku,name,brand,price,currency,gtin,moq,unit',
+  'R-9,Chaise pliante de jardin acier,Acme,39.50,EUR,04006381333931,20,carton de 4',
+].join('\n') + '\n';
+
 let stack;
 const keys = {};
 const contexts = [];
@@ -29,6 +35,7 @@ async function context(options) {
 before(async () => {
   stack = await Stack.create();
   await stack.ingest('e2e-quality', 'quality.csv', QUALITY_CSV, 'full');
+  await stack.ingest('e2e-rival', 'rival.csv', RIVAL_CSV, 'full');
   await stack.start({ demo: false });
   for (const p of ['e2e-quality', 'e2e-other']) { keys[p] = await stack.partnerKey(p); }
 }, { timeout: 300_000 });
@@ -36,6 +43,29 @@ before(async () => {
 after(async () => {
   for (const c of contexts) { await c.close(); }
   if (stack) { await stack.destroy(); }
+});
+
+describe('offers', () => {
+  test('a buyer compares the offers of one product, cheapest first, without JavaScript', async () => {
+    const api = await stack.api('/v1/products/e2e-quality%3AQ-1/offers');
+    assert.deepEqual(api.json.offers.map((o) => o.product_id), ['e2e-rival:R-9', 'e2e-quality:Q-1']);
+    const c = await context({ javaScriptEnabled: false });
+    const page = await c.newPage();
+    await page.goto(`${stack.base}/en/product/e2e-quality%3AQ-1`);
+    assert.equal((await page.textContent('#offers-title')).trim(), '2 offers');
+    const rows = await page.$$eval('.offers-table tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent.replace(/\s+/g, ' ').trim()).join(' | ')));
+    assert.deepEqual(rows, ['e2e-rival | €39.50 | 20 | carton de 4 | ', 'e2e-quality (this offer) | €49.90 |  |  | ']);
+    // The other offer is one click away.
+    await Promise.all([page.waitForNavigation(), page.click('.offers-table tbody a')]);
+    assert.equal(new URL(page.url()).pathname, '/en/product/e2e-rival%3AR-9');
+    assert.equal((await page.textContent('#offers-title')).trim(), '2 offers');
+    await page.close();
+    const js = await context();
+    const checked = await js.newPage();
+    await checked.goto(`${stack.base}/en/product/e2e-quality%3AQ-1`);
+    assert.deepEqual(await seriousViolations(checked), []);
+    await checked.close();
+  });
 });
 
 describe('catalog quality', () => {

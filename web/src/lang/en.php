@@ -369,4 +369,15 @@ return [
     'rule.price_implausible' => 'The price should be above 0 and below 1,000,000',
     'rule.attributes_missing' => 'Fill in the attributes (colour, size, material…)',
     'error.tofix_not_found' => 'This catalog has no products to fix.',
+    // Offers of the same product from several partners.
+    'offers.count.one' => '{n} offer',
+    'offers.count.other' => '{n} offers',
+    'offers.partner' => 'Partner',
+    'offers.moq' => 'Minimum order',
+    'offers.unit' => 'Unit',
+    'offers.lead_time' => 'Lead time',
+    'offers.days.one' => '{n} day',
+    'offers.days.other' => '{n} days',
+    'offers.this' => '(this offer)',
+    'offers.on_request' => 'on request',
 ];

@@ -369,4 +369,15 @@ return [
     'rule.price_implausible' => 'Le prix doit être supérieur à 0 et inférieur à 1 000 000',
     'rule.attributes_missing' => 'Renseignez les attributs (couleur, taille, matière…)',
     'error.tofix_not_found' => 'Ce catalogue n\'a aucun produit à corriger.',
+    // Offres du même produit chez plusieurs partenaires.
+    'offers.count.one' => '{n} offre',
+    'offers.count.other' => '{n} offres',
+    'offers.partner' => 'Partenaire',
+    'offers.moq' => 'Minimum de commande',
+    'offers.unit' => 'Unité',
+    'offers.lead_time' => 'Délai',
+    'offers.days.one' => '{n} jour',
+    'offers.days.other' => '{n} jours',
+    'offers.this' => '(cette offre)',
+    'offers.on_request' => 'sur demande',
 ];
