@@ -246,6 +246,11 @@ func freePort(ctx context.Context) (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
+// MaxSiteURLBytes caps the request target serve passes to the site: php -S
+// drops the connection on a request line of some 100 KB (a 502 to the
+// user); a longer one is answered 414 here.
+const MaxSiteURLBytes = 16 << 10
+
 // Handler routes /api/... to api (prefix stripped) and everything else to
 // the site's php processes in turn (none: API only), with the headers the
 // site needs to build absolute links.
@@ -279,6 +284,12 @@ func Handler(api http.Handler, sites []*url.URL, log *slog.Logger) http.Handler 
 		}
 		var next atomic.Uint64
 		mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if len(r.RequestURI) > MaxSiteURLBytes {
+				w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+				w.WriteHeader(http.StatusRequestURITooLong)
+				_, _ = io.WriteString(w, "This address is too long.\n")
+				return
+			}
 			proxies[(next.Add(1)-1)%uint64(len(proxies))].ServeHTTP(w, r)
 		}))
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -55,5 +56,27 @@ func TestSiteResponsesAreNotSniffed(t *testing.T) {
 	Handler(http.NotFoundHandler(), []*url.URL{u}, nil).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/assets/site.css", nil))
 	if got := rec.Header().Get("X-Content-Type-Options"); rec.Code != http.StatusOK || got != "nosniff" {
 		t.Fatalf("GET /assets/site.css: %d, X-Content-Type-Options %q", rec.Code, got)
+	}
+}
+
+// TestLongSiteURLIsRefusedNotProxied: php -S cannot take a very long
+// request line (it drops the connection: a 502); serve answers 414 first.
+func TestLongSiteURLIsRefusedNotProxied(t *testing.T) {
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("site")) }))
+	defer site.Close()
+	u, _ := url.Parse(site.URL)
+	h := Handler(http.NotFoundHandler(), []*url.URL{u}, nil)
+	for _, tc := range []struct {
+		target string
+		want   int
+	}{
+		{"/fr/recherche?q=stylo", http.StatusOK},
+		{"/fr/recherche?q=" + strings.Repeat("a", MaxSiteURLBytes), http.StatusRequestURITooLong},
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, tc.target, nil))
+		if rec.Code != tc.want {
+			t.Errorf("GET %.40s... (%d bytes): %d, want %d", tc.target, len(tc.target), rec.Code, tc.want)
+		}
 	}
 }
