@@ -56,3 +56,23 @@ bench-search-scale: ## Bleve at 1M products: latencies, 16 HTTP clients for 60 s
 	  -command "make bench-search-scale BENCH_SCALE_N=$(BENCH_SCALE_N) BENCH_SCALE_LOAD=$(BENCH_SCALE_LOAD)" \
 	  -out docs/bench/search-scale.md
 	@echo "wrote docs/bench/search-scale.md"
+
+# The relevance benchmark: graded queries over real public catalogs (the
+# exports in ../shared/testdata/real, and the Magento sample catalog when
+# RELEVANCE_MAGENTO names a fetched magento2-sample-data snapshot; each set
+# absent is skipped with one line) on Bleve, OpenSearch and a plain Bleve
+# match query as the baseline.
+BENCH_TARGETS += bench-relevance
+RELEVANCE_RUN = go run ./bench/relevancebench -out docs/bench/relevance.md
+
+.PHONY: bench-relevance
+bench-relevance: ## relevance (MRR, nDCG@10, recall, zero results, false hits) on real catalogs; writes docs/bench/relevance.md
+	@mkdir -p docs/bench
+	@if [ -n "$${OPENSEARCH_URL:-}" ]; then \
+	  $(RELEVANCE_RUN); \
+	else \
+	  url=$$(scripts/opensearch.sh start); \
+	  trap 'scripts/opensearch.sh stop' EXIT; \
+	  OPENSEARCH_URL=$$url $(RELEVANCE_RUN); \
+	fi
+	@echo "wrote docs/bench/relevance.md"

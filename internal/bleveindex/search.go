@@ -58,11 +58,16 @@ func textQuery(plan search.Plan, txt analysis.Analyzer) query.Query {
 		}
 		var alts []query.Query
 		for _, t := range analyze(txt, w.Text) {
-			alts = append(alts, term(fText, t, 1))
+			if !plan.NameFields {
+				alts = append(alts, term(fText, t, 1))
+			}
 			should = append(should, term(fName, t, search.BoostName), term(fBrandText, t, search.BoostBrand))
 		}
+		if plan.NameFields {
+			alts = append(alts, term(fFold, w.Text, 1))
+		}
 		if len(alts) == 0 {
-			continue // a stop word: it constrains nothing, as in OpenSearch
+			continue // nothing to match, as in OpenSearch
 		}
 		if w.Fuzz > 0 {
 			f := query.NewFuzzyQuery(w.Text)
@@ -70,6 +75,13 @@ func textQuery(plan search.Plan, txt analysis.Analyzer) query.Query {
 			f.SetFuzziness(w.Fuzz)
 			f.SetBoost(search.BoostFuzzy)
 			alts = append(alts, f)
+			if w.Fuzz == 1 {
+				// A transposition is one edit, as in OpenSearch's fuzzy
+				// query; Bleve's automaton counts it as two.
+				for _, t := range search.Transpositions(w.Text) {
+					alts = append(alts, term(fFold, t, search.BoostFuzzy))
+				}
+			}
 		}
 		if w.Prefix {
 			p := query.NewPrefixQuery(w.Text)
@@ -322,9 +334,50 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, er
 	}
 	if out.Total == 0 && len(plan.Words) > 0 {
 		out.Suggestion = x.didYouMean(ctx, idx, plan, q.Filters)
+		if out, plan, err = x.relax(ctx, idx, q, plan, out); err != nil {
+			return catalog.Result{}, err
+		}
+		for i := range out.Hits {
+			out.Hits[i].Highlights = newHighlighter(plan, x.txt, x.fld).highlights(out.Hits[i].Product)
+		}
 	}
 	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return out, nil
+}
+
+// relax runs the relaxed pass of a query whose strict pass found nothing
+// (search.Relax): the result of the relaxed plan, marked Relaxed, or strict
+// unchanged.
+func (x *Index) relax(ctx context.Context, idx bleve.Index, q catalog.Query, plan search.Plan, strict catalog.Result) (catalog.Result, search.Plan, error) {
+	filter := filterQuery(q.Filters, dimNone)
+	r, ok, err := search.Relax(ctx, plan, func(ctx context.Context, p search.Plan) (int, error) {
+		req := bleve.NewSearchRequestOptions(combine(textQuery(p, x.txt), filter), 0, 0, false)
+		req.Score = bleve.ScoreNone
+		res, err := idx.SearchInContext(ctx, req)
+		if err != nil {
+			return 0, x.searchErr(ctx, err)
+		}
+		return clampInt(res.Total), nil
+	})
+	if err != nil || !ok {
+		return strict, plan, err
+	}
+	text := textQuery(r.Plan, x.txt)
+	// Facet counts are cached by the query's text: the relaxed pass has
+	// its own.
+	rq := q
+	rq.Text = "\x00relaxed:" + q.Text
+	var out catalog.Result
+	if fastPath(rq) {
+		out, err = x.searchColumns(ctx, idx, rq, text)
+	} else {
+		out, err = x.searchCollector(ctx, idx, rq, text)
+	}
+	if err != nil {
+		return catalog.Result{}, plan, err
+	}
+	out.Relaxed, out.Dropped, out.Suggestion = true, r.Dropped, strict.Suggestion
+	return out, r.Plan, nil
 }
 
 // searchCollector runs q on Bleve's own collector and facets: cursor pages

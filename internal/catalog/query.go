@@ -73,6 +73,11 @@ type Result struct {
 	Page       int                     `json:"page"`
 	Size       int                     `json:"size"`
 	TookMS     float64                 `json:"took_ms"`
+	// Relaxed says that no product matched every word of the text and the
+	// hits are partial matches: products matching most of the words, all
+	// but Dropped (see docs/search.md, the relaxed pass).
+	Relaxed bool     `json:"relaxed,omitempty"`
+	Dropped []string `json:"dropped,omitempty"`
 	// PriceCurrency is the currency of the "price" facet's bands: the
 	// currency filter, or else the currency most priced hits carry. Bands
 	// never add amounts of different currencies; a band picked by a buyer

@@ -19,7 +19,10 @@ func MixedFixture() []catalog.Product {
 	return []catalog.Product{
 		product("m1", "TEA-1", 1, "Thé vert Sencha", "Jardin", []string{"Épicerie", "Thés"}, price("12", "EUR")),
 		product("m1", "TEA-2", 2, "Thé noir Assam", "Jardin", []string{"Épicerie", "Thés"}, price("30", "EUR")),
-		product("m1", "TEA-3", 3, "Infusion verveine", "Jardin", []string{"Épicerie", "Infusions"}, price("8", "EUR")),
+		// Stop words in its description only: a query of stop words does not find it.
+		with(product("m1", "TEA-3", 3, "Infusion verveine", "Jardin", []string{"Épicerie", "Infusions"}, price("8", "EUR")), func(p *catalog.Product) {
+			p.Description = "Une infusion de la verveine du jardin, pour le soir et pour la nuit."
+		}),
 		// Price on request: a zero amount is no price, not the cheapest.
 		product("m1", "TEA-4", 4, "Thé blanc rare", "Jardin", []string{"Épicerie", "Thés"}, price("0", "EUR")),
 		with(product("m2", "IN-1", 5, "Masala chai tea", "Chaiwala", []string{"Grocery", "Tea"}, price("40", "INR")), pack("100 g")),
@@ -176,6 +179,8 @@ func testStopWords(t *testing.T, idx catalog.Index) {
 		{name: "a French stop word with words", q: "thé de Darjeeling", want: []string{}},
 		{name: "stop words only: they must all match", q: "de la", want: []string{}},
 		{name: "an English stop word only", q: "and", want: []string{}},
+		{name: "stop words only, present in a description", q: "pour la", want: []string{}},
+		{name: "a transposition is one edit", q: "infsuion", want: []string{infusion}},
 	})
 }
 
@@ -197,6 +202,37 @@ func testMeasures(t *testing.T, idx catalog.Index) {
 		{name: "another quantity", q: "500 l", want: []string{}},
 		{name: "another model number", q: "dmk004yl", want: []string{}},
 	})
+}
+
+// testRelaxed: when no product matches every word, a relaxed pass finds
+// the products matching most of them, marked as such; a floor keeps
+// queries about what the catalog lacks empty.
+func testRelaxed(t *testing.T, idx catalog.Index) {
+	cases := []struct {
+		name    string
+		q       string
+		want    []string
+		relaxed bool
+		dropped []string
+	}{
+		{"a word the catalog lacks is dropped", "infusion verveine bio", []string{infusion}, true, []string{"bio"}},
+		{"a quantity the catalog lacks is dropped", "darjeeling tea 250 ml", []string{darjeeling}, true, []string{"250ml"}},
+		{"a strict match is not relaxed", "assam tea", []string{assamBox}, false, nil},
+		{"the floor: most of the words missing", "chai 99 xl", []string{}, false, nil},
+		{"the floor: nothing of it in the catalog", "lawn mower", []string{}, false, nil},
+		{"the floor: one word only", "mower", []string{}, false, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res := mustSearch(t, idx, catalog.Query{Text: c.q + " "})
+			if got := sorted(ids(res)); !slices.Equal(got, sorted(c.want)) || res.Total != len(c.want) {
+				t.Fatalf("q=%q found %v (total %d), want %v", c.q, got, res.Total, c.want)
+			}
+			if res.Relaxed != c.relaxed || !slices.Equal(res.Dropped, c.dropped) {
+				t.Errorf("q=%q: relaxed %v dropped %q, want %v %q", c.q, res.Relaxed, res.Dropped, c.relaxed, c.dropped)
+			}
+		})
+	}
 }
 
 // indexMixed builds a new index holding MixedFixture.

@@ -44,6 +44,9 @@ func textQuery(plan search.Plan) obj {
 			continue // a stop word: it constrains nothing
 		}
 		alts := []any{obj{"match": obj{fText: obj{"query": w.Text, "operator": "and"}}}}
+		if plan.NameFields {
+			alts = []any{obj{"term": obj{fFold: w.Text}}}
+		}
 		if w.Fuzz > 0 {
 			alts = append(alts, obj{"fuzzy": obj{fFold: obj{
 				"value": w.Text, "fuzziness": w.Fuzz, "transpositions": true,
@@ -266,6 +269,42 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, er
 	}
 	syn := x.synonyms(ctx)
 	plan := search.NewPlan(q.Text, syn)
+	out, took, err := x.searchPlan(ctx, q, plan)
+	if err != nil {
+		return catalog.Result{}, err
+	}
+	if out.Total == 0 && len(plan.Words) > 0 {
+		out.Suggestion = x.didYouMean(ctx, plan, q.Filters, syn)
+		r, ok, err := search.Relax(ctx, plan, func(ctx context.Context, p search.Plan) (int, error) {
+			body := obj{"size": 0, "track_total_hits": 1, "query": obj{"bool": obj{"must": []any{textQuery(p)}, "filter": filterClauses(q.Filters, "")}}}
+			resp, err := x.search(ctx, body)
+			if err != nil {
+				return 0, err
+			}
+			return resp.Hits.Total.Value, nil
+		})
+		if err != nil {
+			return catalog.Result{}, err
+		}
+		if ok {
+			suggestion := out.Suggestion
+			if out, took, err = x.searchPlan(ctx, q, r.Plan); err != nil {
+				return catalog.Result{}, err
+			}
+			out.Relaxed, out.Dropped, out.Suggestion = true, r.Dropped, suggestion
+		}
+	}
+	total := time.Since(start)
+	out.TookMS = float64(total.Microseconds()) / 1000
+	if x.cfg.Observe != nil {
+		x.cfg.Observe(took, total)
+	}
+	return out, nil
+}
+
+// searchPlan runs q with the text plan: one _search request. It returns the
+// engine's own time.
+func (x *Index) searchPlan(ctx context.Context, q catalog.Query, plan search.Plan) (catalog.Result, time.Duration, error) {
 	text := textQuery(plan)
 	body := obj{
 		"from": (q.Page - 1) * q.Size, "size": q.Size,
@@ -289,10 +328,10 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, er
 		if q.Cursor != catalog.CursorStart {
 			after, err := search.DecodeCursor(q.Cursor)
 			if err != nil {
-				return catalog.Result{}, err
+				return catalog.Result{}, 0, err
 			}
 			if len(after) != len(body["sort"].([]any)) {
-				return catalog.Result{}, catalog.Errorf(catalog.CodeInvalid, "cursor is not valid")
+				return catalog.Result{}, 0, catalog.Errorf(catalog.CodeInvalid, "cursor is not valid")
 			}
 			body["search_after"] = after
 		}
@@ -311,7 +350,7 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, er
 	}
 	resp, err := x.search(ctx, body)
 	if err != nil {
-		return catalog.Result{}, err
+		return catalog.Result{}, 0, err
 	}
 	out := catalog.Result{
 		Total: resp.Hits.Total.Value, TotalExact: resp.Hits.Total.Relation != "gte",
@@ -337,15 +376,7 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, er
 	if n := len(resp.Hits.Hits); q.Cursor != "" && n == q.Size {
 		out.NextCursor = search.EncodeCursor(resp.Hits.Hits[n-1].Sort)
 	}
-	if out.Total == 0 && len(plan.Words) > 0 {
-		out.Suggestion = x.didYouMean(ctx, plan, q.Filters, syn)
-	}
-	total := time.Since(start)
-	out.TookMS = float64(total.Microseconds()) / 1000
-	if x.cfg.Observe != nil {
-		x.cfg.Observe(time.Duration(resp.Took)*time.Millisecond, total)
-	}
-	return out, nil
+	return out, time.Duration(resp.Took) * time.Millisecond, nil
 }
 
 // search sends one _search request. Its JSON is read and written with

@@ -197,6 +197,25 @@ func joins(prev, mid, next rune) bool {
 	return false
 }
 
+// Transpositions returns w with each pair of adjacent letters swapped
+// (distinct, without w itself): the words one transposition away, which a
+// Levenshtein automaton counts as two edits.
+func Transpositions(w string) []string {
+	rs := []rune(w)
+	var out []string
+	for i := 0; i+1 < len(rs); i++ {
+		if rs[i] == rs[i+1] {
+			continue
+		}
+		rs[i], rs[i+1] = rs[i+1], rs[i]
+		if t := string(rs); !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+		rs[i], rs[i+1] = rs[i+1], rs[i]
+	}
+	return out
+}
+
 // HasDigit reports whether w contains a digit: such words (part numbers,
 // sizes, quantities) are never matched fuzzily.
 func HasDigit(w string) bool {

@@ -40,6 +40,14 @@ type Plan struct {
 	// Identifier is NormalizeIdentifier(text), "" when the text has no
 	// letter or digit.
 	Identifier string
+	// StopOnly marks a query made only of stop words ("de la", "the and
+	// for"): its words must all match, in the name fields (NameFields).
+	StopOnly bool
+	// NameFields restricts the words to names, brands, categories and
+	// attributes, unstemmed (typos and prefixes as usual): descriptions are
+	// left out. A query of stop words only, and a relaxed pass, search
+	// there (in descriptions they match a large part of any catalogue).
+	NameFields bool
 	// IdentifierPrefix allows Identifier to match as the start of an
 	// identifier: the text is one token of at least 4 characters with a
 	// digit, typed without a trailing space.
@@ -75,6 +83,8 @@ func NewPlan(text string, syn *Synonyms) Plan {
 	for i, w := range words {
 		p.Words = append(p.Words, Word{Text: w, Fuzz: Fuzziness(w), Prefix: typing && i == len(words)-1, Stop: stop[w] && !allStop})
 	}
+	p.StopOnly = allStop && len(words) > 0
+	p.NameFields = p.StopOnly
 	p.IdentifierPrefix = typing && len(Words(text)) <= 2 && utf8.RuneCountInString(p.Identifier) >= 4 && HasDigit(p.Identifier)
 	return p
 }
