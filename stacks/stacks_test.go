@@ -501,8 +501,8 @@ func TestWebsiteStack(t *testing.T) {
 			t.Errorf("site secret: %s, want a generated 64-character value without punctuation", jsonString(secret.Props))
 		}
 		want := `{"Fn::Join":["",["{{resolve:secretsmanager:",{"Ref":"` + secret.ID + `"},":SecretString:::}}"]]}`
-		if got := jsonString(get(p, "Environment", "Variables", EnvSiteSecret)); got != want {
-			t.Errorf("php %s = %s, want the dynamic reference %s", EnvSiteSecret, got, want)
+		if got := jsonString(get(p, "Environment", "Variables", contract.EnvSiteSecret)); got != want {
+			t.Errorf("php %s = %s, want the dynamic reference %s", contract.EnvSiteSecret, got, want)
 		}
 		// The site's origin: an HTTP API whose default route invokes the PHP
 		// function, with throttling and access logs.

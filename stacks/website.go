@@ -38,11 +38,6 @@ type WebsiteStack struct {
 	SiteSecret   awssecretsmanager.Secret
 }
 
-// EnvSiteSecret is the site's environment variable holding the secret that
-// seals partner sessions (web/src/PartnerSession.php): base64 of at least
-// 32 random bytes.
-const EnvSiteSecret = "CATALOG_SITE_SECRET" //nolint:gosec // the variable's name, not a credential
-
 // NewWebsiteStack defines the site of cfg's stage. webDir is the site's
 // folder (holding public/index.php and public/assets).
 func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string, api *APIStack, props *awscdk.StackProps) *WebsiteStack {
@@ -137,7 +132,7 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string,
 			EnvBrefRuntime: jsii.String(BrefRuntimeFPM),
 			// {{resolve:secretsmanager:...}}: CloudFormation resolves it when
 			// it deploys the function; the template holds only the reference.
-			EnvSiteSecret: s.SiteSecret.SecretValue().UnsafeUnwrap(),
+			contract.EnvSiteSecret: s.SiteSecret.SecretValue().UnsafeUnwrap(),
 		},
 		Tracing:  awslambda.Tracing_ACTIVE,
 		LogGroup: s.LogGroup,

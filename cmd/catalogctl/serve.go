@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/catalogsearch/catalogsearch/internal/contract"
 	"github.com/catalogsearch/catalogsearch/internal/local"
 	"github.com/catalogsearch/catalogsearch/internal/webserve"
 )
@@ -92,7 +93,7 @@ func runServe(ctx context.Context, e env, args []string) int {
 		}
 		site, err = webserve.StartPHP(ctx, webserve.PHPOptions{
 			PHP: *php, PublicDir: pub, APIURL: base + "/api", Stderr: e.stderr,
-			Env: []string{webserve.EnvSiteSecret + "=" + secret},
+			Env: []string{contract.EnvSiteSecret + "=" + secret},
 		})
 		if err != nil {
 			_ = ln.Close()

@@ -28,6 +28,7 @@ const (
 	Wiring         Layer = "wiring"
 	Infrastructure Layer = "infrastructure"
 	Tool           Layer = "tool"
+	Bench          Layer = "benchmark"
 )
 
 // Packages gives the layer of each package (a path relative to the
@@ -65,7 +66,7 @@ func Packages() map[string]Layer {
 		"internal/awslambda/...": Wiring,
 		"lambdas/...":            Wiring,
 		"cmd/...":                Wiring,
-		"bench/...":              Wiring,
+		"bench/...":              Bench,
 		"":                       Wiring, // app.go, the CDK app's main
 		"stacks":                 Infrastructure,
 	}
@@ -83,6 +84,8 @@ func mayImport() map[Layer][]Layer {
 		Tool:           {Domain, Contract},
 		Wiring:         {Domain, Contract, UseCase, Adapter, Wiring, Tool, Infrastructure},
 		Infrastructure: {Contract, Infrastructure},
+		// Benchmarks wire what they measure, and read ../shared/ data.
+		Bench: {Domain, Contract, UseCase, Adapter, Wiring, Tool, TestHelper},
 	}
 }
 

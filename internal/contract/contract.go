@@ -24,6 +24,12 @@ const (
 	EnvSynonymsFile = "CATALOG_SYNONYMS_FILE"
 )
 
+// EnvSiteSecret is the PHP site's environment variable (web/src/Config.php)
+// holding the secret that seals partner sessions in a cookie: base64 of at
+// least 32 random bytes. The stacks set it from Secrets Manager, serve
+// from the data folder.
+const EnvSiteSecret = "CATALOG_SITE_SECRET" //nolint:gosec // the variable's name, not a credential
+
 // SynonymsFileInBundle is the name a deployment's synonyms file gets next
 // to the bootstrap of the Lambdas that open the search index.
 const SynonymsFileInBundle = "synonyms.txt"

@@ -29,10 +29,6 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/contract"
 )
 
-// EnvSiteSecret is the PHP site's environment variable holding the secret
-// that seals partner sessions in a cookie: base64 of 32 random bytes.
-const EnvSiteSecret = "CATALOG_SITE_SECRET" //nolint:gosec // the variable's name, not a credential
-
 // siteSecretFile is the file under the data folder that keeps the local
 // site secret across restarts, so signed-in partners stay signed in.
 const siteSecretFile = "site-secret"

@@ -57,10 +57,13 @@ try {
 let md = '### Results page weight with pictures (phone)\n\n';
 md += 'Reproduce: `make bench-images` (`web/e2e/bench-images.mjs`). A results page of 24 products of `catalogctl serve --demo`, ';
 md += 'viewport 390×844, cold cache, scrolled to the end so every lazy picture loaded; everything transferred (HTML, CSS, script, pictures). ';
-md += 'The demo pictures are flat drawings, lighter than photographs (see the sizes of a photo-like picture above).\n\n';
-md += '| query | device pixel ratio | cards with a picture | pictures loaded | picture KB | page total KB | target < 400 KB |\n|---|---:|---:|---:|---:|---:|---|\n';
+md += 'The demo pictures are flat drawings, lighter than photographs (see the sizes of a photo-like picture above), and the demo draws one picture per kind and colour, ';
+md += 'so cards share pictures (content-addressed: one URL, loaded once). The last columns are the page as measured and an estimate for 24 distinct pictures ';
+md += '(the page without its pictures plus 24 times the mean picture loaded); the target is judged on the estimate.\n\n';
+md += '| query | device pixel ratio | cards with a picture | distinct pictures loaded | picture KB | page total KB | 24 distinct pictures, KB (estimate) | target < 400 KB |\n|---|---:|---:|---:|---:|---:|---:|---|\n';
 for (const r of rows) {
-  md += `| ${r.q} | ${r.dpr} | ${r.cards} | ${r.imageCount} | ${(r.images / 1024).toFixed(1)} | ${(r.total / 1024).toFixed(1)} | ${r.total < TARGET ? 'yes' : '**no**'} |\n`;
+  const est = r.total - r.images + (r.imageCount ? 24 * r.images / r.imageCount : 0);
+  md += `| ${r.q} | ${r.dpr} | ${r.cards} | ${r.imageCount} | ${(r.images / 1024).toFixed(1)} | ${(r.total / 1024).toFixed(1)} | ${(est / 1024).toFixed(1)} | ${est < TARGET ? 'yes' : '**no**'} |\n`;
 }
 md += '\n';
 await writeFile(out, md);
