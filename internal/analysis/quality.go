@@ -205,6 +205,9 @@ func badCasing(name string) bool {
 // sameText reports whether a and b are the same words, ignoring case,
 // punctuation and spacing.
 func sameText(a, b string) bool {
+	if !hasWordRunes(a, wordRunes(b)) { // the usual case, without allocating
+		return false
+	}
 	fa, fb := strings.FieldsFunc(a, notWord), strings.FieldsFunc(b, notWord)
 	if len(fa) != len(fb) {
 		return false
@@ -215,6 +218,32 @@ func sameText(a, b string) bool {
 		}
 	}
 	return true
+}
+
+// wordRunes counts the letters and digits of s.
+func wordRunes(s string) int {
+	n := 0
+	for _, r := range s {
+		if !notWord(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// hasWordRunes reports whether s has exactly n letters and digits; it
+// stops reading s past n (a description is usually much longer than the
+// name it is compared with).
+func hasWordRunes(s string, n int) bool {
+	for _, r := range s {
+		if !notWord(r) {
+			n--
+			if n < 0 {
+				return false
+			}
+		}
+	}
+	return n == 0
 }
 
 func notWord(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }

@@ -38,6 +38,8 @@ func TestScore(t *testing.T) {
 		{"lower case", func(p *catalog.Product) { p.Name = "chaise de bureau noire" }, 95, "A", []string{analysis.IssueNameCasing}},
 		{"no description", func(p *catalog.Product) { p.Description = " " }, 80, "B", []string{analysis.IssueDescriptionMissing}},
 		{"description is the name", func(p *catalog.Product) { p.Description = "chaise de BUREAU, ergonomique." }, 85, "B", []string{analysis.IssueDescriptionIsName}},
+		{"same letters, other words", func(p *catalog.Product) { p.Description = "Ergonomique bureau de chaise" }, 100, "A", nil},
+		{"description starts with the name", func(p *catalog.Product) { p.Description = "Chaise de bureau ergonomique noire" }, 100, "A", nil},
 		{"no brand", func(p *catalog.Product) { p.Brand = "" }, 90, "A", []string{analysis.IssueBrandMissing}},
 		{"no category", func(p *catalog.Product) { p.Category = nil }, 90, "A", []string{analysis.IssueCategoryMissing}},
 		{"no image", func(p *catalog.Product) { p.Images = nil }, 85, "B", []string{analysis.IssueImageMissing}},

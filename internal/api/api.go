@@ -247,10 +247,22 @@ func (a *API) listCatalogs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if cs == nil {
-		cs = []catalog.Catalog{}
+	// An upload slot nobody used is no catalog once it expired.
+	now := a.deps.Clock()
+	kept := make([]catalog.Catalog, 0, len(cs))
+	for _, c := range cs {
+		if c.Status == catalog.StatusReceived && a.deps.Blobs != nil && now.After(c.ReceivedAt.Add(intake.UploadTTL)) {
+			_, err := a.deps.Blobs.Stat(r.Context(), c.Key)
+			if catalog.IsNotFound(err) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+		}
+		kept = append(kept, c)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"partner": partner, "catalogs": cs})
+	writeJSON(w, http.StatusOK, map[string]any{"partner": partner, "catalogs": kept})
 	return nil
 }
 
