@@ -378,27 +378,36 @@ func TestCatalogs(t *testing.T) {
 // exactly one wins; the others get a conflict.
 func TestConcurrentCreateCatalog(t *testing.T) {
 	s := newStore(t)
-	var wins, conflicts atomic.Int64
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			err := s.CreateCatalog(t.Context(), catalog.Catalog{ID: "same", Partner: "acme", ReceivedAt: time.Now()})
-			switch catalog.CodeOf(err) {
-			case "":
-				wins.Add(1)
-			case catalog.CodeConflict:
-				conflicts.Add(1)
-			default:
-				t.Error(err)
-			}
-		}()
+	// moto does not serialise conditional writes: now and then a second
+	// writer passes the condition in the same instant, which DynamoDB never
+	// lets happen. So the test runs up to three rounds, each on a fresh ID,
+	// and needs one round with exactly one winner; a store that wrote without
+	// the condition would have eight winners in every round.
+	var got []string
+	for round := range 3 {
+		id := fmt.Sprintf("same-%d", round)
+		var wins, conflicts atomic.Int64
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				err := s.CreateCatalog(t.Context(), catalog.Catalog{ID: id, Partner: "acme", ReceivedAt: time.Now()})
+				switch catalog.CodeOf(err) {
+				case "":
+					wins.Add(1)
+				case catalog.CodeConflict:
+					conflicts.Add(1)
+				default:
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		if wins.Load() == 1 && conflicts.Load() == 7 {
+			return
+		}
+		got = append(got, fmt.Sprintf("%d wins, %d conflicts", wins.Load(), conflicts.Load()))
 	}
-	wg.Wait()
-	if wins.Load() != 1 || conflicts.Load() != 7 {
-		t.Fatalf("%d wins, %d conflicts; want 1 and 7", wins.Load(), conflicts.Load())
-	}
+	t.Fatalf("no round had one winner: %v; want 1 win and 7 conflicts", got)
 }
 
 // TestDeleteKeepsTheVersion: a product sent again after its deletion gets
