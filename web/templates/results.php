@@ -25,6 +25,11 @@ $total = is_int($result['total'] ?? null) ? $result['total'] : 0;
 $exact = ($result['total_exact'] ?? true) !== false;
 $facets = is_array($result['facets'] ?? null) ? $result['facets'] : [];
 $suggestion = is_string($result['suggestion'] ?? null) ? trim($result['suggestion']) : '';
+// A relaxed answer matches most of the words, not all: say which ones it
+// does without, so the buyer knows the hits are partial matches.
+$dropped = ($result['relaxed'] ?? false) === true && is_array($result['dropped'] ?? null)
+    ? array_values(array_filter($result['dropped'], 'is_string'))
+    : [];
 $last = SearchState::lastPage($total);
 $summary = $result === null ? '' : ($exact
     ? $t->plural('results.count', $total)
@@ -46,6 +51,10 @@ $facetLabel = static function (string $name) use ($t): string {
   <h1 id="results-title"><?= $v->e($state->q === '' ? $t->t('results.all') : $t->t('results.for', ['q' => $state->q])) ?></h1>
   <?php if ($summary !== '') : ?>
   <p class="summary"><?= $v->e($summary) ?></p>
+  <?php endif; ?>
+  <?php if ($dropped !== [] && $hits !== []) : ?>
+  <p class="notice relaxed" role="status"><?= $v->e($t->t('results.relaxed', ['q' => $state->q])) ?>
+    <?= $v->e($t->t('results.relaxed_without', ['words' => implode(', ', $dropped)])) ?></p>
   <?php endif; ?>
   <?php if (!$none) : ?>
   <div class="sort">

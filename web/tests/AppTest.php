@@ -152,6 +152,18 @@ final class AppTest extends TestCase
         self::assertStringContainsString('Remove all filters', $html);
     }
 
+    public function testRelaxedResultsSayWhatTheyDoWithout(): void
+    {
+        $html = $this->get('/en/?q=chaise+zzzqx')->body;
+        self::assertStringContainsString('No exact match for “chaise zzzqx”: products matching most of your words.', $html);
+        self::assertStringContainsString('Without: zzzqx.', $html);
+        self::assertStringContainsString('class="card"', $html, 'the partial matches are shown');
+        $fr = $this->get('/fr/?q=chaise+zzzqx')->body;
+        self::assertStringContainsString('Sans : zzzqx.', $fr);
+        $exact = $this->get('/en/?q=chaise')->body;
+        self::assertStringNotContainsString('class="notice relaxed"', $exact, 'an exact answer is not called partial');
+    }
+
     public function testPartialResults(): void
     {
         $res = $this->get('/en/?q=table', ['x-partial' => 'results']);

@@ -20,6 +20,8 @@ return [
 
     'results.all' => 'All products',
     'results.for' => 'Results for “{q}”',
+    'results.relaxed' => 'No exact match for “{q}”: products matching most of your words.',
+    'results.relaxed_without' => 'Without: {words}.',
     'results.count.one' => '{n} product',
     'results.count.other' => '{n} products',
     'results.count_more.one' => 'More than {n} product',

@@ -20,6 +20,8 @@ return [
 
     'results.all' => 'Tous les produits',
     'results.for' => 'Résultats pour « {q} »',
+    'results.relaxed' => 'Aucun produit ne correspond exactement à « {q} » : voici ceux qui correspondent à la plupart de vos mots.',
+    'results.relaxed_without' => 'Sans : {words}.',
     'results.count.one' => '{n} produit',
     'results.count.other' => '{n} produits',
     'results.count_more.one' => 'Plus de {n} produit',
