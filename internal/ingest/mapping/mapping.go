@@ -120,9 +120,85 @@ func buildSynonyms() map[string]synonym {
 	add(FieldParent, 0, "parent", "parent sku", "parent id", "model", "modèle", "modele", "model code", "parent reference", "référence parent")
 	add(FieldHandle, 0, "handle")
 	add(FieldID, 0, "id", "product id", "id produit", "product_id", "entity_id")
+	addLocalised(add)
 	add(FieldIgnore, 0, "ingest_error", "source.catalog_id", "source.file", "source.row", "updated_at", "hash")
 	return table
 }
+
+// addLocalised adds the French WooCommerce export headers and the usual
+// German and Spanish price-list headers.
+//
+// WooCommerce: the exporter's default columns (WC_Product_CSV_Exporter,
+// woocommerce/includes/export/class-wc-product-csv-exporter.php: "SKU",
+// "Name", "Short description", "Sale price", "Regular price", "Categories",
+// "Tags", "Images", "Parent", "Brands", "GTIN, UPC, EAN, or ISBN") as the
+// fr_FR translation writes them in real exports: "UGS", "Nom", "Description
+// courte", "Tarif promo", "Tarif régulier", "Catégories", "Étiquettes",
+// "Poids (kg)", "Marques", "GTIN, UPC, EAN ou ISBN" (the field list of
+// https://mickael-maury.fr/2019/04/02/woocommerce-importer-son-catalogue-produits-via-fichiers-csv/
+// and public import scripts that read French exports by these headers).
+// Older fr_FR exports wrote "Prix de base" (regular) and "Prix de vente"
+// (sale); "Prix de vente" stays a plain price, as supplier sheets use it.
+// Tags ("Étiquettes", "Tags") are left as attributes: never the name or the
+// category.
+//
+// A Spanish "Descripción" or German "Beschreibung" is the product's name
+// when the file has no name column (Build), its description otherwise.
+func addLocalised(add func(Field, int, ...string)) {
+	// WooCommerce, French and English.
+	add(FieldSKU, 0, "ugs")
+	add(FieldPrice, 0, "tarif régulier", "prix de base")
+	add(FieldPrice, 1, "tarif promo")
+	add(FieldBrand, 0, "marques", "brands")
+	add(FieldGTIN, 0, "gtin, upc, ean ou isbn", "gtin, upc, ean, or isbn")
+
+	// German price lists.
+	add(FieldSKU, 0, "artikelnummer", "artikelnr", "artikel-nr", "art.-nr", "artnr", "bestellnummer", "best.-nr")
+	add(FieldName, 0, "bezeichnung", "artikelbezeichnung", "produktname", "produktbezeichnung", "artikelname")
+	add(FieldDescription, 0, "artikeltext", "langtext", "artikelbeschreibung", "produktbeschreibung", "beschreibung")
+	add(FieldShortDescription, 0, "kurzbeschreibung", "kurztext")
+	add(FieldPrice, 0, "vk-preis", "verkaufspreis", "vk", "preis", "vk netto", "vk-preis netto", "nettopreis",
+		"preis netto", "listenpreis", "händlerpreis", "stückpreis")
+	add(FieldPrice, 1, "vk brutto", "vk-preis brutto", "bruttopreis", "preis brutto", "uvp")
+	add(FieldBrand, 0, "marke", "markenname")
+	add(FieldBrand, 1, "hersteller")
+	add(FieldBrand, 2, "lieferant")
+	add(FieldCategory, 0, "warengruppe", "kategorie", "produktgruppe", "artikelgruppe")
+	add(FieldCategory, 2, "unterkategorie", "untergruppe")
+	add(FieldUnit, 0, "einheit", "verpackungseinheit", "mengeneinheit", "ve")
+	add(FieldMOQ, 0, "mindestbestellmenge", "mindestmenge", "mindestabnahme")
+	add(FieldSupplierRef, 0, "herstellernummer", "hersteller-artikelnummer", "herstellerartikelnummer", "lieferantenartikelnummer")
+	add(FieldCurrency, 0, "währung")
+	add(FieldImage, 0, "bild", "bilder", "bild-url")
+	add(FieldOrigin, 0, "ursprungsland", "herkunftsland")
+	add(FieldLeadTime, 0, "lieferzeit", "lieferzeit (tage)")
+
+	// Spanish price lists.
+	add(FieldSKU, 0, "código", "referencia", "cód.", "código artículo", "código de artículo", "código producto", "cod. art.")
+	add(FieldSKU, 1, "código nacional", "cn")
+	add(FieldName, 0, "artículo", "nombre", "nombre del producto", "nombre producto", "denominación")
+	add(FieldDescription, 0, "descripción", "descripción larga")
+	add(FieldShortDescription, 0, "descripción corta")
+	add(FieldPrice, 0, "precio", "precio unitario", "precio neto", "precio sin iva", "precio de venta", "tarifa", "pvl")
+	add(FieldPrice, 1, "pvp", "p.v.p.", "pvp iva", "pvp con iva", "precio con iva")
+	add(FieldBrand, 0, "marca")
+	add(FieldBrand, 1, "laboratorio", "fabricante")
+	add(FieldBrand, 2, "proveedor")
+	add(FieldCategory, 0, "categoría", "familia", "sección")
+	add(FieldCategory, 2, "subfamilia", "subcategoría")
+	add(FieldGTIN, 0, "código de barras", "código ean", "cod. barras")
+	add(FieldUnit, 0, "unidad", "unidad de venta", "formato")
+	add(FieldMOQ, 0, "cantidad mínima", "pedido mínimo", "unidades mínimas")
+	add(FieldCurrency, 0, "moneda", "divisa")
+	add(FieldImage, 0, "imagen", "imágenes", "foto")
+	add(FieldOrigin, 0, "país de origen", "origen")
+	add(FieldLeadTime, 0, "plazo de entrega")
+}
+
+// nameIfNoName are description headers that name the product when the
+// file has no name column: a Spanish price list's "Código, Descripción,
+// PVP" describes nothing else.
+var nameIfNoName = map[string]bool{"descripcion": true, "beschreibung": true}
 
 // Normalize folds a header for lookup: an Akeneo locale or channel suffix
 // ("name-fr_FR", "description-en_US-ecommerce") removed, accents removed,
@@ -233,12 +309,22 @@ func HeaderTax(header string) string {
 		if i+1 < len(words) {
 			next = words[i+1]
 		}
-		taxWord := next == "tax" || next == "taxes" || next == "vat" || next == "tva" || next == "gst"
+		taxWord := next == "tax" || next == "taxes" || next == "vat" || next == "tva" || next == "gst" ||
+			next == "mwst" || next == "ust" || next == "iva"
 		switch {
 		case w == "ht" || w == "htva" || w == "hors" && (next == "taxe" || next == "taxes" || next == "tva"):
 			return catalog.TaxExcluded
 		case (w == "excl" || w == "excluding" || w == "ex" || w == "exc") && taxWord, w == "net" && next == "of":
 			return catalog.TaxExcluded
+		case w == "netto" || w == "zzgl" || w == "sin" && next == "iva":
+			return catalog.TaxExcluded
+		case w == "brutto" || w == "con" && next == "iva" || w == "iva" && (next == "incluido" || next == "incl"):
+			return catalog.TaxIncluded
+		case (w == "inkl" || w == "exkl") && taxWord:
+			if w == "exkl" {
+				return catalog.TaxExcluded
+			}
+			return catalog.TaxIncluded
 		case w == "ttc" || w == "tvac":
 			return catalog.TaxIncluded
 		case (w == "incl" || w == "including" || w == "inc") && taxWord:
@@ -364,6 +450,19 @@ func Build(header []string, overrides map[string]Field) Mapping {
 			}
 		}
 		m.Columns = append(m.Columns, c)
+	}
+	if len(claims[FieldName]) == 0 {
+		for i, c := range claims[FieldDescription] {
+			if c.rank >= 0 && nameIfNoName[Normalize(m.Columns[c.col].Header)] {
+				m.Columns[c.col].Field = FieldName
+				claims[FieldName] = []claim{c}
+				claims[FieldDescription] = append(claims[FieldDescription][:i:i], claims[FieldDescription][i+1:]...)
+				if len(claims[FieldDescription]) == 0 {
+					delete(claims, FieldDescription)
+				}
+				break
+			}
+		}
 	}
 	for f, cs := range claims {
 		sort.SliceStable(cs, func(a, b int) bool { return cs[a].rank < cs[b].rank })
