@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/catalogsearch/catalogsearch/internal/contract"
@@ -26,12 +27,18 @@ func runServe(ctx context.Context, e env, args []string) int {
 	web := fs.String("web", "", "the site's public folder (default: web/public next to the working folder or the binary)")
 	php := fs.String("php", "", "php binary (default: php on PATH)")
 	noSite := fs.Bool("no-site", false, "serve the API only, without the PHP site")
+	public := fs.String("public-url", "", "the site's public origin, http(s)://HOST[:PORT], under which the API's upload URLs are built (default: the listen address)")
 	verbose := fs.Bool("v", false, "log debug lines")
 	if code, ok := parse(e, fs, args); !ok {
 		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(e.stderr, "catalogctl serve: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	publicURL, err := publicOrigin(*public)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "catalogctl serve: --public-url: %v\n", err)
 		return exitUsage
 	}
 	level := slog.LevelInfo
@@ -75,6 +82,9 @@ func runServe(ctx context.Context, e env, args []string) int {
 		return fail(e, "serve", fmt.Errorf("listen on %s: %w", *addr, err))
 	}
 	base := webserve.ListenURL(ln.Addr())
+	if publicURL == "" {
+		publicURL = base
+	}
 
 	var site *webserve.PHPSite
 	if !*noSite {
@@ -115,7 +125,9 @@ func runServe(ctx context.Context, e env, args []string) int {
 	// them from the bucket on AWS.
 	mux := http.NewServeMux()
 	mux.Handle("/images/", stack.Pictures())
-	mux.Handle("/", webserve.Handler(stack.API(), siteURLs, log))
+	// Absolute URLs the API hands out are under the configured origin,
+	// never the request's Host.
+	mux.Handle("/", webserve.Handler(stack.APIAt(publicURL+contract.APIPathPrefix), siteURLs, log))
 	srv := &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -147,6 +159,20 @@ func runServe(ctx context.Context, e env, args []string) int {
 	cancel()
 	<-done
 	return status
+}
+
+// publicOrigin checks --public-url: "" or an http(s) origin (a trailing
+// slash is dropped; no path, query or fragment).
+func publicOrigin(raw string) (string, error) {
+	if raw == "" {
+		return "", nil
+	}
+	u, err := url.Parse(strings.TrimSuffix(raw, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", fmt.Errorf("want http(s)://HOST[:PORT], got %q", raw)
+	}
+	return u.Scheme + "://" + u.Host, nil
 }
 
 // exeRelative resolves rel against the folder of the running binary.

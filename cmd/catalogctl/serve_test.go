@@ -108,3 +108,20 @@ func TestServeListensBeforeTheBacklogIsIndexed(t *testing.T) {
 		}
 	}
 }
+
+// TestServePublicURLFlag: --public-url is an http(s) origin; anything else
+// is a usage error.
+func TestServePublicURLFlag(t *testing.T) {
+	for raw, want := range map[string]string{
+		"": "", "https://catalog.example/": "https://catalog.example", "http://127.0.0.1:8080": "http://127.0.0.1:8080",
+	} {
+		if got, err := publicOrigin(raw); err != nil || got != want {
+			t.Errorf("publicOrigin(%q) = %q, %v; want %q", raw, got, err, want)
+		}
+	}
+	for _, raw := range []string{"catalog.example", "ftp://catalog.example", "https://catalog.example/api", "https://u@catalog.example", "https://catalog.example?x=1"} {
+		if got, err := publicOrigin(raw); err == nil {
+			t.Errorf("publicOrigin(%q) = %q, want an error", raw, got)
+		}
+	}
+}

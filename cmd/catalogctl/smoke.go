@@ -263,7 +263,11 @@ func (s *smoke) send(ctx context.Context, file, mode, content string, want ...st
 	default:
 		return "", fmt.Errorf("upload slot with method %q", slot.Upload.Method)
 	}
-	res, b, err := s.call(ctx, slot.Upload.Method, slot.Upload.URL, &body, h)
+	target := slot.Upload.URL
+	if strings.HasPrefix(target, "/") { // a path on the API (no public URL configured)
+		target = "/api" + target
+	}
+	res, b, err := s.call(ctx, slot.Upload.Method, target, &body, h)
 	if err != nil {
 		return "", fmt.Errorf("upload to the slot: %w", err)
 	}

@@ -31,8 +31,10 @@ func TestUploadFlowOnTheEmbeddedStack(t *testing.T) {
 	done := make(chan struct{})
 	go func() { stack.Run(ctx); close(done) }()
 	defer func() { cancel(); <-done; stack.Close() }()
-	srv := httptest.NewServer(http.StripPrefix("/api", stack.API()))
+	var h http.Handler // the API's public URL is the test server's
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	defer srv.Close()
+	h = http.StripPrefix("/api", stack.APIAt(srv.URL+"/api"))
 	key := issue(t, dir, "bureau")
 	other := issue(t, dir, "globex")
 	call := func(method, path, key, body string) (int, []byte) {

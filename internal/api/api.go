@@ -39,6 +39,12 @@ type Deps struct {
 	// PUTs to this API (the embedded default).
 	Uploads        intake.Uploader
 	MaxUploadBytes int64 // 0 = DefaultMaxUploadBytes
+	// PublicURL is the API's public root URL (scheme://host[:port][/prefix],
+	// e.g. http://127.0.0.1:8080/api) under which the embedded default
+	// builds its upload URLs. "" = upload URLs are paths on the API
+	// (/v1/uploads/...), which clients append to the API base URL they use.
+	// Never derived from the request (Host, X-Forwarded-*).
+	PublicURL string
 	// Keys resolves partner API keys (auth.go); nil = a registry over Blobs.
 	Keys *partnerkeys.Registry
 	// Backlog counts the store's changes the index has not taken yet (the

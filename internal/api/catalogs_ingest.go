@@ -6,8 +6,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/url"
-	"strings"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/intake"
@@ -36,7 +34,7 @@ const DefaultMaxUploadBytes = 256 << 20
 
 // ingestDefaults fills the ingest part of d: without an Uploader (the
 // embedded default), uploads are PUTs to this API signed by a process
-// secret.
+// secret, at URLs under d.PublicURL (paths on the API when it is "").
 func ingestDefaults(d *Deps) error {
 	if d.MaxUploadBytes <= 0 {
 		d.MaxUploadBytes = DefaultMaxUploadBytes
@@ -46,7 +44,7 @@ func ingestDefaults(d *Deps) error {
 		if err != nil {
 			return err
 		}
-		d.local = l
+		d.local = l.WithBase(d.PublicURL) // "" = paths on the API
 	}
 	return nil
 }
@@ -78,9 +76,14 @@ func (a *API) createCatalog(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	req.Partner = partner
+	// The embedded default's URLs are under Deps.PublicURL, never under
+	// the request's Host.
 	up := a.deps.Uploads
 	if up == nil {
-		up = a.deps.local.WithBase(externalBase(r))
+		if a.deps.local == nil {
+			return catalog.Errorf(catalog.CodeUnavailable, "uploads are not available on this server")
+		}
+		up = a.deps.local
 	}
 	slot, err := a.deps.Ingest.NewUpload(r.Context(), req, up, a.deps.MaxUploadBytes)
 	if err != nil {
@@ -88,21 +91,6 @@ func (a *API) createCatalog(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusCreated, slot)
 	return nil
-}
-
-// externalBase is the API's root URL as the client called it: the path
-// prefix a reverse proxy stripped (serve's /api) is what RequestURI has
-// beyond URL.Path.
-func externalBase(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-		scheme = "https"
-	}
-	prefix := ""
-	if u, err := url.ParseRequestURI(r.RequestURI); err == nil && strings.HasSuffix(u.EscapedPath(), r.URL.EscapedPath()) {
-		prefix = strings.TrimSuffix(u.EscapedPath(), r.URL.EscapedPath())
-	}
-	return scheme + "://" + r.Host + prefix
 }
 
 // upload is PUT /v1/uploads/{token} on the embedded default: the body is

@@ -82,8 +82,9 @@ func (a *ingestAPI) slot(t *testing.T, partner, file, mode string) (string, stri
 	if up["method"] != "PUT" || up["max_bytes"] == nil || up["expires_at"] == nil {
 		t.Fatalf("upload = %v", up)
 	}
+	// No PublicURL: the URL is a path on the API.
 	u, err := url.Parse(up["url"].(string))
-	if err != nil || u.Host == "" || !strings.HasPrefix(u.Path, "/v1/uploads/") {
+	if err != nil || u.Host != "" || !strings.HasPrefix(u.Path, "/v1/uploads/") {
 		t.Fatalf("upload url %v: %v", up["url"], err)
 	}
 	return body["catalog_id"].(string), body["key"].(string), u.Path
@@ -274,11 +275,15 @@ func TestConfirmRouteQueued(t *testing.T) {
 	}
 }
 
-func TestUploadURLKeepsTheProxyPrefix(t *testing.T) {
+// TestUploadURLIsUnderThePublicURL: with Deps.PublicURL configured, the
+// upload URL is under it, whatever Host the request came with.
+func TestUploadURLIsUnderThePublicURL(t *testing.T) {
 	a := newIngestAPI(t, 0)
-	h := http.StripPrefix("/api", a.h)
+	h := http.StripPrefix("/api", api.New(api.Deps{Store: a.store, Blobs: a.blobs, Ingest: a.svc,
+		Clock: func() time.Time { return *a.now }, PublicURL: "https://catalog.example/api/"}))
 	rec := httptest.NewRecorder()
-	req := httptest.NewRequest("POST", "http://127.0.0.1:8080/api/v1/catalogs", strings.NewReader(`{"partner":"acme","file":"a.csv"}`))
+	req := httptest.NewRequest("POST", "http://evil.example/api/v1/catalogs", strings.NewReader(`{"partner":"acme","file":"a.csv"}`))
+	req.Header.Set("X-Forwarded-Host", "evil.example")
 	req.Header.Set("Authorization", "Bearer "+a.key)
 	h.ServeHTTP(rec, req)
 	var body struct {
@@ -286,7 +291,32 @@ func TestUploadURLKeepsTheProxyPrefix(t *testing.T) {
 			URL string `json:"url"`
 		} `json:"upload"`
 	}
-	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || !strings.HasPrefix(body.Upload.URL, "http://127.0.0.1:8080/api/v1/uploads/") {
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || !strings.HasPrefix(body.Upload.URL, "https://catalog.example/api/v1/uploads/") {
 		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+}
+
+// TestUploadURLIgnoresTheRequestHost: the upload URL the embedded default
+// hands out is never built from the request's Host or X-Forwarded-*
+// headers (a hostile Host would send the partner's file elsewhere).
+func TestUploadURLIgnoresTheRequestHost(t *testing.T) {
+	a := newIngestAPI(t, 0)
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("POST", "/v1/catalogs", strings.NewReader(`{"partner":"acme","file":"a.csv"}`))
+	req.Host = "evil.example"
+	req.Header.Set("X-Forwarded-Host", "evil.example")
+	req.Header.Set("X-Forwarded-Proto", "https")
+	req.Header.Set("X-Api-Key", a.key)
+	a.h.ServeHTTP(rec, req)
+	var body struct {
+		Upload struct {
+			URL string `json:"url"`
+		} `json:"upload"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || rec.Code != http.StatusCreated {
+		t.Fatalf("POST /v1/catalogs: %d %s", rec.Code, rec.Body)
+	}
+	if strings.Contains(body.Upload.URL, "evil.example") || !strings.HasPrefix(body.Upload.URL, "/v1/uploads/") {
+		t.Fatalf("the upload URL reflects the request's Host: %s", body.Upload.URL)
 	}
 }

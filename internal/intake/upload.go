@@ -122,8 +122,9 @@ func safeFileName(name string) string {
 // to the API's upload route with a token that signs the key, the size cap
 // and the expiry (HMAC-SHA256 with a secret of the process).
 type LocalUploads struct {
-	// BaseURL is the API's root as clients see it, e.g.
-	// http://127.0.0.1:8080/api; the API sets it per request.
+	// BaseURL is the API's public root, e.g. http://127.0.0.1:8080/api,
+	// from configuration (never from a request); "" = the URLs are paths
+	// on the API (/v1/uploads/...).
 	BaseURL string
 	secret  []byte
 }

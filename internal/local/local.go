@@ -127,10 +127,19 @@ func (s *Stack) Close() error {
 	return errors.Join(s.Index.Close(), s.Store.Close())
 }
 
-// API returns the HTTP API over this stack.
+// API returns the HTTP API over this stack, with upload URLs that are
+// paths on the API (APIAt gives absolute ones).
 func (s *Stack) API() http.Handler {
+	return s.APIAt("")
+}
+
+// APIAt returns the HTTP API over this stack, whose upload URLs are under
+// publicURL, the API's public root (e.g. http://127.0.0.1:8080/api); ""
+// = paths on the API. Never the request's Host.
+func (s *Stack) APIAt(publicURL string) http.Handler {
 	return api.New(api.Deps{Store: s.Store, Index: s.Index, Blobs: s.Blobs, Logger: s.log, Clock: s.clock,
-		Ingest: confirmingIntake{Service: s.Ingest, done: s.QueueImages}, Backlog: s.Store.Backlog})
+		Ingest: confirmingIntake{Service: s.Ingest, done: s.QueueImages}, Backlog: s.Store.Backlog,
+		PublicURL: publicURL})
 }
 
 // confirmingIntake queues the images of a held catalog the API confirmed

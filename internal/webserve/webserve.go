@@ -248,8 +248,8 @@ func freePort(ctx context.Context) (int, error) {
 const MaxSiteURLBytes = 16 << 10
 
 // Handler routes /api/... to api (prefix stripped) and everything else to
-// the site's php processes in turn (none: API only), with the headers the
-// site needs to build absolute links.
+// the site's php processes in turn (none: API only). The site never sees
+// the request's Host (absolute URLs come from configuration).
 func Handler(api http.Handler, sites []*url.URL, log *slog.Logger) http.Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -259,7 +259,23 @@ func Handler(api http.Handler, sites []*url.URL, log *slog.Logger) http.Handler 
 	if len(sites) > 0 {
 		proxies := make([]*httputil.ReverseProxy, len(sites))
 		for i, site := range sites {
-			proxy := httputil.NewSingleHostReverseProxy(site)
+			// php -S sees its own address as Host (SetURL), never the
+			// request's, and no X-Forwarded-Host: nothing the site builds
+			// can reflect a hostile Host. X-Forwarded-Proto (Secure
+			// cookies behind a TLS proxy) and X-Forwarded-For pass as before.
+			proxy := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
+				pr.SetURL(site)
+				if p := pr.In.Header.Get("X-Forwarded-Proto"); p != "" {
+					pr.Out.Header.Set("X-Forwarded-Proto", p)
+				}
+				fwd := pr.In.Header.Values("X-Forwarded-For")
+				if ip, _, err := net.SplitHostPort(pr.In.RemoteAddr); err == nil {
+					fwd = append(fwd, ip)
+				}
+				if len(fwd) > 0 {
+					pr.Out.Header.Set("X-Forwarded-For", strings.Join(fwd, ", "))
+				}
+			}}
 			proxy.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
 				if !errors.Is(err, context.Canceled) {
 					log.ErrorContext(r.Context(), "site proxy", "path", r.URL.Path, "err", err.Error())
@@ -270,7 +286,10 @@ func Handler(api http.Handler, sites []*url.URL, log *slog.Logger) http.Handler 
 			}
 			// What php -S sends itself (the /assets/ files) has no nosniff;
 			// CloudFront's security headers policy adds it on AWS.
+			// php -S echoes the request's Host as a response header on
+			// every page: not a response header, and dropped here.
 			proxy.ModifyResponse = func(res *http.Response) error {
+				res.Header.Del("Host")
 				if res.Header.Get("X-Content-Type-Options") == "" {
 					res.Header.Set("X-Content-Type-Options", "nosniff")
 				}

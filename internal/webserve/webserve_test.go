@@ -80,3 +80,26 @@ func TestLongSiteURLIsRefusedNotProxied(t *testing.T) {
 		}
 	}
 }
+
+// TestSiteNeverSeesTheRequestHost: php -S echoes the request's Host as a
+// response header on every page; the proxy sends the site its own address
+// as Host and drops a Host response header, so a hostile Host is reflected
+// nowhere.
+func TestSiteNeverSeesTheRequestHost(t *testing.T) {
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Host", r.Host) // as php -S does
+		_, _ = w.Write([]byte("host=" + r.Host + " fwd=" + r.Header.Get("X-Forwarded-Host") + " proto=" + r.Header.Get("X-Forwarded-Proto")))
+	}))
+	defer site.Close()
+	u, _ := url.Parse(site.URL)
+	req := httptest.NewRequest(http.MethodGet, "/en/", nil)
+	req.Host = "evil.example"
+	req.Header.Set("X-Forwarded-Host", "evil.example")
+	req.Header.Set("X-Forwarded-Proto", "https") // a TLS proxy in front: Secure cookies
+	rec := httptest.NewRecorder()
+	Handler(http.NotFoundHandler(), []*url.URL{u}, nil).ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), "evil") || rec.Header().Get("Host") != "" ||
+		!strings.HasSuffix(rec.Body.String(), " proto=https") {
+		t.Fatalf("GET /en/ with Host evil.example: %d %v %q", rec.Code, rec.Header(), rec.Body)
+	}
+}
