@@ -22,6 +22,7 @@ trap 'rm -f "$out"' EXIT
 go test -v "$@" 2>&1 | tee "$out" | grep --line-buffered -vE '^ *(=== (RUN|PAUSE|CONT|NAME) |--- PASS: )'
 status=${PIPESTATUS[0]}
 if [ -n "${TEST_SKIPS_LOG:-}" ]; then
+  mkdir -p "$(dirname "$TEST_SKIPS_LOG")" # a target run alone, before make test made bin/
   # A skip is its reason (the test's last log line, "    file_test.go:12: ...")
   # then "--- SKIP: TestName (0.00s)"; the package is named on the "ok" line
   # that closes its output.

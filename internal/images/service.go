@@ -115,6 +115,11 @@ func (s *Service) RunCatalog(ctx context.Context, id string, o Options) (catalog
 	if c, err = s.d.Store.GetCatalog(ctx, id); err != nil {
 		return rep, err
 	}
+	if rep.Products == 0 && c.Images != nil {
+		// Nothing to do (the same catalog sent again, a second queued run):
+		// the report of the run that did the work stays the catalog's.
+		return rep, nil
+	}
 	c.Images = &rep
 	return rep, s.d.Store.PutCatalog(ctx, c)
 }

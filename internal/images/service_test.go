@@ -233,6 +233,33 @@ func TestRunCatalogRecordsTheReport(t *testing.T) {
 	}
 }
 
+// TestRunWithNothingToDoKeepsTheReport: a second run over a catalog whose
+// pictures are all there (a twice-queued run, the same file sent again)
+// leaves the first run's report in place instead of an empty one.
+func TestRunWithNothingToDoKeepsTheReport(t *testing.T) {
+	fx := newFixture(t)
+	ctx := t.Context()
+	fx.host.content["/a.jpg"] = jpegBytes(t, 300, 200)
+	fx.put(t, product("a", "h", fx.host.URL+"/a.jpg"))
+	c := catalog.Catalog{ID: "cat-2", Partner: "acme", Key: "incoming/acme/f.csv", File: "f.csv", Status: catalog.StatusDone,
+		ReceivedAt: time.Now().UTC(), Report: &catalog.Report{Status: catalog.StatusDone}}
+	if err := fx.store.CreateCatalog(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	first, err := fx.svc.RunCatalog(ctx, "cat-2", images.Options{})
+	if err != nil || first.Fetched != 1 {
+		t.Fatalf("first run: %+v, %v", first, err)
+	}
+	second, err := fx.svc.RunCatalog(ctx, "cat-2", images.Options{})
+	if err != nil || second.Products != 0 {
+		t.Fatalf("second run: %+v, %v", second, err)
+	}
+	got, err := fx.store.GetCatalog(ctx, "cat-2")
+	if err != nil || got.Images == nil || got.Images.Fetched != 1 {
+		t.Fatalf("catalog images report after a run with nothing to do: %+v, %v", got.Images, err)
+	}
+}
+
 func TestRunCancelled(t *testing.T) {
 	fx := newFixture(t)
 	fx.put(t, product("a", "h", fx.host.URL+"/a.jpg"))
