@@ -19,7 +19,10 @@ BENCH_TARGETS += bench-ingest
 
 .PHONY: test-ingest fuzz-ingest bench-ingest
 test-ingest: deps ## ingest tests (real exports, hostile corpus) and bounded fuzzing of every parser
-	@test -d ../shared/testdata/real || { echo "test-ingest: ../shared/testdata/real (the real third-party exports) is missing"; exit 1; }
+	@if [ ! -d ../shared/testdata/real ]; then \
+		if [ "$${CI:-}" = true ]; then echo "test-ingest: ../shared/testdata/real (the real third-party exports) is missing, and CI needs it"; exit 1; fi; \
+		echo "test-ingest: ../shared/testdata/real is missing: the real-export tests skip (a clone alone)"; \
+	fi
 	$(GO_TEST) -count=1 $(INGEST_PKGS)
 	$(MAKE) --no-print-directory fuzz-ingest
 
