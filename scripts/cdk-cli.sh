@@ -20,7 +20,7 @@ if [ -x "$bin" ] && [ -e "$stamp" ]; then
 fi
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   echo "cdk-cli.sh: node/npm not found; installing nodejs and npm with apt-get" >&2
-  apt-get update -qq >&2 && apt-get install -y -qq nodejs npm >&2
+  apt-get -o DPkg::Lock::Timeout=600 update -qq >&2 && apt-get -o DPkg::Lock::Timeout=600 install -y -qq nodejs npm >&2
 fi
 echo "cdk-cli.sh: npm ci (aws-cdk CLI) in $dir" >&2
 mkdir -p "$dir"

@@ -11,8 +11,8 @@ if ! command -v chromium >/dev/null; then
     exit 1
   fi
   echo "install-browser.sh: apt-get install chromium" >&2
-  apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+  apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium fonts-dejavu-core >/dev/null
 fi
 command -v node >/dev/null && command -v npm >/dev/null || {
   echo "install-browser.sh: node and npm are required (apt-get install nodejs npm)" >&2

@@ -13,11 +13,11 @@ apt_install() {
     exit 1
   fi
   if [ "$updated" = 0 ]; then
-    apt-get update -qq >&2
+    apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
     updated=1
   fi
   echo "install-php.sh: apt-get install $*" >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "$@" >/dev/null
 }
 pkgs=()
 command -v php >/dev/null || pkgs+=(php-cli)

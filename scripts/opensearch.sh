@@ -67,10 +67,10 @@ download() {
     return 0
   fi
   command -v java >/dev/null || die "java (17) is required: apt-get install openjdk-17-jre-headless"
-  command -v unzip >/dev/null || { apt-get update -qq && apt-get install -y -qq unzip >/dev/null; } || die "unzip is required"
+  command -v unzip >/dev/null || { apt-get -o DPkg::Lock::Timeout=600 update -qq && apt-get -o DPkg::Lock::Timeout=600 install -y -qq unzip >/dev/null; } || die "unzip is required"
   if ! command -v mvn >/dev/null; then
     echo "installing maven (apt) to fetch OpenSearch" >&2
-    { apt-get update -qq && apt-get install -y -qq maven >/dev/null; } || die "mvn is required: apt-get install maven"
+    { apt-get -o DPkg::Lock::Timeout=600 update -qq && apt-get -o DPkg::Lock::Timeout=600 install -y -qq maven >/dev/null; } || die "mvn is required: apt-get install maven"
   fi
   mkdir -p "$DIR"
   local zip="$DIR/opensearch-$VERSION.zip"

@@ -26,12 +26,12 @@ fi
 py="$(command -v python3 || true)"
 if [ -z "$py" ]; then
   echo "venv.sh: python3 not found; installing it with apt-get" >&2
-  apt-get update -qq >&2 && apt-get install -y -qq python3 python3-venv >&2
+  apt-get -o DPkg::Lock::Timeout=600 update -qq >&2 && apt-get -o DPkg::Lock::Timeout=600 install -y -qq python3 python3-venv >&2
   py="$(command -v python3)"
 fi
 if ! "$py" -m venv --help >/dev/null 2>&1 || ! "$py" -c 'import ensurepip' >/dev/null 2>&1; then
   echo "venv.sh: the python3 venv module is missing; installing python3-venv with apt-get" >&2
-  apt-get update -qq >&2 && apt-get install -y -qq python3-venv >&2
+  apt-get -o DPkg::Lock::Timeout=600 update -qq >&2 && apt-get -o DPkg::Lock::Timeout=600 install -y -qq python3-venv >&2
 fi
 
 echo "venv.sh: installing ${pkgs[*]} into $venv" >&2
