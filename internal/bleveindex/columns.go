@@ -162,7 +162,7 @@ func buildColumns(ctx context.Context, r index.IndexReader, idx bleve.Index) (*c
 		return nil, err
 	}
 	defer func() { _ = s.Close() }()
-	dvr, err := r.DocValueReader([]string{fBrand, fPartner, fCategoryLeaf, fCurrency, fPrice, fUpdated, fNameSort})
+	dvr, err := r.DocValueReader([]string{search.FieldBrand, search.FieldPartner, fCategoryLeaf, search.FieldCurrency, search.FieldPrice, search.FieldUpdated, search.FieldNameSort})
 	if err != nil {
 		return nil, err
 	}
@@ -170,15 +170,15 @@ func buildColumns(ctx context.Context, r index.IndexReader, idx bleve.Index) (*c
 	var num uint64
 	visit := func(field string, term []byte) {
 		switch field {
-		case fBrand:
+		case search.FieldBrand:
 			c.brand[num] = code(&c.brandVals, c.brandCode, string(term))
-		case fPartner:
+		case search.FieldPartner:
 			c.partner[num] = code(&c.partnerVals, c.partnerCode, string(term))
 		case fCategoryLeaf:
 			c.leaf[num] = code(&c.leafVals, leafCode, string(term))
-		case fCurrency:
+		case search.FieldCurrency:
 			c.currency[num] = code(&c.currencyVals, c.currencyCode, string(term))
-		case fPrice:
+		case search.FieldPrice:
 			if pc := numeric.PrefixCoded(term); valid(pc) {
 				if shift, _ := pc.Shift(); shift == 0 {
 					if i, err := pc.Int64(); err == nil {
@@ -186,11 +186,11 @@ func buildColumns(ctx context.Context, r index.IndexReader, idx bleve.Index) (*c
 					}
 				}
 			}
-		case fUpdated:
+		case search.FieldUpdated:
 			if v, err := strconv.ParseInt(string(term), 10, 64); err == nil {
 				c.updated[num] = v
 			}
-		case fNameSort:
+		case search.FieldNameSort:
 			c.name[num] = string(term)
 		}
 	}
