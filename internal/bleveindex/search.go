@@ -180,9 +180,9 @@ func sortOrder(q catalog.Query, empty bool) bsearch.SortOrder {
 // ancestors), the price facet counts the bands of search.PriceRanges.
 func facetRequest(name string, size int) *bleve.FacetRequest {
 	switch name {
-	case search.FacetCategory:
+	case catalog.FacetCategory:
 		return bleve.NewFacetRequest(fCategoryLeaf, maxCategoryLeaves)
-	case search.FacetPrice:
+	case catalog.FacetPrice:
 		fr := bleve.NewFacetRequest(search.FieldPrice, len(search.PriceRanges()))
 		for _, r := range search.PriceRanges() {
 			from := r.From
@@ -296,7 +296,7 @@ func (x *Index) searchCollector(ctx context.Context, idx bleve.Index, q catalog.
 	// without that filter (multi-select); the others ride along here.
 	var separate []string
 	for _, f := range q.Facets {
-		if f == search.FacetPrice || search.Filtered(q.Filters, search.FacetDimension(f)) {
+		if f == catalog.FacetPrice || search.Filtered(q.Filters, search.FacetDimension(f)) {
 			separate = append(separate, f)
 			continue
 		}
@@ -318,7 +318,7 @@ func (x *Index) searchCollector(ctx context.Context, idx bleve.Index, q catalog.
 		out.Facets[name] = facetValues(name, fr, q.FacetSize)
 	}
 	for _, f := range separate {
-		if f == search.FacetPrice {
+		if f == catalog.FacetPrice {
 			if out.Facets[f], out.PriceCurrency, err = x.priceFacet(ctx, idx, q, text); err != nil {
 				return catalog.Result{}, err
 			}
@@ -411,7 +411,7 @@ func (x *Index) facetWithout(ctx context.Context, idx bleve.Index, q catalog.Que
 // in one currency (search.PriceCurrency): the currency filter's, or else the
 // one most of those hits are priced in, which a first request counts.
 func (x *Index) priceFacet(ctx context.Context, idx bleve.Index, q catalog.Query, text query.Query) ([]catalog.FacetValue, string, error) {
-	key := facetKey(q, search.FacetPrice)
+	key := facetKey(q, catalog.FacetPrice)
 	if vals, ok := x.facets.get(key); ok {
 		if cur, ok := x.facets.priceCurrency(q); ok {
 			return vals, cur, nil
@@ -422,7 +422,7 @@ func (x *Index) priceFacet(ctx context.Context, idx bleve.Index, q catalog.Query
 	if f.Currency == "" {
 		cq := q
 		cq.Filters.PriceMin, cq.Filters.PriceMax = nil, nil
-		counts, err := x.facetWithout(ctx, idx, cq, text, search.FacetCurrency)
+		counts, err := x.facetWithout(ctx, idx, cq, text, catalog.FacetCurrency)
 		if err != nil {
 			return nil, "", err
 		}
@@ -435,15 +435,15 @@ func (x *Index) priceFacet(ctx context.Context, idx bleve.Index, q catalog.Query
 	cur := search.PriceCurrency(f.Currency, nil)
 	vals := []catalog.FacetValue{}
 	if cur != "" {
-		req := bleve.NewSearchRequestOptions(combine(text, filterQuery(f, search.FacetDimension(search.FacetPrice))), 0, 0, false)
+		req := bleve.NewSearchRequestOptions(combine(text, filterQuery(f, search.FacetDimension(catalog.FacetPrice))), 0, 0, false)
 		req.Score = bleve.ScoreNone
-		fr := facetRequest(search.FacetPrice, q.FacetSize)
-		req.AddFacet(search.FacetPrice, fr)
+		fr := facetRequest(catalog.FacetPrice, q.FacetSize)
+		req.AddFacet(catalog.FacetPrice, fr)
 		res, err := idx.SearchInContext(ctx, req)
 		if err != nil {
 			return nil, "", x.searchErr(ctx, err)
 		}
-		vals = facetValues(search.FacetPrice, res.Facets[search.FacetPrice], q.FacetSize)
+		vals = facetValues(catalog.FacetPrice, res.Facets[catalog.FacetPrice], q.FacetSize)
 	}
 	x.facets.put(gen, key, vals)
 	x.facets.putPriceCurrency(gen, q, cur)
@@ -469,7 +469,7 @@ func facetValues(name string, fr *bsearch.FacetResult, size int) []catalog.Facet
 	if fr == nil {
 		return out
 	}
-	if name == search.FacetPrice {
+	if name == catalog.FacetPrice {
 		counts := map[string]int{}
 		for _, r := range fr.NumericRanges {
 			counts[r.Name] = r.Count
@@ -481,7 +481,7 @@ func facetValues(name string, fr *bsearch.FacetResult, size int) []catalog.Facet
 		}
 		return out
 	}
-	if fr.Terms != nil && name == search.FacetCategory {
+	if fr.Terms != nil && name == catalog.FacetCategory {
 		// Leaf paths: add every leaf's count to each of its ancestors.
 		counts := map[string]int{}
 		for _, t := range fr.Terms.Terms() {

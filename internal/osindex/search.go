@@ -112,7 +112,7 @@ const maxCurrencies = 200
 // counted per currency (a terms aggregation on the currency with the bands
 // inside), unless the currency filter already leaves one.
 func facetAgg(name string, size int, f catalog.Filters) obj {
-	if name == search.FacetPrice {
+	if name == catalog.FacetPrice {
 		ranges := []any{}
 		for _, r := range search.PriceRanges() {
 			rr := obj{"key": r.Label, "from": r.From}
@@ -313,7 +313,7 @@ func (x *Index) searchPlan(ctx context.Context, q catalog.Query, plan search.Pla
 		out.Facets = map[string][]catalog.FacetValue{}
 		for _, f := range q.Facets {
 			buckets := resp.Aggregations[f].V.Buckets
-			if f == search.FacetPrice {
+			if f == catalog.FacetPrice {
 				buckets, out.PriceCurrency = priceBands(q.Filters.Currency, buckets)
 			}
 			out.Facets[f] = facetValues(f, buckets)
@@ -389,7 +389,7 @@ func facetValues(name string, buckets []aggBucket) []catalog.FacetValue {
 		key, _ := b.Key.(string)
 		out = append(out, catalog.FacetValue{Value: key, Count: b.DocCount})
 	}
-	if name == search.FacetPrice {
+	if name == catalog.FacetPrice {
 		return out // bucket order
 	}
 	search.SortFacetValues(out)

@@ -55,17 +55,17 @@ func Filters(f catalog.Filters, skip string) []Filter {
 			out = append(out, Filter{Dimension: dim, Field: field, Values: values})
 		}
 	}
-	anyOf(FacetPartner, FieldPartner, f.Partners)
-	anyOf(FacetBrand, FieldBrand, f.Brands)
+	anyOf(catalog.FacetPartner, FieldPartner, f.Partners)
+	anyOf(catalog.FacetBrand, FieldBrand, f.Brands)
 	if len(f.Categories) > 0 {
 		cats := make([]string, 0, len(f.Categories))
 		for _, c := range f.Categories {
 			cats = append(cats, NormalizeCategory(c))
 		}
-		anyOf(FacetCategory, FieldCategory, cats)
+		anyOf(catalog.FacetCategory, FieldCategory, cats)
 	}
-	if skip != FacetPrice && (f.PriceMin != nil || f.PriceMax != nil) {
-		r := Filter{Dimension: FacetPrice, Field: FieldPrice, Range: true}
+	if skip != catalog.FacetPrice && (f.PriceMin != nil || f.PriceMax != nil) {
+		r := Filter{Dimension: catalog.FacetPrice, Field: FieldPrice, Range: true}
 		if f.PriceMin != nil {
 			v := f.PriceMin.Float64()
 			r.Min = &v
@@ -77,9 +77,9 @@ func Filters(f catalog.Filters, skip string) []Filter {
 		out = append(out, r)
 	}
 	if f.Currency != "" {
-		anyOf(FacetCurrency, FieldCurrency, []string{strings.ToUpper(f.Currency)})
+		anyOf(catalog.FacetCurrency, FieldCurrency, []string{strings.ToUpper(f.Currency)})
 	}
-	anyOf(FacetGrade, FieldGrade, f.Grades)
+	anyOf(catalog.FacetGrade, FieldGrade, f.Grades)
 	anyOf("", FieldOfferKey, f.OfferKeys)
 	names := make([]string, 0, len(f.Attributes))
 	for name := range f.Attributes {
@@ -107,7 +107,7 @@ func Filtered(f catalog.Filters, d string) bool {
 // counts: the facet's name, or the attribute's field (AttrField) for an
 // attribute facet "attr.<name>".
 func FacetDimension(facet string) string {
-	if name, ok := strings.CutPrefix(facet, AttrPrefix); ok {
+	if name, ok := strings.CutPrefix(facet, catalog.FacetAttrPrefix); ok {
 		return AttrField(name)
 	}
 	return facet
@@ -118,20 +118,20 @@ func FacetDimension(facet string) string {
 // in bands (PriceRanges), the category facet every ancestor path.
 func FacetField(facet string) string {
 	switch facet {
-	case FacetBrand:
+	case catalog.FacetBrand:
 		return FieldBrand
-	case FacetPartner:
+	case catalog.FacetPartner:
 		return FieldPartner
-	case FacetCategory:
+	case catalog.FacetCategory:
 		return FieldCategory
-	case FacetCurrency:
+	case catalog.FacetCurrency:
 		return FieldCurrency
-	case FacetGrade:
+	case catalog.FacetGrade:
 		return FieldGrade
-	case FacetPrice:
+	case catalog.FacetPrice:
 		return FieldPrice
 	}
-	return AttrField(strings.TrimPrefix(facet, AttrPrefix))
+	return AttrField(strings.TrimPrefix(facet, catalog.FacetAttrPrefix))
 }
 
 // NormalizeCategory writes a category filter ("A>B", "A  >  B") the way

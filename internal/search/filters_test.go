@@ -19,12 +19,12 @@ func TestFilters(t *testing.T) {
 		Attributes: map[string][]string{"taille": {"M"}, "couleur.fr": {"rouge", "bleu"}},
 	}
 	every := []search.Filter{
-		{Dimension: search.FacetPartner, Field: search.FieldPartner, Values: []string{"acme"}},
-		{Dimension: search.FacetBrand, Field: search.FieldBrand, Values: []string{"Bosch", "Makita"}},
-		{Dimension: search.FacetCategory, Field: search.FieldCategory, Values: []string{"Maison > Cuisine", "Jardin > Outils", "Bureau"}},
-		{Dimension: search.FacetPrice, Field: search.FieldPrice, Range: true, Min: &ten, Max: &top},
-		{Dimension: search.FacetCurrency, Field: search.FieldCurrency, Values: []string{"EUR"}},
-		{Dimension: search.FacetGrade, Field: search.FieldGrade, Values: []string{"A"}},
+		{Dimension: catalog.FacetPartner, Field: search.FieldPartner, Values: []string{"acme"}},
+		{Dimension: catalog.FacetBrand, Field: search.FieldBrand, Values: []string{"Bosch", "Makita"}},
+		{Dimension: catalog.FacetCategory, Field: search.FieldCategory, Values: []string{"Maison > Cuisine", "Jardin > Outils", "Bureau"}},
+		{Dimension: catalog.FacetPrice, Field: search.FieldPrice, Range: true, Min: &ten, Max: &top},
+		{Dimension: catalog.FacetCurrency, Field: search.FieldCurrency, Values: []string{"EUR"}},
+		{Dimension: catalog.FacetGrade, Field: search.FieldGrade, Values: []string{"A"}},
 		{Field: search.FieldOfferKey, Values: []string{"k1"}},
 		{Dimension: "attr.couleur_fr", Field: "attr.couleur_fr", Values: []string{"rouge", "bleu"}},
 		{Dimension: "attr.taille", Field: "attr.taille", Values: []string{"M"}},
@@ -40,14 +40,14 @@ func TestFilters(t *testing.T) {
 	}{
 		{"nothing filters", catalog.Filters{}, "", nil},
 		{"every filter, in order", all, "", every},
-		{"a partner facet leaves out the partner filter", all, search.FacetDimension(search.FacetPartner), without(0)},
-		{"category facet", all, search.FacetDimension(search.FacetCategory), without(2)},
-		{"price facet", all, search.FacetDimension(search.FacetPrice), without(3)},
-		{"currency facet", all, search.FacetDimension(search.FacetCurrency), without(4)},
-		{"grade facet", all, search.FacetDimension(search.FacetGrade), without(5)},
+		{"a partner facet leaves out the partner filter", all, search.FacetDimension(catalog.FacetPartner), without(0)},
+		{"category facet", all, search.FacetDimension(catalog.FacetCategory), without(2)},
+		{"price facet", all, search.FacetDimension(catalog.FacetPrice), without(3)},
+		{"currency facet", all, search.FacetDimension(catalog.FacetCurrency), without(4)},
+		{"grade facet", all, search.FacetDimension(catalog.FacetGrade), without(5)},
 		{"an attribute facet leaves out its own filter only", all, search.FacetDimension("attr.couleur.fr"), without(7)},
 		{"only a lower price bound", catalog.Filters{PriceMin: &lo}, "",
-			[]search.Filter{{Dimension: search.FacetPrice, Field: search.FieldPrice, Range: true, Min: &ten}}},
+			[]search.Filter{{Dimension: catalog.FacetPrice, Field: search.FieldPrice, Range: true, Min: &ten}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -65,8 +65,8 @@ func TestFiltered(t *testing.T) {
 		facet string
 		want  bool
 	}{
-		{search.FacetBrand, true}, {search.FacetPrice, true}, {"attr.taille", true},
-		{search.FacetPartner, false}, {search.FacetCategory, false}, {search.FacetCurrency, false}, {"attr.couleur", false},
+		{catalog.FacetBrand, true}, {catalog.FacetPrice, true}, {"attr.taille", true},
+		{catalog.FacetPartner, false}, {catalog.FacetCategory, false}, {catalog.FacetCurrency, false}, {"attr.couleur", false},
 	}
 	for _, tt := range tests {
 		if got := search.Filtered(f, search.FacetDimension(tt.facet)); got != tt.want {
@@ -77,12 +77,12 @@ func TestFiltered(t *testing.T) {
 
 func TestFacetDimensionAndField(t *testing.T) {
 	tests := []struct{ facet, dim, field string }{
-		{search.FacetBrand, search.FacetBrand, search.FieldBrand},
-		{search.FacetPartner, search.FacetPartner, search.FieldPartner},
-		{search.FacetCategory, search.FacetCategory, search.FieldCategory},
-		{search.FacetPrice, search.FacetPrice, search.FieldPrice},
-		{search.FacetCurrency, search.FacetCurrency, search.FieldCurrency},
-		{search.FacetGrade, search.FacetGrade, search.FieldGrade},
+		{catalog.FacetBrand, catalog.FacetBrand, search.FieldBrand},
+		{catalog.FacetPartner, catalog.FacetPartner, search.FieldPartner},
+		{catalog.FacetCategory, catalog.FacetCategory, search.FieldCategory},
+		{catalog.FacetPrice, catalog.FacetPrice, search.FieldPrice},
+		{catalog.FacetCurrency, catalog.FacetCurrency, search.FieldCurrency},
+		{catalog.FacetGrade, catalog.FacetGrade, search.FieldGrade},
 		{"attr.couleur.fr", "attr.couleur_fr", "attr.couleur_fr"},
 	}
 	for _, tt := range tests {
