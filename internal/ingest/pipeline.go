@@ -90,9 +90,8 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dryRun, force boo
 		defer hashing.Close()
 		src = hashing
 	}
-	table, err := tabular.Open(src, tabular.Options{Name: c.File, Encoding: settings.Encoding, Sheet: settings.Sheet, TempDir: s.tmp,
-		MaxRecordBytes: s.lim.MaxRecordBytes, MaxXLSXBytes: s.lim.MaxXLSXBytes, MaxUnzipBytes: s.lim.MaxUnzipBytes,
-		DeferChecks: true})
+	table, err := tabular.Open(ctx, src, s.lim.tabular(tabular.Options{Name: c.File, Encoding: settings.Encoding, Sheet: settings.Sheet,
+		TempDir: s.tmp, DeferChecks: true}))
 	if err != nil {
 		if te, ok := tabular.AsError(err); ok {
 			return refused(report, te.Message), nil
