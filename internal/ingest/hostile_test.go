@@ -100,15 +100,50 @@ func (e *env) putBigFile(key, head string, fill byte, n int64, tail string) {
 // file ends in a report or a refusal with a reason, never a panic, and
 // leaves no temporary file behind.
 func TestHostileFiles(t *testing.T) {
+	for _, tt := range hostileFiles() {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			tmp := t.TempDir()
+			e.svc = ingest.New(ingest.Deps{Store: e.store, Blobs: e.blobs, TempDir: tmp, Limits: ingest.Limits{MaxUnzipBytes: 16 << 20}})
+			key := "incoming/acme/" + tt.file
+			tt.put(e, key)
+			c, err := e.svc.Ingest(context.Background(), ingest.Request{Partner: "acme", Key: key})
+			if err != nil {
+				t.Fatalf("Ingest: %v", err)
+			}
+			e.checkInvariants(c)
+			if tt.status != "" && c.Status != tt.status {
+				t.Fatalf("status %s (%s), want %s", c.Status, c.Report.Reason, tt.status)
+			}
+			if !strings.Contains(c.Report.Reason, tt.reason) {
+				t.Fatalf("reason %q, want it to mention %q", c.Report.Reason, tt.reason)
+			}
+			if tt.check != nil {
+				tt.check(t, c.Report)
+			}
+			left, _ := os.ReadDir(tmp)
+			if len(left) != 0 {
+				t.Fatalf("temporary files left: %v", left)
+			}
+		})
+	}
+}
+
+// hostileFile is a file of the hostile corpus, how to store it, and how
+// its ingest must end.
+type hostileFile struct {
+	name   string
+	file   string
+	put    func(e *env, key string)
+	status catalog.Status
+	reason string // in Report.Reason
+	check  func(t *testing.T, r *catalog.Report)
+}
+
+// hostileFiles is the hostile corpus.
+func hostileFiles() []hostileFile {
 	header := xrow(1, "sku", "name")
-	tests := []struct {
-		name   string
-		file   string
-		put    func(e *env, key string)
-		status catalog.Status
-		reason string // in Report.Reason
-		check  func(t *testing.T, r *catalog.Report)
-	}{
+	return []hostileFile{
 		{name: "empty", file: "empty.csv", put: func(e *env, k string) { e.put(k, "") }, status: catalog.StatusRefused, reason: "empty"},
 		{name: "header only", file: "h.csv", put: func(e *env, k string) { e.put(k, "sku,name,price\n") }, status: catalog.StatusDone,
 			check: func(t *testing.T, r *catalog.Report) {
@@ -118,13 +153,7 @@ func TestHostileFiles(t *testing.T) {
 			}},
 		{name: "no usable header", file: "n.csv", put: func(e *env, k string) { e.put(k, "1,2,3\n4,5,6\n") }, status: catalog.StatusRefused, reason: "no usable header"},
 		{name: "no name column", file: "nn.csv", put: func(e *env, k string) { e.put(k, "sku,price,brand\nA,1,B\n") }, status: catalog.StatusRefused, reason: "a product name"},
-		{name: "binary garbage named .csv", file: "garbage.csv", put: func(e *env, k string) {
-			b := make([]byte, 8192)
-			for i := range b {
-				b[i] = byte(i*131 + i/7)
-			}
-			e.put(k, string(b))
-		}, status: catalog.StatusRefused, reason: "binary"},
+		{name: "binary garbage named .csv", file: "garbage.csv", put: func(e *env, k string) { e.put(k, garbage(8192)) }, status: catalog.StatusRefused, reason: "binary"},
 		{name: ".exe renamed .xlsx", file: "setup.xlsx", put: func(e *env, k string) {
 			e.put(k, "MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"+strings.Repeat("\x00", 1000))
 		}, status: catalog.StatusRefused, reason: "program"},
@@ -148,14 +177,7 @@ func TestHostileFiles(t *testing.T) {
 			e.putBigFile(k, "sku,name\nA,a\n", 'y', 200<<20, "")
 		}, status: catalog.StatusRefused, reason: "longer than"},
 		{name: "XLSX zip bomb", file: "bomb.xlsx", put: func(e *env, k string) {
-			var s strings.Builder
-			s.WriteString(sheetStart + header)
-			row := xrow(2, strings.Repeat("A", 2000), "b")
-			for s.Len() < 24<<20 {
-				s.WriteString(row)
-			}
-			s.WriteString(sheetEnd)
-			e.put(k, string(workbook(e.t, [][]any{{"sku"}}, s.String())))
+			e.put(k, string(workbook(e.t, [][]any{{"sku"}}, bigSheet(header, 24<<20))))
 		}, status: catalog.StatusRefused, reason: "unpacks to more than"},
 		{name: "XLSX of a million unnumbered empty rows (a 100 KB zip bomb)", file: "rows-bomb.xlsx", put: func(e *env, k string) {
 			sheet := sheetStart + header + xrow(2, "A", "a") + strings.Repeat("<row/>", 1_100_000) + sheetEnd
@@ -191,45 +213,43 @@ func TestHostileFiles(t *testing.T) {
 				t.Fatalf("%+v", r)
 			}
 		}},
-		{name: "mixed encodings", file: "mixed.csv", put: func(e *env, k string) {
-			var b strings.Builder
-			b.WriteString("sku,name\n")
-			for i := range 4000 {
-				fmt.Fprintf(&b, "U%d,Thé vert à la menthe\n", i)
-			}
-			e.put(k, b.String()+"L,Caf\xe9 cr\xe8me\n")
-		}, status: catalog.StatusDone, check: func(t *testing.T, r *catalog.Report) {
+		{name: "mixed encodings", file: "mixed.csv", put: func(e *env, k string) { e.put(k, utf8ThenLatin1(4000)) }, status: catalog.StatusDone, check: func(t *testing.T, r *catalog.Report) {
 			if r.Encoding != "utf-8" || r.Accepted != 4001 || len(r.Warnings) != 1 || r.Warnings[0].Code != ingest.CodeMixedEncoding || r.Warnings[0].Row != 4002 {
 				t.Fatalf("%+v", r.Warnings)
 			}
 		}},
 		{name: "truncated JSON", file: "t.json", put: func(e *env, k string) { e.put(k, `[{"sku":"A","name":"a"},{"sku":"B","na`) }, status: catalog.StatusRefused, reason: "malformed"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t)
-			tmp := t.TempDir()
-			e.svc = ingest.New(ingest.Deps{Store: e.store, Blobs: e.blobs, TempDir: tmp, Limits: ingest.Limits{MaxUnzipBytes: 16 << 20}})
-			key := "incoming/acme/" + tt.file
-			tt.put(e, key)
-			c, err := e.svc.Ingest(context.Background(), ingest.Request{Partner: "acme", Key: key})
-			if err != nil {
-				t.Fatalf("Ingest: %v", err)
-			}
-			e.checkInvariants(c)
-			if tt.status != "" && c.Status != tt.status {
-				t.Fatalf("status %s (%s), want %s", c.Status, c.Report.Reason, tt.status)
-			}
-			if !strings.Contains(c.Report.Reason, tt.reason) {
-				t.Fatalf("reason %q, want it to mention %q", c.Report.Reason, tt.reason)
-			}
-			if tt.check != nil {
-				tt.check(t, c.Report)
-			}
-			left, _ := os.ReadDir(tmp)
-			if len(left) != 0 {
-				t.Fatalf("temporary files left: %v", left)
-			}
-		})
+}
+
+// garbage is n bytes of binary noise.
+func garbage(n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(i*131 + i/7)
 	}
+	return string(b)
+}
+
+// bigSheet is a worksheet of header and copies of one wide row, at least
+// size bytes long.
+func bigSheet(header string, size int) string {
+	var s strings.Builder
+	s.WriteString(sheetStart + header)
+	row := xrow(2, strings.Repeat("A", 2000), "b")
+	for s.Len() < size {
+		s.WriteString(row)
+	}
+	s.WriteString(sheetEnd)
+	return s.String()
+}
+
+// utf8ThenLatin1 is a CSV of n UTF-8 rows, then one row in Latin-1.
+func utf8ThenLatin1(n int) string {
+	var b strings.Builder
+	b.WriteString("sku,name\n")
+	for i := range n {
+		fmt.Fprintf(&b, "U%d,Thé vert à la menthe\n", i)
+	}
+	return b.String() + "L,Caf\xe9 cr\xe8me\n"
 }
