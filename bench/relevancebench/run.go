@@ -313,11 +313,11 @@ func Run(ctx context.Context, o Options, log io.Writer) error {
 		fmt.Fprintf(log, "relevancebench: %s: %d products, %d rows rejected\n", s.partner, c.Report.Products, c.Report.Rejected)
 	}
 	var products []catalog.Product
-	if err := stack.Store.ScanProducts(ctx, "", func(p catalog.Product) error {
+	for p, err := range stack.Store.Products(ctx, "") {
+		if err != nil {
+			return err
+		}
 		products = append(products, p)
-		return nil
-	}); err != nil {
-		return err
 	}
 	if o.Dump != "" {
 		var b strings.Builder

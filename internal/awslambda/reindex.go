@@ -115,10 +115,7 @@ func (h *ReindexHandler) Handle(ctx context.Context, req ReindexRequest) (Reinde
 	}
 	start := now()
 	since := start.Add(-margin)
-	src := func(ctx context.Context, fn func(catalog.Product) error) error {
-		return h.Store.ScanProducts(ctx, "", fn)
-	}
-	n, err := h.Index.Reindex(ctx, src, func(done int) {
+	n, err := h.Index.Reindex(ctx, h.Store.Products(ctx, ""), func(done int) {
 		if done%10000 == 0 {
 			log.InfoContext(ctx, "reindex progress", "done", done)
 		}
@@ -127,32 +124,20 @@ func (h *ReindexHandler) Handle(ctx context.Context, req ReindexRequest) (Reinde
 		log.ErrorContext(ctx, "reindex failed; the alias still points to the old index", "err", err.Error())
 		return ReindexResult{}, err
 	}
-	var recent []catalog.Product
-	caught := 0
-	flush := func() error {
-		if len(recent) == 0 {
-			return nil
+	// Catch up on the products written while the new index was built.
+	recent := func(yield func(catalog.Product, error) bool) {
+		for p, err := range h.Store.Products(ctx, "") {
+			if err == nil && p.UpdatedAt.Before(since) {
+				continue
+			}
+			if !yield(p, err) {
+				return
+			}
 		}
-		if err := h.Index.Upsert(ctx, recent); err != nil {
-			return err
-		}
-		caught += len(recent)
-		recent = recent[:0]
-		return nil
 	}
-	err = h.Store.ScanProducts(ctx, "", func(p catalog.Product) error {
-		if p.UpdatedAt.Before(since) {
-			return nil
-		}
-		recent = append(recent, p)
-		if len(recent) >= 500 {
-			return flush()
-		}
-		return nil
-	})
-	if err == nil {
-		err = flush()
-	}
+	caught, err := search.Batches(recent, 500, func(batch []catalog.Product) error {
+		return h.Index.Upsert(ctx, batch)
+	}, nil)
 	if err != nil {
 		log.ErrorContext(ctx, "reindex catch-up failed; run the reindex again", "err", err.Error())
 		return ReindexResult{}, err
