@@ -51,10 +51,7 @@ func (h *ReindexHandler) Invoke(ctx context.Context, raw json.RawMessage) (any, 
 // ensure the index; Delete keeps it (its data lives with the domain, which
 // the Data stack owns).
 func (h *ReindexHandler) setup(ctx context.Context, ev cfn.Event) (string, map[string]any, error) {
-	log := h.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	log := orDiscard(h.Logger)
 	id := "search-index-setup"
 	if ev.RequestType == cfn.RequestDelete {
 		log.InfoContext(ctx, "index setup: delete, the index is kept")
@@ -71,6 +68,9 @@ func (h *ReindexHandler) setup(ctx context.Context, ev cfn.Event) (string, map[s
 	log.InfoContext(ctx, "index setup done", "request", string(ev.RequestType), "documents", docs)
 	return id, map[string]any{"Documents": docs}, nil
 }
+
+// catchUpBatch is how many products the catch-up pass upserts at a time.
+const catchUpBatch = 500
 
 // ReindexRequest is the reindex Lambda's (optional) event.
 type ReindexRequest struct {
@@ -101,14 +101,8 @@ type ReindexHandler struct {
 
 // Handle runs one rebuild.
 func (h *ReindexHandler) Handle(ctx context.Context, req ReindexRequest) (ReindexResult, error) {
-	log := h.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	now := time.Now
-	if h.Clock != nil {
-		now = h.Clock
-	}
+	log := orDiscard(h.Logger)
+	now := orNow(h.Clock)
 	margin := time.Duration(req.CatchUpMinutes) * time.Minute
 	if margin <= 0 {
 		margin = 5 * time.Minute
@@ -135,7 +129,7 @@ func (h *ReindexHandler) Handle(ctx context.Context, req ReindexRequest) (Reinde
 			}
 		}
 	}
-	caught, err := search.Batches(recent, 500, func(batch []catalog.Product) error {
+	caught, err := search.Batches(recent, catchUpBatch, func(batch []catalog.Product) error {
 		return h.Index.Upsert(ctx, batch)
 	}, nil)
 	if err != nil {
