@@ -36,6 +36,8 @@ final class PartnerSession
     /** @var array{key: string, partner: string}|null */
     private ?array $data = null;
     private bool $loaded = false;
+    /** The sealed value of the session in effect ('' signed out): what id() names. */
+    private string $value = '';
     private ?string $cookie = null;
     private readonly int $now;
 
@@ -72,6 +74,17 @@ final class PartnerSession
         return $this->load()['partner'] ?? '';
     }
 
+    /**
+     * id names the session in effect: a digest of its sealed cookie, which
+     * a fresh nonce makes unique to each sign-in; '' when signed out. CSRF
+     * tokens are bound to it (Security).
+     */
+    public function id(): string
+    {
+        $this->load();
+        return $this->data === null || $this->value === '' ? '' : hash('sha256', $this->value);
+    }
+
     /** signIn seals the key and partner into a new cookie, valid for TTL seconds. */
     public function signIn(string $key, string $partner): void
     {
@@ -81,6 +94,7 @@ final class PartnerSession
         $this->data = ['key' => $key, 'partner' => $partner];
         $this->loaded = true;
         $value = self::seal($this->sealKey, $key, $partner, $this->now);
+        $this->value = $value;
         $this->cookie = self::COOKIE . '=' . $value . '; Path=/; Max-Age=' . self::TTL . '; HttpOnly; SameSite=Lax'
             . ($this->request->https ? '; Secure' : '');
     }
@@ -90,6 +104,7 @@ final class PartnerSession
     {
         $this->data = null;
         $this->loaded = true;
+        $this->value = '';
         $this->cookie = self::COOKIE . '=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax'
             . ($this->request->https ? '; Secure' : '');
     }
@@ -174,6 +189,7 @@ final class PartnerSession
             return null;
         }
         $this->data = self::open($this->sealKey, $value, $this->now);
+        $this->value = $this->data === null ? '' : $value;
         if ($this->data === null) {
             // Expired, tampered with or sealed with an old secret: clear it.
             $this->signOut();

@@ -579,6 +579,14 @@ describe('security', () => {
     assert.equal(await page.evaluate(() => document.documentElement.classList.contains('js')), true, 'the nonce let the script run');
     const signin = await page.request.post(url('/en/partner/sign-in'), { form: { api_key: keys['xss-lab'], csrf_token: 'x' } });
     assert.equal(signin.status(), 403, 'a sign-in without the CSRF token is refused');
+    // A cookie and field pair someone planted is refused: tokens are signed with the site secret.
+    const planted = 'ab'.repeat(32);
+    const fresh = await browserContext();
+    contexts.push(fresh);
+    await fresh.addCookies([{ name: 'csrf', value: planted, url: stack.base }]);
+    const forged = await fresh.request.post(url('/en/partner/sign-in'), { form: { api_key: keys['xss-lab'], csrf_token: planted }, maxRedirects: 0 });
+    assert.equal(forged.status(), 403, 'a sign-in with a planted CSRF cookie and field is refused');
+    assert.equal((await fresh.cookies()).some((k) => k.name === 'partner_session'), false, 'no session from a planted pair');
     const lab = await newPage(await partnerContext('xss-lab'));
     const upload = await lab.request.post(url('/en/partner/upload'), { multipart: { mode: 'partial', csrf_token: 'x' } });
     assert.equal(upload.status(), 403, 'an upload without the CSRF token is refused');
