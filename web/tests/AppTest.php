@@ -464,7 +464,7 @@ final class AppTest extends TestCase
         self::assertStringContainsString('bad_price', $res->body);
         self::assertSame(404, $this->get('/en/partner/catalogs/other/rejected.csv', [], null, 'GET', $evil)->status);
         $acme = $this->get('/en/partner/catalogs/cat-evil/rejected.csv', [], null, 'GET', $this->signIn('csk_test_acme'));
-        self::assertSame(403, $acme->status, 'another partner\'s rejected rows');
+        self::assertSame(404, $acme->status, 'another partner\'s rejected rows');
         self::assertStringNotContainsString('bad_price', $acme->body);
     }
 
@@ -594,13 +594,20 @@ final class AppTest extends TestCase
         self::assertStringStartsWith('partner_session=; Path=/; Max-Age=0', $this->sessionCookie($res));
     }
 
-    public function testOtherPartnersCatalogIsForbidden(): void
+    public function testOtherPartnersCatalogIsNotFound(): void
     {
+        // Another partner's catalog is a 404 like an unknown ID: the page
+        // does not tell that it exists.
         $acme = $this->signIn('csk_test_acme');
         $res = $this->get('/fr/partner/catalogs/cat-evil', [], null, 'GET', $acme);
-        self::assertSame(403, $res->status);
-        self::assertStringContainsString('Ce catalogue appartient à un autre partenaire.', $res->body);
+        $unknown = $this->get('/fr/partner/catalogs/cat-none', [], null, 'GET', $acme);
+        self::assertSame(404, $res->status);
+        self::assertSame(404, $unknown->status);
+        self::assertStringContainsString('Vous n’avez aucun catalogue portant cet identifiant.', $res->body);
+        $same = static fn (string $body, string $id): string => preg_replace('/nonce="[^"]*"/', 'nonce=""', str_replace($id, 'ID', $body));
+        self::assertSame($same($res->body, 'cat-evil'), $same($unknown->body, 'cat-none'));
         self::assertStringNotContainsString('bad_price', $res->body);
+        self::assertStringNotContainsString('autre partenaire', $res->body);
     }
 
     public function testRevokedKeySignsOut(): void
