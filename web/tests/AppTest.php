@@ -614,7 +614,7 @@ final class AppTest extends TestCase
     {
         // A session whose key the API no longer accepts (revoked since sign-in).
         $session = new PartnerSession(new Request('POST', '/en/partner/sign-in'), self::$sessionKey);
-        $session->signIn('csk_test_revoked', 'acme');
+        $session->signIn('csk_test_revoked', 'acme', 0);
         $cookie = $this->sessionCookie($session->apply(new Response()));
         $id = explode(';', substr($cookie, strlen('partner_session=')))[0];
         $res = $this->get('/en/partner', [], null, 'GET', ['partner_session' => $id]);
@@ -639,6 +639,51 @@ final class AppTest extends TestCase
         $page = $this->get('/en/partner', [], null, 'GET', $cookies);
         self::assertStringContainsString('name="api_key"', $page->body);
         self::assertStringContainsString('Sign out', $this->get('/en/partner', [], null, 'GET', $this->signIn('csk_test_acme'))->body, 'the sign-out button');
+    }
+
+    public function testSignOutEndsTheSessionServerSide(): void
+    {
+        // Two browsers signed in with the same key, and a copy of the first
+        // one's cookies (stolen, or kept by a shared computer).
+        $first = $this->signIn('csk_test_evil');
+        $copy = $first;
+        $copyToken = $this->formToken($copy);
+        $second = $this->signIn('csk_test_evil');
+        $res = $this->get('/en/partner/sign-out', [], null, 'POST', $first, ['csrf_token' => $this->formToken($first)]);
+        self::assertSame(200, $res->status);
+        self::assertStringStartsWith('partner_session=; Path=/; Max-Age=0', $this->sessionCookie($res));
+
+        // The copy is refused on every partner page, and cleared; before,
+        // a sealed cookie kept working for 8 hours after sign-out.
+        foreach (['/en/partner', '/en/partner/catalogs/cat-evil', '/en/partner/catalogs/cat-evil/rejected.csv'] as $url) {
+            $res = $this->get($url, [], null, 'GET', $copy);
+            self::assertSame(403, $res->status, $url);
+            self::assertStringContainsString('Your session has ended', $res->body, $url);
+            self::assertStringContainsString('name="api_key"', $res->body, $url);
+            self::assertStringNotContainsString('bad_price', $res->body, $url);
+            self::assertStringStartsWith('partner_session=; Path=/; Max-Age=0', $this->sessionCookie($res), $url);
+        }
+        // So is the other browser's session of the same key (one generation).
+        self::assertStringContainsString('Your session has ended', $this->get('/en/partner', [], null, 'GET', $second)->body);
+        // A new sign-in works, and a sign-out replayed with the copy (and a
+        // token of its page kept from before) cannot end it.
+        $again = $this->signIn('csk_test_evil');
+        $res = $this->get('/en/partner/sign-out', [], null, 'POST', $copy, ['csrf_token' => $copyToken]);
+        self::assertSame(200, $res->status, 'the copy is just cleared');
+        self::assertStringContainsString('bad_price', $this->get('/en/partner/catalogs/cat-evil', [], null, 'GET', $again)->body);
+        self::assertStringContainsString('Signed in as', $this->get('/en/partner', [], null, 'GET', $again)->body);
+        self::assertStringContainsString('Your session has ended', $this->get('/en/partner', [], null, 'GET', $copy)->body);
+        self::assertStringNotContainsString('csk_test', (string) file_get_contents($this->log), 'the key is never logged');
+
+        // When the API cannot be reached the session is not ended: the
+        // cookie is kept and the page says so, so the partner tries again.
+        $live = $this->signIn('csk_test_evil');
+        $token = $this->formToken($live);
+        $down = new App(new Config('http://127.0.0.1:' . ApiServer::freePort(), 1.0, sessionKey: self::$sessionKey), new Logger($this->log));
+        $res = $this->get('/en/partner/sign-out', [], $down, 'POST', $live, ['csrf_token' => $token]);
+        self::assertSame(503, $res->status);
+        self::assertSame('', $this->sessionCookie($res), 'the cookie is kept');
+        self::assertSame(200, $this->get('/en/partner/sign-out', [], null, 'POST', $live, ['csrf_token' => $token])->status, 'and signing out again works');
     }
 
     public function testSignInReturnsToTheAskedPage(): void

@@ -88,7 +88,7 @@ final class ConfigSecurityTest extends TestCase
     private static function sessionValue(string $key): string
     {
         $s = new PartnerSession(new Request('POST', '/en/partner/sign-in'), $key);
-        $s->signIn('csk_live_abc', 'acme');
+        $s->signIn('csk_live_abc', 'acme', 0);
         return explode(';', substr($s->apply(new Response())->cookies[0], strlen(PartnerSession::COOKIE . '=')))[0];
     }
 

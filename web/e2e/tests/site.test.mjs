@@ -529,6 +529,34 @@ describe('partner area', () => {
     assert.equal(await page.isVisible('#api-key'), true, 'signed out for good');
     await page.close();
   });
+
+  test('signing out ends the session server-side: a copied cookie is refused', async () => {
+    keys['e2e-signout'] = await stack.partnerKey('e2e-signout');
+    const c = await partnerContext('e2e-signout');
+    const copied = (await c.cookies()).filter((k) => k.name === 'partner_session' || k.name === 'csrf');
+    assert.equal(copied.filter((k) => k.name === 'partner_session').length, 1, 'a session cookie to copy');
+    const page = await newPage(c);
+    await page.goto(url('/en/partner'));
+    await Promise.all([page.waitForNavigation(), page.click('.signed-in button[type="submit"]')]);
+    assert.match(await page.textContent('[role="status"]'), /You are signed out/);
+    await page.close();
+    // Another browser replays the copied cookies: the session has ended.
+    const replay = await browserContext();
+    contexts.push(replay);
+    await replay.addCookies(copied);
+    const p = await newPage(replay);
+    const res = await p.goto(url('/en/partner'));
+    assert.equal(res.status(), 403);
+    assert.match(await p.textContent('.notice-error'), /Your session has ended/);
+    assert.equal(await p.isVisible('#api-key'), true, 'the sign-in form, not the partner area');
+    assert.equal((await replay.cookies()).some((k) => k.name === 'partner_session'), false, 'the replayed cookie is cleared');
+    await replay.addCookies(copied);
+    const csv = await p.request.get(url('/en/partner/catalogs/x/rejected.csv'));
+    assert.equal(csv.status(), 403, 'every partner page refuses it');
+    await p.close();
+    // Signing in again works.
+    assert.equal(await signIn(replay, stack.base, keys['e2e-signout']), 'e2e-signout');
+  });
 });
 
 describe('API failure', () => {
