@@ -241,24 +241,11 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, er
 // (search.Relax): the result of the relaxed plan, marked Relaxed, or strict
 // unchanged.
 func (x *Index) relax(ctx context.Context, idx bleve.Index, q catalog.Query, plan search.Plan, strict catalog.Result) (catalog.Result, search.Plan, error) {
-	filter := filterQuery(q.Filters, "")
-	r, ok, err := search.Relax(ctx, plan, func(ctx context.Context, p search.Plan) (int, error) {
-		req := bleve.NewSearchRequestOptions(combine(textQuery(p, x.txt), filter), 0, 0, false)
-		req.Score = bleve.ScoreNone
-		res, err := idx.SearchInContext(ctx, req)
-		if err != nil {
-			return 0, x.searchErr(ctx, err)
-		}
-		return clampInt(res.Total), nil
-	})
+	r, ok, err := x.relaxedPlan(ctx, idx, q, plan)
 	if err != nil || !ok {
 		return strict, plan, err
 	}
-	text := textQuery(r.Plan, x.txt)
-	// Facet counts are cached by the query's text: the relaxed pass has
-	// its own.
-	rq := q
-	rq.Text = "\x00relaxed:" + q.Text
+	rq, text := relaxedQuery(q), textQuery(r.Plan, x.txt)
 	var out catalog.Result
 	if fastPath(rq) {
 		out, err = x.searchColumns(ctx, idx, rq, text)
@@ -270,6 +257,28 @@ func (x *Index) relax(ctx context.Context, idx bleve.Index, q catalog.Query, pla
 	}
 	out.Relaxed, out.Dropped, out.Suggestion = true, r.Dropped, strict.Suggestion
 	return out, r.Plan, nil
+}
+
+// relaxedPlan finds the relaxed plan of q under its filters; ok is false
+// when there is none.
+func (x *Index) relaxedPlan(ctx context.Context, idx bleve.Index, q catalog.Query, plan search.Plan) (search.Relaxed, bool, error) {
+	filter := filterQuery(q.Filters, "")
+	return search.Relax(ctx, plan, func(ctx context.Context, p search.Plan) (int, error) {
+		req := bleve.NewSearchRequestOptions(combine(textQuery(p, x.txt), filter), 0, 0, false)
+		req.Score = bleve.ScoreNone
+		res, err := idx.SearchInContext(ctx, req)
+		if err != nil {
+			return 0, x.searchErr(ctx, err)
+		}
+		return clampInt(res.Total), nil
+	})
+}
+
+// relaxedQuery is q for its relaxed pass. Facet counts are cached by the
+// query's text: the relaxed pass has its own.
+func relaxedQuery(q catalog.Query) catalog.Query {
+	q.Text = "\x00relaxed:" + q.Text
+	return q
 }
 
 // searchCollector runs q on Bleve's own collector and facets: cursor pages
