@@ -16,6 +16,15 @@ import (
 // partner returns the partner the request's key belongs to, or
 // CodeUnauthorized.
 func (a *API) partner(r *http.Request) (string, error) {
+	key := requestKey(r)
+	if key == "" {
+		return "", catalog.Errorf(catalog.CodeUnauthorized, "a partner API key is required (header X-Api-Key)")
+	}
+	return a.deps.Keys.Partner(r.Context(), key)
+}
+
+// requestKey is the partner key the request carries ("" for none).
+func requestKey(r *http.Request) string {
 	key := strings.TrimSpace(r.Header.Get("X-Api-Key"))
 	if key == "" {
 		h := r.Header.Get("Authorization")
@@ -23,10 +32,7 @@ func (a *API) partner(r *http.Request) (string, error) {
 			key = strings.TrimSpace(rest)
 		}
 	}
-	if key == "" {
-		return "", catalog.Errorf(catalog.CodeUnauthorized, "a partner API key is required (header X-Api-Key)")
-	}
-	return a.deps.Keys.Partner(r.Context(), key)
+	return key
 }
 
 // partnerCatalog returns catalog id when it belongs to the request's

@@ -9,6 +9,7 @@ import (
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/intake"
+	"github.com/catalogsearch/catalogsearch/internal/partnerkeys"
 )
 
 // The ingest routes: asking where to upload a catalog file, the embedded
@@ -76,6 +77,7 @@ func (a *API) createCatalog(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	req.Partner = partner
+	req.KeyID = partnerkeys.KeyID(requestKey(r)) // the slot dies with this key
 	// The embedded default's URLs are under Deps.PublicURL, never under
 	// the request's Host.
 	up := a.deps.Uploads
@@ -106,12 +108,21 @@ func (a *API) upload(w http.ResponseWriter, r *http.Request) error {
 	if r.ContentLength > maxBytes {
 		return catalog.Errorf(catalog.CodeTooLarge, "the file is larger than %d bytes", maxBytes)
 	}
+	// A slot takes one file, while its key holds: marked used before the
+	// file is stored, so that a second upload is refused, not stored.
+	slot, err := intake.UseSlot(r.Context(), a.deps.Store, a.deps.Keys, key, a.deps.Clock())
+	if err != nil {
+		return err
+	}
 	body := http.MaxBytesReader(w, r.Body, maxBytes)
 	info, err := a.deps.Blobs.Put(r.Context(), key, body)
 	if err != nil {
+		_ = a.deps.Blobs.Delete(r.Context(), key)
+		if rerr := intake.ReleaseSlot(context.WithoutCancel(r.Context()), a.deps.Store, slot); rerr != nil {
+			a.log.WarnContext(r.Context(), "upload slot left used", "catalog", slot.ID, "err", rerr.Error())
+		}
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			_ = a.deps.Blobs.Delete(r.Context(), key)
 			return catalog.Errorf(catalog.CodeTooLarge, "the file is larger than %d bytes", maxBytes)
 		}
 		return err

@@ -86,6 +86,8 @@ func storeCases() []storeCase {
 		{"CreateCatalogConflictsOnceCreated", storeCreateCatalogConflictsOnceCreated},
 		{"SwapCatalogOneWinnerFromTheSameRead", storeSwapCatalogOneWinnerFromTheSameRead},
 		{"ListCatalogsNewestFirst", storeListCatalogsNewestFirst},
+		{"SlotRoundTrip", storeSlotRoundTrip},
+		{"SlotUsedOnce", storeSlotUsedOnce},
 	}
 }
 
