@@ -18,13 +18,14 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/contract"
 )
 
 func TestStackNamesCarryTheStage(t *testing.T) {
 	forEachStage(t, func(t *testing.T, s *synthesized) {
 		arts := s.manifest["artifacts"].(map[string]any)
-		for _, part := range parts() {
+		for _, part := range s.stackParts() {
 			name := "CatalogSearch-" + s.cfg.Stage + "-" + part
 			a, ok := arts[name].(map[string]any)
 			if !ok {
@@ -33,7 +34,11 @@ func TestStackNamesCarryTheStage(t *testing.T) {
 			if a["type"] != "aws:cloudformation:stack" {
 				t.Errorf("%s: type %v", name, a["type"])
 			}
-			if env := a["environment"]; env != "aws://"+testAccount+"/"+s.cfg.Region {
+			region := s.cfg.Region
+			if part == "Edge" {
+				region = EdgeRegion // CloudFront's web ACL
+			}
+			if env := a["environment"]; env != "aws://"+testAccount+"/"+region {
 				t.Errorf("%s: environment %v", name, env)
 			}
 		}
@@ -477,6 +482,20 @@ func TestAPIStack(t *testing.T) {
 		if posts != 2 || gets < 4 {
 			t.Errorf("methods: %d POST (want 2), %d GET (want >= 4)", posts, gets)
 		}
+		// The gateway's upload model accepts the modes the domain does
+		// (catalog.Modes), no more and no fewer: the stacks cannot import
+		// the domain, so this test keeps their copy true.
+		var modes []any
+		for _, m := range catalog.Modes() {
+			modes = append(modes, string(m))
+		}
+		models := s.resources("API", "AWS::ApiGateway::Model")
+		if len(models) != 1 {
+			t.Fatalf("%d request models, want the upload request's", len(models))
+		}
+		if got := get(models[0].Props, "Schema", "properties", "mode", "enum"); jsonString(got) != jsonString(modes) {
+			t.Errorf("upload model's mode enum %s, want catalog.Modes() %s", jsonString(got), jsonString(modes))
+		}
 
 		// The api Lambda queues confirmations: the ingest queue's URL in its
 		// environment, and sqs:SendMessage on that queue (and no other SQS
@@ -826,7 +845,7 @@ func TestCustomDomain(t *testing.T) {
 // keep logs forever).
 func TestEveryLambdaHasALogGroupInTheTemplate(t *testing.T) {
 	forEachStage(t, func(t *testing.T, s *synthesized) {
-		for _, part := range parts() {
+		for _, part := range s.stackParts() {
 			named := map[string]bool{}
 			for _, lg := range s.resources(part, "AWS::Logs::LogGroup") {
 				if ref, ok := get(lg.Props, "LogGroupName", "Fn::Join", 1, 1, "Ref").(string); ok {

@@ -3,7 +3,6 @@ package osindex
 import (
 	"context"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -43,23 +42,23 @@ func textQuery(plan search.Plan) obj {
 		if w.Stop {
 			continue // a stop word: it constrains nothing
 		}
-		alts := []any{obj{"match": obj{fText: obj{"query": w.Text, "operator": "and"}}}}
+		alts := []any{obj{"match": obj{search.FieldText: obj{"query": w.Text, "operator": "and"}}}}
 		if plan.NameFields {
-			alts = []any{obj{"term": obj{fFold: w.Text}}}
+			alts = []any{obj{"term": obj{search.FieldFold: w.Text}}}
 		}
 		if w.Fuzz > 0 {
-			alts = append(alts, obj{"fuzzy": obj{fFold: obj{
+			alts = append(alts, obj{"fuzzy": obj{search.FieldFold: obj{
 				"value": w.Text, "fuzziness": w.Fuzz, "transpositions": true,
 				"prefix_length": 0, "max_expansions": 50, "boost": search.BoostFuzzy,
 			}}})
 		}
 		if w.Prefix {
-			alts = append(alts, obj{"prefix": obj{fFold: obj{"value": w.Text, "boost": search.BoostPrefix}}})
+			alts = append(alts, obj{"prefix": obj{search.FieldFold: obj{"value": w.Text, "boost": search.BoostPrefix}}})
 		}
 		must = append(must, obj{"bool": obj{"should": alts, "minimum_should_match": 1}})
 		should = append(should,
-			obj{"match": obj{fName: obj{"query": w.Text, "boost": search.BoostName}}},
-			obj{"match": obj{fBrandText: obj{"query": w.Text, "boost": search.BoostBrand}}})
+			obj{"match": obj{search.FieldName: obj{"query": w.Text, "boost": search.BoostName}}},
+			obj{"match": obj{search.FieldBrandText: obj{"query": w.Text, "boost": search.BoostBrand}}})
 	}
 	var text obj
 	if len(must) == 0 {
@@ -70,72 +69,32 @@ func textQuery(plan search.Plan) obj {
 	if plan.Identifier == "" {
 		return text
 	}
-	ors := []any{text, termQ(fIDs, plan.Identifier, search.BoostIdentifier)}
+	ors := []any{text, termQ(search.FieldIDs, plan.Identifier, search.BoostIdentifier)}
 	if plan.IdentifierPrefix {
-		ors = append(ors, obj{"prefix": obj{fIDs: obj{"value": plan.Identifier, "boost": search.BoostIDPrefix}}})
+		ors = append(ors, obj{"prefix": obj{search.FieldIDs: obj{"value": plan.Identifier, "boost": search.BoostIDPrefix}}})
 	}
 	return obj{"bool": obj{"should": ors, "minimum_should_match": 1}}
 }
 
-// filterClauses returns f's filters, leaving out the dimension skip ("" for
-// none, a facet name, or an attribute's field).
+// filterClauses returns f's filters (search.Filters), leaving out the
+// dimension skip ("" for none, or a search.FacetDimension).
 func filterClauses(f catalog.Filters, skip string) []any {
 	var and []any
-	anyOf := func(field string, values []string) {
-		if len(values) > 0 {
-			and = append(and, obj{"terms": obj{field: values}})
+	for _, c := range search.Filters(f, skip) {
+		if c.Range {
+			r := obj{}
+			if c.Min != nil {
+				r["gte"] = *c.Min
+			}
+			if c.Max != nil {
+				r["lte"] = *c.Max
+			}
+			and = append(and, obj{"range": obj{c.Field: r}})
+			continue
 		}
-	}
-	if skip != search.FacetPartner {
-		anyOf(fPartner, f.Partners)
-	}
-	if skip != search.FacetBrand {
-		anyOf(fBrand, f.Brands)
-	}
-	if skip != search.FacetCategory {
-		cats := make([]string, 0, len(f.Categories))
-		for _, c := range f.Categories {
-			cats = append(cats, normalizeCategory(c))
-		}
-		anyOf(fCategory, cats)
-	}
-	if skip != search.FacetPrice && (f.PriceMin != nil || f.PriceMax != nil) {
-		r := obj{}
-		if f.PriceMin != nil {
-			r["gte"] = f.PriceMin.Float64()
-		}
-		if f.PriceMax != nil {
-			r["lte"] = f.PriceMax.Float64()
-		}
-		and = append(and, obj{"range": obj{fPrice: r}})
-	}
-	if skip != search.FacetCurrency && f.Currency != "" {
-		anyOf(fCurrency, []string{strings.ToUpper(f.Currency)})
-	}
-	if skip != search.FacetGrade {
-		anyOf(fGrade, f.Grades)
-	}
-	anyOf(fOfferKey, f.OfferKeys)
-	names := make([]string, 0, len(f.Attributes))
-	for name := range f.Attributes {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		field := search.AttrField(name)
-		if skip != field {
-			anyOf(field, f.Attributes[name])
-		}
+		and = append(and, obj{"terms": obj{c.Field: c.Values}})
 	}
 	return and
-}
-
-func normalizeCategory(c string) string {
-	parts := strings.Split(c, ">")
-	for i := range parts {
-		parts[i] = strings.TrimSpace(parts[i])
-	}
-	return strings.Join(parts, " > ")
 }
 
 func filterObj(clauses []any) obj {
@@ -143,14 +102,6 @@ func filterObj(clauses []any) obj {
 		return obj{"match_all": obj{}}
 	}
 	return obj{"bool": obj{"filter": clauses}}
-}
-
-// facetDimension is the filter a facet's counts leave out.
-func facetDimension(facet string) string {
-	if strings.HasPrefix(facet, search.AttrPrefix) {
-		return search.AttrField(strings.TrimPrefix(facet, search.AttrPrefix))
-	}
-	return facet
 }
 
 // maxCurrencies bounds the currencies among which the price facet picks
@@ -161,7 +112,7 @@ const maxCurrencies = 200
 // counted per currency (a terms aggregation on the currency with the bands
 // inside), unless the currency filter already leaves one.
 func facetAgg(name string, size int, f catalog.Filters) obj {
-	if name == search.FacetPrice {
+	if name == catalog.FacetPrice {
 		ranges := []any{}
 		for _, r := range search.PriceRanges() {
 			rr := obj{"key": r.Label, "from": r.From}
@@ -170,35 +121,30 @@ func facetAgg(name string, size int, f catalog.Filters) obj {
 			}
 			ranges = append(ranges, rr)
 		}
-		bands := obj{"range": obj{"field": fPrice, "ranges": ranges, "keyed": false}}
+		bands := obj{"range": obj{"field": search.FieldPrice, "ranges": ranges, "keyed": false}}
 		if f.Currency != "" {
 			return bands
 		}
 		return obj{
-			"terms": obj{"field": fCurrency, "size": maxCurrencies, "order": []any{obj{"_count": "desc"}, obj{"_key": "asc"}}},
+			"terms": obj{"field": search.FieldCurrency, "size": maxCurrencies, "order": []any{obj{"_count": "desc"}, obj{"_key": "asc"}}},
 			"aggs":  obj{"r": bands},
 		}
 	}
-	field := map[string]string{search.FacetBrand: fBrand, search.FacetPartner: fPartner, search.FacetCategory: fCategory, search.FacetCurrency: fCurrency,
-		search.FacetGrade: fGrade}[name]
-	if field == "" {
-		field = search.AttrField(strings.TrimPrefix(name, search.AttrPrefix))
-	}
-	return obj{"terms": obj{"field": field, "size": size, "order": []any{obj{"_count": "desc"}, obj{"_key": "asc"}}}}
+	return obj{"terms": obj{"field": search.FacetField(name), "size": size, "order": []any{obj{"_count": "desc"}, obj{"_key": "asc"}}}}
 }
 
 func sortSpec(q catalog.Query, empty bool) []any {
 	id := obj{fID: obj{"order": "asc"}}
-	newest := obj{fUpdated: obj{"order": "desc", "missing": "_last"}}
+	newest := obj{search.FieldUpdated: obj{"order": "desc", "missing": "_last"}}
 	switch q.Sort {
 	case catalog.SortPriceAsc:
-		return []any{obj{fPrice: obj{"order": "asc", "missing": "_last"}}, id}
+		return []any{obj{search.FieldPrice: obj{"order": "asc", "missing": "_last"}}, id}
 	case catalog.SortPriceDesc:
-		return []any{obj{fPrice: obj{"order": "desc", "missing": "_last"}}, id}
+		return []any{obj{search.FieldPrice: obj{"order": "desc", "missing": "_last"}}, id}
 	case catalog.SortNewest:
 		return []any{newest, id}
 	case catalog.SortName:
-		return []any{obj{fNameSort: obj{"order": "asc", "missing": "_last"}}, id}
+		return []any{obj{search.FieldNameSort: obj{"order": "asc", "missing": "_last"}}, id}
 	}
 	if empty {
 		return []any{newest, id}
@@ -251,7 +197,7 @@ type searchHit struct {
 }
 
 // hitHighlight holds the marked fragments of the highlighted fields (the
-// "fields" of the request's highlight: fName, its .fold, fDesc).
+// "fields" of the request's highlight: search.FieldName, its .fold, fDesc).
 type hitHighlight struct {
 	Name        []string `json:"name"`
 	NameFold    []string `json:"name.fold"`
@@ -317,7 +263,7 @@ func (x *Index) searchPlan(ctx context.Context, q catalog.Query, plan search.Pla
 		body["highlight"] = obj{
 			"pre_tags": []string{engineOpen}, "post_tags": []string{engineClose},
 			"require_field_match": false, "number_of_fragments": 0,
-			"fields": obj{fName: obj{}, fName + ".fold": obj{}, fDesc: obj{}},
+			"fields": obj{search.FieldName: obj{}, search.FieldName + ".fold": obj{}, fDesc: obj{}},
 		}
 	}
 	if q.Sort == catalog.SortRelevance && text != nil {
@@ -344,7 +290,7 @@ func (x *Index) searchPlan(ctx context.Context, q catalog.Query, plan search.Pla
 	if len(q.Facets) > 0 {
 		aggs := obj{}
 		for _, f := range q.Facets {
-			aggs[f] = obj{"filter": filterObj(filterClauses(q.Filters, facetDimension(f))), "aggs": obj{"v": facetAgg(f, q.FacetSize, q.Filters)}}
+			aggs[f] = obj{"filter": filterObj(filterClauses(q.Filters, search.FacetDimension(f))), "aggs": obj{"v": facetAgg(f, q.FacetSize, q.Filters)}}
 		}
 		body["aggs"] = aggs
 	}
@@ -367,7 +313,7 @@ func (x *Index) searchPlan(ctx context.Context, q catalog.Query, plan search.Pla
 		out.Facets = map[string][]catalog.FacetValue{}
 		for _, f := range q.Facets {
 			buckets := resp.Aggregations[f].V.Buckets
-			if f == search.FacetPrice {
+			if f == catalog.FacetPrice {
 				buckets, out.PriceCurrency = priceBands(q.Filters.Currency, buckets)
 			}
 			out.Facets[f] = facetValues(f, buckets)
@@ -443,15 +389,10 @@ func facetValues(name string, buckets []aggBucket) []catalog.FacetValue {
 		key, _ := b.Key.(string)
 		out = append(out, catalog.FacetValue{Value: key, Count: b.DocCount})
 	}
-	if name == search.FacetPrice {
+	if name == catalog.FacetPrice {
 		return out // bucket order
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
-		}
-		return out[i].Value < out[j].Value
-	})
+	search.SortFacetValues(out)
 	return out
 }
 
@@ -518,7 +459,7 @@ func (x *Index) didYouMean(ctx context.Context, plan search.Plan, f catalog.Filt
 			continue
 		}
 		sugg[key(i)] = obj{"text": w.Text, "term": obj{
-			"field": fFold, "suggest_mode": "missing", "max_edits": 2, "prefix_length": 0,
+			"field": search.FieldFold, "suggest_mode": "missing", "max_edits": 2, "prefix_length": 0,
 			"min_word_length": 4, "string_distance": "damerau_levenshtein", "size": 5, "sort": "score",
 		}}
 	}
@@ -574,10 +515,10 @@ func (x *Index) Suggest(ctx context.Context, prefix string, n int) ([]catalog.Su
 	must := make([]any, 0, len(words))
 	for i, w := range words {
 		if typing && i == len(words)-1 {
-			must = append(must, obj{"prefix": obj{fFold: obj{"value": w}}})
+			must = append(must, obj{"prefix": obj{search.FieldFold: obj{"value": w}}})
 			continue
 		}
-		must = append(must, termQ(fFold, w, 1))
+		must = append(must, termQ(search.FieldFold, w, 1))
 	}
 	body := obj{
 		"size": search.SuggestCandidates(n), "_source": []string{fProduct},

@@ -25,6 +25,8 @@ final class Config
         public readonly string $assetBase = '/assets',
         /** The 32-byte key that seals partner sessions (from CATALOG_SITE_SECRET), or null: sign-in is off. */
         public readonly ?string $sessionKey = null,
+        /** The origin secret (CATALOG_ORIGIN_SECRET) sent on calls to the API, or "" (OriginGuard). */
+        public readonly string $originSecret = '',
     ) {
     }
 
@@ -81,7 +83,8 @@ final class Config
      * fromEnv reads CATALOG_API_URL (required: an absolute http or https
      * URL), CATALOG_API_TIMEOUT (seconds, default 5), CATALOG_MAX_UPLOAD
      * (bytes, default 50 MiB), CATALOG_ASSET_BASE (default /assets) and
-     * CATALOG_SITE_SECRET (optional; see sessionKeyFrom).
+     * CATALOG_SITE_SECRET (optional; see sessionKeyFrom) and
+     * CATALOG_ORIGIN_SECRET (optional; see OriginGuard).
      *
      * @param array<string, string|false> $env
      * @throws ConfigError when a value is missing or malformed
@@ -123,6 +126,7 @@ final class Config
         if (is_string($rawSecret) && trim($rawSecret) !== '') {
             $sessionKey = self::sessionKeyFrom($rawSecret);
         }
-        return new self($url, $timeout, $maxUpload, $assetBase, $sessionKey);
+        $originSecret = OriginGuard::fromEnv($env)->enabled() ? trim((string) $env[OriginGuard::ENV]) : '';
+        return new self($url, $timeout, $maxUpload, $assetBase, $sessionKey, $originSecret);
     }
 }
