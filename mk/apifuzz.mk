@@ -6,7 +6,7 @@
 # hard cap of API_FUZZ_CAP seconds per pass.
 SCHEMATHESIS_VERSION := 4.32.5
 API_FUZZ_EXAMPLES ?= 50
-API_FUZZ_CAP ?= 110
+API_FUZZ_CAP ?= 115
 TEST_TARGETS += test-api-fuzz
 
 .PHONY: test-api-fuzz

@@ -151,11 +151,15 @@ func validCursor(s string) bool {
 		return false
 	}
 	for _, r := range s {
-		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+		if !base64URLRune(r) {
 			return false
 		}
 	}
 	return true
+}
+
+func base64URLRune(r rune) bool {
+	return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_'
 }
 
 func nonEmpty(vals []string) []string {

@@ -21,7 +21,7 @@ bin="${1:?usage: api-fuzz CATALOGCTL SCHEMATHESIS}"
 st="${2:?usage: api-fuzz CATALOGCTL SCHEMATHESIS}"
 # Examples per operation and phase, and the hard cap of one pass (seconds).
 examples="${API_FUZZ_EXAMPLES:-50}"
-cap="${API_FUZZ_CAP:-110}"
+cap="${API_FUZZ_CAP:-115}"
 for tool in "$bin" "$st"; do
   if [ ! -x "$tool" ]; then echo "api-fuzz: $tool is missing (make test-api-fuzz installs it)" >&2; exit 1; fi
 done
