@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"sort"
 	"strconv"
 	"time"
@@ -162,29 +163,34 @@ func (s *Store) DeleteProducts(ctx context.Context, ids []string) error {
 	return internal(err, "delete products")
 }
 
-// ScanProducts implements catalog.Store. fn runs inside a read transaction,
-// so it must not write to this store.
-func (s *Store) ScanProducts(ctx context.Context, partner string, fn func(catalog.Product) error) error {
-	var prefix []byte
-	if partner != "" {
-		prefix = []byte(partner + ":")
-	}
-	return s.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketProducts()).Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			var p catalog.Product
-			if err := json.Unmarshal(v, &p); err != nil {
-				return internal(err, "decode product")
-			}
-			if err := fn(p); err != nil {
-				return err
-			}
+// Products implements catalog.Store, in key order. The caller's loop body
+// runs inside a read transaction, so it must not write to this store.
+func (s *Store) Products(ctx context.Context, partner string) iter.Seq2[catalog.Product, error] {
+	return func(yield func(catalog.Product, error) bool) {
+		var prefix []byte
+		if partner != "" {
+			prefix = []byte(partner + ":")
 		}
-		return nil
-	})
+		err := s.db.View(func(tx *bolt.Tx) error {
+			c := tx.Bucket(bucketProducts()).Cursor()
+			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				var p catalog.Product
+				if err := json.Unmarshal(v, &p); err != nil {
+					return internal(err, "decode product")
+				}
+				if !yield(p, nil) {
+					return nil
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			yield(catalog.Product{}, err)
+		}
+	}
 }
 
 // CreateCatalog implements catalog.Store.

@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"io"
+	"iter"
 	"time"
 )
 
@@ -21,10 +22,12 @@ type Store interface {
 	// DeleteProducts removes the products with ids; missing ids are not an
 	// error.
 	DeleteProducts(ctx context.Context, ids []string) error
-	// ScanProducts calls fn for every product of partner ("" for all
-	// partners), in no set order, until fn returns an error, which it
-	// returns.
-	ScanProducts(ctx context.Context, partner string, fn func(Product) error) error
+	// Products yields every product of partner ("" for all partners), in
+	// no set order, each with a nil error. A failure ends the sequence: it
+	// is yielded last, with a zero Product. Breaking out of the loop stops
+	// the read. The loop body must not write to the same store (bbolt runs
+	// it inside a read transaction).
+	Products(ctx context.Context, partner string) iter.Seq2[Product, error]
 
 	// CreateCatalog stores a new catalog record, or returns CodeConflict when
 	// one with c.ID exists: the guard that makes a twice-delivered file event

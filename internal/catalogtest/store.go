@@ -2,7 +2,6 @@ package catalogtest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -79,7 +78,8 @@ func storeCases() []storeCase {
 		{"RewriteIncrementsVersion", storeRewriteIncrementsVersion},
 		{"LargeBatch", storeLargeBatch},
 		{"ScanByPartner", storeScanByPartner},
-		{"ScanStopsOnCallbackError", storeScanStopsOnCallbackError},
+		{"ProductsStopOnBreak", storeProductsStopOnBreak},
+		{"ProductsEndWithTheError", storeProductsEndWithTheError},
 		{"Delete", storeDelete},
 		{"ConcurrentWritersOfDistinctProducts", storeConcurrentWritersOfDistinctProducts},
 		{"CatalogRoundTrip", storeCatalogRoundTrip},
@@ -112,15 +112,14 @@ func put(t *testing.T, s catalog.Store, ps ...catalog.Product) {
 func countProducts(t *testing.T, s catalog.Store, partner string) int {
 	t.Helper()
 	n := 0
-	err := s.ScanProducts(context.Background(), partner, func(p catalog.Product) error {
+	for p, err := range s.Products(context.Background(), partner) {
+		if err != nil {
+			t.Fatal(err)
+		}
 		if partner != "" && p.Partner != partner {
-			return fmt.Errorf("scan of %q returned product of %q", partner, p.Partner)
+			t.Fatalf("Products(%q) gave a product of %q", partner, p.Partner)
 		}
 		n++
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	return n
 }
@@ -188,18 +187,64 @@ func storeScanByPartner(ctx context.Context, t *testing.T, s catalog.Store) {
 		SampleProduct("acme-2", "B1"), SampleProduct("zeta", "Z1"))
 	for partner, want := range map[string]int{"acme": 2, "acme-2": 1, "zeta": 1, "nobody": 0, "": 4} {
 		if n := countProducts(t, s, partner); n != want {
-			t.Errorf("ScanProducts(%q) found %d, want %d", partner, n, want)
+			t.Errorf("Products(%q) gave %d, want %d", partner, n, want)
 		}
 	}
 }
 
-func storeScanStopsOnCallbackError(ctx context.Context, t *testing.T, s catalog.Store) {
-	put(t, s, SampleProduct("acme", "A1"), SampleProduct("acme", "A2"), SampleProduct("acme", "A3"))
-	stop := errors.New("stop")
-	calls := 0
-	err := s.ScanProducts(ctx, "acme", func(catalog.Product) error { calls++; return stop })
-	if !errors.Is(err, stop) || calls != 1 {
-		t.Fatalf("err = %v after %d calls, want the callback's error after 1", err, calls)
+// storeProductsStopOnBreak: a loop that breaks early ends the read, of one
+// partner and of all (a parallel scan on DynamoDB); the iterator yields
+// nothing after the break (Go would panic if it did).
+func storeProductsStopOnBreak(ctx context.Context, t *testing.T, s catalog.Store) {
+	var ps []catalog.Product
+	for i := range 40 {
+		ps = append(ps, SampleProduct("acme", fmt.Sprintf("A%d", i)), SampleProduct("zeta", fmt.Sprintf("Z%d", i)))
+	}
+	put(t, s, ps...)
+	for _, partner := range []string{"acme", ""} {
+		seen := 0
+		for _, err := range s.Products(ctx, partner) {
+			if err != nil {
+				t.Fatalf("Products(%q): %v", partner, err)
+			}
+			if seen++; seen == 3 {
+				break
+			}
+		}
+		if seen != 3 {
+			t.Fatalf("Products(%q): %d products before the break, want 3", partner, seen)
+		}
+	}
+	// The store is still usable: a full read after the breaks.
+	if n := countProducts(t, s, ""); n != 80 {
+		t.Fatalf("after the breaks, Products gave %d, want 80", n)
+	}
+}
+
+// storeProductsEndWithTheError: a read that fails (here, its context is
+// cancelled) yields its error last, with a zero product.
+func storeProductsEndWithTheError(ctx context.Context, t *testing.T, s catalog.Store) {
+	put(t, s, SampleProduct("acme", "A1"), SampleProduct("acme", "A2"))
+	for _, partner := range []string{"acme", ""} {
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		var errs []error
+		after := 0
+		for p, err := range s.Products(cctx, partner) {
+			if err != nil {
+				errs = append(errs, err)
+				if p.ID != "" {
+					t.Errorf("Products(%q): the error came with product %q", partner, p.ID)
+				}
+				continue
+			}
+			if len(errs) > 0 {
+				after++
+			}
+		}
+		if len(errs) != 1 || after != 0 {
+			t.Fatalf("Products(%q) with a cancelled context: errors %v, %d products after the error; want one error, last", partner, errs, after)
+		}
 	}
 }
 

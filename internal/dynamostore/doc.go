@@ -15,7 +15,7 @@
 //
 // A partner's products are spread over productShards partition keys (by a
 // hash of the product id) so that one partner's large ingest never writes
-// to a single hot partition, while ScanProducts for one partner stays a few
+// to a single hot partition, while Products of one partner stays a few
 // Queries instead of a table Scan. Catalog listings are copies written in
 // the same transaction as the catalog, so that ListCatalogs is one Query
 // sorted by the sort key, with no secondary index to provision.
