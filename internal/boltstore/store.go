@@ -31,6 +31,10 @@ func bucketProducts() []byte { return []byte("products") }
 func bucketCatalogs() []byte { return []byte("catalogs") }
 func bucketOutbox() []byte   { return []byte("outbox") }
 
+// bucketSessions maps a partner key's digest to its site-session
+// generation (decimal).
+func bucketSessions() []byte { return []byte("sessions") }
+
 // Store is a catalog.Store on one bbolt file.
 type Store struct {
 	db *bolt.DB
@@ -57,7 +61,7 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, catalog.Wrap(catalog.CodeInternal, err, "open store")
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketProducts(), bucketCatalogs(), bucketOutbox()} {
+		for _, b := range [][]byte{bucketProducts(), bucketCatalogs(), bucketOutbox(), bucketSessions()} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -281,6 +285,51 @@ func (s *Store) ListCatalogs(ctx context.Context, partner string, limit int) ([]
 		out = out[:limit]
 	}
 	return out, nil
+}
+
+// SessionGeneration implements catalog.Store.
+func (s *Store) SessionGeneration(ctx context.Context, keyID string) (int64, error) {
+	if !catalog.ValidKeyID(keyID) {
+		return 0, catalog.Errorf(catalog.CodeInvalid, "not a key id")
+	}
+	var gen int64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		gen, err = sessionGeneration(tx.Bucket(bucketSessions()), keyID)
+		return err
+	})
+	return gen, internal(err, "read session generation")
+}
+
+// EndSessions implements catalog.Store: compare and write in one
+// transaction.
+func (s *Store) EndSessions(ctx context.Context, keyID string, gen int64) (int64, error) {
+	if !catalog.ValidKeyID(keyID) || gen < 0 {
+		return 0, catalog.Errorf(catalog.CodeInvalid, "not a key id and generation")
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSessions())
+		cur, err := sessionGeneration(b, keyID)
+		if err != nil {
+			return err
+		}
+		if cur != gen {
+			return catalog.Errorf(catalog.CodeConflict, "the sessions of generation %d ended already", gen)
+		}
+		return b.Put([]byte(keyID), []byte(strconv.FormatInt(gen+1, 10)))
+	})
+	if err != nil {
+		return 0, internal(err, "end sessions")
+	}
+	return gen + 1, nil
+}
+
+func sessionGeneration(b *bolt.Bucket, keyID string) (int64, error) {
+	v := b.Get([]byte(keyID))
+	if v == nil {
+		return 0, nil
+	}
+	return strconv.ParseInt(string(v), 10, 64)
 }
 
 func putJSON(b *bolt.Bucket, key string, v any) error {

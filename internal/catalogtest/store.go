@@ -3,6 +3,7 @@ package catalogtest
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -86,6 +87,7 @@ func storeCases() []storeCase {
 		{"CreateCatalogConflictsOnceCreated", storeCreateCatalogConflictsOnceCreated},
 		{"SwapCatalogOneWinnerFromTheSameRead", storeSwapCatalogOneWinnerFromTheSameRead},
 		{"ListCatalogsNewestFirst", storeListCatalogsNewestFirst},
+		{"SessionGenerationsMoveOnlyFromTheStoredOne", storeSessionGenerationsMoveOnlyFromTheStoredOne},
 	}
 }
 
@@ -421,4 +423,49 @@ func storeListCatalogsNewestFirst(ctx context.Context, t *testing.T, s catalog.S
 	if ids := catalogIDs(got); fmt.Sprint(ids) != "[x new]" {
 		t.Fatalf("ListCatalogs(all, 2) = %v, want [x new]", ids)
 	}
+}
+
+func storeSessionGenerationsMoveOnlyFromTheStoredOne(ctx context.Context, t *testing.T, s catalog.Store) {
+	const k1, k2 = "3f2a9c0e51b7d8a4c6e2f0b19d7a5c3e8b1f4d6a2c9e7b5d3f1a8c6e4b2d0f97", "00ff"
+	for _, id := range []string{k1, k2} {
+		if gen, err := s.SessionGeneration(ctx, id); err != nil || gen != 0 {
+			t.Fatalf("a key never signed out: generation %d, %v; want 0", gen, err)
+		}
+	}
+	// Sign-outs one after the other move the generation one by one; a
+	// second sign-out of the same generation (a replayed session, a lost
+	// race) conflicts and moves nothing. (One after the other: making
+	// concurrent conditional writes atomic is the backend's job, and
+	// moto_server does not serialise them.)
+	for want := int64(1); want <= 3; want++ {
+		gen, err := s.EndSessions(ctx, k1, want-1)
+		if err != nil || gen != want {
+			t.Fatalf("EndSessions(%d) = %d, %v; want %d", want-1, gen, err, want)
+		}
+		for _, stale := range []int64{0, want - 1, want + 1} {
+			_, err := s.EndSessions(ctx, k1, stale)
+			wantCode(t, err, catalog.CodeConflict)
+		}
+		if got, err := s.SessionGeneration(ctx, k1); err != nil || got != want {
+			t.Fatalf("after %d sign-outs: generation %d, %v", want, got, err)
+		}
+	}
+	if gen, err := s.SessionGeneration(ctx, k2); err != nil || gen != 0 {
+		t.Fatalf("another key's generation moved: %d, %v", gen, err)
+	}
+	// Session records are neither products nor catalogs.
+	if n := countProducts(t, s, ""); n != 0 {
+		t.Fatalf("%d products after sign-outs, want 0", n)
+	}
+	if ls, err := s.ListCatalogs(ctx, "", 0); err != nil || len(ls) != 0 {
+		t.Fatalf("catalogs after sign-outs: %+v %v", ls, err)
+	}
+	for _, bad := range []string{"", "../x", "a b", strings.Repeat("a", 129)} {
+		_, err := s.SessionGeneration(ctx, bad)
+		wantCode(t, err, catalog.CodeInvalid)
+		_, err = s.EndSessions(ctx, bad, 0)
+		wantCode(t, err, catalog.CodeInvalid)
+	}
+	_, err := s.EndSessions(ctx, k2, -1)
+	wantCode(t, err, catalog.CodeInvalid)
 }
