@@ -294,6 +294,9 @@ func TestAnswersAreDocumented(t *testing.T) {
 		{"confirm", "POST", "/v1/catalogs/" + held + "/confirm", "", true, 200},
 		{"confirm an unknown catalog", "POST", "/v1/catalogs/nope/confirm", "", true, 404},
 		{"upload to an unknown slot", "PUT", "/v1/uploads/nope", "a", false, 404},
+		{"session", "GET", "/v1/session", "", true, 200},
+		{"session without a key", "GET", "/v1/session", "", false, 401},
+		{"end sessions without a generation", "POST", "/v1/session/end", "", true, 400},
 	} {
 		t.Run(x.name, func(t *testing.T) { a.check(t, doc, x) })
 	}
