@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -531,20 +532,10 @@ func (x *Index) didYouMean(ctx context.Context, idx bleve.Index, plan search.Pla
 	if !ok {
 		return ""
 	}
-	words := make([]string, 0, len(plan.Words))
-	changed := false
-	for _, w := range plan.Words {
-		best := w.Text
-		if search.SuggestibleWord(w.Text) {
-			best = closestTerm(fz, w.Text)
-		}
-		changed = changed || best != w.Text
-		words = append(words, best)
-	}
+	text, changed := search.Corrected(plan, func(_ int, w string) string { return closestTerm(fz, w) })
 	if !changed {
 		return ""
 	}
-	text := strings.Join(words, " ")
 	check := search.NewPlan(text+" ", x.syn)
 	req := bleve.NewSearchRequestOptions(combine(textQuery(check, x.txt), filterQuery(f, "")), 0, 0, false)
 	req.Score = bleve.ScoreNone
@@ -555,28 +546,23 @@ func (x *Index) didYouMean(ctx context.Context, idx bleve.Index, plan search.Pla
 	return text
 }
 
-// closestTerm returns the term of the fold field closest to w, or w.
+// closestTerm returns the correction of w among the terms of the fold field
+// (search.Correction), or w.
 func closestTerm(fz index.IndexReaderFuzzy, w string) string {
-	dict, err := fz.FieldDictFuzzy(search.FieldFold, w, 2, "")
+	dict, err := fz.FieldDictFuzzy(search.FieldFold, w, search.MaxCorrectionEdits, "")
 	if err != nil {
 		return w
 	}
 	defer func() { _ = dict.Close() }()
-	best, bestD, bestN := w, 3, uint64(0)
-	for {
+	c := search.NewCorrection(w)
+	for !c.Exact() {
 		e, err := dict.Next()
 		if err != nil || e == nil {
 			break
 		}
-		d := search.Levenshtein(w, e.Term)
-		if d == 0 {
-			return w
-		}
-		if d < bestD || (d == bestD && (e.Count > bestN || (e.Count == bestN && e.Term < best))) {
-			best, bestD, bestN = e.Term, d, e.Count
-		}
+		c.Offer(e.Term, int(min(e.Count, math.MaxInt)))
 	}
-	return best
+	return c.Best()
 }
 
 // Suggest implements catalog.Index.

@@ -43,8 +43,10 @@ func digestKey(key string) string {
 
 const keysPrefix = contract.PartnersPrefix + "_keys/"
 
-// KeyID names key without revealing it: the hex SHA-256 its record is kept
-// under. An upload slot records the ID of the key that asked for it.
+// KeyID names key without revealing it: the hex SHA-256 of the trimmed
+// key, as in its record's blob key. The store keeps the key's site-session
+// generation under it (catalog.Store.SessionGeneration), and an upload
+// slot records the ID of the key that asked for it.
 func KeyID(key string) string {
 	sum := sha256.Sum256([]byte(strings.TrimSpace(key)))
 	return hex.EncodeToString(sum[:])
