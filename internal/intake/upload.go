@@ -201,6 +201,7 @@ func ReleaseSlot(ctx context.Context, store catalog.Store, used catalog.Catalog)
 func AsideKey(catalogID, file string) string {
 	return contract.ReportsPrefix + catalogID + "/file/" + safeFileName(file)
 }
+
 // DefaultUploadName names an uploaded file whose given name keeps no
 // usable character.
 const DefaultUploadName = "catalog"
