@@ -365,13 +365,13 @@ func (c StageConfig) checkSite(p *problems) {
 }
 
 // check checks the domain's shape: nodes, zones, standby and masters.
-func (oc OpenSearchConfig) check(p *problems) {
-	p.add(oc.DataNodes < 1, "openSearch.dataNodes must be at least 1")
-	p.add(oc.AvailabilityZones < 1 || oc.AvailabilityZones > 3, "openSearch.availabilityZones must be 1, 2 or 3")
-	p.add(oc.AvailabilityZones > 1 && oc.DataNodes%oc.AvailabilityZones != 0, "openSearch.dataNodes must be a multiple of availabilityZones")
-	p.add(oc.MultiAZWithStandby && (oc.AvailabilityZones != 3 || oc.MasterNodes < 3),
+func (o OpenSearchConfig) check(p *problems) {
+	p.add(o.DataNodes < 1, "openSearch.dataNodes must be at least 1")
+	p.add(o.AvailabilityZones < 1 || o.AvailabilityZones > 3, "openSearch.availabilityZones must be 1, 2 or 3")
+	p.add(o.AvailabilityZones > 1 && o.DataNodes%o.AvailabilityZones != 0, "openSearch.dataNodes must be a multiple of availabilityZones")
+	p.add(o.MultiAZWithStandby && (o.AvailabilityZones != 3 || o.MasterNodes < 3),
 		"openSearch.multiAzWithStandby needs 3 availability zones and 3 dedicated masters")
-	p.add(oc.MasterNodes > 0 && oc.MasterInstanceType == "", "openSearch.masterInstanceType is required with dedicated masters")
+	p.add(o.MasterNodes > 0 && o.MasterInstanceType == "", "openSearch.masterInstanceType is required with dedicated masters")
 }
 
 // checkLambdas checks every Lambda's size and reservation.

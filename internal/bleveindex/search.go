@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -241,24 +242,11 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, er
 // (search.Relax): the result of the relaxed plan, marked Relaxed, or strict
 // unchanged.
 func (x *Index) relax(ctx context.Context, idx bleve.Index, q catalog.Query, plan search.Plan, strict catalog.Result) (catalog.Result, search.Plan, error) {
-	filter := filterQuery(q.Filters, "")
-	r, ok, err := search.Relax(ctx, plan, func(ctx context.Context, p search.Plan) (int, error) {
-		req := bleve.NewSearchRequestOptions(combine(textQuery(p, x.txt), filter), 0, 0, false)
-		req.Score = bleve.ScoreNone
-		res, err := idx.SearchInContext(ctx, req)
-		if err != nil {
-			return 0, x.searchErr(ctx, err)
-		}
-		return clampInt(res.Total), nil
-	})
+	r, ok, err := x.relaxedPlan(ctx, idx, q, plan)
 	if err != nil || !ok {
 		return strict, plan, err
 	}
-	text := textQuery(r.Plan, x.txt)
-	// Facet counts are cached by the query's text: the relaxed pass has
-	// its own.
-	rq := q
-	rq.Text = "\x00relaxed:" + q.Text
+	rq, text := relaxedQuery(q), textQuery(r.Plan, x.txt)
 	var out catalog.Result
 	if fastPath(rq) {
 		out, err = x.searchColumns(ctx, idx, rq, text)
@@ -270,6 +258,28 @@ func (x *Index) relax(ctx context.Context, idx bleve.Index, q catalog.Query, pla
 	}
 	out.Relaxed, out.Dropped, out.Suggestion = true, r.Dropped, strict.Suggestion
 	return out, r.Plan, nil
+}
+
+// relaxedPlan finds the relaxed plan of q under its filters; ok is false
+// when there is none.
+func (x *Index) relaxedPlan(ctx context.Context, idx bleve.Index, q catalog.Query, plan search.Plan) (search.Relaxed, bool, error) {
+	filter := filterQuery(q.Filters, "")
+	return search.Relax(ctx, plan, func(ctx context.Context, p search.Plan) (int, error) {
+		req := bleve.NewSearchRequestOptions(combine(textQuery(p, x.txt), filter), 0, 0, false)
+		req.Score = bleve.ScoreNone
+		res, err := idx.SearchInContext(ctx, req)
+		if err != nil {
+			return 0, x.searchErr(ctx, err)
+		}
+		return clampInt(res.Total), nil
+	})
+}
+
+// relaxedQuery is q for its relaxed pass. Facet counts are cached by the
+// query's text: the relaxed pass has its own.
+func relaxedQuery(q catalog.Query) catalog.Query {
+	q.Text = "\x00relaxed:" + q.Text
+	return q
 }
 
 // searchCollector runs q on Bleve's own collector and facets: cursor pages
@@ -522,20 +532,10 @@ func (x *Index) didYouMean(ctx context.Context, idx bleve.Index, plan search.Pla
 	if !ok {
 		return ""
 	}
-	words := make([]string, 0, len(plan.Words))
-	changed := false
-	for _, w := range plan.Words {
-		best := w.Text
-		if search.SuggestibleWord(w.Text) {
-			best = closestTerm(fz, w.Text)
-		}
-		changed = changed || best != w.Text
-		words = append(words, best)
-	}
+	text, changed := search.Corrected(plan, func(_ int, w string) string { return closestTerm(fz, w) })
 	if !changed {
 		return ""
 	}
-	text := strings.Join(words, " ")
 	check := search.NewPlan(text+" ", x.syn)
 	req := bleve.NewSearchRequestOptions(combine(textQuery(check, x.txt), filterQuery(f, "")), 0, 0, false)
 	req.Score = bleve.ScoreNone
@@ -546,28 +546,23 @@ func (x *Index) didYouMean(ctx context.Context, idx bleve.Index, plan search.Pla
 	return text
 }
 
-// closestTerm returns the term of the fold field closest to w, or w.
+// closestTerm returns the correction of w among the terms of the fold field
+// (search.Correction), or w.
 func closestTerm(fz index.IndexReaderFuzzy, w string) string {
-	dict, err := fz.FieldDictFuzzy(search.FieldFold, w, 2, "")
+	dict, err := fz.FieldDictFuzzy(search.FieldFold, w, search.MaxCorrectionEdits, "")
 	if err != nil {
 		return w
 	}
 	defer func() { _ = dict.Close() }()
-	best, bestD, bestN := w, 3, uint64(0)
-	for {
+	c := search.NewCorrection(w)
+	for !c.Exact() {
 		e, err := dict.Next()
 		if err != nil || e == nil {
 			break
 		}
-		d := search.Levenshtein(w, e.Term)
-		if d == 0 {
-			return w
-		}
-		if d < bestD || (d == bestD && (e.Count > bestN || (e.Count == bestN && e.Term < best))) {
-			best, bestD, bestN = e.Term, d, e.Count
-		}
+		c.Offer(e.Term, int(min(e.Count, math.MaxInt)))
 	}
-	return best
+	return c.Best()
 }
 
 // Suggest implements catalog.Index.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"iter"
 	"strconv"
 	"sync"
 
@@ -16,21 +17,14 @@ import (
 
 // GetProduct implements catalog.Store with a strongly consistent read.
 func (s *Store) GetProduct(ctx context.Context, id string) (catalog.Product, error) {
-	if id == "" {
-		return catalog.Product{}, catalog.Errorf(catalog.CodeNotFound, "product %q not found", id)
+	item, err := s.getItem(ctx, "product", id, productKey)
+	if err == nil && isTombstone(item) {
+		err = catalog.Errorf(catalog.CodeNotFound, "product %q not found", id)
 	}
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName:      aws.String(s.table),
-		Key:            productKey(id),
-		ConsistentRead: aws.Bool(true),
-	})
 	if err != nil {
-		return catalog.Product{}, translate(err, "get product")
+		return catalog.Product{}, err
 	}
-	if out.Item == nil || isTombstone(out.Item) {
-		return catalog.Product{}, catalog.Errorf(catalog.CodeNotFound, "product %q not found", id)
-	}
-	return decodeProduct(out.Item)
+	return decodeProduct(item)
 }
 
 func decodeProduct(item map[string]types.AttributeValue) (catalog.Product, error) {
@@ -304,19 +298,33 @@ func (s *Store) batchWrite(ctx context.Context, reqs []types.WriteRequest) error
 	return nil
 }
 
-// ScanProducts implements catalog.Store. For one partner it queries the
+// Products implements catalog.Store. For one partner it queries the
 // partner's shards one after the other; for all partners it runs a
-// parallel Scan. fn is never called concurrently.
-func (s *Store) ScanProducts(ctx context.Context, partner string, fn func(catalog.Product) error) error {
-	if partner != "" {
-		for shard := range productShards {
-			if err := s.queryShard(ctx, productPK(partner, shard), fn); err != nil {
-				return err
+// parallel Scan, whose segments hand their products to the caller's
+// goroutine: the loop body never runs concurrently.
+func (s *Store) Products(ctx context.Context, partner string) iter.Seq2[catalog.Product, error] {
+	return func(yield func(catalog.Product, error) bool) {
+		stop := errors.New("the caller stopped") // this loop's own
+		fn := func(p catalog.Product) error {
+			if !yield(p, nil) {
+				return stop
+			}
+			return nil
+		}
+		var err error
+		if partner == "" {
+			err = s.parallelScan(ctx, fn)
+		} else {
+			for shard := range productShards {
+				if err = s.queryShard(ctx, productPK(partner, shard), fn); err != nil {
+					break
+				}
 			}
 		}
-		return nil
+		if err != nil && !errors.Is(err, stop) {
+			yield(catalog.Product{}, err)
+		}
 	}
-	return s.parallelScan(ctx, fn)
 }
 
 func (s *Store) queryShard(ctx context.Context, pk string, fn func(catalog.Product) error) error {

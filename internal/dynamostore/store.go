@@ -45,7 +45,7 @@ const (
 	batchWriteSize = 25  // BatchWriteItem limit
 	maxBatchTries  = 10  // attempts at unprocessed items before giving up
 	maxRaceTries   = 8   // attempts at a conditional product write
-	// maxScanSegments caps the parallel Scan segments of ScanProducts("").
+	// maxScanSegments caps the parallel Scan segments of Products(ctx, "").
 	maxScanSegments = 64
 	// tombstoneTTL is how long a deleted product's version is remembered:
 	// far longer than any index keeps its own delete markers.
@@ -58,7 +58,7 @@ type Options struct {
 	// 0 means 16 writers and 4 scan segments.
 	Concurrency int
 	// ScanSegments is the number of parallel Scan segments of
-	// ScanProducts(""); 0 means 4.
+	// Products(ctx, ""); 0 means 4.
 	ScanSegments int
 	// BaseBackoff is the first wait before retrying unprocessed batch
 	// items; it doubles per attempt up to 2s, with full jitter. 0 means 50ms.
@@ -121,6 +121,26 @@ func CreateTable(ctx context.Context, client *dynamodb.Client, table string) err
 		o.MaxDelay = time.Second
 	})
 	return translate(w.Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(table)}, time.Minute), "wait for table")
+}
+
+// getItem reads the item of the kind what ("product", "catalog") with id
+// at key(id), strongly consistent; CodeNotFound when there is none.
+func (s *Store) getItem(ctx context.Context, what, id string, key func(string) map[string]types.AttributeValue) (map[string]types.AttributeValue, error) {
+	if id == "" {
+		return nil, catalog.Errorf(catalog.CodeNotFound, "%s %q not found", what, id)
+	}
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:      aws.String(s.table),
+		Key:            key(id),
+		ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		return nil, translate(err, "get "+what)
+	}
+	if out.Item == nil {
+		return nil, catalog.Errorf(catalog.CodeNotFound, "%s %q not found", what, id)
+	}
+	return out.Item, nil
 }
 
 // productKey returns the key of the product item with id. The partner is

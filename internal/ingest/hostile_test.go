@@ -179,6 +179,18 @@ func hostileFiles() []hostileFile {
 		{name: "XLSX zip bomb", file: "bomb.xlsx", put: func(e *env, k string) {
 			e.put(k, string(workbook(e.t, [][]any{{"sku"}}, bigSheet(header, 24<<20))))
 		}, status: catalog.StatusRefused, reason: "unpacks to more than"},
+		{name: "XLSX of a million unnumbered empty rows (a 100 KB zip bomb)", file: "rows-bomb.xlsx", put: func(e *env, k string) {
+			sheet := sheetStart + header + xrow(2, "A", "a") + strings.Repeat("<row/>", 1_100_000) + sheetEnd
+			e.put(k, string(workbook(e.t, [][]any{{"sku"}}, sheet)))
+		}, status: catalog.StatusRefused, reason: "zip bomb"},
+		{name: "XLSX of 100,001 blank rows after a product", file: "blank.xlsx", put: func(e *env, k string) {
+			var s strings.Builder
+			s.WriteString(sheetStart + header + xrow(2, "A", "a"))
+			for i := 3; i < 100_004; i++ {
+				fmt.Fprintf(&s, `<row r="%d"/>`, i)
+			}
+			e.put(k, string(workbook(e.t, [][]any{{"sku"}}, s.String()+sheetEnd)))
+		}, status: catalog.StatusRefused, reason: "more than 100000 blank rows in a row (from row 3)"},
 		{name: "XLSX with DOCTYPE and entities", file: "xxe.xlsx", put: func(e *env, k string) {
 			s := `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;"><!ENTITY xxe SYSTEM "file:///etc/passwd">]>` +
 				`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` + header +

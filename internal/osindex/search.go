@@ -459,7 +459,7 @@ func (x *Index) didYouMean(ctx context.Context, plan search.Plan, f catalog.Filt
 			continue
 		}
 		sugg[key(i)] = obj{"text": w.Text, "term": obj{
-			"field": search.FieldFold, "suggest_mode": "missing", "max_edits": 2, "prefix_length": 0,
+			"field": search.FieldFold, "suggest_mode": "missing", "max_edits": search.MaxCorrectionEdits, "prefix_length": 0,
 			"min_word_length": 4, "string_distance": "damerau_levenshtein", "size": 5, "sort": "score",
 		}}
 	}
@@ -470,30 +470,18 @@ func (x *Index) didYouMean(ctx context.Context, plan search.Plan, f catalog.Filt
 	if err != nil {
 		return ""
 	}
-	words := make([]string, len(plan.Words))
-	changed := false
-	for i, w := range plan.Words {
-		words[i] = w.Text
-		entries := resp.Suggest[key(i)]
-		if len(entries) == 0 || len(entries[0].Options) == 0 {
-			continue
-		}
-		best := entries[0].Options[0]
-		bestD := search.Levenshtein(w.Text, best.Text)
-		for _, o := range entries[0].Options[1:] {
-			d := search.Levenshtein(w.Text, o.Text)
-			if d < bestD || (d == bestD && (o.Freq > best.Freq || (o.Freq == best.Freq && o.Text < best.Text))) {
-				best, bestD = o, d
+	text, changed := search.Corrected(plan, func(i int, w string) string {
+		c := search.NewCorrection(w)
+		if entries := resp.Suggest[key(i)]; len(entries) > 0 {
+			for _, o := range entries[0].Options {
+				c.Offer(o.Text, o.Freq)
 			}
 		}
-		if bestD <= 2 && best.Text != w.Text {
-			words[i], changed = best.Text, true
-		}
-	}
+		return c.Best()
+	})
 	if !changed {
 		return ""
 	}
-	text := strings.Join(words, " ")
 	check := textQuery(search.NewPlan(text+" ", syn))
 	body := obj{"size": 0, "track_total_hits": 1, "query": obj{"bool": obj{"must": check, "filter": filterClauses(f, "")}}}
 	res, err := x.search(ctx, body)

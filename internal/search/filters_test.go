@@ -115,3 +115,59 @@ func TestSortFacetValues(t *testing.T) {
 		t.Fatalf("sorted %v, want %v", vals, want)
 	}
 }
+
+func TestCorrection(t *testing.T) {
+	type offer struct {
+		term string
+		freq int
+	}
+	tests := []struct {
+		name   string
+		word   string
+		offers []offer
+		want   string
+	}{
+		{"nothing offered", "lampe", nil, "lampe"},
+		{"the closest wins over the most frequent", "lampe", []offer{{"lampion", 90}, {"lamps", 3}}, "lamps"},
+		{"at the same distance the most frequent", "lampe", []offer{{"lampes", 3}, {"lamps", 7}}, "lamps"},
+		{"then the first alphabetically", "lampe", []offer{{"lampes", 3}, {"lamper", 3}}, "lamper"},
+		{"nothing beyond two edits", "lampe", []offer{{"lampions", 50}}, "lampe"},
+		{"the word itself beats any correction", "lampe", []offer{{"lampes", 50}, {"lampe", 1}}, "lampe"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := search.NewCorrection(tt.word)
+			for _, o := range tt.offers {
+				c.Offer(o.term, o.freq)
+			}
+			if got := c.Best(); got != tt.want {
+				t.Fatalf("Best() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCorrected(t *testing.T) {
+	fix := map[string]string{"chiase": "chaise", "tabel": "tabel"}
+	tests := []struct {
+		text, want string
+		changed    bool
+	}{
+		{"chiase en bois ", "chaise en bois", true},
+		{"tabel ", "tabel", false},
+		{"bc1010 chiase ", "bc1010 chaise", true}, // identifiers are never corrected
+	}
+	for _, tt := range tests {
+		asked := []string{}
+		got, changed := search.Corrected(search.NewPlan(tt.text, nil), func(i int, w string) string {
+			asked = append(asked, w)
+			if f, ok := fix[w]; ok {
+				return f
+			}
+			return w
+		})
+		if got != tt.want || changed != tt.changed {
+			t.Errorf("Corrected(%q) = %q, %v; want %q, %v (asked %q)", tt.text, got, changed, tt.want, tt.changed, asked)
+		}
+	}
+}
