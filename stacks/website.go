@@ -41,8 +41,9 @@ type WebsiteStack struct {
 
 // NewWebsiteStack defines the site of cfg's stage. webDir is the site's
 // folder (holding public/index.php and public/assets); edge is the stage's
-// CloudFront web ACL stack, nil without StageConfig.WAF.
-func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string, api *APIStack, edge *EdgeStack, props *awscdk.StackProps) *WebsiteStack {
+// CloudFront web ACL stack, nil without StageConfig.WAF. The REST API and
+// the origin secret come from the API stack's SSM parameters.
+func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string, edge *EdgeStack, props *awscdk.StackProps) *WebsiteStack {
 	for _, p := range []string{"public/index.php", "public/assets"} {
 		if _, err := os.Stat(filepath.Join(webDir, p)); err != nil {
 			panic(fmt.Sprintf("website: %s/%s is missing: %v", webDir, p, err))
@@ -51,6 +52,7 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string,
 	props.Description = jsii.String(fmt.Sprintf("Catalog Search %s: PHP website (Bref) behind CloudFront", cfg.Stage))
 	stack := awscdk.NewStack(scope, jsii.String(cfg.StackName("Website")), props)
 	s := &WebsiteStack{Stack: stack}
+	restAPIID := *lookup(stack, cfg, paramRestAPIID)
 
 	// Access logs of the assets bucket and CloudFront standard logs.
 	// CloudFront's log delivery needs ACLs; BUCKET_OWNER_PREFERRED allows
@@ -136,7 +138,7 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string,
 		MemorySize: jsii.Number(float64(cfg.Web.MemoryMiB)),
 		Timeout:    awscdk.Duration_Seconds(jsii.Number(float64(cfg.Web.TimeoutSeconds))),
 		Environment: &map[string]*string{
-			contract.EnvAPIBaseURL: jsii.String(api.BaseURL),
+			contract.EnvAPIBaseURL: jsii.String(APIBaseURL(stack, restAPIID)),
 			contract.EnvStage:      jsii.String(cfg.Stage),
 			// Bref 3 layers serve every runtime; this picks PHP-FPM.
 			EnvBrefRuntime: jsii.String(BrefRuntimeFPM),
@@ -192,7 +194,7 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string,
 			ResponseHeadersPolicy: secure,
 		}
 	}
-	apiOrigin := awscloudfrontorigins.NewHttpOrigin(jsii.String(api.Domain), &awscloudfrontorigins.HttpOriginProps{
+	apiOrigin := awscloudfrontorigins.NewHttpOrigin(jsii.String(APIDomain(stack, restAPIID)), &awscloudfrontorigins.HttpOriginProps{
 		ProtocolPolicy:     awscloudfront.OriginProtocolPolicy_HTTPS_ONLY,
 		OriginSslProtocols: &[]awscloudfront.OriginSslPolicy{awscloudfront.OriginSslPolicy_TLS_V1_2},
 		ReadTimeout:        awscdk.Duration_Seconds(jsii.Number(30)),
@@ -224,7 +226,7 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string,
 		// The web ACL lives in us-east-1; its ARN comes through the SSM
 		// parameter the Edge stack writes in this region.
 		distProps.WebAclId = awsssm.StringParameter_ValueForStringParameter(stack, jsii.String(edge.WebACLParameter), nil)
-		stack.AddDependency(edge.Stack, jsii.String("the distribution's web ACL (SSM parameter "+edge.WebACLParameter+")"))
+		stack.AddStackDependency(edge.Stack, jsii.String("the distribution's web ACL (SSM parameter "+edge.WebACLParameter+")"))
 	}
 	if cfg.PriceClassAll {
 		distProps.PriceClass = awscloudfront.PriceClass_PRICE_CLASS_ALL
@@ -262,6 +264,7 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string,
 	})
 
 	suppressCDKSingletons(stack, "Custom::CDKBucketDeployment", cdkHandlerFindings()...)
+	publish(stack, cfg, "PhpFunctionArnParameter", paramWebsiteFnArn, s.Function.FunctionArn())
 
 	awscdk.NewCfnOutput(stack, jsii.String("SiteURL"), &awscdk.CfnOutputProps{
 		Value:       jsii.String("https://" + *s.Distribution.DistributionDomainName()),

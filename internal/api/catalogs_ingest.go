@@ -66,11 +66,9 @@ func (a *API) createCatalog(w http.ResponseWriter, r *http.Request) error {
 	if err := a.needIngest(); err != nil {
 		return err
 	}
-	var req intake.UploadRequest
-	dec := json.NewDecoder(io.LimitReader(r.Body, 64<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		return catalog.Errorf(catalog.CodeInvalid, "the body must be JSON {\"partner\": ..., \"file\": ..., \"mode\": \"full|partial\"}")
+	req, err := uploadRequest(r.Body)
+	if err != nil {
+		return err
 	}
 	if err := samePartner(partner, req.Partner); err != nil { // the slot is for the key's partner
 		return err
@@ -91,6 +89,49 @@ func (a *API) createCatalog(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusCreated, slot)
 	return nil
+}
+
+// uploadBody is the body of POST /v1/catalogs as sent, so that a field
+// given as null or "" is told from an absent one.
+type uploadBody struct {
+	Partner json.RawMessage `json:"partner"`
+	File    json.RawMessage `json:"file"`
+	Mode    json.RawMessage `json:"mode"`
+}
+
+// uploadRequest reads the body of POST /v1/catalogs as openapi.json's
+// UploadRequest says: a JSON object with no other field than partner,
+// file (required) and mode; each field given is a string, partner a
+// partner id and mode full or partial (neither may be empty).
+func uploadRequest(body io.Reader) (intake.UploadRequest, error) {
+	var raw uploadBody
+	dec := json.NewDecoder(io.LimitReader(body, 64<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&raw); err != nil || raw.File == nil {
+		return intake.UploadRequest{}, catalog.Errorf(catalog.CodeInvalid, "the body must be JSON {\"partner\": ..., \"file\": ..., \"mode\": \"full|partial\"}")
+	}
+	var req intake.UploadRequest
+	var mode string
+	for _, f := range []struct {
+		name string
+		raw  json.RawMessage
+		to   *string
+	}{{"partner", raw.Partner, &req.Partner}, {"file", raw.File, &req.File}, {"mode", raw.Mode, &mode}} {
+		if f.raw == nil {
+			continue
+		}
+		if err := json.Unmarshal(f.raw, f.to); err != nil || string(f.raw) == "null" {
+			return intake.UploadRequest{}, catalog.Errorf(catalog.CodeInvalid, "%s must be a string", f.name)
+		}
+	}
+	if raw.Partner != nil && !catalog.ValidPartnerID(req.Partner) {
+		return intake.UploadRequest{}, catalog.Errorf(catalog.CodeInvalid, "partner %q is not a valid partner id", req.Partner)
+	}
+	if raw.Mode != nil && mode != string(catalog.ModeFull) && mode != string(catalog.ModePartial) {
+		return intake.UploadRequest{}, catalog.Errorf(catalog.CodeInvalid, "mode must be full or partial, not %q", mode)
+	}
+	req.Mode = catalog.Mode(mode)
+	return req, nil
 }
 
 // upload is PUT /v1/uploads/{token} on the embedded default: the body is

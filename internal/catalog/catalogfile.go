@@ -51,11 +51,13 @@ func (m Mode) Check() error {
 
 // Catalog is one file a partner sent, and what became of it.
 type Catalog struct {
-	ID         string    `json:"id"`
-	Partner    string    `json:"partner"`
-	Key        string    `json:"key"` // blob key, incoming/{partner}/{file}
-	File       string    `json:"file"`
-	Mode       Mode      `json:"mode"`
+	ID      string `json:"id"`
+	Partner string `json:"partner"`
+	Key     string `json:"key"` // blob key, incoming/{partner}/{file}
+	File    string `json:"file"`
+	// Mode is "" (and absent in JSON) while it is undecided: a file asked
+	// for without a mode takes the partner's setting when it is ingested.
+	Mode       Mode      `json:"mode,omitempty"`
 	Status     Status    `json:"status"`
 	SHA256     string    `json:"sha256,omitempty"`
 	Size       int64     `json:"size"`

@@ -69,9 +69,14 @@ func NewUpload(ctx context.Context, store catalog.Store, now time.Time, req Uplo
 	if err := req.Mode.Check(); err != nil {
 		return UploadSlot{}, err
 	}
+	if req.File == "" {
+		return UploadSlot{}, catalog.Errorf(catalog.CodeInvalid, "file must name the file to upload, e.g. catalogue.csv")
+	}
+	// Any name is taken (openapi.json: a non-empty string); one that keeps
+	// nothing usable (".", "..", "/", blanks) is stored as DefaultUploadName.
 	name := safeFileName(req.File)
 	if name == "" {
-		return UploadSlot{}, catalog.Errorf(catalog.CodeInvalid, "file must name the file to upload, e.g. catalogue.csv")
+		name = DefaultUploadName
 	}
 	var id [8]byte
 	if _, err := rand.Read(id[:]); err != nil {
@@ -92,6 +97,10 @@ func NewUpload(ctx context.Context, store catalog.Store, now time.Time, req Uplo
 	}
 	return UploadSlot{CatalogID: c.ID, Key: key, Upload: u}, nil
 }
+
+// DefaultUploadName names an uploaded file whose given name keeps no
+// usable character.
+const DefaultUploadName = "catalog"
 
 // safeFileName keeps the base name of a file with letters, digits and
 // ". - _" (others become '_'), at most 100 bytes.
