@@ -7,12 +7,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime/multipart"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/catalogsearch/catalogsearch/internal/intake"
 )
 
 // SmokePartner is the only partner whose key catalogctl smoke accepts: its
@@ -104,7 +107,7 @@ func (s *smoke) call(ctx context.Context, method, path string, body io.Reader, h
 	if err != nil {
 		return answer{}, nil, err
 	}
-	maps(req.Header, header)
+	maps.Copy(req.Header, header)
 	res, err := s.client.Do(req)
 	if err != nil {
 		return answer{}, nil, err
@@ -112,12 +115,6 @@ func (s *smoke) call(ctx context.Context, method, path string, body io.Reader, h
 	defer res.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
 	return answer{StatusCode: res.StatusCode, Header: res.Header}, b, err
-}
-
-func maps(dst, src http.Header) {
-	for k, v := range src {
-		dst[k] = v
-	}
 }
 
 // api calls the API through the site's /api prefix and decodes the JSON
@@ -231,48 +228,16 @@ func (s *smoke) partner(ctx context.Context) error {
 // says (a presigned S3 POST form, or a PUT), and waits for the catalog to
 // reach one of want.
 func (s *smoke) send(ctx context.Context, file, mode, content string, want ...string) (string, error) {
-	var slot struct {
-		CatalogID string `json:"catalog_id"`
-		Upload    struct {
-			Method string            `json:"method"`
-			URL    string            `json:"url"`
-			Fields map[string]string `json:"fields"`
-		} `json:"upload"`
-	}
+	var slot intake.UploadSlot
 	if err := s.api(ctx, http.MethodPost, "/v1/catalogs", map[string]string{"file": file, "mode": mode}, http.StatusCreated, &slot); err != nil {
 		return "", err
 	}
-	var body bytes.Buffer
-	h := http.Header{}
-	switch slot.Upload.Method {
-	case http.MethodPost: // S3 presigned POST: the policy fields, then the file
-		mw := multipart.NewWriter(&body)
-		for k, v := range slot.Upload.Fields {
-			_ = mw.WriteField(k, v)
-		}
-		fw, err := mw.CreateFormFile("file", file)
-		if err != nil {
-			return "", err
-		}
-		_, _ = io.WriteString(fw, content)
-		_ = mw.Close()
-		h.Set("Content-Type", mw.FormDataContentType())
-	case http.MethodPut:
-		body.WriteString(content)
-		h.Set("Content-Type", "text/csv")
-	default:
-		return "", fmt.Errorf("upload slot with method %q", slot.Upload.Method)
-	}
 	target := slot.Upload.URL
 	if strings.HasPrefix(target, "/") { // a path on the API (no public URL configured)
-		target = "/api" + target
+		target = s.base + "/api" + target
 	}
-	res, b, err := s.call(ctx, slot.Upload.Method, target, &body, h)
-	if err != nil {
+	if err := slot.Upload.Send(ctx, s.client, target, file, strings.NewReader(content)); err != nil {
 		return "", fmt.Errorf("upload to the slot: %w", err)
-	}
-	if res.StatusCode/100 != 2 {
-		return "", fmt.Errorf("upload to the slot answered %d: %s", res.StatusCode, clip(b))
 	}
 	return slot.CatalogID, s.until(ctx, func(ctx context.Context) (bool, error) {
 		var c struct {
@@ -284,10 +249,8 @@ func (s *smoke) send(ctx context.Context, file, mode, content string, want ...st
 		if err := s.api(ctx, http.MethodGet, "/v1/catalogs/"+slot.CatalogID, nil, http.StatusOK, &c); err != nil {
 			return false, err
 		}
-		for _, w := range want {
-			if c.Status == w {
-				return true, nil
-			}
+		if slices.Contains(want, c.Status) {
+			return true, nil
 		}
 		if c.Status == "failed" || c.Status == "refused" || c.Status == "done" || c.Status == "needs_confirmation" {
 			return false, fmt.Errorf("catalog %s is %s, want %s: %s", slot.CatalogID, c.Status, strings.Join(want, " or "), c.Report.Reason)

@@ -59,7 +59,8 @@ func (a *API) needIngest() error {
 // createCatalog is POST /v1/catalogs: {"partner","file","mode"} -> where to
 // upload the file, and the ID its catalog will have.
 func (a *API) createCatalog(w http.ResponseWriter, r *http.Request) error {
-	partner, err := a.partner(r)
+	who, err := a.caller(r)
+	partner := who.partner
 	if err != nil {
 		return err
 	}
@@ -74,6 +75,7 @@ func (a *API) createCatalog(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	req.Partner = partner
+	req.KeyID = who.keyID // the slot dies with this key
 	// The embedded default's URLs are under Deps.PublicURL, never under
 	// the request's Host.
 	up := a.deps.Uploads
@@ -147,12 +149,21 @@ func (a *API) upload(w http.ResponseWriter, r *http.Request) error {
 	if r.ContentLength > maxBytes {
 		return catalog.Errorf(catalog.CodeTooLarge, "the file is larger than %d bytes", maxBytes)
 	}
+	// A slot takes one file, while its key holds: marked used before the
+	// file is stored, so that a second upload is refused, not stored.
+	slot, err := intake.UseSlot(r.Context(), a.deps.Store, a.deps.Keys, key, a.deps.Clock())
+	if err != nil {
+		return err
+	}
 	body := http.MaxBytesReader(w, r.Body, maxBytes)
 	info, err := a.deps.Blobs.Put(r.Context(), key, body)
 	if err != nil {
+		_ = a.deps.Blobs.Delete(r.Context(), key)
+		if rerr := intake.ReleaseSlot(context.WithoutCancel(r.Context()), a.deps.Store, slot); rerr != nil {
+			a.log.WarnContext(r.Context(), "upload slot left used", "catalog", slot.ID, "err", rerr.Error())
+		}
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			_ = a.deps.Blobs.Delete(r.Context(), key)
 			return catalog.Errorf(catalog.CodeTooLarge, "the file is larger than %d bytes", maxBytes)
 		}
 		return err

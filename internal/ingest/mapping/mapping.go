@@ -357,7 +357,7 @@ func headerCurrency(n string) string {
 	}
 	code := strings.ToUpper(n[i+1:])
 	switch code {
-	case "EUR", "USD", "GBP", "CNY", "JPY", "CHF", "CAD", "AUD", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "RON", "BGN", "INR", "KRW", "BRL", "MXN", "HKD", "SGD", "TWD", "THB", "TRY", "ZAR", "NZD", "AED", "SAR", "MAD", "TND", "XOF":
+	case "EUR", "USD", "GBP", "CNY", "JPY", "CHF", "CAD", "AUD", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "RON", "BGN", "INR", "KRW", "BRL", "MXN", "HKD", "SGD", "TWD", "THB", "TRY", "ZAR", "NZD", "AED", "SAR", "MAD", "TND", "XOF", "XAF", "ISK", "MDL", "ARS", "CLP", "COP":
 		return code
 	}
 	return ""
@@ -508,12 +508,7 @@ func cleanHeader(h string) string {
 // HasIdentifier reports whether the mapping has a column that can identify
 // a product.
 func (m *Mapping) HasIdentifier() bool {
-	for _, f := range IdentifierFields() {
-		if m.Has(f) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(IdentifierFields(), m.Has)
 }
 
 // HeaderScanRows is how many leading rows FindHeader looks at.
