@@ -67,12 +67,7 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, in Inputs, edg
 		Versioned:         jsii.Bool(true),
 		RemovalPolicy:     awscdk.RemovalPolicy_DESTROY,
 		AutoDeleteObjects: jsii.Bool(true),
-		LifecycleRules: &[]*awss3.LifecycleRule{{
-			Id:                                  jsii.String("expire-site-logs"),
-			Expiration:                          awscdk.Duration_Days(jsii.Number(float64(cfg.AccessLogsExpireDays))),
-			NoncurrentVersionExpiration:         awscdk.Duration_Days(jsii.Number(1)),
-			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(1)),
-		}},
+		LifecycleRules:    logsLifecycle("expire-site-logs", cfg),
 	})
 	s.Assets = awss3.NewBucket(stack, jsii.String("SiteAssets"), &awss3.BucketProps{
 		Encryption:             awss3.BucketEncryption_S3_MANAGED,
@@ -98,14 +93,9 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, in Inputs, edg
 	// cloud assembly. Rotation: raise siteSecretGeneration (a new secret, a
 	// new reference, so the function is updated; docs/deploy.md).
 	s.SiteSecret = awssecretsmanager.NewSecret(stack, jsii.String(fmt.Sprintf("SiteSecretG%d", cfg.SiteSecretGeneration)), &awssecretsmanager.SecretProps{
-		Description: jsii.String(fmt.Sprintf("Catalog Search %s: seals partner sign-in cookies of the site (generation %d)", cfg.Stage, cfg.SiteSecretGeneration)),
-		GenerateSecretString: &awssecretsmanager.SecretStringGenerator{
-			PasswordLength:          jsii.Number(64),
-			ExcludePunctuation:      jsii.Bool(true),
-			IncludeSpace:            jsii.Bool(false),
-			RequireEachIncludedType: jsii.Bool(false),
-		},
-		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+		Description:          jsii.String(fmt.Sprintf("Catalog Search %s: seals partner sign-in cookies of the site (generation %d)", cfg.Stage, cfg.SiteSecretGeneration)),
+		GenerateSecretString: alnumSecret(),
+		RemovalPolicy:        awscdk.RemovalPolicy_DESTROY,
 	})
 	suppress(s.SiteSecret, true, finding{"AwsSolutions-SMG4",
 		"Rotated on purpose by raising siteSecretGeneration (docs/deploy.md): a scheduled rotation would need a rotation Lambda and would not reach the function, which reads the value at deploy time; rotating signs every partner out."})
