@@ -6,6 +6,7 @@ import (
 	"debug/elf"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -207,7 +208,7 @@ func checkSearchDomain(t *testing.T, s *synthesized) {
 	}
 	for path, want := range checks {
 		var keys []any
-		for _, k := range strings.Split(path, ".") {
+		for k := range strings.SplitSeq(path, ".") {
 			keys = append(keys, k)
 		}
 		if got := get(d.Props, keys...); got != want {
@@ -241,7 +242,6 @@ func TestPipelineStack(t *testing.T) {
 		}
 		var sqsMapping, streamMapping *resource
 		for _, m := range s.resources("Pipeline", "AWS::Lambda::EventSourceMapping") {
-			m := m
 			if m.Props["StartingPosition"] != nil {
 				streamMapping = &m
 			} else {
@@ -597,11 +597,15 @@ func TestWebsiteStack(t *testing.T) {
 }
 
 // checkSiteAsset checks that the staged PHP code is web/ unchanged, minus
-// the tests and browser tooling that stay home.
+// the tests and browser tooling that stay home, plus the vendor folder the
+// bundling's `composer install` wrote (the tests' stub: testdata/composer).
 func checkSiteAsset(t *testing.T, assetDir string) {
 	t.Helper()
 	web := filepath.Join(the.moduleDir, "web")
-	excluded := regexp.MustCompile(`^(tests|e2e|test-results)(/|$)|(^|/)node_modules(/|$)|(^|/)\.|\.md$|^phpunit\.xml`)
+	excluded := regexp.MustCompile(`^(tests|e2e|test-results|vendor)(/|$)|(^|/)node_modules(/|$)|(^|/)\.|\.md$|^phpunit\.xml`)
+	if autoload, err := os.ReadFile(filepath.Join(assetDir, "vendor", "autoload.php")); err != nil || !strings.Contains(string(autoload), "stacks/testdata/composer") {
+		t.Errorf("site asset lacks the vendor/autoload.php of the bundling's composer install (%v)", err)
+	}
 	n := 0
 	err := filepath.WalkDir(web, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -708,7 +712,7 @@ func TestRunbookCoversAlarms(t *testing.T) {
 		t.Fatal(err)
 	}
 	anchors := map[string]bool{}
-	for _, line := range strings.Split(string(doc), "\n") {
+	for line := range strings.SplitSeq(string(doc), "\n") {
 		if h, ok := strings.CutPrefix(line, "### "); ok {
 			anchors[githubAnchor(h)] = true
 		}
@@ -757,9 +761,7 @@ func TestNagFindingsAreAllSuppressed(t *testing.T) {
 				if meta == nil {
 					meta = map[string]any{}
 				}
-				for k, v := range more {
-					meta[k] = v
-				}
+				maps.Copy(meta, more)
 			}
 			for path, entries := range meta {
 				for _, e := range entries.([]any) {
@@ -819,7 +821,7 @@ func TestCustomDomain(t *testing.T) {
 		}
 		dir := t.TempDir()
 		app := NewApp(dir)
-		NewCatalogSearch(app, cfg, Inputs{Builder: the.builder, EveryLambdaFrom: the.everyLambdaFrom, WebDir: filepath.Join(the.moduleDir, "web"), ParseSynonyms: parseSynonyms})
+		NewCatalogSearch(app, cfg, Inputs{Builder: the.builder, EveryLambdaFrom: the.everyLambdaFrom, WebDir: filepath.Join(the.moduleDir, "web"), Composer: the.composer, ParseSynonyms: parseSynonyms})
 		app.Synth(nil)
 		var site, api map[string]any
 		if err := readJSON(filepath.Join(dir, cfg.StackName("Website")+".template.json"), &site); err != nil {
