@@ -33,7 +33,7 @@ final class App
     public function handle(Request $req): Response
     {
         $start = hrtime(true);
-        $security = new Security($req);
+        $security = new Security($req, $this->config->uploadOrigin ?? '');
         $segments = array_values(array_filter(explode('/', $req->path), static fn (string $s): bool => $s !== ''));
         $locale = $segments[0] ?? '';
         if (!in_array($locale, I18n::LOCALES, true)) {

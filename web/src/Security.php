@@ -20,7 +20,11 @@ final class Security
     public readonly string $nonce;
     private ?string $newCsrf = null;
 
-    public function __construct(private readonly Request $request)
+    /**
+     * @param string $uploadOrigin where partners' browsers send catalog files
+     *        when it is not this site (the bucket's origin on AWS), or ""
+     */
+    public function __construct(private readonly Request $request, private readonly string $uploadOrigin = '')
     {
         $this->nonce = rtrim(strtr(base64_encode(random_bytes(18)), '+/', '-_'), '=');
     }
@@ -34,7 +38,8 @@ final class Security
             "style-src 'self'",
             // Product pictures come from our own /images/, never a partner's host.
             "img-src 'self' data:",
-            "connect-src 'self'",
+            // Catalog files go from the browser straight to the upload URL.
+            "connect-src 'self'" . ($this->uploadOrigin !== '' ? ' ' . $this->uploadOrigin : ''),
             "form-action 'self'",
             "base-uri 'none'",
             "frame-ancestors 'none'",
