@@ -31,7 +31,7 @@ test: test-skips-reset test-go $(filter-out test-go,$(TEST_TARGETS)) ## every ch
 
 .PHONY: test-skips-reset
 test-skips-reset:
-	@mkdir -p $(BIN) && : > $(TEST_SKIPS_LOG)
+	@mkdir -p $(BIN) && : > $(TEST_SKIPS_LOG) && : > $(TEST_SKIPS_LOG).ran
 
 bench: $(BENCH_TARGETS) ## benchmarks; figures go to docs/benchmarks.md
 

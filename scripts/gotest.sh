@@ -2,7 +2,9 @@
 # `go test -v` with the given arguments, showing what plain `go test` shows
 # (results, failures, logs, skip reasons) without the RUN/PASS lines, and
 # appending every skipped test to $TEST_SKIPS_LOG (when set) so that the end
-# of `make test` can say how many tests were skipped and why.
+# of `make test` can say how many tests were skipped and why. A test that one
+# tier skips (an AWS test without its emulators in the unit tier) and a later
+# tier runs is not counted: the tests that passed go to $TEST_SKIPS_LOG.ran.
 #
 #   scripts/gotest.sh [go test flags] packages...
 #   scripts/gotest.sh --summary        print the skips of $TEST_SKIPS_LOG
@@ -10,10 +12,17 @@ set -uo pipefail
 
 if [ "${1:-}" = "--summary" ]; then
   log="${TEST_SKIPS_LOG:-}"
+  skipped=""
+  if [ -n "$log" ] && [ -s "$log" ]; then
+    # "pkg Test (reason)" lines, minus the tests another tier ran ("pkg Test").
+    skipped=$(awk -v ranlog="$log.ran" '
+      BEGIN { while ((getline l < ranlog) > 0) { split(l, f, " "); ran[f[1] " " f[2]] = 1 } }
+      !(($1 " " $2) in ran)' "$log" | sort -u)
+  fi
   n=0
-  [ -n "$log" ] && [ -s "$log" ] && n=$(grep -c . "$log")
-  echo "skipped tests: $n"
-  [ "$n" -gt 0 ] && sed 's/^/  /' "$log"
+  [ -n "$skipped" ] && n=$(grep -c . <<<"$skipped")
+  echo "skipped tests: $n (tests skipped in one tier and run in another are not counted)"
+  [ "$n" -gt 0 ] && sed 's/^/  /' <<<"$skipped"
   exit 0
 fi
 
@@ -29,8 +38,13 @@ if [ -n "${TEST_SKIPS_LOG:-}" ]; then
   awk '
     /^ +[^ ]+\.go:[0-9]+: / { reason = $0; sub(/^ +/, "", reason); next }
     /^ *--- SKIP: / { skips[++n] = $3 " (" reason ")"; reason = ""; next }
+    /^--- PASS: / { passes[++m] = $3; next }
     /^=== RUN/ { reason = "" }
-    /^(ok +|FAIL)\t/ { for (i = 1; i <= n; i++) print $2 " " skips[i]; n = 0 }
-  ' "$out" >> "$TEST_SKIPS_LOG"
+    /^(ok +|FAIL)\t/ {
+      for (i = 1; i <= n; i++) print $2 " " skips[i]
+      for (i = 1; i <= m; i++) print $2 " " passes[i] >> ran
+      n = 0; m = 0
+    }
+  ' ran="$TEST_SKIPS_LOG.ran" "$out" >> "$TEST_SKIPS_LOG"
 fi
 exit "$status"

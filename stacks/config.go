@@ -164,13 +164,18 @@ func (c StageConfig) IngestMaxConcurrency() int {
 // account add up (docs/deploy.md, "Lambda concurrency quota").
 func (c StageConfig) ReservedConcurrency() (perFunction map[string]int, total int) {
 	perFunction = map[string]int{}
-	for name, l := range map[string]LambdaConfig{"ingest": c.Ingest, "indexer": c.Indexer, "api": c.API, "reindex": c.Reindex, "web": c.Web} {
+	for name, l := range c.lambdas() {
 		if l.ReservedConcurrency > 0 {
 			perFunction[name] = l.ReservedConcurrency
 			total += l.ReservedConcurrency
 		}
 	}
 	return perFunction, total
+}
+
+// lambdas is every Go Lambda's configuration by function name.
+func (c StageConfig) lambdas() map[string]LambdaConfig {
+	return map[string]LambdaConfig{"ingest": c.Ingest, "indexer": c.Indexer, "api": c.API, "reindex": c.Reindex, "web": c.Web}
 }
 
 // Prefix is the name prefix of every resource and stack of the stage, so
@@ -299,94 +304,92 @@ func LoadConfig(stage string, overrides json.RawMessage, defaultAccount, default
 	return cfg, cfg.Validate()
 }
 
-// Validate reports the first inconsistency of the configuration.
+// Validate reports every inconsistency of the configuration, sorted, in one
+// error.
 func (c StageConfig) Validate() error {
-	var problems []string
-	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
-	if c.Region == "" {
-		bad("region is required")
+	var p problems
+	c.checkSite(&p)
+	c.OpenSearch.check(&p)
+	c.checkLambdas(&p)
+	c.checkEvents(&p)
+	checkPartners(&p, c.Partners)
+	if len(p) > 0 {
+		sort.Strings(p)
+		return fmt.Errorf("stage %s: %s", c.Stage, strings.Join(p, "; "))
 	}
+	return nil
+}
+
+// problems collects what Validate finds wrong.
+type problems []string
+
+// add records the problem when broken holds.
+func (p *problems) add(broken bool, format string, args ...any) {
+	if broken {
+		*p = append(*p, fmt.Sprintf(format, args...))
+	}
+}
+
+// checkSite checks the region, the site's layer, the alarm address and the
+// custom domain.
+func (c StageConfig) checkSite(p *problems) {
+	p.add(c.Region == "", "region is required")
 	if err := CheckBrefLayer(c.BrefLayerArn, c.Region); err != nil {
-		bad("%v", err)
+		p.add(true, "%v", err)
 	}
-	if c.Stage != StageDev && c.AlarmEmail == "" {
-		bad("alarmEmail is required in %s: without it no alarm reaches anyone", c.Stage)
-	}
-	if c.AlarmEmail != "" && (!strings.Contains(c.AlarmEmail, "@") || strings.ContainsAny(c.AlarmEmail, " ,;")) {
-		bad("alarmEmail %q is not one e-mail address", c.AlarmEmail)
-	}
-	if (c.DomainName == "") != (c.CertificateArn == "") {
-		bad("domainName and certificateArn go together")
-	}
-	if c.CertificateArn != "" && !strings.Contains(c.CertificateArn, ":us-east-1:") {
-		bad("certificateArn must be in us-east-1 (CloudFront)")
-	}
-	oc := c.OpenSearch
-	if oc.DataNodes < 1 {
-		bad("openSearch.dataNodes must be at least 1")
-	}
-	if oc.AvailabilityZones < 1 || oc.AvailabilityZones > 3 {
-		bad("openSearch.availabilityZones must be 1, 2 or 3")
-	}
-	if oc.AvailabilityZones > 1 && oc.DataNodes%oc.AvailabilityZones != 0 {
-		bad("openSearch.dataNodes must be a multiple of availabilityZones")
-	}
-	if oc.MultiAZWithStandby && (oc.AvailabilityZones != 3 || oc.MasterNodes < 3) {
-		bad("openSearch.multiAzWithStandby needs 3 availability zones and 3 dedicated masters")
-	}
-	if oc.MasterNodes > 0 && oc.MasterInstanceType == "" {
-		bad("openSearch.masterInstanceType is required with dedicated masters")
-	}
-	for name, l := range map[string]LambdaConfig{"ingest": c.Ingest, "indexer": c.Indexer, "api": c.API, "reindex": c.Reindex, "web": c.Web} {
-		if l.MemoryMiB < 128 || l.TimeoutSeconds < 1 || l.TimeoutSeconds > 900 {
-			bad("%s: memoryMiB must be >= 128 and timeoutSeconds in 1..900", name)
-		}
-	}
-	// SQS caps the visibility timeout at 12 hours; it is six times the
-	// ingest timeout.
-	if c.Ingest.TimeoutSeconds*6 > 43200 {
-		bad("ingest.timeoutSeconds too large for a 6x visibility timeout")
-	}
-	if c.IngestBatchSize < 1 || c.StreamBatchSize < 1 {
-		bad("ingestBatchSize and streamBatchSize must be positive")
-	}
-	// A throttled receive counts against maxReceiveCount: with fewer than
-	// five, a burst of catalog files can reach the DLQ unprocessed.
-	if c.MaxReceiveCount < 5 {
-		bad("maxReceiveCount must be at least 5 (throttled receives count), got %d", c.MaxReceiveCount)
+	p.add(c.Stage != StageDev && c.AlarmEmail == "", "alarmEmail is required in %s: without it no alarm reaches anyone", c.Stage)
+	p.add(c.AlarmEmail != "" && (!strings.Contains(c.AlarmEmail, "@") || strings.ContainsAny(c.AlarmEmail, " ,;")),
+		"alarmEmail %q is not one e-mail address", c.AlarmEmail)
+	p.add((c.DomainName == "") != (c.CertificateArn == ""), "domainName and certificateArn go together")
+	p.add(c.CertificateArn != "" && !strings.Contains(c.CertificateArn, ":us-east-1:"), "certificateArn must be in us-east-1 (CloudFront)")
+	p.add(c.SiteSecretGeneration < 1, "siteSecretGeneration must be 1 or more")
+}
+
+// check checks the domain's shape: nodes, zones, standby and masters.
+func (oc OpenSearchConfig) check(p *problems) {
+	p.add(oc.DataNodes < 1, "openSearch.dataNodes must be at least 1")
+	p.add(oc.AvailabilityZones < 1 || oc.AvailabilityZones > 3, "openSearch.availabilityZones must be 1, 2 or 3")
+	p.add(oc.AvailabilityZones > 1 && oc.DataNodes%oc.AvailabilityZones != 0, "openSearch.dataNodes must be a multiple of availabilityZones")
+	p.add(oc.MultiAZWithStandby && (oc.AvailabilityZones != 3 || oc.MasterNodes < 3),
+		"openSearch.multiAzWithStandby needs 3 availability zones and 3 dedicated masters")
+	p.add(oc.MasterNodes > 0 && oc.MasterInstanceType == "", "openSearch.masterInstanceType is required with dedicated masters")
+}
+
+// checkLambdas checks every Lambda's size and reservation.
+func (c StageConfig) checkLambdas(p *problems) {
+	for name, l := range c.lambdas() {
+		p.add(l.MemoryMiB < 128 || l.TimeoutSeconds < 1 || l.TimeoutSeconds > 900,
+			"%s: memoryMiB must be >= 128 and timeoutSeconds in 1..900", name)
+		p.add(l.ReservedConcurrency < 0, "%s.reservedConcurrency must not be negative", name)
 	}
 	// The SQS event source's maximum concurrency is the ingest reserved
 	// concurrency (IngestMaxConcurrency); SQS accepts 2..1000.
-	if r := c.Ingest.ReservedConcurrency; r != 0 && (r < 2 || r > 1000) {
-		bad("ingest.reservedConcurrency must be 0 or 2..1000 (the SQS event source's maximum concurrency), got %d", r)
-	}
-	for name, l := range map[string]LambdaConfig{"ingest": c.Ingest, "indexer": c.Indexer, "api": c.API, "reindex": c.Reindex, "web": c.Web} {
-		if l.ReservedConcurrency < 0 {
-			bad("%s.reservedConcurrency must not be negative", name)
-		}
-	}
-	if c.StreamRetryAttempts < 0 || c.StreamRetryAttempts > 10000 {
-		bad("streamRetryAttempts must be in 0..10000")
-	}
-	if c.StreamMaxRecordAgeSec < 60 || c.StreamMaxRecordAgeSec > 604800 {
-		bad("streamMaxRecordAgeSec must be in 60..604800")
-	}
-	if _, ok := retentionDays(c.LogRetentionDays); !ok {
-		bad("logRetentionDays %d is not one of 1, 3, 5, 7, 14, 30, 60, 90, 180, 365, 731, 1827, 3653", c.LogRetentionDays)
-	}
-	if c.SiteSecretGeneration < 1 {
-		bad("siteSecretGeneration must be 1 or more")
-	}
+	r := c.Ingest.ReservedConcurrency
+	p.add(r != 0 && (r < 2 || r > 1000),
+		"ingest.reservedConcurrency must be 0 or 2..1000 (the SQS event source's maximum concurrency), got %d", r)
+}
+
+// checkEvents checks the queue, the stream and the logs.
+func (c StageConfig) checkEvents(p *problems) {
+	// SQS caps the visibility timeout at 12 hours; it is six times the
+	// ingest timeout.
+	p.add(c.Ingest.TimeoutSeconds*6 > 43200, "ingest.timeoutSeconds too large for a 6x visibility timeout")
+	p.add(c.IngestBatchSize < 1 || c.StreamBatchSize < 1, "ingestBatchSize and streamBatchSize must be positive")
+	// A throttled receive counts against maxReceiveCount: with fewer than
+	// five, a burst of catalog files can reach the DLQ unprocessed.
+	p.add(c.MaxReceiveCount < 5, "maxReceiveCount must be at least 5 (throttled receives count), got %d", c.MaxReceiveCount)
+	p.add(c.StreamRetryAttempts < 0 || c.StreamRetryAttempts > 10000, "streamRetryAttempts must be in 0..10000")
+	p.add(c.StreamMaxRecordAgeSec < 60 || c.StreamMaxRecordAgeSec > 604800, "streamMaxRecordAgeSec must be in 60..604800")
+	_, ok := retentionDays(c.LogRetentionDays)
+	p.add(!ok, "logRetentionDays %d is not one of 1, 3, 5, 7, 14, 30, 60, 90, 180, 365, 731, 1827, 3653", c.LogRetentionDays)
+}
+
+// checkPartners checks that partner names are set, plain and unique.
+func checkPartners(p *problems, partners []string) {
 	seen := map[string]bool{}
-	for _, p := range c.Partners {
-		if p == "" || strings.ContainsAny(p, " /") || seen[p] {
-			bad("partners: %q is empty, has a space or slash, or is repeated", p)
-		}
-		seen[p] = true
+	for _, name := range partners {
+		p.add(name == "" || strings.ContainsAny(name, " /") || seen[name],
+			"partners: %q is empty, has a space or slash, or is repeated", name)
+		seen[name] = true
 	}
-	if len(problems) > 0 {
-		sort.Strings(problems)
-		return fmt.Errorf("stage %s: %s", c.Stage, strings.Join(problems, "; "))
-	}
-	return nil
 }

@@ -80,116 +80,144 @@ func TestStableLogicalIDs(t *testing.T) {
 }
 
 func TestDataStack(t *testing.T) {
+	checks := []struct {
+		name  string
+		check func(t *testing.T, s *synthesized)
+	}{
+		{"DeletionPolicy", checkDataDeletionPolicy},
+		{"CatalogBucket", checkCatalogBucket},
+		{"CatalogTable", checkCatalogTable},
+		{"SearchDomain", checkSearchDomain},
+	}
 	forEachStage(t, func(t *testing.T, s *synthesized) {
-		deletion := "Delete"
-		if s.cfg.RetainData {
-			deletion = "Retain"
-		}
-		for _, r := range s.resources("Data", "") {
-			switch r.Type {
-			case "AWS::S3::Bucket", "AWS::DynamoDB::Table", "AWS::OpenSearchService::Domain", "AWS::SQS::Queue":
-				if r.Deletion != deletion {
-					t.Errorf("%s: DeletionPolicy %q, want %s", r.ID, r.Deletion, deletion)
-				}
-			}
-		}
-
-		b := s.one(t, "Data", "AWS::S3::Bucket", "CatalogBucket")
-		if get(b.Props, "BucketEncryption", "ServerSideEncryptionConfiguration", 0, "ServerSideEncryptionByDefault", "SSEAlgorithm") != "aws:kms" {
-			t.Errorf("catalog bucket not KMS-encrypted: %s", jsonString(b.Props["BucketEncryption"]))
-		}
-		if get(b.Props, "VersioningConfiguration", "Status") != "Enabled" {
-			t.Error("catalog bucket not versioned")
-		}
-		for _, k := range []string{"BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"} {
-			if get(b.Props, "PublicAccessBlockConfiguration", k) != true {
-				t.Errorf("catalog bucket public access block %s not set", k)
-			}
-		}
-		if get(b.Props, "LoggingConfiguration", "DestinationBucketName") == nil {
-			t.Error("catalog bucket has no access logs")
-		}
-		rules := jsonString(get(b.Props, "LifecycleConfiguration", "Rules"))
-		for _, want := range []string{`"NoncurrentVersionExpiration":{"NoncurrentDays":` + fmt.Sprint(s.cfg.NoncurrentVersionDays), `"Prefix":"` + contract.ReportsPrefix + `"`} {
-			if !strings.Contains(rules, want) {
-				t.Errorf("catalog bucket lifecycle lacks %s: %s", want, rules)
-			}
-		}
-		// TLS only: every bucket policy denies requests without SecureTransport.
-		for _, p := range s.resources("Data", "AWS::S3::BucketPolicy") {
-			if !strings.Contains(jsonString(p.Props), `"Condition":{"Bool":{"aws:SecureTransport":"false"}},"Effect":"Deny"`) {
-				t.Errorf("%s does not deny non-TLS access", p.ID)
-			}
-		}
-		if n := len(s.resources("Data", "AWS::S3::BucketPolicy")); n != 2 {
-			t.Errorf("want a TLS-only policy on both buckets, found %d policies", n)
-		}
-		// New files under incoming/ notify the ingest queue.
-		notif := s.resources("Data", "Custom::S3BucketNotifications")
-		if len(notif) != 1 || !strings.Contains(jsonString(notif[0].Props), `"Value":"`+contract.IncomingPrefix+`"`) {
-			t.Errorf("no S3 notification filtered on %s: %s", contract.IncomingPrefix, jsonString(notif))
-		}
-
-		tbl := s.one(t, "Data", "AWS::DynamoDB::Table", "CatalogTable")
-		if tbl.Props["BillingMode"] != "PAY_PER_REQUEST" {
-			t.Errorf("table billing %v", tbl.Props["BillingMode"])
-		}
-		if get(tbl.Props, "StreamSpecification", "StreamViewType") != "NEW_AND_OLD_IMAGES" {
-			t.Errorf("table stream %v", tbl.Props["StreamSpecification"])
-		}
-		pitr, _ := get(tbl.Props, "PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled").(bool)
-		if pitr != s.cfg.PointInTimeRecovery || (s.cfg.IsProd() && !pitr) {
-			t.Errorf("table PITR %v in %s", pitr, s.cfg.Stage)
-		}
-		if jsonString(tbl.Props["KeySchema"]) != `[{"AttributeName":"`+contract.TablePartitionKey+`","KeyType":"HASH"},{"AttributeName":"`+contract.TableSortKey+`","KeyType":"RANGE"}]` {
-			t.Errorf("table key schema %s", jsonString(tbl.Props["KeySchema"]))
-		}
-		if get(tbl.Props, "TimeToLiveSpecification", "AttributeName") != contract.TableTTLAttribute ||
-			get(tbl.Props, "TimeToLiveSpecification", "Enabled") != true {
-			t.Errorf("table TTL %v, want %q enabled (tombstones expire)", tbl.Props["TimeToLiveSpecification"], contract.TableTTLAttribute)
-		}
-
-		d := s.one(t, "Data", "AWS::OpenSearchService::Domain", "SearchDomain")
-		checks := map[string]any{
-			"EncryptionAtRestOptions.Enabled":                  true,
-			"NodeToNodeEncryptionOptions.Enabled":              true,
-			"DomainEndpointOptions.EnforceHTTPS":               true,
-			"DomainEndpointOptions.TLSSecurityPolicy":          "Policy-Min-TLS-1-2-2019-07",
-			"ClusterConfig.InstanceCount":                      float64(s.cfg.OpenSearch.DataNodes),
-			"LogPublishingOptions.SEARCH_SLOW_LOGS.Enabled":    true,
-			"LogPublishingOptions.INDEX_SLOW_LOGS.Enabled":     true,
-			"LogPublishingOptions.ES_APPLICATION_LOGS.Enabled": true,
-		}
-		if s.cfg.IsProd() {
-			checks["ClusterConfig.DedicatedMasterEnabled"] = true
-			checks["ClusterConfig.DedicatedMasterCount"] = float64(3)
-			checks["ClusterConfig.ZoneAwarenessEnabled"] = true
-			checks["ClusterConfig.ZoneAwarenessConfig.AvailabilityZoneCount"] = float64(3)
-			checks["ClusterConfig.MultiAZWithStandbyEnabled"] = true
-		}
-		if s.cfg.Stage == StageDev {
-			checks["ClusterConfig.ZoneAwarenessEnabled"] = false
-			checks["ClusterConfig.InstanceCount"] = float64(1)
-		}
-		for path, want := range checks {
-			var keys []any
-			for _, k := range strings.Split(path, ".") {
-				keys = append(keys, k)
-			}
-			if got := get(d.Props, keys...); got != want {
-				t.Errorf("domain %s = %v, want %v", path, got, want)
-			}
-		}
-		// Access only for signed requests of this account's principals (the
-		// CDK applies the policy through a custom resource).
-		var pol string
-		for _, r := range s.resources("Data", "Custom::OpenSearchAccessPolicy") {
-			pol += jsonString(r.Props["Create"])
-		}
-		if !strings.Contains(pol, `:iam::`+testAccount+`:root`) || strings.Contains(pol, `Principal\\\":\\\"*`) || strings.Contains(pol, `\\\"AWS\\\":\\\"*`) {
-			t.Errorf("domain access policy is not restricted to the account: %s", pol)
+		for _, c := range checks {
+			t.Run(c.name, func(t *testing.T) { c.check(t, s) })
 		}
 	})
+}
+
+// checkDataDeletionPolicy: the stateful resources are retained where the
+// stage keeps its data, deleted elsewhere.
+func checkDataDeletionPolicy(t *testing.T, s *synthesized) {
+	deletion := "Delete"
+	if s.cfg.RetainData {
+		deletion = "Retain"
+	}
+	for _, r := range s.resources("Data", "") {
+		switch r.Type {
+		case "AWS::S3::Bucket", "AWS::DynamoDB::Table", "AWS::OpenSearchService::Domain", "AWS::SQS::Queue":
+			if r.Deletion != deletion {
+				t.Errorf("%s: DeletionPolicy %q, want %s", r.ID, r.Deletion, deletion)
+			}
+		}
+	}
+}
+
+// checkCatalogBucket: encrypted, versioned, private, logged, TLS only, its
+// lifecycle rules, and new files notify the ingest queue.
+func checkCatalogBucket(t *testing.T, s *synthesized) {
+	b := s.one(t, "Data", "AWS::S3::Bucket", "CatalogBucket")
+	if get(b.Props, "BucketEncryption", "ServerSideEncryptionConfiguration", 0, "ServerSideEncryptionByDefault", "SSEAlgorithm") != "aws:kms" {
+		t.Errorf("catalog bucket not KMS-encrypted: %s", jsonString(b.Props["BucketEncryption"]))
+	}
+	if get(b.Props, "VersioningConfiguration", "Status") != "Enabled" {
+		t.Error("catalog bucket not versioned")
+	}
+	for _, k := range []string{"BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"} {
+		if get(b.Props, "PublicAccessBlockConfiguration", k) != true {
+			t.Errorf("catalog bucket public access block %s not set", k)
+		}
+	}
+	if get(b.Props, "LoggingConfiguration", "DestinationBucketName") == nil {
+		t.Error("catalog bucket has no access logs")
+	}
+	rules := jsonString(get(b.Props, "LifecycleConfiguration", "Rules"))
+	for _, want := range []string{`"NoncurrentVersionExpiration":{"NoncurrentDays":` + fmt.Sprint(s.cfg.NoncurrentVersionDays), `"Prefix":"` + contract.ReportsPrefix + `"`} {
+		if !strings.Contains(rules, want) {
+			t.Errorf("catalog bucket lifecycle lacks %s: %s", want, rules)
+		}
+	}
+	// TLS only: every bucket policy denies requests without SecureTransport.
+	for _, p := range s.resources("Data", "AWS::S3::BucketPolicy") {
+		if !strings.Contains(jsonString(p.Props), `"Condition":{"Bool":{"aws:SecureTransport":"false"}},"Effect":"Deny"`) {
+			t.Errorf("%s does not deny non-TLS access", p.ID)
+		}
+	}
+	if n := len(s.resources("Data", "AWS::S3::BucketPolicy")); n != 2 {
+		t.Errorf("want a TLS-only policy on both buckets, found %d policies", n)
+	}
+	// New files under incoming/ notify the ingest queue.
+	notif := s.resources("Data", "Custom::S3BucketNotifications")
+	if len(notif) != 1 || !strings.Contains(jsonString(notif[0].Props), `"Value":"`+contract.IncomingPrefix+`"`) {
+		t.Errorf("no S3 notification filtered on %s: %s", contract.IncomingPrefix, jsonString(notif))
+	}
+}
+
+// checkCatalogTable: on demand, streamed, PITR per stage, its keys and TTL.
+func checkCatalogTable(t *testing.T, s *synthesized) {
+	tbl := s.one(t, "Data", "AWS::DynamoDB::Table", "CatalogTable")
+	if tbl.Props["BillingMode"] != "PAY_PER_REQUEST" {
+		t.Errorf("table billing %v", tbl.Props["BillingMode"])
+	}
+	if get(tbl.Props, "StreamSpecification", "StreamViewType") != "NEW_AND_OLD_IMAGES" {
+		t.Errorf("table stream %v", tbl.Props["StreamSpecification"])
+	}
+	pitr, _ := get(tbl.Props, "PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled").(bool)
+	if pitr != s.cfg.PointInTimeRecovery || (s.cfg.IsProd() && !pitr) {
+		t.Errorf("table PITR %v in %s", pitr, s.cfg.Stage)
+	}
+	if jsonString(tbl.Props["KeySchema"]) != `[{"AttributeName":"`+contract.TablePartitionKey+`","KeyType":"HASH"},{"AttributeName":"`+contract.TableSortKey+`","KeyType":"RANGE"}]` {
+		t.Errorf("table key schema %s", jsonString(tbl.Props["KeySchema"]))
+	}
+	if get(tbl.Props, "TimeToLiveSpecification", "AttributeName") != contract.TableTTLAttribute ||
+		get(tbl.Props, "TimeToLiveSpecification", "Enabled") != true {
+		t.Errorf("table TTL %v, want %q enabled (tombstones expire)", tbl.Props["TimeToLiveSpecification"], contract.TableTTLAttribute)
+	}
+}
+
+// checkSearchDomain: encrypted, HTTPS, logged, sized per stage, and open
+// only to the account's signed requests.
+func checkSearchDomain(t *testing.T, s *synthesized) {
+	d := s.one(t, "Data", "AWS::OpenSearchService::Domain", "SearchDomain")
+	checks := map[string]any{
+		"EncryptionAtRestOptions.Enabled":                  true,
+		"NodeToNodeEncryptionOptions.Enabled":              true,
+		"DomainEndpointOptions.EnforceHTTPS":               true,
+		"DomainEndpointOptions.TLSSecurityPolicy":          "Policy-Min-TLS-1-2-2019-07",
+		"ClusterConfig.InstanceCount":                      float64(s.cfg.OpenSearch.DataNodes),
+		"LogPublishingOptions.SEARCH_SLOW_LOGS.Enabled":    true,
+		"LogPublishingOptions.INDEX_SLOW_LOGS.Enabled":     true,
+		"LogPublishingOptions.ES_APPLICATION_LOGS.Enabled": true,
+	}
+	if s.cfg.IsProd() {
+		checks["ClusterConfig.DedicatedMasterEnabled"] = true
+		checks["ClusterConfig.DedicatedMasterCount"] = float64(3)
+		checks["ClusterConfig.ZoneAwarenessEnabled"] = true
+		checks["ClusterConfig.ZoneAwarenessConfig.AvailabilityZoneCount"] = float64(3)
+		checks["ClusterConfig.MultiAZWithStandbyEnabled"] = true
+	}
+	if s.cfg.Stage == StageDev {
+		checks["ClusterConfig.ZoneAwarenessEnabled"] = false
+		checks["ClusterConfig.InstanceCount"] = float64(1)
+	}
+	for path, want := range checks {
+		var keys []any
+		for _, k := range strings.Split(path, ".") {
+			keys = append(keys, k)
+		}
+		if got := get(d.Props, keys...); got != want {
+			t.Errorf("domain %s = %v, want %v", path, got, want)
+		}
+	}
+	// Access only for signed requests of this account's principals (the
+	// CDK applies the policy through a custom resource).
+	var pol string
+	for _, r := range s.resources("Data", "Custom::OpenSearchAccessPolicy") {
+		pol += jsonString(r.Props["Create"])
+	}
+	if !strings.Contains(pol, `:iam::`+testAccount+`:root`) || strings.Contains(pol, `Principal\\\":\\\"*`) || strings.Contains(pol, `\\\"AWS\\\":\\\"*`) {
+		t.Errorf("domain access policy is not restricted to the account: %s", pol)
+	}
 }
 
 func TestPipelineStack(t *testing.T) {

@@ -99,7 +99,7 @@ func TestUploadFlowOnTheEmbeddedStack(t *testing.T) {
 	if c.Status != "done" || c.Mode != "partial" || c.Report["accepted"] != 1.0 {
 		t.Fatalf("catalog = %+v", c)
 	}
-	if status, _ := call("GET", "/api/v1/catalogs/"+slot.CatalogID, other, ""); status != http.StatusForbidden {
+	if status, _ := call("GET", "/api/v1/catalogs/"+slot.CatalogID, other, ""); status != http.StatusNotFound {
 		t.Fatalf("another partner's key: %d", status)
 	}
 	if code, _, stderr := run(t, "partner-key", "--data", dir, "--revoke", key); code != exitOK {

@@ -30,19 +30,23 @@ func (a *API) partner(r *http.Request) (string, error) {
 }
 
 // partnerCatalog returns catalog id when it belongs to the request's
-// partner: CodeUnauthorized without a valid key, CodeNotFound for no such
-// catalog, CodeForbidden for another partner's.
+// partner: CodeUnauthorized without a valid key, else CodeNotFound both
+// for no such catalog and for another partner's, with the same message,
+// so that a key never tells which catalog ids exist.
 func (a *API) partnerCatalog(r *http.Request, id string) (catalog.Catalog, error) {
 	p, err := a.partner(r)
 	if err != nil {
 		return catalog.Catalog{}, err
 	}
 	c, err := a.deps.Store.GetCatalog(r.Context(), id)
+	if err == nil && c.Partner != p {
+		err = catalog.Errorf(catalog.CodeNotFound, "another partner's")
+	}
+	if catalog.IsNotFound(err) {
+		return catalog.Catalog{}, catalog.Errorf(catalog.CodeNotFound, "no catalog %q for this API key", id)
+	}
 	if err != nil {
 		return catalog.Catalog{}, err
-	}
-	if c.Partner != p {
-		return catalog.Catalog{}, catalog.Errorf(catalog.CodeForbidden, "catalog %s belongs to another partner", id)
 	}
 	return c, nil
 }

@@ -140,6 +140,8 @@ func TestPartnerRoutesNeedTheirPartnersKey(t *testing.T) {
 			}
 		}},
 	}
+	// Another partner's key gets 404 for acme's catalogs, as for an
+	// unknown id: it must not learn which catalog ids exist.
 	refused := []struct {
 		name, key, header string
 		want              int
@@ -150,7 +152,7 @@ func TestPartnerRoutesNeedTheirPartnersKey(t *testing.T) {
 		{"unknown key", "csk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "X-Api-Key", http.StatusUnauthorized, "unauthorized"},
 		{"revoked key", a.revoked, "X-Api-Key", http.StatusUnauthorized, "unauthorized"},
 		{"revoked bearer", a.revoked, "Authorization", http.StatusUnauthorized, "unauthorized"},
-		{"other partner's key", a.globex, "X-Api-Key", http.StatusForbidden, "forbidden"},
+		{"other partner's key", a.globex, "X-Api-Key", http.StatusNotFound, "not_found"},
 	}
 	send := func(key, header string, rt route) (*httptest.ResponseRecorder, map[string]any) {
 		rec := httptest.NewRecorder()
@@ -178,11 +180,16 @@ func TestPartnerRoutesNeedTheirPartnersKey(t *testing.T) {
 	}
 	for _, rt := range routes {
 		for _, c := range refused {
-			if c.want == http.StatusForbidden && rt.name == "upload slot" {
+			if c.key == a.globex && rt.name == "upload slot" {
 				continue // without a partner in the body the slot is globex's own: allowed
 			}
-			if c.want == http.StatusForbidden && rt.name == "list" {
+			if c.key == a.globex && rt.name == "list" {
 				continue // without ?partner the list is globex's own: allowed
+			}
+			if c.key == a.globex && strings.HasSuffix(rt.name, "naming itself") {
+				// Naming another partner is refused whether or not it
+				// exists: 403, which tells nothing about acme's catalogs.
+				c.want, c.code = http.StatusForbidden, "forbidden"
 			}
 			t.Run(rt.name+"/"+c.name, func(t *testing.T) {
 				rec, body := send(c.key, c.header, rt)
@@ -228,7 +235,7 @@ func headerValues(h http.Header) []string {
 // held catalog, nor get a slot in acme's name.
 func TestOtherPartnersRequestsChangeNothing(t *testing.T) {
 	a := newAuthAPI(t)
-	if rec, body := a.doKey(t, a.globex, "POST", "/v1/catalogs/"+a.held.ID+"/confirm", ""); rec.Code != http.StatusForbidden {
+	if rec, body := a.doKey(t, a.globex, "POST", "/v1/catalogs/"+a.held.ID+"/confirm", ""); rec.Code != http.StatusNotFound {
 		t.Fatalf("confirm: %d %v", rec.Code, body)
 	}
 	if c, err := a.store.GetCatalog(context.Background(), a.held.ID); err != nil || c.Status != catalog.StatusNeedsConfirmation {
@@ -251,9 +258,37 @@ func TestOtherPartnersRequestsChangeNothing(t *testing.T) {
 	}
 }
 
+// TestOtherPartnersCatalogIsNotFound: for every catalog route, another
+// partner's catalog id answers exactly as an unknown id does (status, code
+// and message but the id), so a key cannot tell which ids exist.
+func TestOtherPartnersCatalogIsNotFound(t *testing.T) {
+	a := newAuthAPI(t)
+	const unknown = "c00000000000000000000"
+	for _, suffix := range []string{"", "/rejected.csv", "/removals.csv", "/to-fix.csv", "/confirm"} {
+		method := "GET"
+		if suffix == "/confirm" {
+			method = "POST"
+		}
+		theirs, theirBody := a.doKey(t, a.globex, method, "/v1/catalogs/"+a.held.ID+suffix, "")
+		none, noneBody := a.doKey(t, a.globex, method, "/v1/catalogs/"+unknown+suffix, "")
+		if theirs.Code != http.StatusNotFound || none.Code != http.StatusNotFound {
+			t.Fatalf("%s %s: another partner's %d, unknown %d; want 404 for both", method, suffix, theirs.Code, none.Code)
+		}
+		mine := strings.ReplaceAll(theirs.Body.String(), a.held.ID, "ID")
+		other := strings.ReplaceAll(none.Body.String(), unknown, "ID")
+		if mine != other || errorCode(theirBody) != "not_found" || errorCode(noneBody) != "not_found" {
+			t.Fatalf("%s %s: another partner's answer %s differs from an unknown id's %s", method, suffix, mine, other)
+		}
+	}
+	if c, err := a.store.GetCatalog(context.Background(), a.held.ID); err != nil || c.Status != catalog.StatusNeedsConfirmation {
+		t.Fatalf("held catalog after globex's confirm: %s %v", c.Status, err)
+	}
+}
+
 // TestOpenAPISecurityMatchesTheRoutes: the operations openapi.json marks
 // with the partnerKey scheme are exactly the routes that answer 401
-// without a key, and they document their 401 and 403.
+// without a key, and they document their 401 (and 403 where the request
+// can name a partner).
 func TestOpenAPISecurityMatchesTheRoutes(t *testing.T) {
 	raw, err := os.ReadFile("openapi.json")
 	if err != nil {
@@ -290,8 +325,14 @@ func TestOpenAPISecurityMatchesTheRoutes(t *testing.T) {
 		if served := rec.Code == http.StatusUnauthorized; served != documented {
 			t.Errorf("%s %s: answers %d without a key, openapi security %v", rt.Method, rt.Path, rec.Code, op.Security)
 		}
-		if documented && (op.Responses["401"] == nil || op.Responses["403"] == nil) {
-			t.Errorf("%s %s: documents no 401 or 403", rt.Method, rt.Path)
+		if documented && op.Responses["401"] == nil {
+			t.Errorf("%s %s: documents no 401", rt.Method, rt.Path)
+		}
+		// 403 is only for naming another partner; a catalog id of another
+		// partner's is a 404 like an unknown one.
+		namesPartner := !strings.Contains(rt.Path, "{id}")
+		if documented && (op.Responses["403"] != nil) != namesPartner {
+			t.Errorf("%s %s: documents 403 %v, want %v", rt.Method, rt.Path, op.Responses["403"] != nil, namesPartner)
 		}
 	}
 }

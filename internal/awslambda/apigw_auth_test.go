@@ -60,7 +60,7 @@ func TestAdapterPassesTheAPIKeyHeader(t *testing.T) {
 		name, key string
 		want      int
 	}{
-		{"right key", acme, 200}, {"other partner's key", globex, 403}, {"unknown key", "csk_unknown", 401},
+		{"right key", acme, 200}, {"other partner's key", globex, 404}, {"unknown key", "csk_unknown", 401},
 	} {
 		var e events.APIGatewayProxyRequest
 		if err := json.Unmarshal([]byte(strings.ReplaceAll(proxyEvent, "KEY", c.key)), &e); err != nil {

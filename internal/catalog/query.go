@@ -120,33 +120,51 @@ type FacetValue struct {
 // Validate fills defaults and checks limits, returning CodeInvalid (or
 // CodeTooLarge) with a message naming the offending parameter.
 func (q *Query) Validate() error {
+	for _, check := range []func() error{q.checkText, q.checkPaging, q.checkSort, q.checkFacets, q.checkFilters} {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkText: the text is valid UTF-8 and not too long.
+func (q *Query) checkText() error {
 	if utf8.RuneCountInString(q.Text) > MaxQueryLength {
 		return Errorf(CodeTooLarge, "q is longer than %d characters", MaxQueryLength)
 	}
 	if !utf8.ValidString(q.Text) {
 		return Errorf(CodeInvalid, "q is not valid UTF-8")
 	}
+	return nil
+}
+
+// checkPaging defaults the page and its size, and keeps them (or the
+// cursor) in bounds.
+func (q *Query) checkPaging() error {
 	if q.Page == 0 {
 		q.Page = 1
 	}
 	if q.Size == 0 {
 		q.Size = DefaultSize
 	}
-	if q.Page < 1 {
+	switch {
+	case q.Page < 1:
 		return Errorf(CodeInvalid, "page must be 1 or more")
-	}
-	if q.Size < 1 || q.Size > MaxPageSize {
+	case q.Size < 1 || q.Size > MaxPageSize:
 		return Errorf(CodeInvalid, "size must be between 1 and %d", MaxPageSize)
-	}
-	if len(q.Cursor) > MaxCursorLength {
+	case len(q.Cursor) > MaxCursorLength:
 		return Errorf(CodeInvalid, "cursor is not valid")
-	}
-	if q.Cursor != "" && q.Page != 1 {
+	case q.Cursor != "" && q.Page != 1:
 		return Errorf(CodeInvalid, "page cannot be combined with cursor")
-	}
-	if q.Cursor == "" && q.Page*q.Size > MaxResultDepth {
+	case q.Cursor == "" && q.Page*q.Size > MaxResultDepth:
 		return Errorf(CodeInvalid, "page %d of size %d is deeper than %d results", q.Page, q.Size, MaxResultDepth)
 	}
+	return nil
+}
+
+// checkSort defaults the order to relevance and knows the others.
+func (q *Query) checkSort() error {
 	switch q.Sort {
 	case "":
 		q.Sort = SortRelevance
@@ -154,6 +172,11 @@ func (q *Query) Validate() error {
 	default:
 		return Errorf(CodeInvalid, "sort must be one of relevance, price_asc, price_desc, newest, name")
 	}
+	return nil
+}
+
+// checkFacets defaults the facet size and checks the facets asked for.
+func (q *Query) checkFacets() error {
 	if q.FacetSize == 0 {
 		q.FacetSize = DefaultFacetSize
 	}
@@ -164,13 +187,24 @@ func (q *Query) Validate() error {
 		return Errorf(CodeInvalid, "at most %d facets", MaxFacets)
 	}
 	for _, f := range q.Facets {
-		switch {
-		case f == "brand" || f == "category" || f == "partner" || f == "currency" || f == "price" || f == "grade":
-		case len(f) > len("attr.") && f[:len("attr.")] == "attr.":
-		default:
+		if !validFacet(f) {
 			return Errorf(CodeInvalid, "facet %q is not one of brand, category, partner, currency, price, grade, attr.<name>", f)
 		}
 	}
+	return nil
+}
+
+// validFacet reports a facet a query may ask for.
+func validFacet(f string) bool {
+	switch f {
+	case "brand", "category", "partner", "currency", "price", "grade":
+		return true
+	}
+	return len(f) > len("attr.") && f[:len("attr.")] == "attr."
+}
+
+// checkFilters checks the grades and the price range.
+func (q *Query) checkFilters() error {
 	for _, g := range q.Filters.Grades {
 		if !ValidGrade(g) {
 			return Errorf(CodeInvalid, "grade %q is not one of A, B, C, D, E", g)

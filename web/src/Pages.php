@@ -291,8 +291,9 @@ final class Pages
      * asPartner runs a partner page with an API client that sends the
      * signed-in partner's key. Without a key it shows the sign-in form, which
      * brings the partner back to this page; when the API refuses the key
-     * (revoked) it signs the partner out and says so; another partner's
-     * catalog is a 403 page.
+     * (revoked) it signs the partner out and says so. Another partner's
+     * catalog is not found, as for an unknown ID: the API answers 404 for
+     * both, so that nobody learns which catalog IDs exist.
      *
      * @param callable(ApiClient): Response $page
      */
@@ -312,9 +313,6 @@ final class Pages
                 $this->logger->info('partner key refused', ['partner' => $this->session->partner(), 'code' => $e->errorCode]);
                 $this->session->signOut();
                 return $this->signInPage('signin.error.revoked', 403, $this->returnPath());
-            }
-            if ($e->status === 403) {
-                return $this->error(403, 'error.forbidden');
             }
             throw $e;
         }

@@ -499,7 +499,7 @@ final class AppTest extends TestCase
         self::assertStringContainsString('bad_price', (string) $csv, 'the URL works without the partner\'s key');
         self::assertSame(404, $this->get('/en/partner/catalogs/other/rejected.csv', [], null, 'GET', $evil)->status);
         $acme = $this->get('/en/partner/catalogs/cat-evil/rejected.csv', [], null, 'GET', $this->signIn('csk_test_acme'));
-        self::assertSame(403, $acme->status, 'another partner\'s rejected rows');
+        self::assertSame(404, $acme->status, 'another partner\'s rejected rows');
         self::assertArrayNotHasKey('Location', $acme->headers);
     }
 
@@ -590,13 +590,20 @@ final class AppTest extends TestCase
         self::assertStringEndsWith('; HttpOnly; SameSite=Lax; Secure', $this->sessionCookie($this->app()->handle($req)));
     }
 
-    public function testOtherPartnersCatalogIsForbidden(): void
+    public function testOtherPartnersCatalogIsNotFound(): void
     {
+        // Another partner's catalog is a 404 like an unknown ID: the page
+        // does not tell that it exists.
         $acme = $this->signIn('csk_test_acme');
         $res = $this->get('/fr/partner/catalogs/cat-evil', [], null, 'GET', $acme);
-        self::assertSame(403, $res->status);
-        self::assertStringContainsString('Ce catalogue appartient à un autre partenaire.', $res->body);
+        $unknown = $this->get('/fr/partner/catalogs/cat-none', [], null, 'GET', $acme);
+        self::assertSame(404, $res->status);
+        self::assertSame(404, $unknown->status);
+        self::assertStringContainsString('Vous n’avez aucun catalogue portant cet identifiant.', $res->body);
+        $same = static fn (string $body, string $id): string => preg_replace('/nonce="[^"]*"/', 'nonce=""', str_replace($id, 'ID', $body));
+        self::assertSame($same($res->body, 'cat-evil'), $same($unknown->body, 'cat-none'));
         self::assertStringNotContainsString('bad_price', $res->body);
+        self::assertStringNotContainsString('autre partenaire', $res->body);
     }
 
     public function testRevokedKeySignsOut(): void

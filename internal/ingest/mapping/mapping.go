@@ -7,6 +7,7 @@
 package mapping
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -304,34 +305,44 @@ func Lookup(header string) (f Field, option int, rank int, ok bool) {
 // catalog.TaxIncluded; anything else is "" (not said).
 func HeaderTax(header string) string {
 	words := strings.Fields(Normalize(header))
+	rules := taxRules()
 	for i, w := range words {
 		next := ""
 		if i+1 < len(words) {
 			next = words[i+1]
 		}
-		taxWord := next == "tax" || next == "taxes" || next == "vat" || next == "tva" || next == "gst" ||
-			next == "mwst" || next == "ust" || next == "iva"
-		switch {
-		case w == "ht" || w == "htva" || w == "hors" && (next == "taxe" || next == "taxes" || next == "tva"):
-			return catalog.TaxExcluded
-		case (w == "excl" || w == "excluding" || w == "ex" || w == "exc") && taxWord, w == "net" && next == "of":
-			return catalog.TaxExcluded
-		case w == "netto" || w == "zzgl" || w == "sin" && next == "iva":
-			return catalog.TaxExcluded
-		case w == "brutto" || w == "con" && next == "iva" || w == "iva" && (next == "incluido" || next == "incl"):
-			return catalog.TaxIncluded
-		case (w == "inkl" || w == "exkl") && taxWord:
-			if w == "exkl" {
-				return catalog.TaxExcluded
+		for _, r := range rules {
+			if slices.Contains(r.words, w) && (r.next == nil || slices.Contains(r.next, next)) {
+				return r.tax
 			}
-			return catalog.TaxIncluded
-		case w == "ttc" || w == "tvac":
-			return catalog.TaxIncluded
-		case (w == "incl" || w == "including" || w == "inc") && taxWord:
-			return catalog.TaxIncluded
 		}
 	}
 	return ""
+}
+
+// taxRule is a word of a price header that says its tax basis, with the
+// word that must follow it (nil: any).
+type taxRule struct {
+	words []string
+	next  []string
+	tax   string
+}
+
+// taxRules lists how headers say a tax basis, in French, English, German
+// and Spanish. No word starts two rules.
+func taxRules() []taxRule {
+	taxWords := []string{"tax", "taxes", "vat", "tva", "gst", "mwst", "ust", "iva"}
+	return []taxRule{
+		{words: []string{"ht", "htva", "netto", "zzgl"}, tax: catalog.TaxExcluded},
+		{words: []string{"hors"}, next: []string{"taxe", "taxes", "tva"}, tax: catalog.TaxExcluded},
+		{words: []string{"excl", "excluding", "ex", "exc", "exkl"}, next: taxWords, tax: catalog.TaxExcluded},
+		{words: []string{"net"}, next: []string{"of"}, tax: catalog.TaxExcluded},
+		{words: []string{"sin"}, next: []string{"iva"}, tax: catalog.TaxExcluded},
+		{words: []string{"ttc", "tvac", "brutto"}, tax: catalog.TaxIncluded},
+		{words: []string{"con"}, next: []string{"iva"}, tax: catalog.TaxIncluded},
+		{words: []string{"iva"}, next: []string{"incluido", "incl"}, tax: catalog.TaxIncluded},
+		{words: []string{"incl", "including", "inc", "inkl"}, next: taxWords, tax: catalog.TaxIncluded},
+	}
 }
 
 // headerCurrency returns the ISO code of a price header that ends with one

@@ -62,66 +62,107 @@ func Price(s, defaultCurrency string) (m catalog.Money, ok bool, e *Error) {
 	if d, ok := plainDecimal(s); ok && defaultCurrency != "" {
 		return catalog.Money{Amount: d, Currency: defaultCurrency}, true, nil
 	}
-	orig := s
-	s = Text(s)
-	if s == "" {
+	text := Text(s)
+	if text == "" {
 		return catalog.Money{}, false, nil
 	}
-	bad := func(why string) (catalog.Money, bool, *Error) {
-		return catalog.Money{}, false, errorf(CodeBadPrice, quote(orig)+" is not a price: "+why)
+	m, why := parsePrice(text, defaultCurrency)
+	if why != "" {
+		return catalog.Money{}, false, errorf(CodeBadPrice, quote(s)+" is not a price: "+why)
 	}
+	return m, true, nil
+}
+
+// parsePrice reads a cleaned, non-empty price: the number, the words
+// around it (currency, tax mentions), then the exact amount; or why not.
+func parsePrice(s, defaultCurrency string) (catalog.Money, string) {
 	if hasExponent(s) {
-		return bad("scientific notation")
+		return catalog.Money{}, "scientific notation"
 	}
-	// The number is the first run of digits and separators; a space
-	// belongs to it only between digits ("1 234,56").
-	start := strings.IndexFunc(s, func(r rune) bool { return r >= '0' && r <= '9' })
+	start, end := numberSpan(s)
 	if start < 0 {
-		return bad("no number")
-	}
-	if start > 0 && (s[start-1] == '.' || s[start-1] == ',') {
-		start-- // ".5"
-	}
-	end := start
-	for end < len(s) {
-		c := s[end]
-		if c >= '0' && c <= '9' || c == '.' || c == ',' || c == '\'' {
-			end++
-			continue
-		}
-		if c == ' ' && end+1 < len(s) && s[end+1] >= '0' && s[end+1] <= '9' {
-			end++
-			continue
-		}
-		if strings.HasPrefix(s[end:], "’") && end+3 < len(s) && s[end+3] >= '0' && s[end+3] <= '9' {
-			end += 3
-			continue
-		}
-		break
+		return catalog.Money{}, "no number"
 	}
 	numStr := strings.TrimRight(s[start:end], ".,'")
 	if numStr != s[start:end] && !strings.HasPrefix(s[end:], "-") && s[start:end][len(numStr):] != "." {
-		return bad("it ends with a separator")
+		return catalog.Money{}, "it ends with a separator"
 	}
 	prefix, suffix := strings.TrimSpace(s[:start]), strings.TrimSpace(s[end:])
 	suffix = strings.TrimPrefix(suffix, "-") // "12.-"
 	if strings.HasSuffix(prefix, "-") || strings.HasSuffix(prefix, "−") {
-		return bad("a price cannot be negative")
+		return catalog.Money{}, "a price cannot be negative"
 	}
 	if strings.ContainsAny(suffix, "0123456789") {
-		return bad("it holds more than one number")
+		return catalog.Money{}, "it holds more than one number"
 	}
+	cur, why := priceCurrency(priceWords(prefix+" "+suffix), defaultCurrency)
+	if why != "" {
+		return catalog.Money{}, why
+	}
+	canon, why := canonicalNumber(numStr)
+	if why != "" {
+		return catalog.Money{}, why
+	}
+	d, err := catalog.ParseDecimal(canon)
+	if err != nil {
+		return catalog.Money{}, catalog.MessageOf(err)
+	}
+	return catalog.Money{Amount: d, Currency: cur}, ""
+}
+
+// numberSpan finds the number of a price: the first run of digits and
+// separators, with a leading mark (".5"); a space or a typographic
+// apostrophe belongs to it only before a digit ("1 234,56", "1’234").
+// start is -1 when s holds no digit.
+func numberSpan(s string) (start, end int) {
+	start = strings.IndexFunc(s, func(r rune) bool { return r >= '0' && r <= '9' })
+	if start < 0 {
+		return -1, -1
+	}
+	if start > 0 && (s[start-1] == '.' || s[start-1] == ',') {
+		start-- // ".5"
+	}
+	end = start
+	for end < len(s) {
+		n := numberRuneLen(s[end:])
+		if n == 0 {
+			break
+		}
+		end += n
+	}
+	return start, end
+}
+
+// numberRuneLen is the length of the character at the start of s when it
+// belongs to a number, else 0.
+func numberRuneLen(s string) int {
+	switch c := s[0]; {
+	case isDigit(c) || c == '.' || c == ',' || c == '\'':
+		return 1
+	case c == ' ' && len(s) > 1 && isDigit(s[1]):
+		return 1
+	case strings.HasPrefix(s, "’") && len(s) > 3 && isDigit(s[3]):
+		return 3
+	}
+	return 0
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// priceCurrency is the one currency the words around a price name (tax
+// mentions aside), else the default; or why there is none.
+func priceCurrency(words []string, defaultCurrency string) (string, string) {
 	cur := ""
-	for _, w := range priceWords(prefix + " " + suffix) {
+	for _, w := range words {
 		c, known := currencyOf(w, defaultCurrency)
 		if !known {
 			if isPriceNoise(strings.ToUpper(strings.Trim(w, "."))) {
 				continue
 			}
-			return bad(quote(w) + " is not a currency")
+			return "", quote(w) + " is not a currency"
 		}
 		if cur != "" && cur != c {
-			return bad("two currencies")
+			return "", "two currencies"
 		}
 		cur = c
 	}
@@ -129,17 +170,9 @@ func Price(s, defaultCurrency string) (m catalog.Money, ok bool, e *Error) {
 		cur = strings.ToUpper(defaultCurrency)
 	}
 	if cur == "" {
-		return bad("no currency, and the partner has no default currency")
+		return "", "no currency, and the partner has no default currency"
 	}
-	canon, why := canonicalNumber(numStr)
-	if why != "" {
-		return bad(why)
-	}
-	d, err := catalog.ParseDecimal(canon)
-	if err != nil {
-		return bad(catalog.MessageOf(err))
-	}
-	return catalog.Money{Amount: d, Currency: cur}, true, nil
+	return cur, ""
 }
 
 // priceWords splits the text around a number into words, separating
@@ -215,17 +248,45 @@ func isUpperASCII(s string) bool {
 // "1234.56" form, or explains why it cannot.
 func canonicalNumber(s string) (string, string) {
 	s = strings.ReplaceAll(s, "’", "'")
-	// Which characters separate groups, and which is the decimal mark?
-	lastDot, lastComma := strings.LastIndexByte(s, '.'), strings.LastIndexByte(s, ',')
+	n, why := splitNumber(s, decimalMark(s))
+	if why != "" {
+		return "", why
+	}
+	if why := n.checkGroups(); why != "" {
+		return "", why
+	}
+	if n.intDigits == "" && n.fracDigits == "" {
+		return "", "no digits"
+	}
+	if n.hasMark && n.fracDigits == "" {
+		return n.intDigits, ""
+	}
+	in := strings.TrimLeft(n.intDigits, "0")
+	if in == "" {
+		in = "0"
+	}
+	if len(in) > 15 {
+		return "", "too large"
+	}
+	if n.fracDigits == "" {
+		return in, ""
+	}
+	return in + "." + n.fracDigits, ""
+}
+
+// decimalMark tells which character of a number is its decimal mark, or 0
+// when it has none: the last of a dot and a comma when both appear; a lone
+// dot or comma unless it is followed by exactly three digits after a
+// plain integer part ("1,234" and "1.234" are thousands; "0,125" and
+// "12,50" are decimals).
+func decimalMark(s string) byte {
 	dots, commas := strings.Count(s, "."), strings.Count(s, ",")
-	decimal := byte(0)
 	switch {
 	case dots > 0 && commas > 0:
-		if lastDot > lastComma {
-			decimal = '.'
-		} else {
-			decimal = ','
+		if strings.LastIndexByte(s, '.') > strings.LastIndexByte(s, ',') {
+			return '.'
 		}
+		return ','
 	case dots == 1 || commas == 1:
 		sep := byte('.')
 		if commas == 1 {
@@ -234,75 +295,74 @@ func canonicalNumber(s string) (string, string) {
 		i := strings.LastIndexByte(s, sep)
 		intPart := strings.TrimSpace(s[:i])
 		after := s[i+1:]
-		// "1,234" and "1.234" are thousands; "0,125" and "12,50" are decimals.
 		if len(after) == 3 && allDigitsStr(after) && intPart != "0" && intPart != "" && !strings.ContainsAny(intPart, " '") {
-			decimal = 0
-		} else {
-			decimal = sep
+			return 0
 		}
+		return sep
 	}
+	return 0
+}
+
+// number is a number split at its decimal mark, with the digit count of
+// each group its separators delimit before the mark.
+type number struct {
+	intDigits, fracDigits string
+	hasMark               bool
+	groups                []int
+}
+
+// splitNumber reads s's digits on each side of the decimal mark (0: none),
+// or says why it cannot.
+func splitNumber(s string, decimal byte) (number, string) {
 	var intB, fracB strings.Builder
-	seenDecimal := false
-	groups := []int{}
+	n := number{groups: []int{}}
 	cur := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
-		case c >= '0' && c <= '9':
-			if seenDecimal {
-				fracB.WriteByte(c)
-			} else {
-				intB.WriteByte(c)
-				cur++
-			}
+		case isDigit(c) && n.hasMark:
+			fracB.WriteByte(c)
+		case isDigit(c):
+			intB.WriteByte(c)
+			cur++
 		case c == decimal && decimal != 0:
-			if seenDecimal {
-				return "", "two decimal marks"
+			if n.hasMark {
+				return number{}, "two decimal marks"
 			}
-			seenDecimal = true
-			groups = append(groups, cur)
+			n.hasMark = true
+			n.groups = append(n.groups, cur)
 		case c == '.' || c == ',' || c == ' ' || c == '\'':
-			if seenDecimal {
-				return "", "a separator after the decimal mark"
+			if n.hasMark {
+				return number{}, "a separator after the decimal mark"
 			}
-			groups = append(groups, cur)
+			n.groups = append(n.groups, cur)
 			cur = 0
 		default:
-			return "", "unexpected character"
+			return number{}, "unexpected character"
 		}
 	}
-	if !seenDecimal {
-		groups = append(groups, cur)
+	if !n.hasMark {
+		n.groups = append(n.groups, cur)
 	}
-	// Thousands groups after the first must have three digits.
-	for i, g := range groups {
+	n.intDigits, n.fracDigits = intB.String(), fracB.String()
+	return n, ""
+}
+
+// checkGroups: the first group holds digits (but ".5"), and thousands
+// groups after it three each.
+func (n number) checkGroups() string {
+	for i, g := range n.groups {
 		if i == 0 && g == 0 {
-			if intB.Len() == 0 && seenDecimal && len(groups) == 1 {
-				break // ".5"
+			if n.intDigits == "" && n.hasMark && len(n.groups) == 1 {
+				return "" // ".5"
 			}
-			return "", "misplaced separator"
+			return "misplaced separator"
 		}
 		if i > 0 && g != 3 {
-			return "", "digit groups must have three digits"
+			return "digit groups must have three digits"
 		}
 	}
-	if intB.Len() == 0 && fracB.Len() == 0 {
-		return "", "no digits"
-	}
-	if seenDecimal && fracB.Len() == 0 {
-		return intB.String(), ""
-	}
-	in := strings.TrimLeft(intB.String(), "0")
-	if in == "" {
-		in = "0"
-	}
-	if len(in) > 15 {
-		return "", "too large"
-	}
-	if fracB.Len() == 0 {
-		return in, ""
-	}
-	return in + "." + fracB.String(), ""
+	return ""
 }
 
 func allDigitsStr(s string) bool {

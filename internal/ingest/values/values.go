@@ -121,7 +121,6 @@ func isClean(s string) bool {
 	if len(s) > MaxTextBytes || s[0] == ' ' || s[len(s)-1] == ' ' {
 		return false
 	}
-	const lo, hi, low7 = 0x0101010101010101, 0x8080808080808080, 0x7f7f7f7f7f7f7f7f
 	nfc := true    // every rune so far is NFC whatever follows
 	space := false // the byte before i is a space
 	for i := 0; i < len(s); {
@@ -134,36 +133,32 @@ func isClean(s string) bool {
 		var x uint64
 		switch {
 		case m == 8:
-			x = uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			x = le64(s[i:])
 		case len(s) >= 8: // the last eight bytes, shifted to drop those done
-			j := len(s) - 8
-			x = uint64(s[j]) | uint64(s[j+1])<<8 | uint64(s[j+2])<<16 | uint64(s[j+3])<<24 |
-				uint64(s[j+4])<<32 | uint64(s[j+5])<<40 | uint64(s[j+6])<<48 | uint64(s[j+7])<<56
-			x >>= 8 * (8 - m)
+			x = le64(s[len(s)-8:]) >> (8 * (8 - m))
 		default:
 			for j := range m {
 				x |= uint64(s[i+j]) << (8 * j)
 			}
 		}
 		n := m
-		if high := x & hi; high != 0 {
+		if high := x & hi8; high != 0 {
 			n = bits.TrailingZeros64(high) >> 3
 		}
 		if n > 0 {
 			if n < 8 {
 				keep := uint64(1)<<(8*n) - 1
-				x = x&keep | lo*'A'&^keep
+				x = x&keep | lo8*'A'&^keep
 			}
 			// x - 0x20 per byte borrows where a byte is below 0x20 (a
 			// borrow only adds to a true hit); XOR with 0x7f zeroes a DEL.
-			if (x-lo*0x20)&^x&hi != 0 || hasZeroByte(x^lo*0x7f) {
+			if (x-lo8*0x20)&^x&hi8 != 0 || hasZeroByte(x^lo8*0x7f) {
 				return false
 			}
 			// The high bit of each byte of sp is set exactly where the
 			// byte is a space (an exact zero-byte test of x^' ').
-			y := x ^ lo*0x20
-			sp := ^((y&low7 + low7) | y | low7)
+			y := x ^ lo8*0x20
+			sp := ^((y&low7x8 + low7x8) | y | low7x8)
 			if sp&(sp>>8) != 0 || space && sp&0x80 != 0 {
 				return false
 			}
@@ -174,30 +169,46 @@ func isClean(s string) bool {
 			}
 		}
 		// s[i] starts a multi-byte character.
-		c := s[i]
-		space = false
-		// U+00A1 to U+02FF (accented Latin letters, the usual case, and
-		// Latin-1 signs): two bytes, printable, in NFC whatever follows.
-		if i+1 < len(s) && s[i+1]&0xC0 == 0x80 && (c >= 0xC3 && c <= 0xCB || c == 0xC2 && s[i+1] > 0xA0) {
-			i += 2
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError || r == '\ufeff' || unicode.IsSpace(r) || r == '\u202f' || unicode.IsControl(r) {
+		size, ok, stable := cleanMultiByte(s[i:])
+		if !ok {
 			return false
 		}
-		if !stableNFC(r) {
-			nfc = false
-		}
+		space = false
+		nfc = nfc && stable
 		i += size
 	}
 	return nfc || norm.NFC.IsNormalString(s)
 }
 
+// Byte masks of the eight-bytes-at-a-time checks: 0x01, 0x80 and 0x7f in
+// every byte.
+const lo8, hi8, low7x8 = 0x0101010101010101, 0x8080808080808080, 0x7f7f7f7f7f7f7f7f
+
+// le64 reads the first eight bytes of s, little-endian.
+func le64(s string) uint64 {
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// cleanMultiByte checks the character that starts s, whose first byte is
+// not ASCII: its size, whether Text keeps it (valid, printable, not white
+// space), and whether it stays NFC whatever follows.
+func cleanMultiByte(s string) (size int, ok, stable bool) {
+	// U+00A1 to U+02FF (accented Latin letters, the usual case, and
+	// Latin-1 signs): two bytes, printable, in NFC whatever follows.
+	if c := s[0]; len(s) > 1 && s[1]&0xC0 == 0x80 && (c >= 0xC3 && c <= 0xCB || c == 0xC2 && s[1] > 0xA0) {
+		return 2, true, true
+	}
+	r, size := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError || r == '\ufeff' || unicode.IsSpace(r) || r == '\u202f' || unicode.IsControl(r) {
+		return 0, false, false
+	}
+	return size, true, stableNFC(r)
+}
+
 // hasZeroByte reports whether one of x's bytes is zero.
 func hasZeroByte(x uint64) bool {
-	const lo, hi = 0x0101010101010101, 0x8080808080808080
-	return (x-lo)&^x&hi != 0
+	return (x-lo8)&^x&hi8 != 0
 }
 
 // stableNFC reports runes that are in NFC and never compose with a
@@ -231,67 +242,84 @@ func CleanCategory(s string) (path []string, extra []string) {
 	if s == "" {
 		return nil, nil
 	}
-	// One pass finds the separators the value uses.
-	var commas, gts, slashes, bars int
+	seps := countSeparators(s)
+	switch {
+	case seps.commas > 0 && (seps.slashes > 0 || seps.gts > 0):
+		return categoryPaths(s)
+	case seps.gts > 0:
+		return splitCategory(s, '>', seps.gts), nil
+	case seps.slashes > 0:
+		return splitCategory(s, '/', seps.slashes), nil
+	case seps.bars > 0:
+		return splitCategory(s, '|', seps.bars), nil
+	case seps.commas > 0:
+		return categoryList(s)
+	}
+	return []string{s}, nil
+}
+
+// categorySeparators counts the separators a category value uses.
+type categorySeparators struct{ commas, gts, slashes, bars int }
+
+// countSeparators finds the separators of s in one pass.
+func countSeparators(s string) categorySeparators {
+	var n categorySeparators
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case ',':
-			commas++
+			n.commas++
 		case '>':
-			gts++
+			n.gts++
 		case '/':
-			slashes++
+			n.slashes++
 		case '|':
-			bars++
+			n.bars++
 		}
 	}
-	if commas > 0 && (slashes > 0 || gts > 0) {
-		// A list of paths (Magento: "Default Category/Gear,Default
-		// Category/Gear/Bags"): the deepest is the product's category.
-		var best []string
-		for _, p := range strings.Split(s, ",") {
-			q, _ := Category(p)
-			if len(q) > 0 && (q[0] == "Default Category" || q[0] == "Root Catalog") {
-				q = q[1:]
+	return n
+}
+
+// categoryPaths reads a list of paths (Magento: "Default Category/Gear,
+// Default Category/Gear/Bags"): the deepest is the product's category
+// (without the root's name), the others are extra.
+func categoryPaths(s string) (best []string, extra []string) {
+	for _, p := range strings.Split(s, ",") {
+		q, _ := Category(p)
+		if len(q) > 0 && (q[0] == "Default Category" || q[0] == "Root Catalog") {
+			q = q[1:]
+		}
+		if len(q) > len(best) {
+			if best != nil {
+				extra = append(extra, strings.Join(best, " > "))
 			}
-			if len(q) > len(best) {
-				if best != nil {
-					extra = append(extra, strings.Join(best, " > "))
-				}
-				best = q
-			} else if len(q) > 0 {
-				extra = append(extra, strings.Join(q, " > "))
+			best = q
+		} else if len(q) > 0 {
+			extra = append(extra, strings.Join(q, " > "))
+		}
+	}
+	return best, extra
+}
+
+// categoryList reads a list of categories ("Home, iPods"): the first
+// non-empty entry is a one-level path, the others are extra.
+func categoryList(s string) (path []string, extra []string) {
+	for i, p := range strings.Split(s, ",") {
+		if p = Text(p); p != "" {
+			if i == 0 || path == nil {
+				path = []string{p}
+			} else {
+				extra = append(extra, p)
 			}
 		}
-		return best, extra
 	}
-	var sep byte
-	n := 0
-	switch {
-	case gts > 0:
-		sep, n = '>', gts
-	case slashes > 0:
-		sep, n = '/', slashes
-	case bars > 0:
-		sep, n = '|', bars
-	}
-	if sep == 0 && commas > 0 {
-		for i, p := range strings.Split(s, ",") {
-			if p = Text(p); p != "" {
-				if i == 0 || path == nil {
-					path = []string{p}
-				} else {
-					extra = append(extra, p)
-				}
-			}
-		}
-		return path, extra
-	}
-	if sep == 0 {
-		return []string{s}, nil
-	}
+	return path, extra
+}
+
+// splitCategory splits a clean path on sep, which it holds n times, into
+// its non-empty trimmed parts; nil when none.
+func splitCategory(s string, sep byte, n int) []string {
 	// s is clean (Text), so each part only needs trimming.
-	path = make([]string, 0, n+1)
+	path := make([]string, 0, n+1)
 	for {
 		i := strings.IndexByte(s, sep)
 		p := s
@@ -307,9 +335,9 @@ func CleanCategory(s string) (path []string, extra []string) {
 		s = s[i+1:]
 	}
 	if len(path) == 0 {
-		return nil, nil
+		return nil
 	}
-	return path, nil
+	return path
 }
 
 // ImageURLs splits a cell holding one or more image URLs (separated by

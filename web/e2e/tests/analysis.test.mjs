@@ -126,7 +126,7 @@ describe('catalog quality', () => {
     const list = await stack.api('/v1/catalogs', { headers: { 'X-Api-Key': keys['e2e-quality'] } });
     const path = `/v1/catalogs/${encodeURIComponent(list.json.catalogs[0].id)}/to-fix.csv`;
     assert.equal((await stack.api(path)).status, 401);
-    assert.equal((await stack.api(path, { headers: { 'X-Api-Key': keys['e2e-other'] } })).status, 403);
+    assert.equal((await stack.api(path, { headers: { 'X-Api-Key': keys['e2e-other'] } })).status, 404);
     assert.equal((await stack.api(path, { headers: { 'X-Api-Key': keys['e2e-quality'] } })).status, 200);
   });
 });

@@ -562,15 +562,15 @@ describe('partner area', () => {
     const partners = await page.$$eval('table.data tbody tr td:nth-child(2)', (tds) => tds.map((td) => td.textContent.trim()));
     assert.ok(partners.length > 0 && partners.every((p) => p === 'e2e-upload'), `only e2e-upload's catalogs: ${partners}`);
     const res = await page.goto(url(`/en/partner/catalogs/${encodeURIComponent(lab.id)}`));
-    assert.equal(res.status(), 403);
-    assert.equal((await page.textContent('h1')).trim(), 'Not your catalog');
+    assert.equal(res.status(), 404, 'another partner\'s catalog is not found, as an unknown ID');
+    assert.equal((await page.textContent('h1')).trim(), 'Catalog not found');
     assert.doesNotMatch(await page.textContent('body'), /xss-lab|not-a-price/);
     await axeCheck(page, 'another partner\'s catalog');
     const csv = await page.request.get(url(`/en/partner/catalogs/${encodeURIComponent(lab.id)}/rejected.csv`));
-    assert.equal(csv.status(), 403);
+    assert.equal(csv.status(), 404);
     assert.doesNotMatch(await csv.text(), /not-a-price/);
     const api = await stack.api(`/v1/catalogs/${encodeURIComponent(lab.id)}`, keyed('e2e-upload'));
-    assert.equal(api.status, 403, 'the API refuses it too');
+    assert.equal(api.status, 404, 'the API does not show it either');
     await page.close();
   });
 
