@@ -78,7 +78,7 @@ func NewCatalogSearch(app awscdk.App, cfg StageConfig, in Inputs) *CatalogSearch
 	cs.Data = NewDataStack(app, cfg, props())
 	cs.Pipeline = NewPipelineStack(app, cfg, in, cs.Data, props())
 	cs.API = NewAPIStack(app, cfg, in, cs.Data, props())
-	cs.Website = NewWebsiteStack(app, cfg, in.WebDir, cs.API, props())
+	cs.Website = NewWebsiteStack(app, cfg, in.WebDir, cs.API, cs.Data.Bucket, props())
 	cs.Monitoring = NewMonitoringStack(app, cfg, Monitored{Data: cs.Data, Pipeline: cs.Pipeline, API: cs.API, Website: cs.Website}, props())
 	for _, st := range cs.Stacks() {
 		setLogRetention(cfg, st)

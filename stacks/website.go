@@ -12,12 +12,14 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfrontorigins"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3assets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/customresources"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -26,7 +28,9 @@ import (
 
 // WebsiteStack serves the PHP site of web/ unchanged: PHP-FPM on Lambda with
 // the Bref layer behind an HTTP API and CloudFront, /api/* routed to the REST
-// API, /assets/* from S3 through origin access control.
+// API, /assets/* from S3 through origin access control. Partners' browsers
+// send catalog files straight to the catalog bucket (presigned POST), whose
+// CORS this stack sets for the site's origin (UploadCORS).
 type WebsiteStack struct {
 	awscdk.Stack
 	Function     awslambda.Function
@@ -36,11 +40,15 @@ type WebsiteStack struct {
 	Logs         awss3.Bucket
 	Distribution awscloudfront.Distribution
 	SiteSecret   awssecretsmanager.Secret
+	// UploadCORS sets the catalog bucket's CORS rule: the site's origin
+	// may POST files (S3 presigned POST), nothing else.
+	UploadCORS customresources.AwsCustomResource
 }
 
 // NewWebsiteStack defines the site of cfg's stage. webDir is the site's
-// folder (holding public/index.php and public/assets).
-func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string, api *APIStack, props *awscdk.StackProps) *WebsiteStack {
+// folder (holding public/index.php and public/assets); bucket is the
+// catalog bucket partners' browsers upload to.
+func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string, api *APIStack, bucket awss3.IBucket, props *awscdk.StackProps) *WebsiteStack {
 	for _, p := range []string{"public/index.php", "public/assets"} {
 		if _, err := os.Stat(filepath.Join(webDir, p)); err != nil {
 			panic(fmt.Sprintf("website: %s/%s is missing: %v", webDir, p, err))
@@ -127,6 +135,9 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string,
 		Timeout:    awscdk.Duration_Seconds(jsii.Number(float64(cfg.Web.TimeoutSeconds))),
 		Environment: &map[string]*string{
 			contract.EnvAPIBaseURL: jsii.String(api.BaseURL),
+			// The browser posts catalog files here (the API's presigned
+			// POSTs): the pages' CSP lets them connect to it.
+			contract.EnvUploadOrigin: bucketOrigin(bucket),
 			contract.EnvStage:      jsii.String(cfg.Stage),
 			// Bref 3 layers serve every runtime; this picks PHP-FPM.
 			EnvBrefRuntime: jsii.String(BrefRuntimeFPM),
@@ -241,6 +252,9 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string,
 
 	suppressCDKSingletons(stack, "Custom::CDKBucketDeployment", cdkHandlerFindings()...)
 
+	s.UploadCORS = newUploadCORS(stack, cfg, bucket, siteOrigin(cfg, s.Distribution))
+	suppressCDKSingletons(stack, "AWS679f53fac002430cb0da5b7982bd2287", cdkHandlerFindings()...)
+
 	awscdk.NewCfnOutput(stack, jsii.String("SiteURL"), &awscdk.CfnOutputProps{
 		Value:       jsii.String("https://" + *s.Distribution.DistributionDomainName()),
 		Description: jsii.String("The site; /api/v1/... is the API"),
@@ -256,3 +270,67 @@ type httpAccessLogs struct {
 
 func (h *httpAccessLogs) Destination() awsapigatewayv2.IAccessLogDestination { return h.dest }
 func (h *httpAccessLogs) Format() awsapigateway.AccessLogFormat              { return h.format }
+
+// siteOrigin is the origin buyers and partners use: the custom domain when
+// the stage has one, else the distribution's own *.cloudfront.net name.
+func siteOrigin(cfg StageConfig, dist awscloudfront.Distribution) *string {
+	if cfg.DomainName != "" {
+		return jsii.String("https://" + cfg.DomainName)
+	}
+	return jsii.String("https://" + *dist.DistributionDomainName())
+}
+
+// bucketOrigin is the origin of the URLs the API presigns for bucket: the
+// SDK's virtual-hosted regional endpoint, https://{bucket}.s3.{region}.{suffix}.
+func bucketOrigin(bucket awss3.IBucket) *string {
+	return jsii.String("https://" + *bucket.BucketName() + ".s3." + *awscdk.Aws_REGION() + "." + *awscdk.Aws_URL_SUFFIX())
+}
+
+// UploadCORSMaxAgeSeconds is how long browsers keep a preflight answer.
+const UploadCORSMaxAgeSeconds = 3600
+
+// newUploadCORS sets the catalog bucket's CORS configuration at deploy
+// time (PutBucketCors), with one rule: origin may POST (the presigned POST
+// of an upload slot; a preflight precedes it because the page follows the
+// upload's progress). It lives here, not on the bucket in the data stack,
+// because the site's origin is the distribution's domain name, known only
+// in this stack, which depends on the data stack. Deleting this stack
+// removes the rule.
+func newUploadCORS(stack awscdk.Stack, cfg StageConfig, bucket awss3.IBucket, origin *string) customresources.AwsCustomResource {
+	rules := map[string]any{
+		"CORSRules": []any{map[string]any{
+			"ID":             "site-uploads",
+			"AllowedOrigins": []any{origin},
+			"AllowedMethods": []any{"POST"},
+			"MaxAgeSeconds":  UploadCORSMaxAgeSeconds,
+		}},
+	}
+	put := &customresources.AwsSdkCall{
+		Service:            jsii.String("S3"),
+		Action:             jsii.String("putBucketCors"),
+		Parameters:         map[string]any{"Bucket": bucket.BucketName(), "CORSConfiguration": rules},
+		PhysicalResourceId: customresources.PhysicalResourceId_Of(jsii.String(*bucket.BucketName() + "-cors")),
+	}
+	return customresources.NewAwsCustomResource(stack, jsii.String("UploadCors"), &customresources.AwsCustomResourceProps{
+		OnCreate: put,
+		OnUpdate: put,
+		OnDelete: &customresources.AwsSdkCall{
+			Service:    jsii.String("S3"),
+			Action:     jsii.String("deleteBucketCors"),
+			Parameters: map[string]any{"Bucket": bucket.BucketName()},
+		},
+		// PutBucketCors and DeleteBucketCors both need s3:PutBucketCORS,
+		// on this bucket only.
+		Policy: customresources.AwsCustomResourcePolicy_FromStatements(&[]awsiam.PolicyStatement{
+			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Actions:   jsii.Strings("s3:PutBucketCORS"),
+				Resources: &[]*string{bucket.BucketArn()},
+			}),
+		}),
+		InstallLatestAwsSdk: jsii.Bool(false),
+		LogGroup: awslogs.NewLogGroup(stack, jsii.String("UploadCorsLogs"), &awslogs.LogGroupProps{
+			Retention:     cfg.LogRetention(),
+			RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+		}),
+	})
+}
