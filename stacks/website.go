@@ -138,7 +138,7 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string,
 			// The browser posts catalog files here (the API's presigned
 			// POSTs): the pages' CSP lets them connect to it.
 			contract.EnvUploadOrigin: bucketOrigin(bucket),
-			contract.EnvStage:      jsii.String(cfg.Stage),
+			contract.EnvStage:        jsii.String(cfg.Stage),
 			// Bref 3 layers serve every runtime; this picks PHP-FPM.
 			EnvBrefRuntime: jsii.String(BrefRuntimeFPM),
 			// {{resolve:secretsmanager:...}}: CloudFormation resolves it when
