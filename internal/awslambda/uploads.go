@@ -33,7 +33,8 @@ func (u S3Uploads) PresignUpload(ctx context.Context, key string, maxBytes int64
 // PresignDownload implements intake.Downloader: a presigned GET, answered
 // by S3 as a CSV attachment named fileName.
 func (u S3Uploads) PresignDownload(ctx context.Context, key, fileName string, expires time.Time) (string, error) {
-	ttl := time.Until(expires)
+	// Whole seconds, as the URL states them (300, not 299.99 truncated).
+	ttl := time.Until(expires).Round(time.Second)
 	if ttl <= 0 {
 		return "", catalog.Errorf(catalog.CodeInvalid, "download expiry %s is in the past", expires.Format(time.RFC3339))
 	}
