@@ -115,7 +115,8 @@ func NewAPIStack(scope constructs.Construct, cfg StageConfig, in Inputs, data *D
 	}
 	// The gateway rejects a malformed upload request before it costs an
 	// invocation; the Go handler still validates everything (its OpenAPI
-	// schema UploadRequest is the reference).
+	// schema UploadRequest is the reference). The stacks cannot import the
+	// domain: TestAPIStack checks the mode enum against catalog.Modes.
 	str := &awsapigateway.JsonSchema{Type: awsapigateway.JsonSchemaType_STRING, MinLength: jsii.Number(1)}
 	uploadBody := api.AddModel(jsii.String("UploadRequest"), &awsapigateway.ModelOptions{
 		ContentType: jsii.String("application/json"),

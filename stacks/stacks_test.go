@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/contract"
 )
 
@@ -476,6 +477,20 @@ func TestAPIStack(t *testing.T) {
 		}
 		if posts != 2 || gets < 4 {
 			t.Errorf("methods: %d POST (want 2), %d GET (want >= 4)", posts, gets)
+		}
+		// The gateway's upload model accepts the modes the domain does
+		// (catalog.Modes), no more and no fewer: the stacks cannot import
+		// the domain, so this test keeps their copy true.
+		var modes []any
+		for _, m := range catalog.Modes() {
+			modes = append(modes, string(m))
+		}
+		models := s.resources("API", "AWS::ApiGateway::Model")
+		if len(models) != 1 {
+			t.Fatalf("%d request models, want the upload request's", len(models))
+		}
+		if got := get(models[0].Props, "Schema", "properties", "mode", "enum"); jsonString(got) != jsonString(modes) {
+			t.Errorf("upload model's mode enum %s, want catalog.Modes() %s", jsonString(got), jsonString(modes))
 		}
 
 		// The api Lambda queues confirmations: the ingest queue's URL in its

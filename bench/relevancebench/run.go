@@ -305,60 +305,106 @@ func Run(ctx context.Context, o Options, log io.Writer) error {
 		return err
 	}
 	defer stack.Close()
+	products, err := ingestAll(ctx, stack, srcs, log)
+	if err != nil {
+		return err
+	}
+	if o.Dump != "" {
+		if err := dumpProducts(o.Dump, products); err != nil {
+			return err
+		}
+	}
+	set := judgedSet(qs, products, len(srcs) == len(magentoFiles)+3)
+	base, err := baseline(products)
+	if err != nil {
+		return err
+	}
+	defer base.Close()
+	engines := []engine{
+		{"Catalog Search on Bleve", func(ctx context.Context, q string) ([]string, int, error) {
+			return hitsOf(stack.Index.Search(ctx, catalog.Query{Text: q, Size: 10}))
+		}},
+		baselineEngine(base),
+	}
+	if o.OpenSearchURL != "" {
+		e, drop, err := openSearchEngine(ctx, o.OpenSearchURL, products)
+		if err != nil {
+			return err
+		}
+		defer drop()
+		engines = append(engines, e)
+	} else {
+		fmt.Fprintln(log, "relevancebench: skipping OpenSearch: OPENSEARCH_URL is not set")
+	}
+	results, err := measureAll(ctx, engines, set, len(products), o.Verbose, log)
+	if err != nil {
+		return err
+	}
+	md := report(o, srcs, set, len(products), engines, results)
+	fmt.Fprint(log, md)
+	if o.Out == "" {
+		return nil
+	}
+	return os.WriteFile(o.Out, []byte(md), 0o600)
+}
+
+// ingestAll ingests every catalog into the stack and returns the products
+// stored.
+func ingestAll(ctx context.Context, stack *local.Stack, srcs []source, log io.Writer) ([]catalog.Product, error) {
 	for _, s := range srcs {
 		c, err := stack.IngestFile(ctx, s.partner, s.path, catalog.ModeFull, false)
 		if err != nil {
-			return fmt.Errorf("ingest %s: %w", s.path, err)
+			return nil, fmt.Errorf("ingest %s: %w", s.path, err)
 		}
 		fmt.Fprintf(log, "relevancebench: %s: %d products, %d rows rejected\n", s.partner, c.Report.Products, c.Report.Rejected)
 	}
 	var products []catalog.Product
-	if err := stack.Store.ScanProducts(ctx, "", func(p catalog.Product) error {
+	err := stack.Store.ScanProducts(ctx, "", func(p catalog.Product) error {
 		products = append(products, p)
 		return nil
-	}); err != nil {
-		return err
-	}
-	if o.Dump != "" {
-		var b strings.Builder
-		for _, p := range products {
-			price := ""
-			if p.Price != nil {
-				price = p.Price.String()
-			}
-			fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%s\t%d variants\n", p.ID, p.Name, catalog.CategoryString(p.Category), p.Brand, price, len(p.Variants))
+	})
+	return products, err
+}
+
+// dumpProducts writes one line per product to path (Options.Dump).
+func dumpProducts(path string, products []catalog.Product) error {
+	var b strings.Builder
+	for _, p := range products {
+		price := ""
+		if p.Price != nil {
+			price = p.Price.String()
 		}
-		if err := os.WriteFile(o.Dump, []byte(b.String()), 0o600); err != nil {
-			return err
-		}
+		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%s\t%d variants\n", p.ID, p.Name, catalog.CategoryString(p.Category), p.Brand, price, len(p.Variants))
 	}
+	return os.WriteFile(path, []byte(b.String()), 0o600)
+}
+
+// judgedSet keeps the queries every judged product of which is in the
+// catalogs: a judged product absent from them (a catalog skipped) drops
+// its query, so that a partial run measures only what it can. Queries
+// without judgments (nothing should match) count only when every catalog
+// is there.
+func judgedSet(qs []judgment, products []catalog.Product, allCatalogs bool) []judgment {
 	known := map[string]bool{}
 	for _, p := range products {
 		known[p.ID] = true
 	}
-	// A judged product absent from the catalogs (a catalog skipped) drops
-	// its query, so that a partial run measures only what it can.
 	var set []judgment
 	for _, j := range qs {
 		ok := true
 		for id := range j.grades {
 			ok = ok && known[id]
 		}
-		if ok && (len(j.grades) > 0 || len(srcs) == len(magentoFiles)+3) {
+		if ok && (len(j.grades) > 0 || allCatalogs) {
 			set = append(set, j)
 		}
 	}
-	engines := []engine{
-		{"Catalog Search on Bleve", func(ctx context.Context, q string) ([]string, int, error) {
-			return hitsOf(stack.Index.Search(ctx, catalog.Query{Text: q, Size: 10}))
-		}},
-	}
-	base, err := baseline(products)
-	if err != nil {
-		return err
-	}
-	defer base.Close()
-	engines = append(engines, engine{"plain Bleve match query (baseline)", func(ctx context.Context, q string) ([]string, int, error) {
+	return set
+}
+
+// baselineEngine searches base with a plain match query.
+func baselineEngine(base bleve.Index) engine {
+	return engine{"plain Bleve match query (baseline)", func(ctx context.Context, q string) ([]string, int, error) {
 		req := bleve.NewSearchRequestOptions(bleve.NewMatchQuery(q), 10, 0, false)
 		res, err := base.SearchInContext(ctx, req)
 		if err != nil {
@@ -369,46 +415,49 @@ func Run(ctx context.Context, o Options, log io.Writer) error {
 			ids = append(ids, h.ID)
 		}
 		return ids, int(res.Total), nil //nolint:gosec // a count of documents
-	}})
-	if o.OpenSearchURL != "" {
-		b := make([]byte, 4)
-		_, _ = rand.Read(b)
-		x, err := osindex.New(ctx, osindex.Config{URL: o.OpenSearchURL, Alias: "relevance-" + hex.EncodeToString(b)})
-		if err != nil {
-			return err
-		}
-		defer func() { _ = x.Drop(context.Background()) }()
-		for i := 0; i < len(products); i += 500 {
-			if err := x.Upsert(ctx, products[i:min(i+500, len(products))]); err != nil {
-				return err
-			}
-		}
-		if err := x.Refresh(ctx); err != nil {
-			return err
-		}
-		engines = append(engines, engine{"Catalog Search on OpenSearch", func(ctx context.Context, q string) ([]string, int, error) {
-			return hitsOf(x.Search(ctx, catalog.Query{Text: q, Size: 10}))
-		}})
-	} else {
-		fmt.Fprintln(log, "relevancebench: skipping OpenSearch: OPENSEARCH_URL is not set")
+	}}
+}
+
+// openSearchEngine indexes the products on a new index of the node at url;
+// drop removes it.
+func openSearchEngine(ctx context.Context, url string, products []catalog.Product) (e engine, drop func(), err error) {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	x, err := osindex.New(ctx, osindex.Config{URL: url, Alias: "relevance-" + hex.EncodeToString(b)})
+	if err != nil {
+		return engine{}, nil, err
 	}
+	drop = func() { _ = x.Drop(context.Background()) }
+	for i := 0; i < len(products); i += 500 {
+		if err := x.Upsert(ctx, products[i:min(i+500, len(products))]); err != nil {
+			drop()
+			return engine{}, nil, err
+		}
+	}
+	if err := x.Refresh(ctx); err != nil {
+		drop()
+		return engine{}, nil, err
+	}
+	return engine{"Catalog Search on OpenSearch", func(ctx context.Context, q string) ([]string, int, error) {
+		return hitsOf(x.Search(ctx, catalog.Query{Text: q, Size: 10}))
+	}}, drop, nil
+}
+
+// measureAll runs the set on every engine; verbose lists each miss.
+func measureAll(ctx context.Context, engines []engine, set []judgment, products int, verbose bool, log io.Writer) ([]figures, error) {
 	results := make([]figures, len(engines))
 	for i, e := range engines {
-		if results[i], err = measure(ctx, e, set, len(products)); err != nil {
-			return err
+		var err error
+		if results[i], err = measure(ctx, e, set, products); err != nil {
+			return nil, err
 		}
-		if o.Verbose {
+		if verbose {
 			for _, m := range results[i].misses {
 				fmt.Fprintf(log, "%s: %s\n", e.name, m)
 			}
 		}
 	}
-	md := report(o, srcs, set, len(products), engines, results)
-	fmt.Fprint(log, md)
-	if o.Out == "" {
-		return nil
-	}
-	return os.WriteFile(o.Out, []byte(md), 0o600)
+	return results, nil
 }
 
 func hitsOf(res catalog.Result, err error) ([]string, int, error) {

@@ -88,8 +88,8 @@ func runIngest(ctx context.Context, e env, args []string) int {
 		return usage("", msg)
 	}
 	m := catalog.Mode(*mode)
-	if m != "" && m != catalog.ModeFull && m != catalog.ModePartial {
-		msg := fmt.Sprintf("--mode must be full or partial, not %q", *mode)
+	if err := m.Check(); err != nil {
+		msg := "--" + catalog.MessageOf(err)
 		fmt.Fprintln(e.stderr, "catalogctl ingest: "+msg)
 		return usage("", msg)
 	}

@@ -62,7 +62,7 @@ func runSearch(ctx context.Context, e env, args []string) int {
 			fmt.Fprintf(e.stderr, "catalogctl search: --attr wants NAME=VALUE, not %q\n", a)
 			return exitUsage
 		}
-		v.Add("attr."+name, val)
+		v.Add(catalog.FacetAttrPrefix+name, val)
 	}
 	q, err := api.ParseQuery(v)
 	if err != nil {

@@ -77,126 +77,18 @@ func newAuthAPI(t *testing.T) *authAPI {
 // key, a bad one, a revoked one, another partner's and the right one.
 func TestPartnerRoutesNeedTheirPartnersKey(t *testing.T) {
 	a := newAuthAPI(t)
-	type route struct {
-		name, method, target, body string
-		check                      func(t *testing.T, rec *httptest.ResponseRecorder, body map[string]any) // the right key's answer
-	}
-	ids := func(body map[string]any) []string {
-		var out []string
-		list, _ := body["catalogs"].([]any)
-		for _, c := range list {
-			out = append(out, c.(map[string]any)["id"].(string))
-		}
-		return out
-	}
-	routes := []route{
-		{"list", "GET", "/v1/catalogs", "", func(t *testing.T, rec *httptest.ResponseRecorder, body map[string]any) {
-			got := ids(body)
-			if rec.Code != http.StatusOK || len(got) != 2 || strings.Contains(strings.Join(got, " "), a.globexCatalog.ID) || body["partner"] != "acme" {
-				t.Fatalf("%d %v", rec.Code, got)
-			}
-		}},
-		{"list naming itself", "GET", "/v1/catalogs?partner=acme&limit=1", "", func(t *testing.T, rec *httptest.ResponseRecorder, body map[string]any) {
-			if got := ids(body); rec.Code != http.StatusOK || len(got) != 1 {
-				t.Fatalf("%d %v", rec.Code, got)
-			}
-		}},
-		{"catalog", "GET", "/v1/catalogs/" + a.done.ID, "", func(t *testing.T, rec *httptest.ResponseRecorder, body map[string]any) {
-			if rec.Code != http.StatusOK || body["id"] != a.done.ID || body["partner"] != "acme" {
-				t.Fatalf("%d %v", rec.Code, body)
-			}
-		}},
-		{"rejected rows", "GET", "/v1/catalogs/" + a.done.ID + "/rejected.csv", "", func(t *testing.T, rec *httptest.ResponseRecorder, _ map[string]any) {
-			// A redirect to a short-lived URL of the file (followed in catalogs_ingest_test.go).
-			if rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/v1/downloads/") {
-				t.Fatalf("%d %s %s", rec.Code, rec.Header(), rec.Body)
-			}
-		}},
-		{"removals", "GET", "/v1/catalogs/" + a.held.ID + "/removals.csv", "", func(t *testing.T, rec *httptest.ResponseRecorder, _ map[string]any) {
-			b := rec.Body.String()
-			if rec.Code != http.StatusOK || !strings.HasPrefix(b, "id,sku,gtin,name\n") || !strings.Contains(b, "acme:B,B,,b") ||
-				!strings.Contains(b, "acme:C,C,,c") || strings.Contains(b, "acme:A,") {
-				t.Fatalf("%d %s", rec.Code, b)
-			}
-		}},
-		{"products to fix", "GET", "/v1/catalogs/" + a.done.ID + "/to-fix.csv", "", func(t *testing.T, rec *httptest.ResponseRecorder, _ map[string]any) {
-			if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Body.String(), "id,sku,name,grade") {
-				t.Fatalf("%d %s", rec.Code, rec.Body)
-			}
-		}},
-		{"confirm", "POST", "/v1/catalogs/" + a.held.ID + "/confirm", "", func(t *testing.T, rec *httptest.ResponseRecorder, body map[string]any) {
-			if rec.Code != http.StatusOK || body["status"] != "done" {
-				t.Fatalf("%d %v", rec.Code, body)
-			}
-		}},
-		{"upload slot", "POST", "/v1/catalogs", `{"file":"a.csv"}`, func(t *testing.T, rec *httptest.ResponseRecorder, body map[string]any) {
-			if rec.Code != http.StatusCreated || !strings.HasPrefix(body["key"].(string), "incoming/acme/") {
-				t.Fatalf("%d %v", rec.Code, body)
-			}
-		}},
-		{"upload slot naming itself", "POST", "/v1/catalogs", `{"partner":"acme","file":"a.csv"}`, func(t *testing.T, rec *httptest.ResponseRecorder, body map[string]any) {
-			if rec.Code != http.StatusCreated || !strings.HasPrefix(body["key"].(string), "incoming/acme/") {
-				t.Fatalf("%d %v", rec.Code, body)
-			}
-		}},
-	}
-	// Another partner's key gets 404 for acme's catalogs, as for an
-	// unknown id: it must not learn which catalog ids exist.
-	refused := []struct {
-		name, key, header string
-		want              int
-		code              string
-	}{
-		{"no key", "", "X-Api-Key", http.StatusUnauthorized, "unauthorized"},
-		{"malformed key", "letmein", "X-Api-Key", http.StatusUnauthorized, "unauthorized"},
-		{"unknown key", "csk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "X-Api-Key", http.StatusUnauthorized, "unauthorized"},
-		{"revoked key", a.revoked, "X-Api-Key", http.StatusUnauthorized, "unauthorized"},
-		{"revoked bearer", a.revoked, "Authorization", http.StatusUnauthorized, "unauthorized"},
-		{"other partner's key", a.globex, "X-Api-Key", http.StatusNotFound, "not_found"},
-	}
-	send := func(key, header string, rt route) (*httptest.ResponseRecorder, map[string]any) {
-		rec := httptest.NewRecorder()
-		req := httptest.NewRequest(rt.method, rt.target, strings.NewReader(rt.body))
-		switch {
-		case key == "":
-		case header == "Authorization":
-			req.Header.Set("Authorization", "Bearer "+key)
-		default:
-			req.Header.Set(header, key)
-		}
-		a.h.ServeHTTP(rec, req)
-		var body map[string]any
-		if strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
-			if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
-				t.Fatalf("%s %s: %v", rt.method, rt.target, err)
-			}
-		}
-		for _, k := range []string{a.key, a.globex, a.revoked} {
-			if strings.Contains(rec.Body.String(), k) || strings.Contains(strings.Join(headerValues(rec.Header()), " "), k) {
-				t.Fatalf("%s %s: the key is in the response", rt.method, rt.target)
-			}
-		}
-		return rec, body
-	}
-	for _, rt := range routes {
-		for _, c := range refused {
-			if c.key == a.globex && rt.name == "upload slot" {
-				continue // without a partner in the body the slot is globex's own: allowed
-			}
-			if c.key == a.globex && rt.name == "list" {
-				continue // without ?partner the list is globex's own: allowed
-			}
-			if c.key == a.globex && strings.HasSuffix(rt.name, "naming itself") {
-				// Naming another partner is refused whether or not it
-				// exists: 403, which tells nothing about acme's catalogs.
-				c.want, c.code = http.StatusForbidden, "forbidden"
+	for _, rt := range partnerRoutes(a) {
+		for _, c := range refusedKeys(a) {
+			want, code, applies := c.answerTo(a, rt)
+			if !applies {
+				continue
 			}
 			t.Run(rt.name+"/"+c.name, func(t *testing.T) {
-				rec, body := send(c.key, c.header, rt)
-				if rec.Code != c.want || errorCode(body) != c.code {
-					t.Fatalf("%s %s: %d %v, want %d %s", rt.method, rt.target, rec.Code, body, c.want, c.code)
+				rec, body := a.send(t, c.key, c.header, rt)
+				if rec.Code != want || errorCode(body) != code {
+					t.Fatalf("%s %s: %d %v, want %d %s", rt.method, rt.target, rec.Code, body, want, code)
 				}
-				if c.want == http.StatusUnauthorized && rec.Header().Get("WWW-Authenticate") == "" {
+				if want == http.StatusUnauthorized && rec.Header().Get("WWW-Authenticate") == "" {
 					t.Fatal("401 without WWW-Authenticate")
 				}
 			})
@@ -206,7 +98,10 @@ func TestPartnerRoutesNeedTheirPartnersKey(t *testing.T) {
 				continue // confirming twice is a conflict; once is enough
 			}
 			t.Run(rt.name+"/right key in "+header, func(t *testing.T) {
-				rec, body := send(a.key, header, rt)
+				rec, body := a.send(t, a.key, header, rt)
+				if rec.Code != rt.want {
+					t.Fatalf("%d, want %d: %s", rec.Code, rt.want, rec.Body)
+				}
 				rt.check(t, rec, body)
 			})
 		}
@@ -215,8 +110,170 @@ func TestPartnerRoutesNeedTheirPartnersKey(t *testing.T) {
 	if c, err := a.store.GetCatalog(context.Background(), a.held.ID); err != nil || c.Status != catalog.StatusDone {
 		t.Fatalf("held catalog after the right key's confirm: %+v %v", c.Status, err)
 	}
-	if strings.Contains(a.logs.String(), a.key) || strings.Contains(a.logs.String(), a.globex) || strings.Contains(a.logs.String(), a.revoked) {
-		t.Fatal("a key was logged")
+	checkNoKeyLogged(t, a)
+}
+
+// partnerRoute is a protected route and what the right key gets from it:
+// the status, and what check finds in the answer.
+type partnerRoute struct {
+	name, method, target, body string
+	want                       int
+	check                      func(t *testing.T, rec *httptest.ResponseRecorder, body map[string]any)
+}
+
+// partnerRoutes are the catalog routes of acme's catalogs.
+func partnerRoutes(a *authAPI) []partnerRoute {
+	return []partnerRoute{
+		{"list", "GET", "/v1/catalogs", "", http.StatusOK, func(t *testing.T, _ *httptest.ResponseRecorder, body map[string]any) {
+			got := catalogIDsOf(body)
+			if len(got) != 2 || strings.Contains(strings.Join(got, " "), a.globexCatalog.ID) || body["partner"] != "acme" {
+				t.Fatalf("%v", got)
+			}
+		}},
+		{"list naming itself", "GET", "/v1/catalogs?partner=acme&limit=1", "", http.StatusOK, func(t *testing.T, _ *httptest.ResponseRecorder, body map[string]any) {
+			if got := catalogIDsOf(body); len(got) != 1 {
+				t.Fatalf("%v", got)
+			}
+		}},
+		{"catalog", "GET", "/v1/catalogs/" + a.done.ID, "", http.StatusOK, func(t *testing.T, _ *httptest.ResponseRecorder, body map[string]any) {
+			if body["id"] != a.done.ID || body["partner"] != "acme" {
+				t.Fatalf("%v", body)
+			}
+		}},
+		// A redirect to a short-lived URL of the file (followed in catalogs_ingest_test.go).
+		{"rejected rows", "GET", "/v1/catalogs/" + a.done.ID + "/rejected.csv", "", http.StatusSeeOther, func(t *testing.T, rec *httptest.ResponseRecorder, _ map[string]any) {
+			if loc := rec.Header().Get("Location"); !strings.HasPrefix(loc, "/v1/downloads/") {
+				t.Fatalf("Location %q", loc)
+			}
+		}},
+		{"removals", "GET", "/v1/catalogs/" + a.held.ID + "/removals.csv", "", http.StatusOK, func(t *testing.T, rec *httptest.ResponseRecorder, _ map[string]any) {
+			bodyHas("id,sku,gtin,name\n", "acme:B,B,,b", "acme:C,C,,c")(t, rec, nil)
+			if b := rec.Body.String(); !strings.HasPrefix(b, "id,sku,gtin,name\n") || strings.Contains(b, "acme:A,") {
+				t.Fatalf("%s", b)
+			}
+		}},
+		{"products to fix", "GET", "/v1/catalogs/" + a.done.ID + "/to-fix.csv", "", http.StatusOK, func(t *testing.T, rec *httptest.ResponseRecorder, _ map[string]any) {
+			if !strings.HasPrefix(rec.Body.String(), "id,sku,name,grade") {
+				t.Fatalf("%s", rec.Body)
+			}
+		}},
+		{"confirm", "POST", "/v1/catalogs/" + a.held.ID + "/confirm", "", http.StatusOK, func(t *testing.T, _ *httptest.ResponseRecorder, body map[string]any) {
+			if body["status"] != "done" {
+				t.Fatalf("%v", body)
+			}
+		}},
+		{"upload slot", "POST", "/v1/catalogs", `{"file":"a.csv"}`, http.StatusCreated, slotOf("acme")},
+		{"upload slot naming itself", "POST", "/v1/catalogs", `{"partner":"acme","file":"a.csv"}`, http.StatusCreated, slotOf("acme")},
+	}
+}
+
+// catalogIDsOf lists the ids of a catalog list's answer.
+func catalogIDsOf(body map[string]any) []string {
+	var out []string
+	list, _ := body["catalogs"].([]any)
+	for _, c := range list {
+		out = append(out, c.(map[string]any)["id"].(string))
+	}
+	return out
+}
+
+// bodyHas checks that the answer's body holds every part.
+func bodyHas(parts ...string) func(t *testing.T, rec *httptest.ResponseRecorder, _ map[string]any) {
+	return func(t *testing.T, rec *httptest.ResponseRecorder, _ map[string]any) {
+		t.Helper()
+		for _, s := range parts {
+			if !strings.Contains(rec.Body.String(), s) {
+				t.Fatalf("no %q in %s", s, rec.Body)
+			}
+		}
+	}
+}
+
+// slotOf checks that an upload slot is partner's.
+func slotOf(partner string) func(t *testing.T, rec *httptest.ResponseRecorder, body map[string]any) {
+	return func(t *testing.T, _ *httptest.ResponseRecorder, body map[string]any) {
+		t.Helper()
+		if key, _ := body["key"].(string); !strings.HasPrefix(key, "incoming/"+partner+"/") {
+			t.Fatalf("%v", body)
+		}
+	}
+}
+
+// refusedKey is a key that must not open acme's catalogs, and the answer
+// it gets.
+type refusedKey struct {
+	name, key, header string
+	want              int
+	code              string
+}
+
+// refusedKeys: no key, bad or revoked ones get 401. Another partner's key
+// gets 404 for acme's catalogs, as for an unknown id: it must not learn
+// which catalog ids exist.
+func refusedKeys(a *authAPI) []refusedKey {
+	return []refusedKey{
+		{"no key", "", "X-Api-Key", http.StatusUnauthorized, "unauthorized"},
+		{"malformed key", "letmein", "X-Api-Key", http.StatusUnauthorized, "unauthorized"},
+		{"unknown key", "csk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "X-Api-Key", http.StatusUnauthorized, "unauthorized"},
+		{"revoked key", a.revoked, "X-Api-Key", http.StatusUnauthorized, "unauthorized"},
+		{"revoked bearer", a.revoked, "Authorization", http.StatusUnauthorized, "unauthorized"},
+		{"other partner's key", a.globex, "X-Api-Key", http.StatusNotFound, "not_found"},
+	}
+}
+
+// answerTo is the status and error code the key gets from rt; applies is
+// false where another partner's key is allowed (the route then serves that
+// partner's own catalogs).
+func (c refusedKey) answerTo(a *authAPI, rt partnerRoute) (want int, code string, applies bool) {
+	if c.key != a.globex {
+		return c.want, c.code, true
+	}
+	switch {
+	case rt.name == "upload slot", rt.name == "list":
+		return 0, "", false // without a partner in the body or ?partner, it is globex's own
+	case strings.HasSuffix(rt.name, "naming itself"):
+		// Naming another partner is refused whether or not it exists:
+		// 403, which tells nothing about acme's catalogs.
+		return http.StatusForbidden, "forbidden", true
+	}
+	return c.want, c.code, true
+}
+
+// send calls rt with key in header ("Authorization": as a bearer token),
+// and fails if any key is in the answer.
+func (a *authAPI) send(t *testing.T, key, header string, rt partnerRoute) (*httptest.ResponseRecorder, map[string]any) {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(rt.method, rt.target, strings.NewReader(rt.body))
+	switch {
+	case key == "":
+	case header == "Authorization":
+		req.Header.Set("Authorization", "Bearer "+key)
+	default:
+		req.Header.Set(header, key)
+	}
+	a.h.ServeHTTP(rec, req)
+	var body map[string]any
+	if strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
+		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+			t.Fatalf("%s %s: %v", rt.method, rt.target, err)
+		}
+	}
+	for _, k := range []string{a.key, a.globex, a.revoked} {
+		if strings.Contains(rec.Body.String(), k) || strings.Contains(strings.Join(headerValues(rec.Header()), " "), k) {
+			t.Fatalf("%s %s: the key is in the response", rt.method, rt.target)
+		}
+	}
+	return rec, body
+}
+
+// checkNoKeyLogged: requests were logged, and no key with them.
+func checkNoKeyLogged(t *testing.T, a *authAPI) {
+	t.Helper()
+	for _, k := range []string{a.key, a.globex, a.revoked} {
+		if strings.Contains(a.logs.String(), k) {
+			t.Fatal("a key was logged")
+		}
 	}
 	if !strings.Contains(a.logs.String(), "/v1/catalogs") {
 		t.Fatal("requests were not logged at all; the leak check proves nothing")

@@ -12,7 +12,7 @@ import (
 )
 
 // DefaultFacets are counted when a search names none.
-const DefaultFacets = "brand,category,partner"
+const DefaultFacets = catalog.FacetBrand + "," + catalog.FacetCategory + "," + catalog.FacetPartner
 
 func (a *API) search(w http.ResponseWriter, r *http.Request) error {
 	v, err := queryValues(r)
@@ -97,12 +97,12 @@ func ParseQuery(v url.Values) (catalog.Query, error) {
 		return q, err
 	}
 	for key, vals := range v {
-		name, ok := strings.CutPrefix(key, "attr.")
+		name, ok := strings.CutPrefix(key, catalog.FacetAttrPrefix)
 		if !ok {
 			continue
 		}
 		if name == "" {
-			return q, catalog.Errorf(catalog.CodeInvalid, "attr. needs an attribute name")
+			return q, catalog.Errorf(catalog.CodeInvalid, "%s needs an attribute name", catalog.FacetAttrPrefix)
 		}
 		if q.Filters.Attributes == nil {
 			q.Filters.Attributes = map[string][]string{}

@@ -19,10 +19,13 @@ type Layer string
 
 // The layers, from the inside out.
 const (
-	Domain         Layer = "domain"
-	Contract       Layer = "contract"
-	UseCase        Layer = "use case"
-	Adapter        Layer = "adapter"
+	Domain   Layer = "domain"
+	Contract Layer = "contract"
+	UseCase  Layer = "use case"
+	Adapter  Layer = "adapter"
+	// AdapterKit holds code several adapters of one SDK share (awserr's
+	// translation of AWS errors), so that adapters never import each other.
+	AdapterKit     Layer = "adapter kit"
 	Conformance    Layer = "conformance suite"
 	TestHelper     Layer = "test helper"
 	Wiring         Layer = "wiring"
@@ -46,6 +49,7 @@ func Packages() map[string]Layer {
 		"internal/images":        UseCase,
 		"internal/emf":           UseCase,
 		"internal/analysis":      UseCase,
+		"internal/awserr":        AdapterKit,
 		"internal/boltstore":     Adapter,
 		"internal/diskblobs":     Adapter,
 		"internal/bleveindex":    Adapter,
@@ -78,14 +82,15 @@ func mayImport() map[Layer][]Layer {
 		Domain:         nil,
 		Contract:       nil,
 		UseCase:        {Domain, Contract, UseCase},
-		Adapter:        {Domain, Contract, UseCase},
+		AdapterKit:     {Domain},
+		Adapter:        {Domain, Contract, UseCase, AdapterKit},
 		Conformance:    {Domain, Contract, UseCase},
-		TestHelper:     {Domain, Contract, UseCase, Adapter, Conformance, TestHelper, Tool, Wiring},
+		TestHelper:     {Domain, Contract, UseCase, AdapterKit, Adapter, Conformance, TestHelper, Tool, Wiring},
 		Tool:           {Domain, Contract},
-		Wiring:         {Domain, Contract, UseCase, Adapter, Wiring, Tool, Infrastructure},
+		Wiring:         {Domain, Contract, UseCase, AdapterKit, Adapter, Wiring, Tool, Infrastructure},
 		Infrastructure: {Contract, Infrastructure},
 		// Benchmarks wire what they measure, and read ../shared/ data.
-		Bench: {Domain, Contract, UseCase, Adapter, Wiring, Tool, TestHelper},
+		Bench: {Domain, Contract, UseCase, AdapterKit, Adapter, Wiring, Tool, TestHelper},
 	}
 }
 

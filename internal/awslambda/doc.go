@@ -7,7 +7,8 @@
 // handler of the indexer with partial batch failures, the reindex handler,
 // and the JSON logger that stamps every line with the Lambda request id.
 // Configuration comes from environment variables named in
-// internal/contract. Only dynamostore reads a Lambda event elsewhere: a
+// internal/contract; Main reads it and runs a Lambda's Run function, which
+// is all a main does. Only dynamostore reads a Lambda event elsewhere: a
 // stream record's item images, which only the table's adapter can read.
 // The ingest Lambda's wiring (not an adapter) is in subpackage ingestfn,
 // so that the other Lambdas do not link the file-parsing pipeline.

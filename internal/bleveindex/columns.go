@@ -130,92 +130,130 @@ func buildColumns(ctx context.Context, r index.IndexReader, idx bleve.Index) (*c
 	if err != nil {
 		return nil, err
 	}
-	c := &columns{
+	b := &columnsBuilder{c: newColumns(r, int(min(n, math.MaxInt32))+16), leafCode: map[string]int32{}}
+	if err := b.readAll(ctx, r, idx); err != nil {
+		return nil, err
+	}
+	b.c.indexLeaves()
+	return b.c, nil
+}
+
+// newColumns returns empty columns of snapshot r with room for capacity
+// documents.
+func newColumns(r index.IndexReader, capacity int) *columns {
+	return &columns{
 		reader:    r,
 		brandCode: map[string]int32{}, partnerCode: map[string]int32{}, pathCode: map[string]int32{},
 		currencyCode: map[string]int32{},
+		live:         make([]uint32, 0, capacity),
+		brand:        make([]int32, 0, capacity),
+		partner:      make([]int32, 0, capacity),
+		leaf:         make([]int32, 0, capacity),
+		currency:     make([]int32, 0, capacity),
+		price:        make([]float64, 0, capacity),
+		updated:      make([]int64, 0, capacity),
+		name:         make([]string, 0, capacity),
 	}
-	leafCode := map[string]int32{}
-	grow := func(num uint64) {
-		for uint64(len(c.brand)) <= num {
-			c.brand = append(c.brand, -1)
-			c.partner = append(c.partner, -1)
-			c.leaf = append(c.leaf, -1)
-			c.currency = append(c.currency, -1)
-			c.price = append(c.price, math.NaN())
-			c.updated = append(c.updated, -1)
-			c.name = append(c.name, "")
-		}
-	}
-	capacity := int(min(n, math.MaxInt32)) + 16
-	c.live = make([]uint32, 0, capacity)
-	c.brand = make([]int32, 0, capacity)
-	c.partner = make([]int32, 0, capacity)
-	c.leaf = make([]int32, 0, capacity)
-	c.currency = make([]int32, 0, capacity)
-	c.price = make([]float64, 0, capacity)
-	c.updated = make([]int64, 0, capacity)
-	c.name = make([]string, 0, capacity)
+}
 
+// columnsBuilder fills columns from the doc values, one document at a time.
+type columnsBuilder struct {
+	c        *columns
+	leafCode map[string]int32
+	num      uint64 // the document being read
+}
+
+// readAll visits every document of snapshot r in index order.
+func (b *columnsBuilder) readAll(ctx context.Context, r index.IndexReader, idx bleve.Index) error {
 	s, err := query.NewMatchAllQuery().Searcher(ctx, r, idx.Mapping(), bsearch.SearcherOptions{Score: bleve.ScoreNone})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer func() { _ = s.Close() }()
 	dvr, err := r.DocValueReader([]string{fBrand, fPartner, fCategoryLeaf, fCurrency, fPrice, fUpdated, fNameSort})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	sctx := &bsearch.SearchContext{DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0)}
-	var num uint64
-	visit := func(field string, term []byte) {
-		switch field {
-		case fBrand:
-			c.brand[num] = code(&c.brandVals, c.brandCode, string(term))
-		case fPartner:
-			c.partner[num] = code(&c.partnerVals, c.partnerCode, string(term))
-		case fCategoryLeaf:
-			c.leaf[num] = code(&c.leafVals, leafCode, string(term))
-		case fCurrency:
-			c.currency[num] = code(&c.currencyVals, c.currencyCode, string(term))
-		case fPrice:
-			if pc := numeric.PrefixCoded(term); valid(pc) {
-				if shift, _ := pc.Shift(); shift == 0 {
-					if i, err := pc.Int64(); err == nil {
-						c.price[num] = numeric.Int64ToFloat64(i)
-					}
-				}
-			}
-		case fUpdated:
-			if v, err := strconv.ParseInt(string(term), 10, 64); err == nil {
-				c.updated[num] = v
-			}
-		case fNameSort:
-			c.name[num] = string(term)
-		}
-	}
 	for i := 0; ; i++ {
 		if i%4096 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
+			return ctx.Err()
 		}
 		d, err := s.Next(sctx)
-		if err != nil {
-			return nil, err
+		if err != nil || d == nil {
+			return err
 		}
-		if d == nil {
-			break
+		b.num = d.IndexInternalID.Value()
+		if b.num > math.MaxUint32 {
+			return fmt.Errorf("document number %d out of range", b.num)
 		}
-		num = d.IndexInternalID.Value()
-		if num > math.MaxUint32 {
-			return nil, fmt.Errorf("document number %d out of range", num)
-		}
-		grow(num)
-		c.live = append(c.live, uint32(num))
-		if err := dvr.VisitDocValues(d.IndexInternalID, visit); err != nil {
-			return nil, err
+		b.c.grow(b.num)
+		b.c.live = append(b.c.live, uint32(b.num))
+		if err := dvr.VisitDocValues(d.IndexInternalID, b.visit); err != nil {
+			return err
 		}
 		sctx.DocumentMatchPool.Put(d)
 	}
+}
+
+// grow extends every column, with "none" values, to hold document num.
+func (c *columns) grow(num uint64) {
+	for uint64(len(c.brand)) <= num {
+		c.brand = append(c.brand, -1)
+		c.partner = append(c.partner, -1)
+		c.leaf = append(c.leaf, -1)
+		c.currency = append(c.currency, -1)
+		c.price = append(c.price, math.NaN())
+		c.updated = append(c.updated, -1)
+		c.name = append(c.name, "")
+	}
+}
+
+// visit stores one doc value of the current document in its column.
+func (b *columnsBuilder) visit(field string, term []byte) {
+	c, num := b.c, b.num
+	switch field {
+	case fBrand:
+		c.brand[num] = code(&c.brandVals, c.brandCode, string(term))
+	case fPartner:
+		c.partner[num] = code(&c.partnerVals, c.partnerCode, string(term))
+	case fCategoryLeaf:
+		c.leaf[num] = code(&c.leafVals, b.leafCode, string(term))
+	case fCurrency:
+		c.currency[num] = code(&c.currencyVals, c.currencyCode, string(term))
+	case fPrice:
+		if v, ok := exactFloat(term); ok {
+			c.price[num] = v
+		}
+	case fUpdated:
+		if v, err := strconv.ParseInt(string(term), 10, 64); err == nil {
+			c.updated[num] = v
+		}
+	case fNameSort:
+		c.name[num] = string(term)
+	}
+}
+
+// exactFloat decodes the full-precision term of a numeric field (Bleve
+// also indexes shifted, coarser terms of each number: those are skipped).
+func exactFloat(term []byte) (float64, bool) {
+	pc := numeric.PrefixCoded(term)
+	if !valid(pc) {
+		return 0, false
+	}
+	if shift, _ := pc.Shift(); shift != 0 {
+		return 0, false
+	}
+	i, err := pc.Int64()
+	if err != nil {
+		return 0, false
+	}
+	return numeric.Int64ToFloat64(i), true
+}
+
+// indexLeaves lists the live documents of each leaf category, and the
+// category paths (ancestors and itself) of each leaf.
+func (c *columns) indexLeaves() {
 	leafN := make([]int, len(c.leafVals))
 	for _, num := range c.live {
 		if l := c.leaf[num]; l >= 0 {
@@ -237,7 +275,6 @@ func buildColumns(ctx context.Context, r index.IndexReader, idx bleve.Index) (*c
 			c.leafPaths[i] = append(c.leafPaths[i], code(&c.pathVals, c.pathCode, p))
 		}
 	}
-	return c, nil
 }
 
 func valid(pc numeric.PrefixCoded) bool {

@@ -25,7 +25,7 @@ func fastPath(q catalog.Query) bool {
 		return false
 	}
 	for _, f := range q.Facets {
-		if strings.HasPrefix(f, search.AttrPrefix) || f == search.FacetGrade {
+		if strings.HasPrefix(f, catalog.FacetAttrPrefix) || f == catalog.FacetGrade {
 			return false
 		}
 	}
@@ -215,11 +215,11 @@ type tally struct {
 func newTally(cols *columns, q catalog.Query, cf columnFilter, scored bool, want func(facet string) bool) *tally {
 	return &tally{
 		cols: cols, cf: cf,
-		brand: want(search.FacetBrand), partner: want(search.FacetPartner),
-		leaf: want(search.FacetCategory), price: want(search.FacetPrice),
+		brand: want(catalog.FacetBrand), partner: want(catalog.FacetPartner),
+		leaf: want(catalog.FacetCategory), price: want(catalog.FacetPrice),
 		brandN: make([]int, len(cols.brandVals)), partnerN: make([]int, len(cols.partnerVals)),
 		leafN: make([]int, len(cols.leafVals)), priceN: make([][]int, len(cols.currencyVals)),
-		currency: want(search.FacetCurrency), currencyN: make([]int, len(cols.currencyVals)),
+		currency: want(catalog.FacetCurrency), currencyN: make([]int, len(cols.currencyVals)),
 		top: &ranked{better: order(cols, q, scored)}, k: q.Page * q.Size,
 	}
 }
@@ -291,18 +291,18 @@ func (t *tally) result(x *Index, q catalog.Query, scored bool, done map[string][
 	for _, f := range q.Facets {
 		if vals, ok := done[f]; ok {
 			out.Facets[f] = vals
-			if f == search.FacetPrice {
+			if f == catalog.FacetPrice {
 				out.PriceCurrency = doneCurrency
 			}
 			continue
 		}
 		var vals []catalog.FacetValue
 		switch f {
-		case search.FacetBrand:
+		case catalog.FacetBrand:
 			vals = countsOf(cols.brandVals, t.brandN)
-		case search.FacetPartner:
+		case catalog.FacetPartner:
 			vals = countsOf(cols.partnerVals, t.partnerN)
-		case search.FacetCategory:
+		case catalog.FacetCategory:
 			pathN := make([]int, len(cols.pathVals))
 			for leaf, n := range t.leafN {
 				for _, p := range cols.leafPaths[leaf] {
@@ -310,9 +310,9 @@ func (t *tally) result(x *Index, q catalog.Query, scored bool, done map[string][
 				}
 			}
 			vals = countsOf(cols.pathVals, pathN)
-		case search.FacetCurrency:
+		case catalog.FacetCurrency:
 			vals = countsOf(cols.currencyVals, t.currencyN)
-		case search.FacetPrice:
+		case catalog.FacetPrice:
 			perCurrency := map[string]int{}
 			for c, bands := range t.priceN {
 				for _, n := range bands {
@@ -343,11 +343,11 @@ func (t *tally) result(x *Index, q catalog.Query, scored bool, done map[string][
 // filtered by category only are those of the whole snapshot.
 func (x *Index) browseColumns(ctx context.Context, cols *columns, q catalog.Query) (catalog.Result, error) {
 	cf := newColumnFilter(cols, q.Filters)
-	wantCat := slices.Contains(q.Facets, search.FacetCategory)
+	wantCat := slices.Contains(q.Facets, catalog.FacetCategory)
 	onlyCategory := cf.leaves != nil && cf.partners == nil && cf.brands == nil && cf.currencies == nil && !cf.price
 	byLeaf := cf.leaves != nil && (!wantCat || onlyCategory)
 	t := newTally(cols, q, cf, false, func(f string) bool {
-		return slices.Contains(q.Facets, f) && (f != search.FacetCategory || !byLeaf)
+		return slices.Contains(q.Facets, f) && (f != catalog.FacetCategory || !byLeaf)
 	})
 	visit := func(nums []uint32) error {
 		for i, num := range nums {
@@ -405,7 +405,7 @@ func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, q catalog.Qu
 		if filtered(q.Filters, dimensionOf(f)) {
 			disjunctive = append(disjunctive, f)
 			vals, ok := x.facets.get(facetKey(q, f))
-			if f == search.FacetPrice && ok {
+			if f == catalog.FacetPrice && ok {
 				priceCurrency, ok = x.facets.priceCurrency(q)
 			}
 			if ok {
@@ -459,7 +459,7 @@ func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, q catalog.Qu
 	}
 	for _, f := range disjunctive {
 		x.facets.put(gen, facetKey(q, f), out.Facets[f])
-		if f == search.FacetPrice {
+		if f == catalog.FacetPrice {
 			x.facets.putPriceCurrency(gen, q, out.PriceCurrency)
 		}
 	}

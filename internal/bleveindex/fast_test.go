@@ -70,9 +70,9 @@ func TestColumnPathsMatchCollector(t *testing.T) {
 	}
 	word := search.Fold(p.Name[:5])
 	lo, hi := catalog.MustDecimal("5"), catalog.MustDecimal("80")
-	all4 := []string{search.FacetBrand, search.FacetCategory, search.FacetPartner, search.FacetPrice}
+	all4 := []string{catalog.FacetBrand, catalog.FacetCategory, catalog.FacetPartner, catalog.FacetPrice}
 	cases := []catalog.Query{
-		{Filters: catalog.Filters{Categories: []string{top}}, Facets: []string{search.FacetBrand, search.FacetCategory, search.FacetPrice}},
+		{Filters: catalog.Filters{Categories: []string{top}}, Facets: []string{catalog.FacetBrand, catalog.FacetCategory, catalog.FacetPrice}},
 		{Filters: catalog.Filters{Categories: []string{leaf}}, Facets: all4},
 		{Filters: catalog.Filters{Categories: []string{top, leaf}}, Facets: all4, Sort: catalog.SortPriceAsc},
 		{Filters: catalog.Filters{Categories: []string{top}, Brands: []string{p.Brand}}, Facets: all4},

@@ -115,12 +115,12 @@ func textQuery(plan search.Plan, txt analysis.Analyzer) query.Query {
 type dimension string
 
 const (
-	dimPartner  dimension = search.FacetPartner
-	dimBrand    dimension = search.FacetBrand
-	dimCategory dimension = search.FacetCategory
-	dimPrice    dimension = search.FacetPrice
-	dimCurrency dimension = search.FacetCurrency
-	dimGrade    dimension = search.FacetGrade
+	dimPartner  dimension = catalog.FacetPartner
+	dimBrand    dimension = catalog.FacetBrand
+	dimCategory dimension = catalog.FacetCategory
+	dimPrice    dimension = catalog.FacetPrice
+	dimCurrency dimension = catalog.FacetCurrency
+	dimGrade    dimension = catalog.FacetGrade
 	dimNone     dimension = ""
 )
 
@@ -246,17 +246,17 @@ func sortOrder(q catalog.Query, empty bool) bsearch.SortOrder {
 // facetRequest returns Bleve's request for the facet name.
 func facetRequest(name string, size int) (field string, fr *bleve.FacetRequest) {
 	switch name {
-	case search.FacetBrand:
+	case catalog.FacetBrand:
 		field = fBrand
-	case search.FacetPartner:
+	case catalog.FacetPartner:
 		field = fPartner
-	case search.FacetCurrency:
+	case catalog.FacetCurrency:
 		field = fCurrency
-	case search.FacetGrade:
+	case catalog.FacetGrade:
 		field = fGrade
-	case search.FacetCategory:
+	case catalog.FacetCategory:
 		return fCategoryLeaf, bleve.NewFacetRequest(fCategoryLeaf, maxCategoryLeaves)
-	case search.FacetPrice:
+	case catalog.FacetPrice:
 		fr = bleve.NewFacetRequest(fPrice, len(search.PriceRanges()))
 		for _, r := range search.PriceRanges() {
 			from := r.From
@@ -269,15 +269,15 @@ func facetRequest(name string, size int) (field string, fr *bleve.FacetRequest) 
 		}
 		return fPrice, fr
 	default:
-		field = search.AttrField(strings.TrimPrefix(name, search.AttrPrefix))
+		field = search.AttrField(strings.TrimPrefix(name, catalog.FacetAttrPrefix))
 	}
 	return field, bleve.NewFacetRequest(field, size)
 }
 
 // dimensionOf is the filter dimension a facet leaves out of its counts.
 func dimensionOf(facet string) dimension {
-	if strings.HasPrefix(facet, search.AttrPrefix) {
-		return dimension(search.AttrField(strings.TrimPrefix(facet, search.AttrPrefix)))
+	if strings.HasPrefix(facet, catalog.FacetAttrPrefix) {
+		return dimension(search.AttrField(strings.TrimPrefix(facet, catalog.FacetAttrPrefix)))
 	}
 	return dimension(facet)
 }
@@ -404,7 +404,7 @@ func (x *Index) searchCollector(ctx context.Context, idx bleve.Index, q catalog.
 	// without that filter (multi-select); the others ride along here.
 	var separate []string
 	for _, f := range q.Facets {
-		if f == search.FacetPrice || filtered(q.Filters, dimensionOf(f)) {
+		if f == catalog.FacetPrice || filtered(q.Filters, dimensionOf(f)) {
 			separate = append(separate, f)
 			continue
 		}
@@ -426,7 +426,7 @@ func (x *Index) searchCollector(ctx context.Context, idx bleve.Index, q catalog.
 		out.Facets[name] = facetValues(name, fr, q.FacetSize)
 	}
 	for _, f := range separate {
-		if f == search.FacetPrice {
+		if f == catalog.FacetPrice {
 			if out.Facets[f], out.PriceCurrency, err = x.priceFacet(ctx, idx, q, text); err != nil {
 				return catalog.Result{}, err
 			}
@@ -519,7 +519,7 @@ func (x *Index) facetWithout(ctx context.Context, idx bleve.Index, q catalog.Que
 // in one currency (search.PriceCurrency): the currency filter's, or else the
 // one most of those hits are priced in, which a first request counts.
 func (x *Index) priceFacet(ctx context.Context, idx bleve.Index, q catalog.Query, text query.Query) ([]catalog.FacetValue, string, error) {
-	key := facetKey(q, search.FacetPrice)
+	key := facetKey(q, catalog.FacetPrice)
 	if vals, ok := x.facets.get(key); ok {
 		if cur, ok := x.facets.priceCurrency(q); ok {
 			return vals, cur, nil
@@ -530,7 +530,7 @@ func (x *Index) priceFacet(ctx context.Context, idx bleve.Index, q catalog.Query
 	if f.Currency == "" {
 		cq := q
 		cq.Filters.PriceMin, cq.Filters.PriceMax = nil, nil
-		counts, err := x.facetWithout(ctx, idx, cq, text, search.FacetCurrency)
+		counts, err := x.facetWithout(ctx, idx, cq, text, catalog.FacetCurrency)
 		if err != nil {
 			return nil, "", err
 		}
@@ -545,13 +545,13 @@ func (x *Index) priceFacet(ctx context.Context, idx bleve.Index, q catalog.Query
 	if cur != "" {
 		req := bleve.NewSearchRequestOptions(combine(text, filterQuery(f, dimPrice)), 0, 0, false)
 		req.Score = bleve.ScoreNone
-		_, fr := facetRequest(search.FacetPrice, q.FacetSize)
-		req.AddFacet(search.FacetPrice, fr)
+		_, fr := facetRequest(catalog.FacetPrice, q.FacetSize)
+		req.AddFacet(catalog.FacetPrice, fr)
 		res, err := idx.SearchInContext(ctx, req)
 		if err != nil {
 			return nil, "", x.searchErr(ctx, err)
 		}
-		vals = facetValues(search.FacetPrice, res.Facets[search.FacetPrice], q.FacetSize)
+		vals = facetValues(catalog.FacetPrice, res.Facets[catalog.FacetPrice], q.FacetSize)
 	}
 	x.facets.put(gen, key, vals)
 	x.facets.putPriceCurrency(gen, q, cur)
@@ -577,7 +577,7 @@ func facetValues(name string, fr *bsearch.FacetResult, size int) []catalog.Facet
 	if fr == nil {
 		return out
 	}
-	if name == search.FacetPrice {
+	if name == catalog.FacetPrice {
 		counts := map[string]int{}
 		for _, r := range fr.NumericRanges {
 			counts[r.Name] = r.Count
@@ -589,7 +589,7 @@ func facetValues(name string, fr *bsearch.FacetResult, size int) []catalog.Facet
 		}
 		return out
 	}
-	if fr.Terms != nil && name == search.FacetCategory {
+	if fr.Terms != nil && name == catalog.FacetCategory {
 		// Leaf paths: add every leaf's count to each of its ancestors.
 		counts := map[string]int{}
 		for _, t := range fr.Terms.Terms() {

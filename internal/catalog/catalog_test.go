@@ -123,3 +123,64 @@ func TestQueryValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestModeCheck(t *testing.T) {
+	for _, tc := range []struct {
+		mode catalog.Mode
+		ok   bool
+	}{
+		{"", true}, // the partner's default
+		{catalog.ModeFull, true},
+		{catalog.ModePartial, true},
+		{"FULL", false},
+		{"delta", false},
+		{" full", false},
+	} {
+		err := tc.mode.Check()
+		if (err == nil) != tc.ok {
+			t.Errorf("Mode(%q).Check() = %v, want ok=%v", tc.mode, err, tc.ok)
+		}
+		if err != nil && (catalog.CodeOf(err) != catalog.CodeInvalid || catalog.MessageOf(err) != fmt.Sprintf("mode must be full or partial, not %q", string(tc.mode))) {
+			t.Errorf("Mode(%q).Check() = %v, want invalid naming the modes", tc.mode, err)
+		}
+	}
+	// Every listed mode passes, so the list and the check cannot part.
+	for _, m := range catalog.Modes() {
+		if err := m.Check(); err != nil {
+			t.Errorf("listed mode %q refused: %v", m, err)
+		}
+	}
+}
+
+func TestValidFacet(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		ok   bool
+	}{
+		{catalog.FacetBrand, true},
+		{catalog.FacetCategory, true},
+		{catalog.FacetPartner, true},
+		{catalog.FacetCurrency, true},
+		{catalog.FacetPrice, true},
+		{catalog.FacetGrade, true},
+		{"attr.Color", true},
+		{"attr.", false},
+		{"attr", false},
+		{"Brand", false},
+		{"color", false},
+		{"", false},
+	} {
+		if got := catalog.ValidFacet(tc.name); got != tc.ok {
+			t.Errorf("ValidFacet(%q) = %v, want %v", tc.name, got, tc.ok)
+		}
+		q := catalog.Query{Facets: []string{tc.name}}
+		if err := q.Validate(); (err == nil) != tc.ok {
+			t.Errorf("Validate(facets %q) = %v, want ok=%v", tc.name, err, tc.ok)
+		}
+	}
+	for _, f := range catalog.FacetNames() {
+		if !catalog.ValidFacet(f) {
+			t.Errorf("listed facet %q refused", f)
+		}
+	}
+}

@@ -1,6 +1,9 @@
 package catalog
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Status is where a catalog (one uploaded file) stands.
 type Status string
@@ -23,6 +26,28 @@ const (
 	ModeFull    Mode = "full"    // the file is the partner's whole catalog: missing products are removed
 	ModePartial Mode = "partial" // upsert only: missing products stay
 )
+
+// Modes lists the modes a file can be sent with, in the order messages
+// name them.
+func Modes() []Mode { return []Mode{ModeFull, ModePartial} }
+
+// Check returns nil for a mode a file can be sent with ("" leaves the
+// choice to the partner's settings), else a CodeInvalid error naming the
+// valid modes. Every place that takes a mode from outside (the API,
+// catalogctl, the ingest request, the partner's settings) asks this.
+func (m Mode) Check() error {
+	if m == "" {
+		return nil
+	}
+	names := make([]string, 0, len(Modes()))
+	for _, v := range Modes() {
+		if m == v {
+			return nil
+		}
+		names = append(names, string(v))
+	}
+	return Errorf(CodeInvalid, "mode must be %s, not %q", strings.Join(names, " or "), string(m))
+}
 
 // Catalog is one file a partner sent, and what became of it.
 type Catalog struct {

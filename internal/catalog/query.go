@@ -1,6 +1,9 @@
 package catalog
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Limits on a Query, enforced by Validate before any engine sees it.
 const (
@@ -26,12 +29,47 @@ const (
 	SortName      = "name"
 )
 
+// Facet names a Query can count (Query.Facets), besides an attribute's:
+// FacetAttrPrefix followed by the attribute's name, e.g. "attr.Color".
+// Result.Facets is keyed by the same names.
+const (
+	FacetBrand    = "brand"
+	FacetCategory = "category"
+	FacetPartner  = "partner"
+	FacetCurrency = "currency"
+	FacetPrice    = "price" // bands of PriceRanges (internal/search), in Result.PriceCurrency
+	FacetGrade    = "grade" // Product.Quality.Grade
+	// FacetAttrPrefix starts the facet (and the API's filter parameter)
+	// of a product attribute or variant option.
+	FacetAttrPrefix = "attr."
+)
+
+// FacetNames lists the named facets (not the attribute ones), in the order
+// messages name them.
+func FacetNames() []string {
+	return []string{FacetBrand, FacetCategory, FacetPartner, FacetCurrency, FacetPrice, FacetGrade}
+}
+
+// ValidFacet reports whether name is a facet a Query can ask for: one of
+// FacetNames, or FacetAttrPrefix and an attribute's name.
+func ValidFacet(name string) bool {
+	if attr, ok := strings.CutPrefix(name, FacetAttrPrefix); ok {
+		return attr != ""
+	}
+	for _, f := range FacetNames() {
+		if name == f {
+			return true
+		}
+	}
+	return false
+}
+
 // Query is an engine-neutral search request. The text is never parsed as
 // query syntax by any engine.
 type Query struct {
 	Text    string   `json:"q"`
 	Filters Filters  `json:"filters"`
-	Facets  []string `json:"facets,omitempty"` // fields to count: brand, category, partner, currency, price, grade, attr.<name>
+	Facets  []string `json:"facets,omitempty"` // fields to count: FacetNames, or FacetAttrPrefix+name
 	Sort    string   `json:"sort,omitempty"`
 	Page    int      `json:"page,omitempty"` // 1-based
 	Size    int      `json:"size,omitempty"`
@@ -187,20 +225,11 @@ func (q *Query) checkFacets() error {
 		return Errorf(CodeInvalid, "at most %d facets", MaxFacets)
 	}
 	for _, f := range q.Facets {
-		if !validFacet(f) {
-			return Errorf(CodeInvalid, "facet %q is not one of brand, category, partner, currency, price, grade, attr.<name>", f)
+		if !ValidFacet(f) {
+			return Errorf(CodeInvalid, "facet %q is not one of %s, %s<name>", f, strings.Join(FacetNames(), ", "), FacetAttrPrefix)
 		}
 	}
 	return nil
-}
-
-// validFacet reports a facet a query may ask for.
-func validFacet(f string) bool {
-	switch f {
-	case "brand", "category", "partner", "currency", "price", "grade":
-		return true
-	}
-	return len(f) > len("attr.") && f[:len("attr.")] == "attr."
 }
 
 // checkFilters checks the grades and the price range.

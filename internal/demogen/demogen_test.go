@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -205,65 +206,20 @@ func checkTable(t *testing.T, tb table, o Options, st Stats, price *regexp.Regex
 	if len(tb.rows) != o.Rows || st.Rows != o.Rows {
 		t.Fatalf("rows read = %d, Stats.Rows = %d, want %d", len(tb.rows), st.Rows, o.Rows)
 	}
-	native := o.Headers != HeadersCanonical
-	pick := func(names ...string) int {
-		for _, n := range names {
-			if i := tb.col(n); i >= 0 {
-				return i
-			}
-		}
-		t.Fatalf("none of the columns %v in %v", names, tb.header)
-		return -1
-	}
-	cSKU := pick("sku", "Référence", "SKU", "Item No.")
-	cName := pick("name", "Désignation", "Name", "Product Name")
-	cPrice := pick("price", "Prix unitaire HT", "Price", "Unit Price")
-	cCur := pick("currency", "Devise", "Currency")
-	cEAN := pick("gtin", "Code EAN", "EAN")
-	cImg := pick("image", "Image", "Image URL")
-	cParent := -1
-	if native {
-		cParent = pick("Modèle", "Parent SKU", "Model")
-	}
+	cols := findColumns(t, tb, o.Headers != HeadersCanonical)
 	var got Defects
 	skus := map[string]bool{}
 	groups := map[string]int{}
 	standalone := 0
 	for i, r := range tb.rows {
-		if len(r) != len(tb.header) {
-			t.Fatalf("row %d has %d cells, want %d", i+1, len(r), len(tb.header))
+		checkRow(t, i+1, r, len(tb.header), cols, price)
+		if skus[r[cols.sku]] || r[cols.sku] == "" {
+			t.Fatalf("row %d: SKU %q empty or repeated", i+1, r[cols.sku])
 		}
-		if skus[r[cSKU]] || r[cSKU] == "" {
-			t.Fatalf("row %d: SKU %q empty or repeated", i+1, r[cSKU])
-		}
-		skus[r[cSKU]] = true
-		switch {
-		case r[cName] == "":
-			got.EmptyName++
-		case r[cPrice] == "":
-			got.MissingPrice++
-		case r[cEAN] != "" && !ValidEAN13(r[cEAN]):
-			got.BadEAN++
-		}
-		if r[cPrice] != "" && !price.MatchString(r[cPrice]) {
-			t.Fatalf("row %d: price %q does not match %v", i+1, r[cPrice], price)
-		}
-		switch r[cCur] {
-		case "EUR", "USD", "CNY":
-		default:
-			t.Fatalf("row %d: currency %q", i+1, r[cCur])
-		}
-		if e := r[cEAN]; e != "" && (len(e) != 13 || strings.Trim(e, "0123456789") != "") {
-			t.Fatalf("row %d: EAN %q is not 13 digits", i+1, e)
-		}
-		if u, err := url.Parse(r[cImg]); err != nil || u.Scheme != "https" || u.Host == "" || !strings.HasSuffix(u.Host, ".example") {
-			t.Fatalf("row %d: image %q is not an https URL under .example", i+1, r[cImg])
-		}
-		if cParent >= 0 && r[cParent] != "" {
-			groups[r[cParent]]++
-			if !strings.HasPrefix(r[cSKU], r[cParent]+"-") {
-				t.Fatalf("row %d: variant SKU %q does not extend its parent %q", i+1, r[cSKU], r[cParent])
-			}
+		skus[r[cols.sku]] = true
+		countDefect(&got, r, cols)
+		if cols.parent >= 0 && r[cols.parent] != "" {
+			groups[r[cols.parent]]++
 		} else {
 			standalone++
 		}
@@ -274,15 +230,89 @@ func checkTable(t *testing.T, tb table, o Options, st Stats, price *regexp.Regex
 	if wantN := int(o.DefectRate*float64(o.Rows) + 0.5); st.Defects.Total() != wantN {
 		t.Fatalf("defects = %d, want round(%v × %d) = %d", st.Defects.Total(), o.DefectRate, o.Rows, wantN)
 	}
-	if cParent >= 0 {
-		for p, n := range groups {
-			if n < 2 {
-				t.Fatalf("variant group %q has %d row", p, n)
+	if cols.parent >= 0 {
+		checkVariantGroups(t, groups, standalone, o, st)
+	}
+}
+
+// tableColumns are the columns checkTable reads; parent is -1 in files
+// without variants (canonical headers).
+type tableColumns struct{ sku, name, price, currency, ean, image, parent int }
+
+// findColumns finds each column under its canonical or native names.
+func findColumns(t *testing.T, tb table, native bool) tableColumns {
+	t.Helper()
+	pick := func(names ...string) int {
+		for _, n := range names {
+			if i := tb.col(n); i >= 0 {
+				return i
 			}
 		}
-		if len(groups) != st.VariantGroups || standalone+len(groups) != st.Products || o.Rows-standalone != st.VariantRows {
-			t.Fatalf("file has %d groups, %d standalone rows; Stats = %+v", len(groups), standalone, st)
+		t.Fatalf("none of the columns %v in %v", names, tb.header)
+		return -1
+	}
+	c := tableColumns{
+		sku:      pick("sku", "Référence", "SKU", "Item No."),
+		name:     pick("name", "Désignation", "Name", "Product Name"),
+		price:    pick("price", "Prix unitaire HT", "Price", "Unit Price"),
+		currency: pick("currency", "Devise", "Currency"),
+		ean:      pick("gtin", "Code EAN", "EAN"),
+		image:    pick("image", "Image", "Image URL"),
+		parent:   -1,
+	}
+	if native {
+		c.parent = pick("Modèle", "Parent SKU", "Model")
+	}
+	return c
+}
+
+// checkRow checks the cells of row n (1-based) that every generated row
+// gets right, defects or not.
+func checkRow(t *testing.T, n int, r []string, width int, c tableColumns, price *regexp.Regexp) {
+	t.Helper()
+	if len(r) != width {
+		t.Fatalf("row %d has %d cells, want %d", n, len(r), width)
+	}
+	if r[c.price] != "" && !price.MatchString(r[c.price]) {
+		t.Fatalf("row %d: price %q does not match %v", n, r[c.price], price)
+	}
+	if !slices.Contains([]string{"EUR", "USD", "CNY"}, r[c.currency]) {
+		t.Fatalf("row %d: currency %q", n, r[c.currency])
+	}
+	if e := r[c.ean]; e != "" && (len(e) != 13 || strings.Trim(e, "0123456789") != "") {
+		t.Fatalf("row %d: EAN %q is not 13 digits", n, e)
+	}
+	if u, err := url.Parse(r[c.image]); err != nil || u.Scheme != "https" || u.Host == "" || !strings.HasSuffix(u.Host, ".example") {
+		t.Fatalf("row %d: image %q is not an https URL under .example", n, r[c.image])
+	}
+	if c.parent >= 0 && r[c.parent] != "" && !strings.HasPrefix(r[c.sku], r[c.parent]+"-") {
+		t.Fatalf("row %d: variant SKU %q does not extend its parent %q", n, r[c.sku], r[c.parent])
+	}
+}
+
+// countDefect adds the row's defect, if any, to d: one per row.
+func countDefect(d *Defects, r []string, c tableColumns) {
+	switch {
+	case r[c.name] == "":
+		d.EmptyName++
+	case r[c.price] == "":
+		d.MissingPrice++
+	case r[c.ean] != "" && !ValidEAN13(r[c.ean]):
+		d.BadEAN++
+	}
+}
+
+// checkVariantGroups: every group has two rows or more, and the counts
+// match the generator's.
+func checkVariantGroups(t *testing.T, groups map[string]int, standalone int, o Options, st Stats) {
+	t.Helper()
+	for p, n := range groups {
+		if n < 2 {
+			t.Fatalf("variant group %q has %d row", p, n)
 		}
+	}
+	if len(groups) != st.VariantGroups || standalone+len(groups) != st.Products || o.Rows-standalone != st.VariantRows {
+		t.Fatalf("file has %d groups, %d standalone rows; Stats = %+v", len(groups), standalone, st)
 	}
 }
 

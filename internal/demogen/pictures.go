@@ -101,176 +101,280 @@ func colourHex(label, kind string) string {
 // Picture draws a size×size picture of kind in colour c.
 func Picture(kind string, c color.RGBA, size int) *image.RGBA {
 	p := &painter{img: image.NewRGBA(image.Rect(0, 0, size, size)), s: float64(size) / 100}
-	bg := mix(c, color.RGBA{250, 250, 248, 255}, 0.88)
-	p.rect(0, 0, 100, 100, bg)
-	p.ellipse(50, 88, 36, 5, mix(bg, color.RGBA{0, 0, 0, 255}, 0.12)) // shadow
-	dark := mix(c, color.RGBA{0, 0, 0, 255}, 0.45)
-	light := mix(c, color.RGBA{255, 255, 255, 255}, 0.45)
-	steel := color.RGBA{165, 170, 178, 255}
-	black := color.RGBA{40, 40, 44, 255}
-	white := color.RGBA{248, 248, 246, 255}
-	switch kind {
-	case "pen":
-		p.line(22, 80, 74, 22, 7, c)
-		p.line(66, 31, 74, 22, 7.5, dark)
-		p.poly(black, 22, 80, 17, 87, 18, 77)
-		p.line(58, 32, 70, 20, 2, dark)
-	case "marker":
-		p.line(25, 78, 70, 28, 13, c)
-		p.line(60, 38, 72, 25, 14, dark)
-		p.poly(c, 25, 78, 15, 90, 20, 72)
-	case "notebook":
-		p.rect(26, 16, 78, 84, c)
-		p.rect(40, 30, 70, 42, white)
-		for y := 20.0; y < 82; y += 7 {
-			p.ring(26, y, 3.2, 1.2, steel)
-		}
-	case "paper":
-		for i := 3.0; i >= 0; i-- {
-			p.rect(24+i*3, 18+i*3, 72+i*3, 82+i*3, mix(white, black, 0.04*i))
-		}
-		p.rect(24, 18, 72, 26, c)
-		for y := 34.0; y < 78; y += 6 {
-			p.rect(30, y, 66, y+1, mix(white, black, 0.15))
-		}
-	case "binder":
-		p.rect(30, 12, 72, 86, c)
-		p.rect(30, 12, 37, 86, dark)
-		p.rect(44, 24, 64, 44, white)
-		p.disc(51, 70, 4, white)
-	case "stapler":
-		p.rect(18, 66, 84, 74, black)
-		p.poly(c, 18, 64, 80, 48, 84, 56, 22, 68)
-		p.poly(dark, 18, 64, 26, 60, 26, 68, 18, 68)
-	case "scissors":
-		p.poly(steel, 50, 52, 86, 16, 89, 19, 55, 56)
-		p.poly(steel, 50, 52, 16, 16, 13, 19, 45, 56)
-		p.line(40, 64, 50, 54, 4, c)
-		p.line(60, 64, 50, 54, 4, c)
-		p.ring(36, 72, 10, 4, c)
-		p.ring(64, 72, 10, 4, c)
-		p.disc(50, 54, 2.5, black)
-	case "cabinet":
-		p.rect(28, 12, 72, 86, c)
-		for _, y := range []float64{16, 40, 64} {
-			p.rect(31, y, 69, y+20, light)
-			p.rect(44, y+8, 56, y+11, dark)
-		}
-	case "earphones":
-		p.line(34, 30, 34, 66, 3, c)
-		p.line(66, 30, 66, 66, 3, c)
-		p.disc(34, 28, 9, c)
-		p.disc(66, 28, 9, c)
-		p.disc(34, 28, 4, dark)
-		p.disc(66, 28, 4, dark)
-		p.line(34, 66, 50, 80, 1.5, dark)
-		p.line(66, 66, 50, 80, 1.5, dark)
-	case "speaker":
-		p.roundRect(28, 12, 72, 86, 6, c)
-		p.disc(50, 60, 15, dark)
-		p.disc(50, 60, 6, light)
-		p.disc(50, 30, 7, dark)
-	case "cable":
-		prevX, prevY := 14.0, 50.0
-		for x := 16.0; x <= 86; x += 2 {
-			y := 50 + 18*math.Sin((x-14)/72*2*math.Pi)
-			p.line(prevX, prevY, x, y, 2.4, c)
-			prevX, prevY = x, y
-		}
-		p.rect(6, 46, 16, 54, steel)
-		p.rect(84, 45, 94, 55, dark)
-	case "keyboard":
-		p.roundRect(8, 30, 92, 72, 3, c)
-		for row := range 4 {
-			for col := range 12 {
-				x := 12 + float64(col)*6.7
-				y := 34 + float64(row)*8.5
-				p.rect(x, y, x+5, y+6.5, light)
-			}
-		}
-	case "camera":
-		p.rect(46, 12, 54, 30, dark)
-		p.disc(50, 50, 24, c)
-		p.disc(50, 54, 13, black)
-		p.disc(46, 50, 4, color.RGBA{90, 120, 170, 255})
-	case "watch":
-		p.rect(38, 8, 62, 92, dark)
-		p.roundRect(30, 30, 70, 70, 8, c)
-		p.roundRect(34, 34, 66, 66, 5, black)
-		p.line(50, 50, 50, 40, 1.5, white)
-		p.line(50, 50, 58, 54, 1.5, white)
-	case "screw":
-		p.rect(42, 30, 58, 82, steel)
-		for y := 32.0; y < 80; y += 5 {
-			p.line(42, y+3, 58, y, 1.3, mix(steel, black, 0.4))
-		}
-		p.poly(steel, 42, 82, 58, 82, 50, 92)
-		p.rect(32, 18, 68, 30, c)
-		p.rect(48, 18, 52, 24, dark)
-	case "drill":
-		p.roundRect(20, 28, 72, 46, 5, c)
-		p.poly(c, 40, 44, 56, 44, 52, 78, 36, 78)
-		p.rect(32, 76, 60, 86, black)
-		p.rect(72, 32, 80, 42, black)
-		p.line(80, 37, 94, 37, 2, steel)
-	case "saw":
-		n := 24
-		pts := make([]float64, 0, 4*n)
-		for i := range 2 * n {
-			r := 26.0
-			if i%2 == 1 {
-				r = 22
-			}
-			a := float64(i) * math.Pi / float64(n)
-			pts = append(pts, 56+r*math.Cos(a), 54+r*math.Sin(a))
-		}
-		p.poly(steel, pts...)
-		p.disc(56, 54, 4, black)
-		p.roundRect(14, 30, 56, 54, 6, c)
-		p.rect(22, 52, 36, 76, c)
-	case "wrench":
-		p.line(28, 72, 72, 28, 8, c)
-		p.ring(24, 76, 10, 4, c)
-		p.disc(76, 24, 11, c)
-		p.poly(mix(c, color.RGBA{250, 250, 248, 255}, 0.88), 76, 24, 90, 14, 92, 26)
-	case "hammer":
-		p.line(34, 86, 58, 30, 5, color.RGBA{150, 105, 60, 255})
-		p.poly(c, 36, 16, 76, 34, 70, 46, 30, 28)
-		p.poly(dark, 34, 78, 40, 64, 46, 66, 40, 80)
-	case "glove":
-		p.roundRect(30, 44, 70, 88, 8, c)
-		for i, x := range []float64{32, 42, 52, 62} {
-			p.roundRect(x, 18+float64(i%2)*4, x+8, 56, 4, c)
-		}
-		p.line(30, 60, 16, 44, 7, c)
-		p.rect(30, 80, 70, 88, dark)
-	case "duvet", "tablecloth":
-		for i := 2.0; i >= 0; i-- {
-			p.rect(16, 30+i*14, 84, 48+i*14, mix(c, white, 0.15*i))
-			p.rect(16, 46+i*14, 84, 48+i*14, dark)
-		}
-		if kind == "tablecloth" {
-			for x := 20.0; x < 84; x += 8 {
-				p.rect(x, 30, x+3, 48, light)
-			}
-		}
-	case "towel":
-		p.rect(22, 16, 78, 84, c)
-		p.rect(22, 70, 78, 74, light)
-		p.rect(22, 76, 78, 78, light)
-		p.rect(22, 16, 26, 84, dark)
-	case "pillow":
-		p.roundRect(14, 28, 86, 74, 12, c)
-		p.roundRect(20, 34, 80, 68, 9, light)
-		p.roundRect(23, 37, 77, 65, 7, c)
-	case "robe":
-		p.poly(c, 36, 14, 64, 14, 90, 36, 80, 46, 70, 36, 70, 88, 30, 88, 30, 36, 20, 46, 10, 36)
-		p.poly(dark, 44, 14, 56, 14, 50, 40)
-		p.rect(30, 52, 70, 56, dark)
-	default:
-		p.roundRect(25, 25, 75, 75, 8, c)
+	pal := newPalette(c)
+	p.rect(0, 0, 100, 100, pal.bg)
+	p.ellipse(50, 88, 36, 5, mix(pal.bg, color.RGBA{0, 0, 0, 255}, 0.12)) // shadow
+	draw, ok := drawings()[kind]
+	if !ok {
+		draw = drawBox
 	}
+	draw(p, pal)
 	return p.img
+}
+
+// palette is the colours of one picture: the product's colour (base), its
+// shades, the background and the usual materials.
+type palette struct {
+	base, dark, light, bg color.RGBA
+	steel, black, white   color.RGBA
+}
+
+func newPalette(c color.RGBA) palette {
+	return palette{
+		base:  c,
+		dark:  mix(c, color.RGBA{0, 0, 0, 255}, 0.45),
+		light: mix(c, color.RGBA{255, 255, 255, 255}, 0.45),
+		bg:    mix(c, color.RGBA{250, 250, 248, 255}, 0.88),
+		steel: color.RGBA{165, 170, 178, 255},
+		black: color.RGBA{40, 40, 44, 255},
+		white: color.RGBA{248, 248, 246, 255},
+	}
+}
+
+// drawings maps each kind of pictureKinds to the function that draws it
+// on the 100×100 canvas.
+func drawings() map[string]func(p *painter, pal palette) {
+	return map[string]func(p *painter, pal palette){
+		"pen":        drawPen,
+		"marker":     drawMarker,
+		"notebook":   drawNotebook,
+		"paper":      drawPaper,
+		"binder":     drawBinder,
+		"stapler":    drawStapler,
+		"scissors":   drawScissors,
+		"cabinet":    drawCabinet,
+		"earphones":  drawEarphones,
+		"speaker":    drawSpeaker,
+		"cable":      drawCable,
+		"keyboard":   drawKeyboard,
+		"camera":     drawCamera,
+		"watch":      drawWatch,
+		"screw":      drawScrew,
+		"drill":      drawDrill,
+		"saw":        drawSaw,
+		"wrench":     drawWrench,
+		"hammer":     drawHammer,
+		"glove":      drawGlove,
+		"duvet":      drawDuvet,
+		"tablecloth": drawTablecloth,
+		"towel":      drawTowel,
+		"pillow":     drawPillow,
+		"robe":       drawRobe,
+	}
+}
+
+// drawBox is the picture of a kind without its own drawing.
+func drawBox(p *painter, pal palette) {
+	p.roundRect(25, 25, 75, 75, 8, pal.base)
+}
+
+func drawPen(p *painter, pal palette) {
+	p.line(22, 80, 74, 22, 7, pal.base)
+	p.line(66, 31, 74, 22, 7.5, pal.dark)
+	p.poly(pal.black, 22, 80, 17, 87, 18, 77)
+	p.line(58, 32, 70, 20, 2, pal.dark)
+}
+
+func drawMarker(p *painter, pal palette) {
+	p.line(25, 78, 70, 28, 13, pal.base)
+	p.line(60, 38, 72, 25, 14, pal.dark)
+	p.poly(pal.base, 25, 78, 15, 90, 20, 72)
+}
+
+func drawNotebook(p *painter, pal palette) {
+	p.rect(26, 16, 78, 84, pal.base)
+	p.rect(40, 30, 70, 42, pal.white)
+	for y := 20.0; y < 82; y += 7 {
+		p.ring(26, y, 3.2, 1.2, pal.steel)
+	}
+}
+
+func drawPaper(p *painter, pal palette) {
+	for i := 3.0; i >= 0; i-- {
+		p.rect(24+i*3, 18+i*3, 72+i*3, 82+i*3, mix(pal.white, pal.black, 0.04*i))
+	}
+	p.rect(24, 18, 72, 26, pal.base)
+	for y := 34.0; y < 78; y += 6 {
+		p.rect(30, y, 66, y+1, mix(pal.white, pal.black, 0.15))
+	}
+}
+
+func drawBinder(p *painter, pal palette) {
+	p.rect(30, 12, 72, 86, pal.base)
+	p.rect(30, 12, 37, 86, pal.dark)
+	p.rect(44, 24, 64, 44, pal.white)
+	p.disc(51, 70, 4, pal.white)
+}
+
+func drawStapler(p *painter, pal palette) {
+	p.rect(18, 66, 84, 74, pal.black)
+	p.poly(pal.base, 18, 64, 80, 48, 84, 56, 22, 68)
+	p.poly(pal.dark, 18, 64, 26, 60, 26, 68, 18, 68)
+}
+
+func drawScissors(p *painter, pal palette) {
+	p.poly(pal.steel, 50, 52, 86, 16, 89, 19, 55, 56)
+	p.poly(pal.steel, 50, 52, 16, 16, 13, 19, 45, 56)
+	p.line(40, 64, 50, 54, 4, pal.base)
+	p.line(60, 64, 50, 54, 4, pal.base)
+	p.ring(36, 72, 10, 4, pal.base)
+	p.ring(64, 72, 10, 4, pal.base)
+	p.disc(50, 54, 2.5, pal.black)
+}
+
+func drawCabinet(p *painter, pal palette) {
+	p.rect(28, 12, 72, 86, pal.base)
+	for _, y := range []float64{16, 40, 64} {
+		p.rect(31, y, 69, y+20, pal.light)
+		p.rect(44, y+8, 56, y+11, pal.dark)
+	}
+}
+
+func drawEarphones(p *painter, pal palette) {
+	p.line(34, 30, 34, 66, 3, pal.base)
+	p.line(66, 30, 66, 66, 3, pal.base)
+	p.disc(34, 28, 9, pal.base)
+	p.disc(66, 28, 9, pal.base)
+	p.disc(34, 28, 4, pal.dark)
+	p.disc(66, 28, 4, pal.dark)
+	p.line(34, 66, 50, 80, 1.5, pal.dark)
+	p.line(66, 66, 50, 80, 1.5, pal.dark)
+}
+
+func drawSpeaker(p *painter, pal palette) {
+	p.roundRect(28, 12, 72, 86, 6, pal.base)
+	p.disc(50, 60, 15, pal.dark)
+	p.disc(50, 60, 6, pal.light)
+	p.disc(50, 30, 7, pal.dark)
+}
+
+func drawCable(p *painter, pal palette) {
+	prevX, prevY := 14.0, 50.0
+	for x := 16.0; x <= 86; x += 2 {
+		y := 50 + 18*math.Sin((x-14)/72*2*math.Pi)
+		p.line(prevX, prevY, x, y, 2.4, pal.base)
+		prevX, prevY = x, y
+	}
+	p.rect(6, 46, 16, 54, pal.steel)
+	p.rect(84, 45, 94, 55, pal.dark)
+}
+
+func drawKeyboard(p *painter, pal palette) {
+	p.roundRect(8, 30, 92, 72, 3, pal.base)
+	for row := range 4 {
+		for col := range 12 {
+			x := 12 + float64(col)*6.7
+			y := 34 + float64(row)*8.5
+			p.rect(x, y, x+5, y+6.5, pal.light)
+		}
+	}
+}
+
+func drawCamera(p *painter, pal palette) {
+	p.rect(46, 12, 54, 30, pal.dark)
+	p.disc(50, 50, 24, pal.base)
+	p.disc(50, 54, 13, pal.black)
+	p.disc(46, 50, 4, color.RGBA{90, 120, 170, 255})
+}
+
+func drawWatch(p *painter, pal palette) {
+	p.rect(38, 8, 62, 92, pal.dark)
+	p.roundRect(30, 30, 70, 70, 8, pal.base)
+	p.roundRect(34, 34, 66, 66, 5, pal.black)
+	p.line(50, 50, 50, 40, 1.5, pal.white)
+	p.line(50, 50, 58, 54, 1.5, pal.white)
+}
+
+func drawScrew(p *painter, pal palette) {
+	p.rect(42, 30, 58, 82, pal.steel)
+	for y := 32.0; y < 80; y += 5 {
+		p.line(42, y+3, 58, y, 1.3, mix(pal.steel, pal.black, 0.4))
+	}
+	p.poly(pal.steel, 42, 82, 58, 82, 50, 92)
+	p.rect(32, 18, 68, 30, pal.base)
+	p.rect(48, 18, 52, 24, pal.dark)
+}
+
+func drawDrill(p *painter, pal palette) {
+	p.roundRect(20, 28, 72, 46, 5, pal.base)
+	p.poly(pal.base, 40, 44, 56, 44, 52, 78, 36, 78)
+	p.rect(32, 76, 60, 86, pal.black)
+	p.rect(72, 32, 80, 42, pal.black)
+	p.line(80, 37, 94, 37, 2, pal.steel)
+}
+
+func drawSaw(p *painter, pal palette) {
+	n := 24
+	pts := make([]float64, 0, 4*n)
+	for i := range 2 * n {
+		r := 26.0
+		if i%2 == 1 {
+			r = 22
+		}
+		a := float64(i) * math.Pi / float64(n)
+		pts = append(pts, 56+r*math.Cos(a), 54+r*math.Sin(a))
+	}
+	p.poly(pal.steel, pts...)
+	p.disc(56, 54, 4, pal.black)
+	p.roundRect(14, 30, 56, 54, 6, pal.base)
+	p.rect(22, 52, 36, 76, pal.base)
+}
+
+func drawWrench(p *painter, pal palette) {
+	p.line(28, 72, 72, 28, 8, pal.base)
+	p.ring(24, 76, 10, 4, pal.base)
+	p.disc(76, 24, 11, pal.base)
+	p.poly(pal.bg, 76, 24, 90, 14, 92, 26)
+}
+
+func drawHammer(p *painter, pal palette) {
+	p.line(34, 86, 58, 30, 5, color.RGBA{150, 105, 60, 255})
+	p.poly(pal.base, 36, 16, 76, 34, 70, 46, 30, 28)
+	p.poly(pal.dark, 34, 78, 40, 64, 46, 66, 40, 80)
+}
+
+func drawGlove(p *painter, pal palette) {
+	p.roundRect(30, 44, 70, 88, 8, pal.base)
+	for i, x := range []float64{32, 42, 52, 62} {
+		p.roundRect(x, 18+float64(i%2)*4, x+8, 56, 4, pal.base)
+	}
+	p.line(30, 60, 16, 44, 7, pal.base)
+	p.rect(30, 80, 70, 88, pal.dark)
+}
+
+func drawTowel(p *painter, pal palette) {
+	p.rect(22, 16, 78, 84, pal.base)
+	p.rect(22, 70, 78, 74, pal.light)
+	p.rect(22, 76, 78, 78, pal.light)
+	p.rect(22, 16, 26, 84, pal.dark)
+}
+
+func drawPillow(p *painter, pal palette) {
+	p.roundRect(14, 28, 86, 74, 12, pal.base)
+	p.roundRect(20, 34, 80, 68, 9, pal.light)
+	p.roundRect(23, 37, 77, 65, 7, pal.base)
+}
+
+func drawRobe(p *painter, pal palette) {
+	p.poly(pal.base, 36, 14, 64, 14, 90, 36, 80, 46, 70, 36, 70, 88, 30, 88, 30, 36, 20, 46, 10, 36)
+	p.poly(pal.dark, 44, 14, 56, 14, 50, 40)
+	p.rect(30, 52, 70, 56, pal.dark)
+}
+
+// drawDuvet is three folded layers of cloth.
+func drawDuvet(p *painter, pal palette) {
+	for i := 2.0; i >= 0; i-- {
+		p.rect(16, 30+i*14, 84, 48+i*14, mix(pal.base, pal.white, 0.15*i))
+		p.rect(16, 46+i*14, 84, 48+i*14, pal.dark)
+	}
+}
+
+// drawTablecloth is a duvet's folds with stripes on top.
+func drawTablecloth(p *painter, pal palette) {
+	drawDuvet(p, pal)
+	for x := 20.0; x < 84; x += 8 {
+		p.rect(x, 30, x+3, 48, pal.light)
+	}
 }
 
 // painter fills shapes given in a 100×100 space.

@@ -18,7 +18,13 @@ import (
 // (not the fallback) except where the fallback is meant.
 func TestPictureKinds(t *testing.T) {
 	c := color.RGBA{200, 40, 40, 255}
+	if len(drawings()) != len(pictureKinds()) {
+		t.Errorf("%d drawings for %d kinds", len(drawings()), len(pictureKinds()))
+	}
 	for _, kind := range pictureKinds() {
+		if _, ok := drawings()[kind]; !ok {
+			t.Errorf("%s: no drawing of its own", kind)
+		}
 		img := Picture(kind, c, 200)
 		colour, other := 0, 0
 		for y := range 200 {

@@ -1,6 +1,8 @@
 // Package diskblobs implements catalog.Blobs on a folder: the embedded
 // default's twin of the S3 bucket, with the same key layout. Writes go to a
 // temporary file renamed into place, so a reader never sees half a file.
+// Every file is reached through an os.Root on the folder, so no key, and no
+// symbolic link inside the folder, reaches a file outside it.
 package diskblobs
 
 import (
@@ -29,9 +31,11 @@ const tmpPrefix = ".tmp-"
 // on a second line, the version of its upload.
 const etagSuffix = ".etag"
 
-// Blobs is a catalog.Blobs rooted at a folder.
+// Blobs is a catalog.Blobs rooted at a folder. It is safe for concurrent
+// use.
 type Blobs struct {
-	root string
+	dir  string   // the folder, absolute
+	root *os.Root // every access goes through it
 }
 
 // New returns Blobs rooted at dir, creating it if needed.
@@ -43,33 +47,44 @@ func New(dir string) (*Blobs, error) {
 	if err != nil {
 		return nil, catalog.Wrap(catalog.CodeInternal, err, "resolve blob folder")
 	}
-	return &Blobs{root: abs}, nil
+	root, err := os.OpenRoot(abs)
+	if err != nil {
+		return nil, catalog.Wrap(catalog.CodeInternal, err, "open blob folder")
+	}
+	return &Blobs{dir: abs, root: root}, nil
 }
 
 // Root is the folder that holds the blobs.
-func (b *Blobs) Root() string { return b.root }
+func (b *Blobs) Root() string { return b.dir }
 
-func (b *Blobs) path(key string) (string, error) {
+// Close releases the folder. Blobs are not usable afterwards.
+func (b *Blobs) Close() error { return b.root.Close() }
+
+// name returns the file name of key under the root. os.Root refuses any
+// name (through "..", or a link) that would leave the folder; the check
+// here refuses the keys no blob may have.
+func (b *Blobs) name(key string) (string, error) {
 	if !catalog.ValidBlobKey(key) || strings.Contains(key, tmpPrefix) || strings.HasSuffix(key, etagSuffix) {
 		return "", catalog.Errorf(catalog.CodeInvalid, "invalid blob key %q", key)
 	}
-	return filepath.Join(b.root, filepath.FromSlash(key)), nil
+	return filepath.FromSlash(key), nil
 }
 
 // Put implements catalog.Blobs. The ETag is the SHA-256 of the content.
 func (b *Blobs) Put(ctx context.Context, key string, r io.Reader) (catalog.BlobInfo, error) {
-	p, err := b.path(key)
+	p, err := b.name(key)
 	if err != nil {
 		return catalog.BlobInfo{}, err
 	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o750); err != nil {
+	if err := b.root.MkdirAll(filepath.Dir(p), 0o750); err != nil {
 		return catalog.BlobInfo{}, catalog.Wrap(catalog.CodeInternal, err, "create blob folder")
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), tmpPrefix+"*")
+	tmpName := filepath.Join(filepath.Dir(p), tmpPrefix+rand.Text())
+	tmp, err := b.root.OpenFile(tmpName, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return catalog.BlobInfo{}, catalog.Wrap(catalog.CodeInternal, err, "create blob")
 	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
+	defer b.root.Remove(tmpName) // no-op after the rename
 	h := sha256.New()
 	n, err := io.Copy(io.MultiWriter(tmp, h), contextReader{ctx, r})
 	if cerr := tmp.Close(); err == nil {
@@ -85,13 +100,13 @@ func (b *Blobs) Put(ctx context.Context, key string, r io.Reader) (catalog.BlobI
 	// A random version: file times are too coarse to tell two quick
 	// uploads of identical content apart.
 	ver := rand.Text()
-	if err := os.WriteFile(p+etagSuffix, []byte(etag+"\n"+ver), 0o640); err != nil {
+	if err := b.root.WriteFile(p+etagSuffix, []byte(etag+"\n"+ver), 0o640); err != nil {
 		return catalog.BlobInfo{}, catalog.Wrap(catalog.CodeInternal, err, "write blob etag")
 	}
-	if err := os.Rename(tmp.Name(), p); err != nil {
+	if err := b.root.Rename(tmpName, p); err != nil {
 		return catalog.BlobInfo{}, catalog.Wrap(catalog.CodeInternal, err, "store blob")
 	}
-	st, err := os.Stat(p)
+	st, err := b.root.Stat(p)
 	if err != nil {
 		return catalog.BlobInfo{}, catalog.Wrap(catalog.CodeInternal, err, "stat blob")
 	}
@@ -111,7 +126,7 @@ func (c contextReader) Read(p []byte) (int, error) {
 }
 
 func (b *Blobs) info(key, p string) (catalog.BlobInfo, error) {
-	st, err := os.Stat(p)
+	st, err := b.root.Stat(p)
 	if errors.Is(err, fs.ErrNotExist) || (err == nil && st.IsDir()) {
 		return catalog.BlobInfo{}, catalog.Errorf(catalog.CodeNotFound, "blob %q not found", key)
 	}
@@ -119,7 +134,7 @@ func (b *Blobs) info(key, p string) (catalog.BlobInfo, error) {
 		return catalog.BlobInfo{}, catalog.Wrap(catalog.CodeInternal, err, "stat blob")
 	}
 	sum := ""
-	side, err := os.ReadFile(p + etagSuffix)
+	side, err := b.root.ReadFile(p + etagSuffix)
 	if err != nil { // a file dropped into the folder by hand: derive its tag
 		side = []byte(st.ModTime().UTC().Format("20060102T150405.000000000") + "-" + strconv.FormatInt(st.Size(), 10))
 	}
@@ -135,7 +150,7 @@ func (b *Blobs) info(key, p string) (catalog.BlobInfo, error) {
 
 // Open implements catalog.Blobs.
 func (b *Blobs) Open(ctx context.Context, key string) (io.ReadCloser, catalog.BlobInfo, error) {
-	p, err := b.path(key)
+	p, err := b.name(key)
 	if err != nil {
 		return nil, catalog.BlobInfo{}, err
 	}
@@ -143,7 +158,7 @@ func (b *Blobs) Open(ctx context.Context, key string) (io.ReadCloser, catalog.Bl
 	if err != nil {
 		return nil, catalog.BlobInfo{}, err
 	}
-	f, err := os.Open(p)
+	f, err := b.root.Open(p)
 	if err != nil {
 		return nil, catalog.BlobInfo{}, catalog.Wrap(catalog.CodeInternal, err, "open blob")
 	}
@@ -152,32 +167,28 @@ func (b *Blobs) Open(ctx context.Context, key string) (io.ReadCloser, catalog.Bl
 
 // Stat implements catalog.Blobs.
 func (b *Blobs) Stat(ctx context.Context, key string) (catalog.BlobInfo, error) {
-	p, err := b.path(key)
+	p, err := b.name(key)
 	if err != nil {
 		return catalog.BlobInfo{}, err
 	}
 	return b.info(key, p)
 }
 
-// List implements catalog.Blobs.
+// List implements catalog.Blobs. It lists regular files only: a link, even
+// one that stays inside the folder, is no blob.
 func (b *Blobs) List(ctx context.Context, prefix string) ([]catalog.BlobInfo, error) {
 	var out []catalog.BlobInfo
-	err := filepath.WalkDir(b.root, func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(b.root.FS(), ".", func(key string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() || strings.HasPrefix(d.Name(), tmpPrefix) || strings.HasSuffix(d.Name(), etagSuffix) {
+		if !d.Type().IsRegular() || strings.HasPrefix(d.Name(), tmpPrefix) || strings.HasSuffix(d.Name(), etagSuffix) {
 			return nil
 		}
-		rel, err := filepath.Rel(b.root, p)
-		if err != nil {
-			return err
-		}
-		key := filepath.ToSlash(rel)
 		if !strings.HasPrefix(key, prefix) {
 			return nil
 		}
-		info, err := b.info(key, p)
+		info, err := b.info(key, filepath.FromSlash(key))
 		if err != nil {
 			return err
 		}
@@ -193,12 +204,12 @@ func (b *Blobs) List(ctx context.Context, prefix string) ([]catalog.BlobInfo, er
 
 // Delete implements catalog.Blobs.
 func (b *Blobs) Delete(ctx context.Context, key string) error {
-	p, err := b.path(key)
+	p, err := b.name(key)
 	if err != nil {
 		return err
 	}
 	for _, f := range []string{p, p + etagSuffix} {
-		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := b.root.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return catalog.Wrap(catalog.CodeInternal, err, "delete blob")
 		}
 	}

@@ -1,67 +1,52 @@
 package dynamostore
 
 import (
-	"context"
 	"errors"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/catalogsearch/catalogsearch/internal/awserr"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 )
 
 // translate turns an SDK error into a *catalog.Error whose message is safe
-// for users; the SDK error stays as the (log-only) cause.
+// for users (awserr's shared rules, and DynamoDB's own codes); the SDK
+// error stays as the (log-only) cause.
 func translate(err error, what string) error {
-	if err == nil {
-		return nil
-	}
-	var ce *catalog.Error
-	if errors.As(err, &ce) {
-		return err
-	}
-	return catalog.Wrap(codeOf(err), err, what)
+	return awserr.Translate(err, what, dynamoCode)
 }
 
-func codeOf(err error) catalog.Code {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return catalog.CodeUnavailable
-	}
+// codeOf returns the domain code translate gives err.
+func codeOf(err error) catalog.Code { return awserr.Code(err, dynamoCode) }
+
+// dynamoCode gives the domain code of the errors only DynamoDB has; the
+// throttles, timeouts and server failures of every AWS service are
+// awserr's.
+func dynamoCode(err error) (catalog.Code, bool) {
 	var ccf *types.ConditionalCheckFailedException
 	if errors.As(err, &ccf) {
-		return catalog.CodeConflict
+		return catalog.CodeConflict, true
 	}
 	var tce *types.TransactionCanceledException
 	if errors.As(err, &tce) {
-		return cancellationCode(tce)
-	}
-	var maxAttempts *retry.MaxAttemptsError
-	var send *smithyhttp.RequestSendError
-	if errors.As(err, &send) {
-		return catalog.CodeUnavailable
+		return cancellationCode(tce), true
 	}
 	var api smithy.APIError
 	if errors.As(err, &api) {
 		switch api.ErrorCode() {
-		case "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded",
-			"InternalServerError", "ServiceUnavailable", "TransactionInProgressException",
-			"TransactionConflictException", "LimitExceededException":
-			return catalog.CodeUnavailable
+		case "TransactionConflictException":
+			return catalog.CodeUnavailable, true
 		case "ItemCollectionSizeLimitExceededException":
-			return catalog.CodeTooLarge
+			return catalog.CodeTooLarge, true
 		case "ValidationException":
 			if strings.Contains(api.ErrorMessage(), "size has exceeded") {
-				return catalog.CodeTooLarge
+				return catalog.CodeTooLarge, true
 			}
 		}
 	}
-	if errors.As(err, &maxAttempts) {
-		return catalog.CodeUnavailable
-	}
-	return catalog.CodeInternal
+	return "", false
 }
 
 // cancellationCode maps a cancelled transaction to the code of its first

@@ -130,10 +130,8 @@ func (s *Service) Ingest(ctx context.Context, req Request) (catalog.Catalog, err
 	if partner, _, ok := intake.SplitIncomingKey(req.Key); !ok || partner != req.Partner || !catalog.ValidBlobKey(req.Key) {
 		return catalog.Catalog{}, catalog.Errorf(catalog.CodeInvalid, "key %q is not a file under %s", req.Key, intake.IncomingKey(req.Partner, ""))
 	}
-	switch req.Mode {
-	case "", catalog.ModeFull, catalog.ModePartial:
-	default:
-		return catalog.Catalog{}, catalog.Errorf(catalog.CodeInvalid, "mode must be full or partial, not %q", req.Mode)
+	if err := req.Mode.Check(); err != nil {
+		return catalog.Catalog{}, err
 	}
 	info, err := s.blobs.Stat(ctx, req.Key)
 	if err != nil {

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/csv"
@@ -53,10 +54,7 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dryRun, force boo
 		return report, err
 	}
 	if c.Mode == "" {
-		c.Mode = settings.Mode
-		if c.Mode == "" {
-			c.Mode = catalog.ModeFull
-		}
+		c.Mode = cmp.Or(settings.Mode, catalog.ModeFull)
 	}
 	report.SettingsHash = settings.fingerprint()
 	if !dryRun && !force {
@@ -73,7 +71,13 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dryRun, force boo
 		writer: newProductWriter(s.store, c.Partner, report, dryRun, s.tmp)}
 	defer p.book.discard()
 	defer p.writer.quality.discard()
-	blob, info, err := s.blobs.Open(ctx, c.Key)
+	return p.ingest(ctx)
+}
+
+// ingest reads the catalog's file through the stages, then applies it.
+func (p *pipeline) ingest(ctx context.Context) (*catalog.Report, error) {
+	c, report := p.record, p.report
+	blob, info, err := p.service.blobs.Open(ctx, c.Key)
 	if err != nil {
 		return report, err
 	}
@@ -90,9 +94,7 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dryRun, force boo
 		defer hashing.Close()
 		src = hashing
 	}
-	table, err := tabular.Open(src, tabular.Options{Name: c.File, Encoding: settings.Encoding, Sheet: settings.Sheet, TempDir: s.tmp,
-		MaxRecordBytes: s.lim.MaxRecordBytes, MaxXLSXBytes: s.lim.MaxXLSXBytes, MaxUnzipBytes: s.lim.MaxUnzipBytes,
-		DeferChecks: true})
+	table, err := p.openTable(src)
 	if err != nil {
 		if te, ok := tabular.AsError(err); ok {
 			return refused(report, te.Message), nil
@@ -100,34 +102,11 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dryRun, force boo
 		return report, err
 	}
 	defer table.Close()
-	tableInfo := table.Info()
-	report.Format, report.Encoding = tableInfo.Format, tableInfo.Encoding
-	p.reader = &rowReader{table: table, settings: settings, format: tableInfo.Format, encoding: tableInfo.Encoding,
-		defaultCurrency: settings.currency()}
-	p.reader.checker, _ = table.(tabular.RowChecker)
 	if err := p.writer.loadStored(ctx); err != nil {
 		return report, err
 	}
 	if err := p.readAll(ctx); err != nil {
-		if te, ok := tabular.AsError(err); ok {
-			message := te.Message
-			if report.Rows > 0 {
-				message += fmt.Sprintf("; the %d rows before it were applied and nothing was removed", report.Rows)
-				if dryRun {
-					message = te.Message + "; nothing was removed"
-				}
-			}
-			if ferr := p.writer.flush(ctx); ferr != nil {
-				return report, ferr
-			}
-			report.Rows = report.Accepted + report.Rejected
-			return refused(report, message), p.saveRejected(ctx)
-		}
-		var r *refusal
-		if errors.As(err, &r) {
-			return refused(report, r.reason), nil
-		}
-		return report, err
+		return p.readFailed(ctx, err)
 	}
 	// The whole file was read: record its hash.
 	if hashing == nil {
@@ -135,24 +114,73 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dryRun, force boo
 	} else if _, err := io.Copy(io.Discard, hashing); err == nil {
 		c.SHA256 = hashing.Sum()
 	}
-	if err := p.writer.flush(ctx); err != nil {
-		return report, err
+	return report, p.apply(ctx)
+}
+
+// openTable opens the file as a table and sets up the row reader on it.
+func (p *pipeline) openTable(src io.Reader) (tabular.Reader, error) {
+	s, settings := p.service, p.settings
+	table, err := tabular.Open(src, tabular.Options{Name: p.record.File, Encoding: settings.Encoding, Sheet: settings.Sheet, TempDir: s.tmp,
+		MaxRecordBytes: s.lim.MaxRecordBytes, MaxXLSXBytes: s.lim.MaxXLSXBytes, MaxUnzipBytes: s.lim.MaxUnzipBytes,
+		DeferChecks: true})
+	if err != nil {
+		return nil, err
 	}
-	if c.Mode == catalog.ModeFull {
-		if err := p.writer.removeMissing(ctx, settings.guard(), force); err != nil {
-			return report, err
+	tableInfo := table.Info()
+	p.report.Format, p.report.Encoding = tableInfo.Format, tableInfo.Encoding
+	p.reader = &rowReader{table: table, settings: settings, format: tableInfo.Format, encoding: tableInfo.Encoding,
+		defaultCurrency: settings.currency()}
+	p.reader.checker, _ = table.(tabular.RowChecker)
+	return table, nil
+}
+
+// readFailed ends an ingest whose read stopped: a broken file refuses the
+// catalog (the rows before the break are kept, nothing is removed), as
+// does a refusal of the stages; anything else is an internal failure.
+func (p *pipeline) readFailed(ctx context.Context, err error) (*catalog.Report, error) {
+	report := p.report
+	if te, ok := tabular.AsError(err); ok {
+		message := te.Message
+		if report.Rows > 0 {
+			message += fmt.Sprintf("; the %d rows before it were applied and nothing was removed", report.Rows)
+			if p.dryRun {
+				message = te.Message + "; nothing was removed"
+			}
+		}
+		if ferr := p.writer.flush(ctx); ferr != nil {
+			return report, ferr
+		}
+		report.Rows = report.Accepted + report.Rejected
+		return refused(report, message), p.saveRejected(ctx)
+	}
+	var r *refusal
+	if errors.As(err, &r) {
+		return refused(report, r.reason), nil
+	}
+	return report, err
+}
+
+// apply finishes a file read to its end: the last writes, the removals of
+// a full catalog, the quality summary, and the reports beside the file.
+func (p *pipeline) apply(ctx context.Context) error {
+	if err := p.writer.flush(ctx); err != nil {
+		return err
+	}
+	if p.record.Mode == catalog.ModeFull {
+		if err := p.writer.removeMissing(ctx, p.settings.guard(), p.force); err != nil {
+			return err
 		}
 		if err := p.saveRemovals(ctx); err != nil {
-			return report, err
+			return err
 		}
 	}
-	report.Quality = p.writer.quality.sum.Result()
-	if !dryRun {
-		if err := p.writer.quality.save(ctx, s.blobs, c.ID); err != nil {
-			return report, err
+	p.report.Quality = p.writer.quality.sum.Result()
+	if !p.dryRun {
+		if err := p.writer.quality.save(ctx, p.service.blobs, p.record.ID); err != nil {
+			return err
 		}
 	}
-	return report, p.saveRejected(ctx)
+	return p.saveRejected(ctx)
 }
 
 // saveRemovals stores the CSV of the products a held full catalog would

@@ -103,10 +103,8 @@ func readJSONBlob(ctx context.Context, blobs catalog.Blobs, key string, v any) e
 }
 
 func (s *Settings) validate() error {
-	switch s.Mode {
-	case "", catalog.ModeFull, catalog.ModePartial:
-	default:
-		return catalog.Errorf(catalog.CodeInvalid, "settings: mode must be full or partial, not %q", s.Mode)
+	if err := s.Mode.Check(); err != nil {
+		return catalog.Errorf(catalog.CodeInvalid, "settings: %s", catalog.MessageOf(err))
 	}
 	if g := s.RemovalGuard; g != nil && (*g < 0 || *g > 1) {
 		return catalog.Errorf(catalog.CodeInvalid, "settings: removal_guard must be between 0 and 1")

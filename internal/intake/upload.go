@@ -66,10 +66,8 @@ func NewUpload(ctx context.Context, store catalog.Store, now time.Time, req Uplo
 	if !catalog.ValidPartnerID(req.Partner) {
 		return UploadSlot{}, catalog.Errorf(catalog.CodeInvalid, "partner %q is not a valid partner id", req.Partner)
 	}
-	switch req.Mode {
-	case "", catalog.ModeFull, catalog.ModePartial:
-	default:
-		return UploadSlot{}, catalog.Errorf(catalog.CodeInvalid, "mode must be full or partial, not %q", req.Mode)
+	if err := req.Mode.Check(); err != nil {
+		return UploadSlot{}, err
 	}
 	name := safeFileName(req.File)
 	if name == "" {

@@ -404,6 +404,7 @@ func (s *Stack) IngestFile(ctx context.Context, partner, path string, mode catal
 		if err != nil {
 			return catalog.Catalog{}, err
 		}
+		defer scratch.Close()
 		if _, err := scratch.Put(ctx, key, f); err != nil {
 			return catalog.Catalog{}, err
 		}

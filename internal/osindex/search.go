@@ -86,20 +86,20 @@ func filterClauses(f catalog.Filters, skip string) []any {
 			and = append(and, obj{"terms": obj{field: values}})
 		}
 	}
-	if skip != search.FacetPartner {
+	if skip != catalog.FacetPartner {
 		anyOf(fPartner, f.Partners)
 	}
-	if skip != search.FacetBrand {
+	if skip != catalog.FacetBrand {
 		anyOf(fBrand, f.Brands)
 	}
-	if skip != search.FacetCategory {
+	if skip != catalog.FacetCategory {
 		cats := make([]string, 0, len(f.Categories))
 		for _, c := range f.Categories {
 			cats = append(cats, normalizeCategory(c))
 		}
 		anyOf(fCategory, cats)
 	}
-	if skip != search.FacetPrice && (f.PriceMin != nil || f.PriceMax != nil) {
+	if skip != catalog.FacetPrice && (f.PriceMin != nil || f.PriceMax != nil) {
 		r := obj{}
 		if f.PriceMin != nil {
 			r["gte"] = f.PriceMin.Float64()
@@ -109,10 +109,10 @@ func filterClauses(f catalog.Filters, skip string) []any {
 		}
 		and = append(and, obj{"range": obj{fPrice: r}})
 	}
-	if skip != search.FacetCurrency && f.Currency != "" {
+	if skip != catalog.FacetCurrency && f.Currency != "" {
 		anyOf(fCurrency, []string{strings.ToUpper(f.Currency)})
 	}
-	if skip != search.FacetGrade {
+	if skip != catalog.FacetGrade {
 		anyOf(fGrade, f.Grades)
 	}
 	anyOf(fOfferKey, f.OfferKeys)
@@ -147,8 +147,8 @@ func filterObj(clauses []any) obj {
 
 // facetDimension is the filter a facet's counts leave out.
 func facetDimension(facet string) string {
-	if strings.HasPrefix(facet, search.AttrPrefix) {
-		return search.AttrField(strings.TrimPrefix(facet, search.AttrPrefix))
+	if strings.HasPrefix(facet, catalog.FacetAttrPrefix) {
+		return search.AttrField(strings.TrimPrefix(facet, catalog.FacetAttrPrefix))
 	}
 	return facet
 }
@@ -161,7 +161,7 @@ const maxCurrencies = 200
 // counted per currency (a terms aggregation on the currency with the bands
 // inside), unless the currency filter already leaves one.
 func facetAgg(name string, size int, f catalog.Filters) obj {
-	if name == search.FacetPrice {
+	if name == catalog.FacetPrice {
 		ranges := []any{}
 		for _, r := range search.PriceRanges() {
 			rr := obj{"key": r.Label, "from": r.From}
@@ -179,10 +179,10 @@ func facetAgg(name string, size int, f catalog.Filters) obj {
 			"aggs":  obj{"r": bands},
 		}
 	}
-	field := map[string]string{search.FacetBrand: fBrand, search.FacetPartner: fPartner, search.FacetCategory: fCategory, search.FacetCurrency: fCurrency,
-		search.FacetGrade: fGrade}[name]
+	field := map[string]string{catalog.FacetBrand: fBrand, catalog.FacetPartner: fPartner, catalog.FacetCategory: fCategory, catalog.FacetCurrency: fCurrency,
+		catalog.FacetGrade: fGrade}[name]
 	if field == "" {
-		field = search.AttrField(strings.TrimPrefix(name, search.AttrPrefix))
+		field = search.AttrField(strings.TrimPrefix(name, catalog.FacetAttrPrefix))
 	}
 	return obj{"terms": obj{"field": field, "size": size, "order": []any{obj{"_count": "desc"}, obj{"_key": "asc"}}}}
 }
@@ -367,7 +367,7 @@ func (x *Index) searchPlan(ctx context.Context, q catalog.Query, plan search.Pla
 		out.Facets = map[string][]catalog.FacetValue{}
 		for _, f := range q.Facets {
 			buckets := resp.Aggregations[f].V.Buckets
-			if f == search.FacetPrice {
+			if f == catalog.FacetPrice {
 				buckets, out.PriceCurrency = priceBands(q.Filters.Currency, buckets)
 			}
 			out.Facets[f] = facetValues(f, buckets)
@@ -443,7 +443,7 @@ func facetValues(name string, buckets []aggBucket) []catalog.FacetValue {
 		key, _ := b.Key.(string)
 		out = append(out, catalog.FacetValue{Value: key, Count: b.DocCount})
 	}
-	if name == search.FacetPrice {
+	if name == catalog.FacetPrice {
 		return out // bucket order
 	}
 	sort.SliceStable(out, func(i, j int) bool {

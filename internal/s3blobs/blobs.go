@@ -19,6 +19,7 @@ import (
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/catalogsearch/catalogsearch/internal/awserr"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 )
 
@@ -295,30 +296,24 @@ func translateKey(err error, key, what string) error {
 	return translate(err, what)
 }
 
-// translate maps S3 errors to domain codes; messages are safe for users.
+// translate maps S3 errors to domain codes (awserr's shared rules, and
+// S3's own codes); messages are safe for users.
 func translate(err error, what string) error {
-	if err == nil {
-		return nil
-	}
-	var ce *catalog.Error
-	if errors.As(err, &ce) {
-		return err
-	}
-	code := catalog.CodeInternal
+	return awserr.Translate(err, what, s3Code)
+}
+
+// s3Code gives the domain code of the errors only S3 has; the throttles
+// (SlowDown among them), timeouts and server failures of every AWS service
+// are awserr's.
+func s3Code(err error) (catalog.Code, bool) {
 	var api smithy.APIError
-	var send *smithyhttp.RequestSendError
-	switch {
-	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &send):
-		code = catalog.CodeUnavailable
-	case errors.As(err, &api):
+	if errors.As(err, &api) {
 		switch api.ErrorCode() {
-		case "SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout", "Throttling", "ThrottlingException":
-			code = catalog.CodeUnavailable
 		case "EntityTooLarge":
-			code = catalog.CodeTooLarge
+			return catalog.CodeTooLarge, true
 		case "InvalidArgument", "KeyTooLongError":
-			code = catalog.CodeInvalid
+			return catalog.CodeInvalid, true
 		}
 	}
-	return catalog.Wrap(code, err, what)
+	return "", false
 }

@@ -26,7 +26,7 @@ type Doc struct {
 	// Categories are every ancestor path "A", "A > B", ... (subtree filter
 	// and hierarchical facet).
 	Categories []string
-	// Attrs maps AttrField names (without the "attr." prefix) to values.
+	// Attrs maps AttrField names (without catalog.FacetAttrPrefix) to values.
 	Attrs map[string][]string
 	// NameSort is the folded name.
 	NameSort string
@@ -71,7 +71,7 @@ func NewDoc(p catalog.Product) Doc {
 		if d.Attrs == nil {
 			d.Attrs = map[string][]string{}
 		}
-		key := strings.TrimPrefix(AttrField(name), AttrPrefix)
+		key := strings.TrimPrefix(AttrField(name), catalog.FacetAttrPrefix)
 		for _, v := range d.Attrs[key] {
 			if v == value {
 				return

@@ -134,17 +134,6 @@ var priceRanges = []PriceRange{
 // PriceRanges returns the buckets of the price facet.
 func PriceRanges() []PriceRange { return append([]PriceRange(nil), priceRanges...) }
 
-// Facet names besides "attr.<name>".
-const (
-	FacetBrand    = "brand"
-	FacetCategory = "category"
-	FacetPartner  = "partner"
-	FacetPrice    = "price"
-	FacetCurrency = "currency"
-	FacetGrade    = "grade" // catalog.Quality.Grade
-	AttrPrefix    = "attr."
-)
-
 // PriceCurrency picks the currency of the price facet's bands: the
 // filter's currency when there is one, else the currency with the most
 // priced hits (ties to the first code in alphabetical order); "" when no
@@ -184,7 +173,8 @@ func CategoryPaths(path []string) []string {
 }
 
 // AttrField returns the index field name of a product attribute (or variant
-// option): dots, which both engines read as object paths, become
+// option), named like its facet (catalog.FacetAttrPrefix and the name):
+// dots in the name, which both engines read as object paths, become
 // underscores.
 func AttrField(name string) string {
 	b := []byte(name)
@@ -193,7 +183,7 @@ func AttrField(name string) string {
 			b[i] = '_'
 		}
 	}
-	return "attr." + string(b)
+	return catalog.FacetAttrPrefix + string(b)
 }
 
 // PriceFloat returns a price as a float for range queries, facets and

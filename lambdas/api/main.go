@@ -5,19 +5,11 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 
 	"github.com/catalogsearch/catalogsearch/internal/awslambda"
 )
 
 func main() {
-	cfg, err := awslambda.ConfigFromEnv(os.Getenv)
-	if err == nil {
-		err = awslambda.RunAPI(context.Background(), cfg, os.Stderr, os.Stdout)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "api:", err)
-		os.Exit(1)
-	}
+	os.Exit(awslambda.Main(context.Background(), "api", awslambda.RunAPI, os.Getenv, os.Stderr, os.Stdout))
 }

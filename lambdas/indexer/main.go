@@ -5,19 +5,11 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 
 	"github.com/catalogsearch/catalogsearch/internal/awslambda"
 )
 
 func main() {
-	cfg, err := awslambda.ConfigFromEnv(os.Getenv)
-	if err == nil {
-		err = awslambda.RunIndexer(context.Background(), cfg, os.Stderr, os.Stdout)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "indexer:", err)
-		os.Exit(1)
-	}
+	os.Exit(awslambda.Main(context.Background(), "indexer", awslambda.RunIndexer, os.Getenv, os.Stderr, os.Stdout))
 }

@@ -6,7 +6,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 
 	"github.com/catalogsearch/catalogsearch/internal/awslambda"
@@ -14,12 +13,5 @@ import (
 )
 
 func main() {
-	cfg, err := awslambda.ConfigFromEnv(os.Getenv)
-	if err == nil {
-		err = ingestfn.Run(context.Background(), cfg, os.Stderr, os.Stdout)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "ingest:", err)
-		os.Exit(1)
-	}
+	os.Exit(awslambda.Main(context.Background(), "ingest", ingestfn.Run, os.Getenv, os.Stderr, os.Stdout))
 }
