@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awswafv2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -21,12 +23,20 @@ import (
 // API's own routes start at /v1 on both homes.
 const APIStageName = "api"
 
+// OriginSecretParameter is the key (StageConfig.ParameterName) of the SSM
+// parameter holding the origin secret's ARN.
+const OriginSecretParameter = "origin-secret-arn"
+
 // APIStack is the REST API in front of the api Lambda.
 type APIStack struct {
 	awscdk.Stack
 	Function  *GoFunction
 	API       awsapigateway.RestApi
 	AccessLog awslogs.LogGroup
+	// OriginSecret is the value CloudFront sends in contract.OriginVerifyHeader.
+	OriginSecret awssecretsmanager.Secret
+	// WebACL is the regional web ACL of the API stage (StageConfig.WAF), or nil.
+	WebACL awswafv2.CfnWebACL
 	// Domain is the execute-api host name (CloudFront's origin).
 	Domain string
 	// BaseURL is the API's base URL for server-side callers (the PHP site):
@@ -178,8 +188,31 @@ func NewAPIStack(scope constructs.Construct, cfg StageConfig, in Inputs, data *D
 		})
 	}
 
+	// The origin secret: CloudFront adds it to every request it sends to
+	// the site's and the API's origins (header contract.OriginVerifyHeader),
+	// and the origins refuse requests without it. Secrets Manager generates
+	// it; every user reads it through a CloudFormation dynamic reference,
+	// so the value is in no template. The Website stack finds the secret
+	// through an SSM parameter (no export).
+	s.OriginSecret = awssecretsmanager.NewSecret(stack, jsii.String("OriginSecret"), &awssecretsmanager.SecretProps{
+		Description: jsii.String("Catalog Search " + cfg.Stage + ": value of the " + contract.OriginVerifyHeader + " header CloudFront adds to requests to its origins"),
+		GenerateSecretString: &awssecretsmanager.SecretStringGenerator{
+			PasswordLength:          jsii.Number(64),
+			ExcludePunctuation:      jsii.Bool(true),
+			IncludeSpace:            jsii.Bool(false),
+			RequireEachIncludedType: jsii.Bool(false),
+		},
+		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+	suppress(s.OriginSecret, true, finding{"AwsSolutions-SMG4",
+		"Read at deploy time by CloudFront's origin headers, the WAF rule and the site function (dynamic references): a scheduled rotation would not reach them; docs/deploy.md says how to replace it."})
+	awsssm.NewStringParameter(stack, jsii.String("OriginSecretArnParameter"), &awsssm.StringParameterProps{
+		ParameterName: jsii.String(cfg.ParameterName(OriginSecretParameter)),
+		StringValue:   s.OriginSecret.SecretArn(),
+		Description:   jsii.String("Catalog Search " + cfg.Stage + ": ARN of the origin secret (read by the Website stack)"),
+	})
 	if cfg.WAF {
-		newAPIWebACL(stack, cfg, api)
+		s.WebACL = newAPIWebACL(stack, cfg, api, *s.OriginSecret.SecretValue().UnsafeUnwrap())
 	} else {
 		suppress(api, true, finding{"AwsSolutions-APIG3",
 			"WAF is a prod choice (StageConfig.WAF); dev and staging are not public-facing and rely on stage throttling and API keys on the write routes."})
@@ -226,57 +259,49 @@ func exportName(s string) string {
 	return b.String()
 }
 
-// newAPIWebACL puts a regional WAF web ACL in front of the API stage: AWS
-// managed common and known-bad-input rules, and a per-IP rate limit.
-func newAPIWebACL(stack awscdk.Stack, cfg StageConfig, api awsapigateway.RestApi) {
-	visibility := func(name string) *awswafv2.CfnWebACL_VisibilityConfigProperty {
-		return &awswafv2.CfnWebACL_VisibilityConfigProperty{
-			CloudWatchMetricsEnabled: jsii.Bool(true),
-			MetricName:               jsii.String(name),
-			SampledRequestsEnabled:   jsii.Bool(true),
-		}
-	}
-	managed := func(name string, priority float64) *awswafv2.CfnWebACL_RuleProperty {
-		return &awswafv2.CfnWebACL_RuleProperty{
-			Name:           jsii.String(name),
-			Priority:       jsii.Number(priority),
-			OverrideAction: &awswafv2.CfnWebACL_OverrideActionProperty{None: map[string]any{}},
-			Statement: &awswafv2.CfnWebACL_StatementProperty{
-				ManagedRuleGroupStatement: &awswafv2.CfnWebACL_ManagedRuleGroupStatementProperty{
-					VendorName: jsii.String("AWS"),
-					Name:       jsii.String(name),
-				},
-			},
-			VisibilityConfig: visibility(name),
-		}
-	}
+// newAPIWebACL puts a regional WAF web ACL in front of the API stage. Its
+// first rule blocks every request without the origin secret (a call to the
+// execute-api address, around CloudFront and its web ACL); AWS managed
+// common and known-bad-input rules follow. The rate limit per client IP is
+// the CloudFront web ACL's (EdgeStack): behind CloudFront the API sees
+// CloudFront's addresses, and X-Forwarded-For is the client's to write.
+func newAPIWebACL(stack awscdk.Stack, cfg StageConfig, api awsapigateway.RestApi, originSecret string) awswafv2.CfnWebACL {
 	acl := awswafv2.NewCfnWebACL(stack, jsii.String("ApiWebAcl"), &awswafv2.CfnWebACLProps{
 		Scope:            jsii.String("REGIONAL"),
 		DefaultAction:    &awswafv2.CfnWebACL_DefaultActionProperty{Allow: map[string]any{}},
-		VisibilityConfig: visibility(cfg.Prefix() + "-api"),
+		VisibilityConfig: wafVisibility(cfg.Prefix() + "-api"),
 		Rules: &[]any{
-			managed("AWSManagedRulesCommonRuleSet", 1),
-			managed("AWSManagedRulesKnownBadInputsRuleSet", 2),
 			&awswafv2.CfnWebACL_RuleProperty{
-				Name:     jsii.String("RateLimitPerIp"),
-				Priority: jsii.Number(3),
+				Name:     jsii.String("RequireOriginHeader"),
+				Priority: jsii.Number(0),
 				Action:   &awswafv2.CfnWebACL_RuleActionProperty{Block: map[string]any{}},
 				Statement: &awswafv2.CfnWebACL_StatementProperty{
-					RateBasedStatement: &awswafv2.CfnWebACL_RateBasedStatementProperty{
-						Limit:            jsii.Number(2000),
-						AggregateKeyType: jsii.String("FORWARDED_IP"),
-						ForwardedIpConfig: &awswafv2.CfnWebACL_ForwardedIPConfigurationProperty{
-							HeaderName:       jsii.String("X-Forwarded-For"),
-							FallbackBehavior: jsii.String("MATCH"),
+					NotStatement: &awswafv2.CfnWebACL_NotStatementProperty{
+						Statement: &awswafv2.CfnWebACL_StatementProperty{
+							ByteMatchStatement: &awswafv2.CfnWebACL_ByteMatchStatementProperty{
+								FieldToMatch: &awswafv2.CfnWebACL_FieldToMatchProperty{
+									// SingleHeader is free-form JSON in the CloudFormation spec:
+									// a struct would be written with a lowercase "name".
+									SingleHeader: map[string]any{"Name": strings.ToLower(contract.OriginVerifyHeader)},
+								},
+								PositionalConstraint: jsii.String("EXACTLY"),
+								SearchString:         jsii.String(originSecret),
+								TextTransformations: &[]any{&awswafv2.CfnWebACL_TextTransformationProperty{
+									Priority: jsii.Number(0), Type: jsii.String("NONE"),
+								}},
+							},
 						},
 					},
 				},
-				VisibilityConfig: visibility("RateLimitPerIp"),
+				VisibilityConfig: wafVisibility("RequireOriginHeader"),
 			},
+			managedRuleGroup("AWSManagedRulesCommonRuleSet", 1),
+			managedRuleGroup("AWSManagedRulesKnownBadInputsRuleSet", 2),
 		},
 	})
 	awswafv2.NewCfnWebACLAssociation(stack, jsii.String("ApiWebAclAssociation"), &awswafv2.CfnWebACLAssociationProps{
 		ResourceArn: api.DeploymentStage().StageArn(),
 		WebAclArn:   acl.AttrArn(),
 	})
+	return acl
 }

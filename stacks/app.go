@@ -47,6 +47,7 @@ type CatalogSearch struct {
 	Pipeline   *PipelineStack
 	API        *APIStack
 	Website    *WebsiteStack
+	Edge       *EdgeStack // nil without StageConfig.WAF
 	Monitoring *MonitoringStack
 }
 
@@ -78,7 +79,11 @@ func NewCatalogSearch(app awscdk.App, cfg StageConfig, in Inputs) *CatalogSearch
 	cs.Data = NewDataStack(app, cfg, props())
 	cs.Pipeline = NewPipelineStack(app, cfg, in, cs.Data, props())
 	cs.API = NewAPIStack(app, cfg, in, cs.Data, props())
-	cs.Website = NewWebsiteStack(app, cfg, in.WebDir, cs.API, cs.Data.Bucket, props())
+	if cfg.WAF {
+		cs.Edge = NewEdgeStack(app, cfg, props())
+	}
+	cs.Website = NewWebsiteStack(app, cfg, in.WebDir, cs.API, cs.Edge, cs.Data.Bucket, props())
+	cs.Website.AddDependency(cs.API.Stack, jsii.String("the origin secret (SSM parameter "+cfg.ParameterName(OriginSecretParameter)+")"))
 	cs.Monitoring = NewMonitoringStack(app, cfg, Monitored{Data: cs.Data, Pipeline: cs.Pipeline, API: cs.API, Website: cs.Website}, props())
 	for _, st := range cs.Stacks() {
 		setLogRetention(cfg, st)
@@ -90,7 +95,11 @@ func NewCatalogSearch(app awscdk.App, cfg StageConfig, in Inputs) *CatalogSearch
 
 // Stacks returns the stage's stacks in deployment order.
 func (cs *CatalogSearch) Stacks() []awscdk.Stack {
-	return []awscdk.Stack{cs.Data.Stack, cs.Pipeline.Stack, cs.API.Stack, cs.Website.Stack, cs.Monitoring.Stack}
+	out := []awscdk.Stack{cs.Data.Stack, cs.Pipeline.Stack, cs.API.Stack}
+	if cs.Edge != nil {
+		out = append(out, cs.Edge.Stack)
+	}
+	return append(out, cs.Website.Stack, cs.Monitoring.Stack)
 }
 
 // NewApp returns a CDK app with the feature flags the stacks are written

@@ -120,8 +120,17 @@ type StageConfig struct {
 	ThrottleBurstLimit int      `json:"throttleBurstLimit"` // burst, stage-wide
 	Partners           []string `json:"partners"`           // one usage plan each (upload routes); keys are attached by CLI
 	PartnerQuotaPerDay int      `json:"partnerQuotaPerDay"` // upload-route requests per partner per day
-	WAF                bool     `json:"waf"`                // regional WAF web ACL on the API stage
-	CORSOrigins        []string `json:"corsOrigins"`        // extra browser origins allowed by the API
+	// WAF puts web ACLs in front of the stage: a CLOUDFRONT-scope one on
+	// the distribution (its own stack in us-east-1: managed rules and a
+	// rate limit per client IP) and a REGIONAL one on the API stage that
+	// refuses requests without the origin secret CloudFront adds. Without
+	// it, only the site refuses requests around CloudFront (the API
+	// answers them).
+	WAF bool `json:"waf"`
+	// EdgeRateLimit is the CloudFront web ACL's limit of requests per
+	// client IP in any 5 minutes (WAF accepts 10 or more).
+	EdgeRateLimit int      `json:"edgeRateLimit"`
+	CORSOrigins   []string `json:"corsOrigins"` // extra browser origins allowed by the API
 
 	// Search.
 	// SynonymsFile is the stage's synonyms file (format: docs/search.md),
@@ -191,6 +200,14 @@ func (c StageConfig) StackName(part string) string {
 	return "CatalogSearch-" + c.Stage + "-" + part
 }
 
+// EdgeRegion is where CloudFront-scope resources must be created (the
+// distribution's web ACL): us-east-1, whatever the stage's region.
+const EdgeRegion = "us-east-1"
+
+// ParameterName is the name of an SSM parameter through which one of the
+// stage's stacks hands a value to another: "/catalogsearch-prod/<key>".
+func (c StageConfig) ParameterName(key string) string { return "/" + c.Prefix() + "/" + key }
+
 // IsProd reports whether the stage is prod.
 func (c StageConfig) IsProd() bool { return c.Stage == StageProd }
 
@@ -233,6 +250,7 @@ func DefaultConfig(stage string) (StageConfig, error) {
 		PartnerQuotaPerDay:      1000,
 		BrefLayerArn:            brefLayer,
 		SiteSecretGeneration:    1,
+		EdgeRateLimit:           2000,
 		UploadToSearchableMsP90: 300000,
 		APILatencyP99Ms:         1500,
 	}
@@ -343,16 +361,17 @@ func (c StageConfig) checkSite(p *problems) {
 	p.add((c.DomainName == "") != (c.CertificateArn == ""), "domainName and certificateArn go together")
 	p.add(c.CertificateArn != "" && !strings.Contains(c.CertificateArn, ":us-east-1:"), "certificateArn must be in us-east-1 (CloudFront)")
 	p.add(c.SiteSecretGeneration < 1, "siteSecretGeneration must be 1 or more")
+	p.add(c.WAF && (c.EdgeRateLimit < 10 || c.EdgeRateLimit > 2000000000), "edgeRateLimit must be in 10..2000000000 (requests per IP in 5 minutes), got %d", c.EdgeRateLimit)
 }
 
 // check checks the domain's shape: nodes, zones, standby and masters.
-func (oc OpenSearchConfig) check(p *problems) {
-	p.add(oc.DataNodes < 1, "openSearch.dataNodes must be at least 1")
-	p.add(oc.AvailabilityZones < 1 || oc.AvailabilityZones > 3, "openSearch.availabilityZones must be 1, 2 or 3")
-	p.add(oc.AvailabilityZones > 1 && oc.DataNodes%oc.AvailabilityZones != 0, "openSearch.dataNodes must be a multiple of availabilityZones")
-	p.add(oc.MultiAZWithStandby && (oc.AvailabilityZones != 3 || oc.MasterNodes < 3),
+func (o OpenSearchConfig) check(p *problems) {
+	p.add(o.DataNodes < 1, "openSearch.dataNodes must be at least 1")
+	p.add(o.AvailabilityZones < 1 || o.AvailabilityZones > 3, "openSearch.availabilityZones must be 1, 2 or 3")
+	p.add(o.AvailabilityZones > 1 && o.DataNodes%o.AvailabilityZones != 0, "openSearch.dataNodes must be a multiple of availabilityZones")
+	p.add(o.MultiAZWithStandby && (o.AvailabilityZones != 3 || o.MasterNodes < 3),
 		"openSearch.multiAzWithStandby needs 3 availability zones and 3 dedicated masters")
-	p.add(oc.MasterNodes > 0 && oc.MasterInstanceType == "", "openSearch.masterInstanceType is required with dedicated masters")
+	p.add(o.MasterNodes > 0 && o.MasterInstanceType == "", "openSearch.masterInstanceType is required with dedicated masters")
 }
 
 // checkLambdas checks every Lambda's size and reservation.

@@ -48,6 +48,15 @@ func parseSynonyms(path string) error {
 // Parts are the stack parts of every stage.
 func parts() []string { return []string{"Data", "Pipeline", "API", "Website", "Monitoring"} }
 
+// stackParts are the stack parts of s's stage: parts(), and Edge (the
+// CloudFront web ACL in us-east-1) where the stage has StageConfig.WAF.
+func (s *synthesized) stackParts() []string {
+	if s.cfg.WAF {
+		return append(parts(), "Edge")
+	}
+	return parts()
+}
+
 func TestMain(m *testing.M) {
 	cleanup, err := setup()
 	if err != nil {
@@ -121,7 +130,7 @@ func synthStage(stage, dir string) (s *synthesized) {
 	NewCatalogSearch(app, cfg, Inputs{Builder: the.builder, EveryLambdaFrom: the.everyLambdaFrom, WebDir: filepath.Join(the.moduleDir, "web"), ParseSynonyms: parseSynonyms})
 	app.Synth(nil)
 	s.templates = map[string]map[string]any{}
-	for _, part := range parts() {
+	for _, part := range s.stackParts() {
 		var t map[string]any
 		if err := readJSON(filepath.Join(dir, cfg.StackName(part)+".template.json"), &t); err != nil {
 			s.err = err
@@ -213,7 +222,7 @@ func (s *synthesized) resources(part, typ string) []resource {
 // allResources returns the resources of type typ across the stage's stacks.
 func (s *synthesized) allResources(typ string) []resource {
 	var out []resource
-	for _, p := range parts() {
+	for _, p := range s.stackParts() {
 		out = append(out, s.resources(p, typ)...)
 	}
 	return out

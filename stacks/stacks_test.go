@@ -25,7 +25,7 @@ import (
 func TestStackNamesCarryTheStage(t *testing.T) {
 	forEachStage(t, func(t *testing.T, s *synthesized) {
 		arts := s.manifest["artifacts"].(map[string]any)
-		for _, part := range parts() {
+		for _, part := range s.stackParts() {
 			name := "CatalogSearch-" + s.cfg.Stage + "-" + part
 			a, ok := arts[name].(map[string]any)
 			if !ok {
@@ -34,7 +34,11 @@ func TestStackNamesCarryTheStage(t *testing.T) {
 			if a["type"] != "aws:cloudformation:stack" {
 				t.Errorf("%s: type %v", name, a["type"])
 			}
-			if env := a["environment"]; env != "aws://"+testAccount+"/"+s.cfg.Region {
+			region := s.cfg.Region
+			if part == "Edge" {
+				region = EdgeRegion // CloudFront's web ACL
+			}
+			if env := a["environment"]; env != "aws://"+testAccount+"/"+region {
 				t.Errorf("%s: environment %v", name, env)
 			}
 		}
@@ -842,7 +846,7 @@ func TestCustomDomain(t *testing.T) {
 // keep logs forever).
 func TestEveryLambdaHasALogGroupInTheTemplate(t *testing.T) {
 	forEachStage(t, func(t *testing.T, s *synthesized) {
-		for _, part := range parts() {
+		for _, part := range s.stackParts() {
 			named := map[string]bool{}
 			for _, lg := range s.resources(part, "AWS::Logs::LogGroup") {
 				if ref, ok := get(lg.Props, "LogGroupName", "Fn::Join", 1, 1, "Ref").(string); ok {

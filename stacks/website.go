@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3assets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
 	"github.com/aws/aws-cdk-go/awscdk/v2/customresources"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -46,9 +47,10 @@ type WebsiteStack struct {
 }
 
 // NewWebsiteStack defines the site of cfg's stage. webDir is the site's
-// folder (holding public/index.php and public/assets); bucket is the
+// folder (holding public/index.php and public/assets); edge is the stage's
+// CloudFront web ACL stack, nil without StageConfig.WAF; bucket is the
 // catalog bucket partners' browsers upload to.
-func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string, api *APIStack, bucket awss3.IBucket, props *awscdk.StackProps) *WebsiteStack {
+func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string, api *APIStack, edge *EdgeStack, bucket awss3.IBucket, props *awscdk.StackProps) *WebsiteStack {
 	for _, p := range []string{"public/index.php", "public/assets"} {
 		if _, err := os.Stat(filepath.Join(webDir, p)); err != nil {
 			panic(fmt.Sprintf("website: %s/%s is missing: %v", webDir, p, err))
@@ -112,6 +114,14 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string,
 	suppress(s.SiteSecret, true, finding{"AwsSolutions-SMG4",
 		"Rotated on purpose by raising siteSecretGeneration (docs/deploy.md): a scheduled rotation would need a rotation Lambda and would not reach the function, which reads the value at deploy time; rotating signs every partner out."})
 
+	// The origin secret of the API stack, found through its SSM parameter
+	// (resolved by CloudFormation at each deploy of this stack) and read as
+	// a dynamic reference: CloudFront sends it to both origins, and the
+	// site checks it (web/src/OriginGuard.php) and sends it to the API.
+	originSecretArn := awsssm.StringParameter_ValueForStringParameter(stack, jsii.String(cfg.ParameterName(OriginSecretParameter)), nil)
+	originSecret := awscdk.SecretValue_SecretsManager(originSecretArn, nil).UnsafeUnwrap()
+	originHeaders := &map[string]*string{contract.OriginVerifyHeader: originSecret}
+
 	s.LogGroup = awslogs.NewLogGroup(stack, jsii.String("PhpLogs"), &awslogs.LogGroupProps{
 		Retention:     cfg.LogRetention(),
 		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
@@ -144,6 +154,8 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string,
 			// {{resolve:secretsmanager:...}}: CloudFormation resolves it when
 			// it deploys the function; the template holds only the reference.
 			contract.EnvSiteSecret: s.SiteSecret.SecretValue().UnsafeUnwrap(),
+			// Requests without it went around CloudFront: refused.
+			contract.EnvOriginSecret: originSecret,
 		},
 		Tracing:  awslambda.Tracing_ACTIVE,
 		LogGroup: s.LogGroup,
@@ -195,12 +207,14 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string,
 		ProtocolPolicy:     awscloudfront.OriginProtocolPolicy_HTTPS_ONLY,
 		OriginSslProtocols: &[]awscloudfront.OriginSslPolicy{awscloudfront.OriginSslPolicy_TLS_V1_2},
 		ReadTimeout:        awscdk.Duration_Seconds(jsii.Number(30)),
+		CustomHeaders:      originHeaders,
 	})
 	distProps := &awscloudfront.DistributionProps{
 		Comment: jsii.String("Catalog Search " + cfg.Stage),
 		DefaultBehavior: dynamic(awscloudfrontorigins.NewHttpOrigin(jsii.String(siteDomain), &awscloudfrontorigins.HttpOriginProps{
 			ProtocolPolicy:     awscloudfront.OriginProtocolPolicy_HTTPS_ONLY,
 			OriginSslProtocols: &[]awscloudfront.OriginSslPolicy{awscloudfront.OriginSslPolicy_TLS_V1_2},
+			CustomHeaders:      originHeaders,
 		})),
 		AdditionalBehaviors: &map[string]*awscloudfront.BehaviorOptions{
 			contract.APIPathPrefix + "/*": dynamic(apiOrigin),
@@ -217,6 +231,12 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string,
 		LogFilePrefix: jsii.String("cloudfront/"),
 		PriceClass:    awscloudfront.PriceClass_PRICE_CLASS_100,
 	}
+	if edge != nil {
+		// The web ACL lives in us-east-1; its ARN comes through the SSM
+		// parameter the Edge stack writes in this region.
+		distProps.WebAclId = awsssm.StringParameter_ValueForStringParameter(stack, jsii.String(edge.WebACLParameter), nil)
+		stack.AddDependency(edge.Stack, jsii.String("the distribution's web ACL (SSM parameter "+edge.WebACLParameter+")"))
+	}
 	if cfg.PriceClassAll {
 		distProps.PriceClass = awscloudfront.PriceClass_PRICE_CLASS_ALL
 	}
@@ -227,9 +247,11 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string,
 	}
 	s.Distribution = awscloudfront.NewDistribution(stack, jsii.String("Distribution"), distProps)
 	suppress(s.Distribution, true,
-		finding{"AwsSolutions-CFR1", "A public product catalog for buyers everywhere: no geo restriction."},
-		finding{"AwsSolutions-CFR2", "CloudFront WAF must live in us-east-1; the dynamic /api/* routes are covered by the regional WAF of the API stage in prod, and the site itself only reads."},
-	)
+		finding{"AwsSolutions-CFR1", "A public product catalog for buyers everywhere: no geo restriction."})
+	if edge == nil {
+		suppress(s.Distribution, true, finding{"AwsSolutions-CFR2",
+			"WAF is a prod choice (StageConfig.WAF): there the distribution has the Edge stack's web ACL; dev and staging rely on API Gateway throttling."})
+	}
 	if cfg.DomainName == "" {
 		suppress(s.Distribution, true, finding{"AwsSolutions-CFR4",
 			"Without a custom domain the distribution uses the default *.cloudfront.net certificate, whose security policy CloudFront fixes; with domainName and certificateArn set, TLSv1.2_2021 is enforced."})

@@ -22,6 +22,33 @@ import (
 func TestConfirmIsQueued(t *testing.T) {
 	st := newStack(t)
 	key := st.partnerKey("acme")
+	held := st.holdShrinkingCatalog()
+	message := st.confirmThroughQueue(key, held)
+	done := st.checkConfirmed(key, held)
+
+	// Confirming again is refused at once; a redelivered message is dropped.
+	if status, body := st.apiAs(key, "POST", "/v1/catalogs/"+held.ID+"/confirm", nil, ""); status != 409 {
+		t.Fatalf("second confirm: %d %s", status, body)
+	}
+	if _, err := st.sqs.SendMessage(t.Context(), &sqs.SendMessageInput{QueueUrl: aws.String(st.queueURL), MessageBody: aws.String(message)}); err != nil {
+		t.Fatal(err)
+	}
+	if resp := st.ingest(st.receive(1)); len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("redelivered confirmation: failures %v", resp.BatchItemFailures)
+	}
+	if again, err := st.store.GetCatalog(t.Context(), held.ID); err != nil || again.Status != catalog.StatusDone || !again.FinishedAt.Equal(done.FinishedAt) {
+		t.Fatalf("catalog after a redelivered confirmation: %+v, %v", again, err)
+	}
+	if n := len(st.storeIDs("acme")); n != 10 {
+		t.Fatalf("DynamoDB holds %d products after a redelivered confirmation, want 10", n)
+	}
+}
+
+// holdShrinkingCatalog uploads acme's catalog of 50 products, then one of
+// 10, and returns the second, held: nothing removed yet.
+func (st *stack) holdShrinkingCatalog() catalog.Catalog {
+	t := st.t
+	t.Helper()
 	st.upload("incoming/acme/catalogue.csv", catalogCSV(0, 50, nil, nil))
 	if resp, failed := st.pipeline(1); len(resp.BatchItemFailures) != 0 || len(failed) != 0 {
 		t.Fatalf("first upload: ingest failures %v, indexer failures %v", resp.BatchItemFailures, failed)
@@ -43,7 +70,15 @@ func TestConfirmIsQueued(t *testing.T) {
 	if held.ID == "" || len(st.storeIDs("acme")) != 50 || st.indexCount() != 50 {
 		t.Fatalf("held catalog %+v; %d products stored, %d indexed, want 50", held, len(st.storeIDs("acme")), st.indexCount())
 	}
+	return held
+}
 
+// confirmThroughQueue confirms held through the api binary (202), takes
+// the message it queued and hands it to the ingest binary, then the
+// changes to the indexer; it returns the message's body.
+func (st *stack) confirmThroughQueue(key string, held catalog.Catalog) string {
+	t := st.t
+	t.Helper()
 	status, body := st.apiAs(key, "POST", "/v1/catalogs/"+held.ID+"/confirm", nil, "")
 	var answer catalog.Catalog
 	if err := json.Unmarshal(body, &answer); err != nil || status != 202 || answer.ID != held.ID || answer.Status != catalog.StatusNeedsConfirmation {
@@ -60,6 +95,14 @@ func TestConfirmIsQueued(t *testing.T) {
 	if failed := st.indexRecords(st.streamRecords(), 100); len(failed) != 0 {
 		t.Fatalf("indexer failures %v", failed)
 	}
+	return ev.Records[0].Body
+}
+
+// checkConfirmed: held is done, its 40 removals are gone from DynamoDB,
+// the index and the search, and the API shows it done; it returns it.
+func (st *stack) checkConfirmed(key string, held catalog.Catalog) catalog.Catalog {
+	t := st.t
+	t.Helper()
 	done, err := st.store.GetCatalog(t.Context(), held.ID)
 	if err != nil || done.Status != catalog.StatusDone || done.Report == nil || done.Report.Removed != 40 {
 		t.Fatalf("confirmed catalog %+v (report %+v), %v", done, done.Report, err)
@@ -73,25 +116,10 @@ func TestConfirmIsQueued(t *testing.T) {
 	if res := st.search(url.Values{"q": {"chaise"}, "partner": {"acme"}}); res.Total != 10 {
 		t.Fatalf("search found %d, want 10", res.Total)
 	}
-	status, body = st.apiAs(key, "GET", "/v1/catalogs/"+held.ID, nil, "")
+	status, body := st.apiAs(key, "GET", "/v1/catalogs/"+held.ID, nil, "")
+	var answer catalog.Catalog
 	if err := json.Unmarshal(body, &answer); err != nil || status != 200 || answer.Status != catalog.StatusDone {
 		t.Fatalf("catalog after the confirmation: %d %s", status, body)
 	}
-
-	// Confirming again is refused at once; a redelivered message is dropped.
-	if status, body := st.apiAs(key, "POST", "/v1/catalogs/"+held.ID+"/confirm", nil, ""); status != 409 {
-		t.Fatalf("second confirm: %d %s", status, body)
-	}
-	if _, err := st.sqs.SendMessage(t.Context(), &sqs.SendMessageInput{QueueUrl: aws.String(st.queueURL), MessageBody: aws.String(ev.Records[0].Body)}); err != nil {
-		t.Fatal(err)
-	}
-	if resp := st.ingest(st.receive(1)); len(resp.BatchItemFailures) != 0 {
-		t.Fatalf("redelivered confirmation: failures %v", resp.BatchItemFailures)
-	}
-	if again, err := st.store.GetCatalog(t.Context(), held.ID); err != nil || again.Status != catalog.StatusDone || !again.FinishedAt.Equal(done.FinishedAt) {
-		t.Fatalf("catalog after a redelivered confirmation: %+v, %v", again, err)
-	}
-	if n := len(st.storeIDs("acme")); n != 10 {
-		t.Fatalf("DynamoDB holds %d products after a redelivered confirmation, want 10", n)
-	}
+	return done
 }

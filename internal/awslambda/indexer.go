@@ -39,14 +39,8 @@ type StreamIndexer struct {
 // the stream's whole retention. When the index refuses the batch, the
 // first record is reported, so that the whole batch is retried.
 func (h *StreamIndexer) Handle(ctx context.Context, e events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
-	log := h.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	now := time.Now
-	if h.Clock != nil {
-		now = h.Clock
-	}
+	log := orDiscard(h.Logger)
+	now := orNow(h.Clock)
 	resp := events.DynamoDBEventResponse{BatchItemFailures: []events.DynamoDBBatchItemFailure{}}
 	if len(e.Records) == 0 {
 		return resp, nil

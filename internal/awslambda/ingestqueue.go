@@ -51,10 +51,7 @@ type confirmProbe struct {
 // that is not valid, a confirmation that no longer holds) is logged and
 // dropped.
 func (h *IngestQueueHandler) Handle(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
-	log := h.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	log := orDiscard(h.Logger)
 	var resp events.SQSEventResponse
 	fail := func(id string) {
 		resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: id})

@@ -38,10 +38,7 @@ var _ api.Intake = (*QueuedIntake)(nil)
 
 // NewUpload implements api.Intake with intake.NewUpload.
 func (q *QueuedIntake) NewUpload(ctx context.Context, req intake.UploadRequest, up intake.Uploader, maxBytes int64) (intake.UploadSlot, error) {
-	now := time.Now
-	if q.Clock != nil {
-		now = q.Clock
-	}
+	now := orNow(q.Clock)
 	return intake.NewUpload(ctx, q.Store, now(), req, up, maxBytes)
 }
 

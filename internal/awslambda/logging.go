@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
 )
@@ -50,4 +51,21 @@ func RequestID(ctx context.Context) string {
 		return lc.AwsRequestID
 	}
 	return ""
+}
+
+// orDiscard returns log, or a logger that writes nothing for a handler
+// built without one.
+func orDiscard(log *slog.Logger) *slog.Logger {
+	if log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return log
+}
+
+// orNow returns clock, or time.Now for a handler built without one.
+func orNow(clock func() time.Time) func() time.Time {
+	if clock == nil {
+		return time.Now
+	}
+	return clock
 }

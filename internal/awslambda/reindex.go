@@ -51,10 +51,7 @@ func (h *ReindexHandler) Invoke(ctx context.Context, raw json.RawMessage) (any, 
 // ensure the index; Delete keeps it (its data lives with the domain, which
 // the Data stack owns).
 func (h *ReindexHandler) setup(ctx context.Context, ev cfn.Event) (string, map[string]any, error) {
-	log := h.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	log := orDiscard(h.Logger)
 	id := "search-index-setup"
 	if ev.RequestType == cfn.RequestDelete {
 		log.InfoContext(ctx, "index setup: delete, the index is kept")
@@ -71,6 +68,9 @@ func (h *ReindexHandler) setup(ctx context.Context, ev cfn.Event) (string, map[s
 	log.InfoContext(ctx, "index setup done", "request", string(ev.RequestType), "documents", docs)
 	return id, map[string]any{"Documents": docs}, nil
 }
+
+// catchUpBatch is how many products the catch-up pass upserts at a time.
+const catchUpBatch = 500
 
 // ReindexRequest is the reindex Lambda's (optional) event.
 type ReindexRequest struct {
@@ -101,14 +101,8 @@ type ReindexHandler struct {
 
 // Handle runs one rebuild.
 func (h *ReindexHandler) Handle(ctx context.Context, req ReindexRequest) (ReindexResult, error) {
-	log := h.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	now := time.Now
-	if h.Clock != nil {
-		now = h.Clock
-	}
+	log := orDiscard(h.Logger)
+	now := orNow(h.Clock)
 	margin := time.Duration(req.CatchUpMinutes) * time.Minute
 	if margin <= 0 {
 		margin = 5 * time.Minute
@@ -127,32 +121,17 @@ func (h *ReindexHandler) Handle(ctx context.Context, req ReindexRequest) (Reinde
 		log.ErrorContext(ctx, "reindex failed; the alias still points to the old index", "err", err.Error())
 		return ReindexResult{}, err
 	}
-	var recent []catalog.Product
-	caught := 0
-	flush := func() error {
-		if len(recent) == 0 {
-			return nil
-		}
-		if err := h.Index.Upsert(ctx, recent); err != nil {
-			return err
-		}
-		caught += len(recent)
-		recent = recent[:0]
-		return nil
+	recent := func(ctx context.Context, fn func(catalog.Product) error) error {
+		return h.Store.ScanProducts(ctx, "", func(p catalog.Product) error {
+			if p.UpdatedAt.Before(since) {
+				return nil
+			}
+			return fn(p)
+		})
 	}
-	err = h.Store.ScanProducts(ctx, "", func(p catalog.Product) error {
-		if p.UpdatedAt.Before(since) {
-			return nil
-		}
-		recent = append(recent, p)
-		if len(recent) >= 500 {
-			return flush()
-		}
-		return nil
-	})
-	if err == nil {
-		err = flush()
-	}
+	caught, err := search.Batches(ctx, recent, catchUpBatch, func(batch []catalog.Product) error {
+		return h.Index.Upsert(ctx, batch)
+	}, nil)
 	if err != nil {
 		log.ErrorContext(ctx, "reindex catch-up failed; run the reindex again", "err", err.Error())
 		return ReindexResult{}, err

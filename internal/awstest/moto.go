@@ -153,33 +153,31 @@ func startMotoOn(ctx context.Context, bin string, port int) (*Moto, error) {
 }
 
 func (m *Moto) ping(ctx context.Context) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, m.Endpoint+"/moto-api/data.json", nil)
-	if err != nil {
-		return err
+	status, err := m.call(ctx, http.MethodGet, "/moto-api/data.json")
+	if err == nil && status != http.StatusOK {
+		err = fmt.Errorf("status %d", status)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("status %d", resp.StatusCode)
-	}
-	return nil
+	return err
 }
 
 // Reset drops every resource moto holds.
 func (m *Moto) Reset(ctx context.Context) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, m.Endpoint+"/moto-api/reset", nil)
+	_, err := m.call(ctx, http.MethodPost, "/moto-api/reset")
+	return err
+}
+
+// call sends a bodiless request to moto's own API and returns the status.
+func (m *Moto) call(ctx context.Context, method, path string) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, method, m.Endpoint+path, nil)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	resp.Body.Close()
-	return nil
+	return resp.StatusCode, nil
 }
 
 // Stop ends moto_server and its children and waits for them.

@@ -183,21 +183,21 @@ func newMapping(syn *search.Synonyms) (*mapping.IndexMappingImpl, error) {
 	src.DocValues = false
 
 	doc := bleve.NewDocumentStaticMapping()
-	doc.AddFieldMappingsAt(fText, text(textAnalyzer))
-	doc.AddFieldMappingsAt(fName, text(textAnalyzer))
-	doc.AddFieldMappingsAt(fBrandText, text(textAnalyzer))
-	doc.AddFieldMappingsAt(fFold, text(foldAnalyzer))
-	doc.AddFieldMappingsAt(fIDs, kw(false))
-	doc.AddFieldMappingsAt(fBrand, kw(true))
-	doc.AddFieldMappingsAt(fPartner, kw(true))
-	doc.AddFieldMappingsAt(fCategory, kw(false))
+	doc.AddFieldMappingsAt(search.FieldText, text(textAnalyzer))
+	doc.AddFieldMappingsAt(search.FieldName, text(textAnalyzer))
+	doc.AddFieldMappingsAt(search.FieldBrandText, text(textAnalyzer))
+	doc.AddFieldMappingsAt(search.FieldFold, text(foldAnalyzer))
+	doc.AddFieldMappingsAt(search.FieldIDs, kw(false))
+	doc.AddFieldMappingsAt(search.FieldBrand, kw(true))
+	doc.AddFieldMappingsAt(search.FieldPartner, kw(true))
+	doc.AddFieldMappingsAt(search.FieldCategory, kw(false))
 	doc.AddFieldMappingsAt(fCategoryLeaf, kw(true))
-	doc.AddFieldMappingsAt(fCurrency, kw(true))
-	doc.AddFieldMappingsAt(fGrade, kw(true))
-	doc.AddFieldMappingsAt(fOfferKey, kw(false))
-	doc.AddFieldMappingsAt(fNameSort, kw(true))
-	doc.AddFieldMappingsAt(fPrice, num())
-	doc.AddFieldMappingsAt(fUpdated, kw(true))
+	doc.AddFieldMappingsAt(search.FieldCurrency, kw(true))
+	doc.AddFieldMappingsAt(search.FieldGrade, kw(true))
+	doc.AddFieldMappingsAt(search.FieldOfferKey, kw(false))
+	doc.AddFieldMappingsAt(search.FieldNameSort, kw(true))
+	doc.AddFieldMappingsAt(search.FieldPrice, num())
+	doc.AddFieldMappingsAt(search.FieldUpdated, kw(true))
 	doc.AddFieldMappingsAt(fPriceKey, kw(true))
 	doc.AddFieldMappingsAt(fSource, src)
 	version := bleve.NewNumericFieldMapping()
@@ -222,30 +222,17 @@ func newMapping(syn *search.Synonyms) (*mapping.IndexMappingImpl, error) {
 	return m, nil
 }
 
-// Index fields.
+// Index fields of this engine besides the shared ones (search.Field*).
+// search.FieldUpdated is UpdatedAt as fixed-width unix seconds, a keyword:
+// its one doc value sorts in time order, where a numeric field would carry
+// sixteen prefix-coded terms per document.
 const (
-	fText      = "text"       // every searchable word: name, brand, category, description, attribute values
-	fName      = "name"       // name words, for ranking and highlighting
-	fBrandText = "brand_text" // brand words, for ranking
-	fFold      = "fold"       // search.Doc.Fold, folded but not stemmed: typos, prefixes, suggestions
-	fIDs       = "ids"        // normalised SKU, GTIN, supplier reference, variant SKUs and GTINs
-	fBrand     = "brand"      // exact brand, for filters and facets
-	fPartner   = "partner"
-	fCategory  = "category" // every ancestor path "A", "A > B", ...: subtree filters
 	// fCategoryLeaf is the whole path only: the category facet counts leaves
 	// and adds them up to their ancestors, reading a third of the values.
 	fCategoryLeaf = "category_leaf"
-	fCurrency     = "currency"
-	fGrade        = "grade"     // Product.Quality.Grade: filter and facet
-	fOfferKey     = "offer_key" // Product.OfferKey: the offers of one product
-	fNameSort     = "name_sort"
-	fPrice        = "price"
-	// fUpdated is UpdatedAt as fixed-width unix seconds, a keyword: its
-	// one doc value sorts in time order, where a numeric field would carry
-	// sixteen prefix-coded terms per document.
-	fUpdated = "updated"
 	// fPriceKey is the price as fixed-width micro-units, a keyword, for the
-	// same reason; the numeric fPrice serves range filters and the facet.
+	// same reason as search.FieldUpdated; the numeric search.FieldPrice
+	// serves range filters and the facet.
 	fPriceKey = "price_key"
 	fSource   = "src"     // the product as JSON, stored only
 	fVersion  = "version" // Product.Version, stored only
@@ -255,34 +242,34 @@ const (
 func document(p catalog.Product, src string) map[string]any {
 	d := search.NewDoc(p)
 	m := map[string]any{
-		fText:      d.Text,
-		fFold:      d.Fold,
-		fName:      d.Name,
-		fBrandText: d.Brand,
-		fIDs:       d.IDs,
-		fPartner:   p.Partner,
-		fCategory:  d.Categories,
-		fNameSort:  d.NameSort,
-		fUpdated:   updatedKey(d.Updated),
-		fSource:    src,
-		fVersion:   float64(p.Version),
+		search.FieldText:      d.Text,
+		search.FieldFold:      d.Fold,
+		search.FieldName:      d.Name,
+		search.FieldBrandText: d.Brand,
+		search.FieldIDs:       d.IDs,
+		search.FieldPartner:   p.Partner,
+		search.FieldCategory:  d.Categories,
+		search.FieldNameSort:  d.NameSort,
+		search.FieldUpdated:   updatedKey(d.Updated),
+		fSource:               src,
+		fVersion:              float64(p.Version),
 	}
 	if p.Brand != "" {
-		m[fBrand] = p.Brand
+		m[search.FieldBrand] = p.Brand
 	}
 	if n := len(d.Categories); n > 0 {
 		m[fCategoryLeaf] = d.Categories[n-1]
 	}
 	if d.HasPrice {
-		m[fPrice] = d.Price
+		m[search.FieldPrice] = d.Price
 		m[fPriceKey] = priceKey(d.Price)
-		m[fCurrency] = d.Currency
+		m[search.FieldCurrency] = d.Currency
 	}
 	if p.Quality != nil && p.Quality.Grade != "" {
-		m[fGrade] = p.Quality.Grade
+		m[search.FieldGrade] = p.Quality.Grade
 	}
 	if p.OfferKey != "" {
-		m[fOfferKey] = p.OfferKey
+		m[search.FieldOfferKey] = p.OfferKey
 	}
 	if len(d.Attrs) > 0 {
 		attrs := make(map[string]any, len(d.Attrs))

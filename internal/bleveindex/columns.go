@@ -170,7 +170,7 @@ func (b *columnsBuilder) readAll(ctx context.Context, r index.IndexReader, idx b
 		return err
 	}
 	defer func() { _ = s.Close() }()
-	dvr, err := r.DocValueReader([]string{fBrand, fPartner, fCategoryLeaf, fCurrency, fPrice, fUpdated, fNameSort})
+	dvr, err := r.DocValueReader([]string{search.FieldBrand, search.FieldPartner, fCategoryLeaf, search.FieldCurrency, search.FieldPrice, search.FieldUpdated, search.FieldNameSort})
 	if err != nil {
 		return err
 	}
@@ -213,23 +213,23 @@ func (c *columns) grow(num uint64) {
 func (b *columnsBuilder) visit(field string, term []byte) {
 	c, num := b.c, b.num
 	switch field {
-	case fBrand:
+	case search.FieldBrand:
 		c.brand[num] = code(&c.brandVals, c.brandCode, string(term))
-	case fPartner:
+	case search.FieldPartner:
 		c.partner[num] = code(&c.partnerVals, c.partnerCode, string(term))
 	case fCategoryLeaf:
 		c.leaf[num] = code(&c.leafVals, b.leafCode, string(term))
-	case fCurrency:
+	case search.FieldCurrency:
 		c.currency[num] = code(&c.currencyVals, c.currencyCode, string(term))
-	case fPrice:
+	case search.FieldPrice:
 		if v, ok := exactFloat(term); ok {
 			c.price[num] = v
 		}
-	case fUpdated:
+	case search.FieldUpdated:
 		if v, err := strconv.ParseInt(string(term), 10, 64); err == nil {
 			c.updated[num] = v
 		}
-	case fNameSort:
+	case search.FieldNameSort:
 		c.name[num] = string(term)
 	}
 }

@@ -35,7 +35,7 @@ func fastPath(q catalog.Query) bool {
 // nonColumnFilters are the filters the columns cannot evaluate
 // (grade, offer key, attributes); they stay in the Bleve query.
 func nonColumnFilters(f catalog.Filters) query.Query {
-	return filterQuery(catalog.Filters{Grades: f.Grades, OfferKeys: f.OfferKeys, Attributes: f.Attributes}, dimNone)
+	return filterQuery(catalog.Filters{Grades: f.Grades, OfferKeys: f.OfferKeys, Attributes: f.Attributes}, "")
 }
 
 // hitRef is a candidate hit.
@@ -120,9 +120,6 @@ type columnFilter struct {
 func newColumnFilter(c *columns, f catalog.Filters) columnFilter {
 	var cf columnFilter
 	set := func(values []string, codes map[string]int32) map[int32]bool {
-		if len(values) == 0 {
-			return nil
-		}
 		m := map[int32]bool{}
 		for _, v := range values {
 			if code, ok := codes[v]; ok {
@@ -131,33 +128,31 @@ func newColumnFilter(c *columns, f catalog.Filters) columnFilter {
 		}
 		return m // possibly empty: nothing passes
 	}
-	cf.partners = set(f.Partners, c.partnerCode)
-	cf.brands = set(f.Brands, c.brandCode)
-	if f.Currency != "" {
-		cf.currencies = set([]string{strings.ToUpper(f.Currency)}, c.currencyCode)
-	}
-	if len(f.Categories) > 0 {
-		paths := map[int32]bool{}
-		for _, cat := range f.Categories {
-			if code, ok := c.pathCode[normalizeCategory(cat)]; ok {
-				paths[code] = true
+	for _, flt := range search.Filters(f, "") {
+		switch flt.Dimension {
+		case catalog.FacetPartner:
+			cf.partners = set(flt.Values, c.partnerCode)
+		case catalog.FacetBrand:
+			cf.brands = set(flt.Values, c.brandCode)
+		case catalog.FacetCurrency:
+			cf.currencies = set(flt.Values, c.currencyCode)
+		case catalog.FacetCategory:
+			paths := set(flt.Values, c.pathCode)
+			cf.leaves = make([]bool, len(c.leafVals))
+			for leaf, ps := range c.leafPaths {
+				for _, p := range ps {
+					cf.leaves[leaf] = cf.leaves[leaf] || paths[p]
+				}
 			}
-		}
-		cf.leaves = make([]bool, len(c.leafVals))
-		for leaf, ps := range c.leafPaths {
-			for _, p := range ps {
-				cf.leaves[leaf] = cf.leaves[leaf] || paths[p]
+		case catalog.FacetPrice:
+			cf.price = true
+			cf.priceLo, cf.priceHi = math.Inf(-1), math.Inf(1)
+			if flt.Min != nil {
+				cf.priceLo = *flt.Min
 			}
-		}
-	}
-	if f.PriceMin != nil || f.PriceMax != nil {
-		cf.price = true
-		cf.priceLo, cf.priceHi = math.Inf(-1), math.Inf(1)
-		if f.PriceMin != nil {
-			cf.priceLo = f.PriceMin.Float64()
-		}
-		if f.PriceMax != nil {
-			cf.priceHi = f.PriceMax.Float64()
+			if flt.Max != nil {
+				cf.priceHi = *flt.Max
+			}
 		}
 	}
 	return cf
@@ -327,7 +322,7 @@ func (t *tally) result(x *Index, q catalog.Query, scored bool, done map[string][
 			out.Facets[f] = bandValues(bands)
 			continue
 		}
-		sortFacet(vals)
+		search.SortFacetValues(vals)
 		if len(vals) > q.FacetSize {
 			vals = vals[:q.FacetSize]
 		}
@@ -402,7 +397,7 @@ func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, q catalog.Qu
 	cached := map[string][]catalog.FacetValue{}
 	priceCurrency := ""
 	for _, f := range q.Facets {
-		if filtered(q.Filters, dimensionOf(f)) {
+		if search.Filtered(q.Filters, search.FacetDimension(f)) {
 			disjunctive = append(disjunctive, f)
 			vals, ok := x.facets.get(facetKey(q, f))
 			if f == catalog.FacetPrice && ok {
@@ -425,7 +420,7 @@ func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, q catalog.Qu
 	bq := combine(text, nonColumnFilters(q.Filters))
 	cf := newColumnFilter(cols, q.Filters)
 	if narrow {
-		bq, cf = combine(text, filterQuery(q.Filters, dimNone)), columnFilter{}
+		bq, cf = combine(text, filterQuery(q.Filters, "")), columnFilter{}
 	}
 	s, err := bq.Searcher(ctx, cols.reader, idx.Mapping(), opts)
 	if err != nil {
@@ -486,15 +481,6 @@ func countsOf(values []string, counts []int) []catalog.FacetValue {
 		}
 	}
 	return out
-}
-
-func sortFacet(vals []catalog.FacetValue) {
-	sort.Slice(vals, func(i, j int) bool {
-		if vals[i].Count != vals[j].Count {
-			return vals[i].Count > vals[j].Count
-		}
-		return vals[i].Value < vals[j].Value
-	})
 }
 
 // storedProduct loads the stored product of an internal document id.

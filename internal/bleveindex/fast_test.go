@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -110,7 +109,7 @@ func TestColumnPathsMatchCollector(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if got.Total != want.Total || !samePage(q, got, want) {
+				if got.Total != want.Total || !samePage(q, text != nil, got, want) {
 					t.Errorf("round %d %+v: columns total %d hits %v; collector total %d hits %v",
 						round, q, got.Total, hitIDs(got), want.Total, hitIDs(want))
 				}
@@ -123,19 +122,20 @@ func TestColumnPathsMatchCollector(t *testing.T) {
 }
 
 // samePage reports whether two pages hold the same hits in the same order
-// of q's sort. Ties are in index order, which a background segment merge
+// of q's sort; scored says the query has text (a plan with words), so that
+// relevance sorts by score, else by newest. Ties are in index order, which a background segment merge
 // between the two searches may renumber: so the sort keys must be the same
 // position by position, and the products the same within every run of equal
 // keys that the page holds whole (a run cut by an edge of the page may hold
 // other tied products).
-func samePage(q catalog.Query, a, b catalog.Result) bool {
+func samePage(q catalog.Query, scored bool, a, b catalog.Result) bool {
 	key := func(h catalog.Hit) string {
 		switch {
 		case q.Sort == catalog.SortPriceAsc || q.Sort == catalog.SortPriceDesc:
 			return fmt.Sprint(h.Product.Price)
 		case q.Sort == catalog.SortName:
 			return search.Fold(h.Product.Name)
-		case q.Sort == catalog.SortNewest || strings.TrimSpace(q.Text) == "":
+		case q.Sort == catalog.SortNewest || !scored:
 			return h.Product.UpdatedAt.String()
 		}
 		return fmt.Sprintf("%.9g", h.Score)

@@ -5,7 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"sort"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -59,19 +59,19 @@ func textQuery(plan search.Plan, txt analysis.Analyzer) query.Query {
 		var alts []query.Query
 		for _, t := range analyze(txt, w.Text) {
 			if !plan.NameFields {
-				alts = append(alts, term(fText, t, 1))
+				alts = append(alts, term(search.FieldText, t, 1))
 			}
-			should = append(should, term(fName, t, search.BoostName), term(fBrandText, t, search.BoostBrand))
+			should = append(should, term(search.FieldName, t, search.BoostName), term(search.FieldBrandText, t, search.BoostBrand))
 		}
 		if plan.NameFields {
-			alts = append(alts, term(fFold, w.Text, 1))
+			alts = append(alts, term(search.FieldFold, w.Text, 1))
 		}
 		if len(alts) == 0 {
 			continue // nothing to match, as in OpenSearch
 		}
 		if w.Fuzz > 0 {
 			f := query.NewFuzzyQuery(w.Text)
-			f.SetField(fFold)
+			f.SetField(search.FieldFold)
 			f.SetFuzziness(w.Fuzz)
 			f.SetBoost(search.BoostFuzzy)
 			alts = append(alts, f)
@@ -79,13 +79,13 @@ func textQuery(plan search.Plan, txt analysis.Analyzer) query.Query {
 				// A transposition is one edit, as in OpenSearch's fuzzy
 				// query; Bleve's automaton counts it as two.
 				for _, t := range search.Transpositions(w.Text) {
-					alts = append(alts, term(fFold, t, search.BoostFuzzy))
+					alts = append(alts, term(search.FieldFold, t, search.BoostFuzzy))
 				}
 			}
 		}
 		if w.Prefix {
 			p := query.NewPrefixQuery(w.Text)
-			p.SetField(fFold)
+			p.SetField(search.FieldFold)
 			p.SetBoost(search.BoostPrefix)
 			alts = append(alts, p)
 		}
@@ -100,88 +100,31 @@ func textQuery(plan search.Plan, txt analysis.Analyzer) query.Query {
 	if plan.Identifier == "" {
 		return text
 	}
-	ors := []query.Query{text, term(fIDs, plan.Identifier, search.BoostIdentifier)}
+	ors := []query.Query{text, term(search.FieldIDs, plan.Identifier, search.BoostIdentifier)}
 	if plan.IdentifierPrefix {
 		p := query.NewPrefixQuery(plan.Identifier)
-		p.SetField(fIDs)
+		p.SetField(search.FieldIDs)
 		p.SetBoost(search.BoostIDPrefix)
 		ors = append(ors, p)
 	}
 	return query.NewDisjunctionQuery(ors)
 }
 
-// dimension names a filter and facet dimension, so that a facet's counts
-// can be computed without its own filter.
-type dimension string
-
-const (
-	dimPartner  dimension = catalog.FacetPartner
-	dimBrand    dimension = catalog.FacetBrand
-	dimCategory dimension = catalog.FacetCategory
-	dimPrice    dimension = catalog.FacetPrice
-	dimCurrency dimension = catalog.FacetCurrency
-	dimGrade    dimension = catalog.FacetGrade
-	dimNone     dimension = ""
-)
-
-// filterQuery returns the conjunction of f's filters, leaving out the
-// dimension skip; nil when nothing filters.
-func filterQuery(f catalog.Filters, skip dimension) query.Query {
+// filterQuery returns the conjunction of f's filters (search.Filters),
+// leaving out the dimension skip; nil when nothing filters.
+func filterQuery(f catalog.Filters, skip string) query.Query {
 	var and []query.Query
-	anyOf := func(field string, values []string) {
-		if len(values) == 0 {
-			return
-		}
-		ors := make([]query.Query, 0, len(values))
-		for _, v := range values {
-			ors = append(ors, term(field, v, 1))
-		}
-		and = append(and, query.NewDisjunctionQuery(ors))
-	}
-	if skip != dimPartner {
-		anyOf(fPartner, f.Partners)
-	}
-	if skip != dimBrand {
-		anyOf(fBrand, f.Brands)
-	}
-	if skip != dimCategory {
-		cats := make([]string, 0, len(f.Categories))
-		for _, c := range f.Categories {
-			cats = append(cats, normalizeCategory(c))
-		}
-		anyOf(fCategory, cats)
-	}
-	if skip != dimPrice && (f.PriceMin != nil || f.PriceMax != nil) {
-		var lo, hi *float64
-		if f.PriceMin != nil {
-			v := f.PriceMin.Float64()
-			lo = &v
-		}
-		if f.PriceMax != nil {
-			v := f.PriceMax.Float64()
-			hi = &v
-		}
-		yes := true
-		and = append(and, numRange(lo, hi, &yes, &yes))
-	}
-	if skip != dimCurrency && f.Currency != "" {
-		anyOf(fCurrency, []string{strings.ToUpper(f.Currency)})
-	}
-	if skip != dimGrade {
-		anyOf(fGrade, f.Grades)
-	}
-	anyOf(fOfferKey, f.OfferKeys)
-	names := make([]string, 0, len(f.Attributes))
-	for name := range f.Attributes {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		field := search.AttrField(name)
-		if skip == dimension(field) {
+	for _, c := range search.Filters(f, skip) {
+		if c.Range {
+			yes := true
+			and = append(and, numRange(c.Min, c.Max, &yes, &yes))
 			continue
 		}
-		anyOf(field, f.Attributes[name])
+		ors := make([]query.Query, 0, len(c.Values))
+		for _, v := range c.Values {
+			ors = append(ors, term(c.Field, v, 1))
+		}
+		and = append(and, query.NewDisjunctionQuery(ors))
 	}
 	if len(and) == 0 {
 		return nil
@@ -191,18 +134,8 @@ func filterQuery(f catalog.Filters, skip dimension) query.Query {
 
 func numRange(lo, hi *float64, loIncl, hiIncl *bool) query.Query {
 	q := query.NewNumericRangeInclusiveQuery(lo, hi, loIncl, hiIncl)
-	q.SetField(fPrice)
+	q.SetField(search.FieldPrice)
 	return q
-}
-
-// normalizeCategory writes a category filter "A>B" or "A  >  B" the way
-// paths are indexed: "A > B".
-func normalizeCategory(c string) string {
-	parts := strings.Split(c, ">")
-	for i := range parts {
-		parts[i] = strings.TrimSpace(parts[i])
-	}
-	return strings.Join(parts, " > ")
 }
 
 // combine puts the scoring text query and the non-scoring filter together.
@@ -225,7 +158,7 @@ func combine(text, filter query.Query) query.Query {
 // for a given index state); an _id tie-break would cost an ID lookup per
 // matching document.
 func sortOrder(q catalog.Query, empty bool) bsearch.SortOrder {
-	newest := &bsearch.SortField{Field: fUpdated, Desc: true, Type: bsearch.SortFieldAsString, Missing: bsearch.SortFieldMissingLast}
+	newest := &bsearch.SortField{Field: search.FieldUpdated, Desc: true, Type: bsearch.SortFieldAsString, Missing: bsearch.SortFieldMissingLast}
 	switch q.Sort {
 	case catalog.SortPriceAsc, catalog.SortPriceDesc:
 		return bsearch.SortOrder{&bsearch.SortField{
@@ -235,7 +168,7 @@ func sortOrder(q catalog.Query, empty bool) bsearch.SortOrder {
 	case catalog.SortNewest:
 		return bsearch.SortOrder{newest}
 	case catalog.SortName:
-		return bsearch.SortOrder{&bsearch.SortField{Field: fNameSort, Type: bsearch.SortFieldAsString, Missing: bsearch.SortFieldMissingLast}}
+		return bsearch.SortOrder{&bsearch.SortField{Field: search.FieldNameSort, Type: bsearch.SortFieldAsString, Missing: bsearch.SortFieldMissingLast}}
 	}
 	if empty { // relevance without text: newest first
 		return bsearch.SortOrder{newest}
@@ -243,21 +176,15 @@ func sortOrder(q catalog.Query, empty bool) bsearch.SortOrder {
 	return bsearch.SortOrder{&bsearch.SortScore{Desc: true}}
 }
 
-// facetRequest returns Bleve's request for the facet name.
-func facetRequest(name string, size int) (field string, fr *bleve.FacetRequest) {
+// facetRequest returns Bleve's request for the facet name: the category
+// facet counts the leaf paths (facetValues adds them up to their
+// ancestors), the price facet counts the bands of search.PriceRanges.
+func facetRequest(name string, size int) *bleve.FacetRequest {
 	switch name {
-	case catalog.FacetBrand:
-		field = fBrand
-	case catalog.FacetPartner:
-		field = fPartner
-	case catalog.FacetCurrency:
-		field = fCurrency
-	case catalog.FacetGrade:
-		field = fGrade
 	case catalog.FacetCategory:
-		return fCategoryLeaf, bleve.NewFacetRequest(fCategoryLeaf, maxCategoryLeaves)
+		return bleve.NewFacetRequest(fCategoryLeaf, maxCategoryLeaves)
 	case catalog.FacetPrice:
-		fr = bleve.NewFacetRequest(fPrice, len(search.PriceRanges()))
+		fr := bleve.NewFacetRequest(search.FieldPrice, len(search.PriceRanges()))
 		for _, r := range search.PriceRanges() {
 			from := r.From
 			var to *float64
@@ -267,43 +194,9 @@ func facetRequest(name string, size int) (field string, fr *bleve.FacetRequest) 
 			}
 			fr.AddNumericRange(r.Label, &from, to)
 		}
-		return fPrice, fr
-	default:
-		field = search.AttrField(strings.TrimPrefix(name, catalog.FacetAttrPrefix))
+		return fr
 	}
-	return field, bleve.NewFacetRequest(field, size)
-}
-
-// dimensionOf is the filter dimension a facet leaves out of its counts.
-func dimensionOf(facet string) dimension {
-	if strings.HasPrefix(facet, catalog.FacetAttrPrefix) {
-		return dimension(search.AttrField(strings.TrimPrefix(facet, catalog.FacetAttrPrefix)))
-	}
-	return dimension(facet)
-}
-
-// filtered reports whether f filters on the dimension d.
-func filtered(f catalog.Filters, d dimension) bool {
-	switch d {
-	case dimPartner:
-		return len(f.Partners) > 0
-	case dimBrand:
-		return len(f.Brands) > 0
-	case dimCategory:
-		return len(f.Categories) > 0
-	case dimPrice:
-		return f.PriceMin != nil || f.PriceMax != nil
-	case dimCurrency:
-		return f.Currency != ""
-	case dimGrade:
-		return len(f.Grades) > 0
-	}
-	for name := range f.Attributes {
-		if dimension(search.AttrField(name)) == d {
-			return true
-		}
-	}
-	return false
+	return bleve.NewFacetRequest(search.FacetField(name), size)
 }
 
 // Search implements catalog.Index.
@@ -349,24 +242,11 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, er
 // (search.Relax): the result of the relaxed plan, marked Relaxed, or strict
 // unchanged.
 func (x *Index) relax(ctx context.Context, idx bleve.Index, q catalog.Query, plan search.Plan, strict catalog.Result) (catalog.Result, search.Plan, error) {
-	filter := filterQuery(q.Filters, dimNone)
-	r, ok, err := search.Relax(ctx, plan, func(ctx context.Context, p search.Plan) (int, error) {
-		req := bleve.NewSearchRequestOptions(combine(textQuery(p, x.txt), filter), 0, 0, false)
-		req.Score = bleve.ScoreNone
-		res, err := idx.SearchInContext(ctx, req)
-		if err != nil {
-			return 0, x.searchErr(ctx, err)
-		}
-		return clampInt(res.Total), nil
-	})
+	r, ok, err := x.relaxedPlan(ctx, idx, q, plan)
 	if err != nil || !ok {
 		return strict, plan, err
 	}
-	text := textQuery(r.Plan, x.txt)
-	// Facet counts are cached by the query's text: the relaxed pass has
-	// its own.
-	rq := q
-	rq.Text = "\x00relaxed:" + q.Text
+	rq, text := relaxedQuery(q), textQuery(r.Plan, x.txt)
 	var out catalog.Result
 	if fastPath(rq) {
 		out, err = x.searchColumns(ctx, idx, rq, text)
@@ -380,10 +260,32 @@ func (x *Index) relax(ctx context.Context, idx bleve.Index, q catalog.Query, pla
 	return out, r.Plan, nil
 }
 
+// relaxedPlan finds the relaxed plan of q under its filters; ok is false
+// when there is none.
+func (x *Index) relaxedPlan(ctx context.Context, idx bleve.Index, q catalog.Query, plan search.Plan) (search.Relaxed, bool, error) {
+	filter := filterQuery(q.Filters, "")
+	return search.Relax(ctx, plan, func(ctx context.Context, p search.Plan) (int, error) {
+		req := bleve.NewSearchRequestOptions(combine(textQuery(p, x.txt), filter), 0, 0, false)
+		req.Score = bleve.ScoreNone
+		res, err := idx.SearchInContext(ctx, req)
+		if err != nil {
+			return 0, x.searchErr(ctx, err)
+		}
+		return clampInt(res.Total), nil
+	})
+}
+
+// relaxedQuery is q for its relaxed pass. Facet counts are cached by the
+// query's text: the relaxed pass has its own.
+func relaxedQuery(q catalog.Query) catalog.Query {
+	q.Text = "\x00relaxed:" + q.Text
+	return q
+}
+
 // searchCollector runs q on Bleve's own collector and facets: cursor pages
 // and attribute facets.
 func (x *Index) searchCollector(ctx context.Context, idx bleve.Index, q catalog.Query, text query.Query) (catalog.Result, error) {
-	req := bleve.NewSearchRequestOptions(combine(text, filterQuery(q.Filters, dimNone)), q.Size, (q.Page-1)*q.Size, false)
+	req := bleve.NewSearchRequestOptions(combine(text, filterQuery(q.Filters, "")), q.Size, (q.Page-1)*q.Size, false)
 	req.Fields = []string{fSource}
 	req.Sort = sortOrder(q, text == nil)
 	if q.Cursor != "" {
@@ -404,11 +306,11 @@ func (x *Index) searchCollector(ctx context.Context, idx bleve.Index, q catalog.
 	// without that filter (multi-select); the others ride along here.
 	var separate []string
 	for _, f := range q.Facets {
-		if f == catalog.FacetPrice || filtered(q.Filters, dimensionOf(f)) {
+		if f == catalog.FacetPrice || search.Filtered(q.Filters, search.FacetDimension(f)) {
 			separate = append(separate, f)
 			continue
 		}
-		_, fr := facetRequest(f, q.FacetSize)
+		fr := facetRequest(f, q.FacetSize)
 		req.AddFacet(f, fr)
 	}
 	res, err := idx.SearchInContext(ctx, req)
@@ -502,9 +404,9 @@ func (x *Index) facetWithout(ctx context.Context, idx bleve.Index, q catalog.Que
 		return vals, nil
 	}
 	gen := x.facets.generation()
-	fq := bleve.NewSearchRequestOptions(combine(text, filterQuery(q.Filters, dimensionOf(f))), 0, 0, false)
+	fq := bleve.NewSearchRequestOptions(combine(text, filterQuery(q.Filters, search.FacetDimension(f))), 0, 0, false)
 	fq.Score = bleve.ScoreNone
-	_, fr := facetRequest(f, q.FacetSize)
+	fr := facetRequest(f, q.FacetSize)
 	fq.AddFacet(f, fr)
 	fres, err := idx.SearchInContext(ctx, fq)
 	if err != nil {
@@ -543,9 +445,9 @@ func (x *Index) priceFacet(ctx context.Context, idx bleve.Index, q catalog.Query
 	cur := search.PriceCurrency(f.Currency, nil)
 	vals := []catalog.FacetValue{}
 	if cur != "" {
-		req := bleve.NewSearchRequestOptions(combine(text, filterQuery(f, dimPrice)), 0, 0, false)
+		req := bleve.NewSearchRequestOptions(combine(text, filterQuery(f, search.FacetDimension(catalog.FacetPrice))), 0, 0, false)
 		req.Score = bleve.ScoreNone
-		_, fr := facetRequest(catalog.FacetPrice, q.FacetSize)
+		fr := facetRequest(catalog.FacetPrice, q.FacetSize)
 		req.AddFacet(catalog.FacetPrice, fr)
 		res, err := idx.SearchInContext(ctx, req)
 		if err != nil {
@@ -605,12 +507,7 @@ func facetValues(name string, fr *bsearch.FacetResult, size int) []catalog.Facet
 			out = append(out, catalog.FacetValue{Value: t.Term, Count: t.Count})
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
-		}
-		return out[i].Value < out[j].Value
-	})
+	search.SortFacetValues(out)
 	if len(out) > size {
 		out = out[:size]
 	}
@@ -635,22 +532,12 @@ func (x *Index) didYouMean(ctx context.Context, idx bleve.Index, plan search.Pla
 	if !ok {
 		return ""
 	}
-	words := make([]string, 0, len(plan.Words))
-	changed := false
-	for _, w := range plan.Words {
-		best := w.Text
-		if search.SuggestibleWord(w.Text) {
-			best = closestTerm(fz, w.Text)
-		}
-		changed = changed || best != w.Text
-		words = append(words, best)
-	}
+	text, changed := search.Corrected(plan, func(_ int, w string) string { return closestTerm(fz, w) })
 	if !changed {
 		return ""
 	}
-	text := strings.Join(words, " ")
 	check := search.NewPlan(text+" ", x.syn)
-	req := bleve.NewSearchRequestOptions(combine(textQuery(check, x.txt), filterQuery(f, dimNone)), 0, 0, false)
+	req := bleve.NewSearchRequestOptions(combine(textQuery(check, x.txt), filterQuery(f, "")), 0, 0, false)
 	req.Score = bleve.ScoreNone
 	res, err := idx.SearchInContext(ctx, req)
 	if err != nil || res.Total == 0 {
@@ -659,28 +546,23 @@ func (x *Index) didYouMean(ctx context.Context, idx bleve.Index, plan search.Pla
 	return text
 }
 
-// closestTerm returns the term of the fold field closest to w, or w.
+// closestTerm returns the correction of w among the terms of the fold field
+// (search.Correction), or w.
 func closestTerm(fz index.IndexReaderFuzzy, w string) string {
-	dict, err := fz.FieldDictFuzzy(fFold, w, 2, "")
+	dict, err := fz.FieldDictFuzzy(search.FieldFold, w, search.MaxCorrectionEdits, "")
 	if err != nil {
 		return w
 	}
 	defer func() { _ = dict.Close() }()
-	best, bestD, bestN := w, 3, uint64(0)
-	for {
+	c := search.NewCorrection(w)
+	for !c.Exact() {
 		e, err := dict.Next()
 		if err != nil || e == nil {
 			break
 		}
-		d := search.Levenshtein(w, e.Term)
-		if d == 0 {
-			return w
-		}
-		if d < bestD || (d == bestD && (e.Count > bestN || (e.Count == bestN && e.Term < best))) {
-			best, bestD, bestN = e.Term, d, e.Count
-		}
+		c.Offer(e.Term, int(min(e.Count, math.MaxInt)))
 	}
-	return best
+	return c.Best()
 }
 
 // Suggest implements catalog.Index.
@@ -699,11 +581,11 @@ func (x *Index) Suggest(ctx context.Context, prefix string, n int) ([]catalog.Su
 	for i, w := range words {
 		if typing && i == len(words)-1 {
 			p := query.NewPrefixQuery(w)
-			p.SetField(fFold)
+			p.SetField(search.FieldFold)
 			must = append(must, p)
 			continue
 		}
-		must = append(must, term(fFold, w, 1))
+		must = append(must, term(search.FieldFold, w, 1))
 	}
 	req := bleve.NewSearchRequestOptions(query.NewConjunctionQuery(must), search.SuggestCandidates(n), 0, false)
 	req.Fields = []string{fSource}

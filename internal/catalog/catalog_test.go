@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
@@ -32,6 +33,25 @@ func TestParseDecimal(t *testing.T) {
 		}
 		if d.String() != tc.out {
 			t.Errorf("ParseDecimal(%q).String() = %q, want %q", tc.in, d.String(), tc.out)
+		}
+	}
+}
+
+// Decimals too large to bring to one scale compare by their float values.
+func TestDecimalCmpBeyondOneScale(t *testing.T) {
+	huge := catalog.Decimal{Units: math.MaxInt64}
+	tests := []struct {
+		a, b catalog.Decimal
+		want int
+	}{
+		{huge, catalog.Decimal{Units: 1, Scale: 6}, 1},
+		{catalog.Decimal{Units: 1, Scale: 6}, huge, -1},
+		{catalog.Decimal{Units: -math.MaxInt64}, catalog.Decimal{Units: -1, Scale: 6}, -1},
+		{huge, huge, 0},
+	}
+	for _, tt := range tests {
+		if got := tt.a.Cmp(tt.b); got != tt.want {
+			t.Errorf("%v cmp %v = %d, want %d", tt.a, tt.b, got, tt.want)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -106,25 +107,9 @@ func (d Decimal) Cmp(e Decimal) int {
 	a, okA := d.rescale(scale)
 	b, okB := e.rescale(scale)
 	if !okA || !okB { // astronomically large; fall back to floats
-		return cmpFloat(d.Float64(), e.Float64())
+		return cmp.Compare(d.Float64(), e.Float64()) // never NaN: Scale is at most 255
 	}
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return cmp.Compare(a, b)
 }
 
 // Float64 returns an approximation for search engines' numeric range fields.

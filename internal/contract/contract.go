@@ -31,6 +31,18 @@ const (
 // from the data folder.
 const EnvSiteSecret = "CATALOG_SITE_SECRET" //nolint:gosec // the variable's name, not a credential
 
+// EnvOriginSecret is the PHP site's environment variable holding the
+// origin secret: the value CloudFront sends to its origins in the header
+// OriginVerifyHeader. With it set, the site's front controller refuses a
+// request without that header value (a call around CloudFront), and the
+// site sends it on its own calls to the REST API, whose regional WAF
+// refuses requests without it where StageConfig.WAF is on.
+const EnvOriginSecret = "CATALOG_ORIGIN_SECRET" //nolint:gosec // the variable's name, not a credential
+
+// OriginVerifyHeader is the request header CloudFront adds to every
+// request it sends to the site's and the API's origins (web/src/OriginGuard.php).
+const OriginVerifyHeader = "X-Origin-Verify"
+
 // SynonymsFileInBundle is the name a deployment's synonyms file gets next
 // to the bootstrap of the Lambdas that open the search index.
 const SynonymsFileInBundle = "synonyms.txt"

@@ -188,21 +188,11 @@ func (s *Store) writeCatalog(ctx context.Context, c catalog.Catalog, prevRev *st
 
 // GetCatalog implements catalog.Store.
 func (s *Store) GetCatalog(ctx context.Context, id string) (catalog.Catalog, error) {
-	if id == "" {
-		return catalog.Catalog{}, catalog.Errorf(catalog.CodeNotFound, "catalog %q not found", id)
-	}
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName:      aws.String(s.table),
-		Key:            catalogKey(id),
-		ConsistentRead: aws.Bool(true),
-	})
+	item, err := s.getItem(ctx, "catalog", id, catalogKey)
 	if err != nil {
-		return catalog.Catalog{}, translate(err, "get catalog")
+		return catalog.Catalog{}, err
 	}
-	if out.Item == nil {
-		return catalog.Catalog{}, catalog.Errorf(catalog.CodeNotFound, "catalog %q not found", id)
-	}
-	return decodeCatalog(out.Item)
+	return decodeCatalog(item)
 }
 
 // ListCatalogs implements catalog.Store: one Query on the listing copies,

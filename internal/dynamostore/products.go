@@ -16,21 +16,14 @@ import (
 
 // GetProduct implements catalog.Store with a strongly consistent read.
 func (s *Store) GetProduct(ctx context.Context, id string) (catalog.Product, error) {
-	if id == "" {
-		return catalog.Product{}, catalog.Errorf(catalog.CodeNotFound, "product %q not found", id)
+	item, err := s.getItem(ctx, "product", id, productKey)
+	if err == nil && isTombstone(item) {
+		err = catalog.Errorf(catalog.CodeNotFound, "product %q not found", id)
 	}
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName:      aws.String(s.table),
-		Key:            productKey(id),
-		ConsistentRead: aws.Bool(true),
-	})
 	if err != nil {
-		return catalog.Product{}, translate(err, "get product")
+		return catalog.Product{}, err
 	}
-	if out.Item == nil || isTombstone(out.Item) {
-		return catalog.Product{}, catalog.Errorf(catalog.CodeNotFound, "product %q not found", id)
-	}
-	return decodeProduct(out.Item)
+	return decodeProduct(item)
 }
 
 func decodeProduct(item map[string]types.AttributeValue) (catalog.Product, error) {

@@ -123,6 +123,26 @@ func CreateTable(ctx context.Context, client *dynamodb.Client, table string) err
 	return translate(w.Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(table)}, time.Minute), "wait for table")
 }
 
+// getItem reads the item of the kind what ("product", "catalog") with id
+// at key(id), strongly consistent; CodeNotFound when there is none.
+func (s *Store) getItem(ctx context.Context, what, id string, key func(string) map[string]types.AttributeValue) (map[string]types.AttributeValue, error) {
+	if id == "" {
+		return nil, catalog.Errorf(catalog.CodeNotFound, "%s %q not found", what, id)
+	}
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:      aws.String(s.table),
+		Key:            key(id),
+		ConsistentRead: aws.Bool(true),
+	})
+	if err != nil {
+		return nil, translate(err, "get "+what)
+	}
+	if out.Item == nil {
+		return nil, catalog.Errorf(catalog.CodeNotFound, "%s %q not found", what, id)
+	}
+	return out.Item, nil
+}
+
 // productKey returns the key of the product item with id. The partner is
 // the part of the id before the first ':' (catalog.ProductID).
 func productKey(id string) map[string]types.AttributeValue {

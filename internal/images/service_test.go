@@ -90,7 +90,6 @@ func product(key, hash string, urls ...string) catalog.Product {
 }
 
 func TestRunFetchesStoresAndReports(t *testing.T) {
-	ctx := t.Context()
 	fx := newFixture(t)
 	big := jpegBytes(t, 1600, 1200)
 	fx.host.content["/big.jpg"] = big
@@ -107,15 +106,56 @@ func TestRunFetchesStoresAndReports(t *testing.T) {
 		product("e", "h5"),                  // no images
 	)
 
-	rep, err := fx.svc.Run(ctx, "acme", images.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := fx.run(t, images.Options{})
 	if rep.Products != 4 || rep.URLs != 7 || rep.Fetched != 2 || rep.Reused != 1 || rep.Failed != 4 || rep.Skipped != 0 {
 		t.Fatalf("report %+v", rep)
 	}
+	checkFailureReasons(t, fx, rep.Failures)
+	a := checkFirstPictures(t, fx)
+	full, _ := fx.host.counts()
+
+	// An unchanged catalog: not one request.
+	rep2 := fx.run(t, images.Options{})
+	if full2, nm2 := fx.host.counts(); full2 != full || nm2 != 0 || rep2.Fetched+rep2.Revalidated+rep2.Reused != 0 || rep2.Failed != 4 {
+		t.Fatalf("second run asked the host (%d full, %d conditional): %+v", full2-full, nm2, rep2)
+	}
+
+	// A product rewritten by an ingest (pictures gone, same URL): one
+	// conditional request, the same picture.
+	a2 := a
+	a2.Pictures, a2.Hash = nil, "h1b"
+	fx.put(t, a2)
+	rep3 := fx.run(t, images.Options{})
+	if full3, nm3 := fx.host.counts(); full3 != full || nm3 != 2 || rep3.Revalidated != 2 {
+		t.Fatalf("changed product: %d full, %d conditional requests, %+v; want 0 and 2", full3-full, nm3, rep3)
+	}
+	if got := fx.get(t, "acme:a").Pictures; !slices.EqualFunc(got, a.Pictures, func(x, y catalog.Picture) bool { return x.Key == y.Key }) {
+		t.Fatalf("pictures after revalidation %+v; want %+v", got, a.Pictures)
+	}
+
+	// Refetch: every URL downloaded again, failed ones asked again too.
+	rep4 := fx.run(t, images.Options{Refetch: true})
+	if full4, _ := fx.host.counts(); full4-full != 5 || rep4.Fetched != 2 || rep4.Reused != 1 || rep4.Failed != 4 {
+		t.Fatalf("refetch: %d full requests, %+v", full4-full, rep4)
+	}
+}
+
+// run runs the service over acme's products.
+func (fx *fixture) run(t *testing.T, o images.Options) catalog.ImageReport {
+	t.Helper()
+	rep, err := fx.svc.Run(t.Context(), "acme", o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// checkFailureReasons: each failed URL of the first run, with its reason,
+// message and product.
+func checkFailureReasons(t *testing.T, fx *fixture, failures []catalog.ImageFailure) {
+	t.Helper()
 	reasons := map[string]string{}
-	for _, f := range rep.Failures {
+	for _, f := range failures {
 		reasons[strings.TrimPrefix(f.URL, fx.host.URL)] = f.Reason
 		if f.Message == "" || f.Product == "" {
 			t.Errorf("failure without message or product: %+v", f)
@@ -128,8 +168,14 @@ func TestRunFetchesStoresAndReports(t *testing.T) {
 			t.Errorf("reason for %s: %q; want %q (all: %v)", k, reasons[k], v, reasons)
 		}
 	}
+}
+
+// checkFirstPictures: after the first run, a has its two pictures in
+// every size, b shares a's first (same content), c none; it returns a.
+func checkFirstPictures(t *testing.T, fx *fixture) catalog.Product {
+	t.Helper()
 	a, b := fx.get(t, "acme:a"), fx.get(t, "acme:b")
-	if len(a.Pictures) != 2 || len(b.Pictures) != 1 || b.Pictures[0].Key != a.Pictures[0].Key || b.Pictures[0].Source != u("/same-as-big.jpg") {
+	if len(a.Pictures) != 2 || len(b.Pictures) != 1 || b.Pictures[0].Key != a.Pictures[0].Key || b.Pictures[0].Source != fx.host.URL+"/same-as-big.jpg" {
 		t.Fatalf("pictures a %+v, b %+v", a.Pictures, b.Pictures)
 	}
 	if p := a.Pictures[0]; p.Width != 1600 || p.Height != 1200 || !slices.Equal(p.Widths, []int{160, 320, 480, 640, 1200}) ||
@@ -141,7 +187,7 @@ func TestRunFetchesStoresAndReports(t *testing.T) {
 	}
 	for _, p := range a.Pictures {
 		for _, w := range p.Widths {
-			if _, err := fx.blobs.Stat(ctx, p.SizeKey(w)); err != nil {
+			if _, err := fx.blobs.Stat(t.Context(), p.SizeKey(w)); err != nil {
 				t.Fatalf("size %s: %v", p.SizeKey(w), err)
 			}
 		}
@@ -149,41 +195,7 @@ func TestRunFetchesStoresAndReports(t *testing.T) {
 	if c := fx.get(t, "acme:c"); len(c.Pictures) != 0 {
 		t.Fatalf("the blocked URL gave pictures %+v", c.Pictures)
 	}
-	full, _ := fx.host.counts()
-
-	// An unchanged catalog: not one request.
-	rep2, err := fx.svc.Run(ctx, "acme", images.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if full2, nm2 := fx.host.counts(); full2 != full || nm2 != 0 || rep2.Fetched+rep2.Revalidated+rep2.Reused != 0 || rep2.Failed != 4 {
-		t.Fatalf("second run asked the host (%d full, %d conditional): %+v", full2-full, nm2, rep2)
-	}
-
-	// A product rewritten by an ingest (pictures gone, same URL): one
-	// conditional request, the same picture.
-	a2 := a
-	a2.Pictures, a2.Hash = nil, "h1b"
-	fx.put(t, a2)
-	rep3, err := fx.svc.Run(ctx, "acme", images.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if full3, nm3 := fx.host.counts(); full3 != full || nm3 != 2 || rep3.Revalidated != 2 {
-		t.Fatalf("changed product: %d full, %d conditional requests, %+v; want 0 and 2", full3-full, nm3, rep3)
-	}
-	if got := fx.get(t, "acme:a").Pictures; !slices.EqualFunc(got, a.Pictures, func(x, y catalog.Picture) bool { return x.Key == y.Key }) {
-		t.Fatalf("pictures after revalidation %+v; want %+v", got, a.Pictures)
-	}
-
-	// Refetch: every URL downloaded again, failed ones asked again too.
-	rep4, err := fx.svc.Run(ctx, "acme", images.Options{Refetch: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if full4, _ := fx.host.counts(); full4-full != 5 || rep4.Fetched != 2 || rep4.Reused != 1 || rep4.Failed != 4 {
-		t.Fatalf("refetch: %d full requests, %+v", full4-full, rep4)
-	}
+	return a
 }
 
 func TestRunBudget(t *testing.T) {

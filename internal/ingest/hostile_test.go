@@ -100,100 +100,7 @@ func (e *env) putBigFile(key, head string, fill byte, n int64, tail string) {
 // file ends in a report or a refusal with a reason, never a panic, and
 // leaves no temporary file behind.
 func TestHostileFiles(t *testing.T) {
-	header := xrow(1, "sku", "name")
-	tests := []struct {
-		name   string
-		file   string
-		put    func(e *env, key string)
-		status catalog.Status
-		reason string // in Report.Reason
-		check  func(t *testing.T, r *catalog.Report)
-	}{
-		{name: "empty", file: "empty.csv", put: func(e *env, k string) { e.put(k, "") }, status: catalog.StatusRefused, reason: "empty"},
-		{name: "header only", file: "h.csv", put: func(e *env, k string) { e.put(k, "sku,name,price\n") }, status: catalog.StatusDone,
-			check: func(t *testing.T, r *catalog.Report) {
-				if r.Rows != 0 || r.Products != 0 {
-					t.Fatalf("%+v", r)
-				}
-			}},
-		{name: "no usable header", file: "n.csv", put: func(e *env, k string) { e.put(k, "1,2,3\n4,5,6\n") }, status: catalog.StatusRefused, reason: "no usable header"},
-		{name: "no name column", file: "nn.csv", put: func(e *env, k string) { e.put(k, "sku,price,brand\nA,1,B\n") }, status: catalog.StatusRefused, reason: "a product name"},
-		{name: "binary garbage named .csv", file: "garbage.csv", put: func(e *env, k string) {
-			b := make([]byte, 8192)
-			for i := range b {
-				b[i] = byte(i*131 + i/7)
-			}
-			e.put(k, string(b))
-		}, status: catalog.StatusRefused, reason: "binary"},
-		{name: ".exe renamed .xlsx", file: "setup.xlsx", put: func(e *env, k string) {
-			e.put(k, "MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"+strings.Repeat("\x00", 1000))
-		}, status: catalog.StatusRefused, reason: "program"},
-		{name: "ragged rows", file: "r.csv", put: func(e *env, k string) { e.put(k, "sku,name,price\nA\nB,b,1,extra,more\nC,c\n") }, status: catalog.StatusDone,
-			check: func(t *testing.T, r *catalog.Report) {
-				if r.Rows != 3 || r.Accepted != 2 || r.Rejected != 1 || r.Errors[0].Code != ingest.CodeMissingName {
-					t.Fatalf("%+v", r)
-				}
-			}},
-		{name: "bare and unmatched quotes", file: "q.csv", put: func(e *env, k string) {
-			e.put(k, "sku,name\nA,12\" screen\nB,say \"hi\" now\nC,\"open\nD,d\n")
-		}, status: catalog.StatusDone, check: func(t *testing.T, r *catalog.Report) {
-			if r.Rows != 3 || r.Accepted != 3 {
-				t.Fatalf("%+v", r)
-			}
-		}},
-		{name: "50 MB single field", file: "field.csv", put: func(e *env, k string) {
-			e.putBigFile(k, "sku,name,description\nA,a,\"", 'x', 50<<20, "\"\nB,b,c\n")
-		}, status: catalog.StatusRefused, reason: "longer than"},
-		{name: "200 MB line with no newline", file: "line.csv", put: func(e *env, k string) {
-			e.putBigFile(k, "sku,name\nA,a\n", 'y', 200<<20, "")
-		}, status: catalog.StatusRefused, reason: "longer than"},
-		{name: "XLSX zip bomb", file: "bomb.xlsx", put: func(e *env, k string) {
-			var s strings.Builder
-			s.WriteString(sheetStart + header)
-			row := xrow(2, strings.Repeat("A", 2000), "b")
-			for s.Len() < 24<<20 {
-				s.WriteString(row)
-			}
-			s.WriteString(sheetEnd)
-			e.put(k, string(workbook(e.t, [][]any{{"sku"}}, s.String())))
-		}, status: catalog.StatusRefused, reason: "unpacks to more than"},
-		{name: "XLSX with DOCTYPE and entities", file: "xxe.xlsx", put: func(e *env, k string) {
-			s := `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;"><!ENTITY xxe SYSTEM "file:///etc/passwd">]>` +
-				`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` + header +
-				`<row r="2"><c r="A2" t="inlineStr"><is><t>X-1</t></is></c><c r="B2" t="inlineStr"><is><t>&b;&xxe;</t></is></c></row>` + sheetEnd
-			e.put(k, string(workbook(e.t, [][]any{{"sku"}}, s)))
-		}, check: func(t *testing.T, r *catalog.Report) {
-			if r.Status != catalog.StatusRefused && r.Status != catalog.StatusDone {
-				t.Fatalf("%+v", r)
-			}
-		}},
-		{name: "XLSX row index 2147483647", file: "rows.xlsx", put: func(e *env, k string) {
-			e.put(k, string(workbook(e.t, [][]any{{"sku"}}, sheetStart+header+xrow(2, "A", "a")+xrow(2147483647, "B", "b")+sheetEnd)))
-		}, status: catalog.StatusRefused, reason: "1,048,576"},
-		{name: "XLSX formula cells", file: "f.xlsx", put: func(e *env, k string) {
-			s := sheetStart + header + `<row r="2"><c r="A2" t="inlineStr"><is><t>F-1</t></is></c><c r="B2" t="str"><f>CONCAT("Chaise"," pliante")</f><v>Chaise pliante</v></c></row>` +
-				`<row r="3"><c r="A3" t="inlineStr"><is><t>F-2</t></is></c><c r="B3"><f>1+1</f></c></row>` + sheetEnd
-			e.put(k, string(workbook(e.t, [][]any{{"sku"}}, s)))
-		}, status: catalog.StatusDone, check: func(t *testing.T, r *catalog.Report) {
-			if r.Format != "xlsx" || r.Accepted != 1 || r.Rejected != 1 || r.Errors[0].Code != ingest.CodeMissingName {
-				t.Fatalf("%+v", r)
-			}
-		}},
-		{name: "mixed encodings", file: "mixed.csv", put: func(e *env, k string) {
-			var b strings.Builder
-			b.WriteString("sku,name\n")
-			for i := range 4000 {
-				fmt.Fprintf(&b, "U%d,Thé vert à la menthe\n", i)
-			}
-			e.put(k, b.String()+"L,Caf\xe9 cr\xe8me\n")
-		}, status: catalog.StatusDone, check: func(t *testing.T, r *catalog.Report) {
-			if r.Encoding != "utf-8" || r.Accepted != 4001 || len(r.Warnings) != 1 || r.Warnings[0].Code != ingest.CodeMixedEncoding || r.Warnings[0].Row != 4002 {
-				t.Fatalf("%+v", r.Warnings)
-			}
-		}},
-		{name: "truncated JSON", file: "t.json", put: func(e *env, k string) { e.put(k, `[{"sku":"A","name":"a"},{"sku":"B","na`) }, status: catalog.StatusRefused, reason: "malformed"},
-	}
-	for _, tt := range tests {
+	for _, tt := range hostileFiles() {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t)
 			tmp := t.TempDir()
@@ -220,4 +127,129 @@ func TestHostileFiles(t *testing.T) {
 			}
 		})
 	}
+}
+
+// hostileFile is a file of the hostile corpus, how to store it, and how
+// its ingest must end.
+type hostileFile struct {
+	name   string
+	file   string
+	put    func(e *env, key string)
+	status catalog.Status
+	reason string // in Report.Reason
+	check  func(t *testing.T, r *catalog.Report)
+}
+
+// hostileFiles is the hostile corpus.
+func hostileFiles() []hostileFile {
+	header := xrow(1, "sku", "name")
+	return []hostileFile{
+		{name: "empty", file: "empty.csv", put: func(e *env, k string) { e.put(k, "") }, status: catalog.StatusRefused, reason: "empty"},
+		{name: "header only", file: "h.csv", put: func(e *env, k string) { e.put(k, "sku,name,price\n") }, status: catalog.StatusDone,
+			check: func(t *testing.T, r *catalog.Report) {
+				if r.Rows != 0 || r.Products != 0 {
+					t.Fatalf("%+v", r)
+				}
+			}},
+		{name: "no usable header", file: "n.csv", put: func(e *env, k string) { e.put(k, "1,2,3\n4,5,6\n") }, status: catalog.StatusRefused, reason: "no usable header"},
+		{name: "no name column", file: "nn.csv", put: func(e *env, k string) { e.put(k, "sku,price,brand\nA,1,B\n") }, status: catalog.StatusRefused, reason: "a product name"},
+		{name: "binary garbage named .csv", file: "garbage.csv", put: func(e *env, k string) { e.put(k, garbage(8192)) }, status: catalog.StatusRefused, reason: "binary"},
+		{name: ".exe renamed .xlsx", file: "setup.xlsx", put: func(e *env, k string) {
+			e.put(k, "MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"+strings.Repeat("\x00", 1000))
+		}, status: catalog.StatusRefused, reason: "program"},
+		{name: "ragged rows", file: "r.csv", put: func(e *env, k string) { e.put(k, "sku,name,price\nA\nB,b,1,extra,more\nC,c\n") }, status: catalog.StatusDone,
+			check: func(t *testing.T, r *catalog.Report) {
+				if r.Rows != 3 || r.Accepted != 2 || r.Rejected != 1 || r.Errors[0].Code != ingest.CodeMissingName {
+					t.Fatalf("%+v", r)
+				}
+			}},
+		{name: "bare and unmatched quotes", file: "q.csv", put: func(e *env, k string) {
+			e.put(k, "sku,name\nA,12\" screen\nB,say \"hi\" now\nC,\"open\nD,d\n")
+		}, status: catalog.StatusDone, check: func(t *testing.T, r *catalog.Report) {
+			if r.Rows != 3 || r.Accepted != 3 {
+				t.Fatalf("%+v", r)
+			}
+		}},
+		{name: "50 MB single field", file: "field.csv", put: func(e *env, k string) {
+			e.putBigFile(k, "sku,name,description\nA,a,\"", 'x', 50<<20, "\"\nB,b,c\n")
+		}, status: catalog.StatusRefused, reason: "longer than"},
+		{name: "200 MB line with no newline", file: "line.csv", put: func(e *env, k string) {
+			e.putBigFile(k, "sku,name\nA,a\n", 'y', 200<<20, "")
+		}, status: catalog.StatusRefused, reason: "longer than"},
+		{name: "XLSX zip bomb", file: "bomb.xlsx", put: func(e *env, k string) {
+			e.put(k, string(workbook(e.t, [][]any{{"sku"}}, bigSheet(header, 24<<20))))
+		}, status: catalog.StatusRefused, reason: "unpacks to more than"},
+		{name: "XLSX of a million unnumbered empty rows (a 100 KB zip bomb)", file: "rows-bomb.xlsx", put: func(e *env, k string) {
+			sheet := sheetStart + header + xrow(2, "A", "a") + strings.Repeat("<row/>", 1_100_000) + sheetEnd
+			e.put(k, string(workbook(e.t, [][]any{{"sku"}}, sheet)))
+		}, status: catalog.StatusRefused, reason: "zip bomb"},
+		{name: "XLSX of 100,001 blank rows after a product", file: "blank.xlsx", put: func(e *env, k string) {
+			var s strings.Builder
+			s.WriteString(sheetStart + header + xrow(2, "A", "a"))
+			for i := 3; i < 100_004; i++ {
+				fmt.Fprintf(&s, `<row r="%d"/>`, i)
+			}
+			e.put(k, string(workbook(e.t, [][]any{{"sku"}}, s.String()+sheetEnd)))
+		}, status: catalog.StatusRefused, reason: "more than 100000 blank rows in a row (from row 3)"},
+		{name: "XLSX with DOCTYPE and entities", file: "xxe.xlsx", put: func(e *env, k string) {
+			s := `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;"><!ENTITY xxe SYSTEM "file:///etc/passwd">]>` +
+				`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` + header +
+				`<row r="2"><c r="A2" t="inlineStr"><is><t>X-1</t></is></c><c r="B2" t="inlineStr"><is><t>&b;&xxe;</t></is></c></row>` + sheetEnd
+			e.put(k, string(workbook(e.t, [][]any{{"sku"}}, s)))
+		}, check: func(t *testing.T, r *catalog.Report) {
+			if r.Status != catalog.StatusRefused && r.Status != catalog.StatusDone {
+				t.Fatalf("%+v", r)
+			}
+		}},
+		{name: "XLSX row index 2147483647", file: "rows.xlsx", put: func(e *env, k string) {
+			e.put(k, string(workbook(e.t, [][]any{{"sku"}}, sheetStart+header+xrow(2, "A", "a")+xrow(2147483647, "B", "b")+sheetEnd)))
+		}, status: catalog.StatusRefused, reason: "1,048,576"},
+		{name: "XLSX formula cells", file: "f.xlsx", put: func(e *env, k string) {
+			s := sheetStart + header + `<row r="2"><c r="A2" t="inlineStr"><is><t>F-1</t></is></c><c r="B2" t="str"><f>CONCAT("Chaise"," pliante")</f><v>Chaise pliante</v></c></row>` +
+				`<row r="3"><c r="A3" t="inlineStr"><is><t>F-2</t></is></c><c r="B3"><f>1+1</f></c></row>` + sheetEnd
+			e.put(k, string(workbook(e.t, [][]any{{"sku"}}, s)))
+		}, status: catalog.StatusDone, check: func(t *testing.T, r *catalog.Report) {
+			if r.Format != "xlsx" || r.Accepted != 1 || r.Rejected != 1 || r.Errors[0].Code != ingest.CodeMissingName {
+				t.Fatalf("%+v", r)
+			}
+		}},
+		{name: "mixed encodings", file: "mixed.csv", put: func(e *env, k string) { e.put(k, utf8ThenLatin1(4000)) }, status: catalog.StatusDone, check: func(t *testing.T, r *catalog.Report) {
+			if r.Encoding != "utf-8" || r.Accepted != 4001 || len(r.Warnings) != 1 || r.Warnings[0].Code != ingest.CodeMixedEncoding || r.Warnings[0].Row != 4002 {
+				t.Fatalf("%+v", r.Warnings)
+			}
+		}},
+		{name: "truncated JSON", file: "t.json", put: func(e *env, k string) { e.put(k, `[{"sku":"A","name":"a"},{"sku":"B","na`) }, status: catalog.StatusRefused, reason: "malformed"},
+	}
+}
+
+// garbage is n bytes of binary noise.
+func garbage(n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(i*131 + i/7)
+	}
+	return string(b)
+}
+
+// bigSheet is a worksheet of header and copies of one wide row, at least
+// size bytes long.
+func bigSheet(header string, size int) string {
+	var s strings.Builder
+	s.WriteString(sheetStart + header)
+	row := xrow(2, strings.Repeat("A", 2000), "b")
+	for s.Len() < size {
+		s.WriteString(row)
+	}
+	s.WriteString(sheetEnd)
+	return s.String()
+}
+
+// utf8ThenLatin1 is a CSV of n UTF-8 rows, then one row in Latin-1.
+func utf8ThenLatin1(n int) string {
+	var b strings.Builder
+	b.WriteString("sku,name\n")
+	for i := range n {
+		fmt.Fprintf(&b, "U%d,Thé vert à la menthe\n", i)
+	}
+	return b.String() + "L,Caf\xe9 cr\xe8me\n"
 }

@@ -102,11 +102,22 @@ func TestCanonicalCSV(t *testing.T) {
 	}
 	ps := e.products("acme")
 	p := ps["CH-001"]
-	if p.ID != "acme:CH-001" || p.Name != "Chaise pliante" || p.Brand != "Acme" || p.GTIN != "4006381333931" ||
-		p.MOQ != 10 || p.Price == nil || p.Price.Amount.String() != "12.50" || p.Price.Currency != "EUR" ||
-		strings.Join(p.Category, "|") != "Maison|Jardin" || len(p.Images) != 1 || p.Hash == "" || p.Version != 1 ||
-		p.Source.CatalogID != c.ID || p.Source.Row != 2 {
+	if p.Price == nil || p.Hash == "" {
 		t.Fatalf("product = %+v", p)
+	}
+	for _, f := range []struct {
+		name      string
+		got, want any
+	}{
+		{"ID", p.ID, "acme:CH-001"}, {"Name", p.Name, "Chaise pliante"}, {"Brand", p.Brand, "Acme"},
+		{"GTIN", p.GTIN, "4006381333931"}, {"MOQ", p.MOQ, 10}, {"Price", p.Price.Amount.String(), "12.50"},
+		{"Currency", p.Price.Currency, "EUR"}, {"Category", strings.Join(p.Category, "|"), "Maison|Jardin"},
+		{"Images", len(p.Images), 1}, {"Version", p.Version, int64(1)},
+		{"Source.CatalogID", p.Source.CatalogID, c.ID}, {"Source.Row", p.Source.Row, 2},
+	} {
+		if f.got != f.want {
+			t.Errorf("CH-001 %s = %v, want %v", f.name, f.got, f.want)
+		}
 	}
 	for id, p := range ps {
 		if p.Hash != ingest.ProductHash(p) {

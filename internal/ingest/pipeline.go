@@ -94,7 +94,7 @@ func (p *pipeline) ingest(ctx context.Context) (*catalog.Report, error) {
 		defer hashing.Close()
 		src = hashing
 	}
-	table, err := p.openTable(src)
+	table, err := p.openTable(ctx, src)
 	if err != nil {
 		if te, ok := tabular.AsError(err); ok {
 			return refused(report, te.Message), nil
@@ -118,11 +118,10 @@ func (p *pipeline) ingest(ctx context.Context) (*catalog.Report, error) {
 }
 
 // openTable opens the file as a table and sets up the row reader on it.
-func (p *pipeline) openTable(src io.Reader) (tabular.Reader, error) {
+func (p *pipeline) openTable(ctx context.Context, src io.Reader) (tabular.Reader, error) {
 	s, settings := p.service, p.settings
-	table, err := tabular.Open(src, tabular.Options{Name: p.record.File, Encoding: settings.Encoding, Sheet: settings.Sheet, TempDir: s.tmp,
-		MaxRecordBytes: s.lim.MaxRecordBytes, MaxXLSXBytes: s.lim.MaxXLSXBytes, MaxUnzipBytes: s.lim.MaxUnzipBytes,
-		DeferChecks: true})
+	table, err := tabular.Open(ctx, src, s.lim.tabular(tabular.Options{Name: p.record.File, Encoding: settings.Encoding, Sheet: settings.Sheet,
+		TempDir: s.tmp, DeferChecks: true}))
 	if err != nil {
 		return nil, err
 	}

@@ -34,7 +34,27 @@ func (e *env) toFix(catalogID string) [][]string {
 func TestQualityScoredAtIngest(t *testing.T) {
 	e := newEnv(t)
 	c := e.ingest("acme", "catalog.csv", canonical, "")
-	ps := e.products("acme")
+	checkCanonicalScores(t, e.products("acme"))
+	checkCanonicalSummary(t, c.Report.Quality)
+	stored, err := e.store.GetCatalog(context.Background(), c.ID)
+	if err != nil || stored.Report.Quality == nil || stored.Report.Quality.ToFix != 3 {
+		t.Fatalf("stored report quality = %+v, %v", stored.Report, err)
+	}
+	recs := e.toFix(c.ID)
+	if len(recs) != 4 || !slices.Equal(recs[0], analysis.ToFixHeader()) {
+		t.Fatalf("to-fix CSV = %q", recs)
+	}
+	if got := recs[2]; got[0] != "acme:TB-002" || got[3] != "C" || got[4] != "70" ||
+		got[5] != "image_missing | gtin_missing | attributes_missing" || got[6] == "" {
+		t.Fatalf("TB-002 row = %q", got)
+	}
+	checkQualityOfUnchangedFiles(t, e)
+}
+
+// checkCanonicalScores checks the scores and offer keys of the products
+// of the canonical file.
+func checkCanonicalScores(t *testing.T, ps map[string]catalog.Product) {
+	t.Helper()
 	for key, want := range map[string]catalog.Quality{
 		"CH-001": {Score: 95, Grade: "A", Issues: []string{analysis.IssueAttributesMissing}},
 		"TB-002": {Score: 70, Grade: "C", Issues: []string{analysis.IssueImageMissing, analysis.IssueGTINMissing, analysis.IssueAttributesMissing}},
@@ -48,30 +68,32 @@ func TestQualityScoredAtIngest(t *testing.T) {
 	if ps["CH-001"].OfferKey != "gtin:04006381333931" || ps["TB-002"].OfferKey != "" {
 		t.Errorf("offer keys = %q, %q", ps["CH-001"].OfferKey, ps["TB-002"].OfferKey)
 	}
-	q := c.Report.Quality
-	if q == nil || q.Products != 3 || q.Score != 80 || q.ToFix != 3 ||
-		q.Grades["A"] != 1 || q.Grades["B"] != 1 || q.Grades["C"] != 1 || q.Grades["D"] != 0 || q.Grades["E"] != 0 {
+}
+
+// checkCanonicalSummary checks the report's quality summary of the
+// canonical file.
+func checkCanonicalSummary(t *testing.T, q *catalog.QualitySummary) {
+	t.Helper()
+	if q == nil || q.Products != 3 || q.Score != 80 || q.ToFix != 3 {
 		t.Fatalf("summary = %+v", q)
+	}
+	for grade, want := range map[string]int{"A": 1, "B": 1, "C": 1, "D": 0, "E": 0} {
+		if q.Grades[grade] != want {
+			t.Fatalf("summary = %+v: %d of grade %s, want %d", q, q.Grades[grade], grade, want)
+		}
 	}
 	if q.Issues[0].Code != analysis.IssueAttributesMissing || q.Issues[0].Count != 3 ||
 		q.Issues[1].Code != analysis.IssueGTINMissing || q.Issues[1].Count != 2 || len(q.Issues) != 4 {
 		t.Fatalf("issues = %+v", q.Issues)
 	}
-	stored, err := e.store.GetCatalog(context.Background(), c.ID)
-	if err != nil || stored.Report.Quality == nil || stored.Report.Quality.ToFix != 3 {
-		t.Fatalf("stored report quality = %+v, %v", stored.Report, err)
-	}
-	recs := e.toFix(c.ID)
-	if len(recs) != 4 || !slices.Equal(recs[0], analysis.ToFixHeader()) {
-		t.Fatalf("to-fix CSV = %q", recs)
-	}
-	if got := recs[2]; got[0] != "acme:TB-002" || got[3] != "C" || got[4] != "70" ||
-		got[5] != "image_missing | gtin_missing | attributes_missing" || got[6] == "" {
-		t.Fatalf("TB-002 row = %q", got)
-	}
+}
 
-	// The same products again (reordered, so the file is read): unchanged,
-	// not rewritten, and still in the summary and the list.
+// checkQualityOfUnchangedFiles ingests the canonical products again, as a
+// reordered file and then as the same file twice: unchanged, not
+// rewritten, and still in the summary and the to-fix list.
+func checkQualityOfUnchangedFiles(t *testing.T, e *env) {
+	t.Helper()
+	// Reordered, so the file is read.
 	e.now = e.now.Add(time.Hour)
 	reordered := "sku,name,description,brand,category,price,currency,gtin,moq,image\n" +
 		"LP-003,Lamp,\"Desk lamp, LED\",Brightly,Home > Office,19.99,USD,,5,https://img.example/lp3.jpg\n" +

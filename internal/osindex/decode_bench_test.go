@@ -12,6 +12,7 @@ import (
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/demogen"
+	"github.com/catalogsearch/catalogsearch/internal/search"
 )
 
 // searchResponse builds an engine answer of n hits over generated
@@ -24,7 +25,7 @@ func searchResponse(tb testing.TB, n int) []byte {
 		hits = append(hits, map[string]any{
 			"_index": "catalog-products-20261128", "_id": p.ID, "_score": 3.25,
 			"_source":   map[string]any{fProduct: p},
-			"highlight": map[string]any{fName: []string{engineOpen + p.Name + engineClose}},
+			"highlight": map[string]any{search.FieldName: []string{engineOpen + p.Name + engineClose}},
 			"sort":      []any{3.25, p.ID},
 		})
 		return nil

@@ -5,25 +5,12 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/search"
 )
 
-// Index fields; the same as the Bleve adapter's, filled from search.Doc.
+// Index fields of this engine besides the shared ones (search.Field*,
+// filled from search.Doc).
 const (
-	fText      = "text"       // every searchable text, stemmed
-	fFold      = "fold"       // the same, folded only: typos, prefixes, suggestions
-	fName      = "name"       // stemmed name (ranking, highlighting), with name.fold
-	fBrandText = "brand_text" // stemmed brand (ranking)
-	fDesc      = "description"
-	fIDs       = "ids"
-	fBrand     = "brand"
-	fPartner   = "partner"
-	fCategory  = "category"
-	fCurrency  = "currency"
-	fGrade     = "grade"     // Product.Quality.Grade: filter and facet
-	fOfferKey  = "offer_key" // Product.OfferKey: the offers of one product
-	fNameSort  = "name_sort"
-	fPrice     = "price"
-	fUpdated   = "updated"
-	fID        = "id"
-	fProduct   = "product" // the product as the API returns it; kept, not indexed
+	fDesc    = "description"
+	fID      = "id"
+	fProduct = "product" // the product as the API returns it; kept, not indexed
 )
 
 // settings returns the index settings: shards, replicas and the analysis
@@ -84,24 +71,24 @@ func mappings() map[string]any {
 			}},
 		},
 		"properties": map[string]any{
-			fText:      text("catalog_text"),
-			fFold:      text("catalog_fold"),
-			fName:      withFold,
-			fDesc:      text("catalog_text"), // exact words only, as in search.Doc
-			fBrandText: text("catalog_text"),
-			fIDs:       kw,
-			fBrand:     kw,
-			fPartner:   kw,
-			fCategory:  kw,
-			fCurrency:  kw,
-			fGrade:     kw,
-			fOfferKey:  kw,
-			fNameSort:  kw,
-			fID:        kw,
-			fPrice:     map[string]any{"type": "double"},
-			fUpdated:   map[string]any{"type": "long"},
-			"attr":     map[string]any{"type": "object", "dynamic": true},
-			fProduct:   map[string]any{"type": "object", "enabled": false},
+			search.FieldText:      text("catalog_text"),
+			search.FieldFold:      text("catalog_fold"),
+			search.FieldName:      withFold,
+			fDesc:                 text("catalog_text"), // exact words only, as in search.Doc
+			search.FieldBrandText: text("catalog_text"),
+			search.FieldIDs:       kw,
+			search.FieldBrand:     kw,
+			search.FieldPartner:   kw,
+			search.FieldCategory:  kw,
+			search.FieldCurrency:  kw,
+			search.FieldGrade:     kw,
+			search.FieldOfferKey:  kw,
+			search.FieldNameSort:  kw,
+			fID:                   kw,
+			search.FieldPrice:     map[string]any{"type": "double"},
+			search.FieldUpdated:   map[string]any{"type": "long"},
+			"attr":                map[string]any{"type": "object", "dynamic": true},
+			fProduct:              map[string]any{"type": "object", "enabled": false},
 		},
 	}
 }
@@ -114,31 +101,31 @@ func Document(p catalog.Product) map[string]any { return document(p) }
 func document(p catalog.Product) map[string]any {
 	d := search.NewDoc(p)
 	m := map[string]any{
-		fText:      d.Text,
-		fFold:      d.Fold,
-		fName:      d.Name,
-		fDesc:      p.Description,
-		fBrandText: d.Brand,
-		fIDs:       d.IDs,
-		fPartner:   p.Partner,
-		fCategory:  d.Categories,
-		fNameSort:  d.NameSort,
-		fID:        p.ID,
-		fUpdated:   d.Updated,
-		fProduct:   p,
+		search.FieldText:      d.Text,
+		search.FieldFold:      d.Fold,
+		search.FieldName:      d.Name,
+		fDesc:                 p.Description,
+		search.FieldBrandText: d.Brand,
+		search.FieldIDs:       d.IDs,
+		search.FieldPartner:   p.Partner,
+		search.FieldCategory:  d.Categories,
+		search.FieldNameSort:  d.NameSort,
+		fID:                   p.ID,
+		search.FieldUpdated:   d.Updated,
+		fProduct:              p,
 	}
 	if p.Brand != "" {
-		m[fBrand] = p.Brand
+		m[search.FieldBrand] = p.Brand
 	}
 	if d.HasPrice {
-		m[fPrice] = d.Price
-		m[fCurrency] = d.Currency
+		m[search.FieldPrice] = d.Price
+		m[search.FieldCurrency] = d.Currency
 	}
 	if p.Quality != nil && p.Quality.Grade != "" {
-		m[fGrade] = p.Quality.Grade
+		m[search.FieldGrade] = p.Quality.Grade
 	}
 	if p.OfferKey != "" {
-		m[fOfferKey] = p.OfferKey
+		m[search.FieldOfferKey] = p.OfferKey
 	}
 	if len(d.Attrs) > 0 {
 		m["attr"] = d.Attrs

@@ -3,7 +3,6 @@ package osindex
 import (
 	"context"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -43,23 +42,23 @@ func textQuery(plan search.Plan) obj {
 		if w.Stop {
 			continue // a stop word: it constrains nothing
 		}
-		alts := []any{obj{"match": obj{fText: obj{"query": w.Text, "operator": "and"}}}}
+		alts := []any{obj{"match": obj{search.FieldText: obj{"query": w.Text, "operator": "and"}}}}
 		if plan.NameFields {
-			alts = []any{obj{"term": obj{fFold: w.Text}}}
+			alts = []any{obj{"term": obj{search.FieldFold: w.Text}}}
 		}
 		if w.Fuzz > 0 {
-			alts = append(alts, obj{"fuzzy": obj{fFold: obj{
+			alts = append(alts, obj{"fuzzy": obj{search.FieldFold: obj{
 				"value": w.Text, "fuzziness": w.Fuzz, "transpositions": true,
 				"prefix_length": 0, "max_expansions": 50, "boost": search.BoostFuzzy,
 			}}})
 		}
 		if w.Prefix {
-			alts = append(alts, obj{"prefix": obj{fFold: obj{"value": w.Text, "boost": search.BoostPrefix}}})
+			alts = append(alts, obj{"prefix": obj{search.FieldFold: obj{"value": w.Text, "boost": search.BoostPrefix}}})
 		}
 		must = append(must, obj{"bool": obj{"should": alts, "minimum_should_match": 1}})
 		should = append(should,
-			obj{"match": obj{fName: obj{"query": w.Text, "boost": search.BoostName}}},
-			obj{"match": obj{fBrandText: obj{"query": w.Text, "boost": search.BoostBrand}}})
+			obj{"match": obj{search.FieldName: obj{"query": w.Text, "boost": search.BoostName}}},
+			obj{"match": obj{search.FieldBrandText: obj{"query": w.Text, "boost": search.BoostBrand}}})
 	}
 	var text obj
 	if len(must) == 0 {
@@ -70,72 +69,32 @@ func textQuery(plan search.Plan) obj {
 	if plan.Identifier == "" {
 		return text
 	}
-	ors := []any{text, termQ(fIDs, plan.Identifier, search.BoostIdentifier)}
+	ors := []any{text, termQ(search.FieldIDs, plan.Identifier, search.BoostIdentifier)}
 	if plan.IdentifierPrefix {
-		ors = append(ors, obj{"prefix": obj{fIDs: obj{"value": plan.Identifier, "boost": search.BoostIDPrefix}}})
+		ors = append(ors, obj{"prefix": obj{search.FieldIDs: obj{"value": plan.Identifier, "boost": search.BoostIDPrefix}}})
 	}
 	return obj{"bool": obj{"should": ors, "minimum_should_match": 1}}
 }
 
-// filterClauses returns f's filters, leaving out the dimension skip ("" for
-// none, a facet name, or an attribute's field).
+// filterClauses returns f's filters (search.Filters), leaving out the
+// dimension skip ("" for none, or a search.FacetDimension).
 func filterClauses(f catalog.Filters, skip string) []any {
 	var and []any
-	anyOf := func(field string, values []string) {
-		if len(values) > 0 {
-			and = append(and, obj{"terms": obj{field: values}})
+	for _, c := range search.Filters(f, skip) {
+		if c.Range {
+			r := obj{}
+			if c.Min != nil {
+				r["gte"] = *c.Min
+			}
+			if c.Max != nil {
+				r["lte"] = *c.Max
+			}
+			and = append(and, obj{"range": obj{c.Field: r}})
+			continue
 		}
-	}
-	if skip != catalog.FacetPartner {
-		anyOf(fPartner, f.Partners)
-	}
-	if skip != catalog.FacetBrand {
-		anyOf(fBrand, f.Brands)
-	}
-	if skip != catalog.FacetCategory {
-		cats := make([]string, 0, len(f.Categories))
-		for _, c := range f.Categories {
-			cats = append(cats, normalizeCategory(c))
-		}
-		anyOf(fCategory, cats)
-	}
-	if skip != catalog.FacetPrice && (f.PriceMin != nil || f.PriceMax != nil) {
-		r := obj{}
-		if f.PriceMin != nil {
-			r["gte"] = f.PriceMin.Float64()
-		}
-		if f.PriceMax != nil {
-			r["lte"] = f.PriceMax.Float64()
-		}
-		and = append(and, obj{"range": obj{fPrice: r}})
-	}
-	if skip != catalog.FacetCurrency && f.Currency != "" {
-		anyOf(fCurrency, []string{strings.ToUpper(f.Currency)})
-	}
-	if skip != catalog.FacetGrade {
-		anyOf(fGrade, f.Grades)
-	}
-	anyOf(fOfferKey, f.OfferKeys)
-	names := make([]string, 0, len(f.Attributes))
-	for name := range f.Attributes {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		field := search.AttrField(name)
-		if skip != field {
-			anyOf(field, f.Attributes[name])
-		}
+		and = append(and, obj{"terms": obj{c.Field: c.Values}})
 	}
 	return and
-}
-
-func normalizeCategory(c string) string {
-	parts := strings.Split(c, ">")
-	for i := range parts {
-		parts[i] = strings.TrimSpace(parts[i])
-	}
-	return strings.Join(parts, " > ")
 }
 
 func filterObj(clauses []any) obj {
@@ -143,14 +102,6 @@ func filterObj(clauses []any) obj {
 		return obj{"match_all": obj{}}
 	}
 	return obj{"bool": obj{"filter": clauses}}
-}
-
-// facetDimension is the filter a facet's counts leave out.
-func facetDimension(facet string) string {
-	if strings.HasPrefix(facet, catalog.FacetAttrPrefix) {
-		return search.AttrField(strings.TrimPrefix(facet, catalog.FacetAttrPrefix))
-	}
-	return facet
 }
 
 // maxCurrencies bounds the currencies among which the price facet picks
@@ -170,35 +121,30 @@ func facetAgg(name string, size int, f catalog.Filters) obj {
 			}
 			ranges = append(ranges, rr)
 		}
-		bands := obj{"range": obj{"field": fPrice, "ranges": ranges, "keyed": false}}
+		bands := obj{"range": obj{"field": search.FieldPrice, "ranges": ranges, "keyed": false}}
 		if f.Currency != "" {
 			return bands
 		}
 		return obj{
-			"terms": obj{"field": fCurrency, "size": maxCurrencies, "order": []any{obj{"_count": "desc"}, obj{"_key": "asc"}}},
+			"terms": obj{"field": search.FieldCurrency, "size": maxCurrencies, "order": []any{obj{"_count": "desc"}, obj{"_key": "asc"}}},
 			"aggs":  obj{"r": bands},
 		}
 	}
-	field := map[string]string{catalog.FacetBrand: fBrand, catalog.FacetPartner: fPartner, catalog.FacetCategory: fCategory, catalog.FacetCurrency: fCurrency,
-		catalog.FacetGrade: fGrade}[name]
-	if field == "" {
-		field = search.AttrField(strings.TrimPrefix(name, catalog.FacetAttrPrefix))
-	}
-	return obj{"terms": obj{"field": field, "size": size, "order": []any{obj{"_count": "desc"}, obj{"_key": "asc"}}}}
+	return obj{"terms": obj{"field": search.FacetField(name), "size": size, "order": []any{obj{"_count": "desc"}, obj{"_key": "asc"}}}}
 }
 
 func sortSpec(q catalog.Query, empty bool) []any {
 	id := obj{fID: obj{"order": "asc"}}
-	newest := obj{fUpdated: obj{"order": "desc", "missing": "_last"}}
+	newest := obj{search.FieldUpdated: obj{"order": "desc", "missing": "_last"}}
 	switch q.Sort {
 	case catalog.SortPriceAsc:
-		return []any{obj{fPrice: obj{"order": "asc", "missing": "_last"}}, id}
+		return []any{obj{search.FieldPrice: obj{"order": "asc", "missing": "_last"}}, id}
 	case catalog.SortPriceDesc:
-		return []any{obj{fPrice: obj{"order": "desc", "missing": "_last"}}, id}
+		return []any{obj{search.FieldPrice: obj{"order": "desc", "missing": "_last"}}, id}
 	case catalog.SortNewest:
 		return []any{newest, id}
 	case catalog.SortName:
-		return []any{obj{fNameSort: obj{"order": "asc", "missing": "_last"}}, id}
+		return []any{obj{search.FieldNameSort: obj{"order": "asc", "missing": "_last"}}, id}
 	}
 	if empty {
 		return []any{newest, id}
@@ -251,7 +197,7 @@ type searchHit struct {
 }
 
 // hitHighlight holds the marked fragments of the highlighted fields (the
-// "fields" of the request's highlight: fName, its .fold, fDesc).
+// "fields" of the request's highlight: search.FieldName, its .fold, fDesc).
 type hitHighlight struct {
 	Name        []string `json:"name"`
 	NameFold    []string `json:"name.fold"`
@@ -317,7 +263,7 @@ func (x *Index) searchPlan(ctx context.Context, q catalog.Query, plan search.Pla
 		body["highlight"] = obj{
 			"pre_tags": []string{engineOpen}, "post_tags": []string{engineClose},
 			"require_field_match": false, "number_of_fragments": 0,
-			"fields": obj{fName: obj{}, fName + ".fold": obj{}, fDesc: obj{}},
+			"fields": obj{search.FieldName: obj{}, search.FieldName + ".fold": obj{}, fDesc: obj{}},
 		}
 	}
 	if q.Sort == catalog.SortRelevance && text != nil {
@@ -344,7 +290,7 @@ func (x *Index) searchPlan(ctx context.Context, q catalog.Query, plan search.Pla
 	if len(q.Facets) > 0 {
 		aggs := obj{}
 		for _, f := range q.Facets {
-			aggs[f] = obj{"filter": filterObj(filterClauses(q.Filters, facetDimension(f))), "aggs": obj{"v": facetAgg(f, q.FacetSize, q.Filters)}}
+			aggs[f] = obj{"filter": filterObj(filterClauses(q.Filters, search.FacetDimension(f))), "aggs": obj{"v": facetAgg(f, q.FacetSize, q.Filters)}}
 		}
 		body["aggs"] = aggs
 	}
@@ -446,12 +392,7 @@ func facetValues(name string, buckets []aggBucket) []catalog.FacetValue {
 	if name == catalog.FacetPrice {
 		return out // bucket order
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
-		}
-		return out[i].Value < out[j].Value
-	})
+	search.SortFacetValues(out)
 	return out
 }
 
@@ -518,7 +459,7 @@ func (x *Index) didYouMean(ctx context.Context, plan search.Plan, f catalog.Filt
 			continue
 		}
 		sugg[key(i)] = obj{"text": w.Text, "term": obj{
-			"field": fFold, "suggest_mode": "missing", "max_edits": 2, "prefix_length": 0,
+			"field": search.FieldFold, "suggest_mode": "missing", "max_edits": search.MaxCorrectionEdits, "prefix_length": 0,
 			"min_word_length": 4, "string_distance": "damerau_levenshtein", "size": 5, "sort": "score",
 		}}
 	}
@@ -529,30 +470,18 @@ func (x *Index) didYouMean(ctx context.Context, plan search.Plan, f catalog.Filt
 	if err != nil {
 		return ""
 	}
-	words := make([]string, len(plan.Words))
-	changed := false
-	for i, w := range plan.Words {
-		words[i] = w.Text
-		entries := resp.Suggest[key(i)]
-		if len(entries) == 0 || len(entries[0].Options) == 0 {
-			continue
-		}
-		best := entries[0].Options[0]
-		bestD := search.Levenshtein(w.Text, best.Text)
-		for _, o := range entries[0].Options[1:] {
-			d := search.Levenshtein(w.Text, o.Text)
-			if d < bestD || (d == bestD && (o.Freq > best.Freq || (o.Freq == best.Freq && o.Text < best.Text))) {
-				best, bestD = o, d
+	text, changed := search.Corrected(plan, func(i int, w string) string {
+		c := search.NewCorrection(w)
+		if entries := resp.Suggest[key(i)]; len(entries) > 0 {
+			for _, o := range entries[0].Options {
+				c.Offer(o.Text, o.Freq)
 			}
 		}
-		if bestD <= 2 && best.Text != w.Text {
-			words[i], changed = best.Text, true
-		}
-	}
+		return c.Best()
+	})
 	if !changed {
 		return ""
 	}
-	text := strings.Join(words, " ")
 	check := textQuery(search.NewPlan(text+" ", syn))
 	body := obj{"size": 0, "track_total_hits": 1, "query": obj{"bool": obj{"must": check, "filter": filterClauses(f, "")}}}
 	res, err := x.search(ctx, body)
@@ -574,10 +503,10 @@ func (x *Index) Suggest(ctx context.Context, prefix string, n int) ([]catalog.Su
 	must := make([]any, 0, len(words))
 	for i, w := range words {
 		if typing && i == len(words)-1 {
-			must = append(must, obj{"prefix": obj{fFold: obj{"value": w}}})
+			must = append(must, obj{"prefix": obj{search.FieldFold: obj{"value": w}}})
 			continue
 		}
-		must = append(must, termQ(fFold, w, 1))
+		must = append(must, termQ(search.FieldFold, w, 1))
 	}
 	body := obj{
 		"size": search.SuggestCandidates(n), "_source": []string{fProduct},

@@ -193,3 +193,57 @@ func Fragment(text string, spans []Span) string {
 func SuggestibleWord(w string) bool {
 	return utf8.RuneCountInString(w) >= 4 && !HasDigit(w) && !IsFoldedStopWord(w)
 }
+
+// MaxCorrectionEdits is how far (Levenshtein) "did you mean" looks for the
+// correction of a word.
+const MaxCorrectionEdits = 2
+
+// Correction picks the correction of a word among the index's terms that
+// an engine offers it: the closest within MaxCorrectionEdits, then the most
+// frequent, then the first in alphabetical order. Both engines choose
+// their "did you mean" words with it.
+type Correction struct {
+	word, best string
+	dist, freq int
+}
+
+// NewCorrection starts the correction of the folded word w.
+func NewCorrection(w string) *Correction {
+	return &Correction{word: w, best: w, dist: MaxCorrectionEdits + 1}
+}
+
+// Offer considers term, found freq times in the index.
+func (c *Correction) Offer(term string, freq int) {
+	d := Levenshtein(c.word, term)
+	if d < c.dist || (d == c.dist && (freq > c.freq || (freq == c.freq && term < c.best))) {
+		c.best, c.dist, c.freq = term, d, freq
+	}
+}
+
+// Exact reports whether the word itself was offered: nothing beats it.
+func (c *Correction) Exact() bool { return c.dist == 0 }
+
+// Best returns the correction, or the word itself when no term offered was
+// within MaxCorrectionEdits.
+func (c *Correction) Best() string {
+	if c.dist > MaxCorrectionEdits {
+		return c.word
+	}
+	return c.best
+}
+
+// Corrected returns the text of plan's words with each word "did you mean"
+// may replace (SuggestibleWord) replaced by correct(i, word), i its place
+// in plan.Words, and whether any word changed.
+func Corrected(plan Plan, correct func(i int, w string) string) (string, bool) {
+	words := make([]string, len(plan.Words))
+	changed := false
+	for i, w := range plan.Words {
+		words[i] = w.Text
+		if SuggestibleWord(w.Text) {
+			words[i] = correct(i, w.Text)
+			changed = changed || words[i] != w.Text
+		}
+	}
+	return strings.Join(words, " "), changed
+}

@@ -11,6 +11,15 @@ declare(strict_types=1);
 ini_set('display_errors', '0');
 ini_set('log_errors', '1');
 
+require __DIR__ . '/../src/autoload.php';
+
+// On AWS only CloudFront may reach the site: a request without the origin
+// secret CloudFront adds went around it (CatalogSearch\Web\OriginGuard).
+if (!CatalogSearch\Web\OriginGuard::fromEnv(getenv(CatalogSearch\Web\OriginGuard::ENV))->allows($_SERVER)) {
+    CatalogSearch\Web\OriginGuard::refusal()->send();
+    return;
+}
+
 $path = explode('?', (string) ($_SERVER['REQUEST_URI'] ?? '/'), 2)[0];
 if (preg_match('#^/assets/[a-z0-9-]+\.(css|js|svg)$#', $path, $m) === 1 && is_file(__DIR__ . $path)) {
     if (PHP_SAPI === 'cli-server') {
@@ -27,8 +36,6 @@ if (preg_match('#^/assets/[a-z0-9-]+\.(css|js|svg)$#', $path, $m) === 1 && is_fi
     readfile(__DIR__ . $path);
     return;
 }
-
-require __DIR__ . '/../src/autoload.php';
 
 $request = CatalogSearch\Web\Request::fromGlobals();
 CatalogSearch\Web\App::fromEnvironment()->handle($request)->send($request->header('accept-encoding'));

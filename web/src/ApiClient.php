@@ -20,9 +20,16 @@ final class ApiClient
     private string $key = '';
     private ?self $parent = null;
 
+    /**
+     * originSecret, when not empty, is sent as the X-Origin-Verify header on
+     * every request under the base URL (on AWS the REST API's WAF refuses
+     * requests without it: the site calls the API's own address, not
+     * through CloudFront), never to another host such as an upload URL.
+     */
     public function __construct(
         private readonly string $baseUrl,
         private readonly float $timeout = Config::DEFAULT_TIMEOUT,
+        private readonly string $originSecret = '',
     ) {
     }
 
@@ -150,6 +157,15 @@ final class ApiClient
         return $headers;
     }
 
+    /** @return list<string> the origin header when url is under the base URL */
+    private function originHeader(string $url): array
+    {
+        if ($this->originSecret === '' || !str_starts_with($url, rtrim($this->baseUrl, '/') . '/')) {
+            return [];
+        }
+        return [OriginGuard::HEADER . ': ' . $this->originSecret];
+    }
+
     /** @param array<string, string|int|list<string>> $query */
     public function url(string $path, array $query): string
     {
@@ -174,7 +190,7 @@ final class ApiClient
             'ignore_errors' => true,
             'follow_location' => 0,
             'protocol_version' => 1.1,
-            'header' => array_merge($headers, ['Connection: close', 'User-Agent: catalogsearch-web']),
+            'header' => array_merge($headers, $this->originHeader($url), ['Connection: close', 'User-Agent: catalogsearch-web']),
         ];
         if ($body !== null) {
             $http['content'] = $body;

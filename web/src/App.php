@@ -48,7 +48,7 @@ final class App
             if ($this->config === null) {
                 throw $this->configError ?? new ConfigError('no configuration');
             }
-            $api = new ApiClient($this->config->apiUrl, $this->config->apiTimeout);
+            $api = new ApiClient($this->config->apiUrl, $this->config->apiTimeout, $this->config->originSecret);
             $pages = new Pages($req, $i18n, $view, $security, $api, $this->config, $this->logger, $session);
             [$handler, $params, $allowed] = $pages->router()->match($req->method, $rest);
             if ($handler === null) {

@@ -25,6 +25,8 @@ final class Config
         public readonly string $assetBase = '/assets',
         /** The 32-byte key that seals partner sessions (from CATALOG_SITE_SECRET), or null: sign-in is off. */
         public readonly ?string $sessionKey = null,
+        /** The origin secret (CATALOG_ORIGIN_SECRET) sent on calls to the API, or "" (OriginGuard). */
+        public readonly string $originSecret = '',
         /**
          * The origin partners' browsers send catalog files to when it is not
          * the site's own (CATALOG_UPLOAD_ORIGIN: the bucket's on AWS), allowed
@@ -83,7 +85,8 @@ final class Config
      * fromEnv reads CATALOG_API_URL (required: an absolute http or https
      * URL), CATALOG_API_TIMEOUT (seconds, default 5), CATALOG_MAX_UPLOAD
      * (bytes, default 50 MiB), CATALOG_ASSET_BASE (default /assets),
-     * CATALOG_SITE_SECRET (optional; see sessionKeyFrom) and
+     * CATALOG_SITE_SECRET (optional; see sessionKeyFrom),
+     * CATALOG_ORIGIN_SECRET (optional; see OriginGuard) and
      * CATALOG_UPLOAD_ORIGIN (optional; see originFrom).
      *
      * @param array<string, string|false> $env
@@ -126,11 +129,12 @@ final class Config
         if (is_string($rawSecret) && trim($rawSecret) !== '') {
             $sessionKey = self::sessionKeyFrom($rawSecret);
         }
+        $originSecret = OriginGuard::fromEnv($env)->enabled() ? trim((string) $env[OriginGuard::ENV]) : '';
         $uploadOrigin = '';
         $rawOrigin = $env['CATALOG_UPLOAD_ORIGIN'] ?? false;
         if (is_string($rawOrigin) && trim($rawOrigin) !== '') {
             $uploadOrigin = self::originFrom($rawOrigin);
         }
-        return new self($url, $timeout, $maxUpload, $assetBase, $sessionKey, $uploadOrigin);
+        return new self($url, $timeout, $maxUpload, $assetBase, $sessionKey, $originSecret, $uploadOrigin);
     }
 }

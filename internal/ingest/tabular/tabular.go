@@ -14,10 +14,12 @@ package tabular
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"time"
 )
 
 // Formats.
@@ -37,6 +39,11 @@ const (
 	CodeBadXLSX     = "bad_xlsx"
 	CodeBadJSON     = "bad_json"
 	CodeTooLarge    = "too_large"
+	// CodeTooManyRows: an XLSX sheet has more rows (blank ones included)
+	// or a longer run of blank rows than the limits allow.
+	CodeTooManyRows = "too_many_rows"
+	// CodeTimeLimit: reading the file took longer than its time limit.
+	CodeTimeLimit = "time_limit"
 )
 
 // Error is why a file (as a whole) cannot be read.
@@ -127,6 +134,24 @@ const (
 	DefaultMaxXLSXBytes = 128 << 20
 	// DefaultMaxUnzipBytes caps the uncompressed size of an XLSX.
 	DefaultMaxUnzipBytes = 1 << 30
+	// DefaultMaxXLSXRows caps the rows of an XLSX sheet, blank ones and
+	// rows without a number included: Excel's own limit, which excelize
+	// only checks on numbered rows.
+	DefaultMaxXLSXRows = 1 << 20
+	// DefaultMaxBlankRows caps a run of consecutive blank XLSX rows (a
+	// sheet that "expands" to a million empty rows).
+	DefaultMaxBlankRows = 100_000
+	// DefaultMaxDuration caps the time spent reading one XLSX file
+	// (under the ingest Lambda's 5-minute timeout).
+	DefaultMaxDuration = 4 * time.Minute
+	// DefaultMaxCompressionRatio caps how many times a sheet or the
+	// shared strings of an XLSX, over 1 MiB, may expand (real sheets
+	// expand 10 to 15 times).
+	DefaultMaxCompressionRatio = 100
+	// DefaultMaxHeldBytes caps the unpacked size of the XLSX parts that
+	// excelize holds in memory (every part but large sheets and shared
+	// strings, which it spills to temporary files).
+	DefaultMaxHeldBytes = 128 << 20
 	// MaxColumns caps the cells of one row.
 	MaxColumns  = 4096
 	sampleBytes = 64 << 10
@@ -146,11 +171,20 @@ type Options struct {
 	MaxRecordBytes int
 	MaxXLSXBytes   int64
 	MaxUnzipBytes  int64
+	// MaxXLSXRows, MaxBlankRows, MaxDuration, MaxCompressionRatio and
+	// MaxHeldBytes bound an XLSX (zero takes the Default above).
+	MaxXLSXRows         int
+	MaxBlankRows        int
+	MaxDuration         time.Duration
+	MaxCompressionRatio int
+	MaxHeldBytes        int64
 	// TempDir holds the temporary copy of an XLSX ("" = os.TempDir()).
 	TempDir string
 	// DeferChecks leaves the encoding checks of each row to the caller,
 	// through the Reader's RowChecker, so that they can run in parallel.
 	DeferChecks bool
+
+	now func() time.Time // nil = time.Now (tests set a fake clock)
 }
 
 // RowChecker is implemented by readers whose rows need encoding checks
@@ -169,11 +203,30 @@ func (o *Options) defaults() {
 	if o.MaxUnzipBytes <= 0 {
 		o.MaxUnzipBytes = DefaultMaxUnzipBytes
 	}
+	if o.MaxXLSXRows <= 0 {
+		o.MaxXLSXRows = DefaultMaxXLSXRows
+	}
+	if o.MaxBlankRows <= 0 {
+		o.MaxBlankRows = DefaultMaxBlankRows
+	}
+	if o.MaxDuration <= 0 {
+		o.MaxDuration = DefaultMaxDuration
+	}
+	if o.MaxCompressionRatio <= 0 {
+		o.MaxCompressionRatio = DefaultMaxCompressionRatio
+	}
+	if o.MaxHeldBytes <= 0 {
+		o.MaxHeldBytes = DefaultMaxHeldBytes
+	}
+	if o.now == nil {
+		o.now = time.Now
+	}
 }
 
 // Open detects the format and encoding of r and returns a Reader over its
-// rows. The caller keeps ownership of r (Close does not close it).
-func Open(r io.Reader, opt Options) (Reader, error) {
+// rows. The caller keeps ownership of r (Close does not close it). An XLSX
+// reader stops with ctx's error once ctx is done.
+func Open(ctx context.Context, r io.Reader, opt Options) (Reader, error) {
 	opt.defaults()
 	br := bufio.NewReaderSize(r, sampleBytes)
 	sample, err := br.Peek(sampleBytes)
@@ -194,7 +247,7 @@ func Open(r io.Reader, opt Options) (Reader, error) {
 	}
 	switch {
 	case bytes.HasPrefix(sample, []byte("PK\x03\x04")):
-		return openXLSX(br, opt)
+		return openXLSX(ctx, br, opt)
 	case bytes.HasPrefix(sample, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}):
 		return nil, refuse(CodeUnsupported, "this is an Excel 97-2003 (.xls) or encrypted Office file; save it as .xlsx or CSV")
 	case bytes.HasPrefix(sample, []byte("MZ")), bytes.HasPrefix(sample, []byte("\x7fELF")):

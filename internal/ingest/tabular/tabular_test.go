@@ -3,11 +3,13 @@ package tabular
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding"
@@ -20,7 +22,7 @@ import (
 // readAll opens content and returns its rows (cells copied) and info.
 func readAll(t *testing.T, content io.Reader, opt Options) ([]Row, Info, error) {
 	t.Helper()
-	rd, err := Open(content, opt)
+	rd, err := Open(context.Background(), content, opt)
 	if err != nil {
 		return nil, Info{}, err
 	}
@@ -99,7 +101,7 @@ func TestDeclaredEncodingWinsOverDetection(t *testing.T) {
 	if err != nil || info.Encoding != "windows-1252" || rows[1].Cells[1] != "ThÃ©" {
 		t.Fatalf("%+v %+v %v", rows, info, err)
 	}
-	if _, err := Open(strings.NewReader("sku,name\n"), Options{Encoding: "klingon-8"}); err == nil {
+	if _, err := Open(context.Background(), strings.NewReader("sku,name\n"), Options{Encoding: "klingon-8"}); err == nil {
 		t.Fatal("unknown declared encoding accepted")
 	} else if e, ok := AsError(err); !ok || e.Code != CodeEncoding {
 		t.Fatalf("err = %v", err)
@@ -156,7 +158,7 @@ func TestJSONAndNDJSON(t *testing.T) {
 	if err != nil || info.Format != FormatJSON || len(rows) != 4 {
 		t.Fatalf("%+v %+v %v", rows, info, err)
 	}
-	rd, _ := Open(strings.NewReader(arr), Options{})
+	rd, _ := Open(context.Background(), strings.NewReader(arr), Options{})
 	var got []string
 	for {
 		r, err := rd.Next()
@@ -417,7 +419,7 @@ func FuzzOpen(f *testing.F) {
 // fuzzRead reads every row of b (bounded), failing on a panic, an uncoded
 // error or an oversized row.
 func fuzzRead(t *testing.T, b []byte) {
-	rd, err := Open(bytes.NewReader(b), Options{MaxRecordBytes: 1 << 16, MaxXLSXBytes: 1 << 20, MaxUnzipBytes: 4 << 20})
+	rd, err := Open(context.Background(), bytes.NewReader(b), Options{MaxRecordBytes: 1 << 16, MaxXLSXBytes: 1 << 20, MaxUnzipBytes: 4 << 20})
 	if err != nil {
 		if _, ok := AsError(err); !ok {
 			t.Fatalf("uncoded error %v", err)
@@ -534,7 +536,7 @@ func TestRecordLimitGranularity(t *testing.T) {
 		for i := range 50000 {
 			fmt.Fprintf(&b, "S%d,Stylo bleu numéro %d\n", i, i)
 		}
-		rd, err := Open(bytes.NewReader(b.Bytes()), Options{MaxRecordBytes: limit})
+		rd, err := Open(context.Background(), bytes.NewReader(b.Bytes()), Options{MaxRecordBytes: limit})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -553,7 +555,7 @@ func TestRecordLimitGranularity(t *testing.T) {
 			t.Fatalf("limit %d: %d rows", limit, n)
 		}
 		long := "sku,name\nA,a\nB," + strings.Repeat("x", 3*limit) + "\nC,c\n"
-		rd, err = Open(strings.NewReader(long), Options{MaxRecordBytes: limit})
+		rd, err = Open(context.Background(), strings.NewReader(long), Options{MaxRecordBytes: limit})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -565,6 +567,161 @@ func TestRecordLimitGranularity(t *testing.T) {
 		}
 		if e, ok := AsError(last); !ok || e.Code != CodeTooLarge {
 			t.Fatalf("limit %d: a row of %d bytes gave %v", limit, 3*limit, last)
+		}
+	}
+}
+
+// withPart adds (or replaces) one part of a workbook.
+func withPart(t *testing.T, in []byte, name string, content []byte) []byte {
+	t.Helper()
+	out := rewriteZip(t, in, func(n string) (string, bool) { return string(content), n == name })
+	if bytes.Equal(out, in) || !bytes.Contains(out, []byte(name)) {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		zr, err := zip.NewReader(bytes.NewReader(out), int64(len(out)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range zr.File {
+			if err := zw.Copy(f); err != nil {
+				t.Fatal(err)
+			}
+		}
+		w, _ := zw.Create(name)
+		_, _ = w.Write(content)
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		out = buf.Bytes()
+	}
+	return out
+}
+
+// sheetOf is a sheet holding a header, one product, then the given rows.
+func sheetOf(rows func(b *strings.Builder)) string {
+	var b strings.Builder
+	b.WriteString(sheetHead + sheetOpen + inlineRow(1, "sku", "name") + inlineRow(2, "A", "a"))
+	rows(&b)
+	b.WriteString(sheetClose)
+	return b.String()
+}
+
+// TestXLSXBounds: a small workbook that expands to millions of rows, or
+// to a blob, is refused with a code before or while it is read, never
+// read to the end; the row and time limits and the context hold while
+// rows stream.
+func TestXLSXBounds(t *testing.T) {
+	blankRows := func(from, n int) string {
+		return sheetOf(func(b *strings.Builder) {
+			for i := from; i < from+n; i++ {
+				fmt.Fprintf(b, `<row r="%d"/>`, i)
+			}
+		})
+	}
+	unnumbered := func(n int) string {
+		return sheetOf(func(b *strings.Builder) { b.WriteString(strings.Repeat("<row/>", n)) })
+	}
+	dataRows := func(n int) string {
+		return sheetOf(func(b *strings.Builder) {
+			for i := 3; i < n+3; i++ {
+				b.WriteString(inlineRow(i, fmt.Sprintf("S%d", i), "x"))
+			}
+		})
+	}
+	noise := make([]byte, 2<<20)
+	for i, s := 0, uint32(7); i < len(noise); i++ {
+		s = s*1664525 + 1013904223
+		noise[i] = byte(s >> 24)
+	}
+	clock := func(step time.Duration) func() time.Time {
+		at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		return func() time.Time { at = at.Add(step); return at }
+	}
+	canceled, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		name  string
+		book  func() []byte
+		ctx   context.Context
+		opt   Options
+		code  string // refusal code; "" for no refusal
+		cause error  // a plain error instead of a refusal
+		rows  int    // rows read before the end or the refusal
+	}{
+		{"a million unnumbered empty rows (a 100 KB zip bomb)", func() []byte { return xlsxBytes(t, [][]any{{"x"}}, unnumbered(1_100_000)) },
+			nil, Options{}, CodeTooLarge, nil, 0},
+		{"a blob of zeros beside the sheet", func() []byte {
+			return withPart(t, xlsxBytes(t, [][]any{{"sku", "name"}, {"A", "a"}}, ""), "xl/media/image1.png", make([]byte, 16<<20))
+		}, nil, Options{MaxHeldBytes: 8 << 20}, CodeTooLarge, nil, 0},
+		{"a blob of zeros under the limits", func() []byte {
+			return withPart(t, xlsxBytes(t, [][]any{{"sku", "name"}, {"A", "a"}}, ""), "xl/media/image1.png", make([]byte, 4<<20))
+		}, nil, Options{}, "", nil, 2},
+		{"100,001 blank rows in a row", func() []byte { return xlsxBytes(t, [][]any{{"x"}}, blankRows(3, 100_001)) },
+			nil, Options{}, CodeTooManyRows, nil, 2},
+		{"100,000 blank rows then a product", func() []byte {
+			return xlsxBytes(t, [][]any{{"x"}}, strings.Replace(blankRows(3, 100_000), sheetClose, inlineRow(100_003, "B", "b")+sheetClose, 1))
+		}, nil, Options{}, "", nil, 3},
+		{"a gap of row numbers past the blank run", func() []byte {
+			return xlsxBytes(t, [][]any{{"x"}}, sheetOf(func(b *strings.Builder) { b.WriteString(inlineRow(200_000, "B", "b")) }))
+		}, nil, Options{}, CodeTooManyRows, nil, 2},
+		{"unnumbered rows past the row limit", func() []byte { return xlsxBytes(t, [][]any{{"x"}}, unnumbered(3000)) },
+			nil, Options{MaxXLSXRows: 2000}, CodeTooManyRows, nil, 2},
+		{"data rows past the row limit", func() []byte { return xlsxBytes(t, [][]any{{"x"}}, dataRows(3000)) },
+			nil, Options{MaxXLSXRows: 2000}, CodeTooManyRows, nil, 2000},
+		{"rows up to the row limit", func() []byte { return xlsxBytes(t, [][]any{{"x"}}, dataRows(1998)) },
+			nil, Options{MaxXLSXRows: 2000}, "", nil, 2000},
+		{"parts held in memory past their limit", func() []byte {
+			return withPart(t, xlsxBytes(t, [][]any{{"sku", "name"}, {"A", "a"}}, ""), "xl/media/image1.png", noise)
+		}, nil, Options{MaxHeldBytes: 1 << 20}, CodeTooLarge, nil, 0},
+		{"incompressible pictures under the limits", func() []byte {
+			return withPart(t, xlsxBytes(t, [][]any{{"sku", "name"}, {"A", "a"}}, ""), "xl/media/image1.png", noise)
+		}, nil, Options{}, "", nil, 2},
+		{"reading past the time limit", func() []byte { return xlsxBytes(t, [][]any{{"x"}}, dataRows(5000)) },
+			nil, Options{MaxDuration: 4 * time.Minute, now: clock(2 * time.Minute)}, CodeTimeLimit, nil, 3071},
+		{"a canceled context", func() []byte { return xlsxBytes(t, [][]any{{"x"}}, dataRows(5000)) },
+			canceled, Options{}, "", context.Canceled, 1023},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := tt.ctx
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			n, err := countRows(ctx, tt.book(), tt.opt)
+			switch {
+			case tt.cause != nil:
+				if !errors.Is(err, tt.cause) {
+					t.Fatalf("err = %v, want %v", err, tt.cause)
+				}
+			case tt.code != "":
+				e, ok := AsError(err)
+				if !ok || e.Code != tt.code || e.Message == "" {
+					t.Fatalf("err = %v; want code %s", err, tt.code)
+				}
+				t.Log(e.Message)
+			case err != nil:
+				t.Fatal(err)
+			}
+			if n != tt.rows {
+				t.Fatalf("%d rows read, want %d", n, tt.rows)
+			}
+		})
+	}
+}
+
+// countRows opens b and counts its rows up to the end or the first error.
+func countRows(ctx context.Context, b []byte, opt Options) (int, error) {
+	rd, err := Open(ctx, bytes.NewReader(b), opt)
+	if err != nil {
+		return 0, err
+	}
+	defer rd.Close()
+	for n := 0; ; n++ {
+		if _, err := rd.Next(); err != nil {
+			if errors.Is(err, io.EOF) {
+				err = nil
+			}
+			return n, err
 		}
 	}
 }

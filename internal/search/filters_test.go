@@ -1,0 +1,173 @@
+package search_test
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/search"
+)
+
+func TestFilters(t *testing.T) {
+	lo, hi := catalog.MustDecimal("10"), catalog.MustDecimal("99.5")
+	ten, top := 10.0, 99.5
+	all := catalog.Filters{
+		Partners: []string{"acme"}, Brands: []string{"Bosch", "Makita"},
+		Categories: []string{"Maison>Cuisine", "  Jardin  >  Outils ", "Bureau"},
+		PriceMin:   &lo, PriceMax: &hi, Currency: "eur", Grades: []string{"A"},
+		OfferKeys:  []string{"k1"},
+		Attributes: map[string][]string{"taille": {"M"}, "couleur.fr": {"rouge", "bleu"}},
+	}
+	every := []search.Filter{
+		{Dimension: catalog.FacetPartner, Field: search.FieldPartner, Values: []string{"acme"}},
+		{Dimension: catalog.FacetBrand, Field: search.FieldBrand, Values: []string{"Bosch", "Makita"}},
+		{Dimension: catalog.FacetCategory, Field: search.FieldCategory, Values: []string{"Maison > Cuisine", "Jardin > Outils", "Bureau"}},
+		{Dimension: catalog.FacetPrice, Field: search.FieldPrice, Range: true, Min: &ten, Max: &top},
+		{Dimension: catalog.FacetCurrency, Field: search.FieldCurrency, Values: []string{"EUR"}},
+		{Dimension: catalog.FacetGrade, Field: search.FieldGrade, Values: []string{"A"}},
+		{Field: search.FieldOfferKey, Values: []string{"k1"}},
+		{Dimension: "attr.couleur_fr", Field: "attr.couleur_fr", Values: []string{"rouge", "bleu"}},
+		{Dimension: "attr.taille", Field: "attr.taille", Values: []string{"M"}},
+	}
+	without := func(i int) []search.Filter {
+		return append(append([]search.Filter{}, every[:i]...), every[i+1:]...)
+	}
+	tests := []struct {
+		name string
+		f    catalog.Filters
+		skip string
+		want []search.Filter
+	}{
+		{"nothing filters", catalog.Filters{}, "", nil},
+		{"every filter, in order", all, "", every},
+		{"a partner facet leaves out the partner filter", all, search.FacetDimension(catalog.FacetPartner), without(0)},
+		{"category facet", all, search.FacetDimension(catalog.FacetCategory), without(2)},
+		{"price facet", all, search.FacetDimension(catalog.FacetPrice), without(3)},
+		{"currency facet", all, search.FacetDimension(catalog.FacetCurrency), without(4)},
+		{"grade facet", all, search.FacetDimension(catalog.FacetGrade), without(5)},
+		{"an attribute facet leaves out its own filter only", all, search.FacetDimension("attr.couleur.fr"), without(7)},
+		{"only a lower price bound", catalog.Filters{PriceMin: &lo}, "",
+			[]search.Filter{{Dimension: catalog.FacetPrice, Field: search.FieldPrice, Range: true, Min: &ten}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := search.Filters(tt.f, tt.skip); !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("Filters(skip %q) =\n%+v\nwant\n%+v", tt.skip, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestFiltered(t *testing.T) {
+	lo := catalog.MustDecimal("1")
+	f := catalog.Filters{Brands: []string{"Bosch"}, PriceMin: &lo, OfferKeys: []string{"k"}, Attributes: map[string][]string{"taille": {"M"}}}
+	tests := []struct {
+		facet string
+		want  bool
+	}{
+		{catalog.FacetBrand, true}, {catalog.FacetPrice, true}, {"attr.taille", true},
+		{catalog.FacetPartner, false}, {catalog.FacetCategory, false}, {catalog.FacetCurrency, false}, {"attr.couleur", false},
+	}
+	for _, tt := range tests {
+		if got := search.Filtered(f, search.FacetDimension(tt.facet)); got != tt.want {
+			t.Errorf("Filtered(%s) = %v, want %v", tt.facet, got, tt.want)
+		}
+	}
+}
+
+func TestFacetDimensionAndField(t *testing.T) {
+	tests := []struct{ facet, dim, field string }{
+		{catalog.FacetBrand, catalog.FacetBrand, search.FieldBrand},
+		{catalog.FacetPartner, catalog.FacetPartner, search.FieldPartner},
+		{catalog.FacetCategory, catalog.FacetCategory, search.FieldCategory},
+		{catalog.FacetPrice, catalog.FacetPrice, search.FieldPrice},
+		{catalog.FacetCurrency, catalog.FacetCurrency, search.FieldCurrency},
+		{catalog.FacetGrade, catalog.FacetGrade, search.FieldGrade},
+		{"attr.couleur.fr", "attr.couleur_fr", "attr.couleur_fr"},
+	}
+	for _, tt := range tests {
+		if got := search.FacetDimension(tt.facet); got != tt.dim {
+			t.Errorf("FacetDimension(%q) = %q, want %q", tt.facet, got, tt.dim)
+		}
+		if got := search.FacetField(tt.facet); got != tt.field {
+			t.Errorf("FacetField(%q) = %q, want %q", tt.facet, got, tt.field)
+		}
+	}
+}
+
+func TestNormalizeCategory(t *testing.T) {
+	tests := map[string]string{
+		"Maison>Cuisine": "Maison > Cuisine", "  Maison  >  Cuisine > Poêles ": "Maison > Cuisine > Poêles",
+		"Maison": "Maison", "Maison > Cuisine": "Maison > Cuisine",
+	}
+	for in, want := range tests {
+		if got := search.NormalizeCategory(in); got != want {
+			t.Errorf("NormalizeCategory(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSortFacetValues(t *testing.T) {
+	vals := []catalog.FacetValue{{Value: "b", Count: 2}, {Value: "c", Count: 5}, {Value: "a", Count: 2}, {Value: "d", Count: 1}}
+	search.SortFacetValues(vals)
+	want := []catalog.FacetValue{{Value: "c", Count: 5}, {Value: "a", Count: 2}, {Value: "b", Count: 2}, {Value: "d", Count: 1}}
+	if !reflect.DeepEqual(vals, want) {
+		t.Fatalf("sorted %v, want %v", vals, want)
+	}
+}
+
+func TestCorrection(t *testing.T) {
+	type offer struct {
+		term string
+		freq int
+	}
+	tests := []struct {
+		name   string
+		word   string
+		offers []offer
+		want   string
+	}{
+		{"nothing offered", "lampe", nil, "lampe"},
+		{"the closest wins over the most frequent", "lampe", []offer{{"lampion", 90}, {"lamps", 3}}, "lamps"},
+		{"at the same distance the most frequent", "lampe", []offer{{"lampes", 3}, {"lamps", 7}}, "lamps"},
+		{"then the first alphabetically", "lampe", []offer{{"lampes", 3}, {"lamper", 3}}, "lamper"},
+		{"nothing beyond two edits", "lampe", []offer{{"lampions", 50}}, "lampe"},
+		{"the word itself beats any correction", "lampe", []offer{{"lampes", 50}, {"lampe", 1}}, "lampe"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := search.NewCorrection(tt.word)
+			for _, o := range tt.offers {
+				c.Offer(o.term, o.freq)
+			}
+			if got := c.Best(); got != tt.want {
+				t.Fatalf("Best() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCorrected(t *testing.T) {
+	fix := map[string]string{"chiase": "chaise", "tabel": "tabel"}
+	tests := []struct {
+		text, want string
+		changed    bool
+	}{
+		{"chiase en bois ", "chaise en bois", true},
+		{"tabel ", "tabel", false},
+		{"bc1010 chiase ", "bc1010 chaise", true}, // identifiers are never corrected
+	}
+	for _, tt := range tests {
+		asked := []string{}
+		got, changed := search.Corrected(search.NewPlan(tt.text, nil), func(i int, w string) string {
+			asked = append(asked, w)
+			if f, ok := fix[w]; ok {
+				return f
+			}
+			return w
+		})
+		if got != tt.want || changed != tt.changed {
+			t.Errorf("Corrected(%q) = %q, %v; want %q, %v (asked %q)", tt.text, got, changed, tt.want, tt.changed, asked)
+		}
+	}
+}
