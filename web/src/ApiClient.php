@@ -130,6 +130,21 @@ final class ApiClient
     }
 
     /**
+     * send performs a request to an absolute http(s) URL or to a path on the
+     * API, with headers as given (no API key; the origin secret only under
+     * the base URL).
+     *
+     * @param list<string> $headers
+     * @return array{status: int, headers: array<string, string>, body: string}
+     * @throws ApiError on transport failure only
+     */
+    public function send(string $method, string $urlOrPath, array $headers, string $body): array
+    {
+        $url = $this->resolve($urlOrPath);
+        return $this->request($method, $url, $headers, $body);
+    }
+
+    /**
      * resolve turns a path on the API ("/v1/...") into a URL under the base
      * URL, and accepts absolute http(s) URLs as they are (upload and
      * download URLs the API hands out, which the browser uses).
