@@ -170,6 +170,11 @@ func NewAPIStack(scope constructs.Construct, cfg StageConfig, in Inputs, data *D
 	get(catalog, "id")
 	get(catalog.AddResource(jsii.String("{proxy+}"), nil), "id", "proxy")
 	post(catalog.AddResource(jsii.String("confirm"), nil), nil, "id")
+	// The site's partner sessions: GET /v1/session at sign-in, POST
+	// /v1/session/end at sign-out (no body).
+	session := v1.AddResource(jsii.String("session"), nil)
+	get(session)
+	post(session.AddResource(jsii.String("end"), nil), nil)
 
 	// One usage plan per partner, named catalogsearch-<stage>-<partner>, on
 	// the API stage. The stack makes no API key: a partner's gateway key must

@@ -467,9 +467,10 @@ func TestAPIStack(t *testing.T) {
 				if !key || m.Props["RequestValidatorId"] == nil {
 					t.Errorf("%s: upload route without API key or validation", m.ID)
 				}
-				// POST /v1/catalogs validates its JSON body; confirm has none.
+				// POST /v1/catalogs validates its JSON body; confirm and
+				// session/end have none.
 				_, hasModel := get(m.Props, "RequestModels", "application/json").(map[string]any)
-				if wantModel := !strings.Contains(m.ID, "confirm"); hasModel != wantModel {
+				if wantModel := !strings.Contains(m.ID, "confirm") && !strings.Contains(m.ID, "sessionend"); hasModel != wantModel {
 					t.Errorf("%s: request model %v, want %v", m.ID, hasModel, wantModel)
 				}
 			case "GET":
@@ -479,8 +480,8 @@ func TestAPIStack(t *testing.T) {
 				}
 			}
 		}
-		if posts != 2 || gets < 4 {
-			t.Errorf("methods: %d POST (want 2), %d GET (want >= 4)", posts, gets)
+		if posts != 3 || gets < 5 {
+			t.Errorf("methods: %d POST (want 3: upload, confirm, session end), %d GET (want >= 5)", posts, gets)
 		}
 		// The gateway's upload model accepts the modes the domain does
 		// (catalog.Modes), no more and no fewer: the stacks cannot import

@@ -359,11 +359,13 @@ func ingestAll(ctx context.Context, stack *local.Stack, srcs []source, log io.Wr
 		fmt.Fprintf(log, "relevancebench: %s: %d products, %d rows rejected\n", s.partner, c.Report.Products, c.Report.Rejected)
 	}
 	var products []catalog.Product
-	err := stack.Store.ScanProducts(ctx, "", func(p catalog.Product) error {
+	for p, err := range stack.Store.Products(ctx, "") {
+		if err != nil {
+			return nil, err
+		}
 		products = append(products, p)
-		return nil
-	})
-	return products, err
+	}
+	return products, nil
 }
 
 // dumpProducts writes one line per product to path (Options.Dump).

@@ -69,9 +69,7 @@ func runReindex(ctx context.Context, e env, args []string) int {
 	}
 	bar := newProgress(e.stderr, expected, *quiet)
 	start := time.Now()
-	n, err := target.Reindex(ctx, func(ctx context.Context, fn func(catalog.Product) error) error {
-		return stack.Store.ScanProducts(ctx, "", fn)
-	}, bar.update)
+	n, err := target.Reindex(ctx, stack.Store.Products(ctx, ""), bar.update)
 	bar.done()
 	if err != nil {
 		return fail(e, "reindex", err)

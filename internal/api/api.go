@@ -116,6 +116,8 @@ func (a *API) Routes() []Route {
 		{"GET", "/v1/catalogs/{id}/rejected.csv", "A catalog's rejected rows as CSV, ready to fix and upload again", a.rejectedCSV},
 		{"GET", "/v1/catalogs/{id}/removals.csv", "The products a held full catalog would remove, as CSV", a.removalsCSV},
 		{"GET", "/v1/catalogs/{id}/to-fix.csv", "A catalog's products that fail a quality rule, as CSV", a.toFixCSV},
+		{"GET", "/v1/session", "The API key's partner and the generation of its site sessions (sign-in)", a.session},
+		{"POST", "/v1/session/end", "End the key's site sessions of a generation (sign-out)", a.endSession},
 		{"GET", "/v1/quality/rules", "The quality rules and grades every product is scored by", a.qualityRules},
 	}
 }

@@ -384,12 +384,11 @@ func (st *stack) search(q url.Values) catalog.Result {
 func (st *stack) storeIDs(partner string) map[string]catalog.Product {
 	st.t.Helper()
 	out := map[string]catalog.Product{}
-	err := st.store.ScanProducts(st.t.Context(), partner, func(p catalog.Product) error {
+	for p, err := range st.store.Products(st.t.Context(), partner) {
+		if err != nil {
+			st.t.Fatal(err)
+		}
 		out[p.ID] = p
-		return nil
-	})
-	if err != nil {
-		st.t.Fatal(err)
 	}
 	return out
 }

@@ -109,10 +109,7 @@ func (h *ReindexHandler) Handle(ctx context.Context, req ReindexRequest) (Reinde
 	}
 	start := now()
 	since := start.Add(-margin)
-	src := func(ctx context.Context, fn func(catalog.Product) error) error {
-		return h.Store.ScanProducts(ctx, "", fn)
-	}
-	n, err := h.Index.Reindex(ctx, src, func(done int) {
+	n, err := h.Index.Reindex(ctx, h.Store.Products(ctx, ""), func(done int) {
 		if done%10000 == 0 {
 			log.InfoContext(ctx, "reindex progress", "done", done)
 		}
@@ -121,15 +118,18 @@ func (h *ReindexHandler) Handle(ctx context.Context, req ReindexRequest) (Reinde
 		log.ErrorContext(ctx, "reindex failed; the alias still points to the old index", "err", err.Error())
 		return ReindexResult{}, err
 	}
-	recent := func(ctx context.Context, fn func(catalog.Product) error) error {
-		return h.Store.ScanProducts(ctx, "", func(p catalog.Product) error {
-			if p.UpdatedAt.Before(since) {
-				return nil
+	// Catch up on the products written while the new index was built.
+	recent := func(yield func(catalog.Product, error) bool) {
+		for p, err := range h.Store.Products(ctx, "") {
+			if err == nil && p.UpdatedAt.Before(since) {
+				continue
 			}
-			return fn(p)
-		})
+			if !yield(p, err) {
+				return
+			}
+		}
 	}
-	caught, err := search.Batches(ctx, recent, catchUpBatch, func(batch []catalog.Product) error {
+	caught, err := search.Batches(recent, catchUpBatch, func(batch []catalog.Product) error {
 		return h.Index.Upsert(ctx, batch)
 	}, nil)
 	if err != nil {

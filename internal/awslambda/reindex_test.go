@@ -24,8 +24,13 @@ type rebuilt struct {
 }
 
 func (r *rebuilt) Reindex(ctx context.Context, src search.Source, progress func(done int)) (int, error) {
-	err := src(ctx, func(catalog.Product) error { r.reindexed++; return nil })
-	return r.reindexed, err
+	for _, err := range src {
+		if err != nil {
+			return r.reindexed, err
+		}
+		r.reindexed++
+	}
+	return r.reindexed, nil
 }
 
 func (r *rebuilt) Ensure(context.Context) error { return nil }

@@ -238,38 +238,19 @@ const (
 	fVersion  = "version" // Product.Version, stored only
 )
 
-// document turns a product into the fields of the mapping.
+// document turns a product into the fields of the mapping: the shared
+// ones (search.Doc.Fields) and this engine's own.
 func document(p catalog.Product, src string) map[string]any {
 	d := search.NewDoc(p)
-	m := map[string]any{
-		search.FieldText:      d.Text,
-		search.FieldFold:      d.Fold,
-		search.FieldName:      d.Name,
-		search.FieldBrandText: d.Brand,
-		search.FieldIDs:       d.IDs,
-		search.FieldPartner:   p.Partner,
-		search.FieldCategory:  d.Categories,
-		search.FieldNameSort:  d.NameSort,
-		search.FieldUpdated:   updatedKey(d.Updated),
-		fSource:               src,
-		fVersion:              float64(p.Version),
-	}
-	if p.Brand != "" {
-		m[search.FieldBrand] = p.Brand
-	}
+	m := d.Fields()
+	m[search.FieldUpdated] = updatedKey(d.Updated)
+	m[fSource] = src
+	m[fVersion] = float64(p.Version)
 	if n := len(d.Categories); n > 0 {
 		m[fCategoryLeaf] = d.Categories[n-1]
 	}
 	if d.HasPrice {
-		m[search.FieldPrice] = d.Price
 		m[fPriceKey] = priceKey(d.Price)
-		m[search.FieldCurrency] = d.Currency
-	}
-	if p.Quality != nil && p.Quality.Grade != "" {
-		m[search.FieldGrade] = p.Quality.Grade
-	}
-	if p.OfferKey != "" {
-		m[search.FieldOfferKey] = p.OfferKey
 	}
 	if len(d.Attrs) > 0 {
 		attrs := make(map[string]any, len(d.Attrs))

@@ -407,7 +407,7 @@ func (x *Index) Reindex(ctx context.Context, src search.Source, progress func(do
 	if err != nil {
 		return 0, x.internal(err, "create build index")
 	}
-	n, err := search.Batches(ctx, src, x.opts.BatchSize, func(batch []catalog.Product) error {
+	n, err := search.Batches(src, x.opts.BatchSize, func(batch []catalog.Product) error {
 		return x.upsertInto(ctx, fresh, batch)
 	}, progress)
 	if err == nil {

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"sort"
 	"strconv"
 	"time"
@@ -29,6 +30,10 @@ var _ catalog.Store = (*Store)(nil)
 func bucketProducts() []byte { return []byte("products") }
 func bucketCatalogs() []byte { return []byte("catalogs") }
 func bucketOutbox() []byte   { return []byte("outbox") }
+
+// bucketSessions maps a partner key's digest to its site-session
+// generation (decimal).
+func bucketSessions() []byte { return []byte("sessions") }
 
 // Store is a catalog.Store on one bbolt file.
 type Store struct {
@@ -56,7 +61,7 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, catalog.Wrap(catalog.CodeInternal, err, "open store")
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketProducts(), bucketCatalogs(), bucketOutbox()} {
+		for _, b := range [][]byte{bucketProducts(), bucketCatalogs(), bucketOutbox(), bucketSessions()} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -162,29 +167,34 @@ func (s *Store) DeleteProducts(ctx context.Context, ids []string) error {
 	return internal(err, "delete products")
 }
 
-// ScanProducts implements catalog.Store. fn runs inside a read transaction,
-// so it must not write to this store.
-func (s *Store) ScanProducts(ctx context.Context, partner string, fn func(catalog.Product) error) error {
-	var prefix []byte
-	if partner != "" {
-		prefix = []byte(partner + ":")
-	}
-	return s.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketProducts()).Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			var p catalog.Product
-			if err := json.Unmarshal(v, &p); err != nil {
-				return internal(err, "decode product")
-			}
-			if err := fn(p); err != nil {
-				return err
-			}
+// Products implements catalog.Store, in key order. The caller's loop body
+// runs inside a read transaction, so it must not write to this store.
+func (s *Store) Products(ctx context.Context, partner string) iter.Seq2[catalog.Product, error] {
+	return func(yield func(catalog.Product, error) bool) {
+		var prefix []byte
+		if partner != "" {
+			prefix = []byte(partner + ":")
 		}
-		return nil
-	})
+		err := s.db.View(func(tx *bolt.Tx) error {
+			c := tx.Bucket(bucketProducts()).Cursor()
+			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				var p catalog.Product
+				if err := json.Unmarshal(v, &p); err != nil {
+					return internal(err, "decode product")
+				}
+				if !yield(p, nil) {
+					return nil
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			yield(catalog.Product{}, err)
+		}
+	}
 }
 
 // CreateCatalog implements catalog.Store.
@@ -275,6 +285,51 @@ func (s *Store) ListCatalogs(ctx context.Context, partner string, limit int) ([]
 		out = out[:limit]
 	}
 	return out, nil
+}
+
+// SessionGeneration implements catalog.Store.
+func (s *Store) SessionGeneration(ctx context.Context, keyID string) (int64, error) {
+	if !catalog.ValidKeyID(keyID) {
+		return 0, catalog.Errorf(catalog.CodeInvalid, "not a key id")
+	}
+	var gen int64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		gen, err = sessionGeneration(tx.Bucket(bucketSessions()), keyID)
+		return err
+	})
+	return gen, internal(err, "read session generation")
+}
+
+// EndSessions implements catalog.Store: compare and write in one
+// transaction.
+func (s *Store) EndSessions(ctx context.Context, keyID string, gen int64) (int64, error) {
+	if !catalog.ValidKeyID(keyID) || gen < 0 {
+		return 0, catalog.Errorf(catalog.CodeInvalid, "not a key id and generation")
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSessions())
+		cur, err := sessionGeneration(b, keyID)
+		if err != nil {
+			return err
+		}
+		if cur != gen {
+			return catalog.Errorf(catalog.CodeConflict, "the sessions of generation %d ended already", gen)
+		}
+		return b.Put([]byte(keyID), []byte(strconv.FormatInt(gen+1, 10)))
+	})
+	if err != nil {
+		return 0, internal(err, "end sessions")
+	}
+	return gen + 1, nil
+}
+
+func sessionGeneration(b *bolt.Bucket, keyID string) (int64, error) {
+	v := b.Get([]byte(keyID))
+	if v == nil {
+		return 0, nil
+	}
+	return strconv.ParseInt(string(v), 10, 64)
 }
 
 func putJSON(b *bolt.Bucket, key string, v any) error {

@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"io"
+	"iter"
 	"time"
 )
 
@@ -21,10 +22,12 @@ type Store interface {
 	// DeleteProducts removes the products with ids; missing ids are not an
 	// error.
 	DeleteProducts(ctx context.Context, ids []string) error
-	// ScanProducts calls fn for every product of partner ("" for all
-	// partners), in no set order, until fn returns an error, which it
-	// returns.
-	ScanProducts(ctx context.Context, partner string, fn func(Product) error) error
+	// Products yields every product of partner ("" for all partners), in
+	// no set order, each with a nil error. A failure ends the sequence: it
+	// is yielded last, with a zero Product. Breaking out of the loop stops
+	// the read. The loop body must not write to the same store (bbolt runs
+	// it inside a read transaction).
+	Products(ctx context.Context, partner string) iter.Seq2[Product, error]
 
 	// CreateCatalog stores a new catalog record, or returns CodeConflict when
 	// one with c.ID exists: the guard that makes a twice-delivered file event
@@ -43,6 +46,33 @@ type Store interface {
 	// ListCatalogs returns the catalogs of partner ("" for all), newest
 	// ReceivedAt first, at most limit of them.
 	ListCatalogs(ctx context.Context, partner string, limit int) ([]Catalog, error)
+
+	// SessionGeneration returns the site-session generation of a partner
+	// API key, named by keyID (the key's digest, never the key itself): 0
+	// until EndSessions first moved it. A site session carries the
+	// generation it was signed in at and is refused once it differs.
+	SessionGeneration(ctx context.Context, keyID string) (int64, error)
+	// EndSessions ends the site sessions of keyID signed in at generation
+	// gen: it moves the stored generation from gen to gen+1 and returns
+	// gen+1, or CodeConflict when the stored generation is not gen (those
+	// sessions ended already). It is a conditional write, so of two
+	// concurrent calls with the same gen one wins.
+	EndSessions(ctx context.Context, keyID string, gen int64) (int64, error)
+}
+
+// ValidKeyID reports whether id can name a partner key's session record:
+// 1 to 128 characters of [0-9a-zA-Z_-] (a hex digest).
+func ValidKeyID(id string) bool {
+	if id == "" || len(id) > 128 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // Index is the search index, kept in sync with the Store. Implementations

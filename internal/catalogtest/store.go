@@ -2,8 +2,8 @@ package catalogtest
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -79,13 +79,15 @@ func storeCases() []storeCase {
 		{"RewriteIncrementsVersion", storeRewriteIncrementsVersion},
 		{"LargeBatch", storeLargeBatch},
 		{"ScanByPartner", storeScanByPartner},
-		{"ScanStopsOnCallbackError", storeScanStopsOnCallbackError},
+		{"ProductsStopOnBreak", storeProductsStopOnBreak},
+		{"ProductsEndWithTheError", storeProductsEndWithTheError},
 		{"Delete", storeDelete},
 		{"ConcurrentWritersOfDistinctProducts", storeConcurrentWritersOfDistinctProducts},
 		{"CatalogRoundTrip", storeCatalogRoundTrip},
 		{"CreateCatalogConflictsOnceCreated", storeCreateCatalogConflictsOnceCreated},
 		{"SwapCatalogOneWinnerFromTheSameRead", storeSwapCatalogOneWinnerFromTheSameRead},
 		{"ListCatalogsNewestFirst", storeListCatalogsNewestFirst},
+		{"SessionGenerationsMoveOnlyFromTheStoredOne", storeSessionGenerationsMoveOnlyFromTheStoredOne},
 	}
 }
 
@@ -112,15 +114,14 @@ func put(t *testing.T, s catalog.Store, ps ...catalog.Product) {
 func countProducts(t *testing.T, s catalog.Store, partner string) int {
 	t.Helper()
 	n := 0
-	err := s.ScanProducts(context.Background(), partner, func(p catalog.Product) error {
+	for p, err := range s.Products(context.Background(), partner) {
+		if err != nil {
+			t.Fatal(err)
+		}
 		if partner != "" && p.Partner != partner {
-			return fmt.Errorf("scan of %q returned product of %q", partner, p.Partner)
+			t.Fatalf("Products(%q) gave a product of %q", partner, p.Partner)
 		}
 		n++
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	return n
 }
@@ -188,18 +189,64 @@ func storeScanByPartner(ctx context.Context, t *testing.T, s catalog.Store) {
 		SampleProduct("acme-2", "B1"), SampleProduct("zeta", "Z1"))
 	for partner, want := range map[string]int{"acme": 2, "acme-2": 1, "zeta": 1, "nobody": 0, "": 4} {
 		if n := countProducts(t, s, partner); n != want {
-			t.Errorf("ScanProducts(%q) found %d, want %d", partner, n, want)
+			t.Errorf("Products(%q) gave %d, want %d", partner, n, want)
 		}
 	}
 }
 
-func storeScanStopsOnCallbackError(ctx context.Context, t *testing.T, s catalog.Store) {
-	put(t, s, SampleProduct("acme", "A1"), SampleProduct("acme", "A2"), SampleProduct("acme", "A3"))
-	stop := errors.New("stop")
-	calls := 0
-	err := s.ScanProducts(ctx, "acme", func(catalog.Product) error { calls++; return stop })
-	if !errors.Is(err, stop) || calls != 1 {
-		t.Fatalf("err = %v after %d calls, want the callback's error after 1", err, calls)
+// storeProductsStopOnBreak: a loop that breaks early ends the read, of one
+// partner and of all (a parallel scan on DynamoDB); the iterator yields
+// nothing after the break (Go would panic if it did).
+func storeProductsStopOnBreak(ctx context.Context, t *testing.T, s catalog.Store) {
+	var ps []catalog.Product
+	for i := range 40 {
+		ps = append(ps, SampleProduct("acme", fmt.Sprintf("A%d", i)), SampleProduct("zeta", fmt.Sprintf("Z%d", i)))
+	}
+	put(t, s, ps...)
+	for _, partner := range []string{"acme", ""} {
+		seen := 0
+		for _, err := range s.Products(ctx, partner) {
+			if err != nil {
+				t.Fatalf("Products(%q): %v", partner, err)
+			}
+			if seen++; seen == 3 {
+				break
+			}
+		}
+		if seen != 3 {
+			t.Fatalf("Products(%q): %d products before the break, want 3", partner, seen)
+		}
+	}
+	// The store is still usable: a full read after the breaks.
+	if n := countProducts(t, s, ""); n != 80 {
+		t.Fatalf("after the breaks, Products gave %d, want 80", n)
+	}
+}
+
+// storeProductsEndWithTheError: a read that fails (here, its context is
+// cancelled) yields its error last, with a zero product.
+func storeProductsEndWithTheError(ctx context.Context, t *testing.T, s catalog.Store) {
+	put(t, s, SampleProduct("acme", "A1"), SampleProduct("acme", "A2"))
+	for _, partner := range []string{"acme", ""} {
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		var errs []error
+		after := 0
+		for p, err := range s.Products(cctx, partner) {
+			if err != nil {
+				errs = append(errs, err)
+				if p.ID != "" {
+					t.Errorf("Products(%q): the error came with product %q", partner, p.ID)
+				}
+				continue
+			}
+			if len(errs) > 0 {
+				after++
+			}
+		}
+		if len(errs) != 1 || after != 0 {
+			t.Fatalf("Products(%q) with a cancelled context: errors %v, %d products after the error; want one error, last", partner, errs, after)
+		}
 	}
 }
 
@@ -376,4 +423,49 @@ func storeListCatalogsNewestFirst(ctx context.Context, t *testing.T, s catalog.S
 	if ids := catalogIDs(got); fmt.Sprint(ids) != "[x new]" {
 		t.Fatalf("ListCatalogs(all, 2) = %v, want [x new]", ids)
 	}
+}
+
+func storeSessionGenerationsMoveOnlyFromTheStoredOne(ctx context.Context, t *testing.T, s catalog.Store) {
+	const k1, k2 = "3f2a9c0e51b7d8a4c6e2f0b19d7a5c3e8b1f4d6a2c9e7b5d3f1a8c6e4b2d0f97", "00ff"
+	for _, id := range []string{k1, k2} {
+		if gen, err := s.SessionGeneration(ctx, id); err != nil || gen != 0 {
+			t.Fatalf("a key never signed out: generation %d, %v; want 0", gen, err)
+		}
+	}
+	// Sign-outs one after the other move the generation one by one; a
+	// second sign-out of the same generation (a replayed session, a lost
+	// race) conflicts and moves nothing. (One after the other: making
+	// concurrent conditional writes atomic is the backend's job, and
+	// moto_server does not serialise them.)
+	for want := int64(1); want <= 3; want++ {
+		gen, err := s.EndSessions(ctx, k1, want-1)
+		if err != nil || gen != want {
+			t.Fatalf("EndSessions(%d) = %d, %v; want %d", want-1, gen, err, want)
+		}
+		for _, stale := range []int64{0, want - 1, want + 1} {
+			_, err := s.EndSessions(ctx, k1, stale)
+			wantCode(t, err, catalog.CodeConflict)
+		}
+		if got, err := s.SessionGeneration(ctx, k1); err != nil || got != want {
+			t.Fatalf("after %d sign-outs: generation %d, %v", want, got, err)
+		}
+	}
+	if gen, err := s.SessionGeneration(ctx, k2); err != nil || gen != 0 {
+		t.Fatalf("another key's generation moved: %d, %v", gen, err)
+	}
+	// Session records are neither products nor catalogs.
+	if n := countProducts(t, s, ""); n != 0 {
+		t.Fatalf("%d products after sign-outs, want 0", n)
+	}
+	if ls, err := s.ListCatalogs(ctx, "", 0); err != nil || len(ls) != 0 {
+		t.Fatalf("catalogs after sign-outs: %+v %v", ls, err)
+	}
+	for _, bad := range []string{"", "../x", "a b", strings.Repeat("a", 129)} {
+		_, err := s.SessionGeneration(ctx, bad)
+		wantCode(t, err, catalog.CodeInvalid)
+		_, err = s.EndSessions(ctx, bad, 0)
+		wantCode(t, err, catalog.CodeInvalid)
+	}
+	_, err := s.EndSessions(ctx, k2, -1)
+	wantCode(t, err, catalog.CodeInvalid)
 }

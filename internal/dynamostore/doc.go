@@ -12,10 +12,11 @@
 //	product tombstone  pk "P#{partner}#{shard}"  sk "{product id}"   del (BOOL true), v (N), ttl (N, epoch seconds)
 //	catalog            pk "C#{catalog id}"       sk "C"              doc (B, gzip JSON), lp, ls (its listing keys)
 //	catalog listing    pk "L#{partner}" / "L*"   sk "{received_at}#{id}"  doc (B, gzip JSON)
+//	key sessions       pk "K#{key digest}"       sk "S"              g (N, site-session generation)
 //
 // A partner's products are spread over productShards partition keys (by a
 // hash of the product id) so that one partner's large ingest never writes
-// to a single hot partition, while ScanProducts for one partner stays a few
+// to a single hot partition, while Products of one partner stays a few
 // Queries instead of a table Scan. Catalog listings are copies written in
 // the same transaction as the catalog, so that ListCatalogs is one Query
 // sorted by the sort key, with no secondary index to provision.
@@ -26,7 +27,8 @@
 // the version it read, and a writer that lost a race re-reads and retries,
 // so two concurrent writers never store two products with one version.
 // CreateCatalog is a conditional put: the second writer gets
-// catalog.CodeConflict. Deletes go in BatchWriteItem requests whose
+// catalog.CodeConflict, and so does EndSessions when the generation it
+// moves from is no longer the stored one. Deletes go in BatchWriteItem requests whose
 // unprocessed items are retried with exponential backoff and jitter.
 //
 // # Deletes keep the version

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"iter"
 	"strconv"
 	"sync"
 
@@ -297,19 +298,33 @@ func (s *Store) batchWrite(ctx context.Context, reqs []types.WriteRequest) error
 	return nil
 }
 
-// ScanProducts implements catalog.Store. For one partner it queries the
+// Products implements catalog.Store. For one partner it queries the
 // partner's shards one after the other; for all partners it runs a
-// parallel Scan. fn is never called concurrently.
-func (s *Store) ScanProducts(ctx context.Context, partner string, fn func(catalog.Product) error) error {
-	if partner != "" {
-		for shard := range productShards {
-			if err := s.queryShard(ctx, productPK(partner, shard), fn); err != nil {
-				return err
+// parallel Scan, whose segments hand their products to the caller's
+// goroutine: the loop body never runs concurrently.
+func (s *Store) Products(ctx context.Context, partner string) iter.Seq2[catalog.Product, error] {
+	return func(yield func(catalog.Product, error) bool) {
+		stop := errors.New("the caller stopped") // this loop's own
+		fn := func(p catalog.Product) error {
+			if !yield(p, nil) {
+				return stop
+			}
+			return nil
+		}
+		var err error
+		if partner == "" {
+			err = s.parallelScan(ctx, fn)
+		} else {
+			for shard := range productShards {
+				if err = s.queryShard(ctx, productPK(partner, shard), fn); err != nil {
+					break
+				}
 			}
 		}
-		return nil
+		if err != nil && !errors.Is(err, stop) {
+			yield(catalog.Product{}, err)
+		}
 	}
-	return s.parallelScan(ctx, fn)
 }
 
 func (s *Store) queryShard(ctx context.Context, pk string, fn func(catalog.Product) error) error {

@@ -45,7 +45,7 @@ const (
 	batchWriteSize = 25  // BatchWriteItem limit
 	maxBatchTries  = 10  // attempts at unprocessed items before giving up
 	maxRaceTries   = 8   // attempts at a conditional product write
-	// maxScanSegments caps the parallel Scan segments of ScanProducts("").
+	// maxScanSegments caps the parallel Scan segments of Products(ctx, "").
 	maxScanSegments = 64
 	// tombstoneTTL is how long a deleted product's version is remembered:
 	// far longer than any index keeps its own delete markers.
@@ -58,7 +58,7 @@ type Options struct {
 	// 0 means 16 writers and 4 scan segments.
 	Concurrency int
 	// ScanSegments is the number of parallel Scan segments of
-	// ScanProducts(""); 0 means 4.
+	// Products(ctx, ""); 0 means 4.
 	ScanSegments int
 	// BaseBackoff is the first wait before retrying unprocessed batch
 	// items; it doubles per attempt up to 2s, with full jitter. 0 means 50ms.

@@ -2,7 +2,6 @@ package dynamostore_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -210,8 +209,11 @@ func TestScanAndDeleteManyProducts(t *testing.T) {
 	}
 	count := func(partner string) int {
 		n := 0
-		if err := s.ScanProducts(ctx, partner, func(catalog.Product) error { n++; return nil }); err != nil {
-			t.Fatal(err)
+		for _, err := range s.Products(ctx, partner) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			n++
 		}
 		return n
 	}
@@ -232,17 +234,17 @@ func TestScanAndDeleteManyProducts(t *testing.T) {
 	if got := count("acme"); got != 70 {
 		t.Fatalf("after delete acme has %d, want 70", got)
 	}
-	stop := errors.New("stop")
 	n := 0
-	err := s.ScanProducts(ctx, "", func(catalog.Product) error {
-		n++
-		if n == 5 {
-			return stop
+	for _, err := range s.Products(ctx, "") {
+		if err != nil {
+			t.Fatal(err)
 		}
-		return nil
-	})
-	if !errors.Is(err, stop) || n != 5 {
-		t.Fatalf("scan stop: err %v after %d calls", err, n)
+		if n++; n == 5 {
+			break
+		}
+	}
+	if n != 5 {
+		t.Fatalf("scan stop: %d products before the break, want 5", n)
 	}
 }
 
@@ -300,8 +302,11 @@ func TestUnprocessedItemsAreRetried(t *testing.T) {
 		t.Fatal(err)
 	}
 	left := 0
-	if err := s.ScanProducts(ctx, "acme", func(catalog.Product) error { left++; return nil }); err != nil {
-		t.Fatal(err)
+	for _, err := range s.Products(ctx, "acme") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		left++
 	}
 	if left != 0 {
 		t.Fatalf("%d products survived a delete whose batches were half processed", left)
@@ -433,8 +438,11 @@ func TestDeleteKeepsTheVersion(t *testing.T) {
 	}
 	n := 0
 	for _, partner := range []string{"acme", ""} {
-		if err := s.ScanProducts(ctx, partner, func(catalog.Product) error { n++; return nil }); err != nil {
-			t.Fatal(err)
+		for _, err := range s.Products(ctx, partner) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			n++
 		}
 	}
 	if n != 0 {

@@ -168,10 +168,13 @@ func (s *Service) Run(ctx context.Context, partner string, o Options) (catalog.I
 	var todo []work
 	firstProduct := map[string]string{} // URL → first product naming it
 	var urls []string
-	err := s.d.Store.ScanProducts(ctx, partner, func(p catalog.Product) error {
+	for p, err := range s.d.Store.Products(ctx, partner) {
+		if err != nil {
+			return rep, err
+		}
 		want := p.Images[:min(len(p.Images), o.PerProduct)]
 		if !o.Refetch && covered(want, p.Pictures) {
-			return nil
+			continue
 		}
 		todo = append(todo, work{id: p.ID, hash: p.Hash, urls: want, old: p.Pictures})
 		for _, u := range want {
@@ -183,10 +186,6 @@ func (s *Service) Run(ctx context.Context, partner string, o Options) (catalog.I
 				urls = append(urls, u)
 			}
 		}
-		return nil
-	})
-	if err != nil {
-		return rep, err
 	}
 	rep.Products, rep.URLs = len(todo), len(urls)
 

@@ -691,13 +691,12 @@ func testReindex(t *testing.T, idx catalog.Index, refresh func(*testing.T, catal
 		t.Fatal(err)
 	}
 	refresh(t, idx)
-	src := func(ctx context.Context, fn func(catalog.Product) error) error {
+	src := func(yield func(catalog.Product, error) bool) {
 		for _, p := range Fixture() {
-			if err := fn(p); err != nil {
-				return err
+			if !yield(p, nil) {
+				return
 			}
 		}
-		return nil
 	}
 	last := 0
 	n, err := idx.(Reindexer).Reindex(ctx, src, func(done int) { last = done })

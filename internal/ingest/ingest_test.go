@@ -74,12 +74,11 @@ func (e *env) checkInvariants(c catalog.Catalog) {
 func (e *env) products(partner string) map[string]catalog.Product {
 	e.t.Helper()
 	out := map[string]catalog.Product{}
-	err := e.store.ScanProducts(context.Background(), partner, func(p catalog.Product) error {
+	for p, err := range e.store.Products(context.Background(), partner) {
+		if err != nil {
+			e.t.Fatal(err)
+		}
 		out[p.Key] = p
-		return nil
-	})
-	if err != nil {
-		e.t.Fatal(err)
 	}
 	return out
 }

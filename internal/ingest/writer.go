@@ -44,10 +44,13 @@ func newProductWriter(store catalog.Store, partner string, report *catalog.Repor
 // partner: the delta compares against it, and the removal of missing
 // products counts from it.
 func (w *productWriter) loadStored(ctx context.Context) error {
-	return w.store.ScanProducts(ctx, w.partner, func(p catalog.Product) error {
+	for p, err := range w.store.Products(ctx, w.partner) {
+		if err != nil {
+			return err
+		}
 		w.stored.put(idHash(p.ID), contentHash64(p.Hash))
-		return nil
-	})
+	}
+	return nil
 }
 
 // alreadySeen reports whether this file already made the product whose ID
@@ -137,26 +140,28 @@ func (w *productWriter) removeMissing(ctx context.Context, guard float64, force 
 			return nil
 		}
 		// What would go, for the partner to review before confirming.
-		return w.store.ScanProducts(ctx, w.partner, func(p catalog.Product) error {
+		for p, err := range w.store.Products(ctx, w.partner) {
+			if err != nil {
+				return err
+			}
 			if !w.seen.has(idHash(p.ID)) {
 				w.held = append(w.held, catalog.Product{ID: p.ID, SKU: p.SKU, GTIN: p.GTIN, Name: p.Name})
 			}
-			return nil
-		})
+		}
+		return nil
 	}
 	if w.dryRun {
 		w.report.Removed = missing
 		return nil
 	}
 	var ids []string
-	err := w.store.ScanProducts(ctx, w.partner, func(p catalog.Product) error {
+	for p, err := range w.store.Products(ctx, w.partner) {
+		if err != nil {
+			return err
+		}
 		if !w.seen.has(idHash(p.ID)) {
 			ids = append(ids, p.ID)
 		}
-		return nil
-	})
-	if err != nil {
-		return err
 	}
 	for len(ids) > 0 {
 		n := min(len(ids), writeBatch)

@@ -99,9 +99,7 @@ func Open(ctx context.Context, o Options) (*Stack, error) {
 	if idx.Fresh() {
 		// A new or replaced (older layout) index: fill it from the store,
 		// the source of truth, before anything searches it.
-		n, err := idx.Reindex(ctx, func(ctx context.Context, fn func(catalog.Product) error) error {
-			return store.ScanProducts(ctx, "", fn)
-		}, nil)
+		n, err := idx.Reindex(ctx, store.Products(ctx, ""), nil)
 		if err != nil {
 			_ = idx.Close()
 			_ = store.Close()

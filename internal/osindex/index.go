@@ -595,7 +595,7 @@ func (x *Index) Reindex(ctx context.Context, src search.Source, progress func(do
 			x.log.ErrorContext(ctx, "opensearch", "op", "drop unfinished index", "index", name, "err", err)
 		}
 	}
-	n, err := search.Batches(ctx, src, x.cfg.BulkDocs, func(batch []catalog.Product) error {
+	n, err := search.Batches(src, x.cfg.BulkDocs, func(batch []catalog.Product) error {
 		return x.upsertInto(ctx, name, batch)
 	}, progress)
 	if err == nil {

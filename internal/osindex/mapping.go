@@ -97,39 +97,15 @@ func mappings() map[string]any {
 // for the benchmark's bare _bulk baseline, which must send the same bytes).
 func Document(p catalog.Product) map[string]any { return document(p) }
 
-// document is the _source of a product.
+// document is the _source of a product: the shared fields
+// (search.Doc.Fields) and this engine's own.
 func document(p catalog.Product) map[string]any {
 	d := search.NewDoc(p)
-	m := map[string]any{
-		search.FieldText:      d.Text,
-		search.FieldFold:      d.Fold,
-		search.FieldName:      d.Name,
-		fDesc:                 p.Description,
-		search.FieldBrandText: d.Brand,
-		search.FieldIDs:       d.IDs,
-		search.FieldPartner:   p.Partner,
-		search.FieldCategory:  d.Categories,
-		search.FieldNameSort:  d.NameSort,
-		fID:                   p.ID,
-		search.FieldUpdated:   d.Updated,
-		fProduct:              p,
-	}
-	if p.Brand != "" {
-		m[search.FieldBrand] = p.Brand
-	}
-	if d.HasPrice {
-		m[search.FieldPrice] = d.Price
-		m[search.FieldCurrency] = d.Currency
-	}
-	if p.Quality != nil && p.Quality.Grade != "" {
-		m[search.FieldGrade] = p.Quality.Grade
-	}
-	if p.OfferKey != "" {
-		m[search.FieldOfferKey] = p.OfferKey
-	}
-	if len(d.Attrs) > 0 {
-		m["attr"] = d.Attrs
-	}
+	m := d.Fields()
+	m[search.FieldUpdated] = d.Updated
+	m[fDesc] = p.Description
+	m[fID] = p.ID
+	m[fProduct] = p
 	return m
 }
 

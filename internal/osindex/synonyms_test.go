@@ -141,7 +141,7 @@ func TestReindexSwitchesToTheNewRules(t *testing.T) {
 	if got := hits(t, x, "barre de son"); len(got) != 0 {
 		t.Fatalf("before the reindex %q finds %v in an index built without the rule", "barre de son", got)
 	}
-	src := func(ctx context.Context, fn func(catalog.Product) error) error { return fn(soundbar) }
+	src := func(yield func(catalog.Product, error) bool) { yield(soundbar, nil) }
 	if _, err := x.Reindex(context.Background(), src, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +215,7 @@ func TestWarmReadersFollowAReindex(t *testing.T) {
 	}
 
 	builder := openIndex(t, osindex.Config{Alias: alias, Synonyms: parseSynonyms(t, customSynonyms)}, false)
-	src := func(ctx context.Context, fn func(catalog.Product) error) error { return fn(soundbar) }
+	src := func(yield func(catalog.Product, error) bool) { yield(soundbar, nil) }
 	if _, err := builder.Reindex(context.Background(), src, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -38,8 +38,15 @@ func RecordKey(key string) string { return digestKey(strings.TrimSpace(key)) }
 
 // digestKey is where the digest of key is stored.
 func digestKey(key string) string {
-	sum := sha256.Sum256([]byte(key))
-	return contract.PartnersPrefix + "_keys/" + hex.EncodeToString(sum[:])
+	return contract.PartnersPrefix + "_keys/" + KeyID(key)
+}
+
+// KeyID names key without revealing it: the hex SHA-256 of the trimmed
+// key, as in its record's blob key. The store keeps the key's site-session
+// generation under it (catalog.Store.SessionGeneration).
+func KeyID(key string) string {
+	sum := sha256.Sum256([]byte(strings.TrimSpace(key)))
+	return hex.EncodeToString(sum[:])
 }
 
 // Issue creates a new key for partner and returns it; it is shown once and

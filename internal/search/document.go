@@ -36,6 +36,44 @@ type Doc struct {
 	HasPrice bool
 	// Updated is UpdatedAt in unix seconds.
 	Updated int64
+	// Partner, Grade (Product.Quality.Grade) and OfferKey are filters and
+	// facets as they are.
+	Partner, Grade, OfferKey string
+}
+
+// Fields returns the fields of d that both engines index under the same
+// names (search.Field*), for an engine to add its own to: every one but
+// FieldUpdated, which each engine writes its own way, and "attr" holding
+// Attrs. A brand, price, currency, grade or offer key is left out when the
+// product has none.
+func (d Doc) Fields() map[string]any {
+	m := map[string]any{
+		FieldText:      d.Text,
+		FieldFold:      d.Fold,
+		FieldName:      d.Name,
+		FieldBrandText: d.Brand,
+		FieldIDs:       d.IDs,
+		FieldPartner:   d.Partner,
+		FieldCategory:  d.Categories,
+		FieldNameSort:  d.NameSort,
+	}
+	if d.Brand != "" {
+		m[FieldBrand] = d.Brand
+	}
+	if d.HasPrice {
+		m[FieldPrice] = d.Price
+		m[FieldCurrency] = d.Currency
+	}
+	if d.Grade != "" {
+		m[FieldGrade] = d.Grade
+	}
+	if d.OfferKey != "" {
+		m[FieldOfferKey] = d.OfferKey
+	}
+	if len(d.Attrs) > 0 {
+		m["attr"] = d.Attrs
+	}
+	return m
 }
 
 // NewDoc builds the Doc of p.
@@ -48,6 +86,11 @@ func NewDoc(p catalog.Product) Doc {
 		Categories: CategoryPaths(p.Category),
 		NameSort:   Fold(p.Name),
 		Updated:    p.UpdatedAt.Unix(),
+		Partner:    p.Partner,
+		OfferKey:   p.OfferKey,
+	}
+	if p.Quality != nil {
+		d.Grade = p.Quality.Grade
 	}
 	d.Text = append(d.Text, p.Category...)
 	d.Fold = append([]string{p.Name, p.Brand}, p.Category...)

@@ -171,3 +171,48 @@ func TestCorrected(t *testing.T) {
 		}
 	}
 }
+
+func TestDocFields(t *testing.T) {
+	price := catalog.Money{Amount: catalog.MustDecimal("12.50"), Currency: "eur"}
+	full := catalog.Product{
+		ID: "acme:1", Partner: "acme", Key: "1", SKU: "BC-10", Name: "Chaise pliante", Brand: "Fermob",
+		Category: []string{"Jardin", "Chaises"}, Price: &price, OfferKey: "offer-1",
+		Quality: &catalog.Quality{Grade: "B"}, Attributes: map[string]string{"couleur": "Rouge"},
+	}
+	tests := []struct {
+		name    string
+		p       catalog.Product
+		want    map[string]any
+		without []string
+	}{
+		{"every field", full, map[string]any{
+			search.FieldPartner: "acme", search.FieldBrand: "Fermob", search.FieldBrandText: "Fermob", search.FieldName: "Chaise pliante",
+			search.FieldCategory: []string{"Jardin", "Jardin > Chaises"}, search.FieldPrice: 12.5, search.FieldCurrency: "EUR",
+			search.FieldGrade: "B", search.FieldOfferKey: "offer-1", search.FieldNameSort: "chaise pliante",
+			"attr": map[string][]string{"couleur": {"Rouge"}},
+		}, []string{search.FieldUpdated}},
+		{"what a product lacks is left out", catalog.Product{ID: "acme:2", Partner: "acme", Key: "2", Name: "Table"},
+			map[string]any{search.FieldPartner: "acme", search.FieldName: "Table"},
+			[]string{search.FieldBrand, search.FieldPrice, search.FieldCurrency, search.FieldGrade, search.FieldOfferKey, "attr", search.FieldUpdated}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := search.NewDoc(tt.p).Fields()
+			for k, v := range tt.want {
+				if !reflect.DeepEqual(got[k], v) {
+					t.Errorf("field %s = %#v, want %#v", k, got[k], v)
+				}
+			}
+			for _, k := range tt.without {
+				if v, ok := got[k]; ok {
+					t.Errorf("field %s = %#v, want none", k, v)
+				}
+			}
+			for _, k := range []string{search.FieldText, search.FieldFold, search.FieldIDs} {
+				if _, ok := got[k]; !ok {
+					t.Errorf("no field %s", k)
+				}
+			}
+		})
+	}
+}

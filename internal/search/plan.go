@@ -1,7 +1,7 @@
 package search
 
 import (
-	"context"
+	"iter"
 	"math"
 	"strconv"
 	"strings"
@@ -204,16 +204,17 @@ func PriceFloat(m *catalog.Money) (float64, bool) {
 // FormatFloat formats a bound for logs and engine queries.
 func FormatFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
-// Source calls fn for every product to index, until fn returns an error,
-// which it returns; Store.ScanProducts(ctx, "", fn) is one. Reindex reads
-// its products from a Source.
-type Source func(ctx context.Context, fn func(catalog.Product) error) error
+// Source yields every product to index, a failure last (as
+// catalog.Store.Products does; store.Products(ctx, "") is one). Reindex
+// reads its products from a Source.
+type Source = iter.Seq2[catalog.Product, error]
 
 // Batches reads src and hands its products to put in batches of at most
 // size (the last one may be shorter), calling progress, when not nil, with
 // the running count after each batch. It returns how many products put
 // took; a Reindex of either engine is this loop around its own bulk write.
-func Batches(ctx context.Context, src Source, size int, put func([]catalog.Product) error, progress func(done int)) (int, error) {
+// The first error, of src or put, ends the read.
+func Batches(src Source, size int, put func([]catalog.Product) error, progress func(done int)) (int, error) {
 	n := 0
 	batch := make([]catalog.Product, 0, size)
 	flush := func() error {
@@ -230,17 +231,17 @@ func Batches(ctx context.Context, src Source, size int, put func([]catalog.Produ
 		}
 		return nil
 	}
-	err := src(ctx, func(p catalog.Product) error {
-		batch = append(batch, p)
-		if len(batch) >= size {
-			return flush()
+	for p, err := range src {
+		if err != nil {
+			return n, err
 		}
-		return nil
-	})
-	if err == nil {
-		err = flush()
+		if batch = append(batch, p); len(batch) >= size {
+			if err := flush(); err != nil {
+				return n, err
+			}
+		}
 	}
-	return n, err
+	return n, flush()
 }
 
 // Boosts of the query clauses, shared by both engines so that they rank

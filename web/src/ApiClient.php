@@ -11,13 +11,15 @@ namespace CatalogSearch\Web;
  * It sums the time spent waiting for the API so pages can report it in a
  * Server-Timing header. A client made by withKey sends a partner's API key
  * as X-Api-Key on the API calls (never to an upload or download URL, never
- * in errors).
+ * in errors), with the generation of the partner's site session when it
+ * has one.
  */
 final class ApiClient
 {
     private float $apiSeconds = 0.0;
     private int $calls = 0;
     private string $key = '';
+    private ?int $generation = null;
     private ?self $parent = null;
 
     /**
@@ -35,15 +37,18 @@ final class ApiClient
 
     /**
      * withKey returns a client that sends key as the X-Api-Key header on
-     * getJson, postJson and getRaw; its time and calls count in this one's.
+     * getJson, postJson and getRaw, and the generation of a signed-in
+     * session as X-Session-Generation (the API refuses it, 401, once that
+     * session ended); its time and calls count in this one's.
      */
-    public function withKey(string $key): self
+    public function withKey(string $key, ?int $generation = null): self
     {
         if (preg_match('/^[\x21-\x7e]{1,200}$/', $key) !== 1) {
             throw new ApiError('unauthorized', 401, 'the API key is not well-formed');
         }
         $c = clone $this;
         $c->key = $key;
+        $c->generation = $generation;
         $c->parent = $this;
         return $c;
     }
@@ -75,14 +80,18 @@ final class ApiClient
     }
 
     /**
-     * postJson POSTs a JSON body and decodes the JSON answer.
+     * postJson POSTs a JSON body (none when null) and decodes the JSON answer.
      *
-     * @param array<string, mixed> $body
+     * @param array<string, mixed>|null $body
      * @return array<string, mixed>
      * @throws ApiError
      */
-    public function postJson(string $path, array $body): array
+    public function postJson(string $path, ?array $body): array
     {
+        if ($body === null) {
+            $res = $this->request('POST', $this->url($path, []), $this->withKeyHeader(['Accept: application/json']), '');
+            return $this->decode($res, $path);
+        }
         $json = json_encode($body, JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE);
         $res = $this->request(
             'POST',
@@ -168,6 +177,9 @@ final class ApiClient
     {
         if ($this->key !== '') {
             $headers[] = 'X-Api-Key: ' . $this->key;
+            if ($this->generation !== null) {
+                $headers[] = 'X-Session-Generation: ' . $this->generation;
+            }
         }
         return $headers;
     }

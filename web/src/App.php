@@ -33,7 +33,8 @@ final class App
     public function handle(Request $req): Response
     {
         $start = hrtime(true);
-        $security = new Security($req, $this->config->uploadOrigin ?? '');
+        $session = new PartnerSession($req, $this->config?->sessionKey);
+        $security = new Security($req, $this->config?->sessionKey, $session, $this->config->uploadOrigin ?? '');
         $segments = array_values(array_filter(explode('/', $req->path), static fn (string $s): bool => $s !== ''));
         $locale = $segments[0] ?? '';
         if (!in_array($locale, I18n::LOCALES, true)) {
@@ -43,7 +44,6 @@ final class App
         $i18n = I18n::load($locale);
         $view = new View($i18n, $security->nonce, $this->config->assetBase ?? '/assets');
         $api = null;
-        $session = new PartnerSession($req, $this->config?->sessionKey);
         try {
             if ($this->config === null) {
                 throw $this->configError ?? new ConfigError('no configuration');

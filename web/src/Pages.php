@@ -289,9 +289,10 @@ final class Pages
 
     /**
      * asPartner runs a partner page with an API client that sends the
-     * signed-in partner's key. Without a key it shows the sign-in form, which
-     * brings the partner back to this page; when the API refuses the key
-     * (revoked) it signs the partner out and says so. Another partner's
+     * signed-in partner's key and session generation. Without a key it shows
+     * the sign-in form, which brings the partner back to this page; when the
+     * API refuses them (the session was signed out, or the key revoked) it
+     * signs the partner out and says which. Another partner's
      * catalog is not found, as for an unknown ID: the API answers 404 for
      * both, so that nobody learns which catalog IDs exist.
      *
@@ -307,14 +308,30 @@ final class Pages
             return $this->signInPage('', 200, $this->returnPath());
         }
         try {
-            return $page($this->api->withKey($key));
+            return $page($this->api->withKey($key, $this->session->generation()));
         } catch (ApiError $e) {
             if ($e->status === 401) {
-                $this->logger->info('partner key refused', ['partner' => $this->session->partner(), 'code' => $e->errorCode]);
+                $ended = $this->keyStillValid($key);
+                $this->logger->info($ended ? 'partner session ended' : 'partner key refused', ['partner' => $this->session->partner(), 'code' => $e->errorCode]);
                 $this->session->signOut();
-                return $this->signInPage('signin.error.revoked', 403, $this->returnPath());
+                return $this->signInPage($ended ? 'signin.error.ended' : 'signin.error.revoked', 403, $this->returnPath());
             }
             throw $e;
+        }
+    }
+
+    /**
+     * keyStillValid tells, after the API refused a session (401), whether
+     * the key itself is still accepted: then the session was signed out
+     * (here or in another browser), else the key was revoked.
+     */
+    private function keyStillValid(string $key): bool
+    {
+        try {
+            $this->api->withKey($key)->getJson('/v1/session');
+            return true;
+        } catch (ApiError) {
+            return false;
         }
     }
 
@@ -382,10 +399,10 @@ final class Pages
     }
 
     /**
-     * signIn checks the posted API key with the API (GET /v1/catalogs names
-     * the key's partner), seals it in the session cookie and goes back to
-     * the page the partner asked for (the form's "next", a same-site path),
-     * else to the partner area.
+     * signIn checks the posted API key with the API (GET /v1/session names
+     * the key's partner and the generation of its site sessions), seals them
+     * in the session cookie and goes back to the page the partner asked for
+     * (the form's "next", a same-site path), else to the partner area.
      */
     public function signIn(): Response
     {
@@ -401,7 +418,7 @@ final class Pages
             return $this->signInPage('signin.error.empty', 400, $next);
         }
         try {
-            $data = $this->api->withKey($key)->getJson('/v1/catalogs', ['limit' => 1]);
+            $data = $this->api->withKey($key)->getJson('/v1/session');
         } catch (ApiError $e) {
             if ($e->status === 401 || $e->status === 403) {
                 $this->logger->info('partner sign-in refused', ['code' => $e->errorCode]);
@@ -410,19 +427,39 @@ final class Pages
             throw $e;
         }
         $partner = is_string($data['partner'] ?? null) ? $data['partner'] : '';
-        if (preg_match(self::PARTNER_RE, $partner) !== 1) {
-            throw new ApiError('internal', 200, 'GET /v1/catalogs: answer names no partner', '/v1/catalogs');
+        $generation = $data['generation'] ?? null;
+        if (preg_match(self::PARTNER_RE, $partner) !== 1 || !is_int($generation) || $generation < 0) {
+            throw new ApiError('internal', 200, 'GET /v1/session: answer names no partner and generation', '/v1/session');
         }
-        $this->session->signIn($key, $partner);
+        $this->session->signIn($key, $partner, $generation);
         $this->logger->info('partner signed in', ['partner' => $partner]);
         return Response::redirect($next !== '' ? $next : '/' . $this->t->locale . '/partner');
     }
 
-    /** signOut forgets the partner's key. */
+    /**
+     * signOut ends the session at the API (POST /v1/session/end moves the
+     * key's session generation, so every copy of the cookie is refused from
+     * now on), then clears the cookie. A session the API says has ended
+     * already (401) is just cleared; when the API cannot be reached the
+     * cookie is kept and the error page asks to try again, so no session
+     * is left alive while the partner believes it ended.
+     */
     public function signOut(): Response
     {
         if (!$this->security->csrfValid()) {
             return $this->error(403, 'error.csrf');
+        }
+        $key = $this->session->configured() ? $this->session->key() : null;
+        $generation = $this->session->generation();
+        if ($key !== null && $generation !== null) {
+            try {
+                $this->api->withKey($key, $generation)->postJson('/v1/session/end', null);
+                $this->logger->info('partner signed out', ['partner' => $this->session->partner()]);
+            } catch (ApiError $e) {
+                if ($e->status !== 401) {
+                    throw $e;
+                }
+            }
         }
         $this->session->signOut();
         return $this->signInPage('signin.signed_out');

@@ -10,7 +10,8 @@ namespace CatalogSearch\Web;
  * instance, every php -S worker) reads any partner's session.
  *
  * The cookie holds base64url(nonce || XChaCha20-Poly1305 ciphertext) of a
- * JSON payload {v, k (the API key), p (the partner), iat, exp}. The key
+ * JSON payload {v, k (the API key), p (the partner), g (the generation of
+ * the key's site sessions at sign-in), iat, exp}. The key
  * comes only from configuration (CATALOG_SITE_SECRET, see Config); the
  * associated data names the cookie and the format version, the payload
  * repeats the version and bounds the session to TTL seconds. A cookie that
@@ -18,14 +19,15 @@ namespace CatalogSearch\Web;
  * opens to nothing (signed out) and is cleared. The cookie is HttpOnly,
  * SameSite=Lax, Path=/ and Secure over HTTPS.
  *
- * A sealed cookie cannot be revoked server-side: signing out clears it in
- * the browser, and a key revoked at the API is refused at the next partner
- * call (401), which signs the partner out.
+ * Sessions end server-side: every partner call sends the generation with
+ * the key (ApiClient::withKey), and sign-out moves the key's generation at
+ * the API (POST /v1/session/end), which then refuses (401) every copy of
+ * the cookie, as it refuses a revoked key; a 401 signs the partner out.
  */
 final class PartnerSession
 {
     public const COOKIE = 'partner_session';
-    public const VERSION = 1;
+    public const VERSION = 2;
     /** Seconds a sign-in lasts (8 hours). */
     public const TTL = 8 * 3600;
     /** Seconds of clock difference tolerated for a payload issued "in the future". */
@@ -33,9 +35,11 @@ final class PartnerSession
     private const NONCE_BYTES = SODIUM_CRYPTO_AEAD_XCHACHA20POLY1305_IETF_NPUBBYTES;
     private const MAX_COOKIE = 4096;
 
-    /** @var array{key: string, partner: string}|null */
+    /** @var array{key: string, partner: string, generation: int}|null */
     private ?array $data = null;
     private bool $loaded = false;
+    /** The sealed value of the session in effect ('' signed out): what id() names. */
+    private string $value = '';
     private ?string $cookie = null;
     private readonly int $now;
 
@@ -66,30 +70,55 @@ final class PartnerSession
         return $this->load()['key'] ?? null;
     }
 
+    /** generation is the key's site-session generation the partner signed in at, or null. */
+    public function generation(): ?int
+    {
+        return $this->load()['generation'] ?? null;
+    }
+
     /** partner is the signed-in partner's id (as the API named it), or ''. */
     public function partner(): string
     {
         return $this->load()['partner'] ?? '';
     }
 
-    /** signIn seals the key and partner into a new cookie, valid for TTL seconds. */
-    public function signIn(string $key, string $partner): void
+    /**
+     * id names the session in effect: a digest of its sealed cookie, which
+     * a fresh nonce makes unique to each sign-in; '' when signed out. CSRF
+     * tokens are bound to it (Security).
+     */
+    public function id(): string
+    {
+        $this->load();
+        return $this->data === null || $this->value === '' ? '' : hash('sha256', $this->value);
+    }
+
+    /**
+     * signIn seals the key, partner and the key's site-session generation
+     * (GET /v1/session) into a new cookie, valid for TTL seconds.
+     */
+    public function signIn(string $key, string $partner, int $generation): void
     {
         if ($this->sealKey === null) {
             throw new \LogicException('partner sign-in is not configured (CATALOG_SITE_SECRET)');
         }
-        $this->data = ['key' => $key, 'partner' => $partner];
+        $this->data = ['key' => $key, 'partner' => $partner, 'generation' => $generation];
         $this->loaded = true;
-        $value = self::seal($this->sealKey, $key, $partner, $this->now);
+        $value = self::seal($this->sealKey, $key, $partner, $generation, $this->now);
+        $this->value = $value;
         $this->cookie = self::COOKIE . '=' . $value . '; Path=/; Max-Age=' . self::TTL . '; HttpOnly; SameSite=Lax'
             . ($this->request->https ? '; Secure' : '');
     }
 
-    /** signOut forgets the key: the browser's cookie is cleared. */
+    /**
+     * signOut forgets the key: the browser's cookie is cleared. (Ending the
+     * session at the API, POST /v1/session/end, is the caller's part.)
+     */
     public function signOut(): void
     {
         $this->data = null;
         $this->loaded = true;
+        $this->value = '';
         $this->cookie = self::COOKIE . '=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax'
             . ($this->request->https ? '; Secure' : '');
     }
@@ -104,10 +133,10 @@ final class PartnerSession
     }
 
     /** seal makes the cookie value of a session issued at $now. */
-    public static function seal(string $sealKey, string $key, string $partner, int $now): string
+    public static function seal(string $sealKey, string $key, string $partner, int $generation, int $now): string
     {
         $payload = json_encode(
-            ['v' => self::VERSION, 'k' => $key, 'p' => $partner, 'iat' => $now, 'exp' => $now + self::TTL],
+            ['v' => self::VERSION, 'k' => $key, 'p' => $partner, 'g' => $generation, 'iat' => $now, 'exp' => $now + self::TTL],
             JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR,
         );
         $nonce = random_bytes(self::NONCE_BYTES);
@@ -116,11 +145,11 @@ final class PartnerSession
     }
 
     /**
-     * open returns the key and partner a cookie value seals, or null when it
+     * open returns the key, partner and generation a cookie value seals, or null when it
      * is malformed, was changed, was sealed with another key, is of another
      * version or has expired at $now.
      *
-     * @return array{key: string, partner: string}|null
+     * @return array{key: string, partner: string, generation: int}|null
      */
     public static function open(string $sealKey, string $value, int $now): ?array
     {
@@ -151,18 +180,19 @@ final class PartnerSession
         }
         $key = $data['k'] ?? null;
         $partner = $data['p'] ?? null;
+        $gen = $data['g'] ?? null;
         $iat = $data['iat'] ?? null;
         $exp = $data['exp'] ?? null;
-        if (!is_string($key) || $key === '' || !is_string($partner) || !is_int($iat) || !is_int($exp)) {
+        if (!is_string($key) || $key === '' || !is_string($partner) || !is_int($gen) || $gen < 0 || !is_int($iat) || !is_int($exp)) {
             return null;
         }
         if ($now >= $exp || $iat > $now + self::SKEW || $exp - $iat > self::TTL) {
             return null;
         }
-        return ['key' => $key, 'partner' => $partner];
+        return ['key' => $key, 'partner' => $partner, 'generation' => $gen];
     }
 
-    /** @return array{key: string, partner: string}|null */
+    /** @return array{key: string, partner: string, generation: int}|null */
     private function load(): ?array
     {
         if ($this->loaded) {
@@ -174,6 +204,7 @@ final class PartnerSession
             return null;
         }
         $this->data = self::open($this->sealKey, $value, $this->now);
+        $this->value = $this->data === null ? '' : $value;
         if ($this->data === null) {
             // Expired, tampered with or sealed with an old secret: clear it.
             $this->signOut();

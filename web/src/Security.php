@@ -8,9 +8,17 @@ namespace CatalogSearch\Web;
  * Security makes the per-request CSP nonce, the security headers every
  * response carries, and the CSRF token of the partner forms.
  *
- * CSRF uses the double-submit pattern, which needs no server-side session
- * (the site runs stateless on Lambda): a random token in a SameSite=Strict,
- * HttpOnly cookie must equal the token in the form.
+ * CSRF tokens are signed, so they need no server-side storage (the site runs
+ * stateless on Lambda) and a cookie planted by someone else is useless: the
+ * browser holds a random nonce in a SameSite=Strict, HttpOnly cookie, and a
+ * form's token is HMAC-SHA256, under a key derived from the site secret
+ * (CATALOG_SITE_SECRET), of that nonce and of the partner session the form
+ * was rendered in (PartnerSession::id; none before sign-in, so the sign-in
+ * form is protected too). A post is accepted only when its token is the HMAC
+ * of the browser's nonce and current session: a token and cookie pair made
+ * up by an attacker fails (no secret), and a token of another session or of
+ * another browser's nonce fails. Without a site secret no token is valid
+ * (the partner forms are off then anyway).
  */
 final class Security
 {
@@ -19,14 +27,24 @@ final class Security
 
     public readonly string $nonce;
     private ?string $newCsrf = null;
+    /** The key tokens are signed with, derived from the site secret; null: no secret, no valid token. */
+    private readonly ?string $csrfKey;
 
     /**
-     * @param string $uploadOrigin where partners' browsers send catalog files
-     *        when it is not this site (the bucket's origin on AWS), or ""
+     * @param string|null $siteKey the 32-byte key from CATALOG_SITE_SECRET (Config::$sessionKey); null: not configured
+     * @param PartnerSession|null $session the request's partner session, whose id binds the tokens
+     * @param string $uploadOrigin where partners' browsers send catalog files when it is not this
+     *        site (the bucket's origin on AWS), or ""
      */
-    public function __construct(private readonly Request $request, private readonly string $uploadOrigin = '')
-    {
+    public function __construct(
+        private readonly Request $request,
+        ?string $siteKey = null,
+        private readonly ?PartnerSession $session = null,
+        private readonly string $uploadOrigin = '',
+    ) {
         $this->nonce = rtrim(strtr(base64_encode(random_bytes(18)), '+/', '-_'), '=');
+        // A key of its own for CSRF, so a token never doubles as anything sealed with the session key.
+        $this->csrfKey = $siteKey === null ? null : hash_hmac('sha256', 'catalogsearch/csrf/v1', $siteKey, true);
     }
 
     /** csp is the Content-Security-Policy of an HTML page with this request's nonce. */
@@ -68,23 +86,42 @@ final class Security
         return $r;
     }
 
-    /** csrfToken returns the visitor's token, issuing a new cookie when there is none. */
+    /**
+     * csrfToken returns the token of the forms of this page: the HMAC of the
+     * browser's nonce (a new nonce cookie is issued when there is none) and
+     * of the current partner session. It is '' without a site secret.
+     */
     public function csrfToken(): string
     {
-        $cookie = $this->request->cookies[self::CSRF_COOKIE] ?? '';
-        if (self::wellFormed($cookie)) {
-            return $cookie;
+        if ($this->csrfKey === null) {
+            return '';
         }
-        $this->newCsrf ??= bin2hex(random_bytes(32));
-        return $this->newCsrf;
+        $nonce = $this->request->cookies[self::CSRF_COOKIE] ?? '';
+        if (!self::wellFormed($nonce)) {
+            $this->newCsrf ??= bin2hex(random_bytes(32));
+            $nonce = $this->newCsrf;
+        }
+        return self::sign($this->csrfKey, $nonce, $this->session?->id() ?? '');
     }
 
-    /** csrfValid checks the posted token against the cookie in constant time. */
+    /**
+     * csrfValid checks the posted token, in constant time, against the HMAC
+     * of the browser's nonce cookie and of the current partner session.
+     */
     public function csrfValid(): bool
     {
-        $cookie = $this->request->cookies[self::CSRF_COOKIE] ?? '';
+        $nonce = $this->request->cookies[self::CSRF_COOKIE] ?? '';
         $field = $this->request->post[self::CSRF_FIELD] ?? '';
-        return self::wellFormed($cookie) && self::wellFormed($field) && hash_equals($cookie, $field);
+        if ($this->csrfKey === null || !self::wellFormed($nonce) || !self::wellFormed($field)) {
+            return false;
+        }
+        return hash_equals(self::sign($this->csrfKey, $nonce, $this->session?->id() ?? ''), $field);
+    }
+
+    /** sign is the token of nonce within session id $session ('' signed out). */
+    private static function sign(string $key, string $nonce, string $session): string
+    {
+        return hash_hmac('sha256', "csrf\0" . $nonce . "\0" . $session, $key);
     }
 
     private static function wellFormed(string $token): bool

@@ -335,14 +335,46 @@ final class AppTest extends TestCase
         $form = $this->get('/en/partner', [], $app);
         self::assertStringContainsString('name="api_key"', $form->body, 'signed out: the sign-in form');
         self::assertStringNotContainsString('name="next"', $form->body, 'the partner area itself: no page to return to');
-        preg_match('/name="csrf_token" value="([0-9a-f]{64})"/', $form->body, $m);
-        $res = $this->get('/en/partner/sign-in', [], $app, 'POST', ['csrf' => $m[1]], ['csrf_token' => $m[1], 'api_key' => $key]);
+        [$csrf, $token] = $this->csrfOf($form);
+        $res = $this->get('/en/partner/sign-in', [], $app, 'POST', $csrf, ['csrf_token' => $token, 'api_key' => $key]);
         self::assertSame(303, $res->status, $res->body);
         self::assertSame('/en/partner', $res->headers['Location']);
         $cookie = $this->sessionCookie($res);
         self::assertMatchesRegularExpression('/^partner_session=[A-Za-z0-9_-]{100,}; Path=\/; Max-Age=28800; HttpOnly; SameSite=Lax$/', $cookie);
         self::assertStringNotContainsString($key, base64_decode(strtr(explode(';', $cookie)[0], '-_', '+/')), 'the key is sealed, not readable');
-        return ['csrf' => $m[1], 'partner_session' => explode(';', substr($cookie, strlen('partner_session=')))[0]];
+        return $csrf + ['partner_session' => explode(';', substr($cookie, strlen('partner_session=')))[0]];
+    }
+
+    /**
+     * csrfOf reads what a browser keeps of a page with a form: the CSRF
+     * nonce cookie the page set (as the cookies to send back) and the
+     * form's token.
+     *
+     * @param array<string, string> $cookies the cookies the page was asked with
+     * @return array{array<string, string>, string}
+     */
+    private function csrfOf(Response $page, array $cookies = []): array
+    {
+        self::assertSame(1, preg_match('/name="csrf_token" value="([0-9a-f]{64})"/', $page->body, $m), 'a form with a CSRF token');
+        foreach ($page->cookies as $c) {
+            if (str_starts_with($c, 'csrf=')) {
+                $cookies['csrf'] = explode(';', substr($c, strlen('csrf=')))[0];
+            }
+        }
+        self::assertArrayHasKey('csrf', $cookies, 'the browser has a CSRF nonce cookie');
+        self::assertNotSame($cookies['csrf'], $m[1], 'the token is signed, not the cookie');
+        return [['csrf' => $cookies['csrf']], $m[1]];
+    }
+
+    /**
+     * formToken is the CSRF token of the forms a signed-in browser with
+     * $cookies sees (the partner area's).
+     *
+     * @param array<string, string> $cookies
+     */
+    private function formToken(array $cookies, ?App $app = null): string
+    {
+        return $this->csrfOf($this->get('/en/partner', [], $app, 'GET', $cookies), $cookies)[1];
     }
 
     private function sessionCookie(Response $res): string
@@ -373,7 +405,7 @@ final class AppTest extends TestCase
     {
         $cookies = $this->signIn($key);
         $content = "sku,name\n1,a\n2,b\n";
-        $res = $this->slot($cookies, ['csrf_token' => $cookies['csrf'], 'mode' => 'full',
+        $res = $this->slot($cookies, ['csrf_token' => $this->formToken($cookies), 'mode' => 'full',
             'name' => '../../my catalog.csv', 'size' => (string) strlen($content)]);
         self::assertSame(201, $res->status, $res->body);
         self::assertStringStartsWith('application/json', $res->headers['Content-Type']);
@@ -416,7 +448,7 @@ final class AppTest extends TestCase
     public function testUploadRefusals(): void
     {
         $cookies = $this->signIn('csk_test_acme');
-        $field = $cookies['csrf'];
+        $field = $this->formToken($cookies);
         $file = ['name' => 'c.csv', 'size' => '10'];
         $cases = [
             'no token' => [$cookies, ['mode' => 'full'] + $file, 403, 'The form expired'],
@@ -434,7 +466,7 @@ final class AppTest extends TestCase
             self::assertStringStartsWith('application/json', $res->headers['Content-Type'], $name);
             self::assertStringContainsString($text, json_decode($res->body, true)['error']['message'], $name);
         }
-        $signedOut = $this->slot(['csrf' => $field], ['csrf_token' => $field] + $file);
+        $signedOut = $this->slot(['csrf' => $cookies['csrf']], ['csrf_token' => $field] + $file);
         self::assertSame(200, $signedOut->status);
         self::assertStringContainsString('name="api_key"', $signedOut->body, 'signed out: the sign-in form, which the script opens');
     }
@@ -451,7 +483,7 @@ final class AppTest extends TestCase
         self::assertMatchesRegularExpression('#<form class="upload-form" method="post" action="/en/partner/upload" data-upload#', $area);
         self::assertStringNotContainsString('multipart/form-data', $area, 'the form never sends the file to the site');
         self::assertMatchesRegularExpression('#<noscript><p class="notice">Uploading a catalog needs JavaScript#', $area);
-        $res = $this->get('/en/partner/upload', [], null, 'POST', $cookies, ['csrf_token' => $cookies['csrf'], 'mode' => 'full', 'file' => 'c.csv']);
+        $res = $this->get('/en/partner/upload', [], null, 'POST', $cookies, ['csrf_token' => $this->formToken($cookies), 'mode' => 'full', 'file' => 'c.csv']);
         self::assertSame(400, $res->status);
         self::assertStringContainsString('role="alert">Uploading a catalog needs JavaScript', $res->body);
         self::assertStringContainsString('POST /api/v1/catalogs', $res->body);
@@ -474,7 +506,7 @@ final class AppTest extends TestCase
         try {
             $app = $this->app($old->url);
             $cookies = $this->signIn('csk_test_acme', $app);
-            $res = $this->slot($cookies, ['csrf_token' => $cookies['csrf'], 'mode' => 'partial', 'name' => 'a.csv', 'size' => '2'], $app);
+            $res = $this->slot($cookies, ['csrf_token' => $this->formToken($cookies, $app), 'mode' => 'partial', 'name' => 'a.csv', 'size' => '2'], $app);
             self::assertSame(503, $res->status);
             self::assertSame('Uploading is not available on this server yet.', json_decode($res->body, true)['error']['message']);
         } finally {
@@ -545,13 +577,12 @@ final class AppTest extends TestCase
     {
         $form = $this->get('/fr/partner');
         self::assertStringContainsString('Connectez-vous avec votre clé d’API', $form->body);
-        preg_match('/name="csrf_token" value="([0-9a-f]{64})"/', $form->body, $m);
-        $csrf = ['csrf' => $m[1]];
+        [$csrf, $token] = $this->csrfOf($form);
         $cases = [
             'no token' => [['api_key' => 'csk_test_acme'], 403, 'The form expired'],
-            'no key' => [['csrf_token' => $m[1], 'api_key' => ' '], 400, 'Enter your API key'],
-            'wrong key' => [['csrf_token' => $m[1], 'api_key' => 'csk_wrong'], 403, 'This API key was not accepted'],
-            'not a key' => [['csrf_token' => $m[1], 'api_key' => "csk\r\nX-Evil: 1"], 403, 'This API key was not accepted'],
+            'no key' => [['csrf_token' => $token, 'api_key' => ' '], 400, 'Enter your API key'],
+            'wrong key' => [['csrf_token' => $token, 'api_key' => 'csk_wrong'], 403, 'This API key was not accepted'],
+            'not a key' => [['csrf_token' => $token, 'api_key' => "csk\r\nX-Evil: 1"], 403, 'This API key was not accepted'],
         ];
         foreach ($cases as $name => [$post, $status, $text]) {
             $res = $this->get('/en/partner/sign-in', [], null, 'POST', $csrf, $post);
@@ -570,7 +601,7 @@ final class AppTest extends TestCase
         self::assertStringNotContainsString('name="partner"', $page->body, 'no partner field: the key says who');
 
         // Signing in again seals a new cookie (a fresh nonce).
-        $res = $this->get('/en/partner/sign-in', [], null, 'POST', $cookies, ['csrf_token' => $cookies['csrf'], 'api_key' => 'csk_test_acme']);
+        $res = $this->get('/en/partner/sign-in', [], null, 'POST', $cookies, ['csrf_token' => $this->formToken($cookies), 'api_key' => 'csk_test_acme']);
         $new = $this->sessionCookie($res);
         self::assertStringStartsWith('partner_session=', $new);
         self::assertStringNotContainsString($cookies['partner_session'], $new);
@@ -586,8 +617,48 @@ final class AppTest extends TestCase
         self::assertStringStartsWith('partner_session=; Path=/; Max-Age=0', $this->sessionCookie($res));
 
         // Over HTTPS the cookie is Secure.
-        $req = new Request('POST', '/en/partner/sign-in', [], [], $csrf, ['csrf_token' => $m[1], 'api_key' => 'csk_test_acme'], [], true);
+        $req = new Request('POST', '/en/partner/sign-in', [], [], $csrf, ['csrf_token' => $token, 'api_key' => 'csk_test_acme'], [], true);
         self::assertStringEndsWith('; HttpOnly; SameSite=Lax; Secure', $this->sessionCookie($this->app()->handle($req)));
+    }
+
+    public function testCsrfTokensAreSignedAndBoundToTheSession(): void
+    {
+        // A pair an attacker plants (cookie) and posts (field): the old
+        // double-submit check accepted any value sent as both.
+        $planted = str_repeat('ab', 32);
+        $res = $this->get('/en/partner/sign-in', [], null, 'POST', ['csrf' => $planted], ['csrf_token' => $planted, 'api_key' => 'csk_test_acme']);
+        self::assertSame(403, $res->status, 'sign-in with a planted pair');
+        self::assertSame('', $this->sessionCookie($res), 'no session from a planted pair');
+
+        $acme = $this->signIn('csk_test_acme');
+        $token = $this->formToken($acme);
+        foreach (
+            [
+                'planted pair' => [['csrf' => $planted] + $acme, $planted],
+                'the nonce cookie as the field' => [$acme, $acme['csrf']],
+                'another browser\'s nonce' => [['csrf' => $planted] + $acme, $token],
+            ] as $name => [$cookies, $field]
+        ) {
+            $res = $this->slot($cookies, ['csrf_token' => $field, 'mode' => 'full', 'name' => 'c.csv', 'size' => '6']);
+            self::assertSame(403, $res->status, $name);
+            self::assertStringContainsString('The form expired', $res->body, $name);
+            self::assertSame(403, $this->get('/en/partner/sign-out', [], null, 'POST', $cookies, ['csrf_token' => $field])->status, $name);
+        }
+
+        // A token of another session (of this browser's nonce) is refused:
+        // another sign-in, and the signed-out form before it.
+        $other = $this->signIn('csk_test_acme');
+        $otherToken = $this->formToken($other);
+        $signedOut = $this->csrfOf($this->get('/en/partner', [], null, 'GET', ['csrf' => $acme['csrf']]), ['csrf' => $acme['csrf']])[1];
+        foreach (['another session' => $otherToken, 'the signed-out form' => $signedOut] as $name => $field) {
+            $res = $this->get('/en/partner/sign-out', [], null, 'POST', $acme, ['csrf_token' => $field]);
+            self::assertSame(403, $res->status, $name);
+            self::assertSame('', $this->sessionCookie($res), $name . ': still signed in');
+        }
+        // The session's own token works.
+        $res = $this->get('/en/partner/sign-out', [], null, 'POST', $acme, ['csrf_token' => $token]);
+        self::assertSame(200, $res->status);
+        self::assertStringStartsWith('partner_session=; Path=/; Max-Age=0', $this->sessionCookie($res));
     }
 
     public function testOtherPartnersCatalogIsNotFound(): void
@@ -610,7 +681,7 @@ final class AppTest extends TestCase
     {
         // A session whose key the API no longer accepts (revoked since sign-in).
         $session = new PartnerSession(new Request('POST', '/en/partner/sign-in'), self::$sessionKey);
-        $session->signIn('csk_test_revoked', 'acme');
+        $session->signIn('csk_test_revoked', 'acme', 0);
         $cookie = $this->sessionCookie($session->apply(new Response()));
         $id = explode(';', substr($cookie, strlen('partner_session=')))[0];
         $res = $this->get('/en/partner', [], null, 'GET', ['partner_session' => $id]);
@@ -626,7 +697,7 @@ final class AppTest extends TestCase
     {
         $cookies = $this->signIn('csk_test_acme');
         self::assertSame(403, $this->get('/en/partner/sign-out', [], null, 'POST', $cookies)->status, 'CSRF token required');
-        $res = $this->get('/en/partner/sign-out', [], null, 'POST', $cookies, ['csrf_token' => $cookies['csrf']]);
+        $res = $this->get('/en/partner/sign-out', [], null, 'POST', $cookies, ['csrf_token' => $this->formToken($cookies)]);
         self::assertSame(200, $res->status);
         self::assertStringContainsString('You are signed out.', $res->body);
         self::assertStringStartsWith('partner_session=; Path=/; Max-Age=0', $this->sessionCookie($res));
@@ -637,6 +708,51 @@ final class AppTest extends TestCase
         self::assertStringContainsString('Sign out', $this->get('/en/partner', [], null, 'GET', $this->signIn('csk_test_acme'))->body, 'the sign-out button');
     }
 
+    public function testSignOutEndsTheSessionServerSide(): void
+    {
+        // Two browsers signed in with the same key, and a copy of the first
+        // one's cookies (stolen, or kept by a shared computer).
+        $first = $this->signIn('csk_test_evil');
+        $copy = $first;
+        $copyToken = $this->formToken($copy);
+        $second = $this->signIn('csk_test_evil');
+        $res = $this->get('/en/partner/sign-out', [], null, 'POST', $first, ['csrf_token' => $this->formToken($first)]);
+        self::assertSame(200, $res->status);
+        self::assertStringStartsWith('partner_session=; Path=/; Max-Age=0', $this->sessionCookie($res));
+
+        // The copy is refused on every partner page, and cleared; before,
+        // a sealed cookie kept working for 8 hours after sign-out.
+        foreach (['/en/partner', '/en/partner/catalogs/cat-evil', '/en/partner/catalogs/cat-evil/rejected.csv'] as $url) {
+            $res = $this->get($url, [], null, 'GET', $copy);
+            self::assertSame(403, $res->status, $url);
+            self::assertStringContainsString('Your session has ended', $res->body, $url);
+            self::assertStringContainsString('name="api_key"', $res->body, $url);
+            self::assertStringNotContainsString('bad_price', $res->body, $url);
+            self::assertStringStartsWith('partner_session=; Path=/; Max-Age=0', $this->sessionCookie($res), $url);
+        }
+        // So is the other browser's session of the same key (one generation).
+        self::assertStringContainsString('Your session has ended', $this->get('/en/partner', [], null, 'GET', $second)->body);
+        // A new sign-in works, and a sign-out replayed with the copy (and a
+        // token of its page kept from before) cannot end it.
+        $again = $this->signIn('csk_test_evil');
+        $res = $this->get('/en/partner/sign-out', [], null, 'POST', $copy, ['csrf_token' => $copyToken]);
+        self::assertSame(200, $res->status, 'the copy is just cleared');
+        self::assertStringContainsString('bad_price', $this->get('/en/partner/catalogs/cat-evil', [], null, 'GET', $again)->body);
+        self::assertStringContainsString('Signed in as', $this->get('/en/partner', [], null, 'GET', $again)->body);
+        self::assertStringContainsString('Your session has ended', $this->get('/en/partner', [], null, 'GET', $copy)->body);
+        self::assertStringNotContainsString('csk_test', (string) file_get_contents($this->log), 'the key is never logged');
+
+        // When the API cannot be reached the session is not ended: the
+        // cookie is kept and the page says so, so the partner tries again.
+        $live = $this->signIn('csk_test_evil');
+        $token = $this->formToken($live);
+        $down = new App(new Config('http://127.0.0.1:' . ApiServer::freePort(), 1.0, sessionKey: self::$sessionKey), new Logger($this->log));
+        $res = $this->get('/en/partner/sign-out', [], $down, 'POST', $live, ['csrf_token' => $token]);
+        self::assertSame(503, $res->status);
+        self::assertSame('', $this->sessionCookie($res), 'the cookie is kept');
+        self::assertSame(200, $this->get('/en/partner/sign-out', [], null, 'POST', $live, ['csrf_token' => $token])->status, 'and signing out again works');
+    }
+
     public function testSignInReturnsToTheAskedPage(): void
     {
         // The source catalog of a product is a partner page: signed out,
@@ -644,16 +760,16 @@ final class AppTest extends TestCase
         $form = $this->get('/en/partner/catalogs/cat-evil?msg=x');
         self::assertStringContainsString('name="api_key"', $form->body);
         self::assertStringContainsString('<input type="hidden" name="next" value="/en/partner/catalogs/cat-evil?msg=x">', $form->body);
-        preg_match('/name="csrf_token" value="([0-9a-f]{64})"/', $form->body, $m);
-        $post = ['csrf_token' => $m[1], 'api_key' => 'csk_test_evil', 'next' => '/en/partner/catalogs/cat-evil?msg=x'];
-        $res = $this->get('/en/partner/sign-in', [], null, 'POST', ['csrf' => $m[1]], $post);
+        [$csrf, $token] = $this->csrfOf($form);
+        $post = ['csrf_token' => $token, 'api_key' => 'csk_test_evil', 'next' => '/en/partner/catalogs/cat-evil?msg=x'];
+        $res = $this->get('/en/partner/sign-in', [], null, 'POST', $csrf, $post);
         self::assertSame(303, $res->status);
         self::assertSame('/en/partner/catalogs/cat-evil?msg=x', $res->headers['Location']);
-        $cookies = ['csrf' => $m[1], 'partner_session' => explode(';', substr($this->sessionCookie($res), strlen('partner_session=')))[0]];
+        $cookies = $csrf + ['partner_session' => explode(';', substr($this->sessionCookie($res), strlen('partner_session=')))[0]];
         self::assertStringContainsString('bad_price', $this->get($res->headers['Location'], [], null, 'GET', $cookies)->body);
 
         // A refused key keeps "next" in the form it shows again.
-        $res = $this->get('/en/partner/sign-in', [], null, 'POST', ['csrf' => $m[1]], ['api_key' => 'csk_wrong'] + $post);
+        $res = $this->get('/en/partner/sign-in', [], null, 'POST', $csrf, ['api_key' => 'csk_wrong'] + $post);
         self::assertSame(403, $res->status);
         self::assertStringContainsString('name="next" value="/en/partner/catalogs/cat-evil?msg=x"', $res->body);
 
@@ -665,7 +781,7 @@ final class AppTest extends TestCase
         ];
         foreach ($hostile as $next) {
             self::assertNull(\CatalogSearch\Web\Pages::safeNext($next), $next);
-            $res = $this->get('/en/partner/sign-in', [], null, 'POST', ['csrf' => $m[1]], ['next' => $next] + $post);
+            $res = $this->get('/en/partner/sign-in', [], null, 'POST', $csrf, ['next' => $next] + $post);
             self::assertSame(303, $res->status, $next);
             self::assertSame('/en/partner', $res->headers['Location'], $next);
         }

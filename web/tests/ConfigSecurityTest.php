@@ -6,6 +6,7 @@ namespace CatalogSearch\Web\Tests;
 
 use CatalogSearch\Web\Config;
 use CatalogSearch\Web\ConfigError;
+use CatalogSearch\Web\PartnerSession;
 use CatalogSearch\Web\Request;
 use CatalogSearch\Web\Response;
 use CatalogSearch\Web\Security;
@@ -72,35 +73,88 @@ final class ConfigSecurityTest extends TestCase
         self::assertNotSame($sec->nonce, (new Security(new Request('GET', '/')))->nonce, 'a fresh nonce per request');
     }
 
+    /** csrfCookie is the nonce in the csrf cookie a response sets ('' when none). */
+    private static function csrfCookie(Response $res): string
+    {
+        foreach ($res->cookies as $c) {
+            if (str_starts_with($c, Security::CSRF_COOKIE . '=')) {
+                return explode(';', substr($c, strlen(Security::CSRF_COOKIE . '=')))[0];
+            }
+        }
+        return '';
+    }
+
+    /**
+     * sessionValue signs in on a fresh session and returns its cookie value.
+     */
+    private static function sessionValue(string $key): string
+    {
+        $s = new PartnerSession(new Request('POST', '/en/partner/sign-in'), $key);
+        $s->signIn('csk_live_abc', 'acme', 0);
+        return explode(';', substr($s->apply(new Response())->cookies[0], strlen(PartnerSession::COOKIE . '=')))[0];
+    }
+
+    /** post is a form post with the csrf nonce cookie, the field and maybe a session cookie. */
+    private static function post(string $key, string $nonce, string $field, string $session = ''): Security
+    {
+        $cookies = [Security::CSRF_COOKIE => $nonce] + ($session === '' ? [] : [PartnerSession::COOKIE => $session]);
+        $req = new Request('POST', '/en/partner/upload', cookies: $cookies, post: [Security::CSRF_FIELD => $field]);
+        return new Security($req, $key, new PartnerSession($req, $key));
+    }
+
     public function testCsrf(): void
     {
-        $fresh = new Security(new Request('GET', '/en/partner', https: true));
+        $key = Config::sessionKeyFrom(base64_encode(random_bytes(32)));
+        $req = new Request('GET', '/en/partner', https: true);
+        $fresh = new Security($req, $key, new PartnerSession($req, $key));
         $token = $fresh->csrfToken();
         self::assertMatchesRegularExpression('/^[0-9a-f]{64}$/', $token);
         $res = $fresh->apply(new Response());
         self::assertCount(1, $res->cookies);
-        self::assertStringContainsString('csrf=' . $token, $res->cookies[0]);
+        $nonce = self::csrfCookie($res);
+        self::assertMatchesRegularExpression('/^[0-9a-f]{64}$/', $nonce);
+        self::assertNotSame($nonce, $token, 'the form token is not the cookie: it is signed');
         self::assertStringContainsString('HttpOnly', $res->cookies[0]);
         self::assertStringContainsString('SameSite=Strict', $res->cookies[0]);
         self::assertStringContainsString('Secure', $res->cookies[0]);
 
-        $again = new Security(new Request('GET', '/en/partner', cookies: ['csrf' => $token]));
-        self::assertSame($token, $again->csrfToken(), 'an existing cookie is reused');
+        $req = new Request('GET', '/en/partner', cookies: ['csrf' => $nonce]);
+        $again = new Security($req, $key, new PartnerSession($req, $key));
+        self::assertSame($token, $again->csrfToken(), 'an existing nonce cookie is reused: same token');
         self::assertSame([], $again->apply(new Response())->cookies);
 
-        $ok = new Security(new Request('POST', '/en/partner/upload', cookies: ['csrf' => $token], post: ['csrf_token' => $token]));
-        self::assertTrue($ok->csrfValid());
+        // The real flow: the token of the page, with the browser's own nonce.
+        self::assertTrue(self::post($key, $nonce, $token)->csrfValid());
+        $session = self::sessionValue($key);
+        $req = new Request('GET', '/en/partner', cookies: ['csrf' => $nonce, PartnerSession::COOKIE => $session]);
+        $signedIn = (new Security($req, $key, new PartnerSession($req, $key)))->csrfToken();
+        self::assertNotSame($token, $signedIn, 'a signed-in page has a token of its session');
+        self::assertTrue(self::post($key, $nonce, $signedIn, $session)->csrfValid());
+
         $other = str_repeat('a', 64);
-        foreach (
-            [
-            ['csrf' => $token, 'field' => $other],
-            ['csrf' => $token, 'field' => ''],
-            ['csrf' => '', 'field' => ''],
-            ['csrf' => 'x', 'field' => 'x'],
-            ] as $case
-        ) {
-            $sec = new Security(new Request('POST', '/', cookies: ['csrf' => $case['csrf']], post: ['csrf_token' => $case['field']]));
-            self::assertFalse($sec->csrfValid(), json_encode($case) ?: '');
+        $otherKey = Config::sessionKeyFrom(base64_encode(random_bytes(32)));
+        $forged = hash_hmac('sha256', "csrf\0" . $other . "\0", $otherKey);
+        $cases = [
+            'wrong field' => [$nonce, $other, ''],
+            'no field' => [$nonce, '', ''],
+            'nothing' => ['', '', ''],
+            'not hex' => ['x', 'x', ''],
+            // Double-submit without binding accepted any value sent as both cookie and field.
+            'planted cookie and field pair' => [$other, $other, ''],
+            'planted pair, signed-in' => [$token, $token, $session],
+            'planted nonce with a token signed under another secret' => [$other, $forged, ''],
+            'the token of another nonce' => [$other, $token, ''],
+            'a signed-out token posted in a session' => [$nonce, $token, $session],
+            'the token of another session' => [$nonce, $signedIn, self::sessionValue($key)],
+            'a session token posted signed out' => [$nonce, $signedIn, ''],
+            'the cookie as the field' => [$nonce, $nonce, ''],
+        ];
+        foreach ($cases as $name => [$cookie, $field, $sess]) {
+            self::assertFalse(self::post($key, $cookie, $field, $sess)->csrfValid(), $name);
         }
+        // Without a site secret there is no valid token (the partner forms are off).
+        $req = new Request('POST', '/', cookies: ['csrf' => $nonce], post: ['csrf_token' => $token]);
+        self::assertFalse((new Security($req))->csrfValid());
+        self::assertSame('', (new Security(new Request('GET', '/en/partner')))->csrfToken());
     }
 }

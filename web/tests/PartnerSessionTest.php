@@ -28,7 +28,7 @@ final class PartnerSessionTest extends TestCase
     private static function cookieOf(string $sealKey, int $now = self::NOW, bool $https = false): string
     {
         $s = new PartnerSession(new Request('POST', '/en/partner/sign-in', https: $https), $sealKey, $now);
-        $s->signIn('csk_live_abc', 'acme');
+        $s->signIn('csk_live_abc', 'acme', 3);
         return $s->apply(new Response())->cookies[0];
     }
 
@@ -51,6 +51,7 @@ final class PartnerSessionTest extends TestCase
         $s = self::session($key, self::valueOf($set), self::NOW + PartnerSession::TTL - 1);
         self::assertSame('csk_live_abc', $s->key());
         self::assertSame('acme', $s->partner());
+        self::assertSame(3, $s->generation(), 'the generation the API gave at sign-in');
         self::assertSame([], $s->apply(new Response())->cookies, 'a good cookie is left as it is');
         self::assertNotSame(self::valueOf($set), self::valueOf(self::cookieOf($key)), 'a fresh nonce each time');
     }
@@ -94,12 +95,15 @@ final class PartnerSessionTest extends TestCase
         $key = self::key();
         $seal = static function (array $payload) use ($key): string {
             $nonce = random_bytes(SODIUM_CRYPTO_AEAD_XCHACHA20POLY1305_IETF_NPUBBYTES);
-            $box = sodium_crypto_aead_xchacha20poly1305_ietf_encrypt((string) json_encode($payload), 'partner_session/v1', $nonce, $key);
+            $box = sodium_crypto_aead_xchacha20poly1305_ietf_encrypt((string) json_encode($payload), 'partner_session/v2', $nonce, $key);
             return sodium_bin2base64($nonce . $box, SODIUM_BASE64_VARIANT_URLSAFE_NO_PADDING);
         };
-        $good = ['v' => 1, 'k' => 'csk_x', 'p' => 'acme', 'iat' => self::NOW, 'exp' => self::NOW + 60];
+        $good = ['v' => 2, 'k' => 'csk_x', 'p' => 'acme', 'g' => 0, 'iat' => self::NOW, 'exp' => self::NOW + 60];
         self::assertSame('csk_x', self::session($key, $seal($good))->key(), 'the forging helper itself is right');
-        self::assertNull(self::session($key, $seal(['v' => 2] + $good))->key(), 'other version');
+        self::assertNull(self::session($key, $seal(['v' => 1] + $good))->key(), 'other version (version 1 had no generation)');
+        self::assertNull(self::session($key, $seal(array_diff_key($good, ['g' => 0])))->key(), 'no generation');
+        self::assertNull(self::session($key, $seal(['g' => -1] + $good))->key(), 'a negative generation');
+        self::assertNull(self::session($key, $seal(['g' => '0'] + $good))->key(), 'a generation that is not an integer');
         self::assertNull(self::session($key, $seal(['exp' => self::NOW + PartnerSession::TTL + 1] + $good))->key(), 'longer than TTL');
         self::assertNull(self::session($key, $seal(['iat' => self::NOW + 3600, 'exp' => self::NOW + 3700] + $good))->key(), 'issued in the future');
         self::assertNull(self::session($key, $seal(['k' => ''] + $good))->key(), 'no key');
@@ -127,7 +131,7 @@ final class PartnerSessionTest extends TestCase
         self::assertFalse($s->configured());
         self::assertNull($s->key());
         $this->expectException(\LogicException::class);
-        $s->signIn('csk_x', 'acme');
+        $s->signIn('csk_x', 'acme', 0);
     }
 
     /** @return array<string, array{string, bool}> */

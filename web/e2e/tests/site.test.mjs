@@ -596,6 +596,34 @@ describe('partner area', () => {
     assert.equal(await page.isVisible('#api-key'), true, 'signed out for good');
     await page.close();
   });
+
+  test('signing out ends the session server-side: a copied cookie is refused', async () => {
+    keys['e2e-signout'] = await stack.partnerKey('e2e-signout');
+    const c = await partnerContext('e2e-signout');
+    const copied = (await c.cookies()).filter((k) => k.name === 'partner_session' || k.name === 'csrf');
+    assert.equal(copied.filter((k) => k.name === 'partner_session').length, 1, 'a session cookie to copy');
+    const page = await newPage(c);
+    await page.goto(url('/en/partner'));
+    await Promise.all([page.waitForNavigation(), page.click('.signed-in button[type="submit"]')]);
+    assert.match(await page.textContent('[role="status"]'), /You are signed out/);
+    await page.close();
+    // Another browser replays the copied cookies: the session has ended.
+    const replay = await browserContext();
+    contexts.push(replay);
+    await replay.addCookies(copied);
+    const p = await newPage(replay);
+    const res = await p.goto(url('/en/partner'));
+    assert.equal(res.status(), 403);
+    assert.match(await p.textContent('.notice-error'), /Your session has ended/);
+    assert.equal(await p.isVisible('#api-key'), true, 'the sign-in form, not the partner area');
+    assert.equal((await replay.cookies()).some((k) => k.name === 'partner_session'), false, 'the replayed cookie is cleared');
+    await replay.addCookies(copied);
+    const csv = await p.request.get(url('/en/partner/catalogs/x/rejected.csv'));
+    assert.equal(csv.status(), 403, 'every partner page refuses it');
+    await p.close();
+    // Signing in again works.
+    assert.equal(await signIn(replay, stack.base, keys['e2e-signout']), 'e2e-signout');
+  });
 });
 
 describe('API failure', () => {
@@ -646,6 +674,14 @@ describe('security', () => {
     assert.equal(await page.evaluate(() => document.documentElement.classList.contains('js')), true, 'the nonce let the script run');
     const signin = await page.request.post(url('/en/partner/sign-in'), { form: { api_key: keys['xss-lab'], csrf_token: 'x' } });
     assert.equal(signin.status(), 403, 'a sign-in without the CSRF token is refused');
+    // A cookie and field pair someone planted is refused: tokens are signed with the site secret.
+    const planted = 'ab'.repeat(32);
+    const fresh = await browserContext();
+    contexts.push(fresh);
+    await fresh.addCookies([{ name: 'csrf', value: planted, url: stack.base }]);
+    const forged = await fresh.request.post(url('/en/partner/sign-in'), { form: { api_key: keys['xss-lab'], csrf_token: planted }, maxRedirects: 0 });
+    assert.equal(forged.status(), 403, 'a sign-in with a planted CSRF cookie and field is refused');
+    assert.equal((await fresh.cookies()).some((k) => k.name === 'partner_session'), false, 'no session from a planted pair');
     const lab = await newPage(await partnerContext('xss-lab'));
     const upload = await lab.request.post(url('/en/partner/upload'), { form: { mode: 'partial', csrf_token: 'x', name: 'a.csv', size: '9' } });
     assert.equal(upload.status(), 403, 'an upload without the CSRF token is refused');

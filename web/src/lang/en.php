@@ -115,6 +115,7 @@ return [
     'signin.signed_out' => 'You are signed out.',
     'signin.error.empty' => 'Enter your API key.',
     'signin.error.invalid' => 'This API key was not accepted. Check that you copied it whole, or ask the Catalog Search team for a new one.',
+    'signin.error.ended' => 'Your session has ended: you signed out, here or in another browser. Sign in again.',
     'signin.error.revoked' => 'Your API key is no longer valid, so you were signed out. Sign in with your new key.',
     'upload.title' => 'Upload a catalog',
     'upload.mode' => 'What the file contains',

@@ -115,6 +115,7 @@ return [
     'signin.signed_out' => 'Vous êtes déconnecté.',
     'signin.error.empty' => 'Saisissez votre clé d’API.',
     'signin.error.invalid' => 'Cette clé d’API n’a pas été acceptée. Vérifiez qu’elle est copiée en entier, ou demandez-en une nouvelle à l’équipe Catalog Search.',
+    'signin.error.ended' => 'Votre session a pris fin : vous vous êtes déconnecté, ici ou dans un autre navigateur. Connectez-vous à nouveau.',
     'signin.error.revoked' => 'Votre clé d’API n’est plus valable : vous avez été déconnecté. Connectez-vous avec votre nouvelle clé.',
     'upload.title' => 'Envoyer un catalogue',
     'upload.mode' => 'Contenu du fichier',
