@@ -37,18 +37,15 @@ type APIStack struct {
 	OriginSecret awssecretsmanager.Secret
 	// WebACL is the regional web ACL of the API stage (StageConfig.WAF), or nil.
 	WebACL awswafv2.CfnWebACL
-	// Domain is the execute-api host name (CloudFront's origin).
-	Domain string
-	// BaseURL is the API's base URL for server-side callers (the PHP site):
-	// https://{host}/api, to which they append /v1/...
-	BaseURL string
 }
 
-// NewAPIStack defines the API of cfg's stage on the resources of data.
-func NewAPIStack(scope constructs.Construct, cfg StageConfig, in Inputs, data *DataStack, props *awscdk.StackProps) *APIStack {
+// NewAPIStack defines the API of cfg's stage on the resources of the Data
+// stack, which it reads from their SSM parameters (DataRefsIn).
+func NewAPIStack(scope constructs.Construct, cfg StageConfig, in Inputs, props *awscdk.StackProps) *APIStack {
 	props.Description = jsii.String(fmt.Sprintf("Catalog Search %s: REST API", cfg.Stage))
 	stack := awscdk.NewStack(scope, jsii.String(cfg.StackName("API")), props)
 	s := &APIStack{Stack: stack}
+	data := DataRefsIn(stack, cfg)
 
 	synFiles, synEnv := searchIndexBundle(cfg, in.Builder.ModuleDir())
 	s.Function = NewGoFunction(stack, "Handler", GoFunctionProps{
@@ -57,21 +54,21 @@ func NewAPIStack(scope constructs.Construct, cfg StageConfig, in Inputs, data *D
 		Sizing:      cfg.API,
 		Files:       synFiles,
 		Environment: withEnv(synEnv, map[string]string{
-			contract.EnvTable:              *data.Table.TableName(),
-			contract.EnvBucket:             *data.Bucket.BucketName(),
-			contract.EnvOpenSearchEndpoint: "https://" + *data.Domain.DomainEndpoint(),
+			contract.EnvTable:              *data.Table().TableName(),
+			contract.EnvBucket:             *data.Bucket().BucketName(),
+			contract.EnvOpenSearchEndpoint: "https://" + *data.Domain().DomainEndpoint(),
 			contract.EnvIndexAlias:         contract.DefaultIndexAlias,
 			contract.EnvUploadMaxBytes:     strconv.Itoa(cfg.UploadMaxBytes),
-			contract.EnvIngestQueueURL:     *data.IngestQueue.QueueUrl(),
+			contract.EnvIngestQueueURL:     *data.IngestQueue().QueueUrl(),
 		}),
 	})
 	fn := s.Function.Function
-	data.Table.GrantReadWriteData(fn)
-	data.Bucket.GrantRead(fn, nil) // reports, rejected rows, and partner key records (partners/_keys/*)
-	data.Bucket.GrantPut(fn, jsii.String(contract.IncomingPrefix+"*"))
-	data.Domain.GrantRead(fn)
+	data.Table().GrantReadWriteData(fn)
+	data.Bucket().GrantRead(fn, nil) // reports, rejected rows, and partner key records (partners/_keys/*)
+	data.Bucket().GrantPut(fn, jsii.String(contract.IncomingPrefix+"*"))
+	data.Domain().GrantRead(fn)
 	// Confirmations of held catalogs are queued for the ingest Lambda.
-	data.IngestQueue.GrantSendMessages(fn)
+	data.IngestQueue().GrantSendMessages(fn)
 
 	s.AccessLog = awslogs.NewLogGroup(stack, jsii.String("AccessLogs"), &awslogs.LogGroupProps{
 		Retention:     cfg.LogRetention(),
@@ -229,9 +226,21 @@ func NewAPIStack(scope constructs.Construct, cfg StageConfig, in Inputs, data *D
 		finding{"AwsSolutions-IAM4", "The API Gateway account role needs AmazonAPIGatewayPushToCloudWatchLogs to write execution and access logs."},
 	)
 
-	s.Domain = fmt.Sprintf("%s.execute-api.%s.%s", *api.RestApiId(), *stack.Region(), *stack.UrlSuffix())
-	s.BaseURL = "https://" + s.Domain + "/" + APIStageName
+	publish(stack, cfg, "RestApiIdParameter", paramRestAPIID, api.RestApiId())
+	publish(stack, cfg, "FunctionArnParameter", paramAPIFnArn, fn.FunctionArn())
 	return s
+}
+
+// APIDomain is the execute-api host name of the REST API restAPIID in
+// stack's region (CloudFront's origin).
+func APIDomain(stack awscdk.Stack, restAPIID string) string {
+	return fmt.Sprintf("%s.execute-api.%s.%s", restAPIID, *stack.Region(), *stack.UrlSuffix())
+}
+
+// APIBaseURL is the REST API's base URL for server-side callers (the PHP
+// site): https://{host}/api, to which they append /v1/...
+func APIBaseURL(stack awscdk.Stack, restAPIID string) string {
+	return "https://" + APIDomain(stack, restAPIID) + "/" + APIStageName
 }
 
 func standardAccessLogFields() *awsapigateway.JsonWithStandardFieldProps {

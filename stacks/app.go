@@ -77,14 +77,22 @@ func NewCatalogSearch(app awscdk.App, cfg StageConfig, in Inputs) *CatalogSearch
 	}
 	cs := &CatalogSearch{Config: cfg}
 	cs.Data = NewDataStack(app, cfg, props())
-	cs.Pipeline = NewPipelineStack(app, cfg, in, cs.Data, props())
-	cs.API = NewAPIStack(app, cfg, in, cs.Data, props())
+	// The stacks pass values through SSM parameters (handoff.go), not
+	// exports: the order of deployment is written here.
+	cs.Pipeline = NewPipelineStack(app, cfg, in, props())
+	cs.Pipeline.AddStackDependency(cs.Data.Stack, jsii.String("the Data stack's resources (SSM parameters "+cfg.ParameterName("data/*")+")"))
+	cs.API = NewAPIStack(app, cfg, in, props())
+	cs.API.AddStackDependency(cs.Data.Stack, jsii.String("the Data stack's resources (SSM parameters "+cfg.ParameterName("data/*")+")"))
 	if cfg.WAF {
 		cs.Edge = NewEdgeStack(app, cfg, props())
 	}
-	cs.Website = NewWebsiteStack(app, cfg, in.WebDir, cs.API, cs.Edge, cs.Data.Bucket, props())
-	cs.Website.AddDependency(cs.API.Stack, jsii.String("the origin secret (SSM parameter "+cfg.ParameterName(OriginSecretParameter)+")"))
-	cs.Monitoring = NewMonitoringStack(app, cfg, Monitored{Data: cs.Data, Pipeline: cs.Pipeline, API: cs.API, Website: cs.Website}, props())
+	cs.Website = NewWebsiteStack(app, cfg, in.WebDir, cs.Edge, props())
+	cs.Website.AddStackDependency(cs.Data.Stack, jsii.String("the catalog bucket, whose CORS it sets (SSM parameter "+cfg.ParameterName(paramBucketName)+")"))
+	cs.Website.AddStackDependency(cs.API.Stack, jsii.String("the REST API and the origin secret (SSM parameters "+cfg.ParameterName("api/*")+", "+cfg.ParameterName(OriginSecretParameter)+")"))
+	cs.Monitoring = NewMonitoringStack(app, cfg, cs.API, props())
+	for _, st := range []awscdk.Stack{cs.Data.Stack, cs.Pipeline.Stack, cs.API.Stack, cs.Website.Stack} {
+		cs.Monitoring.AddStackDependency(st, jsii.String("watches its resources (SSM parameters "+cfg.ParameterName("*")+")"))
+	}
 	for _, st := range cs.Stacks() {
 		setLogRetention(cfg, st)
 		addCheckovSkips(cfg, st)
@@ -109,8 +117,9 @@ func NewApp(outdir string) awscdk.App {
 		// Access-log delivery is granted by bucket policy, so the log buckets
 		// can keep ACLs disabled (BUCKET_OWNER_ENFORCED).
 		"@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy": true,
-		// Exports between the stage's stacks stay protected: a stack cannot
-		// be deleted while another still imports from it.
+		// The stacks hand values over through SSM parameters (handoff.go);
+		// a direct reference that slipped in would be a strong export, which
+		// TestCrossStackValuesUseParameters refuses.
 		"@aws-cdk/core:defaultCrossStackReferences": "strong",
 		// Custom resources use the SDK of the Lambda runtime; no download
 		// at deploy time.

@@ -161,6 +161,8 @@ func NewDataStack(scope constructs.Construct, cfg StageConfig, props *awscdk.Sta
 	} {
 		pinLogicalID(c, id)
 	}
+	// What the stage's other stacks read (DataRefsIn): parameters, not exports.
+	publishData(s, cfg)
 	return s
 }
 

@@ -58,19 +58,16 @@ type MonitoringStack struct {
 	Alarms      []awscloudwatch.Alarm
 }
 
-// Monitored is what the monitoring stack watches.
-type Monitored struct {
-	Data     *DataStack
-	Pipeline *PipelineStack
-	API      *APIStack
-	Website  *WebsiteStack
-}
-
-// NewMonitoringStack defines the alarms and dashboard of cfg's stage.
-func NewMonitoringStack(scope constructs.Construct, cfg StageConfig, m Monitored, props *awscdk.StackProps) *MonitoringStack {
+// NewMonitoringStack defines the alarms and dashboard of cfg's stage. It
+// watches the other stacks' resources through the SSM parameters they
+// write (DataRefsIn, functionIn); api is used only for the REST API's
+// metrics, whose dimension is its configured name (no reference).
+func NewMonitoringStack(scope constructs.Construct, cfg StageConfig, api *APIStack, props *awscdk.StackProps) *MonitoringStack {
 	props.Description = jsii.String(fmt.Sprintf("Catalog Search %s: alarms, dashboard, alarm topic", cfg.Stage))
 	stack := awscdk.NewStack(scope, jsii.String(cfg.StackName("Monitoring")), props)
 	s := &MonitoringStack{Stack: stack}
+	data := DataRefsIn(stack, cfg)
+	indexer := functionIn(stack, cfg, "IndexerFunction", paramIndexerFnArn)
 
 	// The topic is encrypted with a key of its own: CloudWatch alarms cannot
 	// publish to a topic under the AWS-managed SNS key.
@@ -151,15 +148,15 @@ func NewMonitoringStack(scope constructs.Construct, cfg StageConfig, m Monitored
 	// Lambdas: errors, throttles, p99 duration against the timeout.
 	type fnWatch struct {
 		name    string
-		fn      awslambda.Function
+		fn      awslambda.IFunction
 		timeout int
 	}
 	fns := []fnWatch{
-		{"ingest", m.Pipeline.Ingest.Function, cfg.Ingest.TimeoutSeconds},
-		{"indexer", m.Pipeline.Indexer.Function, cfg.Indexer.TimeoutSeconds},
-		{"reindex", m.Pipeline.Reindex.Function, cfg.Reindex.TimeoutSeconds},
-		{"api", m.API.Function.Function, cfg.API.TimeoutSeconds},
-		{"web", m.Website.Function, cfg.Web.TimeoutSeconds},
+		{"ingest", functionIn(stack, cfg, "IngestFunction", paramIngestFnArn), cfg.Ingest.TimeoutSeconds},
+		{"indexer", indexer, cfg.Indexer.TimeoutSeconds},
+		{"reindex", functionIn(stack, cfg, "ReindexFunction", paramReindexFnArn), cfg.Reindex.TimeoutSeconds},
+		{"api", functionIn(stack, cfg, "APIFunction", paramAPIFnArn), cfg.API.TimeoutSeconds},
+		{"web", functionIn(stack, cfg, "WebFunction", paramWebsiteFnArn), cfg.Web.TimeoutSeconds},
 	}
 	var widgets []awscloudwatch.IWidget
 	for _, f := range fns {
@@ -176,36 +173,46 @@ func NewMonitoringStack(scope constructs.Construct, cfg StageConfig, m Monitored
 	// Queues that hold failed work: any message there needs a person.
 	for _, q := range []struct {
 		name  string
-		queue awssqs.Queue
-	}{{"ingest-dlq", m.Data.IngestDLQ}, {"indexer-failures", m.Data.IndexerDLQ}, {"alarm-delivery-dlq", s.DeliveryDLQ}} {
+		queue awssqs.IQueue
+	}{{"ingest-dlq", data.IngestDLQ()}, {"indexer-failures", data.IndexerDLQ()}, {"alarm-delivery-dlq", s.DeliveryDLQ}} {
 		depth := q.queue.MetricApproximateNumberOfMessagesVisible(maxOf(five))
 		alarm(q.name+"-depth", RunbookDLQDepth, "Messages are waiting in the "+q.name+" queue", depth, gt, 0, 1)
 		widgets = append(widgets, graph("Queue "+q.name, depth))
 	}
-	backlog := m.Data.IngestQueue.MetricApproximateAgeOfOldestMessage(maxOf(five))
+	backlog := data.IngestQueue().MetricApproximateAgeOfOldestMessage(maxOf(five))
 	widgets = append(widgets, graph("Ingest queue oldest message (s)", backlog))
 
-	iterAge := m.Pipeline.Indexer.Function.Metric(jsii.String("IteratorAge"), maxOf(five))
+	iterAge := indexer.Metric(jsii.String("IteratorAge"), maxOf(five))
 	alarm("indexer-iterator-age", RunbookIteratorAge, "The indexer lags more than 5 minutes behind the table's stream", iterAge, gt, 300000, 3)
 	widgets = append(widgets, graph("Stream iterator age (ms)", iterAge))
 
 	// API.
-	api5xx := m.API.API.MetricServerError(sum)
-	apiP99 := m.API.API.MetricLatency(&awscloudwatch.MetricOptions{Statistic: jsii.String("p99"), Period: five})
+	api5xx := api.API.MetricServerError(sum)
+	apiP99 := api.API.MetricLatency(&awscloudwatch.MetricOptions{Statistic: jsii.String("p99"), Period: five})
 	alarm("api-5xx", RunbookAPI5xx, "The API answered 5xx", api5xx, ge, 5, 1)
 	alarm("api-latency-p99", RunbookAPILatency, fmt.Sprintf("The API's p99 latency is above %.0f ms", cfg.APILatencyP99Ms), apiP99, gt, cfg.APILatencyP99Ms, 3)
-	widgets = append(widgets, graph("API 5xx / 4xx", api5xx, m.API.API.MetricClientError(sum)), graph("API p99 latency (ms)", apiP99))
+	widgets = append(widgets, graph("API 5xx / 4xx", api5xx, api.API.MetricClientError(sum)), graph("API p99 latency (ms)", apiP99))
 
-	// OpenSearch: the recommended alarms.
-	d := m.Data.Domain
+	// OpenSearch: the recommended alarms. The domain's metrics are named by
+	// its configured name (DomainName cfg.Prefix(), data.go), so they need
+	// nothing from the Data stack.
+	domainMetric := func(name string, opts *awscloudwatch.MetricOptions) awscloudwatch.Metric {
+		return awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
+			Namespace:     jsii.String("AWS/ES"),
+			MetricName:    jsii.String(name),
+			DimensionsMap: &map[string]*string{"DomainName": jsii.String(cfg.Prefix()), "ClientId": stack.Account()},
+			Statistic:     opts.Statistic,
+			Period:        opts.Period,
+		})
+	}
 	oneMin := awscdk.Duration_Minutes(jsii.Number(1))
-	red := d.MetricClusterStatusRed(maxOf(oneMin))
-	yellow := d.MetricClusterStatusYellow(maxOf(oneMin))
-	free := d.MetricFreeStorageSpace(&awscloudwatch.MetricOptions{Statistic: jsii.String("Minimum"), Period: oneMin})
-	jvm := d.MetricJVMMemoryPressure(maxOf(five))
-	cpu := d.MetricCPUUtilization(&awscloudwatch.MetricOptions{Statistic: jsii.String("Average"), Period: awscdk.Duration_Minutes(jsii.Number(15))})
-	blocked := d.MetricClusterIndexWritesBlocked(maxOf(five))
-	snap := d.MetricAutomatedSnapshotFailure(maxOf(oneMin))
+	red := domainMetric("ClusterStatus.red", maxOf(oneMin))
+	yellow := domainMetric("ClusterStatus.yellow", maxOf(oneMin))
+	free := domainMetric("FreeStorageSpace", &awscloudwatch.MetricOptions{Statistic: jsii.String("Minimum"), Period: oneMin})
+	jvm := domainMetric("JVMMemoryPressure", maxOf(five))
+	cpu := domainMetric("CPUUtilization", &awscloudwatch.MetricOptions{Statistic: jsii.String("Average"), Period: awscdk.Duration_Minutes(jsii.Number(15))})
+	blocked := domainMetric("ClusterIndexWritesBlocked", maxOf(five))
+	snap := domainMetric("AutomatedSnapshotFailure", maxOf(oneMin))
 	alarm("search-cluster-red", RunbookSearchRed, "At least one primary shard is unassigned", red, ge, 1, 1)
 	alarm("search-cluster-yellow", RunbookSearchYellow, "At least one replica shard is unassigned", yellow, ge, 1, 1)
 	// 25% of one node's volume, in MiB (the metric's unit).
@@ -216,8 +223,8 @@ func NewMonitoringStack(scope constructs.Construct, cfg StageConfig, m Monitored
 	alarm("search-snapshot-failure", RunbookSearchSnapshot, "An automated snapshot failed", snap, ge, 1, 1)
 	searchWidgets := []awscloudwatch.IWidget{graph("OpenSearch status", red, yellow, blocked), graph("OpenSearch free storage (MiB)", free), graph("OpenSearch JVM / CPU", jvm, cpu)}
 	if cfg.OpenSearch.MasterNodes > 0 {
-		mcpu := d.MetricMasterCPUUtilization(&awscloudwatch.MetricOptions{Statistic: jsii.String("Average"), Period: awscdk.Duration_Minutes(jsii.Number(15))})
-		mjvm := d.MetricMasterJVMMemoryPressure(maxOf(oneMin))
+		mcpu := domainMetric("MasterCPUUtilization", &awscloudwatch.MetricOptions{Statistic: jsii.String("Average"), Period: awscdk.Duration_Minutes(jsii.Number(15))})
+		mjvm := domainMetric("MasterJVMMemoryPressure", maxOf(oneMin))
 		alarm("search-master-cpu", RunbookSearchMasterCPU, "Dedicated master CPU is at or above 50% for 45 minutes", mcpu, ge, 50, 3)
 		alarm("search-master-jvm-memory-pressure", RunbookSearchMasterJVM, "Dedicated master JVM memory pressure is at or above 95%", mjvm, ge, 95, 1)
 		searchWidgets = append(searchWidgets, graph("OpenSearch masters", mcpu, mjvm))
@@ -228,8 +235,8 @@ func NewMonitoringStack(scope constructs.Construct, cfg StageConfig, m Monitored
 	// one term is, so every term is FILLed with 0 (an alarm on "r + w"
 	// would miss a minute of read throttles without write throttles).
 	tableThrottles := filledSum(five, "Read and write throttle events", map[string]awscloudwatch.IMetric{
-		"r": m.Data.Table.Metric(jsii.String("ReadThrottleEvents"), sum),
-		"w": m.Data.Table.Metric(jsii.String("WriteThrottleEvents"), sum),
+		"r": data.Table().Metric(jsii.String("ReadThrottleEvents"), sum),
+		"w": data.Table().Metric(jsii.String("WriteThrottleEvents"), sum),
 	})
 	// The operations the Lambdas use (an alarm takes at most 10 metrics).
 	sysErrTerms := map[string]awscloudwatch.IMetric{}
@@ -237,9 +244,9 @@ func NewMonitoringStack(scope constructs.Construct, cfg StageConfig, m Monitored
 		"GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan",
 		"BatchGetItem", "BatchWriteItem", "TransactWriteItems",
 	} {
-		sysErrTerms[strings.ToLower(op)] = m.Data.Table.Metric(jsii.String("SystemErrors"), &awscloudwatch.MetricOptions{
+		sysErrTerms[strings.ToLower(op)] = data.Table().Metric(jsii.String("SystemErrors"), &awscloudwatch.MetricOptions{
 			Statistic: jsii.String("Sum"), Period: five,
-			DimensionsMap: &map[string]*string{"TableName": m.Data.Table.TableName(), "Operation": jsii.String(op)},
+			DimensionsMap: &map[string]*string{"TableName": data.Table().TableName(), "Operation": jsii.String(op)},
 		})
 	}
 	sysErrs := filledSum(five, "System errors of the table's operations", sysErrTerms)

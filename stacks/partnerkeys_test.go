@@ -18,8 +18,10 @@ func TestAPIReadsPartnerKeys(t *testing.T) {
 	forEachStage(t, func(t *testing.T, s *synthesized) {
 		apiTemplate := s.templates["API"]
 		tpl := assertions.Template_FromJSON(&apiTemplate, nil)
+		// The bucket's name comes from the Data stack's SSM parameter.
+		bucket := ssmParameterRef(t, s, "API", s.cfg.ParameterName(paramBucketName))
 		objects := map[string]any{"Fn::Join": []any{"", []any{
-			map[string]any{"Fn::ImportValue": assertions.Match_StringLikeRegexp(jsii.String("CatalogBucketArn"))}, "/*",
+			"arn:", map[string]any{"Ref": "AWS::Partition"}, ":s3:::", map[string]any{"Ref": bucket}, "/*",
 		}}}
 		tpl.HasResourceProperties(jsii.String("AWS::IAM::Policy"), map[string]any{
 			"Roles": assertions.Match_ArrayWith(&[]any{map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^HandlerFunctionServiceRole"))}}),

@@ -27,12 +27,15 @@ type PipelineStack struct {
 	IndexSetup awscdk.CustomResource
 }
 
-// NewPipelineStack defines the pipeline of cfg's stage on the resources of data.
-func NewPipelineStack(scope constructs.Construct, cfg StageConfig, in Inputs, data *DataStack, props *awscdk.StackProps) *PipelineStack {
+// NewPipelineStack defines the pipeline of cfg's stage on the resources of
+// the Data stack, which it reads from their SSM parameters (DataRefsIn).
+func NewPipelineStack(scope constructs.Construct, cfg StageConfig, in Inputs, props *awscdk.StackProps) *PipelineStack {
 	props.Description = jsii.String(fmt.Sprintf("Catalog Search %s: ingest and index pipeline", cfg.Stage))
 	stack := awscdk.NewStack(scope, jsii.String(cfg.StackName("Pipeline")), props)
 	s := &PipelineStack{Stack: stack}
-	endpoint := "https://" + *data.Domain.DomainEndpoint()
+	data := DataRefsIn(stack, cfg)
+	table := data.StreamTable() // the indexer reads its stream
+	endpoint := "https://" + *data.Domain().DomainEndpoint()
 	synFiles, synEnv := searchIndexBundle(cfg, in.Builder.ModuleDir())
 
 	s.Ingest = NewGoFunction(stack, "Ingest", GoFunctionProps{
@@ -40,14 +43,14 @@ func NewPipelineStack(scope constructs.Construct, cfg StageConfig, in Inputs, da
 		Description: "Turns a catalog file that arrived in S3 into products in the table",
 		Sizing:      cfg.Ingest,
 		Environment: map[string]string{
-			contract.EnvTable:          *data.Table.TableName(),
-			contract.EnvBucket:         *data.Bucket.BucketName(),
+			contract.EnvTable:          *table.TableName(),
+			contract.EnvBucket:         *data.Bucket().BucketName(),
 			contract.EnvUploadMaxBytes: strconv.Itoa(cfg.UploadMaxBytes),
 		},
 	})
-	data.Bucket.GrantReadWrite(s.Ingest.Function, nil)
-	data.Table.GrantReadWriteData(s.Ingest.Function)
-	s.Ingest.Function.AddEventSource(awslambdaeventsources.NewSqsEventSource(data.IngestQueue, &awslambdaeventsources.SqsEventSourceProps{
+	data.Bucket().GrantReadWrite(s.Ingest.Function, nil)
+	table.GrantReadWriteData(s.Ingest.Function)
+	s.Ingest.Function.AddEventSource(awslambdaeventsources.NewSqsEventSource(data.IngestQueue(), &awslambdaeventsources.SqsEventSourceProps{
 		BatchSize:               jsii.Number(float64(cfg.IngestBatchSize)),
 		ReportBatchItemFailures: jsii.Bool(true),
 		// Never more pollers than the function may run: a receive the
@@ -59,7 +62,7 @@ func NewPipelineStack(scope constructs.Construct, cfg StageConfig, in Inputs, da
 	// The indexer and the reindex function both write indexes: the same
 	// environment (table, domain, alias, replicas of a new index, synonyms).
 	indexEnv := withEnv(synEnv, map[string]string{
-		contract.EnvTable:              *data.Table.TableName(),
+		contract.EnvTable:              *table.TableName(),
 		contract.EnvOpenSearchEndpoint: endpoint,
 		contract.EnvIndexAlias:         contract.DefaultIndexAlias,
 		contract.EnvIndexReplicas:      strconv.Itoa(cfg.OpenSearch.IndexReplicas()),
@@ -71,16 +74,16 @@ func NewPipelineStack(scope constructs.Construct, cfg StageConfig, in Inputs, da
 		Files:       synFiles,
 		Environment: indexEnv,
 	})
-	data.Table.GrantReadData(s.Indexer.Function)
-	data.Domain.GrantReadWrite(s.Indexer.Function)
-	s.Indexer.Function.AddEventSource(awslambdaeventsources.NewDynamoEventSource(data.Table, &awslambdaeventsources.DynamoEventSourceProps{
+	table.GrantReadData(s.Indexer.Function)
+	data.Domain().GrantReadWrite(s.Indexer.Function)
+	s.Indexer.Function.AddEventSource(awslambdaeventsources.NewDynamoEventSource(table, &awslambdaeventsources.DynamoEventSourceProps{
 		StartingPosition:        awslambda.StartingPosition_TRIM_HORIZON,
 		BatchSize:               jsii.Number(float64(cfg.StreamBatchSize)),
 		BisectBatchOnError:      jsii.Bool(true),
 		RetryAttempts:           jsii.Number(float64(cfg.StreamRetryAttempts)),
 		MaxRecordAge:            awscdk.Duration_Seconds(jsii.Number(float64(cfg.StreamMaxRecordAgeSec))),
 		ReportBatchItemFailures: jsii.Bool(true),
-		OnFailure:               awslambdaeventsources.NewSqsDlq(data.IndexerDLQ),
+		OnFailure:               awslambdaeventsources.NewSqsDlq(data.IndexerDLQ()),
 	}))
 
 	s.Reindex = NewGoFunction(stack, "Reindex", GoFunctionProps{
@@ -90,8 +93,8 @@ func NewPipelineStack(scope constructs.Construct, cfg StageConfig, in Inputs, da
 		Files:       synFiles,
 		Environment: indexEnv,
 	})
-	data.Table.GrantReadData(s.Reindex.Function)
-	data.Domain.GrantReadWrite(s.Reindex.Function)
+	table.GrantReadData(s.Reindex.Function)
+	data.Domain().GrantReadWrite(s.Reindex.Function)
 
 	// The index and its alias exist once the stage is deployed: without
 	// them every search, the site's home page and /v1/health would fail
@@ -116,6 +119,10 @@ func NewPipelineStack(scope constructs.Construct, cfg StageConfig, in Inputs, da
 		ResourceType: jsii.String(contract.SearchIndexSetupType),
 		Properties:   &setupProps,
 	})
+
+	publish(stack, cfg, "IngestFunctionArnParameter", paramIngestFnArn, s.Ingest.Function.FunctionArn())
+	publish(stack, cfg, "IndexerFunctionArnParameter", paramIndexerFnArn, s.Indexer.Function.FunctionArn())
+	publish(stack, cfg, "ReindexFunctionArnParameter", paramReindexFnArn, s.Reindex.Function.FunctionArn())
 
 	for _, f := range []*GoFunction{s.Ingest, s.Indexer, s.Reindex} {
 		suppress(f.Function, false, findingSyncDLQ())

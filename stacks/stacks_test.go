@@ -503,7 +503,9 @@ func TestAPIStack(t *testing.T) {
 		// right) in its role's policy.
 		fn := s.one(t, "API", "AWS::Lambda::Function", "HandlerFunction")
 		queueURL := jsonString(get(fn.Props, "Environment", "Variables", contract.EnvIngestQueueURL))
-		if !strings.Contains(queueURL, "Fn::ImportValue") || !strings.Contains(queueURL, LogicalIDIngestQueue) {
+		// The queue comes from the Data stack's SSM parameter (its ARN).
+		queueRef := `{"Ref":"` + ssmParameterRef(t, s, "API", s.cfg.ParameterName(paramIngestQueueArn)) + `"}`
+		if !strings.Contains(queueURL, queueRef) || !strings.Contains(queueURL, "https://sqs.") {
 			t.Errorf("api %s = %s, want the Data stack's ingest queue URL", contract.EnvIngestQueueURL, queueURL)
 		}
 		sends := 0
@@ -515,7 +517,7 @@ func TestAPIStack(t *testing.T) {
 				}
 				res := jsonString(get(st, "Resource"))
 				if !strings.Contains(actions, "sqs:SendMessage") || strings.Contains(actions, "sqs:ReceiveMessage") || strings.Contains(actions, "sqs:DeleteMessage") ||
-					!strings.Contains(res, "Fn::ImportValue") || !strings.Contains(res, LogicalIDIngestQueue) {
+					res != queueRef {
 					t.Errorf("%s: SQS statement %s on %s", p.ID, actions, res)
 				}
 				sends++
@@ -838,7 +840,7 @@ func TestCustomDomain(t *testing.T) {
 		if !strings.Contains(jsonString(api), `'https://search.example.com'`) {
 			t.Error("the API does not allow the site's origin in CORS")
 		}
-		checkUploadCORS(t, site, "https://search.example.com")
+		checkUploadCORS(t, site, "https://search.example.com", cfg)
 	})
 }
 

@@ -71,8 +71,9 @@ func corsRules(t *testing.T, props map[string]any) (bucket string, rules []map[s
 
 // checkUploadCORS checks the one CORS rule of the catalog bucket: the
 // site's origin (exactly, never a wildcard) may POST, nothing else.
-func checkUploadCORS(t *testing.T, website map[string]any, wantOrigin string) {
+func checkUploadCORS(t *testing.T, website map[string]any, wantOrigin string, cfg StageConfig) {
 	t.Helper()
+	bucketRef := bucketParameter(t, website, cfg)
 	res, _ := website["Resources"].(map[string]any)
 	var found []map[string]any
 	for id, r := range res {
@@ -85,8 +86,8 @@ func checkUploadCORS(t *testing.T, website map[string]any, wantOrigin string) {
 		t.Fatalf("%d UploadCors custom resources, want 1", len(found))
 	}
 	bucket, rules := corsRules(t, found[0])
-	if !strings.HasPrefix(bucket, "«Fn::ImportValue:") || !strings.Contains(bucket, "CatalogBucket") {
-		t.Errorf("CORS set on bucket %s, want the catalog bucket", bucket)
+	if bucket != bucketRef {
+		t.Errorf("CORS set on bucket %s, want the catalog bucket %s", bucket, bucketRef)
 	}
 	if len(rules) != 1 {
 		t.Fatalf("CORS rules %v, want one", rules)
@@ -112,9 +113,26 @@ func checkUploadCORS(t *testing.T, website map[string]any, wantOrigin string) {
 		}
 	}
 	if len(policies) != 1 || !strings.Contains(policies[0], `"Action":"s3:PutBucketCORS"`) || strings.Count(policies[0], `"Action"`) != 1 ||
-		!strings.Contains(policies[0], "CatalogBucket") || strings.Contains(policies[0], `"*"`) {
+		!strings.Contains(policies[0], `":s3:::",{"Ref":"`+strings.TrimSuffix(strings.TrimPrefix(bucketRef, "«Ref:"), "»")+`"}`) || strings.Contains(policies[0], `"*"`) {
 		t.Errorf("UploadCors policy %v, want s3:PutBucketCORS on the catalog bucket only", policies)
 	}
+}
+
+// bucketParameter is the website template's reference («Ref:ID») to the
+// SSM parameter through which the Data stack hands over the bucket's name.
+func bucketParameter(t *testing.T, website map[string]any, cfg StageConfig) string {
+	t.Helper()
+	params, _ := website["Parameters"].(map[string]any)
+	var ids []string
+	for id, p := range params {
+		if get(p, "Default") == cfg.ParameterName(paramBucketName) {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) != 1 {
+		t.Fatalf("website template parameters for %s: %v", cfg.ParameterName(paramBucketName), ids)
+	}
+	return "«Ref:" + ids[0] + "»"
 }
 
 // TestUploadCORS: partners' browsers post catalog files straight to the
@@ -124,11 +142,11 @@ func checkUploadCORS(t *testing.T, website map[string]any, wantOrigin string) {
 func TestUploadCORS(t *testing.T) {
 	forEachStage(t, func(t *testing.T, s *synthesized) {
 		dist := s.one(t, "Website", "AWS::CloudFront::Distribution", "Distribution")
-		checkUploadCORS(t, s.templates["Website"], "https://«Fn::GetAtt:"+dist.ID+"»")
+		checkUploadCORS(t, s.templates["Website"], "https://«Fn::GetAtt:"+dist.ID+"»", s.cfg)
 		php := s.one(t, "Website", "AWS::Lambda::Function", "Php")
 		origin := joined(t, get(php.Props, "Environment", "Variables", contract.EnvUploadOrigin))
-		if !strings.HasPrefix(origin, "https://«Fn::ImportValue:") || !strings.HasSuffix(origin, "».s3.«Ref:AWS::Region».«Ref:AWS::URLSuffix»") {
-			t.Errorf("php %s = %s, want https://{bucket}.s3.{region}.{suffix}", contract.EnvUploadOrigin, origin)
+		if want := "https://" + bucketParameter(t, s.templates["Website"], s.cfg) + ".s3.«Ref:AWS::Region».«Ref:AWS::URLSuffix»"; origin != want {
+			t.Errorf("php %s = %s, want %s", contract.EnvUploadOrigin, origin, want)
 		}
 		if len(s.resources("Data", "AWS::S3::Bucket")) == 0 {
 			t.Fatal("no bucket in the data stack")

@@ -48,9 +48,10 @@ type WebsiteStack struct {
 
 // NewWebsiteStack defines the site of cfg's stage. webDir is the site's
 // folder (holding public/index.php and public/assets); edge is the stage's
-// CloudFront web ACL stack, nil without StageConfig.WAF; bucket is the
-// catalog bucket partners' browsers upload to.
-func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string, api *APIStack, edge *EdgeStack, bucket awss3.IBucket, props *awscdk.StackProps) *WebsiteStack {
+// CloudFront web ACL stack, nil without StageConfig.WAF. The REST API and
+// the origin secret come from the API stack's SSM parameters, the catalog
+// bucket (whose CORS it sets for the site's uploads) from the Data stack's.
+func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string, edge *EdgeStack, props *awscdk.StackProps) *WebsiteStack {
 	for _, p := range []string{"public/index.php", "public/assets"} {
 		if _, err := os.Stat(filepath.Join(webDir, p)); err != nil {
 			panic(fmt.Sprintf("website: %s/%s is missing: %v", webDir, p, err))
@@ -59,6 +60,8 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string,
 	props.Description = jsii.String(fmt.Sprintf("Catalog Search %s: PHP website (Bref) behind CloudFront", cfg.Stage))
 	stack := awscdk.NewStack(scope, jsii.String(cfg.StackName("Website")), props)
 	s := &WebsiteStack{Stack: stack}
+	restAPIID := *lookup(stack, cfg, paramRestAPIID)
+	bucketName := lookup(stack, cfg, paramBucketName)
 
 	// Access logs of the assets bucket and CloudFront standard logs.
 	// CloudFront's log delivery needs ACLs; BUCKET_OWNER_PREFERRED allows
@@ -144,10 +147,10 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string,
 		MemorySize: jsii.Number(float64(cfg.Web.MemoryMiB)),
 		Timeout:    awscdk.Duration_Seconds(jsii.Number(float64(cfg.Web.TimeoutSeconds))),
 		Environment: &map[string]*string{
-			contract.EnvAPIBaseURL: jsii.String(api.BaseURL),
+			contract.EnvAPIBaseURL: jsii.String(APIBaseURL(stack, restAPIID)),
 			// The browser posts catalog files here (the API's presigned
 			// POSTs): the pages' CSP lets them connect to it.
-			contract.EnvUploadOrigin: bucketOrigin(bucket),
+			contract.EnvUploadOrigin: bucketOrigin(bucketName),
 			contract.EnvStage:        jsii.String(cfg.Stage),
 			// Bref 3 layers serve every runtime; this picks PHP-FPM.
 			EnvBrefRuntime: jsii.String(BrefRuntimeFPM),
@@ -203,7 +206,7 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string,
 			ResponseHeadersPolicy: secure,
 		}
 	}
-	apiOrigin := awscloudfrontorigins.NewHttpOrigin(jsii.String(api.Domain), &awscloudfrontorigins.HttpOriginProps{
+	apiOrigin := awscloudfrontorigins.NewHttpOrigin(jsii.String(APIDomain(stack, restAPIID)), &awscloudfrontorigins.HttpOriginProps{
 		ProtocolPolicy:     awscloudfront.OriginProtocolPolicy_HTTPS_ONLY,
 		OriginSslProtocols: &[]awscloudfront.OriginSslPolicy{awscloudfront.OriginSslPolicy_TLS_V1_2},
 		ReadTimeout:        awscdk.Duration_Seconds(jsii.Number(30)),
@@ -235,7 +238,7 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string,
 		// The web ACL lives in us-east-1; its ARN comes through the SSM
 		// parameter the Edge stack writes in this region.
 		distProps.WebAclId = awsssm.StringParameter_ValueForStringParameter(stack, jsii.String(edge.WebACLParameter), nil)
-		stack.AddDependency(edge.Stack, jsii.String("the distribution's web ACL (SSM parameter "+edge.WebACLParameter+")"))
+		stack.AddStackDependency(edge.Stack, jsii.String("the distribution's web ACL (SSM parameter "+edge.WebACLParameter+")"))
 	}
 	if cfg.PriceClassAll {
 		distProps.PriceClass = awscloudfront.PriceClass_PRICE_CLASS_ALL
@@ -273,8 +276,9 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string,
 	})
 
 	suppressCDKSingletons(stack, "Custom::CDKBucketDeployment", cdkHandlerFindings()...)
+	publish(stack, cfg, "PhpFunctionArnParameter", paramWebsiteFnArn, s.Function.FunctionArn())
 
-	s.UploadCORS = newUploadCORS(stack, cfg, bucket, siteOrigin(cfg, s.Distribution))
+	s.UploadCORS = newUploadCORS(stack, cfg, bucketName, siteOrigin(cfg, s.Distribution))
 	suppressCDKSingletons(stack, "AWS679f53fac002430cb0da5b7982bd2287", cdkHandlerFindings()...)
 
 	awscdk.NewCfnOutput(stack, jsii.String("SiteURL"), &awscdk.CfnOutputProps{
@@ -302,10 +306,11 @@ func siteOrigin(cfg StageConfig, dist awscloudfront.Distribution) *string {
 	return jsii.String("https://" + *dist.DistributionDomainName())
 }
 
-// bucketOrigin is the origin of the URLs the API presigns for bucket: the
-// SDK's virtual-hosted regional endpoint, https://{bucket}.s3.{region}.{suffix}.
-func bucketOrigin(bucket awss3.IBucket) *string {
-	return jsii.String("https://" + *bucket.BucketName() + ".s3." + *awscdk.Aws_REGION() + "." + *awscdk.Aws_URL_SUFFIX())
+// bucketOrigin is the origin of the URLs the API presigns for the bucket
+// named bucketName: the SDK's virtual-hosted regional endpoint,
+// https://{bucket}.s3.{region}.{suffix}.
+func bucketOrigin(bucketName *string) *string {
+	return jsii.String("https://" + *bucketName + ".s3." + *awscdk.Aws_REGION() + "." + *awscdk.Aws_URL_SUFFIX())
 }
 
 // UploadCORSMaxAgeSeconds is how long browsers keep a preflight answer.
@@ -316,9 +321,9 @@ const UploadCORSMaxAgeSeconds = 3600
 // of an upload slot; a preflight precedes it because the page follows the
 // upload's progress). It lives here, not on the bucket in the data stack,
 // because the site's origin is the distribution's domain name, known only
-// in this stack, which depends on the data stack. Deleting this stack
-// removes the rule.
-func newUploadCORS(stack awscdk.Stack, cfg StageConfig, bucket awss3.IBucket, origin *string) customresources.AwsCustomResource {
+// in this stack, which is deployed after the data stack. Deleting this
+// stack removes the rule.
+func newUploadCORS(stack awscdk.Stack, cfg StageConfig, bucketName, origin *string) customresources.AwsCustomResource {
 	rules := map[string]any{
 		"CORSRules": []any{map[string]any{
 			"ID":             "site-uploads",
@@ -330,8 +335,8 @@ func newUploadCORS(stack awscdk.Stack, cfg StageConfig, bucket awss3.IBucket, or
 	put := &customresources.AwsSdkCall{
 		Service:            jsii.String("S3"),
 		Action:             jsii.String("putBucketCors"),
-		Parameters:         map[string]any{"Bucket": bucket.BucketName(), "CORSConfiguration": rules},
-		PhysicalResourceId: customresources.PhysicalResourceId_Of(jsii.String(*bucket.BucketName() + "-cors")),
+		Parameters:         map[string]any{"Bucket": bucketName, "CORSConfiguration": rules},
+		PhysicalResourceId: customresources.PhysicalResourceId_Of(jsii.String(*bucketName + "-cors")),
 	}
 	return customresources.NewAwsCustomResource(stack, jsii.String("UploadCors"), &customresources.AwsCustomResourceProps{
 		OnCreate: put,
@@ -339,14 +344,14 @@ func newUploadCORS(stack awscdk.Stack, cfg StageConfig, bucket awss3.IBucket, or
 		OnDelete: &customresources.AwsSdkCall{
 			Service:    jsii.String("S3"),
 			Action:     jsii.String("deleteBucketCors"),
-			Parameters: map[string]any{"Bucket": bucket.BucketName()},
+			Parameters: map[string]any{"Bucket": bucketName},
 		},
 		// PutBucketCors and DeleteBucketCors both need s3:PutBucketCORS,
 		// on this bucket only.
 		Policy: customresources.AwsCustomResourcePolicy_FromStatements(&[]awsiam.PolicyStatement{
 			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
 				Actions:   jsii.Strings("s3:PutBucketCORS"),
-				Resources: &[]*string{bucket.BucketArn()},
+				Resources: &[]*string{jsii.String("arn:" + *awscdk.Aws_PARTITION() + ":s3:::" + *bucketName)},
 			}),
 		}),
 		InstallLatestAwsSdk: jsii.Bool(false),

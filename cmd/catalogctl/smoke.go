@@ -7,12 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/catalogsearch/catalogsearch/internal/intake"
 )
 
 // SmokePartner is the only partner whose key catalogctl smoke accepts: its
@@ -231,48 +232,16 @@ func (s *smoke) partner(ctx context.Context) error {
 // says (a presigned S3 POST form, or a PUT), and waits for the catalog to
 // reach one of want.
 func (s *smoke) send(ctx context.Context, file, mode, content string, want ...string) (string, error) {
-	var slot struct {
-		CatalogID string `json:"catalog_id"`
-		Upload    struct {
-			Method string            `json:"method"`
-			URL    string            `json:"url"`
-			Fields map[string]string `json:"fields"`
-		} `json:"upload"`
-	}
+	var slot intake.UploadSlot
 	if err := s.api(ctx, http.MethodPost, "/v1/catalogs", map[string]string{"file": file, "mode": mode}, http.StatusCreated, &slot); err != nil {
 		return "", err
 	}
-	var body bytes.Buffer
-	h := http.Header{}
-	switch slot.Upload.Method {
-	case http.MethodPost: // S3 presigned POST: the policy fields, then the file
-		mw := multipart.NewWriter(&body)
-		for k, v := range slot.Upload.Fields {
-			_ = mw.WriteField(k, v)
-		}
-		fw, err := mw.CreateFormFile("file", file)
-		if err != nil {
-			return "", err
-		}
-		_, _ = io.WriteString(fw, content)
-		_ = mw.Close()
-		h.Set("Content-Type", mw.FormDataContentType())
-	case http.MethodPut:
-		body.WriteString(content)
-		h.Set("Content-Type", "text/csv")
-	default:
-		return "", fmt.Errorf("upload slot with method %q", slot.Upload.Method)
-	}
 	target := slot.Upload.URL
 	if strings.HasPrefix(target, "/") { // a path on the API (no public URL configured)
-		target = "/api" + target
+		target = s.base + "/api" + target
 	}
-	res, b, err := s.call(ctx, slot.Upload.Method, target, &body, h)
-	if err != nil {
+	if err := slot.Upload.Send(ctx, s.client, target, file, strings.NewReader(content)); err != nil {
 		return "", fmt.Errorf("upload to the slot: %w", err)
-	}
-	if res.StatusCode/100 != 2 {
-		return "", fmt.Errorf("upload to the slot answered %d: %s", res.StatusCode, clip(b))
 	}
 	return slot.CatalogID, s.until(ctx, func(ctx context.Context) (bool, error) {
 		var c struct {

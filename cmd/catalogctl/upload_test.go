@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/catalogsearch/catalogsearch/internal/intake"
 	"github.com/catalogsearch/catalogsearch/internal/local"
 )
 
@@ -62,25 +63,17 @@ func TestUploadFlowOnTheEmbeddedStack(t *testing.T) {
 	}
 
 	status, body := call("POST", "/api/v1/catalogs", key, `{"partner":"bureau","file":"tarif.csv","mode":"partial"}`)
-	var slot struct {
-		CatalogID string `json:"catalog_id"`
-		Upload    struct {
-			Method, URL string
-		} `json:"upload"`
-	}
+	var slot intake.UploadSlot
 	if err := json.Unmarshal(body, &slot); err != nil || status != http.StatusCreated {
 		t.Fatalf("POST /v1/catalogs: %d %v %s", status, err, body)
 	}
 	if u, err := url.Parse(slot.Upload.URL); err != nil || !strings.HasPrefix(slot.Upload.URL, srv.URL+"/api/v1/uploads/") || slot.Upload.Method != "PUT" {
 		t.Fatalf("upload = %+v (%v)", slot.Upload, u)
 	}
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPut, slot.Upload.URL,
-		strings.NewReader("Référence;Désignation;Prix unitaire HT\nAG-1;Agrafeuse de bureau métal;12,50 €\n"))
-	res, err := http.DefaultClient.Do(req)
-	if err != nil || res.StatusCode != http.StatusCreated {
-		t.Fatalf("PUT: %v %v", res, err)
+	if err := slot.Upload.Send(ctx, http.DefaultClient, slot.Upload.URL, "tarif.csv",
+		strings.NewReader("Référence;Désignation;Prix unitaire HT\nAG-1;Agrafeuse de bureau métal;12,50 €\n")); err != nil {
+		t.Fatalf("PUT: %v", err)
 	}
-	res.Body.Close()
 
 	var c struct {
 		Status string         `json:"status"`

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
@@ -89,8 +90,21 @@ func New(d Deps) *API {
 		d.Logger.Error("uploads disabled", "err", err.Error())
 	}
 	a := &API{deps: d, log: d.Logger, mux: http.NewServeMux()}
+	allow := map[string][]string{} // path -> its methods, in table order
 	for _, rt := range a.Routes() {
 		a.mux.Handle(rt.Method+" "+rt.Path, a.wrap(rt))
+		if rt.Method == http.MethodGet {
+			allow[rt.Path] = append(allow[rt.Path], http.MethodGet, http.MethodHead)
+		} else {
+			allow[rt.Path] = append(allow[rt.Path], rt.Method)
+		}
+	}
+	// A route's path with another method is 405 with Allow, not 404.
+	for path, methods := range allow {
+		a.mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", strings.Join(methods, ", "))
+			a.writeError(w, r, catalog.Errorf(catalog.CodeNotAllowed, "%s takes %s, not %s", r.URL.Path, strings.Join(methods, ", "), r.Method))
+		})
 	}
 	a.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, catalog.Errorf(catalog.CodeNotFound, "no route %s %s", r.Method, r.URL.Path))
@@ -162,6 +176,8 @@ func Status(code catalog.Code) int {
 		return http.StatusUnsupportedMediaType
 	case catalog.CodeUnavailable:
 		return http.StatusServiceUnavailable
+	case catalog.CodeNotAllowed:
+		return http.StatusMethodNotAllowed
 	default:
 		return http.StatusInternalServerError
 	}
@@ -244,15 +260,17 @@ func (a *API) listCatalogs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	partner := q.Get("partner")
-	if partner != "" && !catalog.ValidPartnerID(partner) {
-		return catalog.Errorf(catalog.CodeInvalid, "partner %q is not a valid partner id", partner)
+	if vals, ok := q["partner"]; ok {
+		// Present, it must be a partner id (an empty one is none).
+		if !catalog.ValidPartnerID(vals[0]) {
+			return catalog.Errorf(catalog.CodeInvalid, "partner %q is not a valid partner id", vals[0])
+		}
+		if err := samePartner(keyPartner, vals[0]); err != nil {
+			return err
+		}
 	}
-	if err := samePartner(keyPartner, partner); err != nil {
-		return err
-	}
-	partner = keyPartner
-	limit, err := intParam(q.Get("limit"), 50, 1, 500, "limit")
+	partner := keyPartner
+	limit, err := intParam(q, "limit", 50, 1, 500)
 	if err != nil {
 		return err
 	}

@@ -59,23 +59,23 @@ func (a *API) needIngest() error {
 // createCatalog is POST /v1/catalogs: {"partner","file","mode"} -> where to
 // upload the file, and the ID its catalog will have.
 func (a *API) createCatalog(w http.ResponseWriter, r *http.Request) error {
-	partner, err := a.partner(r)
+	who, err := a.caller(r)
+	partner := who.partner
 	if err != nil {
 		return err
 	}
 	if err := a.needIngest(); err != nil {
 		return err
 	}
-	var req intake.UploadRequest
-	dec := json.NewDecoder(io.LimitReader(r.Body, 64<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		return catalog.Errorf(catalog.CodeInvalid, "the body must be JSON {\"partner\": ..., \"file\": ..., \"mode\": \"full|partial\"}")
+	req, err := uploadRequest(r.Body)
+	if err != nil {
+		return err
 	}
 	if err := samePartner(partner, req.Partner); err != nil { // the slot is for the key's partner
 		return err
 	}
 	req.Partner = partner
+	req.KeyID = who.keyID // the slot dies with this key
 	// The embedded default's URLs are under Deps.PublicURL, never under
 	// the request's Host.
 	up := a.deps.Uploads
@@ -93,6 +93,49 @@ func (a *API) createCatalog(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// uploadBody is the body of POST /v1/catalogs as sent, so that a field
+// given as null or "" is told from an absent one.
+type uploadBody struct {
+	Partner json.RawMessage `json:"partner"`
+	File    json.RawMessage `json:"file"`
+	Mode    json.RawMessage `json:"mode"`
+}
+
+// uploadRequest reads the body of POST /v1/catalogs as openapi.json's
+// UploadRequest says: a JSON object with no other field than partner,
+// file (required) and mode; each field given is a string, partner a
+// partner id and mode full or partial (neither may be empty).
+func uploadRequest(body io.Reader) (intake.UploadRequest, error) {
+	var raw uploadBody
+	dec := json.NewDecoder(io.LimitReader(body, 64<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&raw); err != nil || raw.File == nil {
+		return intake.UploadRequest{}, catalog.Errorf(catalog.CodeInvalid, "the body must be JSON {\"partner\": ..., \"file\": ..., \"mode\": \"full|partial\"}")
+	}
+	var req intake.UploadRequest
+	var mode string
+	for _, f := range []struct {
+		name string
+		raw  json.RawMessage
+		to   *string
+	}{{"partner", raw.Partner, &req.Partner}, {"file", raw.File, &req.File}, {"mode", raw.Mode, &mode}} {
+		if f.raw == nil {
+			continue
+		}
+		if err := json.Unmarshal(f.raw, f.to); err != nil || string(f.raw) == "null" {
+			return intake.UploadRequest{}, catalog.Errorf(catalog.CodeInvalid, "%s must be a string", f.name)
+		}
+	}
+	if raw.Partner != nil && !catalog.ValidPartnerID(req.Partner) {
+		return intake.UploadRequest{}, catalog.Errorf(catalog.CodeInvalid, "partner %q is not a valid partner id", req.Partner)
+	}
+	if raw.Mode != nil && mode != string(catalog.ModeFull) && mode != string(catalog.ModePartial) {
+		return intake.UploadRequest{}, catalog.Errorf(catalog.CodeInvalid, "mode must be full or partial, not %q", mode)
+	}
+	req.Mode = catalog.Mode(mode)
+	return req, nil
+}
+
 // upload is PUT /v1/uploads/{token} on the embedded default: the body is
 // the file, stored under the slot's key (which starts its ingest).
 func (a *API) upload(w http.ResponseWriter, r *http.Request) error {
@@ -106,12 +149,21 @@ func (a *API) upload(w http.ResponseWriter, r *http.Request) error {
 	if r.ContentLength > maxBytes {
 		return catalog.Errorf(catalog.CodeTooLarge, "the file is larger than %d bytes", maxBytes)
 	}
+	// A slot takes one file, while its key holds: marked used before the
+	// file is stored, so that a second upload is refused, not stored.
+	slot, err := intake.UseSlot(r.Context(), a.deps.Store, a.deps.Keys, key, a.deps.Clock())
+	if err != nil {
+		return err
+	}
 	body := http.MaxBytesReader(w, r.Body, maxBytes)
 	info, err := a.deps.Blobs.Put(r.Context(), key, body)
 	if err != nil {
+		_ = a.deps.Blobs.Delete(r.Context(), key)
+		if rerr := intake.ReleaseSlot(context.WithoutCancel(r.Context()), a.deps.Store, slot); rerr != nil {
+			a.log.WarnContext(r.Context(), "upload slot left used", "catalog", slot.ID, "err", rerr.Error())
+		}
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			_ = a.deps.Blobs.Delete(r.Context(), key)
 			return catalog.Errorf(catalog.CodeTooLarge, "the file is larger than %d bytes", maxBytes)
 		}
 		return err

@@ -96,7 +96,11 @@ func (a *ingestAPI) rejectedRows(t *testing.T, id string) *httptest.ResponseReco
 // and the path of the upload URL.
 func (a *ingestAPI) slot(t *testing.T, partner, file, mode string) (string, string, string) {
 	t.Helper()
-	rec, body := a.do(t, "POST", "/v1/catalogs", fmt.Sprintf(`{"partner":%q,"file":%q,"mode":%q}`, partner, file, mode))
+	req := fmt.Sprintf(`{"partner":%q,"file":%q,"mode":%q}`, partner, file, mode)
+	if mode == "" { // the partner's setting: no mode in the body
+		req = fmt.Sprintf(`{"partner":%q,"file":%q}`, partner, file)
+	}
+	rec, body := a.do(t, "POST", "/v1/catalogs", req)
 	if rec.Code != http.StatusCreated {
 		t.Fatalf("POST /v1/catalogs: %d %v", rec.Code, body)
 	}

@@ -55,12 +55,16 @@ func TestCatalogQualityRoutes(t *testing.T) {
 	}
 }
 
+// TestParseQueryGrades: grades are A to E exactly, as openapi.json's enum
+// says; anything else (lower case, blank, F) is refused, not guessed.
 func TestParseQueryGrades(t *testing.T) {
-	q, err := api.ParseQuery(url.Values{"grade": {"a", " ", "B"}, "facets": {"grade"}})
+	q, err := api.ParseQuery(url.Values{"grade": {"A", "B"}, "facets": {"grade"}})
 	if err != nil || !slices.Equal(q.Filters.Grades, []string{"A", "B"}) || !slices.Equal(q.Facets, []string{"grade"}) {
 		t.Fatalf("ParseQuery = %+v, %v", q.Filters, err)
 	}
-	if _, err := api.ParseQuery(url.Values{"grade": {"F"}}); catalog.CodeOf(err) != catalog.CodeInvalid {
-		t.Fatalf("grade F: %v", err)
+	for _, g := range []string{"F", "a", "", " "} {
+		if _, err := api.ParseQuery(url.Values{"grade": {"B", g}}); catalog.CodeOf(err) != catalog.CodeInvalid {
+			t.Fatalf("grade %q: %v", g, err)
+		}
 	}
 }

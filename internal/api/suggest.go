@@ -18,14 +18,17 @@ func (a *API) suggest(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	text := strings.TrimLeft(v.Get("q"), " \t")
-	if !utf8.ValidString(text) {
+	// The length limit is on the text as sent, before any trimming: a
+	// long q is an invalid parameter (400), as documented.
+	raw := v.Get("q")
+	if !utf8.ValidString(raw) {
 		return catalog.Errorf(catalog.CodeInvalid, "q is not valid UTF-8")
 	}
-	if utf8.RuneCountInString(text) > catalog.MaxQueryLength {
-		return catalog.Errorf(catalog.CodeTooLarge, "q is longer than %d characters", catalog.MaxQueryLength)
+	if utf8.RuneCountInString(raw) > catalog.MaxQueryLength {
+		return catalog.Errorf(catalog.CodeInvalid, "q is longer than %d characters", catalog.MaxQueryLength)
 	}
-	size, err := intParam(v.Get("size"), DefaultSuggestSize, 1, catalog.MaxSuggestSize, "size")
+	text := strings.TrimLeft(raw, " \t")
+	size, err := intParam(v, "size", DefaultSuggestSize, 1, catalog.MaxSuggestSize)
 	if err != nil {
 		return err
 	}

@@ -44,7 +44,11 @@ func TestSuggestRoute(t *testing.T) {
 		{"syntax is text", "q=" + url.QueryEscape("name:cha*"), http.StatusOK, "", "", 0},
 		{"size too small", "q=cha&size=0", http.StatusBadRequest, "invalid", "", 0},
 		{"size too large", "q=cha&size=21", http.StatusBadRequest, "invalid", "", 0},
-		{"text too long", "q=" + strings.Repeat("a", 257), http.StatusRequestEntityTooLarge, "too_large", "", 0},
+		// A long q is an invalid parameter (openapi.json: maxLength), not a
+		// too large body; leading spaces count, as sent.
+		{"text too long", "q=" + strings.Repeat("a", 257), http.StatusBadRequest, "invalid", "", 0},
+		{"spaces make it too long", "q=" + strings.Repeat("+", 250) + "cafetiere", http.StatusBadRequest, "invalid", "", 0},
+		{"empty size", "q=cha&size=", http.StatusBadRequest, "invalid", "", 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -1,15 +1,14 @@
 package awse2e
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/catalogsearch/catalogsearch/internal/intake"
 )
 
 // catalogCSV writes a supplier CSV of keys [from, to) minus removed, with
@@ -151,41 +150,15 @@ func TestUploadThroughTheAPI(t *testing.T) {
 	if status != 201 {
 		t.Fatalf("POST /v1/catalogs: %d %s", status, body)
 	}
-	var slot struct {
-		CatalogID string `json:"catalog_id"`
-		Upload    struct {
-			Method   string            `json:"method"`
-			URL      string            `json:"url"`
-			Fields   map[string]string `json:"fields"`
-			MaxBytes int64             `json:"max_bytes"`
-		} `json:"upload"`
-	}
+	var slot intake.UploadSlot
 	if err := json.Unmarshal(body, &slot); err != nil {
 		t.Fatal(err)
 	}
 	if slot.Upload.Method != "POST" || slot.Upload.MaxBytes != 104857600 || slot.Upload.Fields["policy"] == "" {
 		t.Fatalf("upload slot %s", body)
 	}
-	var form bytes.Buffer
-	mw := multipart.NewWriter(&form)
-	for k, v := range slot.Upload.Fields {
-		_ = mw.WriteField(k, v)
-	}
-	fw, _ := mw.CreateFormFile("file", "tarif hiver.csv")
-	_, _ = io.WriteString(fw, catalogCSV(0, 12, nil, nil))
-	_ = mw.Close()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, slot.Upload.URL, &form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		t.Fatalf("form upload to the presigned POST: status %d", resp.StatusCode)
+	if err := slot.Upload.Send(t.Context(), http.DefaultClient, slot.Upload.URL, "tarif hiver.csv", strings.NewReader(catalogCSV(0, 12, nil, nil))); err != nil {
+		t.Fatalf("form upload to the presigned POST: %v", err)
 	}
 	if r, failed := st.pipeline(1); len(r.BatchItemFailures) != 0 || len(failed) != 0 {
 		t.Fatalf("pipeline failures %v %v", r.BatchItemFailures, failed)

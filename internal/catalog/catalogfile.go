@@ -51,11 +51,13 @@ func (m Mode) Check() error {
 
 // Catalog is one file a partner sent, and what became of it.
 type Catalog struct {
-	ID         string    `json:"id"`
-	Partner    string    `json:"partner"`
-	Key        string    `json:"key"` // blob key, incoming/{partner}/{file}
-	File       string    `json:"file"`
-	Mode       Mode      `json:"mode"`
+	ID      string `json:"id"`
+	Partner string `json:"partner"`
+	Key     string `json:"key"` // blob key, incoming/{partner}/{file}
+	File    string `json:"file"`
+	// Mode is "" (and absent in JSON) while it is undecided: a file asked
+	// for without a mode takes the partner's setting when it is ingested.
+	Mode       Mode      `json:"mode,omitempty"`
 	Status     Status    `json:"status"`
 	SHA256     string    `json:"sha256,omitempty"`
 	Size       int64     `json:"size"`
@@ -69,6 +71,43 @@ type Catalog struct {
 	// Images is the outcome of fetching the partner's product images after
 	// this catalog was applied; nil until that has run.
 	Images *ImageReport `json:"images,omitempty"`
+	// Slot is set on a catalog whose file comes through an upload slot
+	// (intake.NewUpload); nil for a file put straight under incoming/.
+	Slot *Slot `json:"slot,omitempty"`
+}
+
+// Slot is an upload slot: single-use, it expires, and it dies with the
+// partner key that asked for it.
+type Slot struct {
+	// ExpiresAt is when the slot stops taking a file.
+	ExpiresAt time.Time `json:"expires_at"`
+	// KeyID names the partner API key that asked for the slot (the
+	// digest its record is kept under, partnerkeys.KeyID); empty for a
+	// slot made without a key (catalogctl, tests).
+	KeyID string `json:"key_id,omitempty"`
+	// UsedAt is when a file was put through the slot (the embedded
+	// default's upload route marks it before storing the file).
+	UsedAt time.Time `json:"used_at,omitzero"`
+	// Blob names the blob version the slot's ingest took (the catalog ID
+	// that version would have without a slot): another version of the
+	// key is a second use of the slot.
+	Blob string `json:"blob,omitempty"`
+}
+
+// SlotRecordGrace is how long the record of an upload slot nobody used is
+// kept past the slot's expiry before the store deletes it (DynamoDB's
+// TTL, the bbolt store's sweep): long enough for the event of a file
+// uploaded at the last moment to be ingested.
+const SlotRecordGrace = 24 * time.Hour
+
+// ExpiresAt is when the store may delete c: SlotRecordGrace after the
+// expiry of an upload slot that took no file (status received, never
+// used); zero (never) for any other record.
+func (c Catalog) ExpiresAt() time.Time {
+	if c.Slot == nil || c.Status != StatusReceived || !c.Slot.UsedAt.IsZero() || c.Slot.Blob != "" || c.Slot.ExpiresAt.IsZero() {
+		return time.Time{}
+	}
+	return c.Slot.ExpiresAt.Add(SlotRecordGrace)
 }
 
 // ImageReport is the outcome of one run of the image fetcher over a
@@ -103,7 +142,13 @@ type ImageFailure struct {
 // (Store.SwapCatalog) compares: its status and the times a run writes.
 // Every write that claims or finishes a catalog changes it.
 func (c Catalog) Revision() string {
-	return string(c.Status) + "|" + c.HeartbeatAt.UTC().Format(time.RFC3339Nano) + "|" + c.FinishedAt.UTC().Format(time.RFC3339Nano)
+	r := string(c.Status) + "|" + c.HeartbeatAt.UTC().Format(time.RFC3339Nano) + "|" + c.FinishedAt.UTC().Format(time.RFC3339Nano)
+	if c.Slot != nil && !c.Slot.UsedAt.IsZero() {
+		// Marking a slot used is a write of its own (two uploads through
+		// one slot: one wins); records without it keep their old form.
+		r += "|used " + c.Slot.UsedAt.UTC().Format(time.RFC3339Nano)
+	}
+	return r
 }
 
 // Report is the outcome of ingesting one file. Rows == Accepted + Rejected

@@ -19,6 +19,7 @@ const (
 	CodeTooLarge     Code = "too_large"    // input over a size or count limit
 	CodeUnsupported  Code = "unsupported"  // a format or feature we do not handle
 	CodeUnavailable  Code = "unavailable"  // a dependency is down or throttling; retry
+	CodeNotAllowed   Code = "not_allowed"  // the thing exists but is not done this way (a method its route does not take)
 	CodeInternal     Code = "internal"     // a bug or an unexpected backend failure
 )
 

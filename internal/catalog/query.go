@@ -155,8 +155,8 @@ type FacetValue struct {
 	Count int    `json:"count"`
 }
 
-// Validate fills defaults and checks limits, returning CodeInvalid (or
-// CodeTooLarge) with a message naming the offending parameter.
+// Validate fills defaults and checks limits, returning CodeInvalid with a
+// message naming the offending parameter.
 func (q *Query) Validate() error {
 	for _, check := range []func() error{q.checkText, q.checkPaging, q.checkSort, q.checkFacets, q.checkFilters} {
 		if err := check(); err != nil {
@@ -169,7 +169,7 @@ func (q *Query) Validate() error {
 // checkText: the text is valid UTF-8 and not too long.
 func (q *Query) checkText() error {
 	if utf8.RuneCountInString(q.Text) > MaxQueryLength {
-		return Errorf(CodeTooLarge, "q is longer than %d characters", MaxQueryLength)
+		return Errorf(CodeInvalid, "q is longer than %d characters", MaxQueryLength)
 	}
 	if !utf8.ValidString(q.Text) {
 		return Errorf(CodeInvalid, "q is not valid UTF-8")

@@ -88,6 +88,8 @@ func storeCases() []storeCase {
 		{"SwapCatalogOneWinnerFromTheSameRead", storeSwapCatalogOneWinnerFromTheSameRead},
 		{"ListCatalogsNewestFirst", storeListCatalogsNewestFirst},
 		{"SessionGenerationsMoveOnlyFromTheStoredOne", storeSessionGenerationsMoveOnlyFromTheStoredOne},
+		{"SlotRoundTrip", storeSlotRoundTrip},
+		{"SlotUsedOnce", storeSlotUsedOnce},
 	}
 }
 

@@ -86,7 +86,8 @@ func TestSlotUploadClaimedOnce(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			slot, err := intake.NewUpload(ctx, e.store, e.now, intake.UploadRequest{Partner: "acme", File: "c.csv"}, up, 1<<20)
+			// The slot is asked for now: its file arrives now (the blob's time).
+			slot, err := intake.NewUpload(ctx, e.store, time.Now(), intake.UploadRequest{Partner: "acme", File: "c.csv"}, up, 1<<20)
 			if err != nil {
 				t.Fatal(err)
 			}

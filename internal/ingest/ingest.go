@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"log/slog"
 	"path"
@@ -12,6 +13,7 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/ingest/tabular"
 	"github.com/catalogsearch/catalogsearch/internal/intake"
+	"github.com/catalogsearch/catalogsearch/internal/partnerkeys"
 )
 
 // Deps are what a Service needs.
@@ -33,6 +35,9 @@ type Deps struct {
 	// HeartbeatEvery is how often a running ingest refreshes its
 	// catalog's HeartbeatAt (0 = DefaultHeartbeatEvery).
 	HeartbeatEvery time.Duration
+	// Keys tells whether the partner key that asked for an upload slot
+	// still holds; nil = the key records in Settings (partnerkeys).
+	Keys intake.Keys
 }
 
 // Limits bound the resources one file may use; a file past one is
@@ -73,6 +78,7 @@ type Service struct {
 	tmp   string
 	lim   Limits
 	set   catalog.Blobs
+	keys  intake.Keys
 	beat  time.Duration
 }
 
@@ -91,6 +97,10 @@ func New(d Deps) *Service {
 	s.set = d.Settings
 	if s.set == nil {
 		s.set = d.Blobs
+	}
+	s.keys = d.Keys
+	if s.keys == nil {
+		s.keys = partnerkeys.New(s.set)
 	}
 	return s
 }
@@ -173,7 +183,7 @@ func (s *Service) Ingest(ctx context.Context, req Request) (catalog.Catalog, err
 		ReceivedAt: now,
 	}
 	if !req.DryRun {
-		prev, claimed, err := s.claim(ctx, &c, req.Mode == "", req.TakeOver)
+		prev, claimed, err := s.claim(ctx, &c, info, req.Mode == "", req.TakeOver)
 		if err != nil || !claimed {
 			return prev, err
 		}
@@ -185,13 +195,31 @@ func (s *Service) Ingest(ctx context.Context, req Request) (catalog.Catalog, err
 // same file already did: then it returns that record and false. A record
 // waiting for its upload (intake.NewUpload), a failed one and one in processing
 // whose heartbeat stopped (or, with takeOver, any in processing) are taken over.
-func (s *Service) claim(ctx context.Context, c *catalog.Catalog, modeFromRecord, takeOver bool) (catalog.Catalog, bool, error) {
+//
+// A file that comes through an upload slot it may not use (a slot already
+// used by another file, expired, or whose key was revoked) is not
+// ingested: it is moved aside and a refused catalog says why
+// (refuseUpload).
+func (s *Service) claim(ctx context.Context, c *catalog.Catalog, info catalog.BlobInfo, modeFromRecord, takeOver bool) (catalog.Catalog, bool, error) {
 	now := c.ReceivedAt
 	c.HeartbeatAt = now
 	// A file uploaded through an upload slot keeps the slot's catalog.
 	slot, err := s.store.GetCatalog(ctx, intake.UploadCatalogID(c.Partner, c.Key))
 	switch {
 	case err == nil:
+		reason, err := s.slotRefusal(ctx, slot, c.ID, info.ModTime)
+		if err != nil {
+			return catalog.Catalog{}, false, err
+		}
+		if reason != "" {
+			refused, err := s.refuseUpload(ctx, slot, *c, reason)
+			return refused, false, err
+		}
+		if slot.Slot != nil {
+			taken := *slot.Slot
+			taken.Blob = c.ID // this version of the key is the slot's file
+			c.Slot = &taken
+		}
 		c.ID = slot.ID
 		// The partner's own file name, not the slot's key (which has a
 		// random prefix).
@@ -237,6 +265,81 @@ func (s *Service) claim(ctx context.Context, c *catalog.Catalog, modeFromRecord,
 		return cur, false, nil
 	}
 	return *c, true, nil
+}
+
+// slotRefusal says why the blob version blob (its own catalog ID), stored
+// at blobTime, may not come through the upload slot of record slot, or ""
+// when it may: a slot whose ingest took another version was used twice;
+// a slot not taken yet must not have expired before the file came nor
+// have lost its key.
+func (s *Service) slotRefusal(ctx context.Context, slot catalog.Catalog, blob string, blobTime time.Time) (string, error) {
+	if slot.Slot == nil {
+		return "", nil // a record from before slots were recorded
+	}
+	switch {
+	case slot.Slot.Blob == blob:
+		return "", nil // the same file delivered again
+	case slot.Slot.Blob != "":
+		return fmt.Sprintf("this upload URL was already used for another file (catalog %s); a URL takes one file: ask for a new one", slot.ID), nil
+	case slot.Status != catalog.StatusReceived:
+		return "", nil // taken before slots recorded their file
+	}
+	return intake.SlotProblem(ctx, s.keys, slot, blobTime)
+}
+
+// refuseUpload records why file c (as Ingest built it, its ID the blob
+// version's) may not come through the slot of record slot, without
+// ingesting it, and moves the file aside (intake.AsideKey) so that
+// nothing under incoming/ is left without a catalog saying what became of
+// it. An unused slot's own record is refused; a second file through a
+// used slot gets a refused record of its own, the first file's catalog
+// stays as it is. It returns the refused record.
+func (s *Service) refuseUpload(ctx context.Context, slot, c catalog.Catalog, reason string) (catalog.Catalog, error) {
+	now := s.clock().UTC()
+	blob := c.ID
+	c.Status, c.FinishedAt, c.HeartbeatAt = catalog.StatusRefused, now, time.Time{}
+	c.Report = &catalog.Report{Status: catalog.StatusRefused, Reason: reason, Errors: []catalog.RowError{}}
+	c.File, c.Mode = slot.File, slot.Mode
+	if c.Mode == "" {
+		c.Mode = catalog.ModeFull
+	}
+	if slot.Slot != nil && slot.Slot.Blob == "" {
+		// The slot's own record: the slot is spent on this refused file.
+		taken := *slot.Slot
+		taken.Blob = blob
+		c.ID, c.ReceivedAt, c.Slot = slot.ID, slot.ReceivedAt, &taken
+		if err := s.store.SwapCatalog(ctx, slot, c); err != nil {
+			if catalog.CodeOf(err) != catalog.CodeConflict {
+				return catalog.Catalog{}, err
+			}
+			cur, err := s.store.GetCatalog(ctx, slot.ID)
+			return cur, err // another delivery decided first
+		}
+	} else if err := s.store.CreateCatalog(ctx, c); err != nil {
+		if catalog.CodeOf(err) != catalog.CodeConflict {
+			return catalog.Catalog{}, err
+		}
+		return s.store.GetCatalog(ctx, c.ID) // refused by an earlier delivery
+	}
+	s.log.WarnContext(ctx, "upload refused before ingest", "catalog", c.ID, "key", c.Key, "reason", reason)
+	return c, s.moveAside(ctx, c.Key, intake.AsideKey(c.ID, c.File))
+}
+
+// moveAside moves blob key to aside.
+func (s *Service) moveAside(ctx context.Context, key, aside string) error {
+	rc, _, err := s.blobs.Open(ctx, key)
+	if catalog.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	_, err = s.blobs.Put(ctx, aside, rc)
+	rc.Close()
+	if err != nil {
+		return err
+	}
+	return s.blobs.Delete(ctx, key)
 }
 
 // abandoned reports a catalog in status processing whose ingest stopped

@@ -368,15 +368,23 @@ func (rr *rowReader) clean(cells []string, clean cellMask, problems *[]rowProble
 		}
 		v.gtin = d
 	}
-	currency := cellText(cells, col.currency, clean)
-	if currency == "" {
-		currency = l.fields.PriceCurrency
-	}
+	// The currency of a price that names none: the row's currency
+	// column, else the price header's, else the partner's. An ambiguous
+	// sign ("FCFA", "kr") is settled by the header's or partner's
+	// currency, else kept in its usual reading with a warning.
+	currency := l.fields.PriceCurrency
 	if currency == "" {
 		currency = rr.defaultCurrency
 	}
+	var ambiguity *values.Ambiguity
+	if c := cellText(cells, col.currency, clean); c != "" {
+		if code, amb, ok := values.Currency(c, currency); ok {
+			c, ambiguity = code, amb
+		}
+		currency = c
+	}
 	if p := cellAt(cells, col.price); p != "" {
-		m, ok, err := values.Price(p, currency)
+		m, ok, amb, err := values.PriceOf(p, currency)
 		if err != nil {
 			*problems = append(*problems, rowProblem{column: l.headerOf(mapping.FieldPrice), code: err.Code, message: err.Message, reject: true})
 			return v
@@ -384,6 +392,12 @@ func (rr *rowReader) clean(cells []string, clean cellMask, problems *[]rowProble
 		if ok {
 			v.price = &m
 		}
+		if amb != nil {
+			ambiguity = amb
+		}
+	}
+	if ambiguity != nil {
+		warn(l.headerOf(mapping.FieldPrice), values.CodeAmbiguousCurrency, ambiguity.Message())
 	}
 	for _, c := range col.images {
 		if c.Index >= len(cells) || cells[c.Index] == "" {

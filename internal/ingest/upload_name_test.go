@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/ingest"
@@ -27,7 +28,7 @@ func TestUploadedFileKeepsItsName(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			slot, err := intake.NewUpload(t.Context(), e.store, e.now, intake.UploadRequest{Partner: "acme", File: tt.file, Mode: tt.mode}, up, 1<<20)
+			slot, err := intake.NewUpload(t.Context(), e.store, time.Now(), intake.UploadRequest{Partner: "acme", File: tt.file, Mode: tt.mode}, up, 1<<20)
 			if err != nil {
 				t.Fatal(err)
 			}

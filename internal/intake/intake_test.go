@@ -36,7 +36,11 @@ func TestNewUpload(t *testing.T) {
 		{"partial, path stripped", intake.UploadRequest{Partner: "acme", File: `C:\Users\x\..\cat.xlsx`, Mode: catalog.ModePartial}, "", "cat.xlsx"},
 		{"bad partner", intake.UploadRequest{Partner: "Acme Inc", File: "a.csv"}, catalog.CodeInvalid, ""},
 		{"bad mode", intake.UploadRequest{Partner: "acme", File: "a.csv", Mode: "all"}, catalog.CodeInvalid, ""},
-		{"no file", intake.UploadRequest{Partner: "acme", File: " .. "}, catalog.CodeInvalid, ""},
+		{"no file", intake.UploadRequest{Partner: "acme", File: ""}, catalog.CodeInvalid, ""},
+		// A name is a non-empty string (openapi.json); one with nothing
+		// usable left is stored under the default name, not refused.
+		{"unusable name", intake.UploadRequest{Partner: "acme", File: " .. "}, "", intake.DefaultUploadName},
+		{"dot", intake.UploadRequest{Partner: "acme", File: "."}, "", intake.DefaultUploadName},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

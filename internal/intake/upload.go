@@ -14,6 +14,7 @@ import (
 	"unicode"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/contract"
 )
 
 // Upload says where and how to upload one file: a presigned S3 POST (URL
@@ -38,6 +39,10 @@ type UploadRequest struct {
 	Partner string       `json:"partner"`
 	File    string       `json:"file"` // the file's name, e.g. "catalogue.xlsx"
 	Mode    catalog.Mode `json:"mode,omitempty"`
+	// KeyID names the partner key that asks (partnerkeys.KeyID), set by
+	// the API from the request's key, never from its body: the slot dies
+	// with that key.
+	KeyID string `json:"-"`
 }
 
 // UploadSlot is the answer to an UploadRequest.
@@ -69,9 +74,14 @@ func NewUpload(ctx context.Context, store catalog.Store, now time.Time, req Uplo
 	if err := req.Mode.Check(); err != nil {
 		return UploadSlot{}, err
 	}
+	if req.File == "" {
+		return UploadSlot{}, catalog.Errorf(catalog.CodeInvalid, "file must name the file to upload, e.g. catalogue.csv")
+	}
+	// Any name is taken (openapi.json: a non-empty string); one that keeps
+	// nothing usable (".", "..", "/", blanks) is stored as DefaultUploadName.
 	name := safeFileName(req.File)
 	if name == "" {
-		return UploadSlot{}, catalog.Errorf(catalog.CodeInvalid, "file must name the file to upload, e.g. catalogue.csv")
+		name = DefaultUploadName
 	}
 	var id [8]byte
 	if _, err := rand.Read(id[:]); err != nil {
@@ -86,12 +96,115 @@ func NewUpload(ctx context.Context, store catalog.Store, now time.Time, req Uplo
 	c := catalog.Catalog{
 		ID: UploadCatalogID(req.Partner, key), Partner: req.Partner, Key: key, File: name,
 		Mode: req.Mode, Status: catalog.StatusReceived, ReceivedAt: now,
+		Slot: &catalog.Slot{ExpiresAt: now.Add(UploadTTL), KeyID: req.KeyID},
 	}
 	if err := store.CreateCatalog(ctx, c); err != nil {
 		return UploadSlot{}, err
 	}
 	return UploadSlot{CatalogID: c.ID, Key: key, Upload: u}, nil
 }
+
+// Keys tells whether a partner key is still registered
+// (partnerkeys.Registry).
+type Keys interface {
+	Holds(ctx context.Context, keyID, partner string) (bool, error)
+}
+
+// SlotProblem says why a file stored at blobTime may not come through the
+// upload slot of record c (a key revoked since it asked for the slot, a
+// file that came after the slot expired: the time the upload route marked
+// the slot used, else blobTime), or "" when it may. A slot already
+// used is the caller's check: it depends on the file.
+func SlotProblem(ctx context.Context, keys Keys, c catalog.Catalog, blobTime time.Time) (string, error) {
+	if c.Slot == nil {
+		return "", nil
+	}
+	if !c.Slot.UsedAt.IsZero() {
+		blobTime = c.Slot.UsedAt // when the upload route took the file
+	}
+	if !c.Slot.ExpiresAt.IsZero() && blobTime.After(c.Slot.ExpiresAt) {
+		return "this upload URL expired at " + c.Slot.ExpiresAt.UTC().Format(time.RFC3339) + "; ask for a new one", nil
+	}
+	if c.Slot.KeyID == "" {
+		return "", nil
+	}
+	ok, err := keys.Holds(ctx, c.Slot.KeyID, c.Partner)
+	if err != nil || ok {
+		return "", err
+	}
+	return "the API key that asked for this upload URL was revoked; ask for a new one with a valid key", nil
+}
+
+// UseSlot marks the upload slot of key used, at now, before its file is
+// stored (the embedded default's upload route), and returns the record as
+// it was: CodeNotFound for no slot, CodeConflict for a slot already used
+// (one of two concurrent uploads wins), CodeForbidden for a slot whose key
+// was revoked, CodeInvalid for an expired one. ReleaseSlot undoes it when
+// the file could not be stored.
+func UseSlot(ctx context.Context, store catalog.Store, keys Keys, key string, now time.Time) (catalog.Catalog, error) {
+	partner, _, ok := SplitIncomingKey(key)
+	if !ok {
+		return catalog.Catalog{}, catalog.Errorf(catalog.CodeNotFound, "no such upload")
+	}
+	c, err := store.GetCatalog(ctx, UploadCatalogID(partner, key))
+	if catalog.IsNotFound(err) {
+		return catalog.Catalog{}, catalog.Errorf(catalog.CodeNotFound, "no such upload")
+	}
+	if err != nil {
+		return catalog.Catalog{}, err
+	}
+	if c.Status != catalog.StatusReceived || (c.Slot != nil && (!c.Slot.UsedAt.IsZero() || c.Slot.Blob != "")) {
+		return c, catalog.Errorf(catalog.CodeConflict, "this upload URL was already used (catalog %s); ask for a new one", c.ID)
+	}
+	problem, err := SlotProblem(ctx, keys, c, now)
+	if err != nil {
+		return c, err
+	}
+	if problem != "" {
+		code := catalog.CodeForbidden
+		if c.Slot != nil && now.After(c.Slot.ExpiresAt) {
+			code = catalog.CodeInvalid
+		}
+		return c, catalog.Errorf(code, "%s", problem)
+	}
+	used := c
+	slot := catalog.Slot{}
+	if c.Slot != nil {
+		slot = *c.Slot
+	}
+	slot.UsedAt = now.UTC()
+	used.Slot = &slot
+	if err := store.SwapCatalog(ctx, c, used); err != nil {
+		if catalog.CodeOf(err) == catalog.CodeConflict {
+			return c, catalog.Errorf(catalog.CodeConflict, "this upload URL was already used (catalog %s); ask for a new one", c.ID)
+		}
+		return c, err
+	}
+	return used, nil
+}
+
+// ReleaseSlot makes a slot UseSlot marked usable again (its file could not
+// be stored), unless the record changed since.
+func ReleaseSlot(ctx context.Context, store catalog.Store, used catalog.Catalog) error {
+	free := used
+	if used.Slot != nil {
+		slot := *used.Slot
+		slot.UsedAt = time.Time{}
+		free.Slot = &slot
+	}
+	return store.SwapCatalog(ctx, used, free)
+}
+
+// AsideKey is where a file refused before its ingest (through a slot
+// already used, expired, or whose key was revoked) is kept, under the
+// reports of the catalog that says why.
+func AsideKey(catalogID, file string) string {
+	return contract.ReportsPrefix + catalogID + "/file/" + safeFileName(file)
+}
+
+// DefaultUploadName names an uploaded file whose given name keeps no
+// usable character.
+const DefaultUploadName = "catalog"
 
 // safeFileName keeps the base name of a file with letters, digits and
 // ". - _" (others become '_'), at most 100 bytes.

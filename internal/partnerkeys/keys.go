@@ -38,15 +38,39 @@ func RecordKey(key string) string { return digestKey(strings.TrimSpace(key)) }
 
 // digestKey is where the digest of key is stored.
 func digestKey(key string) string {
-	return contract.PartnersPrefix + "_keys/" + KeyID(key)
+	return keysPrefix + KeyID(key)
 }
+
+const keysPrefix = contract.PartnersPrefix + "_keys/"
 
 // KeyID names key without revealing it: the hex SHA-256 of the trimmed
 // key, as in its record's blob key. The store keeps the key's site-session
-// generation under it (catalog.Store.SessionGeneration).
+// generation under it (catalog.Store.SessionGeneration), and an upload
+// slot records the ID of the key that asked for it.
 func KeyID(key string) string {
 	sum := sha256.Sum256([]byte(strings.TrimSpace(key)))
 	return hex.EncodeToString(sum[:])
+}
+
+// Holds reports whether the key named by id (KeyID) is still registered
+// for partner: false once it was revoked.
+func (r *Registry) Holds(ctx context.Context, id, partner string) (bool, error) {
+	if len(id) != 2*sha256.Size || strings.Trim(id, "0123456789abcdef") != "" {
+		return false, nil
+	}
+	rc, _, err := r.blobs.Open(ctx, keysPrefix+id)
+	if catalog.IsNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, 128))
+	if err != nil {
+		return false, catalog.Wrap(catalog.CodeInternal, err, "read key")
+	}
+	return strings.TrimSpace(string(b)) == partner, nil
 }
 
 // Issue creates a new key for partner and returns it; it is shown once and

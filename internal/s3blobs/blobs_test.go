@@ -1,12 +1,10 @@
 package s3blobs_test
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
@@ -22,6 +20,7 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/awstest"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/catalogtest"
+	"github.com/catalogsearch/catalogsearch/internal/intake"
 	"github.com/catalogsearch/catalogsearch/internal/s3blobs"
 )
 
@@ -96,34 +95,10 @@ func TestPresignedPostUpload(t *testing.T) {
 		t.Fatalf("policy lacks the size range: %s", raw)
 	}
 
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	for k, v := range up.Fields {
-		if err := mw.WriteField(k, v); err != nil {
-			t.Fatal(err)
-		}
-	}
-	fw, err := mw.CreateFormFile("file", "été 2026.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
 	content := "sku;name\nA;Chaise\n"
-	_, _ = io.WriteString(fw, content)
-	if err := mw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, up.URL, &body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		t.Fatalf("POST upload: status %d", resp.StatusCode)
+	slot := intake.Upload{Method: up.Method, URL: up.URL, Fields: up.Fields}
+	if err := slot.Send(ctx, http.DefaultClient, up.URL, "été 2026.csv", strings.NewReader(content)); err != nil {
+		t.Fatalf("POST upload: %v", err)
 	}
 	rc, info, err := b.Open(ctx, key)
 	if err != nil {

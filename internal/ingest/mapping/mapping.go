@@ -357,7 +357,7 @@ func headerCurrency(n string) string {
 	}
 	code := strings.ToUpper(n[i+1:])
 	switch code {
-	case "EUR", "USD", "GBP", "CNY", "JPY", "CHF", "CAD", "AUD", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "RON", "BGN", "INR", "KRW", "BRL", "MXN", "HKD", "SGD", "TWD", "THB", "TRY", "ZAR", "NZD", "AED", "SAR", "MAD", "TND", "XOF":
+	case "EUR", "USD", "GBP", "CNY", "JPY", "CHF", "CAD", "AUD", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "RON", "BGN", "INR", "KRW", "BRL", "MXN", "HKD", "SGD", "TWD", "THB", "TRY", "ZAR", "NZD", "AED", "SAR", "MAD", "TND", "XOF", "XAF", "ISK", "MDL", "ARS", "CLP", "COP":
 		return code
 	}
 	return ""

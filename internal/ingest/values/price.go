@@ -8,17 +8,18 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 )
 
-// symbolCode maps currency signs and words to ISO 4217 codes. "¥" is
-// resolved by the partner's default currency (CNY or JPY), JPY otherwise.
+// symbolCode maps currency signs and local words to ISO 4217 codes, or
+// for a sign that several currencies write (see ambiguousSign) to false.
+// Words are matched as written and in lower case ("Kč", "kč").
 func symbolCode(s string) (string, bool) {
 	switch s {
 	case "€":
 		return "EUR", true
-	case "$", "US$":
+	case "US$":
 		return "USD", true
 	case "£":
 		return "GBP", true
-	case "₣", "CHF":
+	case "₣", "CHF", "SFr", "SFr.":
 		return "CHF", true
 	case "元", "RMB":
 		return "CNY", true
@@ -32,12 +33,75 @@ func symbolCode(s string) (string, bool) {
 		return "AUD", true
 	case "R$":
 		return "BRL", true
-	case "zł":
+	case "₺", "TL":
+		return "TRY", true
+	case "₽":
+		return "RUB", true
+	case "₴":
+		return "UAH", true
+	case "₦":
+		return "NGN", true
+	case "₪":
+		return "ILS", true
+	case "฿":
+		return "THB", true
+	case "₫":
+		return "VND", true
+	}
+	switch strings.ToLower(s) {
+	case "zł", "zl", "pln":
 		return "PLN", true
-	case "kr":
-		return "SEK", true
+	case "kč", "kc":
+		return "CZK", true
+	case "ft":
+		return "HUF", true
+	case "tl":
+		return "TRY", true
+	case "chf", "sfr":
+		return "CHF", true
+	case "us$":
+		return "USD", true
 	}
 	return "", false
+}
+
+// ambiguousSign lists the currencies a sign or word may mean, the most
+// common reading first: the partner's currency, when it is one of them,
+// picks the reading; otherwise the first is kept and the ambiguity is
+// reported. nil: s is not ambiguous.
+func ambiguousSign(s string) []string {
+	switch s {
+	case "$":
+		return []string{"USD", "CAD", "AUD", "NZD", "MXN", "ARS", "CLP", "COP", "SGD", "HKD", "TWD"}
+	case "¥", "￥":
+		return []string{"JPY", "CNY"}
+	}
+	switch strings.ToLower(s) {
+	case "fcfa", "cfa", "cfaf", "f.cfa", "f cfa":
+		return []string{"XOF", "XAF"}
+	case "kr", "kr.":
+		return []string{"SEK", "NOK", "DKK", "ISK"}
+	case "dh", "dhs", "dh.", "dhs.":
+		return []string{"MAD", "AED"}
+	case "lei", "leu":
+		return []string{"RON", "MDL"}
+	}
+	return nil
+}
+
+// Ambiguity is a currency sign that several currencies write ("FCFA" is
+// XOF or XAF, "kr" SEK, NOK, DKK or ISK, "$" alone USD or another
+// dollar or peso), read without a partner currency that settles it.
+type Ambiguity struct {
+	Sign       string   // as written
+	Candidates []string // the ISO codes it may mean
+	Chosen     string   // the one the price was read in: Candidates[0]
+}
+
+// Message explains the ambiguity to the partner.
+func (a *Ambiguity) Message() string {
+	return quote(a.Sign) + " may be " + strings.Join(a.Candidates, ", ") + "; the price was read in " + a.Chosen +
+		": set the partner's currency (or a currency column) to say which"
 }
 
 // isPriceNoise reports words that may follow a price: tax mentions.
@@ -56,58 +120,67 @@ func isPriceNoise(w string) bool {
 // Negative prices, scientific notation and more than six decimals are
 // errors with code bad_price.
 func Price(s, defaultCurrency string) (m catalog.Money, ok bool, e *Error) {
+	m, ok, _, e = PriceOf(s, defaultCurrency)
+	return m, ok, e
+}
+
+// PriceOf is Price that also says when the price's currency sign is
+// ambiguous (see Ambiguity): the amount is then kept in the sign's most
+// common currency, which the caller reports. A defaultCurrency among the
+// sign's candidates settles it ("15 000 FCFA" with XAF is XAF).
+func PriceOf(s, defaultCurrency string) (m catalog.Money, ok bool, amb *Ambiguity, e *Error) {
 	if !isUpperASCII(defaultCurrency) {
 		defaultCurrency = strings.ToUpper(defaultCurrency)
 	}
 	if d, ok := plainDecimal(s); ok && defaultCurrency != "" {
-		return catalog.Money{Amount: d, Currency: defaultCurrency}, true, nil
+		return catalog.Money{Amount: d, Currency: defaultCurrency}, true, nil, nil
 	}
 	text := Text(s)
 	if text == "" {
-		return catalog.Money{}, false, nil
+		return catalog.Money{}, false, nil, nil
 	}
-	m, why := parsePrice(text, defaultCurrency)
+	m, amb, why := parsePrice(text, defaultCurrency)
 	if why != "" {
-		return catalog.Money{}, false, errorf(CodeBadPrice, quote(s)+" is not a price: "+why)
+		return catalog.Money{}, false, nil, errorf(CodeBadPrice, quote(s)+" is not a price: "+why)
 	}
-	return m, true, nil
+	return m, true, amb, nil
 }
 
 // parsePrice reads a cleaned, non-empty price: the number, the words
 // around it (currency, tax mentions), then the exact amount; or why not.
-func parsePrice(s, defaultCurrency string) (catalog.Money, string) {
+func parsePrice(s, defaultCurrency string) (catalog.Money, *Ambiguity, string) {
 	if hasExponent(s) {
-		return catalog.Money{}, "scientific notation"
+		return catalog.Money{}, nil, "scientific notation"
 	}
 	start, end := numberSpan(s)
 	if start < 0 {
-		return catalog.Money{}, "no number"
+		return catalog.Money{}, nil, "no number"
 	}
 	numStr := strings.TrimRight(s[start:end], ".,'")
 	if numStr != s[start:end] && !strings.HasPrefix(s[end:], "-") && s[start:end][len(numStr):] != "." {
-		return catalog.Money{}, "it ends with a separator"
+		return catalog.Money{}, nil, "it ends with a separator"
 	}
 	prefix, suffix := strings.TrimSpace(s[:start]), strings.TrimSpace(s[end:])
 	suffix = strings.TrimPrefix(suffix, "-") // "12.-"
 	if strings.HasSuffix(prefix, "-") || strings.HasSuffix(prefix, "−") {
-		return catalog.Money{}, "a price cannot be negative"
+		return catalog.Money{}, nil, "a price cannot be negative"
 	}
 	if strings.ContainsAny(suffix, "0123456789") {
-		return catalog.Money{}, "it holds more than one number"
+		return catalog.Money{}, nil, "it holds more than one number"
 	}
-	cur, why := priceCurrency(priceWords(prefix+" "+suffix), defaultCurrency)
+	cur, amb, why := priceCurrency(priceWords(prefix+" "+suffix), defaultCurrency)
 	if why != "" {
-		return catalog.Money{}, why
+		return catalog.Money{}, nil, why
 	}
 	canon, why := canonicalNumber(numStr)
 	if why != "" {
-		return catalog.Money{}, why
+		return catalog.Money{}, nil, why
 	}
 	d, err := catalog.ParseDecimal(canon)
 	if err != nil {
-		return catalog.Money{}, catalog.MessageOf(err)
+		return catalog.Money{}, nil, catalog.MessageOf(err)
 	}
-	return catalog.Money{Amount: d, Currency: cur}, ""
+	return catalog.Money{Amount: d, Currency: cur}, amb, ""
 }
 
 // numberSpan finds the number of a price: the first run of digits and
@@ -151,28 +224,36 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // priceCurrency is the one currency the words around a price name (tax
 // mentions aside), else the default; or why there is none.
-func priceCurrency(words []string, defaultCurrency string) (string, string) {
+func priceCurrency(words []string, defaultCurrency string) (string, *Ambiguity, string) {
 	cur := ""
-	for _, w := range words {
-		c, known := currencyOf(w, defaultCurrency)
+	var amb *Ambiguity
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		if i+1 < len(words) && strings.EqualFold(w, "F") && strings.EqualFold(words[i+1], "CFA") {
+			w, i = w+" "+words[i+1], i+1 // "15 000 F CFA"
+		}
+		c, a, known := currencyOf(w, defaultCurrency)
 		if !known {
 			if isPriceNoise(strings.ToUpper(strings.Trim(w, "."))) {
 				continue
 			}
-			return "", quote(w) + " is not a currency"
+			return "", nil, quote(w) + " is not a currency"
 		}
 		if cur != "" && cur != c {
-			return "", "two currencies"
+			return "", nil, "two currencies"
 		}
 		cur = c
+		if a != nil {
+			amb = a
+		}
 	}
 	if cur == "" {
 		cur = strings.ToUpper(defaultCurrency)
 	}
 	if cur == "" {
-		return "", "no currency, and the partner has no default currency"
+		return "", nil, "no currency, and the partner has no default currency"
 	}
-	return cur, ""
+	return cur, amb, ""
 }
 
 // priceWords splits the text around a number into words, separating
@@ -186,7 +267,7 @@ func priceWords(s string) []string {
 		}
 		var w strings.Builder
 		for _, r := range f {
-			if strings.ContainsRune("€£¥￥元₹₩₣$", r) {
+			if strings.ContainsRune("€£¥￥元₹₩₣$₺₽₴₦₪฿₫", r) {
 				if w.Len() > 0 {
 					out = append(out, w.String())
 					w.Reset()
@@ -212,27 +293,39 @@ func hasExponent(s string) bool {
 	return false
 }
 
+// Currency reads a currency as a currency column or a price writes it: an
+// ISO 4217 code in any case ("eur"), a sign ("€", "R$") or a local word
+// ("zł", "Kč", "Fcfa"). An ambiguous sign is settled by def when def is
+// one of its candidates, else read in its most common currency and
+// returned as an Ambiguity. ok is false when w names no currency.
+func Currency(w, def string) (code string, amb *Ambiguity, ok bool) {
+	return currencyOf(Text(w), def)
+}
+
 // currencyOf resolves a word next to a price to an ISO code, or false.
-func currencyOf(w, def string) (string, bool) {
-	up := strings.ToUpper(w)
-	if up == "¥" || up == "￥" {
-		if d := strings.ToUpper(def); d == "CNY" || d == "JPY" {
-			return d, true
+func currencyOf(w, def string) (string, *Ambiguity, bool) {
+	if cands := ambiguousSign(w); cands != nil {
+		d := strings.ToUpper(def)
+		for _, c := range cands {
+			if c == d {
+				return c, nil, true
+			}
 		}
-		return "JPY", true
+		return cands[0], &Ambiguity{Sign: w, Candidates: cands, Chosen: cands[0]}, true
 	}
 	if c, ok := symbolCode(w); ok {
-		return c, true
+		return c, nil, true
 	}
-	if c, ok := symbolCode(up); ok {
-		return c, true
-	}
+	up := strings.ToUpper(w)
 	if len(up) == 3 && isUpperASCII(up) {
 		if u, err := currency.ParseISO(up); err == nil {
-			return u.String(), true
+			return u.String(), nil, true
 		}
 	}
-	return "", false
+	if t, found := strings.CutSuffix(w, "."); found && t != "" {
+		return currencyOf(t, def) // "Kč.", "Ft."
+	}
+	return "", nil, false
 }
 
 func isUpperASCII(s string) bool {

@@ -21,6 +21,9 @@ const (
 	CodeBadGTIN  = "bad_gtin"
 	CodeBadURL   = "bad_url"
 	CodeBadInt   = "bad_number"
+	// CodeAmbiguousCurrency warns of a price whose currency sign several
+	// currencies write (see Ambiguity), read in its most common one.
+	CodeAmbiguousCurrency = "ambiguous_currency"
 )
 
 // Error is a value problem with a stable code and a message for a person.

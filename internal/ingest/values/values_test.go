@@ -3,6 +3,7 @@ package values
 import (
 	"net/url"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
@@ -34,6 +35,13 @@ func TestPrice(t *testing.T) {
 		{"12.-", "CHF", "12", "CHF", true, ""},
 		{".5", "EUR", "0.5", "EUR", true, ""},
 		{"US$ 3.99", "", "3.99", "USD", true, ""},
+		{"15 000 Fcfa", "XAF", "15000", "XAF", true, ""},
+		{"99 kr", "NOK", "99", "NOK", true, ""},
+		{"$12.50", "CAD", "12.50", "CAD", true, ""},
+		{"1 290 Kč", "EUR", "1290", "CZK", true, ""},
+		{"4 990 Ft", "EUR", "4990", "HUF", true, ""},
+		{"249,90 TL", "EUR", "249.90", "TRY", true, ""},
+		{"120 Dhs", "MAD", "120", "MAD", true, ""},
 		{"", "EUR", "", "", false, ""},
 		{"   ", "EUR", "", "", false, ""},
 		{"abc", "EUR", "", "", false, CodeBadPrice},
@@ -67,6 +75,92 @@ func TestPrice(t *testing.T) {
 				t.Fatalf("Price(%q) = %s %s; want %s %s", tt.in, m.Amount, m.Currency, tt.amount, tt.currency)
 			}
 		})
+	}
+}
+
+// TestPriceLocalCurrency reads prices written with local currency signs
+// and words; an ambiguous sign takes the default currency when it is one
+// of its readings, else is kept in its most common one and reported.
+func TestPriceLocalCurrency(t *testing.T) {
+	tests := []struct {
+		in, def   string
+		amount    string
+		currency  string
+		ambiguous []string // the candidates reported, nil: none
+	}{
+		{"15 000 Fcfa", "XAF", "15000", "XAF", nil},
+		{"15 000 FCFA", "XOF", "15000", "XOF", nil},
+		{"15 000 F CFA", "XAF", "15000", "XAF", nil},
+		{"15 000 Fcfa", "EUR", "15000", "XOF", []string{"XOF", "XAF"}},
+		{"2 500 CFA", "", "2500", "XOF", []string{"XOF", "XAF"}},
+		{"CHF 12.50", "EUR", "12.50", "CHF", nil},
+		{"SFr. 12.50", "EUR", "12.50", "CHF", nil},
+		{"12,50 zł", "EUR", "12.50", "PLN", nil},
+		{"12,50 Zł", "EUR", "12.50", "PLN", nil},
+		{"99 kr", "NOK", "99", "NOK", nil},
+		{"99 kr.", "DKK", "99", "DKK", nil},
+		{"99 kr", "EUR", "99", "SEK", []string{"SEK", "NOK", "DKK", "ISK"}},
+		{"R$ 15,90", "EUR", "15.90", "BRL", nil},
+		{"120 MAD", "EUR", "120", "MAD", nil},
+		{"120 Dhs", "MAD", "120", "MAD", nil},
+		{"120 Dhs", "AED", "120", "AED", nil},
+		{"120 DH", "EUR", "120", "MAD", []string{"MAD", "AED"}},
+		{"249,90 TL", "EUR", "249.90", "TRY", nil},
+		{"₺249,90", "EUR", "249.90", "TRY", nil},
+		{"₹ 1,299", "EUR", "1299", "INR", nil},
+		{"49,99 lei", "RON", "49.99", "RON", nil},
+		{"49,99 lei", "EUR", "49.99", "RON", []string{"RON", "MDL"}},
+		{"1 290 Kč", "EUR", "1290", "CZK", nil},
+		{"1 290 Kč.", "EUR", "1290", "CZK", nil},
+		{"4 990 Ft", "EUR", "4990", "HUF", nil},
+		{"$12.50", "CAD", "12.50", "CAD", nil},
+		{"$12.50", "EUR", "12.50", "USD", []string{"USD", "CAD", "AUD", "NZD", "MXN", "ARS", "CLP", "COP", "SGD", "HKD", "TWD"}},
+		{"US$ 3.99", "CAD", "3.99", "USD", nil},
+		{"¥1200", "EUR", "1200", "JPY", []string{"JPY", "CNY"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in+"/"+tt.def, func(t *testing.T) {
+			m, ok, amb, err := PriceOf(tt.in, tt.def)
+			if err != nil || !ok {
+				t.Fatalf("PriceOf(%q, %q) = %v, %v, %v", tt.in, tt.def, ok, amb, err)
+			}
+			if m.Amount.String() != tt.amount || m.Currency != tt.currency {
+				t.Fatalf("PriceOf(%q, %q) = %s %s; want %s %s", tt.in, tt.def, m.Amount, m.Currency, tt.amount, tt.currency)
+			}
+			var got []string
+			if amb != nil {
+				got = amb.Candidates
+				if amb.Chosen != m.Currency || !strings.Contains(amb.Message(), m.Currency) {
+					t.Fatalf("ambiguity %+v (%s) does not name the currency kept, %s", amb, amb.Message(), m.Currency)
+				}
+			}
+			if !reflect.DeepEqual(got, tt.ambiguous) {
+				t.Fatalf("PriceOf(%q, %q) ambiguous %v; want %v", tt.in, tt.def, got, tt.ambiguous)
+			}
+		})
+	}
+}
+
+func TestCurrency(t *testing.T) {
+	tests := []struct {
+		in, def, want string
+		ambiguous     bool
+		ok            bool
+	}{
+		{"eur", "", "EUR", false, true},
+		{"€", "", "EUR", false, true},
+		{"zł", "", "PLN", false, true},
+		{" FCFA ", "XAF", "XAF", false, true},
+		{"FCFA", "EUR", "XOF", true, true},
+		{"kr", "ISK", "ISK", false, true},
+		{"XYZ", "EUR", "", false, false},
+		{"pieces", "EUR", "", false, false},
+	}
+	for _, tt := range tests {
+		code, amb, ok := Currency(tt.in, tt.def)
+		if code != tt.want || (amb != nil) != tt.ambiguous || ok != tt.ok {
+			t.Errorf("Currency(%q, %q) = %q, %v, %v; want %q, ambiguous %v, %v", tt.in, tt.def, code, amb, ok, tt.want, tt.ambiguous, tt.ok)
+		}
 	}
 }
 
@@ -161,16 +255,19 @@ func TestInt(t *testing.T) {
 }
 
 func FuzzPrice(f *testing.F) {
-	for _, s := range []string{"12,50 €", "1 234,56", "$12.50", "EUR 12,50", "1'234.-", "¥", ".,", "1e5"} {
+	for _, s := range []string{"12,50 €", "1 234,56", "$12.50", "EUR 12,50", "1'234.-", "¥", ".,", "1e5", "15 000 F CFA", "99 kr.", "1 290 Kč"} {
 		f.Add(s, "EUR")
 	}
 	f.Fuzz(func(t *testing.T, s, def string) {
-		m, ok, err := Price(s, def)
+		m, ok, amb, err := PriceOf(s, def)
 		if err != nil && (ok || err.Code != CodeBadPrice) {
-			t.Fatalf("Price(%q) = %v, %v, %v", s, m, ok, err)
+			t.Fatalf("PriceOf(%q) = %v, %v, %v", s, m, ok, err)
 		}
 		if ok && (m.Amount.Units < 0 || m.Currency == "") {
-			t.Fatalf("Price(%q) = %v", s, m)
+			t.Fatalf("PriceOf(%q) = %v", s, m)
+		}
+		if amb != nil && (!ok || amb.Chosen != m.Currency || len(amb.Candidates) < 2) {
+			t.Fatalf("PriceOf(%q, %q) = %v with ambiguity %+v", s, def, m, amb)
 		}
 	})
 }
