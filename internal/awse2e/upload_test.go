@@ -1,11 +1,9 @@
 package awse2e
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,6 +11,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/catalogsearch/catalogsearch/internal/intake"
 )
 
 // lambdaRequestCap is the largest synchronous Lambda request (and
@@ -34,15 +34,7 @@ func TestLargeUploadStraightToS3(t *testing.T) {
 	if status != 201 {
 		t.Fatalf("POST /v1/catalogs: %d %s", status, body)
 	}
-	var slot struct {
-		CatalogID string `json:"catalog_id"`
-		Key       string `json:"key"`
-		Upload    struct {
-			Method string            `json:"method"`
-			URL    string            `json:"url"`
-			Fields map[string]string `json:"fields"`
-		} `json:"upload"`
-	}
+	var slot intake.UploadSlot
 	if err := json.Unmarshal(body, &slot); err != nil || slot.Upload.Method != "POST" {
 		t.Fatalf("upload slot %s: %v", body, err)
 	}
@@ -55,30 +47,12 @@ func TestLargeUploadStraightToS3(t *testing.T) {
 		fmt.Fprintf(&file, ";Produit sans référence numéro %08d;Mobilia;Maison > Jardin;12,50\n", rejected)
 		rejected++
 	}
-	var form bytes.Buffer
-	mw := multipart.NewWriter(&form)
-	for k, v := range slot.Upload.Fields {
-		_ = mw.WriteField(k, v)
+	if file.Len() <= lambdaRequestCap {
+		t.Fatalf("file of %d bytes: not over the Lambda cap", file.Len())
 	}
-	fw, _ := mw.CreateFormFile("file", "tarif complet.csv")
-	_, _ = io.WriteString(fw, file.String())
-	_ = mw.Close()
-	if form.Len() <= lambdaRequestCap {
-		t.Fatalf("form of %d bytes: not over the Lambda cap", form.Len())
-	}
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, slot.Upload.URL, &form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	answer, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		t.Fatalf("presigned POST of %d bytes: %d %s", file.Len(), resp.StatusCode, answer)
+	// A plain client, no AWS credentials: the form's policy is the grant.
+	if err := slot.Upload.Send(t.Context(), http.DefaultClient, slot.Upload.URL, "tarif complet.csv", strings.NewReader(file.String())); err != nil {
+		t.Fatalf("presigned POST of %d bytes: %v", file.Len(), err)
 	}
 	head, err := st.s3.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String(st.bucket()), Key: aws.String(slot.Key)})
 	if err != nil || aws.ToInt64(head.ContentLength) != int64(file.Len()) {
