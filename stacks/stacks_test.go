@@ -6,6 +6,7 @@ import (
 	"debug/elf"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -207,7 +208,7 @@ func checkSearchDomain(t *testing.T, s *synthesized) {
 	}
 	for path, want := range checks {
 		var keys []any
-		for _, k := range strings.Split(path, ".") {
+		for k := range strings.SplitSeq(path, ".") {
 			keys = append(keys, k)
 		}
 		if got := get(d.Props, keys...); got != want {
@@ -241,7 +242,6 @@ func TestPipelineStack(t *testing.T) {
 		}
 		var sqsMapping, streamMapping *resource
 		for _, m := range s.resources("Pipeline", "AWS::Lambda::EventSourceMapping") {
-			m := m
 			if m.Props["StartingPosition"] != nil {
 				streamMapping = &m
 			} else {
@@ -708,7 +708,7 @@ func TestRunbookCoversAlarms(t *testing.T) {
 		t.Fatal(err)
 	}
 	anchors := map[string]bool{}
-	for _, line := range strings.Split(string(doc), "\n") {
+	for line := range strings.SplitSeq(string(doc), "\n") {
 		if h, ok := strings.CutPrefix(line, "### "); ok {
 			anchors[githubAnchor(h)] = true
 		}
@@ -757,9 +757,7 @@ func TestNagFindingsAreAllSuppressed(t *testing.T) {
 				if meta == nil {
 					meta = map[string]any{}
 				}
-				for k, v := range more {
-					meta[k] = v
-				}
+				maps.Copy(meta, more)
 			}
 			for path, entries := range meta {
 				for _, e := range entries.([]any) {

@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 
@@ -56,8 +57,6 @@ func searchIndexBundle(c StageConfig, moduleDir string) (files, env map[string]s
 
 // withEnv returns env with the variables of extra added.
 func withEnv(extra, env map[string]string) map[string]string {
-	for k, v := range extra {
-		env[k] = v
-	}
+	maps.Copy(env, extra)
 	return env
 }

@@ -17,7 +17,6 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"syscall"
@@ -109,7 +108,7 @@ func buildQueries(sample []catalog.Product, n int) []query {
 	pick := func() catalog.Product { return sample[r.IntN(len(sample))] }
 	word := func(p catalog.Product, minLen int) string {
 		var ws []string
-		for _, w := range strings.Fields(p.Name) {
+		for w := range strings.FieldsSeq(p.Name) {
 			w = strings.Trim(w, ",.;:()\"'")
 			if utf8.RuneCountInString(w) >= minLen && !search.HasDigit(w) {
 				ws = append(ws, w)
@@ -192,7 +191,7 @@ func percentiles(ds []time.Duration) stats {
 		return stats{}
 	}
 	s := append([]time.Duration(nil), ds...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	slices.Sort(s)
 	at := func(q float64) time.Duration { return s[min(len(s)-1, int(q*float64(len(s))))] }
 	return stats{at(0.50), at(0.90), at(0.99), s[len(s)-1]}
 }

@@ -22,7 +22,7 @@ func writeFile(t *testing.T, dir, name, content string) string {
 func jsonReports(t *testing.T, out string) []map[string]any {
 	t.Helper()
 	var reps []map[string]any
-	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+	for line := range strings.SplitSeq(strings.TrimSpace(out), "\n") {
 		var m map[string]any
 		if err := json.Unmarshal([]byte(line), &m); err != nil {
 			t.Fatalf("stdout is not JSON lines: %q: %v", out, err)
@@ -111,7 +111,7 @@ func TestIngestGuardAndConfirm(t *testing.T) {
 	var full, part strings.Builder
 	full.WriteString("sku,name\n")
 	part.WriteString("sku,name\n")
-	for i := 0; i < 10; i++ {
+	for i := range 10 {
 		fmt.Fprintf(&full, "S%d,Produit %d\n", i, i)
 		if i < 3 {
 			fmt.Fprintf(&part, "S%d,Produit %d\n", i, i)

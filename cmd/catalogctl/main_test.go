@@ -83,7 +83,7 @@ func TestGenIngestSearch(t *testing.T) {
 		t.Fatalf("no name column in %q", lines[0])
 	}
 	word := ""
-	for _, w := range strings.Fields(strings.Split(lines[1], ",")[nameCol]) {
+	for w := range strings.FieldsSeq(strings.Split(lines[1], ",")[nameCol]) {
 		if len(w) > len(word) {
 			word = strings.Trim(w, `"`)
 		}

@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -105,7 +107,7 @@ func (s *smoke) call(ctx context.Context, method, path string, body io.Reader, h
 	if err != nil {
 		return answer{}, nil, err
 	}
-	maps(req.Header, header)
+	maps.Copy(req.Header, header)
 	res, err := s.client.Do(req)
 	if err != nil {
 		return answer{}, nil, err
@@ -113,12 +115,6 @@ func (s *smoke) call(ctx context.Context, method, path string, body io.Reader, h
 	defer res.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
 	return answer{StatusCode: res.StatusCode, Header: res.Header}, b, err
-}
-
-func maps(dst, src http.Header) {
-	for k, v := range src {
-		dst[k] = v
-	}
 }
 
 // api calls the API through the site's /api prefix and decodes the JSON
@@ -253,10 +249,8 @@ func (s *smoke) send(ctx context.Context, file, mode, content string, want ...st
 		if err := s.api(ctx, http.MethodGet, "/v1/catalogs/"+slot.CatalogID, nil, http.StatusOK, &c); err != nil {
 			return false, err
 		}
-		for _, w := range want {
-			if c.Status == w {
-				return true, nil
-			}
+		if slices.Contains(want, c.Status) {
+			return true, nil
 		}
 		if c.Status == "failed" || c.Status == "refused" || c.Status == "done" || c.Status == "needs_confirmation" {
 			return false, fmt.Errorf("catalog %s is %s, want %s: %s", slot.CatalogID, c.Status, strings.Join(want, " or "), c.Report.Reason)

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -281,7 +282,7 @@ func benchColdStarts(t *testing.T, doc *strings.Builder) {
 			ds = append(ds, l.Startup+time.Since(invoked))
 			l.Stop()
 		}
-		sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+		slices.Sort(ds)
 		fmt.Fprintf(doc, "| %s | %.0f ms | %.0f ms |\n", name, ms(ds[len(ds)/2]), ms(ds[len(ds)-1]))
 	}
 	doc.WriteString("\n")

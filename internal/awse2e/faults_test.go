@@ -85,11 +85,9 @@ func TestSameEventTwiceConcurrently(t *testing.T) {
 	resps := make([]events.SQSEventResponse, 2)
 	errs := make([]error, 2)
 	for i, l := range []*awstest.Lambda{first, second} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			errs[i] = l.Invoke(t.Context(), ev, &resps[i])
-		}()
+		})
 	}
 	wg.Wait()
 	for _, err := range errs {

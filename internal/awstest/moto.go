@@ -109,7 +109,7 @@ func StartMoto(ctx context.Context) (*Moto, error) {
 		return nil, err
 	}
 	var lastErr error
-	for attempt := 0; attempt < 3; attempt++ { // the free port may be taken between probe and bind
+	for range 3 { // the free port may be taken between probe and bind
 		port, err := FreePort()
 		if err != nil {
 			return nil, err

@@ -219,7 +219,7 @@ func (l *Lambda) PeakRSS() (int64, error) {
 		if err != nil {
 			return 0, err
 		}
-		for _, line := range strings.Split(string(status), "\n") {
+		for line := range strings.SplitSeq(string(status), "\n") {
 			if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
 				kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
 				return kb << 10, err

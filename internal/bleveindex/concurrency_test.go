@@ -29,12 +29,10 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)
-	wg.Add(1)
-	go func() { // writer: 10 rounds of 100 new chairs
-		defer wg.Done()
-		for round := 0; round < 10; round++ {
+	wg.Go(func() { // writer: 10 rounds of 100 new chairs
+		for round := range 10 {
 			var ps []catalog.Product
-			for i := 0; i < 100; i++ {
+			for i := range 100 {
 				p := base[0]
 				p.Key = fmt.Sprintf("C-%d-%d", round, i)
 				p.ID = catalog.ProductID("p9", p.Key)
@@ -46,12 +44,12 @@ func TestConcurrentUse(t *testing.T) {
 				return
 			}
 		}
-	}()
-	for r := 0; r < 3; r++ {
+	})
+	for r := range 3 {
 		wg.Add(1)
 		go func(r int) {
 			defer wg.Done()
-			for i := 0; i < 30; i++ {
+			for range 30 {
 				q := catalog.Query{Text: "chaise", Facets: []string{"brand", "category", "partner"}, Filters: catalog.Filters{Brands: []string{"Acme"}}}
 				if r == 1 {
 					q.Facets = append(q.Facets, "attr.Color") // the collector path

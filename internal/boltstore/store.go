@@ -414,3 +414,40 @@ func (s *Store) Pending(ctx context.Context) (int, error) {
 	})
 	return n, internal(err, "count change feed")
 }
+
+// DeleteExpiredCatalogs deletes the catalog records whose
+// catalog.Catalog.ExpiresAt is before now (the records of upload slots
+// nobody used, a day after they expired) and returns how many it deleted:
+// what DynamoDB's TTL does to the same records on AWS. The local stack
+// runs it at start and then periodically.
+func (s *Store) DeleteExpiredCatalogs(ctx context.Context, now time.Time) (int, error) {
+	n := 0
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketCatalogs())
+		var expired [][]byte
+		err := b.ForEach(func(k, v []byte) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			var c catalog.Catalog
+			if err := json.Unmarshal(v, &c); err != nil {
+				return err
+			}
+			if at := c.ExpiresAt(); !at.IsZero() && at.Before(now) {
+				expired = append(expired, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range expired {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+		n = len(expired)
+		return nil
+	})
+	return n, internal(err, "delete expired catalogs")
+}

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -56,12 +57,7 @@ func ValidFacet(name string) bool {
 	if attr, ok := strings.CutPrefix(name, FacetAttrPrefix); ok {
 		return attr != ""
 	}
-	for _, f := range FacetNames() {
-		if name == f {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(FacetNames(), name)
 }
 
 // Query is an engine-neutral search request. The text is never parsed as

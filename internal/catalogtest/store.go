@@ -271,16 +271,14 @@ func storeConcurrentWritersOfDistinctProducts(ctx context.Context, t *testing.T,
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
 	for w := range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for i := range 10 {
 				if _, err := s.PutProducts(ctx, []catalog.Product{SampleProduct("conc", fmt.Sprintf("W%d-%d", w, i))}); err != nil {
 					errs <- err
 					return
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	close(errs)

@@ -305,7 +305,7 @@ func (g *Generator) drawGroup(t *productType, limit int) {
 	case axisSize:
 		start := r.IntN(len(t.sizes) - 1)
 		n := min(maxN, 2+r.IntN(len(t.sizes)-start-1))
-		for i := 0; i < n; i++ {
+		for i := range n {
 			g.group = append(g.group, variant{size: t.sizes[start+i], priceStep: 12 * i})
 		}
 	case axisColourSize:
@@ -313,7 +313,7 @@ func (g *Generator) drawGroup(t *productType, limit int) {
 		start := r.IntN(len(t.sizes) - 1)
 		ns := min(2+r.IntN(len(t.sizes)-start-1), maxN/2)
 		for _, c := range colours {
-			for i := 0; i < ns; i++ {
+			for i := range ns {
 				g.group = append(g.group, variant{colour: t.colours[c], size: t.sizes[start+i], priceStep: 15 * i})
 			}
 		}
@@ -328,7 +328,7 @@ func (g *Generator) describe(pr *product) string {
 	twoLines := p.newlinePct > 0 && r.IntN(100) < p.newlinePct
 	n := 2 + r.IntN(2)
 	first := r.IntN(len(p.sentences))
-	for i := 0; i < n; i++ {
+	for i := range n {
 		// Consecutive sentences from a random start: distinct, cheap.
 		s := p.sentences[(first+i*3)%len(p.sentences)]
 		mark := len(g.buf)
@@ -550,7 +550,7 @@ func ValidEAN13(s string) bool {
 	if len(s) != 13 {
 		return false
 	}
-	for i := 0; i < 13; i++ {
+	for i := range 13 {
 		if s[i] < '0' || s[i] > '9' {
 			return false
 		}

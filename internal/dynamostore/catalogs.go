@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -86,10 +87,21 @@ func catalogWrites(table string, c catalog.Catalog, doc []byte) (main *types.Put
 	item[attrListPK] = &types.AttributeValueMemberS{Value: partnerPK}
 	item[attrListSK] = &types.AttributeValueMemberS{Value: sk}
 	item[attrRevision] = &types.AttributeValueMemberS{Value: c.Revision()}
+	// An upload slot nobody used expires with its listing copies through
+	// the table's TTL (catalog.Catalog.ExpiresAt); a later write of the
+	// record (the slot used or taken) puts the items back without it.
+	var ttl types.AttributeValue
+	if at := c.ExpiresAt(); !at.IsZero() {
+		ttl = &types.AttributeValueMemberN{Value: strconv.FormatInt(at.Unix(), 10)}
+		item[attrTTL] = ttl
+	}
 	main = &types.Put{TableName: aws.String(table), Item: item}
 	for _, pk := range []string{partnerPK, listAllPK} {
 		li := listKey(pk, sk)
 		li[attrDoc] = &types.AttributeValueMemberB{Value: doc}
+		if ttl != nil {
+			li[attrTTL] = ttl
+		}
 		lists = append(lists, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(table), Item: li}})
 	}
 	return main, lists

@@ -10,8 +10,8 @@
 //
 //	product            pk "P#{partner}#{shard}"  sk "{product id}"   doc (S, JSON), v (N, version), h (S, content hash)
 //	product tombstone  pk "P#{partner}#{shard}"  sk "{product id}"   del (BOOL true), v (N), ttl (N, epoch seconds)
-//	catalog            pk "C#{catalog id}"       sk "C"              doc (B, gzip JSON), lp, ls (its listing keys)
-//	catalog listing    pk "L#{partner}" / "L*"   sk "{received_at}#{id}"  doc (B, gzip JSON)
+//	catalog            pk "C#{catalog id}"       sk "C"              doc (B, gzip JSON), lp, ls (its listing keys), ttl (N, an unused upload slot's)
+//	catalog listing    pk "L#{partner}" / "L*"   sk "{received_at}#{id}"  doc (B, gzip JSON), ttl (N, as its catalog)
 //	key sessions       pk "K#{key digest}"       sk "S"              g (N, site-session generation)
 //
 // A partner's products are spread over productShards partition keys (by a
@@ -19,7 +19,10 @@
 // to a single hot partition, while Products of one partner stays a few
 // Queries instead of a table Scan. Catalog listings are copies written in
 // the same transaction as the catalog, so that ListCatalogs is one Query
-// sorted by the sort key, with no secondary index to provision.
+// sorted by the sort key, with no secondary index to provision. The record
+// of an upload slot nobody used and its listing copies carry the table's TTL
+// attribute (catalog.Catalog.ExpiresAt, a day after the slot expired), so
+// DynamoDB deletes them; the write that uses or takes the slot drops it.
 //
 // # Concurrency
 //

@@ -95,9 +95,7 @@ func (s *Store) PutProducts(ctx context.Context, products []catalog.Product) ([]
 		firstErr error
 	)
 	for range min(s.opts.Concurrency, len(jobs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for j := range work {
 				v := versions[j.id]
 				for _, i := range j.indexes {
@@ -115,7 +113,7 @@ func (s *Store) PutProducts(ctx context.Context, products []catalog.Product) ([]
 					v = p.Version
 				}
 			}
-		}()
+		})
 	}
 feed:
 	for _, j := range jobs {
@@ -364,15 +362,13 @@ func (s *Store) parallelScan(parent context.Context, fn func(catalog.Product) er
 	errs := make(chan error, s.opts.ScanSegments)
 	var wg sync.WaitGroup
 	for seg := range s.opts.ScanSegments {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			err := s.scanSegment(ctx, int32(seg), int32(s.opts.ScanSegments), items) //nolint:gosec // G115: New caps ScanSegments at maxScanSegments
 			if err != nil && !errors.Is(err, errStop) {
 				cancel() // a failed segment ends the scan
 			}
 			errs <- err
-		}()
+		})
 	}
 	go func() { wg.Wait(); close(items); close(errs) }()
 	var fnErr error

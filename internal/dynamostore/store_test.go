@@ -150,9 +150,7 @@ func TestConcurrentWritersNeverShareAVersion(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan error, writers)
 	for w := range writers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for r := range rounds {
 				var batch []catalog.Product
 				for _, id := range ids {
@@ -176,7 +174,7 @@ func TestConcurrentWritersNeverShareAVersion(t *testing.T) {
 				}
 				mu.Unlock()
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	close(errs)

@@ -6,6 +6,7 @@ package emf
 import (
 	"encoding/json"
 	"io"
+	"maps"
 	"sync"
 	"time"
 
@@ -67,9 +68,7 @@ func (e *Writer) Emit(props map[string]any, metrics ...Metric) error {
 		return nil
 	}
 	doc := make(map[string]any, len(props)+len(metrics)+2)
-	for k, v := range props {
-		doc[k] = v
-	}
+	maps.Copy(doc, props)
 	defs := make([]metricDef, len(metrics))
 	for i, m := range metrics {
 		defs[i] = metricDef{Name: m.Name, Unit: m.Unit}

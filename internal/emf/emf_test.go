@@ -63,14 +63,12 @@ func TestConcurrentLinesDoNotInterleave(t *testing.T) {
 	w := New(&buf, "dev")
 	var wg sync.WaitGroup
 	for i := range 50 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			_ = w.Emit(nil, Metric{Name: "N", Unit: UnitCount, Value: float64(i)})
-		}()
+		})
 	}
 	wg.Wait()
-	for _, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+	for line := range strings.SplitSeq(strings.TrimSpace(buf.String()), "\n") {
 		if !json.Valid([]byte(line)) {
 			t.Fatalf("invalid line %q", line)
 		}

@@ -98,14 +98,14 @@ func TestIngestQueueHandlerConcurrentDeliveries(t *testing.T) {
 	h := &awslambda.IngestQueueHandler{Service: ingestfn.Service{Service: e.svc}}
 	body := s3Notification("incoming/acme/a.csv", "x")
 	results := make(chan events.SQSEventResponse, 4)
-	for i := 0; i < 4; i++ {
+	for range 4 {
 		go func() {
 			r, _ := h.Handle(ctx, sqsEvent(t, body))
 			results <- r
 		}()
 	}
 	retries := 0
-	for i := 0; i < 4; i++ {
+	for range 4 {
 		if r := <-results; len(r.BatchItemFailures) > 0 {
 			retries++
 		}

@@ -10,7 +10,7 @@ func TestIDTable(t *testing.T) {
 	m, s := newIDMap(), newIDSet()
 	ref := map[uint64]uint64{}
 	r := rand.New(rand.NewPCG(1, 2))
-	for i := 0; i < 50000; i++ {
+	for i := range 50000 {
 		k := r.Uint64() % 20000 // many repeats
 		if i%97 == 0 {
 			k = 0 // the reserved key works too

@@ -1,7 +1,6 @@
 package local_test
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -24,8 +23,7 @@ import (
 // products' pictures, indexes them, and serves the sizes under /images/.
 // The same catalog sent again costs the image host no request.
 func TestIngestedCatalogGetsPictures(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	ctx := t.Context()
 	host, err := local.StartDemoImageHost(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -184,9 +184,29 @@ func (s *Stack) SyncIndex(ctx context.Context) (int, error) {
 // its pictures are ready) and the change feed is drained into the index.
 // It first queues the files that a previous process left unfinished (see
 // RecoverUnfinished).
+//
+// It also deletes the records of upload slots nobody used (DeleteExpiredSlots)
+// at start and then every SlotSweepEvery, as DynamoDB's TTL does on AWS.
 func (s *Stack) Run(ctx context.Context) {
 	var wg sync.WaitGroup
-	wg.Add(3)
+	wg.Add(4)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(SlotSweepEvery)
+		defer tick.Stop()
+		for {
+			if n, err := s.DeleteExpiredSlots(ctx); err != nil && ctx.Err() == nil {
+				s.log.ErrorContext(ctx, "deleting expired upload slots", "err", err.Error())
+			} else if n > 0 {
+				s.log.InfoContext(ctx, "expired upload slots deleted", "slots", n)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	}()
 	go func() {
 		defer wg.Done()
 		for {
@@ -248,6 +268,16 @@ func (s *Stack) Run(ctx context.Context) {
 		}
 	}()
 	wg.Wait()
+}
+
+// SlotSweepEvery is how often Run deletes the records of expired upload
+// slots nobody used.
+const SlotSweepEvery = time.Hour
+
+// DeleteExpiredSlots deletes the records of upload slots nobody used, once
+// catalog.SlotRecordGrace past their expiry, and returns how many.
+func (s *Stack) DeleteExpiredSlots(ctx context.Context) (int, error) {
+	return s.Store.DeleteExpiredCatalogs(ctx, s.clock())
 }
 
 // QueuedIngests is the number of files waiting to be ingested.

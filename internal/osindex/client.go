@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -68,7 +69,7 @@ func (x *Index) do(ctx context.Context, method, path string, body []byte, ok ...
 	for attempt := 0; ; attempt++ {
 		status, data, err := x.once(ctx, method, req)
 		switch {
-		case err == nil && (status/100 == 2 || contains(ok, status)):
+		case err == nil && (status/100 == 2 || slices.Contains(ok, status)):
 			return status, data, nil
 		case err == nil && !retryable(status):
 			e := &engineError{status, truncate(data)}
@@ -155,15 +156,6 @@ func (x *Index) sleep(ctx context.Context, d time.Duration) bool {
 	case <-t.C:
 		return true
 	}
-}
-
-func contains(list []int, v int) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 func truncate(b []byte) string {

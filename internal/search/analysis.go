@@ -135,11 +135,9 @@ func Elide(w string) string {
 		return w
 	}
 	head := w[:i]
-	for _, a := range elisionArticles {
-		if head == a {
-			_, size := utf8.DecodeRuneInString(w[i:])
-			return w[i+size:]
-		}
+	if slices.Contains(elisionArticles, head) {
+		_, size := utf8.DecodeRuneInString(w[i:])
+		return w[i+size:]
 	}
 	return w
 }

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
@@ -115,10 +116,8 @@ func NewDoc(p catalog.Product) Doc {
 			d.Attrs = map[string][]string{}
 		}
 		key := strings.TrimPrefix(AttrField(name), catalog.FacetAttrPrefix)
-		for _, v := range d.Attrs[key] {
-			if v == value {
-				return
-			}
+		if slices.Contains(d.Attrs[key], value) {
+			return
 		}
 		d.Attrs[key] = append(d.Attrs[key], value)
 		d.Text = append(d.Text, value)

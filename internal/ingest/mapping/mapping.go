@@ -508,12 +508,7 @@ func cleanHeader(h string) string {
 // HasIdentifier reports whether the mapping has a column that can identify
 // a product.
 func (m *Mapping) HasIdentifier() bool {
-	for _, f := range IdentifierFields() {
-		if m.Has(f) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(IdentifierFields(), m.Has)
 }
 
 // HeaderScanRows is how many leading rows FindHeader looks at.

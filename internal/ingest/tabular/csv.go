@@ -134,13 +134,8 @@ func detectDelimiter(text string) rune {
 func sampleLines(text string, n int) []string {
 	var out []string
 	for len(out) < n && text != "" {
-		i := strings.IndexByte(text, '\n')
 		var l string
-		if i < 0 {
-			l, text = text, ""
-		} else {
-			l, text = text[:i], text[i+1:]
-		}
+		l, text, _ = strings.Cut(text, "\n")
 		if strings.TrimSpace(l) != "" {
 			out = append(out, l)
 		}

@@ -427,7 +427,7 @@ func fuzzRead(t *testing.T, b []byte) {
 		return
 	}
 	defer rd.Close()
-	for i := 0; i < 10000; i++ {
+	for range 10000 {
 		r, err := rd.Next()
 		if err != nil {
 			if !errors.Is(err, io.EOF) {

@@ -260,7 +260,7 @@ func priceCurrency(words []string, defaultCurrency string) (string, *Ambiguity, 
 // currency signs from letters ("€HT" -> "€", "HT"; "US$" stays whole).
 func priceWords(s string) []string {
 	var out []string
-	for _, f := range strings.Fields(s) {
+	for f := range strings.FieldsSeq(s) {
 		if _, ok := symbolCode(f); ok {
 			out = append(out, f)
 			continue

@@ -286,7 +286,7 @@ func countSeparators(s string) categorySeparators {
 // Default Category/Gear/Bags"): the deepest is the product's category
 // (without the root's name), the others are extra.
 func categoryPaths(s string) (best []string, extra []string) {
-	for _, p := range strings.Split(s, ",") {
+	for p := range strings.SplitSeq(s, ",") {
 		q, _ := Category(p)
 		if len(q) > 0 && (q[0] == "Default Category" || q[0] == "Root Catalog") {
 			q = q[1:]
