@@ -17,6 +17,8 @@ stages=("$@")
 cdk="$(scripts/cdk-cli.sh)"
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1 CDK_DISABLE_VERSION_CHECK=1
 export GOFLAGS="${GOFLAGS:--buildvcs=false}"
+# Templates only: the site's bundling gets a stub Composer, as in cdk-check.sh.
+export PATH="$root/stacks/testdata/composer:$PATH"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/base"

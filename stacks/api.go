@@ -197,14 +197,9 @@ func NewAPIStack(scope constructs.Construct, cfg StageConfig, in Inputs, props *
 	// so the value is in no template. The Website stack finds the secret
 	// through an SSM parameter (no export).
 	s.OriginSecret = awssecretsmanager.NewSecret(stack, jsii.String("OriginSecret"), &awssecretsmanager.SecretProps{
-		Description: jsii.String("Catalog Search " + cfg.Stage + ": value of the " + contract.OriginVerifyHeader + " header CloudFront adds to requests to its origins"),
-		GenerateSecretString: &awssecretsmanager.SecretStringGenerator{
-			PasswordLength:          jsii.Number(64),
-			ExcludePunctuation:      jsii.Bool(true),
-			IncludeSpace:            jsii.Bool(false),
-			RequireEachIncludedType: jsii.Bool(false),
-		},
-		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+		Description:          jsii.String("Catalog Search " + cfg.Stage + ": value of the " + contract.OriginVerifyHeader + " header CloudFront adds to requests to its origins"),
+		GenerateSecretString: alnumSecret(),
+		RemovalPolicy:        awscdk.RemovalPolicy_DESTROY,
 	})
 	suppress(s.OriginSecret, true, finding{"AwsSolutions-SMG4",
 		"Read at deploy time by CloudFront's origin headers, the WAF rule and the site function (dynamic references): a scheduled rotation would not reach them; docs/deploy.md says how to replace it."})

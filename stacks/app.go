@@ -18,6 +18,10 @@ type Inputs struct {
 	// instead (tests working on the stacks while a Lambda does not compile).
 	EveryLambdaFrom string
 	WebDir          string // the PHP site (web/ of the module)
+	// Composer is the Composer command that installs the site's runtime
+	// (web/composer.json: Bref) into its Lambda code at synth time; empty:
+	// `composer` from PATH. Tests give a stub (stacks/testdata/composer).
+	Composer string
 	// ParseSynonyms parses a synonyms file as the Lambdas will (the search
 	// package's parser, given by the app): see CheckSynonymsFile.
 	ParseSynonyms func(path string) error
@@ -86,7 +90,7 @@ func NewCatalogSearch(app awscdk.App, cfg StageConfig, in Inputs) *CatalogSearch
 	if cfg.WAF {
 		cs.Edge = NewEdgeStack(app, cfg, props())
 	}
-	cs.Website = NewWebsiteStack(app, cfg, in.WebDir, cs.Edge, props())
+	cs.Website = NewWebsiteStack(app, cfg, in, cs.Edge, props())
 	cs.Website.AddStackDependency(cs.API.Stack, jsii.String("the REST API and the origin secret (SSM parameters "+cfg.ParameterName("api/*")+", "+cfg.ParameterName(OriginSecretParameter)+")"))
 	cs.Monitoring = NewMonitoringStack(app, cfg, cs.API, props())
 	for _, st := range []awscdk.Stack{cs.Data.Stack, cs.Pipeline.Stack, cs.API.Stack, cs.Website.Stack} {

@@ -65,12 +65,7 @@ func NewDataStack(scope constructs.Construct, cfg StageConfig, props *awscdk.Sta
 		Versioned:         jsii.Bool(true),
 		RemovalPolicy:     removal,
 		AutoDeleteObjects: jsii.Bool(autoDelete),
-		LifecycleRules: &[]*awss3.LifecycleRule{{
-			Id:                                  jsii.String("expire-access-logs"),
-			Expiration:                          awscdk.Duration_Days(jsii.Number(float64(cfg.AccessLogsExpireDays))),
-			NoncurrentVersionExpiration:         awscdk.Duration_Days(jsii.Number(1)),
-			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(1)),
-		}},
+		LifecycleRules:    logsLifecycle("expire-access-logs", cfg),
 	})
 
 	s.Bucket = awss3.NewBucket(stack, jsii.String(LogicalIDCatalogBucket), &awss3.BucketProps{

@@ -30,6 +30,9 @@ type synthesized struct {
 type suite struct {
 	moduleDir string
 	builder   *GoBuilder
+	// composer is Inputs.Composer: the stub of testdata/composer, since
+	// Composer's registry cannot be reached here (sitebundle_test.go).
+	composer string
 	// everyLambdaFrom is Inputs.EveryLambdaFrom (STACKS_TEST_LAMBDA_DIR).
 	everyLambdaFrom string
 	stages          map[string]*synthesized
@@ -78,7 +81,8 @@ func setup() (cleanup func(), err error) {
 	if err != nil {
 		return nil, err
 	}
-	the = suite{moduleDir: moduleDir, builder: b, stages: map[string]*synthesized{}}
+	the = suite{moduleDir: moduleDir, builder: b, stages: map[string]*synthesized{},
+		composer: filepath.Join(moduleDir, "stacks", "testdata", "composer", "composer")}
 	// STACKS_TEST_LAMBDA_DIR builds every Lambda from one folder instead of
 	// lambdas/<name>: for working on the stacks while a Lambda does not
 	// compile. make test-cdk never sets it.
@@ -127,7 +131,7 @@ func synthStage(stage, dir string) (s *synthesized) {
 		return s
 	}
 	app := NewApp(dir)
-	NewCatalogSearch(app, cfg, Inputs{Builder: the.builder, EveryLambdaFrom: the.everyLambdaFrom, WebDir: filepath.Join(the.moduleDir, "web"), ParseSynonyms: parseSynonyms})
+	NewCatalogSearch(app, cfg, Inputs{Builder: the.builder, EveryLambdaFrom: the.everyLambdaFrom, WebDir: filepath.Join(the.moduleDir, "web"), Composer: the.composer, ParseSynonyms: parseSynonyms})
 	app.Synth(nil)
 	s.templates = map[string]map[string]any{}
 	for _, part := range s.stackParts() {

@@ -597,11 +597,15 @@ func TestWebsiteStack(t *testing.T) {
 }
 
 // checkSiteAsset checks that the staged PHP code is web/ unchanged, minus
-// the tests and browser tooling that stay home.
+// the tests and browser tooling that stay home, plus the vendor folder the
+// bundling's `composer install` wrote (the tests' stub: testdata/composer).
 func checkSiteAsset(t *testing.T, assetDir string) {
 	t.Helper()
 	web := filepath.Join(the.moduleDir, "web")
-	excluded := regexp.MustCompile(`^(tests|e2e|test-results)(/|$)|(^|/)node_modules(/|$)|(^|/)\.|\.md$|^phpunit\.xml`)
+	excluded := regexp.MustCompile(`^(tests|e2e|test-results|vendor)(/|$)|(^|/)node_modules(/|$)|(^|/)\.|\.md$|^phpunit\.xml`)
+	if autoload, err := os.ReadFile(filepath.Join(assetDir, "vendor", "autoload.php")); err != nil || !strings.Contains(string(autoload), "stacks/testdata/composer") {
+		t.Errorf("site asset lacks the vendor/autoload.php of the bundling's composer install (%v)", err)
+	}
 	n := 0
 	err := filepath.WalkDir(web, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -817,7 +821,7 @@ func TestCustomDomain(t *testing.T) {
 		}
 		dir := t.TempDir()
 		app := NewApp(dir)
-		NewCatalogSearch(app, cfg, Inputs{Builder: the.builder, EveryLambdaFrom: the.everyLambdaFrom, WebDir: filepath.Join(the.moduleDir, "web"), ParseSynonyms: parseSynonyms})
+		NewCatalogSearch(app, cfg, Inputs{Builder: the.builder, EveryLambdaFrom: the.everyLambdaFrom, WebDir: filepath.Join(the.moduleDir, "web"), Composer: the.composer, ParseSynonyms: parseSynonyms})
 		app.Synth(nil)
 		var site, api map[string]any
 		if err := readJSON(filepath.Join(dir, cfg.StackName("Website")+".template.json"), &site); err != nil {

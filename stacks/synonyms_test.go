@@ -45,7 +45,7 @@ func TestSynonymsFileReachesTheSearchLambdas(t *testing.T) {
 		}
 		s := &synthesized{cfg: cfg, dir: t.TempDir(), templates: map[string]map[string]any{}}
 		app := NewApp(s.dir)
-		NewCatalogSearch(app, cfg, Inputs{Builder: the.builder, EveryLambdaFrom: the.everyLambdaFrom, WebDir: filepath.Join(the.moduleDir, "web"), ParseSynonyms: parseSynonyms})
+		NewCatalogSearch(app, cfg, Inputs{Builder: the.builder, EveryLambdaFrom: the.everyLambdaFrom, WebDir: filepath.Join(the.moduleDir, "web"), Composer: the.composer, ParseSynonyms: parseSynonyms})
 		app.Synth(nil)
 		for _, part := range []string{"API", "Pipeline"} {
 			var tpl map[string]any
@@ -107,7 +107,7 @@ func TestBadSynonymsFileFailsSynth(t *testing.T) {
 			}
 			msg := func() (msg string) {
 				defer func() { msg = fmt.Sprint(recover()) }()
-				NewCatalogSearch(NewApp(t.TempDir()), cfg, Inputs{Builder: the.builder, EveryLambdaFrom: the.everyLambdaFrom, WebDir: filepath.Join(the.moduleDir, "web"), ParseSynonyms: parseSynonyms})
+				NewCatalogSearch(NewApp(t.TempDir()), cfg, Inputs{Builder: the.builder, EveryLambdaFrom: the.everyLambdaFrom, WebDir: filepath.Join(the.moduleDir, "web"), Composer: the.composer, ParseSynonyms: parseSynonyms})
 				return ""
 			}()
 			for _, w := range tt.want {

@@ -40,10 +40,12 @@ type WebsiteStack struct {
 }
 
 // NewWebsiteStack defines the site of cfg's stage. webDir is the site's
-// folder (holding public/index.php and public/assets); edge is the stage's
+// folder (in.WebDir, holding public/index.php and public/assets), bundled
+// with Bref's runtime by in.Composer (sitebundle.go); edge is the stage's
 // CloudFront web ACL stack, nil without StageConfig.WAF. The REST API and
 // the origin secret come from the API stack's SSM parameters.
-func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string, edge *EdgeStack, props *awscdk.StackProps) *WebsiteStack {
+func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, in Inputs, edge *EdgeStack, props *awscdk.StackProps) *WebsiteStack {
+	webDir := in.WebDir
 	for _, p := range []string{"public/index.php", "public/assets"} {
 		if _, err := os.Stat(filepath.Join(webDir, p)); err != nil {
 			panic(fmt.Sprintf("website: %s/%s is missing: %v", webDir, p, err))
@@ -65,12 +67,7 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string,
 		Versioned:         jsii.Bool(true),
 		RemovalPolicy:     awscdk.RemovalPolicy_DESTROY,
 		AutoDeleteObjects: jsii.Bool(true),
-		LifecycleRules: &[]*awss3.LifecycleRule{{
-			Id:                                  jsii.String("expire-site-logs"),
-			Expiration:                          awscdk.Duration_Days(jsii.Number(float64(cfg.AccessLogsExpireDays))),
-			NoncurrentVersionExpiration:         awscdk.Duration_Days(jsii.Number(1)),
-			AbortIncompleteMultipartUploadAfter: awscdk.Duration_Days(jsii.Number(1)),
-		}},
+		LifecycleRules:    logsLifecycle("expire-site-logs", cfg),
 	})
 	s.Assets = awss3.NewBucket(stack, jsii.String("SiteAssets"), &awss3.BucketProps{
 		Encryption:             awss3.BucketEncryption_S3_MANAGED,
@@ -96,14 +93,9 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string,
 	// cloud assembly. Rotation: raise siteSecretGeneration (a new secret, a
 	// new reference, so the function is updated; docs/deploy.md).
 	s.SiteSecret = awssecretsmanager.NewSecret(stack, jsii.String(fmt.Sprintf("SiteSecretG%d", cfg.SiteSecretGeneration)), &awssecretsmanager.SecretProps{
-		Description: jsii.String(fmt.Sprintf("Catalog Search %s: seals partner sign-in cookies of the site (generation %d)", cfg.Stage, cfg.SiteSecretGeneration)),
-		GenerateSecretString: &awssecretsmanager.SecretStringGenerator{
-			PasswordLength:          jsii.Number(64),
-			ExcludePunctuation:      jsii.Bool(true),
-			IncludeSpace:            jsii.Bool(false),
-			RequireEachIncludedType: jsii.Bool(false),
-		},
-		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+		Description:          jsii.String(fmt.Sprintf("Catalog Search %s: seals partner sign-in cookies of the site (generation %d)", cfg.Stage, cfg.SiteSecretGeneration)),
+		GenerateSecretString: alnumSecret(),
+		RemovalPolicy:        awscdk.RemovalPolicy_DESTROY,
 	})
 	suppress(s.SiteSecret, true, finding{"AwsSolutions-SMG4",
 		"Rotated on purpose by raising siteSecretGeneration (docs/deploy.md): a scheduled rotation would need a rotation Lambda and would not reach the function, which reads the value at deploy time; rotating signs every partner out."})
@@ -128,9 +120,17 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, webDir string,
 		// this script, relative to the task root: the same front controller
 		// php -S uses locally.
 		Handler: jsii.String(WebHandler),
+		// What the site runs (web/ without its tests and browser tooling)
+		// and the Composer vendor folder with Bref's runtime, which Bref 3's
+		// bootstrap requires: installed at synth time on this machine by
+		// `composer install --no-dev` (sitebundle.go), never by Docker.
 		Code: awslambda.Code_FromAsset(jsii.String(webDir), &awss3assets.AssetOptions{
-			// Only what the site runs; its tests and browser tooling stay home.
-			Exclude: jsii.Strings("tests", "e2e", "node_modules", "test-results", "*.md", "phpunit.xml*", ".*"),
+			AssetHashType: awscdk.AssetHashType_OUTPUT,
+			Bundling: &awscdk.BundlingOptions{
+				// Required by the type; never pulled, local bundling always answers.
+				Image: awscdk.DockerImage_FromRegistry(jsii.String("local-composer-bundling-only")),
+				Local: &siteBundling{webDir: webDir, composer: in.Composer},
+			},
 		}),
 		Layers: &[]awslambda.ILayerVersion{
 			awslambda.LayerVersion_FromLayerVersionArn(stack, jsii.String("BrefPhp84"), jsii.String(cfg.BrefLayerArn)),

@@ -44,6 +44,15 @@ func TestUsageErrorsExit2(t *testing.T) {
 	}
 }
 
+func TestUnexpectedArgumentIsNamed(t *testing.T) {
+	for _, name := range []string{"serve", "reindex"} {
+		code, _, stderr := run(t, name, "--data", t.TempDir(), "extra-arg")
+		if code != exitUsage || stderr != "catalogctl "+name+": unexpected argument \"extra-arg\"\n" {
+			t.Errorf("catalogctl %s extra-arg: exit %d, stderr %q", name, code, stderr)
+		}
+	}
+}
+
 // TestGenIngestSearch runs the thin slice end to end on the embedded
 // default: a generated catalog is ingested into a fresh data folder and a
 // word of one product's name finds it.

@@ -32,12 +32,8 @@ func runReindex(ctx context.Context, e env, args []string) int {
 	region := fs.String("region", "", "AWS region: sign OpenSearch requests with SigV4 (with --opensearch)")
 	synFile := fs.String("synonyms", "", "synonyms file to build the new index with (default: the built-in rules)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
-	if code, ok := parse(e, fs, args); !ok {
+	if code, ok := parseNoArgs(e, fs, args); !ok {
 		return code
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(e.stderr, "catalogctl reindex: unexpected argument %q\n", fs.Arg(0))
-		return exitUsage
 	}
 	var syn *search.Synonyms
 	if *synFile != "" {

@@ -127,6 +127,19 @@ func parse(e env, fs *flag.FlagSet, args []string) (int, bool) {
 	return 0, true
 }
 
+// parseNoArgs is parse for a command that takes flags only: an argument
+// left over is a usage error that names it.
+func parseNoArgs(e env, fs *flag.FlagSet, args []string) (int, bool) {
+	if code, ok := parse(e, fs, args); !ok {
+		return code, false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(e.stderr, "catalogctl %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return exitUsage, false
+	}
+	return 0, true
+}
+
 func upperFirst(s string) string {
 	if s == "" {
 		return s

@@ -29,12 +29,8 @@ func runServe(ctx context.Context, e env, args []string) int {
 	noSite := fs.Bool("no-site", false, "serve the API only, without the PHP site")
 	public := fs.String("public-url", "", "the site's public origin, http(s)://HOST[:PORT], under which the API's upload URLs are built (default: the listen address)")
 	verbose := fs.Bool("v", false, "log debug lines")
-	if code, ok := parse(e, fs, args); !ok {
+	if code, ok := parseNoArgs(e, fs, args); !ok {
 		return code
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(e.stderr, "catalogctl serve: unexpected argument %q\n", fs.Arg(0))
-		return exitUsage
 	}
 	publicURL, err := publicOrigin(*public)
 	if err != nil {

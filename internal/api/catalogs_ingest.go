@@ -198,51 +198,37 @@ func (a *API) confirmCatalog(w http.ResponseWriter, r *http.Request) error {
 // removalsCSV is GET /v1/catalogs/{id}/removals.csv: the products (id,
 // sku, gtin, name) a full catalog held for confirmation would remove.
 func (a *API) removalsCSV(w http.ResponseWriter, r *http.Request) error {
-	c, err := a.partnerCatalog(r, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	rc, _, err := a.deps.Blobs.Open(r.Context(), intake.RemovalsKey(c.ID))
-	if catalog.IsNotFound(err) {
-		return catalog.Errorf(catalog.CodeNotFound, "catalog %s would remove no product", c.ID)
-	}
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+c.ID+`-removals.csv"`)
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(http.StatusOK)
-	if _, err := io.Copy(w, rc); err != nil {
-		a.log.WarnContext(r.Context(), "removals.csv cut short", "catalog", c.ID, "err", err.Error())
-	}
-	return nil
+	return a.reportCSV(w, r, "removals", intake.RemovalsKey, "would remove no product")
 }
 
 // rejectedCSV is GET /v1/catalogs/{id}/rejected.csv: the rejected rows with
 // an ingest_error column, formula cells neutralised.
 func (a *API) rejectedCSV(w http.ResponseWriter, r *http.Request) error {
-	id := r.PathValue("id")
-	c, err := a.partnerCatalog(r, id)
+	return a.reportCSV(w, r, "rejected", intake.RejectedKey, "has no rejected rows")
+}
+
+// reportCSV serves the CSV report name of the caller's catalog {id}, the
+// blob at key(id), as the download "{id}-{name}.csv"; without that blob,
+// CodeNotFound: "catalog {id} {missing}".
+func (a *API) reportCSV(w http.ResponseWriter, r *http.Request, name string, key func(catalogID string) string, missing string) error {
+	c, err := a.partnerCatalog(r, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	rc, _, err := a.deps.Blobs.Open(r.Context(), intake.RejectedKey(c.ID))
+	rc, _, err := a.deps.Blobs.Open(r.Context(), key(c.ID))
 	if catalog.IsNotFound(err) {
-		return catalog.Errorf(catalog.CodeNotFound, "catalog %s has no rejected rows", c.ID)
+		return catalog.Errorf(catalog.CodeNotFound, "catalog %s %s", c.ID, missing)
 	}
 	if err != nil {
 		return err
 	}
 	defer rc.Close()
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+c.ID+`-rejected.csv"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+c.ID+"-"+name+`.csv"`)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(http.StatusOK)
-	_, err = io.Copy(w, rc)
-	if err != nil {
-		a.log.WarnContext(r.Context(), "rejected.csv cut short", "catalog", c.ID, "err", err.Error())
+	if _, err := io.Copy(w, rc); err != nil {
+		a.log.WarnContext(r.Context(), name+".csv cut short", "catalog", c.ID, "err", err.Error())
 	}
 	return nil
 }

@@ -203,6 +203,11 @@ func (x *Index) reader() (bleve.Index, func(), error) {
 
 // Upsert implements catalog.Index.
 func (x *Index) Upsert(ctx context.Context, products []catalog.Product) error {
+	return x.write(func(idx bleve.Index) error { return x.upsertInto(ctx, idx, products) })
+}
+
+// write runs fn on the open index as its only writer (it holds wmu).
+func (x *Index) write(fn func(idx bleve.Index) error) error {
 	x.wmu.Lock()
 	defer x.wmu.Unlock()
 	idx, release, err := x.reader()
@@ -210,7 +215,7 @@ func (x *Index) Upsert(ctx context.Context, products []catalog.Product) error {
 		return err
 	}
 	defer release()
-	return x.upsertInto(ctx, idx, products)
+	return fn(idx)
 }
 
 // upsertInto writes products into idx in batches; the caller holds wmu.
@@ -319,26 +324,21 @@ func (x *Index) versions(ctx context.Context, idx bleve.Index, products []catalo
 
 // Delete implements catalog.Index.
 func (x *Index) Delete(ctx context.Context, ids []string) error {
-	x.wmu.Lock()
-	defer x.wmu.Unlock()
-	idx, release, err := x.reader()
-	if err != nil {
-		return err
-	}
-	defer release()
-	b := idx.NewBatch()
-	for _, id := range ids {
-		if err := ctx.Err(); err != nil {
-			return catalog.Wrap(catalog.CodeUnavailable, err, "delete interrupted")
+	return x.write(func(idx bleve.Index) error {
+		b := idx.NewBatch()
+		for _, id := range ids {
+			if err := ctx.Err(); err != nil {
+				return catalog.Wrap(catalog.CodeUnavailable, err, "delete interrupted")
+			}
+			b.Delete(id)
 		}
-		b.Delete(id)
-	}
-	err = idx.Batch(b)
-	x.facets.invalidate()
-	if err != nil {
-		return x.internal(err, "delete")
-	}
-	return nil
+		err := idx.Batch(b)
+		x.facets.invalidate()
+		if err != nil {
+			return x.internal(err, "delete")
+		}
+		return nil
+	})
 }
 
 // Count implements catalog.Index.

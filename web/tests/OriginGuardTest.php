@@ -23,44 +23,20 @@ final class OriginGuardTest extends TestCase
     private const SECRET = 'Zm9yLXRlc3RzLW9ubHktbm90LWEtcmVhbC1vcmlnaW4tc2VjcmV0LTEyMzQ1Njc4';
 
     private static ApiServer $api;
-    /** @var resource */
-    private static $site;
-    private static string $url;
+    private static SiteServer $site;
 
     public static function setUpBeforeClass(): void
     {
         self::$api = new ApiServer(['FIXTURE_ORIGIN_SECRET' => self::SECRET]);
-        $port = ApiServer::freePort();
-        self::$url = 'http://127.0.0.1:' . $port;
-        $public = __DIR__ . '/../public';
-        $env = array_merge(getenv(), [
+        self::$site = new SiteServer([
             'CATALOG_API_URL' => self::$api->url,
             OriginGuard::ENV => self::SECRET,
-            'PHP_CLI_SERVER_WORKERS' => '1',
         ]);
-        $null = ['file', '/dev/null', 'w'];
-        $proc = proc_open(
-            [PHP_BINARY, '-S', '127.0.0.1:' . $port, '-t', $public, $public . '/index.php'],
-            [0 => ['file', '/dev/null', 'r'], 1 => $null, 2 => $null],
-            $pipes,
-            null,
-            $env,
-        );
-        self::assertIsResource($proc);
-        self::$site = $proc;
-        for ($i = 0; $i < 100; $i++) {
-            if (@fsockopen('127.0.0.1', $port) !== false) {
-                return;
-            }
-            usleep(50_000);
-        }
-        self::fail('php -S did not start');
     }
 
     public static function tearDownAfterClass(): void
     {
-        proc_terminate(self::$site);
-        proc_close(self::$site);
+        self::$site->stop();
         self::$api->stop();
     }
 
@@ -71,7 +47,7 @@ final class OriginGuardTest extends TestCase
         $ctx = stream_context_create(['http' => [
             'ignore_errors' => true, 'follow_location' => 0, 'timeout' => 5, 'header' => $headers,
         ]]);
-        $body = (string) file_get_contents(self::$url . $path, false, $ctx);
+        $body = (string) file_get_contents(self::$site->url . $path, false, $ctx);
         /** @var list<string> $lines */
         $lines = $http_response_header;
         preg_match('#^HTTP/\S+ (\d{3})#', $lines[0], $m);
