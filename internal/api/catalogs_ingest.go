@@ -201,10 +201,62 @@ func (a *API) removalsCSV(w http.ResponseWriter, r *http.Request) error {
 	return a.reportCSV(w, r, "removals", intake.RemovalsKey, "would remove no product")
 }
 
-// rejectedCSV is GET /v1/catalogs/{id}/rejected.csv: the rejected rows with
-// an ingest_error column, formula cells neutralised.
+// rejectedCSV is GET /v1/catalogs/{id}/rejected.csv: a 303 redirect to a
+// short-lived URL of the rejected rows (an ingest_error column, formula
+// cells neutralised), so the file never passes through this API: a
+// presigned S3 GET on AWS, the download route on the embedded default.
 func (a *API) rejectedCSV(w http.ResponseWriter, r *http.Request) error {
-	return a.reportCSV(w, r, "rejected", intake.RejectedKey, "has no rejected rows")
+	c, err := a.partnerCatalog(r, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	key := intake.RejectedKey(c.ID)
+	if _, err := a.deps.Blobs.Stat(r.Context(), key); catalog.IsNotFound(err) {
+		return catalog.Errorf(catalog.CodeNotFound, "catalog %s has no rejected rows", c.ID)
+	} else if err != nil {
+		return err
+	}
+	down := a.deps.Downloads
+	if down == nil {
+		if a.deps.local == nil {
+			return catalog.Errorf(catalog.CodeUnavailable, "downloads are not available on this server")
+		}
+		down = a.deps.local
+	}
+	u, err := down.PresignDownload(r.Context(), key, c.ID+"-rejected.csv", a.deps.Clock().Add(intake.DownloadTTL))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", u)
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusSeeOther, map[string]any{"url": u})
+	return nil
+}
+
+// download is GET /v1/downloads/{token} on the embedded default: the blob
+// a signed download URL names, as a CSV attachment.
+func (a *API) download(w http.ResponseWriter, r *http.Request) error {
+	if a.deps.local == nil {
+		return catalog.Errorf(catalog.CodeNotFound, "downloads go to the URL a redirect of this API gave")
+	}
+	key, name, err := a.deps.local.VerifyDownload(r.PathValue("token"), a.deps.Clock())
+	if err != nil {
+		return err
+	}
+	rc, _, err := a.deps.Blobs.Open(r.Context(), key)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	if _, err := io.Copy(w, rc); err != nil {
+		a.log.WarnContext(r.Context(), "download cut short", "key", key, "err", err.Error())
+	}
+	return nil
 }
 
 // reportCSV serves the CSV report name of the caller's catalog {id}, the
