@@ -91,6 +91,7 @@ func NewCatalogSearch(app awscdk.App, cfg StageConfig, in Inputs) *CatalogSearch
 		cs.Edge = NewEdgeStack(app, cfg, props())
 	}
 	cs.Website = NewWebsiteStack(app, cfg, in, cs.Edge, props())
+	cs.Website.AddStackDependency(cs.Data.Stack, jsii.String("the catalog bucket, whose CORS it sets (SSM parameter "+cfg.ParameterName(paramBucketName)+")"))
 	cs.Website.AddStackDependency(cs.API.Stack, jsii.String("the REST API and the origin secret (SSM parameters "+cfg.ParameterName("api/*")+", "+cfg.ParameterName(OriginSecretParameter)+")"))
 	cs.Monitoring = NewMonitoringStack(app, cfg, cs.API, props())
 	for _, st := range []awscdk.Stack{cs.Data.Stack, cs.Pipeline.Stack, cs.API.Stack, cs.Website.Stack} {

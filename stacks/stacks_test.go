@@ -843,6 +843,7 @@ func TestCustomDomain(t *testing.T) {
 		if !strings.Contains(jsonString(api), `'https://search.example.com'`) {
 			t.Error("the API does not allow the site's origin in CORS")
 		}
+		checkUploadCORS(t, site, "https://search.example.com", cfg)
 	})
 }
 

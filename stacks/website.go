@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfront"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudfrontorigins"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
@@ -19,6 +20,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
+	"github.com/aws/aws-cdk-go/awscdk/v2/customresources"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -27,7 +29,9 @@ import (
 
 // WebsiteStack serves the PHP site of web/ unchanged: PHP-FPM on Lambda with
 // the Bref layer behind an HTTP API and CloudFront, /api/* routed to the REST
-// API, /assets/* from S3 through origin access control.
+// API, /assets/* from S3 through origin access control. Partners' browsers
+// send catalog files straight to the catalog bucket (presigned POST), whose
+// CORS this stack sets for the site's origin (UploadCORS).
 type WebsiteStack struct {
 	awscdk.Stack
 	Function     awslambda.Function
@@ -37,13 +41,17 @@ type WebsiteStack struct {
 	Logs         awss3.Bucket
 	Distribution awscloudfront.Distribution
 	SiteSecret   awssecretsmanager.Secret
+	// UploadCORS sets the catalog bucket's CORS rule: the site's origin
+	// may POST files (S3 presigned POST), nothing else.
+	UploadCORS customresources.AwsCustomResource
 }
 
 // NewWebsiteStack defines the site of cfg's stage. webDir is the site's
 // folder (in.WebDir, holding public/index.php and public/assets), bundled
 // with Bref's runtime by in.Composer (sitebundle.go); edge is the stage's
 // CloudFront web ACL stack, nil without StageConfig.WAF. The REST API and
-// the origin secret come from the API stack's SSM parameters.
+// the origin secret come from the API stack's SSM parameters, the catalog
+// bucket (whose CORS it sets for the site's uploads) from the Data stack's.
 func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, in Inputs, edge *EdgeStack, props *awscdk.StackProps) *WebsiteStack {
 	webDir := in.WebDir
 	for _, p := range []string{"public/index.php", "public/assets"} {
@@ -55,6 +63,7 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, in Inputs, edg
 	stack := awscdk.NewStack(scope, jsii.String(cfg.StackName("Website")), props)
 	s := &WebsiteStack{Stack: stack}
 	restAPIID := *lookup(stack, cfg, paramRestAPIID)
+	bucketName := lookup(stack, cfg, paramBucketName)
 
 	// Access logs of the assets bucket and CloudFront standard logs.
 	// CloudFront's log delivery needs ACLs; BUCKET_OWNER_PREFERRED allows
@@ -139,7 +148,10 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, in Inputs, edg
 		Timeout:    awscdk.Duration_Seconds(jsii.Number(float64(cfg.Web.TimeoutSeconds))),
 		Environment: &map[string]*string{
 			contract.EnvAPIBaseURL: jsii.String(APIBaseURL(stack, restAPIID)),
-			contract.EnvStage:      jsii.String(cfg.Stage),
+			// The browser posts catalog files here (the API's presigned
+			// POSTs): the pages' CSP lets them connect to it.
+			contract.EnvUploadOrigin: bucketOrigin(bucketName),
+			contract.EnvStage:        jsii.String(cfg.Stage),
 			// Bref 3 layers serve every runtime; this picks PHP-FPM.
 			EnvBrefRuntime: jsii.String(BrefRuntimeFPM),
 			// {{resolve:secretsmanager:...}}: CloudFormation resolves it when
@@ -266,6 +278,9 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, in Inputs, edg
 	suppressCDKSingletons(stack, "Custom::CDKBucketDeployment", cdkHandlerFindings()...)
 	publish(stack, cfg, "PhpFunctionArnParameter", paramWebsiteFnArn, s.Function.FunctionArn())
 
+	s.UploadCORS = newUploadCORS(stack, cfg, bucketName, siteOrigin(cfg, s.Distribution))
+	suppressCDKSingletons(stack, "AWS679f53fac002430cb0da5b7982bd2287", cdkHandlerFindings()...)
+
 	awscdk.NewCfnOutput(stack, jsii.String("SiteURL"), &awscdk.CfnOutputProps{
 		Value:       jsii.String("https://" + *s.Distribution.DistributionDomainName()),
 		Description: jsii.String("The site; /api/v1/... is the API"),
@@ -281,3 +296,68 @@ type httpAccessLogs struct {
 
 func (h *httpAccessLogs) Destination() awsapigatewayv2.IAccessLogDestination { return h.dest }
 func (h *httpAccessLogs) Format() awsapigateway.AccessLogFormat              { return h.format }
+
+// siteOrigin is the origin buyers and partners use: the custom domain when
+// the stage has one, else the distribution's own *.cloudfront.net name.
+func siteOrigin(cfg StageConfig, dist awscloudfront.Distribution) *string {
+	if cfg.DomainName != "" {
+		return jsii.String("https://" + cfg.DomainName)
+	}
+	return jsii.String("https://" + *dist.DistributionDomainName())
+}
+
+// bucketOrigin is the origin of the URLs the API presigns for the bucket
+// named bucketName: the SDK's virtual-hosted regional endpoint,
+// https://{bucket}.s3.{region}.{suffix}.
+func bucketOrigin(bucketName *string) *string {
+	return jsii.String("https://" + *bucketName + ".s3." + *awscdk.Aws_REGION() + "." + *awscdk.Aws_URL_SUFFIX())
+}
+
+// UploadCORSMaxAgeSeconds is how long browsers keep a preflight answer.
+const UploadCORSMaxAgeSeconds = 3600
+
+// newUploadCORS sets the catalog bucket's CORS configuration at deploy
+// time (PutBucketCors), with one rule: origin may POST (the presigned POST
+// of an upload slot; a preflight precedes it because the page follows the
+// upload's progress). It lives here, not on the bucket in the data stack,
+// because the site's origin is the distribution's domain name, known only
+// in this stack, which is deployed after the data stack. Deleting this
+// stack removes the rule.
+func newUploadCORS(stack awscdk.Stack, cfg StageConfig, bucketName, origin *string) customresources.AwsCustomResource {
+	rules := map[string]any{
+		"CORSRules": []any{map[string]any{
+			"ID":             "site-uploads",
+			"AllowedOrigins": []any{origin},
+			"AllowedMethods": []any{"POST"},
+			"MaxAgeSeconds":  UploadCORSMaxAgeSeconds,
+		}},
+	}
+	put := &customresources.AwsSdkCall{
+		Service:            jsii.String("S3"),
+		Action:             jsii.String("putBucketCors"),
+		Parameters:         map[string]any{"Bucket": bucketName, "CORSConfiguration": rules},
+		PhysicalResourceId: customresources.PhysicalResourceId_Of(jsii.String(*bucketName + "-cors")),
+	}
+	return customresources.NewAwsCustomResource(stack, jsii.String("UploadCors"), &customresources.AwsCustomResourceProps{
+		OnCreate: put,
+		OnUpdate: put,
+		OnDelete: &customresources.AwsSdkCall{
+			Service:    jsii.String("S3"),
+			Action:     jsii.String("deleteBucketCors"),
+			Parameters: map[string]any{"Bucket": bucketName},
+		},
+		// PutBucketCors and DeleteBucketCors both need s3:PutBucketCORS,
+		// on this bucket only.
+		Policy: customresources.AwsCustomResourcePolicy_FromStatements(&[]awsiam.PolicyStatement{
+			awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+				Actions:   jsii.Strings("s3:PutBucketCORS"),
+				Resources: &[]*string{jsii.String("arn:" + *awscdk.Aws_PARTITION() + ":s3:::" + *bucketName)},
+			}),
+		}),
+		InstallLatestAwsSdk: jsii.Bool(false),
+		LogGroup: awslogs.NewLogGroup(stack, jsii.String("UploadCorsLogs"), &awslogs.LogGroupProps{
+			Retention:     cfg.LogRetention(),
+			RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+		}),
+	})
+}

@@ -40,6 +40,10 @@ type Deps struct {
 	// PUTs to this API (the embedded default).
 	Uploads        intake.Uploader
 	MaxUploadBytes int64 // 0 = DefaultMaxUploadBytes
+	// Downloads signs the short-lived URLs that file downloads (rejected
+	// rows) redirect to: presigned S3 GETs on AWS; nil means signed URLs on
+	// this API's download route (the embedded default).
+	Downloads intake.Downloader
 	// PublicURL is the API's public root URL (scheme://host[:port][/prefix],
 	// e.g. http://127.0.0.1:8080/api) under which the embedded default
 	// builds its upload URLs. "" = upload URLs are paths on the API
@@ -121,6 +125,7 @@ func (a *API) Routes() []Route {
 		{"GET", "/v1/catalogs/{id}", "One catalog file with its ingest report", a.getCatalog},
 		{"POST", "/v1/catalogs", "Ask where to upload a partner's catalog file", a.createCatalog},
 		{"PUT", "/v1/uploads/{token}", "Upload a catalog file to the URL POST /v1/catalogs returned (embedded default)", a.upload},
+		{"GET", "/v1/downloads/{token}", "Download a file a redirect of this API pointed to (embedded default)", a.download},
 		{"POST", "/v1/catalogs/{id}/confirm", "Apply a catalog held for confirmation", a.confirmCatalog},
 		{"GET", "/v1/catalogs/{id}/rejected.csv", "A catalog's rejected rows as CSV, ready to fix and upload again", a.rejectedCSV},
 		{"GET", "/v1/catalogs/{id}/removals.csv", "The products a held full catalog would remove, as CSV", a.removalsCSV},

@@ -140,8 +140,12 @@ func partnerRoutes(a *authAPI) []partnerRoute {
 				t.Fatalf("%v", body)
 			}
 		}},
-		{"rejected rows", "GET", "/v1/catalogs/" + a.done.ID + "/rejected.csv", "", http.StatusOK,
-			bodyHas("douze")},
+		// A redirect to a short-lived URL of the file (followed in catalogs_ingest_test.go).
+		{"rejected rows", "GET", "/v1/catalogs/" + a.done.ID + "/rejected.csv", "", http.StatusSeeOther, func(t *testing.T, rec *httptest.ResponseRecorder, _ map[string]any) {
+			if loc := rec.Header().Get("Location"); !strings.HasPrefix(loc, "/v1/downloads/") {
+				t.Fatalf("Location %q", loc)
+			}
+		}},
 		{"removals", "GET", "/v1/catalogs/" + a.held.ID + "/removals.csv", "", http.StatusOK, func(t *testing.T, rec *httptest.ResponseRecorder, _ map[string]any) {
 			bodyHas("id,sku,gtin,name\n", "acme:B,B,,b", "acme:C,C,,c")(t, rec, nil)
 			if b := rec.Body.String(); !strings.HasPrefix(b, "id,sku,gtin,name\n") || strings.Contains(b, "acme:A,") {

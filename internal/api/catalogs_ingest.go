@@ -198,51 +198,89 @@ func (a *API) confirmCatalog(w http.ResponseWriter, r *http.Request) error {
 // removalsCSV is GET /v1/catalogs/{id}/removals.csv: the products (id,
 // sku, gtin, name) a full catalog held for confirmation would remove.
 func (a *API) removalsCSV(w http.ResponseWriter, r *http.Request) error {
+	return a.reportCSV(w, r, "removals", intake.RemovalsKey, "would remove no product")
+}
+
+// rejectedCSV is GET /v1/catalogs/{id}/rejected.csv: a 303 redirect to a
+// short-lived URL of the rejected rows (an ingest_error column, formula
+// cells neutralised), so the file never passes through this API: a
+// presigned S3 GET on AWS, the download route on the embedded default.
+func (a *API) rejectedCSV(w http.ResponseWriter, r *http.Request) error {
 	c, err := a.partnerCatalog(r, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	rc, _, err := a.deps.Blobs.Open(r.Context(), intake.RemovalsKey(c.ID))
-	if catalog.IsNotFound(err) {
-		return catalog.Errorf(catalog.CodeNotFound, "catalog %s would remove no product", c.ID)
+	key := intake.RejectedKey(c.ID)
+	if _, err := a.deps.Blobs.Stat(r.Context(), key); catalog.IsNotFound(err) {
+		return catalog.Errorf(catalog.CodeNotFound, "catalog %s has no rejected rows", c.ID)
+	} else if err != nil {
+		return err
 	}
+	down := a.deps.Downloads
+	if down == nil {
+		if a.deps.local == nil {
+			return catalog.Errorf(catalog.CodeUnavailable, "downloads are not available on this server")
+		}
+		down = a.deps.local
+	}
+	u, err := down.PresignDownload(r.Context(), key, c.ID+"-rejected.csv", a.deps.Clock().Add(intake.DownloadTTL))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", u)
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusSeeOther, map[string]any{"url": u})
+	return nil
+}
+
+// download is GET /v1/downloads/{token} on the embedded default: the blob
+// a signed download URL names, as a CSV attachment.
+func (a *API) download(w http.ResponseWriter, r *http.Request) error {
+	if a.deps.local == nil {
+		return catalog.Errorf(catalog.CodeNotFound, "downloads go to the URL a redirect of this API gave")
+	}
+	key, name, err := a.deps.local.VerifyDownload(r.PathValue("token"), a.deps.Clock())
+	if err != nil {
+		return err
+	}
+	rc, _, err := a.deps.Blobs.Open(r.Context(), key)
 	if err != nil {
 		return err
 	}
 	defer rc.Close()
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+c.ID+`-removals.csv"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
 	if _, err := io.Copy(w, rc); err != nil {
-		a.log.WarnContext(r.Context(), "removals.csv cut short", "catalog", c.ID, "err", err.Error())
+		a.log.WarnContext(r.Context(), "download cut short", "key", key, "err", err.Error())
 	}
 	return nil
 }
 
-// rejectedCSV is GET /v1/catalogs/{id}/rejected.csv: the rejected rows with
-// an ingest_error column, formula cells neutralised.
-func (a *API) rejectedCSV(w http.ResponseWriter, r *http.Request) error {
-	id := r.PathValue("id")
-	c, err := a.partnerCatalog(r, id)
+// reportCSV serves the CSV report name of the caller's catalog {id}, the
+// blob at key(id), as the download "{id}-{name}.csv"; without that blob,
+// CodeNotFound: "catalog {id} {missing}".
+func (a *API) reportCSV(w http.ResponseWriter, r *http.Request, name string, key func(catalogID string) string, missing string) error {
+	c, err := a.partnerCatalog(r, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	rc, _, err := a.deps.Blobs.Open(r.Context(), intake.RejectedKey(c.ID))
+	rc, _, err := a.deps.Blobs.Open(r.Context(), key(c.ID))
 	if catalog.IsNotFound(err) {
-		return catalog.Errorf(catalog.CodeNotFound, "catalog %s has no rejected rows", c.ID)
+		return catalog.Errorf(catalog.CodeNotFound, "catalog %s %s", c.ID, missing)
 	}
 	if err != nil {
 		return err
 	}
 	defer rc.Close()
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+c.ID+`-rejected.csv"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+c.ID+"-"+name+`.csv"`)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(http.StatusOK)
-	_, err = io.Copy(w, rc)
-	if err != nil {
-		a.log.WarnContext(r.Context(), "rejected.csv cut short", "catalog", c.ID, "err", err.Error())
+	if _, err := io.Copy(w, rc); err != nil {
+		a.log.WarnContext(r.Context(), name+".csv cut short", "catalog", c.ID, "err", err.Error())
 	}
 	return nil
 }

@@ -70,6 +70,28 @@ func (a *ingestAPI) doKey(t *testing.T, key, method, target, body string) (*http
 	return rec, m
 }
 
+// rejectedRows asks for a catalog's rejected rows, which the API answers
+// with a 303 to a short-lived download URL, and follows it without the
+// partner's key, as a browser does.
+func (a *ingestAPI) rejectedRows(t *testing.T, id string) *httptest.ResponseRecorder {
+	t.Helper()
+	rec, body := a.do(t, "GET", "/v1/catalogs/"+id+"/rejected.csv", "")
+	loc := rec.Header().Get("Location")
+	if rec.Code != http.StatusSeeOther || loc == "" || body["url"] != loc || rec.Header().Get("Cache-Control") != "no-store" {
+		t.Fatalf("rejected.csv: %d %s %v", rec.Code, rec.Header(), body)
+	}
+	// No PublicURL: a path on the API.
+	if !strings.HasPrefix(loc, "/v1/downloads/") {
+		t.Fatalf("download URL %q", loc)
+	}
+	rec, _ = a.doKey(t, "", "GET", loc, "")
+	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/csv") ||
+		rec.Header().Get("Content-Disposition") != `attachment; filename="`+id+`-rejected.csv"` {
+		t.Fatalf("download: %d %s", rec.Code, rec.Header())
+	}
+	return rec
+}
+
 // uploadPath asks for an upload slot and returns the catalog id, the key
 // and the path of the upload URL.
 func (a *ingestAPI) slot(t *testing.T, partner, file, mode string) (string, string, string) {
@@ -119,10 +141,7 @@ func TestUploadIngestAndReport(t *testing.T) {
 	if rec.Code != http.StatusOK || body["status"] != "done" || rep["rows"] != 4.0 || rep["rejected"] != 2.0 {
 		t.Fatalf("GET catalog: %d %v", rec.Code, body)
 	}
-	rec, _ = a.do(t, "GET", "/v1/catalogs/"+id+"/rejected.csv", "")
-	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/csv") {
-		t.Fatalf("rejected.csv: %d %s", rec.Code, rec.Header())
-	}
+	rec = a.rejectedRows(t, id)
 	recs, err := csv.NewReader(rec.Body).ReadAll()
 	if err != nil || len(recs) != 3 || recs[0][0] != "ingest_error" || !strings.HasPrefix(recs[1][0], "bad_price") {
 		t.Fatalf("rejected.csv = %q, %v", recs, err)
@@ -149,7 +168,7 @@ func TestRejectedCSVNeutralisesFormulas(t *testing.T) {
 	if err != nil || c.Mode != catalog.ModePartial {
 		t.Fatalf("%+v %v", c, err)
 	}
-	rec, _ := a.do(t, "GET", "/v1/catalogs/"+c.ID+"/rejected.csv", "")
+	rec := a.rejectedRows(t, c.ID)
 	recs, err := csv.NewReader(rec.Body).ReadAll()
 	if err != nil || len(recs) != 3 {
 		t.Fatalf("%q %v", recs, err)
@@ -186,6 +205,50 @@ func TestUploadRefusals(t *testing.T) {
 	}
 	if rec, b := a.do(t, "GET", "/v1/catalogs/nope/rejected.csv", ""); rec.Code != http.StatusNotFound || errorCode(b) != "not_found" {
 		t.Fatalf("unknown catalog: %d %v", rec.Code, b)
+	}
+}
+
+// TestDownloadURLs: a download URL reads only what it was signed for, for
+// DownloadTTL; an upload URL is no download URL; a catalog without
+// rejected rows answers 404, not a redirect.
+func TestDownloadURLs(t *testing.T) {
+	a := newIngestAPI(t, 0)
+	ctx := context.Background()
+	_, key, path := a.slot(t, "acme", "d.csv", "")
+	a.do(t, "PUT", path, "sku,name,price\nA,Chaise,12\nB,Table,douze\n")
+	c, err := a.svc.Ingest(ctx, ingest.Request{Partner: "acme", Key: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, _ := a.do(t, "GET", "/v1/catalogs/"+c.ID+"/rejected.csv", "")
+	loc := rec.Header().Get("Location")
+	_, key2, path2 := a.slot(t, "acme", "clean.csv", "")
+	a.do(t, "PUT", path2, "sku,name,price\nA,Chaise,12\n")
+	clean, err := a.svc.Ingest(ctx, ingest.Request{Partner: "acme", Key: key2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		target string
+		after  time.Duration
+		status int
+	}{
+		{"download", loc, 0, http.StatusOK},
+		{"tampered", loc + "x", 0, http.StatusNotFound},
+		{"upload token", strings.Replace(path, "/v1/uploads/", "/v1/downloads/", 1), 0, http.StatusNotFound},
+		{"expired", loc, intake.DownloadTTL + time.Second, http.StatusBadRequest},
+		{"no rejected rows", "/v1/catalogs/" + clean.ID + "/rejected.csv", 0, http.StatusNotFound},
+	}
+	t0 := *a.now
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			*a.now = t0.Add(tt.after)
+			rec, _ := a.do(t, "GET", tt.target, "")
+			if rec.Code != tt.status {
+				t.Fatalf("GET %s: %d, want %d: %s", tt.target, rec.Code, tt.status, rec.Body)
+			}
+		})
 	}
 }
 

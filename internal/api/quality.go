@@ -1,7 +1,6 @@
 package api
 
 import (
-	"io"
 	"net/http"
 
 	"github.com/catalogsearch/catalogsearch/internal/analysis"
@@ -32,24 +31,5 @@ func (a *API) qualityRules(w http.ResponseWriter, _ *http.Request) error {
 // toFixCSV is GET /v1/catalogs/{id}/to-fix.csv: the catalog's products
 // that fail a quality rule, with their grade, score and what to fix.
 func (a *API) toFixCSV(w http.ResponseWriter, r *http.Request) error {
-	c, err := a.partnerCatalog(r, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	rc, _, err := a.deps.Blobs.Open(r.Context(), intake.ToFixKey(c.ID))
-	if catalog.IsNotFound(err) {
-		return catalog.Errorf(catalog.CodeNotFound, "catalog %s has no products to fix", c.ID)
-	}
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+c.ID+`-to-fix.csv"`)
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(http.StatusOK)
-	if _, err := io.Copy(w, rc); err != nil {
-		a.log.WarnContext(r.Context(), "to-fix.csv cut short", "catalog", c.ID, "err", err.Error())
-	}
-	return nil
+	return a.reportCSV(w, r, "to-fix", intake.ToFixKey, "has no products to fix")
 }

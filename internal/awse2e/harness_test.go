@@ -317,6 +317,14 @@ func (st *stack) apiDo(method, path string, query url.Values, body string) (int,
 // API Gateway passes it: an x-api-key header.
 func (st *stack) apiAs(key, method, path string, query url.Values, body string) (int, []byte) {
 	st.t.Helper()
+	resp := st.apiResponse(key, method, path, query, body)
+	return resp.StatusCode, []byte(resp.Body)
+}
+
+// apiResponse sends one request as apiAs does and returns the whole
+// answer, headers included.
+func (st *stack) apiResponse(key, method, path string, query url.Values, body string) events.APIGatewayProxyResponse {
+	st.t.Helper()
 	ev := events.APIGatewayProxyRequest{
 		HTTPMethod: method, Path: path, Resource: "/v1/{proxy+}", Body: body,
 		MultiValueQueryStringParameters: query,
@@ -331,7 +339,7 @@ func (st *stack) apiAs(key, method, path string, query url.Values, body string) 
 	if err := st.lambda("api").Invoke(st.t.Context(), ev, &resp); err != nil {
 		st.t.Fatal(err)
 	}
-	return resp.StatusCode, []byte(resp.Body)
+	return resp
 }
 
 // partnerKey issues an API key for partner the way docs/operations.md

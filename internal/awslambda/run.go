@@ -74,7 +74,7 @@ func RunAPI(ctx context.Context, cfg Config, logs, metrics io.Writer) error {
 	in := &QueuedIntake{Store: a.store, Blobs: a.blobs, Queue: queue, QueueURL: queueURL, Logger: a.env.Logger}
 	h := api.New(api.Deps{
 		Store: a.store, Index: a.index, Blobs: a.blobs, Logger: a.env.Logger,
-		Ingest: in, Uploads: uploads, MaxUploadBytes: cfg.UploadMaxBytes,
+		Ingest: in, Uploads: uploads, Downloads: uploads, MaxUploadBytes: cfg.UploadMaxBytes,
 	})
 	lambda.StartWithOptions(APIGatewayHandler(h), lambda.WithContext(ctx))
 	return nil

@@ -212,12 +212,7 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, er
 	defer release()
 	plan := search.NewPlan(q.Text, x.syn)
 	text := textQuery(plan, x.txt)
-	var out catalog.Result
-	if fastPath(q) {
-		out, err = x.searchColumns(ctx, idx, q, text)
-	} else {
-		out, err = x.searchCollector(ctx, idx, q, text)
-	}
+	out, err := x.searchPath(ctx, idx, q, text)
 	if err != nil {
 		return catalog.Result{}, err
 	}
@@ -238,6 +233,15 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, er
 	return out, nil
 }
 
+// searchPath runs q with the text query on the in-memory columns when
+// they can answer it (fastPath), else on Bleve's own collector.
+func (x *Index) searchPath(ctx context.Context, idx bleve.Index, q catalog.Query, text query.Query) (catalog.Result, error) {
+	if fastPath(q) {
+		return x.searchColumns(ctx, idx, q, text)
+	}
+	return x.searchCollector(ctx, idx, q, text)
+}
+
 // relax runs the relaxed pass of a query whose strict pass found nothing
 // (search.Relax): the result of the relaxed plan, marked Relaxed, or strict
 // unchanged.
@@ -246,13 +250,7 @@ func (x *Index) relax(ctx context.Context, idx bleve.Index, q catalog.Query, pla
 	if err != nil || !ok {
 		return strict, plan, err
 	}
-	rq, text := relaxedQuery(q), textQuery(r.Plan, x.txt)
-	var out catalog.Result
-	if fastPath(rq) {
-		out, err = x.searchColumns(ctx, idx, rq, text)
-	} else {
-		out, err = x.searchCollector(ctx, idx, rq, text)
-	}
+	out, err := x.searchPath(ctx, idx, relaxedQuery(q), textQuery(r.Plan, x.txt))
 	if err != nil {
 		return catalog.Result{}, plan, err
 	}

@@ -92,14 +92,21 @@ func internal(err error, what string) error {
 // GetProduct implements catalog.Store.
 func (s *Store) GetProduct(ctx context.Context, id string) (catalog.Product, error) {
 	var p catalog.Product
+	err := s.get(bucketProducts(), "product", id, &p)
+	return p, err
+}
+
+// get decodes the JSON record id of bucket, a what ("product",
+// "catalog"), into v; CodeNotFound when there is none.
+func (s *Store) get(bucket []byte, what, id string, v any) error {
 	err := s.db.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketProducts()).Get([]byte(id))
-		if v == nil {
-			return catalog.Errorf(catalog.CodeNotFound, "product %q not found", id)
+		b := tx.Bucket(bucket).Get([]byte(id))
+		if b == nil {
+			return catalog.Errorf(catalog.CodeNotFound, "%s %q not found", what, id)
 		}
-		return json.Unmarshal(v, &p)
+		return json.Unmarshal(b, v)
 	})
-	return p, internal(err, "get product")
+	return internal(err, "get "+what)
 }
 
 // PutProducts implements catalog.Store: one transaction for the batch.
@@ -247,14 +254,8 @@ func (s *Store) SwapCatalog(ctx context.Context, prev, c catalog.Catalog) error 
 // GetCatalog implements catalog.Store.
 func (s *Store) GetCatalog(ctx context.Context, id string) (catalog.Catalog, error) {
 	var c catalog.Catalog
-	err := s.db.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketCatalogs()).Get([]byte(id))
-		if v == nil {
-			return catalog.Errorf(catalog.CodeNotFound, "catalog %q not found", id)
-		}
-		return json.Unmarshal(v, &c)
-	})
-	return c, internal(err, "get catalog")
+	err := s.get(bucketCatalogs(), "catalog", id, &c)
+	return c, err
 }
 
 // ListCatalogs implements catalog.Store.

@@ -37,6 +37,21 @@ func TestParseDecimal(t *testing.T) {
 	}
 }
 
+func TestGTINCheckDigit(t *testing.T) {
+	tests := map[string]byte{
+		"9638507":       4, // EAN-8 96385074
+		"03600029145":   2, // UPC-A 036000291452
+		"400638133393":  1, // EAN-13 4006381333931
+		"1001234567890": 2, // GTIN-14 10012345678902
+		"000000000000":  0,
+	}
+	for digits, want := range tests {
+		if got := catalog.GTINCheckDigit(digits); got != want {
+			t.Errorf("GTINCheckDigit(%s) = %d, want %d", digits, got, want)
+		}
+	}
+}
+
 // Decimals too large to bring to one scale compare by their float values.
 func TestDecimalCmpBeyondOneScale(t *testing.T) {
 	huge := catalog.Decimal{Units: math.MaxInt64}

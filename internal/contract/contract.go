@@ -8,16 +8,17 @@ package contract
 
 // Environment variables read by the Lambdas and set by the stacks.
 const (
-	EnvTable              = "CATALOG_TABLE"       // DynamoDB table name
-	EnvBucket             = "CATALOG_BUCKET"      // S3 bucket of catalog files
-	EnvOpenSearchEndpoint = "OPENSEARCH_ENDPOINT" // https://... of the domain
-	EnvIndexAlias         = "INDEX_ALIAS"         // alias the API searches
-	EnvIndexReplicas      = "INDEX_REPLICAS"      // replicas of a new index (0 on one node)
-	EnvLogLevel           = "LOG_LEVEL"           // debug, info, warn, error
-	EnvStage              = "STAGE"               // dev, staging, prod
-	EnvAPIBaseURL         = "CATALOG_API_URL"     // the PHP site's API base URL
-	EnvUploadMaxBytes     = "UPLOAD_MAX_BYTES"    // size cap of a presigned upload
-	EnvIngestQueueURL     = "INGEST_QUEUE_URL"    // the api Lambda queues confirmations there
+	EnvTable              = "CATALOG_TABLE"         // DynamoDB table name
+	EnvBucket             = "CATALOG_BUCKET"        // S3 bucket of catalog files
+	EnvOpenSearchEndpoint = "OPENSEARCH_ENDPOINT"   // https://... of the domain
+	EnvIndexAlias         = "INDEX_ALIAS"           // alias the API searches
+	EnvIndexReplicas      = "INDEX_REPLICAS"        // replicas of a new index (0 on one node)
+	EnvLogLevel           = "LOG_LEVEL"             // debug, info, warn, error
+	EnvStage              = "STAGE"                 // dev, staging, prod
+	EnvAPIBaseURL         = "CATALOG_API_URL"       // the PHP site's API base URL
+	EnvUploadOrigin       = "CATALOG_UPLOAD_ORIGIN" // where partners' browsers send catalog files (the bucket's origin)
+	EnvUploadMaxBytes     = "UPLOAD_MAX_BYTES"      // size cap of a presigned upload
+	EnvIngestQueueURL     = "INGEST_QUEUE_URL"      // the api Lambda queues confirmations there
 	// EnvSynonymsFile is the path of the deployment's synonyms file inside
 	// the Lambda's code (SynonymsFileInBundle under the task root); empty:
 	// the built-in rules of package search.

@@ -523,26 +523,12 @@ func ean13(buf []byte, prefix string, n uint64, bad bool, r *rand.Rand) string {
 		buf = append(buf, '0')
 	}
 	buf = append(buf, s...)
-	d := EANCheckDigit(buf[:12])
+	d := catalog.GTINCheckDigit(string(buf[:12]))
 	if bad {
 		d = (d + "123456789"[r.IntN(9)] - '0') % 10
 	}
 	buf = append(buf, '0'+d)
 	return string(buf)
-}
-
-// EANCheckDigit returns the GS1 check digit (0-9) of the digits of an
-// EAN-8, UPC-A, EAN-13 or GTIN-14 without its last digit.
-func EANCheckDigit(digits []byte) byte {
-	sum := 0
-	for i := len(digits) - 1; i >= 0; i-- {
-		d := int(digits[i] - '0')
-		if (len(digits)-1-i)%2 == 0 {
-			d *= 3
-		}
-		sum += d
-	}
-	return byte((10 - sum%10) % 10)
 }
 
 // ValidEAN13 reports whether s is 13 digits with a correct check digit.
@@ -555,7 +541,7 @@ func ValidEAN13(s string) bool {
 			return false
 		}
 	}
-	return EANCheckDigit([]byte(s[:12])) == s[12]-'0'
+	return catalog.GTINCheckDigit(s[:12]) == s[12]-'0'
 }
 
 // originPhrase is the country of origin as a description says it.

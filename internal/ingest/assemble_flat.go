@@ -36,6 +36,17 @@ func (fa *flatAssembler) prepareAhead(row *preparedRow, hashes *hashBuf) {
 func (fa *flatAssembler) add(ctx context.Context, row *preparedRow) error {
 	v := &row.values
 	key := v.identifier()
+	if l := fa.layout(); l.derived {
+		if key == "" {
+			return fa.book.reject(row.number, row.cells, l.headerOf(mapping.FieldName), CodeMissingName,
+				"the row has no product name, from which its key is derived")
+		}
+		if fa.open != nil && fa.open.key == key || fa.writer.alreadySeen(productIDHash(fa.record.Partner, key)) {
+			return fa.book.reject(row.number, row.cells, l.headerOf(mapping.FieldName), CodeDuplicateKey,
+				fmt.Sprintf("the row has the same %s as an earlier row, so the same derived key %q: it was not merged; "+
+					"add a column that tells them apart (a SKU, a pack size)", l.derivedNote(), key))
+		}
+	}
 	if key == "" {
 		return fa.book.reject(row.number, row.cells, "", CodeMissingIdentifier, missingIDMessage)
 	}

@@ -226,6 +226,10 @@ func (p *pipeline) readAll(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if l := p.reader.layout; l.derived {
+		p.book.warn(0, "", CodeDerivedIdentity, "the file has no identifier column (SKU, reference, EAN/GTIN or ID): "+
+			"each product's key is derived from "+l.derivedNote()+"; rows that derive the same key are rejected as duplicates")
+	}
 	p.assembly = &assembly{reader: p.reader, record: p.record, book: p.book, writer: p.writer, now: p.service.clock().UTC()}
 	p.assembler = newAssembler(p.assembly)
 	if p.reader.table.Keys() == nil {

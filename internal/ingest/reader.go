@@ -2,10 +2,14 @@ package ingest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"html"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
@@ -22,6 +26,11 @@ type layout struct {
 	keyCount int // JSON: how many keys the mapping was built from
 	fields   mapping.Mapping
 	columns  columns
+	// derived is set when the header has no identifier column but a
+	// name: each row's key is derived from its name and the columns in
+	// distinguishing (see derivedKey).
+	derived        bool
+	distinguishing []mapping.Column
 }
 
 // columns holds the column of each field a row reads (-1 when absent),
@@ -53,8 +62,68 @@ func newLayout(header []string, overrides map[string]mapping.Field) *layout {
 	c.origin, c.gtin, c.currency = m.Col(mapping.FieldOrigin), m.Col(mapping.FieldGTIN), m.Col(mapping.FieldCurrency)
 	c.price, c.variantImage = m.Col(mapping.FieldPrice), m.Col(mapping.FieldVariantImage)
 	c.moq, c.leadTime = m.Col(mapping.FieldMOQ), m.Col(mapping.FieldLeadTime)
+	if !m.HasIdentifier() && m.Has(mapping.FieldName) && !m.Has(mapping.FieldParent) {
+		l.derived = true
+		for _, col := range m.Columns {
+			switch {
+			case col.Field == mapping.FieldBrand || col.Field == mapping.FieldUnit,
+				col.Field == mapping.FieldAttribute && (optionHeader(col.Header) || packHeader(col.Header)):
+				l.distinguishing = append(l.distinguishing, col)
+			}
+		}
+	}
 	return l
 }
+
+// packHeader reports the headers of a pack size or net content, which
+// tell apart products of the same name in a list without identifiers.
+func packHeader(h string) bool {
+	switch mapping.Normalize(h) {
+	case "pack size", "pack", "package size", "packsize", "taille du paquet", "net weight", "poids net",
+		"contenu", "contenu net", "net content", "net contents", "quantity per pack", "units per pack",
+		"unidades", "formato", "envase", "inhalt", "packungsgröße", "packungsgrosse", "gebinde", "menge":
+		return true
+	}
+	return false
+}
+
+// derivedNote names what a derived key is made of, for the report.
+func (l *layout) derivedNote() string {
+	parts := []string{strconv.Quote(l.headerOf(mapping.FieldName))}
+	for _, c := range l.distinguishing {
+		parts = append(parts, strconv.Quote(strings.TrimSpace(c.Header)))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// derivedKey is the key of a row of a file without identifiers: a hash
+// of its name and its distinguishing values (brand, unit, pack size,
+// colour, size...), each in lower case without white space, the values
+// sorted, empty ones left out. Extra spaces, case, the order of columns
+// or a new empty column do not change it; the price, the description and
+// other columns are not part of it, so changing them updates the product.
+func derivedKey(name string, cells []string, distinguishing []mapping.Column) string {
+	norm := func(s string) string {
+		return strings.Join(strings.Fields(strings.ToLower(values.Text(s))), "")
+	}
+	vals := make([]string, 0, len(distinguishing))
+	for _, c := range distinguishing {
+		if v := norm(cellAt(cells, c.Index)); v != "" {
+			vals = append(vals, v)
+		}
+	}
+	slices.Sort(vals)
+	h := sha256.New()
+	h.Write([]byte(norm(name)))
+	for _, v := range vals {
+		h.Write([]byte{0})
+		h.Write([]byte(v))
+	}
+	return derivedKeyPrefix + hex.EncodeToString(h.Sum(nil)[:8])
+}
+
+// derivedKeyPrefix starts the keys derivedKey makes.
+const derivedKeyPrefix = "name-"
 
 // headerOf is the header of field f's column as the file wrote it (for
 // messages), the field's name when the file has no such column.
@@ -185,7 +254,7 @@ func (rr *rowReader) mapHeader(header []string) error {
 	rr.layout = newLayout(header, rr.settings.overrides())
 	m := &rr.layout.fields
 	var missing []string
-	if !m.HasIdentifier() {
+	if !m.HasIdentifier() && !rr.layout.derived {
 		missing = append(missing, "an identifier (SKU, reference, EAN/GTIN or ID)")
 	}
 	if !m.Has(mapping.FieldName) {
@@ -353,6 +422,9 @@ func (rr *rowReader) clean(cells []string, clean cellMask, problems *[]rowProble
 	v.parent = cellText(cells, col.parent, clean)
 	v.handle = cellText(cells, col.handle, clean)
 	v.name = cellText(cells, col.name, clean)
+	if l.derived && v.name != "" {
+		v.id = derivedKey(v.name, cells, l.distinguishing)
+	}
 	v.description = cellDescription(cells, col.description, clean)
 	if v.description == "" {
 		v.description = cellDescription(cells, col.shortDescription, clean)

@@ -18,6 +18,10 @@ const (
 	// CodeMissingPrice warns of a product kept without a price (price on
 	// request) in a file that has a price column.
 	CodeMissingPrice = "missing_price"
+	// CodeDerivedIdentity warns, once per file, that the header has no
+	// identifier column and each product's key was derived from its name
+	// and distinguishing columns.
+	CodeDerivedIdentity = "derived_identity"
 )
 
 // reportBook records what the stages find about rows: warnings and

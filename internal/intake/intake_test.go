@@ -111,6 +111,60 @@ func TestLocalUploadsVerify(t *testing.T) {
 	}
 }
 
+// TestLocalDownloads: a download token reads one key until it expires, and
+// upload and download tokens are not interchangeable (an upload slot does
+// not read a report; a download URL does not write a file).
+func TestLocalDownloads(t *testing.T) {
+	up, err := intake.NewLocalUploads()
+	if err != nil {
+		t.Fatal(err)
+	}
+	up = up.WithBase("http://127.0.0.1:8080/api")
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	dl, err := up.PresignDownload(t.Context(), "reports/c1/rejected.csv", "c1-rejected.csv", now.Add(intake.DownloadTTL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	get, ok := strings.CutPrefix(dl, "http://127.0.0.1:8080/api/v1/downloads/")
+	if !ok {
+		t.Fatalf("download URL %q", dl)
+	}
+	u, err := up.PresignUpload(t.Context(), "incoming/acme/k.csv", 10, now.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	put := strings.TrimPrefix(u.URL, "http://127.0.0.1:8080/api/v1/uploads/")
+	tests := []struct {
+		name     string
+		token    string
+		at       time.Time
+		code     catalog.Code
+		download bool // VerifyDownload, else Verify
+	}{
+		{"download", get, now.Add(intake.DownloadTTL), "", true},
+		{"download expired", get, now.Add(intake.DownloadTTL + time.Second), catalog.CodeInvalid, true},
+		{"upload token as a download", put, now, catalog.CodeNotFound, true},
+		{"download token as an upload", get, now, catalog.CodeNotFound, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !tt.download {
+				if _, _, err := up.Verify(tt.token, tt.at); catalog.CodeOf(err) != tt.code {
+					t.Fatalf("Verify: %v, want code %q", err, tt.code)
+				}
+				return
+			}
+			key, name, err := up.VerifyDownload(tt.token, tt.at)
+			if catalog.CodeOf(err) != tt.code {
+				t.Fatalf("VerifyDownload: %v, want code %q", err, tt.code)
+			}
+			if err == nil && (key != "reports/c1/rejected.csv" || name != "c1-rejected.csv") {
+				t.Fatalf("VerifyDownload = %q %q", key, name)
+			}
+		})
+	}
+}
+
 // TestCheckConfirm: the checks before a held catalog is applied, with the
 // codes and messages the API answers.
 func TestCheckConfirm(t *testing.T) {

@@ -250,10 +250,30 @@ func NewLocalUploads() (*LocalUploads, error) {
 }
 
 type uploadClaims struct {
+	Op       string `json:"o"` // opPut (an upload slot) or opGet (a download)
 	Key      string `json:"k"`
-	MaxBytes int64  `json:"m"`
-	Expires  int64  `json:"e"` // unix seconds
+	MaxBytes int64  `json:"m,omitempty"`
+	Name     string `json:"n,omitempty"` // a download's file name
+	Expires  int64  `json:"e"`           // unix seconds
 }
+
+// The operations a local token grants: an upload token never reads a blob,
+// a download token never writes one.
+const (
+	opPut = "put"
+	opGet = "get"
+)
+
+// Downloader hands out short-lived URLs that read one blob without the
+// partner's key: a presigned S3 GET on AWS, a signed URL on the API's
+// download route on the embedded default. So a file such as the rejected
+// rows never passes through the api Lambda.
+type Downloader interface {
+	PresignDownload(ctx context.Context, key, fileName string, expires time.Time) (string, error)
+}
+
+// DownloadTTL is how long a download URL stays valid.
+const DownloadTTL = 5 * time.Minute
 
 // WithBase returns a copy that builds URLs under base.
 func (l *LocalUploads) WithBase(base string) *LocalUploads {
@@ -262,13 +282,31 @@ func (l *LocalUploads) WithBase(base string) *LocalUploads {
 
 // PresignUpload implements Uploader.
 func (l *LocalUploads) PresignUpload(_ context.Context, key string, maxBytes int64, expires time.Time) (Upload, error) {
-	raw, err := json.Marshal(uploadClaims{Key: key, MaxBytes: maxBytes, Expires: expires.Unix()})
+	token, err := l.token(uploadClaims{Op: opPut, Key: key, MaxBytes: maxBytes, Expires: expires.Unix()})
 	if err != nil {
-		return Upload{}, catalog.Wrap(catalog.CodeInternal, err, "upload token")
+		return Upload{}, err
+	}
+	return Upload{Method: "PUT", URL: l.BaseURL + "/v1/uploads/" + token, ExpiresAt: expires.UTC(), MaxBytes: maxBytes}, nil
+}
+
+// PresignDownload implements Downloader: a URL on the API's download
+// route (/v1/downloads/{token}) that serves key as an attachment named
+// fileName until expires.
+func (l *LocalUploads) PresignDownload(_ context.Context, key, fileName string, expires time.Time) (string, error) {
+	token, err := l.token(uploadClaims{Op: opGet, Key: key, Name: fileName, Expires: expires.Unix()})
+	if err != nil {
+		return "", err
+	}
+	return l.BaseURL + "/v1/downloads/" + token, nil
+}
+
+func (l *LocalUploads) token(c uploadClaims) (string, error) {
+	raw, err := json.Marshal(c)
+	if err != nil {
+		return "", catalog.Wrap(catalog.CodeInternal, err, "signed URL token")
 	}
 	body := base64.RawURLEncoding.EncodeToString(raw)
-	token := body + "." + base64.RawURLEncoding.EncodeToString(l.sign(body))
-	return Upload{Method: "PUT", URL: l.BaseURL + "/v1/uploads/" + token, ExpiresAt: expires.UTC(), MaxBytes: maxBytes}, nil
+	return body + "." + base64.RawURLEncoding.EncodeToString(l.sign(body)), nil
 }
 
 func (l *LocalUploads) sign(body string) []byte {
@@ -277,22 +315,49 @@ func (l *LocalUploads) sign(body string) []byte {
 	return m.Sum(nil)
 }
 
-// Verify checks a token at now and returns the key and size cap it
-// grants: CodeNotFound for a token that is not ours (or tampered with),
-// CodeInvalid once expired.
+// Verify checks an upload token at now and returns the key and size cap
+// it grants: CodeNotFound for a token that is not ours, tampered with, or
+// not an upload's; CodeInvalid once expired.
 func (l *LocalUploads) Verify(token string, now time.Time) (key string, maxBytes int64, err error) {
+	c, err := l.claims(token, opPut, now, "this upload URL expired; ask for a new one")
+	if err != nil {
+		return "", 0, err
+	}
+	return c.Key, c.MaxBytes, nil
+}
+
+// VerifyDownload checks a download token at now and returns the key it
+// reads and the file name to serve it as: CodeNotFound for a token that
+// is not ours, tampered with, or not a download's; CodeInvalid once
+// expired.
+func (l *LocalUploads) VerifyDownload(token string, now time.Time) (key, fileName string, err error) {
+	c, err := l.claims(token, opGet, now, "this download URL expired; ask for the file again")
+	if err != nil {
+		return "", "", err
+	}
+	return c.Key, c.Name, nil
+}
+
+func (l *LocalUploads) claims(token, op string, now time.Time, expired string) (uploadClaims, error) {
+	var c uploadClaims
 	body, sig, ok := strings.Cut(token, ".")
 	mac, derr := base64.RawURLEncoding.DecodeString(sig)
 	if !ok || derr != nil || !hmac.Equal(mac, l.sign(body)) {
-		return "", 0, catalog.Errorf(catalog.CodeNotFound, "no such upload")
+		return c, notOurs(op)
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(body)
-	var c uploadClaims
-	if err != nil || json.Unmarshal(raw, &c) != nil {
-		return "", 0, catalog.Errorf(catalog.CodeNotFound, "no such upload")
+	if err != nil || json.Unmarshal(raw, &c) != nil || c.Op != op {
+		return uploadClaims{}, notOurs(op)
 	}
 	if now.Unix() > c.Expires {
-		return "", 0, catalog.Errorf(catalog.CodeInvalid, "this upload URL expired; ask for a new one")
+		return uploadClaims{}, catalog.Errorf(catalog.CodeInvalid, "%s", expired)
 	}
-	return c.Key, c.MaxBytes, nil
+	return c, nil
+}
+
+func notOurs(op string) error {
+	if op == opGet {
+		return catalog.Errorf(catalog.CodeNotFound, "no such download")
+	}
+	return catalog.Errorf(catalog.CodeNotFound, "no such upload")
 }

@@ -1,7 +1,7 @@
 // Package s3blobs implements catalog.Blobs on an S3 bucket (aws-sdk-go-v2):
 // streaming reads, uploads in bounded memory (one multipart part at a time),
 // presigned POST forms with a size range and an expiry for partners'
-// uploads, and the URL-decoding of object keys in S3 event notifications.
+// uploads, presigned GETs for downloads, and the URL-decoding of object keys in S3 event notifications.
 package s3blobs
 
 import (
@@ -228,6 +228,42 @@ func (b *Blobs) PresignUpload(ctx context.Context, key string, maxBytes int64, e
 		return Upload{}, translate(err, "presign upload")
 	}
 	return Upload{Method: "POST", URL: req.URL, Fields: req.Values, ExpiresAt: start.Add(expiry).UTC(), MaxBytes: maxBytes}, nil
+}
+
+// PresignDownload returns a presigned GET of key, valid for expiry, that
+// S3 answers as an attachment named fileName with contentType: the
+// browser reads the file from S3, never through a Lambda.
+func (b *Blobs) PresignDownload(ctx context.Context, key, fileName, contentType string, expiry time.Duration) (string, error) {
+	if err := checkKey(key); err != nil {
+		return "", err
+	}
+	if expiry <= 0 {
+		return "", catalog.Errorf(catalog.CodeInvalid, "a download needs a positive expiry")
+	}
+	in := &s3.GetObjectInput{Bucket: aws.String(b.bucket), Key: aws.String(key),
+		ResponseContentType:        aws.String(contentType),
+		ResponseContentDisposition: aws.String(`attachment; filename="` + attachmentName(fileName) + `"`),
+	}
+	req, err := b.presign.PresignGetObject(ctx, in, s3.WithPresignExpires(expiry))
+	if err != nil {
+		return "", translate(err, "presign download")
+	}
+	return req.URL, nil
+}
+
+// attachmentName keeps a file name safe inside a quoted
+// Content-Disposition parameter: letters, digits and ". - _" only.
+func attachmentName(name string) string {
+	out := []byte(name)
+	for i, c := range out {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-' || c == '_') {
+			out[i] = '_'
+		}
+	}
+	if len(out) == 0 {
+		return "download"
+	}
+	return string(out)
 }
 
 // EventKey decodes the object key of an S3 event notification, which S3

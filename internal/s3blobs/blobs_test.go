@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"sync/atomic"
@@ -107,6 +108,40 @@ func TestPresignedPostUpload(t *testing.T) {
 	got, _ := io.ReadAll(rc)
 	if string(got) != content || info.Size != int64(len(content)) {
 		t.Fatalf("uploaded content %q (size %d)", got, info.Size)
+	}
+}
+
+// TestPresignedDownload reads a file through a presigned GET with a plain
+// HTTP client (no credentials), as a browser does after the API's
+// redirect, and gets it as a named CSV attachment; the URL expires.
+func TestPresignedDownload(t *testing.T) {
+	b, _, _ := newBlobs(t)
+	ctx := t.Context()
+	const key = "reports/c1/rejected.csv"
+	if _, err := b.Put(ctx, key, strings.NewReader("ingest_error,sku\nbad_price: x,A\n")); err != nil {
+		t.Fatal(err)
+	}
+	u, err := b.PresignDownload(ctx, key, `c1 "x"-rejected.csv`, "text/csv; charset=utf-8", 5*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, err := url.Parse(u)
+	if err != nil || parsed.Query().Get("X-Amz-Expires") != "300" || parsed.Query().Get("X-Amz-Signature") == "" {
+		t.Fatalf("presigned GET %q: %v", u, err)
+	}
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || string(body) != "ingest_error,sku\nbad_price: x,A\n" ||
+		resp.Header.Get("Content-Disposition") != `attachment; filename="c1__x_-rejected.csv"` ||
+		resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" {
+		t.Fatalf("GET: %d %v %q", resp.StatusCode, resp.Header, body)
+	}
+	if _, err := b.PresignDownload(ctx, "../x", "x.csv", "text/csv", time.Minute); catalog.CodeOf(err) != catalog.CodeInvalid {
+		t.Fatalf("bad key: %v", err)
 	}
 }
 

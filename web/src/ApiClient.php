@@ -10,8 +10,9 @@ namespace CatalogSearch\Web;
  * connection and each read; failures become ApiError, never PHP warnings.
  * It sums the time spent waiting for the API so pages can report it in a
  * Server-Timing header. A client made by withKey sends a partner's API key
- * as X-Api-Key on the API calls (never to an upload URL, never in errors),
- * with the generation of the partner's site session when it has one.
+ * as X-Api-Key on the API calls (never to an upload or download URL, never
+ * in errors), with the generation of the partner's site session when it
+ * has one.
  */
 final class ApiClient
 {
@@ -118,8 +119,29 @@ final class ApiClient
     }
 
     /**
+     * getRedirect GETs path, which the API answers with a redirect (such as
+     * rejected rows: 303 to a short-lived URL of the file), and returns the
+     * absolute URL it points to, without following it.
+     *
+     * @throws ApiError when the answer is not a redirect
+     */
+    public function getRedirect(string $path): string
+    {
+        $res = $this->request('GET', $this->url($path, []), $this->withKeyHeader(['Accept: application/json']));
+        $location = $res['headers']['location'] ?? '';
+        if ($res['status'] < 300 || $res['status'] >= 400 || $location === '') {
+            if ($res['status'] >= 200 && $res['status'] < 400) {
+                throw new ApiError('internal', $res['status'], "$path: answer is not a redirect", $path);
+            }
+            throw $this->errorFrom($res, $path);
+        }
+        return $this->resolve($location);
+    }
+
+    /**
      * send performs a request to an absolute http(s) URL or to a path on the
-     * API (used to hand a file to the upload URL the API returned).
+     * API, with headers as given (no API key; the origin secret only under
+     * the base URL).
      *
      * @param list<string> $headers
      * @return array{status: int, headers: array<string, string>, body: string}
@@ -133,7 +155,8 @@ final class ApiClient
 
     /**
      * resolve turns a path on the API ("/v1/...") into a URL under the base
-     * URL, and accepts absolute http(s) URLs as they are.
+     * URL, and accepts absolute http(s) URLs as they are (upload and
+     * download URLs the API hands out, which the browser uses).
      */
     public function resolve(string $urlOrPath): string
     {
@@ -141,7 +164,7 @@ final class ApiClient
             return $urlOrPath;
         }
         if (!str_starts_with($urlOrPath, '/')) {
-            throw new ApiError('internal', 0, 'upload URL is neither absolute nor a path: ' . $urlOrPath);
+            throw new ApiError('internal', 0, 'URL from the API is neither absolute nor a path: ' . $urlOrPath);
         }
         return $this->baseUrl . $urlOrPath;
     }

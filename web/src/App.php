@@ -34,7 +34,7 @@ final class App
     {
         $start = hrtime(true);
         $session = new PartnerSession($req, $this->config?->sessionKey);
-        $security = new Security($req, $this->config?->sessionKey, $session);
+        $security = new Security($req, $this->config?->sessionKey, $session, $this->config->uploadOrigin ?? '');
         $segments = array_values(array_filter(explode('/', $req->path), static fn (string $s): bool => $s !== ''));
         $locale = $segments[0] ?? '';
         if (!in_array($locale, I18n::LOCALES, true)) {

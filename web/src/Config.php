@@ -27,6 +27,12 @@ final class Config
         public readonly ?string $sessionKey = null,
         /** The origin secret (CATALOG_ORIGIN_SECRET) sent on calls to the API, or "" (OriginGuard). */
         public readonly string $originSecret = '',
+        /**
+         * The origin partners' browsers send catalog files to when it is not
+         * the site's own (CATALOG_UPLOAD_ORIGIN: the bucket's on AWS), allowed
+         * by the pages' connect-src; "" = the site's origin only.
+         */
+        public readonly string $uploadOrigin = '',
     ) {
     }
 
@@ -49,42 +55,39 @@ final class Config
     }
 
     /**
-     * uploadLimit is the largest file the site accepts: CATALOG_MAX_UPLOAD,
-     * lowered to PHP's own upload_max_filesize and post_max_size.
+     * uploadLimit is the largest file the site offers to send:
+     * CATALOG_MAX_UPLOAD. The browser sends the file straight to the upload
+     * URL the API hands out (which enforces its own cap), never through
+     * PHP, so PHP's upload settings do not bound it.
      */
     public function uploadLimit(): int
     {
-        $limit = $this->maxUploadBytes;
-        foreach (['upload_max_filesize', 'post_max_size'] as $key) {
-            $bytes = self::iniBytes((string) ini_get($key));
-            if ($bytes > 0) {
-                $limit = min($limit, $bytes);
-            }
-        }
-        return $limit;
+        return $this->maxUploadBytes;
     }
 
-    /** iniBytes reads a php.ini size such as "2M" or "512K" (0 = unlimited). */
-    public static function iniBytes(string $v): int
+    /**
+     * originFrom checks CATALOG_UPLOAD_ORIGIN: an http(s) origin
+     * (scheme://host[:port], no path), returned without a trailing slash.
+     *
+     * @throws ConfigError when it is not an origin
+     */
+    public static function originFrom(string $raw): string
     {
-        if (preg_match('/^\s*(\d+)\s*([kmg]?)\s*$/i', $v, $m) !== 1) {
-            return 0;
+        $origin = rtrim(trim($raw), '/');
+        $ok = preg_match('#^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$#', $origin) === 1;
+        if (!$ok) {
+            throw new ConfigError('CATALOG_UPLOAD_ORIGIN must be an http(s) origin such as https://bucket.s3.eu-west-3.amazonaws.com');
         }
-        $n = (int) $m[1];
-        return match (strtolower($m[2])) {
-            'k' => $n * 1024,
-            'm' => $n * 1024 * 1024,
-            'g' => $n * 1024 * 1024 * 1024,
-            default => $n,
-        };
+        return $origin;
     }
 
     /**
      * fromEnv reads CATALOG_API_URL (required: an absolute http or https
      * URL), CATALOG_API_TIMEOUT (seconds, default 5), CATALOG_MAX_UPLOAD
-     * (bytes, default 50 MiB), CATALOG_ASSET_BASE (default /assets) and
-     * CATALOG_SITE_SECRET (optional; see sessionKeyFrom) and
-     * CATALOG_ORIGIN_SECRET (optional; see OriginGuard).
+     * (bytes, default 50 MiB), CATALOG_ASSET_BASE (default /assets),
+     * CATALOG_SITE_SECRET (optional; see sessionKeyFrom),
+     * CATALOG_ORIGIN_SECRET (optional; see OriginGuard) and
+     * CATALOG_UPLOAD_ORIGIN (optional; see originFrom).
      *
      * @param array<string, string|false> $env
      * @throws ConfigError when a value is missing or malformed
@@ -127,6 +130,11 @@ final class Config
             $sessionKey = self::sessionKeyFrom($rawSecret);
         }
         $originSecret = OriginGuard::fromEnv($env)->enabled() ? trim((string) $env[OriginGuard::ENV]) : '';
-        return new self($url, $timeout, $maxUpload, $assetBase, $sessionKey, $originSecret);
+        $uploadOrigin = '';
+        $rawOrigin = $env['CATALOG_UPLOAD_ORIGIN'] ?? false;
+        if (is_string($rawOrigin) && trim($rawOrigin) !== '') {
+            $uploadOrigin = self::originFrom($rawOrigin);
+        }
+        return new self($url, $timeout, $maxUpload, $assetBase, $sessionKey, $originSecret, $uploadOrigin);
     }
 }

@@ -485,54 +485,57 @@ final class Pages
     }
 
     /**
-     * upload runs the API's upload flow for the posted file: POST
-     * /v1/catalogs announces it and returns where to send it, then the site
-     * sends the file there (a form POST with the returned fields, or a PUT)
-     * and shows the new catalog's status page.
+     * upload hands the browser an upload slot: the script posts the chosen
+     * file's name, size and mode (JSON answer), the site asks the API for a
+     * slot (POST /v1/catalogs with the partner's key) and returns where to
+     * send the file and the new catalog's status page. The file itself goes
+     * from the browser straight to the upload URL (S3's presigned POST on
+     * AWS, the API's upload route locally), never through this site: a
+     * Lambda request is capped at 6 MB. Without the script the form posts
+     * only the file's name, and the answer says that uploading needs
+     * JavaScript.
      */
     public function upload(ApiClient $api): Response
     {
-        if ($this->req->post === [] && $this->req->files === [] && (int) $this->req->header('content-length') > 0) {
-            // PHP drops the whole body when it exceeds post_max_size.
-            return $this->partner($api, 'upload.error.too_large', 413);
-        }
+        $json = str_contains($this->req->header('accept'), 'application/json');
+        $fail = fn (string $key, int $status): Response => $json
+            ? Response::json(['error' => ['code' => $key, 'message' => $this->t->t($key)]], $status)
+            : $this->partner($api, $key, $status);
         if (!$this->security->csrfValid()) {
-            return $this->partner($api, 'upload.error.csrf', 403);
+            return $fail('upload.error.csrf', 403);
+        }
+        if (!$json) {
+            return $fail('upload.error.needs_js', 400);
         }
         $mode = $this->req->post['mode'] ?? 'partial';
-        $file = $this->req->files['file'] ?? null;
         if (!in_array($mode, ['full', 'partial'], true)) {
-            return $this->partner($api, 'upload.error.mode', 400);
+            return $fail('upload.error.mode', 400);
         }
-        $err = is_array($file) ? (int) ($file['error'] ?? UPLOAD_ERR_NO_FILE) : UPLOAD_ERR_NO_FILE;
-        if ($err === UPLOAD_ERR_INI_SIZE || $err === UPLOAD_ERR_FORM_SIZE) {
-            return $this->partner($api, 'upload.error.too_large', 413);
+        $rawName = trim($this->req->post['name'] ?? '');
+        if ($rawName === '') {
+            return $fail('upload.error.no_file', 400);
         }
-        if ($err !== UPLOAD_ERR_OK || !is_array($file) || !is_string($file['tmp_name'] ?? null)) {
-            return $this->partner($api, 'upload.error.no_file', 400);
+        $size = $this->req->post['size'] ?? '';
+        if (!ctype_digit($size)) {
+            return $fail('upload.error.no_file', 400);
         }
-        $size = (int) ($file['size'] ?? 0);
-        if ($size > $this->config->uploadLimit()) {
-            return $this->partner($api, 'upload.error.too_large', 413);
+        if ((int) $size > $this->config->uploadLimit()) {
+            return $fail('upload.error.too_large', 413);
         }
-        if ($size === 0) {
-            return $this->partner($api, 'upload.error.empty', 400);
+        if ((int) $size === 0) {
+            return $fail('upload.error.empty', 400);
         }
-        $name = self::safeFileName((string) ($file['name'] ?? 'catalog'));
+        $name = self::safeFileName($rawName);
         try {
             // No partner in the body: the slot is the key's partner's.
-            $ticket = $api->postJson('/v1/catalogs', [
-                'file' => $name,
-                'mode' => $mode,
-            ]);
+            $ticket = $api->postJson('/v1/catalogs', ['file' => $name, 'mode' => $mode]);
         } catch (ApiError $e) {
             if ($e->isMissingEndpoint()) {
-                return $this->partner($api, 'upload.error.unavailable', 503);
+                return $fail('upload.error.unavailable', 503);
             }
-            if ($e->status >= 400 && $e->status < 500 && $e->status !== 401) {
+            if ($e->status >= 400 && $e->status < 500 && $e->status !== 401 && $e->status !== 403) {
                 $this->logger->info('upload refused', ['code' => $e->errorCode, 'error' => $e->getMessage()]);
-                $key = $e->status === 413 ? 'upload.error.too_large' : 'upload.error.refused';
-                return $this->partner($api, $key, $e->status);
+                return $fail($e->status === 413 ? 'upload.error.too_large' : 'upload.error.refused', $e->status);
             }
             throw $e;
         }
@@ -547,24 +550,29 @@ final class Pages
             throw new ApiError('internal', 200, $msg, '/v1/catalogs');
         }
         $maxBytes = (int) ($upload['max_bytes'] ?? 0);
-        if ($maxBytes > 0 && $size > $maxBytes) {
-            return $this->partner($api, 'upload.error.too_large', 413);
+        if ($maxBytes > 0 && (int) $size > $maxBytes) {
+            return $fail('upload.error.too_large', 413);
         }
-        $content = (string) file_get_contents($file['tmp_name']);
-        $contentType = self::contentType($name);
-        if ($method === 'PUT') {
-            $res = $this->api->send('PUT', $url, ['Content-Type: ' . $contentType], $content);
-        } else {
-            $fields = is_array($upload['fields'] ?? null) ? $upload['fields'] : [];
-            [$body, $type] = self::multipart($fields, $name, $contentType, $content);
-            $res = $this->api->send('POST', $url, ['Content-Type: ' . $type], $body);
+        $fields = [];
+        foreach (is_array($upload['fields'] ?? null) ? $upload['fields'] : [] as $k => $v) {
+            if (is_string($v)) {
+                $fields[(string) $k] = $v;
+            }
         }
-        if ($res['status'] < 200 || $res['status'] >= 300) {
-            $this->logger->error('upload transfer failed', ['catalog_id' => $catalogId, 'status' => $res['status']]);
-            return $this->partner($api, 'upload.error.transfer', 502);
-        }
-        $this->logger->info('catalog uploaded', ['catalog_id' => $catalogId, 'partner' => $this->session->partner(), 'size' => $size]);
-        return Response::redirect('/' . $this->t->locale . '/partner/catalogs/' . rawurlencode($catalogId));
+        $this->logger->info('upload slot', ['catalog_id' => $catalogId, 'partner' => $this->session->partner(), 'size' => (int) $size]);
+        // A path on the API (no public URL configured) is made absolute with
+        // the API's base URL; the partner's key never goes with the file.
+        return Response::json([
+            'catalog_id' => $catalogId,
+            'status_url' => '/' . $this->t->locale . '/partner/catalogs/' . rawurlencode($catalogId),
+            'upload' => [
+                'method' => $method,
+                'url' => $api->resolve($url),
+                'fields' => (object) $fields,
+                'content_type' => self::contentType($name),
+                'max_bytes' => $maxBytes,
+            ],
+        ], 201);
     }
 
     /** catalog is one catalog's status and report; the script polls its partial while it is in progress. */
@@ -605,20 +613,24 @@ final class Pages
         return Response::redirect($back);
     }
 
-    /** rejected downloads a catalog's rejected rows as CSV. */
+    /**
+     * rejected sends the browser to a catalog's rejected rows: the API
+     * answers with a redirect to a short-lived URL of the file (a presigned
+     * S3 GET on AWS), which the browser follows, so the file never passes
+     * through this site.
+     */
     public function rejected(ApiClient $api, string $id): Response
     {
         try {
-            $file = $api->getRaw('/v1/catalogs/' . rawurlencode($id) . '/rejected.csv');
+            $location = $api->getRedirect('/v1/catalogs/' . rawurlencode($id) . '/rejected.csv');
         } catch (ApiError $e) {
             if ($e->isMissingEndpoint()) {
                 return $this->error(404, 'error.rejected_not_found');
             }
             throw $e;
         }
-        $name = 'rejected-' . preg_replace('/[^A-Za-z0-9_.-]+/', '_', $id) . '.csv';
-        $res = new Response(200, $file['body'], 'text/csv; charset=utf-8');
-        $res->headers['Content-Disposition'] = 'attachment; filename="' . $name . '"';
+        $res = Response::redirect($location);
+        $res->headers['Cache-Control'] = 'no-store';
         return $res;
     }
 
@@ -787,29 +799,5 @@ final class Pages
             'ndjson', 'jsonl' => 'application/x-ndjson',
             default => 'application/octet-stream',
         };
-    }
-
-    /**
-     * multipart builds a multipart/form-data body: the upload's fields, then
-     * the file last (as S3 presigned POST requires).
-     *
-     * @param array<mixed> $fields
-     * @return array{string, string}
-     */
-    public static function multipart(array $fields, string $fileName, string $fileType, string $content): array
-    {
-        $boundary = '----catalogsearch' . bin2hex(random_bytes(12));
-        $body = '';
-        foreach ($fields as $k => $v) {
-            if (!is_string($v) && !is_int($v)) {
-                continue;
-            }
-            $body .= "--$boundary\r\nContent-Disposition: form-data; name=\"" . addcslashes((string) $k, "\"\\\r\n")
-                . "\"\r\n\r\n" . $v . "\r\n";
-        }
-        $body .= "--$boundary\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
-            . addcslashes($fileName, "\"\\\r\n") . "\"\r\nContent-Type: $fileType\r\n\r\n" . $content . "\r\n";
-        $body .= "--$boundary--\r\n";
-        return [$body, 'multipart/form-data; boundary=' . $boundary];
     }
 }

@@ -33,11 +33,14 @@ final class Security
     /**
      * @param string|null $siteKey the 32-byte key from CATALOG_SITE_SECRET (Config::$sessionKey); null: not configured
      * @param PartnerSession|null $session the request's partner session, whose id binds the tokens
+     * @param string $uploadOrigin where partners' browsers send catalog files when it is not this
+     *        site (the bucket's origin on AWS), or ""
      */
     public function __construct(
         private readonly Request $request,
         ?string $siteKey = null,
         private readonly ?PartnerSession $session = null,
+        private readonly string $uploadOrigin = '',
     ) {
         $this->nonce = rtrim(strtr(base64_encode(random_bytes(18)), '+/', '-_'), '=');
         // A key of its own for CSRF, so a token never doubles as anything sealed with the session key.
@@ -53,7 +56,8 @@ final class Security
             "style-src 'self'",
             // Product pictures come from our own /images/, never a partner's host.
             "img-src 'self' data:",
-            "connect-src 'self'",
+            // Catalog files go from the browser straight to the upload URL.
+            "connect-src 'self'" . ($this->uploadOrigin !== '' ? ' ' . $this->uploadOrigin : ''),
             "form-action 'self'",
             "base-uri 'none'",
             "frame-ancestors 'none'",

@@ -2,7 +2,9 @@
 /**
  * The partner area of a signed-in partner: who is signed in (the partner
  * the API named for the key) with a sign-out button, upload a catalog
- * (CSRF-protected multipart form) and the partner's catalogs.
+ * (the script sends the file straight to the upload URL the API hands
+ * out; without it the form says that uploading needs JavaScript) and the
+ * partner's catalogs.
  *
  * @var CatalogSearch\Web\I18n $t
  * @var CatalogSearch\Web\View $v
@@ -16,6 +18,10 @@
 use CatalogSearch\Web\Security;
 
 $mb = max(1, (int) floor($maxUpload / (1024 * 1024)));
+$uploadMessages = [];
+foreach (['sending', 'progress', 'sent', 'no_file', 'empty', 'too_large', 'transfer', 'refused'] as $k) {
+    $uploadMessages[$k] = $t->t(in_array($k, ['sending', 'progress', 'sent'], true) ? 'upload.' . $k : 'upload.error.' . $k, ['mb' => $mb]);
+}
 ?>
 <h1><?= $v->e($t->t('partner.title')) ?></h1>
 <form class="signed-in inline-form" method="post" action="<?= $v->link('/partner/sign-out') ?>">
@@ -29,7 +35,9 @@ $mb = max(1, (int) floor($maxUpload / (1024 * 1024)));
 <div class="partner-layout">
 <section class="panel" aria-labelledby="upload-title">
   <h2 id="upload-title"><?= $v->e($t->t('upload.title')) ?></h2>
-  <form class="upload-form" method="post" action="<?= $v->link('/partner/upload') ?>" enctype="multipart/form-data">
+  <form class="upload-form" method="post" action="<?= $v->link('/partner/upload') ?>" data-upload
+        data-max-bytes="<?= $v->e((string) $maxUpload) ?>"
+        data-messages="<?= $v->e(json_encode($uploadMessages, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES)) ?>">
     <input type="hidden" name="<?= $v->e(Security::CSRF_FIELD) ?>" value="<?= $v->e($csrf) ?>">
     <fieldset class="field">
       <legend><?= $v->e($t->t('upload.mode')) ?></legend>
@@ -50,6 +58,13 @@ $mb = max(1, (int) floor($maxUpload / (1024 * 1024)));
              aria-describedby="up-file-hint">
       <p id="up-file-hint" class="hint"><?= $v->e($t->t('upload.file_hint', ['mb' => $mb])) ?></p>
     </div>
+    <noscript><p class="notice"><?= $v->e($t->t('upload.error.needs_js')) ?></p></noscript>
+    <div class="field upload-progress" data-upload-progress hidden>
+      <label for="up-progress"><?= $v->e($t->t('upload.sending')) ?></label>
+      <progress id="up-progress" max="100" value="0"></progress>
+    </div>
+    <p class="visually-hidden" role="status" data-upload-status></p>
+    <div role="alert" data-upload-error></div>
     <button type="submit" class="btn btn-primary"><?= $v->e($t->t('upload.submit')) ?></button>
   </form>
 </section>

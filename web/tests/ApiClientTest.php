@@ -108,8 +108,19 @@ final class ApiClientTest extends TestCase
         self::assertSame(self::$server->url . '/upload/x', $api->resolve('/upload/x'));
         self::assertSame('https://bucket.example/u', $api->resolve('https://bucket.example/u'));
         self::assertSame(2, $api->calls(), 'a keyed client counts in its parent');
-        $csv = $api->withKey('csk_test_evil')->getRaw('/v1/catalogs/cat-evil/rejected.csv');
-        self::assertStringStartsWith('text/csv', $csv['type']);
-        self::assertStringContainsString('bad_price', $csv['body']);
+        $location = $api->withKey('csk_test_evil')->getRedirect('/v1/catalogs/cat-evil/rejected.csv');
+        self::assertSame(self::$server->url . '/download/rejected-cat-evil.csv?sig=s0', $location, 'not followed, made absolute');
+        try {
+            $api->withKey('csk_test_evil')->getRedirect('/v1/catalogs/nope/rejected.csv');
+            self::fail('a 404 is no redirect');
+        } catch (ApiError $e) {
+            self::assertSame(404, $e->status);
+        }
+        try {
+            $api->getRedirect('/v1/health');
+            self::fail('a 200 is no redirect');
+        } catch (ApiError $e) {
+            self::assertSame('internal', $e->errorCode);
+        }
     }
 }

@@ -312,12 +312,16 @@ final class AppTest extends TestCase
         }
     }
 
-    /** @return array<string, array<string, mixed>> */
-    private function upload(string $content): array
+    /**
+     * slot asks the site for an upload slot as the script does: the chosen
+     * file's name and size, JSON answer.
+     *
+     * @param array<string, string> $cookies
+     * @param array<string, string> $post
+     */
+    private function slot(array $cookies, array $post, ?App $app = null): Response
     {
-        $tmp = (string) tempnam(sys_get_temp_dir(), 'upl');
-        file_put_contents($tmp, $content);
-        return ['file' => ['name' => '../../my catalog.csv', 'type' => 'text/csv', 'tmp_name' => $tmp, 'error' => UPLOAD_ERR_OK, 'size' => strlen($content)]];
+        return $this->get('/en/partner/upload', ['accept' => 'application/json'], $app, 'POST', $cookies, $post);
     }
 
     /**
@@ -389,22 +393,50 @@ final class AppTest extends TestCase
         return ['PUT to the upload URL' => ['csk_test_acme', 'acme'], 'form POST with the returned fields' => ['csk_test_postco', 'postco']];
     }
 
-    /** @dataProvider uploadMethods */
+    /**
+     * testUploadFlow: the site hands the script a slot (it never reads the
+     * file), the browser's part (the file to the slot's URL, without the
+     * partner's key) is done here with PHP streams, and the status page
+     * shows the ingested catalog.
+     *
+     * @dataProvider uploadMethods
+     */
     public function testUploadFlow(string $key, string $partner): void
     {
         $cookies = $this->signIn($key);
-        $res = $this->get(
-            '/en/partner/upload',
-            [],
-            null,
-            'POST',
-            $cookies,
-            ['csrf_token' => $this->formToken($cookies), 'mode' => 'full'],
-            $this->upload("sku,name\n1,a\n2,b\n")
-        );
-        self::assertSame(303, $res->status, $res->body);
-        self::assertMatchesRegularExpression('#^/en/partner/catalogs/cat-[0-9a-f]+$#', $res->headers['Location']);
-        $page = $this->get($res->headers['Location'], [], null, 'GET', $cookies);
+        $content = "sku,name\n1,a\n2,b\n";
+        $res = $this->slot($cookies, ['csrf_token' => $this->formToken($cookies), 'mode' => 'full',
+            'name' => '../../my catalog.csv', 'size' => (string) strlen($content)]);
+        self::assertSame(201, $res->status, $res->body);
+        self::assertStringStartsWith('application/json', $res->headers['Content-Type']);
+        $slot = json_decode($res->body, true);
+        self::assertMatchesRegularExpression('#^/en/partner/catalogs/cat-[0-9a-f]+$#', $slot['status_url']);
+        self::assertSame('/en/partner/catalogs/' . $slot['catalog_id'], $slot['status_url']);
+        $up = $slot['upload'];
+        self::assertSame(self::$server->url . '/upload/' . $slot['catalog_id'], $up['url'], 'a path on the API is made absolute');
+        self::assertSame('text/csv', $up['content_type']);
+        self::assertSame(1000000, $up['max_bytes']);
+        self::assertStringNotContainsString($key, $res->body, 'the partner\'s key never goes to the browser');
+        if ($partner === 'postco') {
+            self::assertSame('POST', $up['method']);
+            self::assertSame(['key' => 'incoming/postco/my catalog.csv', 'policy' => 'p0'], $up['fields']);
+            $boundary = 'b' . bin2hex(random_bytes(6));
+            $body = '';
+            foreach ($up['fields'] as $k => $v) {
+                $body .= "--$boundary\r\nContent-Disposition: form-data; name=\"$k\"\r\n\r\n$v\r\n";
+            }
+            $body .= "--$boundary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.csv\"\r\n"
+                . "Content-Type: text/csv\r\n\r\n$content\r\n--$boundary--\r\n";
+            $type = 'multipart/form-data; boundary=' . $boundary;
+        } else {
+            self::assertSame('PUT', $up['method']);
+            self::assertSame([], $up['fields']);
+            [$body, $type] = [$content, $up['content_type']];
+        }
+        $ctx = stream_context_create(['http' => ['method' => $up['method'], 'header' => "Content-Type: $type", 'content' => $body, 'ignore_errors' => true]]);
+        self::assertNotFalse(file_get_contents($up['url'], false, $ctx));
+        self::assertMatchesRegularExpression('#^HTTP/\S+ 204#', $http_response_header[0]);
+        $page = $this->get($slot['status_url'], [], null, 'GET', $cookies);
         self::assertStringContainsString('<td>' . $partner . '</td>', $page->body, 'the slot is the key\'s partner\'s');
         self::assertSame(200, $page->status);
         self::assertStringContainsString('Catalog my catalog.csv', $page->body, 'the file name is cleaned of its path');
@@ -417,19 +449,55 @@ final class AppTest extends TestCase
     {
         $cookies = $this->signIn('csk_test_acme');
         $field = $this->formToken($cookies);
+        $file = ['name' => 'c.csv', 'size' => '10'];
         $cases = [
-            'no token' => [$cookies, ['mode' => 'full'], $this->upload('a'), 403, 'The form expired'],
-            'wrong token' => [$cookies, ['csrf_token' => str_repeat('0', 64)], $this->upload('a'), 403, 'The form expired'],
-            'bad mode' => [$cookies, ['csrf_token' => $field, 'mode' => 'sometimes'], $this->upload('a'), 400, 'Choose what the file contains'],
-            'no file' => [$cookies, ['csrf_token' => $field], [], 400, 'Choose a file'],
-            'empty file' => [$cookies, ['csrf_token' => $field], $this->upload(''), 400, 'The file is empty'],
-            'signed out' => [['csrf' => $cookies['csrf']], ['csrf_token' => $field], $this->upload('a'), 200, 'name="api_key"'],
+            'no token' => [$cookies, ['mode' => 'full'] + $file, 403, 'The form expired'],
+            'wrong token' => [$cookies, ['csrf_token' => str_repeat('0', 64)] + $file, 403, 'The form expired'],
+            'bad mode' => [$cookies, ['csrf_token' => $field, 'mode' => 'sometimes'] + $file, 400, 'Choose what the file contains'],
+            'no file' => [$cookies, ['csrf_token' => $field], 400, 'Choose a file'],
+            'no size' => [$cookies, ['csrf_token' => $field, 'name' => 'c.csv'], 400, 'Choose a file'],
+            'empty file' => [$cookies, ['csrf_token' => $field, 'name' => 'c.csv', 'size' => '0'], 400, 'The file is empty'],
+            'over the site\'s limit' => [$cookies, ['csrf_token' => $field, 'name' => 'c.csv', 'size' => (string) (Config::DEFAULT_MAX_UPLOAD + 1)], 413, 'too large'],
+            'over the slot\'s max_bytes' => [$cookies, ['csrf_token' => $field, 'name' => 'c.csv', 'size' => '1000001'], 413, 'too large'],
         ];
-        foreach ($cases as $name => [$cookies, $post, $files, $status, $text]) {
-            $res = $this->get('/en/partner/upload', [], null, 'POST', $cookies, $post, $files);
+        foreach ($cases as $name => [$cookies, $post, $status, $text]) {
+            $res = $this->slot($cookies, $post);
             self::assertSame($status, $res->status, $name);
-            self::assertStringContainsString($text, $res->body, $name);
+            self::assertStringStartsWith('application/json', $res->headers['Content-Type'], $name);
+            self::assertStringContainsString($text, json_decode($res->body, true)['error']['message'], $name);
         }
+        $signedOut = $this->slot(['csrf' => $cookies['csrf']], ['csrf_token' => $field] + $file);
+        self::assertSame(200, $signedOut->status);
+        self::assertStringContainsString('name="api_key"', $signedOut->body, 'signed out: the sign-in form, which the script opens');
+    }
+
+    /**
+     * testUploadWithoutJavaScript: the form without the script posts only
+     * the file's name (no multipart), and the answer says why uploading
+     * needs JavaScript; the partner area says so up front in <noscript>.
+     */
+    public function testUploadWithoutJavaScript(): void
+    {
+        $cookies = $this->signIn('csk_test_acme');
+        $area = $this->get('/en/partner', [], null, 'GET', $cookies)->body;
+        self::assertMatchesRegularExpression('#<form class="upload-form" method="post" action="/en/partner/upload" data-upload#', $area);
+        self::assertStringNotContainsString('multipart/form-data', $area, 'the form never sends the file to the site');
+        self::assertMatchesRegularExpression('#<noscript><p class="notice">Uploading a catalog needs JavaScript#', $area);
+        $res = $this->get('/en/partner/upload', [], null, 'POST', $cookies, ['csrf_token' => $this->formToken($cookies), 'mode' => 'full', 'file' => 'c.csv']);
+        self::assertSame(400, $res->status);
+        self::assertStringContainsString('role="alert">Uploading a catalog needs JavaScript', $res->body);
+        self::assertStringContainsString('POST /api/v1/catalogs', $res->body);
+        self::assertSame(403, $this->get('/en/partner/upload', [], null, 'POST', $cookies, ['mode' => 'full'])->status, 'CSRF first');
+    }
+
+    /** testUploadOriginInCsp: the pages may connect to the upload origin (the bucket on AWS), and only to it beyond the site. */
+    public function testUploadOriginInCsp(): void
+    {
+        $bucket = 'https://files-123.s3.eu-west-3.amazonaws.com';
+        $app = new App(Config::fromEnv(['CATALOG_API_URL' => self::$server->url, 'CATALOG_UPLOAD_ORIGIN' => $bucket . '/']), new Logger($this->log));
+        $csp = $this->get('/en/', [], $app)->headers['Content-Security-Policy'];
+        self::assertStringContainsString("connect-src 'self' $bucket;", $csp);
+        self::assertStringContainsString("connect-src 'self';", $this->get('/en/')->headers['Content-Security-Policy']);
     }
 
     public function testUploadWithoutTheEndpointDegrades(): void
@@ -438,34 +506,33 @@ final class AppTest extends TestCase
         try {
             $app = $this->app($old->url);
             $cookies = $this->signIn('csk_test_acme', $app);
-            $res = $this->get(
-                '/en/partner/upload',
-                [],
-                $app,
-                'POST',
-                $cookies,
-                ['csrf_token' => $this->formToken($cookies, $app), 'mode' => 'partial'],
-                $this->upload("a\n")
-            );
+            $res = $this->slot($cookies, ['csrf_token' => $this->formToken($cookies, $app), 'mode' => 'partial', 'name' => 'a.csv', 'size' => '2'], $app);
             self::assertSame(503, $res->status);
-            self::assertStringContainsString('Uploading is not available on this server yet.', $res->body);
+            self::assertSame('Uploading is not available on this server yet.', json_decode($res->body, true)['error']['message']);
         } finally {
             $old->stop();
         }
     }
 
+    /**
+     * testRejectedRowsDownload: the site sends the browser on to the
+     * short-lived URL the API redirects to (a presigned GET on AWS); the
+     * file never passes through the site.
+     */
     public function testRejectedRowsDownload(): void
     {
         $evil = $this->signIn('csk_test_evil');
         $res = $this->get('/en/partner/catalogs/cat-evil/rejected.csv', [], null, 'GET', $evil);
-        self::assertSame(200, $res->status);
-        self::assertSame('text/csv; charset=utf-8', $res->headers['Content-Type']);
-        self::assertSame('attachment; filename="rejected-cat-evil.csv"', $res->headers['Content-Disposition']);
-        self::assertStringContainsString('bad_price', $res->body);
+        self::assertSame(303, $res->status);
+        self::assertSame(self::$server->url . '/download/rejected-cat-evil.csv?sig=s0', $res->headers['Location']);
+        self::assertSame('', $res->body);
+        self::assertSame('no-store', $res->headers['Cache-Control']);
+        $csv = file_get_contents($res->headers['Location']);
+        self::assertStringContainsString('bad_price', (string) $csv, 'the URL works without the partner\'s key');
         self::assertSame(404, $this->get('/en/partner/catalogs/other/rejected.csv', [], null, 'GET', $evil)->status);
         $acme = $this->get('/en/partner/catalogs/cat-evil/rejected.csv', [], null, 'GET', $this->signIn('csk_test_acme'));
         self::assertSame(404, $acme->status, 'another partner\'s rejected rows');
-        self::assertStringNotContainsString('bad_price', $acme->body);
+        self::assertArrayNotHasKey('Location', $acme->headers);
     }
 
     public function testReportPage(): void
@@ -572,7 +639,7 @@ final class AppTest extends TestCase
                 'another browser\'s nonce' => [['csrf' => $planted] + $acme, $token],
             ] as $name => [$cookies, $field]
         ) {
-            $res = $this->get('/en/partner/upload', [], null, 'POST', $cookies, ['csrf_token' => $field, 'mode' => 'full'], $this->upload("sku\n1\n"));
+            $res = $this->slot($cookies, ['csrf_token' => $field, 'mode' => 'full', 'name' => 'c.csv', 'size' => '6']);
             self::assertSame(403, $res->status, $name);
             self::assertStringContainsString('The form expired', $res->body, $name);
             self::assertSame(403, $this->get('/en/partner/sign-out', [], null, 'POST', $cookies, ['csrf_token' => $field])->status, $name);

@@ -22,15 +22,14 @@ final class ConfigSecurityTest extends TestCase
         self::assertSame(Config::DEFAULT_MAX_UPLOAD, $c->maxUploadBytes);
     }
 
-    public function testIniBytes(): void
+    /** The file never passes through PHP: its upload settings do not lower the limit the site offers. */
+    public function testUploadLimitIsTheConfiguredOne(): void
     {
-        self::assertSame(2 * 1024 * 1024, Config::iniBytes('2M'));
-        self::assertSame(512 * 1024, Config::iniBytes('512k'));
-        self::assertSame(1024 ** 3, Config::iniBytes('1G'));
-        self::assertSame(100, Config::iniBytes('100'));
-        self::assertSame(0, Config::iniBytes('lots'));
-        $c = new Config('http://a', 1.0, PHP_INT_MAX);
-        self::assertLessThanOrEqual(Config::iniBytes((string) ini_get('upload_max_filesize')), $c->uploadLimit());
+        $c = Config::fromEnv(['CATALOG_API_URL' => 'http://a', 'CATALOG_MAX_UPLOAD' => (string) (50 * 1024 * 1024)]);
+        self::assertSame(50 * 1024 * 1024, $c->uploadLimit());
+        self::assertSame('', $c->uploadOrigin);
+        $o = Config::fromEnv(['CATALOG_API_URL' => 'http://a', 'CATALOG_UPLOAD_ORIGIN' => ' https://b.s3.eu-west-3.amazonaws.com/ ']);
+        self::assertSame('https://b.s3.eu-west-3.amazonaws.com', $o->uploadOrigin);
     }
 
     /** @return array<string, array{array<string, string>}> */
@@ -43,6 +42,9 @@ final class ConfigSecurityTest extends TestCase
             'timeout not a number' => [['CATALOG_API_URL' => 'http://a', 'CATALOG_API_TIMEOUT' => 'x']],
             'timeout too long' => [['CATALOG_API_URL' => 'http://a', 'CATALOG_API_TIMEOUT' => '600']],
             'upload size' => [['CATALOG_API_URL' => 'http://a', 'CATALOG_MAX_UPLOAD' => '-1']],
+            'upload origin with a path' => [['CATALOG_API_URL' => 'http://a', 'CATALOG_UPLOAD_ORIGIN' => 'https://b.example/x']],
+            'upload origin not http' => [['CATALOG_API_URL' => 'http://a', 'CATALOG_UPLOAD_ORIGIN' => 'javascript:alert(1)']],
+            'upload origin with a quote' => [['CATALOG_API_URL' => 'http://a', 'CATALOG_UPLOAD_ORIGIN' => "https://b.example'; script-src *"]],
         ];
     }
 

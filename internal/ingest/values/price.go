@@ -1,6 +1,7 @@
 package values
 
 import (
+	"slices"
 	"strings"
 
 	"golang.org/x/text/currency"
@@ -225,8 +226,12 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 // priceCurrency is the one currency the words around a price name (tax
 // mentions aside), else the default; or why there is none.
 func priceCurrency(words []string, defaultCurrency string) (string, *Ambiguity, string) {
-	cur := ""
-	var amb *Ambiguity
+	type named struct {
+		code string
+		amb  *Ambiguity
+	}
+	var found []named
+	plain := "" // a currency named without ambiguity ("kr NOK": NOK)
 	for i := 0; i < len(words); i++ {
 		w := words[i]
 		if i+1 < len(words) && strings.EqualFold(w, "F") && strings.EqualFold(words[i+1], "CFA") {
@@ -239,12 +244,23 @@ func priceCurrency(words []string, defaultCurrency string) (string, *Ambiguity, 
 			}
 			return "", nil, quote(w) + " is not a currency"
 		}
-		if cur != "" && cur != c {
+		found = append(found, named{c, a})
+		if a == nil && ambiguousSign(w) == nil {
+			plain = c
+		}
+	}
+	cur := ""
+	var amb *Ambiguity
+	for _, n := range found {
+		if n.amb != nil && slices.Contains(n.amb.Candidates, plain) {
+			n = named{plain, nil}
+		}
+		if cur != "" && cur != n.code {
 			return "", nil, "two currencies"
 		}
-		cur = c
-		if a != nil {
-			amb = a
+		cur = n.code
+		if n.amb != nil {
+			amb = n.amb
 		}
 	}
 	if cur == "" {

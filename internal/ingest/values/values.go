@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
 )
 
 // Stable codes of the problems these parsers find; reports carry them.
@@ -494,15 +496,7 @@ func GTIN(s string) (string, *Error) {
 
 // gtinCheck verifies the GS1 check digit of a string of digits.
 func gtinCheck(d string) bool {
-	sum := 0
-	for i := len(d) - 2; i >= 0; i-- {
-		n := int(d[i] - '0')
-		if (len(d)-2-i)%2 == 0 {
-			n *= 3
-		}
-		sum += n
-	}
-	return (10-sum%10)%10 == int(d[len(d)-1]-'0')
+	return catalog.GTINCheckDigit(d[:len(d)-1]) == d[len(d)-1]-'0'
 }
 
 func digitsOnly(s string) bool {

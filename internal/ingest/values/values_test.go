@@ -47,6 +47,8 @@ func TestPrice(t *testing.T) {
 		{"abc", "EUR", "", "", false, CodeBadPrice},
 		{"-12", "EUR", "", "", false, CodeBadPrice},
 		{"12 EUR USD", "", "", "", false, CodeBadPrice},
+		{"US$ 12 CAD", "", "", "", false, CodeBadPrice},
+		{"99 kr EUR", "", "", "", false, CodeBadPrice},
 		{"3.65275E+11", "EUR", "", "", false, CodeBadPrice},
 		{"12 34", "EUR", "", "", false, CodeBadPrice},
 		{"12 XYZ", "EUR", "", "", false, CodeBadPrice},
@@ -117,6 +119,9 @@ func TestPriceLocalCurrency(t *testing.T) {
 		{"$12.50", "EUR", "12.50", "USD", []string{"USD", "CAD", "AUD", "NZD", "MXN", "ARS", "CLP", "COP", "SGD", "HKD", "TWD"}},
 		{"US$ 3.99", "CAD", "3.99", "USD", nil},
 		{"¥1200", "EUR", "1200", "JPY", []string{"JPY", "CNY"}},
+		{"99 kr NOK", "EUR", "99", "NOK", nil},
+		{"$ 12 CAD", "EUR", "12", "CAD", nil},
+		{"15 000 F CFA XAF", "", "15000", "XAF", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in+"/"+tt.def, func(t *testing.T) {

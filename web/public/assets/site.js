@@ -1,7 +1,8 @@
 /* Catalog Search: progressive enhancement of the server-rendered pages.
    Without this file every page works; with it, results update without a
    reload (the URL and the back button keep the state), suggestions appear
-   as you type, and a catalog's status refreshes itself. No build step. */
+   as you type, a partner's catalog file goes straight to storage, and a
+   catalog's status refreshes itself. No build step. */
 (function () {
   'use strict';
   var root = document.documentElement;
@@ -330,6 +331,99 @@
         .catch(function () { if (polls < 300) { setTimeout(poll, every * 2); } });
     };
     setTimeout(poll, every);
+  }
+
+  /* Partner upload: the file goes from the browser straight to the upload
+     URL the API hands out (S3's presigned POST on AWS, the API's upload
+     route locally), never through the site, whose requests are capped at
+     6 MB on Lambda. The site only hands out the slot (JSON), then the
+     catalog's status page follows the ingest. */
+  var upForm = document.querySelector('form[data-upload]');
+  if (upForm) {
+    var upMsg = JSON.parse(upForm.getAttribute('data-messages') || '{}');
+    var upFile = upForm.querySelector('input[type="file"]');
+    var upErr = upForm.querySelector('[data-upload-error]');
+    var upLive = upForm.querySelector('[data-upload-status]');
+    var upBox = upForm.querySelector('[data-upload-progress]');
+    var upBar = upBox ? upBox.querySelector('progress') : null;
+    var upButton = upForm.querySelector('button[type="submit"]');
+    var upBusy = false;
+    var upFail = function (text, focus) {
+      upBusy = false;
+      upButton.removeAttribute('aria-disabled');
+      if (upBox) { upBox.hidden = true; }
+      upErr.textContent = '';
+      var p = document.createElement('p');
+      p.className = 'notice notice-error';
+      p.textContent = text || upMsg.transfer;
+      upErr.appendChild(p);
+      if (focus) { focus.focus(); }
+    };
+    var upSend = function (slot, file) {
+      var up = slot.upload || {};
+      return new Promise(function (resolve, reject) {
+        var xhr = new XMLHttpRequest();
+        xhr.open(up.method, up.url);
+        var payload = file;
+        if (up.method === 'POST') {
+          payload = new FormData();
+          Object.keys(up.fields || {}).forEach(function (k) { payload.append(k, up.fields[k]); });
+          payload.append('file', file); // last: S3 reads the fields before the file
+        } else {
+          xhr.setRequestHeader('Content-Type', up.content_type || 'application/octet-stream');
+        }
+        var told = 0;
+        xhr.upload.onprogress = function (ev) {
+          if (!ev.lengthComputable || !upBar) { return; }
+          var pct = Math.floor(ev.loaded * 100 / ev.total);
+          upBar.value = pct;
+          if (pct >= told + 25) { told = pct - pct % 25; upLive.textContent = fill(upMsg.progress, { percent: told }); }
+        };
+        xhr.onload = function () {
+          if (xhr.status >= 200 && xhr.status < 300) { resolve(); return; }
+          var big = xhr.status === 413 || /EntityTooLarge/.test(xhr.responseText || '');
+          reject(new Error(big ? upMsg.too_large : upMsg.transfer));
+        };
+        xhr.onerror = function () { reject(new Error(upMsg.transfer)); };
+        xhr.send(payload);
+      });
+    };
+    upForm.addEventListener('submit', function (e) {
+      e.preventDefault();
+      if (upBusy) { return; }
+      var file = upFile && upFile.files ? upFile.files[0] : null;
+      var max = parseInt(upForm.getAttribute('data-max-bytes'), 10) || 0;
+      if (!file) { upFail(upMsg.no_file, upFile); return; }
+      if (file.size === 0) { upFail(upMsg.empty, upFile); return; }
+      if (max > 0 && file.size > max) { upFail(upMsg.too_large, upFile); return; }
+      upBusy = true;
+      upButton.setAttribute('aria-disabled', 'true');
+      upErr.textContent = '';
+      if (upBox) { upBox.hidden = false; upBar.value = 0; }
+      upLive.textContent = upMsg.sending;
+      var body = new URLSearchParams();
+      body.set('csrf_token', upForm.querySelector('input[name="csrf_token"]').value);
+      var mode = upForm.querySelector('input[name="mode"]:checked');
+      body.set('mode', mode ? mode.value : 'partial');
+      body.set('name', file.name);
+      body.set('size', String(file.size));
+      fetch(upForm.action, { method: 'POST', body: body, credentials: 'same-origin', headers: { Accept: 'application/json' } })
+        .then(function (res) {
+          if ((res.headers.get('Content-Type') || '').indexOf('application/json') !== 0) {
+            // Not a slot (signed out meanwhile): the partner area says why.
+            window.location.assign(upForm.action.replace(/\/upload$/, ''));
+            return null;
+          }
+          return res.json().then(function (data) {
+            if (!res.ok) { throw new Error(data.error && data.error.message); }
+            return upSend(data, file).then(function () {
+              upLive.textContent = upMsg.sent;
+              window.location.assign(data.status_url);
+            });
+          });
+        })
+        .catch(function (err) { upFail(err && err.message, upButton); });
+    });
   }
 
   /* Product gallery: thumbnails and arrow keys move between the slides

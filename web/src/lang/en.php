@@ -134,6 +134,10 @@ return [
     'upload.error.refused' => 'The catalog service refused this file. Check the file type and try again.',
     'upload.error.unavailable' => 'Uploading is not available on this server yet.',
     'upload.error.transfer' => 'The file could not be transferred. Please try again.',
+    'upload.sending' => 'Sending the file',
+    'upload.progress' => 'Sent {percent}%',
+    'upload.sent' => 'File sent. Opening its status page.',
+    'upload.error.needs_js' => 'Uploading a catalog needs JavaScript: your browser sends the file straight to our storage, not through this page. Turn JavaScript on for this site, or upload with the API (POST /api/v1/catalogs with your API key).',
 
     'catalogs.title' => 'Catalogs received',
     'catalogs.none' => 'No catalog received yet.',

@@ -134,6 +134,10 @@ return [
     'upload.error.refused' => 'Le service catalogue a refusé ce fichier. Vérifiez le type de fichier et réessayez.',
     'upload.error.unavailable' => 'L’envoi de fichiers n’est pas encore disponible sur ce serveur.',
     'upload.error.transfer' => 'Le fichier n’a pas pu être transféré. Veuillez réessayer.',
+    'upload.sending' => 'Envoi du fichier',
+    'upload.progress' => '{percent} % envoyés',
+    'upload.sent' => 'Fichier envoyé. Ouverture de sa page de suivi.',
+    'upload.error.needs_js' => 'L’envoi d’un catalogue demande JavaScript : votre navigateur envoie le fichier directement à notre stockage, pas à cette page. Activez JavaScript pour ce site, ou envoyez-le par l’API (POST /api/v1/catalogs avec votre clé d’API).',
 
     'catalogs.title' => 'Catalogues reçus',
     'catalogs.none' => 'Aucun catalogue reçu pour l’instant.',
