@@ -14,6 +14,9 @@ namespace CatalogSearch\Web;
  */
 final class Pages
 {
+    /** Upload modes the API takes (ContractTest pins them to internal/api/openapi.json). */
+    public const UPLOAD_MODES = ['full', 'partial'];
+
     private const PARTIAL_HEADER = 'x-partial';
     private const PARTNER_RE = '/^[a-z0-9][a-z0-9_-]{0,63}$/';
     private const CATALOG_ID_RE = '/^[\w.:@+-]{1,200}$/';
@@ -508,7 +511,7 @@ final class Pages
             return $fail('upload.error.needs_js', 400);
         }
         $mode = $this->req->post['mode'] ?? 'partial';
-        if (!in_array($mode, ['full', 'partial'], true)) {
+        if (!in_array($mode, self::UPLOAD_MODES, true)) {
             return $fail('upload.error.mode', 400);
         }
         $rawName = trim($this->req->post['name'] ?? '');
