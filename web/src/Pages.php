@@ -678,32 +678,31 @@ final class Pages
     /** removals downloads the products a held catalog would remove (CSV). */
     public function removals(ApiClient $api, string $id): Response
     {
-        try {
-            $file = $api->getRaw('/v1/catalogs/' . rawurlencode($id) . '/removals.csv');
-        } catch (ApiError $e) {
-            if ($e->isMissingEndpoint()) {
-                return $this->error(404, 'error.catalog_not_found');
-            }
-            throw $e;
-        }
-        $name = 'removals-' . preg_replace('/[^A-Za-z0-9_.-]+/', '_', $id) . '.csv';
-        $res = new Response(200, $file['body'], 'text/csv; charset=utf-8');
-        $res->headers['Content-Disposition'] = 'attachment; filename="' . $name . '"';
-        return $res;
+        return $this->reportCsv($api, $id, 'removals', 'error.catalog_not_found');
     }
 
     /** toFix downloads a catalog's products that fail a quality rule, as CSV. */
     public function toFix(ApiClient $api, string $id): Response
     {
+        return $this->reportCsv($api, $id, 'to-fix', 'error.tofix_not_found');
+    }
+
+    /**
+     * reportCsv passes the API's CSV report $report of catalog $id on as the
+     * download "$report-$id.csv"; a report the API does not have is the 404
+     * page with the message $missingKey.
+     */
+    private function reportCsv(ApiClient $api, string $id, string $report, string $missingKey): Response
+    {
         try {
-            $file = $api->getRaw('/v1/catalogs/' . rawurlencode($id) . '/to-fix.csv');
+            $file = $api->getRaw('/v1/catalogs/' . rawurlencode($id) . '/' . $report . '.csv');
         } catch (ApiError $e) {
             if ($e->isMissingEndpoint()) {
-                return $this->error(404, 'error.tofix_not_found');
+                return $this->error(404, $missingKey);
             }
             throw $e;
         }
-        $name = 'to-fix-' . preg_replace('/[^A-Za-z0-9_.-]+/', '_', $id) . '.csv';
+        $name = $report . '-' . preg_replace('/[^A-Za-z0-9_.-]+/', '_', $id) . '.csv';
         $res = new Response(200, $file['body'], 'text/csv; charset=utf-8');
         $res->headers['Content-Disposition'] = 'attachment; filename="' . $name . '"';
         return $res;
