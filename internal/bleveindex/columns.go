@@ -3,6 +3,7 @@ package bleveindex
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"math"
 	"strconv"
 	"strings"
@@ -47,16 +48,31 @@ type columns struct {
 	byLeaf [][]uint32
 }
 
-// columnCache keeps the columns of the newest snapshot. Columns are
-// reference counted: a replaced one stays open until its last user is done.
+// columnCache keeps the columns of the newest snapshot it has built.
+// Columns are reference counted: a replaced one stays open until its last
+// user is done. A search never waits for a build: when the snapshot has
+// changed since the columns were built (a write, a merge), acquire starts
+// one background build of the new snapshot and answers nil, and the search
+// runs on Bleve's collector meanwhile. At most one build runs at a time, so
+// continuous writes cost one core at most, never a build per search; the
+// columns built are used only by searches on that very snapshot.
 type columnCache struct {
-	mu   sync.Mutex
-	cols *columns
+	log *slog.Logger
+
+	mu       sync.Mutex
+	cols     *columns
+	cancel   context.CancelFunc // of the build in flight; nil when none
+	wg       sync.WaitGroup     // the build in flight
+	beforeMu sync.Mutex         // guards before
+	// before, when set (tests), runs in the build goroutine before it
+	// reads the snapshot, with the build's context.
+	before func(ctx context.Context)
 }
 
-// acquire returns the columns of idx's current snapshot, building them
-// when the snapshot changed; the caller calls release(cols) when done.
-func (c *columnCache) acquire(ctx context.Context, idx bleve.Index) (*columns, error) {
+// acquire returns the columns of idx's current snapshot, or nil when they
+// are not built yet (a build is then under way); the caller calls
+// release(cols) when done with non-nil columns.
+func (c *columnCache) acquire(idx bleve.Index) (*columns, error) {
 	adv, err := idx.Advanced()
 	if err != nil {
 		return nil, err
@@ -72,15 +88,43 @@ func (c *columnCache) acquire(ctx context.Context, idx bleve.Index) (*columns, e
 		c.cols.refs++
 		return c.cols, nil
 	}
+	if c.cancel != nil {
+		_ = r.Close() // one build at a time: the next search after it starts the next
+		return nil, nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	c.cancel = cancel
+	c.wg.Add(1)
+	go c.build(ctx, r, idx) // owns r
+	return nil, nil
+}
+
+// build reads the columns of snapshot r in the background and makes them
+// the cache's, unless reset cancelled it meanwhile.
+func (c *columnCache) build(ctx context.Context, r index.IndexReader, idx bleve.Index) {
+	defer c.wg.Done()
+	c.beforeMu.Lock()
+	before := c.before
+	c.beforeMu.Unlock()
+	if before != nil {
+		before(ctx)
+	}
 	cols, err := buildColumns(ctx, r, idx)
-	if err != nil {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cancelled := ctx.Err() != nil
+	c.cancel()
+	c.cancel = nil
+	if err != nil || cancelled {
+		if err != nil && !cancelled {
+			c.log.Error("bleve index", "op", "build columns", "err", err)
+		}
 		_ = r.Close()
-		return nil, err
+		return
 	}
 	c.retire(c.cols)
 	c.cols = cols
-	cols.refs = 1 + 1 // the cache's own reference and the caller's
-	return cols, nil
+	cols.refs = 1 // the cache's own reference
 }
 
 // retire drops the cache's reference to cols; the caller holds mu.
@@ -103,8 +147,16 @@ func (c *columnCache) release(cols *columns) {
 	}
 }
 
-// close drops the cached snapshot; the index is closing.
-func (c *columnCache) close() {
+// reset stops the build in flight, waits for it to end, and drops the
+// cached snapshot: the index is closing or being replaced. The caller
+// holds the index's write lock, so no search starts a build meanwhile.
+func (c *columnCache) reset() {
+	c.mu.Lock()
+	if c.cancel != nil {
+		c.cancel()
+	}
+	c.mu.Unlock()
+	c.wg.Wait()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.retire(c.cols)

@@ -374,16 +374,12 @@ func (x *Index) browseColumns(ctx context.Context, cols *columns, q catalog.Quer
 	return t.result(x, q, false, nil, "")
 }
 
-// searchColumns runs q in one pass over the matching documents: the Bleve
-// searcher gives the documents and scores; the columns decide the facet
-// filters, count every facet without its own filter (multi-select) and
-// sort. The result is the same as the collector path's.
-func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, q catalog.Query, text query.Query) (catalog.Result, error) {
-	cols, err := x.cols.acquire(ctx, idx)
-	if err != nil {
-		return catalog.Result{}, x.searchErr(ctx, err)
-	}
-	defer x.cols.release(cols)
+// searchColumns runs q in one pass over the matching documents of the
+// snapshot of cols: the Bleve searcher gives the documents and scores; the
+// columns decide the facet filters, count every facet without its own
+// filter (multi-select) and sort. The result is the same as the collector
+// path's on that snapshot.
+func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, cols *columns, q catalog.Query, text query.Query) (catalog.Result, error) {
 	if text == nil && len(q.Filters.Grades) == 0 && len(q.Filters.OfferKeys) == 0 && len(q.Filters.Attributes) == 0 {
 		return x.browseColumns(ctx, cols, q)
 	}

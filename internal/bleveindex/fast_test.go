@@ -102,7 +102,7 @@ func TestColumnPathsMatchCollector(t *testing.T) {
 			text := textQuery(search.NewPlan(q.Text, x.syn), x.txt)
 			// Twice on the columns: the second meets the cached counts.
 			for round := range 2 {
-				got, err := x.searchColumns(ctx, idx, q, text)
+				got, err := x.searchBuiltColumns(ctx, idx, q, text)
 				if err != nil {
 					t.Fatal(err)
 				}

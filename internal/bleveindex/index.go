@@ -72,6 +72,7 @@ func Open(path string, opts Options) (*Index, error) {
 		opts.Synonyms = search.MustDefaultSynonyms()
 	}
 	x := &Index{path: path, opts: opts, log: opts.Logger}
+	x.cols.log = opts.Logger
 	idx, syn, fresh, err := openOrCreate(path, opts.Synonyms, opts.Logger)
 	if err != nil {
 		return nil, x.internal(err, "open index")
@@ -170,7 +171,7 @@ func (x *Index) Close() error {
 	if x.idx == nil {
 		return nil
 	}
-	x.cols.close()
+	x.cols.reset()
 	err := x.idx.Close()
 	x.idx = nil
 	if err != nil {
@@ -421,7 +422,7 @@ func (x *Index) Reindex(ctx context.Context, src search.Source, progress func(do
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	old := x.idx
-	x.cols.close()
+	x.cols.reset()
 	if old != nil {
 		if err := old.Close(); err != nil {
 			x.log.Error("bleve index", "op", "close old index", "err", err)

@@ -234,10 +234,19 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, er
 }
 
 // searchPath runs q with the text query on the in-memory columns when
-// they can answer it (fastPath), else on Bleve's own collector.
+// they can answer it (fastPath) and are built for the current snapshot,
+// else on Bleve's own collector: a search never waits for the columns to
+// be rebuilt after a write (columnCache).
 func (x *Index) searchPath(ctx context.Context, idx bleve.Index, q catalog.Query, text query.Query) (catalog.Result, error) {
 	if fastPath(q) {
-		return x.searchColumns(ctx, idx, q, text)
+		cols, err := x.cols.acquire(idx)
+		if err != nil {
+			return catalog.Result{}, x.searchErr(ctx, err)
+		}
+		if cols != nil {
+			defer x.cols.release(cols)
+			return x.searchColumns(ctx, idx, cols, q, text)
+		}
 	}
 	return x.searchCollector(ctx, idx, q, text)
 }
