@@ -13,4 +13,10 @@
 // The indexed version of each product is a stored field, read back (one
 // search per batch) and checked under a writer lock before every write, so
 // a late or replayed update never rolls a document back.
+//
+// Searches without attribute or grade facets and without a cursor count
+// facets and sort on in-memory columns of the index snapshot (fast.go,
+// columns.go). A change to the index makes them stale: one background
+// goroutine builds the new snapshot's columns, and until they are built
+// searches run on Bleve's own collector, so no search waits for a build.
 package bleveindex
