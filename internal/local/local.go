@@ -62,7 +62,7 @@ type Stack struct {
 	log           *slog.Logger
 	clock         func() time.Time
 	queue         *ingestQueue // files to ingest
-	imageJobs     chan string  // IDs of catalogs whose partner's images to fetch
+	imageJobs     *imageQueue  // runs of the image fetcher, one per partner
 	demoImageBase string
 	kick          chan struct{} // wakes the feed
 	feedMu        sync.Mutex    // one drain at a time
@@ -111,7 +111,7 @@ func Open(ctx context.Context, o Options) (*Stack, error) {
 	}
 	s := &Stack{
 		Store: store, Index: idx, disk: disk, log: o.Logger, clock: o.Clock,
-		queue: newIngestQueue(), kick: make(chan struct{}, 1), imageJobs: make(chan string, 64),
+		queue: newIngestQueue(), kick: make(chan struct{}, 1), imageJobs: newImageQueue(),
 		demoImageBase: o.DemoImageBase,
 	}
 	s.Blobs = &notifyingBlobs{Blobs: disk, queue: s.queue}
@@ -189,85 +189,102 @@ func (s *Stack) SyncIndex(ctx context.Context) (int, error) {
 // at start and then every SlotSweepEvery, as DynamoDB's TTL does on AWS.
 func (s *Stack) Run(ctx context.Context) {
 	var wg sync.WaitGroup
-	wg.Add(4)
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(SlotSweepEvery)
-		defer tick.Stop()
-		for {
-			if n, err := s.DeleteExpiredSlots(ctx); err != nil && ctx.Err() == nil {
-				s.log.ErrorContext(ctx, "deleting expired upload slots", "err", err.Error())
-			} else if n > 0 {
-				s.log.InfoContext(ctx, "expired upload slots deleted", "slots", n)
-			}
+	wg.Go(func() { s.sweepSlots(ctx) })
+	wg.Go(func() { s.runImages(ctx) })
+	wg.Go(func() { s.runIngests(ctx) })
+	wg.Go(func() { s.runFeed(ctx) })
+	wg.Wait()
+}
+
+// sweepSlots deletes expired unused upload slots at once and then every
+// SlotSweepEvery, until ctx ends.
+func (s *Stack) sweepSlots(ctx context.Context) {
+	tick := time.NewTicker(SlotSweepEvery)
+	defer tick.Stop()
+	for {
+		if n, err := s.DeleteExpiredSlots(ctx); err != nil && ctx.Err() == nil {
+			s.log.ErrorContext(ctx, "deleting expired upload slots", "err", err.Error())
+		} else if n > 0 {
+			s.log.InfoContext(ctx, "expired upload slots deleted", "slots", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// runImages runs the queued image jobs one at a time until ctx ends.
+func (s *Stack) runImages(ctx context.Context) {
+	for {
+		id, ok := s.imageJobs.pop()
+		if !ok {
 			select {
 			case <-ctx.Done():
 				return
+			case <-s.imageJobs.ready:
+			}
+			continue
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		// The products whose pictures changed reach the index through
+		// the feed's next round, like every other product write.
+		if _, err := s.Images.RunCatalog(ctx, id, images.Options{}); err != nil && ctx.Err() == nil {
+			s.log.ErrorContext(ctx, "image run failed", "catalog", id, "err", err.Error())
+		}
+	}
+}
+
+// runIngests queues again what a previous process left unfinished, then
+// ingests the queued files one at a time until ctx ends.
+func (s *Stack) runIngests(ctx context.Context) {
+	if n, err := s.RecoverUnfinished(ctx); err != nil && ctx.Err() == nil {
+		s.log.ErrorContext(ctx, "looking for unfinished ingests", "err", err.Error())
+	} else if n > 0 {
+		s.log.InfoContext(ctx, "unfinished ingests queued again", "files", n)
+	}
+	for {
+		t, ok := s.queue.pop()
+		if !ok {
+			select {
+			case <-ctx.Done():
+				return
+			case <-s.queue.ready:
+			}
+			continue
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		s.ingestKey(ctx, t)
+	}
+}
+
+// runFeed drains the change feed into the index at once, then on every
+// kick and every 2 s, until ctx ends.
+func (s *Stack) runFeed(ctx context.Context) {
+	tick := time.NewTicker(2 * time.Second)
+	defer tick.Stop()
+	for first := true; ; first = false {
+		// The first drain at once: the backlog a crash left is indexed
+		// while the API already answers (serve listens first).
+		if !first {
+			select {
+			case <-ctx.Done():
+				return
+			case <-s.kick:
 			case <-tick.C:
 			}
 		}
-	}()
-	go func() {
-		defer wg.Done()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case id := <-s.imageJobs:
-				// The products whose pictures changed reach the index through
-				// the feed's next round, like every other product write.
-				if _, err := s.Images.RunCatalog(ctx, id, images.Options{}); err != nil && ctx.Err() == nil {
-					s.log.ErrorContext(ctx, "image run failed", "catalog", id, "err", err.Error())
-				}
-			}
-		}
-	}()
-	go func() {
-		defer wg.Done()
-		if n, err := s.RecoverUnfinished(ctx); err != nil && ctx.Err() == nil {
-			s.log.ErrorContext(ctx, "looking for unfinished ingests", "err", err.Error())
+		if n, err := s.SyncIndex(ctx); err != nil && ctx.Err() == nil {
+			s.log.ErrorContext(ctx, "index sync failed", "err", err.Error())
 		} else if n > 0 {
-			s.log.InfoContext(ctx, "unfinished ingests queued again", "files", n)
+			s.log.InfoContext(ctx, "indexed changes", "changes", n)
 		}
-		for {
-			t, ok := s.queue.pop()
-			if !ok {
-				select {
-				case <-ctx.Done():
-					return
-				case <-s.queue.ready:
-				}
-				continue
-			}
-			if ctx.Err() != nil {
-				return
-			}
-			s.ingestKey(ctx, t)
-		}
-	}()
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(2 * time.Second)
-		defer tick.Stop()
-		for first := true; ; first = false {
-			// The first drain at once: the backlog a crash left is indexed
-			// while the API already answers (serve listens first).
-			if !first {
-				select {
-				case <-ctx.Done():
-					return
-				case <-s.kick:
-				case <-tick.C:
-				}
-			}
-			if n, err := s.SyncIndex(ctx); err != nil && ctx.Err() == nil {
-				s.log.ErrorContext(ctx, "index sync failed", "err", err.Error())
-			} else if n > 0 {
-				s.log.InfoContext(ctx, "indexed changes", "changes", n)
-			}
-		}
-	}()
-	wg.Wait()
+	}
 }
 
 // SlotSweepEvery is how often Run deletes the records of expired upload
@@ -375,19 +392,20 @@ func (s *Stack) kickFeed() {
 }
 
 // QueueImages queues a run of the image fetcher for c's partner when c was
-// applied (status done); Run works the queue. Like the ingest queue, a full
-// queue drops the job with a log line: the next ingest, or
-// `catalogctl images`, does the work.
+// applied (status done); Run works the queue, one run at a time. Nothing
+// queued is dropped: a run already waiting for the partner covers c (it
+// works over all of the partner's products when it starts) and now records
+// its report on c, the newest.
 func (s *Stack) QueueImages(c catalog.Catalog) {
 	if c.Status != catalog.StatusDone {
 		return
 	}
-	select {
-	case s.imageJobs <- c.ID:
-	default:
-		s.log.Warn("images queue full; run not queued", "catalog", c.ID)
-	}
+	s.imageJobs.push(c.Partner, c.ID)
 }
+
+// QueuedImageRuns is the number of image runs waiting (one per partner at
+// most).
+func (s *Stack) QueuedImageRuns() int { return s.imageJobs.Len() }
 
 // FetchImages runs the image fetcher over the products of the partner of
 // catalog id now, records its report on the catalog, and brings the index
