@@ -189,92 +189,102 @@ func (s *Stack) SyncIndex(ctx context.Context) (int, error) {
 // at start and then every SlotSweepEvery, as DynamoDB's TTL does on AWS.
 func (s *Stack) Run(ctx context.Context) {
 	var wg sync.WaitGroup
-	wg.Add(4)
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(SlotSweepEvery)
-		defer tick.Stop()
-		for {
-			if n, err := s.DeleteExpiredSlots(ctx); err != nil && ctx.Err() == nil {
-				s.log.ErrorContext(ctx, "deleting expired upload slots", "err", err.Error())
-			} else if n > 0 {
-				s.log.InfoContext(ctx, "expired upload slots deleted", "slots", n)
-			}
+	wg.Go(func() { s.sweepSlots(ctx) })
+	wg.Go(func() { s.runImages(ctx) })
+	wg.Go(func() { s.runIngests(ctx) })
+	wg.Go(func() { s.runFeed(ctx) })
+	wg.Wait()
+}
+
+// sweepSlots deletes expired unused upload slots at once and then every
+// SlotSweepEvery, until ctx ends.
+func (s *Stack) sweepSlots(ctx context.Context) {
+	tick := time.NewTicker(SlotSweepEvery)
+	defer tick.Stop()
+	for {
+		if n, err := s.DeleteExpiredSlots(ctx); err != nil && ctx.Err() == nil {
+			s.log.ErrorContext(ctx, "deleting expired upload slots", "err", err.Error())
+		} else if n > 0 {
+			s.log.InfoContext(ctx, "expired upload slots deleted", "slots", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// runImages runs the queued image jobs one at a time until ctx ends.
+func (s *Stack) runImages(ctx context.Context) {
+	for {
+		id, ok := s.imageJobs.pop()
+		if !ok {
 			select {
 			case <-ctx.Done():
 				return
+			case <-s.imageJobs.ready:
+			}
+			continue
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		// The products whose pictures changed reach the index through
+		// the feed's next round, like every other product write.
+		if _, err := s.Images.RunCatalog(ctx, id, images.Options{}); err != nil && ctx.Err() == nil {
+			s.log.ErrorContext(ctx, "image run failed", "catalog", id, "err", err.Error())
+		}
+	}
+}
+
+// runIngests queues again what a previous process left unfinished, then
+// ingests the queued files one at a time until ctx ends.
+func (s *Stack) runIngests(ctx context.Context) {
+	if n, err := s.RecoverUnfinished(ctx); err != nil && ctx.Err() == nil {
+		s.log.ErrorContext(ctx, "looking for unfinished ingests", "err", err.Error())
+	} else if n > 0 {
+		s.log.InfoContext(ctx, "unfinished ingests queued again", "files", n)
+	}
+	for {
+		t, ok := s.queue.pop()
+		if !ok {
+			select {
+			case <-ctx.Done():
+				return
+			case <-s.queue.ready:
+			}
+			continue
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		s.ingestKey(ctx, t)
+	}
+}
+
+// runFeed drains the change feed into the index at once, then on every
+// kick and every 2 s, until ctx ends.
+func (s *Stack) runFeed(ctx context.Context) {
+	tick := time.NewTicker(2 * time.Second)
+	defer tick.Stop()
+	for first := true; ; first = false {
+		// The first drain at once: the backlog a crash left is indexed
+		// while the API already answers (serve listens first).
+		if !first {
+			select {
+			case <-ctx.Done():
+				return
+			case <-s.kick:
 			case <-tick.C:
 			}
 		}
-	}()
-	go func() {
-		defer wg.Done()
-		for {
-			id, ok := s.imageJobs.pop()
-			if !ok {
-				select {
-				case <-ctx.Done():
-					return
-				case <-s.imageJobs.ready:
-				}
-				continue
-			}
-			if ctx.Err() != nil {
-				return
-			}
-			// The products whose pictures changed reach the index through
-			// the feed's next round, like every other product write.
-			if _, err := s.Images.RunCatalog(ctx, id, images.Options{}); err != nil && ctx.Err() == nil {
-				s.log.ErrorContext(ctx, "image run failed", "catalog", id, "err", err.Error())
-			}
-		}
-	}()
-	go func() {
-		defer wg.Done()
-		if n, err := s.RecoverUnfinished(ctx); err != nil && ctx.Err() == nil {
-			s.log.ErrorContext(ctx, "looking for unfinished ingests", "err", err.Error())
+		if n, err := s.SyncIndex(ctx); err != nil && ctx.Err() == nil {
+			s.log.ErrorContext(ctx, "index sync failed", "err", err.Error())
 		} else if n > 0 {
-			s.log.InfoContext(ctx, "unfinished ingests queued again", "files", n)
+			s.log.InfoContext(ctx, "indexed changes", "changes", n)
 		}
-		for {
-			t, ok := s.queue.pop()
-			if !ok {
-				select {
-				case <-ctx.Done():
-					return
-				case <-s.queue.ready:
-				}
-				continue
-			}
-			if ctx.Err() != nil {
-				return
-			}
-			s.ingestKey(ctx, t)
-		}
-	}()
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(2 * time.Second)
-		defer tick.Stop()
-		for first := true; ; first = false {
-			// The first drain at once: the backlog a crash left is indexed
-			// while the API already answers (serve listens first).
-			if !first {
-				select {
-				case <-ctx.Done():
-					return
-				case <-s.kick:
-				case <-tick.C:
-				}
-			}
-			if n, err := s.SyncIndex(ctx); err != nil && ctx.Err() == nil {
-				s.log.ErrorContext(ctx, "index sync failed", "err", err.Error())
-			} else if n > 0 {
-				s.log.InfoContext(ctx, "indexed changes", "changes", n)
-			}
-		}
-	}()
-	wg.Wait()
+	}
 }
 
 // SlotSweepEvery is how often Run deletes the records of expired upload
