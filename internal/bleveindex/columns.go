@@ -2,6 +2,7 @@ package bleveindex
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math"
@@ -67,6 +68,8 @@ type columnCache struct {
 	// before, when set (tests), runs in the build goroutine before it
 	// reads the snapshot, with the build's context.
 	before func(ctx context.Context)
+	// broken, when set, is told of a panic of Bleve during a build.
+	broken func(err error)
 }
 
 // acquire returns the columns of idx's current snapshot, or nil when they
@@ -103,18 +106,15 @@ func (c *columnCache) acquire(idx bleve.Index) (*columns, error) {
 // the cache's, unless reset cancelled it meanwhile.
 func (c *columnCache) build(ctx context.Context, r index.IndexReader, idx bleve.Index) {
 	defer c.wg.Done()
-	c.beforeMu.Lock()
-	before := c.before
-	c.beforeMu.Unlock()
-	if before != nil {
-		before(ctx)
-	}
-	cols, err := buildColumns(ctx, r, idx)
+	cols, err := c.read(ctx, r, idx)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	cancelled := ctx.Err() != nil
 	c.cancel()
 	c.cancel = nil
+	if errors.Is(err, errBuildPanic) {
+		return // Bleve is broken: not even its reader is touched again
+	}
 	if err != nil || cancelled {
 		if err != nil && !cancelled {
 			c.log.Error("bleve index", "op", "build columns", "err", err)
@@ -125,6 +125,30 @@ func (c *columnCache) build(ctx context.Context, r index.IndexReader, idx bleve.
 	c.retire(c.cols)
 	c.cols = cols
 	cols.refs = 1 // the cache's own reference
+}
+
+// errBuildPanic marks a build that panicked.
+var errBuildPanic = errors.New("panic while building the columns")
+
+// read builds the columns of snapshot r. A panic in Bleve (its files
+// damaged under it) would end the process from this goroutine of ours: it
+// is turned into an error and reported to broken.
+func (c *columnCache) read(ctx context.Context, r index.IndexReader, idx bleve.Index) (cols *columns, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%w: %v", errBuildPanic, p)
+			if c.broken != nil {
+				c.broken(err)
+			}
+		}
+	}()
+	c.beforeMu.Lock()
+	before := c.before
+	c.beforeMu.Unlock()
+	if before != nil {
+		before(ctx)
+	}
+	return buildColumns(ctx, r, idx)
 }
 
 // retire drops the cache's reference to cols; the caller holds mu.

@@ -167,3 +167,23 @@ func TestCloseStopsColumnBuild(t *testing.T) {
 		t.Error("Close left columns or a build behind")
 	}
 }
+
+// TestColumnBuildPanicBreaksIndex makes the background build panic, as
+// Bleve does when its files are damaged under it: the process lives on (a
+// panic on that goroutine would end it), and the index is out of use
+// (CodeUnavailable) as after any other panic of Bleve.
+func TestColumnBuildPanicBreaksIndex(t *testing.T) {
+	ctx := context.Background()
+	x := openFixture(t)
+	defer func() { _ = x.Close() }()
+	x.cols.beforeMu.Lock()
+	x.cols.before = func(context.Context) { panic("damaged segment") }
+	x.cols.beforeMu.Unlock()
+	if _, err := x.Search(ctx, catalog.Query{Facets: []string{catalog.FacetCategory}}); err != nil {
+		t.Fatal(err) // answered by the collector; the build runs apart
+	}
+	x.cols.wg.Wait()
+	if _, err := x.Search(ctx, catalog.Query{Text: "chaise"}); catalog.CodeOf(err) != catalog.CodeUnavailable {
+		t.Errorf("search after a panicked build: %v, want a %s error", err, catalog.CodeUnavailable)
+	}
+}

@@ -81,6 +81,7 @@ func Open(path string, opts Options) (*Index, error) {
 	}
 	x := &Index{path: path, opts: opts, log: opts.Logger}
 	x.cols.log = opts.Logger
+	x.cols.broken = func(err error) { _ = x.breakOff(err, "build columns") }
 	idx, syn, fresh, err := openOrCreate(path, opts.Synonyms, opts.Logger)
 	if err != nil {
 		return nil, x.internal(err, "open index")
