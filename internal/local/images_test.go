@@ -242,3 +242,53 @@ func TestRewrittenProductKeepsPictures(t *testing.T) {
 		t.Fatalf("image run after the rewrite: %+v, %v (want nothing to do)", rep, err)
 	}
 }
+
+// TestImageRunsLeftWaitingRunAfterRestart: the image runs waiting when a
+// process stopped are kept in memory only; the next Run queues again, for
+// each partner whose newest applied catalog has no images report, a run
+// reporting on it, and leaves the others alone.
+func TestImageRunsLeftWaitingRunAfterRestart(t *testing.T) {
+	ctx := t.Context()
+	s, err := local.Open(ctx, local.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	now := time.Now().UTC()
+	done := &catalog.ImageReport{StartedAt: now.Add(-time.Hour)}
+	for _, c := range []catalog.Catalog{
+		{ID: "a-old", Partner: "a", Status: catalog.StatusDone, ReceivedAt: now.Add(-2 * time.Hour), Images: done},
+		{ID: "a-new", Partner: "a", Status: catalog.StatusDone, ReceivedAt: now.Add(-time.Hour)},     // its run was waiting
+		{ID: "b-old", Partner: "b", Status: catalog.StatusDone, ReceivedAt: now.Add(-2 * time.Hour)}, // superseded
+		{ID: "b-new", Partner: "b", Status: catalog.StatusDone, ReceivedAt: now.Add(-time.Hour), Images: done},
+		{ID: "c-failed", Partner: "c", Status: catalog.StatusFailed, ReceivedAt: now},
+	} {
+		if err := s.Store.PutCatalog(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	go s.Run(ctx)
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		c, err := s.Store.GetCatalog(ctx, "a-new")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Images != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a-new: no image run after 60s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	for id, want := range map[string]bool{"a-old": true, "b-old": false, "b-new": true, "c-failed": false} {
+		c, err := s.Store.GetCatalog(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (c.Images != nil) != want || (want && !c.Images.StartedAt.Equal(done.StartedAt)) {
+			t.Errorf("%s: images report %+v, want the one it had (%v)", id, c.Images, want)
+		}
+	}
+}

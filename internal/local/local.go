@@ -183,7 +183,7 @@ func (s *Stack) SyncIndex(ctx context.Context) (int, error) {
 // (one run at a time, apart from ingest, so a catalog is searchable before
 // its pictures are ready) and the change feed is drained into the index.
 // It first queues the files that a previous process left unfinished (see
-// RecoverUnfinished).
+// RecoverUnfinished) and the image runs it left waiting (RecoverImageRuns).
 //
 // It also deletes the records of upload slots nobody used (DeleteExpiredSlots)
 // at start and then every SlotSweepEvery, as DynamoDB's TTL does on AWS.
@@ -217,6 +217,11 @@ func (s *Stack) sweepSlots(ctx context.Context) {
 
 // runImages runs the queued image jobs one at a time until ctx ends.
 func (s *Stack) runImages(ctx context.Context) {
+	if n, err := s.RecoverImageRuns(ctx); err != nil && ctx.Err() == nil {
+		s.log.ErrorContext(ctx, "looking for image runs never done", "err", err.Error())
+	} else if n > 0 {
+		s.log.InfoContext(ctx, "image runs queued again", "partners", n)
+	}
 	for {
 		id, ok := s.imageJobs.pop()
 		if !ok {
@@ -401,6 +406,30 @@ func (s *Stack) QueueImages(c catalog.Catalog) {
 		return
 	}
 	s.imageJobs.push(c.Partner, c.ID)
+}
+
+// RecoverImageRuns queues again the image runs a previous process left
+// waiting (they are kept in memory only): for every partner whose newest
+// applied catalog has no images report, a run reporting on it. It returns
+// the number of runs queued.
+func (s *Stack) RecoverImageRuns(ctx context.Context) (int, error) {
+	all, err := s.Store.ListCatalogs(ctx, "", 0) // newest first
+	if err != nil {
+		return 0, err
+	}
+	seen := map[string]bool{}
+	queued := 0
+	for _, c := range all {
+		if c.Status != catalog.StatusDone || seen[c.Partner] {
+			continue
+		}
+		seen[c.Partner] = true
+		if c.Images == nil {
+			s.QueueImages(c)
+			queued++
+		}
+	}
+	return queued, nil
 }
 
 // QueuedImageRuns is the number of image runs waiting (one per partner at
