@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -171,7 +172,24 @@ func NewAPIStack(scope constructs.Construct, cfg StageConfig, in Inputs, props *
 	// /v1/session/end at sign-out (no body).
 	session := v1.AddResource(jsii.String("session"), nil)
 	get(session)
-	post(session.AddResource(jsii.String("end"), nil), nil)
+	sessionEnd := session.AddResource(jsii.String("end"), nil)
+	post(sessionEnd, nil)
+
+	// A method no route takes reaches the api Lambda too, which answers 405
+	// with Allow (or 404) as openapi.json says, instead of the gateway's 403
+	// "Missing Authentication Token". API Gateway picks a resource's
+	// specific methods first, so ANY only gets the other methods: the POST
+	// routes keep their API key requirement, and the Lambda checks the
+	// partner key of every partner route itself (a keyless call is 401).
+	// One invoke permission for the whole API instead of one per method.
+	anyIntegration := awsapigateway.NewLambdaIntegration(fn, &awsapigateway.LambdaIntegrationOptions{
+		Proxy: jsii.Bool(true), ScopePermissionToMethod: jsii.Bool(false),
+	})
+	for _, r := range []awsapigateway.IResource{v1.GetResource(jsii.String("{proxy+}")), catalogs, catalog,
+		catalog.GetResource(jsii.String("{proxy+}")), catalog.GetResource(jsii.String("confirm")), session, sessionEnd} {
+		r.AddMethod(jsii.String("ANY"), anyIntegration, nil)
+	}
+	addGatewayErrors(api)
 
 	// One usage plan per partner, named catalogsearch-<stage>-<partner>, on
 	// the API stage. The stack makes no API key: a partner's gateway key must
@@ -216,7 +234,7 @@ func NewAPIStack(scope constructs.Construct, cfg StageConfig, in Inputs, props *
 	}
 	suppress(fn, false, findingSyncDLQ())
 	suppress(api, true,
-		finding{"AwsSolutions-APIG4", "The read routes are the public catalog search of the site and need no authorization; the write routes require a partner API key."},
+		finding{"AwsSolutions-APIG4", "The read routes are the public catalog search of the site and need no authorization; the write routes require a partner API key. The ANY methods only take the methods no route has, for the api Lambda to answer 405 (it checks partner keys itself)."},
 		finding{"AwsSolutions-COG4", "Partners authenticate with API keys and usage plans (issue 6); buyers search anonymously. There is no user pool."},
 		finding{"AwsSolutions-IAM4", "The API Gateway account role needs AmazonAPIGatewayPushToCloudWatchLogs to write execution and access logs."},
 	)
@@ -224,6 +242,66 @@ func NewAPIStack(scope constructs.Construct, cfg StageConfig, in Inputs, props *
 	publish(stack, cfg, "RestApiIdParameter", paramRestAPIID, api.RestApiId())
 	publish(stack, cfg, "FunctionArnParameter", paramAPIFnArn, fn.FunctionArn())
 	return s
+}
+
+// gatewayError is an answer API Gateway gives by itself, before the api
+// Lambda, rewritten to the status and coded JSON error body
+// ({"error":{"code":...,"message":...}}) and headers the API's own error
+// writer (internal/api) uses, so that both homes answer as openapi.json says.
+type gatewayError struct {
+	Type    awsapigateway.ResponseType
+	Status  int
+	Code    string // a catalog.Code (the stacks do not import the domain: TestGatewayResponses checks it)
+	Message string // no '$' or '#': the body is a mapping template
+}
+
+// gatewayErrors lists the rewritten gateway answers. There is no authorizer
+// (partner keys are usage-plan keys, checked again by the Lambda), so
+// UNAUTHORIZED and ACCESS_DENIED never occur.
+func gatewayErrors() []gatewayError {
+	return []gatewayError{
+		// No resource or method for the path: the gateway's default is 403
+		// "Missing Authentication Token".
+		{awsapigateway.ResponseType_MISSING_AUTHENTICATION_TOKEN(), 404, "not_found", "no route for this method and path"},
+		// A missing or unknown key on a route that requires one (the POST
+		// routes): the gateway's default is 403 "Forbidden".
+		{awsapigateway.ResponseType_INVALID_API_KEY(), 401, "unauthorized", "a valid partner API key is required (header X-Api-Key)"},
+		// The request validator: the gateway's default body is {"message":...}.
+		{awsapigateway.ResponseType_BAD_REQUEST_BODY(), 400, "invalid", "the request body does not match this API's document (openapi.json)"},
+		{awsapigateway.ResponseType_BAD_REQUEST_PARAMETERS(), 400, "invalid", "a request parameter is missing or does not match this API's document (openapi.json)"},
+	}
+}
+
+// Body is the JSON error body, as internal/api writes it (with its newline).
+func (g gatewayError) Body() string {
+	var b struct {
+		Error struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	b.Error.Code, b.Error.Message = g.Code, g.Message
+	out, _ := json.Marshal(b) // a struct of two strings always marshals
+	return string(out) + "\n"
+}
+
+func addGatewayErrors(api awsapigateway.RestApi) {
+	for _, g := range gatewayErrors() {
+		headers := map[string]*string{
+			"Content-Type":           jsii.String("'application/json; charset=utf-8'"),
+			"X-Content-Type-Options": jsii.String("'nosniff'"),
+			"Cache-Control":          jsii.String("'no-store'"),
+		}
+		if g.Status == 401 {
+			headers["WWW-Authenticate"] = jsii.String(`'ApiKey header="X-Api-Key"'`)
+		}
+		api.AddGatewayResponse(jsii.String("Gateway"+exportName(strings.ToLower(*g.Type.ResponseType()))), &awsapigateway.GatewayResponseOptions{
+			Type:            g.Type,
+			StatusCode:      jsii.String(strconv.Itoa(g.Status)),
+			ResponseHeaders: &headers,
+			Templates:       &map[string]*string{"application/json": jsii.String(g.Body())},
+		})
+	}
 }
 
 // APIDomain is the execute-api host name of the REST API restAPIID in

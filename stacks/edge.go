@@ -45,18 +45,18 @@ func NewEdgeStack(scope constructs.Construct, cfg StageConfig, props *awscdk.Sta
 	stack := awscdk.NewStack(scope, jsii.String(cfg.StackName("Edge")), props)
 	s := &EdgeStack{Stack: stack, WebACLParameter: cfg.ParameterName(EdgeWebACLParameter)}
 
-	// AWS managed rules (the request body of a catalog upload through the
-	// site is larger than the common rule set's 8 KB limit, so that one
-	// rule only counts), then a rate limit keyed on the IP address the
-	// request came from, which a client cannot choose (unlike
-	// X-Forwarded-For).
+	// AWS managed rules, every rule blocking (catalog files go from the
+	// browser straight to S3, so no request through CloudFront carries a
+	// body over the common rule set's 8 KB limit), then a rate limit keyed
+	// on the IP address the request came from, which a client cannot choose
+	// (unlike X-Forwarded-For).
 	s.WebACL = awswafv2.NewCfnWebACL(stack, jsii.String("WebAcl"), &awswafv2.CfnWebACLProps{
 		Scope:            jsii.String("CLOUDFRONT"),
 		Description:      jsii.String("Catalog Search " + cfg.Stage + ": in front of the CloudFront distribution"),
 		DefaultAction:    &awswafv2.CfnWebACL_DefaultActionProperty{Allow: map[string]any{}},
 		VisibilityConfig: wafVisibility(cfg.Prefix() + "-edge"),
 		Rules: &[]any{
-			managedRuleGroup("AWSManagedRulesCommonRuleSet", 1, "SizeRestrictions_BODY"),
+			managedRuleGroup("AWSManagedRulesCommonRuleSet", 1),
 			managedRuleGroup("AWSManagedRulesKnownBadInputsRuleSet", 2),
 			&awswafv2.CfnWebACL_RuleProperty{
 				Name:     jsii.String("RateLimitPerIp"),
@@ -125,28 +125,17 @@ func wafVisibility(name string) *awswafv2.CfnWebACL_VisibilityConfigProperty {
 	}
 }
 
-// managedRuleGroup is an AWS managed rule group at priority, with the
-// named rules of the group only counting instead of blocking.
-func managedRuleGroup(name string, priority float64, countOnly ...string) *awswafv2.CfnWebACL_RuleProperty {
-	group := &awswafv2.CfnWebACL_ManagedRuleGroupStatementProperty{
-		VendorName: jsii.String("AWS"),
-		Name:       jsii.String(name),
-	}
-	if len(countOnly) > 0 {
-		overrides := make([]any, 0, len(countOnly))
-		for _, rule := range countOnly {
-			overrides = append(overrides, &awswafv2.CfnWebACL_RuleActionOverrideProperty{
-				Name:        jsii.String(rule),
-				ActionToUse: &awswafv2.CfnWebACL_RuleActionProperty{Count: map[string]any{}},
-			})
-		}
-		group.RuleActionOverrides = &overrides
-	}
+// managedRuleGroup is an AWS managed rule group at priority, every rule of
+// it blocking.
+func managedRuleGroup(name string, priority float64) *awswafv2.CfnWebACL_RuleProperty {
 	return &awswafv2.CfnWebACL_RuleProperty{
-		Name:             jsii.String(name),
-		Priority:         jsii.Number(priority),
-		OverrideAction:   &awswafv2.CfnWebACL_OverrideActionProperty{None: map[string]any{}},
-		Statement:        &awswafv2.CfnWebACL_StatementProperty{ManagedRuleGroupStatement: group},
+		Name:           jsii.String(name),
+		Priority:       jsii.Number(priority),
+		OverrideAction: &awswafv2.CfnWebACL_OverrideActionProperty{None: map[string]any{}},
+		Statement: &awswafv2.CfnWebACL_StatementProperty{ManagedRuleGroupStatement: &awswafv2.CfnWebACL_ManagedRuleGroupStatementProperty{
+			VendorName: jsii.String("AWS"),
+			Name:       jsii.String(name),
+		}},
 		VisibilityConfig: wafVisibility(name),
 	}
 }

@@ -97,6 +97,12 @@ func checkEdgeWebACL(t *testing.T, s *synthesized, webACLID any) {
 		if get(rules[group], "Statement", "ManagedRuleGroupStatement", "Name") != group {
 			t.Errorf("edge web ACL lacks the managed rule group %s", group)
 		}
+		// Catalog files go from the browser straight to S3 (issue 13 item
+		// 4), so no rule of a group, the body size limit included, needs to
+		// be turned down to counting.
+		if o := get(rules[group], "Statement", "ManagedRuleGroupStatement", "RuleActionOverrides"); o != nil {
+			t.Errorf("edge web ACL's %s overrides %s: every rule must block", group, jsonString(o))
+		}
 	}
 	// The ARN is written into an SSM parameter of the stage's region, which
 	// the Website stack reads, after the Edge stack (explicit dependency).

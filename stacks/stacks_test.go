@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"debug/buildinfo"
 	"debug/elf"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -862,6 +863,97 @@ func TestEveryLambdaHasALogGroupInTheTemplate(t *testing.T) {
 				if get(fn.Props, "LoggingConfig", "LogGroup") == nil && !named[fn.ID] {
 					t.Errorf("%s/%s has no log group in the template", part, fn.ID)
 				}
+			}
+		}
+	})
+}
+
+// TestAPIAnswersAsItsDocument: what API Gateway answers by itself follows
+// internal/api/openapi.json like the api Lambda does. Every resource with
+// a route has an ANY method to the api Lambda, without API key, for the
+// methods no route takes (the Lambda answers 405 with Allow); the
+// gateway's own errors carry the API's status, coded JSON body and headers.
+// API Gateway cannot run here: this checks the synthesized template.
+func TestAPIAnswersAsItsDocument(t *testing.T) {
+	forEachStage(t, func(t *testing.T, s *synthesized) {
+		routed, anys := map[string]bool{}, map[string]bool{}
+		for _, m := range s.resources("API", "AWS::ApiGateway::Method") {
+			res := jsonString(m.Props["ResourceId"])
+			switch m.Props["HttpMethod"] {
+			case "GET", "POST":
+				routed[res] = true
+			case "ANY":
+				anys[res] = true
+				if key, _ := m.Props["ApiKeyRequired"].(bool); key || m.Props["AuthorizationType"] != "NONE" {
+					t.Errorf("%s: ANY method with API key %v, authorization %v: the Lambda could not answer 405", m.ID, key, m.Props["AuthorizationType"])
+				}
+				uri := jsonString(get(m.Props, "Integration", "Uri"))
+				if get(m.Props, "Integration", "Type") != "AWS_PROXY" || !strings.Contains(uri, "HandlerFunction") {
+					t.Errorf("%s: ANY method integrates with %s, want the api Lambda (proxy)", m.ID, uri)
+				}
+			}
+		}
+		if len(routed) < 7 {
+			t.Errorf("%d routed resources, want >= 7", len(routed))
+		}
+		for res := range routed {
+			if !anys[res] {
+				t.Errorf("resource %s has routes but no ANY method: a wrong method gets the gateway's 403", res)
+			}
+		}
+		for res := range anys {
+			if !routed[res] {
+				t.Errorf("resource %s has an ANY method but no route", res)
+			}
+		}
+
+		want := []struct {
+			typ    string
+			status string
+			code   catalog.Code
+		}{
+			{"MISSING_AUTHENTICATION_TOKEN", "404", catalog.CodeNotFound},
+			{"INVALID_API_KEY", "401", catalog.CodeUnauthorized},
+			{"BAD_REQUEST_BODY", "400", catalog.CodeInvalid},
+			{"BAD_REQUEST_PARAMETERS", "400", catalog.CodeInvalid},
+		}
+		responses := map[string]resource{}
+		for _, r := range s.resources("API", "AWS::ApiGateway::GatewayResponse") {
+			responses[r.Props["ResponseType"].(string)] = r
+		}
+		if len(responses) != len(want) {
+			t.Errorf("%d gateway responses, want %d", len(responses), len(want))
+		}
+		for _, w := range want {
+			r, ok := responses[w.typ]
+			if !ok {
+				t.Errorf("no gateway response %s", w.typ)
+				continue
+			}
+			if r.Props["StatusCode"] != w.status {
+				t.Errorf("%s: status %v, want %s", w.typ, r.Props["StatusCode"], w.status)
+			}
+			body, _ := get(r.Props, "ResponseTemplates", "application/json").(string)
+			var e struct {
+				Error struct {
+					Code    catalog.Code `json:"code"`
+					Message string       `json:"message"`
+				} `json:"error"`
+			}
+			dec := json.NewDecoder(strings.NewReader(body))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&e); err != nil || e.Error.Code != w.code || e.Error.Message == "" || strings.ContainsAny(body, "$#") {
+				t.Errorf("%s: body %q (%v), want the coded error %s with a message and no template syntax", w.typ, body, err, w.code)
+			}
+			hdr := func(name string) string {
+				s, _ := get(r.Props, "ResponseParameters", "gatewayresponse.header."+name).(string)
+				return s
+			}
+			if hdr("Content-Type") != "'application/json; charset=utf-8'" || hdr("X-Content-Type-Options") != "'nosniff'" || hdr("Cache-Control") != "'no-store'" {
+				t.Errorf("%s: headers %s, want the API's", w.typ, jsonString(r.Props["ResponseParameters"]))
+			}
+			if (w.status == "401") != (hdr("WWW-Authenticate") != "") {
+				t.Errorf("%s: WWW-Authenticate %q", w.typ, hdr("WWW-Authenticate"))
 			}
 		}
 	})

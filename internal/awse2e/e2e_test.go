@@ -172,6 +172,29 @@ func TestUploadThroughTheAPI(t *testing.T) {
 	}
 }
 
+// TestWrongMethodThroughTheLambda: a method no route takes, which the
+// REST API's ANY methods (stacks/api.go) pass to the api Lambda, is
+// answered by the api binary under the emulator as openapi.json says: 405,
+// Allow and the coded body. A keyless call to a partner route is 401 from
+// the Lambda itself (the ANY methods require no key). API Gateway cannot
+// run here: the events are those it sends; the gateway's own answers are
+// checked on the template (stacks, TestAPIAnswersAsItsDocument).
+func TestWrongMethodThroughTheLambda(t *testing.T) {
+	st := newStack(t)
+	resp := st.apiResponse("", "DELETE", "/v1/search", nil, "")
+	allow := http.Header(resp.MultiValueHeaders).Get("Allow")
+	if resp.StatusCode != 405 || allow != "GET, HEAD" || !strings.Contains(resp.Body, `{"error":{"code":"not_allowed"`) {
+		t.Fatalf("DELETE /v1/search: %d Allow %q %s", resp.StatusCode, allow, resp.Body)
+	}
+	resp = st.apiResponse("", "GET", "/v1/catalogs/cat-1/confirm", nil, "")
+	if allow := http.Header(resp.MultiValueHeaders).Get("Allow"); resp.StatusCode != 405 || allow != "POST" {
+		t.Fatalf("GET /v1/catalogs/cat-1/confirm: %d Allow %q %s", resp.StatusCode, allow, resp.Body)
+	}
+	if status, body := st.apiDo("HEAD", "/v1/catalogs", nil, ""); status != 401 {
+		t.Fatalf("HEAD /v1/catalogs without a key: %d %s", status, body)
+	}
+}
+
 // TestIngestFileLargerThanLambdaMemory ingests a file larger than the
 // smallest Lambda memory size (128 MB) with the ingest binary: S3 reads
 // and the rejected-rows upload stream, so the process's peak resident

@@ -2,6 +2,7 @@ package awslambda_test
 
 import (
 	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -75,6 +76,44 @@ func TestAdapterPassesTheAPIKeyHeader(t *testing.T) {
 		}
 		if strings.Contains(resp.Body, c.key) {
 			t.Fatalf("%s: the key is in the answer", c.name)
+		}
+	}
+}
+
+// TestAdapterAnswersWrongMethods: on AWS, the ANY method of each routed
+// resource (stacks/api.go) sends a method no route takes to the api
+// Lambda, which answers through this adapter as openapi.json says: 405
+// with Allow and the coded body, and 401 on a partner route without a key
+// (the ANY method has no key requirement, so the Lambda's own check is the
+// one that holds). API Gateway itself cannot run here: the events are the
+// ones it sends for the ANY resources.
+func TestAdapterAnswersWrongMethods(t *testing.T) {
+	store, blobs := embeddedtest.Open(t)
+	h := awslambda.APIGatewayHandler(api.New(api.Deps{Store: store, Blobs: blobs}))
+	for _, c := range []struct {
+		method, resource, path string
+		status                 int
+		allow, code            string
+	}{
+		{"DELETE", "/v1/{proxy+}", "/v1/search", 405, "GET, HEAD", "not_allowed"},
+		{"PATCH", "/v1/catalogs/{id}/confirm", "/v1/catalogs/cat-1/confirm", 405, "POST", "not_allowed"},
+		{"PUT", "/v1/catalogs", "/v1/catalogs", 405, "GET, HEAD, POST", "not_allowed"},
+		{"POST", "/v1/session", "/v1/session", 405, "GET, HEAD", "not_allowed"},
+		{"HEAD", "/v1/catalogs", "/v1/catalogs", 401, "", ""},
+		{"DELETE", "/v1/{proxy+}", "/v1/nowhere", 404, "", "not_found"},
+	} {
+		resp, err := h(t.Context(), events.APIGatewayProxyRequest{HTTPMethod: c.method, Resource: c.resource, Path: c.path,
+			RequestContext: events.APIGatewayProxyRequestContext{ResourcePath: c.resource, HTTPMethod: c.method, Stage: "api"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := c.method + " " + c.path
+		hdr := http.Header(resp.MultiValueHeaders)
+		if resp.StatusCode != c.status || hdr.Get("Allow") != c.allow || hdr.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s: %d Allow %q headers %v, want %d Allow %q", name, resp.StatusCode, hdr.Get("Allow"), hdr, c.status, c.allow)
+		}
+		if c.code != "" && !strings.Contains(resp.Body, `{"error":{"code":"`+c.code+`"`) {
+			t.Errorf("%s: body %s, want code %s", name, resp.Body, c.code)
 		}
 	}
 }

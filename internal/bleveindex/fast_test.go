@@ -11,6 +11,7 @@ import (
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/demogen"
+	"github.com/catalogsearch/catalogsearch/internal/indextest"
 	"github.com/catalogsearch/catalogsearch/internal/search"
 )
 
@@ -111,7 +112,7 @@ func TestColumnPathsMatchCollector(t *testing.T) {
 				}
 				if got.Total != want.Total || !samePage(q, text != nil, got, want) {
 					t.Errorf("round %d %+v: columns total %d hits %v; collector total %d hits %v",
-						round, q, got.Total, hitIDs(got), want.Total, hitIDs(want))
+						round, q, got.Total, indextest.IDs(got), want.Total, indextest.IDs(want))
 				}
 				if !reflect.DeepEqual(got.Facets, want.Facets) {
 					t.Errorf("round %d %+v: facets\ncolumns   %v\ncollector %v", round, q, got.Facets, want.Facets)
@@ -168,12 +169,4 @@ func samePage(q catalog.Query, scored bool, a, b catalog.Result) bool {
 		start = end
 	}
 	return true
-}
-
-func hitIDs(r catalog.Result) []string {
-	out := make([]string, 0, len(r.Hits))
-	for _, h := range r.Hits {
-		out = append(out, h.Product.ID)
-	}
-	return out
 }

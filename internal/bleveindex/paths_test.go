@@ -155,7 +155,7 @@ func pathDiff(q catalog.Query, scored bool, cols, coll catalog.Result) string {
 			cols.Total, cols.TotalExact, coll.Total, coll.TotalExact))
 	}
 	if !samePage(q, scored, cols, coll) {
-		diffs = append(diffs, fmt.Sprintf("hits: columns %v, collector %v", hitIDs(cols), hitIDs(coll)))
+		diffs = append(diffs, fmt.Sprintf("hits: columns %v, collector %v", indextest.IDs(cols), indextest.IDs(coll)))
 	}
 	if !reflect.DeepEqual(cols.Facets, coll.Facets) {
 		diffs = append(diffs, fmt.Sprintf("facets:\n  columns   %v\n  collector %v", cols.Facets, coll.Facets))

@@ -84,7 +84,7 @@ func (b *Blobs) Put(ctx context.Context, key string, r io.Reader) (catalog.BlobI
 	if err != nil {
 		return catalog.BlobInfo{}, catalog.Wrap(catalog.CodeInternal, err, "create blob")
 	}
-	defer b.root.Remove(tmpName) // no-op after the rename
+	defer func() { _ = b.root.Remove(tmpName) }() // fails harmlessly after the rename
 	h := sha256.New()
 	n, err := io.Copy(io.MultiWriter(tmp, h), contextReader{ctx, r})
 	if cerr := tmp.Close(); err == nil {

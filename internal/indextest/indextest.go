@@ -92,7 +92,8 @@ func mustSearch(t *testing.T, idx catalog.Index, q catalog.Query) catalog.Result
 	return res
 }
 
-func ids(res catalog.Result) []string {
+// IDs lists the product IDs of res's hits, in order.
+func IDs(res catalog.Result) []string {
 	out := make([]string, 0, len(res.Hits))
 	for _, h := range res.Hits {
 		out = append(out, h.Product.ID)
@@ -119,7 +120,7 @@ func runTextCases(t *testing.T, idx catalog.Index, cases []textCase) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			res := mustSearch(t, idx, catalog.Query{Text: c.q})
-			got := ids(res)
+			got := IDs(res)
 			if res.Relaxed {
 				// These cases are about the strict pass: it found nothing
 				// (the relaxed pass has its own cases, testRelaxed).
@@ -245,7 +246,7 @@ func testFilters(t *testing.T, idx catalog.Index) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			res := mustSearch(t, idx, c.q)
-			if got := ids(res); !slices.Equal(sorted(got), sorted(c.want)) {
+			if got := IDs(res); !slices.Equal(sorted(got), sorted(c.want)) {
 				t.Fatalf("found %v, want %v", sorted(got), sorted(c.want))
 			}
 			if res.Total != len(c.want) || !res.TotalExact {
@@ -335,8 +336,8 @@ func testFacets(t *testing.T, idx catalog.Index) {
 		} {
 			first := mustSearch(t, idx, q)
 			again := mustSearch(t, idx, q)
-			if !slices.Equal(ids(first), ids(again)) || first.Total != again.Total || len(first.Facets) != len(again.Facets) {
-				t.Fatalf("repeat differs: %v/%d vs %v/%d", ids(first), first.Total, ids(again), again.Total)
+			if !slices.Equal(IDs(first), IDs(again)) || first.Total != again.Total || len(first.Facets) != len(again.Facets) {
+				t.Fatalf("repeat differs: %v/%d vs %v/%d", IDs(first), first.Total, IDs(again), again.Total)
 			}
 			for name, vals := range first.Facets {
 				if !slices.Equal(vals, again.Facets[name]) {
@@ -372,7 +373,7 @@ func testSort(t *testing.T, idx catalog.Index) {
 	}
 	for _, c := range cases {
 		t.Run(c.sort, func(t *testing.T) {
-			got := ids(mustSearch(t, idx, catalog.Query{Sort: c.sort}))
+			got := IDs(mustSearch(t, idx, catalog.Query{Sort: c.sort}))
 			if len(got) != len(Fixture()) {
 				t.Fatalf("got %d hits, want %d", len(got), len(Fixture()))
 			}
@@ -382,7 +383,7 @@ func testSort(t *testing.T, idx catalog.Index) {
 		})
 	}
 	t.Run("text sorted by price", func(t *testing.T) {
-		got := ids(mustSearch(t, idx, catalog.Query{Text: "chaise", Sort: catalog.SortPriceAsc}))
+		got := IDs(mustSearch(t, idx, catalog.Query{Text: "chaise", Sort: catalog.SortPriceAsc}))
 		if w := []string{chairMetal, chairWood, chairOffice}; !slices.Equal(got, w) {
 			t.Errorf("order %v, want %v", got, w)
 		}
@@ -396,7 +397,7 @@ func testPaging(t *testing.T, idx catalog.Index) {
 		if res.Total != len(Fixture()) || res.Page != page || res.Size != 5 || len(res.Hits) != 5 {
 			t.Fatalf("page %d: total %d page %d size %d hits %d", page, res.Total, res.Page, res.Size, len(res.Hits))
 		}
-		for _, id := range ids(res) {
+		for _, id := range IDs(res) {
 			if seen[id] {
 				t.Fatalf("page %d repeats %s", page, id)
 			}
@@ -431,7 +432,7 @@ func testCursor(t *testing.T, idx catalog.Index) {
 					t.Fatalf("cursor never ends: %v", order)
 				}
 				res := mustSearch(t, idx, q)
-				for _, id := range ids(res) {
+				for _, id := range IDs(res) {
 					if seen[id] {
 						t.Fatalf("cursor repeats %s after %v", id, order)
 					}
@@ -449,7 +450,7 @@ func testCursor(t *testing.T, idx catalog.Index) {
 			// The same order as one big page.
 			all := c.q
 			all.Size = catalog.MaxPageSize
-			if got := ids(mustSearch(t, idx, all)); c.q.Sort != "" && c.q.Sort != catalog.SortRelevance && !slices.Equal(got, order) {
+			if got := IDs(mustSearch(t, idx, all)); c.q.Sort != "" && c.q.Sort != catalog.SortRelevance && !slices.Equal(got, order) {
 				t.Errorf("cursor order %v, one page %v", order, got)
 			}
 		})
@@ -472,7 +473,7 @@ func hitOf(t *testing.T, res catalog.Result, id string) catalog.Hit {
 			return h
 		}
 	}
-	t.Fatalf("no hit %s in %v", id, ids(res))
+	t.Fatalf("no hit %s in %v", id, IDs(res))
 	return catalog.Hit{}
 }
 
@@ -519,7 +520,7 @@ func testDidYouMean(t *testing.T, idx catalog.Index) {
 		t.Run(c.q, func(t *testing.T) {
 			res := mustSearch(t, idx, catalog.Query{Text: c.q})
 			if res.Suggestion != c.want {
-				t.Errorf("q=%q suggestion %q, want %q (hits %v)", c.q, res.Suggestion, c.want, ids(res))
+				t.Errorf("q=%q suggestion %q, want %q (hits %v)", c.q, res.Suggestion, c.want, IDs(res))
 			}
 		})
 	}
@@ -661,7 +662,7 @@ func testVersions(t *testing.T, idx catalog.Index, refresh func(*testing.T, cata
 		t.Fatalf("after [v5, v4], name = %q, want five", got)
 	}
 	if res := mustSearch(t, idx, catalog.Query{Text: "five"}); len(res.Hits) != 1 {
-		t.Fatalf("the new name is not searchable: %v", ids(res))
+		t.Fatalf("the new name is not searchable: %v", IDs(res))
 	}
 	other := Fixture()[1]
 	if err := idx.Upsert(ctx, []catalog.Product{other}); err != nil {
@@ -675,7 +676,7 @@ func testVersions(t *testing.T, idx catalog.Index, refresh func(*testing.T, cata
 	if n, err := idx.Count(ctx); err != nil || n != 1 {
 		t.Fatalf("Count after delete = %d, %v; want 1", n, err)
 	}
-	if got := ids(mustSearch(t, idx, catalog.Query{})); !slices.Equal(got, []string{other.ID}) {
+	if got := IDs(mustSearch(t, idx, catalog.Query{})); !slices.Equal(got, []string{other.ID}) {
 		t.Fatalf("after delete: %v", got)
 	}
 	if err := idx.Upsert(ctx, []catalog.Product{{Name: "no id"}}); catalog.CodeOf(err) != catalog.CodeInvalid {
@@ -710,10 +711,10 @@ func testReindex(t *testing.T, idx catalog.Index, refresh func(*testing.T, catal
 	if c, err := idx.Count(ctx); err != nil || c != len(Fixture()) {
 		t.Errorf("Count after reindex = %d, %v", c, err)
 	}
-	if got := ids(mustSearch(t, idx, catalog.Query{Text: "obsolete"})); len(got) != 0 {
+	if got := IDs(mustSearch(t, idx, catalog.Query{Text: "obsolete"})); len(got) != 0 {
 		t.Errorf("a product absent from the source survived: %v", got)
 	}
-	if got := ids(mustSearch(t, idx, catalog.Query{Text: "BC1010"})); len(got) == 0 || got[0] != chairWood {
+	if got := IDs(mustSearch(t, idx, catalog.Query{Text: "BC1010"})); len(got) == 0 || got[0] != chairWood {
 		t.Errorf("search after reindex: %v", got)
 	}
 	// Writes after the swap go to the new index.
@@ -723,7 +724,7 @@ func testReindex(t *testing.T, idx catalog.Index, refresh func(*testing.T, catal
 		t.Fatal(err)
 	}
 	refresh(t, idx)
-	if got := ids(mustSearch(t, idx, catalog.Query{Text: "fauteuil"})); !slices.Equal(got, []string{late.ID}) {
+	if got := IDs(mustSearch(t, idx, catalog.Query{Text: "fauteuil"})); !slices.Equal(got, []string{late.ID}) {
 		t.Errorf("write after reindex: %v", got)
 	}
 }

@@ -134,7 +134,7 @@ func testCurrencies(t *testing.T, idx catalog.Index) {
 				for range 2 { // again: counts may come from a cache
 					res := mustSearch(t, idx, q)
 					if res.Total != c.total {
-						t.Fatalf("Total = %d (%v), want %d", res.Total, ids(res), c.total)
+						t.Fatalf("Total = %d (%v), want %d", res.Total, IDs(res), c.total)
 					}
 					if got := res.Facets["currency"]; !slices.Equal(got, c.currency) {
 						t.Errorf("currency facet = %v, want %v", got, c.currency)
@@ -152,16 +152,16 @@ func testCurrencies(t *testing.T, idx catalog.Index) {
 	t.Run("price on request sorts after every price", func(t *testing.T) {
 		for _, sort := range []string{catalog.SortPriceAsc, catalog.SortPriceDesc} {
 			q := catalog.Query{Sort: sort, Filters: catalog.Filters{Partners: []string{"m1"}}}
-			got := ids(mustSearch(t, idx, q))
+			got := IDs(mustSearch(t, idx, q))
 			if len(got) != 4 || got[3] != teaOnDemand {
 				t.Errorf("%s: order %v, want %s last", sort, got, teaOnDemand)
 			}
 			q.Cursor = catalog.CursorStart
-			if got := ids(mustSearch(t, idx, q)); len(got) != 4 || got[3] != teaOnDemand {
+			if got := IDs(mustSearch(t, idx, q)); len(got) != 4 || got[3] != teaOnDemand {
 				t.Errorf("%s with a cursor: order %v, want %s last", sort, got, teaOnDemand)
 			}
 		}
-		got := ids(mustSearch(t, idx, catalog.Query{Sort: catalog.SortPriceAsc, Filters: catalog.Filters{Currency: "EUR"}}))
+		got := IDs(mustSearch(t, idx, catalog.Query{Sort: catalog.SortPriceAsc, Filters: catalog.Filters{Currency: "EUR"}}))
 		if w := []string{infusion, teaGreen, teaBlack}; !slices.Equal(got, w) {
 			t.Errorf("EUR by price: %v, want %v", got, w)
 		}
@@ -225,7 +225,7 @@ func testRelaxed(t *testing.T, idx catalog.Index) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			res := mustSearch(t, idx, catalog.Query{Text: c.q + " "})
-			if got := sorted(ids(res)); !slices.Equal(got, sorted(c.want)) || res.Total != len(c.want) {
+			if got := sorted(IDs(res)); !slices.Equal(got, sorted(c.want)) || res.Total != len(c.want) {
 				t.Fatalf("q=%q found %v (total %d), want %v", c.q, got, res.Total, c.want)
 			}
 			if res.Relaxed != c.relaxed || !slices.Equal(res.Dropped, c.dropped) {

@@ -66,7 +66,7 @@ func testGrades(t *testing.T, idx catalog.Index, refresh func(*testing.T, catalo
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := mustSearch(t, idx, tc.q)
-			if got := sorted(ids(res)); !slices.Equal(got, tc.want) || res.Total != len(tc.want) {
+			if got := sorted(IDs(res)); !slices.Equal(got, tc.want) || res.Total != len(tc.want) {
 				t.Fatalf("hits = %v (total %d), want %v", got, res.Total, tc.want)
 			}
 			for name, want := range tc.facets {

@@ -2,9 +2,6 @@ package ingest
 
 import (
 	"context"
-	"encoding/csv"
-	"io"
-	"os"
 
 	"github.com/catalogsearch/catalogsearch/internal/analysis"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
@@ -17,11 +14,12 @@ import (
 // catalog's products-to-fix CSV. Unchanged products are scored too, so the
 // summary and the list cover the whole file.
 type qualityRun struct {
-	sum analysis.Summary
-	dir string
-	f   *os.File
-	w   *csv.Writer
-	err error
+	sum   analysis.Summary
+	spool csvSpool
+}
+
+func newQualityRun(dir string) qualityRun {
+	return qualityRun{spool: csvSpool{dir: dir, pattern: "to-fix-*.csv", what: "products to fix"}}
 }
 
 // score sets p's quality and offer key and, when count (the product's
@@ -36,63 +34,31 @@ func (q *qualityRun) score(p *catalog.Product, partner string, dry, count bool) 
 	}
 	qual := q.sum.Add(p)
 	p.Quality = &qual
-	if len(qual.Issues) == 0 || dry || q.err != nil {
-		return q.err
+	if len(qual.Issues) == 0 || dry || q.spool.err != nil {
+		return q.spool.err
 	}
-	if q.f == nil {
-		f, err := os.CreateTemp(q.dir, "to-fix-*.csv")
-		if err != nil {
-			q.err = catalog.Wrap(catalog.CodeInternal, err, "temporary file for products to fix")
-			return q.err
+	if q.spool.empty() {
+		if err := q.spool.write(analysis.ToFixHeader()); err != nil {
+			return err
 		}
-		q.f, q.w = f, csv.NewWriter(f)
-		q.write(analysis.ToFixHeader())
 	}
 	rec := analysis.ToFixRecord(p, qual)
 	if rec[0] == "" { // the ID is set for products written, not yet for unchanged ones
 		rec[0] = catalog.ProductID(partner, p.Key)
 	}
-	for i, c := range rec {
-		rec[i] = Neutralize(c)
-	}
-	q.write(rec)
-	return q.err
-}
-
-func (q *qualityRun) write(rec []string) {
-	if err := q.w.Write(rec); err != nil && q.err == nil {
-		q.err = catalog.Wrap(catalog.CodeInternal, err, "write products to fix")
-	}
+	return q.spool.write(rec)
 }
 
 // save stores the products-to-fix CSV of catalogID, replacing any older
 // one (none when no product fails a rule).
 func (q *qualityRun) save(ctx context.Context, blobs catalog.Blobs, catalogID string) error {
-	if q.err != nil {
-		return q.err
-	}
-	if q.f == nil {
+	if q.spool.err == nil && q.spool.empty() {
 		return blobs.Delete(ctx, intake.ToFixKey(catalogID))
 	}
-	q.w.Flush()
-	if err := q.w.Error(); err != nil {
-		return catalog.Wrap(catalog.CodeInternal, err, "write products to fix")
-	}
-	if _, err := q.f.Seek(0, io.SeekStart); err != nil {
-		return catalog.Wrap(catalog.CodeInternal, err, "read products to fix")
-	}
-	_, err := blobs.Put(ctx, intake.ToFixKey(catalogID), q.f)
-	return err
+	return q.spool.store(ctx, blobs, intake.ToFixKey(catalogID), nil)
 }
 
-func (q *qualityRun) discard() {
-	if q.f == nil {
-		return
-	}
-	_ = q.f.Close()
-	_ = os.Remove(q.f.Name())
-	q.f = nil
-}
+func (q *qualityRun) discard() { q.spool.discard() }
 
 // copyToFix copies the products-to-fix CSV of catalog from to catalog to
 // (an unchanged file has its predecessor's products).

@@ -37,7 +37,7 @@ type productWriter struct {
 
 func newProductWriter(store catalog.Store, partner string, report *catalog.Report, dryRun bool, tempDir string) *productWriter {
 	return &productWriter{store: store, partner: partner, report: report, dryRun: dryRun,
-		stored: newIDMap(), seen: newIDSet(), quality: qualityRun{dir: tempDir}}
+		stored: newIDMap(), seen: newIDSet(), quality: newQualityRun(tempDir)}
 }
 
 // loadStored reads the content hash of every stored product of the

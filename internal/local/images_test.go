@@ -1,6 +1,7 @@
 package local_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -99,4 +100,55 @@ func TestIngestedCatalogGetsPictures(t *testing.T) {
 func allowOf(t *testing.T, rawURL string) []netip.AddrPort {
 	t.Helper()
 	return []netip.AddrPort{netip.MustParseAddrPort(strings.TrimPrefix(rawURL, "http://"))}
+}
+
+// TestImageRunsAreNeverDropped: more applied catalogs than the images queue
+// ever held (64) wait for their image runs before Run starts; every one is
+// run (its report recorded), none dropped. Two catalogs of one partner
+// queued while its run waits are covered by one run, which reports on the
+// newer.
+func TestImageRunsAreNeverDropped(t *testing.T) {
+	ctx := t.Context()
+	s, err := local.Open(ctx, local.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const partners = 150
+	var want []string // catalogs whose report must appear
+	put := func(partner, id string) {
+		t.Helper()
+		c := catalog.Catalog{ID: id, Partner: partner, Status: catalog.StatusDone, ReceivedAt: time.Now().UTC()}
+		if err := s.Store.PutCatalog(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		s.QueueImages(c)
+	}
+	for i := range partners {
+		partner := fmt.Sprintf("p%03d", i)
+		put(partner, partner+"-1")
+		if i == 0 {
+			put(partner, partner+"-2") // a later catalog while p000's run waits
+			want = append(want, partner+"-2")
+			continue
+		}
+		want = append(want, partner+"-1")
+	}
+	go s.Run(ctx)
+	deadline := time.Now().Add(60 * time.Second)
+	for _, id := range want {
+		for {
+			c, err := s.Store.GetCatalog(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Images != nil {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("catalog %s: no image run after 60s (its run was dropped)", id)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
 }

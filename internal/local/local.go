@@ -62,7 +62,7 @@ type Stack struct {
 	log           *slog.Logger
 	clock         func() time.Time
 	queue         *ingestQueue // files to ingest
-	imageJobs     chan string  // IDs of catalogs whose partner's images to fetch
+	imageJobs     *imageQueue  // runs of the image fetcher, one per partner
 	demoImageBase string
 	kick          chan struct{} // wakes the feed
 	feedMu        sync.Mutex    // one drain at a time
@@ -111,7 +111,7 @@ func Open(ctx context.Context, o Options) (*Stack, error) {
 	}
 	s := &Stack{
 		Store: store, Index: idx, disk: disk, log: o.Logger, clock: o.Clock,
-		queue: newIngestQueue(), kick: make(chan struct{}, 1), imageJobs: make(chan string, 64),
+		queue: newIngestQueue(), kick: make(chan struct{}, 1), imageJobs: newImageQueue(),
 		demoImageBase: o.DemoImageBase,
 	}
 	s.Blobs = &notifyingBlobs{Blobs: disk, queue: s.queue}
@@ -210,15 +210,22 @@ func (s *Stack) Run(ctx context.Context) {
 	go func() {
 		defer wg.Done()
 		for {
-			select {
-			case <-ctx.Done():
-				return
-			case id := <-s.imageJobs:
-				// The products whose pictures changed reach the index through
-				// the feed's next round, like every other product write.
-				if _, err := s.Images.RunCatalog(ctx, id, images.Options{}); err != nil && ctx.Err() == nil {
-					s.log.ErrorContext(ctx, "image run failed", "catalog", id, "err", err.Error())
+			id, ok := s.imageJobs.pop()
+			if !ok {
+				select {
+				case <-ctx.Done():
+					return
+				case <-s.imageJobs.ready:
 				}
+				continue
+			}
+			if ctx.Err() != nil {
+				return
+			}
+			// The products whose pictures changed reach the index through
+			// the feed's next round, like every other product write.
+			if _, err := s.Images.RunCatalog(ctx, id, images.Options{}); err != nil && ctx.Err() == nil {
+				s.log.ErrorContext(ctx, "image run failed", "catalog", id, "err", err.Error())
 			}
 		}
 	}()
@@ -375,19 +382,20 @@ func (s *Stack) kickFeed() {
 }
 
 // QueueImages queues a run of the image fetcher for c's partner when c was
-// applied (status done); Run works the queue. Like the ingest queue, a full
-// queue drops the job with a log line: the next ingest, or
-// `catalogctl images`, does the work.
+// applied (status done); Run works the queue, one run at a time. Nothing
+// queued is dropped: a run already waiting for the partner covers c (it
+// works over all of the partner's products when it starts) and now records
+// its report on c, the newest.
 func (s *Stack) QueueImages(c catalog.Catalog) {
 	if c.Status != catalog.StatusDone {
 		return
 	}
-	select {
-	case s.imageJobs <- c.ID:
-	default:
-		s.log.Warn("images queue full; run not queued", "catalog", c.ID)
-	}
+	s.imageJobs.push(c.Partner, c.ID)
 }
+
+// QueuedImageRuns is the number of image runs waiting (one per partner at
+// most).
+func (s *Stack) QueuedImageRuns() int { return s.imageJobs.Len() }
 
 // FetchImages runs the image fetcher over the products of the partner of
 // catalog id now, records its report on the catalog, and brings the index

@@ -84,3 +84,57 @@ func (q *ingestQueue) Len() int {
 	defer q.mu.Unlock()
 	return len(q.queued)
 }
+
+// imageQueue is the local twin of the images queue: runs of the image
+// fetcher waiting, one per partner. A run works over all of the partner's
+// products as they are when it starts, so a run already waiting for a
+// partner covers every later catalog of that partner: queuing one only
+// moves the waiting run's catalog (the one its report is recorded on) to
+// the newest. It holds at most one entry per partner and so never has to
+// drop one.
+type imageQueue struct {
+	mu      sync.Mutex
+	pending map[string]string // partner -> the catalog its waiting run reports on
+	turn    []string          // partners with a waiting run, oldest first
+	ready   chan struct{}     // signalled on push
+}
+
+func newImageQueue() *imageQueue {
+	return &imageQueue{pending: map[string]string{}, ready: make(chan struct{}, 1)}
+}
+
+// push queues a run for partner reporting on catalog id, or moves the run
+// already waiting for partner to id.
+func (q *imageQueue) push(partner, id string) {
+	q.mu.Lock()
+	if _, waiting := q.pending[partner]; !waiting {
+		q.turn = append(q.turn, partner)
+	}
+	q.pending[partner] = id
+	q.mu.Unlock()
+	select {
+	case q.ready <- struct{}{}:
+	default:
+	}
+}
+
+// pop returns the catalog of the oldest waiting run.
+func (q *imageQueue) pop() (string, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.turn) == 0 {
+		return "", false
+	}
+	partner := q.turn[0]
+	q.turn = q.turn[1:]
+	id := q.pending[partner]
+	delete(q.pending, partner)
+	return id, true
+}
+
+// Len is the number of runs waiting.
+func (q *imageQueue) Len() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.turn)
+}

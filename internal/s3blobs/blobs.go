@@ -256,7 +256,7 @@ func (b *Blobs) PresignDownload(ctx context.Context, key, fileName, contentType 
 func attachmentName(name string) string {
 	out := []byte(name)
 	for i, c := range out {
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-' || c == '_') {
+		if (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && (c < '0' || c > '9') && c != '.' && c != '-' && c != '_' {
 			out[i] = '_'
 		}
 	}

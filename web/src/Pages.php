@@ -14,6 +14,9 @@ namespace CatalogSearch\Web;
  */
 final class Pages
 {
+    /** Upload modes the API takes (ContractTest pins them to internal/api/openapi.json). */
+    public const UPLOAD_MODES = ['full', 'partial'];
+
     private const PARTIAL_HEADER = 'x-partial';
     private const PARTNER_RE = '/^[a-z0-9][a-z0-9_-]{0,63}$/';
     private const CATALOG_ID_RE = '/^[\w.:@+-]{1,200}$/';
@@ -508,7 +511,7 @@ final class Pages
             return $fail('upload.error.needs_js', 400);
         }
         $mode = $this->req->post['mode'] ?? 'partial';
-        if (!in_array($mode, ['full', 'partial'], true)) {
+        if (!in_array($mode, self::UPLOAD_MODES, true)) {
             return $fail('upload.error.mode', 400);
         }
         $rawName = trim($this->req->post['name'] ?? '');
@@ -675,32 +678,31 @@ final class Pages
     /** removals downloads the products a held catalog would remove (CSV). */
     public function removals(ApiClient $api, string $id): Response
     {
-        try {
-            $file = $api->getRaw('/v1/catalogs/' . rawurlencode($id) . '/removals.csv');
-        } catch (ApiError $e) {
-            if ($e->isMissingEndpoint()) {
-                return $this->error(404, 'error.catalog_not_found');
-            }
-            throw $e;
-        }
-        $name = 'removals-' . preg_replace('/[^A-Za-z0-9_.-]+/', '_', $id) . '.csv';
-        $res = new Response(200, $file['body'], 'text/csv; charset=utf-8');
-        $res->headers['Content-Disposition'] = 'attachment; filename="' . $name . '"';
-        return $res;
+        return $this->reportCsv($api, $id, 'removals', 'error.catalog_not_found');
     }
 
     /** toFix downloads a catalog's products that fail a quality rule, as CSV. */
     public function toFix(ApiClient $api, string $id): Response
     {
+        return $this->reportCsv($api, $id, 'to-fix', 'error.tofix_not_found');
+    }
+
+    /**
+     * reportCsv passes the API's CSV report $report of catalog $id on as the
+     * download "$report-$id.csv"; a report the API does not have is the 404
+     * page with the message $missingKey.
+     */
+    private function reportCsv(ApiClient $api, string $id, string $report, string $missingKey): Response
+    {
         try {
-            $file = $api->getRaw('/v1/catalogs/' . rawurlencode($id) . '/to-fix.csv');
+            $file = $api->getRaw('/v1/catalogs/' . rawurlencode($id) . '/' . $report . '.csv');
         } catch (ApiError $e) {
             if ($e->isMissingEndpoint()) {
-                return $this->error(404, 'error.tofix_not_found');
+                return $this->error(404, $missingKey);
             }
             throw $e;
         }
-        $name = 'to-fix-' . preg_replace('/[^A-Za-z0-9_.-]+/', '_', $id) . '.csv';
+        $name = $report . '-' . preg_replace('/[^A-Za-z0-9_.-]+/', '_', $id) . '.csv';
         $res = new Response(200, $file['body'], 'text/csv; charset=utf-8');
         $res->headers['Content-Disposition'] = 'attachment; filename="' . $name . '"';
         return $res;

@@ -535,6 +535,25 @@ final class AppTest extends TestCase
         self::assertArrayNotHasKey('Location', $acme->headers);
     }
 
+    /**
+     * testReportCsvDownloads: the products to fix and the removals of a
+     * catalog pass through the site as a CSV attachment named after the
+     * report and the catalog; a report the API does not have, or another
+     * partner's, is the 404 page.
+     */
+    public function testReportCsvDownloads(): void
+    {
+        $evil = $this->signIn('csk_test_evil');
+        $res = $this->get('/en/partner/catalogs/cat-evil/to-fix.csv', [], null, 'GET', $evil);
+        self::assertSame(200, $res->status);
+        self::assertSame("id,sku,name,grade\nevil:1,E1,=cmd,E\n", $res->body);
+        self::assertSame('attachment; filename="to-fix-cat-evil.csv"', $res->headers['Content-Disposition']);
+        self::assertSame('text/csv; charset=utf-8', $res->headers['Content-Type']);
+        self::assertSame(404, $this->get('/en/partner/catalogs/cat-evil/removals.csv', [], null, 'GET', $evil)->status);
+        $acme = $this->signIn('csk_test_acme');
+        self::assertSame(404, $this->get('/en/partner/catalogs/cat-evil/to-fix.csv', [], null, 'GET', $acme)->status);
+    }
+
     public function testReportPage(): void
     {
         $evil = $this->signIn('csk_test_evil');

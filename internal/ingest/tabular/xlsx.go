@@ -109,7 +109,7 @@ func checkParts(name string, opt Options, xmlLimit int64) error {
 		return &Error{Code: CodeBadXLSX, Message: "this is not a readable XLSX workbook", Err: err}
 	}
 	defer zr.Close()
-	unzipLimit, heldLimit := uint64(opt.MaxUnzipBytes), uint64(opt.MaxHeldBytes)
+	unzipLimit, heldLimit := sizeOf(opt.MaxUnzipBytes), sizeOf(opt.MaxHeldBytes)
 	var total, held uint64
 	for _, f := range zr.File {
 		size := f.UncompressedSize64
@@ -117,7 +117,7 @@ func checkParts(name string, opt Options, xmlLimit int64) error {
 			return refuse(CodeTooLarge, "the workbook unpacks to more than %d MiB", opt.MaxUnzipBytes>>20)
 		}
 		total += size
-		if ratio := size / max(f.CompressedSize64, 1); size > ratioFloor && ratio > uint64(opt.MaxCompressionRatio) && rowParts(f.Name) {
+		if ratio := size / max(f.CompressedSize64, 1); size > ratioFloor && ratio > sizeOf(int64(opt.MaxCompressionRatio)) && rowParts(f.Name) {
 			return refuse(CodeTooLarge, "the workbook's part %q unpacks to %d times its packed size (the limit is %d times: a zip bomb?); save the workbook again from a spreadsheet program or send CSV",
 				partName(f.Name), ratio, opt.MaxCompressionRatio)
 		}
@@ -132,12 +132,20 @@ func checkParts(name string, opt Options, xmlLimit int64) error {
 	return nil
 }
 
+// sizeOf is n as a size to compare with a zip entry's, a negative n as 0.
+func sizeOf(n int64) uint64 {
+	if n <= 0 {
+		return 0
+	}
+	return uint64(n)
+}
+
 // spilled says whether excelize unzips part f to a temporary file rather
 // than into memory (excelize's ReadZipReader: sheets and the shared
 // strings over the XML size limit).
 func spilled(f *zip.File, xmlLimit int64) bool {
 	name := strings.ToLower(strings.ReplaceAll(f.Name, "\\", "/"))
-	if f.UncompressedSize64 <= uint64(xmlLimit) || f.FileInfo().IsDir() {
+	if f.UncompressedSize64 <= sizeOf(xmlLimit) || f.FileInfo().IsDir() {
 		return false
 	}
 	return name == "xl/sharedstrings.xml" || strings.HasPrefix(name, "xl/worksheets/sheet")
