@@ -85,70 +85,95 @@ func (d openAPIDoc) validate(schema map[string]any, v any, at string) string {
 	}
 	switch schema["type"] {
 	case "object":
-		m, ok := v.(map[string]any)
-		if !ok {
-			return fmt.Sprintf("%s: %v is not an object", at, v)
-		}
-		req, _ := schema["required"].([]any)
-		for _, r := range req {
-			if _, ok := m[r.(string)]; !ok {
-				return fmt.Sprintf("%s: %s is missing", at, r)
-			}
-		}
-		props, _ := schema["properties"].(map[string]any)
-		for k, val := range m {
-			if ps, ok := props[k].(map[string]any); ok {
-				if bad := d.validate(ps, val, at+"."+k); bad != "" {
-					return bad
-				}
-				continue
-			}
-			switch ap := schema["additionalProperties"].(type) {
-			case bool:
-				if !ap {
-					return fmt.Sprintf("%s: %s is not a documented property", at, k)
-				}
-			case map[string]any:
-				if bad := d.validate(ap, val, at+"."+k); bad != "" {
-					return bad
-				}
-			}
-		}
+		return d.validateObject(schema, v, at)
 	case "array":
-		list, ok := v.([]any)
-		if !ok {
-			return fmt.Sprintf("%s: %v is not an array", at, v)
-		}
-		if items, ok := schema["items"].(map[string]any); ok {
-			for i, it := range list {
-				if bad := d.validate(items, it, fmt.Sprintf("%s[%d]", at, i)); bad != "" {
-					return bad
-				}
-			}
-		}
+		return d.validateArray(schema, v, at)
 	case "string":
-		s, ok := v.(string)
-		if !ok {
-			return fmt.Sprintf("%s: %v is not a string", at, v)
-		}
-		if p, ok := schema["pattern"].(string); ok && !regexp.MustCompile(p).MatchString(s) {
-			return fmt.Sprintf("%s: %q does not match %s", at, s, p)
-		}
+		return validateString(schema, v, at)
 	case "integer", "number":
-		n, ok := v.(float64)
-		if !ok || (schema["type"] == "integer" && n != math.Trunc(n)) {
-			return fmt.Sprintf("%s: %v is not an %s", at, v, schema["type"])
-		}
-		if lo, ok := schema["minimum"].(float64); ok && n < lo {
-			return fmt.Sprintf("%s: %v < %v", at, n, lo)
-		}
-		if hi, ok := schema["maximum"].(float64); ok && n > hi {
-			return fmt.Sprintf("%s: %v > %v", at, n, hi)
-		}
+		return validateNumber(schema, v, at)
 	case "boolean":
 		if _, ok := v.(bool); !ok {
 			return fmt.Sprintf("%s: %v is not a boolean", at, v)
 		}
+	}
+	return ""
+}
+
+// validateObject checks an object's required, documented and additional
+// properties.
+func (d openAPIDoc) validateObject(schema map[string]any, v any, at string) string {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return fmt.Sprintf("%s: %v is not an object", at, v)
+	}
+	req, _ := schema["required"].([]any)
+	for _, r := range req {
+		if _, ok := m[r.(string)]; !ok {
+			return fmt.Sprintf("%s: %s is missing", at, r)
+		}
+	}
+	props, _ := schema["properties"].(map[string]any)
+	for k, val := range m {
+		if ps, ok := props[k].(map[string]any); ok {
+			if bad := d.validate(ps, val, at+"."+k); bad != "" {
+				return bad
+			}
+			continue
+		}
+		switch ap := schema["additionalProperties"].(type) {
+		case bool:
+			if !ap {
+				return fmt.Sprintf("%s: %s is not a documented property", at, k)
+			}
+		case map[string]any:
+			if bad := d.validate(ap, val, at+"."+k); bad != "" {
+				return bad
+			}
+		}
+	}
+	return ""
+}
+
+// validateArray checks an array and each of its items.
+func (d openAPIDoc) validateArray(schema map[string]any, v any, at string) string {
+	list, ok := v.([]any)
+	if !ok {
+		return fmt.Sprintf("%s: %v is not an array", at, v)
+	}
+	if items, ok := schema["items"].(map[string]any); ok {
+		for i, it := range list {
+			if bad := d.validate(items, it, fmt.Sprintf("%s[%d]", at, i)); bad != "" {
+				return bad
+			}
+		}
+	}
+	return ""
+}
+
+// validateString checks a string and its pattern.
+func validateString(schema map[string]any, v any, at string) string {
+	s, ok := v.(string)
+	if !ok {
+		return fmt.Sprintf("%s: %v is not a string", at, v)
+	}
+	if p, ok := schema["pattern"].(string); ok && !regexp.MustCompile(p).MatchString(s) {
+		return fmt.Sprintf("%s: %q does not match %s", at, s, p)
+	}
+	return ""
+}
+
+// validateNumber checks an integer or a number and its bounds.
+func validateNumber(schema map[string]any, v any, at string) string {
+	n, ok := v.(float64)
+	if !ok || (schema["type"] == "integer" && n != math.Trunc(n)) {
+		return fmt.Sprintf("%s: %v is not an %s", at, v, schema["type"])
+	}
+	if lo, ok := schema["minimum"].(float64); ok && n < lo {
+		return fmt.Sprintf("%s: %v < %v", at, n, lo)
+	}
+	if hi, ok := schema["maximum"].(float64); ok && n > hi {
+		return fmt.Sprintf("%s: %v > %v", at, n, hi)
 	}
 	return ""
 }

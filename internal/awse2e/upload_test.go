@@ -30,6 +30,34 @@ const lambdaRequestCap = 6 << 20
 func TestLargeUploadStraightToS3(t *testing.T) {
 	st := newStack(t)
 	key := st.partnerKey("acme")
+	slot, size, rejected := uploadOverTheCap(t, st, key)
+
+	if r, failed := st.pipeline(1); len(r.BatchItemFailures) != 0 || len(failed) != 0 {
+		t.Fatalf("pipeline failures %v %v", r.BatchItemFailures, failed)
+	}
+	status, body := st.apiAs(key, "GET", "/v1/catalogs/"+slot.CatalogID, nil, "")
+	want := fmt.Sprintf(`"accepted":12,"rejected":%d`, rejected)
+	if status != 200 || !strings.Contains(string(body), `"status":"done"`) || !strings.Contains(string(body), want) {
+		t.Fatalf("catalog %s: %d %s, want done with %s", slot.CatalogID, status, body, want)
+	}
+	if got := st.search(url.Values{"q": {"chaise"}}).Total; got != 12 {
+		t.Fatalf("search found %d of the 12 uploaded products", got)
+	}
+
+	csvBytes := readRejectedThroughRedirect(t, st, key, slot.CatalogID, rejected)
+	t.Logf("uploaded %d bytes with the presigned POST; rejected rows (%d, %d bytes) read through a presigned GET", size, rejected, csvBytes)
+	// Another partner's key gets no URL.
+	if r := st.apiResponse(st.partnerKey("globex"), "GET", "/v1/catalogs/"+slot.CatalogID+"/rejected.csv", nil, ""); r.StatusCode != http.StatusNotFound || r.Headers["Location"] != "" {
+		t.Fatalf("globex asking for acme's rejected rows: %d %v", r.StatusCode, r.Headers)
+	}
+}
+
+// uploadOverTheCap asks for an upload slot with key and sends it, as a
+// plain HTTP client, a file of more than the Lambda cap: 12 products, then
+// rows without a reference (rejected) up to 7 MiB. It checks the object
+// landed whole and returns the slot, the file's size and the rejected rows.
+func uploadOverTheCap(t *testing.T, st *stack, key string) (intake.UploadSlot, int, int) {
+	t.Helper()
 	status, body := st.apiAs(key, "POST", "/v1/catalogs", nil, `{"file":"tarif complet.csv"}`)
 	if status != 201 {
 		t.Fatalf("POST /v1/catalogs: %d %s", status, body)
@@ -38,8 +66,6 @@ func TestLargeUploadStraightToS3(t *testing.T) {
 	if err := json.Unmarshal(body, &slot); err != nil || slot.Upload.Method != "POST" {
 		t.Fatalf("upload slot %s: %v", body, err)
 	}
-
-	// 12 products, then rows without a reference (rejected) up to 7 MiB.
 	var file strings.Builder
 	file.WriteString(catalogCSV(0, 12, nil, nil))
 	rejected := 0
@@ -58,21 +84,16 @@ func TestLargeUploadStraightToS3(t *testing.T) {
 	if err != nil || aws.ToInt64(head.ContentLength) != int64(file.Len()) {
 		t.Fatalf("object %s: %v, %v bytes, want %d", slot.Key, err, head, file.Len())
 	}
+	return slot, file.Len(), rejected
+}
 
-	if r, failed := st.pipeline(1); len(r.BatchItemFailures) != 0 || len(failed) != 0 {
-		t.Fatalf("pipeline failures %v %v", r.BatchItemFailures, failed)
-	}
-	status, body = st.apiAs(key, "GET", "/v1/catalogs/"+slot.CatalogID, nil, "")
-	want := fmt.Sprintf(`"accepted":12,"rejected":%d`, rejected)
-	if status != 200 || !strings.Contains(string(body), `"status":"done"`) || !strings.Contains(string(body), want) {
-		t.Fatalf("catalog %s: %d %s, want done with %s", slot.CatalogID, status, body, want)
-	}
-	if got := st.search(url.Values{"q": {"chaise"}}).Total; got != 12 {
-		t.Fatalf("search found %d of the 12 uploaded products", got)
-	}
-
-	// The rejected rows: a redirect, never the file.
-	r := st.apiResponse(key, "GET", "/v1/catalogs/"+slot.CatalogID+"/rejected.csv", nil, "")
+// readRejectedThroughRedirect asks the api binary for the catalog's
+// rejected rows: it must answer a 303 to a 5-minute presigned GET, never
+// the file, and that URL must give the whole CSV (over the Lambda cap)
+// without the partner's key. It returns the CSV's size.
+func readRejectedThroughRedirect(t *testing.T, st *stack, key, catalogID string, rejected int) int {
+	t.Helper()
+	r := st.apiResponse(key, "GET", "/v1/catalogs/"+catalogID+"/rejected.csv", nil, "")
 	loc := r.Headers["Location"]
 	if loc == "" && r.MultiValueHeaders["Location"] != nil {
 		loc = r.MultiValueHeaders["Location"][0]
@@ -82,7 +103,7 @@ func TestLargeUploadStraightToS3(t *testing.T) {
 	}
 	u, err := url.Parse(loc)
 	if err != nil || u.Query().Get("X-Amz-Expires") != "300" || u.Query().Get("X-Amz-Signature") == "" ||
-		!strings.HasSuffix(u.Path, "/reports/"+slot.CatalogID+"/rejected.csv") {
+		!strings.HasSuffix(u.Path, "/reports/"+catalogID+"/rejected.csv") {
 		t.Fatalf("Location %q: not a 5-minute presigned GET of the report (%v)", loc, err)
 	}
 	get, err := http.Get(loc)
@@ -90,17 +111,13 @@ func TestLargeUploadStraightToS3(t *testing.T) {
 		t.Fatal(err)
 	}
 	csv, _ := io.ReadAll(get.Body)
-	get.Body.Close()
+	_ = get.Body.Close()
 	if get.StatusCode != 200 || len(csv) <= lambdaRequestCap || !strings.HasPrefix(string(csv), "ingest_error") ||
-		get.Header.Get("Content-Disposition") != `attachment; filename="`+slot.CatalogID+`-rejected.csv"` {
+		get.Header.Get("Content-Disposition") != `attachment; filename="`+catalogID+`-rejected.csv"` {
 		t.Fatalf("presigned GET: %d, %d bytes, %v", get.StatusCode, len(csv), get.Header)
 	}
 	if n := strings.Count(string(csv), "\n"); n != rejected+1 {
 		t.Fatalf("rejected.csv has %d lines, want %d rows and a header", n, rejected)
 	}
-	t.Logf("uploaded %d bytes with the presigned POST; rejected rows (%d, %d bytes) read through a presigned GET", file.Len(), rejected, len(csv))
-	// Another partner's key gets no URL.
-	if r := st.apiResponse(st.partnerKey("globex"), "GET", "/v1/catalogs/"+slot.CatalogID+"/rejected.csv", nil, ""); r.StatusCode != http.StatusNotFound || r.Headers["Location"] != "" {
-		t.Fatalf("globex asking for acme's rejected rows: %d %v", r.StatusCode, r.Headers)
-	}
+	return len(csv)
 }

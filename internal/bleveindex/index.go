@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"math"
 	"os"
@@ -53,6 +54,13 @@ type Index struct {
 	fld analysis.Analyzer
 
 	fresh bool // Open created the index: it is empty
+
+	// broken is set when a write to the open index failed or Bleve
+	// panicked (its files were deleted or damaged under it): Bleve's state
+	// can no longer be trusted (it panics on the next read), so every call
+	// returns broken until Reindex rebuilds the index (or a restart does).
+	brokenMu sync.Mutex
+	broken   error
 
 	facets facetCache  // facet counts without their own filter, until the next write
 	cols   columnCache // facet and sort values of the current snapshot
@@ -191,23 +199,69 @@ func (x *Index) internal(err error, what string) error {
 }
 
 // reader returns the current index under the read lock; the caller calls
-// the returned release function when done.
+// the returned release function when done. A broken index is not handed
+// out (see Index.broken).
 func (x *Index) reader() (bleve.Index, func(), error) {
+	if err := x.brokenErr(); err != nil {
+		return nil, nil, err
+	}
 	x.mu.RLock()
 	if x.idx == nil {
 		x.mu.RUnlock()
 		return nil, nil, catalog.Errorf(catalog.CodeUnavailable, "search index is closed")
 	}
+	// The folder deleted under the open index: the next write would fail
+	// and leave Bleve broken (a later read panics in goroutines of its own,
+	// beyond any recover). Checked under the read lock, so never during
+	// Reindex's swap of the folder.
+	if _, err := os.Stat(filepath.Join(x.path, "index_meta.json")); errors.Is(err, fs.ErrNotExist) {
+		x.mu.RUnlock()
+		return nil, nil, x.breakOff(err, "open")
+	}
 	return x.idx, x.mu.RUnlock, nil
 }
+
+func (x *Index) brokenErr() error {
+	x.brokenMu.Lock()
+	defer x.brokenMu.Unlock()
+	return x.broken
+}
+
+// breakOff puts the open index out of use after cause (a failed write, a
+// panic) and returns the coded error every later call gets.
+func (x *Index) breakOff(cause error, what string) error {
+	x.log.Error("bleve index failed: out of use until rebuilt (restart, or catalogctl reindex)", "op", what, "path", x.path, "err", cause)
+	err := catalog.Wrap(catalog.CodeUnavailable, cause,
+		"search is unavailable until the search index is rebuilt")
+	x.brokenMu.Lock()
+	defer x.brokenMu.Unlock()
+	if x.broken == nil {
+		x.broken = err
+	}
+	return x.broken
+}
+
+// recoverPanic, deferred by every entry point that reaches Bleve, turns a
+// panic in Bleve into the coded error of a broken index in *err, so no
+// panic reaches a caller.
+func (x *Index) recoverPanic(err *error, what string) {
+	if r := recover(); r != nil {
+		*err = x.breakOff(fmt.Errorf("panic in bleve: %v", r), what)
+	}
+}
+
+// errBatch marks the error of a failed Bleve batch, which breaks the
+// index it was written to (see write).
+var errBatch = errors.New("bleve batch failed")
 
 // Upsert implements catalog.Index.
 func (x *Index) Upsert(ctx context.Context, products []catalog.Product) error {
 	return x.write(func(idx bleve.Index) error { return x.upsertInto(ctx, idx, products) })
 }
 
-// write runs fn on the open index as its only writer (it holds wmu).
-func (x *Index) write(fn func(idx bleve.Index) error) error {
+// write runs fn on the open index as its only writer (it holds wmu). A
+// failed batch breaks the index (see Index.broken).
+func (x *Index) write(fn func(idx bleve.Index) error) (err error) {
 	x.wmu.Lock()
 	defer x.wmu.Unlock()
 	idx, release, err := x.reader()
@@ -215,7 +269,12 @@ func (x *Index) write(fn func(idx bleve.Index) error) error {
 		return err
 	}
 	defer release()
-	return fn(idx)
+	defer x.recoverPanic(&err, "write")
+	err = fn(idx)
+	if errors.Is(err, errBatch) {
+		return x.breakOff(err, "write")
+	}
+	return err
 }
 
 // upsertInto writes products into idx in batches; the caller holds wmu.
@@ -294,7 +353,7 @@ func (x *Index) writeChunk(ctx context.Context, idx bleve.Index, chunk []catalog
 	err = idx.Batch(b)
 	x.facets.invalidate()
 	if err != nil {
-		return x.internal(err, "batch")
+		return fmt.Errorf("%w: %w", errBatch, err)
 	}
 	return nil
 }
@@ -335,19 +394,20 @@ func (x *Index) Delete(ctx context.Context, ids []string) error {
 		err := idx.Batch(b)
 		x.facets.invalidate()
 		if err != nil {
-			return x.internal(err, "delete")
+			return fmt.Errorf("%w: %w", errBatch, err)
 		}
 		return nil
 	})
 }
 
 // Count implements catalog.Index.
-func (x *Index) Count(_ context.Context) (int, error) {
+func (x *Index) Count(_ context.Context) (_ int, err error) {
 	idx, release, err := x.reader()
 	if err != nil {
 		return 0, err
 	}
 	defer release()
+	defer x.recoverPanic(&err, "count")
 	n, err := idx.DocCount()
 	if err != nil {
 		return 0, x.internal(err, "count")
@@ -358,12 +418,13 @@ func (x *Index) Count(_ context.Context) (int, error) {
 // Optimize merges the index's segments into one, which makes searches
 // faster after a bulk load (Reindex does it before the swap). Searches and
 // writes go on meanwhile.
-func (x *Index) Optimize(ctx context.Context) error {
+func (x *Index) Optimize(ctx context.Context) (err error) {
 	idx, release, err := x.reader()
 	if err != nil {
 		return err
 	}
 	defer release()
+	defer x.recoverPanic(&err, "optimize")
 	return x.optimize(ctx, idx)
 }
 
@@ -450,6 +511,9 @@ func (x *Index) Reindex(ctx context.Context, src search.Source, progress func(do
 	}
 	x.idx, x.syn, x.txt, x.fld = idx, syn, txt, fld
 	x.facets.invalidate()
+	x.brokenMu.Lock()
+	x.broken = nil // rebuilt: in use again
+	x.brokenMu.Unlock()
 	return n, nil
 }
 

@@ -200,7 +200,7 @@ func facetRequest(name string, size int) *bleve.FacetRequest {
 }
 
 // Search implements catalog.Index.
-func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, error) {
+func (x *Index) Search(ctx context.Context, q catalog.Query) (_ catalog.Result, err error) {
 	start := time.Now()
 	if err := q.Validate(); err != nil {
 		return catalog.Result{}, err
@@ -210,6 +210,7 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (catalog.Result, er
 		return catalog.Result{}, err
 	}
 	defer release()
+	defer x.recoverPanic(&err, "search")
 	plan := search.NewPlan(q.Text, x.syn)
 	text := textQuery(plan, x.txt)
 	out, err := x.searchPath(ctx, idx, q, text)
@@ -564,7 +565,7 @@ func closestTerm(fz index.IndexReaderFuzzy, w string) string {
 }
 
 // Suggest implements catalog.Index.
-func (x *Index) Suggest(ctx context.Context, prefix string, n int) ([]catalog.Suggestion, error) {
+func (x *Index) Suggest(ctx context.Context, prefix string, n int) (_ []catalog.Suggestion, err error) {
 	n = min(n, catalog.MaxSuggestSize)
 	words, typing := search.SuggestWords(prefix)
 	if len(words) == 0 || n <= 0 {
@@ -575,6 +576,7 @@ func (x *Index) Suggest(ctx context.Context, prefix string, n int) ([]catalog.Su
 		return nil, err
 	}
 	defer release()
+	defer x.recoverPanic(&err, "suggest")
 	must := make([]query.Query, 0, len(words))
 	for i, w := range words {
 		if typing && i == len(words)-1 {

@@ -36,33 +36,11 @@ func byName(t *testing.T, ps map[string]catalog.Product) map[string]catalog.Prod
 // A file without an identifier column is read, not refused: each row gets
 // a key derived from its name and distinguishing columns, with a
 // derived_identity warning; re-uploads are idempotent whatever the white
-// space, case or column order; a changed price changes that product only;
-// rows deriving the same key are rejected as duplicates, not merged.
+// space, case or column order; a changed price changes that product only.
+// Rows deriving the same key are TestDerivedKeyTwiceIsADuplicate's.
 func TestDerivedIdentity(t *testing.T) {
 	e := newEnv(t)
-	c := e.ingest("acme", "courses.csv", grocery, catalog.ModeFull)
-	r := c.Report
-	if r.Status != catalog.StatusDone || r.Accepted != 6 || r.Rejected != 0 || r.Created != 6 {
-		t.Fatalf("report %+v", r)
-	}
-	if len(r.Warnings) != 1 || r.Warnings[0].Code != ingest.CodeDerivedIdentity ||
-		!strings.Contains(r.Warnings[0].Message, `"Désignation", "Marque", "Conditionnement"`) {
-		t.Fatalf("warnings %+v; want one derived_identity naming Désignation, Marque, Conditionnement", r.Warnings)
-	}
-	first := byName(t, e.products("acme"))
-	if p := first["Lait demi-écrémé|Candia|1 l"]; p.Price == nil || p.Price.String() != "1.09 EUR" || p.ID == "" {
-		t.Fatalf("Candia milk = %+v", p)
-	}
-	if p := first["Riz basmati|Taureau Ailé|500 g"]; p.Price == nil || p.Price.String() != "1.80 EUR" {
-		t.Fatalf("rice 500 g = %+v", p)
-	}
-
-	same := func(t *testing.T, r *catalog.Report, unchanged, updated int) {
-		t.Helper()
-		if r.Status != catalog.StatusDone || r.Unchanged != unchanged || r.Updated != updated || r.Created != 0 || r.Removed != 0 || r.Rejected != 0 {
-			t.Fatalf("report %+v; want %d unchanged, %d updated, nothing created or removed", r, unchanged, updated)
-		}
-	}
+	first := firstGroceryUpload(t, e)
 	steps := []struct {
 		name, content      string
 		unchanged, updated int
@@ -79,17 +57,11 @@ func TestDerivedIdentity(t *testing.T) {
 		t.Run(st.name, func(t *testing.T) {
 			e.now = e.now.Add(time.Hour)
 			c := e.ingest("acme", "courses-"+strings.ReplaceAll(st.name, " ", "-")+".csv", st.content, catalog.ModeFull)
-			same(t, c.Report, st.unchanged, st.updated)
-			now := byName(t, e.products("acme"))
-			for k, p := range now {
-				was, ok := first[strings.ToLower(k)]
-				if !ok {
-					was, ok = first[k]
-				}
-				if !ok || was.ID != p.ID {
-					t.Errorf("%s: id %q, was %q", k, p.ID, was.ID)
-				}
+			if r := c.Report; r.Status != catalog.StatusDone || r.Unchanged != st.unchanged || r.Updated != st.updated || r.Created != 0 || r.Removed != 0 || r.Rejected != 0 {
+				t.Fatalf("report %+v; want %d unchanged, %d updated, nothing created or removed", r, st.unchanged, st.updated)
 			}
+			now := byName(t, e.products("acme"))
+			sameIDs(t, first, now)
 			if st.changedKey != "" {
 				if p := now[st.changedKey]; p.Price == nil || p.Price.String() != st.price {
 					t.Errorf("%s: price %v, want %s", st.changedKey, p.Price, st.price)
@@ -97,7 +69,50 @@ func TestDerivedIdentity(t *testing.T) {
 			}
 		})
 	}
+}
 
+// firstGroceryUpload ingests the grocery list into e and checks what a
+// first upload gives: six products, one derived_identity warning naming
+// the columns used, prices read. It returns the products by name|brand|unit.
+func firstGroceryUpload(t *testing.T, e *env) map[string]catalog.Product {
+	t.Helper()
+	c := e.ingest("acme", "courses.csv", grocery, catalog.ModeFull)
+	r := c.Report
+	if r.Status != catalog.StatusDone || r.Accepted != 6 || r.Rejected != 0 || r.Created != 6 {
+		t.Fatalf("report %+v", r)
+	}
+	if len(r.Warnings) != 1 || r.Warnings[0].Code != ingest.CodeDerivedIdentity ||
+		!strings.Contains(r.Warnings[0].Message, `"Désignation", "Marque", "Conditionnement"`) {
+		t.Fatalf("warnings %+v; want one derived_identity naming Désignation, Marque, Conditionnement", r.Warnings)
+	}
+	first := byName(t, e.products("acme"))
+	if p := first["Lait demi-écrémé|Candia|1 l"]; p.Price == nil || p.Price.String() != "1.09 EUR" || p.ID == "" {
+		t.Fatalf("Candia milk = %+v", p)
+	}
+	if p := first["Riz basmati|Taureau Ailé|500 g"]; p.Price == nil || p.Price.String() != "1.80 EUR" {
+		t.Fatalf("rice 500 g = %+v", p)
+	}
+	return first
+}
+
+// sameIDs checks that every product of now kept the id it had in first
+// (matched by name|brand|unit, the unit's case aside).
+func sameIDs(t *testing.T, first, now map[string]catalog.Product) {
+	t.Helper()
+	for k, p := range now {
+		was, ok := first[strings.ToLower(k)]
+		if !ok {
+			was, ok = first[k]
+		}
+		if !ok || was.ID != p.ID {
+			t.Errorf("%s: id %q, was %q", k, p.ID, was.ID)
+		}
+	}
+}
+
+// Rows deriving the same key are rejected as duplicates, not merged; a row
+// without a name is rejected.
+func TestDerivedKeyTwiceIsADuplicate(t *testing.T) {
 	t.Run("rows deriving the same key", func(t *testing.T) {
 		d := newEnv(t)
 		dup := grocery + "Lait  demi-écrémé;LACTEL;1 l;\"1,25\"\n"
@@ -113,7 +128,6 @@ func TestDerivedIdentity(t *testing.T) {
 			t.Fatalf("the first row's product was changed by its duplicate: %+v", p)
 		}
 	})
-
 	t.Run("a row without a name", func(t *testing.T) {
 		d := newEnv(t)
 		c := d.ingest("acme", "noname.csv", grocery+";Lactel;1 L;\"1,15\"\n", catalog.ModePartial)

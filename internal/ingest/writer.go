@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/ingest/tabular"
@@ -24,7 +25,10 @@ type productWriter struct {
 	// stored maps the hash of each stored product ID to its content hash;
 	// seen holds the ID hashes of the products of this file.
 	stored, seen *idTable
-	batch        []catalog.Product
+	// pictured holds the ID hashes of the stored products that show
+	// pictures (Product.Pictures), which a rewrite carries forward.
+	pictured *idTable
+	batch    []catalog.Product
 	// held lists the products a held full catalog would remove.
 	held    []catalog.Product
 	written int // products stored so far
@@ -37,7 +41,7 @@ type productWriter struct {
 
 func newProductWriter(store catalog.Store, partner string, report *catalog.Report, dryRun bool, tempDir string) *productWriter {
 	return &productWriter{store: store, partner: partner, report: report, dryRun: dryRun,
-		stored: newIDMap(), seen: newIDSet(), quality: newQualityRun(tempDir)}
+		stored: newIDMap(), seen: newIDSet(), pictured: newIDSet(), quality: newQualityRun(tempDir)}
 }
 
 // loadStored reads the content hash of every stored product of the
@@ -48,7 +52,11 @@ func (w *productWriter) loadStored(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		w.stored.put(idHash(p.ID), contentHash64(p.Hash))
+		h := idHash(p.ID)
+		w.stored.put(h, contentHash64(p.Hash))
+		if len(p.Pictures) > 0 {
+			w.pictured.put(h, 0)
+		}
 	}
 	return nil
 }
@@ -103,10 +111,28 @@ func (w *productWriter) write(ctx context.Context, p *catalog.Product, idHash, s
 	return nil
 }
 
-// flush stores the products waiting in the batch.
+// flush stores the products waiting in the batch. A product rewritten
+// (another price, say) keeps the pictures it showed of the image URLs it
+// still has: they derive from the URLs alone (the image run refreshes them
+// when the content behind a URL changes), so the product never falls back
+// to the placeholder until the next image run.
 func (w *productWriter) flush(ctx context.Context) error {
 	if len(w.batch) == 0 {
 		return nil
+	}
+	for i := range w.batch {
+		p := &w.batch[i]
+		if !w.pictured.has(idHash(p.ID)) {
+			continue
+		}
+		old, err := w.store.GetProduct(ctx, p.ID)
+		if catalog.IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		p.Pictures = keptPictures(p.Images, old.Pictures)
 	}
 	if _, err := w.store.PutProducts(ctx, w.batch); err != nil {
 		return err
@@ -189,4 +215,16 @@ func (w *productWriter) reserve(format string, fileSize int64, rows []tabular.Ro
 	average := max(16, n/len(rows))
 	estimate := min(fileSize/int64(average)*11/10, 8<<20)
 	w.seen.reserve(int(estimate))
+}
+
+// keptPictures is the pictures of old that show one of urls, in the order
+// of urls: what a rewritten product with image URLs urls still shows.
+func keptPictures(urls []string, old []catalog.Picture) []catalog.Picture {
+	var kept []catalog.Picture
+	for _, u := range urls {
+		if i := slices.IndexFunc(old, func(pic catalog.Picture) bool { return pic.Source == u }); i >= 0 {
+			kept = append(kept, old[i])
+		}
+	}
+	return kept
 }

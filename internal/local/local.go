@@ -183,98 +183,113 @@ func (s *Stack) SyncIndex(ctx context.Context) (int, error) {
 // (one run at a time, apart from ingest, so a catalog is searchable before
 // its pictures are ready) and the change feed is drained into the index.
 // It first queues the files that a previous process left unfinished (see
-// RecoverUnfinished).
+// RecoverUnfinished) and the image runs it left waiting (RecoverImageRuns).
 //
 // It also deletes the records of upload slots nobody used (DeleteExpiredSlots)
 // at start and then every SlotSweepEvery, as DynamoDB's TTL does on AWS.
 func (s *Stack) Run(ctx context.Context) {
 	var wg sync.WaitGroup
-	wg.Add(4)
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(SlotSweepEvery)
-		defer tick.Stop()
-		for {
-			if n, err := s.DeleteExpiredSlots(ctx); err != nil && ctx.Err() == nil {
-				s.log.ErrorContext(ctx, "deleting expired upload slots", "err", err.Error())
-			} else if n > 0 {
-				s.log.InfoContext(ctx, "expired upload slots deleted", "slots", n)
-			}
+	wg.Go(func() { s.sweepSlots(ctx) })
+	wg.Go(func() { s.runImages(ctx) })
+	wg.Go(func() { s.runIngests(ctx) })
+	wg.Go(func() { s.runFeed(ctx) })
+	wg.Wait()
+}
+
+// sweepSlots deletes expired unused upload slots at once and then every
+// SlotSweepEvery, until ctx ends.
+func (s *Stack) sweepSlots(ctx context.Context) {
+	tick := time.NewTicker(SlotSweepEvery)
+	defer tick.Stop()
+	for {
+		if n, err := s.DeleteExpiredSlots(ctx); err != nil && ctx.Err() == nil {
+			s.log.ErrorContext(ctx, "deleting expired upload slots", "err", err.Error())
+		} else if n > 0 {
+			s.log.InfoContext(ctx, "expired upload slots deleted", "slots", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// runImages runs the queued image jobs one at a time until ctx ends.
+func (s *Stack) runImages(ctx context.Context) {
+	if n, err := s.RecoverImageRuns(ctx); err != nil && ctx.Err() == nil {
+		s.log.ErrorContext(ctx, "looking for image runs never done", "err", err.Error())
+	} else if n > 0 {
+		s.log.InfoContext(ctx, "image runs queued again", "partners", n)
+	}
+	for {
+		id, ok := s.imageJobs.pop()
+		if !ok {
 			select {
 			case <-ctx.Done():
 				return
+			case <-s.imageJobs.ready:
+			}
+			continue
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		// The products whose pictures changed reach the index through
+		// the feed's next round, like every other product write.
+		if _, err := s.Images.RunCatalog(ctx, id, images.Options{}); err != nil && ctx.Err() == nil {
+			s.log.ErrorContext(ctx, "image run failed", "catalog", id, "err", err.Error())
+		}
+	}
+}
+
+// runIngests queues again what a previous process left unfinished, then
+// ingests the queued files one at a time until ctx ends.
+func (s *Stack) runIngests(ctx context.Context) {
+	if n, err := s.RecoverUnfinished(ctx); err != nil && ctx.Err() == nil {
+		s.log.ErrorContext(ctx, "looking for unfinished ingests", "err", err.Error())
+	} else if n > 0 {
+		s.log.InfoContext(ctx, "unfinished ingests queued again", "files", n)
+	}
+	for {
+		t, ok := s.queue.pop()
+		if !ok {
+			select {
+			case <-ctx.Done():
+				return
+			case <-s.queue.ready:
+			}
+			continue
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		s.ingestKey(ctx, t)
+	}
+}
+
+// runFeed drains the change feed into the index at once, then on every
+// kick and every 2 s, until ctx ends.
+func (s *Stack) runFeed(ctx context.Context) {
+	tick := time.NewTicker(2 * time.Second)
+	defer tick.Stop()
+	for first := true; ; first = false {
+		// The first drain at once: the backlog a crash left is indexed
+		// while the API already answers (serve listens first).
+		if !first {
+			select {
+			case <-ctx.Done():
+				return
+			case <-s.kick:
 			case <-tick.C:
 			}
 		}
-	}()
-	go func() {
-		defer wg.Done()
-		for {
-			id, ok := s.imageJobs.pop()
-			if !ok {
-				select {
-				case <-ctx.Done():
-					return
-				case <-s.imageJobs.ready:
-				}
-				continue
-			}
-			if ctx.Err() != nil {
-				return
-			}
-			// The products whose pictures changed reach the index through
-			// the feed's next round, like every other product write.
-			if _, err := s.Images.RunCatalog(ctx, id, images.Options{}); err != nil && ctx.Err() == nil {
-				s.log.ErrorContext(ctx, "image run failed", "catalog", id, "err", err.Error())
-			}
-		}
-	}()
-	go func() {
-		defer wg.Done()
-		if n, err := s.RecoverUnfinished(ctx); err != nil && ctx.Err() == nil {
-			s.log.ErrorContext(ctx, "looking for unfinished ingests", "err", err.Error())
+		if n, err := s.SyncIndex(ctx); err != nil && ctx.Err() == nil {
+			s.log.ErrorContext(ctx, "index sync failed", "err", err.Error())
 		} else if n > 0 {
-			s.log.InfoContext(ctx, "unfinished ingests queued again", "files", n)
+			s.log.InfoContext(ctx, "indexed changes", "changes", n)
 		}
-		for {
-			t, ok := s.queue.pop()
-			if !ok {
-				select {
-				case <-ctx.Done():
-					return
-				case <-s.queue.ready:
-				}
-				continue
-			}
-			if ctx.Err() != nil {
-				return
-			}
-			s.ingestKey(ctx, t)
-		}
-	}()
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(2 * time.Second)
-		defer tick.Stop()
-		for first := true; ; first = false {
-			// The first drain at once: the backlog a crash left is indexed
-			// while the API already answers (serve listens first).
-			if !first {
-				select {
-				case <-ctx.Done():
-					return
-				case <-s.kick:
-				case <-tick.C:
-				}
-			}
-			if n, err := s.SyncIndex(ctx); err != nil && ctx.Err() == nil {
-				s.log.ErrorContext(ctx, "index sync failed", "err", err.Error())
-			} else if n > 0 {
-				s.log.InfoContext(ctx, "indexed changes", "changes", n)
-			}
-		}
-	}()
-	wg.Wait()
+	}
 }
 
 // SlotSweepEvery is how often Run deletes the records of expired upload
@@ -391,6 +406,30 @@ func (s *Stack) QueueImages(c catalog.Catalog) {
 		return
 	}
 	s.imageJobs.push(c.Partner, c.ID)
+}
+
+// RecoverImageRuns queues again the image runs a previous process left
+// waiting (they are kept in memory only): for every partner whose newest
+// applied catalog has no images report, a run reporting on it. It returns
+// the number of runs queued.
+func (s *Stack) RecoverImageRuns(ctx context.Context) (int, error) {
+	all, err := s.Store.ListCatalogs(ctx, "", 0) // newest first
+	if err != nil {
+		return 0, err
+	}
+	seen := map[string]bool{}
+	queued := 0
+	for _, c := range all {
+		if c.Status != catalog.StatusDone || seen[c.Partner] {
+			continue
+		}
+		seen[c.Partner] = true
+		if c.Images == nil {
+			s.QueueImages(c)
+			queued++
+		}
+	}
+	return queued, nil
 }
 
 // QueuedImageRuns is the number of image runs waiting (one per partner at
