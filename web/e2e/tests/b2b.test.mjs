@@ -132,7 +132,11 @@ describe('state kept', () => {
     await page.keyboard.press('Tab'); // skip link
     await page.focus('#q');
     await page.keyboard.type(prefix, { delay: 30 });
-    await page.waitForSelector('#q-suggestions:not([hidden]) [role="option"]');
+    // The box of the whole prefix (a shorter prefix's box can show first on a slow machine).
+    await page.waitForFunction((want) => {
+      const box = document.getElementById('q-suggestions');
+      return !box.hidden && box.getAttribute('data-query') === want && box.querySelector('[role="option"]') !== null;
+    }, prefix);
     await page.keyboard.press('Escape');
     assert.equal(await page.isHidden('#q-suggestions'), true, 'the suggestions close');
     assert.equal(await page.inputValue('#q'), prefix, 'the typed query stays');

@@ -49,6 +49,14 @@ async function axeCheck(page, label) {
 
 function url(path) { return stack.base + path; }
 
+/** suggestionsFor waits until the open suggestion box is the one answered for q. */
+async function suggestionsFor(page, q) {
+  await page.waitForFunction((want) => {
+    const box = document.getElementById('q-suggestions');
+    return !box.hidden && box.getAttribute('data-query') === want && box.querySelector('[role="option"]') !== null;
+  }, q);
+}
+
 /** partnerContext is a new browser context signed in as partner (one session per partner). */
 async function partnerContext(partner) {
   const c = await browserContext();
@@ -106,7 +114,9 @@ describe('search page', () => {
     await page.keyboard.type(prefix, { delay: 30 });
     assert.equal(api.status, 200, `GET /v1/suggest answered ${api.status}`);
     assert.ok(api.json.suggestions.length > 0, `no suggestion for ${prefix}`);
-    await page.waitForSelector('#q-suggestions:not([hidden]) [role="option"]');
+    // Wait for the box of the whole prefix: on a slow machine a debounce can
+    // fire between two keys, and the box of a shorter prefix shows first.
+    await suggestionsFor(page, prefix);
     assert.equal(await page.getAttribute('#q', 'aria-expanded'), 'true');
     const shown = await page.$$eval('#q-suggestions [role="option"]', (els) => els.map((e) => e.firstChild.textContent));
     assert.deepEqual(shown, api.json.suggestions.map((x) => x.text), 'the box lists the API suggestions in order');
@@ -136,6 +146,7 @@ describe('search page', () => {
     await page.goto(url('/en/'));
     await page.click('#q');
     await page.keyboard.type(bprefix, { delay: 30 });
+    await suggestionsFor(page, bprefix);
     await page.waitForSelector(`#q-opt-${index}`);
     for (let i = 0; i <= index; i++) { await page.keyboard.press('ArrowDown'); }
     assert.equal(await page.getAttribute('#q', 'aria-activedescendant'), `q-opt-${index}`);
@@ -143,6 +154,90 @@ describe('search page', () => {
     await page.waitForURL((u) => u.searchParams.get('brand') === brand && !u.searchParams.get('q'));
     await page.waitForFunction((b) => [...document.querySelectorAll('.card .brand')].length > 0
       && [...document.querySelectorAll('.card .brand')].every((e) => e.textContent.trim() === b), brand);
+    await page.close();
+  });
+
+  test('a late answer for an earlier keystroke never replaces the suggestions of what is typed', async () => {
+    // A slow network, made here: every suggestion request is held until the
+    // test lets it through, and the page's timers only move when the test
+    // moves them, so the answer for a shorter prefix lands after the buyer
+    // has typed on, before the request for the longer text is even sent.
+    const { word } = await pickWord();
+    const texts = async (q) => (await stack.api(`/v1/suggest?q=${encodeURIComponent(q)}&size=8`)).json.suggestions.map((x) => x.text);
+    const full = word.slice(0, 4);
+    const fullTexts = await texts(full);
+    assert.ok(fullTexts.length > 0, `no suggestion for ${full}`);
+    let short = '';
+    let shortTexts = [];
+    for (let n = 1; n < full.length && short === ''; n++) {
+      const t = await texts(word.slice(0, n));
+      if (t.length > 0 && JSON.stringify(t) !== JSON.stringify(fullTexts)) { short = word.slice(0, n); shortTexts = t; }
+    }
+    assert.notEqual(short, '', `a prefix of ${full} with other suggestions than ${full}`);
+    const longer = word.slice(0, 5);
+
+    const page = await newPage();
+    await page.clock.install();
+    const arrivals = new Map();
+    const arrival = (q) => {
+      if (!arrivals.has(q)) { let r; arrivals.set(q, { p: new Promise((res) => { r = res; }), r }); }
+      return arrivals.get(q).p;
+    };
+    const ended = new Map(); // request -> promise of its end (answered or cancelled by the page)
+    await page.route((u) => u.pathname.endsWith('/suggest'), (route) => {
+      const req = route.request();
+      ended.set(req, new Promise((res) => {
+        const onEnd = (r) => { if (r === req) { page.off('requestfinished', onEnd); page.off('requestfailed', onEnd); res(); } };
+        page.on('requestfinished', onEnd);
+        page.on('requestfailed', onEnd);
+      }));
+      const q = new URL(req.url()).searchParams.get('q');
+      arrival(q);
+      arrivals.get(q).r(route);
+    });
+    const release = async (route) => {
+      // The page may have cancelled the request already: nothing to let through then.
+      await route.continue().catch(() => {});
+      await ended.get(route.request());
+    };
+
+    await page.goto(url('/en/'));
+    await page.click('#q');
+    await page.keyboard.type(short);
+    await page.clock.runFor(1000); // the debounce fires: the request for the short prefix leaves
+    const shortRoute = await arrival(short);
+    await page.keyboard.type(full.slice(short.length)); // the buyer types on
+    await release(shortRoute); // the short prefix's answer lands now, late
+    // Let the page's event loop turn (tasks, not time: its timers are held)
+    // so an answer the page does not drop is on screen before the next step.
+    await page.evaluate(() => new Promise((done) => {
+      const ch = new MessageChannel();
+      let turns = 0;
+      ch.port1.onmessage = () => { if (++turns === 20) { ch.port1.close(); done(); } else { ch.port2.postMessage(0); } };
+      ch.port2.postMessage(0);
+    }));
+    await page.clock.runFor(1000); // the debounce of the full text fires
+    const fullRoute = await arrival(full);
+    const shown = await page.$$eval('#q-suggestions:not([hidden]) [role="option"]', (els) => els.map((e) => e.firstChild.textContent));
+    assert.notDeepEqual(shown, shortTexts, `the box shows the suggestions of "${short}" while the input says "${full}"`);
+
+    await release(fullRoute);
+    await suggestionsFor(page, full);
+    assert.deepEqual(await page.$$eval('#q-suggestions [role="option"]', (els) => els.map((e) => e.firstChild.textContent)), fullTexts);
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.getAttribute('#q', 'aria-activedescendant'), 'q-opt-0');
+
+    // A new box replacing the one being walked with the arrows announces no
+    // option that is not selected, and the next ArrowDown starts at its top.
+    await page.keyboard.type(longer.slice(full.length));
+    await page.clock.runFor(1000);
+    await release(await arrival(longer));
+    await suggestionsFor(page, longer);
+    assert.equal(await page.getAttribute('#q', 'aria-activedescendant'), null, 'no stale active option');
+    assert.equal(await page.locator('#q-suggestions [aria-selected="true"]').count(), 0);
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.getAttribute('#q', 'aria-activedescendant'), 'q-opt-0');
+    assert.equal(await page.getAttribute('#q-opt-0', 'aria-selected'), 'true');
     await page.close();
   });
 

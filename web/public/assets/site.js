@@ -219,12 +219,25 @@
   var typingTimer = null;
   var suggestTimer = null;
   var suggestCtrl = null;
+  var suggestSeq = 0;
 
   function options() { return list ? list.querySelectorAll('[role="option"]') : []; }
+  /* Forget any suggestion request still due or on its way: its answer is
+     for older text (or for a box already closed) and must not be shown.
+     Aborting alone is not enough: the next request is only sent after the
+     debounce, and an answer landing in between would fill the box with the
+     suggestions of the previous keystroke. The sequence number drops it. */
+  function cancelSuggest() {
+    clearTimeout(suggestTimer);
+    suggestSeq += 1;
+    if (suggestCtrl) { suggestCtrl.abort(); suggestCtrl = null; }
+  }
   function closeSuggestions() {
+    cancelSuggest();
     if (!list) { return; }
     list.hidden = true;
     list.innerHTML = '';
+    list.removeAttribute('data-query');
     active = -1;
     input.setAttribute('aria-expanded', 'false');
     input.removeAttribute('aria-activedescendant');
@@ -251,16 +264,22 @@
   }
   function suggest() {
     var q = input.value.trim();
-    if (suggestCtrl) { suggestCtrl.abort(); }
+    cancelSuggest();
     if (q === '') { closeSuggestions(); return; }
+    var seq = suggestSeq;
     suggestCtrl = new AbortController();
     var url = form.getAttribute('data-suggest') + '?q=' + encodeURIComponent(q);
     fetch(url, { signal: suggestCtrl.signal, credentials: 'same-origin' })
       .then(function (res) { return res.ok ? res.json() : { suggestions: [] }; })
       .then(function (data) {
+        // An answer for older text, or for a box closed since, is dropped.
+        if (seq !== suggestSeq || input.value.trim() !== q) { return; }
+        suggestCtrl = null;
         var items = (data && data.suggestions) || [];
         list.innerHTML = '';
+        list.setAttribute('data-query', q);
         active = -1;
+        input.removeAttribute('aria-activedescendant');
         items.forEach(function (s, i) {
           var li = document.createElement('li');
           li.id = 'q-opt-' + i;
@@ -292,7 +311,7 @@
     input.setAttribute('aria-expanded', 'false');
     input.setAttribute('aria-controls', list.id);
     input.addEventListener('input', function () {
-      clearTimeout(suggestTimer);
+      cancelSuggest();
       suggestTimer = setTimeout(suggest, 120);
       if (region) {
         clearTimeout(typingTimer);
