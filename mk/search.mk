@@ -29,13 +29,13 @@ opensearch-download: ## fetch OpenSearch (Maven Central, via mvn) into .cache/op
 test-search: ## search conformance suite on Bleve and on OpenSearch (local node, or OPENSEARCH_URL)
 	@if [ -n "$${OPENSEARCH_URL:-}" ]; then \
 	  echo "test-search: using OpenSearch at $$OPENSEARCH_URL"; \
-	  $(GO_TEST) -count=1 $(SEARCH_PKGS) && go test -count=1 -run Reindex ./cmd/catalogctl/; \
+	  $(GO_TEST) -count=1 $(SEARCH_PKGS) && $(GO_TEST) -count=1 -run Reindex ./cmd/catalogctl/; \
 	else \
 	  url=$$(scripts/opensearch.sh start); \
 	  trap 'scripts/opensearch.sh stop' EXIT; \
 	  echo "test-search: OpenSearch started at $$url"; \
 	  OPENSEARCH_URL=$$url OPENSEARCH_REQUIRED=1 $(GO_TEST) -count=1 $(SEARCH_PKGS) && \
-	  OPENSEARCH_URL=$$url go test -count=1 -run Reindex ./cmd/catalogctl/; \
+	  OPENSEARCH_URL=$$url $(GO_TEST) -count=1 -run Reindex ./cmd/catalogctl/; \
 	fi
 
 bench-search: ## search and indexing benchmarks (Bleve, OpenSearch); writes docs/bench/search.md

@@ -38,7 +38,7 @@ if [ -n "${TEST_SKIPS_LOG:-}" ]; then
   awk '
     /^ +[^ ]+\.go:[0-9]+: / { reason = $0; sub(/^ +/, "", reason); next }
     /^ *--- SKIP: / { skips[++n] = $3 " (" reason ")"; reason = ""; next }
-    /^--- PASS: / { passes[++m] = $3; next }
+    /^ *--- PASS: / { passes[++m] = $3; next }
     /^=== RUN/ { reason = "" }
     /^(ok +|FAIL)\t/ {
       for (i = 1; i <= n; i++) print $2 " " skips[i]

@@ -23,7 +23,7 @@ const envOrphanHelper = "WEBSERVE_ORPHAN_HELPER"
 func TestOrphanHelper(t *testing.T) {
 	pub := os.Getenv(envOrphanHelper)
 	if pub == "" {
-		t.Skip("helper process of TestPHPDiesWithItsParent")
+		return // run as a test, it has nothing to do (the os/exec helper idiom)
 	}
 	site, err := StartPHP(context.Background(), PHPOptions{PublicDir: pub})
 	if err != nil {
