@@ -42,32 +42,7 @@ type Deps struct {
 
 // Limits bound the resources one file may use; a file past one is
 // refused with the reason (docs/ingest.md lists the defaults).
-type Limits struct {
-	MaxRecordBytes int   // one CSV record or JSON element (4 MiB)
-	MaxXLSXBytes   int64 // an XLSX file (128 MiB)
-	MaxUnzipBytes  int64 // an XLSX unpacked (1 GiB)
-	// MaxXLSXRows caps an XLSX sheet's rows, blank ones included
-	// (1,048,576, Excel's limit).
-	MaxXLSXRows int
-	// MaxBlankRows caps a run of consecutive blank XLSX rows (100,000).
-	MaxBlankRows int
-	// MaxDuration caps the time spent reading one XLSX (4 minutes).
-	MaxDuration time.Duration
-	// MaxCompressionRatio caps how many times an XLSX sheet or shared
-	// strings part over 1 MiB may expand (100).
-	MaxCompressionRatio int
-	// MaxHeldBytes caps the unpacked XLSX parts excelize keeps in memory
-	// (128 MiB).
-	MaxHeldBytes int64
-}
-
-// tabular returns the limits as the reader's options.
-func (l Limits) tabular(o tabular.Options) tabular.Options {
-	o.MaxRecordBytes, o.MaxXLSXBytes, o.MaxUnzipBytes = l.MaxRecordBytes, l.MaxXLSXBytes, l.MaxUnzipBytes
-	o.MaxXLSXRows, o.MaxBlankRows, o.MaxDuration = l.MaxXLSXRows, l.MaxBlankRows, l.MaxDuration
-	o.MaxCompressionRatio, o.MaxHeldBytes = l.MaxCompressionRatio, l.MaxHeldBytes
-	return o
-}
+type Limits = tabular.Limits
 
 // Service ingests catalog files. It is safe for concurrent use.
 type Service struct {

@@ -120,8 +120,8 @@ func (p *pipeline) ingest(ctx context.Context) (*catalog.Report, error) {
 // openTable opens the file as a table and sets up the row reader on it.
 func (p *pipeline) openTable(ctx context.Context, src io.Reader) (tabular.Reader, error) {
 	s, settings := p.service, p.settings
-	table, err := tabular.Open(ctx, src, s.lim.tabular(tabular.Options{Name: p.record.File, Encoding: settings.Encoding, Sheet: settings.Sheet,
-		TempDir: s.tmp, DeferChecks: true}))
+	table, err := tabular.Open(ctx, src, tabular.Options{Limits: s.lim, Name: p.record.File, Encoding: settings.Encoding, Sheet: settings.Sheet,
+		TempDir: s.tmp, DeferChecks: true})
 	if err != nil {
 		return nil, err
 	}

@@ -157,6 +157,25 @@ const (
 	sampleBytes = 64 << 10
 )
 
+// Limits bound what one file may cost; a zero field takes its Default
+// above.
+type Limits struct {
+	MaxRecordBytes int   // one CSV record or JSON element
+	MaxXLSXBytes   int64 // an XLSX file
+	MaxUnzipBytes  int64 // an XLSX unpacked
+	// MaxXLSXRows caps an XLSX sheet's rows, blank ones included.
+	MaxXLSXRows int
+	// MaxBlankRows caps a run of consecutive blank XLSX rows.
+	MaxBlankRows int
+	// MaxDuration caps the time spent reading one XLSX.
+	MaxDuration time.Duration
+	// MaxCompressionRatio caps how many times an XLSX sheet or shared
+	// strings part over 1 MiB may expand.
+	MaxCompressionRatio int
+	// MaxHeldBytes caps the unpacked XLSX parts excelize keeps in memory.
+	MaxHeldBytes int64
+}
+
 // Options tune Open.
 type Options struct {
 	// Name is the file name; it is only a hint (format is detected from
@@ -167,17 +186,9 @@ type Options struct {
 	Encoding string
 	// Sheet selects an XLSX sheet by name; empty means the first
 	// non-empty sheet.
-	Sheet          string
-	MaxRecordBytes int
-	MaxXLSXBytes   int64
-	MaxUnzipBytes  int64
-	// MaxXLSXRows, MaxBlankRows, MaxDuration, MaxCompressionRatio and
-	// MaxHeldBytes bound an XLSX (zero takes the Default above).
-	MaxXLSXRows         int
-	MaxBlankRows        int
-	MaxDuration         time.Duration
-	MaxCompressionRatio int
-	MaxHeldBytes        int64
+	Sheet string
+	// Limits bound what the file may cost.
+	Limits
 	// TempDir holds the temporary copy of an XLSX ("" = os.TempDir()).
 	TempDir string
 	// DeferChecks leaves the encoding checks of each row to the caller,
@@ -194,32 +205,23 @@ type RowChecker interface {
 }
 
 func (o *Options) defaults() {
-	if o.MaxRecordBytes <= 0 {
-		o.MaxRecordBytes = DefaultMaxRecordBytes
-	}
-	if o.MaxXLSXBytes <= 0 {
-		o.MaxXLSXBytes = DefaultMaxXLSXBytes
-	}
-	if o.MaxUnzipBytes <= 0 {
-		o.MaxUnzipBytes = DefaultMaxUnzipBytes
-	}
-	if o.MaxXLSXRows <= 0 {
-		o.MaxXLSXRows = DefaultMaxXLSXRows
-	}
-	if o.MaxBlankRows <= 0 {
-		o.MaxBlankRows = DefaultMaxBlankRows
-	}
-	if o.MaxDuration <= 0 {
-		o.MaxDuration = DefaultMaxDuration
-	}
-	if o.MaxCompressionRatio <= 0 {
-		o.MaxCompressionRatio = DefaultMaxCompressionRatio
-	}
-	if o.MaxHeldBytes <= 0 {
-		o.MaxHeldBytes = DefaultMaxHeldBytes
-	}
+	orDefault(&o.MaxRecordBytes, DefaultMaxRecordBytes)
+	orDefault(&o.MaxXLSXBytes, DefaultMaxXLSXBytes)
+	orDefault(&o.MaxUnzipBytes, DefaultMaxUnzipBytes)
+	orDefault(&o.MaxXLSXRows, DefaultMaxXLSXRows)
+	orDefault(&o.MaxBlankRows, DefaultMaxBlankRows)
+	orDefault(&o.MaxDuration, DefaultMaxDuration)
+	orDefault(&o.MaxCompressionRatio, DefaultMaxCompressionRatio)
+	orDefault(&o.MaxHeldBytes, DefaultMaxHeldBytes)
 	if o.now == nil {
 		o.now = time.Now
+	}
+}
+
+// orDefault sets *v to d when it is zero or less.
+func orDefault[T int | int64 | time.Duration](v *T, d T) {
+	if *v <= 0 {
+		*v = d
 	}
 }
 

@@ -337,7 +337,7 @@ func TestHostile(t *testing.T) {
 			}
 			sheet.WriteString(sheetClose)
 			return bytes.NewReader(xlsxBytes(t, [][]any{{"sku"}}, sheet.String()))
-		}, Options{MaxUnzipBytes: 8 << 20}, CodeTooLarge, 0},
+		}, Options{Limits: Limits{MaxUnzipBytes: 8 << 20}}, CodeTooLarge, 0},
 		{"xlsx with DOCTYPE and entities", func() io.Reader {
 			s := `<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY xxe SYSTEM "file:///etc/passwd">]>` +
 				sheetOpen + header + `<row r="2"><c r="A2" t="inlineStr"><is><t>&b;&xxe;</t></is></c></row>` + sheetClose
@@ -419,7 +419,7 @@ func FuzzOpen(f *testing.F) {
 // fuzzRead reads every row of b (bounded), failing on a panic, an uncoded
 // error or an oversized row.
 func fuzzRead(t *testing.T, b []byte) {
-	rd, err := Open(context.Background(), bytes.NewReader(b), Options{MaxRecordBytes: 1 << 16, MaxXLSXBytes: 1 << 20, MaxUnzipBytes: 4 << 20})
+	rd, err := Open(context.Background(), bytes.NewReader(b), Options{Limits: Limits{MaxRecordBytes: 1 << 16, MaxXLSXBytes: 1 << 20, MaxUnzipBytes: 4 << 20}})
 	if err != nil {
 		if _, ok := AsError(err); !ok {
 			t.Fatalf("uncoded error %v", err)
@@ -536,7 +536,7 @@ func TestRecordLimitGranularity(t *testing.T) {
 		for i := range 50000 {
 			fmt.Fprintf(&b, "S%d,Stylo bleu numéro %d\n", i, i)
 		}
-		rd, err := Open(context.Background(), bytes.NewReader(b.Bytes()), Options{MaxRecordBytes: limit})
+		rd, err := Open(context.Background(), bytes.NewReader(b.Bytes()), Options{Limits: Limits{MaxRecordBytes: limit}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -555,7 +555,7 @@ func TestRecordLimitGranularity(t *testing.T) {
 			t.Fatalf("limit %d: %d rows", limit, n)
 		}
 		long := "sku,name\nA,a\nB," + strings.Repeat("x", 3*limit) + "\nC,c\n"
-		rd, err = Open(context.Background(), strings.NewReader(long), Options{MaxRecordBytes: limit})
+		rd, err = Open(context.Background(), strings.NewReader(long), Options{Limits: Limits{MaxRecordBytes: limit}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -652,7 +652,7 @@ func TestXLSXBounds(t *testing.T) {
 			nil, Options{}, CodeTooLarge, nil, 0},
 		{"a blob of zeros beside the sheet", func() []byte {
 			return withPart(t, xlsxBytes(t, [][]any{{"sku", "name"}, {"A", "a"}}, ""), "xl/media/image1.png", make([]byte, 16<<20))
-		}, nil, Options{MaxHeldBytes: 8 << 20}, CodeTooLarge, nil, 0},
+		}, nil, Options{Limits: Limits{MaxHeldBytes: 8 << 20}}, CodeTooLarge, nil, 0},
 		{"a blob of zeros under the limits", func() []byte {
 			return withPart(t, xlsxBytes(t, [][]any{{"sku", "name"}, {"A", "a"}}, ""), "xl/media/image1.png", make([]byte, 4<<20))
 		}, nil, Options{}, "", nil, 2},
@@ -665,19 +665,19 @@ func TestXLSXBounds(t *testing.T) {
 			return xlsxBytes(t, [][]any{{"x"}}, sheetOf(func(b *strings.Builder) { b.WriteString(inlineRow(200_000, "B", "b")) }))
 		}, nil, Options{}, CodeTooManyRows, nil, 2},
 		{"unnumbered rows past the row limit", func() []byte { return xlsxBytes(t, [][]any{{"x"}}, unnumbered(3000)) },
-			nil, Options{MaxXLSXRows: 2000}, CodeTooManyRows, nil, 2},
+			nil, Options{Limits: Limits{MaxXLSXRows: 2000}}, CodeTooManyRows, nil, 2},
 		{"data rows past the row limit", func() []byte { return xlsxBytes(t, [][]any{{"x"}}, dataRows(3000)) },
-			nil, Options{MaxXLSXRows: 2000}, CodeTooManyRows, nil, 2000},
+			nil, Options{Limits: Limits{MaxXLSXRows: 2000}}, CodeTooManyRows, nil, 2000},
 		{"rows up to the row limit", func() []byte { return xlsxBytes(t, [][]any{{"x"}}, dataRows(1998)) },
-			nil, Options{MaxXLSXRows: 2000}, "", nil, 2000},
+			nil, Options{Limits: Limits{MaxXLSXRows: 2000}}, "", nil, 2000},
 		{"parts held in memory past their limit", func() []byte {
 			return withPart(t, xlsxBytes(t, [][]any{{"sku", "name"}, {"A", "a"}}, ""), "xl/media/image1.png", noise)
-		}, nil, Options{MaxHeldBytes: 1 << 20}, CodeTooLarge, nil, 0},
+		}, nil, Options{Limits: Limits{MaxHeldBytes: 1 << 20}}, CodeTooLarge, nil, 0},
 		{"incompressible pictures under the limits", func() []byte {
 			return withPart(t, xlsxBytes(t, [][]any{{"sku", "name"}, {"A", "a"}}, ""), "xl/media/image1.png", noise)
 		}, nil, Options{}, "", nil, 2},
 		{"reading past the time limit", func() []byte { return xlsxBytes(t, [][]any{{"x"}}, dataRows(5000)) },
-			nil, Options{MaxDuration: 4 * time.Minute, now: clock(2 * time.Minute)}, CodeTimeLimit, nil, 3071},
+			nil, Options{Limits: Limits{MaxDuration: 4 * time.Minute}, now: clock(2 * time.Minute)}, CodeTimeLimit, nil, 3071},
 		{"a canceled context", func() []byte { return xlsxBytes(t, [][]any{{"x"}}, dataRows(5000)) },
 			canceled, Options{}, "", context.Canceled, 1023},
 	}
