@@ -187,6 +187,7 @@ func newMapping(syn *search.Synonyms) (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(search.FieldName, text(textAnalyzer))
 	doc.AddFieldMappingsAt(search.FieldBrandText, text(textAnalyzer))
 	doc.AddFieldMappingsAt(search.FieldFold, text(foldAnalyzer))
+	doc.AddFieldMappingsAt(search.FieldSpell, text(foldAnalyzer))
 	doc.AddFieldMappingsAt(search.FieldIDs, kw(false))
 	doc.AddFieldMappingsAt(search.FieldBrand, kw(true))
 	doc.AddFieldMappingsAt(search.FieldPartner, kw(true))

@@ -517,8 +517,10 @@ func highlights(p catalog.Product, hl hitHighlight) map[string][]string {
 	return out
 }
 
-// didYouMean asks the term suggester for the closest folded word of each
-// word (within two edits, only for words absent from the index), and
+// didYouMean asks the term suggester for the closest words of each word
+// among the names, brands and categories (search.FieldSpell: within two
+// edits, only for words absent from that field; a word's frequency is the
+// number of products holding it), picks one with search.Correction, and
 // proposes the corrected text when it has hits under the same filters.
 func (x *Index) didYouMean(ctx context.Context, plan search.Plan, f catalog.Filters, syn *search.Synonyms) string {
 	sugg := obj{}
@@ -527,7 +529,7 @@ func (x *Index) didYouMean(ctx context.Context, plan search.Plan, f catalog.Filt
 			continue
 		}
 		sugg[key(i)] = obj{"text": w.Text, "term": obj{
-			"field": search.FieldFold, "suggest_mode": "missing", "max_edits": search.MaxCorrectionEdits, "prefix_length": 0,
+			"field": search.FieldSpell, "suggest_mode": "missing", "max_edits": search.MaxCorrectionEdits, "prefix_length": 0,
 			"min_word_length": 4, "string_distance": "damerau_levenshtein", "size": 5, "sort": "score",
 		}}
 	}
@@ -571,7 +573,14 @@ func (x *Index) Suggest(ctx context.Context, prefix string, n int) ([]catalog.Su
 	must := make([]any, 0, len(words))
 	for i, w := range words {
 		if typing && i == len(words)-1 {
-			must = append(must, obj{"prefix": obj{search.FieldFold: obj{"value": w}}})
+			p := obj{"prefix": obj{search.FieldFold: obj{"value": w, "boost": search.SuggestExactBoost}}}
+			if re := search.FuzzyPrefix(w); re != "" {
+				// One edit from the fourth letter; exact prefixes rank first.
+				fz := obj{"regexp": obj{search.FieldFold: obj{"value": re, "flags": "NONE"}}}
+				must = append(must, obj{"bool": obj{"should": []any{p, fz}, "minimum_should_match": 1}})
+				continue
+			}
+			must = append(must, p)
 			continue
 		}
 		must = append(must, termQ(search.FieldFold, w, 1))

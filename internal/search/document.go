@@ -19,6 +19,12 @@ type Doc struct {
 	// in a description is noise, and indexing it costs a third of the
 	// indexing time).
 	Fold []string
+	// Spell is the name, brand and category names, indexed folded but not
+	// stemmed and never searched: the words "did you mean" may propose,
+	// each weighted by how many products hold it (search.Correction). Not
+	// the description nor the attributes: a word common there (platform
+	// tags, SEO text) is not what a buyer looks for by name.
+	Spell []string
 	// Name and Brand are indexed stemmed again for ranking.
 	Name, Brand string
 	// IDs are the normalised identifiers: SKU, GTIN, supplier reference,
@@ -64,6 +70,7 @@ func (d Doc) Fields() map[string]any {
 	m := map[string]any{
 		FieldText:      d.Text,
 		FieldFold:      d.Fold,
+		FieldSpell:     d.Spell,
 		FieldName:      d.Name,
 		FieldBrandText: d.Brand,
 		FieldIDs:       d.IDs,
@@ -110,6 +117,7 @@ func NewDoc(p catalog.Product) Doc {
 	}
 	d.Text = append(d.Text, p.Category...)
 	d.Fold = append([]string{p.Name, p.Brand}, p.Category...)
+	d.Spell = slices.Clone(d.Fold)
 	// Quantities and model numbers, written one way in the product and
 	// another in a query, meet on their joined forms (search.Measures).
 	measures := func(text string, fold bool) {

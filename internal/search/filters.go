@@ -13,6 +13,7 @@ import (
 const (
 	FieldText      = "text"       // Doc.Text, stemmed: exact word matches
 	FieldFold      = "fold"       // Doc.Fold, folded but not stemmed: typos, prefixes, suggestions
+	FieldSpell     = "spell"      // Doc.Spell, folded but not stemmed: "did you mean" candidates
 	FieldName      = "name"       // Doc.Name, stemmed: ranking, highlighting
 	FieldBrandText = "brand_text" // Doc.Brand, stemmed: ranking
 	FieldIDs       = "ids"        // Doc.IDs: normalised SKU, GTIN, supplier reference, variants'
