@@ -196,6 +196,7 @@ func newMapping(syn *search.Synonyms) (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(search.FieldCurrency, kw(true))
 	doc.AddFieldMappingsAt(search.FieldGrade, kw(true))
 	doc.AddFieldMappingsAt(search.FieldOfferKey, kw(false))
+	doc.AddFieldMappingsAt(search.FieldGroup, kw(true))
 	doc.AddFieldMappingsAt(search.FieldNameSort, kw(true))
 	doc.AddFieldMappingsAt(search.FieldPrice, num())
 	doc.AddFieldMappingsAt(search.FieldUpdated, kw(true))

@@ -239,6 +239,9 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (_ catalog.Result, 
 // else on Bleve's own collector: a search never waits for the columns to
 // be rebuilt after a write (columnCache).
 func (x *Index) searchPath(ctx context.Context, idx bleve.Index, q catalog.Query, text query.Query) (catalog.Result, error) {
+	if q.Group != "" {
+		return x.searchGrouped(ctx, idx, q, text)
+	}
 	if fastPath(q) {
 		// The generation is read before the snapshot is taken: a write
 		// landing between the two then makes the counts of the older

@@ -84,6 +84,7 @@ func mappings() map[string]any {
 			search.FieldCurrency:  kw,
 			search.FieldGrade:     kw,
 			search.FieldOfferKey:  kw,
+			search.FieldGroup:     kw,
 			search.FieldNameSort:  kw,
 			fID:                   kw,
 			search.FieldPrice:     map[string]any{"type": "double"},

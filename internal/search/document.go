@@ -46,6 +46,19 @@ type Doc struct {
 	// Partner, Grade (Product.Quality.Grade) and OfferKey are filters and
 	// facets as they are.
 	Partner, Grade, OfferKey string
+	// Group is GroupKey of the product, never empty.
+	Group string
+}
+
+// GroupKey is the value a query grouped by offers (catalog.GroupOffers)
+// collapses on: the product's offer key, or for a product without one its
+// own ID (a group of its own; an engine's collapse would put every product
+// without the field in one group).
+func GroupKey(p catalog.Product) string {
+	if p.OfferKey != "" {
+		return p.OfferKey
+	}
+	return "id:" + p.ID
 }
 
 // Fields returns the fields of d that both engines index under the same
@@ -64,6 +77,7 @@ func (d Doc) Fields() map[string]any {
 		FieldPartner:   d.Partner,
 		FieldCategory:  d.Categories,
 		FieldNameSort:  d.NameSort,
+		FieldGroup:     d.Group,
 	}
 	if d.Brand != "" {
 		m[FieldBrand] = d.Brand
@@ -96,6 +110,7 @@ func NewDoc(p catalog.Product) Doc {
 		Updated:    p.UpdatedAt.Unix(),
 		Partner:    p.Partner,
 		OfferKey:   p.OfferKey,
+		Group:      GroupKey(p),
 	}
 	if p.Quality != nil {
 		d.Grade = p.Quality.Grade

@@ -23,6 +23,7 @@ const (
 	FieldCurrency  = "currency"
 	FieldGrade     = "grade"     // Product.Quality.Grade: filter and facet
 	FieldOfferKey  = "offer_key" // Product.OfferKey: the offers of one product
+	FieldGroup     = "group"     // GroupKey: what a query grouped by offers collapses on
 	FieldNameSort  = "name_sort"
 	FieldPrice     = "price"
 	FieldUpdated   = "updated"
