@@ -187,6 +187,7 @@ func newMapping(syn *search.Synonyms) (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(search.FieldName, text(textAnalyzer))
 	doc.AddFieldMappingsAt(search.FieldBrandText, text(textAnalyzer))
 	doc.AddFieldMappingsAt(search.FieldFold, text(foldAnalyzer))
+	doc.AddFieldMappingsAt(search.FieldSpell, text(foldAnalyzer))
 	doc.AddFieldMappingsAt(search.FieldIDs, kw(false))
 	doc.AddFieldMappingsAt(search.FieldBrand, kw(true))
 	doc.AddFieldMappingsAt(search.FieldPartner, kw(true))
@@ -195,6 +196,7 @@ func newMapping(syn *search.Synonyms) (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(search.FieldCurrency, kw(true))
 	doc.AddFieldMappingsAt(search.FieldGrade, kw(true))
 	doc.AddFieldMappingsAt(search.FieldOfferKey, kw(true)) // doc values: the insights count shared offers on the columns
+	doc.AddFieldMappingsAt(search.FieldGroup, kw(true))
 	doc.AddFieldMappingsAt(search.FieldNameSort, kw(true))
 	doc.AddFieldMappingsAt(search.FieldPrice, num())
 	doc.AddFieldMappingsAt(search.FieldUpdated, kw(true))
