@@ -172,3 +172,64 @@ describe('price tiers (item 12)', () => {
     await small.close();
   });
 });
+
+/** tabTo presses Tab until the focus is on selector (at most max times). */
+async function tabTo(page, selector, max = 80) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector)) { return i + 1; }
+  }
+  throw new Error(`${selector} not reached in ${max} Tab presses`);
+}
+
+describe('keyboard only and phone width (the audit of issue 18)', () => {
+  test("a keyboard user adds to the buyer's list, changes the quantity to a tier and removes the line", async () => {
+    const c = await browserContext();
+    contexts.push(c);
+    const page = await c.newPage();
+    await page.goto(url(`/en${product('TL-EUR')}`));
+    await tabTo(page, '#list-qty');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('12');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.list-added a');
+    assert.match(await text(page, '.list-added'), /: 12$/);
+    await tabTo(page, '.list-added a', 10);
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    const row = `tr[data-id="${PARTNER}:TL-EUR"]`;
+    await page.waitForSelector(row);
+    assert.equal(await text(page, `${row} .unit-price`), '€9.00', '12 units: the tier from 10');
+    await tabTo(page, `${row} input.qty`);
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('3');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((sel) => document.querySelector(sel).value === '5', `${row} input.qty`);
+    assert.equal(await page.evaluate((sel) => document.activeElement === document.querySelector(sel), `${row} input.qty`), true, 'the focus stays on the quantity');
+    assert.equal(await text(page, `${row} .unit-price`), '€10.00');
+    await tabTo(page, `${row} [data-remove-id]`, 10);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.list-empty');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'list-title', 'the focus goes to the heading, not lost');
+    await axeCheck(page, 'emptied list (keyboard)');
+    await page.close();
+  });
+
+  test('at phone width the list with lines and the partner settings fit and pass axe', async () => {
+    const phone = await browserContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    contexts.push(phone);
+    const page = await phone.newPage();
+    await page.goto(url(`/fr${product('TL-EUR')}`));
+    await page.click('form[data-list-add] button');
+    await page.waitForSelector('.list-added a');
+    await page.goto(url('/fr/list'));
+    await page.waitForSelector('.list-table');
+    const overflow = async () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(await overflow() <= 0, 'the list page does not scroll sideways (its table scrolls in its own region)');
+    await axeCheck(page, 'list with lines on a phone');
+    await signIn(phone, stack.base, await stack.partnerKey(PARTNER));
+    await page.goto(url('/fr/partner/settings'));
+    assert.ok(await overflow() <= 0, 'the settings page does not scroll sideways');
+    await axeCheck(page, 'partner settings on a phone');
+    await page.close();
+  });
+});
