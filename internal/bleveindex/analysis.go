@@ -190,6 +190,7 @@ func newMapping(syn *search.Synonyms) (*mapping.IndexMappingImpl, error) {
 		}
 	}
 	doc.AddFieldMappingsAt(search.FieldFold, text(foldAnalyzer))
+	doc.AddFieldMappingsAt(search.FieldSpell, text(foldAnalyzer))
 	doc.AddFieldMappingsAt(search.FieldIDs, kw(false))
 	doc.AddFieldMappingsAt(search.FieldBrand, kw(true))
 	doc.AddFieldMappingsAt(search.FieldPartner, kw(true))
@@ -198,6 +199,7 @@ func newMapping(syn *search.Synonyms) (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(search.FieldCurrency, kw(true))
 	doc.AddFieldMappingsAt(search.FieldGrade, kw(true))
 	doc.AddFieldMappingsAt(search.FieldOfferKey, kw(false))
+	doc.AddFieldMappingsAt(search.FieldGroup, kw(true))
 	doc.AddFieldMappingsAt(search.FieldNameSort, kw(true))
 	doc.AddFieldMappingsAt(search.FieldPrice, num())
 	doc.AddFieldMappingsAt(search.FieldUpdated, kw(true))

@@ -1,7 +1,6 @@
 package indextest
 
 import (
-	"context"
 	"slices"
 	"testing"
 
@@ -118,16 +117,4 @@ func testWeights(t *testing.T, idx catalog.Index) {
 			t.Errorf("category facet of pot = %v, want %v", got, want)
 		}
 	})
-}
-
-// indexWeights builds a new index holding WeightsFixture.
-func indexWeights(t *testing.T, h Harness) catalog.Index {
-	idx := h.New(t, Synonyms(t))
-	if err := idx.Upsert(context.Background(), WeightsFixture()); err != nil {
-		t.Fatalf("Upsert(weights fixture): %v", err)
-	}
-	if h.Refresh != nil {
-		h.Refresh(t, idx)
-	}
-	return idx
 }

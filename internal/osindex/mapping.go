@@ -58,6 +58,7 @@ func mappings() map[string]any {
 	kw := map[string]any{"type": "keyword"}
 	props := map[string]any{
 		search.FieldFold:     text("catalog_fold"),
+		search.FieldSpell:    text("catalog_fold"),
 		search.FieldIDs:      kw,
 		search.FieldBrand:    kw,
 		search.FieldPartner:  kw,
@@ -65,6 +66,7 @@ func mappings() map[string]any {
 		search.FieldCurrency: kw,
 		search.FieldGrade:    kw,
 		search.FieldOfferKey: kw,
+		search.FieldGroup:    kw,
 		search.FieldNameSort: kw,
 		fID:                  kw,
 		search.FieldPrice:    map[string]any{"type": "double"},

@@ -18,7 +18,8 @@ const (
 	FieldDescription = "description" // Doc.Description, stemmed (exact words only)
 	FieldAttrText    = "attr_text"   // Doc.AttrText (attribute and option values), stemmed
 	FieldAttrFold    = "attr_fold"   // Doc.AttrText, folded
-	FieldFold        = "fold"        // Doc.Fold, every folded field in one: suggestions, corrections
+	FieldFold        = "fold"        // Doc.Fold, every folded field in one: suggestions
+	FieldSpell       = "spell"       // Doc.Spell, folded but not stemmed: "did you mean" candidates
 	FieldIDs         = "ids"         // Doc.IDs: normalised SKU, GTIN, supplier reference, variants'
 	FieldBrand       = "brand"       // exact brand: filter and facet
 	FieldPartner     = "partner"
@@ -26,6 +27,7 @@ const (
 	FieldCurrency    = "currency"
 	FieldGrade       = "grade"     // Product.Quality.Grade: filter and facet
 	FieldOfferKey    = "offer_key" // Product.OfferKey: the offers of one product
+	FieldGroup       = "group"     // GroupKey: what a query grouped by offers collapses on
 	FieldNameSort    = "name_sort"
 	FieldPrice       = "price"
 	FieldUpdated     = "updated"
