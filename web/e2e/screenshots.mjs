@@ -3,7 +3,7 @@
 //   node screenshots.mjs OUTDIR   (make screenshots)
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Stack, browserContext, pickWord, signIn } from './lib/stack.mjs';
+import { Stack, browserContext, pickWord, signIn, signInOperator } from './lib/stack.mjs';
 
 const out = process.argv[2];
 if (!out) { console.error('usage: node screenshots.mjs OUTDIR'); process.exit(2); }
@@ -50,7 +50,10 @@ try {
     ['empty', '/en/?q=qwxzvkjplm+zzyzzx', '/fr/?q=qwxzvkjplm+zzyzzx'],
     ['list', '/en/list', '/fr/list'],
     ['removal', `/en/partner/catalogs/${encodeURIComponent(heldId)}`, `/fr/partner/catalogs/${encodeURIComponent(heldId)}`],
+    // The operator's insights, after the searches of the pages above (one without results).
+    ['insights', '/en/insights', '/fr/insights'],
   ];
+  const operatorKey = await stack.operatorKey();
   // The list is kept in the browser: fill it through its quick add.
   const listCodes = [];
   for (const partner of ['bureau-plus', 'northbridge-tools']) {
@@ -69,6 +72,10 @@ try {
       for (const p of pages) {
         if (p[0] === 'partner') { await signIn(ctx, stack.base, key); }
         if (p[0] === 'removal') { await ctx.clearCookies(); await signIn(ctx, stack.base, proKey); }
+        if (p[0] === 'insights') {
+          await new Promise((r) => setTimeout(r, 1500)); // the search analytics are written once a second
+          await (await signInOperator(ctx, stack.base, operatorKey)).close();
+        }
         await page.goto(stack.base + p[index]);
         await page.waitForLoadState('networkidle');
         if (p[0] === 'list') { await fillList(page); }
