@@ -194,6 +194,8 @@ func newMapping(syn *search.Synonyms) (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fCategoryLeaf, kw(true))
 	doc.AddFieldMappingsAt(search.FieldCurrency, kw(true))
 	doc.AddFieldMappingsAt(search.FieldGrade, kw(true))
+	doc.AddFieldMappingsAt(search.FieldAvailability, kw(true))
+	doc.AddFieldMappingsAt(search.FieldLeadTime, kw(true))
 	doc.AddFieldMappingsAt(search.FieldOfferKey, kw(false))
 	doc.AddFieldMappingsAt(search.FieldNameSort, kw(true))
 	doc.AddFieldMappingsAt(search.FieldPrice, num())

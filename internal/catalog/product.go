@@ -38,7 +38,10 @@ type Product struct {
 	MOQ          int    `json:"moq,omitempty"`            // minimum order quantity, in units
 	Unit         string `json:"unit,omitempty"`           // sales unit ("piece", "box of 12")
 	LeadTimeDays int    `json:"lead_time_days,omitempty"` // days from order to dispatch
-	Origin       string `json:"origin,omitempty"`         // ISO 3166 country of origin
+	// Availability is InStock, Backorder or OutOfStock, as the file's
+	// stock status or quantity said; "" when it said nothing.
+	Availability string `json:"availability,omitempty"`
+	Origin       string `json:"origin,omitempty"` // ISO 3166 country of origin
 	// Attributes keeps every column the mapping did not place, by header.
 	Attributes map[string]string `json:"attributes,omitempty"`
 	// Variants are the rows that share this product's parent key.

@@ -75,6 +75,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Relaxed", func(t *testing.T) { testRelaxed(t, mixed) })
 	t.Run("Versions", func(t *testing.T) { testVersions(t, h.New(t, Synonyms(t)), refresh) })
 	t.Run("Grades", func(t *testing.T) { testGrades(t, h.New(t, Synonyms(t)), refresh) })
+	t.Run("Availability", func(t *testing.T) { testAvailability(t, h.New(t, Synonyms(t)), refresh) })
 	if _, ok := idx.(Reindexer); ok {
 		t.Run("Reindex", func(t *testing.T) { testReindex(t, h.New(t, Synonyms(t)), refresh) })
 	}
