@@ -240,13 +240,18 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (_ catalog.Result, 
 // be rebuilt after a write (columnCache).
 func (x *Index) searchPath(ctx context.Context, idx bleve.Index, q catalog.Query, text query.Query) (catalog.Result, error) {
 	if fastPath(q) {
+		// The generation is read before the snapshot is taken: a write
+		// landing between the two then makes the counts of the older
+		// snapshot uncacheable, instead of cached as current.
+		gen := x.facets.generation()
 		cols, err := x.cols.acquire(idx)
 		if err != nil {
 			return catalog.Result{}, x.searchErr(ctx, err)
 		}
 		if cols != nil {
 			defer x.cols.release(cols)
-			return x.searchColumns(ctx, idx, cols, q, text)
+			x.cols.runAcquired()
+			return x.searchColumns(ctx, idx, cols, gen, q, text)
 		}
 	}
 	return x.searchCollector(ctx, idx, q, text)
