@@ -19,7 +19,7 @@ func stockFixture() []catalog.Product {
 	return []catalog.Product{
 		stocked("S1", 1, "Ramette papier A4", "Clairefontaine", catalog.InStock, 1),
 		stocked("S2", 2, "Ramette papier A3", "Clairefontaine", catalog.InStock, 5),
-		stocked("S3", 3, "Papier photo brillant", "Canon", catalog.Backorder, 20),
+		stocked("S3", 3, "Papier photo glacé", "Canon", catalog.Backorder, 20),
 		stocked("S4", 4, "Papier kraft rouleau", "Canon", catalog.OutOfStock, 45),
 		stocked("S5", 5, "Papier calque", "Canson", "", 0),
 	}

@@ -129,7 +129,7 @@ func buildSynonyms() map[string]synonym {
 		"en stock")
 	add(FieldAvailability, 1, "stock", "stock quantity", "stock qty", "qty in stock", "quantity in stock",
 		"inventory", "inventory quantity", "variant inventory qty", "stock disponible", "quantité en stock",
-		"quantite en stock", "qté en stock", "qte en stock", "qté stock")
+		"qté en stock", "qte en stock", "qté stock")
 	add(FieldAvailability, 2, "quantity", "qty")
 	add(FieldOrigin, 0, "origin", "country of origin", "pays d'origine", "origine", "made in", "pays de fabrication", "country_of_manufacture")
 	add(FieldParent, 0, "parent", "parent sku", "parent id", "model", "modèle", "modele", "model code", "parent reference", "référence parent")
