@@ -73,6 +73,7 @@ func mappings() map[string]any {
 		"properties": map[string]any{
 			search.FieldText:         text("catalog_text"),
 			search.FieldFold:         text("catalog_fold"),
+			search.FieldSpell:        text("catalog_fold"),
 			search.FieldName:         withFold,
 			fDesc:                    text("catalog_text"), // exact words only, as in search.Doc
 			search.FieldBrandText:    text("catalog_text"),
@@ -85,6 +86,7 @@ func mappings() map[string]any {
 			search.FieldAvailability: kw,
 			search.FieldLeadTime:     kw,
 			search.FieldOfferKey:     kw,
+			search.FieldGroup:        kw,
 			search.FieldNameSort:     kw,
 			fID:                      kw,
 			search.FieldPrice:        map[string]any{"type": "double"},
