@@ -319,6 +319,8 @@ func TestAnswersAreDocumented(t *testing.T) {
 		{"confirm a done catalog", "POST", "/v1/catalogs/" + done + "/confirm", "", true, 409},
 		{"confirm", "POST", "/v1/catalogs/" + held + "/confirm", "", true, 200},
 		{"confirm an unknown catalog", "POST", "/v1/catalogs/nope/confirm", "", true, 404},
+		{"confirm as a partial update, not held", "POST", "/v1/catalogs/" + held + "/confirm?mode=partial", "", true, 409},
+		{"confirm with an unknown mode", "POST", "/v1/catalogs/" + held + "/confirm?mode=merge", "", true, 400},
 		{"upload to an unknown slot", "PUT", "/v1/uploads/nope", "a", false, 404},
 		{"download of an unknown file", "GET", "/v1/downloads/nope", "", false, 404},
 		{"session", "GET", "/v1/session", "", true, 200},

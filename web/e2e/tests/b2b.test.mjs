@@ -602,4 +602,35 @@ describe('mass removal', () => {
     assert.equal((await stack.api(`/v1/search?q=&partner=${HOLD}&size=1`)).json.total, 10);
     await page.close();
   });
+
+  test('a held catalog can be applied as a partial update that removes nothing', async () => {
+    const key = await stack.partnerKey(HOLD);
+    const held = (await stack.api('/v1/catalogs?limit=5', { headers: { 'X-Api-Key': key } })).json.catalogs
+      .find((c) => c.status === 'needs_confirmation');
+    assert.ok(held, 'the second file is still held');
+    const c = await browserContext();
+    contexts.push(c);
+    await signIn(c, stack.base, key);
+    const page = await newPage(c);
+    await page.goto(url(`/en/partner/catalogs/${encodeURIComponent(held.id)}`));
+    const partial = page.locator('.removal-preview button', { hasText: 'Apply as a partial update (remove nothing)' });
+    assert.equal(await partial.count(), 1, 'Confirm, partial update and Cancel');
+    await axeCheck(page, 'removal preview with the partial update');
+    // Keyboard only: the button is reached and pressed like any other.
+    await partial.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.catalog-state[data-status="done"]');
+    assert.equal(await page.locator('.removal-preview').count(), 0, 'no longer held');
+    assert.equal((await stack.api(`/v1/search?q=&partner=${HOLD}&size=1`)).json.total, 10, 'nothing removed');
+    // The catalog list says what each upload removed: 0 for this one.
+    await page.goto(url('/en/partner'));
+    const headers = await page.$$eval('.data thead th', (ths) => ths.map((th) => th.textContent.trim()));
+    const row = await page.$$eval('.data tbody tr', (trs, id) => trs
+      .filter((tr) => tr.querySelector(`a[href$="/partner/catalogs/${id}"]`))
+      .map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim()))[0], encodeURIComponent(held.id));
+    assert.ok(row, 'the applied catalog is listed');
+    assert.equal(row[headers.indexOf('Removed')], '0');
+    assert.equal(row[headers.indexOf('Status')], 'Done');
+    await page.close();
+  });
 });

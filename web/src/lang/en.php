@@ -304,7 +304,8 @@ return [
     'removals.more' => 'The first {n} of {total} are shown; the download lists them all.',
     'removals.download' => 'Download the products that would be removed (CSV)',
     'removals.cancel' => 'Cancel: remove nothing',
-    'removals.partial_hint' => 'To add and update the products of this file without removing any, upload it again as “Some products (add or update)”.',
+    'removals.apply_partial' => 'Apply as a partial update (remove nothing)',
+    'removals.partial_hint' => 'A partial update keeps the products of this file, added or updated, and removes none of your other products; the catalog is then done, with 0 removed.',
 
     'error.home' => 'Back to search',
     'error.not_found.title' => 'Page not found',

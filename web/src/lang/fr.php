@@ -304,7 +304,8 @@ return [
     'removals.more' => 'Les {n} premiers sur {total} sont affichés ; le téléchargement les liste tous.',
     'removals.download' => 'Télécharger les produits qui seraient retirés (CSV)',
     'removals.cancel' => 'Annuler : ne rien retirer',
-    'removals.partial_hint' => 'Pour ajouter et mettre à jour les produits de ce fichier sans en retirer aucun, envoyez-le de nouveau en choisissant « Une partie des produits (ajout ou mise à jour) ».',
+    'removals.apply_partial' => 'Appliquer comme mise à jour partielle (ne rien retirer)',
+    'removals.partial_hint' => 'Une mise à jour partielle garde les produits de ce fichier, ajoutés ou modifiés, et ne retire aucun de vos autres produits ; le catalogue est alors terminé, avec 0 retiré.',
 
     'error.home' => 'Retour à la recherche',
     'error.not_found.title' => 'Page introuvable',
