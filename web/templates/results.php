@@ -110,10 +110,15 @@ $valueLabel = static function (string $name, string $value) use ($t): string {
         $values = is_array($facets[$name] ?? null) ? $facets[$name] : [];
         $seen = [];
         $rows = [];
+        $labels = [];
         foreach ($values as $fv) {
             if (is_array($fv) && is_string($fv['value'] ?? null)) {
                 $rows[] = [$fv['value'], is_int($fv['count'] ?? null) ? $fv['count'] : 0];
                 $seen[$fv['value']] = true;
+                // The partner facet's display names (the API's label).
+                if (is_string($fv['label'] ?? null) && trim($fv['label']) !== '') {
+                    $labels[$fv['value']] = trim($fv['label']);
+                }
             }
         }
         // A selected value stays on screen (and can be unticked) even when it counts no hit.
@@ -131,7 +136,7 @@ $valueLabel = static function (string $name, string $value) use ($t): string {
         }
         $tree = $name === 'category' ? SearchState::categoryTree($rows) : array_map(
             static fn (array $r): array => ['value' => $r[0], 'count' => $r[1], 'depth' => 0, 'prefix' => '',
-                'label' => $valueLabel($name, $r[0])],
+                'label' => $labels[$r[0]] ?? $valueLabel($name, $r[0])],
             $rows,
         );
         ?>
@@ -313,6 +318,9 @@ $valueLabel = static function (string $name, string $value) use ($t): string {
           <p><a class="contact" href="<?= $v->link($v->productPath($id)) ?>#quote"><?= $v->e($t->t('price.ask')) ?><span class="visually-hidden"> – <?= $v->e($name) ?></span></a></p>
           <?php else : ?>
           <p class="price"><?= $v->e($price) ?></p>
+            <?php $approx = $v->approx($p['price'] ?? null); if ($approx !== '') : ?>
+          <p class="approx"><?= $v->e($approx) ?></p>
+            <?php endif; ?>
             <?php $label = ProductFacts::priceLabel($t, $p); if ($label !== '') : ?>
           <p class="per"><?= $v->e($label) ?></p>
             <?php endif; ?>
@@ -324,7 +332,7 @@ $valueLabel = static function (string $name, string $value) use ($t): string {
             <?php if ($avail !== '') : ?><div class="avail avail-<?= $v->e($avail) ?>"><dt><?= $v->e($t->t('card.availability')) ?></dt><dd><?= $v->e($t->t('availability.' . $avail)) ?></dd></div><?php endif; ?>
             <?php if ($lead > 0) : ?><div><dt><?= $v->e($t->t('card.lead')) ?></dt><dd><?= $v->e($t->plural('product.days', $lead)) ?></dd></div><?php endif; ?>
           </dl>
-          <p class="partner"><?= $v->e($t->t('product.sold_by')) ?> <span><?= $v->e($p['partner'] ?? '') ?></span></p>
+          <p class="partner"><?= $v->e($t->t('product.sold_by')) ?> <span><?= $v->e(ProductFacts::seller($p)) ?></span></p>
           <?php if ($offers > 1) : ?>
           <p class="offers-summary"><a href="<?= $v->link($v->productPath($id)) ?>#offers"><?= $v->e($fromPrice !== ''
               ? $t->plural('card.offers_from', $offers, ['price' => $fromPrice])
