@@ -72,6 +72,9 @@ func (h *hashBuf) productSum(p *catalog.Product) uint64 {
 		h.str("tax")
 		h.str(p.TaxBasis)
 	}
+	if p.Free {
+		h.str("free")
+	}
 	// 64 bits from two hardware-assisted checksums (CRC-32C and
 	// CRC-32/IEEE): the delta compares 64 bits, and an accidental change
 	// goes unseen with odds of 2^-64. It is not a defence against a
