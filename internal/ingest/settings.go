@@ -188,7 +188,7 @@ func fieldList() string {
 // pipelineVersion changes whenever the same file and settings could give
 // different products (new synonyms, value rules): it is part of the
 // settings fingerprint, so an identical re-upload is read again.
-const pipelineVersion = "2026-12-02.2"
+const pipelineVersion = "2026-12-02.3" // .3: price tiers
 
 // fingerprint identifies how a file is read: these settings and this
 // pipeline version.
