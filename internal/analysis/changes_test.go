@@ -15,9 +15,15 @@ func TestChangedFields(t *testing.T) {
 		want []string
 	}{
 		{"nothing", func(*catalog.Product) {}, nil},
-		{"same price written otherwise", func(p *catalog.Product) { p.Price = &catalog.Money{Amount: catalog.MustDecimal("129.9"), Currency: "EUR"} }, nil},
-		{"price", func(p *catalog.Product) { p.Price = &catalog.Money{Amount: catalog.MustDecimal("119.90"), Currency: "EUR"} }, []string{catalog.FieldPrice}},
-		{"currency", func(p *catalog.Product) { p.Price = &catalog.Money{Amount: catalog.MustDecimal("129.90"), Currency: "USD"} }, []string{catalog.FieldPrice}},
+		{"same price written otherwise", func(p *catalog.Product) {
+			p.Price = &catalog.Money{Amount: catalog.MustDecimal("129.9"), Currency: "EUR"}
+		}, nil},
+		{"price", func(p *catalog.Product) {
+			p.Price = &catalog.Money{Amount: catalog.MustDecimal("119.90"), Currency: "EUR"}
+		}, []string{catalog.FieldPrice}},
+		{"currency", func(p *catalog.Product) {
+			p.Price = &catalog.Money{Amount: catalog.MustDecimal("129.90"), Currency: "USD"}
+		}, []string{catalog.FieldPrice}},
 		{"price gone", func(p *catalog.Product) { p.Price = nil }, []string{catalog.FieldPrice}},
 		{"name and brand", func(p *catalog.Product) { p.Name, p.Brand = "Chaise", "Other" }, []string{catalog.FieldName, catalog.FieldBrand}},
 		{"category", func(p *catalog.Product) { p.Category = []string{"Mobilier"} }, []string{catalog.FieldCategory}},

@@ -128,7 +128,8 @@ func (s *Store) PriceHistory(ctx context.Context, id string, limit int) ([]catal
 	err := s.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketPrices()).Cursor()
 		// Newest first: from the last key of the prefix, backwards.
-		k, v := c.Seek([]byte(id + "\x01"))
+		var v []byte
+		k, _ := c.Seek([]byte(id + "\x01"))
 		if k == nil {
 			k, v = c.Last()
 		} else {

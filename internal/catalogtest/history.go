@@ -77,6 +77,14 @@ func storeChangesByCatalogAndPriceHistory(ctx context.Context, t *testing.T, s c
 			t.Fatal(err)
 		}
 	}
+	checkCatalogChanges(ctx, t, s, t1)
+	checkChangePages(ctx, t, s)
+	checkPriceHistory(ctx, t, s, t0, t1, t2)
+}
+
+// checkCatalogChanges: c2's changes, each whole, by product ID.
+func checkCatalogChanges(ctx context.Context, t *testing.T, s catalog.Store, t1 time.Time) {
+	t.Helper()
 	page, err := s.CatalogChanges(ctx, "c2", "", 0)
 	if err != nil {
 		t.Fatal(err)
@@ -95,7 +103,12 @@ func storeChangesByCatalogAndPriceHistory(ctx context.Context, t *testing.T, s c
 	if c.Kind != catalog.ChangeRemoved || c.PriceAfter != nil {
 		t.Fatalf("removal = %+v", c)
 	}
-	// Pages.
+}
+
+// checkChangePages: c1's three changes in pages of two; an unknown
+// catalog has an empty list.
+func checkChangePages(ctx context.Context, t *testing.T, s catalog.Store) {
+	t.Helper()
 	p1, err := s.CatalogChanges(ctx, "c1", "", 2)
 	if err != nil {
 		t.Fatal(err)
@@ -113,8 +126,12 @@ func storeChangesByCatalogAndPriceHistory(ctx context.Context, t *testing.T, s c
 	if none, err := s.CatalogChanges(ctx, "c9", "", 10); err != nil || len(none.Changes) != 0 || none.Changes == nil {
 		t.Fatalf("changes of an unknown catalog = %+v, %v; want an empty list", none, err)
 	}
-	// Price history: creation, the change of price, not the change of
-	// description nor the removal.
+}
+
+// checkPriceHistory: the creation and the changes of price, newest first;
+// not the change of description nor the removal.
+func checkPriceHistory(ctx context.Context, t *testing.T, s catalog.Store, t0, t1, t2 time.Time) {
+	t.Helper()
 	hist, err := s.PriceHistory(ctx, "acme:B", 0)
 	if err != nil {
 		t.Fatal(err)

@@ -155,7 +155,7 @@ func (s *Store) CatalogChanges(ctx context.Context, catalogID, after string, lim
 			":pk": &types.AttributeValueMemberS{Value: changePKPrefix + catalogID},
 		},
 		ConsistentRead: aws.Bool(true),
-		Limit:          aws.Int32(int32(limit + 1)),
+		Limit:          aws.Int32(int32(limit) + 1), //nolint:gosec // G115: ChangesLimit caps limit at MaxChangesPage
 	}
 	if after != "" {
 		in.KeyConditionExpression = aws.String("#pk = :pk AND #sk > :after")
