@@ -61,9 +61,10 @@ type Deps struct {
 
 // API serves the routes of Routes.
 type API struct {
-	deps Deps
-	log  *slog.Logger
-	mux  *http.ServeMux
+	deps  Deps
+	log   *slog.Logger
+	mux   *http.ServeMux
+	names partnerNames
 }
 
 // Route is one line of the route table: the OpenAPI test checks the table
@@ -132,6 +133,8 @@ func (a *API) Routes() []Route {
 		{"GET", "/v1/catalogs/{id}/removals.csv", "The products a held full catalog would remove, as CSV", a.removalsCSV},
 		{"GET", "/v1/catalogs/{id}/to-fix.csv", "A catalog's products that fail a quality rule, as CSV", a.toFixCSV},
 		{"GET", "/v1/catalogs/{id}/changes", "What an upload changed: the products it created, changed (fields, price before and after) and removed", a.catalogChanges},
+		{"GET", "/v1/partner/settings", "The key's partner's display name", a.getPartnerSettings},
+		{"PUT", "/v1/partner/settings", "Set the key's partner's display name (buyers see it instead of the partner id)", a.putPartnerSettings},
 		{"GET", "/v1/session", "The API key's partner and the generation of its site sessions (sign-in)", a.session},
 		{"POST", "/v1/session/end", "End the key's site sessions of a generation (sign-out)", a.endSession},
 		{"GET", "/v1/quality/rules", "The quality rules and grades every product is scored by", a.qualityRules},
@@ -249,6 +252,7 @@ func (a *API) product(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	a.nameProducts(r.Context(), &p)
 	writeJSON(w, http.StatusOK, p)
 	return nil
 }

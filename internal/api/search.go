@@ -35,6 +35,7 @@ func (a *API) search(w http.ResponseWriter, r *http.Request) error {
 	if res.Hits == nil {
 		res.Hits = []catalog.Hit{}
 	}
+	a.nameResult(r.Context(), &res)
 	writeJSON(w, http.StatusOK, res)
 	return nil
 }
