@@ -56,7 +56,13 @@ type Deps struct {
 	// local outbox), shown by health while the index catches up; nil =
 	// not reported (on AWS the stream's age is a CloudWatch metric).
 	Backlog func(ctx context.Context) (int, error)
-	local   *intake.LocalUploads
+	// Recorder takes the search analytics events (analytics.go); nil =
+	// none recorded.
+	Recorder Recorder
+	// SearchLog reads the search analytics for the insights; nil = the
+	// search views answer CodeUnavailable (not kept on this home).
+	SearchLog catalog.SearchLog
+	local     *intake.LocalUploads
 }
 
 // API serves the routes of Routes.
@@ -119,6 +125,7 @@ func (a *API) Routes() []Route {
 		{"GET", "/v1/health", "Liveness and product count", a.health},
 		{"GET", "/v1/openapi.json", "This API's OpenAPI document", a.openapi},
 		{"GET", "/v1/search", "Search products", a.search},
+		{"POST", "/v1/search/clicks", "Count a click on a search result (its position), for the search analytics", a.click},
 		{"GET", "/v1/suggest", "Autocomplete: brands, categories and product names for the text being typed", a.suggest},
 		{"GET", "/v1/products/{id}", "One product", a.product},
 		{"GET", "/v1/products/{id}/offers", "Every partner's offer of the same product (same GTIN, or brand and part number), cheapest first", a.offers},
