@@ -136,6 +136,8 @@ $viewer ??= '';
 
     <?php include __DIR__ . '/product_offers.php'; ?>
 
+    <?php include __DIR__ . '/product_prices.php'; ?>
+
     <?php if ($attributes !== []) : ?>
     <h2><?= $v->e($t->t('product.attributes')) ?></h2>
     <table class="kv">
