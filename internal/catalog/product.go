@@ -29,7 +29,12 @@ type Product struct {
 	// TaxBasis says whether Price (and the variants' prices) exclude or
 	// include VAT/sales tax, as the file's price header said: TaxExcluded,
 	// TaxIncluded, or "" when it did not say.
-	TaxBasis    string   `json:"tax_basis,omitempty"`
+	TaxBasis string `json:"tax_basis,omitempty"`
+	// Free says that a Price of zero is the price (the product costs
+	// nothing), as the partner's settings say; without it a zero amount
+	// is "price on request" (files write 0 for it), which search sorts,
+	// facets and filters as no price.
+	Free        bool     `json:"free,omitempty"`
 	GTIN        string   `json:"gtin,omitempty"` // EAN-8/UPC-A/EAN-13/GTIN-14, digits only
 	SupplierRef string   `json:"supplier_ref,omitempty"`
 	Images      []string `json:"images,omitempty"` // http(s) URLs, as the partner gave them
@@ -42,7 +47,10 @@ type Product struct {
 	MOQ          int    `json:"moq,omitempty"`            // minimum order quantity, in units
 	Unit         string `json:"unit,omitempty"`           // sales unit ("piece", "box of 12")
 	LeadTimeDays int    `json:"lead_time_days,omitempty"` // days from order to dispatch
-	Origin       string `json:"origin,omitempty"`         // ISO 3166 country of origin
+	// Availability is InStock, Backorder or OutOfStock, as the file's
+	// stock status or quantity said; "" when it said nothing.
+	Availability string `json:"availability,omitempty"`
+	Origin       string `json:"origin,omitempty"` // ISO 3166 country of origin
 	// Tiers are the product's quantity price breaks, by ascending MinQty,
 	// when the file gave them (docs/ingest.md, "Price tiers"): from MinQty
 	// units on, a unit costs Price.

@@ -20,6 +20,7 @@ const (
 	EnvRates              = "CATALOG_RATES"         // the site's dated exchange rates (a JSON array, docs/operations.md)
 	EnvUploadMaxBytes     = "UPLOAD_MAX_BYTES"      // size cap of a presigned upload
 	EnvIngestQueueURL     = "INGEST_QUEUE_URL"      // the api Lambda queues confirmations there
+	EnvHistoryTTLDays     = "HISTORY_TTL_DAYS"      // days the ingest's history items (changes, prices) live in the table
 	// EnvSynonymsFile is the path of the deployment's synonyms file inside
 	// the Lambda's code (SynonymsFileInBundle under the task root); empty:
 	// the built-in rules of package search.
@@ -59,9 +60,13 @@ const (
 // ingest queue (EnvIngestQueueURL) when a partner confirms a catalog held
 // in status needs_confirmation, e.g. {"confirm_catalog":"c0123..."}; the
 // ingest Lambda applies the catalog. The queue's other messages are S3
-// event notifications.
+// event notifications. {"confirm_catalog":"c0123...","mode":"partial"}
+// applies it removing nothing.
 type ConfirmMessage struct {
 	ConfirmCatalog string `json:"confirm_catalog"`
+	// Mode "partial" applies the catalog as a partial update (nothing
+	// removed); absent or "full": as sent.
+	Mode string `json:"mode,omitempty"`
 }
 
 // DefaultIndexAlias is the alias (OpenSearch) or folder name (Bleve) of the

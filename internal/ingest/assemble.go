@@ -133,6 +133,8 @@ func (a *assembly) applyMain(d *draft, cells []string, v rowValues, ownRow bool)
 	p.TaxBasis = a.layout().fields.PriceTax
 	p.SupplierRef = v.supplierRef
 	p.MOQ, p.LeadTimeDays = v.moq, v.leadTime
+	// A product is as available as its most available row (variant).
+	p.Availability = catalog.MoreAvailable(p.Availability, v.availability)
 	p.Unit = v.unit
 	p.Origin = strings.ToUpper(v.origin)
 	if len(p.Origin) != 2 {
@@ -256,6 +258,7 @@ func (a *assembly) addVariant(d *draft, rowNumber int, v rowValues, options map[
 		options = nil
 	}
 	variant := catalog.Variant{SKU: sku, GTIN: v.gtin, Options: options, Price: v.price, Image: image}
+	d.product.Availability = catalog.MoreAvailable(d.product.Availability, v.availability)
 	for i, o := range d.product.Variants {
 		if sku != "" && o.SKU == sku {
 			a.book.warn(rowNumber, a.layout().headerOf(mapping.FieldSKU), CodeDuplicateKey,
@@ -301,6 +304,14 @@ func (a *assembly) finishDraft(ctx context.Context, d *draft) error {
 				price := *v.Price
 				p.Price = &price
 			}
+		}
+	}
+	if p.Price != nil && p.Price.Amount.Float64() == 0 {
+		// Files write 0 for "price on request", unless the partner's
+		// settings say a zero is the price (zero_price: free).
+		if p.Free = a.reader.settings.ZeroPrice == ZeroFree; !p.Free {
+			a.book.warn(p.Source.Row, a.layout().headerOf(mapping.FieldPrice), CodeMissingPrice,
+				fmt.Sprintf("product %q has a price of 0; it is listed as price on request (the zero_price setting \"free\" lists it as free)", d.key))
 		}
 	}
 	if p.Price == nil && a.layout().columns.price >= 0 {

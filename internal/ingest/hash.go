@@ -66,11 +66,20 @@ func (h *hashBuf) productSum(p *catalog.Product) uint64 {
 		h.money(v.Price)
 		h.str(v.Image)
 	}
+	// Added after the first stored hashes: only a said availability counts,
+	// so products without one keep their hash.
+	if p.Availability != "" {
+		h.str("availability")
+		h.str(p.Availability)
+	}
 	// Added after the first stored hashes: only a said tax basis counts,
 	// so products without one keep their hash.
 	if p.TaxBasis != "" {
 		h.str("tax")
 		h.str(p.TaxBasis)
+	}
+	if p.Free {
+		h.str("free")
 	}
 	// Added later too: products without tiers keep their hash.
 	if len(p.Tiers) > 0 {
