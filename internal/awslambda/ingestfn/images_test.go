@@ -206,3 +206,51 @@ func TestUnqueuedImageRunIsRetried(t *testing.T) {
 		t.Fatalf("bolt catalogs %+v: the retry must not ingest again", bolt)
 	}
 }
+
+// rowsWithImages is a CSV of n products with one image URL each.
+func rowsWithImages(n int) string {
+	var b strings.Builder
+	b.WriteString("sku,name,brand,category,price,currency,image\n")
+	for i := range n {
+		fmt.Fprintf(&b, "K%02d,Chaise %d,Acme,Maison,1%d.50,EUR,https://img.example/k%d.jpg\n", i, i, i, i)
+	}
+	return b.String()
+}
+
+// TestConfirmedCatalogQueuesItsImageRun: a held catalog (it removes 9 of
+// 10 products) queues no run; confirmed, it does. When the send fails
+// after the catalog was applied, the confirmation's redelivery (which
+// finds the catalog done: a conflict) sends the run.
+func TestConfirmedCatalogQueuesItsImageRun(t *testing.T) {
+	e := newImagesEnv(t)
+	ctx := t.Context()
+	if n := e.deliver(t, e.h, "m1", "incoming/acme/v1.csv", rowsWithImages(10)); n != 0 {
+		t.Fatalf("first file: %d failures", n)
+	}
+	drain(t, e.client, e.queueURL)
+	if n := e.deliver(t, e.h, "m2", "incoming/acme/v2.csv", rowsWithImages(1)); n != 0 {
+		t.Fatalf("second file: %d failures", n)
+	}
+	cats, _ := e.store.ListCatalogs(ctx, "acme", 1)
+	if len(cats) != 1 || cats[0].Status != catalog.StatusNeedsConfirmation {
+		t.Fatalf("newest catalog %+v, want needs_confirmation", cats)
+	}
+	if msgs := drain(t, e.client, e.queueURL); len(msgs) != 0 {
+		t.Fatalf("a held catalog queued %d image runs", len(msgs))
+	}
+	confirm := batch("c1", `{"confirm_catalog":"`+cats[0].ID+`"}`)
+	resp, err := e.handler(e.queueURL+"-gone").Handle(ctx, confirm)
+	if err != nil || len(resp.BatchItemFailures) != 1 {
+		t.Fatalf("confirmation with the queue unreachable: %+v, %v: want it retried", resp, err)
+	}
+	if c, _ := e.store.GetCatalog(ctx, cats[0].ID); c.Status != catalog.StatusDone {
+		t.Fatalf("catalog %s after the confirmation", c.Status)
+	}
+	if resp, err := e.h.Handle(ctx, confirm); err != nil || len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("redelivered confirmation: %+v, %v", resp, err)
+	}
+	msgs := drain(t, e.client, e.queueURL)
+	if len(msgs) != 1 || !strings.Contains(aws.ToString(msgs[0].Body), cats[0].ID) {
+		t.Fatalf("after the redelivery: %d messages, want the confirmed catalog's run", len(msgs))
+	}
+}
