@@ -46,6 +46,7 @@ func commands() map[string]command {
 		{"gen", "write a generated demo or benchmark catalog", "[--rows N] [--format csv|xlsx|json|ndjson] [--profile P] [--seed N] [-o FILE]", runGen},
 		{"smoke", "check a deployed stage (or the local stack) after a deploy: one line per step", "--url URL [--key KEY] [--timeout D]", runSmoke},
 		{"partner-key", "issue or revoke a partner's API key (upload, reports)", "[--data DIR] (--partner ID | --revoke KEY)", runPartnerKey},
+		{"operator-key", "issue or revoke an operator key (the insights of every catalog and of searches)", "[--data DIR] [--revoke KEY]", runOperatorKey},
 	}
 	m := make(map[string]command, len(cs))
 	for _, c := range cs {

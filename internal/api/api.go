@@ -133,6 +133,7 @@ func (a *API) Routes() []Route {
 		{"GET", "/v1/session", "The API key's partner and the generation of its site sessions (sign-in)", a.session},
 		{"POST", "/v1/session/end", "End the key's site sessions of a generation (sign-out)", a.endSession},
 		{"GET", "/v1/quality/rules", "The quality rules and grades every product is scored by", a.qualityRules},
+		{"GET", "/v1/insights/{view}", "The operator's insights: one view of the catalogs or of the searches, over a period", a.insights},
 	}
 }
 

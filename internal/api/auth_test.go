@@ -345,7 +345,8 @@ func TestOtherPartnersCatalogIsNotFound(t *testing.T) {
 // TestOpenAPISecurityMatchesTheRoutes: the operations openapi.json marks
 // with the partnerKey scheme are exactly the routes that answer 401
 // without a key, and they document their 401 (and 403 where the request
-// can name a partner).
+// can name a partner); those marked with operatorKey also answer 403 to a
+// partner's key.
 func TestOpenAPISecurityMatchesTheRoutes(t *testing.T) {
 	raw, err := os.ReadFile("openapi.json")
 	if err != nil {
@@ -376,8 +377,9 @@ func TestOpenAPISecurityMatchesTheRoutes(t *testing.T) {
 		if err := json.Unmarshal(doc.Paths[rt.Path][strings.ToLower(rt.Method)], &op); err != nil {
 			t.Fatalf("%s %s: %v", rt.Method, rt.Path, err)
 		}
-		documented := len(op.Security) == 1 && op.Security[0]["partnerKey"] != nil
-		target := strings.NewReplacer("{id}", a.done.ID, "{token}", "x").Replace(rt.Path)
+		operator := len(op.Security) == 1 && op.Security[0]["operatorKey"] != nil
+		documented := len(op.Security) == 1 && op.Security[0]["partnerKey"] != nil || operator
+		target := strings.NewReplacer("{id}", a.done.ID, "{token}", "x", "{view}", api.InsightViews()[0]).Replace(rt.Path)
 		rec, _ := a.doKey(t, "", rt.Method, target, "")
 		if served := rec.Code == http.StatusUnauthorized; served != documented {
 			t.Errorf("%s %s: answers %d without a key, openapi security %v", rt.Method, rt.Path, rec.Code, op.Security)
@@ -388,6 +390,13 @@ func TestOpenAPISecurityMatchesTheRoutes(t *testing.T) {
 		// 403 is only for naming another partner (the partner parameter
 		// and body field of /v1/catalogs); a catalog id of another
 		// partner's is a 404 like an unknown one.
+		// The operator's routes refuse a partner's key with 403.
+		if operator {
+			if rec, _ := a.do(t, rt.Method, target, ""); rec.Code != http.StatusForbidden || op.Responses["403"] == nil {
+				t.Errorf("%s %s: a partner key gets %d, documents 403 %v; want 403", rt.Method, rt.Path, rec.Code, op.Responses["403"] != nil)
+			}
+			continue
+		}
 		namesPartner := rt.Path == "/v1/catalogs"
 		if documented && (op.Responses["403"] != nil) != namesPartner {
 			t.Errorf("%s %s: documents 403 %v, want %v", rt.Method, rt.Path, op.Responses["403"] != nil, namesPartner)

@@ -12,7 +12,11 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 )
 
-func TestOffersRoute(t *testing.T) {
+// offersAPI is the API over a Bleve index and a store holding one stapler
+// offered by three partners (a:1, b:x, c:7), another by one (c:8) and a
+// product without an offer key (d:9).
+func offersAPI(t *testing.T) http.Handler {
+	t.Helper()
 	ctx := context.Background()
 	idx, err := bleveindex.Open(filepath.Join(t.TempDir(), "index"), bleveindex.Options{})
 	if err != nil {
@@ -39,7 +43,11 @@ func TestOffersRoute(t *testing.T) {
 	if err := idx.Upsert(ctx, ps); err != nil {
 		t.Fatal(err)
 	}
-	h := api.New(api.Deps{Store: store, Index: idx})
+	return api.New(api.Deps{Store: store, Index: idx})
+}
+
+func TestOffersRoute(t *testing.T) {
+	h := offersAPI(t)
 	ids := func(body map[string]any) []string {
 		var out []string
 		for _, o := range body["offers"].([]any) {
@@ -68,6 +76,47 @@ func TestOffersRoute(t *testing.T) {
 	}
 	if rec, body := get(t, h, "/v1/products/z:nope/offers"); rec.Code != http.StatusNotFound || errorCode(body) != "not_found" {
 		t.Fatalf("unknown product: %d %v", rec.Code, body)
+	}
+}
+
+// TestSearchGroupedByOffers: group=offers makes one hit of the three
+// offers of the stapler, led by the cheapest under sort=price_asc, with the
+// count of its offers and their lowest price; total counts groups; a
+// wrong group or a group with a cursor is a 400.
+func TestSearchGroupedByOffers(t *testing.T) {
+	h := offersAPI(t)
+	rec, body := get(t, h, "/v1/search?q=agrafeuse&group=offers&sort=price_asc&facets=partner")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status %d: %v", rec.Code, body)
+	}
+	type hit struct {
+		id     string
+		offers float64
+		min    string
+	}
+	var got []hit
+	for _, x := range body["hits"].([]any) {
+		m := x.(map[string]any)
+		g, _ := m["group"].(map[string]any)
+		mp, _ := g["min_price"].(map[string]any)
+		amount, _ := mp["amount"].(string)
+		offers, _ := g["offers"].(float64)
+		got = append(got, hit{m["product"].(map[string]any)["id"].(string), offers, amount})
+	}
+	want := []hit{{"c:8", 1, "5.00"}, {"b:x", 3, "9.50"}}
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] || body["total"] != float64(2) {
+		t.Fatalf("grouped hits %v (total %v), want %v (total 2)", got, body["total"], want)
+	}
+	if p := body["facets"].(map[string]any)["partner"].([]any); len(p) != 3 {
+		t.Errorf("partner facet %v: want the products of a, b and c counted", p)
+	}
+	if _, body := get(t, h, "/v1/search?q=agrafeuse&sort=price_asc"); body["total"] != float64(4) {
+		t.Errorf("without group: total %v, want 4 products", body["total"])
+	}
+	for _, target := range []string{"/v1/search?group=partner", "/v1/search?group=", "/v1/search?group=offers&cursor=*"} {
+		if rec, body := get(t, h, target); rec.Code != http.StatusBadRequest || errorCode(body) != "invalid" {
+			t.Errorf("%s: %d %v, want 400 invalid", target, rec.Code, body)
+		}
 	}
 }
 

@@ -98,6 +98,11 @@ func ParseQuery(v url.Values) (catalog.Query, error) {
 			return q, catalog.Errorf(catalog.CodeInvalid, "cursor is not valid")
 		}
 	}
+	if vals, ok := v["group"]; ok {
+		if q.Group = vals[0]; q.Group != catalog.GroupOffers {
+			return q, catalog.Errorf(catalog.CodeInvalid, "group must be %s", catalog.GroupOffers)
+		}
+	}
 	for name, vals := range v {
 		if len(vals) > MaxFilterValues {
 			return q, catalog.Errorf(catalog.CodeInvalid, "%s is given %d times: at most %d values per filter", name, len(vals), MaxFilterValues)

@@ -64,10 +64,13 @@ type columnCache struct {
 	cols     *columns
 	cancel   context.CancelFunc // of the build in flight; nil when none
 	wg       sync.WaitGroup     // the build in flight
-	beforeMu sync.Mutex         // guards before
+	beforeMu sync.Mutex         // guards before and acquired
 	// before, when set (tests), runs in the build goroutine before it
 	// reads the snapshot, with the build's context.
 	before func(ctx context.Context)
+	// acquired, when set (tests), runs in a search right after it has
+	// acquired built columns, before it uses them.
+	acquired func()
 	// broken, when set, is told of a panic of Bleve during a build.
 	broken func(err error)
 }
@@ -100,6 +103,16 @@ func (c *columnCache) acquire(idx bleve.Index) (*columns, error) {
 	c.wg.Add(1)
 	go c.build(ctx, r, idx) // owns r
 	return nil, nil
+}
+
+// runAcquired runs the acquired hook, if any.
+func (c *columnCache) runAcquired() {
+	c.beforeMu.Lock()
+	f := c.acquired
+	c.beforeMu.Unlock()
+	if f != nil {
+		f()
+	}
 }
 
 // build reads the columns of snapshot r in the background and makes them

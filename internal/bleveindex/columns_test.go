@@ -187,3 +187,64 @@ func TestColumnBuildPanicBreaksIndex(t *testing.T) {
 		t.Errorf("search after a panicked build: %v, want a %s error", err, catalog.CodeUnavailable)
 	}
 }
+
+// TestFacetCountsOfAReplacedSnapshotAreNotCached writes a product between
+// the moment a search acquires built columns and the moment it counts on
+// them: those counts are of the older snapshot, and must not be cached as
+// the counts of the index after the write. Reading the cache's generation
+// after acquiring the columns, as before, cached them, and the next search
+// (no other write) answered the brand counts without the new brand.
+func TestFacetCountsOfAReplacedSnapshotAreNotCached(t *testing.T) {
+	ctx := context.Background()
+	x := openFixture(t)
+	defer func() { _ = x.Close() }()
+	idx, release, err := x.reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols, err := x.cols.acquire(idx) // starts the build
+	release()
+	if err != nil || cols != nil {
+		t.Fatalf("acquire before any build = %v, %v; want nil, nil", cols, err)
+	}
+	x.cols.wg.Wait()
+
+	added := indextest.Fixture()[0]
+	added.ID, added.SKU, added.Brand = "p-zeta", "ZETA-1", "Zeta"
+	var once sync.Once
+	x.cols.beforeMu.Lock()
+	x.cols.acquired = func() {
+		once.Do(func() {
+			if err := x.Upsert(ctx, []catalog.Product{added}); err != nil {
+				t.Errorf("Upsert: %v", err)
+			}
+		})
+	}
+	x.cols.beforeMu.Unlock()
+
+	q := catalog.Query{Text: "chaise", Filters: catalog.Filters{Brands: []string{"Acme"}}, Facets: []string{catalog.FacetBrand}}
+	if _, err := x.Search(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	var called bool
+	once.Do(func() { called = true })
+	if called {
+		t.Fatal("the search did not go through built columns: the test did not reach the moment it is about")
+	}
+	got, err := x.Search(ctx, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := facetCount(got.Facets[catalog.FacetBrand], "Zeta"); n != 1 {
+		t.Fatalf("brand counts after the write = %v; want Zeta counted once (counts of the snapshot before the write were cached)", got.Facets[catalog.FacetBrand])
+	}
+}
+
+func facetCount(vals []catalog.FacetValue, value string) int {
+	for _, v := range vals {
+		if v.Value == value {
+			return v.Count
+		}
+	}
+	return 0
+}

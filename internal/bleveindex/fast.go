@@ -378,8 +378,10 @@ func (x *Index) browseColumns(ctx context.Context, cols *columns, q catalog.Quer
 // snapshot of cols: the Bleve searcher gives the documents and scores; the
 // columns decide the facet filters, count every facet without its own
 // filter (multi-select) and sort. The result is the same as the collector
-// path's on that snapshot.
-func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, cols *columns, q catalog.Query, text query.Query) (catalog.Result, error) {
+// path's on that snapshot. gen is the facet cache's generation read before
+// cols were acquired: counts are cached under it, so counts of a snapshot
+// that a write has since replaced are never kept.
+func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, cols *columns, gen uint64, q catalog.Query, text query.Query) (catalog.Result, error) {
 	if text == nil && len(q.Filters.Grades) == 0 && len(q.Filters.OfferKeys) == 0 && len(q.Filters.Attributes) == 0 {
 		return x.browseColumns(ctx, cols, q)
 	}
@@ -388,7 +390,6 @@ func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, cols *column
 	// They repeat across queries, so they are cached until the next write;
 	// when every such facet is cached, the filters go into the Bleve query
 	// and only the hits are visited.
-	gen := x.facets.generation()
 	var disjunctive []string
 	cached := map[string][]catalog.FacetValue{}
 	priceCurrency := ""

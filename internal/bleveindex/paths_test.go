@@ -180,9 +180,10 @@ func (x *Index) searchBuiltColumns(ctx context.Context, idx bleve.Index, q catal
 		return catalog.Result{}, err
 	}
 	defer func() { _ = r.Close() }()
+	gen := x.facets.generation()
 	cols, err := buildColumns(ctx, r, idx)
 	if err != nil {
 		return catalog.Result{}, err
 	}
-	return x.searchColumns(ctx, idx, cols, q, text)
+	return x.searchColumns(ctx, idx, cols, gen, q, text)
 }

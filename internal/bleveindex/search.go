@@ -239,14 +239,22 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (_ catalog.Result, 
 // else on Bleve's own collector: a search never waits for the columns to
 // be rebuilt after a write (columnCache).
 func (x *Index) searchPath(ctx context.Context, idx bleve.Index, q catalog.Query, text query.Query) (catalog.Result, error) {
+	if q.Group != "" {
+		return x.searchGrouped(ctx, idx, q, text)
+	}
 	if fastPath(q) {
+		// The generation is read before the snapshot is taken: a write
+		// landing between the two then makes the counts of the older
+		// snapshot uncacheable, instead of cached as current.
+		gen := x.facets.generation()
 		cols, err := x.cols.acquire(idx)
 		if err != nil {
 			return catalog.Result{}, x.searchErr(ctx, err)
 		}
 		if cols != nil {
 			defer x.cols.release(cols)
-			return x.searchColumns(ctx, idx, cols, q, text)
+			x.cols.runAcquired()
+			return x.searchColumns(ctx, idx, cols, gen, q, text)
 		}
 	}
 	return x.searchCollector(ctx, idx, q, text)
@@ -524,8 +532,8 @@ func facetValues(name string, fr *bsearch.FacetResult, size int) []catalog.Facet
 
 // didYouMean proposes, for a query without hits, the query with each word
 // replaced by the closest word of the names, brands and categories (within
-// two edits, the most frequent among the closest), when that query has
-// hits under the same filters.
+// two edits, the one most products hold among the closest; search.FieldSpell),
+// when that query has hits under the same filters.
 func (x *Index) didYouMean(ctx context.Context, idx bleve.Index, plan search.Plan, f catalog.Filters) string {
 	adv, err := idx.Advanced()
 	if err != nil {
@@ -540,7 +548,7 @@ func (x *Index) didYouMean(ctx context.Context, idx bleve.Index, plan search.Pla
 	if !ok {
 		return ""
 	}
-	text, changed := search.Corrected(plan, func(_ int, w string) string { return closestTerm(fz, w) })
+	text, changed := search.Corrected(plan, func(_ int, w string) string { return closestTerm(ctx, r, fz, w) })
 	if !changed {
 		return ""
 	}
@@ -554,10 +562,12 @@ func (x *Index) didYouMean(ctx context.Context, idx bleve.Index, plan search.Pla
 	return text
 }
 
-// closestTerm returns the correction of w among the terms of the fold field
-// (search.Correction), or w.
-func closestTerm(fz index.IndexReaderFuzzy, w string) string {
-	dict, err := fz.FieldDictFuzzy(search.FieldFold, w, search.MaxCorrectionEdits, "")
+// closestTerm returns the correction of w among the terms of the spell
+// field (search.Correction), or w. A term's weight is the number of
+// products holding it: the fuzzy dictionary does not count them, so each
+// term as close as the best one so far is counted from its postings.
+func closestTerm(ctx context.Context, r index.IndexReader, fz index.IndexReaderFuzzy, w string) string {
+	dict, err := fz.FieldDictFuzzy(search.FieldSpell, w, search.MaxCorrectionEdits, "")
 	if err != nil {
 		return w
 	}
@@ -568,7 +578,19 @@ func closestTerm(fz index.IndexReaderFuzzy, w string) string {
 		if err != nil || e == nil {
 			break
 		}
-		c.Offer(e.Term, int(min(e.Count, math.MaxInt)))
+		if !c.Near(e.Term) {
+			continue
+		}
+		n := e.Count
+		if n == 0 {
+			tfr, err := r.TermFieldReader(ctx, []byte(e.Term), search.FieldSpell, false, false, false)
+			if err != nil {
+				continue
+			}
+			n = tfr.Count()
+			_ = tfr.Close()
+		}
+		c.Offer(e.Term, int(min(n, math.MaxInt)))
 	}
 	return c.Best()
 }
@@ -591,6 +613,14 @@ func (x *Index) Suggest(ctx context.Context, prefix string, n int) (_ []catalog.
 		if typing && i == len(words)-1 {
 			p := query.NewPrefixQuery(w)
 			p.SetField(search.FieldFold)
+			p.SetBoost(search.SuggestExactBoost)
+			if re := search.FuzzyPrefix(w); re != "" {
+				// One edit from the fourth letter; exact prefixes rank first.
+				f := query.NewRegexpQuery(re)
+				f.SetField(search.FieldFold)
+				must = append(must, query.NewDisjunctionQuery([]query.Query{p, f}))
+				continue
+			}
 			must = append(must, p)
 			continue
 		}

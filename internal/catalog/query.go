@@ -30,6 +30,12 @@ const (
 	SortName      = "name"
 )
 
+// GroupOffers is the Query.Group that makes one hit of every product's
+// offers: the products with the same offer key (Product.OfferKey) count as
+// one, shown by the first of them in the query's order (a product without
+// an offer key is a group of its own).
+const GroupOffers = "offers"
+
 // Facet names a Query can count (Query.Facets), besides an attribute's:
 // FacetAttrPrefix followed by the attribute's name, e.g. "attr.Color".
 // Result.Facets is keyed by the same names.
@@ -75,6 +81,10 @@ type Query struct {
 	// Result.NextCursor continues where that page ended. With a cursor,
 	// Page must be 1. Cursors are opaque and belong to one engine.
 	Cursor string `json:"cursor,omitempty"`
+	// Group is "" (every product is a hit) or GroupOffers: Total and the
+	// pages then count groups, each Hit carries its Group, and the facets
+	// still count products. A grouped query pages by page, not by cursor.
+	Group string `json:"group,omitempty"`
 }
 
 // CursorStart is the Cursor that starts cursor paging.
@@ -143,6 +153,19 @@ type Hit struct {
 	Product    Product             `json:"product"`
 	Score      float64             `json:"score"`
 	Highlights map[string][]string `json:"highlights,omitempty"`
+	// Group is set on the hits of a grouped query (Query.Group): the
+	// offers of the hit's product that match the query.
+	Group *HitGroup `json:"group,omitempty"`
+}
+
+// HitGroup is the group a hit of a grouped query stands for.
+type HitGroup struct {
+	// Offers is how many products of the group match the query (the hit's
+	// product included): 1 for a product offered by its partner only.
+	Offers int `json:"offers"`
+	// MinPrice is the price of the cheapest priced offer among them (in
+	// the engines' price order, as SortPriceAsc); nil when none has one.
+	MinPrice *Money `json:"min_price,omitempty"`
 }
 
 // FacetValue is one value of a facet and how many hits carry it.
@@ -154,7 +177,7 @@ type FacetValue struct {
 // Validate fills defaults and checks limits, returning CodeInvalid with a
 // message naming the offending parameter.
 func (q *Query) Validate() error {
-	for _, check := range []func() error{q.checkText, q.checkPaging, q.checkSort, q.checkFacets, q.checkFilters} {
+	for _, check := range []func() error{q.checkText, q.checkPaging, q.checkSort, q.checkFacets, q.checkFilters, q.checkGroup} {
 		if err := check(); err != nil {
 			return err
 		}
@@ -237,6 +260,18 @@ func (q *Query) checkFilters() error {
 	}
 	if q.Filters.PriceMin != nil && q.Filters.PriceMax != nil && q.Filters.PriceMin.Cmp(*q.Filters.PriceMax) > 0 {
 		return Errorf(CodeInvalid, "price_min is greater than price_max")
+	}
+	return nil
+}
+
+// checkGroup knows the groupings; a grouped query has no cursor (the
+// engines' collapse pages by offset only).
+func (q *Query) checkGroup() error {
+	switch {
+	case q.Group != "" && q.Group != GroupOffers:
+		return Errorf(CodeInvalid, "group must be %s", GroupOffers)
+	case q.Group != "" && q.Cursor != "":
+		return Errorf(CodeInvalid, "group cannot be combined with cursor")
 	}
 	return nil
 }

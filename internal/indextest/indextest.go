@@ -73,8 +73,11 @@ func Run(t *testing.T, h Harness) {
 	t.Run("StopWords", func(t *testing.T) { testStopWords(t, mixed) })
 	t.Run("Measures", func(t *testing.T) { testMeasures(t, mixed) })
 	t.Run("Relaxed", func(t *testing.T) { testRelaxed(t, mixed) })
+	spell := indexProducts(t, h, SpellFixture())
+	t.Run("Spelling", func(t *testing.T) { testSpelling(t, spell) })
 	t.Run("Versions", func(t *testing.T) { testVersions(t, h.New(t, Synonyms(t)), refresh) })
 	t.Run("Grades", func(t *testing.T) { testGrades(t, h.New(t, Synonyms(t)), refresh) })
+	t.Run("Groups", func(t *testing.T) { testGroups(t, h.New(t, Synonyms(t)), refresh) })
 	if _, ok := idx.(Reindexer); ok {
 		t.Run("Reindex", func(t *testing.T) { testReindex(t, h.New(t, Synonyms(t)), refresh) })
 	}

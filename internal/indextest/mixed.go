@@ -236,10 +236,13 @@ func testRelaxed(t *testing.T, idx catalog.Index) {
 }
 
 // indexMixed builds a new index holding MixedFixture.
-func indexMixed(t *testing.T, h Harness) catalog.Index {
+func indexMixed(t *testing.T, h Harness) catalog.Index { return indexProducts(t, h, MixedFixture()) }
+
+// indexProducts builds a new index holding products.
+func indexProducts(t *testing.T, h Harness, products []catalog.Product) catalog.Index {
 	idx := h.New(t, Synonyms(t))
-	if err := idx.Upsert(context.Background(), MixedFixture()); err != nil {
-		t.Fatalf("Upsert(mixed fixture): %v", err)
+	if err := idx.Upsert(context.Background(), products); err != nil {
+		t.Fatalf("Upsert(fixture): %v", err)
 	}
 	if h.Refresh != nil {
 		h.Refresh(t, idx)

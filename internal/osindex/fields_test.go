@@ -12,8 +12,8 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/osindex"
 )
 
-// TestFieldsAddedToAnExistingIndex: an index made before the grade and
-// offer key fields existed (its mapping is not dynamic) gets the field when the adapter
+// TestFieldsAddedToAnExistingIndex: an index made before the grade,
+// offer key and group fields existed (its mapping is not dynamic) gets the field when the adapter
 // starts, so products written afterwards filter by grade before any
 // reindex.
 func TestFieldsAddedToAnExistingIndex(t *testing.T) {
@@ -57,5 +57,9 @@ func TestFieldsAddedToAnExistingIndex(t *testing.T) {
 	res, err = x.Search(ctx, catalog.Query{Filters: catalog.Filters{OfferKeys: []string{p.OfferKey}}})
 	if err != nil || res.Total != 1 {
 		t.Fatalf("offer key on the old index: total %d, %v", res.Total, err)
+	}
+	res, err = x.Search(ctx, catalog.Query{Group: catalog.GroupOffers})
+	if err != nil || res.Total != 1 || len(res.Hits) != 1 || res.Hits[0].Group == nil || res.Hits[0].Group.Offers != 1 {
+		t.Fatalf("grouped by offers on the old index: total %d, hits %v, %v", res.Total, res.Hits, err)
 	}
 }

@@ -324,7 +324,9 @@ func (x *Index) ensure(ctx context.Context) error {
 // were made: ensure adds them to the index behind an existing alias (adding
 // a field is allowed on a live index), so that writes index them before
 // the next reindex.
-func addedFields() []string { return []string{search.FieldGrade, search.FieldOfferKey} }
+func addedFields() []string {
+	return []string{search.FieldGrade, search.FieldOfferKey, search.FieldGroup}
+}
 
 func (x *Index) addFields(ctx context.Context) error {
 	props := mappings()["properties"].(map[string]any)

@@ -73,6 +73,7 @@ func mappings() map[string]any {
 		"properties": map[string]any{
 			search.FieldText:      text("catalog_text"),
 			search.FieldFold:      text("catalog_fold"),
+			search.FieldSpell:     text("catalog_fold"),
 			search.FieldName:      withFold,
 			fDesc:                 text("catalog_text"), // exact words only, as in search.Doc
 			search.FieldBrandText: text("catalog_text"),
@@ -83,6 +84,7 @@ func mappings() map[string]any {
 			search.FieldCurrency:  kw,
 			search.FieldGrade:     kw,
 			search.FieldOfferKey:  kw,
+			search.FieldGroup:     kw,
 			search.FieldNameSort:  kw,
 			fID:                   kw,
 			search.FieldPrice:     map[string]any{"type": "double"},

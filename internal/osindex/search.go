@@ -164,6 +164,7 @@ type searchResp struct {
 	Aggregations map[string]struct {
 		V struct {
 			Buckets []aggBucket `json:"buckets"`
+			Value   float64     `json:"value"` // of the groups' cardinality
 		} `json:"v"`
 	} `json:"aggregations"`
 	Suggest map[string][]struct {
@@ -194,6 +195,22 @@ type searchHit struct {
 	} `json:"_source"`
 	Highlight hitHighlight `json:"highlight"`
 	Sort      []any        `json:"sort"`
+	InnerHits struct {
+		Offers struct {
+			Hits struct {
+				Total struct {
+					Value int `json:"value"`
+				} `json:"total"`
+				Hits []struct {
+					Source struct {
+						Product struct {
+							Price *catalog.Money `json:"price"`
+						} `json:"product"`
+					} `json:"_source"`
+				} `json:"hits"`
+			} `json:"hits"`
+		} `json:"offers"`
+	} `json:"inner_hits"`
 }
 
 // hitHighlight holds the marked fragments of the highlighted fields (the
@@ -287,11 +304,14 @@ func (x *Index) searchPlan(ctx context.Context, q catalog.Query, plan search.Pla
 	if fc := filterClauses(q.Filters, ""); len(fc) > 0 {
 		body["post_filter"] = filterObj(fc)
 	}
-	if len(q.Facets) > 0 {
-		aggs := obj{}
-		for _, f := range q.Facets {
-			aggs[f] = obj{"filter": filterObj(filterClauses(q.Filters, search.FacetDimension(f))), "aggs": obj{"v": facetAgg(f, q.FacetSize, q.Filters)}}
-		}
+	aggs := obj{}
+	for _, f := range q.Facets {
+		aggs[f] = obj{"filter": filterObj(filterClauses(q.Filters, search.FacetDimension(f))), "aggs": obj{"v": facetAgg(f, q.FacetSize, q.Filters)}}
+	}
+	if q.Group != "" {
+		collapse(body, aggs, q.Filters)
+	}
+	if len(aggs) > 0 {
 		body["aggs"] = aggs
 	}
 	resp, err := x.search(ctx, body)
@@ -307,7 +327,16 @@ func (x *Index) searchPlan(ctx context.Context, q catalog.Query, plan search.Pla
 		if h.Score != nil && q.Sort == catalog.SortRelevance {
 			hit.Score = *h.Score
 		}
+		if q.Group != "" {
+			hit.Group = hitGroup(h)
+		}
 		out.Hits = append(out.Hits, hit)
+	}
+	if q.Group != "" {
+		// Collapse counts products in hits.total: the groups are counted
+		// by their aggregation.
+		n := int(resp.Aggregations[aggGroups].V.Value)
+		out.Total, out.TotalExact = n, n < groupsPrecision
 	}
 	if len(q.Facets) > 0 {
 		out.Facets = map[string][]catalog.FacetValue{}
@@ -323,6 +352,45 @@ func (x *Index) searchPlan(ctx context.Context, q catalog.Query, plan search.Pla
 		out.NextCursor = search.EncodeCursor(resp.Hits.Hits[n-1].Sort)
 	}
 	return out, time.Duration(resp.Took) * time.Millisecond, nil
+}
+
+// aggGroups names the aggregation that counts the groups of a grouped
+// query; facet names never start with an underscore.
+const aggGroups = "_groups"
+
+// groupsPrecision is the cardinality aggregation's precision threshold: it
+// counts up to this many groups exactly (beyond, the count is an estimate
+// and Result.TotalExact is false). 40000 is the engine's maximum.
+const groupsPrecision = 40000
+
+// collapse makes body a query grouped by offers (catalog.GroupOffers):
+// the engine's collapse on search.FieldGroup keeps the first product of
+// each group in the query's order, with one inner hit, the group's
+// cheapest offer under the same query and filters, whose total is the
+// group's offers; aggs gains the count of the groups that pass the filters
+// (aggregations see the hits before post_filter).
+func collapse(body, aggs obj, f catalog.Filters) {
+	body["collapse"] = obj{"field": search.FieldGroup, "inner_hits": obj{
+		"name": "offers", "size": 1, "_source": []string{fProduct + ".price"},
+		"sort": []any{obj{search.FieldPrice: obj{"order": "asc", "missing": "_last", "unmapped_type": "double"}}, obj{fID: obj{"order": "asc"}}},
+	}}
+	aggs[aggGroups] = obj{"filter": filterObj(filterClauses(f, "")), "aggs": obj{"v": obj{"cardinality": obj{
+		"field": search.FieldGroup, "precision_threshold": groupsPrecision,
+	}}}}
+}
+
+// hitGroup reads the group of a collapsed hit from its inner hits.
+func hitGroup(h searchHit) *catalog.HitGroup {
+	in := h.InnerHits.Offers.Hits
+	g := &catalog.HitGroup{Offers: in.Total.Value}
+	if len(in.Hits) > 0 {
+		if p := in.Hits[0].Source.Product.Price; p != nil {
+			if _, ok := search.PriceFloat(p); ok {
+				g.MinPrice = p
+			}
+		}
+	}
+	return g
 }
 
 // search sends one _search request. Its JSON is read and written with
@@ -449,8 +517,10 @@ func highlights(p catalog.Product, hl hitHighlight) map[string][]string {
 	return out
 }
 
-// didYouMean asks the term suggester for the closest folded word of each
-// word (within two edits, only for words absent from the index), and
+// didYouMean asks the term suggester for the closest words of each word
+// among the names, brands and categories (search.FieldSpell: within two
+// edits, only for words absent from that field; a word's frequency is the
+// number of products holding it), picks one with search.Correction, and
 // proposes the corrected text when it has hits under the same filters.
 func (x *Index) didYouMean(ctx context.Context, plan search.Plan, f catalog.Filters, syn *search.Synonyms) string {
 	sugg := obj{}
@@ -459,7 +529,7 @@ func (x *Index) didYouMean(ctx context.Context, plan search.Plan, f catalog.Filt
 			continue
 		}
 		sugg[key(i)] = obj{"text": w.Text, "term": obj{
-			"field": search.FieldFold, "suggest_mode": "missing", "max_edits": search.MaxCorrectionEdits, "prefix_length": 0,
+			"field": search.FieldSpell, "suggest_mode": "missing", "max_edits": search.MaxCorrectionEdits, "prefix_length": 0,
 			"min_word_length": 4, "string_distance": "damerau_levenshtein", "size": 5, "sort": "score",
 		}}
 	}
@@ -503,7 +573,14 @@ func (x *Index) Suggest(ctx context.Context, prefix string, n int) ([]catalog.Su
 	must := make([]any, 0, len(words))
 	for i, w := range words {
 		if typing && i == len(words)-1 {
-			must = append(must, obj{"prefix": obj{search.FieldFold: obj{"value": w}}})
+			p := obj{"prefix": obj{search.FieldFold: obj{"value": w, "boost": search.SuggestExactBoost}}}
+			if re := search.FuzzyPrefix(w); re != "" {
+				// One edit from the fourth letter; exact prefixes rank first.
+				fz := obj{"regexp": obj{search.FieldFold: obj{"value": re, "flags": "NONE"}}}
+				must = append(must, obj{"bool": obj{"should": []any{p, fz}, "minimum_should_match": 1}})
+				continue
+			}
+			must = append(must, p)
 			continue
 		}
 		must = append(must, termQ(search.FieldFold, w, 1))

@@ -19,6 +19,12 @@ type Doc struct {
 	// in a description is noise, and indexing it costs a third of the
 	// indexing time).
 	Fold []string
+	// Spell is the name, brand and category names, indexed folded but not
+	// stemmed and never searched: the words "did you mean" may propose,
+	// each weighted by how many products hold it (search.Correction). Not
+	// the description nor the attributes: a word common there (platform
+	// tags, SEO text) is not what a buyer looks for by name.
+	Spell []string
 	// Name and Brand are indexed stemmed again for ranking.
 	Name, Brand string
 	// IDs are the normalised identifiers: SKU, GTIN, supplier reference,
@@ -40,6 +46,19 @@ type Doc struct {
 	// Partner, Grade (Product.Quality.Grade) and OfferKey are filters and
 	// facets as they are.
 	Partner, Grade, OfferKey string
+	// Group is GroupKey of the product, never empty.
+	Group string
+}
+
+// GroupKey is the value a query grouped by offers (catalog.GroupOffers)
+// collapses on: the product's offer key, or for a product without one its
+// own ID (a group of its own; an engine's collapse would put every product
+// without the field in one group).
+func GroupKey(p catalog.Product) string {
+	if p.OfferKey != "" {
+		return p.OfferKey
+	}
+	return "id:" + p.ID
 }
 
 // Fields returns the fields of d that both engines index under the same
@@ -51,12 +70,14 @@ func (d Doc) Fields() map[string]any {
 	m := map[string]any{
 		FieldText:      d.Text,
 		FieldFold:      d.Fold,
+		FieldSpell:     d.Spell,
 		FieldName:      d.Name,
 		FieldBrandText: d.Brand,
 		FieldIDs:       d.IDs,
 		FieldPartner:   d.Partner,
 		FieldCategory:  d.Categories,
 		FieldNameSort:  d.NameSort,
+		FieldGroup:     d.Group,
 	}
 	if d.Brand != "" {
 		m[FieldBrand] = d.Brand
@@ -89,12 +110,14 @@ func NewDoc(p catalog.Product) Doc {
 		Updated:    p.UpdatedAt.Unix(),
 		Partner:    p.Partner,
 		OfferKey:   p.OfferKey,
+		Group:      GroupKey(p),
 	}
 	if p.Quality != nil {
 		d.Grade = p.Quality.Grade
 	}
 	d.Text = append(d.Text, p.Category...)
 	d.Fold = append([]string{p.Name, p.Brand}, p.Category...)
+	d.Spell = slices.Clone(d.Fold)
 	// Quantities and model numbers, written one way in the product and
 	// another in a query, meet on their joined forms (search.Measures).
 	measures := func(text string, fold bool) {

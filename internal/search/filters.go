@@ -13,6 +13,7 @@ import (
 const (
 	FieldText      = "text"       // Doc.Text, stemmed: exact word matches
 	FieldFold      = "fold"       // Doc.Fold, folded but not stemmed: typos, prefixes, suggestions
+	FieldSpell     = "spell"      // Doc.Spell, folded but not stemmed: "did you mean" candidates
 	FieldName      = "name"       // Doc.Name, stemmed: ranking, highlighting
 	FieldBrandText = "brand_text" // Doc.Brand, stemmed: ranking
 	FieldIDs       = "ids"        // Doc.IDs: normalised SKU, GTIN, supplier reference, variants'
@@ -22,6 +23,7 @@ const (
 	FieldCurrency  = "currency"
 	FieldGrade     = "grade"     // Product.Quality.Grade: filter and facet
 	FieldOfferKey  = "offer_key" // Product.OfferKey: the offers of one product
+	FieldGroup     = "group"     // GroupKey: what a query grouped by offers collapses on
 	FieldNameSort  = "name_sort"
 	FieldPrice     = "price"
 	FieldUpdated   = "updated"

@@ -189,10 +189,10 @@ func TestDocFields(t *testing.T) {
 			search.FieldPartner: "acme", search.FieldBrand: "Fermob", search.FieldBrandText: "Fermob", search.FieldName: "Chaise pliante",
 			search.FieldCategory: []string{"Jardin", "Jardin > Chaises"}, search.FieldPrice: 12.5, search.FieldCurrency: "EUR",
 			search.FieldGrade: "B", search.FieldOfferKey: "offer-1", search.FieldNameSort: "chaise pliante",
-			"attr": map[string][]string{"couleur": {"Rouge"}},
+			search.FieldGroup: "offer-1", "attr": map[string][]string{"couleur": {"Rouge"}},
 		}, []string{search.FieldUpdated}},
 		{"what a product lacks is left out", catalog.Product{ID: "acme:2", Partner: "acme", Key: "2", Name: "Table"},
-			map[string]any{search.FieldPartner: "acme", search.FieldName: "Table"},
+			map[string]any{search.FieldPartner: "acme", search.FieldName: "Table", search.FieldGroup: "id:acme:2"},
 			[]string{search.FieldBrand, search.FieldPrice, search.FieldCurrency, search.FieldGrade, search.FieldOfferKey, "attr", search.FieldUpdated}},
 	}
 	for _, tt := range tests {

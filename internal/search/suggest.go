@@ -25,11 +25,81 @@ func SuggestWords(text string) (words []string, typing bool) {
 // BuildSuggestions for n suggestions.
 func SuggestCandidates(n int) int { return max(50, 5*n) }
 
+// SuggestEditsFrom is how many letters the word being typed needs before
+// autocomplete forgives it one edit (a letter wrong, missing, extra or two
+// letters swapped) against the start of a word: "hoddi" finds "Hoodie".
+// Shorter, it must be the exact start of a word.
+const SuggestEditsFrom = 4
+
+// SuggestExactBoost is the weight, in a suggest request, of the exact
+// prefix of the word being typed over its FuzzyPrefix: products that start
+// as typed come first among the candidates.
+const SuggestExactBoost = 4.0
+
+// maxFuzzyPrefix caps the length of a word that FuzzyPrefix widens: its
+// expression grows with the word, and a word this long is rarely mistyped
+// at the start of what it means.
+const maxFuzzyPrefix = 20
+
+// FuzzyPrefix returns, for the folded word w being typed, the regular
+// expression of the words that start within one edit of w (a letter
+// replaced, left out, added or two neighbours swapped, as Levenshtein
+// counts them), in the syntax Bleve's and OpenSearch's regexp queries
+// share (the whole term, "." any character). It returns "" when w has
+// fewer than SuggestEditsFrom or more than maxFuzzyPrefix letters, or any
+// rune that is not a letter (numbers and identifiers are never fuzzy).
+// Both engines match the last word of a suggest request with it besides
+// its exact prefix, and BuildSuggestions keeps what PrefixWithinOneEdit
+// accepts: the same words.
+func FuzzyPrefix(w string) string {
+	r := []rune(w)
+	if len(r) < SuggestEditsFrom || len(r) > maxFuzzyPrefix {
+		return ""
+	}
+	for _, c := range r {
+		if !unicode.IsLetter(c) {
+			return ""
+		}
+	}
+	seen := map[string]bool{}
+	var alts []string
+	add := func(parts ...string) {
+		v := strings.Join(parts, "")
+		if !seen[v] {
+			seen[v] = true
+			alts = append(alts, v)
+		}
+	}
+	for i := range r {
+		add(string(r[:i]), ".", string(r[i+1:])) // replaced
+		add(string(r[:i]), string(r[i+1:]))      // typed in excess
+		add(string(r[:i]), ".", string(r[i:]))   // left out
+		if i+1 < len(r) && r[i] != r[i+1] {      // swapped
+			add(string(r[:i]), string(r[i+1]), string(r[i]), string(r[i+2:]))
+		}
+	}
+	return "(" + strings.Join(alts, "|") + ").*"
+}
+
+// PrefixWithinOneEdit reports whether the word x starts within one edit of
+// the typed word w, the words FuzzyPrefix(w) matches (when it is not "").
+func PrefixWithinOneEdit(w, x string) bool {
+	rw, rx := []rune(w), []rune(x)
+	for k := len(rw) - 1; k <= len(rw)+1; k++ {
+		if k >= 0 && k <= len(rx) && Levenshtein(w, string(rx[:k])) <= 1 {
+			return true
+		}
+	}
+	return false
+}
+
 // BuildSuggestions turns the products an engine found for an autocomplete
 // text (every word matching a word of the name, brand or category; the last
-// one as a prefix while typing) into at most n suggestions: the brands and
-// category paths whose own words match, most frequent first, then product
-// names in the engine's order. Both engines share it, so they suggest alike.
+// one as a prefix while typing, within one edit from SuggestEditsFrom
+// letters) into at most n suggestions: the brands and category paths whose
+// own words match, exact matches first, then most frequent, then product
+// names in the engine's order, exact matches first. Both engines share it,
+// so they suggest alike.
 func BuildSuggestions(text string, products []catalog.Product, n int) []catalog.Suggestion {
 	words, typing := SuggestWords(text)
 	if len(words) == 0 || n <= 0 {
@@ -37,6 +107,7 @@ func BuildSuggestions(text string, products []catalog.Product, n int) []catalog.
 	}
 	type cand struct {
 		text  string
+		fuzzy bool
 		count int
 		rank  int
 	}
@@ -44,41 +115,42 @@ func BuildSuggestions(text string, products []catalog.Product, n int) []catalog.
 	cats := map[string]*cand{}
 	var names []cand
 	seenName := map[string]bool{}
+	count := func(m map[string]*cand, text string, fuzzy bool, rank int) {
+		k := Fold(text)
+		if c, ok := m[k]; ok {
+			c.count++
+			return
+		}
+		m[k] = &cand{text, fuzzy, 1, rank}
+	}
 	for rank, p := range products {
-		if p.Brand != "" && matchWords(words, typing, p.Brand) {
-			k := Fold(p.Brand)
-			if c, ok := brands[k]; ok {
-				c.count++
-			} else {
-				brands[k] = &cand{p.Brand, 1, rank}
+		if p.Brand != "" {
+			if ok, fuzzy := matchWords(words, typing, p.Brand); ok {
+				count(brands, p.Brand, fuzzy, rank)
 			}
 		}
 		for i := range p.Category {
-			if !matchWords(words, typing, p.Category[i]) {
-				continue
-			}
-			path := catalog.CategoryString(p.Category[:i+1])
-			k := Fold(path)
-			if c, ok := cats[k]; ok {
-				c.count++
-			} else {
-				cats[k] = &cand{path, 1, rank}
+			if ok, fuzzy := matchWords(words, typing, p.Category[i]); ok {
+				count(cats, catalog.CategoryString(p.Category[:i+1]), fuzzy, rank)
 			}
 		}
-		if p.Name != "" && matchWords(words, typing, p.Name) {
-			k := Fold(p.Name)
-			if !seenName[k] {
-				seenName[k] = true
-				names = append(names, cand{p.Name, 1, rank})
+		if p.Name != "" {
+			if ok, fuzzy := matchWords(words, typing, p.Name); ok && !seenName[Fold(p.Name)] {
+				seenName[Fold(p.Name)] = true
+				names = append(names, cand{p.Name, fuzzy, 1, rank})
 			}
 		}
 	}
+	sort.SliceStable(names, func(i, j int) bool { return !names[i].fuzzy && names[j].fuzzy })
 	ordered := func(m map[string]*cand) []cand {
 		out := make([]cand, 0, len(m))
 		for _, c := range m {
 			out = append(out, *c)
 		}
 		sort.Slice(out, func(i, j int) bool {
+			if out[i].fuzzy != out[j].fuzzy {
+				return !out[i].fuzzy
+			}
 			if out[i].count != out[j].count {
 				return out[i].count > out[j].count
 			}
@@ -109,23 +181,28 @@ func BuildSuggestions(text string, products []catalog.Product, n int) []catalog.
 }
 
 // matchWords reports whether every query word is a word of s, the last one
-// possibly as a prefix while typing.
-func matchWords(words []string, typing bool, s string) bool {
+// possibly as a prefix while typing, and whether that prefix matched only
+// within one edit (FuzzyPrefix).
+func matchWords(words []string, typing bool, s string) (ok, fuzzy bool) {
 	sw := Words(s)
 	for i, w := range words {
 		prefix := typing && i == len(words)-1
-		found := false
+		found, near := false, false
 		for _, x := range sw {
 			if x == w || (prefix && strings.HasPrefix(x, w)) {
 				found = true
 				break
 			}
+			if prefix && !near && FuzzyPrefix(w) != "" && PrefixWithinOneEdit(w, x) {
+				near = true
+			}
 		}
-		if !found {
-			return false
+		if !found && !near {
+			return false, false
 		}
+		fuzzy = fuzzy || !found
 	}
-	return true
+	return true, fuzzy
 }
 
 // Span is a byte range [Start, End) of a text.
@@ -199,8 +276,10 @@ func SuggestibleWord(w string) bool {
 const MaxCorrectionEdits = 2
 
 // Correction picks the correction of a word among the index's terms that
-// an engine offers it: the closest within MaxCorrectionEdits, then the most
-// frequent, then the first in alphabetical order. Both engines choose
+// an engine offers it (the words of names, brands and categories,
+// FieldSpell): the closest within MaxCorrectionEdits, then the one most
+// products hold (the one the corrected query returns most of), then the
+// first in alphabetical order. Both engines choose
 // their "did you mean" words with it.
 type Correction struct {
 	word, best string
@@ -212,7 +291,14 @@ func NewCorrection(w string) *Correction {
 	return &Correction{word: w, best: w, dist: MaxCorrectionEdits + 1}
 }
 
-// Offer considers term, found freq times in the index.
+// Near reports whether term is as close to the word as the best term
+// offered so far, or closer: only then does its frequency matter, so an
+// engine that must count a term's products apart counts only these.
+func (c *Correction) Near(term string) bool {
+	return Levenshtein(c.word, term) <= min(c.dist, MaxCorrectionEdits)
+}
+
+// Offer considers term, held by freq products.
 func (c *Correction) Offer(term string, freq int) {
 	d := Levenshtein(c.word, term)
 	if d < c.dist || (d == c.dist && (freq > c.freq || (freq == c.freq && term < c.best))) {

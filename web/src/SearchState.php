@@ -23,6 +23,8 @@ final class SearchState
     public const CURRENCY_FACET = 'currency';
     /** currency=all: the buyer asked for every currency (no default one). */
     public const ALL_CURRENCIES = 'all';
+    /** GROUP_OFFERS is the group parameter, here and in the API, that groups offers of one product. */
+    public const GROUP_OFFERS = 'offers';
     private const MAX_QUERY = 256;
     private const MAX_VALUES = 20;
 
@@ -34,6 +36,8 @@ final class SearchState
     public string $priceMin = '';
     public string $priceMax = '';
     public string $currency = '';
+    /** grouped: one card per product offered by several partners (the API's group=offers). */
+    public bool $grouped = false;
     /** autoCurrency: the site chose $currency (see wantsOneCurrency), not the buyer. */
     public bool $autoCurrency = false;
     /** @var list<string> message keys of inputs that were ignored */
@@ -73,6 +77,7 @@ final class SearchState
             $s->errors[] = 'error.price_order';
             $s->priceMin = $s->priceMax = '';
         }
+        $s->grouped = $r->first('group') === self::GROUP_OFFERS;
         $currency = $r->first('currency');
         if ($currency === self::ALL_CURRENCIES) {
             $s->currency = self::ALL_CURRENCIES;
@@ -108,6 +113,9 @@ final class SearchState
         }
         if ($this->currency !== '' && $this->currency !== self::ALL_CURRENCIES) {
             $q['currency'] = $this->currency;
+        }
+        if ($this->grouped) {
+            $q['group'] = self::GROUP_OFFERS;
         }
         return $q;
     }
@@ -180,6 +188,7 @@ final class SearchState
             'price_max' => $this->priceMax,
             'currency' => $this->autoCurrency ? '' : $this->currency,
             'sort' => $this->sort === 'relevance' ? '' : $this->sort,
+            'group' => $this->grouped ? self::GROUP_OFFERS : '',
             'page' => $this->page > 1 ? (string) $this->page : '',
         ];
         foreach ($over as $k => $v) {
@@ -271,10 +280,17 @@ final class SearchState
             'page' => null]));
     }
 
-    /** cleared keeps only the query text and sort. */
+    /** withGrouping is the query string of these results grouped by product, or not, from page 1. */
+    public function withGrouping(bool $grouped): string
+    {
+        return self::queryString($this->params(['group' => $grouped ? self::GROUP_OFFERS : '', 'page' => null]));
+    }
+
+    /** cleared keeps only the query text, sort and grouping. */
     public function cleared(): string
     {
-        return self::queryString(['q' => $this->q, 'sort' => $this->sort === 'relevance' ? '' : $this->sort]);
+        return self::queryString(['q' => $this->q, 'sort' => $this->sort === 'relevance' ? '' : $this->sort,
+            'group' => $this->grouped ? self::GROUP_OFFERS : '']);
     }
 
     /**

@@ -16,7 +16,7 @@ if (count($offers) < 2) {
 }
 $self = is_string($p['id'] ?? null) ? $p['id'] : '';
 ?>
-<section class="offers" aria-labelledby="offers-title">
+<section class="offers" id="offers" aria-labelledby="offers-title">
   <h2 id="offers-title"><?= $v->e($t->plural('offers.count', count($offers))) ?></h2>
   <div class="table-scroll" tabindex="0" role="region" aria-labelledby="offers-title">
   <table class="data offers-table">

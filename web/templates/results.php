@@ -66,6 +66,14 @@ $facetLabel = static function (string $name) use ($t): string {
     </select>
   </div>
   <?php endif; ?>
+  <?php if (!$none || $state->grouped) : ?>
+  <p class="grouping">
+    <?php if ($state->grouped) : ?>
+    <input type="hidden" name="group" value="<?= $v->e(SearchState::GROUP_OFFERS) ?>" form="search">
+    <?php endif; ?>
+    <a data-nav href="<?= $v->link('/', $state->withGrouping(!$state->grouped)) ?>"><?= $v->e($t->t($state->grouped ? 'group.off' : 'group.on')) ?></a>
+  </p>
+  <?php endif; ?>
 </div>
 <div class="search-layout<?= $none ? ' search-empty' : '' ?>">
   <?php if (!$none || $state->hasFilters()) : ?>
@@ -271,6 +279,10 @@ $facetLabel = static function (string $name) use ($t): string {
           $sku = is_string($p['sku'] ?? null) ? $p['sku'] : '';
           $gtin = is_string($p['gtin'] ?? null) ? $p['gtin'] : '';
           $matched = ProductFacts::matchedIdentifier($p, $state->q);
+          // A grouped hit stands for every matching offer of the product.
+          $group = is_array($hit['group'] ?? null) ? $hit['group'] : [];
+          $offers = is_int($group['offers'] ?? null) ? $group['offers'] : 1;
+          $fromPrice = $offers > 1 ? $t->price($group['min_price'] ?? null) : '';
           ?>
       <li class="card">
         <div class="thumb"><?= $img ?></div>
@@ -298,6 +310,11 @@ $facetLabel = static function (string $name) use ($t): string {
             <?php if ($lead > 0) : ?><div><dt><?= $v->e($t->t('card.lead')) ?></dt><dd><?= $v->e($t->plural('product.days', $lead)) ?></dd></div><?php endif; ?>
           </dl>
           <p class="partner"><?= $v->e($t->t('product.sold_by')) ?> <span><?= $v->e($p['partner'] ?? '') ?></span></p>
+          <?php if ($offers > 1) : ?>
+          <p class="offers-summary"><a href="<?= $v->link($v->productPath($id)) ?>#offers"><?= $v->e($fromPrice !== ''
+              ? $t->plural('card.offers_from', $offers, ['price' => $fromPrice])
+              : $t->plural('offers.count', $offers)) ?><span class="visually-hidden"> – <?= $v->e($name) ?></span></a></p>
+          <?php endif; ?>
           <?php if ($descHl !== '') : ?>
           <p class="snippet"><?= $v->hl($descHl) ?></p>
           <?php elseif ($desc !== '') : ?>

@@ -79,6 +79,20 @@ final class SearchStateTest extends TestCase
         self::assertSame('?q=a%20b&sort=name', $s->cleared());
     }
 
+    public function testGroupedByOffers(): void
+    {
+        $s = self::state('q=stylo&group=offers&sort=price_asc&page=2');
+        self::assertTrue($s->grouped);
+        self::assertSame('offers', $s->apiQuery()['group']);
+        self::assertSame('?q=stylo&sort=price_asc&group=offers&page=3', $s->pageQuery(3), 'paging keeps the grouping');
+        self::assertSame('?q=stylo&sort=price_asc', $s->withGrouping(false), 'ungrouping goes back to page 1');
+        self::assertSame('?q=stylo&sort=price_asc&group=offers', $s->cleared());
+        $flat = self::state('q=stylo&group=partner');
+        self::assertFalse($flat->grouped, 'only group=offers groups');
+        self::assertArrayNotHasKey('group', $flat->apiQuery());
+        self::assertSame('?q=stylo&group=offers', $flat->withGrouping(true));
+    }
+
     public function testPriceBands(): void
     {
         self::assertSame(['10', '50'], SearchState::priceBand('10-50'));

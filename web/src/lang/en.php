@@ -384,5 +384,9 @@ return [
     'offers.days.one' => '{n} day',
     'offers.days.other' => '{n} days',
     'offers.this' => '(this offer)',
+    'group.on' => 'One card per product: compare offers',
+    'group.off' => 'Show every offer on its own card',
+    'card.offers_from.one' => '{n} offer at {price}',
+    'card.offers_from.other' => '{n} offers from {price}',
     'offers.on_request' => 'on request',
 ];

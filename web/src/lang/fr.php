@@ -384,5 +384,9 @@ return [
     'offers.days.one' => '{n} jour',
     'offers.days.other' => '{n} jours',
     'offers.this' => '(cette offre)',
+    'group.on' => 'Une carte par produit : comparer les offres',
+    'group.off' => 'Afficher chaque offre sur sa carte',
+    'card.offers_from.one' => '{n} offre à {price}',
+    'card.offers_from.other' => '{n} offres dès {price}',
     'offers.on_request' => 'sur demande',
 ];
