@@ -153,6 +153,12 @@ type StageConfig struct {
 	// seals partner sessions; raising it replaces the secret (rotation,
 	// docs/deploy.md), which signs every partner out.
 	SiteSecretGeneration int `json:"siteSecretGeneration"`
+	// RatesFile is the stage's dated exchange rates (a JSON array, format:
+	// docs/operations.md), relative to the app directory; empty: the site
+	// shows no converted price. The synth checks it (contract.CheckRates)
+	// and passes it to the PHP function as contract.EnvRates; new rates
+	// are a deploy.
+	RatesFile string `json:"ratesFile"`
 
 	// Monitoring.
 	AlarmEmail              string  `json:"alarmEmail"`              // SNS e-mail subscription; required in staging and prod

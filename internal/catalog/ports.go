@@ -92,6 +92,10 @@ type Index interface {
 	// categories first, then product names) for the text a user is typing;
 	// n is capped by MaxSuggestSize, an empty prefix gives none.
 	Suggest(ctx context.Context, prefix string, n int) ([]Suggestion, error)
+	// Insights aggregates the documents matching q, which the caller has
+	// validated with q.Validate: terms, price percentiles and shared
+	// offers (insights.go).
+	Insights(ctx context.Context, q InsightsQuery) (Insights, error)
 }
 
 // BlobInfo describes a stored file.

@@ -13,6 +13,10 @@ type Product struct {
 	// uploads, and the key in the store and the index.
 	ID      string `json:"id"`
 	Partner string `json:"partner"`
+	// PartnerName is the partner's display name (its settings'
+	// display_name), set by the API when it answers; never stored, not part
+	// of Hash. Empty: show Partner.
+	PartnerName string `json:"partner_name,omitempty"`
 	// Key is the product's identity within the partner: its SKU, or where a
 	// file has none the supplier reference, GTIN or the export's own ID.
 	Key         string   `json:"key"`
@@ -39,6 +43,10 @@ type Product struct {
 	Unit         string `json:"unit,omitempty"`           // sales unit ("piece", "box of 12")
 	LeadTimeDays int    `json:"lead_time_days,omitempty"` // days from order to dispatch
 	Origin       string `json:"origin,omitempty"`         // ISO 3166 country of origin
+	// Tiers are the product's quantity price breaks, by ascending MinQty,
+	// when the file gave them (docs/ingest.md, "Price tiers"): from MinQty
+	// units on, a unit costs Price.
+	Tiers []PriceTier `json:"tiers,omitempty"`
 	// Attributes keeps every column the mapping did not place, by header.
 	Attributes map[string]string `json:"attributes,omitempty"`
 	// Variants are the rows that share this product's parent key.
@@ -57,6 +65,12 @@ type Product struct {
 	// Version increases with every write of the product; indexes use it to
 	// refuse a late or replayed update that would roll a document back.
 	Version int64 `json:"version"`
+}
+
+// PriceTier is one quantity price break: the unit price from MinQty units.
+type PriceTier struct {
+	MinQty int   `json:"min_qty"`
+	Price  Money `json:"price"`
 }
 
 // Variant is one purchasable variant (size, colour, ...) of a product.
@@ -112,6 +126,11 @@ func ValidPartnerID(id string) bool {
 	}
 	return true
 }
+
+// AttrOtherCategories is the attribute that lists, comma-separated, the
+// categories of a product beyond its first (Product.Category): category
+// names, searched as such.
+const AttrOtherCategories = "Other categories"
 
 // CategoryString joins a category path with " > ".
 func CategoryString(path []string) string { return strings.Join(path, " > ") }

@@ -17,6 +17,7 @@ const (
 	EnvStage              = "STAGE"                 // dev, staging, prod
 	EnvAPIBaseURL         = "CATALOG_API_URL"       // the PHP site's API base URL
 	EnvUploadOrigin       = "CATALOG_UPLOAD_ORIGIN" // where partners' browsers send catalog files (the bucket's origin)
+	EnvRates              = "CATALOG_RATES"         // the site's dated exchange rates (a JSON array, docs/operations.md)
 	EnvUploadMaxBytes     = "UPLOAD_MAX_BYTES"      // size cap of a presigned upload
 	EnvIngestQueueURL     = "INGEST_QUEUE_URL"      // the api Lambda queues confirmations there
 	EnvImagesQueueURL     = "IMAGES_QUEUE_URL"      // the ingest Lambda queues image runs there (ImagesMessage)

@@ -72,6 +72,15 @@ func (h *hashBuf) productSum(p *catalog.Product) uint64 {
 		h.str("tax")
 		h.str(p.TaxBasis)
 	}
+	// Added later too: products without tiers keep their hash.
+	if len(p.Tiers) > 0 {
+		h.str("tiers")
+		h.num(int64(len(p.Tiers)))
+		for _, t := range p.Tiers {
+			h.num(int64(t.MinQty))
+			h.money(&t.Price)
+		}
+	}
 	// 64 bits from two hardware-assisted checksums (CRC-32C and
 	// CRC-32/IEEE): the delta compares 64 bits, and an accidental change
 	// goes unseen with odds of 2^-64. It is not a defence against a

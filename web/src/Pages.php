@@ -50,6 +50,12 @@ final class Pages
         $r->add('GET', '/partner', fn (array $p): Response => $this->asPartner(
             fn (ApiClient $api): Response => $this->partner($api)
         ));
+        $r->add('GET', '/partner/settings', fn (array $p): Response => $this->asPartner(
+            fn (ApiClient $api): Response => $this->settings($api)
+        ));
+        $r->add('POST', '/partner/settings', fn (array $p): Response => $this->asPartner(
+            fn (ApiClient $api): Response => $this->saveSettings($api)
+        ));
         $r->add('POST', '/partner/sign-in', fn (array $p): Response => $this->signIn());
         $r->add('POST', '/partner/sign-out', fn (array $p): Response => $this->signOut());
         $r->add('POST', '/partner/upload', fn (array $p): Response => $this->asPartner(
@@ -485,6 +491,47 @@ final class Pages
         ], 'partner');
         $res->status = $status;
         return $res;
+    }
+
+    /**
+     * settings is the partner's settings page: the display name buyers see
+     * instead of the partner id (GET /v1/partner/settings).
+     */
+    public function settings(ApiClient $api, string $error = '', ?string $typed = null, int $status = 200): Response
+    {
+        $data = $api->getJson('/v1/partner/settings');
+        $res = $this->page('partner_settings', $this->t->t('settings.title'), [
+            'partner' => is_string($data['partner'] ?? null) ? $data['partner'] : $this->session->partner(),
+            'displayName' => $typed ?? (is_string($data['display_name'] ?? null) ? $data['display_name'] : ''),
+            'saved' => $this->req->first('saved') === '1' && $error === '',
+            'error' => $error,
+            'csrf' => $this->security->csrfToken(),
+        ], 'partner');
+        $res->status = $status;
+        return $res;
+    }
+
+    /**
+     * saveSettings stores the display name the form posted (PUT
+     * /v1/partner/settings, which checks it) and comes back to the settings
+     * page; a name the API refuses is shown again with the reason (422).
+     */
+    public function saveSettings(ApiClient $api): Response
+    {
+        if (!$this->security->csrfValid()) {
+            return $this->error(403, 'error.csrf');
+        }
+        $name = $this->req->post['display_name'] ?? '';
+        $name = is_string($name) ? $name : '';
+        try {
+            $api->putJson('/v1/partner/settings', ['display_name' => $name]);
+        } catch (ApiError $e) {
+            if ($e->status === 400) {
+                return $this->settings($api, 'settings.error.invalid', $name, 422);
+            }
+            throw $e;
+        }
+        return Response::redirect('/' . $this->t->locale . '/partner/settings?saved=1');
     }
 
     /**

@@ -20,7 +20,7 @@ $rows = [
     'product.unit' => static fn (array $p): string => $str($p, 'unit'),
     'product.lead_time' => static fn (array $p): string => $int($p, 'lead_time_days') > 0 ? $t->plural('product.days', $int($p, 'lead_time_days')) : '',
     'facet.brand' => static fn (array $p): string => $str($p, 'brand'),
-    'product.sold_by' => static fn (array $p): string => $str($p, 'partner'),
+    'product.sold_by' => static fn (array $p): string => ProductFacts::seller($p),
     'product.sku' => static fn (array $p): string => $str($p, 'sku'),
     'product.gtin' => static fn (array $p): string => $str($p, 'gtin'),
     'product.origin' => static fn (array $p): string => $str($p, 'origin') === '' ? '' : $t->country($str($p, 'origin')),

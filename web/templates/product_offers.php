@@ -10,6 +10,8 @@
  * @var list<array<string, mixed>> $offers
  */
 
+use CatalogSearch\Web\ProductFacts;
+
 $offers ??= [];
 if (count($offers) < 2) {
     return;
@@ -35,9 +37,9 @@ $self = is_string($p['id'] ?? null) ? $p['id'] : '';
       <tr<?= $oid === $self ? ' class="offer-self"' : '' ?>>
         <th scope="row">
           <?php if ($oid === $self) : ?>
-          <?= $v->e($o['partner'] ?? '') ?> <span class="hint"><?= $v->e($t->t('offers.this')) ?></span>
+          <?= $v->e(ProductFacts::seller($o)) ?> <span class="hint"><?= $v->e($t->t('offers.this')) ?></span>
           <?php else : ?>
-          <a href="<?= $v->link($v->productPath($oid)) ?>"><?= $v->e($o['partner'] ?? '') ?></a>
+          <a href="<?= $v->link($v->productPath($oid)) ?>"><?= $v->e(ProductFacts::seller($o)) ?></a>
           <?php endif; ?>
         </th>
         <td><?= $v->e($price !== '' ? $price : $t->t('offers.on_request')) ?></td>

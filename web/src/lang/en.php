@@ -103,6 +103,13 @@ return [
     'product.id' => 'Product ID',
 
     'partner.title' => 'Partner area',
+    'settings.title' => 'Partner settings',
+    'settings.link' => 'Settings: the name buyers see',
+    'settings.display_name' => 'Display name',
+    'settings.display_name_hint' => 'Buyers see it on products, offers, their list and quotes instead of your partner ID “{id}”. At most 80 characters; leave it empty to show the ID.',
+    'settings.save' => 'Save',
+    'settings.saved' => 'Saved. Buyers see the new name within a minute.',
+    'settings.error.invalid' => 'This name was not accepted: at most 80 characters, without control characters.',
     'signin.title' => 'Sign in with your API key',
     'signin.intro' => 'Partners sign in with the API key they received from the Catalog Search team. The key is kept encrypted in this browser for 8 hours at most, until you sign out.',
     'signin.key' => 'API key',
@@ -212,6 +219,11 @@ return [
     'price.ask' => 'Request a quote',
     'price.tax.excl' => 'excl. VAT',
     'price.tax.incl' => 'incl. VAT',
+    'price.approx' => '≈ {price} (rate of {date})',
+    'tiers.title' => 'Price by quantity',
+    'tiers.qty' => 'Quantity',
+    'tiers.unit_price' => 'Unit price',
+    'tiers.from' => 'from {n}',
     'price.per' => 'per {unit}',
 
     // Partner reports: row problems by code, in the interface's language.
@@ -279,6 +291,7 @@ return [
     'list.js.moq' => 'Min. order',
     'list.js.per' => 'per {unit}',
     'list.js.lead' => 'Lead time (days)',
+    'list.js.tier' => '{price} from {n}',
     'list.js.quote_for' => 'Quote request to {partner}',
     'list.js.csv_name' => 'my-list',
     'list.js.lookup_failed' => 'The products could not be looked up. Check your connection and try again.',

@@ -103,6 +103,13 @@ return [
     'product.id' => 'Identifiant produit',
 
     'partner.title' => 'Espace partenaire',
+    'settings.title' => 'Réglages du partenaire',
+    'settings.link' => 'Réglages : le nom que voient les acheteurs',
+    'settings.display_name' => 'Nom affiché',
+    'settings.display_name_hint' => 'Les acheteurs le voient sur les produits, les offres, leur liste et les demandes de devis au lieu de votre identifiant « {id} ». 80 caractères au plus ; vide, l’identifiant est affiché.',
+    'settings.save' => 'Enregistrer',
+    'settings.saved' => 'Enregistré. Les acheteurs voient le nouveau nom d’ici une minute.',
+    'settings.error.invalid' => 'Ce nom n’a pas été accepté : 80 caractères au plus, sans caractère de contrôle.',
     'signin.title' => 'Connectez-vous avec votre clé d’API',
     'signin.intro' => 'Les partenaires se connectent avec la clé d’API reçue de l’équipe Catalog Search. La clé est conservée chiffrée dans ce navigateur pendant 8 heures au plus, jusqu’à la déconnexion.',
     'signin.key' => 'Clé d’API',
@@ -212,6 +219,11 @@ return [
     'price.ask' => 'Demander un devis',
     'price.tax.excl' => 'HT',
     'price.tax.incl' => 'TTC',
+    'price.approx' => '≈ {price} (taux du {date})',
+    'tiers.title' => 'Prix par quantité',
+    'tiers.qty' => 'Quantité',
+    'tiers.unit_price' => 'Prix unitaire',
+    'tiers.from' => 'à partir de {n}',
     'price.per' => 'par {unit}',
 
     // Partner reports: row problems by code, in the interface's language.
@@ -279,6 +291,7 @@ return [
     'list.js.moq' => 'Qté min.',
     'list.js.per' => 'par {unit}',
     'list.js.lead' => 'Délai (jours)',
+    'list.js.tier' => '{price} dès {n}',
     'list.js.quote_for' => 'Demande de devis à {partner}',
     'list.js.csv_name' => 'ma-liste',
     'list.js.lookup_failed' => 'Les produits n’ont pas pu être recherchés. Vérifiez votre connexion et réessayez.',
