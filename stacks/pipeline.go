@@ -48,6 +48,7 @@ func NewPipelineStack(scope constructs.Construct, cfg StageConfig, in Inputs, pr
 			contract.EnvBucket:         *data.Bucket().BucketName(),
 			contract.EnvUploadMaxBytes: strconv.Itoa(cfg.UploadMaxBytes),
 			contract.EnvImagesQueueURL: *data.ImagesQueue().QueueUrl(),
+			contract.EnvHistoryTTLDays: strconv.Itoa(cfg.HistoryDays),
 		},
 	})
 	data.Bucket().GrantReadWrite(s.Ingest.Function, nil)

@@ -21,6 +21,7 @@ const (
 	EnvUploadMaxBytes     = "UPLOAD_MAX_BYTES"      // size cap of a presigned upload
 	EnvIngestQueueURL     = "INGEST_QUEUE_URL"      // the api Lambda queues confirmations there
 	EnvImagesQueueURL     = "IMAGES_QUEUE_URL"      // the ingest Lambda queues image runs there (ImagesMessage)
+	EnvHistoryTTLDays     = "HISTORY_TTL_DAYS"      // days the ingest's history items (changes, prices) live in the table
 	// EnvSynonymsFile is the path of the deployment's synonyms file inside
 	// the Lambda's code (SynonymsFileInBundle under the task root); empty:
 	// the built-in rules of package search.
