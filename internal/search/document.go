@@ -26,8 +26,8 @@ type Doc struct {
 	// are product text (not IsMetadata), and their measures, indexed
 	// stemmed and folded.
 	AttrText []string
-	// Fold is every folded text in one field (name, labels, attributes):
-	// the words suggestions and corrections are taken from.
+	// Fold is every searched folded text in one field (name, labels,
+	// attributes): the words autocomplete suggestions match.
 	Fold []string
 	// Spell is the name, brand and category names, indexed folded but not
 	// stemmed and never searched: the words "did you mean" may propose,
