@@ -700,15 +700,20 @@ final class Pages
         ];
     }
 
-    /** confirm lets a person release a full catalog held for confirmation. */
+    /**
+     * confirm lets a person release a full catalog held for confirmation:
+     * as sent (its missing products are removed), or with mode=partial as a
+     * partial update that removes nothing.
+     */
     public function confirm(ApiClient $api, string $id): Response
     {
         $back = '/' . $this->t->locale . '/partner/catalogs/' . rawurlencode($id);
         if (!$this->security->csrfValid()) {
             return $this->error(403, 'error.csrf');
         }
+        $partial = ($this->req->post['mode'] ?? '') === 'partial';
         try {
-            $api->postJson('/v1/catalogs/' . rawurlencode($id) . '/confirm', []);
+            $api->postJson('/v1/catalogs/' . rawurlencode($id) . '/confirm' . ($partial ? '?mode=partial' : ''), []);
         } catch (ApiError $e) {
             if ($e->isMissingEndpoint() || $e->status === 409) {
                 return Response::redirect($back . '?msg=confirm_failed');
