@@ -81,8 +81,8 @@ func (s Service) IngestKey(ctx context.Context, partner, key string) (catalog.Ca
 // delivered again after the catalog was applied (CodeConflict) queues the
 // run again when the catalog has no images report yet, so a run whose
 // sending failed is not lost.
-func (s Service) Confirm(ctx context.Context, catalogID string) (catalog.Catalog, error) {
-	c, err := s.Service.Confirm(ctx, catalogID)
+func (s Service) Confirm(ctx context.Context, catalogID string, as catalog.Mode) (catalog.Catalog, error) {
+	c, err := s.Service.Confirm(ctx, catalogID, as)
 	if s.Images == nil {
 		return c, err
 	}
