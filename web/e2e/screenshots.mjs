@@ -60,7 +60,7 @@ try {
     ['prices', '/en/?q=ramette', '/fr/?q=ramette'],
     ['empty', '/en/?q=qwxzvkjplm+zzyzzx', '/fr/?q=qwxzvkjplm+zzyzzx'],
     ['list', '/en/list', '/fr/list'],
-    ['removal', `/en/partner/catalogs/${encodeURIComponent(heldId)}`, `/fr/partner/catalogs/${encodeURIComponent(heldId)}`],
+    ['removal', `/en/partner/catalogs/${encodeURIComponent(heldId)}#removals-title`, `/fr/partner/catalogs/${encodeURIComponent(heldId)}#removals-title`],
     // Changes and prices over time: what an upload changed (signed in as
     // papeterie-pro, as for the removal), and a product's price history.
     ['changes', `/en/partner/catalogs/${encodeURIComponent(changedId)}#changes-title`, `/fr/partner/catalogs/${encodeURIComponent(changedId)}#changes-title`],
