@@ -45,7 +45,14 @@ $priceCurrency = is_string($result['price_currency'] ?? null) ? $result['price_c
 $none = $hits === [];
 $facetLabel = static function (string $name) use ($t): string {
     return str_starts_with($name, 'attr.') ? substr($name, 5) : $t->t('facet.' . $name);
-};
+};// Partners by their display name (the API's facet label), on the chips too.
+$partnerNames = [];
+foreach (is_array($facets['partner'] ?? null) ? $facets['partner'] : [] as $fv) {
+    if (is_array($fv) && is_string($fv['value'] ?? null) && is_string($fv['label'] ?? null) && trim($fv['label']) !== '') {
+        $partnerNames[$fv['value']] = trim($fv['label']);
+    }
+}
+$chipText = static fn (string $name, string $value): string => $name === 'partner' ? ($partnerNames[$value] ?? $value) : $value;
 ?>
 <div class="results-head" data-summary="<?= $v->e($summary) ?>">
   <h1 id="results-title"><?= $v->e($state->q === '' ? $t->t('results.all') : $t->t('results.for', ['q' => $state->q])) ?></h1>
@@ -85,7 +92,7 @@ $facetLabel = static function (string $name) use ($t): string {
       <?php foreach ($state->filters as $name => $values) : ?>
         <?php foreach ($values as $value) : ?>
       <li><a class="chip" data-nav href="<?= $v->link('/', $state->toggle($name, $value)) ?>"
-             aria-label="<?= $v->e($t->t('filters.remove', ['filter' => $facetLabel($name) . ': ' . $value])) ?>"><?= $v->e($value) ?> <span aria-hidden="true">×</span></a></li>
+             aria-label="<?= $v->e($t->t('filters.remove', ['filter' => $facetLabel($name) . ': ' . $chipText($name, $value)])) ?>"><?= $v->e($chipText($name, $value)) ?> <span aria-hidden="true">×</span></a></li>
         <?php endforeach; ?>
       <?php endforeach; ?>
       <?php if ($state->priceMin !== '' || $state->priceMax !== '' || ($state->currency !== '' && !$state->autoCurrency && $state->currency !== SearchState::ALL_CURRENCIES)) : ?>
