@@ -183,9 +183,12 @@ func newMapping(syn *search.Synonyms) (*mapping.IndexMappingImpl, error) {
 	src.DocValues = false
 
 	doc := bleve.NewDocumentStaticMapping()
-	doc.AddFieldMappingsAt(search.FieldText, text(textAnalyzer))
-	doc.AddFieldMappingsAt(search.FieldName, text(textAnalyzer))
-	doc.AddFieldMappingsAt(search.FieldBrandText, text(textAnalyzer))
+	for _, f := range search.TextFields() {
+		doc.AddFieldMappingsAt(f.Exact, text(textAnalyzer))
+		if f.Fold != "" {
+			doc.AddFieldMappingsAt(f.Fold, text(foldAnalyzer))
+		}
+	}
 	doc.AddFieldMappingsAt(search.FieldFold, text(foldAnalyzer))
 	doc.AddFieldMappingsAt(search.FieldSpell, text(foldAnalyzer))
 	doc.AddFieldMappingsAt(search.FieldIDs, kw(false))

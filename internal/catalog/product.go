@@ -127,5 +127,10 @@ func ValidPartnerID(id string) bool {
 	return true
 }
 
+// AttrOtherCategories is the attribute that lists, comma-separated, the
+// categories of a product beyond its first (Product.Category): category
+// names, searched as such.
+const AttrOtherCategories = "Other categories"
+
 // CategoryString joins a category path with " > ".
 func CategoryString(path []string) string { return strings.Join(path, " > ") }

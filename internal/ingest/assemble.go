@@ -144,7 +144,7 @@ func (a *assembly) applyMain(d *draft, cells []string, v rowValues, ownRow bool)
 		if p.Attributes == nil {
 			p.Attributes = map[string]string{}
 		}
-		p.Attributes["Other categories"] = strings.Join(v.extraCategories, ", ")
+		p.Attributes[catalog.AttrOtherCategories] = strings.Join(v.extraCategories, ", ")
 	}
 	// Quantity price breaks ("qty_2"/"price_2", "Staffelpreis 1", "tiers"):
 	// out of the attributes into Tiers.

@@ -245,13 +245,13 @@ func Batches(src Source, size int, put func([]catalog.Product) error, progress f
 }
 
 // Boosts of the query clauses, shared by both engines so that they rank
-// alike. An exact identifier outweighs any text match, so that it ranks
-// first.
+// alike. A typo or a prefix match counts less than an exact one in the same
+// field: the field's weight (TextField.Weight) times BoostFuzzy or
+// BoostPrefix. An exact identifier outweighs any text match, so that it
+// ranks first.
 const (
 	BoostFuzzy      = 0.4
 	BoostPrefix     = 0.6
-	BoostName       = 2.0
-	BoostBrand      = 1.5
 	BoostIdentifier = 100.0
 	BoostIDPrefix   = 5.0
 )
