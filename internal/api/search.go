@@ -36,6 +36,7 @@ func (a *API) search(w http.ResponseWriter, r *http.Request) error {
 		res.Hits = []catalog.Hit{}
 	}
 	a.nameResult(r.Context(), &res)
+	a.recordSearch(q, res.Total)
 	writeJSON(w, http.StatusOK, res)
 	return nil
 }

@@ -29,7 +29,12 @@ type Product struct {
 	// TaxBasis says whether Price (and the variants' prices) exclude or
 	// include VAT/sales tax, as the file's price header said: TaxExcluded,
 	// TaxIncluded, or "" when it did not say.
-	TaxBasis    string   `json:"tax_basis,omitempty"`
+	TaxBasis string `json:"tax_basis,omitempty"`
+	// Free says that a Price of zero is the price (the product costs
+	// nothing), as the partner's settings say; without it a zero amount
+	// is "price on request" (files write 0 for it), which search sorts,
+	// facets and filters as no price.
+	Free        bool     `json:"free,omitempty"`
 	GTIN        string   `json:"gtin,omitempty"` // EAN-8/UPC-A/EAN-13/GTIN-14, digits only
 	SupplierRef string   `json:"supplier_ref,omitempty"`
 	Images      []string `json:"images,omitempty"` // http(s) URLs, as the partner gave them

@@ -303,6 +303,14 @@ func (a *assembly) finishDraft(ctx context.Context, d *draft) error {
 			}
 		}
 	}
+	if p.Price != nil && p.Price.Amount.Float64() == 0 {
+		// Files write 0 for "price on request", unless the partner's
+		// settings say a zero is the price (zero_price: free).
+		if p.Free = a.reader.settings.ZeroPrice == ZeroFree; !p.Free {
+			a.book.warn(p.Source.Row, a.layout().headerOf(mapping.FieldPrice), CodeMissingPrice,
+				fmt.Sprintf("product %q has a price of 0; it is listed as price on request (the zero_price setting \"free\" lists it as free)", d.key))
+		}
+	}
 	if p.Price == nil && a.layout().columns.price >= 0 {
 		// Kept: B2B catalogs list products on request. The partner sees it.
 		a.book.warn(p.Source.Row, a.layout().headerOf(mapping.FieldPrice), CodeMissingPrice,

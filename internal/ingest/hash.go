@@ -72,6 +72,9 @@ func (h *hashBuf) productSum(p *catalog.Product) uint64 {
 		h.str("tax")
 		h.str(p.TaxBasis)
 	}
+	if p.Free {
+		h.str("free")
+	}
 	// Added later too: products without tiers keep their hash.
 	if len(p.Tiers) > 0 {
 		h.str("tiers")

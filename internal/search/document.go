@@ -183,7 +183,7 @@ func NewDoc(p catalog.Product) Doc {
 			add(k, v.Options[k])
 		}
 	}
-	if f, ok := PriceFloat(p.Price); ok {
+	if f, ok := ProductPrice(p); ok {
 		d.Price, d.Currency, d.HasPrice = f, strings.ToUpper(p.Price.Currency), true
 	}
 	return d

@@ -201,6 +201,19 @@ func PriceFloat(m *catalog.Money) (float64, bool) {
 	return f, true
 }
 
+// ProductPrice returns p's price as PriceFloat does, except that a zero
+// amount of a product marked Free is a price (zero, the cheapest), not
+// "price on request".
+func ProductPrice(p catalog.Product) (float64, bool) {
+	if f, ok := PriceFloat(p.Price); ok {
+		return f, true
+	}
+	if p.Free && p.Price != nil && p.Price.Amount.Float64() == 0 {
+		return 0, true
+	}
+	return 0, false
+}
+
 // FormatFloat formats a bound for logs and engine queries.
 func FormatFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 

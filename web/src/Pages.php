@@ -25,6 +25,8 @@ final class Pages
     private const MAX_COMPARE = 4;
     /** Products a held catalog's page lists before the download. */
     private const PREVIEW_ROWS = 20;
+    /** CHANGES_PAGE is how many of an upload's changes its page lists at a time. */
+    private const CHANGES_PAGE = 50;
 
     public function __construct(
         private readonly Request $req,
@@ -235,7 +237,24 @@ final class Pages
             $offers = [];
         }
         return $this->page('product', $name, ['p' => $p, 'back' => $this->backLink(), 'viewer' => $viewer, 'offers' => $offers,
+            'prices' => $this->priceHistory($id),
             'snapshot' => ProductFacts::snapshot($p, '/' . $this->t->locale . '/product/' . rawurlencode($id))], 'search');
+    }
+
+    /**
+     * priceHistory is the product's price points (newest first): optional,
+     * the page stands without them.
+     *
+     * @return list<array<string, mixed>>
+     */
+    private function priceHistory(string $id): array
+    {
+        try {
+            $h = $this->api->getJson('/v1/products/' . rawurlencode($id) . '/prices');
+        } catch (ApiError $e) {
+            return [];
+        }
+        return is_array($h['prices'] ?? null) ? array_values(array_filter($h['prices'], 'is_array')) : [];
     }
 
     /**
@@ -640,9 +659,38 @@ final class Pages
             return $res;
         }
         $file = is_string($c['file'] ?? null) ? $c['file'] : $id;
+        $vars['changes'] = in_array($c['status'] ?? '', ['done', 'needs_confirmation'], true) ? $this->changes($api, $id) : null;
         $res = $this->page('catalog', $this->t->t('catalog.title', ['file' => $file]), $vars, 'partner');
         $res->headers['Vary'] = 'X-Partial';
         return $res;
+    }
+
+    /**
+     * changes reads one page of what the upload changed, from the after
+     * query parameter on; null when the API does not list them.
+     *
+     * @return array{changes: list<array<string, mixed>>, next: string, after: string}|null
+     */
+    private function changes(ApiClient $api, string $id): ?array
+    {
+        $after = $this->req->first('after');
+        $query = ['limit' => (string) self::CHANGES_PAGE];
+        if ($after !== '') {
+            $query['after'] = $after;
+        }
+        try {
+            $page = $api->getJson('/v1/catalogs/' . rawurlencode($id) . '/changes', $query);
+        } catch (ApiError $e) {
+            if ($e->isMissingEndpoint() || $e->isNotFound() || $e->status === 400) {
+                return null;
+            }
+            throw $e;
+        }
+        return [
+            'changes' => is_array($page['changes'] ?? null) ? array_values(array_filter($page['changes'], 'is_array')) : [],
+            'next' => is_string($page['next'] ?? null) ? $page['next'] : '',
+            'after' => $after,
+        ];
     }
 
     /** confirm lets a person release a full catalog held for confirmation. */

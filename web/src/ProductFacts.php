@@ -70,14 +70,16 @@ final class ProductFacts
 
     /**
      * onRequest reports whether a product's price is to be asked for: no
-     * price, or an amount of zero (files write 0 for "price on request").
+     * price, or an amount of zero (files write 0 for "price on request"),
+     * unless the product is free (the API's "free": the partner's settings
+     * say a zero is the price).
      */
-    public static function onRequest(mixed $price): bool
+    public static function onRequest(mixed $price, mixed $free = false): bool
     {
         if (!is_array($price) || !is_string($price['amount'] ?? null)) {
             return true;
         }
-        return preg_match('/^-?0*(\.0*)?$/', $price['amount']) === 1;
+        return $free !== true && preg_match('/^-?0*(\.0*)?$/', $price['amount']) === 1;
     }
 
     /**
@@ -145,7 +147,7 @@ final class ProductFacts
             'tax' => $str('tax_basis'),
             'moq' => is_int($p['moq'] ?? null) && $p['moq'] > 1 ? $p['moq'] : 1,
             'lead' => is_int($p['lead_time_days'] ?? null) ? $p['lead_time_days'] : 0,
-            'price' => self::onRequest($price) || !is_array($price) ? null
+            'price' => self::onRequest($price, $p['free'] ?? false) || !is_array($price) ? null
                 : ['amount' => (string) $price['amount'], 'currency' => is_string($price['currency'] ?? null) ? $price['currency'] : ''],
             'tiers' => array_map(static fn (array $t): array => [$t['min'], $t['price']['amount']], self::tiers($p)),
             'url' => $url,

@@ -13,7 +13,7 @@ use CatalogSearch\Web\ProductFacts;
 $str = static fn (array $p, string $k): string => is_string($p[$k] ?? null) ? $p[$k] : '';
 $int = static fn (array $p, string $k): int => is_int($p[$k] ?? null) ? $p[$k] : 0;
 $rows = [
-    'compare.price' => static fn (array $p): string => ProductFacts::onRequest($p['price'] ?? null)
+    'compare.price' => static fn (array $p): string => ProductFacts::onRequest($p['price'] ?? null, $p['free'] ?? false)
         ? $t->t('price.on_request')
         : trim($t->price($p['price']) . ' ' . ProductFacts::priceLabel($t, $p)),
     'product.moq' => static fn (array $p): string => $int($p, 'moq') > 0 ? $t->number($int($p, 'moq')) : '',

@@ -44,7 +44,7 @@ ksort($attributes, SORT_NATURAL | SORT_FLAG_CASE);
 $variants = array_values(array_filter(is_array($p['variants'] ?? null) ? $p['variants'] : [], 'is_array'));
 $source = is_array($p['source'] ?? null) ? $p['source'] : [];
 $price = $t->price($p['price'] ?? null);
-$onRequest = ProductFacts::onRequest($p['price'] ?? null);
+$onRequest = ProductFacts::onRequest($p['price'] ?? null, $p['free'] ?? false);
 $viewer ??= '';
 ?>
 <nav class="crumbs" aria-label="<?= $v->e($t->t('product.breadcrumb')) ?>">
@@ -135,6 +135,8 @@ $viewer ??= '';
     </table>
 
     <?php include __DIR__ . '/product_offers.php'; ?>
+
+    <?php include __DIR__ . '/product_prices.php'; ?>
 
     <?php if ($attributes !== []) : ?>
     <h2><?= $v->e($t->t('product.attributes')) ?></h2>

@@ -284,7 +284,7 @@ $chipText = static fn (string $name, string $value): string => $name === 'partne
           $img = Html::picture(is_array($p['pictures'] ?? null) ? ($p['pictures'][0] ?? null) : null,
               '(max-width: 47.99em) 50vw, 16rem', '', true);
           $price = $t->price($p['price'] ?? null);
-          $onRequest = ProductFacts::onRequest($p['price'] ?? null);
+          $onRequest = ProductFacts::onRequest($p['price'] ?? null, $p['free'] ?? false);
           $unit = is_string($p['unit'] ?? null) ? $p['unit'] : '';
           $moq = is_int($p['moq'] ?? null) ? $p['moq'] : 0;
           $lead = is_int($p['lead_time_days'] ?? null) ? $p['lead_time_days'] : 0;
