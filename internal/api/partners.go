@@ -135,6 +135,19 @@ func (a *API) nameResult(ctx context.Context, res *catalog.Result) {
 type partnerSettingsBody struct {
 	Partner     string `json:"partner"`
 	DisplayName string `json:"display_name"`
+	// ZeroPrice is what a price of 0 means in the partner's files
+	// (catalog.CheckZeroPrice), catalog.ZeroPriceOnRequest when unset.
+	ZeroPrice string `json:"zero_price"`
+}
+
+// zeroPrice reads the zero_price setting of a settings document; missing
+// or invalid is the default, catalog.ZeroPriceOnRequest.
+func zeroPrice(doc map[string]json.RawMessage) string {
+	var v string
+	if raw, ok := doc["zero_price"]; !ok || json.Unmarshal(raw, &v) != nil || v == "" || catalog.CheckZeroPrice(v) != nil {
+		return catalog.ZeroPriceOnRequest
+	}
+	return v
 }
 
 // getPartnerSettings is GET /v1/partner/settings: the key's partner's
@@ -148,13 +161,16 @@ func (a *API) getPartnerSettings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, partnerSettingsBody{Partner: partner, DisplayName: displayName(doc)})
+	writeJSON(w, http.StatusOK, partnerSettingsBody{Partner: partner, DisplayName: displayName(doc), ZeroPrice: zeroPrice(doc)})
 	return nil
 }
 
-// putPartnerSettings is PUT /v1/partner/settings {"display_name": "..."}:
-// it checks the name (catalog.CheckDisplayName; "" removes it) and writes
-// it into the partner's settings, every other setting kept as it was.
+// putPartnerSettings is PUT /v1/partner/settings {"display_name": "...",
+// "zero_price": "..."} (either or both): it checks the name
+// (catalog.CheckDisplayName; "" removes it) and the zero price setting
+// (catalog.CheckZeroPrice; "" removes it: the default) and writes them into
+// the partner's settings, every other setting kept as it was. Ingest reads
+// zero_price from the next file on.
 func (a *API) putPartnerSettings(w http.ResponseWriter, r *http.Request) error {
 	partner, err := a.partner(r)
 	if err != nil {
@@ -162,28 +178,49 @@ func (a *API) putPartnerSettings(w http.ResponseWriter, r *http.Request) error {
 	}
 	var body struct {
 		DisplayName *string `json:"display_name"`
+		ZeroPrice   *string `json:"zero_price"`
 	}
 	dec := json.NewDecoder(io.LimitReader(r.Body, 64<<10))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil || body.DisplayName == nil {
-		return catalog.Errorf(catalog.CodeInvalid, "the body must be JSON {\"display_name\": \"...\"}")
+	if err := dec.Decode(&body); err != nil || body.DisplayName == nil && body.ZeroPrice == nil {
+		return catalog.Errorf(catalog.CodeInvalid, "the body must be JSON {\"display_name\": \"...\", \"zero_price\": \"on_request\" or \"free\"} (either or both)")
 	}
-	name, err := catalog.CheckDisplayName(*body.DisplayName)
-	if err != nil {
-		return err
+	var name string
+	if body.DisplayName != nil {
+		if name, err = catalog.CheckDisplayName(*body.DisplayName); err != nil {
+			return err
+		}
+	}
+	if body.ZeroPrice != nil {
+		if err := catalog.CheckZeroPrice(*body.ZeroPrice); err != nil {
+			return err
+		}
 	}
 	doc, err := a.readSettings(r.Context(), partner)
 	if err != nil {
 		return err
 	}
-	if name == "" {
-		delete(doc, "display_name")
-	} else {
-		raw, err := json.Marshal(name)
-		if err != nil {
-			return catalog.Wrap(catalog.CodeInternal, err, "encode the display name")
+	set := func(key, value string) error {
+		if value == "" {
+			delete(doc, key)
+			return nil
 		}
-		doc["display_name"] = raw
+		raw, err := json.Marshal(value)
+		if err != nil {
+			return catalog.Wrap(catalog.CodeInternal, err, "encode "+key)
+		}
+		doc[key] = raw
+		return nil
+	}
+	if body.DisplayName != nil {
+		if err := set("display_name", name); err != nil {
+			return err
+		}
+	}
+	if body.ZeroPrice != nil {
+		if err := set("zero_price", *body.ZeroPrice); err != nil {
+			return err
+		}
 	}
 	b, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
@@ -192,7 +229,8 @@ func (a *API) putPartnerSettings(w http.ResponseWriter, r *http.Request) error {
 	if _, err := a.deps.Blobs.Put(r.Context(), settingsKey(partner), bytes.NewReader(append(b, '\n'))); err != nil {
 		return err
 	}
+	name = displayName(doc)
 	a.remember(partner, name, a.deps.Clock())
-	writeJSON(w, http.StatusOK, partnerSettingsBody{Partner: partner, DisplayName: name})
+	writeJSON(w, http.StatusOK, partnerSettingsBody{Partner: partner, DisplayName: name, ZeroPrice: zeroPrice(doc)})
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/bleveindex"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/diskblobs"
+	"github.com/catalogsearch/catalogsearch/internal/ingest"
 )
 
 // TestPartnerDisplayName: a partner sets its display name with PUT
@@ -142,5 +143,66 @@ func checkNamesShown(t *testing.T, h http.Handler) {
 		if want := map[string]any{"acme": "Acme Fournitures", "globex": nil}[o["partner"].(string)]; o["partner_name"] != want {
 			t.Errorf("offer of %v: partner_name = %v, want %v", o["partner"], o["partner_name"], want)
 		}
+	}
+}
+
+// TestPartnerZeroPriceSetting: a partner says what a price of 0 means in
+// its files with PUT /v1/partner/settings {"zero_price"} (checked, its
+// other settings kept), in the document ingest reads.
+func TestPartnerZeroPriceSetting(t *testing.T) {
+	ctx := context.Background()
+	blobs, err := diskblobs.New(filepath.Join(t.TempDir(), "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := blobs.Put(ctx, "partners/acme/settings.json", strings.NewReader(`{"currency": "USD", "display_name": "Acme"}`)); err != nil {
+		t.Fatal(err)
+	}
+	h := api.New(api.Deps{Store: newStore(t), Blobs: blobs, Clock: time.Now})
+	key := issueKey(t, blobs, "acme")
+	call := func(method, body string) (int, map[string]any) {
+		t.Helper()
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(method, "/v1/partner/settings", strings.NewReader(body))
+		req.Header.Set("X-Api-Key", key)
+		h.ServeHTTP(rec, req)
+		_, out := decode(t, rec)
+		return rec.Code, out
+	}
+	stored := func() ingest.Settings {
+		t.Helper()
+		rc, _, err := blobs.Open(ctx, "partners/acme/settings.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rc.Close()
+		var s ingest.Settings
+		if err := json.NewDecoder(rc).Decode(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if code, body := call("GET", ""); code != http.StatusOK || body["zero_price"] != catalog.ZeroPriceOnRequest {
+		t.Fatalf("GET before = %d %v, want the default on_request", code, body)
+	}
+	for _, bad := range []string{`{"zero_price": "gratis"}`, `{"zero_price": 0}`} {
+		if code, body := call("PUT", bad); code != http.StatusBadRequest || errorCode(body) != "invalid" {
+			t.Errorf("PUT %s = %d %v, want 400 invalid", bad, code, body)
+		}
+	}
+	if code, body := call("PUT", `{"zero_price": "free"}`); code != http.StatusOK || body["zero_price"] != "free" || body["display_name"] != "Acme" {
+		t.Fatalf("PUT free = %d %v", code, body)
+	}
+	if s := stored(); s.ZeroPrice != ingest.ZeroFree || s.Currency != "USD" {
+		t.Fatalf("stored settings %+v, want zero_price free and the currency kept", s)
+	}
+	if code, body := call("GET", ""); code != http.StatusOK || body["zero_price"] != "free" {
+		t.Fatalf("GET after = %d %v", code, body)
+	}
+	if code, body := call("PUT", `{"zero_price": ""}`); code != http.StatusOK || body["zero_price"] != catalog.ZeroPriceOnRequest {
+		t.Fatalf("PUT empty = %d %v", code, body)
+	}
+	if s := stored(); s.ZeroPrice != "" || s.Currency != "USD" {
+		t.Fatalf("stored settings %+v, want zero_price removed", s)
 	}
 }

@@ -27,3 +27,23 @@ func CheckDisplayName(name string) (string, error) {
 	}
 	return name, nil
 }
+
+// Values of a partner's zero_price setting (kept in its settings beside
+// display_name): what a price of 0 means in the partner's files.
+const (
+	// ZeroPriceOnRequest, the default: files write 0 for "price on
+	// request"; search treats it as no price.
+	ZeroPriceOnRequest = "on_request"
+	// ZeroPriceFree: 0 is the price, the product costs nothing
+	// (Product.Free).
+	ZeroPriceFree = "free"
+)
+
+// CheckZeroPrice checks a zero_price setting: "" (the default),
+// ZeroPriceOnRequest or ZeroPriceFree. Anything else is CodeInvalid.
+func CheckZeroPrice(v string) error {
+	if v != "" && v != ZeroPriceOnRequest && v != ZeroPriceFree {
+		return Errorf(CodeInvalid, "zero_price must be %q or %q, not %q", ZeroPriceOnRequest, ZeroPriceFree, v)
+	}
+	return nil
+}

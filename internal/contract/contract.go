@@ -60,9 +60,13 @@ const (
 // ingest queue (EnvIngestQueueURL) when a partner confirms a catalog held
 // in status needs_confirmation, e.g. {"confirm_catalog":"c0123..."}; the
 // ingest Lambda applies the catalog. The queue's other messages are S3
-// event notifications.
+// event notifications. {"confirm_catalog":"c0123...","mode":"partial"}
+// applies it removing nothing.
 type ConfirmMessage struct {
 	ConfirmCatalog string `json:"confirm_catalog"`
+	// Mode "partial" applies the catalog as a partial update (nothing
+	// removed); absent or "full": as sent.
+	Mode string `json:"mode,omitempty"`
 }
 
 // DefaultIndexAlias is the alias (OpenSearch) or folder name (Bleve) of the

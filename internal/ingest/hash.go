@@ -66,6 +66,12 @@ func (h *hashBuf) productSum(p *catalog.Product) uint64 {
 		h.money(v.Price)
 		h.str(v.Image)
 	}
+	// Added after the first stored hashes: only a said availability counts,
+	// so products without one keep their hash.
+	if p.Availability != "" {
+		h.str("availability")
+		h.str(p.Availability)
+	}
 	// Added after the first stored hashes: only a said tax basis counts,
 	// so products without one keep their hash.
 	if p.TaxBasis != "" {

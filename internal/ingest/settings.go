@@ -122,8 +122,8 @@ func (s *Settings) validate() error {
 	if c := s.Currency; c != "" && (len(c) != 3 || strings.ToUpper(c) != c) {
 		return catalog.Errorf(catalog.CodeInvalid, "settings: currency must be an ISO 4217 code like EUR, not %q", c)
 	}
-	if z := s.ZeroPrice; z != "" && z != ZeroOnRequest && z != ZeroFree {
-		return catalog.Errorf(catalog.CodeInvalid, "settings: zero_price must be %q or %q, not %q", ZeroOnRequest, ZeroFree, z)
+	if err := catalog.CheckZeroPrice(s.ZeroPrice); err != nil {
+		return catalog.Errorf(catalog.CodeInvalid, "settings: %s", catalog.MessageOf(err))
 	}
 	if c := s.CategorySeparators; c != "" && c != CategoryNoSeparator && !validSeparators(c) {
 		return catalog.Errorf(catalog.CodeInvalid, "settings: category_separators must be %q or some of %q, not %q",
@@ -143,8 +143,8 @@ func (s *Settings) validate() error {
 
 // Values of the zero_price setting.
 const (
-	ZeroOnRequest = "on_request" // a zero price is "price on request" (the default)
-	ZeroFree      = "free"       // a zero price is the price: the product is free
+	ZeroOnRequest = catalog.ZeroPriceOnRequest // a zero price is "price on request" (the default)
+	ZeroFree      = catalog.ZeroPriceFree      // a zero price is the price: the product is free
 )
 
 // CategoryNoSeparator is the category_separators setting of a partner

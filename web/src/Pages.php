@@ -514,7 +514,8 @@ final class Pages
 
     /**
      * settings is the partner's settings page: the display name buyers see
-     * instead of the partner id (GET /v1/partner/settings).
+     * instead of the partner id, and what a price of 0 means in the
+     * partner's files (GET /v1/partner/settings).
      */
     public function settings(ApiClient $api, string $error = '', ?string $typed = null, int $status = 200): Response
     {
@@ -522,6 +523,7 @@ final class Pages
         $res = $this->page('partner_settings', $this->t->t('settings.title'), [
             'partner' => is_string($data['partner'] ?? null) ? $data['partner'] : $this->session->partner(),
             'displayName' => $typed ?? (is_string($data['display_name'] ?? null) ? $data['display_name'] : ''),
+            'zeroPrice' => ($data['zero_price'] ?? null) === 'free' ? 'free' : 'on_request',
             'saved' => $this->req->first('saved') === '1' && $error === '',
             'error' => $error,
             'csrf' => $this->security->csrfToken(),
@@ -531,7 +533,7 @@ final class Pages
     }
 
     /**
-     * saveSettings stores the display name the form posted (PUT
+     * saveSettings stores the display name and zero price setting the form posted (PUT
      * /v1/partner/settings, which checks it) and comes back to the settings
      * page; a name the API refuses is shown again with the reason (422).
      */
@@ -542,8 +544,13 @@ final class Pages
         }
         $name = $this->req->post['display_name'] ?? '';
         $name = is_string($name) ? $name : '';
+        $body = ['display_name' => $name];
+        $zero = $this->req->post['zero_price'] ?? null;
+        if ($zero === 'on_request' || $zero === 'free') {
+            $body['zero_price'] = $zero;
+        }
         try {
-            $api->putJson('/v1/partner/settings', ['display_name' => $name]);
+            $api->putJson('/v1/partner/settings', $body);
         } catch (ApiError $e) {
             if ($e->status === 400) {
                 return $this->settings($api, 'settings.error.invalid', $name, 422);
@@ -693,15 +700,20 @@ final class Pages
         ];
     }
 
-    /** confirm lets a person release a full catalog held for confirmation. */
+    /**
+     * confirm lets a person release a full catalog held for confirmation:
+     * as sent (its missing products are removed), or with mode=partial as a
+     * partial update that removes nothing.
+     */
     public function confirm(ApiClient $api, string $id): Response
     {
         $back = '/' . $this->t->locale . '/partner/catalogs/' . rawurlencode($id);
         if (!$this->security->csrfValid()) {
             return $this->error(403, 'error.csrf');
         }
+        $partial = ($this->req->post['mode'] ?? '') === 'partial';
         try {
-            $api->postJson('/v1/catalogs/' . rawurlencode($id) . '/confirm', []);
+            $api->postJson('/v1/catalogs/' . rawurlencode($id) . '/confirm' . ($partial ? '?mode=partial' : ''), []);
         } catch (ApiError $e) {
             if ($e->isMissingEndpoint() || $e->status === 409) {
                 return Response::redirect($back . '?msg=confirm_failed');

@@ -106,7 +106,7 @@ final class ProductFacts
     public static function tiers(array $p): array
     {
         $price = $p['price'] ?? null;
-        if (self::onRequest($price) || !is_array($price)) {
+        if (self::onRequest($price, $p['free'] ?? false) || !is_array($price)) {
             return [];
         }
         $currency = is_string($price['currency'] ?? null) ? $price['currency'] : '';

@@ -1,12 +1,14 @@
 <?php
 /**
  * The partner's settings: the display name buyers see on cards, product
- * pages, offers, the buyer's list and quotes instead of the partner id.
+ * pages, offers, the buyer's list and quotes instead of the partner id, and
+ * what a price of 0 means in the partner's files.
  *
  * @var CatalogSearch\Web\I18n $t
  * @var CatalogSearch\Web\View $v
  * @var string $partner
  * @var string $displayName
+ * @var string $zeroPrice on_request or free
  * @var bool $saved
  * @var string $error a message key, or ""
  * @var string $csrf
@@ -33,6 +35,15 @@ use CatalogSearch\Web\Security;
     <input id="display-name" name="display_name" maxlength="80" autocomplete="organization"
            value="<?= $v->e($displayName) ?>" aria-describedby="display-name-hint<?= $error !== '' ? ' settings-error' : '' ?>"<?= $error !== '' ? ' aria-invalid="true"' : '' ?>>
     <p id="display-name-hint" class="hint"><?= $v->e($t->t('settings.display_name_hint', ['id' => $partner])) ?></p>
+  </div>
+  <div class="field">
+    <label for="zero-price"><?= $v->e($t->t('settings.zero_price')) ?></label>
+    <select id="zero-price" name="zero_price" aria-describedby="zero-price-hint">
+<?php foreach (['on_request', 'free'] as $opt) : ?>
+      <option value="<?= $v->e($opt) ?>"<?= $zeroPrice === $opt ? ' selected' : '' ?>><?= $v->e($t->t('settings.zero_price.' . $opt)) ?></option>
+<?php endforeach; ?>
+    </select>
+    <p id="zero-price-hint" class="hint"><?= $v->e($t->t('settings.zero_price_hint')) ?></p>
   </div>
   <button type="submit" class="btn btn-primary"><?= $v->e($t->t('settings.save')) ?></button>
 </form>

@@ -102,6 +102,15 @@ describe('sellers by name (item 9)', () => {
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
     assert.match(await text(page, '.notice'), /Saved/);
     assert.equal(await page.inputValue('#display-name'), 'Tierlab Supplies');
+    // What a price of 0 means in the partner's files: on request by default, free when chosen.
+    assert.equal(await page.inputValue('#zero-price'), 'on_request');
+    await page.selectOption('#zero-price', 'free');
+    await Promise.all([page.waitForNavigation(), page.click('.settings-form button[type=submit]')]);
+    assert.equal(await page.inputValue('#zero-price'), 'free');
+    assert.equal(await page.inputValue('#display-name'), 'Tierlab Supplies', 'the name is kept');
+    await page.selectOption('#zero-price', 'on_request');
+    await Promise.all([page.waitForNavigation(), page.click('.settings-form button[type=submit]')]);
+    assert.equal(await page.inputValue('#zero-price'), 'on_request');
 
     await page.goto(url('/en/?q=tierlab&currency=all'));
     assert.match(await card(page, 'Tierlab euro stapler'), /Sold by Tierlab Supplies/);
