@@ -3,7 +3,7 @@
 //   node screenshots.mjs OUTDIR   (make screenshots)
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Stack, browserContext, pickWord, signIn } from './lib/stack.mjs';
+import { Stack, browserContext, pickWord, signIn, signInOperator } from './lib/stack.mjs';
 
 const out = process.argv[2];
 if (!out) { console.error('usage: node screenshots.mjs OUTDIR'); process.exit(2); }
@@ -72,7 +72,7 @@ try {
     ['prices', '/en/?q=ramette', '/fr/?q=ramette'],
     ['empty', '/en/?q=qwxzvkjplm+zzyzzx', '/fr/?q=qwxzvkjplm+zzyzzx'],
     ['list', '/en/list', '/fr/list'],
-    ['removal', `/en/partner/catalogs/${encodeURIComponent(heldId)}`, `/fr/partner/catalogs/${encodeURIComponent(heldId)}`],
+    ['removal', `/en/partner/catalogs/${encodeURIComponent(heldId)}#removals-title`, `/fr/partner/catalogs/${encodeURIComponent(heldId)}#removals-title`],
     // Price tiers on the product page, and the partner's display name setting.
     ['tiers', '/en/product/papeterie-pro%3APP-A4-5', '/fr/product/papeterie-pro%3APP-A4-5'],
     ['settings', '/en/partner/settings', '/fr/partner/settings'],
@@ -80,7 +80,10 @@ try {
     // papeterie-pro, as for the removal), and a product's price history.
     ['changes', `/en/partner/catalogs/${encodeURIComponent(changedId)}#changes-title`, `/fr/partner/catalogs/${encodeURIComponent(changedId)}#changes-title`],
     ['price-history', `/en/product/${pricedId}#prices-title`, `/fr/product/${pricedId}#prices-title`],
+    // The operator's insights, after the searches of the pages above (one without results).
+    ['insights', '/en/insights', '/fr/insights'],
   ];
+  const operatorKey = await stack.operatorKey();
   // The list is kept in the browser: fill it through its quick add.
   const listCodes = ['PP-A4-5 12']; // at the tier from 10
   for (const partner of ['bureau-plus', 'northbridge-tools']) {
@@ -99,6 +102,10 @@ try {
       for (const p of pages) {
         if (p[0] === 'partner') { await signIn(ctx, stack.base, key); }
         if (p[0] === 'removal') { await ctx.clearCookies(); await signIn(ctx, stack.base, proKey); }
+        if (p[0] === 'insights') {
+          await new Promise((r) => setTimeout(r, 1500)); // the search analytics are written once a second
+          await (await signInOperator(ctx, stack.base, operatorKey)).close();
+        }
         await page.goto(stack.base + p[index]);
         await page.waitForLoadState('networkidle');
         if (p[0] === 'list') { await fillList(page); }

@@ -287,7 +287,7 @@ $valueLabel = static function (string $name, string $value) use ($t, $partnerNam
     </div>
     <?php else : ?>
     <ol class="grid">
-      <?php foreach ($hits as $hit) :
+      <?php foreach (array_values($hits) as $i => $hit) :
           $p = is_array($hit['product'] ?? null) ? $hit['product'] : [];
           $hl = is_array($hit['highlights'] ?? null) ? $hit['highlights'] : [];
           $id = is_string($p['id'] ?? null) ? $p['id'] : '';
@@ -315,7 +315,7 @@ $valueLabel = static function (string $name, string $value) use ($t, $partnerNam
       <li class="card">
         <div class="thumb"><?= $img ?></div>
         <div class="card-body">
-          <h2 class="card-title"><a href="<?= $v->link($v->productPath($id)) ?>"><?= $nameHl !== '' ? $v->hl($nameHl) : $v->e($name) ?></a></h2>
+          <h2 class="card-title"><a href="<?= $v->resultLink($id, $state->q, ($state->page - 1) * SearchState::SIZE + $i + 1) ?>"><?= $nameHl !== '' ? $v->hl($nameHl) : $v->e($name) ?></a></h2>
           <?php if (is_string($p['brand'] ?? null) && $p['brand'] !== '') : ?>
           <p class="brand"><?= $v->e($p['brand']) ?></p>
           <?php endif; ?>
