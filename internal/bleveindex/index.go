@@ -64,6 +64,8 @@ type Index struct {
 
 	facets facetCache  // facet counts without their own filter, until the next write
 	cols   columnCache // facet and sort values of the current snapshot
+	// insights are the aggregations of the current generation (insights.go).
+	insights insightsCache
 }
 
 const synonymsKey = "catalog/synonyms"

@@ -1,5 +1,7 @@
 package catalog
 
+import "slices"
+
 // The operator's insights over the indexed products: the aggregations of
 // Index.Insights. Both engines compute them from the same documents, so the
 // conformance suite checks them on each.
@@ -72,8 +74,10 @@ type PriceStats struct {
 type OfferOverlap struct {
 	// WithKey counts the documents that have an offer key.
 	WithKey int `json:"with_key"`
-	// Shared are the offer keys offered by the most partners (two or
-	// more), at most Size, most partners first (ties by key).
+	// Shared are the offer keys held by two partners or more with the
+	// most products, at most Size: most products first, then most
+	// partners, then by key. On OpenSearch the keys are chosen among the
+	// 4×Size with most products, and partners above 100 are estimates.
 	Shared []SharedOffer `json:"shared"`
 }
 
@@ -82,4 +86,14 @@ type SharedOffer struct {
 	Key      string `json:"key"`
 	Partners int    `json:"partners"`
 	Products int    `json:"products"`
+}
+
+// Clone returns a copy of in that shares no slice with it.
+func (in Insights) Clone() Insights {
+	in.Partners = slices.Clone(in.Partners)
+	in.Categories = slices.Clone(in.Categories)
+	in.Grades = slices.Clone(in.Grades)
+	in.Prices = slices.Clone(in.Prices)
+	in.Offers.Shared = slices.Clone(in.Offers.Shared)
+	return in
 }

@@ -46,11 +46,20 @@ $none = $hits === [];
 $facetLabel = static function (string $name) use ($t): string {
     return str_starts_with($name, 'attr.') ? substr($name, 5) : $t->t('facet.' . $name);
 };
-// Availability and lead-time values are codes ("in_stock", "7"): shown in words.
-$valueLabel = static function (string $name, string $value) use ($t): string {
+// Partners by their display name (the API's facet label), on the chips too.
+$partnerNames = [];
+foreach (is_array($facets['partner'] ?? null) ? $facets['partner'] : [] as $fv) {
+    if (is_array($fv) && is_string($fv['value'] ?? null) && is_string($fv['label'] ?? null) && trim($fv['label']) !== '') {
+        $partnerNames[$fv['value']] = trim($fv['label']);
+    }
+}
+// Availability and lead-time values are codes ("in_stock", "7"): shown in
+// words; partners by their display name.
+$valueLabel = static function (string $name, string $value) use ($t, $partnerNames): string {
     return match ($name) {
         'availability' => $t->t('availability.' . $value),
         'lead_time' => $t->plural('lead.within', (int) $value),
+        'partner' => $partnerNames[$value] ?? $value,
         default => $value,
     };
 };
@@ -278,7 +287,7 @@ $valueLabel = static function (string $name, string $value) use ($t): string {
     </div>
     <?php else : ?>
     <ol class="grid">
-      <?php foreach ($hits as $hit) :
+      <?php foreach (array_values($hits) as $i => $hit) :
           $p = is_array($hit['product'] ?? null) ? $hit['product'] : [];
           $hl = is_array($hit['highlights'] ?? null) ? $hit['highlights'] : [];
           $id = is_string($p['id'] ?? null) ? $p['id'] : '';
@@ -306,7 +315,7 @@ $valueLabel = static function (string $name, string $value) use ($t): string {
       <li class="card">
         <div class="thumb"><?= $img ?></div>
         <div class="card-body">
-          <h2 class="card-title"><a href="<?= $v->link($v->productPath($id)) ?>"><?= $nameHl !== '' ? $v->hl($nameHl) : $v->e($name) ?></a></h2>
+          <h2 class="card-title"><a href="<?= $v->resultLink($id, $state->q, ($state->page - 1) * SearchState::SIZE + $i + 1) ?>"><?= $nameHl !== '' ? $v->hl($nameHl) : $v->e($name) ?></a></h2>
           <?php if (is_string($p['brand'] ?? null) && $p['brand'] !== '') : ?>
           <p class="brand"><?= $v->e($p['brand']) ?></p>
           <?php endif; ?>
