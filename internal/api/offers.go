@@ -19,6 +19,9 @@ type Offer struct {
 	MOQ          int            `json:"moq,omitempty"`
 	Unit         string         `json:"unit,omitempty"`
 	LeadTimeDays int            `json:"lead_time_days,omitempty"`
+	// Stock is the partner's quantity in stock; absent when its file did
+	// not say (0 is out of stock).
+	Stock *int `json:"stock,omitempty"`
 }
 
 // offers is GET /v1/products/{id}/offers: every product with the same
@@ -53,5 +56,5 @@ func (a *API) offers(w http.ResponseWriter, r *http.Request) error {
 }
 
 func offerOf(p catalog.Product) Offer {
-	return Offer{ProductID: p.ID, Partner: p.Partner, Name: p.Name, Price: p.Price, MOQ: p.MOQ, Unit: p.Unit, LeadTimeDays: p.LeadTimeDays}
+	return Offer{ProductID: p.ID, Partner: p.Partner, Name: p.Name, Price: p.Price, MOQ: p.MOQ, Unit: p.Unit, LeadTimeDays: p.LeadTimeDays, Stock: p.Stock}
 }

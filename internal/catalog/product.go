@@ -39,6 +39,9 @@ type Product struct {
 	Unit         string `json:"unit,omitempty"`           // sales unit ("piece", "box of 12")
 	LeadTimeDays int    `json:"lead_time_days,omitempty"` // days from order to dispatch
 	Origin       string `json:"origin,omitempty"`         // ISO 3166 country of origin
+	// Stock is the quantity in stock, in units, as the file said when it
+	// has a stock column; nil when unknown (0 is out of stock).
+	Stock *int `json:"stock,omitempty"`
 	// Attributes keeps every column the mapping did not place, by header.
 	Attributes map[string]string `json:"attributes,omitempty"`
 	// Variants are the rows that share this product's parent key.

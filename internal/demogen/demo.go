@@ -61,8 +61,10 @@ const (
 	DemoSharedPoolSize = 400
 )
 
-// shared makes d draw pct percent of its products from the demo's pool.
+// shared makes d draw pct percent of its products from the demo's pool,
+// with their stock.
 func shared(d DemoCatalog, pct int) DemoCatalog {
 	d.Options.SharedPct, d.Options.SharedPool, d.Options.SharedPoolSize = pct, DemoSharedPool, DemoSharedPoolSize
+	d.Options.Stock = true
 	return d
 }

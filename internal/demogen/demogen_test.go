@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -845,5 +846,41 @@ func TestDemoOffersOverlap(t *testing.T) {
 	t.Logf("demo: %d GTINs, %d offered by 2 or more partners (%.1f%%): %v", len(byGTIN), shared, 100*float64(shared)/float64(len(byGTIN)), byPartners)
 	if byPartners[2] < 50 || byPartners[3] < 20 {
 		t.Fatalf("GTINs by number of partners %v: want 50 or more offered by 2, 20 or more by 3", byPartners)
+	}
+}
+
+// TestStockColumn: Options.Stock adds a stock column, in both header
+// styles, with some rows out of stock; the products say the same.
+func TestStockColumn(t *testing.T) {
+	for _, h := range []HeaderStyle{HeadersCanonical, HeadersNative} {
+		g, err := NewGenerator(Options{Seed: 3, Rows: 1200, Headers: h, Stock: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hd := g.Header(); hd[len(hd)-1] != "stock" {
+			t.Fatalf("%s: header %v, want stock last", h, hd)
+		}
+		out, in := 0, 0
+		for g.Next() {
+			vals, p := g.Values(), g.Product()
+			if p.Stock == nil || strconv.Itoa(*p.Stock) != vals[len(vals)-1] {
+				t.Fatalf("row %d: stock cell %q, product %v", g.row, vals[len(vals)-1], p.Stock)
+			}
+			if *p.Stock == 0 {
+				out++
+			} else {
+				in++
+			}
+		}
+		if out < 40 || out > 200 || in < 1000 {
+			t.Errorf("%s: %d rows out of stock, %d in stock: want about one in twelve out", h, out, in)
+		}
+	}
+	g, err := NewGenerator(Options{Seed: 3, Rows: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Next(); g.Product().Stock != nil || slices.Contains(g.Header(), "stock") {
+		t.Errorf("without Stock: header %v, stock %v", g.Header(), g.Product().Stock)
 	}
 }

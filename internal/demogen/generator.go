@@ -99,6 +99,9 @@ func NewGenerator(opts Options) (*Generator, error) {
 		g.cols = canonicalColumns()
 		g.sep = " > "
 	}
+	if opts.Stock {
+		g.cols = append(slices.Clip(g.cols), column{"stock", fStock})
+	}
 	g.header = make([]string, len(g.cols))
 	for i, c := range g.cols {
 		g.header[i] = c.header
@@ -193,6 +196,10 @@ func (g *Generator) Product() catalog.Product {
 		LeadTimeDays: g.prod.lead,
 		Origin:       v[fOrigin],
 		Source:       catalog.Source{Row: g.row + 1},
+	}
+	if g.opts.Stock {
+		n, _ := strconv.Atoi(v[fStock])
+		pr.Stock = &n
 	}
 	if g.cur.cents >= 0 {
 		pr.Price = &catalog.Money{Amount: catalog.Decimal{Units: int64(g.cur.cents), Scale: 2}, Currency: v[fCurrency]}
@@ -545,6 +552,12 @@ func (g *Generator) fillRow() {
 	vals[fSupplierRef] = string(g.buf)
 
 	vals[fMOQ] = strconv.Itoa(pr.moq)
+	if g.opts.Stock {
+		vals[fStock] = "0"
+		if r.IntN(12) > 0 {
+			vals[fStock] = strconv.Itoa(max(pr.moq, 1) * (1 + r.IntN(40)))
+		}
+	}
 	vals[fUnit] = pr.unit
 	vals[fLeadTime] = strconv.Itoa(pr.lead)
 	vals[fOrigin] = pr.origin

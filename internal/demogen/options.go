@@ -100,6 +100,9 @@ type Options struct {
 	// SharedPool and SharedPoolSize offer the same pool products. Each
 	// catalog draws a pool product at most once.
 	SharedPool uint64 `json:"shared_pool,omitempty"`
+	// Stock adds a "stock" column: the quantity each row has in stock, 0
+	// (out of stock) for about one row in twelve.
+	Stock bool `json:"stock,omitempty"`
 	// SharedPoolSize is how many products the pool holds; 0 means 1000.
 	SharedPoolSize int `json:"shared_pool_size,omitempty"`
 }

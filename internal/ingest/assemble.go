@@ -132,7 +132,7 @@ func (a *assembly) applyMain(d *draft, cells []string, v rowValues, ownRow bool)
 	// What the price header says of tax ("Prix HT") holds for every price of the file.
 	p.TaxBasis = a.layout().fields.PriceTax
 	p.SupplierRef = v.supplierRef
-	p.MOQ, p.LeadTimeDays = v.moq, v.leadTime
+	p.MOQ, p.LeadTimeDays, p.Stock = v.moq, v.leadTime, v.stock
 	p.Unit = v.unit
 	p.Origin = strings.ToUpper(v.origin)
 	if len(p.Origin) != 2 {

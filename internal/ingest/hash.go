@@ -72,6 +72,11 @@ func (h *hashBuf) productSum(p *catalog.Product) uint64 {
 		h.str("tax")
 		h.str(p.TaxBasis)
 	}
+	// Likewise a said stock.
+	if p.Stock != nil {
+		h.str("stock")
+		h.num(int64(*p.Stock))
+	}
 	// 64 bits from two hardware-assisted checksums (CRC-32C and
 	// CRC-32/IEEE): the delta compares 64 bits, and an accidental change
 	// goes unseen with odds of 2^-64. It is not a defence against a

@@ -37,7 +37,7 @@ type layout struct {
 // resolved once per header rather than looked up per cell.
 type columns struct {
 	sku, supplierRef, id, parent, handle, name, description, shortDescription, brand, category int
-	unit, origin, gtin, currency, price, variantImage, moq, leadTime                           int
+	unit, origin, gtin, currency, price, variantImage, moq, leadTime, stock                    int
 	// images and attributes are the image and attribute columns, in order.
 	images, attributes []mapping.Column
 }
@@ -61,7 +61,7 @@ func newLayout(header []string, overrides map[string]mapping.Field) *layout {
 	c.brand, c.category, c.unit = m.Col(mapping.FieldBrand), m.Col(mapping.FieldCategory), m.Col(mapping.FieldUnit)
 	c.origin, c.gtin, c.currency = m.Col(mapping.FieldOrigin), m.Col(mapping.FieldGTIN), m.Col(mapping.FieldCurrency)
 	c.price, c.variantImage = m.Col(mapping.FieldPrice), m.Col(mapping.FieldVariantImage)
-	c.moq, c.leadTime = m.Col(mapping.FieldMOQ), m.Col(mapping.FieldLeadTime)
+	c.moq, c.leadTime, c.stock = m.Col(mapping.FieldMOQ), m.Col(mapping.FieldLeadTime), m.Col(mapping.FieldStock)
 	if !m.HasIdentifier() && m.Has(mapping.FieldName) && !m.Has(mapping.FieldParent) {
 		l.derived = true
 		for _, col := range m.Columns {
@@ -144,6 +144,7 @@ type rowValues struct {
 	images                                     []string
 	variantImage                               string
 	moq, leadTime                              int
+	stock                                      *int // nil: no stock said
 	unit, origin                               string
 }
 
@@ -498,6 +499,13 @@ func (rr *rowReader) clean(cells []string, clean cellMask, problems *[]rowProble
 	}
 	if v.leadTime, err = values.Int(cellAt(cells, col.leadTime)); err != nil {
 		warn(l.headerOf(mapping.FieldLeadTime), err.Code, err.Message+"; the lead time was left out")
+	}
+	if s := cellAt(cells, col.stock); s != "" {
+		if n, err := values.Int(s); err != nil {
+			warn(l.headerOf(mapping.FieldStock), err.Code, err.Message+"; the stock was left out")
+		} else {
+			v.stock = &n
+		}
 	}
 	return v
 }

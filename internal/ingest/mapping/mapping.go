@@ -41,6 +41,7 @@ const (
 	FieldUnit             Field = "unit"
 	FieldLeadTime         Field = "lead_time_days"
 	FieldOrigin           Field = "origin"
+	FieldStock            Field = "stock"
 	// FieldParent holds the key of the product a row is a variant of
 	// (WooCommerce's Parent, a model or family code).
 	FieldParent Field = "parent"
@@ -59,7 +60,7 @@ const (
 func Fields() []Field {
 	return []Field{FieldSKU, FieldName, FieldDescription, FieldShortDescription, FieldBrand, FieldCategory,
 		FieldPrice, FieldCurrency, FieldGTIN, FieldMOQ, FieldImage, FieldVariantImage, FieldSupplierRef,
-		FieldUnit, FieldLeadTime, FieldOrigin, FieldParent, FieldHandle, FieldID, FieldAttribute, FieldIgnore}
+		FieldUnit, FieldLeadTime, FieldOrigin, FieldStock, FieldParent, FieldHandle, FieldID, FieldAttribute, FieldIgnore}
 }
 
 type synonym struct {
@@ -118,6 +119,10 @@ func buildSynonyms() map[string]synonym {
 	add(FieldLeadTime, 0, "lead time", "lead time days", "lead time (days)", "lead_time_days", "délai", "delai",
 		"délai de livraison", "delai de livraison", "délai (jours)", "délai de livraison (jours)", "delivery time")
 	add(FieldOrigin, 0, "origin", "country of origin", "pays d'origine", "origine", "made in", "pays de fabrication", "country_of_manufacture")
+	add(FieldStock, 0, "stock", "stock quantity", "stock qty", "qty in stock", "quantity in stock", "in stock qty",
+		"qty", "quantity on hand", "qty on hand", "on hand", "available quantity", "quantity available", "inventory",
+		"inventory quantity", "variant inventory qty", "stock_quantity", "quantité en stock", "quantite en stock",
+		"qté en stock", "qte en stock", "stock disponible", "quantité disponible", "lagerbestand", "existencias")
 	add(FieldParent, 0, "parent", "parent sku", "parent id", "model", "modèle", "modele", "model code", "parent reference", "référence parent")
 	add(FieldHandle, 0, "handle")
 	add(FieldID, 0, "id", "product id", "id produit", "product_id", "entity_id")

@@ -388,5 +388,7 @@ return [
     'group.off' => 'Show every offer on its own card',
     'card.offers_from.one' => '{n} offer at {price}',
     'card.offers_from.other' => '{n} offers from {price}',
+    'offers.stock' => 'In stock',
+    'offers.out_of_stock' => 'Out of stock',
     'offers.on_request' => 'on request',
 ];

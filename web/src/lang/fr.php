@@ -388,5 +388,7 @@ return [
     'group.off' => 'Afficher chaque offre sur sa carte',
     'card.offers_from.one' => '{n} offre à {price}',
     'card.offers_from.other' => '{n} offres dès {price}',
+    'offers.stock' => 'En stock',
+    'offers.out_of_stock' => 'Rupture',
     'offers.on_request' => 'sur demande',
 ];
