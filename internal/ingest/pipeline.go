@@ -226,6 +226,9 @@ func (p *pipeline) readAll(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if rows, err = p.reader.sampleCategories(ctx, rows); err != nil {
+		return err
+	}
 	if l := p.reader.layout; l.derived {
 		p.book.warn(0, "", CodeDerivedIdentity, "the file has no identifier column (SKU, reference, EAN/GTIN or ID): "+
 			"each product's key is derived from "+l.derivedNote()+"; rows that derive the same key are rejected as duplicates")

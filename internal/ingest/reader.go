@@ -194,6 +194,57 @@ type rowReader struct {
 	encoding        string
 	defaultCurrency string
 	layout          *layout // nil until the header is found
+	// categorySeps are the separators that split the file's category
+	// values (values.CleanCategoryOn): the partner's setting, or what
+	// sampleCategories detects.
+	categorySeps string
+}
+
+// categorySampleRows is how many data rows a tabular file is read ahead
+// by to tell whether its category values draw a tree.
+const categorySampleRows = 2000
+
+// sampleCategories decides the separators of the file's category values
+// (values.TreeSeparators) unless the partner's settings fix them. A table
+// (CSV, XLSX) is read ahead by up to categorySampleRows rows, returned
+// after rows for the pipeline to read first; a JSON file's paths split on
+// every separator, as CleanCategory splits them.
+func (rr *rowReader) sampleCategories(ctx context.Context, rows []tabular.Row) ([]tabular.Row, error) {
+	if seps, ok := rr.settings.categorySeparators(); ok {
+		rr.categorySeps = seps
+		return rows, nil
+	}
+	if rr.table.Keys() != nil {
+		// JSON: a category array arrives joined with '|' (a path), and
+		// objects bring their keys one by one: paths split as written.
+		rr.categorySeps = values.AllCategorySeparators
+		return rows, nil
+	}
+	col := rr.layout.columns.category
+	if col < 0 {
+		rr.categorySeps = values.PathSeparator
+		return rows, nil
+	}
+	for len(rows) <= categorySampleRows {
+		row, err := rr.nextRow(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if row == nil {
+			break
+		}
+		row.Cells = append([]string(nil), row.Cells...)
+		if rr.checker != nil {
+			rr.checker.CheckRow(row)
+		}
+		rows = append(rows, *row)
+	}
+	cells := make([]string, 0, len(rows))
+	for _, row := range rows {
+		cells = append(cells, values.Text(cellAt(row.Cells, col)))
+	}
+	rr.categorySeps = values.TreeSeparators(cells)
+	return rows, nil
 }
 
 // findHeader finds and maps the header: the keys of the first object for
@@ -431,7 +482,7 @@ func (rr *rowReader) clean(cells []string, clean cellMask, problems *[]rowProble
 		v.description = cellDescription(cells, col.shortDescription, clean)
 	}
 	v.brand = cellText(cells, col.brand, clean)
-	v.category, v.extraCategories = values.CleanCategory(cellText(cells, col.category, clean))
+	v.category, v.extraCategories = values.CleanCategoryOn(cellText(cells, col.category, clean), rr.categorySeps)
 	v.unit = cellText(cells, col.unit, clean)
 	v.origin = cellText(cells, col.origin, clean)
 	if g := strings.TrimSpace(cellAt(cells, col.gtin)); g != "" {

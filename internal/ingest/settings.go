@@ -12,6 +12,7 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/contract"
 	"github.com/catalogsearch/catalogsearch/internal/ingest/mapping"
+	"github.com/catalogsearch/catalogsearch/internal/ingest/values"
 )
 
 // DefaultRemovalGuard is the share of a partner's products a full catalog
@@ -36,6 +37,11 @@ type Settings struct {
 	RemovalGuard *float64 `json:"removal_guard,omitempty"`
 	// Sheet names the XLSX sheet to read (default: the first non-empty).
 	Sheet string `json:"sheet,omitempty"`
+	// CategorySeparators, when set, are the separators that write a
+	// category hierarchy in the partner's files, instead of detection
+	// (values.TreeSeparators): any of ">", "/" and "|" (">/" splits on
+	// both), or "none" (every category value is one flat name).
+	CategorySeparators string `json:"category_separators,omitempty"`
 	// Mapping maps a column header to a field (sku, name, price, ...,
 	// "attribute" or "ignore"); it wins over the built-in synonyms.
 	Mapping map[string]string `json:"mapping,omitempty"`
@@ -112,6 +118,10 @@ func (s *Settings) validate() error {
 	if c := s.Currency; c != "" && (len(c) != 3 || strings.ToUpper(c) != c) {
 		return catalog.Errorf(catalog.CodeInvalid, "settings: currency must be an ISO 4217 code like EUR, not %q", c)
 	}
+	if c := s.CategorySeparators; c != "" && c != CategoryNoSeparator && !validSeparators(c) {
+		return catalog.Errorf(catalog.CodeInvalid, "settings: category_separators must be %q or some of %q, not %q",
+			CategoryNoSeparator, values.AllCategorySeparators, c)
+	}
 	known := map[mapping.Field]bool{}
 	for _, f := range mapping.Fields() {
 		known[f] = true
@@ -122,6 +132,33 @@ func (s *Settings) validate() error {
 		}
 	}
 	return nil
+}
+
+// CategoryNoSeparator is the category_separators setting of a partner
+// whose category values are all flat names.
+const CategoryNoSeparator = "none"
+
+// validSeparators reports whether c is a set of category separators: each
+// of values.AllCategorySeparators at most once, nothing else.
+func validSeparators(c string) bool {
+	for i := 0; i < len(c); i++ {
+		if strings.IndexByte(values.AllCategorySeparators, c[i]) < 0 || strings.IndexByte(c[i+1:], c[i]) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// categorySeparators returns the separators the partner's settings fix,
+// and whether they fix any (else the file's values decide).
+func (s *Settings) categorySeparators() (string, bool) {
+	switch s.CategorySeparators {
+	case "":
+		return "", false
+	case CategoryNoSeparator:
+		return "", true
+	}
+	return s.CategorySeparators, true
 }
 
 func fieldList() string {
@@ -138,7 +175,7 @@ func fieldList() string {
 // pipelineVersion changes whenever the same file and settings could give
 // different products (new synonyms, value rules): it is part of the
 // settings fingerprint, so an identical re-upload is read again.
-const pipelineVersion = "2026-12-02.1"
+const pipelineVersion = "2026-12-02.2"
 
 // fingerprint identifies how a file is read: these settings and this
 // pipeline version.

@@ -244,23 +244,117 @@ func Category(s string) (path []string, extra []string) {
 // CleanCategory is Category of a value that is already clean text (as
 // Text returns it).
 func CleanCategory(s string) (path []string, extra []string) {
+	return CleanCategoryOn(s, AllCategorySeparators)
+}
+
+// Category separators: the set a CleanCategoryOn call splits on.
+const (
+	// AllCategorySeparators splits on each separator a category path may
+	// use.
+	AllCategorySeparators = ">/|"
+	// PathSeparator is the separator that always writes a hierarchy
+	// ("Home > Garden"): the platforms' exports and Google's taxonomy.
+	PathSeparator = ">"
+)
+
+// CleanCategoryOn is CleanCategory splitting only on the separators in
+// seps (a subset of AllCategorySeparators; "" splits on none): a value
+// whose separator is not in seps is one flat name ("Bags/Totes"). Lists
+// (commas) are read as CleanCategory reads them.
+func CleanCategoryOn(s, seps string) (path []string, extra []string) {
 	if s == "" {
 		return nil, nil
 	}
-	seps := countSeparators(s)
+	n := countSeparators(s)
+	on := func(b byte) bool { return strings.IndexByte(seps, b) >= 0 }
 	switch {
-	case seps.commas > 0 && (seps.slashes > 0 || seps.gts > 0):
-		return categoryPaths(s)
-	case seps.gts > 0:
-		return splitCategory(s, '>', seps.gts), nil
-	case seps.slashes > 0:
-		return splitCategory(s, '/', seps.slashes), nil
-	case seps.bars > 0:
-		return splitCategory(s, '|', seps.bars), nil
-	case seps.commas > 0:
+	case n.commas > 0 && (n.slashes > 0 && on('/') || n.gts > 0 && on('>')):
+		return categoryPaths(s, seps)
+	case n.gts > 0 && on('>'):
+		return splitCategory(s, '>', n.gts), nil
+	case n.gts > 0:
+		// A path written with '>' that must not be split stays whole, '/'
+		// or '|' included.
+	case n.slashes > 0 && on('/'):
+		return splitCategory(s, '/', n.slashes), nil
+	case n.bars > 0 && on('|'):
+		return splitCategory(s, '|', n.bars), nil
+	case n.commas > 0:
 		return categoryList(s)
 	}
 	return []string{s}, nil
+}
+
+// TreeSeparators returns the separators a catalog's category values (a
+// sample of the cells of its category column, clean text) use to write a
+// hierarchy: '>' always, and '/' or '|' only when that separator draws a
+// tree. A value "A/B/C" holds the parents "A" and "A/B"; a value is part
+// of a tree when one of its parents is shared (another value puts a
+// different child under it: "Home/Garden/Pots" and "Home/Garden/Tools")
+// or stands as a category of its own ("Bags" beside "Bags/Totes"). The
+// separator draws a tree when at least two distinct values hold it and
+// at least half of them are part of a tree; otherwise the values are flat
+// names that happen to hold it ("Bags/Totes", "Women/Men", "Tea/Coffee").
+// docs/ingest.md states the rule.
+func TreeSeparators(cells []string) string {
+	out := PathSeparator
+	for _, sep := range []byte{'/', '|'} {
+		if drawsTree(cells, sep) {
+			out += string(sep)
+		}
+	}
+	return out
+}
+
+// drawsTree applies TreeSeparators' rule to one separator.
+func drawsTree(cells []string, sep byte) bool {
+	values := map[string][]string{} // folded value -> its parts
+	standalone := map[string]bool{} // folded values without sep
+	for _, c := range cells {
+		if strings.IndexByte(c, '>') >= 0 {
+			continue
+		}
+		for _, entry := range strings.Split(c, ",") {
+			entry = strings.TrimSpace(entry)
+			if entry == "" {
+				continue
+			}
+			k := strings.ToLower(entry)
+			n := strings.Count(entry, string(sep))
+			if n == 0 {
+				standalone[k] = true
+				continue
+			}
+			if parts := splitCategory(entry, sep, n); len(parts) > 1 {
+				values[strings.ToLower(strings.Join(parts, "\x00"))] = parts
+			}
+		}
+	}
+	if len(values) < 2 {
+		return false
+	}
+	children := map[string]map[string]bool{} // folded parent path -> its children
+	for _, parts := range values {
+		for i := 1; i < len(parts); i++ {
+			parent := strings.ToLower(strings.Join(parts[:i], "\x00"))
+			if children[parent] == nil {
+				children[parent] = map[string]bool{}
+			}
+			children[parent][strings.ToLower(parts[i])] = true
+		}
+	}
+	inTree := 0
+	for _, parts := range values {
+		for i := 1; i < len(parts); i++ {
+			parent := strings.ToLower(strings.Join(parts[:i], "\x00"))
+			_, listed := values[parent]
+			if len(children[parent]) > 1 || listed || i == 1 && standalone[strings.ToLower(parts[0])] {
+				inTree++
+				break
+			}
+		}
+	}
+	return inTree*2 >= len(values)
 }
 
 // categorySeparators counts the separators a category value uses.
@@ -287,9 +381,9 @@ func countSeparators(s string) categorySeparators {
 // categoryPaths reads a list of paths (Magento: "Default Category/Gear,
 // Default Category/Gear/Bags"): the deepest is the product's category
 // (without the root's name), the others are extra.
-func categoryPaths(s string) (best []string, extra []string) {
+func categoryPaths(s, seps string) (best []string, extra []string) {
 	for p := range strings.SplitSeq(s, ",") {
-		q, _ := Category(p)
+		q, _ := CleanCategoryOn(Text(p), seps)
 		if len(q) > 0 && (q[0] == "Default Category" || q[0] == "Root Catalog") {
 			q = q[1:]
 		}

@@ -227,6 +227,53 @@ func TestCategory(t *testing.T) {
 	}
 }
 
+func TestTreeSeparators(t *testing.T) {
+	tests := []struct {
+		name  string
+		cells []string
+		want  string
+	}{
+		{"a tree: shared parents", []string{"Home/Garden/Pots", "Home/Garden/Tools", "Home/Kitchen", "Home/Garden/Pots", ""}, ">/"},
+		{"a tree: parents listed alone", []string{"Bags", "Bags/Totes", "Shoes", "Shoes/Boots"}, ">/"},
+		{"a tree with spaces", []string{"Maison / Cuisine", "Maison / Salon"}, ">/"},
+		{"a tree of bars", []string{"Epicerie | Thé", "Epicerie | Café"}, ">|"},
+		{"a Magento list of paths", []string{"Default Category/Gear,Default Category/Gear/Bags", "Default Category/Gear/Bags"}, ">/"},
+		{"flat names holding /", []string{"Bags/Totes", "Women/Men", "Shoes", "Tea/Coffee", "Bags/Totes"}, ">"},
+		{"one value", []string{"Women/Men", "Women/Men"}, ">"},
+		{"mostly flat, one coincidence", []string{"Bags/Totes", "Bags/Clutches", "Women/Men", "Hats/Caps", "Tea/Coffee"}, ">"},
+		{"> paths only", []string{"Clothing > Hoodies", "Clothing > Tshirts/Polos"}, ">"},
+		{"nothing", nil, ">"},
+	}
+	for _, tt := range tests {
+		if got := TreeSeparators(tt.cells); got != tt.want {
+			t.Errorf("%s: TreeSeparators(%q) = %q, want %q", tt.name, tt.cells, got, tt.want)
+		}
+	}
+}
+
+func TestCleanCategoryOn(t *testing.T) {
+	tests := []struct {
+		in, seps string
+		path     []string
+		extra    []string
+	}{
+		{"Bags/Totes", ">", []string{"Bags/Totes"}, nil},
+		{"Bags/Totes", ">/", []string{"Bags", "Totes"}, nil},
+		{"Home > Bags/Totes", ">/", []string{"Home", "Bags/Totes"}, nil},
+		{"Home > Garden", "", []string{"Home > Garden"}, nil},
+		{"Home > Garden", "/", []string{"Home > Garden"}, nil},
+		{"A | B", ">", []string{"A | B"}, nil},
+		{"Home, iPods", ">", []string{"Home"}, []string{"iPods"}},
+		{"Default Category/Gear,Default Category/Gear/Bags", ">/", []string{"Gear", "Bags"}, []string{"Gear"}},
+	}
+	for _, tt := range tests {
+		p, e := CleanCategoryOn(tt.in, tt.seps)
+		if !reflect.DeepEqual(p, tt.path) || !reflect.DeepEqual(e, tt.extra) {
+			t.Errorf("CleanCategoryOn(%q, %q) = %q, %q; want %q, %q", tt.in, tt.seps, p, e, tt.path, tt.extra)
+		}
+	}
+}
+
 func TestText(t *testing.T) {
 	tests := map[string]string{
 		"  Chaise\u00a0 pliante\t": "Chaise pliante",
