@@ -287,12 +287,12 @@ func (g *Generator) drawProduct(r, own *rand.Rand) product {
 // and description. It is standalone and carries no defect.
 func (g *Generator) pooledProduct() {
 	r, p := g.rng, g.p
-	item := g.poolOrder[0]
+	item := uint64(g.poolOrder[0]) //nolint:gosec // G115: an index of Perm, from 0 to SharedPoolSize
 	g.poolOrder = g.poolOrder[1:]
-	pool := rand.New(rand.NewPCG(g.opts.SharedPool, uint64(item)+1)) //nolint:gosec // G404: reproducible test data
+	pool := rand.New(rand.NewPCG(g.opts.SharedPool, item+1)) //nolint:gosec // G404: reproducible test data
 	pr := g.drawProduct(pool, r)
 	pr.pooled = true
-	pr.ean = ean13(nil, pick(pool, p.eanPrefixes), (eanItem(g.opts.SharedPool)+uint64(item))%1_000_000_000, false, pool)
+	pr.ean = ean13(nil, pick(pool, p.eanPrefixes), (eanItem(g.opts.SharedPool)+item)%1_000_000_000, false, pool)
 	var colour option
 	if len(pr.t.colours) > 0 {
 		colour = pick(pool, pr.t.colours)

@@ -121,7 +121,7 @@ func buildSynonyms() map[string]synonym {
 	add(FieldOrigin, 0, "origin", "country of origin", "pays d'origine", "origine", "made in", "pays de fabrication", "country_of_manufacture")
 	add(FieldStock, 0, "stock", "stock quantity", "stock qty", "qty in stock", "quantity in stock", "in stock qty",
 		"qty", "quantity on hand", "qty on hand", "on hand", "available quantity", "quantity available", "inventory",
-		"inventory quantity", "variant inventory qty", "stock_quantity", "quantité en stock", "quantite en stock",
+		"inventory quantity", "variant inventory qty", "stock_quantity", "quantité en stock",
 		"qté en stock", "qte en stock", "stock disponible", "quantité disponible", "lagerbestand", "existencias")
 	add(FieldParent, 0, "parent", "parent sku", "parent id", "model", "modèle", "modele", "model code", "parent reference", "référence parent")
 	add(FieldHandle, 0, "handle")
