@@ -38,8 +38,8 @@ func DemoCatalogs() []DemoCatalog {
 	}
 	// reseller is another partner of profile's pool, offering pct percent
 	// of its products from it.
-	reseller := func(d DemoCatalog, partner, title string, pct int) DemoCatalog {
-		d.Partner, d.Title, d.Options.Partner = partner, title, partner
+	reseller := func(d DemoCatalog, partner, title, skuPrefix string, pct int) DemoCatalog {
+		d.Partner, d.Title, d.Options.Partner, d.Options.SKUPrefix = partner, title, partner, skuPrefix
 		return shared(d, pct)
 	}
 	return []DemoCatalog{
@@ -48,9 +48,9 @@ func DemoCatalogs() []DemoCatalog {
 		demo(ProfileChineseElectronics, 2026_03, 900, FormatJSON, "brightway-catalog.json"),
 		demo(ProfileFrenchTextile, 2026_04, 1000, FormatCSV, "maison-lin-collection.csv"),
 		reseller(demo(ProfileFrenchOffice, 2026_05, 500, FormatNDJSON, "papeterie-centrale.ndjson"),
-			"papeterie-centrale", "Revendeur de fournitures de bureau, livraison en 24 h", 50),
+			"papeterie-centrale", "Revendeur de fournitures de bureau, livraison en 24 h", "PC-", 50),
 		reseller(demo(ProfileFrenchOffice, 2026_06, 400, FormatCSV, "bureau-direct-tarifs.csv"),
-			"bureau-direct", "Vente en ligne de fournitures aux entreprises", 60),
+			"bureau-direct", "Vente en ligne de fournitures aux entreprises", "BD-", 60),
 	}
 }
 

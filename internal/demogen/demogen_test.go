@@ -826,13 +826,27 @@ func TestSharedPool(t *testing.T) {
 }
 
 // TestDemoOffersOverlap: the demo's office suppliers offer some products
-// in common, each shared GTIN the same product; other partners share none.
+// in common, each shared GTIN the same product, under their own SKUs;
+// other partners share none.
 func TestDemoOffersOverlap(t *testing.T) {
 	var opts []Options
 	for _, d := range DemoCatalogs() {
 		opts = append(opts, d.Options)
 	}
 	byGTIN := offersByGTIN(t, opts...)
+	// Every SKU names one product of the demo (a buyer's quick add by SKU).
+	skus := map[string]string{}
+	for _, o := range opts {
+		if _, err := EachProduct(context.Background(), o, func(p catalog.Product) error {
+			if other, ok := skus[p.SKU]; ok {
+				return fmt.Errorf("SKU %s of %s and %s", p.SKU, other, p.Partner)
+			}
+			skus[p.SKU] = p.Partner
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	byPartners := map[int]int{}
 	for gtin, offers := range byGTIN {
 		byPartners[len(offers)]++

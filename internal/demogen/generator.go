@@ -223,7 +223,7 @@ func pick[T any](r *rand.Rand, s []T) T { return s[r.IntN(len(s))] }
 
 // newProduct draws the next product and, maybe, its variant group.
 func (g *Generator) newProduct() {
-	r, p := g.rng, g.p
+	r := g.rng
 	g.productSeq++
 	g.stats.Products++
 	remaining := g.opts.Rows - g.row
@@ -232,7 +232,7 @@ func (g *Generator) newProduct() {
 		return
 	}
 	pr := g.drawProduct(r, r)
-	g.buf = append(g.buf[:0], p.skuPrefix...)
+	g.buf = append(g.buf[:0], g.opts.SKUPrefix...)
 	g.buf = strconv.AppendInt(g.buf, int64(100000+g.productSeq), 10)
 	pr.sku = string(g.buf)
 	g.finishProduct(&pr, remaining)
@@ -298,7 +298,7 @@ func (g *Generator) pooledProduct() {
 		colour = pick(pool, pr.t.colours)
 	}
 	pr.colour = colour.label
-	g.buf = append(g.buf[:0], p.skuPrefix...)
+	g.buf = append(g.buf[:0], g.opts.SKUPrefix...)
 	g.buf = strconv.AppendInt(g.buf, int64(100000+g.productSeq), 10)
 	pr.sku = string(g.buf)
 	pr.cents = pr.cents * (85 + r.IntN(31)) / 100

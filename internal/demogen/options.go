@@ -100,6 +100,10 @@ type Options struct {
 	// SharedPool and SharedPoolSize offer the same pool products. Each
 	// catalog draws a pool product at most once.
 	SharedPool uint64 `json:"shared_pool,omitempty"`
+	// SKUPrefix starts every SKU; "" means the profile's own ("BP-" for
+	// fr-office). Partners of one profile need their own (a buyer's quick
+	// add by SKU finds one product).
+	SKUPrefix string `json:"sku_prefix,omitempty"`
 	// Stock adds a "stock" column: the quantity each row has in stock, 0
 	// (out of stock) for about one row in twelve.
 	Stock bool `json:"stock,omitempty"`
@@ -150,6 +154,9 @@ func (o Options) withDefaults() (Options, *profile, error) {
 	case ',', ';':
 	default:
 		return o, nil, catalog.Errorf(catalog.CodeInvalid, "delimiter must be ',' or ';', not %q", o.Delimiter)
+	}
+	if o.SKUPrefix == "" {
+		o.SKUPrefix = p.skuPrefix
 	}
 	if o.SharedPct < 0 || o.SharedPct > 100 {
 		return o, nil, catalog.Errorf(catalog.CodeInvalid, "shared percent must be from 0 to 100, not %d", o.SharedPct)
