@@ -78,6 +78,9 @@ func NewCatalogSearch(app awscdk.App, cfg StageConfig, in Inputs) *CatalogSearch
 		if err := CheckSynonymsFile(cfg, in.Builder.ModuleDir(), in.ParseSynonyms); err != nil {
 			panic(err) // before any stack: the synth fails with the file and the line
 		}
+		if _, err := cfg.SiteRates(in.Builder.ModuleDir()); err != nil {
+			panic(err) // before any stack, as for the synonyms
+		}
 	}
 	cs := &CatalogSearch{Config: cfg}
 	cs.Data = NewDataStack(app, cfg, props())

@@ -96,8 +96,12 @@ type StageConfig struct {
 	PointInTimeRecovery   bool `json:"pointInTimeRecovery"`   // DynamoDB PITR
 	NoncurrentVersionDays int  `json:"noncurrentVersionDays"` // old catalog file versions expire after
 	ReportsExpireDays     int  `json:"reportsExpireDays"`     // reports/ objects expire after
-	AccessLogsExpireDays  int  `json:"accessLogsExpireDays"`  // access log objects expire after
-	LogRetentionDays      int  `json:"logRetentionDays"`      // every CloudWatch log group
+	// HistoryDays is how long the ingest's history items (each upload's
+	// product changes, each product's price points) live in the table
+	// before its TTL expires them (the ingest Lambda's HISTORY_TTL_DAYS).
+	HistoryDays          int `json:"historyDays"`
+	AccessLogsExpireDays int `json:"accessLogsExpireDays"` // access log objects expire after
+	LogRetentionDays     int `json:"logRetentionDays"`     // every CloudWatch log group
 
 	OpenSearch OpenSearchConfig `json:"openSearch"`
 
@@ -148,6 +152,12 @@ type StageConfig struct {
 	// seals partner sessions; raising it replaces the secret (rotation,
 	// docs/deploy.md), which signs every partner out.
 	SiteSecretGeneration int `json:"siteSecretGeneration"`
+	// RatesFile is the stage's dated exchange rates (a JSON array, format:
+	// docs/operations.md), relative to the app directory; empty: the site
+	// shows no converted price. The synth checks it (contract.CheckRates)
+	// and passes it to the PHP function as contract.EnvRates; new rates
+	// are a deploy.
+	RatesFile string `json:"ratesFile"`
 
 	// Monitoring.
 	AlarmEmail              string  `json:"alarmEmail"`              // SNS e-mail subscription; required in staging and prod
@@ -222,6 +232,7 @@ func DefaultConfig(stage string) (StageConfig, error) {
 		Region:                "eu-west-3",
 		NoncurrentVersionDays: 30,
 		ReportsExpireDays:     90,
+		HistoryDays:           90,
 		AccessLogsExpireDays:  90,
 		LogRetentionDays:      30,
 		OpenSearch: OpenSearchConfig{
@@ -256,6 +267,7 @@ func DefaultConfig(stage string) (StageConfig, error) {
 	}
 	switch stage {
 	case StageDev:
+		base.HistoryDays = 14
 		base.LogRetentionDays = 7
 		base.NoncurrentVersionDays = 7
 		base.AccessLogsExpireDays = 30
@@ -274,6 +286,7 @@ func DefaultConfig(stage string) (StageConfig, error) {
 		base.PointInTimeRecovery = true
 		base.LogRetentionDays = 90
 		base.AccessLogsExpireDays = 365
+		base.HistoryDays = 400 // a year of prices, and the same weeks a year before
 		base.OpenSearch = OpenSearchConfig{
 			EngineVersion:      "2.19",
 			DataNodes:          3,
@@ -399,6 +412,7 @@ func (c StageConfig) checkEvents(p *problems) {
 	p.add(c.MaxReceiveCount < 5, "maxReceiveCount must be at least 5 (throttled receives count), got %d", c.MaxReceiveCount)
 	p.add(c.StreamRetryAttempts < 0 || c.StreamRetryAttempts > 10000, "streamRetryAttempts must be in 0..10000")
 	p.add(c.StreamMaxRecordAgeSec < 60 || c.StreamMaxRecordAgeSec > 604800, "streamMaxRecordAgeSec must be in 60..604800")
+	p.add(c.HistoryDays < 1 || c.HistoryDays > 3650, "historyDays must be in 1..3650, got %d", c.HistoryDays)
 	_, ok := retentionDays(c.LogRetentionDays)
 	p.add(!ok, "logRetentionDays %d is not one of 1, 3, 5, 7, 14, 30, 60, 90, 180, 365, 731, 1827, 3653", c.LogRetentionDays)
 }

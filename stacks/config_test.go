@@ -48,6 +48,7 @@ func TestLoadConfig(t *testing.T) {
 		{name: "standby without three AZs", stage: "staging", overrides: `{"openSearch":{"dataNodes":2,"availabilityZones":2,"multiAzWithStandby":true,"dataInstanceType":"m6g.large.search","volumeGiB":20,"engineVersion":"2.19"}}`, wantErr: "multiAzWithStandby"},
 		{name: "retention CloudWatch does not offer", stage: "dev", overrides: `{"logRetentionDays":10}`, wantErr: "logRetentionDays 10"},
 		{name: "bad partner name", stage: "dev", overrides: `{"partners":["a b"]}`, wantErr: "partners"},
+		{name: "history kept for no day", stage: "dev", overrides: `{"historyDays":0}`, wantErr: "historyDays"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -46,6 +46,7 @@ func NewPipelineStack(scope constructs.Construct, cfg StageConfig, in Inputs, pr
 			contract.EnvTable:          *table.TableName(),
 			contract.EnvBucket:         *data.Bucket().BucketName(),
 			contract.EnvUploadMaxBytes: strconv.Itoa(cfg.UploadMaxBytes),
+			contract.EnvHistoryTTLDays: strconv.Itoa(cfg.HistoryDays),
 		},
 	})
 	data.Bucket().GrantReadWrite(s.Ingest.Function, nil)

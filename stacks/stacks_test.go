@@ -279,7 +279,7 @@ func TestPipelineStack(t *testing.T) {
 func TestGoLambdas(t *testing.T) {
 	forEachStage(t, func(t *testing.T, s *synthesized) {
 		wantEnv := map[string][]string{
-			"IngestFunction":  {contract.EnvTable, contract.EnvBucket},
+			"IngestFunction":  {contract.EnvTable, contract.EnvBucket, contract.EnvHistoryTTLDays},
 			"IndexerFunction": {contract.EnvTable, contract.EnvOpenSearchEndpoint, contract.EnvIndexAlias, contract.EnvIndexReplicas},
 			"ReindexFunction": {contract.EnvTable, contract.EnvOpenSearchEndpoint, contract.EnvIndexAlias, contract.EnvIndexReplicas},
 			"HandlerFunction": {contract.EnvTable, contract.EnvBucket, contract.EnvOpenSearchEndpoint, contract.EnvIndexAlias, contract.EnvUploadMaxBytes, contract.EnvIngestQueueURL},
@@ -319,6 +319,10 @@ func TestGoLambdas(t *testing.T) {
 				// node, 2 on prod's three zones with standby.
 				if r, ok := env[contract.EnvIndexReplicas]; ok && r != strconv.Itoa(s.cfg.OpenSearch.AvailabilityZones-1) {
 					t.Errorf("%s: %s=%v with %d zones", fn.ID, contract.EnvIndexReplicas, r, s.cfg.OpenSearch.AvailabilityZones)
+				}
+				// The stage's history TTL reaches the ingest Lambda.
+				if d, ok := env[contract.EnvHistoryTTLDays]; ok && d != strconv.Itoa(s.cfg.HistoryDays) {
+					t.Errorf("%s: %s=%v, the stage says %d", fn.ID, contract.EnvHistoryTTLDays, d, s.cfg.HistoryDays)
 				}
 				asset, _ := get(fn.Raw, "Metadata", "aws:asset:path").(string)
 				checkBootstrap(t, filepath.Join(s.dir, asset, "bootstrap"), "")

@@ -121,6 +121,30 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, in Inputs, edg
 		Retention:     cfg.LogRetention(),
 		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
 	})
+	siteEnv := map[string]*string{
+		contract.EnvAPIBaseURL: jsii.String(APIBaseURL(stack, restAPIID)),
+		// The browser posts catalog files here (the API's presigned
+		// POSTs): the pages' CSP lets them connect to it.
+		contract.EnvUploadOrigin: bucketOrigin(bucketName),
+		contract.EnvStage:        jsii.String(cfg.Stage),
+		// Bref 3 layers serve every runtime; this picks PHP-FPM.
+		EnvBrefRuntime: jsii.String(BrefRuntimeFPM),
+		// {{resolve:secretsmanager:...}}: CloudFormation resolves it when
+		// it deploys the function; the template holds only the reference.
+		contract.EnvSiteSecret: s.SiteSecret.SecretValue().UnsafeUnwrap(),
+		// Requests without it went around CloudFront: refused.
+		contract.EnvOriginSecret: originSecret,
+	}
+	// The operator's dated exchange rates, when the stage names a file.
+	if in.Builder != nil {
+		rates, err := cfg.SiteRates(in.Builder.ModuleDir())
+		if err != nil {
+			panic(err)
+		}
+		if rates != "" {
+			siteEnv[contract.EnvRates] = jsii.String(rates)
+		}
+	}
 	s.Function = awslambda.NewFunction(stack, jsii.String("Php"), &awslambda.FunctionProps{
 		Description:  jsii.String("The PHP site (PHP-FPM through the Bref layer)"),
 		Runtime:      WebRuntime(),
@@ -144,24 +168,11 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, in Inputs, edg
 		Layers: &[]awslambda.ILayerVersion{
 			awslambda.LayerVersion_FromLayerVersionArn(stack, jsii.String("BrefPhp84"), jsii.String(cfg.BrefLayerArn)),
 		},
-		MemorySize: jsii.Number(float64(cfg.Web.MemoryMiB)),
-		Timeout:    awscdk.Duration_Seconds(jsii.Number(float64(cfg.Web.TimeoutSeconds))),
-		Environment: &map[string]*string{
-			contract.EnvAPIBaseURL: jsii.String(APIBaseURL(stack, restAPIID)),
-			// The browser posts catalog files here (the API's presigned
-			// POSTs): the pages' CSP lets them connect to it.
-			contract.EnvUploadOrigin: bucketOrigin(bucketName),
-			contract.EnvStage:        jsii.String(cfg.Stage),
-			// Bref 3 layers serve every runtime; this picks PHP-FPM.
-			EnvBrefRuntime: jsii.String(BrefRuntimeFPM),
-			// {{resolve:secretsmanager:...}}: CloudFormation resolves it when
-			// it deploys the function; the template holds only the reference.
-			contract.EnvSiteSecret: s.SiteSecret.SecretValue().UnsafeUnwrap(),
-			// Requests without it went around CloudFront: refused.
-			contract.EnvOriginSecret: originSecret,
-		},
-		Tracing:  awslambda.Tracing_ACTIVE,
-		LogGroup: s.LogGroup,
+		MemorySize:  jsii.Number(float64(cfg.Web.MemoryMiB)),
+		Timeout:     awscdk.Duration_Seconds(jsii.Number(float64(cfg.Web.TimeoutSeconds))),
+		Environment: &siteEnv,
+		Tracing:     awslambda.Tracing_ACTIVE,
+		LogGroup:    s.LogGroup,
 	})
 	// The site's origin is an HTTP API in front of the PHP function: it
 	// passes browser form POSTs through as they are (a Lambda function URL

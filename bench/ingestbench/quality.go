@@ -16,8 +16,11 @@ import (
 // 10% to the ingest pipeline's time.
 const maxQualityOverhead = 0.10
 
-// qualityChunk is how many products are scored between two clock reads.
-const qualityChunk = 10_000
+// qualityChunk is how many products are made, then scored between two
+// clock reads: a batch of the pipeline (batchRows in internal/ingest), so
+// that, as in the writer, which scores a product just assembled, the
+// products are in the processor's cache rather than read back from memory.
+const qualityChunk = 256
 
 // scoring times what ingest's writer adds per product for quality (see
 // internal/ingest/quality.go): analysis.Summary.Add, and with spool the

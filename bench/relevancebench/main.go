@@ -29,7 +29,7 @@ func main() {
 	flag.StringVar(&o.OpenSearchURL, "opensearch", os.Getenv("OPENSEARCH_URL"), "OpenSearch node; empty skips the OpenSearch figures")
 	flag.StringVar(&o.Out, "out", "docs/bench/relevance.md", "Markdown file to write")
 	flag.StringVar(&o.Command, "command", "make bench-relevance", "the command that reproduces the figures, for the report")
-	flag.BoolVar(&o.Verbose, "v", false, "print every query that misses")
+	flag.BoolVar(&o.Verbose, "v", false, "print every query that misses, and every query of nDCG@10 below 0.9")
 	flag.StringVar(&o.Dump, "dump", "", "list the ingested products in this file (to write judgments from)")
 	flag.Parse()
 	if err := Run(ctx, o, os.Stderr); err != nil {

@@ -204,7 +204,11 @@ func measure(ctx context.Context, e engine, qs []judgment, products int) (figure
 		f.mrr += rr
 		c := f.byClass[j.class]
 		f.byClass[j.class] = [2]float64{c[0] + rr, c[1] + 1}
-		f.ndcg += ndcg(ids, j.grades)
+		n := ndcg(ids, j.grades)
+		if n < 0.9 {
+			f.misses = append(f.misses, fmt.Sprintf("nDCG@10 %.2f: %q -> %v", n, j.text, ids))
+		}
+		f.ndcg += n
 		relevant, found := 0, 0
 		for id, g := range j.grades {
 			if g >= 2 {
@@ -376,7 +380,12 @@ func dumpProducts(path string, products []catalog.Product) error {
 		if p.Price != nil {
 			price = p.Price.String()
 		}
-		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%s\t%d variants\n", p.ID, p.Name, catalog.CategoryString(p.Category), p.Brand, price, len(p.Variants))
+		attrs := make([]string, 0, len(p.Attributes))
+		for k, v := range p.Attributes {
+			attrs = append(attrs, k+"="+v)
+		}
+		slices.Sort(attrs)
+		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%s\t%d variants\t%s\n", p.ID, p.Name, catalog.CategoryString(p.Category), p.Brand, price, len(p.Variants), strings.Join(attrs, "; "))
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o600)
 }

@@ -97,9 +97,19 @@ func runServe(ctx context.Context, e env, args []string) int {
 			_ = ln.Close()
 			return fail(e, "serve", err)
 		}
+		env := []string{contract.EnvSiteSecret + "=" + secret}
+		// The operator's dated exchange rates, DATA/rates.json, when present.
+		rates, err := webserve.SiteRates(*data)
+		if err != nil {
+			_ = ln.Close()
+			return fail(e, "serve", err)
+		}
+		if rates != "" {
+			env = append(env, contract.EnvRates+"="+rates)
+		}
 		site, err = webserve.StartPHP(ctx, webserve.PHPOptions{
 			PHP: *php, PublicDir: pub, APIURL: base + "/api", Stderr: e.stderr,
-			Env: []string{contract.EnvSiteSecret + "=" + secret},
+			Env: env,
 		})
 		if err != nil {
 			_ = ln.Close()

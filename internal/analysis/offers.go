@@ -16,7 +16,7 @@ import (
 // "" (the product is matched with nothing).
 func OfferKey(p *catalog.Product) string {
 	if g := productGTIN(p); ValidGTIN(g) {
-		return "gtin:" + strings.Repeat("0", 14-len(g)) + g
+		return "gtin:" + "00000000000000"[:14-len(g)] + g // one allocation
 	}
 	brand, mpn := foldKey(p.Brand, false), foldKey(p.SupplierRef, true)
 	if brand == "" || mpn == "" {

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -123,23 +124,29 @@ func GradeOf(score int) string {
 // failed is a set of rule indexes.
 type failed uint32
 
-// check runs every rule on p.
+// check runs every rule on p. Scoring runs on every product of every
+// ingest and must stay a small share of the pipeline's time (make
+// bench-ingest), so each text is read at most once and mostly not to its
+// end: an ASCII name is measured by its length, its casing is settled by
+// its first letters of both cases, and the description is compared with
+// the name only until they differ (sameText). reference_test.go keeps the
+// plain version the results must agree with.
 func check(p *catalog.Product) failed {
 	var f failed
 	fail := func(rule int) { f |= 1 << rule }
-	if n := utf8.RuneCountInString(strings.TrimSpace(p.Name)); n < MinNameRunes || n > MaxNameRunes {
+	if n := nameRunes(p.Name); n < MinNameRunes || n > MaxNameRunes {
 		fail(ruleNameLength)
 	}
 	if badCasing(p.Name) {
 		fail(ruleNameCasing)
 	}
 	switch {
-	case strings.TrimSpace(p.Description) == "":
+	case blank(p.Description):
 		fail(ruleDescriptionMissing)
 	case sameText(p.Description, p.Name):
 		fail(ruleDescriptionIsName)
 	}
-	if strings.TrimSpace(p.Brand) == "" {
+	if blank(p.Brand) {
 		fail(ruleBrandMissing)
 	}
 	if len(p.Category) == 0 {
@@ -166,6 +173,68 @@ func check(p *catalog.Product) failed {
 	return f
 }
 
+// nameRunes is how many runes name has once trimmed of white space.
+func nameRunes(name string) int {
+	s := strings.TrimSpace(name)
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return i + utf8.RuneCountInString(s[i:])
+		}
+	}
+	return len(s)
+}
+
+// badCasing reports a name of at least four letters written all in
+// capitals or all in lower case. It stops at the first letter that breaks
+// both.
+func badCasing(name string) bool {
+	letters, upper, lower := 0, 0, 0
+	for i := 0; i < len(name); {
+		var isLetter, isUpper, isLower bool
+		if c := name[i]; c < utf8.RuneSelf {
+			i++
+			l := c | 0x20 // lower case, for an ASCII letter
+			isLetter = 'a' <= l && l <= 'z'
+			isLower = isLetter && c == l
+			isUpper = isLetter && c != l
+		} else {
+			r, size := utf8.DecodeRuneInString(name[i:])
+			i += size
+			isLetter = unicode.IsLetter(r)
+			isUpper = isLetter && unicode.IsUpper(r)
+			isLower = isLetter && !isUpper && unicode.IsLower(r)
+		}
+		if !isLetter {
+			continue
+		}
+		letters++
+		if isUpper {
+			upper++
+		} else if isLower {
+			lower++
+		}
+		if upper != letters && lower != letters {
+			return false // neither all capitals nor all lower case
+		}
+	}
+	return letters >= 4
+}
+
+// blank reports whether s is empty or only white space, without trimming
+// a long text that starts with a letter.
+func blank(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+		case c < utf8.RuneSelf:
+			return false
+		default:
+			return strings.TrimSpace(s[i:]) == ""
+		}
+	}
+	return true
+}
+
 // Score returns p's quality: 100 less the points of every rule it fails,
 // its grade, and the codes of the failed rules.
 func Score(p *catalog.Product) catalog.Quality {
@@ -174,6 +243,9 @@ func Score(p *catalog.Product) catalog.Quality {
 
 func qualityOf(f failed) catalog.Quality {
 	q := catalog.Quality{Score: 100}
+	if f != 0 {
+		q.Issues = make([]string, 0, bits.OnesCount32(uint32(f)))
+	}
 	for i := range numRules {
 		if f&(1<<i) != 0 {
 			q.Score -= rules[i].Points
@@ -184,66 +256,78 @@ func qualityOf(f failed) catalog.Quality {
 	return q
 }
 
-// badCasing reports a name of at least four letters written all in
-// capitals or all in lower case.
-func badCasing(name string) bool {
-	letters, upper, lower := 0, 0, 0
-	for _, r := range name {
-		if !unicode.IsLetter(r) {
-			continue
-		}
-		letters++
-		if unicode.IsUpper(r) {
-			upper++
-		} else if unicode.IsLower(r) {
-			lower++
-		}
-	}
-	return letters >= 4 && (upper == letters || lower == letters)
-}
-
 // sameText reports whether a and b are the same words, ignoring case,
-// punctuation and spacing.
+// punctuation and spacing: the words (runs of letters and digits) of both,
+// compared as strings.EqualFold does, in one walk over both texts that
+// stops where they first differ.
 func sameText(a, b string) bool {
-	if !hasWordRunes(a, wordRunes(b)) { // the usual case, without allocating
-		return false
-	}
-	fa, fb := strings.FieldsFunc(a, notWord), strings.FieldsFunc(b, notWord)
-	if len(fa) != len(fb) {
-		return false
-	}
-	for i := range fa {
-		if !strings.EqualFold(fa[i], fb[i]) {
+	wa, wb := words{s: a}, words{s: b}
+	for {
+		ra, startA, okA := wa.next()
+		rb, startB, okB := wb.next()
+		if okA != okB {
+			return false
+		}
+		if !okA {
+			return true
+		}
+		if startA != startB || !foldEqual(ra, rb) {
 			return false
 		}
 	}
-	return true
 }
 
-// wordRunes counts the letters and digits of s.
-func wordRunes(s string) int {
-	n := 0
-	for _, r := range s {
-		if !notWord(r) {
-			n++
-		}
-	}
-	return n
+// words walks the letters and digits of s.
+type words struct {
+	s   string
+	i   int
+	gap bool // a rune other than a letter or digit since the last one
 }
 
-// hasWordRunes reports whether s has exactly n letters and digits; it
-// stops reading s past n (a description is usually much longer than the
-// name it is compared with).
-func hasWordRunes(s string, n int) bool {
-	for _, r := range s {
-		if !notWord(r) {
-			n--
-			if n < 0 {
-				return false
+// next returns the next letter or digit, whether it starts a word (the
+// first one, or one after anything else), and false at the end.
+func (w *words) next() (r rune, starts, ok bool) {
+	starts = w.i == 0
+	for w.i < len(w.s) {
+		if c := w.s[w.i]; c < utf8.RuneSelf {
+			w.i++
+			if l := c | 0x20; ('a' <= l && l <= 'z') || c-'0' <= 9 {
+				starts = starts || w.gap
+				w.gap = false
+				return rune(c), starts, true
+			}
+		} else {
+			var size int
+			r, size = utf8.DecodeRuneInString(w.s[w.i:])
+			w.i += size
+			if !notWord(r) {
+				starts = starts || w.gap
+				w.gap = false
+				return r, starts, true
 			}
 		}
+		w.gap = true
 	}
-	return n == 0
+	return 0, false, false
+}
+
+// foldEqual reports whether r and s are equal under Unicode simple case
+// folding, as strings.EqualFold compares runes.
+func foldEqual(r, s rune) bool {
+	if r == s {
+		return true
+	}
+	if s < r {
+		r, s = s, r
+	}
+	if s < utf8.RuneSelf {
+		return 'A' <= r && r <= 'Z' && s == r+'a'-'A'
+	}
+	t := unicode.SimpleFold(r)
+	for t != r && t < s {
+		t = unicode.SimpleFold(t)
+	}
+	return t == s
 }
 
 func notWord(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
@@ -291,8 +375,11 @@ func plausible(d catalog.Decimal) bool {
 }
 
 func hasAttributes(p *catalog.Product) bool {
+	if len(p.Attributes) == 0 && len(p.Variants) == 0 {
+		return false
+	}
 	for _, v := range p.Attributes {
-		if strings.TrimSpace(v) != "" {
+		if !blank(v) {
 			return true
 		}
 	}
@@ -336,12 +423,23 @@ type Summary struct {
 	products, scores, toFix int
 	grades                  [5]int
 	issues                  [numRules]int
+	// seen holds the quality of each set of failed rules met so far: a
+	// catalog has few of them, and their products share one Issues slice.
+	seen map[failed]catalog.Quality
 }
 
-// Add scores p, counts it, and returns its quality.
+// Add scores p, counts it, and returns its quality. Products that fail
+// the same rules share the returned Issues slice: it must not be modified.
 func (s *Summary) Add(p *catalog.Product) catalog.Quality {
 	f := check(p)
-	q := qualityOf(f)
+	q, ok := s.seen[f]
+	if !ok {
+		q = qualityOf(f)
+		if s.seen == nil {
+			s.seen = make(map[failed]catalog.Quality)
+		}
+		s.seen[f] = q
+	}
 	s.products++
 	s.scores += q.Score
 	s.grades[q.Grade[0]-'A']++

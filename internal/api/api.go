@@ -56,14 +56,21 @@ type Deps struct {
 	// local outbox), shown by health while the index catches up; nil =
 	// not reported (on AWS the stream's age is a CloudWatch metric).
 	Backlog func(ctx context.Context) (int, error)
-	local   *intake.LocalUploads
+	// Recorder takes the search analytics events (analytics.go); nil =
+	// none recorded.
+	Recorder Recorder
+	// SearchLog reads the search analytics for the insights; nil = the
+	// search views answer CodeUnavailable (not kept on this home).
+	SearchLog catalog.SearchLog
+	local     *intake.LocalUploads
 }
 
 // API serves the routes of Routes.
 type API struct {
-	deps Deps
-	log  *slog.Logger
-	mux  *http.ServeMux
+	deps  Deps
+	log   *slog.Logger
+	mux   *http.ServeMux
+	names partnerNames
 }
 
 // Route is one line of the route table: the OpenAPI test checks the table
@@ -118,9 +125,11 @@ func (a *API) Routes() []Route {
 		{"GET", "/v1/health", "Liveness and product count", a.health},
 		{"GET", "/v1/openapi.json", "This API's OpenAPI document", a.openapi},
 		{"GET", "/v1/search", "Search products", a.search},
+		{"POST", "/v1/search/clicks", "Count a click on a search result (its position), for the search analytics", a.click},
 		{"GET", "/v1/suggest", "Autocomplete: brands, categories and product names for the text being typed", a.suggest},
 		{"GET", "/v1/products/{id}", "One product", a.product},
 		{"GET", "/v1/products/{id}/offers", "Every partner's offer of the same product (same GTIN, or brand and part number), cheapest first", a.offers},
+		{"GET", "/v1/products/{id}/prices", "A product's price history: the price each upload set, newest first", a.productPrices},
 		{"GET", "/v1/catalogs", "Ingested catalog files, newest first", a.listCatalogs},
 		{"GET", "/v1/catalogs/{id}", "One catalog file with its ingest report", a.getCatalog},
 		{"POST", "/v1/catalogs", "Ask where to upload a partner's catalog file", a.createCatalog},
@@ -130,6 +139,9 @@ func (a *API) Routes() []Route {
 		{"GET", "/v1/catalogs/{id}/rejected.csv", "A catalog's rejected rows as CSV, ready to fix and upload again", a.rejectedCSV},
 		{"GET", "/v1/catalogs/{id}/removals.csv", "The products a held full catalog would remove, as CSV", a.removalsCSV},
 		{"GET", "/v1/catalogs/{id}/to-fix.csv", "A catalog's products that fail a quality rule, as CSV", a.toFixCSV},
+		{"GET", "/v1/catalogs/{id}/changes", "What an upload changed: the products it created, changed (fields, price before and after) and removed", a.catalogChanges},
+		{"GET", "/v1/partner/settings", "The key's partner's display name", a.getPartnerSettings},
+		{"PUT", "/v1/partner/settings", "Set the key's partner's display name (buyers see it instead of the partner id)", a.putPartnerSettings},
 		{"GET", "/v1/session", "The API key's partner and the generation of its site sessions (sign-in)", a.session},
 		{"POST", "/v1/session/end", "End the key's site sessions of a generation (sign-out)", a.endSession},
 		{"GET", "/v1/quality/rules", "The quality rules and grades every product is scored by", a.qualityRules},
@@ -247,6 +259,7 @@ func (a *API) product(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	a.nameProducts(r.Context(), &p)
 	writeJSON(w, http.StatusOK, p)
 	return nil
 }

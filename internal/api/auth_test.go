@@ -157,6 +157,11 @@ func partnerRoutes(a *authAPI) []partnerRoute {
 				t.Fatalf("%s", rec.Body)
 			}
 		}},
+		{"changes", "GET", "/v1/catalogs/" + a.done.ID + "/changes", "", http.StatusOK, func(t *testing.T, _ *httptest.ResponseRecorder, body map[string]any) {
+			if list, _ := body["changes"].([]any); len(list) != 3 || body["catalog_id"] != a.done.ID {
+				t.Fatalf("%v", body)
+			}
+		}},
 		{"confirm", "POST", "/v1/catalogs/" + a.held.ID + "/confirm", "", http.StatusOK, func(t *testing.T, _ *httptest.ResponseRecorder, body map[string]any) {
 			if body["status"] != "done" {
 				t.Fatalf("%v", body)
@@ -321,7 +326,7 @@ func TestOtherPartnersRequestsChangeNothing(t *testing.T) {
 func TestOtherPartnersCatalogIsNotFound(t *testing.T) {
 	a := newAuthAPI(t)
 	const unknown = "c00000000000000000000"
-	for _, suffix := range []string{"", "/rejected.csv", "/removals.csv", "/to-fix.csv", "/confirm"} {
+	for _, suffix := range []string{"", "/rejected.csv", "/removals.csv", "/to-fix.csv", "/changes", "/confirm"} {
 		method := "GET"
 		if suffix == "/confirm" {
 			method = "POST"

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,7 +20,8 @@ import (
 // InsightViews are the views of GET /v1/insights/{view}, in the order the
 // site shows them.
 func InsightViews() []string {
-	return []string{"freshness"}
+	return []string{"catalog", "partners", "categories", "prices", "offers", "grades", "freshness",
+		"queries", "zero-results", "clicks", "filters"}
 }
 
 // maxCatalogsScanned bounds the catalog records the freshness view reads
@@ -89,10 +91,18 @@ func (a *API) insights(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	size, err := insightsSize(r.URL.Query())
+	if err != nil {
+		return err
+	}
 	var body any
 	switch view {
+	case "catalog", "partners", "categories", "prices", "offers", "grades":
+		body, err = a.catalogInsights(r, view, size)
 	case "freshness":
 		body, err = a.freshness(r, p)
+	case "queries", "zero-results", "clicks", "filters":
+		body, err = a.searchInsights(r, view, p, size)
 	default:
 		return catalog.Errorf(catalog.CodeNotFound, "no insights view %q (one of %s)", view, strings.Join(InsightViews(), ", "))
 	}
@@ -157,4 +167,95 @@ func (a *API) freshness(r *http.Request, p period) ([]PartnerFreshness, error) {
 		return out[i].Partner < out[j].Partner
 	})
 	return out, nil
+}
+
+// insightsSize reads size (the length of each list).
+func insightsSize(v url.Values) (int, error) {
+	s := strings.TrimSpace(v.Get("size"))
+	if s == "" {
+		return catalog.DefaultInsightsSize, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > catalog.MaxInsightsSize {
+		return 0, catalog.Errorf(catalog.CodeInvalid, "size must be between 1 and %d", catalog.MaxInsightsSize)
+	}
+	return n, nil
+}
+
+// catalogInsights answers the views of the index's aggregations: the
+// catalogs as they are now ("catalog" is all of them in one).
+func (a *API) catalogInsights(r *http.Request, view string, size int) (any, error) {
+	q := catalog.InsightsQuery{Size: size}
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	in, err := a.deps.Index.Insights(r.Context(), q)
+	if err != nil {
+		return nil, err
+	}
+	switch view {
+	case "partners":
+		return in.Partners, nil
+	case "categories":
+		return in.Categories, nil
+	case "prices":
+		return in.Prices, nil
+	case "offers":
+		return in.Offers, nil
+	case "grades":
+		return in.Grades, nil
+	}
+	return in, nil
+}
+
+// PositionClicks is one line of the clicks view.
+type PositionClicks struct {
+	Position int     `json:"position"`
+	Clicks   int     `json:"clicks"`
+	Rate     float64 `json:"rate"` // clicks / searches of the period
+}
+
+// searchInsights answers the views of the search analytics of period p.
+func (a *API) searchInsights(r *http.Request, view string, p period, size int) (any, error) {
+	if a.deps.SearchLog == nil {
+		return nil, catalog.Errorf(catalog.CodeUnavailable, "search analytics are not kept where this API runs")
+	}
+	st, err := a.deps.SearchLog.SearchStats(r.Context(), p.From, p.To)
+	if err != nil {
+		return nil, err
+	}
+	switch view {
+	case "queries":
+		return st.Queries[:min(len(st.Queries), size)], nil
+	case "zero-results":
+		zero := []catalog.QueryStats{}
+		for _, q := range st.Queries {
+			if q.ZeroResults > 0 {
+				zero = append(zero, q)
+			}
+		}
+		sort.SliceStable(zero, func(i, j int) bool { return zero[i].ZeroResults > zero[j].ZeroResults })
+		return zero[:min(len(zero), size)], nil
+	case "clicks":
+		out := []PositionClicks{}
+		for i, n := range st.Clicks {
+			pc := PositionClicks{Position: i + 1, Clicks: n}
+			if st.Searches > 0 {
+				pc.Rate = float64(n) / float64(st.Searches)
+			}
+			out = append(out, pc)
+		}
+		return map[string]any{"searches": st.Searches, "zero_results": st.ZeroResults, "positions": out[:min(len(out), size)]}, nil
+	}
+	filters := []catalog.FacetValue{}
+	for f, n := range st.Filters {
+		filters = append(filters, catalog.FacetValue{Value: f, Count: n})
+	}
+	sort.Slice(filters, func(i, j int) bool {
+		if filters[i].Count != filters[j].Count {
+			return filters[i].Count > filters[j].Count
+		}
+		return filters[i].Value < filters[j].Value
+	})
+	return map[string]any{"searches": st.Searches, "filters": filters}, nil
 }

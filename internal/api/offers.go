@@ -14,6 +14,7 @@ const maxOffers = catalog.MaxPageSize
 type Offer struct {
 	ProductID    string         `json:"product_id"`
 	Partner      string         `json:"partner"`
+	PartnerName  string         `json:"partner_name,omitempty"` // the partner's display name
 	Name         string         `json:"name"`
 	Price        *catalog.Money `json:"price,omitempty"`
 	MOQ          int            `json:"moq,omitempty"`
@@ -50,6 +51,9 @@ func (a *API) offers(w http.ResponseWriter, r *http.Request) error {
 		if !slices.ContainsFunc(out, func(o Offer) bool { return o.ProductID == p.ID }) {
 			out = append(out, offerOf(p)) // not indexed yet
 		}
+	}
+	for i := range out {
+		out[i].PartnerName = a.partnerName(r.Context(), out[i].Partner)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"product_id": p.ID, "offer_key": p.OfferKey, "offers": out})
 	return nil

@@ -35,6 +35,8 @@ func (a *API) search(w http.ResponseWriter, r *http.Request) error {
 	if res.Hits == nil {
 		res.Hits = []catalog.Hit{}
 	}
+	a.nameResult(r.Context(), &res)
+	a.recordSearch(q, res.Total)
 	writeJSON(w, http.StatusOK, res)
 	return nil
 }

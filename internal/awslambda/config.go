@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
@@ -53,6 +54,11 @@ type Config struct {
 	// SynonymsFile is the deployment's synonyms file (empty: the built-in
 	// rules): the rules of the indexes the Lambdas create.
 	SynonymsFile string
+	// HistoryTTLDays is how many days the history items the ingest Lambda
+	// writes (a catalog's changes, a product's price points) live before
+	// the table's TTL expires them; 0 keeps them (the stage's
+	// StageConfig.HistoryDays).
+	HistoryTTLDays int
 }
 
 // ConfigFromEnv reads a Config with getenv (os.Getenv in a main).
@@ -78,6 +84,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			return c, catalog.Errorf(catalog.CodeInvalid, "%s=%q is not a replica count from 0 to 5", contract.EnvIndexReplicas, v)
 		}
 		c.IndexReplicas = n
+	}
+	if v := getenv(contract.EnvHistoryTTLDays); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 3650 {
+			return c, catalog.Errorf(catalog.CodeInvalid, "%s=%q is not a number of days from 0 to 3650", contract.EnvHistoryTTLDays, v)
+		}
+		c.HistoryTTLDays = n
 	}
 	if v := getenv(contract.EnvUploadMaxBytes); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
@@ -155,7 +168,8 @@ func (e Env) Store() (*dynamostore.Store, error) {
 	if err := e.Config.require(contract.EnvTable); err != nil {
 		return nil, err
 	}
-	return dynamostore.New(dynamodb.NewFromConfig(e.AWS), e.Config.Table, dynamostore.Options{}), nil
+	return dynamostore.New(dynamodb.NewFromConfig(e.AWS), e.Config.Table,
+		dynamostore.Options{HistoryTTL: time.Duration(e.Config.HistoryTTLDays) * 24 * time.Hour}), nil
 }
 
 // Blobs returns the S3 blobs of the configured bucket.

@@ -19,9 +19,11 @@ func TestConfigFromEnv(t *testing.T) {
 		{"all set", map[string]string{
 			contract.EnvTable: "t", contract.EnvBucket: "b", contract.EnvOpenSearchEndpoint: "https://d", contract.EnvIndexAlias: "a",
 			contract.EnvLogLevel: "debug", contract.EnvStage: "prod", contract.EnvUploadMaxBytes: "1024", "AWS_REGION": "eu-west-3", contract.EnvIndexReplicas: "2",
-			contract.EnvIngestQueueURL: "https://sqs.eu-west-3.amazonaws.com/123456789012/ingest",
+			contract.EnvIngestQueueURL: "https://sqs.eu-west-3.amazonaws.com/123456789012/ingest", contract.EnvHistoryTTLDays: "90",
 		}, awslambda.Config{Table: "t", Bucket: "b", OpenSearchEndpoint: "https://d", IndexAlias: "a", LogLevel: "debug", Stage: "prod",
-			UploadMaxBytes: 1024, Region: "eu-west-3", IndexReplicas: 2, IngestQueueURL: "https://sqs.eu-west-3.amazonaws.com/123456789012/ingest"}, ""},
+			UploadMaxBytes: 1024, Region: "eu-west-3", IndexReplicas: 2, IngestQueueURL: "https://sqs.eu-west-3.amazonaws.com/123456789012/ingest",
+			HistoryTTLDays: 90}, ""},
+		{"bad history days", map[string]string{contract.EnvHistoryTTLDays: "-3"}, awslambda.Config{}, catalog.CodeInvalid},
 		{"loopback endpoint means path-style S3", map[string]string{awslambda.EnvAWSEndpoint: "http://127.0.0.1:5000"},
 			awslambda.Config{IndexAlias: contract.DefaultIndexAlias, PathStyleS3: true}, ""},
 		{"bad size", map[string]string{contract.EnvUploadMaxBytes: "lots"}, awslambda.Config{}, catalog.CodeInvalid},

@@ -75,6 +75,9 @@ func RunAPI(ctx context.Context, cfg Config, logs, metrics io.Writer) error {
 	h := api.New(api.Deps{
 		Store: a.store, Index: a.index, Blobs: a.blobs, Logger: a.env.Logger,
 		Ingest: in, Uploads: uploads, Downloads: uploads, MaxUploadBytes: cfg.UploadMaxBytes,
+		// Search analytics leave as log lines, off the search's path
+		// (docs/architecture.md); their aggregates are not read here yet.
+		Recorder: api.LogRecorder{Logger: a.env.Logger},
 	})
 	lambda.StartWithOptions(APIGatewayHandler(h), lambda.WithContext(ctx))
 	return nil

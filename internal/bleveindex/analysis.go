@@ -183,9 +183,12 @@ func newMapping(syn *search.Synonyms) (*mapping.IndexMappingImpl, error) {
 	src.DocValues = false
 
 	doc := bleve.NewDocumentStaticMapping()
-	doc.AddFieldMappingsAt(search.FieldText, text(textAnalyzer))
-	doc.AddFieldMappingsAt(search.FieldName, text(textAnalyzer))
-	doc.AddFieldMappingsAt(search.FieldBrandText, text(textAnalyzer))
+	for _, f := range search.TextFields() {
+		doc.AddFieldMappingsAt(f.Exact, text(textAnalyzer))
+		if f.Fold != "" {
+			doc.AddFieldMappingsAt(f.Fold, text(foldAnalyzer))
+		}
+	}
 	doc.AddFieldMappingsAt(search.FieldFold, text(foldAnalyzer))
 	doc.AddFieldMappingsAt(search.FieldSpell, text(foldAnalyzer))
 	doc.AddFieldMappingsAt(search.FieldIDs, kw(false))
@@ -195,7 +198,7 @@ func newMapping(syn *search.Synonyms) (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fCategoryLeaf, kw(true))
 	doc.AddFieldMappingsAt(search.FieldCurrency, kw(true))
 	doc.AddFieldMappingsAt(search.FieldGrade, kw(true))
-	doc.AddFieldMappingsAt(search.FieldOfferKey, kw(false))
+	doc.AddFieldMappingsAt(search.FieldOfferKey, kw(true)) // doc values: the insights count shared offers on the columns
 	doc.AddFieldMappingsAt(search.FieldGroup, kw(true))
 	doc.AddFieldMappingsAt(search.FieldNameSort, kw(true))
 	doc.AddFieldMappingsAt(search.FieldPrice, num())

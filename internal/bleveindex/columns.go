@@ -33,11 +33,15 @@ type columns struct {
 	price                []float64
 	updated              []int64
 	name                 []string // folded name, the name sort key
+	grade                []uint8  // 1 + index of the grade in gradeVals, 0 for none
+	offer                []int32  // code of the offer key (offerVals), -1 for none
 
 	brandVals, partnerVals, leafVals []string
 	brandCode, partnerCode           map[string]int32
 	currencyVals                     []string
 	currencyCode                     map[string]int32
+	offerVals                        []string
+	offerCode                        map[string]int32
 	pathVals                         []string // every category path, ancestors included
 	pathCode                         map[string]int32
 	leafPaths                        [][]int32 // leaf code -> its paths (ancestors and itself)
@@ -48,6 +52,9 @@ type columns struct {
 	live   []uint32
 	byLeaf [][]uint32
 }
+
+// gradeVals are the grades the grade column codes, consecutive letters.
+const gradeVals = "ABCDE"
 
 // columnCache keeps the columns of the newest snapshot it has built.
 // Columns are reference counted: a replaced one stays open until its last
@@ -233,15 +240,17 @@ func newColumns(r index.IndexReader, capacity int) *columns {
 	return &columns{
 		reader:    r,
 		brandCode: map[string]int32{}, partnerCode: map[string]int32{}, pathCode: map[string]int32{},
-		currencyCode: map[string]int32{},
-		live:         make([]uint32, 0, capacity),
-		brand:        make([]int32, 0, capacity),
-		partner:      make([]int32, 0, capacity),
-		leaf:         make([]int32, 0, capacity),
-		currency:     make([]int32, 0, capacity),
-		price:        make([]float64, 0, capacity),
-		updated:      make([]int64, 0, capacity),
-		name:         make([]string, 0, capacity),
+		currencyCode: map[string]int32{}, offerCode: map[string]int32{},
+		live:     make([]uint32, 0, capacity),
+		brand:    make([]int32, 0, capacity),
+		partner:  make([]int32, 0, capacity),
+		leaf:     make([]int32, 0, capacity),
+		currency: make([]int32, 0, capacity),
+		price:    make([]float64, 0, capacity),
+		updated:  make([]int64, 0, capacity),
+		name:     make([]string, 0, capacity),
+		grade:    make([]uint8, 0, capacity),
+		offer:    make([]int32, 0, capacity),
 	}
 }
 
@@ -259,7 +268,7 @@ func (b *columnsBuilder) readAll(ctx context.Context, r index.IndexReader, idx b
 		return err
 	}
 	defer func() { _ = s.Close() }()
-	dvr, err := r.DocValueReader([]string{search.FieldBrand, search.FieldPartner, fCategoryLeaf, search.FieldCurrency, search.FieldPrice, search.FieldUpdated, search.FieldNameSort})
+	dvr, err := r.DocValueReader([]string{search.FieldBrand, search.FieldPartner, fCategoryLeaf, search.FieldCurrency, search.FieldPrice, search.FieldUpdated, search.FieldNameSort, search.FieldGrade, search.FieldOfferKey})
 	if err != nil {
 		return err
 	}
@@ -295,6 +304,8 @@ func (c *columns) grow(num uint64) {
 		c.price = append(c.price, math.NaN())
 		c.updated = append(c.updated, -1)
 		c.name = append(c.name, "")
+		c.grade = append(c.grade, 0)
+		c.offer = append(c.offer, -1)
 	}
 }
 
@@ -320,6 +331,12 @@ func (b *columnsBuilder) visit(field string, term []byte) {
 		}
 	case search.FieldNameSort:
 		c.name[num] = string(term)
+	case search.FieldGrade:
+		if len(term) == 1 && term[0] >= gradeVals[0] && term[0] <= gradeVals[len(gradeVals)-1] {
+			c.grade[num] = term[0] - gradeVals[0] + 1
+		}
+	case search.FieldOfferKey:
+		c.offer[num] = code(&c.offerVals, c.offerCode, string(term))
 	}
 }
 

@@ -96,7 +96,7 @@ func Open(path string, opts Options) (*Index, error) {
 
 // schemaVersion names the index layout this code writes and reads; an
 // index of another layout is replaced by an empty one (see Fresh).
-const schemaVersion = "catalogsearch-bleve-7"
+const schemaVersion = "catalogsearch-bleve-8"
 
 const schemaKey = "catalog/schema"
 

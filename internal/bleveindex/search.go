@@ -45,49 +45,28 @@ func term(field, t string, boost float64) query.Query {
 
 // textQuery builds the query of a plan: every word must match the product's
 // text (exactly, within its typo budget, or as a prefix for the word being
-// typed), or the whole text is one of its identifiers. It returns nil for an
-// empty plan (match everything).
+// typed) in one of the classes of search.TextFields, each with its weight,
+// or the whole text is one of its identifiers. It returns nil for an empty
+// plan (match everything).
 func textQuery(plan search.Plan, txt analysis.Analyzer) query.Query {
 	if plan.Empty() {
 		return nil
 	}
-	var must, should []query.Query
+	var must []query.Query
 	for _, w := range plan.Words {
 		if w.Stop {
 			continue // a stop word: it constrains nothing
 		}
-		var alts []query.Query
-		for _, t := range analyze(txt, w.Text) {
-			if !plan.NameFields {
-				alts = append(alts, term(search.FieldText, t, 1))
-			}
-			should = append(should, term(search.FieldName, t, search.BoostName), term(search.FieldBrandText, t, search.BoostBrand))
-		}
-		if plan.NameFields {
-			alts = append(alts, term(search.FieldFold, w.Text, 1))
-		}
-		if len(alts) == 0 {
+		terms := analyze(txt, w.Text)
+		if len(terms) == 0 {
 			continue // nothing to match, as in OpenSearch
 		}
-		if w.Fuzz > 0 {
-			f := query.NewFuzzyQuery(w.Text)
-			f.SetField(search.FieldFold)
-			f.SetFuzziness(w.Fuzz)
-			f.SetBoost(search.BoostFuzzy)
-			alts = append(alts, f)
-			if w.Fuzz == 1 {
-				// A transposition is one edit, as in OpenSearch's fuzzy
-				// query; Bleve's automaton counts it as two.
-				for _, t := range search.Transpositions(w.Text) {
-					alts = append(alts, term(search.FieldFold, t, search.BoostFuzzy))
-				}
-			}
+		var alts []query.Query
+		for _, f := range search.TextFields() {
+			alts = append(alts, wordQueries(plan, w, terms, f)...)
 		}
-		if w.Prefix {
-			p := query.NewPrefixQuery(w.Text)
-			p.SetField(search.FieldFold)
-			p.SetBoost(search.BoostPrefix)
-			alts = append(alts, p)
+		if len(alts) == 0 {
+			continue
 		}
 		must = append(must, query.NewDisjunctionQuery(alts))
 	}
@@ -95,7 +74,7 @@ func textQuery(plan search.Plan, txt analysis.Analyzer) query.Query {
 	if len(must) == 0 {
 		text = query.NewMatchAllQuery()
 	} else {
-		text = query.NewBooleanQuery(must, should, nil)
+		text = query.NewBooleanQuery(must, nil, nil)
 	}
 	if plan.Identifier == "" {
 		return text
@@ -108,6 +87,48 @@ func textQuery(plan search.Plan, txt analysis.Analyzer) query.Query {
 		ors = append(ors, p)
 	}
 	return query.NewDisjunctionQuery(ors)
+}
+
+// wordQueries returns the clauses by which word w (analyzed into terms)
+// matches the class of text f, with f's weight: its terms in the stemmed
+// field (or, for a plan that keeps to names, the folded word in the folded
+// field), its typos and its prefix in the folded field.
+func wordQueries(plan search.Plan, w search.Word, terms []string, f search.TextField) []query.Query {
+	var alts []query.Query
+	if plan.NameFields {
+		if f.Fold == "" {
+			return nil
+		}
+		alts = append(alts, term(f.Fold, w.Text, f.Weight))
+	} else {
+		for _, t := range terms {
+			alts = append(alts, term(f.Exact, t, f.Weight))
+		}
+	}
+	if f.Fold == "" {
+		return alts
+	}
+	if w.Fuzz > 0 {
+		fz := query.NewFuzzyQuery(w.Text)
+		fz.SetField(f.Fold)
+		fz.SetFuzziness(w.Fuzz)
+		fz.SetBoost(f.Weight * search.BoostFuzzy)
+		alts = append(alts, fz)
+		if w.Fuzz == 1 {
+			// A transposition is one edit, as in OpenSearch's fuzzy
+			// query; Bleve's automaton counts it as two.
+			for _, t := range search.Transpositions(w.Text) {
+				alts = append(alts, term(f.Fold, t, f.Weight*search.BoostFuzzy))
+			}
+		}
+	}
+	if w.Prefix {
+		p := query.NewRegexpQuery(search.LongerWords(w.Text))
+		p.SetField(f.Fold)
+		p.SetBoost(f.Weight * search.BoostPrefix)
+		alts = append(alts, p)
+	}
+	return alts
 }
 
 // filterQuery returns the conjunction of f's filters (search.Filters),

@@ -31,6 +31,12 @@ func bucketProducts() []byte { return []byte("products") }
 func bucketCatalogs() []byte { return []byte("catalogs") }
 func bucketOutbox() []byte   { return []byte("outbox") }
 
+// bucketChanges holds each catalog's product changes under
+// "catalogID\x00productID"; bucketPrices each product's price points
+// under "productID\x00" and the change's time (sortable) and catalog.
+func bucketChanges() []byte { return []byte("changes") }
+func bucketPrices() []byte  { return []byte("prices") }
+
 // bucketSessions maps a partner key's digest to its site-session
 // generation (decimal).
 func bucketSessions() []byte { return []byte("sessions") }
@@ -61,7 +67,7 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, catalog.Wrap(catalog.CodeInternal, err, "open store")
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketProducts(), bucketCatalogs(), bucketOutbox(), bucketSessions()} {
+		for _, b := range [][]byte{bucketProducts(), bucketCatalogs(), bucketOutbox(), bucketSessions(), bucketChanges(), bucketPrices()} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}

@@ -19,6 +19,10 @@ type Store interface {
 	// safe. It sets each stored product's Version to one more than the
 	// stored one (1 for a new product) and returns the products as stored.
 	PutProducts(ctx context.Context, products []Product) ([]Product, error)
+	// GetProducts returns the stored products among ids, in no set order;
+	// missing ids are left out. It is one read per batch where the backend
+	// allows (BatchGetItem), for callers that need many products at once.
+	GetProducts(ctx context.Context, ids []string) ([]Product, error)
 	// DeleteProducts removes the products with ids; missing ids are not an
 	// error.
 	DeleteProducts(ctx context.Context, ids []string) error
@@ -46,6 +50,21 @@ type Store interface {
 	// ListCatalogs returns the catalogs of partner ("" for all), newest
 	// ReceivedAt first, at most limit of them.
 	ListCatalogs(ctx context.Context, partner string, limit int) ([]Catalog, error)
+
+	// PutChanges records what ingests did to products (history): each
+	// change under its catalog, and the price of each change that sets one
+	// (PriceAfter of a creation or of a change naming FieldPrice) in the
+	// product's price history. Writing the same change twice keeps one. A
+	// backend may expire history (a TTL on AWS).
+	PutChanges(ctx context.Context, changes []ProductChange) error
+	// CatalogChanges returns the changes of catalogID by product ID, at
+	// most limit (capped by MaxChangesPage) of those after the product ID
+	// after ("" from the first), and where the next page starts.
+	CatalogChanges(ctx context.Context, catalogID, after string, limit int) (ChangesPage, error)
+	// PriceHistory returns the price points of the product with id, newest
+	// first, at most limit of them; none (no error) for a product without
+	// history.
+	PriceHistory(ctx context.Context, id string, limit int) ([]PricePoint, error)
 
 	// SessionGeneration returns the site-session generation of a partner
 	// API key, named by keyID (the key's digest, never the key itself): 0
@@ -92,6 +111,10 @@ type Index interface {
 	// categories first, then product names) for the text a user is typing;
 	// n is capped by MaxSuggestSize, an empty prefix gives none.
 	Suggest(ctx context.Context, prefix string, n int) ([]Suggestion, error)
+	// Insights aggregates the documents matching q, which the caller has
+	// validated with q.Validate: terms, price percentiles and shared
+	// offers (insights.go).
+	Insights(ctx context.Context, q InsightsQuery) (Insights, error)
 }
 
 // BlobInfo describes a stored file.

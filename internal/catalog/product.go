@@ -13,6 +13,10 @@ type Product struct {
 	// uploads, and the key in the store and the index.
 	ID      string `json:"id"`
 	Partner string `json:"partner"`
+	// PartnerName is the partner's display name (its settings'
+	// display_name), set by the API when it answers; never stored, not part
+	// of Hash. Empty: show Partner.
+	PartnerName string `json:"partner_name,omitempty"`
 	// Key is the product's identity within the partner: its SKU, or where a
 	// file has none the supplier reference, GTIN or the export's own ID.
 	Key         string   `json:"key"`
@@ -25,7 +29,12 @@ type Product struct {
 	// TaxBasis says whether Price (and the variants' prices) exclude or
 	// include VAT/sales tax, as the file's price header said: TaxExcluded,
 	// TaxIncluded, or "" when it did not say.
-	TaxBasis    string   `json:"tax_basis,omitempty"`
+	TaxBasis string `json:"tax_basis,omitempty"`
+	// Free says that a Price of zero is the price (the product costs
+	// nothing), as the partner's settings say; without it a zero amount
+	// is "price on request" (files write 0 for it), which search sorts,
+	// facets and filters as no price.
+	Free        bool     `json:"free,omitempty"`
 	GTIN        string   `json:"gtin,omitempty"` // EAN-8/UPC-A/EAN-13/GTIN-14, digits only
 	SupplierRef string   `json:"supplier_ref,omitempty"`
 	Images      []string `json:"images,omitempty"` // http(s) URLs, as the partner gave them
@@ -42,6 +51,10 @@ type Product struct {
 	// Stock is the quantity in stock, in units, as the file said when it
 	// has a stock column; nil when unknown (0 is out of stock).
 	Stock *int `json:"stock,omitempty"`
+	// Tiers are the product's quantity price breaks, by ascending MinQty,
+	// when the file gave them (docs/ingest.md, "Price tiers"): from MinQty
+	// units on, a unit costs Price.
+	Tiers []PriceTier `json:"tiers,omitempty"`
 	// Attributes keeps every column the mapping did not place, by header.
 	Attributes map[string]string `json:"attributes,omitempty"`
 	// Variants are the rows that share this product's parent key.
@@ -60,6 +73,12 @@ type Product struct {
 	// Version increases with every write of the product; indexes use it to
 	// refuse a late or replayed update that would roll a document back.
 	Version int64 `json:"version"`
+}
+
+// PriceTier is one quantity price break: the unit price from MinQty units.
+type PriceTier struct {
+	MinQty int   `json:"min_qty"`
+	Price  Money `json:"price"`
 }
 
 // Variant is one purchasable variant (size, colour, ...) of a product.
@@ -115,6 +134,11 @@ func ValidPartnerID(id string) bool {
 	}
 	return true
 }
+
+// AttrOtherCategories is the attribute that lists, comma-separated, the
+// categories of a product beyond its first (Product.Category): category
+// names, searched as such.
+const AttrOtherCategories = "Other categories"
 
 // CategoryString joins a category path with " > ".
 func CategoryString(path []string) string { return strings.Join(path, " > ") }

@@ -172,6 +172,9 @@ type HitGroup struct {
 type FacetValue struct {
 	Value string `json:"value"`
 	Count int    `json:"count"`
+	// Label is what buyers read for Value when it is not Value itself: the
+	// partner facet's display names, set by the API; empty otherwise.
+	Label string `json:"label,omitempty"`
 }
 
 // Validate fills defaults and checks limits, returning CodeInvalid with a

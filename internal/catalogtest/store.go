@@ -90,6 +90,8 @@ func storeCases() []storeCase {
 		{"SessionGenerationsMoveOnlyFromTheStoredOne", storeSessionGenerationsMoveOnlyFromTheStoredOne},
 		{"SlotRoundTrip", storeSlotRoundTrip},
 		{"SlotUsedOnce", storeSlotUsedOnce},
+		{"GetProductsLeavesOutTheMissing", storeGetProductsLeavesOutTheMissing},
+		{"ChangesByCatalogAndPriceHistory", storeChangesByCatalogAndPriceHistory},
 	}
 }
 

@@ -17,8 +17,10 @@ const (
 	EnvStage              = "STAGE"                 // dev, staging, prod
 	EnvAPIBaseURL         = "CATALOG_API_URL"       // the PHP site's API base URL
 	EnvUploadOrigin       = "CATALOG_UPLOAD_ORIGIN" // where partners' browsers send catalog files (the bucket's origin)
+	EnvRates              = "CATALOG_RATES"         // the site's dated exchange rates (a JSON array, docs/operations.md)
 	EnvUploadMaxBytes     = "UPLOAD_MAX_BYTES"      // size cap of a presigned upload
 	EnvIngestQueueURL     = "INGEST_QUEUE_URL"      // the api Lambda queues confirmations there
+	EnvHistoryTTLDays     = "HISTORY_TTL_DAYS"      // days the ingest's history items (changes, prices) live in the table
 	// EnvSynonymsFile is the path of the deployment's synonyms file inside
 	// the Lambda's code (SynonymsFileInBundle under the task root); empty:
 	// the built-in rules of package search.

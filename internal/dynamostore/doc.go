@@ -13,6 +13,8 @@
 //	catalog            pk "C#{catalog id}"       sk "C"              doc (B, gzip JSON), lp, ls (its listing keys), ttl (N, an unused upload slot's)
 //	catalog listing    pk "L#{partner}" / "L*"   sk "{received_at}#{id}"  doc (B, gzip JSON), ttl (N, as its catalog)
 //	key sessions       pk "K#{key digest}"       sk "S"              g (N, site-session generation)
+//	catalog change     pk "H#{catalog id}"       sk "{product id}"   doc (S, JSON catalog.ProductChange), ttl (N, Options.HistoryTTL)
+//	price point        pk "R#{product id}"       sk "{at, RFC 3339 ns}#{catalog id}"  doc (S, JSON catalog.PricePoint), ttl (N, as above)
 //
 // A partner's products are spread over productShards partition keys (by a
 // hash of the product id) so that one partner's large ingest never writes

@@ -63,8 +63,13 @@ type Options struct {
 	// BaseBackoff is the first wait before retrying unprocessed batch
 	// items; it doubles per attempt up to 2s, with full jitter. 0 means 50ms.
 	BaseBackoff time.Duration
-	// Clock dates tombstones' expiry (nil: time.Now).
+	// Clock dates tombstones' and history's expiry (nil: time.Now).
 	Clock func() time.Time
+	// HistoryTTL is how long the history items PutChanges writes (a
+	// catalog's changes, a product's price points) live before the table's
+	// TTL expires them; 0 keeps them. On AWS it is the stage's choice
+	// (StageConfig.HistoryDays, the ingest Lambda's HISTORY_TTL_DAYS).
+	HistoryTTL time.Duration
 }
 
 // Store is a catalog.Store on one DynamoDB table. It is safe for concurrent

@@ -75,8 +75,11 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Relaxed", func(t *testing.T) { testRelaxed(t, mixed) })
 	spell := indexProducts(t, h, SpellFixture())
 	t.Run("Spelling", func(t *testing.T) { testSpelling(t, spell) })
+	t.Run("FreePrice", func(t *testing.T) { testFreePrice(t, spell) })
+	t.Run("Weights", func(t *testing.T) { testWeights(t, indexProducts(t, h, WeightsFixture())) })
 	t.Run("Versions", func(t *testing.T) { testVersions(t, h.New(t, Synonyms(t)), refresh) })
 	t.Run("Grades", func(t *testing.T) { testGrades(t, h.New(t, Synonyms(t)), refresh) })
+	t.Run("Insights", func(t *testing.T) { testInsights(t, h.New(t, Synonyms(t)), refresh) })
 	t.Run("Groups", func(t *testing.T) { testGroups(t, h.New(t, Synonyms(t)), refresh) })
 	if _, ok := idx.(Reindexer); ok {
 		t.Run("Reindex", func(t *testing.T) { testReindex(t, h.New(t, Synonyms(t)), refresh) })

@@ -30,6 +30,36 @@ func SpellFixture() []catalog.Product {
 		seo(product("s1", "BC-2", 8, "Shower gel", "Aloe", []string{"Care"}, price("6", "EUR"))),
 		seo(product("s1", "BC-3", 9, "Hand cream", "Aloe", []string{"Care"}, price("7", "EUR"))),
 		seo(product("s1", "BC-4", 10, "Foot balm", "Aloe", []string{"Care"}, price("8", "EUR"))),
+		// A zero price the partner's settings call free: the cheapest price,
+		// not "price on request" (MixedFixture's TEA-4).
+		free(product("s1", "GW-1", 11, "Gift wrapping", "Paper", []string{"Services"}, price("0", "EUR"))),
+	}
+}
+
+// giftWrap is SpellFixture's free product.
+const giftWrap = "s1:GW-1"
+
+func free(p catalog.Product) catalog.Product { p.Free = true; return p }
+
+// testFreePrice: a free product's zero price is a price on both engines:
+// it sorts first, counts in its currency and lowest band, and passes a
+// price range.
+func testFreePrice(t *testing.T, idx catalog.Index) {
+	if got := IDs(mustSearch(t, idx, catalog.Query{Sort: catalog.SortPriceAsc})); len(got) != 11 || got[0] != giftWrap {
+		t.Errorf("price up: %v, want %s first", got, giftWrap)
+	}
+	if got := IDs(mustSearch(t, idx, catalog.Query{Sort: catalog.SortPriceDesc})); len(got) != 11 || got[10] != giftWrap {
+		t.Errorf("price down: %v, want %s last", got, giftWrap)
+	}
+	res := mustSearch(t, idx, catalog.Query{Facets: []string{"currency", "price"}})
+	if got, want := res.Facets["currency"], fv("EUR", 11); !slices.Equal(got, want) {
+		t.Errorf("currency facet %v, want %v", got, want)
+	}
+	if got, want := res.Facets["price"], fv("0-10", 5, "10-50", 5, "50-100", 1); !slices.Equal(got, want) {
+		t.Errorf("price facet %v, want %v", got, want)
+	}
+	if got := IDs(mustSearch(t, idx, catalog.Query{Filters: catalog.Filters{PriceMax: dec("5"), Currency: "EUR"}})); !slices.Equal(got, []string{giftWrap}) {
+		t.Errorf("price at most 5: %v, want %s", got, giftWrap)
 	}
 }
 

@@ -144,8 +144,15 @@ func (a *assembly) applyMain(d *draft, cells []string, v rowValues, ownRow bool)
 		if p.Attributes == nil {
 			p.Attributes = map[string]string{}
 		}
-		p.Attributes["Other categories"] = strings.Join(v.extraCategories, ", ")
+		p.Attributes[catalog.AttrOtherCategories] = strings.Join(v.extraCategories, ", ")
 	}
+	// Quantity price breaks ("qty_2"/"price_2", "Staffelpreis 1", "tiers"):
+	// out of the attributes into Tiers.
+	currency := a.reader.defaultCurrency
+	if p.Price != nil {
+		currency = p.Price.Currency
+	}
+	p.Tiers = takeTiers(p.Attributes, currency)
 	if !a.byHandle || ownRow {
 		// Option columns of a product row describe what it comes in.
 		for _, o := range a.layout().fields.Options {
@@ -294,6 +301,14 @@ func (a *assembly) finishDraft(ctx context.Context, d *draft) error {
 				price := *v.Price
 				p.Price = &price
 			}
+		}
+	}
+	if p.Price != nil && p.Price.Amount.Float64() == 0 {
+		// Files write 0 for "price on request", unless the partner's
+		// settings say a zero is the price (zero_price: free).
+		if p.Free = a.reader.settings.ZeroPrice == ZeroFree; !p.Free {
+			a.book.warn(p.Source.Row, a.layout().headerOf(mapping.FieldPrice), CodeMissingPrice,
+				fmt.Sprintf("product %q has a price of 0; it is listed as price on request (the zero_price setting \"free\" lists it as free)", d.key))
 		}
 	}
 	if p.Price == nil && a.layout().columns.price >= 0 {

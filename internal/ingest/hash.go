@@ -72,7 +72,19 @@ func (h *hashBuf) productSum(p *catalog.Product) uint64 {
 		h.str("tax")
 		h.str(p.TaxBasis)
 	}
-	// Likewise a said stock.
+	if p.Free {
+		h.str("free")
+	}
+	// Added later too: products without tiers keep their hash.
+	if len(p.Tiers) > 0 {
+		h.str("tiers")
+		h.num(int64(len(p.Tiers)))
+		for _, t := range p.Tiers {
+			h.num(int64(t.MinQty))
+			h.money(&t.Price)
+		}
+	}
+	// And a said stock: products without one keep their hash.
 	if p.Stock != nil {
 		h.str("stock")
 		h.num(int64(*p.Stock))

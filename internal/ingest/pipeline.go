@@ -68,7 +68,7 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dryRun, force boo
 	}
 	p = &pipeline{service: s, record: c, report: report, settings: settings, dryRun: dryRun, force: force,
 		book:   &reportBook{report: report, dryRun: dryRun, tempDir: s.tmp},
-		writer: newProductWriter(s.store, c.Partner, report, dryRun, s.tmp)}
+		writer: newProductWriter(s.store, c, report, dryRun, s.tmp, s.clock().UTC())}
 	defer p.book.discard()
 	defer p.writer.quality.discard()
 	return p.ingest(ctx)

@@ -37,6 +37,10 @@ type Settings struct {
 	RemovalGuard *float64 `json:"removal_guard,omitempty"`
 	// Sheet names the XLSX sheet to read (default: the first non-empty).
 	Sheet string `json:"sheet,omitempty"`
+	// ZeroPrice says what a price of zero means in the partner's files:
+	// ZeroOnRequest (the default: "price on request", listed without a
+	// price) or ZeroFree (the product costs nothing: Product.Free).
+	ZeroPrice string `json:"zero_price,omitempty"`
 	// CategorySeparators, when set, are the separators that write a
 	// category hierarchy in the partner's files, instead of detection
 	// (values.TreeSeparators): any of ">", "/" and "|" (">/" splits on
@@ -118,6 +122,9 @@ func (s *Settings) validate() error {
 	if c := s.Currency; c != "" && (len(c) != 3 || strings.ToUpper(c) != c) {
 		return catalog.Errorf(catalog.CodeInvalid, "settings: currency must be an ISO 4217 code like EUR, not %q", c)
 	}
+	if err := catalog.CheckZeroPrice(s.ZeroPrice); err != nil {
+		return catalog.Errorf(catalog.CodeInvalid, "settings: %s", catalog.MessageOf(err))
+	}
 	if c := s.CategorySeparators; c != "" && c != CategoryNoSeparator && !validSeparators(c) {
 		return catalog.Errorf(catalog.CodeInvalid, "settings: category_separators must be %q or some of %q, not %q",
 			CategoryNoSeparator, values.AllCategorySeparators, c)
@@ -133,6 +140,12 @@ func (s *Settings) validate() error {
 	}
 	return nil
 }
+
+// Values of the zero_price setting.
+const (
+	ZeroOnRequest = catalog.ZeroPriceOnRequest // a zero price is "price on request" (the default)
+	ZeroFree      = catalog.ZeroPriceFree      // a zero price is the price: the product is free
+)
 
 // CategoryNoSeparator is the category_separators setting of a partner
 // whose category values are all flat names.
@@ -175,7 +188,7 @@ func fieldList() string {
 // pipelineVersion changes whenever the same file and settings could give
 // different products (new synonyms, value rules): it is part of the
 // settings fingerprint, so an identical re-upload is read again.
-const pipelineVersion = "2026-12-02.2"
+const pipelineVersion = "2026-12-02.3" // .3: price tiers
 
 // fingerprint identifies how a file is read: these settings and this
 // pipeline version.

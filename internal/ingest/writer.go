@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/ingest/tabular"
@@ -29,6 +30,12 @@ type productWriter struct {
 	// pictures (Product.Pictures), which a rewrite carries forward.
 	pictured *idTable
 	batch    []catalog.Product
+	// kinds says, for each product of batch, the change it is to the
+	// store: created, changed, or "" (a repeat of a product of this file).
+	kinds []catalog.ChangeKind
+	// catalogID and at date the changes this ingest records (history.go).
+	catalogID string
+	at        time.Time
 	// held lists the products a held full catalog would remove.
 	held    []catalog.Product
 	written int // products stored so far
@@ -39,8 +46,8 @@ type productWriter struct {
 	touched uint64
 }
 
-func newProductWriter(store catalog.Store, partner string, report *catalog.Report, dryRun bool, tempDir string) *productWriter {
-	return &productWriter{store: store, partner: partner, report: report, dryRun: dryRun,
+func newProductWriter(store catalog.Store, c *catalog.Catalog, report *catalog.Report, dryRun bool, tempDir string, at time.Time) *productWriter {
+	return &productWriter{store: store, partner: c.Partner, catalogID: c.ID, at: at, report: report, dryRun: dryRun,
 		stored: newIDMap(), seen: newIDSet(), pictured: newIDSet(), quality: newQualityRun(tempDir)}
 }
 
@@ -87,6 +94,7 @@ func (w *productWriter) write(ctx context.Context, p *catalog.Product, idHash, s
 		return err
 	}
 	old, exists := w.stored.get(idHash)
+	var kind catalog.ChangeKind
 	if !duplicate {
 		w.report.Products++
 		switch {
@@ -95,8 +103,10 @@ func (w *productWriter) write(ctx context.Context, p *catalog.Product, idHash, s
 			return nil
 		case exists:
 			w.report.Updated++
+			kind = catalog.ChangeChanged
 		default:
 			w.report.Created++
+			kind = catalog.ChangeCreated
 		}
 	}
 	if w.dryRun {
@@ -105,34 +115,55 @@ func (w *productWriter) write(ctx context.Context, p *catalog.Product, idHash, s
 	p.ID = catalog.ProductID(w.partner, p.Key)
 	p.Hash = hashString(sum)
 	w.batch = append(w.batch, *p)
+	w.kinds = append(w.kinds, kind)
 	if len(w.batch) >= writeBatch {
 		return w.flush(ctx)
 	}
 	return nil
 }
 
-// flush stores the products waiting in the batch. A product rewritten
-// (another price, say) keeps the pictures it showed of the image URLs it
-// still has: they derive from the URLs alone (the image run refreshes them
-// when the content behind a URL changes), so the product never falls back
-// to the placeholder until the next image run.
+// flush stores the products waiting in the batch, after the changes they
+// make (history.go). A product rewritten (another price, say) keeps the
+// pictures it showed of the image URLs it still has: they derive from the
+// URLs alone (the image run refreshes them when the content behind a URL
+// changes), so the product never falls back to the placeholder until the
+// next image run. The stored products a rewrite needs (for its pictures,
+// for the fields that changed) are read in one GetProducts call.
 func (w *productWriter) flush(ctx context.Context) error {
 	if len(w.batch) == 0 {
 		return nil
 	}
+	var ids []string
 	for i := range w.batch {
-		p := &w.batch[i]
-		if !w.pictured.has(idHash(p.ID)) {
-			continue
+		if w.kinds[i] == catalog.ChangeChanged || w.pictured.has(idHash(w.batch[i].ID)) {
+			ids = append(ids, w.batch[i].ID)
 		}
-		old, err := w.store.GetProduct(ctx, p.ID)
-		if catalog.IsNotFound(err) {
-			continue
-		}
+	}
+	olds := map[string]*catalog.Product{}
+	if len(ids) > 0 {
+		stored, err := w.store.GetProducts(ctx, ids)
 		if err != nil {
 			return err
 		}
-		p.Pictures = keptPictures(p.Images, old.Pictures)
+		for i := range stored {
+			olds[stored[i].ID] = &stored[i]
+		}
+	}
+	changes := make([]catalog.ProductChange, 0, len(w.batch))
+	for i := range w.batch {
+		p := &w.batch[i]
+		old := olds[p.ID]
+		if old != nil && w.pictured.has(idHash(p.ID)) {
+			p.Pictures = keptPictures(p.Images, old.Pictures)
+		}
+		if c, ok := w.change(w.kinds[i], old, p); ok {
+			changes = append(changes, c)
+		}
+	}
+	if len(changes) > 0 {
+		if err := w.store.PutChanges(ctx, changes); err != nil {
+			return err
+		}
 	}
 	if _, err := w.store.PutProducts(ctx, w.batch); err != nil {
 		return err
@@ -140,6 +171,7 @@ func (w *productWriter) flush(ctx context.Context) error {
 	w.written += len(w.batch)
 	clear(w.batch)
 	w.batch = w.batch[:0]
+	w.kinds = w.kinds[:0]
 	return nil
 }
 
@@ -181,21 +213,26 @@ func (w *productWriter) removeMissing(ctx context.Context, guard float64, force 
 		return nil
 	}
 	var ids []string
+	var changes []catalog.ProductChange
 	for p, err := range w.store.Products(ctx, w.partner) {
 		if err != nil {
 			return err
 		}
 		if !w.seen.has(idHash(p.ID)) {
 			ids = append(ids, p.ID)
+			changes = append(changes, w.removal(&p))
 		}
 	}
 	for len(ids) > 0 {
 		n := min(len(ids), writeBatch)
+		if err := w.store.PutChanges(ctx, changes[:n]); err != nil {
+			return err
+		}
 		if err := w.store.DeleteProducts(ctx, ids[:n]); err != nil {
 			return err
 		}
 		w.report.Removed += n
-		ids = ids[n:]
+		ids, changes = ids[n:], changes[n:]
 	}
 	return nil
 }

@@ -57,6 +57,9 @@ type Stack struct {
 	Index  *bleveindex.Index
 	Ingest *ingest.Service
 	Images *images.Service
+	// Analytics counts the API's search analytics into the store, once a
+	// second, off the searches' path.
+	Analytics *api.Batcher
 
 	disk          *diskblobs.Blobs
 	log           *slog.Logger
@@ -113,6 +116,7 @@ func Open(ctx context.Context, o Options) (*Stack, error) {
 		Store: store, Index: idx, disk: disk, log: o.Logger, clock: o.Clock,
 		queue: newIngestQueue(), kick: make(chan struct{}, 1), imageJobs: newImageQueue(),
 		demoImageBase: o.DemoImageBase,
+		Analytics:     api.NewBatcher(store, analyticsInterval, o.Logger),
 	}
 	s.Blobs = &notifyingBlobs{Blobs: disk, queue: s.queue}
 	s.Ingest = ingest.New(ingest.Deps{Store: store, Blobs: s.Blobs, Clock: o.Clock, Logger: o.Logger})
@@ -120,8 +124,13 @@ func Open(ctx context.Context, o Options) (*Stack, error) {
 	return s, nil
 }
 
-// Close closes the index and the store.
+// analyticsInterval is how often the search analytics are written.
+const analyticsInterval = time.Second
+
+// Close writes the queued search analytics and closes the index and the
+// store.
 func (s *Stack) Close() error {
+	s.Analytics.Close()
 	return errors.Join(s.Index.Close(), s.Store.Close())
 }
 
@@ -137,7 +146,7 @@ func (s *Stack) API() http.Handler {
 func (s *Stack) APIAt(publicURL string) http.Handler {
 	return api.New(api.Deps{Store: s.Store, Index: s.Index, Blobs: s.Blobs, Logger: s.log, Clock: s.clock,
 		Ingest: confirmingIntake{Service: s.Ingest, done: s.QueueImages}, Backlog: s.Store.Backlog,
-		PublicURL: publicURL})
+		PublicURL: publicURL, Recorder: s.Analytics, SearchLog: s.Store})
 }
 
 // confirmingIntake queues the images of a held catalog the API confirmed

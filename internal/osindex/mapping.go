@@ -8,7 +8,6 @@ import (
 // Index fields of this engine besides the shared ones (search.Field*,
 // filled from search.Doc).
 const (
-	fDesc    = "description"
 	fID      = "id"
 	fProduct = "product" // the product as the API returns it; kept, not indexed
 )
@@ -56,11 +55,33 @@ func settings(syn *search.Synonyms, replicas int) map[string]any {
 // under "attr" through a dynamic template.
 func mappings() map[string]any {
 	text := func(analyzer string) map[string]any { return map[string]any{"type": "text", "analyzer": analyzer} }
-	withFold := map[string]any{
-		"type": "text", "analyzer": "catalog_text",
-		"fields": map[string]any{"fold": text("catalog_fold")},
-	}
 	kw := map[string]any{"type": "keyword"}
+	props := map[string]any{
+		search.FieldFold:     text("catalog_fold"),
+		search.FieldSpell:    text("catalog_fold"),
+		search.FieldIDs:      kw,
+		search.FieldBrand:    kw,
+		search.FieldPartner:  kw,
+		search.FieldCategory: kw,
+		search.FieldCurrency: kw,
+		search.FieldGrade:    kw,
+		search.FieldOfferKey: kw,
+		search.FieldGroup:    kw,
+		search.FieldNameSort: kw,
+		fID:                  kw,
+		search.FieldPrice:    map[string]any{"type": "double"},
+		search.FieldUpdated:  map[string]any{"type": "long"},
+		"attr":               map[string]any{"type": "object", "dynamic": true},
+		fProduct:             map[string]any{"type": "object", "enabled": false},
+	}
+	// The classes of searchable text (search.TextFields): stemmed, and
+	// folded for typos and prefixes.
+	for _, f := range search.TextFields() {
+		props[f.Exact] = text("catalog_text")
+		if f.Fold != "" {
+			props[f.Fold] = text("catalog_fold")
+		}
+	}
 	return map[string]any{
 		"dynamic": false,
 		"dynamic_templates": []any{
@@ -70,28 +91,7 @@ func mappings() map[string]any {
 				"mapping":            map[string]any{"type": "keyword", "ignore_above": 256},
 			}},
 		},
-		"properties": map[string]any{
-			search.FieldText:      text("catalog_text"),
-			search.FieldFold:      text("catalog_fold"),
-			search.FieldSpell:     text("catalog_fold"),
-			search.FieldName:      withFold,
-			fDesc:                 text("catalog_text"), // exact words only, as in search.Doc
-			search.FieldBrandText: text("catalog_text"),
-			search.FieldIDs:       kw,
-			search.FieldBrand:     kw,
-			search.FieldPartner:   kw,
-			search.FieldCategory:  kw,
-			search.FieldCurrency:  kw,
-			search.FieldGrade:     kw,
-			search.FieldOfferKey:  kw,
-			search.FieldGroup:     kw,
-			search.FieldNameSort:  kw,
-			fID:                   kw,
-			search.FieldPrice:     map[string]any{"type": "double"},
-			search.FieldUpdated:   map[string]any{"type": "long"},
-			"attr":                map[string]any{"type": "object", "dynamic": true},
-			fProduct:              map[string]any{"type": "object", "enabled": false},
-		},
+		"properties": props,
 	}
 }
 
@@ -105,7 +105,6 @@ func document(p catalog.Product) map[string]any {
 	d := search.NewDoc(p)
 	m := d.Fields()
 	m[search.FieldUpdated] = d.Updated
-	m[fDesc] = p.Description
 	m[fID] = p.ID
 	m[fProduct] = p
 	return m

@@ -30,41 +30,33 @@ func termQ(field, value string, boost float64) obj {
 }
 
 // textQuery builds the query of a plan, clause for clause like the Bleve
-// adapter: every word must match the stemmed text exactly, the folded text
-// within its typo budget, or (the word being typed) as a prefix; or the
+// adapter: every word must match, in one of the classes of
+// search.TextFields with its weight, the stemmed text exactly, the folded
+// text within its typo budget, or (the word being typed) as a prefix; or the
 // whole text is an identifier. nil means match all.
 func textQuery(plan search.Plan) obj {
 	if plan.Empty() {
 		return nil
 	}
-	var must, should []any
+	var must []any
 	for _, w := range plan.Words {
 		if w.Stop {
 			continue // a stop word: it constrains nothing
 		}
-		alts := []any{obj{"match": obj{search.FieldText: obj{"query": w.Text, "operator": "and"}}}}
-		if plan.NameFields {
-			alts = []any{obj{"term": obj{search.FieldFold: w.Text}}}
+		var alts []any
+		for _, f := range search.TextFields() {
+			alts = append(alts, wordQueries(plan, w, f)...)
 		}
-		if w.Fuzz > 0 {
-			alts = append(alts, obj{"fuzzy": obj{search.FieldFold: obj{
-				"value": w.Text, "fuzziness": w.Fuzz, "transpositions": true,
-				"prefix_length": 0, "max_expansions": 50, "boost": search.BoostFuzzy,
-			}}})
-		}
-		if w.Prefix {
-			alts = append(alts, obj{"prefix": obj{search.FieldFold: obj{"value": w.Text, "boost": search.BoostPrefix}}})
+		if len(alts) == 0 {
+			continue
 		}
 		must = append(must, obj{"bool": obj{"should": alts, "minimum_should_match": 1}})
-		should = append(should,
-			obj{"match": obj{search.FieldName: obj{"query": w.Text, "boost": search.BoostName}}},
-			obj{"match": obj{search.FieldBrandText: obj{"query": w.Text, "boost": search.BoostBrand}}})
 	}
 	var text obj
 	if len(must) == 0 {
 		text = obj{"match_all": obj{}}
 	} else {
-		text = obj{"bool": obj{"must": must, "should": should}}
+		text = obj{"bool": obj{"must": must}}
 	}
 	if plan.Identifier == "" {
 		return text
@@ -74,6 +66,35 @@ func textQuery(plan search.Plan) obj {
 		ors = append(ors, obj{"prefix": obj{search.FieldIDs: obj{"value": plan.Identifier, "boost": search.BoostIDPrefix}}})
 	}
 	return obj{"bool": obj{"should": ors, "minimum_should_match": 1}}
+}
+
+// wordQueries returns the clauses by which word w matches the class of
+// text f, with f's weight: the word in the stemmed field (or, for a plan
+// that keeps to names, in the folded field), its typos and its prefix in
+// the folded field.
+func wordQueries(plan search.Plan, w search.Word, f search.TextField) []any {
+	var alts []any
+	if plan.NameFields {
+		if f.Fold == "" {
+			return nil
+		}
+		alts = append(alts, termQ(f.Fold, w.Text, f.Weight))
+	} else {
+		alts = append(alts, obj{"match": obj{f.Exact: obj{"query": w.Text, "operator": "and", "boost": f.Weight}}})
+	}
+	if f.Fold == "" {
+		return alts
+	}
+	if w.Fuzz > 0 {
+		alts = append(alts, obj{"fuzzy": obj{f.Fold: obj{
+			"value": w.Text, "fuzziness": w.Fuzz, "transpositions": true,
+			"prefix_length": 0, "max_expansions": 50, "boost": f.Weight * search.BoostFuzzy,
+		}}})
+	}
+	if w.Prefix {
+		alts = append(alts, obj{"regexp": obj{f.Fold: obj{"value": search.LongerWords(w.Text), "flags": "NONE", "boost": f.Weight * search.BoostPrefix}}})
+	}
+	return alts
 }
 
 // filterClauses returns f's filters (search.Filters), leaving out the
@@ -214,10 +235,11 @@ type searchHit struct {
 }
 
 // hitHighlight holds the marked fragments of the highlighted fields (the
-// "fields" of the request's highlight: search.FieldName, its .fold, fDesc).
+// "fields" of the request's highlight: search.FieldName, search.FieldNameFold,
+// search.FieldDescription).
 type hitHighlight struct {
 	Name        []string `json:"name"`
-	NameFold    []string `json:"name.fold"`
+	NameFold    []string `json:"name_fold"`
 	Description []string `json:"description"`
 }
 
@@ -280,7 +302,7 @@ func (x *Index) searchPlan(ctx context.Context, q catalog.Query, plan search.Pla
 		body["highlight"] = obj{
 			"pre_tags": []string{engineOpen}, "post_tags": []string{engineClose},
 			"require_field_match": false, "number_of_fragments": 0,
-			"fields": obj{search.FieldName: obj{}, search.FieldName + ".fold": obj{}, fDesc: obj{}},
+			"fields": obj{search.FieldName: obj{}, search.FieldNameFold: obj{}, search.FieldDescription: obj{}},
 		}
 	}
 	if q.Sort == catalog.SortRelevance && text != nil {
@@ -508,7 +530,7 @@ func highlights(p catalog.Product, hl hitHighlight) map[string][]string {
 	if s := collect(p.Name, hl.Name, hl.NameFold); len(s) > 0 {
 		out = map[string][]string{"name": {search.Mark(p.Name, s, 0, len(p.Name))}}
 	}
-	if s := collect(p.Description, hl.Description); len(s) > 0 { // description has no .fold
+	if s := collect(p.Description, hl.Description); len(s) > 0 { // descriptions are matched exactly only
 		if out == nil {
 			out = map[string][]string{}
 		}

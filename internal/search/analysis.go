@@ -286,3 +286,25 @@ func Levenshtein(a, b string) int {
 	}
 	return rows[len(ra)][len(rb)]
 }
+
+// maxAnalyticsQuery bounds the runes of a query kept by search analytics.
+const maxAnalyticsQuery = 100
+
+// AnalyticsQuery is text as search analytics keep it: folded (lower case,
+// no accents), its words separated by one space, at most 100 runes, and
+// with every word that looks like an e-mail address replaced by "<email>"
+// (a buyer who types one into the search box does not give it to the
+// statistics).
+func AnalyticsQuery(text string) string {
+	words := strings.Fields(Fold(text))
+	for i, w := range words {
+		if at := strings.IndexByte(w, '@'); at > 0 && strings.Contains(w[at:], ".") {
+			words[i] = "<email>"
+		}
+	}
+	out := strings.Join(words, " ")
+	if utf8.RuneCountInString(out) > maxAnalyticsQuery {
+		out = strings.TrimSpace(string([]rune(out)[:maxAnalyticsQuery]))
+	}
+	return out
+}

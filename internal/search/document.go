@@ -1,6 +1,7 @@
 package search
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -8,16 +9,25 @@ import (
 )
 
 // Doc is what a product becomes in an index; both engines index the same
-// fields, so they search the same words.
+// fields, so they search the same words, each class of text in its own
+// fields with its own weight (TextFields).
 type Doc struct {
-	// Text is every searchable text: name, brand, description, category
-	// names, attribute and variant option values, indexed stemmed (exact
-	// word matches).
-	Text []string
-	// Fold is Text without the description, indexed folded but not stemmed:
-	// the words typos and prefixes match (a typo or a prefix matching deep
-	// in a description is noise, and indexing it costs a third of the
-	// indexing time).
+	// Name is the product's name, then the joined forms of the quantities
+	// and model numbers it holds (search.Measures), indexed stemmed
+	// (FieldName) and folded (FieldNameFold).
+	Name []string
+	// Labels are the brand and the category names (the product's own path
+	// and its other categories), indexed stemmed and folded.
+	Labels []string
+	// Description is the description and its measures, indexed stemmed
+	// only (exact word matches).
+	Description []string
+	// AttrText holds the values of the attributes and variant options that
+	// are product text (not IsMetadata), and their measures, indexed
+	// stemmed and folded.
+	AttrText []string
+	// Fold is every folded text in one field (name, labels, attributes):
+	// the words suggestions and corrections are taken from.
 	Fold []string
 	// Spell is the name, brand and category names, indexed folded but not
 	// stemmed and never searched: the words "did you mean" may propose,
@@ -25,15 +35,16 @@ type Doc struct {
 	// the description nor the attributes: a word common there (platform
 	// tags, SEO text) is not what a buyer looks for by name.
 	Spell []string
-	// Name and Brand are indexed stemmed again for ranking.
-	Name, Brand string
+	// Brand is the brand as it is (filter and facet).
+	Brand string
 	// IDs are the normalised identifiers: SKU, GTIN, supplier reference,
 	// key, variant SKUs and GTINs.
 	IDs []string
 	// Categories are every ancestor path "A", "A > B", ... (subtree filter
 	// and hierarchical facet).
 	Categories []string
-	// Attrs maps AttrField names (without catalog.FacetAttrPrefix) to values.
+	// Attrs maps AttrField names (without catalog.FacetAttrPrefix) to values,
+	// metadata included (filters and facets).
 	Attrs map[string][]string
 	// NameSort is the folded name.
 	NameSort string
@@ -68,16 +79,20 @@ func GroupKey(p catalog.Product) string {
 // product has none.
 func (d Doc) Fields() map[string]any {
 	m := map[string]any{
-		FieldText:      d.Text,
-		FieldFold:      d.Fold,
-		FieldSpell:     d.Spell,
-		FieldName:      d.Name,
-		FieldBrandText: d.Brand,
-		FieldIDs:       d.IDs,
-		FieldPartner:   d.Partner,
-		FieldCategory:  d.Categories,
-		FieldNameSort:  d.NameSort,
-		FieldGroup:     d.Group,
+		FieldName:        d.Name,
+		FieldNameFold:    d.Name,
+		FieldLabel:       d.Labels,
+		FieldLabelFold:   d.Labels,
+		FieldDescription: d.Description,
+		FieldAttrText:    d.AttrText,
+		FieldAttrFold:    d.AttrText,
+		FieldFold:        d.Fold,
+		FieldSpell:       d.Spell,
+		FieldIDs:         d.IDs,
+		FieldPartner:     d.Partner,
+		FieldCategory:    d.Categories,
+		FieldNameSort:    d.NameSort,
+		FieldGroup:       d.Group,
 	}
 	if d.Brand != "" {
 		m[FieldBrand] = d.Brand
@@ -101,8 +116,7 @@ func (d Doc) Fields() map[string]any {
 // NewDoc builds the Doc of p.
 func NewDoc(p catalog.Product) Doc {
 	d := Doc{
-		Text:       []string{p.Name, p.Brand, p.Description},
-		Name:       p.Name,
+		Name:       []string{p.Name},
 		Brand:      p.Brand,
 		IDs:        Identifiers(p),
 		Categories: CategoryPaths(p.Category),
@@ -115,22 +129,29 @@ func NewDoc(p catalog.Product) Doc {
 	if p.Quality != nil {
 		d.Grade = p.Quality.Grade
 	}
-	d.Text = append(d.Text, p.Category...)
+	if p.Brand != "" {
+		d.Labels = append(d.Labels, p.Brand)
+	}
+	d.Labels = append(d.Labels, p.Category...)
+	if p.Description != "" {
+		d.Description = []string{p.Description}
+	}
 	d.Fold = append([]string{p.Name, p.Brand}, p.Category...)
 	d.Spell = slices.Clone(d.Fold)
 	// Quantities and model numbers, written one way in the product and
-	// another in a query, meet on their joined forms (search.Measures).
-	measures := func(text string, fold bool) {
+	// another in a query, meet on their joined forms (search.Measures), in
+	// the class of text they were found in.
+	measures := func(text string, into *[]string, fold bool) {
 		if m := Measures(text); len(m) > 0 {
 			j := strings.Join(m, " ")
-			d.Text = append(d.Text, j)
+			*into = append(*into, j)
 			if fold {
 				d.Fold = append(d.Fold, j)
 			}
 		}
 	}
-	measures(p.Name, true)
-	measures(p.Description, false)
+	measures(p.Name, &d.Name, true)
+	measures(p.Description, &d.Description, false)
 	add := func(name, value string) {
 		if name == "" || value == "" {
 			return
@@ -143,19 +164,26 @@ func NewDoc(p catalog.Product) Doc {
 			return
 		}
 		d.Attrs[key] = append(d.Attrs[key], value)
-		d.Text = append(d.Text, value)
+		switch {
+		case IsMetadata(name):
+			return // a filter and a facet, never searched
+		case name == catalog.AttrOtherCategories:
+			d.Labels = append(d.Labels, value)
+		default:
+			d.AttrText = append(d.AttrText, value)
+			measures(value, &d.AttrText, true)
+		}
 		d.Fold = append(d.Fold, value)
-		measures(value, true)
 	}
-	for k, v := range p.Attributes {
-		add(k, v)
+	for _, k := range slices.Sorted(maps.Keys(p.Attributes)) {
+		add(k, p.Attributes[k])
 	}
 	for _, v := range p.Variants {
-		for k, o := range v.Options {
-			add(k, o)
+		for _, k := range slices.Sorted(maps.Keys(v.Options)) {
+			add(k, v.Options[k])
 		}
 	}
-	if f, ok := PriceFloat(p.Price); ok {
+	if f, ok := ProductPrice(p); ok {
 		d.Price, d.Currency, d.HasPrice = f, strings.ToUpper(p.Price.Currency), true
 	}
 	return d

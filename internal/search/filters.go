@@ -11,22 +11,26 @@ import (
 // Doc fills, which queries, filters, facets and sorts name. An engine may
 // add its own (stored sources, sort keys).
 const (
-	FieldText      = "text"       // Doc.Text, stemmed: exact word matches
-	FieldFold      = "fold"       // Doc.Fold, folded but not stemmed: typos, prefixes, suggestions
-	FieldSpell     = "spell"      // Doc.Spell, folded but not stemmed: "did you mean" candidates
-	FieldName      = "name"       // Doc.Name, stemmed: ranking, highlighting
-	FieldBrandText = "brand_text" // Doc.Brand, stemmed: ranking
-	FieldIDs       = "ids"        // Doc.IDs: normalised SKU, GTIN, supplier reference, variants'
-	FieldBrand     = "brand"      // exact brand: filter and facet
-	FieldPartner   = "partner"
-	FieldCategory  = "category" // Doc.Categories, every ancestor path: subtree filter
-	FieldCurrency  = "currency"
-	FieldGrade     = "grade"     // Product.Quality.Grade: filter and facet
-	FieldOfferKey  = "offer_key" // Product.OfferKey: the offers of one product
-	FieldGroup     = "group"     // GroupKey: what a query grouped by offers collapses on
-	FieldNameSort  = "name_sort"
-	FieldPrice     = "price"
-	FieldUpdated   = "updated"
+	FieldName        = "name"        // Doc.Name, stemmed: exact words of the name, highlighting
+	FieldNameFold    = "name_fold"   // Doc.Name, folded but not stemmed: typos and prefixes
+	FieldLabel       = "label"       // Doc.Labels (brand, categories), stemmed
+	FieldLabelFold   = "label_fold"  // Doc.Labels, folded
+	FieldDescription = "description" // Doc.Description, stemmed (exact words only)
+	FieldAttrText    = "attr_text"   // Doc.AttrText (attribute and option values), stemmed
+	FieldAttrFold    = "attr_fold"   // Doc.AttrText, folded
+	FieldFold        = "fold"        // Doc.Fold, every folded field in one: suggestions
+	FieldSpell       = "spell"       // Doc.Spell, folded but not stemmed: "did you mean" candidates
+	FieldIDs         = "ids"         // Doc.IDs: normalised SKU, GTIN, supplier reference, variants'
+	FieldBrand       = "brand"       // exact brand: filter and facet
+	FieldPartner     = "partner"
+	FieldCategory    = "category" // Doc.Categories, every ancestor path: subtree filter
+	FieldCurrency    = "currency"
+	FieldGrade       = "grade"     // Product.Quality.Grade: filter and facet
+	FieldOfferKey    = "offer_key" // Product.OfferKey: the offers of one product
+	FieldGroup       = "group"     // GroupKey: what a query grouped by offers collapses on
+	FieldNameSort    = "name_sort"
+	FieldPrice       = "price"
+	FieldUpdated     = "updated"
 )
 
 // Filter is one filter of a query in engine-neutral terms: a document

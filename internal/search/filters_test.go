@@ -186,13 +186,14 @@ func TestDocFields(t *testing.T) {
 		without []string
 	}{
 		{"every field", full, map[string]any{
-			search.FieldPartner: "acme", search.FieldBrand: "Fermob", search.FieldBrandText: "Fermob", search.FieldName: "Chaise pliante",
+			search.FieldPartner: "acme", search.FieldBrand: "Fermob", search.FieldName: []string{"Chaise pliante"},
+			search.FieldLabel: []string{"Fermob", "Jardin", "Chaises"}, search.FieldAttrText: []string{"Rouge"},
 			search.FieldCategory: []string{"Jardin", "Jardin > Chaises"}, search.FieldPrice: 12.5, search.FieldCurrency: "EUR",
 			search.FieldGrade: "B", search.FieldOfferKey: "offer-1", search.FieldNameSort: "chaise pliante",
 			search.FieldGroup: "offer-1", "attr": map[string][]string{"couleur": {"Rouge"}},
 		}, []string{search.FieldUpdated}},
 		{"what a product lacks is left out", catalog.Product{ID: "acme:2", Partner: "acme", Key: "2", Name: "Table"},
-			map[string]any{search.FieldPartner: "acme", search.FieldName: "Table", search.FieldGroup: "id:acme:2"},
+			map[string]any{search.FieldPartner: "acme", search.FieldName: []string{"Table"}, search.FieldGroup: "id:acme:2"},
 			[]string{search.FieldBrand, search.FieldPrice, search.FieldCurrency, search.FieldGrade, search.FieldOfferKey, "attr", search.FieldUpdated}},
 	}
 	for _, tt := range tests {
@@ -208,7 +209,8 @@ func TestDocFields(t *testing.T) {
 					t.Errorf("field %s = %#v, want none", k, v)
 				}
 			}
-			for _, k := range []string{search.FieldText, search.FieldFold, search.FieldIDs} {
+			for _, k := range []string{search.FieldName, search.FieldNameFold, search.FieldLabel, search.FieldLabelFold,
+				search.FieldDescription, search.FieldAttrText, search.FieldAttrFold, search.FieldFold, search.FieldIDs} {
 				if _, ok := got[k]; !ok {
 					t.Errorf("no field %s", k)
 				}

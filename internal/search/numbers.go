@@ -134,3 +134,20 @@ func Measures(text string) []string {
 	}
 	return out
 }
+
+// Quantile returns the p-quantile (0 <= p <= 1) of the sorted values v,
+// which must not be empty: the midpoint rule (Hazen), the value at rank
+// p*n - 0.5 interpolated between its neighbours, which is also what a
+// t-digest answers while every value is its own centroid, so both engines
+// agree on small groups.
+func Quantile(v []float64, p float64) float64 {
+	h := p*float64(len(v)) - 0.5
+	if h <= 0 {
+		return v[0]
+	}
+	if h >= float64(len(v)-1) {
+		return v[len(v)-1]
+	}
+	lo := int(h)
+	return v[lo] + (h-float64(lo))*(v[lo+1]-v[lo])
+}

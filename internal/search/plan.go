@@ -201,6 +201,19 @@ func PriceFloat(m *catalog.Money) (float64, bool) {
 	return f, true
 }
 
+// ProductPrice returns p's price as PriceFloat does, except that a zero
+// amount of a product marked Free is a price (zero, the cheapest), not
+// "price on request".
+func ProductPrice(p catalog.Product) (float64, bool) {
+	if f, ok := PriceFloat(p.Price); ok {
+		return f, true
+	}
+	if p.Free && p.Price != nil && p.Price.Amount.Float64() == 0 {
+		return 0, true
+	}
+	return 0, false
+}
+
 // FormatFloat formats a bound for logs and engine queries.
 func FormatFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
@@ -245,13 +258,13 @@ func Batches(src Source, size int, put func([]catalog.Product) error, progress f
 }
 
 // Boosts of the query clauses, shared by both engines so that they rank
-// alike. An exact identifier outweighs any text match, so that it ranks
-// first.
+// alike. A typo or a prefix match counts less than an exact one in the same
+// field: the field's weight (TextField.Weight) times BoostFuzzy or
+// BoostPrefix. An exact identifier outweighs any text match, so that it
+// ranks first.
 const (
 	BoostFuzzy      = 0.4
 	BoostPrefix     = 0.6
-	BoostName       = 2.0
-	BoostBrand      = 1.5
 	BoostIdentifier = 100.0
 	BoostIDPrefix   = 5.0
 )

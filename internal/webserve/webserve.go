@@ -372,3 +372,22 @@ func dirExists(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && st.IsDir()
 }
+
+// SiteRates returns the data folder's dated exchange rates
+// (dir/rates.json, contract.CheckRates) for the site's EnvRates, "" when
+// the folder has none; a malformed file is an error, never ignored.
+func SiteRates(dir string) (string, error) {
+	path := filepath.Join(dir, contract.RatesFile)
+	raw, err := os.ReadFile(path) //nolint:gosec // the data folder is the operator's choice
+	if errors.Is(err, os.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", catalog.Wrap(catalog.CodeInternal, err, "cannot read "+path)
+	}
+	rates, err := contract.CheckRates(raw)
+	if err != nil {
+		return "", catalog.Wrap(catalog.CodeInvalid, err, path)
+	}
+	return rates, nil
+}

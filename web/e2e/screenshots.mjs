@@ -23,6 +23,14 @@ try {
     'PP-A3-5;Ramette papier A3 80 g, carton;Papeo Pro;Papeterie > Papier;49,50;EUR;;1;carton de 5 ramettes;3',
     'PP-SUR;Papier sur mesure (grammage au choix);Papeo Pro;Papeterie > Papier;;EUR;;500;feuille;20',
   ].join('\n') + '\n');
+  // A new price list for two of them: its page lists the changes, and a
+  // product page shows its price history.
+  await stack.ingest('papeterie-pro', 'tarif-pro-janvier.csv', [
+    'sku;name;brand;category;Prix unitaire HT;currency;gtin;moq;unit;lead_time_days',
+    'PP-A4-5;Ramette papier A4 80 g, carton;Papeo Pro;Papeterie > Papier;26,50;EUR;;2;carton de 5 ramettes;2',
+    'PP-A3-5;Ramette papier A3 80 g blanc, carton;Papeo Pro;Papeterie > Papier;47,90;EUR;;1;carton de 5 ramettes;3',
+    'PP-A5-5;Ramette papier A5 80 g, carton;Papeo Pro;Papeterie > Papier;14,90;EUR;;2;carton de 5 ramettes;2',
+  ].join('\n') + '\n');
   // Then a "whole catalog" of one of them: held, and its removals listed.
   await stack.ingest('papeterie-pro', 'tarif-pro-complet.csv', [
     'sku;name;brand;category;Prix unitaire HT;currency;gtin;moq;unit;lead_time_days',
@@ -45,6 +53,9 @@ try {
   }
   if (!shared) { throw new Error('no demo product with three offers'); }
   const sharedQ = encodeURIComponent(shared.name);
+  const changedId = (await stack.api('/v1/catalogs?limit=5', { headers: { 'X-Api-Key': proKey } })).json.catalogs
+    .find((c) => c.file === 'tarif-pro-janvier.csv').id;
+  const pricedId = encodeURIComponent('papeterie-pro:PP-A4-5');
   const pages = [
     ['signin', '/en/partner', '/fr/partner'],
     ['search', `/en/?q=${encodeURIComponent(word)}`, `/fr/?q=${encodeURIComponent(word)}`],
@@ -61,6 +72,10 @@ try {
     // Offers of one product from three partners: grouped in the results, compared on its page.
     ['grouped', `/en/?q=${sharedQ}&group=offers`, `/fr/?q=${sharedQ}&group=offers`],
     ['offers', `/en/product/${encodeURIComponent(shared.id)}#offers`, `/fr/product/${encodeURIComponent(shared.id)}#offers`],
+    // Changes and prices over time: what an upload changed (signed in as
+    // papeterie-pro, as for the removal), and a product's price history.
+    ['changes', `/en/partner/catalogs/${encodeURIComponent(changedId)}#changes-title`, `/fr/partner/catalogs/${encodeURIComponent(changedId)}#changes-title`],
+    ['price-history', `/en/product/${pricedId}#prices-title`, `/fr/product/${pricedId}#prices-title`],
   ];
   // The list is kept in the browser: fill it through its quick add.
   const listCodes = [];

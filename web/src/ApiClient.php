@@ -103,6 +103,25 @@ final class ApiClient
     }
 
     /**
+     * putJson PUTs body as JSON to path and decodes the JSON answer.
+     *
+     * @param array<string, mixed> $body
+     * @return array<string, mixed>
+     * @throws ApiError
+     */
+    public function putJson(string $path, array $body): array
+    {
+        $json = json_encode($body, JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE);
+        $res = $this->request(
+            'PUT',
+            $this->url($path, []),
+            $this->withKeyHeader(['Accept: application/json', 'Content-Type: application/json']),
+            $json,
+        );
+        return $this->decode($res, $path);
+    }
+
+    /**
      * getRaw GETs path and returns the body and content type as they are
      * (for file downloads such as rejected rows).
      *

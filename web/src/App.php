@@ -42,7 +42,7 @@ final class App
         }
         $rest = '/' . implode('/', array_slice($segments, 1));
         $i18n = I18n::load($locale);
-        $view = new View($i18n, $security->nonce, $this->config->assetBase ?? '/assets');
+        $view = new View($i18n, $security->nonce, $this->config->assetBase ?? '/assets', rates: $this->config?->rates);
         $api = null;
         try {
             if ($this->config === null) {

@@ -33,6 +33,8 @@ final class Config
          * by the pages' connect-src; "" = the site's origin only.
          */
         public readonly string $uploadOrigin = '',
+        /** The operator's dated exchange rates (CATALOG_RATES); none: no converted price is shown. */
+        public readonly ?Rates $rates = null,
     ) {
     }
 
@@ -87,7 +89,8 @@ final class Config
      * (bytes, default 50 MiB), CATALOG_ASSET_BASE (default /assets),
      * CATALOG_SITE_SECRET (optional; see sessionKeyFrom),
      * CATALOG_ORIGIN_SECRET (optional; see OriginGuard) and
-     * CATALOG_UPLOAD_ORIGIN (optional; see originFrom).
+     * CATALOG_UPLOAD_ORIGIN (optional; see originFrom) and CATALOG_RATES
+     * (optional; see Rates::fromJson).
      *
      * @param array<string, string|false> $env
      * @throws ConfigError when a value is missing or malformed
@@ -135,6 +138,11 @@ final class Config
         if (is_string($rawOrigin) && trim($rawOrigin) !== '') {
             $uploadOrigin = self::originFrom($rawOrigin);
         }
-        return new self($url, $timeout, $maxUpload, $assetBase, $sessionKey, $originSecret, $uploadOrigin);
+        $rates = Rates::none();
+        $rawRates = $env['CATALOG_RATES'] ?? false;
+        if (is_string($rawRates) && trim($rawRates) !== '') {
+            $rates = Rates::fromJson($rawRates);
+        }
+        return new self($url, $timeout, $maxUpload, $assetBase, $sessionKey, $originSecret, $uploadOrigin, $rates);
     }
 }

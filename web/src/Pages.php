@@ -25,6 +25,8 @@ final class Pages
     private const MAX_COMPARE = 4;
     /** Products a held catalog's page lists before the download. */
     private const PREVIEW_ROWS = 20;
+    /** CHANGES_PAGE is how many of an upload's changes its page lists at a time. */
+    private const CHANGES_PAGE = 50;
 
     public function __construct(
         private readonly Request $req,
@@ -49,6 +51,12 @@ final class Pages
         $r->add('GET', '/compare', fn (array $p): Response => $this->compare());
         $r->add('GET', '/partner', fn (array $p): Response => $this->asPartner(
             fn (ApiClient $api): Response => $this->partner($api)
+        ));
+        $r->add('GET', '/partner/settings', fn (array $p): Response => $this->asPartner(
+            fn (ApiClient $api): Response => $this->settings($api)
+        ));
+        $r->add('POST', '/partner/settings', fn (array $p): Response => $this->asPartner(
+            fn (ApiClient $api): Response => $this->saveSettings($api)
         ));
         $r->add('POST', '/partner/sign-in', fn (array $p): Response => $this->signIn());
         $r->add('POST', '/partner/sign-out', fn (array $p): Response => $this->signOut());
@@ -229,7 +237,24 @@ final class Pages
             $offers = [];
         }
         return $this->page('product', $name, ['p' => $p, 'back' => $this->backLink(), 'viewer' => $viewer, 'offers' => $offers,
+            'prices' => $this->priceHistory($id),
             'snapshot' => ProductFacts::snapshot($p, '/' . $this->t->locale . '/product/' . rawurlencode($id))], 'search');
+    }
+
+    /**
+     * priceHistory is the product's price points (newest first): optional,
+     * the page stands without them.
+     *
+     * @return list<array<string, mixed>>
+     */
+    private function priceHistory(string $id): array
+    {
+        try {
+            $h = $this->api->getJson('/v1/products/' . rawurlencode($id) . '/prices');
+        } catch (ApiError $e) {
+            return [];
+        }
+        return is_array($h['prices'] ?? null) ? array_values(array_filter($h['prices'], 'is_array')) : [];
     }
 
     /**
@@ -488,6 +513,54 @@ final class Pages
     }
 
     /**
+     * settings is the partner's settings page: the display name buyers see
+     * instead of the partner id, and what a price of 0 means in the
+     * partner's files (GET /v1/partner/settings).
+     */
+    public function settings(ApiClient $api, string $error = '', ?string $typed = null, int $status = 200): Response
+    {
+        $data = $api->getJson('/v1/partner/settings');
+        $res = $this->page('partner_settings', $this->t->t('settings.title'), [
+            'partner' => is_string($data['partner'] ?? null) ? $data['partner'] : $this->session->partner(),
+            'displayName' => $typed ?? (is_string($data['display_name'] ?? null) ? $data['display_name'] : ''),
+            'zeroPrice' => ($data['zero_price'] ?? null) === 'free' ? 'free' : 'on_request',
+            'saved' => $this->req->first('saved') === '1' && $error === '',
+            'error' => $error,
+            'csrf' => $this->security->csrfToken(),
+        ], 'partner');
+        $res->status = $status;
+        return $res;
+    }
+
+    /**
+     * saveSettings stores the display name and zero price setting the form posted (PUT
+     * /v1/partner/settings, which checks it) and comes back to the settings
+     * page; a name the API refuses is shown again with the reason (422).
+     */
+    public function saveSettings(ApiClient $api): Response
+    {
+        if (!$this->security->csrfValid()) {
+            return $this->error(403, 'error.csrf');
+        }
+        $name = $this->req->post['display_name'] ?? '';
+        $name = is_string($name) ? $name : '';
+        $body = ['display_name' => $name];
+        $zero = $this->req->post['zero_price'] ?? null;
+        if ($zero === 'on_request' || $zero === 'free') {
+            $body['zero_price'] = $zero;
+        }
+        try {
+            $api->putJson('/v1/partner/settings', $body);
+        } catch (ApiError $e) {
+            if ($e->status === 400) {
+                return $this->settings($api, 'settings.error.invalid', $name, 422);
+            }
+            throw $e;
+        }
+        return Response::redirect('/' . $this->t->locale . '/partner/settings?saved=1');
+    }
+
+    /**
      * upload hands the browser an upload slot: the script posts the chosen
      * file's name, size and mode (JSON answer), the site asks the API for a
      * slot (POST /v1/catalogs with the partner's key) and returns where to
@@ -593,9 +666,38 @@ final class Pages
             return $res;
         }
         $file = is_string($c['file'] ?? null) ? $c['file'] : $id;
+        $vars['changes'] = in_array($c['status'] ?? '', ['done', 'needs_confirmation'], true) ? $this->changes($api, $id) : null;
         $res = $this->page('catalog', $this->t->t('catalog.title', ['file' => $file]), $vars, 'partner');
         $res->headers['Vary'] = 'X-Partial';
         return $res;
+    }
+
+    /**
+     * changes reads one page of what the upload changed, from the after
+     * query parameter on; null when the API does not list them.
+     *
+     * @return array{changes: list<array<string, mixed>>, next: string, after: string}|null
+     */
+    private function changes(ApiClient $api, string $id): ?array
+    {
+        $after = $this->req->first('after');
+        $query = ['limit' => (string) self::CHANGES_PAGE];
+        if ($after !== '') {
+            $query['after'] = $after;
+        }
+        try {
+            $page = $api->getJson('/v1/catalogs/' . rawurlencode($id) . '/changes', $query);
+        } catch (ApiError $e) {
+            if ($e->isMissingEndpoint() || $e->isNotFound() || $e->status === 400) {
+                return null;
+            }
+            throw $e;
+        }
+        return [
+            'changes' => is_array($page['changes'] ?? null) ? array_values(array_filter($page['changes'], 'is_array')) : [],
+            'next' => is_string($page['next'] ?? null) ? $page['next'] : '',
+            'after' => $after,
+        ];
     }
 
     /** confirm lets a person release a full catalog held for confirmation. */

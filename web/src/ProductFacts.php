@@ -70,14 +70,58 @@ final class ProductFacts
 
     /**
      * onRequest reports whether a product's price is to be asked for: no
-     * price, or an amount of zero (files write 0 for "price on request").
+     * price, or an amount of zero (files write 0 for "price on request"),
+     * unless the product is free (the API's "free": the partner's settings
+     * say a zero is the price).
      */
-    public static function onRequest(mixed $price): bool
+    public static function onRequest(mixed $price, mixed $free = false): bool
     {
         if (!is_array($price) || !is_string($price['amount'] ?? null)) {
             return true;
         }
-        return preg_match('/^-?0*(\.0*)?$/', $price['amount']) === 1;
+        return $free !== true && preg_match('/^-?0*(\.0*)?$/', $price['amount']) === 1;
+    }
+
+    /**
+     * seller is the name buyers read for a product's (or an offer's)
+     * partner: its display name (partner_name, from the partner's
+     * settings), else its partner id.
+     *
+     * @param array<string, mixed> $p
+     */
+    public static function seller(array $p): string
+    {
+        $name = is_string($p['partner_name'] ?? null) ? trim($p['partner_name']) : '';
+        return $name !== '' ? $name : (is_string($p['partner'] ?? null) ? $p['partner'] : '');
+    }
+
+    /**
+     * tiers are a product's quantity price breaks that read, in the
+     * product price's currency, by ascending quantity: [['min' => 10,
+     * 'price' => Money], ...]; [] without a price or tiers.
+     *
+     * @param array<string, mixed> $p
+     * @return list<array{min: int, price: array{amount: string, currency: string}}>
+     */
+    public static function tiers(array $p): array
+    {
+        $price = $p['price'] ?? null;
+        if (self::onRequest($price, $p['free'] ?? false) || !is_array($price)) {
+            return [];
+        }
+        $currency = is_string($price['currency'] ?? null) ? $price['currency'] : '';
+        $out = [];
+        foreach (is_array($p['tiers'] ?? null) ? $p['tiers'] : [] as $tier) {
+            $min = is_array($tier) && is_int($tier['min_qty'] ?? null) ? $tier['min_qty'] : 0;
+            $tp = is_array($tier) && is_array($tier['price'] ?? null) ? $tier['price'] : [];
+            $amount = is_string($tp['amount'] ?? null) ? $tp['amount'] : '';
+            if ($min < 1 || preg_match('/^\d+(\.\d+)?$/', $amount) !== 1 || ($tp['currency'] ?? null) !== $currency) {
+                continue;
+            }
+            $out[] = ['min' => $min, 'price' => ['amount' => $amount, 'currency' => $currency]];
+        }
+        usort($out, static fn (array $a, array $b): int => $a['min'] <=> $b['min']);
+        return $out;
     }
 
     /**
@@ -97,13 +141,15 @@ final class ProductFacts
             'sku' => $str('sku'),
             'gtin' => $str('gtin'),
             'partner' => $str('partner'),
+            'seller' => self::seller($p),
             'brand' => $str('brand'),
             'unit' => $str('unit'),
             'tax' => $str('tax_basis'),
             'moq' => is_int($p['moq'] ?? null) && $p['moq'] > 1 ? $p['moq'] : 1,
             'lead' => is_int($p['lead_time_days'] ?? null) ? $p['lead_time_days'] : 0,
-            'price' => self::onRequest($price) || !is_array($price) ? null
+            'price' => self::onRequest($price, $p['free'] ?? false) || !is_array($price) ? null
                 : ['amount' => (string) $price['amount'], 'currency' => is_string($price['currency'] ?? null) ? $price['currency'] : ''],
+            'tiers' => array_map(static fn (array $t): array => [$t['min'], $t['price']['amount']], self::tiers($p)),
             'url' => $url,
         ];
     }

@@ -16,6 +16,7 @@ final class View
         public readonly string $nonce,
         private readonly string $assetBase,
         private readonly string $templateDir = __DIR__ . '/../templates',
+        private readonly ?Rates $rates = null,
     ) {
     }
 
@@ -62,6 +63,23 @@ final class View
         $path = __DIR__ . '/../public/assets/' . $file;
         $hash = is_file($path) ? substr((string) md5_file($path), 0, 10) : '0';
         return Html::e($this->assetBase . '/' . $file . '?v=' . $hash);
+    }
+
+    /**
+     * approx is the converted price shown beside a price in another currency
+     * than the locale's, "≈ 12,34 € (rate of 2026-11-30)", when the operator
+     * configured a rate for the pair; "" otherwise (never a silent guess).
+     */
+    public function approx(mixed $price): string
+    {
+        $c = $this->rates?->convert($price, $this->t->currency());
+        if ($c === null) {
+            return '';
+        }
+        return $this->t->t('price.approx', [
+            'price' => $this->t->price(['amount' => $c['amount'], 'currency' => $c['currency']]),
+            'date' => $c['date'],
+        ]);
     }
 
     /** productPath is the site path of a product page. */

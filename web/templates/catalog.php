@@ -8,6 +8,7 @@
  * @var array<string, mixed> $c
  * @var string $csrf
  * @var string $message
+ * @var array{changes: list<array<string, mixed>>, next: string, after: string}|null $changes
  */
 $status = is_string($c['status'] ?? null) ? $c['status'] : '';
 $polling = in_array($status, ['received', 'processing'], true);
@@ -18,3 +19,4 @@ $polling = in_array($status, ['received', 'processing'], true);
 <div id="catalog-status" data-catalog-status<?= $polling ? ' data-poll="2000"' : '' ?>>
 <?php include __DIR__ . '/catalog_status.php'; ?>
 </div>
+<?php include __DIR__ . '/catalog_changes.php'; ?>

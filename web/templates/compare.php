@@ -13,14 +13,14 @@ use CatalogSearch\Web\ProductFacts;
 $str = static fn (array $p, string $k): string => is_string($p[$k] ?? null) ? $p[$k] : '';
 $int = static fn (array $p, string $k): int => is_int($p[$k] ?? null) ? $p[$k] : 0;
 $rows = [
-    'compare.price' => static fn (array $p): string => ProductFacts::onRequest($p['price'] ?? null)
+    'compare.price' => static fn (array $p): string => ProductFacts::onRequest($p['price'] ?? null, $p['free'] ?? false)
         ? $t->t('price.on_request')
         : trim($t->price($p['price']) . ' ' . ProductFacts::priceLabel($t, $p)),
     'product.moq' => static fn (array $p): string => $int($p, 'moq') > 0 ? $t->number($int($p, 'moq')) : '',
     'product.unit' => static fn (array $p): string => $str($p, 'unit'),
     'product.lead_time' => static fn (array $p): string => $int($p, 'lead_time_days') > 0 ? $t->plural('product.days', $int($p, 'lead_time_days')) : '',
     'facet.brand' => static fn (array $p): string => $str($p, 'brand'),
-    'product.sold_by' => static fn (array $p): string => $str($p, 'partner'),
+    'product.sold_by' => static fn (array $p): string => ProductFacts::seller($p),
     'product.sku' => static fn (array $p): string => $str($p, 'sku'),
     'product.gtin' => static fn (array $p): string => $str($p, 'gtin'),
     'product.origin' => static fn (array $p): string => $str($p, 'origin') === '' ? '' : $t->country($str($p, 'origin')),

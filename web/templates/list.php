@@ -12,7 +12,7 @@ $messages = [];
 foreach (
     ['empty', 'product', 'sku', 'gtin', 'unit_price', 'quantity', 'line_total', 'remove', 'compare_pick', 'subtotal',
     'on_request', 'min_raised', 'not_found', 'added', 'removed', 'compare_max', 'partner', 'moq', 'per', 'lead',
-    'quote_for', 'csv_name', 'lookup_failed'] as $k
+    'quote_for', 'csv_name', 'lookup_failed', 'tier'] as $k
 ) {
     $messages[$k] = $t->t('list.js.' . $k);
 }

@@ -29,6 +29,7 @@ foreach (['sending', 'progress', 'sent', 'no_file', 'empty', 'too_large', 'trans
   <p><?= $v->e($t->t('signin.as')) ?> <strong class="partner-id"><?= $v->e($partner) ?></strong></p>
   <button type="submit" class="btn"><?= $v->e($t->t('signin.sign_out')) ?></button>
 </form>
+<p><a href="<?= $v->link('/partner/settings') ?>" id="settings-link"><?= $v->e($t->t('settings.link')) ?></a></p>
 <?php if ($message !== '') : ?>
 <p class="notice notice-error" role="alert"><?= $v->e($t->t($message)) ?></p>
 <?php endif; ?>

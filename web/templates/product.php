@@ -44,7 +44,7 @@ ksort($attributes, SORT_NATURAL | SORT_FLAG_CASE);
 $variants = array_values(array_filter(is_array($p['variants'] ?? null) ? $p['variants'] : [], 'is_array'));
 $source = is_array($p['source'] ?? null) ? $p['source'] : [];
 $price = $t->price($p['price'] ?? null);
-$onRequest = ProductFacts::onRequest($p['price'] ?? null);
+$onRequest = ProductFacts::onRequest($p['price'] ?? null, $p['free'] ?? false);
 $viewer ??= '';
 ?>
 <nav class="crumbs" aria-label="<?= $v->e($t->t('product.breadcrumb')) ?>">
@@ -84,16 +84,30 @@ $viewer ??= '';
     <p class="price-request price-large"><?= $v->e($t->t('price.on_request')) ?></p>
     <?php else : ?>
     <p class="price price-large"><?= $v->e($price) ?></p>
+        <?php if ($v->approx($p['price'] ?? null) !== '') : ?>
+    <p class="approx"><?= $v->e($v->approx($p['price'] ?? null)) ?></p>
+        <?php endif; ?>
         <?php if (ProductFacts::priceLabel($t, $p) !== '') : ?>
     <p class="per"><?= $v->e(ProductFacts::priceLabel($t, $p)) ?></p>
         <?php endif; ?>
+        <?php $tiers = ProductFacts::tiers($p); if ($tiers !== []) : ?>
+    <table class="data tiers">
+      <caption><?= $v->e($t->t('tiers.title')) ?></caption>
+      <thead><tr><th scope="col"><?= $v->e($t->t('tiers.qty')) ?></th><th scope="col" class="num"><?= $v->e($t->t('tiers.unit_price')) ?></th></tr></thead>
+      <tbody>
+            <?php foreach ($tiers as $tier) : ?>
+        <tr><td><?= $v->e($t->t('tiers.from', ['n' => $t->number($tier['min'])])) ?></td><td class="num"><?= $v->e($t->price($tier['price'])) ?></td></tr>
+            <?php endforeach; ?>
+      </tbody>
+    </table>
+        <?php endif; ?>
     <?php endif; ?>
     <p class="partner"><?= $v->e($t->t('product.sold_by')) ?>
-      <a href="<?= $v->link('/', '?partner=' . rawurlencode($str('partner'))) ?>"><?= $v->e($str('partner')) ?></a></p>
+      <a href="<?= $v->link('/', '?partner=' . rawurlencode($str('partner'))) ?>"><?= $v->e(ProductFacts::seller($p)) ?></a></p>
     <form id="quote" class="list-add js-only" data-list-add novalidate
           data-product="<?= $v->e(json_encode($snapshot ?? [], JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES)) ?>">
       <?php if ($onRequest) : ?>
-      <p class="hint"><?= $v->e($t->t('list.ask_hint', ['partner' => $str('partner')])) ?></p>
+      <p class="hint"><?= $v->e($t->t('list.ask_hint', ['partner' => ProductFacts::seller($p)])) ?></p>
       <?php endif; ?>
       <label for="list-qty"><?= $v->e($t->t('list.quantity')) ?></label>
       <input id="list-qty" name="qty" type="number" inputmode="numeric" min="<?= $v->e(max(1, $int('moq'))) ?>" step="1"
@@ -121,6 +135,8 @@ $viewer ??= '';
     </table>
 
     <?php include __DIR__ . '/product_offers.php'; ?>
+
+    <?php include __DIR__ . '/product_prices.php'; ?>
 
     <?php if ($attributes !== []) : ?>
     <h2><?= $v->e($t->t('product.attributes')) ?></h2>

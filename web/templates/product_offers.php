@@ -10,6 +10,8 @@
  * @var list<array<string, mixed>> $offers
  */
 
+use CatalogSearch\Web\ProductFacts;
+
 $offers ??= [];
 if (count($offers) < 2) {
     return;
@@ -53,9 +55,9 @@ $showStock = $has(static fn (array $o): bool => $count($o, 'stock') !== null);
       <tr<?= $oid === $self ? ' class="offer-self"' : '' ?>>
         <th scope="row">
           <?php if ($oid === $self) : ?>
-          <?= $v->e($o['partner'] ?? '') ?> <span class="hint"><?= $v->e($t->t('offers.this')) ?></span>
+          <?= $v->e(ProductFacts::seller($o)) ?> <span class="hint"><?= $v->e($t->t('offers.this')) ?></span>
           <?php else : ?>
-          <a href="<?= $v->link($v->productPath($oid)) ?>"><?= $v->e($o['partner'] ?? '') ?></a>
+          <a href="<?= $v->link($v->productPath($oid)) ?>"><?= $v->e(ProductFacts::seller($o)) ?></a>
           <?php endif; ?>
         </th>
         <td><?= $v->e($price !== '' ? $price : $t->t('offers.on_request')) ?></td>

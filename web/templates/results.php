@@ -102,10 +102,15 @@ $facetLabel = static function (string $name) use ($t): string {
         $values = is_array($facets[$name] ?? null) ? $facets[$name] : [];
         $seen = [];
         $rows = [];
+        $labels = [];
         foreach ($values as $fv) {
             if (is_array($fv) && is_string($fv['value'] ?? null)) {
                 $rows[] = [$fv['value'], is_int($fv['count'] ?? null) ? $fv['count'] : 0];
                 $seen[$fv['value']] = true;
+                // The partner facet's display names (the API's label).
+                if (is_string($fv['label'] ?? null) && trim($fv['label']) !== '') {
+                    $labels[$fv['value']] = trim($fv['label']);
+                }
             }
         }
         // A selected value stays on screen (and can be unticked) even when it counts no hit.
@@ -118,7 +123,7 @@ $facetLabel = static function (string $name) use ($t): string {
             continue;
         }
         $tree = $name === 'category' ? SearchState::categoryTree($rows) : array_map(
-            static fn (array $r): array => ['value' => $r[0], 'count' => $r[1], 'depth' => 0, 'prefix' => '', 'label' => $r[0]],
+            static fn (array $r): array => ['value' => $r[0], 'count' => $r[1], 'depth' => 0, 'prefix' => '', 'label' => $labels[$r[0]] ?? $r[0]],
             $rows,
         );
         ?>
@@ -272,7 +277,7 @@ $facetLabel = static function (string $name) use ($t): string {
           $img = Html::picture(is_array($p['pictures'] ?? null) ? ($p['pictures'][0] ?? null) : null,
               '(max-width: 47.99em) 50vw, 16rem', '', true);
           $price = $t->price($p['price'] ?? null);
-          $onRequest = ProductFacts::onRequest($p['price'] ?? null);
+          $onRequest = ProductFacts::onRequest($p['price'] ?? null, $p['free'] ?? false);
           $unit = is_string($p['unit'] ?? null) ? $p['unit'] : '';
           $moq = is_int($p['moq'] ?? null) ? $p['moq'] : 0;
           $lead = is_int($p['lead_time_days'] ?? null) ? $p['lead_time_days'] : 0;
@@ -299,6 +304,9 @@ $facetLabel = static function (string $name) use ($t): string {
           <p><a class="contact" href="<?= $v->link($v->productPath($id)) ?>#quote"><?= $v->e($t->t('price.ask')) ?><span class="visually-hidden"> – <?= $v->e($name) ?></span></a></p>
           <?php else : ?>
           <p class="price"><?= $v->e($price) ?></p>
+            <?php $approx = $v->approx($p['price'] ?? null); if ($approx !== '') : ?>
+          <p class="approx"><?= $v->e($approx) ?></p>
+            <?php endif; ?>
             <?php $label = ProductFacts::priceLabel($t, $p); if ($label !== '') : ?>
           <p class="per"><?= $v->e($label) ?></p>
             <?php endif; ?>
@@ -309,7 +317,7 @@ $facetLabel = static function (string $name) use ($t): string {
             <?php if ($moq > 1) : ?><div><dt><?= $v->e($t->t('card.moq')) ?></dt><dd><?= $v->e($t->number($moq)) ?></dd></div><?php endif; ?>
             <?php if ($lead > 0) : ?><div><dt><?= $v->e($t->t('card.lead')) ?></dt><dd><?= $v->e($t->plural('product.days', $lead)) ?></dd></div><?php endif; ?>
           </dl>
-          <p class="partner"><?= $v->e($t->t('product.sold_by')) ?> <span><?= $v->e($p['partner'] ?? '') ?></span></p>
+          <p class="partner"><?= $v->e($t->t('product.sold_by')) ?> <span><?= $v->e(ProductFacts::seller($p)) ?></span></p>
           <?php if ($offers > 1) : ?>
           <p class="offers-summary"><a href="<?= $v->link($v->productPath($id)) ?>#offers"><?= $v->e($fromPrice !== ''
               ? $t->plural('card.offers_from', $offers, ['price' => $fromPrice])

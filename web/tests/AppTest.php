@@ -248,6 +248,49 @@ final class AppTest extends TestCase
         self::assertStringContainsString('Product not found', $this->get('/en/product/nope%3A1')->body);
     }
 
+    /** The product page shows the price each upload set, newest first, with its change; one price is no history. */
+    public function testProductPriceHistory(): void
+    {
+        $html = $this->get('/en/product/' . rawurlencode('acme:SKU-7'))->body;
+        self::assertStringContainsString('<h2 id="prices-title">Price history</h2>', $html);
+        $table = substr($html, (int) strpos($html, 'prices-table'));
+        $newest = strpos($table, '€9.50');
+        $middle = strpos($table, '€10.00');
+        $oldest = strpos($table, '€12.00');
+        self::assertTrue($newest !== false && $middle !== false && $oldest !== false && $newest < $middle && $middle < $oldest, 'newest first');
+        self::assertStringContainsString('−5.0 %', $table, '10.00 to 9.50');
+        self::assertStringContainsString('−16.7 %', $table, '12.00 to 10.00');
+        $fr = $this->get('/fr/product/' . rawurlencode('acme:SKU-7'))->body;
+        self::assertStringContainsString('Historique des prix', $fr);
+        self::assertStringContainsString('−5,0 %', $fr);
+        self::assertStringNotContainsString('prices-title', $this->get('/en/product/' . rawurlencode('bureau:SKU-2'))->body);
+    }
+
+    /** An upload's page lists what it changed, escaped, a page at a time; another partner gets no such page. */
+    public function testCatalogChanges(): void
+    {
+        $evil = $this->signIn('csk_test_evil');
+        $html = $this->get('/en/partner/catalogs/cat-evil', [], null, 'GET', $evil)->body;
+        self::assertStringContainsString('<h2 id="changes-title">Changes in this upload</h2>', $html);
+        self::assertStringContainsString('&lt;img src=x onerror=alert(1)&gt;', $html);
+        self::assertStringNotContainsString('<img src=x', $html);
+        self::assertStringContainsString('href="/en/product/evil%3A1"', $html);
+        self::assertStringContainsString('name, price', $html);
+        self::assertStringContainsString('€12.00 → <strong>€9.50</strong>', $html);
+        self::assertStringContainsString('Tabouret', $html);
+        self::assertStringNotContainsString('Lampe retirée', $html, 'the second page');
+        self::assertStringContainsString('href="/en/partner/catalogs/cat-evil?after=evil%3A2#changes"', $html);
+        $next = $this->get('/en/partner/catalogs/cat-evil?after=evil%3A2', [], null, 'GET', $evil)->body;
+        self::assertStringContainsString('Lampe retirée', $next);
+        self::assertStringContainsString('€30.00', $next);
+        self::assertStringNotContainsString('href="/en/product/evil%3A3"', $next, 'a removed product has no page');
+        self::assertStringNotContainsString('Tabouret', $next);
+        self::assertStringContainsString('First changes', $next);
+        $acme = $this->get('/en/partner/catalogs/cat-evil', [], null, 'GET', $this->signIn('csk_test_acme'));
+        self::assertSame(404, $acme->status);
+        self::assertStringNotContainsString('Tabouret', $acme->body);
+    }
+
     public function testNotFoundAndMethod(): void
     {
         $res = $this->get('/en/nowhere');

@@ -49,22 +49,25 @@ final class BuyerFactsTest extends TestCase
         self::assertSame('', ProductFacts::exactProduct([$hit, $twin], '4006381333931'), 'two products: a list');
     }
 
-    /** @return array<string, array{mixed, bool}> */
+    /** @return array<string, array{mixed, mixed, bool}> */
     public static function prices(): array
     {
         return [
-            'absent' => [null, true],
-            'zero' => [['amount' => '0', 'currency' => 'EUR'], true],
-            'zero with decimals' => [['amount' => '0.00', 'currency' => 'EUR'], true],
-            'a price' => [['amount' => '0.50', 'currency' => 'EUR'], false],
-            'malformed' => [['amount' => 12], true],
+            'absent' => [null, null, true],
+            'zero' => [['amount' => '0', 'currency' => 'EUR'], null, true],
+            'zero with decimals' => [['amount' => '0.00', 'currency' => 'EUR'], null, true],
+            'a price' => [['amount' => '0.50', 'currency' => 'EUR'], null, false],
+            'malformed' => [['amount' => 12], null, true],
+            'zero, free' => [['amount' => '0', 'currency' => 'EUR'], true, false],
+            'zero, free not a boolean' => [['amount' => '0', 'currency' => 'EUR'], 'true', true],
+            'absent, free' => [null, true, true],
         ];
     }
 
     /** @dataProvider prices */
-    public function testOnRequest(mixed $price, bool $want): void
+    public function testOnRequest(mixed $price, mixed $free, bool $want): void
     {
-        self::assertSame($want, ProductFacts::onRequest($price));
+        self::assertSame($want, ProductFacts::onRequest($price, $free ?? false));
     }
 
     public function testCategoryTreeDrawsChildrenUnderTheirParent(): void

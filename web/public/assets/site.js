@@ -493,6 +493,16 @@
     });
   }
   function minQty(p) { return Math.max(1, parseInt(p.moq, 10) || 1); }
+  /* unitAmount is the unit price (a decimal string) of qty of p: the
+     price of the largest quantity break at or below qty, else its price. */
+  function unitAmount(p, qty) {
+    if (!p.price) { return ''; }
+    var amount = p.price.amount;
+    (Array.isArray(p.tiers) ? p.tiers : []).forEach(function (t) {
+      if (Array.isArray(t) && qty >= Number(t[0])) { amount = String(t[1]); }
+    });
+    return amount;
+  }
   /* addToList adds qty of product p (or more of it), at least its MOQ; it
      returns the quantity kept. */
   function addToList(p, qty) {
@@ -555,10 +565,14 @@
       actions.hidden = items.length === 0;
       if (!items.length) { body.appendChild(el('p', { 'class': 'list-empty' }, msg.empty)); return; }
       var partners = [];
-      items.forEach(function (x) { if (partners.indexOf(x.p.partner) < 0) { partners.push(x.p.partner); } });
+      var sellers = {};
+      items.forEach(function (x) {
+        if (partners.indexOf(x.p.partner) < 0) { partners.push(x.p.partner); }
+        sellers[x.p.partner] = x.p.seller || x.p.partner;
+      });
       partners.forEach(function (partner, pi) {
         var sec = el('section', { 'class': 'list-partner', 'aria-labelledby': 'lp-' + pi });
-        sec.appendChild(el('h2', { id: 'lp-' + pi }, fill(msg.quote_for, { partner: partner })));
+        sec.appendChild(el('h2', { id: 'lp-' + pi }, fill(msg.quote_for, { partner: sellers[partner] })));
         var wrap = el('div', { 'class': 'table-scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'lp-' + pi });
         var table = el('table', { 'class': 'data list-table' });
         var head = el('tr');
@@ -585,12 +599,15 @@
           if (p.tax === 'excl' || p.tax === 'incl') { meta.push(msg['tax_' + p.tax]); }
           if (p.unit) { meta.push(fill(msg.per, { unit: p.unit })); }
           if (minQty(p) > 1) { meta.push(msg.moq + ' ' + minQty(p)); }
+          if (p.price && Array.isArray(p.tiers)) {
+            p.tiers.forEach(function (t) { meta.push(fill(msg.tier, { price: money(Number(t[1]), p.price.currency), n: t[0] })); });
+          }
           if (meta.length) { name.appendChild(el('span', { 'class': 'hint list-meta' }, meta.join(' · '))); }
           tr.appendChild(name);
           tr.appendChild(el('td', {}, p.sku || ''));
           tr.appendChild(el('td', {}, p.gtin || ''));
-          var unitPrice = p.price ? Number(p.price.amount) : NaN;
-          tr.appendChild(el('td', { 'class': 'num' }, p.price ? money(unitPrice, p.price.currency) : msg.on_request));
+          var unitPrice = p.price ? Number(unitAmount(p, x.qty)) : NaN;
+          tr.appendChild(el('td', { 'class': 'num unit-price' }, p.price ? money(unitPrice, p.price.currency) : msg.on_request));
           var qcell = el('td', { 'class': 'num' });
           var qid = 'qty-' + p.id.replace(/[^A-Za-z0-9_-]/g, '_');
           qcell.appendChild(el('label', { 'for': qid, 'class': 'visually-hidden' }, msg.quantity + ' – ' + p.name));
@@ -669,15 +686,17 @@
       var rows = [[msg.partner, msg.sku, msg.gtin, msg.product, msg.quantity, msg.unit_price, 'currency', msg.line_total, 'unit', msg.moq, msg.lead, 'url']];
       readList().sort(function (a, b) { return a.p.partner < b.p.partner ? -1 : (a.p.partner > b.p.partner ? 1 : 0); }).forEach(function (x) {
         var p = x.p;
-        var unit = p.price ? p.price.amount : '';
-        var line = p.price ? (Number(p.price.amount) * x.qty).toFixed(2) : '';
-        rows.push([p.partner, p.sku, p.gtin, p.name, x.qty, unit, p.price ? p.price.currency : '', line, p.unit, minQty(p), p.lead || '', new URL(p.url, window.location.href).href]);
+        var unit = unitAmount(p, x.qty);
+        var line = p.price ? (Number(unit) * x.qty).toFixed(2) : '';
+        rows.push([p.seller || p.partner, p.sku, p.gtin, p.name, x.qty, unit, p.price ? p.price.currency : '', line, p.unit, minQty(p), p.lead || '', new URL(p.url, window.location.href).href]);
       });
       var csv = '\ufeff' + rows.map(function (r) { return r.map(cell).join(','); }).join('\r\n') + '\r\n';
       var a = el('a', { href: URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' })), download: (msg.csv_name || 'list') + '.csv' });
       document.body.appendChild(a);
       a.click();
-      setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+      // Out of the page at once (a link without text fails axe); the URL a bit later.
+      a.remove();
+      setTimeout(function () { URL.revokeObjectURL(a.href); }, 1000);
     });
     var quick = page.querySelector('[data-list-quick]');
     var quickOut = page.querySelector('[data-list-quick-result]');
