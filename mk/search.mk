@@ -5,7 +5,7 @@
 #                                         the suites, stops the node even on failure
 #   OPENSEARCH_URL=http://... make test-search   uses that node instead
 TEST_TARGETS += test-search
-BENCH_TARGETS += bench-search bench-search-scale
+BENCH_TARGETS += bench-search bench-search-scale bench-insights
 
 SEARCH_PKGS := ./internal/search/... ./internal/indextest/... ./internal/bleveindex/... ./internal/osindex/...
 # Products of the search benchmark, and of its second, Bleve-only run (0: none).
@@ -21,7 +21,7 @@ BENCH_SEARCH_RUN = go run ./bench/searchbench -n $(BENCH_SEARCH_N) -large-n $(BE
 BENCH_SCALE_N ?= 1000000
 BENCH_SCALE_LOAD ?= 60s
 
-.PHONY: opensearch-download test-search bench-search bench-search-scale
+.PHONY: opensearch-download test-search bench-search bench-search-scale bench-insights
 
 opensearch-download: ## fetch OpenSearch (Maven Central, via mvn) into .cache/opensearch
 	scripts/opensearch.sh download
@@ -76,3 +76,19 @@ bench-relevance: ## relevance (MRR, nDCG@10, recall, zero results, false hits) o
 	  OPENSEARCH_URL=$$url $(RELEVANCE_RUN); \
 	fi
 	@echo "wrote docs/bench/relevance.md"
+
+# The insights page's API calls over generated products with shared offers,
+# on Bleve and on a local OpenSearch node (or OPENSEARCH_URL).
+BENCH_INSIGHTS_N ?= 1000000
+BENCH_INSIGHTS_RUN = nice go run ./bench/insightsbench -n $(BENCH_INSIGHTS_N) \
+	-command "make bench-insights BENCH_INSIGHTS_N=$(BENCH_INSIGHTS_N)" -out docs/bench/insights.md
+bench-insights: ## the insights page's server time over BENCH_INSIGHTS_N products (Bleve, OpenSearch); writes docs/bench/insights.md
+	@mkdir -p docs/bench
+	@if [ -n "$${OPENSEARCH_URL:-}" ]; then \
+	  $(BENCH_INSIGHTS_RUN) -opensearch "$$OPENSEARCH_URL"; \
+	else \
+	  url=$$(scripts/opensearch.sh start); \
+	  trap 'scripts/opensearch.sh stop' EXIT; \
+	  $(BENCH_INSIGHTS_RUN) -opensearch "$$url"; \
+	fi
+	@echo "wrote docs/bench/insights.md"

@@ -110,6 +110,10 @@ type StageConfig struct {
 	API     LambdaConfig `json:"api"`
 	Reindex LambdaConfig `json:"reindex"`
 	Web     LambdaConfig `json:"web"`
+	// Images fetches partners' product images (a run per applied catalog,
+	// off the images queue); its timeout bounds a run, whose budget ends
+	// shortly before it.
+	Images LambdaConfig `json:"images"`
 
 	// Pipeline.
 	IngestBatchSize       int `json:"ingestBatchSize"`       // SQS messages per ingest invocation
@@ -118,6 +122,7 @@ type StageConfig struct {
 	StreamRetryAttempts   int `json:"streamRetryAttempts"`   // bounded retries of a failing batch
 	StreamMaxRecordAgeSec int `json:"streamMaxRecordAgeSec"` // older records go to the on-failure queue
 	UploadMaxBytes        int `json:"uploadMaxBytes"`        // presigned upload size cap
+	ImagesBatchSize       int `json:"imagesBatchSize"`       // images queue messages per invocation (FIFO: 1..10)
 
 	// API.
 	ThrottleRateLimit  float64  `json:"throttleRateLimit"`  // requests per second, stage-wide
@@ -163,6 +168,13 @@ type StageConfig struct {
 	AlarmEmail              string  `json:"alarmEmail"`              // SNS e-mail subscription; required in staging and prod
 	UploadToSearchableMsP90 float64 `json:"uploadToSearchableMsP90"` // alarm threshold
 	APILatencyP99Ms         float64 `json:"apiLatencyP99Ms"`         // alarm threshold
+	// ImageFailedSharePct is the share of image URLs that failed, in
+	// percent of those settled in 15 minutes, above which the
+	// images-failed-share alarm fires; ImageFailedMinURLs is the fewest
+	// URLs settled in those 15 minutes for the share to count (one broken
+	// link of one product is no incident).
+	ImageFailedSharePct float64 `json:"imageFailedSharePct"`
+	ImageFailedMinURLs  int     `json:"imageFailedMinURLs"`
 }
 
 // IngestMaxConcurrency is the maximum concurrency of the ingest function's
@@ -173,6 +185,16 @@ type StageConfig struct {
 func (c StageConfig) IngestMaxConcurrency() int {
 	if c.Ingest.ReservedConcurrency > 0 {
 		return c.Ingest.ReservedConcurrency
+	}
+	return 1000
+}
+
+// ImagesMaxConcurrency is the maximum concurrency of the images function's
+// SQS event source, for the same reason as IngestMaxConcurrency: never
+// more pollers than the function may run.
+func (c StageConfig) ImagesMaxConcurrency() int {
+	if c.Images.ReservedConcurrency > 0 {
+		return c.Images.ReservedConcurrency
 	}
 	return 1000
 }
@@ -194,7 +216,7 @@ func (c StageConfig) ReservedConcurrency() (perFunction map[string]int, total in
 
 // lambdas is every Go Lambda's configuration by function name.
 func (c StageConfig) lambdas() map[string]LambdaConfig {
-	return map[string]LambdaConfig{"ingest": c.Ingest, "indexer": c.Indexer, "api": c.API, "reindex": c.Reindex, "web": c.Web}
+	return map[string]LambdaConfig{"ingest": c.Ingest, "indexer": c.Indexer, "api": c.API, "reindex": c.Reindex, "web": c.Web, "images": c.Images}
 }
 
 // Prefix is the name prefix of every resource and stack of the stage, so
@@ -242,11 +264,15 @@ func DefaultConfig(stage string) (StageConfig, error) {
 			AvailabilityZones: 1,
 			VolumeGiB:         10,
 		},
-		Ingest:          LambdaConfig{MemoryMiB: 1024, TimeoutSeconds: 300, ReservedConcurrency: 5},
-		Indexer:         LambdaConfig{MemoryMiB: 512, TimeoutSeconds: 60, ReservedConcurrency: 5},
-		API:             LambdaConfig{MemoryMiB: 512, TimeoutSeconds: 10},
-		Reindex:         LambdaConfig{MemoryMiB: 1024, TimeoutSeconds: 900, ReservedConcurrency: 1},
-		Web:             LambdaConfig{MemoryMiB: 512, TimeoutSeconds: 10},
+		Ingest:  LambdaConfig{MemoryMiB: 1024, TimeoutSeconds: 300, ReservedConcurrency: 5},
+		Indexer: LambdaConfig{MemoryMiB: 512, TimeoutSeconds: 60, ReservedConcurrency: 5},
+		API:     LambdaConfig{MemoryMiB: 512, TimeoutSeconds: 10},
+		Reindex: LambdaConfig{MemoryMiB: 1024, TimeoutSeconds: 900, ReservedConcurrency: 1},
+		Web:     LambdaConfig{MemoryMiB: 512, TimeoutSeconds: 10},
+		// Decoding a 4000x4000 JPEG holds ~64 MB; eight at once, and the
+		// CPU share of 1 GiB (docs/bench/images.md).
+		Images:          LambdaConfig{MemoryMiB: 1024, TimeoutSeconds: 900, ReservedConcurrency: 2},
+		ImagesBatchSize: 1,
 		IngestBatchSize: 1,
 		// Throttled receives of the ingest event source count too: keep
 		// room for them (docs/operations.md, "Ingest throttling").
@@ -264,6 +290,8 @@ func DefaultConfig(stage string) (StageConfig, error) {
 		EdgeRateLimit:           2000,
 		UploadToSearchableMsP90: 300000,
 		APILatencyP99Ms:         1500,
+		ImageFailedSharePct:     50,
+		ImageFailedMinURLs:      20,
 	}
 	switch stage {
 	case StageDev:
@@ -299,6 +327,7 @@ func DefaultConfig(stage string) (StageConfig, error) {
 		}
 		base.Ingest.ReservedConcurrency = 10
 		base.Indexer.ReservedConcurrency = 10
+		base.Images.ReservedConcurrency = 4
 		base.ThrottleRateLimit = 200
 		base.ThrottleBurstLimit = 400
 		base.WAF = true
@@ -399,6 +428,13 @@ func (c StageConfig) checkLambdas(p *problems) {
 	r := c.Ingest.ReservedConcurrency
 	p.add(r != 0 && (r < 2 || r > 1000),
 		"ingest.reservedConcurrency must be 0 or 2..1000 (the SQS event source's maximum concurrency), got %d", r)
+	r = c.Images.ReservedConcurrency
+	p.add(r != 0 && (r < 2 || r > 1000),
+		"images.reservedConcurrency must be 0 or 2..1000 (the SQS event source's maximum concurrency), got %d", r)
+	// The run's budget ends 45 s before the timeout (imagesfn.Margin).
+	p.add(c.Images.TimeoutSeconds < 120, "images.timeoutSeconds must be at least 120, got %d", c.Images.TimeoutSeconds)
+	p.add(c.ImageFailedSharePct <= 0 || c.ImageFailedSharePct > 100, "imageFailedSharePct must be in (0, 100], got %v", c.ImageFailedSharePct)
+	p.add(c.ImageFailedMinURLs < 1, "imageFailedMinURLs must be at least 1, got %d", c.ImageFailedMinURLs)
 }
 
 // checkEvents checks the queue, the stream and the logs.
@@ -406,9 +442,12 @@ func (c StageConfig) checkEvents(p *problems) {
 	// SQS caps the visibility timeout at 12 hours; it is six times the
 	// ingest timeout.
 	p.add(c.Ingest.TimeoutSeconds*6 > 43200, "ingest.timeoutSeconds too large for a 6x visibility timeout")
+	p.add(c.Images.TimeoutSeconds*6 > 43200, "images.timeoutSeconds too large for a 6x visibility timeout")
 	p.add(c.IngestBatchSize < 1 || c.StreamBatchSize < 1, "ingestBatchSize and streamBatchSize must be positive")
+	p.add(c.ImagesBatchSize < 1 || c.ImagesBatchSize > 10, "imagesBatchSize must be in 1..10 (a FIFO queue's batch), got %d", c.ImagesBatchSize)
 	// A throttled receive counts against maxReceiveCount: with fewer than
-	// five, a burst of catalog files can reach the DLQ unprocessed.
+	// five, a burst of catalog files (or of image runs: the images queue
+	// has the same count) can reach the DLQ unprocessed.
 	p.add(c.MaxReceiveCount < 5, "maxReceiveCount must be at least 5 (throttled receives count), got %d", c.MaxReceiveCount)
 	p.add(c.StreamRetryAttempts < 0 || c.StreamRetryAttempts > 10000, "streamRetryAttempts must be in 0..10000")
 	p.add(c.StreamMaxRecordAgeSec < 60 || c.StreamMaxRecordAgeSec > 604800, "streamMaxRecordAgeSec must be in 60..604800")

@@ -28,6 +28,8 @@ const (
 	LogicalIDIngestQueue      = "IngestQueue"
 	LogicalIDIngestDLQ        = "IngestDeadLetterQueue"
 	LogicalIDIndexerDLQ       = "IndexerFailureQueue"
+	LogicalIDImagesQueue      = "ImagesQueue"
+	LogicalIDImagesDLQ        = "ImagesDeadLetterQueue"
 )
 
 // DataStack holds the stateful resources: the catalog bucket, the table, the
@@ -42,6 +44,11 @@ type DataStack struct {
 	IngestQueue awssqs.Queue
 	IngestDLQ   awssqs.Queue
 	IndexerDLQ  awssqs.Queue
+	// ImagesQueue holds the image runs the ingest Lambda queues (FIFO:
+	// grouped by partner, deduplicated by catalog); ImagesDLQ its
+	// dead-letter queue.
+	ImagesQueue awssqs.Queue
+	ImagesDLQ   awssqs.Queue
 }
 
 // NewDataStack defines the stateful stack of cfg's stage.
@@ -116,6 +123,10 @@ func NewDataStack(scope constructs.Construct, cfg StageConfig, props *awscdk.Sta
 		awscdk.Duration_Seconds(jsii.Number(float64(6*cfg.Ingest.TimeoutSeconds))),
 		&awssqs.DeadLetterQueue{Queue: s.IngestDLQ, MaxReceiveCount: jsii.Number(float64(cfg.MaxReceiveCount))})
 	s.IndexerDLQ = newQueue(stack, LogicalIDIndexerDLQ, removal, nil, nil)
+	s.ImagesDLQ = newFIFOQueue(stack, LogicalIDImagesDLQ, removal, nil, nil)
+	s.ImagesQueue = newFIFOQueue(stack, LogicalIDImagesQueue, removal,
+		awscdk.Duration_Seconds(jsii.Number(float64(6*cfg.Images.TimeoutSeconds))),
+		&awssqs.DeadLetterQueue{Queue: s.ImagesDLQ, MaxReceiveCount: jsii.Number(float64(cfg.MaxReceiveCount))})
 
 	s.Bucket.AddEventNotification(awss3.EventType_OBJECT_CREATED,
 		awss3notifications.NewSqsDestination(s.IngestQueue),
@@ -127,7 +138,8 @@ func NewDataStack(scope constructs.Construct, cfg StageConfig, props *awscdk.Sta
 		suppress(s.Table, false, finding{"AwsSolutions-DDB3",
 			"PITR is off in " + cfg.Stage + " by choice (StageConfig.PointInTimeRecovery): its data is demo data, reloaded by ingesting the catalog files again."})
 	}
-	for _, q := range []awssqs.Queue{s.IngestDLQ, s.IndexerDLQ} {
+	allowCloudFrontPictures(s.Bucket)
+	for _, q := range []awssqs.Queue{s.IngestDLQ, s.IndexerDLQ, s.ImagesDLQ} {
 		suppress(q, false,
 			finding{"AwsSolutions-SQS3", "This queue is itself a dead-letter (or on-failure) queue."},
 			finding{"Serverless-SQSRedrivePolicy", "This queue is itself a dead-letter (or on-failure) queue."})
@@ -153,6 +165,7 @@ func NewDataStack(scope constructs.Construct, cfg StageConfig, props *awscdk.Sta
 		LogicalIDAccessLogsBucket: s.AccessLogs, LogicalIDCatalogBucket: s.Bucket,
 		LogicalIDTable: s.Table, LogicalIDSearchDomain: s.Domain,
 		LogicalIDIngestQueue: s.IngestQueue, LogicalIDIngestDLQ: s.IngestDLQ, LogicalIDIndexerDLQ: s.IndexerDLQ,
+		LogicalIDImagesQueue: s.ImagesQueue, LogicalIDImagesDLQ: s.ImagesDLQ,
 	} {
 		pinLogicalID(c, id)
 	}
@@ -181,6 +194,45 @@ func newQueue(scope constructs.Construct, id string, removal awscdk.RemovalPolic
 		RemovalPolicy:     removal,
 	})
 	return q
+}
+
+// newFIFOQueue is newQueue for a FIFO queue (CloudFormation names it,
+// with the .fifo suffix FIFO queues need).
+func newFIFOQueue(scope constructs.Construct, id string, removal awscdk.RemovalPolicy, visibility awscdk.Duration, dlq *awssqs.DeadLetterQueue) awssqs.Queue {
+	return awssqs.NewQueue(scope, jsii.String(id), &awssqs.QueueProps{
+		Fifo:              jsii.Bool(true),
+		Encryption:        awssqs.QueueEncryption_SQS_MANAGED,
+		EnforceSSL:        jsii.Bool(true),
+		RetentionPeriod:   awscdk.Duration_Days(jsii.Number(14)),
+		VisibilityTimeout: visibility,
+		DeadLetterQueue:   dlq,
+		RemovalPolicy:     removal,
+	})
+}
+
+// allowCloudFrontPictures lets CloudFront read the derived pictures, and
+// nothing else of the bucket: s3:GetObject on images/* only (never
+// imagemeta/, incoming files, reports or partner settings), for requests
+// that CloudFront signs through origin access control on behalf of a
+// distribution of this account. The distribution is the Website stack's,
+// deployed after this one, so the condition names the account's
+// distributions rather than its ARN (a reference would tie the stacks the
+// wrong way round). The pictures are written with SSE-S3, which CloudFront
+// can read (the bucket's default key is the AWS-managed KMS key, whose
+// policy cannot name CloudFront).
+func allowCloudFrontPictures(bucket awss3.Bucket) {
+	stack := awscdk.Stack_Of(bucket)
+	bucket.AddToResourcePolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:        jsii.String("CloudFrontReadsPictures"),
+		Effect:     awsiam.Effect_ALLOW,
+		Principals: &[]awsiam.IPrincipal{awsiam.NewServicePrincipal(jsii.String("cloudfront.amazonaws.com"), nil)},
+		Actions:    jsii.Strings("s3:GetObject"),
+		Resources:  jsii.Strings(*bucket.ArnForObjects(jsii.String(contract.ImagesPrefix + "*"))),
+		Conditions: &map[string]any{
+			"StringEquals": map[string]any{"AWS:SourceAccount": stack.Account()},
+			"ArnLike":      map[string]any{"AWS:SourceArn": "arn:" + *awscdk.Aws_PARTITION() + ":cloudfront::" + *stack.Account() + ":distribution/*"},
+		},
+	}))
 }
 
 func newSearchDomain(stack awscdk.Stack, cfg StageConfig, removal awscdk.RemovalPolicy) awsopensearchservice.Domain {

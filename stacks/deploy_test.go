@@ -170,6 +170,14 @@ func TestMathAlarmsFillMissingTerms(t *testing.T) {
 				}
 			}
 			found++
+			if !isSum(expr) {
+				// Any other expression (a ratio): every term is FILLed,
+				// so no term without data can empty the period.
+				if bare := unfilledTerms(expr, terms); len(bare) > 0 {
+					t.Errorf("alarm %s: %q uses %v without FILL", a.ID, expr, bare)
+				}
+				continue
+			}
 			for _, only := range terms {
 				v, ok, err := evalSum(expr, map[string]float64{only: 1})
 				if err != nil {
@@ -180,8 +188,8 @@ func TestMathAlarmsFillMissingTerms(t *testing.T) {
 				}
 			}
 		}
-		if found < 2 {
-			t.Errorf("want the DynamoDB throttle and system-error alarms as metric math, found %d", found)
+		if found < 3 {
+			t.Errorf("want the DynamoDB throttle and system-error alarms and the images failed share as metric math, found %d", found)
 		}
 	})
 	// The evaluator itself: a bare term drops the period.
@@ -191,7 +199,40 @@ func TestMathAlarmsFillMissingTerms(t *testing.T) {
 	if v, ok, _ := evalSum("FILL(r, 0) + FILL(w, 0)", map[string]float64{"r": 2}); !ok || v != 2 {
 		t.Errorf("evalSum: FILL sum = %v, %v", v, ok)
 	}
+	// And the check of other expressions: a ratio over a bare term is
+	// caught.
+	if bare := unfilledTerms("IF(FILL(u, 0) >= 20, 100 * FILL(f, 0) / u, 0)", []string{"u", "f"}); len(bare) != 1 || bare[0] != "u" {
+		t.Errorf("unfilledTerms: %v, want [u]", bare)
+	}
+	if bare := unfilledTerms("IF(FILL(u, 0) >= 20, 100 * FILL(f, 0) / FILL(u, 1), 0)", []string{"u", "f"}); len(bare) != 0 {
+		t.Errorf("unfilledTerms: %v, want none", bare)
+	}
 }
+
+// isSum reports whether expr is a sum of terms (ids and FILLs) only.
+func isSum(expr string) bool {
+	for term := range strings.SplitSeq(expr, "+") {
+		term = strings.TrimSpace(term)
+		if !fillTerm.MatchString(term) && !bareTerm.MatchString(term) {
+			return false
+		}
+	}
+	return true
+}
+
+// unfilledTerms returns the ids of terms that expr uses outside FILL(id, n).
+func unfilledTerms(expr string, ids []string) []string {
+	rest := fillAnywhere.ReplaceAllString(expr, "")
+	var bare []string
+	for _, id := range ids {
+		if regexp.MustCompile(`\b` + regexp.QuoteMeta(id) + `\b`).MatchString(rest) {
+			bare = append(bare, id)
+		}
+	}
+	return bare
+}
+
+var fillAnywhere = regexp.MustCompile(`FILL\(\s*[a-z][A-Za-z0-9_]*\s*,\s*[0-9.]+\s*\)`)
 
 var fillTerm = regexp.MustCompile(`^FILL\(\s*([a-z][A-Za-z0-9_]*)\s*,\s*([0-9.]+)\s*\)$`)
 var bareTerm = regexp.MustCompile(`^[a-z][A-Za-z0-9_]*$`)
@@ -286,6 +327,20 @@ func TestDeployDocsAreTrue(t *testing.T) {
 		if !regexp.MustCompile(`(?m)^\| ` + regexp.QuoteMeta(item)).MatchString(deploy) {
 			t.Errorf("docs/deploy.md cost table has no %q row", item)
 		}
+	}
+	// Every Go Lambda's sizing field is in the configuration list, and the
+	// images queue is in the Data stack's row.
+	cfg, err := DefaultConfig(StageDev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name := range cfg.lambdas() {
+		if !strings.Contains(deploy, "`"+name+"`") {
+			t.Errorf("docs/deploy.md does not name the sizing field %q", name)
+		}
+	}
+	if !strings.Contains(deploy, "images queue (FIFO) and its DLQ") || !strings.Contains(deploy, "reindex and images Lambdas") {
+		t.Error("docs/deploy.md's stack table does not list the images queue and Lambda")
 	}
 	// API Gateway checks a usage-plan key only in X-Api-Key: a key sent as
 	// Authorization: Bearer never reaches the upload routes on AWS.

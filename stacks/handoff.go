@@ -33,6 +33,9 @@ const (
 	paramIngestQueueArn = "data/ingest-queue-arn"
 	paramIngestDLQArn   = "data/ingest-dlq-arn"
 	paramIndexerDLQArn  = "data/indexer-dlq-arn"
+	paramImagesQueueArn = "data/images-queue-arn"
+	paramImagesDLQArn   = "data/images-dlq-arn"
+	paramImagesFnArn    = "pipeline/images-function-arn"
 	paramIngestFnArn    = "pipeline/ingest-function-arn"
 	paramIndexerFnArn   = "pipeline/indexer-function-arn"
 	paramReindexFnArn   = "pipeline/reindex-function-arn"
@@ -67,6 +70,8 @@ func publishData(s *DataStack, cfg StageConfig) {
 	publish(s.Stack, cfg, "IngestQueueArnParameter", paramIngestQueueArn, s.IngestQueue.QueueArn())
 	publish(s.Stack, cfg, "IngestDLQArnParameter", paramIngestDLQArn, s.IngestDLQ.QueueArn())
 	publish(s.Stack, cfg, "IndexerDLQArnParameter", paramIndexerDLQArn, s.IndexerDLQ.QueueArn())
+	publish(s.Stack, cfg, "ImagesQueueArnParameter", paramImagesQueueArn, s.ImagesQueue.QueueArn())
+	publish(s.Stack, cfg, "ImagesDLQArnParameter", paramImagesDLQArn, s.ImagesDLQ.QueueArn())
 }
 
 // DataRefs are the Data stack's resources as another stack of the stage
@@ -138,6 +143,26 @@ func (d *DataRefs) queue(id, key string) awssqs.IQueue {
 	d.queues[key] = q
 	return q
 }
+
+// fifoQueue is queue for a FIFO queue (its ARN is a parameter, so the CDK
+// cannot tell from the name).
+func (d *DataRefs) fifoQueue(id, key string) awssqs.IQueue {
+	if q, ok := d.queues[key]; ok {
+		return q
+	}
+	q := awssqs.Queue_FromQueueAttributes(d.scope, jsii.String(id), &awssqs.QueueAttributes{
+		QueueArn: lookup(d.scope, d.cfg, key), Fifo: jsii.Bool(true)})
+	d.queues[key] = q
+	return q
+}
+
+// ImagesQueue is the queue of image runs (FIFO).
+func (d *DataRefs) ImagesQueue() awssqs.IQueue {
+	return d.fifoQueue("DataImagesQueue", paramImagesQueueArn)
+}
+
+// ImagesDLQ is the images queue's dead-letter queue (FIFO).
+func (d *DataRefs) ImagesDLQ() awssqs.IQueue { return d.fifoQueue("DataImagesDLQ", paramImagesDLQArn) }
 
 // IngestQueue is the queue of catalog files to ingest.
 func (d *DataRefs) IngestQueue() awssqs.IQueue {

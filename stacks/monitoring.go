@@ -44,6 +44,7 @@ const (
 	RunbookTableThrottles     = "dynamodb-throttles"
 	RunbookTableSystemErrors  = "dynamodb-system-errors"
 	RunbookUploadToSearchable = "upload-to-searchable-time"
+	RunbookImagesFailedShare  = "images-failed-share"
 )
 
 // RunbookDoc is where the runbook entries live, relative to the repository root.
@@ -157,6 +158,7 @@ func NewMonitoringStack(scope constructs.Construct, cfg StageConfig, api *APISta
 		{"reindex", functionIn(stack, cfg, "ReindexFunction", paramReindexFnArn), cfg.Reindex.TimeoutSeconds},
 		{"api", functionIn(stack, cfg, "APIFunction", paramAPIFnArn), cfg.API.TimeoutSeconds},
 		{"web", functionIn(stack, cfg, "WebFunction", paramWebsiteFnArn), cfg.Web.TimeoutSeconds},
+		{"images", functionIn(stack, cfg, "ImagesFunction", paramImagesFnArn), cfg.Images.TimeoutSeconds},
 	}
 	var widgets []awscloudwatch.IWidget
 	for _, f := range fns {
@@ -174,13 +176,14 @@ func NewMonitoringStack(scope constructs.Construct, cfg StageConfig, api *APISta
 	for _, q := range []struct {
 		name  string
 		queue awssqs.IQueue
-	}{{"ingest-dlq", data.IngestDLQ()}, {"indexer-failures", data.IndexerDLQ()}, {"alarm-delivery-dlq", s.DeliveryDLQ}} {
+	}{{"ingest-dlq", data.IngestDLQ()}, {"indexer-failures", data.IndexerDLQ()}, {"images-dlq", data.ImagesDLQ()}, {"alarm-delivery-dlq", s.DeliveryDLQ}} {
 		depth := q.queue.MetricApproximateNumberOfMessagesVisible(maxOf(five))
 		alarm(q.name+"-depth", RunbookDLQDepth, "Messages are waiting in the "+q.name+" queue", depth, gt, 0, 1)
 		widgets = append(widgets, graph("Queue "+q.name, depth))
 	}
 	backlog := data.IngestQueue().MetricApproximateAgeOfOldestMessage(maxOf(five))
-	widgets = append(widgets, graph("Ingest queue oldest message (s)", backlog))
+	imagesBacklog := data.ImagesQueue().MetricApproximateAgeOfOldestMessage(maxOf(five))
+	widgets = append(widgets, graph("Ingest queue oldest message (s)", backlog), graph("Images queue oldest message (s)", imagesBacklog))
 
 	iterAge := indexer.Metric(jsii.String("IteratorAge"), maxOf(five))
 	alarm("indexer-iterator-age", RunbookIteratorAge, "The indexer lags more than 5 minutes behind the table's stream", iterAge, gt, 300000, 3)
@@ -274,6 +277,33 @@ func NewMonitoringStack(scope constructs.Construct, cfg StageConfig, api *APISta
 	// poison records end in the indexer failure queue, which is.
 	indexLag := pipelineMetric(contract.MetricIndexLag, "Maximum")
 	poison := pipelineMetric(contract.MetricPoisonRecords, "Sum")
+	// The share of image URLs that failed, over 15 minutes of runs. Both
+	// metrics are emitted together, once per run that settled a URL, so a
+	// quiet quarter has neither: every term is FILLed (a quarter without
+	// runs is 0, not missing), the division never sees 0, and fewer than
+	// imageFailedMinURLs URLs count as no incident.
+	quarter := awscdk.Duration_Minutes(jsii.Number(15))
+	imageTerm := func(name string) awscloudwatch.IMetric {
+		return awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
+			Namespace:     jsii.String(contract.MetricNamespace),
+			MetricName:    jsii.String(name),
+			DimensionsMap: &map[string]*string{contract.MetricDimensionStage: jsii.String(cfg.Stage)},
+			Statistic:     jsii.String("Sum"),
+			Period:        quarter,
+		})
+	}
+	failedShare := awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
+		Expression: jsii.String(fmt.Sprintf("IF(FILL(urls, 0) >= %d, 100 * FILL(failed, 0) / FILL(urls, 1), 0)", cfg.ImageFailedMinURLs)),
+		Label:      jsii.String("Image URLs failed (%)"),
+		Period:     quarter,
+		UsingMetrics: &map[string]awscloudwatch.IMetric{
+			"urls":   imageTerm(contract.MetricImageURLs),
+			"failed": imageTerm(contract.MetricImageFailures),
+		},
+	})
+	alarm("images-failed-share", RunbookImagesFailedShare,
+		fmt.Sprintf("More than %.0f%% of the image URLs settled in 15 minutes failed (at least %d URLs)", cfg.ImageFailedSharePct, cfg.ImageFailedMinURLs),
+		failedShare, gt, cfg.ImageFailedSharePct, 1)
 	alarm("upload-to-searchable-p90", RunbookUploadToSearchable,
 		fmt.Sprintf("p90 time from upload to searchable is above %.0f s", cfg.UploadToSearchableMsP90/1000), upload, gt, cfg.UploadToSearchableMsP90, 2)
 
@@ -282,7 +312,7 @@ func NewMonitoringStack(scope constructs.Construct, cfg StageConfig, api *APISta
 		Width:    jsii.Number(24), Height: jsii.Number(2),
 	}))
 	dash.AddWidgets(graph("Upload to searchable p90 (ms)", upload), graph("Index lag max (ms)", indexLag), graph("Poison stream records", poison))
-	dash.AddWidgets(graph("DynamoDB throttles", tableThrottles), graph("DynamoDB system errors", sysErrs))
+	dash.AddWidgets(graph("DynamoDB throttles", tableThrottles), graph("DynamoDB system errors", sysErrs), graph("Image URLs failed (%)", failedShare))
 	all := append(widgets, searchWidgets...)
 	for i := 0; i < len(all); i += 3 {
 		end := min(i+3, len(all))

@@ -23,6 +23,7 @@ type PipelineStack struct {
 	Ingest  *GoFunction
 	Indexer *GoFunction
 	Reindex *GoFunction
+	Images  *GoFunction
 	// IndexSetup makes the reindex function create the index on deploy.
 	IndexSetup awscdk.CustomResource
 }
@@ -46,10 +47,12 @@ func NewPipelineStack(scope constructs.Construct, cfg StageConfig, in Inputs, pr
 			contract.EnvTable:          *table.TableName(),
 			contract.EnvBucket:         *data.Bucket().BucketName(),
 			contract.EnvUploadMaxBytes: strconv.Itoa(cfg.UploadMaxBytes),
+			contract.EnvImagesQueueURL: *data.ImagesQueue().QueueUrl(),
 			contract.EnvHistoryTTLDays: strconv.Itoa(cfg.HistoryDays),
 		},
 	})
 	data.Bucket().GrantReadWrite(s.Ingest.Function, nil)
+	data.ImagesQueue().GrantSendMessages(s.Ingest.Function)
 	table.GrantReadWriteData(s.Ingest.Function)
 	s.Ingest.Function.AddEventSource(awslambdaeventsources.NewSqsEventSource(data.IngestQueue(), &awslambdaeventsources.SqsEventSourceProps{
 		BatchSize:               jsii.Number(float64(cfg.IngestBatchSize)),
@@ -58,6 +61,32 @@ func NewPipelineStack(scope constructs.Construct, cfg StageConfig, in Inputs, pr
 		// function cannot take is throttled, and a throttled receive counts
 		// against the queue's maxReceiveCount.
 		MaxConcurrency: jsii.Number(float64(cfg.IngestMaxConcurrency())),
+	}))
+
+	// The images function: one run of the image fetcher per message of the
+	// images queue (FIFO, grouped by partner). It reads and writes products
+	// and catalogs, writes the derived pictures under images/ and reads and
+	// writes what it knows of each URL under imagemeta/; nothing else of the
+	// bucket. Loopback stays refused: no stack sets
+	// contract.EnvTestImageHosts (TestNoStackAllowsLoopbackImages).
+	s.Images = NewGoFunction(stack, "Images", GoFunctionProps{
+		Builder: in.Builder, Dir: in.LambdaDir("images"), Stage: cfg.Stage, Retention: cfg.LogRetention(),
+		Description: "Fetches partners' product images safely and stores their thumbnails under images/",
+		Sizing:      cfg.Images,
+		Environment: map[string]string{
+			contract.EnvTable:  *table.TableName(),
+			contract.EnvBucket: *data.Bucket().BucketName(),
+		},
+	})
+	table.GrantReadWriteData(s.Images.Function)
+	data.Bucket().GrantReadWrite(s.Images.Function, jsii.String(contract.ImagesPrefix+"*"))
+	data.Bucket().GrantReadWrite(s.Images.Function, jsii.String(contract.ImageMetaPrefix+"*"))
+	s.Images.Function.AddEventSource(awslambdaeventsources.NewSqsEventSource(data.ImagesQueue(), &awslambdaeventsources.SqsEventSourceProps{
+		BatchSize:               jsii.Number(float64(cfg.ImagesBatchSize)),
+		ReportBatchItemFailures: jsii.Bool(true),
+		// As for ingest: a throttled receive must not count towards the
+		// images queue's maxReceiveCount.
+		MaxConcurrency: jsii.Number(float64(cfg.ImagesMaxConcurrency())),
 	}))
 
 	// The indexer and the reindex function both write indexes: the same
@@ -124,11 +153,14 @@ func NewPipelineStack(scope constructs.Construct, cfg StageConfig, in Inputs, pr
 	publish(stack, cfg, "IngestFunctionArnParameter", paramIngestFnArn, s.Ingest.Function.FunctionArn())
 	publish(stack, cfg, "IndexerFunctionArnParameter", paramIndexerFnArn, s.Indexer.Function.FunctionArn())
 	publish(stack, cfg, "ReindexFunctionArnParameter", paramReindexFnArn, s.Reindex.Function.FunctionArn())
+	publish(stack, cfg, "ImagesFunctionArnParameter", paramImagesFnArn, s.Images.Function.FunctionArn())
 
-	for _, f := range []*GoFunction{s.Ingest, s.Indexer, s.Reindex} {
+	for _, f := range []*GoFunction{s.Ingest, s.Indexer, s.Reindex, s.Images} {
 		suppress(f.Function, false, findingSyncDLQ())
 	}
 	suppress(s.Ingest.Function, true, finding{"Serverless-LambdaEventSourceMappingDestination",
 		"SQS event source mappings take no on-failure destination: a message that keeps failing moves to the ingest queue's redrive DLQ after maxReceiveCount receives."})
+	suppress(s.Images.Function, true, finding{"Serverless-LambdaEventSourceMappingDestination",
+		"SQS event source mappings take no on-failure destination: a message that keeps failing moves to the images queue's redrive DLQ after maxReceiveCount receives."})
 	return s
 }

@@ -241,19 +241,22 @@ func TestPipelineStack(t *testing.T) {
 				t.Errorf("%s not encrypted", r.ID)
 			}
 		}
-		var sqsMapping, streamMapping *resource
+		var sqsMappings []resource
+		var streamMapping *resource
 		for _, m := range s.resources("Pipeline", "AWS::Lambda::EventSourceMapping") {
 			if m.Props["StartingPosition"] != nil {
 				streamMapping = &m
 			} else {
-				sqsMapping = &m
+				sqsMappings = append(sqsMappings, m)
 			}
 		}
-		if sqsMapping == nil || streamMapping == nil {
-			t.Fatal("want an SQS and a DynamoDB Stream event source mapping")
+		if len(sqsMappings) != 2 || streamMapping == nil {
+			t.Fatal("want two SQS (ingest, images) and a DynamoDB Stream event source mapping")
 		}
-		if jsonString(sqsMapping.Props["FunctionResponseTypes"]) != `["ReportBatchItemFailures"]` {
-			t.Errorf("ingest mapping without partial batch failures: %s", jsonString(sqsMapping.Props))
+		for _, m := range sqsMappings {
+			if jsonString(m.Props["FunctionResponseTypes"]) != `["ReportBatchItemFailures"]` {
+				t.Errorf("SQS mapping without partial batch failures: %s", jsonString(m.Props))
+			}
 		}
 		sm := streamMapping.Props
 		if sm["BisectBatchOnFunctionError"] != true || sm["MaximumRetryAttempts"] != float64(s.cfg.StreamRetryAttempts) ||
@@ -261,7 +264,7 @@ func TestPipelineStack(t *testing.T) {
 			sm["StartingPosition"] != "TRIM_HORIZON" {
 			t.Errorf("indexer stream mapping: %s", jsonString(sm))
 		}
-		for prefix, want := range map[string]LambdaConfig{"IngestFunction": s.cfg.Ingest, "IndexerFunction": s.cfg.Indexer, "ReindexFunction": s.cfg.Reindex} {
+		for prefix, want := range map[string]LambdaConfig{"IngestFunction": s.cfg.Ingest, "IndexerFunction": s.cfg.Indexer, "ReindexFunction": s.cfg.Reindex, "ImagesFunction": s.cfg.Images} {
 			fn := s.one(t, "Pipeline", "AWS::Lambda::Function", prefix)
 			if fn.Props["ReservedConcurrentExecutions"] != float64(want.ReservedConcurrency) {
 				t.Errorf("%s reserved concurrency %v, want %d", prefix, fn.Props["ReservedConcurrentExecutions"], want.ReservedConcurrency)
@@ -279,7 +282,8 @@ func TestPipelineStack(t *testing.T) {
 func TestGoLambdas(t *testing.T) {
 	forEachStage(t, func(t *testing.T, s *synthesized) {
 		wantEnv := map[string][]string{
-			"IngestFunction":  {contract.EnvTable, contract.EnvBucket, contract.EnvHistoryTTLDays},
+			"IngestFunction":  {contract.EnvTable, contract.EnvBucket, contract.EnvImagesQueueURL, contract.EnvHistoryTTLDays},
+			"ImagesFunction":  {contract.EnvTable, contract.EnvBucket},
 			"IndexerFunction": {contract.EnvTable, contract.EnvOpenSearchEndpoint, contract.EnvIndexAlias, contract.EnvIndexReplicas},
 			"ReindexFunction": {contract.EnvTable, contract.EnvOpenSearchEndpoint, contract.EnvIndexAlias, contract.EnvIndexReplicas},
 			"HandlerFunction": {contract.EnvTable, contract.EnvBucket, contract.EnvOpenSearchEndpoint, contract.EnvIndexAlias, contract.EnvUploadMaxBytes, contract.EnvIngestQueueURL},
@@ -328,8 +332,8 @@ func TestGoLambdas(t *testing.T) {
 				checkBootstrap(t, filepath.Join(s.dir, asset, "bootstrap"), "")
 			}
 		}
-		if seen != 4 {
-			t.Errorf("found %d Go Lambdas, want 4 (ingest, indexer, reindex, api)", seen)
+		if seen != 5 {
+			t.Errorf("found %d Go Lambdas, want 5 (ingest, indexer, reindex, images, api)", seen)
 		}
 	})
 }
@@ -574,8 +578,13 @@ func TestWebsiteStack(t *testing.T) {
 			t.Errorf("site HTTP API routes: %s", jsonString(routes))
 		}
 		oacs := s.resources("Website", "AWS::CloudFront::OriginAccessControl")
-		if len(oacs) != 1 || get(oacs[0].Props, "OriginAccessControlConfig", "OriginAccessControlOriginType") != "s3" {
-			t.Errorf("want origin access control on the assets bucket: %s", jsonString(oacs))
+		if len(oacs) != 2 {
+			t.Errorf("want origin access control on the assets bucket and the catalog bucket's pictures: %s", jsonString(oacs))
+		}
+		for _, oac := range oacs {
+			if get(oac.Props, "OriginAccessControlConfig", "OriginAccessControlOriginType") != "s3" || get(oac.Props, "OriginAccessControlConfig", "SigningBehavior") != "always" {
+				t.Errorf("origin access control %s", jsonString(oac.Props))
+			}
 		}
 		dist := s.one(t, "Website", "AWS::CloudFront::Distribution", "Distribution")
 		dc := dist.Props["DistributionConfig"].(map[string]any)
@@ -589,8 +598,8 @@ func TestWebsiteStack(t *testing.T) {
 				t.Errorf("behavior %v allows plain HTTP", get(b, "PathPattern"))
 			}
 		}
-		if !patterns[contract.APIPathPrefix+"/*"] || !patterns["/assets/*"] {
-			t.Errorf("behaviors %v, want /api/* and /assets/*", patterns)
+		if !patterns[contract.APIPathPrefix+"/*"] || !patterns["/assets/*"] || !patterns["/images/*"] {
+			t.Errorf("behaviors %v, want /api/*, /assets/* and /images/*", patterns)
 		}
 		// The API origin forwards /api/... unchanged to the stage named api.
 		if !strings.Contains(jsonString(dc["Origins"]), ".execute-api.") {
@@ -674,7 +683,7 @@ func TestMonitoringStack(t *testing.T) {
 			}
 		}
 		for metric, want := range map[string]int{
-			"Errors": 5, "Throttles": 5, "Duration": 5, "ApproximateNumberOfMessagesVisible": 3, "IteratorAge": 1,
+			"Errors": 6, "Throttles": 6, "Duration": 6, "ApproximateNumberOfMessagesVisible": 4, "IteratorAge": 1,
 			"5XXError": 1, "Latency": 1, "ClusterStatus.red": 1, "ClusterStatus.yellow": 1, "FreeStorageSpace": 1,
 			"JVMMemoryPressure": 1, "CPUUtilization": 1, "ClusterIndexWritesBlocked": 1, "AutomatedSnapshotFailure": 1,
 			contract.MetricUploadToSearchable: 1,
@@ -694,6 +703,15 @@ func TestMonitoringStack(t *testing.T) {
 		}
 		if exprs != 2 {
 			t.Errorf("want DynamoDB throttle and system error alarms, got %d", exprs)
+		}
+		imageExprs := 0
+		for k, n := range byMetric {
+			if strings.Contains(k, contract.MetricImageURLs) && strings.Contains(k, contract.MetricImageFailures) {
+				imageExprs += n
+			}
+		}
+		if imageExprs != 1 {
+			t.Errorf("want one alarm on the share of failed image URLs, got %d", imageExprs)
 		}
 		topics := s.resources("Monitoring", "AWS::SNS::Topic")
 		if len(topics) != 1 || topics[0].Props["KmsMasterKeyId"] == nil {

@@ -44,6 +44,8 @@ type WebsiteStack struct {
 	// UploadCORS sets the catalog bucket's CORS rule: the site's origin
 	// may POST files (S3 presigned POST), nothing else.
 	UploadCORS customresources.AwsCustomResource
+	// PicturesCache caches /images/* (content-addressed keys) for a year.
+	PicturesCache awscloudfront.CachePolicy
 }
 
 // NewWebsiteStack defines the site of cfg's stage. webDir is the site's
@@ -238,6 +240,7 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, in Inputs, edg
 				ViewerProtocolPolicy:  awscloudfront.ViewerProtocolPolicy_REDIRECT_TO_HTTPS,
 				ResponseHeadersPolicy: secure,
 			},
+			"/" + contract.ImagesPrefix + "*": s.picturesBehavior(stack, cfg, bucketName),
 		},
 		HttpVersion:   awscloudfront.HttpVersion_HTTP2_AND_3,
 		EnableLogging: jsii.Bool(true),
@@ -260,6 +263,11 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, in Inputs, edg
 		distProps.MinimumProtocolVersion = awscloudfront.SecurityPolicyProtocol_TLS_V1_2_2021
 	}
 	s.Distribution = awscloudfront.NewDistribution(stack, jsii.String("Distribution"), distProps)
+	// The catalog bucket is the Data stack's: its policy there lets this
+	// origin read images/* (allowCloudFrontPictures), so the CDK need not
+	// (and could not) write it from here.
+	awscdk.Annotations_Of(s.Distribution).AcknowledgeWarning(jsii.String("@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac"),
+		jsii.String("The Data stack's bucket policy grants CloudFront s3:GetObject on images/* (allowCloudFrontPictures)."))
 	suppress(s.Distribution, true,
 		finding{"AwsSolutions-CFR1", "A public product catalog for buyers everywhere: no geo restriction."})
 	if edge == nil {
@@ -297,6 +305,64 @@ func NewWebsiteStack(scope constructs.Construct, cfg StageConfig, in Inputs, edg
 		Description: jsii.String("The site; /api/v1/... is the API"),
 	})
 	return s
+}
+
+// PicturesMaxAgeSeconds is how long CloudFront and browsers keep a
+// picture: a year, since a key changes when its content does
+// (images/{sha256}/{width}.jpg).
+const PicturesMaxAgeSeconds = 365 * 24 * 3600
+
+// picturesBehavior serves the derived product pictures straight from the
+// catalog bucket's images/ prefix (the path is the key) through origin
+// access control: CloudFront signs its requests, and the Data stack's
+// bucket policy lets it read images/* and nothing else
+// (allowCloudFrontPictures). Cached for a year at the edge and in the
+// browser (immutable); no query string, header or cookie varies them.
+func (s *WebsiteStack) picturesBehavior(stack awscdk.Stack, cfg StageConfig, bucketName *string) *awscloudfront.BehaviorOptions {
+	bucket := awss3.Bucket_FromBucketAttributes(stack, jsii.String("CatalogBucket"), &awss3.BucketAttributes{
+		BucketName: bucketName,
+		// The regional name: a new bucket's global name may not resolve
+		// to its region at first.
+		BucketRegionalDomainName: jsii.String(*bucketName + ".s3." + *awscdk.Aws_REGION() + "." + *awscdk.Aws_URL_SUFFIX()),
+	})
+	oac := awscloudfront.NewS3OriginAccessControl(stack, jsii.String("PicturesAccess"), &awscloudfront.S3OriginAccessControlProps{
+		Description: jsii.String("Catalog Search " + cfg.Stage + ": CloudFront reads the catalog bucket's images/"),
+		Signing:     awscloudfront.Signing_SIGV4_ALWAYS(),
+	})
+	year := awscdk.Duration_Seconds(jsii.Number(PicturesMaxAgeSeconds))
+	s.PicturesCache = awscloudfront.NewCachePolicy(stack, jsii.String("PicturesCache"), &awscloudfront.CachePolicyProps{
+		Comment:                    jsii.String("Catalog Search " + cfg.Stage + ": content-addressed pictures, a year"),
+		DefaultTtl:                 year,
+		MaxTtl:                     year,
+		MinTtl:                     awscdk.Duration_Days(jsii.Number(1)),
+		QueryStringBehavior:        awscloudfront.CacheQueryStringBehavior_None(),
+		HeaderBehavior:             awscloudfront.CacheHeaderBehavior_None(),
+		CookieBehavior:             awscloudfront.CacheCookieBehavior_None(),
+		EnableAcceptEncodingGzip:   jsii.Bool(false), // JPEG: nothing to gain
+		EnableAcceptEncodingBrotli: jsii.Bool(false),
+	})
+	headers := awscloudfront.NewResponseHeadersPolicy(stack, jsii.String("PicturesHeaders"), &awscloudfront.ResponseHeadersPolicyProps{
+		Comment: jsii.String("Catalog Search " + cfg.Stage + ": pictures are immutable"),
+		CustomHeadersBehavior: &awscloudfront.ResponseCustomHeadersBehavior{CustomHeaders: &[]*awscloudfront.ResponseCustomHeader{{
+			Header: jsii.String("Cache-Control"), Value: jsii.String(fmt.Sprintf("public, max-age=%d, immutable", PicturesMaxAgeSeconds)), Override: jsii.Bool(true),
+		}}},
+		SecurityHeadersBehavior: &awscloudfront.ResponseSecurityHeadersBehavior{
+			ContentTypeOptions: &awscloudfront.ResponseHeadersContentTypeOptions{Override: jsii.Bool(true)},
+			StrictTransportSecurity: &awscloudfront.ResponseHeadersStrictTransportSecurity{
+				AccessControlMaxAge: awscdk.Duration_Days(jsii.Number(365)), IncludeSubdomains: jsii.Bool(true), Override: jsii.Bool(true),
+			},
+		},
+	})
+	return &awscloudfront.BehaviorOptions{
+		Origin: awscloudfrontorigins.S3BucketOrigin_WithOriginAccessControl(bucket, &awscloudfrontorigins.S3BucketOriginWithOACProps{
+			OriginAccessControl: oac,
+			OriginAccessLevels:  &[]awscloudfront.AccessLevel{awscloudfront.AccessLevel_READ},
+		}),
+		AllowedMethods:        awscloudfront.AllowedMethods_ALLOW_GET_HEAD(),
+		CachePolicy:           s.PicturesCache,
+		ViewerProtocolPolicy:  awscloudfront.ViewerProtocolPolicy_REDIRECT_TO_HTTPS,
+		ResponseHeadersPolicy: headers,
+	}
 }
 
 // httpAccessLogs implements awsapigatewayv2.IAccessLogSettings.

@@ -10,13 +10,15 @@ import (
 )
 
 // runConfirm applies a catalog held in status needs_confirmation: the
-// products its full file does not mention are removed. Exit status: 0 when
+// products its full file does not mention are removed (with --partial,
+// none is: its products are written as a partial update). Exit status: 0 when
 // applied, 1 when the catalog is unknown or not waiting (or a newer file
 // arrived since), 2 for usage errors.
 func runConfirm(ctx context.Context, e env, args []string) int {
 	fs := newFlags(e, "confirm")
 	data := dataFlag(fs)
 	asJSON := fs.Bool("json", false, "print the catalog with its new report as JSON")
+	partial := fs.Bool("partial", false, "apply it as a partial update: write its products, remove none")
 	if code, ok := parse(e, fs, args); !ok {
 		return code
 	}
@@ -30,7 +32,11 @@ func runConfirm(ctx context.Context, e env, args []string) int {
 		return fail(e, "confirm", err)
 	}
 	defer stack.Close()
-	c, err := stack.Ingest.Confirm(ctx, fs.Arg(0))
+	var as catalog.Mode
+	if *partial {
+		as = catalog.ModePartial
+	}
+	c, err := stack.Ingest.Confirm(ctx, fs.Arg(0), as)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "catalogctl confirm: %s\n", catalog.MessageOf(err))
 		return exitFail

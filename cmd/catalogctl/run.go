@@ -39,7 +39,7 @@ func commands() map[string]command {
 	cs := []command{
 		{"serve", "run the local stack: API under /api, the PHP site everywhere else", "[--data DIR] [--addr HOST:PORT] [--demo]", runServe},
 		{"ingest", "ingest catalog files for a partner", "[--data DIR] --partner ID [--mode full|partial] [--dry-run] [--json] FILE...", runIngest},
-		{"confirm", "apply a catalog held for confirmation (it would remove many products)", "[--data DIR] [--json] CATALOG_ID", runConfirm},
+		{"confirm", "apply a catalog held for confirmation (it would remove many products)", "[--data DIR] [--json] [--partial] CATALOG_ID", runConfirm},
 		{"search", "search the local index", "[--data DIR] [--json] [--limit N] QUERY", runSearch},
 		{"reindex", "rebuild the search index (local Bleve, or OpenSearch) from the store", "[--data DIR] [--opensearch URL [--alias A] [--region R]] [--synonyms FILE] [--quiet]", runReindex},
 		{"images", "fetch a partner's product images into the data folder (again, with --refetch)", "[--data DIR] --partner ID [--refetch] [--json]", runImages},

@@ -26,7 +26,9 @@ type Intake interface {
 	// needs_confirmation, and returns the catalog as it stands: final
 	// (done, refused, failed) when applied, still needs_confirmation when
 	// queued. Errors are those of intake.CheckConfirm.
-	Confirm(ctx context.Context, catalogID string) (catalog.Catalog, error)
+	// Confirm applies a held catalog as sent (as "" or catalog.ModeFull)
+	// or as a partial update that removes nothing (catalog.ModePartial).
+	Confirm(ctx context.Context, catalogID string, as catalog.Mode) (catalog.Catalog, error)
 }
 
 // DefaultMaxUploadBytes caps an uploaded file when Deps.MaxUploadBytes is 0.
@@ -182,7 +184,11 @@ func (a *API) confirmCatalog(w http.ResponseWriter, r *http.Request) error {
 	if err := a.needIngest(); err != nil {
 		return err
 	}
-	c, err := a.deps.Ingest.Confirm(r.Context(), r.PathValue("id"))
+	as, err := confirmMode(r)
+	if err != nil {
+		return err
+	}
+	c, err := a.deps.Ingest.Confirm(r.Context(), r.PathValue("id"), as)
 	if err != nil {
 		return err
 	}
@@ -193,6 +199,24 @@ func (a *API) confirmCatalog(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, status, c)
 	return nil
+}
+
+// confirmMode reads the confirm's mode= parameter: absent, "full" (apply
+// as sent: remove what the file leaves out) or "partial" (remove nothing).
+func confirmMode(r *http.Request) (catalog.Mode, error) {
+	v, err := queryValues(r)
+	if err != nil {
+		return "", err
+	}
+	vals, ok := v["mode"]
+	if !ok {
+		return "", nil
+	}
+	as := catalog.Mode(vals[0])
+	if len(vals) > 1 || (as != catalog.ModeFull && as != catalog.ModePartial) {
+		return "", catalog.Errorf(catalog.CodeInvalid, "mode must be full or partial")
+	}
+	return as, nil
 }
 
 // removalsCSV is GET /v1/catalogs/{id}/removals.csv: the products (id,

@@ -281,6 +281,38 @@ func TestConfirmRoute(t *testing.T) {
 	if rec, body := a.do(t, "POST", "/v1/catalogs/nope/confirm", ""); rec.Code != http.StatusNotFound {
 		t.Fatalf("confirm unknown: %d %v", rec.Code, body)
 	}
+	// Held again (A of A, E, F, G), applied as a partial update: done,
+	// nothing removed, and the catalog list says 0 removed for it.
+	put("v3.csv", "sku,name\nA,a\nE,e\nF,f\nG,g\n")
+	held = put("v4.csv", "sku,name\nA,a2\n")
+	if held.Status != catalog.StatusNeedsConfirmation {
+		t.Fatalf("v4 = %s", held.Status)
+	}
+	rec, body = a.do(t, "POST", "/v1/catalogs/"+held.ID+"/confirm?mode=partial", "")
+	if rec.Code != http.StatusOK || body["status"] != "done" || body["mode"] != "partial" || body["report"].(map[string]any)["removed"] != 0.0 {
+		t.Fatalf("confirm as partial: %d %v", rec.Code, body)
+	}
+	n := 0
+	for _, err := range a.store.Products(ctx, "acme") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 4 {
+		t.Fatalf("%d products after a partial confirmation, want 4", n)
+	}
+	_, list := a.do(t, "GET", "/v1/catalogs?limit=10", "")
+	found := false
+	for _, c := range list["catalogs"].([]any) {
+		c := c.(map[string]any)
+		if c["id"] == held.ID {
+			found = c["status"] == "done" && c["report"].(map[string]any)["removed"] == 0.0
+		}
+	}
+	if !found {
+		t.Fatalf("catalog list %v", list)
+	}
 }
 
 // queueingIntake confirms as the api Lambda does: the checks of intake,
@@ -293,12 +325,12 @@ type queueingIntake struct {
 	queued []string
 }
 
-func (q *queueingIntake) Confirm(ctx context.Context, id string) (catalog.Catalog, error) {
+func (q *queueingIntake) Confirm(ctx context.Context, id string, as catalog.Mode) (catalog.Catalog, error) {
 	c, err := intake.CheckConfirm(ctx, q.store, q.blobs, id)
 	if err != nil {
 		return c, err
 	}
-	q.queued = append(q.queued, id)
+	q.queued = append(q.queued, id+" "+string(as))
 	return c, nil
 }
 
@@ -331,13 +363,25 @@ func TestConfirmRouteQueued(t *testing.T) {
 	if rec.Code != http.StatusAccepted || body["status"] != string(catalog.StatusNeedsConfirmation) || body["id"] != held.ID {
 		t.Fatalf("confirm: %d %v", rec.Code, body)
 	}
-	if len(q.queued) != 1 || q.queued[0] != held.ID {
+	if len(q.queued) != 1 || q.queued[0] != held.ID+" " {
 		t.Fatalf("queued %v", q.queued)
+	}
+	// As a partial update: the mode goes with it.
+	if rec, body := a.do(t, "POST", "/v1/catalogs/"+held.ID+"/confirm?mode=partial", ""); rec.Code != http.StatusAccepted {
+		t.Fatalf("confirm as partial: %d %v", rec.Code, body)
+	}
+	if len(q.queued) != 2 || q.queued[1] != held.ID+" partial" {
+		t.Fatalf("queued %v", q.queued)
+	}
+	for _, target := range []string{"/confirm?mode=merge", "/confirm?mode=", "/confirm?mode=partial&mode=full"} {
+		if rec, body := a.do(t, "POST", "/v1/catalogs/"+held.ID+target, ""); rec.Code != http.StatusBadRequest || errorCode(body) != "invalid" {
+			t.Fatalf("%s: %d %v", target, rec.Code, body)
+		}
 	}
 	if rec, body := a.do(t, "POST", "/v1/catalogs/"+done.ID+"/confirm", ""); rec.Code != http.StatusConflict || errorCode(body) != "conflict" {
 		t.Fatalf("confirm of a done catalog: %d %v", rec.Code, body)
 	}
-	if len(q.queued) != 1 {
+	if len(q.queued) != 2 {
 		t.Fatalf("queued %v", q.queued)
 	}
 }

@@ -21,7 +21,7 @@ import (
 // site shows them.
 func InsightViews() []string {
 	return []string{"catalog", "partners", "categories", "prices", "offers", "grades", "freshness",
-		"queries", "zero-results", "clicks", "filters"}
+		"searches", "queries", "zero-results", "clicks", "filters"}
 }
 
 // maxCatalogsScanned bounds the catalog records the freshness view reads
@@ -101,7 +101,7 @@ func (a *API) insights(w http.ResponseWriter, r *http.Request) error {
 		body, err = a.catalogInsights(r, view, size)
 	case "freshness":
 		body, err = a.freshness(r, p)
-	case "queries", "zero-results", "clicks", "filters":
+	case "searches", "queries", "zero-results", "clicks", "filters":
 		body, err = a.searchInsights(r, view, p, size)
 	default:
 		return catalog.Errorf(catalog.CodeNotFound, "no insights view %q (one of %s)", view, strings.Join(InsightViews(), ", "))
@@ -224,19 +224,17 @@ func (a *API) searchInsights(r *http.Request, view string, p period, size int) (
 	if err != nil {
 		return nil, err
 	}
-	switch view {
-	case "queries":
-		return st.Queries[:min(len(st.Queries), size)], nil
-	case "zero-results":
-		zero := []catalog.QueryStats{}
+	zero := func() []catalog.QueryStats {
+		out := []catalog.QueryStats{}
 		for _, q := range st.Queries {
 			if q.ZeroResults > 0 {
-				zero = append(zero, q)
+				out = append(out, q)
 			}
 		}
-		sort.SliceStable(zero, func(i, j int) bool { return zero[i].ZeroResults > zero[j].ZeroResults })
-		return zero[:min(len(zero), size)], nil
-	case "clicks":
+		sort.SliceStable(out, func(i, j int) bool { return out[i].ZeroResults > out[j].ZeroResults })
+		return out[:min(len(out), size)]
+	}
+	clicks := func() map[string]any {
 		out := []PositionClicks{}
 		for i, n := range st.Clicks {
 			pc := PositionClicks{Position: i + 1, Clicks: n}
@@ -245,7 +243,18 @@ func (a *API) searchInsights(r *http.Request, view string, p period, size int) (
 			}
 			out = append(out, pc)
 		}
-		return map[string]any{"searches": st.Searches, "zero_results": st.ZeroResults, "positions": out[:min(len(out), size)]}, nil
+		return map[string]any{"searches": st.Searches, "zero_results": st.ZeroResults, "positions": out[:min(len(out), size)]}
+	}
+	switch view {
+	case "queries":
+		return st.Queries[:min(len(st.Queries), size)], nil
+	case "zero-results":
+		return zero(), nil
+	case "clicks":
+		return clicks(), nil
+	case "searches":
+		// The three views of the insights page in one read of the period.
+		return map[string]any{"queries": st.Queries[:min(len(st.Queries), size)], "zero-results": zero(), "clicks": clicks()}, nil
 	}
 	filters := []catalog.FacetValue{}
 	for f, n := range st.Filters {

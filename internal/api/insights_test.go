@@ -154,6 +154,11 @@ func TestSearchAnalyticsThroughTheAPI(t *testing.T) {
 	if filters := fmt.Sprint(view("filters")); filters != "map[filters:[map[count:1 value:brand]] searches:5]" {
 		t.Fatalf("filters = %s", filters)
 	}
+	// The page's view: the three in one read, the same figures.
+	all, _ := view("searches").(map[string]any)
+	if fmt.Sprint(all["queries"]) != want || fmt.Sprint(all["clicks"]) != fmt.Sprint(view("clicks")) || fmt.Sprint(all["zero-results"]) != fmt.Sprint(view("zero-results")) {
+		t.Fatalf("searches = %v", all)
+	}
 	// A period without them.
 	if rec, body := a.doKey(t, a.op, "GET", "/v1/insights/queries?from=2026-01-01&to=2026-01-31", ""); rec.Code != http.StatusOK || fmt.Sprint(body["queries"]) != "[]" {
 		t.Fatalf("another period: %d %v", rec.Code, body)

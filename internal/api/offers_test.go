@@ -25,10 +25,9 @@ func offersAPI(t *testing.T) http.Handler {
 	t.Cleanup(func() { _ = idx.Close() })
 	store := newStore(t)
 	money := func(s string) *catalog.Money { return &catalog.Money{Amount: catalog.MustDecimal(s), Currency: "EUR"} }
-	stock := func(n int) *int { return &n }
 	ps := []catalog.Product{
-		{Partner: "a", Key: "1", Name: "Agrafeuse 24/6", GTIN: "4006381333931", Price: money("12.00"), MOQ: 10, Stock: stock(0)},
-		{Partner: "b", Key: "x", Name: "Agrafeuse de bureau", GTIN: "04006381333931", Price: money("9.50"), Unit: "piece", Stock: stock(40)},
+		{Partner: "a", Key: "1", Name: "Agrafeuse 24/6", GTIN: "4006381333931", Price: money("12.00"), MOQ: 10, Availability: catalog.OutOfStock},
+		{Partner: "b", Key: "x", Name: "Agrafeuse de bureau", GTIN: "04006381333931", Price: money("9.50"), Unit: "piece", Availability: catalog.InStock},
 		{Partner: "c", Key: "7", Name: "Agrafeuse (prix sur demande)", GTIN: "4006381333931"},
 		{Partner: "c", Key: "8", Name: "Autre agrafeuse", Brand: "Acme", SupplierRef: "AG-1", Price: money("5.00")},
 		{Partner: "d", Key: "9", Name: "Sans identifiant", Price: money("1.00")},
@@ -75,11 +74,10 @@ func TestOffersRoute(t *testing.T) {
 	if body["offer_key"] != "gtin:04006381333931" || first["partner"] != "b" || first["price"].(map[string]any)["amount"] != "9.50" || first["unit"] != "piece" {
 		t.Fatalf("offers = %v", body)
 	}
-	// Stock where the partner's file says it: 0 (out of stock) is said,
-	// unknown is absent.
-	for i, want := range []any{float64(40), float64(0), nil} {
-		if got := body["offers"].([]any)[i].(map[string]any)["stock"]; got != want {
-			t.Errorf("offer %d: stock %v, want %v", i, got, want)
+	// Each partner's availability where its file says it; unknown is absent.
+	for i, want := range []any{"in_stock", "out_of_stock", nil} {
+		if got := body["offers"].([]any)[i].(map[string]any)["availability"]; got != want {
+			t.Errorf("offer %d: availability %v, want %v", i, got, want)
 		}
 	}
 	if rec, body := get(t, h, "/v1/products/z:nope/offers"); rec.Code != http.StatusNotFound || errorCode(body) != "not_found" {

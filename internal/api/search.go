@@ -42,7 +42,8 @@ func (a *API) search(w http.ResponseWriter, r *http.Request) error {
 }
 
 // MaxFilterValues caps the values of one repeated filter (brand=,
-// category=, partner=, grade=, attr.NAME=) in a search.
+// category=, partner=, grade=, availability=, lead_time=, attr.NAME=) in a
+// search.
 const MaxFilterValues = 100
 
 // queryValues parses the request's query string. A query string the
@@ -116,6 +117,9 @@ func ParseQuery(v url.Values) (catalog.Query, error) {
 	q.Filters.Currency = strings.ToUpper(strings.TrimSpace(v.Get("currency")))
 	// Grades are A to E exactly, as documented (Validate checks them).
 	q.Filters.Grades = v["grade"]
+	// Availabilities and lead-time bands too (Validate checks them).
+	q.Filters.Availability = v["availability"]
+	q.Filters.LeadTime = v["lead_time"]
 	if q.Filters.PriceMin, err = priceParam(v, "price_min"); err != nil {
 		return q, err
 	}

@@ -66,7 +66,7 @@ func TestMain(m *testing.M) {
 			env.binaries = map[string]string{}
 			ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 			defer cancel()
-			for _, name := range []string{"ingest", "indexer", "api", "reindex"} {
+			for _, name := range []string{"ingest", "indexer", "api", "reindex", "images"} {
 				p, err := awstest.BuildLambda(ctx, name, dir)
 				if err != nil {
 					fmt.Fprintln(os.Stderr, err)
@@ -107,6 +107,7 @@ type stack struct {
 	index     *osindex.Index
 	queueURL  string
 	queueARN  string
+	imagesURL string // the images queue (FIFO), fed by the ingest binary
 	stream    *awstest.StreamReader
 	lambdaEnv []string
 	lambdas   map[string]*awstest.Lambda
@@ -143,6 +144,12 @@ func newStack(t *testing.T) *stack {
 		t.Fatal(err)
 	}
 	st.queueARN = attrs.Attributes[string(sqstypes.QueueAttributeNameQueueArn)]
+	iq, err := st.sqs.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(st.name + "-images.fifo"),
+		Attributes: map[string]string{"FifoQueue": "true"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.imagesURL = *iq.QueueUrl
 	if _, err := st.s3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
 		t.Fatal(err)
 	}
@@ -178,6 +185,7 @@ func newStack(t *testing.T) *stack {
 		contract.EnvLogLevel+"=info",
 		contract.EnvUploadMaxBytes+"=104857600",
 		contract.EnvIngestQueueURL+"="+st.queueURL,
+		contract.EnvImagesQueueURL+"="+st.imagesURL,
 	)
 	return st
 }

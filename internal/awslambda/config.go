@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -44,6 +45,13 @@ type Config struct {
 	// IngestQueueURL is where the api Lambda queues confirmations for the
 	// ingest Lambda (required by RunAPI).
 	IngestQueueURL string
+	// ImagesQueueURL is where the ingest Lambda queues image runs
+	// (required by ingestfn.Run).
+	ImagesQueueURL string
+	// TestImageHosts are the loopback servers the images Lambda's fetcher
+	// may reach (contract.EnvTestImageHosts: tests only, never set by a
+	// stack); only loopback addresses are accepted.
+	TestImageHosts []netip.AddrPort
 	// IndexReplicas of an index the Lambdas create: one copy per
 	// availability zone of the domain, so 0 on a one-node dev domain.
 	IndexReplicas int
@@ -74,6 +82,16 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		PathStyleS3:        getenv(EnvAWSEndpoint) != "",
 		SynonymsFile:       getenv(contract.EnvSynonymsFile),
 		IngestQueueURL:     getenv(contract.EnvIngestQueueURL),
+		ImagesQueueURL:     getenv(contract.EnvImagesQueueURL),
+	}
+	if v := getenv(contract.EnvTestImageHosts); v != "" {
+		for part := range strings.SplitSeq(v, ",") {
+			ap, err := netip.ParseAddrPort(strings.TrimSpace(part))
+			if err != nil || !ap.Addr().IsLoopback() {
+				return c, catalog.Errorf(catalog.CodeInvalid, "%s=%q: %q is not a loopback address:port (the variable is for tests only)", contract.EnvTestImageHosts, v, part)
+			}
+			c.TestImageHosts = append(c.TestImageHosts, ap)
+		}
 	}
 	if c.IndexAlias == "" {
 		c.IndexAlias = contract.DefaultIndexAlias
@@ -109,6 +127,7 @@ func (c Config) require(names ...string) error {
 		contract.EnvBucket:             c.Bucket,
 		contract.EnvOpenSearchEndpoint: c.OpenSearchEndpoint,
 		contract.EnvIngestQueueURL:     c.IngestQueueURL,
+		contract.EnvImagesQueueURL:     c.ImagesQueueURL,
 	}
 	for _, n := range names {
 		if values[n] == "" {
@@ -178,7 +197,9 @@ func (e Env) Blobs() (*s3blobs.Blobs, error) {
 		return nil, err
 	}
 	client := s3.NewFromConfig(e.AWS, func(o *s3.Options) { o.UsePathStyle = e.Config.PathStyleS3 })
-	return s3blobs.New(client, e.Config.Bucket, s3blobs.Options{}), nil
+	// Pictures are written with SSE-S3, which CloudFront's origin access
+	// control can read (the bucket's default key is the AWS-managed one).
+	return s3blobs.New(client, e.Config.Bucket, s3blobs.Options{SSES3Prefixes: []string{contract.ImagesPrefix}}), nil
 }
 
 // Queue returns the SQS client of the configured ingest queue and its URL.
@@ -187,6 +208,15 @@ func (e Env) Queue() (*sqs.Client, string, error) {
 		return nil, "", err
 	}
 	return sqs.NewFromConfig(e.AWS), e.Config.IngestQueueURL, nil
+}
+
+// ImagesQueue returns the SQS client of the configured images queue and
+// its URL.
+func (e Env) ImagesQueue() (*ImageRunQueue, error) {
+	if err := e.Config.require(contract.EnvImagesQueueURL); err != nil {
+		return nil, err
+	}
+	return &ImageRunQueue{Queue: sqs.NewFromConfig(e.AWS), QueueURL: e.Config.ImagesQueueURL}, nil
 }
 
 // Index returns the OpenSearch index behind the configured alias; requests

@@ -1,6 +1,8 @@
 package awslambda_test
 
 import (
+	"net/netip"
+	"reflect"
 	"testing"
 
 	"github.com/catalogsearch/catalogsearch/internal/awslambda"
@@ -29,6 +31,17 @@ func TestConfigFromEnv(t *testing.T) {
 		{"bad size", map[string]string{contract.EnvUploadMaxBytes: "lots"}, awslambda.Config{}, catalog.CodeInvalid},
 		{"zero size", map[string]string{contract.EnvUploadMaxBytes: "0"}, awslambda.Config{}, catalog.CodeInvalid},
 		{"bad replicas", map[string]string{contract.EnvIndexReplicas: "-1"}, awslambda.Config{}, catalog.CodeInvalid},
+		{"images queue", map[string]string{contract.EnvImagesQueueURL: "https://sqs/q.fifo"},
+			awslambda.Config{IndexAlias: contract.DefaultIndexAlias, ImagesQueueURL: "https://sqs/q.fifo"}, ""},
+		{"test image hosts on loopback", map[string]string{contract.EnvTestImageHosts: "127.0.0.1:8080, [::1]:9000"},
+			awslambda.Config{IndexAlias: contract.DefaultIndexAlias, TestImageHosts: []netip.AddrPort{
+				netip.MustParseAddrPort("127.0.0.1:8080"), netip.MustParseAddrPort("[::1]:9000")}}, ""},
+		// The test variable can never open the metadata endpoint or a
+		// private network, even set by mistake.
+		{"test image host: metadata endpoint", map[string]string{contract.EnvTestImageHosts: "169.254.169.254:80"}, awslambda.Config{}, catalog.CodeInvalid},
+		{"test image host: private", map[string]string{contract.EnvTestImageHosts: "127.0.0.1:80,10.0.0.7:80"}, awslambda.Config{}, catalog.CodeInvalid},
+		{"test image host: a name", map[string]string{contract.EnvTestImageHosts: "localhost:80"}, awslambda.Config{}, catalog.CodeInvalid},
+		{"test image host: no port", map[string]string{contract.EnvTestImageHosts: "127.0.0.1"}, awslambda.Config{}, catalog.CodeInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -36,7 +49,7 @@ func TestConfigFromEnv(t *testing.T) {
 			if catalog.CodeOf(err) != tt.code {
 				t.Fatalf("err %v, want code %q", err, tt.code)
 			}
-			if err == nil && got != tt.want {
+			if err == nil && !reflect.DeepEqual(got, tt.want) {
 				t.Fatalf("config %+v, want %+v", got, tt.want)
 			}
 		})
@@ -56,5 +69,8 @@ func TestEnvNamesTheMissingVariable(t *testing.T) {
 	}
 	if _, _, err := env.Queue(); catalog.CodeOf(err) != catalog.CodeInvalid || catalog.MessageOf(err) != "environment variable "+contract.EnvIngestQueueURL+" is not set" {
 		t.Fatalf("Queue without a URL: %v", err)
+	}
+	if _, err := env.ImagesQueue(); catalog.CodeOf(err) != catalog.CodeInvalid || catalog.MessageOf(err) != "environment variable "+contract.EnvImagesQueueURL+" is not set" {
+		t.Fatalf("ImagesQueue without a URL: %v", err)
 	}
 }

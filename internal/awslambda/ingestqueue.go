@@ -19,7 +19,7 @@ type IngestService interface {
 	// IngestKey ingests the file at key, under incoming/{partner}/.
 	IngestKey(ctx context.Context, partner, key string) (catalog.Catalog, error)
 	// Confirm applies a catalog held in needs_confirmation.
-	Confirm(ctx context.Context, catalogID string) (catalog.Catalog, error)
+	Confirm(ctx context.Context, catalogID string, as catalog.Mode) (catalog.Catalog, error)
 }
 
 // IngestQueueHandler is the ingest Lambda's handler. SQS delivers S3 event
@@ -43,6 +43,7 @@ type s3TestEvent struct {
 // former has the field (a pointer, so that an empty id is seen).
 type confirmProbe struct {
 	ConfirmCatalog *string `json:"confirm_catalog"`
+	Mode           string  `json:"mode"`
 }
 
 // Handle processes a batch. It never returns an error for one message: a
@@ -65,7 +66,7 @@ func (h *IngestQueueHandler) Handle(ctx context.Context, ev events.SQSEvent) (ev
 		}
 		var probe confirmProbe
 		if json.Unmarshal([]byte(msg.Body), &probe) == nil && probe.ConfirmCatalog != nil {
-			if !h.confirm(ctx, mlog, *probe.ConfirmCatalog) {
+			if !h.confirm(ctx, mlog, *probe.ConfirmCatalog, catalog.Mode(probe.Mode)) {
 				fail(msg.MessageId)
 			}
 			continue
@@ -129,12 +130,12 @@ func (h *IngestQueueHandler) ingestKey(ctx context.Context, log *slog.Logger, ke
 // be retried. A confirmation that no longer holds (the catalog is unknown,
 // already applied or being applied by another delivery, a newer file
 // arrived, the file is gone) is dropped: a retry could not change that.
-func (h *IngestQueueHandler) confirm(ctx context.Context, log *slog.Logger, id string) bool {
+func (h *IngestQueueHandler) confirm(ctx context.Context, log *slog.Logger, id string, as catalog.Mode) bool {
 	if id == "" {
 		log.WarnContext(ctx, "ignoring confirmation without a catalog id")
 		return true
 	}
-	c, err := h.Service.Confirm(ctx, id)
+	c, err := h.Service.Confirm(ctx, id, as)
 	switch catalog.CodeOf(err) {
 	case "":
 		log.InfoContext(ctx, "catalog confirmed", "catalog", c.ID, "status", string(c.Status))

@@ -47,12 +47,17 @@ func (q *QueuedIntake) NewUpload(ctx context.Context, req intake.UploadRequest, 
 // answers 202). A catalog confirmed twice before the ingest Lambda runs is
 // queued twice; the second message finds it processing or done and is
 // dropped.
-func (q *QueuedIntake) Confirm(ctx context.Context, catalogID string) (catalog.Catalog, error) {
+func (q *QueuedIntake) Confirm(ctx context.Context, catalogID string, as catalog.Mode) (catalog.Catalog, error) {
+	if as != "" {
+		if err := as.Check(); err != nil {
+			return catalog.Catalog{}, err
+		}
+	}
 	c, err := intake.CheckConfirm(ctx, q.Store, q.Blobs, catalogID)
 	if err != nil {
 		return c, err
 	}
-	body, err := json.Marshal(contract.ConfirmMessage{ConfirmCatalog: c.ID})
+	body, err := json.Marshal(contract.ConfirmMessage{ConfirmCatalog: c.ID, Mode: string(as)})
 	if err != nil {
 		return c, catalog.Wrap(catalog.CodeInternal, err, "confirmation message")
 	}
@@ -63,7 +68,7 @@ func (q *QueuedIntake) Confirm(ctx context.Context, catalogID string) (catalog.C
 		return c, catalog.Wrap(catalog.CodeUnavailable, err, "the confirmation could not be queued; try again")
 	}
 	if q.Logger != nil {
-		q.Logger.InfoContext(ctx, "confirmation queued", "catalog", c.ID, "partner", c.Partner)
+		q.Logger.InfoContext(ctx, "confirmation queued", "catalog", c.ID, "partner", c.Partner, "mode", string(as))
 	}
 	return c, nil
 }

@@ -59,18 +59,21 @@ func TestQueuedIntakeConfirm(t *testing.T) {
 		name   string
 		queue  awslambda.MessageSender
 		id     string
+		as     catalog.Mode
 		code   catalog.Code
 		queued bool
 	}{
-		{"held: queued", client, "cheld", "", true},
-		{"done: conflict, nothing queued", client, "cdone", catalog.CodeConflict, false},
-		{"unknown: not found, nothing queued", client, "cnope", catalog.CodeNotFound, false},
-		{"queue unreachable: unavailable", unreachable, "cheld", catalog.CodeUnavailable, false},
+		{"held: queued", client, "cheld", "", "", true},
+		{"held, as a partial update: queued with its mode", client, "cheld", catalog.ModePartial, "", true},
+		{"unknown mode: invalid, nothing queued", client, "cheld", "merge", catalog.CodeInvalid, false},
+		{"done: conflict, nothing queued", client, "cdone", "", catalog.CodeConflict, false},
+		{"unknown: not found, nothing queued", client, "cnope", "", catalog.CodeNotFound, false},
+		{"queue unreachable: unavailable", unreachable, "cheld", "", catalog.CodeUnavailable, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			in := &awslambda.QueuedIntake{Store: store, Blobs: blobs, Queue: tt.queue, QueueURL: *q.QueueUrl}
-			c, err := in.Confirm(ctx, tt.id)
+			c, err := in.Confirm(ctx, tt.id, tt.as)
 			if catalog.CodeOf(err) != tt.code {
 				t.Fatalf("err %v, want code %q", err, tt.code)
 			}
@@ -98,7 +101,7 @@ func TestQueuedIntakeConfirm(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if tt.queued != (len(bodies) == 1 && bodies[0].ConfirmCatalog == tt.id) || (!tt.queued && len(bodies) != 0) {
+			if tt.queued != (len(bodies) == 1 && bodies[0].ConfirmCatalog == tt.id && bodies[0].Mode == string(tt.as)) || (!tt.queued && len(bodies) != 0) {
 				t.Fatalf("queued %+v", bodies)
 			}
 		})

@@ -198,6 +198,8 @@ func newMapping(syn *search.Synonyms) (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fCategoryLeaf, kw(true))
 	doc.AddFieldMappingsAt(search.FieldCurrency, kw(true))
 	doc.AddFieldMappingsAt(search.FieldGrade, kw(true))
+	doc.AddFieldMappingsAt(search.FieldAvailability, kw(true))
+	doc.AddFieldMappingsAt(search.FieldLeadTime, kw(true))
 	doc.AddFieldMappingsAt(search.FieldOfferKey, kw(true)) // doc values: the insights count shared offers on the columns
 	doc.AddFieldMappingsAt(search.FieldGroup, kw(true))
 	doc.AddFieldMappingsAt(search.FieldNameSort, kw(true))

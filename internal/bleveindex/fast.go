@@ -19,13 +19,15 @@ import (
 
 // fastPath reports whether q can run on the in-memory columns: every query
 // but cursor pages and attribute facets (whose values the columns do not
-// hold), which run on Bleve's own collector.
+// hold; nor grades, availabilities and lead times), which run on Bleve's
+// own collector.
 func fastPath(q catalog.Query) bool {
 	if q.Cursor != "" {
 		return false
 	}
 	for _, f := range q.Facets {
-		if strings.HasPrefix(f, catalog.FacetAttrPrefix) || f == catalog.FacetGrade {
+		if strings.HasPrefix(f, catalog.FacetAttrPrefix) || f == catalog.FacetGrade ||
+			f == catalog.FacetAvailability || f == catalog.FacetLeadTime {
 			return false
 		}
 	}
@@ -33,9 +35,16 @@ func fastPath(q catalog.Query) bool {
 }
 
 // nonColumnFilters are the filters the columns cannot evaluate
-// (grade, offer key, attributes); they stay in the Bleve query.
+// (grade, availability, lead time, offer key, attributes); they stay in the
+// Bleve query.
 func nonColumnFilters(f catalog.Filters) query.Query {
-	return filterQuery(catalog.Filters{Grades: f.Grades, OfferKeys: f.OfferKeys, Attributes: f.Attributes}, "")
+	return filterQuery(nonColumn(f), "")
+}
+
+// nonColumn keeps the filters of f that the columns cannot evaluate.
+func nonColumn(f catalog.Filters) catalog.Filters {
+	return catalog.Filters{Grades: f.Grades, Availability: f.Availability, LeadTime: f.LeadTime,
+		OfferKeys: f.OfferKeys, Attributes: f.Attributes}
 }
 
 // hitRef is a candidate hit.
@@ -382,7 +391,7 @@ func (x *Index) browseColumns(ctx context.Context, cols *columns, q catalog.Quer
 // cols were acquired: counts are cached under it, so counts of a snapshot
 // that a write has since replaced are never kept.
 func (x *Index) searchColumns(ctx context.Context, idx bleve.Index, cols *columns, gen uint64, q catalog.Query, text query.Query) (catalog.Result, error) {
-	if text == nil && len(q.Filters.Grades) == 0 && len(q.Filters.OfferKeys) == 0 && len(q.Filters.Attributes) == 0 {
+	if text == nil && len(search.Filters(nonColumn(q.Filters), "")) == 0 {
 		return x.browseColumns(ctx, cols, q)
 	}
 	// The counts of a facet whose own filter is set need the documents that

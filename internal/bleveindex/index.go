@@ -64,6 +64,8 @@ type Index struct {
 
 	facets facetCache  // facet counts without their own filter, until the next write
 	cols   columnCache // facet and sort values of the current snapshot
+	// insights are the aggregations of the current generation (insights.go).
+	insights insightsCache
 }
 
 const synonymsKey = "catalog/synonyms"
@@ -96,7 +98,7 @@ func Open(path string, opts Options) (*Index, error) {
 
 // schemaVersion names the index layout this code writes and reads; an
 // index of another layout is replaced by an empty one (see Fresh).
-const schemaVersion = "catalogsearch-bleve-8"
+const schemaVersion = "catalogsearch-bleve-9"
 
 const schemaKey = "catalog/schema"
 

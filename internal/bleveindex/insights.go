@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -30,6 +31,13 @@ func (x *Index) Insights(ctx context.Context, q catalog.InsightsQuery) (_ catalo
 	}
 	defer release()
 	defer x.recoverPanic(&err, "insights")
+	// As for facet counts: the generation is read before the snapshot, so
+	// a write in between makes this result uncacheable, never stale.
+	gen := x.facets.generation()
+	key := fmt.Sprintf("%d|%v", q.Size, q.Filters)
+	if in, ok := x.insights.get(gen, key); ok {
+		return in, nil
+	}
 	cols, err := x.cols.acquire(idx)
 	if err != nil {
 		return catalog.Insights{}, x.searchErr(ctx, err)
@@ -54,7 +62,50 @@ func (x *Index) Insights(ctx context.Context, q catalog.InsightsQuery) (_ catalo
 	if err != nil {
 		return catalog.Insights{}, x.searchErr(ctx, err)
 	}
-	return aggregate(ctx, cols, nums, q.Size)
+	in, err := aggregate(ctx, cols, nums, q.Size)
+	if err != nil {
+		return catalog.Insights{}, x.searchErr(ctx, err)
+	}
+	x.insights.put(x.facets.generation(), gen, key, in)
+	return in.Clone(), nil
+}
+
+// insightsCacheSize bounds the cached insights (one per query).
+const insightsCacheSize = 16
+
+// insightsCache keeps the insights of the index's current generation (the
+// facet cache's, moved by every write): the operator's page asks the same
+// aggregations again and again between catalog uploads, and at a million
+// products a pass over the columns is most of its time.
+type insightsCache struct {
+	mu      sync.Mutex
+	gen     uint64
+	entries map[string]catalog.Insights
+}
+
+// get returns a copy of the insights cached for key under generation gen.
+func (c *insightsCache) get(gen uint64, key string) (catalog.Insights, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	in, ok := c.entries[key]
+	if !ok || c.gen != gen {
+		return catalog.Insights{}, false
+	}
+	return in.Clone(), true
+}
+
+// put stores in, computed under generation computed, when that is still
+// the current generation now.
+func (c *insightsCache) put(now, computed uint64, key string, in catalog.Insights) {
+	if now != computed {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != now || c.entries == nil || len(c.entries) >= insightsCacheSize {
+		c.gen, c.entries = now, map[string]catalog.Insights{}
+	}
+	c.entries[key] = in
 }
 
 // insightDocs returns the numbers of the documents of cols matching f: the

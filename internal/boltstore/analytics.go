@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"sort"
+	"strconv"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -28,13 +30,46 @@ type dayTotals struct {
 	Filters  map[string]int `json:"f,omitempty"`
 }
 
-// queryCounts are one query's counts of one day.
+// queryCounts are one query's counts of one day, stored as five decimal
+// numbers separated by spaces (searches, zero results, clicks, the last
+// result count, the last search's unix nanoseconds): a period sums tens
+// of thousands of them, and reading these is several times faster than
+// reading JSON.
 type queryCounts struct {
-	Searches  int       `json:"s"`
-	Zero      int       `json:"z,omitempty"`
-	Clicks    int       `json:"c,omitempty"`
-	LastTotal int       `json:"t"`
-	LastAt    time.Time `json:"at"`
+	Searches  int
+	Zero      int
+	Clicks    int
+	LastTotal int
+	LastAt    time.Time
+}
+
+// marshal writes q as stored.
+func (q queryCounts) marshal() []byte {
+	b := strconv.AppendInt(nil, int64(q.Searches), 10)
+	for _, n := range []int64{int64(q.Zero), int64(q.Clicks), int64(q.LastTotal), q.LastAt.UnixNano()} {
+		b = strconv.AppendInt(append(b, ' '), n, 10)
+	}
+	return b
+}
+
+// unmarshal reads what marshal wrote.
+func (q *queryCounts) unmarshal(b []byte) error {
+	var f [5]int64
+	for i := range f {
+		end := bytes.IndexByte(b, ' ')
+		if end < 0 {
+			end = len(b)
+		}
+		n, err := strconv.ParseInt(string(b[:end]), 10, 64)
+		if err != nil {
+			return fmt.Errorf("search analytics record: %w", err)
+		}
+		f[i] = n
+		b = b[min(end+1, len(b)):]
+	}
+	q.Searches, q.Zero, q.Clicks, q.LastTotal = int(f[0]), int(f[1]), int(f[2]), int(f[3])
+	q.LastAt = time.Unix(0, f[4]).UTC()
+	return nil
 }
 
 func dayKey(t time.Time) string { return t.UTC().Format(time.DateOnly) }
@@ -60,9 +95,16 @@ func (s *Store) AddSearchEvents(ctx context.Context, events []catalog.SearchEven
 			if err != nil {
 				return err
 			}
-			qc, err := loadRecord(b, queries, day+"\x00q\x00"+ev.Query, func() *queryCounts { return &queryCounts{} })
-			if err != nil {
-				return err
+			qk := day + "\x00q\x00" + ev.Query
+			qc, ok := queries[qk]
+			if !ok {
+				qc = &queryCounts{}
+				if raw := b.Get([]byte(qk)); raw != nil {
+					if err := qc.unmarshal(raw); err != nil {
+						return err
+					}
+				}
+				queries[qk] = qc
 			}
 			addEvent(dt, qc, ev)
 		}
@@ -72,7 +114,7 @@ func (s *Store) AddSearchEvents(ctx context.Context, events []catalog.SearchEven
 			}
 		}
 		for k, v := range queries {
-			if err := putJSON(b, k, v); err != nil {
+			if err := b.Put([]byte(k), v.marshal()); err != nil {
 				return err
 			}
 		}
@@ -144,7 +186,7 @@ func (s *Store) SearchStats(ctx context.Context, from, to time.Time) (catalog.Se
 		for k, v := c.Seek(first); k != nil && bytes.Compare(k, last) < 0; k, v = c.Next() {
 			if i := bytes.Index(k, []byte("\x00q\x00")); i >= 0 {
 				var qc queryCounts
-				if err := json.Unmarshal(v, &qc); err != nil {
+				if err := qc.unmarshal(v); err != nil {
 					return err
 				}
 				q := string(k[i+3:])

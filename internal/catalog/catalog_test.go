@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
@@ -198,6 +199,8 @@ func TestValidFacet(t *testing.T) {
 		{catalog.FacetCurrency, true},
 		{catalog.FacetPrice, true},
 		{catalog.FacetGrade, true},
+		{catalog.FacetAvailability, true},
+		{catalog.FacetLeadTime, true},
 		{"attr.Color", true},
 		{"attr.", false},
 		{"attr", false},
@@ -216,6 +219,59 @@ func TestValidFacet(t *testing.T) {
 	for _, f := range catalog.FacetNames() {
 		if !catalog.ValidFacet(f) {
 			t.Errorf("listed facet %q refused", f)
+		}
+	}
+}
+
+func TestLeadTimeValues(t *testing.T) {
+	for _, tc := range []struct {
+		days int
+		want string
+	}{
+		{0, ""},
+		{-2, ""},
+		{1, "1,3,7,14,30"},
+		{2, "3,7,14,30"},
+		{7, "7,14,30"},
+		{8, "14,30"},
+		{30, "30"},
+		{31, ""},
+	} {
+		if got := strings.Join(catalog.LeadTimeValues(tc.days), ","); got != tc.want {
+			t.Errorf("LeadTimeValues(%d) = %q, want %q", tc.days, got, tc.want)
+		}
+	}
+}
+
+func TestMoreAvailable(t *testing.T) {
+	for _, tc := range []struct{ a, b, want string }{
+		{"", "", ""},
+		{"", catalog.OutOfStock, catalog.OutOfStock},
+		{catalog.OutOfStock, catalog.Backorder, catalog.Backorder},
+		{catalog.InStock, catalog.Backorder, catalog.InStock},
+		{catalog.Backorder, "", catalog.Backorder},
+	} {
+		if got := catalog.MoreAvailable(tc.a, tc.b); got != tc.want {
+			t.Errorf("MoreAvailable(%q, %q) = %q, want %q", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
+func TestAvailabilityAndLeadTimeFilters(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		f    catalog.Filters
+		ok   bool
+	}{
+		{"in stock", catalog.Filters{Availability: []string{catalog.InStock, catalog.Backorder}}, true},
+		{"unknown availability", catalog.Filters{Availability: []string{"instock"}}, false},
+		{"band", catalog.Filters{LeadTime: []string{"7", "30"}}, true},
+		{"not a band", catalog.Filters{LeadTime: []string{"5"}}, false},
+		{"padded band", catalog.Filters{LeadTime: []string{"07"}}, false},
+	} {
+		q := catalog.Query{Filters: tc.f}
+		if err := q.Validate(); (err == nil) != tc.ok {
+			t.Errorf("%s: Validate = %v, want ok=%v", tc.name, err, tc.ok)
 		}
 	}
 }

@@ -1,5 +1,7 @@
 package catalog
 
+import "slices"
+
 // The operator's insights over the indexed products: the aggregations of
 // Index.Insights. Both engines compute them from the same documents, so the
 // conformance suite checks them on each.
@@ -82,4 +84,14 @@ type SharedOffer struct {
 	Key      string `json:"key"`
 	Partners int    `json:"partners"`
 	Products int    `json:"products"`
+}
+
+// Clone returns a copy of in that shares no slice with it.
+func (in Insights) Clone() Insights {
+	in.Partners = slices.Clone(in.Partners)
+	in.Categories = slices.Clone(in.Categories)
+	in.Grades = slices.Clone(in.Grades)
+	in.Prices = slices.Clone(in.Prices)
+	in.Offers.Shared = slices.Clone(in.Offers.Shared)
+	return in
 }

@@ -47,10 +47,10 @@ type Product struct {
 	MOQ          int    `json:"moq,omitempty"`            // minimum order quantity, in units
 	Unit         string `json:"unit,omitempty"`           // sales unit ("piece", "box of 12")
 	LeadTimeDays int    `json:"lead_time_days,omitempty"` // days from order to dispatch
-	Origin       string `json:"origin,omitempty"`         // ISO 3166 country of origin
-	// Stock is the quantity in stock, in units, as the file said when it
-	// has a stock column; nil when unknown (0 is out of stock).
-	Stock *int `json:"stock,omitempty"`
+	// Availability is InStock, Backorder or OutOfStock, as the file's
+	// stock status or quantity said; "" when it said nothing.
+	Availability string `json:"availability,omitempty"`
+	Origin       string `json:"origin,omitempty"` // ISO 3166 country of origin
 	// Tiers are the product's quantity price breaks, by ascending MinQty,
 	// when the file gave them (docs/ingest.md, "Price tiers"): from MinQty
 	// units on, a unit costs Price.

@@ -46,6 +46,13 @@ const (
 	FacetCurrency = "currency"
 	FacetPrice    = "price" // bands of PriceRanges (internal/search), in Result.PriceCurrency
 	FacetGrade    = "grade" // Product.Quality.Grade
+	// FacetAvailability counts Product.Availability (InStock, Backorder,
+	// OutOfStock); products without one are not counted.
+	FacetAvailability = "availability"
+	// FacetLeadTime counts products shipping within each of LeadTimeBands
+	// ("7": a lead time of 7 days or less); a product counts in every band
+	// it ships within.
+	FacetLeadTime = "lead_time"
 	// FacetAttrPrefix starts the facet (and the API's filter parameter)
 	// of a product attribute or variant option.
 	FacetAttrPrefix = "attr."
@@ -54,7 +61,8 @@ const (
 // FacetNames lists the named facets (not the attribute ones), in the order
 // messages name them.
 func FacetNames() []string {
-	return []string{FacetBrand, FacetCategory, FacetPartner, FacetCurrency, FacetPrice, FacetGrade}
+	return []string{FacetBrand, FacetCategory, FacetPartner, FacetCurrency, FacetPrice, FacetGrade,
+		FacetAvailability, FacetLeadTime}
 }
 
 // ValidFacet reports whether name is a facet a Query can ask for: one of
@@ -96,14 +104,19 @@ const MaxCursorLength = 2048
 // Filters narrow a search. Values within one filter are OR-ed; filters are
 // AND-ed together.
 type Filters struct {
-	Partners   []string            `json:"partner,omitempty"`
-	Brands     []string            `json:"brand,omitempty"`
-	Categories []string            `json:"category,omitempty"` // a path "A > B" matches it and its subtree
-	PriceMin   *Decimal            `json:"price_min,omitempty"`
-	PriceMax   *Decimal            `json:"price_max,omitempty"`
-	Currency   string              `json:"currency,omitempty"`
-	Grades     []string            `json:"grade,omitempty"`     // quality grades A-E
-	OfferKeys  []string            `json:"offer_key,omitempty"` // Product.OfferKey values
+	Partners   []string `json:"partner,omitempty"`
+	Brands     []string `json:"brand,omitempty"`
+	Categories []string `json:"category,omitempty"` // a path "A > B" matches it and its subtree
+	PriceMin   *Decimal `json:"price_min,omitempty"`
+	PriceMax   *Decimal `json:"price_max,omitempty"`
+	Currency   string   `json:"currency,omitempty"`
+	Grades     []string `json:"grade,omitempty"`     // quality grades A-E
+	OfferKeys  []string `json:"offer_key,omitempty"` // Product.OfferKey values
+	// Availability keeps products of these availabilities (InStock, ...).
+	Availability []string `json:"availability,omitempty"`
+	// LeadTime keeps products shipping within one of these bands of
+	// LeadTimeBands ("7": 7 days or less).
+	LeadTime   []string            `json:"lead_time,omitempty"`
 	Attributes map[string][]string `json:"attributes,omitempty"`
 }
 
@@ -254,11 +267,22 @@ func (q *Query) checkFacets() error {
 	return nil
 }
 
-// checkFilters checks the grades and the price range.
+// checkFilters checks the grades, availabilities, lead-time bands and the
+// price range.
 func (q *Query) checkFilters() error {
 	for _, g := range q.Filters.Grades {
 		if !ValidGrade(g) {
 			return Errorf(CodeInvalid, "grade %q is not one of A, B, C, D, E", g)
+		}
+	}
+	for _, a := range q.Filters.Availability {
+		if !ValidAvailability(a) {
+			return Errorf(CodeInvalid, "availability %q is not one of %s", a, strings.Join(Availabilities(), ", "))
+		}
+	}
+	for _, b := range q.Filters.LeadTime {
+		if !ValidLeadTime(b) {
+			return Errorf(CodeInvalid, "lead_time %q is not one of %s", b, strings.Join(LeadTimeValues(1), ", "))
 		}
 	}
 	if q.Filters.PriceMin != nil && q.Filters.PriceMax != nil && q.Filters.PriceMin.Cmp(*q.Filters.PriceMax) > 0 {

@@ -20,6 +20,7 @@ const (
 	EnvRates              = "CATALOG_RATES"         // the site's dated exchange rates (a JSON array, docs/operations.md)
 	EnvUploadMaxBytes     = "UPLOAD_MAX_BYTES"      // size cap of a presigned upload
 	EnvIngestQueueURL     = "INGEST_QUEUE_URL"      // the api Lambda queues confirmations there
+	EnvImagesQueueURL     = "IMAGES_QUEUE_URL"      // the ingest Lambda queues image runs there (ImagesMessage)
 	EnvHistoryTTLDays     = "HISTORY_TTL_DAYS"      // days the ingest's history items (changes, prices) live in the table
 	// EnvSynonymsFile is the path of the deployment's synonyms file inside
 	// the Lambda's code (SynonymsFileInBundle under the task root); empty:
@@ -54,16 +55,49 @@ const (
 	IncomingPrefix = "incoming/" // incoming/{partner}/{file}: a new file triggers an ingest
 	ReportsPrefix  = "reports/"  // reports/{catalog-id}/rejected.csv
 	PartnersPrefix = "partners/" // partners/{partner}/settings.json, mapping.json
+	// ImagesPrefix holds the derived picture sizes, images/{sha256}/{width}.jpg:
+	// content-addressed, public (CloudFront serves /images/* from it).
+	ImagesPrefix = "images/"
+	// ImageMetaPrefix holds what the fetcher learnt of each partner image
+	// URL; never served.
+	ImageMetaPrefix = "imagemeta/"
 )
 
 // ConfirmMessage is the body of the message the api Lambda sends to the
 // ingest queue (EnvIngestQueueURL) when a partner confirms a catalog held
 // in status needs_confirmation, e.g. {"confirm_catalog":"c0123..."}; the
 // ingest Lambda applies the catalog. The queue's other messages are S3
-// event notifications.
+// event notifications. {"confirm_catalog":"c0123...","mode":"partial"}
+// applies it removing nothing.
 type ConfirmMessage struct {
 	ConfirmCatalog string `json:"confirm_catalog"`
+	// Mode "partial" applies the catalog as a partial update (nothing
+	// removed); absent or "full": as sent.
+	Mode string `json:"mode,omitempty"`
 }
+
+// ImagesMessage is the body of the message the ingest Lambda sends to the
+// images queue (EnvImagesQueueURL, a FIFO queue) once a catalog is applied,
+// e.g. {"catalog":"c0123...","partner":"acme"}: the images Lambda runs the
+// image fetcher over the partner's products and records its report on the
+// catalog. The message group is the partner (one run at a time per
+// partner), the deduplication id the catalog.
+type ImagesMessage struct {
+	Catalog string `json:"catalog"`
+	Partner string `json:"partner"`
+	// Refetch, sent by an operator (docs/operations.md), fetches every URL
+	// of the partner again, unconditionally, failed ones too.
+	Refetch bool `json:"refetch,omitempty"`
+}
+
+// EnvTestImageHosts is for tests only and no stack ever sets it
+// (stacks.TestNoStackAllowsLoopbackImages): a comma-separated list of
+// loopback address:port pairs the images Lambda's fetcher may reach
+// although loopback is refused, so an emulator test can serve pictures
+// from a local server. The Lambda refuses any entry that is not loopback,
+// so even set by mistake it opens no private network or metadata
+// endpoint.
+const EnvTestImageHosts = "CATALOG_TEST_IMAGE_HOSTS"
 
 // DefaultIndexAlias is the alias (OpenSearch) or folder name (Bleve) of the
 // product index when EnvIndexAlias is not set.
@@ -108,6 +142,13 @@ const (
 	// (unit Count).
 	MetricRowsAccepted = "RowsAccepted"
 	MetricRowsRejected = "RowsRejected"
+	// MetricImageURLs and MetricImageFailures are the image URLs one run of
+	// the images Lambda settled (fetched, revalidated, reused or failed;
+	// not those left for a later run) and those of them that failed,
+	// emitted once per run (unit Count). Their ratio is the share of
+	// failed fetches the monitoring stack alarms on.
+	MetricImageURLs     = "ImageURLs"
+	MetricImageFailures = "ImageFailures"
 )
 
 // SearchIndexSetupType is the CloudFormation type of the custom resource

@@ -863,8 +863,9 @@ func TestDemoOffersOverlap(t *testing.T) {
 	}
 }
 
-// TestStockColumn: Options.Stock adds a stock column, in both header
-// styles, with some rows out of stock; the products say the same.
+// TestStockColumn: Options.Stock adds a stock column (a quantity), in both
+// header styles, with some rows out of stock; the products' availability
+// says the same, as ingest reads a quantity.
 func TestStockColumn(t *testing.T) {
 	for _, h := range []HeaderStyle{HeadersCanonical, HeadersNative} {
 		g, err := NewGenerator(Options{Seed: 3, Rows: 1200, Headers: h, Stock: true})
@@ -877,13 +878,15 @@ func TestStockColumn(t *testing.T) {
 		out, in := 0, 0
 		for g.Next() {
 			vals, p := g.Values(), g.Product()
-			if p.Stock == nil || strconv.Itoa(*p.Stock) != vals[len(vals)-1] {
-				t.Fatalf("row %d: stock cell %q, product %v", g.row, vals[len(vals)-1], p.Stock)
-			}
-			if *p.Stock == 0 {
-				out++
+			n, err := strconv.Atoi(vals[len(vals)-1])
+			want := catalog.InStock
+			if n == 0 {
+				want, out = catalog.OutOfStock, out+1
 			} else {
 				in++
+			}
+			if err != nil || n < 0 || p.Availability != want {
+				t.Fatalf("row %d: stock cell %q, product availability %q", g.row, vals[len(vals)-1], p.Availability)
 			}
 		}
 		if out < 40 || out > 200 || in < 1000 {
@@ -894,7 +897,7 @@ func TestStockColumn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if g.Next(); g.Product().Stock != nil || slices.Contains(g.Header(), "stock") {
-		t.Errorf("without Stock: header %v, stock %v", g.Header(), g.Product().Stock)
+	if g.Next(); g.Product().Availability != "" || slices.Contains(g.Header(), "stock") {
+		t.Errorf("without Stock: header %v, availability %q", g.Header(), g.Product().Availability)
 	}
 }

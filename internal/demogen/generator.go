@@ -198,8 +198,10 @@ func (g *Generator) Product() catalog.Product {
 		Source:       catalog.Source{Row: g.row + 1},
 	}
 	if g.opts.Stock {
-		n, _ := strconv.Atoi(v[fStock])
-		pr.Stock = &n
+		pr.Availability = catalog.InStock
+		if v[fStock] == "0" {
+			pr.Availability = catalog.OutOfStock
+		}
 	}
 	if g.cur.cents >= 0 {
 		pr.Price = &catalog.Money{Amount: catalog.Decimal{Units: int64(g.cur.cents), Scale: 2}, Currency: v[fCurrency]}

@@ -30,6 +30,6 @@
 //
 // Service.Run is one run over a partner's products: the local stack calls
 // it in process after each applied catalog, and `catalogctl images` on
-// demand. (On AWS an images queue and Lambda are to call it; they are not
-// built yet.)
+// demand; on AWS the images Lambda calls it for each message the ingest
+// Lambda sends to the images queue (internal/awslambda/imagesfn).
 package images

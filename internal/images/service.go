@@ -14,13 +14,14 @@ import (
 	"time"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/contract"
 )
 
 // Blob key prefixes. PicturePrefix is public (a CDN serves it); MetaPrefix
 // holds what we know of each partner URL and is never served.
 const (
-	PicturePrefix = "images/"
-	MetaPrefix    = "imagemeta/"
+	PicturePrefix = contract.ImagesPrefix
+	MetaPrefix    = contract.ImageMetaPrefix
 )
 
 // MaxFailures caps the failures a report lists (all are counted).

@@ -79,6 +79,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Weights", func(t *testing.T) { testWeights(t, indexProducts(t, h, WeightsFixture())) })
 	t.Run("Versions", func(t *testing.T) { testVersions(t, h.New(t, Synonyms(t)), refresh) })
 	t.Run("Grades", func(t *testing.T) { testGrades(t, h.New(t, Synonyms(t)), refresh) })
+	t.Run("Availability", func(t *testing.T) { testAvailability(t, h.New(t, Synonyms(t)), refresh) })
 	t.Run("Insights", func(t *testing.T) { testInsights(t, h.New(t, Synonyms(t)), refresh) })
 	t.Run("Groups", func(t *testing.T) { testGroups(t, h.New(t, Synonyms(t)), refresh) })
 	if _, ok := idx.(Reindexer); ok {

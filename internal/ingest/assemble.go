@@ -132,7 +132,9 @@ func (a *assembly) applyMain(d *draft, cells []string, v rowValues, ownRow bool)
 	// What the price header says of tax ("Prix HT") holds for every price of the file.
 	p.TaxBasis = a.layout().fields.PriceTax
 	p.SupplierRef = v.supplierRef
-	p.MOQ, p.LeadTimeDays, p.Stock = v.moq, v.leadTime, v.stock
+	p.MOQ, p.LeadTimeDays = v.moq, v.leadTime
+	// A product is as available as its most available row (variant).
+	p.Availability = catalog.MoreAvailable(p.Availability, v.availability)
 	p.Unit = v.unit
 	p.Origin = strings.ToUpper(v.origin)
 	if len(p.Origin) != 2 {
@@ -256,6 +258,7 @@ func (a *assembly) addVariant(d *draft, rowNumber int, v rowValues, options map[
 		options = nil
 	}
 	variant := catalog.Variant{SKU: sku, GTIN: v.gtin, Options: options, Price: v.price, Image: image}
+	d.product.Availability = catalog.MoreAvailable(d.product.Availability, v.availability)
 	for i, o := range d.product.Variants {
 		if sku != "" && o.SKU == sku {
 			a.book.warn(rowNumber, a.layout().headerOf(mapping.FieldSKU), CodeDuplicateKey,

@@ -52,7 +52,7 @@ func TestRemovalGuardAndConfirm(t *testing.T) {
 		t.Fatalf("%d products after a held catalog", n)
 	}
 	// Confirm removes them.
-	got, err := e.svc.Confirm(ctx, c.ID)
+	got, err := e.svc.Confirm(ctx, c.ID, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,10 +60,10 @@ func TestRemovalGuardAndConfirm(t *testing.T) {
 		t.Fatalf("confirmed: %s %+v", got.Status, got.Report)
 	}
 	// Confirming twice is a conflict.
-	if _, err := e.svc.Confirm(ctx, c.ID); catalog.CodeOf(err) != catalog.CodeConflict {
+	if _, err := e.svc.Confirm(ctx, c.ID, ""); catalog.CodeOf(err) != catalog.CodeConflict {
 		t.Fatalf("second confirm: %v", err)
 	}
-	if _, err := e.svc.Confirm(ctx, "nope"); !catalog.IsNotFound(err) {
+	if _, err := e.svc.Confirm(ctx, "nope", ""); !catalog.IsNotFound(err) {
 		t.Fatalf("unknown catalog: %v", err)
 	}
 }
@@ -73,7 +73,7 @@ func TestConfirmRefusesWhenANewerFileArrived(t *testing.T) {
 	held := e.held(2)
 	e.now = e.now.Add(1)
 	e.ingest("acme", "v3.csv", rowsCSV(0, 10), "")
-	if _, err := e.svc.Confirm(context.Background(), held.ID); catalog.CodeOf(err) != catalog.CodeConflict {
+	if _, err := e.svc.Confirm(context.Background(), held.ID, ""); catalog.CodeOf(err) != catalog.CodeConflict {
 		t.Fatalf("confirm of a superseded catalog: %v", err)
 	}
 	if n := len(e.products("acme")); n != 10 {
@@ -235,7 +235,7 @@ func TestConfirmWhenTheFileIsGone(t *testing.T) {
 	if err := e.blobs.Delete(ctx, held.Key); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.Confirm(ctx, held.ID); catalog.CodeOf(err) != catalog.CodeConflict || !strings.Contains(catalog.MessageOf(err), "gone") {
+	if _, err := e.svc.Confirm(ctx, held.ID, ""); catalog.CodeOf(err) != catalog.CodeConflict || !strings.Contains(catalog.MessageOf(err), "gone") {
 		t.Fatalf("confirm: %v", err)
 	}
 	if c, _ := e.store.GetCatalog(ctx, held.ID); c.Status != catalog.StatusNeedsConfirmation {
@@ -337,7 +337,7 @@ func TestInterruptedConfirmRunsAgain(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e.now = running.HeartbeatAt.Add(tc.after)
-			got, err := e.svc.Confirm(ctx, held.ID)
+			got, err := e.svc.Confirm(ctx, held.ID, "")
 			if catalog.CodeOf(err) != tc.code {
 				t.Fatalf("Confirm: %v, want code %q", err, tc.code)
 			}
@@ -348,5 +348,40 @@ func TestInterruptedConfirmRunsAgain(t *testing.T) {
 				t.Fatalf("confirmed again: %s %+v, %d products", got.Status, got.Report, len(e.products("acme")))
 			}
 		})
+	}
+}
+
+// TestConfirmAsPartialRemovesNothing: a held full catalog applied as a
+// partial update keeps its products (new and changed) and removes none;
+// the catalog says partial and 0 removed. An unknown mode is invalid and
+// leaves the catalog held.
+func TestConfirmAsPartialRemovesNothing(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.ingest("acme", "v1.csv", rowsCSV(0, 10), "")
+	c := e.ingest("acme", "v2.csv", "sku,name,price\nS008,Produit 8,99\nS009,Produit 9,19\nS100,Nouveau,5\n", "")
+	if c.Status != catalog.StatusNeedsConfirmation {
+		t.Fatalf("v2: %s %+v", c.Status, c.Report)
+	}
+	if _, err := e.svc.Confirm(ctx, c.ID, "merge"); catalog.CodeOf(err) != catalog.CodeInvalid {
+		t.Fatalf("unknown mode: %v", err)
+	}
+	got, err := e.svc.Confirm(ctx, c.ID, catalog.ModePartial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := e.products("acme")
+	if got.Status != catalog.StatusDone || got.Mode != catalog.ModePartial || got.Report.Removed != 0 || len(ps) != 11 {
+		t.Fatalf("confirmed as partial: %s %s %+v, %d products", got.Status, got.Mode, got.Report, len(ps))
+	}
+	if p := ps["S008"]; p.Price == nil || p.Price.Amount.String() != "99" {
+		t.Fatalf("S008 = %+v", p)
+	}
+	if _, ok := ps["S100"]; !ok {
+		t.Fatal("the new product was not written")
+	}
+	stored, err := e.store.GetCatalog(ctx, c.ID)
+	if err != nil || stored.Mode != catalog.ModePartial || stored.Report.Removed != 0 {
+		t.Fatalf("stored %+v %v", stored, err)
 	}
 }

@@ -66,6 +66,12 @@ func (h *hashBuf) productSum(p *catalog.Product) uint64 {
 		h.money(v.Price)
 		h.str(v.Image)
 	}
+	// Added after the first stored hashes: only a said availability counts,
+	// so products without one keep their hash.
+	if p.Availability != "" {
+		h.str("availability")
+		h.str(p.Availability)
+	}
 	// Added after the first stored hashes: only a said tax basis counts,
 	// so products without one keep their hash.
 	if p.TaxBasis != "" {
@@ -83,11 +89,6 @@ func (h *hashBuf) productSum(p *catalog.Product) uint64 {
 			h.num(int64(t.MinQty))
 			h.money(&t.Price)
 		}
-	}
-	// And a said stock: products without one keep their hash.
-	if p.Stock != nil {
-		h.str("stock")
-		h.num(int64(*p.Stock))
 	}
 	// 64 bits from two hardware-assisted checksums (CRC-32C and
 	// CRC-32/IEEE): the delta compares 64 bits, and an accidental change

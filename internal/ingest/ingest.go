@@ -376,7 +376,11 @@ func (s *Service) NewUpload(ctx context.Context, req intake.UploadRequest, up in
 
 // Confirm applies a catalog held in status needs_confirmation: the file is
 // ingested again with the removal guard lifted, so the products it does not
-// mention are removed. It returns CodeNotFound for an unknown catalog and
+// mention are removed. With as ModePartial it is applied as a partial
+// update instead: its products are written and none is removed (the
+// catalog's Mode becomes partial, its report says 0 removed); as "" or
+// ModeFull applies it as sent. Another as is CodeInvalid. It returns
+// CodeNotFound for an unknown catalog and
 // CodeConflict when the catalog is not waiting for confirmation, a newer
 // file of the partner has arrived since (confirming would undo it) or the
 // file is gone (intake.CheckConfirm).
@@ -385,7 +389,10 @@ func (s *Service) NewUpload(ctx context.Context, req intake.UploadRequest, up in
 // LeaseTimeout, the held report still on the record) is run again: the
 // queued confirm message is redelivered after the ingest Lambda that took
 // it timed out, and the catalog would otherwise stay processing.
-func (s *Service) Confirm(ctx context.Context, catalogID string) (catalog.Catalog, error) {
+func (s *Service) Confirm(ctx context.Context, catalogID string, as catalog.Mode) (catalog.Catalog, error) {
+	if err := checkConfirmMode(as); err != nil {
+		return catalog.Catalog{}, err
+	}
 	c, err := s.store.GetCatalog(ctx, catalogID)
 	if err != nil {
 		return catalog.Catalog{}, err
@@ -399,10 +406,24 @@ func (s *Service) Confirm(ctx context.Context, catalogID string) (catalog.Catalo
 	}
 	c.Status = catalog.StatusProcessing
 	c.HeartbeatAt = s.clock().UTC()
+	if as == catalog.ModePartial {
+		// Stored with the record: a confirmation run again after it died
+		// stays partial whatever the redelivered message says.
+		c.Mode = catalog.ModePartial
+	}
 	if err := s.store.PutCatalog(ctx, c); err != nil {
 		return c, err
 	}
 	return s.process(ctx, c, false, true)
+}
+
+// checkConfirmMode accepts the ways a held catalog can be applied: "" (as
+// sent), ModeFull, ModePartial.
+func checkConfirmMode(as catalog.Mode) error {
+	if as == "" {
+		return nil
+	}
+	return as.Check()
 }
 
 // process runs the pipeline for c and records the outcome.

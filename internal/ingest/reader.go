@@ -37,7 +37,10 @@ type layout struct {
 // resolved once per header rather than looked up per cell.
 type columns struct {
 	sku, supplierRef, id, parent, handle, name, description, shortDescription, brand, category int
-	unit, origin, gtin, currency, price, variantImage, moq, leadTime, stock                    int
+	unit, origin, gtin, currency, price, variantImage, moq, leadTime, availability             int
+	// tracker and backorders are the stock columns that qualify a stock
+	// quantity (stockColumns); -1 when the file has none.
+	tracker, backorders int
 	// images and attributes are the image and attribute columns, in order.
 	images, attributes []mapping.Column
 }
@@ -61,7 +64,9 @@ func newLayout(header []string, overrides map[string]mapping.Field) *layout {
 	c.brand, c.category, c.unit = m.Col(mapping.FieldBrand), m.Col(mapping.FieldCategory), m.Col(mapping.FieldUnit)
 	c.origin, c.gtin, c.currency = m.Col(mapping.FieldOrigin), m.Col(mapping.FieldGTIN), m.Col(mapping.FieldCurrency)
 	c.price, c.variantImage = m.Col(mapping.FieldPrice), m.Col(mapping.FieldVariantImage)
-	c.moq, c.leadTime, c.stock = m.Col(mapping.FieldMOQ), m.Col(mapping.FieldLeadTime), m.Col(mapping.FieldStock)
+	c.moq, c.leadTime = m.Col(mapping.FieldMOQ), m.Col(mapping.FieldLeadTime)
+	c.availability = m.Col(mapping.FieldAvailability)
+	c.tracker, c.backorders = stockColumns(header)
 	if !m.HasIdentifier() && m.Has(mapping.FieldName) && !m.Has(mapping.FieldParent) {
 		l.derived = true
 		for _, col := range m.Columns {
@@ -73,6 +78,40 @@ func newLayout(header []string, overrides map[string]mapping.Field) *layout {
 		}
 	}
 	return l
+}
+
+// stockColumns finds the columns that qualify a stock quantity (they stay
+// attributes): Shopify's "Variant Inventory Tracker" (empty: the shop does
+// not track the variant's stock, so its quantity says nothing) and the
+// backorder policy, Shopify's "Variant Inventory Policy" ("continue") or
+// WooCommerce's "Backorders allowed?" (1, "notify"), which make an empty
+// stock a backorder.
+func stockColumns(header []string) (tracker, backorders int) {
+	tracker, backorders = -1, -1
+	for i, h := range header {
+		switch mapping.Normalize(h) {
+		case "variant inventory tracker":
+			tracker = i
+		case "variant inventory policy", "backorders allowed", "backorders":
+			backorders = i
+		}
+	}
+	return tracker, backorders
+}
+
+// availability reads the row's availability (see stockColumns).
+func (c *columns) stock(cells []string) (string, *values.Error) {
+	if c.tracker >= 0 && values.Text(cellAt(cells, c.tracker)) == "" {
+		return "", nil
+	}
+	a, err := values.Availability(cellAt(cells, c.availability))
+	if a == catalog.OutOfStock {
+		switch strings.ToLower(values.Text(cellAt(cells, c.backorders))) {
+		case "continue", "1", "yes", "notify", "true":
+			a = catalog.Backorder
+		}
+	}
+	return a, err
 }
 
 // packHeader reports the headers of a pack size or net content, which
@@ -144,8 +183,7 @@ type rowValues struct {
 	images                                     []string
 	variantImage                               string
 	moq, leadTime                              int
-	stock                                      *int // nil: no stock said
-	unit, origin                               string
+	unit, origin, availability                 string
 }
 
 // identifier is the row's own key: SKU, else supplier reference, GTIN, ID.
@@ -548,15 +586,11 @@ func (rr *rowReader) clean(cells []string, clean cellMask, problems *[]rowProble
 	if v.moq, err = values.Int(cellAt(cells, col.moq)); err != nil {
 		warn(l.headerOf(mapping.FieldMOQ), err.Code, err.Message+"; the MOQ was left out")
 	}
-	if v.leadTime, err = values.Int(cellAt(cells, col.leadTime)); err != nil {
+	if v.leadTime, err = values.LeadTimeDays(cellAt(cells, col.leadTime)); err != nil {
 		warn(l.headerOf(mapping.FieldLeadTime), err.Code, err.Message+"; the lead time was left out")
 	}
-	if s := cellAt(cells, col.stock); s != "" {
-		if n, err := values.Int(s); err != nil {
-			warn(l.headerOf(mapping.FieldStock), err.Code, err.Message+"; the stock was left out")
-		} else {
-			v.stock = &n
-		}
+	if v.availability, err = col.stock(cells); err != nil {
+		warn(l.headerOf(mapping.FieldAvailability), err.Code, err.Message+"; the availability was left out")
 	}
 	return v
 }

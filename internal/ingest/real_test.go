@@ -52,6 +52,12 @@ func TestShopifyExport(t *testing.T) {
 	if !found {
 		t.Fatalf("no bad_gtin warning in %+v", r.Warnings)
 	}
+	// Variant Inventory Qty: the shirt's stock is not tracked (empty
+	// Variant Inventory Tracker), so its 0 says nothing; the pants and
+	// the hat have tracked stock.
+	if shirt.Availability != "" || ps["example-pants"].Availability != catalog.InStock || ps["example-hat"].Availability != catalog.InStock {
+		t.Fatalf("availability: shirt %q, pants %q, hat %q", shirt.Availability, ps["example-pants"].Availability, ps["example-hat"].Availability)
+	}
 }
 
 func TestWooCommerceExport(t *testing.T) {
@@ -89,6 +95,12 @@ func TestWooCommerceExport(t *testing.T) {
 	if beanie := ps["woo-beanie"]; beanie.Price.Amount.String() != "20" || beanie.Attributes["Sale price"] != "18" {
 		t.Fatalf("beanie = %+v", beanie)
 	}
+	// "In stock?" is 1 on every row of the sample.
+	for key, p := range ps {
+		if p.Availability != catalog.InStock {
+			t.Errorf("%s availability %q, want in_stock", key, p.Availability)
+		}
+	}
 }
 
 func TestPrestaShopExport(t *testing.T) {
@@ -105,7 +117,7 @@ func TestPrestaShopExport(t *testing.T) {
 	}
 	if nano.Name != "iPod Nano" || nano.Brand != "Apple Computer, Inc" || nano.Price.Amount.String() != "49" ||
 		nano.SupplierRef != "54778855" || len(nano.Images) != 2 || nano.Attributes["Feature:Height"] != "10 cm" ||
-		strings.Join(nano.Category, "|") != "Home" {
+		strings.Join(nano.Category, "|") != "Home" || nano.Availability != catalog.InStock {
 		t.Fatalf("nano = %+v", nano)
 	}
 }
@@ -187,5 +199,52 @@ func TestModelColumnWithPlainOptionColumns(t *testing.T) {
 	}
 	if p := ps["PL2"]; p.Attributes["Couleur"] != "ocre" || len(p.Variants) != 0 {
 		t.Fatalf("PL2 = %+v", p)
+	}
+}
+
+// Stock statuses and lead times as supplier sheets write them, in French
+// and German, and WooCommerce's backorders.
+func TestAvailabilityAndLeadTimeColumns(t *testing.T) {
+	for _, tc := range []struct {
+		name, file string
+		avail      map[string]string
+		lead       map[string]int
+		warn       string
+	}{
+		{"french sheet", "Référence;Désignation;Prix HT;Disponibilité;Délai de livraison\n" +
+			"R1;Ramette A4;4,20;En stock;2 à 3 jours\nR2;Ramette A3;6,10;Rupture de stock;2 semaines\n" +
+			"R3;Papier kraft;9,90;Sur commande;48h\nR4;Calque;3,00;;\nR5;Carton;1,00;peut-être;bientôt\n",
+			map[string]string{"R1": catalog.InStock, "R2": catalog.OutOfStock, "R3": catalog.Backorder, "R4": "", "R5": ""},
+			map[string]int{"R1": 3, "R2": 14, "R3": 2, "R4": 0, "R5": 0}, "bad_availability"},
+		{"german sheet", "Artikelnummer;Bezeichnung;Preis;Lagerbestand;Lieferzeit\nA1;Schraube;0,10;1200;3-5 Tage\nA2;Mutter;0,05;0;2 Wochen\n",
+			map[string]string{"A1": catalog.InStock, "A2": catalog.OutOfStock}, map[string]int{"A1": 5, "A2": 14}, ""},
+		{"woocommerce backorders", "SKU,Name,Regular price,In stock?,Stock,Backorders allowed?\nW1,Mug,5,0,0,notify\nW2,Cup,4,0,,0\nW3,Bowl,6,backorder,,1\n",
+			map[string]string{"W1": catalog.Backorder, "W2": catalog.OutOfStock, "W3": catalog.Backorder}, nil, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			c := e.ingest("stock", "sheet.csv", tc.file, "")
+			if c.Status != catalog.StatusDone || c.Report.Accepted != len(tc.avail) {
+				t.Fatalf("%s %+v", c.Status, c.Report)
+			}
+			ps := e.products("stock")
+			for key, want := range tc.avail {
+				if got := ps[key].Availability; got != want {
+					t.Errorf("%s availability %q, want %q", key, got, want)
+				}
+			}
+			for key, want := range tc.lead {
+				if got := ps[key].LeadTimeDays; got != want {
+					t.Errorf("%s lead time %d, want %d", key, got, want)
+				}
+			}
+			found := tc.warn == ""
+			for _, w := range c.Report.Warnings {
+				found = found || w.Code == tc.warn
+			}
+			if !found {
+				t.Errorf("no %s warning in %+v", tc.warn, c.Report.Warnings)
+			}
+		})
 	}
 }

@@ -143,8 +143,8 @@ func (unavailableStore) GetCatalog(context.Context, string) (catalog.Catalog, er
 // queue. A valid one applies the held catalog; one that no longer holds is
 // dropped (not retried); an outage is a batch item failure.
 func TestIngestQueueHandlerConfirm(t *testing.T) {
-	confirmBody := func(id string) string {
-		b, err := json.Marshal(contract.ConfirmMessage{ConfirmCatalog: id})
+	confirmBody := func(id string, mode ...string) string {
+		b, err := json.Marshal(contract.ConfirmMessage{ConfirmCatalog: id, Mode: strings.Join(mode, "")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -163,6 +163,12 @@ func TestIngestQueueHandlerConfirm(t *testing.T) {
 		{"applied", func(_ *env, held catalog.Catalog) []string {
 			return []string{confirmBody(held.ID)}
 		}, false, nil, catalog.StatusDone, 1},
+		{"applied as a partial update: nothing removed", func(_ *env, held catalog.Catalog) []string {
+			return []string{confirmBody(held.ID, "partial")}
+		}, false, nil, catalog.StatusDone, 10},
+		{"unknown mode: dropped", func(_ *env, held catalog.Catalog) []string {
+			return []string{confirmBody(held.ID, "merge")}
+		}, false, nil, catalog.StatusNeedsConfirmation, 10},
 		{"delivered twice: the second is dropped", func(_ *env, held catalog.Catalog) []string {
 			return []string{confirmBody(held.ID), confirmBody(held.ID)}
 		}, false, nil, catalog.StatusDone, 1},
@@ -212,7 +218,7 @@ func TestIngestQueueHandlerConfirm(t *testing.T) {
 			if n := len(e.products("acme")); n != tt.wantProducts {
 				t.Fatalf("%d products, want %d", n, tt.wantProducts)
 			}
-			if tt.wantStatus == catalog.StatusDone && c.Report.Removed != 9 {
+			if tt.wantStatus == catalog.StatusDone && c.Report.Removed != 10-tt.wantProducts {
 				t.Fatalf("report %+v", c.Report)
 			}
 		})

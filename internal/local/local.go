@@ -156,8 +156,8 @@ type confirmingIntake struct {
 	done func(catalog.Catalog)
 }
 
-func (c confirmingIntake) Confirm(ctx context.Context, id string) (catalog.Catalog, error) {
-	cat, err := c.Service.Confirm(ctx, id)
+func (c confirmingIntake) Confirm(ctx context.Context, id string, as catalog.Mode) (catalog.Catalog, error) {
+	cat, err := c.Service.Confirm(ctx, id, as)
 	if err == nil {
 		c.done(cat)
 	}

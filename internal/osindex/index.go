@@ -325,7 +325,7 @@ func (x *Index) ensure(ctx context.Context) error {
 // a field is allowed on a live index), so that writes index them before
 // the next reindex.
 func addedFields() []string {
-	return []string{search.FieldGrade, search.FieldOfferKey, search.FieldGroup}
+	return []string{search.FieldGrade, search.FieldOfferKey, search.FieldGroup, search.FieldAvailability, search.FieldLeadTime}
 }
 
 func (x *Index) addFields(ctx context.Context) error {

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"io"
 	"net/url"
+	"path"
 	"strings"
 	"time"
 
@@ -34,6 +35,30 @@ type Options struct {
 	// PartSize is the size of each multipart part (at least 5 MiB); 0 means
 	// DefaultPartSize. Smaller content goes in one PutObject.
 	PartSize int
+	// SSES3Prefixes are key prefixes whose objects are written with SSE-S3
+	// (AES256) instead of the bucket's default encryption: CloudFront's
+	// origin access control cannot read objects under the AWS-managed KMS
+	// key of the bucket (its key policy cannot name CloudFront), so the
+	// public pictures (contract.ImagesPrefix) are written so.
+	SSES3Prefixes []string
+}
+
+// imageTypes are the Content-Types written for picture keys, so that a CDN
+// serving them straight from the bucket sends the right one; other keys
+// keep S3's default.
+var imageTypes = map[string]string{".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp", ".gif": "image/gif"}
+
+// putHeaders are the Content-Type and encryption of a new object at key.
+func (b *Blobs) putHeaders(key string) (contentType *string, sse types.ServerSideEncryption) {
+	if t, ok := imageTypes[strings.ToLower(path.Ext(key))]; ok {
+		contentType = aws.String(t)
+	}
+	for _, p := range b.opts.SSES3Prefixes {
+		if strings.HasPrefix(key, p) {
+			sse = types.ServerSideEncryptionAes256
+		}
+	}
+	return contentType, sse
 }
 
 // Blobs is a catalog.Blobs on one bucket. It is safe for concurrent use.
@@ -70,11 +95,14 @@ func (b *Blobs) Put(ctx context.Context, key string, r io.Reader) (catalog.BlobI
 	n, err := io.ReadFull(r, buf)
 	switch {
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		ct, sse := b.putHeaders(key)
 		_, err := b.client.PutObject(ctx, &s3.PutObjectInput{
-			Bucket:        aws.String(b.bucket),
-			Key:           aws.String(key),
-			Body:          bytes.NewReader(buf[:n]),
-			ContentLength: aws.Int64(int64(n)),
+			Bucket:               aws.String(b.bucket),
+			Key:                  aws.String(key),
+			Body:                 bytes.NewReader(buf[:n]),
+			ContentLength:        aws.Int64(int64(n)),
+			ContentType:          ct,
+			ServerSideEncryption: sse,
 		})
 		if err != nil {
 			return catalog.BlobInfo{}, translate(err, "store file")
@@ -87,7 +115,9 @@ func (b *Blobs) Put(ctx context.Context, key string, r io.Reader) (catalog.BlobI
 }
 
 func (b *Blobs) putMultipart(ctx context.Context, key string, buf []byte, r io.Reader) (catalog.BlobInfo, error) {
-	created, err := b.client.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(b.bucket), Key: aws.String(key)})
+	ct, sse := b.putHeaders(key)
+	created, err := b.client.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(b.bucket), Key: aws.String(key),
+		ContentType: ct, ServerSideEncryption: sse})
 	if err != nil {
 		return catalog.BlobInfo{}, translate(err, "store file")
 	}

@@ -213,3 +213,46 @@ func TestVersionInVersionedBucket(t *testing.T) {
 		t.Fatalf("two uploads share version %q", versions[0])
 	}
 }
+
+// TestPictureHeaders: pictures are written with their Content-Type (a CDN
+// serves them straight from the bucket) and, under an SSES3Prefixes
+// prefix, with SSE-S3, which CloudFront's origin access control can read;
+// other keys keep the bucket's defaults. Both the one-request and the
+// multipart path.
+func TestPictureHeaders(t *testing.T) {
+	awstest.Require(t, moto)
+	client := awstest.S3Client(moto.Config())
+	bucket := fmt.Sprintf("b%d-%d", time.Now().UnixNano(), bucketSeq.Add(1))
+	if _, err := client.CreateBucket(t.Context(), &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
+		t.Fatal(err)
+	}
+	b := s3blobs.New(client, bucket, s3blobs.Options{PartSize: 5 << 20, SSES3Prefixes: []string{"images/"}})
+	big := strings.Repeat("x", 6<<20) // two parts
+	for _, tc := range []struct {
+		key, body, wantType string
+		wantSSE             types.ServerSideEncryption
+	}{
+		{"images/ab/160.jpg", "jpeg bytes", "image/jpeg", types.ServerSideEncryptionAes256},
+		{"images/ab/1200.jpg", big, "image/jpeg", types.ServerSideEncryptionAes256},
+		{"imagemeta/ab.json", "{}", "", ""},
+		{"incoming/p/photo.jpg", "not served", "image/jpeg", ""},
+		{"incoming/p/c.csv", "a;b\n", "", ""},
+	} {
+		if _, err := b.Put(t.Context(), tc.key, strings.NewReader(tc.body)); err != nil {
+			t.Fatal(err)
+		}
+		head, err := client.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(tc.key)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc.wantType != "" && aws.ToString(head.ContentType) != tc.wantType {
+			t.Errorf("%s: Content-Type %q, want %q", tc.key, aws.ToString(head.ContentType), tc.wantType)
+		}
+		if tc.wantType == "" && strings.HasPrefix(aws.ToString(head.ContentType), "image/") {
+			t.Errorf("%s: Content-Type %q", tc.key, aws.ToString(head.ContentType))
+		}
+		if got := head.ServerSideEncryption; (tc.wantSSE != "" && got != tc.wantSSE) || (tc.wantSSE == "" && got == types.ServerSideEncryptionAes256) {
+			t.Errorf("%s: server-side encryption %q, want %q", tc.key, got, tc.wantSSE)
+		}
+	}
+}

@@ -26,8 +26,8 @@ type Doc struct {
 	// are product text (not IsMetadata), and their measures, indexed
 	// stemmed and folded.
 	AttrText []string
-	// Fold is every folded text in one field (name, labels, attributes):
-	// the words suggestions and corrections are taken from.
+	// Fold is every searched folded text in one field (name, labels,
+	// attributes): the words autocomplete suggestions match.
 	Fold []string
 	// Spell is the name, brand and category names, indexed folded but not
 	// stemmed and never searched: the words "did you mean" may propose,
@@ -54,9 +54,12 @@ type Doc struct {
 	HasPrice bool
 	// Updated is UpdatedAt in unix seconds.
 	Updated int64
-	// Partner, Grade (Product.Quality.Grade) and OfferKey are filters and
-	// facets as they are.
-	Partner, Grade, OfferKey string
+	// Partner, Grade (Product.Quality.Grade), Availability and OfferKey
+	// are filters and facets as they are.
+	Partner, Grade, Availability, OfferKey string
+	// LeadTime are the lead-time bands the product ships within
+	// (catalog.LeadTimeValues).
+	LeadTime []string
 	// Group is GroupKey of the product, never empty.
 	Group string
 }
@@ -75,8 +78,8 @@ func GroupKey(p catalog.Product) string {
 // Fields returns the fields of d that both engines index under the same
 // names (search.Field*), for an engine to add its own to: every one but
 // FieldUpdated, which each engine writes its own way, and "attr" holding
-// Attrs. A brand, price, currency, grade or offer key is left out when the
-// product has none.
+// Attrs. A brand, price, currency, grade, availability, lead time or offer
+// key is left out when the product has none.
 func (d Doc) Fields() map[string]any {
 	m := map[string]any{
 		FieldName:        d.Name,
@@ -104,6 +107,12 @@ func (d Doc) Fields() map[string]any {
 	if d.Grade != "" {
 		m[FieldGrade] = d.Grade
 	}
+	if d.Availability != "" {
+		m[FieldAvailability] = d.Availability
+	}
+	if len(d.LeadTime) > 0 {
+		m[FieldLeadTime] = d.LeadTime
+	}
 	if d.OfferKey != "" {
 		m[FieldOfferKey] = d.OfferKey
 	}
@@ -125,6 +134,11 @@ func NewDoc(p catalog.Product) Doc {
 		Partner:    p.Partner,
 		OfferKey:   p.OfferKey,
 		Group:      GroupKey(p),
+		LeadTime:   catalog.LeadTimeValues(p.LeadTimeDays),
+	}
+	// Availability as the file said it; any other value is left out.
+	if catalog.ValidAvailability(p.Availability) {
+		d.Availability = p.Availability
 	}
 	if p.Quality != nil {
 		d.Grade = p.Quality.Grade

@@ -28,9 +28,14 @@ const (
 	FieldGrade       = "grade"     // Product.Quality.Grade: filter and facet
 	FieldOfferKey    = "offer_key" // Product.OfferKey: the offers of one product
 	FieldGroup       = "group"     // GroupKey: what a query grouped by offers collapses on
-	FieldNameSort    = "name_sort"
-	FieldPrice       = "price"
-	FieldUpdated     = "updated"
+	// FieldAvailability is Product.Availability: filter and facet.
+	FieldAvailability = "availability"
+	// FieldLeadTime holds catalog.LeadTimeValues of Product.LeadTimeDays:
+	// every "ships within N days" band the product is in (filter and facet).
+	FieldLeadTime = "lead_time"
+	FieldNameSort = "name_sort"
+	FieldPrice    = "price"
+	FieldUpdated  = "updated"
 )
 
 // Filter is one filter of a query in engine-neutral terms: a document
@@ -49,7 +54,8 @@ type Filter struct {
 }
 
 // Filters returns the filters of f, in a fixed order (partner, brand,
-// category, price, currency, grade, offer keys, attributes by name),
+// category, price, currency, grade, availability, lead time, offer keys,
+// attributes by name),
 // without the one whose Dimension is skip ("" leaves none out: the hits'
 // filters; a FacetDimension: that facet's counts, multi-select).
 // Category filters are normalised (NormalizeCategory) and the currency
@@ -86,6 +92,8 @@ func Filters(f catalog.Filters, skip string) []Filter {
 		anyOf(catalog.FacetCurrency, FieldCurrency, []string{strings.ToUpper(f.Currency)})
 	}
 	anyOf(catalog.FacetGrade, FieldGrade, f.Grades)
+	anyOf(catalog.FacetAvailability, FieldAvailability, f.Availability)
+	anyOf(catalog.FacetLeadTime, FieldLeadTime, f.LeadTime)
 	anyOf("", FieldOfferKey, f.OfferKeys)
 	names := make([]string, 0, len(f.Attributes))
 	for name := range f.Attributes {
@@ -134,6 +142,10 @@ func FacetField(facet string) string {
 		return FieldCurrency
 	case catalog.FacetGrade:
 		return FieldGrade
+	case catalog.FacetAvailability:
+		return FieldAvailability
+	case catalog.FacetLeadTime:
+		return FieldLeadTime
 	case catalog.FacetPrice:
 		return FieldPrice
 	}

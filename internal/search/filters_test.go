@@ -15,6 +15,7 @@ func TestFilters(t *testing.T) {
 		Partners: []string{"acme"}, Brands: []string{"Bosch", "Makita"},
 		Categories: []string{"Maison>Cuisine", "  Jardin  >  Outils ", "Bureau"},
 		PriceMin:   &lo, PriceMax: &hi, Currency: "eur", Grades: []string{"A"},
+		Availability: []string{catalog.InStock}, LeadTime: []string{"7"},
 		OfferKeys:  []string{"k1"},
 		Attributes: map[string][]string{"taille": {"M"}, "couleur.fr": {"rouge", "bleu"}},
 	}
@@ -25,6 +26,8 @@ func TestFilters(t *testing.T) {
 		{Dimension: catalog.FacetPrice, Field: search.FieldPrice, Range: true, Min: &ten, Max: &top},
 		{Dimension: catalog.FacetCurrency, Field: search.FieldCurrency, Values: []string{"EUR"}},
 		{Dimension: catalog.FacetGrade, Field: search.FieldGrade, Values: []string{"A"}},
+		{Dimension: catalog.FacetAvailability, Field: search.FieldAvailability, Values: []string{catalog.InStock}},
+		{Dimension: catalog.FacetLeadTime, Field: search.FieldLeadTime, Values: []string{"7"}},
 		{Field: search.FieldOfferKey, Values: []string{"k1"}},
 		{Dimension: "attr.couleur_fr", Field: "attr.couleur_fr", Values: []string{"rouge", "bleu"}},
 		{Dimension: "attr.taille", Field: "attr.taille", Values: []string{"M"}},
@@ -45,7 +48,9 @@ func TestFilters(t *testing.T) {
 		{"price facet", all, search.FacetDimension(catalog.FacetPrice), without(3)},
 		{"currency facet", all, search.FacetDimension(catalog.FacetCurrency), without(4)},
 		{"grade facet", all, search.FacetDimension(catalog.FacetGrade), without(5)},
-		{"an attribute facet leaves out its own filter only", all, search.FacetDimension("attr.couleur.fr"), without(7)},
+		{"availability facet", all, search.FacetDimension(catalog.FacetAvailability), without(6)},
+		{"lead time facet", all, search.FacetDimension(catalog.FacetLeadTime), without(7)},
+		{"an attribute facet leaves out its own filter only", all, search.FacetDimension("attr.couleur.fr"), without(9)},
 		{"only a lower price bound", catalog.Filters{PriceMin: &lo}, "",
 			[]search.Filter{{Dimension: catalog.FacetPrice, Field: search.FieldPrice, Range: true, Min: &ten}}},
 	}
@@ -83,6 +88,8 @@ func TestFacetDimensionAndField(t *testing.T) {
 		{catalog.FacetPrice, catalog.FacetPrice, search.FieldPrice},
 		{catalog.FacetCurrency, catalog.FacetCurrency, search.FieldCurrency},
 		{catalog.FacetGrade, catalog.FacetGrade, search.FieldGrade},
+		{catalog.FacetAvailability, catalog.FacetAvailability, search.FieldAvailability},
+		{catalog.FacetLeadTime, catalog.FacetLeadTime, search.FieldLeadTime},
 		{"attr.couleur.fr", "attr.couleur_fr", "attr.couleur_fr"},
 	}
 	for _, tt := range tests {
@@ -178,6 +185,7 @@ func TestDocFields(t *testing.T) {
 		ID: "acme:1", Partner: "acme", Key: "1", SKU: "BC-10", Name: "Chaise pliante", Brand: "Fermob",
 		Category: []string{"Jardin", "Chaises"}, Price: &price, OfferKey: "offer-1",
 		Quality: &catalog.Quality{Grade: "B"}, Attributes: map[string]string{"couleur": "Rouge"},
+		Availability: catalog.Backorder, LeadTimeDays: 5,
 	}
 	tests := []struct {
 		name    string
@@ -190,11 +198,16 @@ func TestDocFields(t *testing.T) {
 			search.FieldLabel: []string{"Fermob", "Jardin", "Chaises"}, search.FieldAttrText: []string{"Rouge"},
 			search.FieldCategory: []string{"Jardin", "Jardin > Chaises"}, search.FieldPrice: 12.5, search.FieldCurrency: "EUR",
 			search.FieldGrade: "B", search.FieldOfferKey: "offer-1", search.FieldNameSort: "chaise pliante",
+			search.FieldAvailability: catalog.Backorder, search.FieldLeadTime: []string{"7", "14", "30"},
 			search.FieldGroup: "offer-1", "attr": map[string][]string{"couleur": {"Rouge"}},
 		}, []string{search.FieldUpdated}},
 		{"what a product lacks is left out", catalog.Product{ID: "acme:2", Partner: "acme", Key: "2", Name: "Table"},
 			map[string]any{search.FieldPartner: "acme", search.FieldName: []string{"Table"}, search.FieldGroup: "id:acme:2"},
-			[]string{search.FieldBrand, search.FieldPrice, search.FieldCurrency, search.FieldGrade, search.FieldOfferKey, "attr", search.FieldUpdated}},
+			[]string{search.FieldBrand, search.FieldPrice, search.FieldCurrency, search.FieldGrade, search.FieldOfferKey, "attr", search.FieldUpdated,
+				search.FieldAvailability, search.FieldLeadTime}},
+		{"an availability the domain does not know is left out",
+			catalog.Product{ID: "acme:3", Partner: "acme", Key: "3", Name: "Banc", Availability: "maybe", LeadTimeDays: 45},
+			map[string]any{search.FieldName: []string{"Banc"}}, []string{search.FieldAvailability, search.FieldLeadTime}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,7 +3,7 @@
 //   node screenshots.mjs OUTDIR   (make screenshots)
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Stack, browserContext, pickWord, signIn } from './lib/stack.mjs';
+import { Stack, browserContext, pickWord, signIn, signInOperator } from './lib/stack.mjs';
 
 const out = process.argv[2];
 if (!out) { console.error('usage: node screenshots.mjs OUTDIR'); process.exit(2); }
@@ -68,7 +68,7 @@ try {
     ['prices', '/en/?q=ramette', '/fr/?q=ramette'],
     ['empty', '/en/?q=qwxzvkjplm+zzyzzx', '/fr/?q=qwxzvkjplm+zzyzzx'],
     ['list', '/en/list', '/fr/list'],
-    ['removal', `/en/partner/catalogs/${encodeURIComponent(heldId)}`, `/fr/partner/catalogs/${encodeURIComponent(heldId)}`],
+    ['removal', `/en/partner/catalogs/${encodeURIComponent(heldId)}#removals-title`, `/fr/partner/catalogs/${encodeURIComponent(heldId)}#removals-title`],
     // Offers of one product from three partners: grouped in the results, compared on its page.
     ['grouped', `/en/?q=${sharedQ}&group=offers`, `/fr/?q=${sharedQ}&group=offers`],
     ['offers', `/en/product/${encodeURIComponent(shared.id)}#offers`, `/fr/product/${encodeURIComponent(shared.id)}#offers`],
@@ -76,7 +76,10 @@ try {
     // papeterie-pro, as for the removal), and a product's price history.
     ['changes', `/en/partner/catalogs/${encodeURIComponent(changedId)}#changes-title`, `/fr/partner/catalogs/${encodeURIComponent(changedId)}#changes-title`],
     ['price-history', `/en/product/${pricedId}#prices-title`, `/fr/product/${pricedId}#prices-title`],
+    // The operator's insights, after the searches of the pages above (one without results).
+    ['insights', '/en/insights', '/fr/insights'],
   ];
+  const operatorKey = await stack.operatorKey();
   // The list is kept in the browser: fill it through its quick add.
   const listCodes = [];
   for (const partner of ['bureau-plus', 'northbridge-tools']) {
@@ -95,6 +98,10 @@ try {
       for (const p of pages) {
         if (p[0] === 'partner') { await signIn(ctx, stack.base, key); }
         if (p[0] === 'removal') { await ctx.clearCookies(); await signIn(ctx, stack.base, proKey); }
+        if (p[0] === 'insights') {
+          await new Promise((r) => setTimeout(r, 1500)); // the search analytics are written once a second
+          await (await signInOperator(ctx, stack.base, operatorKey)).close();
+        }
         await page.goto(stack.base + p[index]);
         await page.waitForLoadState('networkidle');
         if (p[0] === 'list') { await fillList(page); }

@@ -307,6 +307,9 @@ final class ApiClient
         if ($res['status'] < 200 || $res['status'] >= 300) {
             throw $this->errorFrom($res, $path);
         }
+        if ($res['status'] === 204) {
+            return []; // done, nothing to say (POST /v1/search/clicks)
+        }
         try {
             $data = json_decode($res['body'], true, 64, JSON_THROW_ON_ERROR);
         } catch (\JsonException $e) {

@@ -34,6 +34,7 @@ final class App
     {
         $start = hrtime(true);
         $session = new PartnerSession($req, $this->config?->sessionKey);
+        $operator = new PartnerSession($req, $this->config?->sessionKey, null, PartnerSession::OPERATOR_COOKIE);
         $security = new Security($req, $this->config?->sessionKey, $session, $this->config->uploadOrigin ?? '');
         $segments = array_values(array_filter(explode('/', $req->path), static fn (string $s): bool => $s !== ''));
         $locale = $segments[0] ?? '';
@@ -49,7 +50,7 @@ final class App
                 throw $this->configError ?? new ConfigError('no configuration');
             }
             $api = new ApiClient($this->config->apiUrl, $this->config->apiTimeout, $this->config->originSecret);
-            $pages = new Pages($req, $i18n, $view, $security, $api, $this->config, $this->logger, $session);
+            $pages = new Pages($req, $i18n, $view, $security, $api, $this->config, $this->logger, $session, $operator);
             [$handler, $params, $allowed] = $pages->router()->match($req->method, $rest);
             if ($handler === null) {
                 $res = $allowed !== []
@@ -81,6 +82,7 @@ final class App
             $res = $this->errorPage($req, $view, $security, $e instanceof ConfigError ? 503 : 500);
         }
         $session->apply($res);
+        $operator->apply($res);
         if (str_starts_with($res->headers['Content-Type'] ?? '', 'text/html')) {
             $res->headers['Content-Language'] = $locale;
         }

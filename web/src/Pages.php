@@ -37,6 +37,7 @@ final class Pages
         private readonly Config $config,
         private readonly Logger $logger,
         private readonly PartnerSession $session,
+        private readonly ?PartnerSession $operator = null,
     ) {
     }
 
@@ -46,6 +47,10 @@ final class Pages
         $r->add('GET', '/', fn (array $p): Response => $this->search());
         $r->add('GET', '/suggest', fn (array $p): Response => $this->suggest());
         $r->add('GET', '/product/{id}', fn (array $p): Response => $this->product($p['id']));
+        $r->add('GET', '/click', fn (array $p): Response => $this->click());
+        $r->add('GET', '/insights', fn (array $p): Response => $this->insights());
+        $r->add('POST', '/insights/sign-in', fn (array $p): Response => $this->operatorSignIn());
+        $r->add('POST', '/insights/sign-out', fn (array $p): Response => $this->operatorSignOut());
         $r->add('GET', '/list', fn (array $p): Response => $this->buyerList());
         $r->add('GET', '/list/lookup', fn (array $p): Response => $this->lookup());
         $r->add('GET', '/compare', fn (array $p): Response => $this->compare());
@@ -700,15 +705,20 @@ final class Pages
         ];
     }
 
-    /** confirm lets a person release a full catalog held for confirmation. */
+    /**
+     * confirm lets a person release a full catalog held for confirmation:
+     * as sent (its missing products are removed), or with mode=partial as a
+     * partial update that removes nothing.
+     */
     public function confirm(ApiClient $api, string $id): Response
     {
         $back = '/' . $this->t->locale . '/partner/catalogs/' . rawurlencode($id);
         if (!$this->security->csrfValid()) {
             return $this->error(403, 'error.csrf');
         }
+        $partial = ($this->req->post['mode'] ?? '') === 'partial';
         try {
-            $api->postJson('/v1/catalogs/' . rawurlencode($id) . '/confirm', []);
+            $api->postJson('/v1/catalogs/' . rawurlencode($id) . '/confirm' . ($partial ? '?mode=partial' : ''), []);
         } catch (ApiError $e) {
             if ($e->isMissingEndpoint() || $e->status === 409) {
                 return Response::redirect($back . '?msg=confirm_failed');
@@ -903,5 +913,142 @@ final class Pages
             'ndjson', 'jsonl' => 'application/x-ndjson',
             default => 'application/octet-stream',
         };
+    }
+
+    /**
+     * click counts a click on a search result (POST /v1/search/clicks: the
+     * search's text and the result's position, nothing about who clicked)
+     * and goes on to the result: the results page links each result here,
+     * so the count needs no JavaScript. A failed count never stops the
+     * buyer; "to" must be a same-site path (no open redirect).
+     */
+    public function click(): Response
+    {
+        $to = self::safeNext($this->req->first('to')) ?? '/' . $this->t->locale . '/';
+        $q = $this->req->first('q');
+        $pos = filter_var($this->req->first('pos'), FILTER_VALIDATE_INT, ['options' => ['min_range' => 1, 'max_range' => 100]]);
+        if (trim($q) !== '' && is_int($pos)) {
+            try {
+                $this->api->postJson('/v1/search/clicks', ['q' => $q, 'position' => $pos]);
+            } catch (ApiError $e) {
+                $this->logger->info('click not counted', ['code' => $e->errorCode]);
+            }
+        }
+        $res = Response::redirect($to);
+        $res->status = 303;
+        $res->headers['Cache-Control'] = 'no-store';
+        $res->headers['Referrer-Policy'] = 'no-referrer';
+        return $res;
+    }
+
+    /**
+     * insights is the operator's page: the catalogs (products per partner
+     * and category, prices, shared offers, grades, freshness) and the
+     * searches of a period (top queries, zero results, click-through), each
+     * chart drawn as SVG with its numbers as a table. Without an operator
+     * session it shows the operator's sign-in form.
+     */
+    public function insights(): Response
+    {
+        if ($this->operator === null || !$this->operator->configured()) {
+            return $this->signInNotConfigured();
+        }
+        $key = $this->operator->key();
+        if ($key === null) {
+            return $this->operatorSignInPage();
+        }
+        $period = [];
+        foreach (['from', 'to'] as $f) {
+            $val = $this->req->first($f);
+            if (preg_match('/^\d{4}-\d{2}-\d{2}$/', $val) === 1) {
+                $period[$f] = $val;
+            }
+        }
+        $api = $this->api->withKey($key);
+        $views = [];
+        try {
+            foreach (['catalog', 'freshness', 'searches'] as $view) {
+                try {
+                    $data = $api->getJson('/v1/insights/' . $view, $period + ['size' => 10]);
+                    if ($view === 'searches') {
+                        // queries, zero-results and clicks, read in one go.
+                        $views += is_array($data['searches'] ?? null) ? $data['searches'] : [];
+                        continue;
+                    }
+                    $views[$view] = $data[$view] ?? null;
+                    $views['period'] = ['from' => $data['from'] ?? '', 'to' => $data['to'] ?? ''];
+                } catch (ApiError $e) {
+                    if ($e->errorCode !== 'unavailable') {
+                        throw $e;
+                    }
+                    $views[$view] = null; // not kept on this home (searches: no queries view below)
+                }
+            }
+        } catch (ApiError $e) {
+            if ($e->status === 401 || $e->status === 403) {
+                $this->operator->signOut();
+                return $this->operatorSignInPage('insights.error.refused', 403);
+            }
+            throw $e;
+        }
+        $res = $this->page('insights', $this->t->t('insights.title'), [
+            'views' => $views,
+            'period' => $period,
+            'csrf' => $this->security->csrfToken(),
+        ], 'insights');
+        $res->headers['Cache-Control'] = 'no-store';
+        return $res;
+    }
+
+    /** operatorSignInPage is the insights page's sign-in form (the operator key). */
+    private function operatorSignInPage(string $message = '', int $status = 200): Response
+    {
+        $res = $this->page('insights_signin', $this->t->t('insights.title'), [
+            'message' => $message,
+            'csrf' => $this->security->csrfToken(),
+        ], 'insights');
+        $res->status = $status;
+        return $res;
+    }
+
+    /**
+     * operatorSignIn checks the posted operator key with the API (an
+     * insights view answers it; a partner's key is refused there) and
+     * seals it in the operator's own cookie.
+     */
+    public function operatorSignIn(): Response
+    {
+        if ($this->operator === null || !$this->operator->configured()) {
+            return $this->signInNotConfigured();
+        }
+        if (!$this->security->csrfValid()) {
+            return $this->operatorSignInPage('upload.error.csrf', 403);
+        }
+        $key = trim($this->req->post['operator_key'] ?? '');
+        if ($key === '') {
+            return $this->operatorSignInPage('insights.error.empty', 400);
+        }
+        try {
+            $this->api->withKey($key)->getJson('/v1/insights/freshness', ['size' => 1]);
+        } catch (ApiError $e) {
+            if ($e->status === 401 || $e->status === 403) {
+                $this->logger->info('operator sign-in refused', ['code' => $e->errorCode]);
+                return $this->operatorSignInPage('insights.error.invalid', 403);
+            }
+            throw $e;
+        }
+        $this->operator->signIn($key, 'operator', 0);
+        $this->logger->info('operator signed in', []);
+        return Response::redirect('/' . $this->t->locale . '/insights');
+    }
+
+    /** operatorSignOut forgets the operator key (clears its cookie). */
+    public function operatorSignOut(): Response
+    {
+        if (!$this->security->csrfValid()) {
+            return $this->error(403, 'error.csrf');
+        }
+        $this->operator?->signOut();
+        return Response::redirect('/' . $this->t->locale . '/insights');
     }
 }

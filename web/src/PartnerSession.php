@@ -27,6 +27,8 @@ namespace CatalogSearch\Web;
 final class PartnerSession
 {
     public const COOKIE = 'partner_session';
+    /** The cookie of the operator's session (the insights page): the same sealing, its own name. */
+    public const OPERATOR_COOKIE = 'operator_session';
     public const VERSION = 2;
     /** Seconds a sign-in lasts (8 hours). */
     public const TTL = 8 * 3600;
@@ -46,11 +48,13 @@ final class PartnerSession
     /**
      * @param string|null $sealKey the 32-byte key (Config::$sessionKey); null: sign-in is not configured
      * @param int|null $now the current Unix time (tests); null: time()
+     * @param string $name the cookie: COOKIE (a partner) or OPERATOR_COOKIE (the operator)
      */
     public function __construct(
         private readonly Request $request,
         private readonly ?string $sealKey,
         ?int $now = null,
+        private readonly string $name = self::COOKIE,
     ) {
         if ($sealKey !== null && strlen($sealKey) !== SODIUM_CRYPTO_AEAD_XCHACHA20POLY1305_IETF_KEYBYTES) {
             throw new \InvalidArgumentException('the session key must be 32 bytes');
@@ -104,9 +108,9 @@ final class PartnerSession
         }
         $this->data = ['key' => $key, 'partner' => $partner, 'generation' => $generation];
         $this->loaded = true;
-        $value = self::seal($this->sealKey, $key, $partner, $generation, $this->now);
+        $value = self::seal($this->sealKey, $key, $partner, $generation, $this->now, $this->name);
         $this->value = $value;
-        $this->cookie = self::COOKIE . '=' . $value . '; Path=/; Max-Age=' . self::TTL . '; HttpOnly; SameSite=Lax'
+        $this->cookie = $this->name . '=' . $value . '; Path=/; Max-Age=' . self::TTL . '; HttpOnly; SameSite=Lax'
             . ($this->request->https ? '; Secure' : '');
     }
 
@@ -119,7 +123,7 @@ final class PartnerSession
         $this->data = null;
         $this->loaded = true;
         $this->value = '';
-        $this->cookie = self::COOKIE . '=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax'
+        $this->cookie = $this->name . '=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax'
             . ($this->request->https ? '; Secure' : '');
     }
 
@@ -133,14 +137,14 @@ final class PartnerSession
     }
 
     /** seal makes the cookie value of a session issued at $now. */
-    public static function seal(string $sealKey, string $key, string $partner, int $generation, int $now): string
+    public static function seal(string $sealKey, string $key, string $partner, int $generation, int $now, string $name = self::COOKIE): string
     {
         $payload = json_encode(
             ['v' => self::VERSION, 'k' => $key, 'p' => $partner, 'g' => $generation, 'iat' => $now, 'exp' => $now + self::TTL],
             JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR,
         );
         $nonce = random_bytes(self::NONCE_BYTES);
-        $box = sodium_crypto_aead_xchacha20poly1305_ietf_encrypt($payload, self::associatedData(), $nonce, $sealKey);
+        $box = sodium_crypto_aead_xchacha20poly1305_ietf_encrypt($payload, self::associatedData($name), $nonce, $sealKey);
         return sodium_bin2base64($nonce . $box, SODIUM_BASE64_VARIANT_URLSAFE_NO_PADDING);
     }
 
@@ -151,7 +155,7 @@ final class PartnerSession
      *
      * @return array{key: string, partner: string, generation: int}|null
      */
-    public static function open(string $sealKey, string $value, int $now): ?array
+    public static function open(string $sealKey, string $value, int $now, string $name = self::COOKIE): ?array
     {
         if ($value === '' || strlen($value) > self::MAX_COOKIE || preg_match('/^[A-Za-z0-9_-]+$/', $value) !== 1) {
             return null;
@@ -167,7 +171,7 @@ final class PartnerSession
         $nonce = substr($raw, 0, self::NONCE_BYTES);
         $payload = sodium_crypto_aead_xchacha20poly1305_ietf_decrypt(
             substr($raw, self::NONCE_BYTES),
-            self::associatedData(),
+            self::associatedData($name),
             $nonce,
             $sealKey,
         );
@@ -199,11 +203,11 @@ final class PartnerSession
             return $this->data;
         }
         $this->loaded = true;
-        $value = $this->request->cookies[self::COOKIE] ?? '';
+        $value = $this->request->cookies[$this->name] ?? '';
         if ($value === '' || $this->sealKey === null) {
             return null;
         }
-        $this->data = self::open($this->sealKey, $value, $this->now);
+        $this->data = self::open($this->sealKey, $value, $this->now, $this->name);
         $this->value = $this->data === null ? '' : $value;
         if ($this->data === null) {
             // Expired, tampered with or sealed with an old secret: clear it.
@@ -212,9 +216,9 @@ final class PartnerSession
         return $this->data;
     }
 
-    /** associatedData binds a sealed value to this cookie and format version. */
-    private static function associatedData(): string
+    /** associatedData binds a sealed value to its cookie and format version. */
+    private static function associatedData(string $name): string
     {
-        return self::COOKIE . '/v' . self::VERSION;
+        return $name . '/v' . self::VERSION;
     }
 }

@@ -15,7 +15,14 @@ final class SearchState
     public const SIZE = 24;
     public const MAX_RESULT_DEPTH = 10000;
     public const SORTS = ['relevance', 'price_asc', 'price_desc', 'newest', 'name'];
-    public const FACETS = ['category', 'brand', 'partner'];
+    public const FACETS = ['category', 'brand', 'partner', 'availability', 'lead_time'];
+    /**
+     * The values the API takes for the availability and lead-time facets
+     * (catalog.Availabilities, catalog.LeadTimeBands): other values in a
+     * URL are dropped, not sent.
+     */
+    public const AVAILABILITIES = ['in_stock', 'backorder', 'out_of_stock'];
+    public const LEAD_TIME_BANDS = ['1', '3', '7', '14', '30'];
     /** The price facet counts hits per price band ("10-50", "500-"). */
     public const PRICE_FACET = 'price';
     public const CURRENCIES = ['EUR', 'USD', 'GBP', 'CNY'];
@@ -59,6 +66,10 @@ final class SearchState
         }
         foreach (self::FACETS as $facet) {
             $values = array_slice($r->all($facet), 0, self::MAX_VALUES);
+            $known = ['availability' => self::AVAILABILITIES, 'lead_time' => self::LEAD_TIME_BANDS][$facet] ?? null;
+            if ($known !== null) {
+                $values = array_values(array_intersect($values, $known));
+            }
             if ($values !== []) {
                 $s->filters[$facet] = $values;
             }

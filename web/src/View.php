@@ -57,6 +57,21 @@ final class View
         return Html::e('/' . $this->t->locale . $path . $query);
     }
 
+    /**
+     * resultLink is the link of the search result at $position for the
+     * search $q: through /click, which counts the click (text and position
+     * only) and redirects to the product, so counting needs no script; a
+     * listing without text links the product itself.
+     */
+    public function resultLink(string $id, string $q, int $position): string
+    {
+        $product = '/' . $this->t->locale . $this->productPath($id);
+        if (trim($q) === '') {
+            return Html::e($product);
+        }
+        return Html::e('/' . $this->t->locale . '/click?' . http_build_query(['q' => $q, 'pos' => $position, 'to' => $product], '', '&', PHP_QUERY_RFC3986));
+    }
+
     /** asset is the URL of a static file, with a content hash so caches can keep it forever. */
     public function asset(string $file): string
     {

@@ -167,8 +167,9 @@ $warnings = is_array($report['warnings'] ?? null) ? $report['warnings'] : [];
   <form method="post" action="<?= $v->link('/partner/catalogs/' . rawurlencode($id) . '/confirm') ?>" class="confirm-form inline-form">
     <input type="hidden" name="<?= $v->e(Security::CSRF_FIELD) ?>" value="<?= $v->e($csrf) ?>">
     <button type="submit" class="btn btn-danger"><?= $v->e($t->t('catalog.confirm')) ?></button>
+    <button type="submit" class="btn" name="mode" value="partial" aria-describedby="partial-hint"><?= $v->e($t->t('removals.apply_partial')) ?></button>
     <a class="btn" href="<?= $v->link('/partner') ?>"><?= $v->e($t->t('removals.cancel')) ?></a>
   </form>
-  <p class="hint"><?= $v->e($t->t('removals.partial_hint')) ?></p>
+  <p class="hint" id="partial-hint"><?= $v->e($t->t('removals.partial_hint')) ?></p>
 </section>
 <?php endif; ?>

@@ -48,6 +48,9 @@ $other = $t->locale === 'fr' ? 'en' : 'fr';
     <nav class="site-nav" aria-label="<?= $v->e($t->t('nav.label')) ?>">
       <a href="<?= $v->link('/list') ?>" data-list-link<?= $section === 'list' ? ' aria-current="page"' : '' ?>><?= $v->e($t->t('nav.list')) ?><span class="list-count" data-list-count></span></a>
       <a href="<?= $v->link('/partner') ?>"<?= $section === 'partner' ? ' aria-current="page"' : '' ?>><?= $v->e($t->t('nav.partner')) ?></a>
+<?php if ($section === 'insights') : ?>
+      <a href="<?= $v->link('/insights') ?>" aria-current="page"><?= $v->e($t->t('nav.insights')) ?></a>
+<?php endif; ?>
       <a class="lang-switch" href="<?= $v->e('/' . $other . $switchPath) ?>" hreflang="<?= $v->e($other) ?>"
          lang="<?= $v->e($other) ?>"><?= $v->e($t->t('nav.switch')) ?></a>
     </nav>

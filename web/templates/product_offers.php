@@ -11,6 +11,7 @@
  */
 
 use CatalogSearch\Web\ProductFacts;
+use CatalogSearch\Web\SearchState;
 
 $offers ??= [];
 if (count($offers) < 2) {
@@ -30,7 +31,8 @@ $has = static function (callable $said) use ($offers): bool {
 $showMoq = $has(static fn (array $o): bool => ($count($o, 'moq') ?? 0) > 0);
 $showUnit = $has(static fn (array $o): bool => is_string($o['unit'] ?? null) && $o['unit'] !== '');
 $showLead = $has(static fn (array $o): bool => ($count($o, 'lead_time_days') ?? 0) > 0);
-$showStock = $has(static fn (array $o): bool => $count($o, 'stock') !== null);
+$avail = static fn (array $o): string => in_array($o['availability'] ?? null, SearchState::AVAILABILITIES, true) ? $o['availability'] : '';
+$showStock = $has(static fn (array $o): bool => $avail($o) !== '');
 ?>
 <section class="offers" id="offers" aria-labelledby="offers-title">
   <h2 id="offers-title"><?= $v->e($t->plural('offers.count', count($offers))) ?></h2>
@@ -42,7 +44,7 @@ $showStock = $has(static fn (array $o): bool => $count($o, 'stock') !== null);
       <?php if ($showMoq) : ?><th scope="col" class="num"><?= $v->e($t->t('offers.moq')) ?></th><?php endif; ?>
       <?php if ($showUnit) : ?><th scope="col"><?= $v->e($t->t('offers.unit')) ?></th><?php endif; ?>
       <?php if ($showLead) : ?><th scope="col" class="num"><?= $v->e($t->t('offers.lead_time')) ?></th><?php endif; ?>
-      <?php if ($showStock) : ?><th scope="col" class="num"><?= $v->e($t->t('offers.stock')) ?></th><?php endif; ?>
+      <?php if ($showStock) : ?><th scope="col"><?= $v->e($t->t('card.availability')) ?></th><?php endif; ?>
     </tr></thead>
     <tbody>
     <?php foreach ($offers as $o) :
@@ -50,7 +52,7 @@ $showStock = $has(static fn (array $o): bool => $count($o, 'stock') !== null);
         $price = $t->price($o['price'] ?? null);
         $moq = $count($o, 'moq') ?? 0;
         $lead = $count($o, 'lead_time_days') ?? 0;
-        $stock = $count($o, 'stock');
+        $stock = $avail($o);
         ?>
       <tr<?= $oid === $self ? ' class="offer-self"' : '' ?>>
         <th scope="row">
@@ -64,7 +66,7 @@ $showStock = $has(static fn (array $o): bool => $count($o, 'stock') !== null);
         <?php if ($showMoq) : ?><td class="num"><?= $v->e($moq > 0 ? $t->number($moq) : '') ?></td><?php endif; ?>
         <?php if ($showUnit) : ?><td><?= $v->e($o['unit'] ?? '') ?></td><?php endif; ?>
         <?php if ($showLead) : ?><td class="num"><?= $v->e($lead > 0 ? $t->plural('offers.days', $lead) : '') ?></td><?php endif; ?>
-        <?php if ($showStock) : ?><td class="num"><?= $v->e($stock === null ? '' : ($stock === 0 ? $t->t('offers.out_of_stock') : $t->number($stock))) ?></td><?php endif; ?>
+        <?php if ($showStock) : ?><td<?= $stock !== '' ? ' class="avail-' . $v->e($stock) . '"' : '' ?>><?= $v->e($stock !== '' ? $t->t('availability.' . $stock) : '') ?></td><?php endif; ?>
       </tr>
     <?php endforeach; ?>
     </tbody>

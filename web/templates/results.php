@@ -46,6 +46,14 @@ $none = $hits === [];
 $facetLabel = static function (string $name) use ($t): string {
     return str_starts_with($name, 'attr.') ? substr($name, 5) : $t->t('facet.' . $name);
 };
+// Availability and lead-time values are codes ("in_stock", "7"): shown in words.
+$valueLabel = static function (string $name, string $value) use ($t): string {
+    return match ($name) {
+        'availability' => $t->t('availability.' . $value),
+        'lead_time' => $t->plural('lead.within', (int) $value),
+        default => $value,
+    };
+};
 ?>
 <div class="results-head" data-summary="<?= $v->e($summary) ?>">
   <h1 id="results-title"><?= $v->e($state->q === '' ? $t->t('results.all') : $t->t('results.for', ['q' => $state->q])) ?></h1>
@@ -85,7 +93,7 @@ $facetLabel = static function (string $name) use ($t): string {
       <?php foreach ($state->filters as $name => $values) : ?>
         <?php foreach ($values as $value) : ?>
       <li><a class="chip" data-nav href="<?= $v->link('/', $state->toggle($name, $value)) ?>"
-             aria-label="<?= $v->e($t->t('filters.remove', ['filter' => $facetLabel($name) . ': ' . $value])) ?>"><?= $v->e($value) ?> <span aria-hidden="true">×</span></a></li>
+             aria-label="<?= $v->e($t->t('filters.remove', ['filter' => $facetLabel($name) . ': ' . $valueLabel($name, $value)])) ?>"><?= $v->e($valueLabel($name, $value)) ?> <span aria-hidden="true">×</span></a></li>
         <?php endforeach; ?>
       <?php endforeach; ?>
       <?php if ($state->priceMin !== '' || $state->priceMax !== '' || ($state->currency !== '' && !$state->autoCurrency && $state->currency !== SearchState::ALL_CURRENCIES)) : ?>
@@ -120,10 +128,15 @@ $facetLabel = static function (string $name) use ($t): string {
             }
         }
         if ($rows === []) {
-            continue;
+            continue; // a facet the results carry no value of is not shown
+        }
+        if ($name === 'lead_time') {
+            // Bands read shortest first ("within 1 day", "within 3 days", ...).
+            usort($rows, static fn (array $a, array $b): int => (int) $a[0] <=> (int) $b[0]);
         }
         $tree = $name === 'category' ? SearchState::categoryTree($rows) : array_map(
-            static fn (array $r): array => ['value' => $r[0], 'count' => $r[1], 'depth' => 0, 'prefix' => '', 'label' => $labels[$r[0]] ?? $r[0]],
+            static fn (array $r): array => ['value' => $r[0], 'count' => $r[1], 'depth' => 0, 'prefix' => '',
+                'label' => $labels[$r[0]] ?? $valueLabel($name, $r[0])],
             $rows,
         );
         ?>
@@ -265,7 +278,7 @@ $facetLabel = static function (string $name) use ($t): string {
     </div>
     <?php else : ?>
     <ol class="grid">
-      <?php foreach ($hits as $hit) :
+      <?php foreach (array_values($hits) as $i => $hit) :
           $p = is_array($hit['product'] ?? null) ? $hit['product'] : [];
           $hl = is_array($hit['highlights'] ?? null) ? $hit['highlights'] : [];
           $id = is_string($p['id'] ?? null) ? $p['id'] : '';
@@ -281,6 +294,7 @@ $facetLabel = static function (string $name) use ($t): string {
           $unit = is_string($p['unit'] ?? null) ? $p['unit'] : '';
           $moq = is_int($p['moq'] ?? null) ? $p['moq'] : 0;
           $lead = is_int($p['lead_time_days'] ?? null) ? $p['lead_time_days'] : 0;
+          $avail = in_array($p['availability'] ?? null, SearchState::AVAILABILITIES, true) ? $p['availability'] : '';
           $sku = is_string($p['sku'] ?? null) ? $p['sku'] : '';
           $gtin = is_string($p['gtin'] ?? null) ? $p['gtin'] : '';
           $matched = ProductFacts::matchedIdentifier($p, $state->q);
@@ -292,7 +306,7 @@ $facetLabel = static function (string $name) use ($t): string {
       <li class="card">
         <div class="thumb"><?= $img ?></div>
         <div class="card-body">
-          <h2 class="card-title"><a href="<?= $v->link($v->productPath($id)) ?>"><?= $nameHl !== '' ? $v->hl($nameHl) : $v->e($name) ?></a></h2>
+          <h2 class="card-title"><a href="<?= $v->resultLink($id, $state->q, ($state->page - 1) * SearchState::SIZE + $i + 1) ?>"><?= $nameHl !== '' ? $v->hl($nameHl) : $v->e($name) ?></a></h2>
           <?php if (is_string($p['brand'] ?? null) && $p['brand'] !== '') : ?>
           <p class="brand"><?= $v->e($p['brand']) ?></p>
           <?php endif; ?>
@@ -315,6 +329,7 @@ $facetLabel = static function (string $name) use ($t): string {
             <?php if ($sku !== '') : ?><div><dt><?= $v->e($t->t('card.sku')) ?></dt><dd><?= $v->e($sku) ?></dd></div><?php endif; ?>
             <?php if ($gtin !== '') : ?><div><dt><?= $v->e($t->t('card.gtin')) ?></dt><dd><?= $v->e($gtin) ?></dd></div><?php endif; ?>
             <?php if ($moq > 1) : ?><div><dt><?= $v->e($t->t('card.moq')) ?></dt><dd><?= $v->e($t->number($moq)) ?></dd></div><?php endif; ?>
+            <?php if ($avail !== '') : ?><div class="avail avail-<?= $v->e($avail) ?>"><dt><?= $v->e($t->t('card.availability')) ?></dt><dd><?= $v->e($t->t('availability.' . $avail)) ?></dd></div><?php endif; ?>
             <?php if ($lead > 0) : ?><div><dt><?= $v->e($t->t('card.lead')) ?></dt><dd><?= $v->e($t->plural('product.days', $lead)) ?></dd></div><?php endif; ?>
           </dl>
           <p class="partner"><?= $v->e($t->t('product.sold_by')) ?> <span><?= $v->e(ProductFacts::seller($p)) ?></span></p>

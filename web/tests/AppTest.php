@@ -74,6 +74,27 @@ final class AppTest extends TestCase
         self::assertSame('/en/x', $this->get('/x?')->headers['Location']);
     }
 
+    /**
+     * A result's link counts the click and goes on to a same-site path
+     * only: an off-site "to" lands on the search page; with no text or no
+     * position nothing is counted, and the buyer still gets there.
+     */
+    public function testClickRedirectsOnSiteOnly(): void
+    {
+        $cases = [
+            '/en/click?q=chaise&pos=2&to=%2Fen%2Fproduct%2Facme%253AA' => '/en/product/acme%3AA',
+            '/en/click?q=chaise&pos=2&to=%2F%2Fevil.example' => '/en/',
+            '/en/click?q=chaise&pos=2&to=https%3A%2F%2Fevil.example' => '/en/',
+            '/en/click?q=&pos=x&to=%2Fen%2Fproduct%2Fa' => '/en/product/a',
+        ];
+        foreach ($cases as $url => $location) {
+            $res = $this->get($url);
+            self::assertSame(303, $res->status, $url);
+            self::assertSame($location, $res->headers['Location'], $url);
+            self::assertSame('no-store', $res->headers['Cache-Control'], $url);
+        }
+    }
+
     public function testSearchPage(): void
     {
         // Every currency, as the buyer asked: amounts sort as listed.

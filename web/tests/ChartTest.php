@@ -50,4 +50,21 @@ final class ChartTest extends TestCase
         self::assertStringContainsString('<tbody></tbody>', $html);
         self::assertStringNotContainsString('<rect', $html);
     }
+
+    public function testRangesDrawBoxesWithTheirTable(): void
+    {
+        $rows = [
+            'Bureau' => ['count' => 5, 'min' => 10.0, 'q1' => 17.5, 'median' => 30.0, 'q3' => 42.5, 'max' => 50.0],
+            'Jardin' => ['count' => 1, 'min' => 100.0, 'q1' => 100.0, 'median' => 100.0, 'q3' => 100.0, 'max' => 100.0],
+        ];
+        $fmt = static fn (float $a): string => number_format($a, 2);
+        $html = Chart::ranges('p', 'Prices in EUR', 'Bureau: 10 - 30 - 50', $rows, ['Category', 'Products', 'Min', 'Q1', 'Median', 'Q3', 'Max'], $fmt);
+        self::assertStringContainsString('aria-labelledby="p-title p-desc"', $html);
+        self::assertStringContainsString('<desc id="p-desc">Bureau: 10 - 30 - 50</desc>', $html);
+        // One scale, 0 to the largest max (100) over 290 pixels from x=120.
+        self::assertStringContainsString('<line class="chart-whisker" x1="149" y1="11" x2="265" y2="11">', $html);
+        self::assertStringContainsString('<rect class="chart-bar chart-box" x="171" y="3" width="72"', $html);
+        self::assertStringContainsString('<tr><th scope="row">Bureau</th><td class="num">5</td><td class="num">10.00</td><td class="num">17.50</td>'
+            . '<td class="num">30.00</td><td class="num">42.50</td><td class="num">50.00</td></tr>', $html);
+    }
 }

@@ -163,4 +163,26 @@ final class PartnerSessionTest extends TestCase
         self::assertNull(Config::fromEnv(['CATALOG_API_URL' => 'http://127.0.0.1:1/api'])->sessionKey);
         self::assertNull(Config::fromEnv(['CATALOG_API_URL' => 'http://127.0.0.1:1/api', 'CATALOG_SITE_SECRET' => ''])->sessionKey);
     }
+
+    /**
+     * The operator's session is a cookie of its own: a partner's sealed
+     * value copied into it (or the reverse) opens to nothing, because the
+     * cookie's name is in the sealed data.
+     */
+    public function testOperatorCookieIsItsOwn(): void
+    {
+        $key = self::key();
+        $op = new PartnerSession(new Request('POST', '/en/insights/sign-in'), $key, self::NOW, PartnerSession::OPERATOR_COOKIE);
+        $op->signIn('cso_live_abc', 'operator', 0);
+        $set = $op->apply(new Response())->cookies[0];
+        self::assertStringStartsWith('operator_session=', $set);
+        $opValue = substr(explode(';', $set)[0], strlen(PartnerSession::OPERATOR_COOKIE . '='));
+        $read = new PartnerSession(new Request('GET', '/en/insights', cookies: [PartnerSession::OPERATOR_COOKIE => $opValue]), $key, self::NOW, PartnerSession::OPERATOR_COOKIE);
+        self::assertSame('cso_live_abc', $read->key());
+        // The operator's value in the partner's cookie, and a partner's in the operator's: nothing.
+        self::assertNull(self::session($key, $opValue)->key());
+        $partnerValue = self::valueOf(self::cookieOf($key));
+        $swapped = new PartnerSession(new Request('GET', '/en/insights', cookies: [PartnerSession::OPERATOR_COOKIE => $partnerValue]), $key, self::NOW, PartnerSession::OPERATOR_COOKIE);
+        self::assertNull($swapped->key());
+    }
 }

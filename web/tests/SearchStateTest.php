@@ -24,7 +24,7 @@ final class SearchStateTest extends TestCase
             'page' => 2,
             'size' => SearchState::SIZE,
             'sort' => 'price_asc',
-            'facets' => 'category,brand,partner,currency,price',
+            'facets' => 'category,brand,partner,availability,lead_time,currency,price',
             'category' => ['Maison > Cuisine'],
             'brand' => ['Acme', 'Lumière'],
             'attr.Color' => ['Green'],
@@ -60,6 +60,18 @@ final class SearchStateTest extends TestCase
         self::assertSame($page, $s->page);
         self::assertSame($errors, $s->errors);
         self::assertSame('', $s->priceMin);
+    }
+
+    public function testAvailabilityAndLeadTimeFilters(): void
+    {
+        // Only the values the API takes are sent; a made-up one would be a 400.
+        $s = self::state('q=papier&availability=in_stock&availability=instock&availability=backorder'
+            . '&lead_time=7&lead_time=5');
+        $q = $s->apiQuery();
+        self::assertSame(['in_stock', 'backorder'], $q['availability']);
+        self::assertSame(['7'], $q['lead_time']);
+        self::assertStringContainsString('availability,lead_time', (string) $q['facets']);
+        self::assertArrayNotHasKey('lead_time', self::state('lead_time=abc')->apiQuery());
     }
 
     public function testLongQueryIsCut(): void

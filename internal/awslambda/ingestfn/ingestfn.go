@@ -37,19 +37,68 @@ func Run(ctx context.Context, cfg awslambda.Config, logs, metrics io.Writer) err
 	if err != nil {
 		return err
 	}
+	imagesQueue, err := env.ImagesQueue()
+	if err != nil {
+		return err
+	}
 	svc := ingest.New(ingest.Deps{Store: &ReportMetrics{Store: store, Metrics: env.Metrics, Logger: env.Logger}, Blobs: blobs, Logger: env.Logger})
-	h := &awslambda.IngestQueueHandler{Service: Service{Service: svc}, Logger: env.Logger}
+	h := &awslambda.IngestQueueHandler{Service: Service{Service: svc, Images: imagesQueue, Store: store}, Logger: env.Logger}
 	lambda.StartWithOptions(h.Handle, lambda.WithContext(ctx))
 	return nil
 }
 
-// Service is the ingest service as awslambda.IngestQueueHandler asks for
-// it.
-type Service struct{ *ingest.Service }
+// ImageRuns queues the image runs of applied catalogs
+// (awslambda.ImageRunQueue).
+type ImageRuns interface {
+	Send(ctx context.Context, c catalog.Catalog) error
+}
 
-// IngestKey ingests the file at key (under incoming/{partner}/).
+// Service is the ingest service as awslambda.IngestQueueHandler asks for
+// it. With Images, every applied catalog (status done) queues one image
+// run for its partner once it is written, outside the row loop: its
+// products are searchable before their pictures are ready.
+type Service struct {
+	*ingest.Service
+	Images ImageRuns     // nil: no image runs
+	Store  catalog.Store // reads a confirmed catalog again (required with Images)
+}
+
+// IngestKey ingests the file at key (under incoming/{partner}/) and queues
+// the image run of the catalog when it was applied. A redelivered message
+// of a file already ingested finds its catalog done and queues the run
+// again (the queue drops the copy; a run twice costs nothing), so an image
+// run whose sending failed is sent on the retry. A failure to queue is
+// CodeUnavailable: the ingest message is retried.
 func (s Service) IngestKey(ctx context.Context, partner, key string) (catalog.Catalog, error) {
-	return s.Ingest(ctx, ingest.Request{Partner: partner, Key: key})
+	c, err := s.Ingest(ctx, ingest.Request{Partner: partner, Key: key})
+	if err != nil || s.Images == nil {
+		return c, err
+	}
+	return c, s.Images.Send(ctx, c)
+}
+
+// Confirm applies a held catalog and queues its image run. A confirmation
+// delivered again after the catalog was applied (CodeConflict) queues the
+// run again when the catalog has no images report yet, so a run whose
+// sending failed is not lost.
+func (s Service) Confirm(ctx context.Context, catalogID string, as catalog.Mode) (catalog.Catalog, error) {
+	c, err := s.Service.Confirm(ctx, catalogID, as)
+	if s.Images == nil {
+		return c, err
+	}
+	if catalog.CodeOf(err) == catalog.CodeConflict && s.Store != nil {
+		cur, gerr := s.Store.GetCatalog(ctx, catalogID)
+		if gerr == nil && cur.Status == catalog.StatusDone && cur.Images == nil {
+			if serr := s.Images.Send(ctx, cur); serr != nil {
+				return cur, serr
+			}
+		}
+		return c, err
+	}
+	if err != nil {
+		return c, err
+	}
+	return c, s.Images.Send(ctx, c)
 }
 
 // ReportMetrics is a catalog.Store that emits the rows accepted and

@@ -40,8 +40,9 @@ const (
 	FieldSupplierRef      Field = "supplier_ref"
 	FieldUnit             Field = "unit"
 	FieldLeadTime         Field = "lead_time_days"
-	FieldOrigin           Field = "origin"
-	FieldStock            Field = "stock"
+	// FieldAvailability is a stock status or a stock quantity.
+	FieldAvailability Field = "availability"
+	FieldOrigin       Field = "origin"
 	// FieldParent holds the key of the product a row is a variant of
 	// (WooCommerce's Parent, a model or family code).
 	FieldParent Field = "parent"
@@ -60,7 +61,7 @@ const (
 func Fields() []Field {
 	return []Field{FieldSKU, FieldName, FieldDescription, FieldShortDescription, FieldBrand, FieldCategory,
 		FieldPrice, FieldCurrency, FieldGTIN, FieldMOQ, FieldImage, FieldVariantImage, FieldSupplierRef,
-		FieldUnit, FieldLeadTime, FieldOrigin, FieldStock, FieldParent, FieldHandle, FieldID, FieldAttribute, FieldIgnore}
+		FieldUnit, FieldLeadTime, FieldAvailability, FieldOrigin, FieldParent, FieldHandle, FieldID, FieldAttribute, FieldIgnore}
 }
 
 type synonym struct {
@@ -117,12 +118,20 @@ func buildSynonyms() map[string]synonym {
 		"manufacturer part number", "vendor sku", "référence fabricant", "ref fabricant")
 	add(FieldUnit, 0, "unit", "unité", "unite", "sales unit", "uom", "unité de vente", "unit of measure", "conditionnement", "packaging")
 	add(FieldLeadTime, 0, "lead time", "lead time days", "lead time (days)", "lead_time_days", "délai", "delai",
-		"délai de livraison", "delai de livraison", "délai (jours)", "délai de livraison (jours)", "delivery time")
+		"délai de livraison", "delai de livraison", "délai (jours)", "délai de livraison (jours)", "delivery time",
+		"délai d'expédition", "délai de livraison (jours ouvrés)", "delivery days", "days to ship", "shipping time",
+		"handling time", "dispatch time", "lead time in days")
+	// Stock: a status ranks before a quantity (WooCommerce writes both
+	// "In stock?" and "Stock"; Shopify "Variant Inventory Qty"; PrestaShop
+	// "Quantity", its stock).
+	add(FieldAvailability, 0, "availability", "in stock?", "in stock", "stock status", "stock_status",
+		"availability status", "disponibilité", "disponibilite", "statut du stock", "état du stock", "etat du stock",
+		"en stock")
+	add(FieldAvailability, 1, "stock", "stock quantity", "stock qty", "qty in stock", "quantity in stock",
+		"inventory", "inventory quantity", "variant inventory qty", "stock disponible", "quantité en stock",
+		"qté en stock", "qte en stock", "qté stock")
+	add(FieldAvailability, 2, "quantity", "qty")
 	add(FieldOrigin, 0, "origin", "country of origin", "pays d'origine", "origine", "made in", "pays de fabrication", "country_of_manufacture")
-	add(FieldStock, 0, "stock", "stock quantity", "stock qty", "qty in stock", "quantity in stock", "in stock qty",
-		"qty", "quantity on hand", "qty on hand", "on hand", "available quantity", "quantity available", "inventory",
-		"inventory quantity", "variant inventory qty", "stock_quantity", "quantité en stock",
-		"qté en stock", "qte en stock", "stock disponible", "quantité disponible", "lagerbestand", "existencias")
 	add(FieldParent, 0, "parent", "parent sku", "parent id", "model", "modèle", "modele", "model code", "parent reference", "référence parent")
 	add(FieldHandle, 0, "handle")
 	add(FieldID, 0, "id", "product id", "id produit", "product_id", "entity_id")
@@ -177,7 +186,9 @@ func addLocalised(add func(Field, int, ...string)) {
 	add(FieldCurrency, 0, "währung")
 	add(FieldImage, 0, "bild", "bilder", "bild-url")
 	add(FieldOrigin, 0, "ursprungsland", "herkunftsland")
-	add(FieldLeadTime, 0, "lieferzeit", "lieferzeit (tage)")
+	add(FieldLeadTime, 0, "lieferzeit", "lieferzeit (tage)", "lieferzeit in tagen", "lieferfrist")
+	add(FieldAvailability, 0, "verfügbarkeit", "lieferstatus", "lagerstatus")
+	add(FieldAvailability, 1, "lagerbestand", "bestand")
 
 	// Spanish price lists.
 	add(FieldSKU, 0, "código", "referencia", "cód.", "código artículo", "código de artículo", "código producto", "cod. art.")
@@ -199,6 +210,8 @@ func addLocalised(add func(Field, int, ...string)) {
 	add(FieldImage, 0, "imagen", "imágenes", "foto")
 	add(FieldOrigin, 0, "país de origen", "origen")
 	add(FieldLeadTime, 0, "plazo de entrega")
+	add(FieldAvailability, 0, "disponibilidad")
+	add(FieldAvailability, 1, "existencias")
 }
 
 // nameIfNoName are description headers that name the product when the

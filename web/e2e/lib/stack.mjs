@@ -82,6 +82,19 @@ export async function signIn(context, base, key) {
   }
 }
 
+/**
+ * signInOperator signs a browser context in to the insights page with an
+ * operator key through its sign-in form, and returns the page it lands on
+ * (open: the caller closes it).
+ */
+export async function signInOperator(context, base, key) {
+  const page = await context.newPage();
+  await page.goto(`${base}/en/insights`);
+  await page.fill('#operator-key', key);
+  await Promise.all([page.waitForNavigation(), page.click('.signin-form button[type="submit"]')]);
+  return page;
+}
+
 /** Stack is one running `catalogctl serve` on a data folder. */
 export class Stack {
   constructor(dataDir) {
@@ -146,6 +159,17 @@ export class Stack {
       ['partner-key', '--data', this.dataDir, '--partner', partner], { cwd: repoRoot });
     const key = stdout.trim();
     if (!key.startsWith('csk_')) { throw new Error(`partner-key printed ${JSON.stringify(stdout)}`); }
+    return key;
+  }
+
+  /**
+   * operatorKey issues an operator key with `catalogctl operator-key` on
+   * the stack's data folder (it works while serve runs).
+   */
+  async operatorKey() {
+    const { stdout } = await promisify(execFile)(catalogctl, ['operator-key', '--data', this.dataDir], { cwd: repoRoot });
+    const key = stdout.trim();
+    if (!key.startsWith('cso_')) { throw new Error(`operator-key printed ${JSON.stringify(stdout)}`); }
     return key;
   }
 

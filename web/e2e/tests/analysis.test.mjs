@@ -56,12 +56,12 @@ describe('offers', () => {
     await page.goto(`${stack.base}/en/product/e2e-quality%3AQ-1`);
     assert.equal((await page.textContent('#offers-title')).trim(), '2 offers');
     const rows = await page.$$eval('.offers-table tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent.replace(/\s+/g, ' ').trim()).join(' | ')));
-    // Price, minimum order, unit and stock where known; no lead time column, as no offer says one.
+    // Price, minimum order, unit and availability (its stock of 120) where known; no lead time column, as no offer says one.
     const head = await page.$$eval('.offers-table thead th', (ths) => ths.map((th) => th.textContent.trim()));
-    assert.deepEqual(head, ['Partner', 'Price', 'Minimum order', 'Unit', 'In stock']);
-    assert.deepEqual(rows, ['e2e-rival | €39.50 | 20 | carton de 4 | 120', 'e2e-quality (this offer) | €49.90 |  |  | ']);
-    assert.equal(api.json.offers[0].stock, 120);
-    assert.equal(api.json.offers[1].stock, undefined);
+    assert.deepEqual(head, ['Partner', 'Price', 'Minimum order', 'Unit', 'Availability']);
+    assert.deepEqual(rows, ['e2e-rival | €39.50 | 20 | carton de 4 | In stock', 'e2e-quality (this offer) | €49.90 |  |  | ']);
+    assert.equal(api.json.offers[0].availability, 'in_stock');
+    assert.equal(api.json.offers[1].availability, undefined);
     // The other offer is one click away.
     await Promise.all([page.waitForNavigation(), page.click('.offers-table tbody a')]);
     assert.equal(new URL(page.url()).pathname, '/en/product/e2e-rival%3AR-9');

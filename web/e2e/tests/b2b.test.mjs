@@ -16,12 +16,13 @@ const test = (name, fn) => nodeTest(name, { timeout: 120_000 }, fn);
 const PARTNER = 'b2b-lab';
 const HOLD = 'hold-lab';
 // Two products without a price (one empty, one zero), a pack unit, a MOQ and a lead time.
+// Stock as a French sheet writes it ("Disponibilité": En stock, Sur commande, Rupture).
 const B2B_CSV = [
-  'sku,name,brand,description,category,Prix unitaire HT,currency,gtin,moq,unit,lead_time_days',
-  'B2B-REQ-1,Quotelab press brake tooling,Quotelab,Custom tooling quoted per order,Machines > Presses,,EUR,,1,piece,30',
-  'B2B-REQ-2,Quotelab hydraulic unit,Quotelab,Quoted on request,Machines > Presses,0,EUR,,2,piece,20',
-  'B2B-PACK-1,Quotelab copy paper pallet,Quotelab,240 reams of A4 paper,Office > Paper,1499.00,EUR,4006381333931,3,pallet of 240 reams,5',
-  'B2B-BAD-1,Quotelab broken price,Quotelab,Bad price,Office > Paper,douze,EUR,,1,piece,5',
+  'sku,name,brand,description,category,Prix unitaire HT,currency,gtin,moq,unit,lead_time_days,Disponibilité',
+  'B2B-REQ-1,Quotelab press brake tooling,Quotelab,Custom tooling quoted per order,Machines > Presses,,EUR,,1,piece,30,Sur commande',
+  'B2B-REQ-2,Quotelab hydraulic unit,Quotelab,Quoted on request,Machines > Presses,0,EUR,,2,piece,20,Rupture de stock',
+  'B2B-PACK-1,Quotelab copy paper pallet,Quotelab,240 reams of A4 paper,Office > Paper,1499.00,EUR,4006381333931,3,pallet of 240 reams,5,En stock',
+  'B2B-BAD-1,Quotelab broken price,Quotelab,Bad price,Office > Paper,douze,EUR,,1,piece,5,En stock',
 ].join('\n') + '\n';
 
 let stack;
@@ -340,6 +341,37 @@ describe('cards for buyers', () => {
     await page.close();
   });
 
+  test('availability and lead time are filters when the data has them, and cards show them', async () => {
+    const page = await newPage();
+    await page.goto(url('/en/?q=quotelab'));
+    const facet = (legend) => page.locator('fieldset.facet', { has: page.locator(`legend:text-is("${legend}")`) });
+    const labels = async (legend) => (await facet(legend).locator('.facet-value').allTextContents()).map((x) => x.trim());
+    assert.deepEqual((await labels('Availability')).sort(), ['In stock', 'On backorder', 'Out of stock']);
+    // Bands read shortest first; each counts every product shipping within it.
+    assert.deepEqual(await labels('Ships within'), ['Within 7 days', 'Within 14 days', 'Within 30 days']);
+    const counts = await facet('Ships within').locator('.count').allTextContents();
+    assert.deepEqual(counts.map((c) => c.trim()), ['1', '1', '3']);
+    const pallet = page.locator('.card', { hasText: 'Quotelab copy paper pallet' });
+    assert.equal((await pallet.locator('.avail dd').textContent()).trim(), 'In stock');
+    await axeCheck(page, 'availability and lead-time facets');
+    // Ticking "In stock" keeps the in-stock products only.
+    await facet('Availability').locator('label', { hasText: 'In stock' }).click();
+    await page.waitForURL((u) => u.searchParams.get('availability') === 'in_stock');
+    await page.waitForFunction(() => document.querySelectorAll('.card').length === 1);
+    assert.equal((await page.locator('.card .card-title').textContent()).trim(), 'Quotelab copy paper pallet');
+    assert.ok((await page.locator('.chips').textContent()).includes('In stock'), 'the chip names the filter in words');
+    // Within 14 days, in French.
+    await page.goto(url('/fr/?q=quotelab&lead_time=14'));
+    assert.deepEqual(await page.$$eval('.card .card-title', (els) => els.map((e) => e.textContent.trim())), ['Quotelab copy paper pallet']);
+    assert.ok((await page.locator('.chips').textContent()).includes('14 jours ou moins'));
+    // Products whose files say nothing of stock: no availability facet.
+    const { word } = await pickWord();
+    await page.goto(url(`/en/?q=${encodeURIComponent(word)}`));
+    assert.ok(await page.locator('.card').count() > 0, `demo products for ${word}`);
+    assert.equal(await facet('Availability').count(), 0, 'no availability facet without availability data');
+    await page.close();
+  });
+
   test('a product without a price says "Price on request" and offers a quote', async () => {
     const page = await newPage();
     await page.goto(url('/en/?q=quotelab'));
@@ -568,6 +600,37 @@ describe('mass removal', () => {
     await page.click('.removal-preview a:has-text("Annuler")');
     await page.waitForURL((u) => u.pathname === '/fr/partner');
     assert.equal((await stack.api(`/v1/search?q=&partner=${HOLD}&size=1`)).json.total, 10);
+    await page.close();
+  });
+
+  test('a held catalog can be applied as a partial update that removes nothing', async () => {
+    const key = await stack.partnerKey(HOLD);
+    const held = (await stack.api('/v1/catalogs?limit=5', { headers: { 'X-Api-Key': key } })).json.catalogs
+      .find((c) => c.status === 'needs_confirmation');
+    assert.ok(held, 'the second file is still held');
+    const c = await browserContext();
+    contexts.push(c);
+    await signIn(c, stack.base, key);
+    const page = await newPage(c);
+    await page.goto(url(`/en/partner/catalogs/${encodeURIComponent(held.id)}`));
+    const partial = page.locator('.removal-preview button', { hasText: 'Apply as a partial update (remove nothing)' });
+    assert.equal(await partial.count(), 1, 'Confirm, partial update and Cancel');
+    await axeCheck(page, 'removal preview with the partial update');
+    // Keyboard only: the button is reached and pressed like any other.
+    await partial.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.catalog-state[data-status="done"]');
+    assert.equal(await page.locator('.removal-preview').count(), 0, 'no longer held');
+    assert.equal((await stack.api(`/v1/search?q=&partner=${HOLD}&size=1`)).json.total, 10, 'nothing removed');
+    // The catalog list says what each upload removed: 0 for this one.
+    await page.goto(url('/en/partner'));
+    const headers = await page.$$eval('.data thead th', (ths) => ths.map((th) => th.textContent.trim()));
+    const row = await page.$$eval('.data tbody tr', (trs, id) => trs
+      .filter((tr) => tr.querySelector(`a[href$="/partner/catalogs/${id}"]`))
+      .map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim()))[0], encodeURIComponent(held.id));
+    assert.ok(row, 'the applied catalog is listed');
+    assert.equal(row[headers.indexOf('Removed')], '0');
+    assert.equal(row[headers.indexOf('Status')], 'Done');
     await page.close();
   });
 });

@@ -91,13 +91,14 @@ describe('offers of one product across partners', () => {
     assert.equal(landed.hash, '#offers');
     assert.equal((await page.textContent('#offers-title')).trim(), '3 offers');
     const rows = await cells(page, '.offers-table');
-    assert.deepEqual(rows.map((r) => r[0].replace(' (this offer)', '')), offers.map((o) => o.partner), 'the partners in the API\'s order');
+    assert.deepEqual(rows.map((r) => r[0].replace(' (this offer)', '')), offers.map((o) => o.partner_name || o.partner), 'the partners in the API\'s order');
     const shown = rows.map((r) => amount(r[1]));
     assert.deepEqual(shown, prices, 'cheapest first');
-    // Each partner's minimum order and stock, as their files say them.
+    // Each partner's minimum order and availability, as their files say them (a stock quantity).
     const head = await page.$$eval('.offers-table thead th', (ths) => ths.map((th) => th.textContent.trim()));
-    assert.deepEqual(head, ['Partner', 'Price', 'Minimum order', 'In stock']);
-    assert.deepEqual(rows.map((r) => [amount(r[2]), r[3]]), offers.map((o) => [o.moq, o.stock === 0 ? 'Out of stock' : o.stock.toLocaleString('en')]));
+    assert.deepEqual(head, ['Partner', 'Price', 'Minimum order', 'Availability']);
+    const label = { in_stock: 'In stock', out_of_stock: 'Out of stock', backorder: 'On backorder' };
+    assert.deepEqual(rows.map((r) => [amount(r[2]), r[3]]), offers.map((o) => [o.moq, label[o.availability]]));
     // Ungrouping brings every offer back as its own card.
     await page.goto(groupedURL);
     await Promise.all([page.waitForNavigation(), page.click('.grouping a')]);
