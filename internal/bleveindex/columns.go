@@ -16,6 +16,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/search"
 )
 
@@ -35,6 +36,11 @@ type columns struct {
 	name                 []string // folded name, the name sort key
 	grade                []uint8  // 1 + index of the grade in gradeVals, 0 for none
 	offer                []int32  // code of the offer key (offerVals), -1 for none
+	// avail is 1 + the index of the availability in
+	// catalog.Availabilities(), 0 for none; lead is 1 + the index of the
+	// shortest band of catalog.LeadTimeBands() the product ships within
+	// (it is in that band and every longer one), 0 for none.
+	avail, lead []uint8
 
 	brandVals, partnerVals, leafVals []string
 	brandCode, partnerCode           map[string]int32
@@ -251,6 +257,8 @@ func newColumns(r index.IndexReader, capacity int) *columns {
 		name:     make([]string, 0, capacity),
 		grade:    make([]uint8, 0, capacity),
 		offer:    make([]int32, 0, capacity),
+		avail:    make([]uint8, 0, capacity),
+		lead:     make([]uint8, 0, capacity),
 	}
 }
 
@@ -268,7 +276,7 @@ func (b *columnsBuilder) readAll(ctx context.Context, r index.IndexReader, idx b
 		return err
 	}
 	defer func() { _ = s.Close() }()
-	dvr, err := r.DocValueReader([]string{search.FieldBrand, search.FieldPartner, fCategoryLeaf, search.FieldCurrency, search.FieldPrice, search.FieldUpdated, search.FieldNameSort, search.FieldGrade, search.FieldOfferKey})
+	dvr, err := r.DocValueReader([]string{search.FieldBrand, search.FieldPartner, fCategoryLeaf, search.FieldCurrency, search.FieldPrice, search.FieldUpdated, search.FieldNameSort, search.FieldGrade, search.FieldOfferKey, search.FieldAvailability, search.FieldLeadTime})
 	if err != nil {
 		return err
 	}
@@ -306,6 +314,8 @@ func (c *columns) grow(num uint64) {
 		c.name = append(c.name, "")
 		c.grade = append(c.grade, 0)
 		c.offer = append(c.offer, -1)
+		c.avail = append(c.avail, 0)
+		c.lead = append(c.lead, 0)
 	}
 }
 
@@ -337,8 +347,30 @@ func (b *columnsBuilder) visit(field string, term []byte) {
 		}
 	case search.FieldOfferKey:
 		c.offer[num] = code(&c.offerVals, c.offerCode, string(term))
+	case search.FieldAvailability:
+		c.avail[num] = valueCode(catalog.Availabilities(), string(term))
+	case search.FieldLeadTime:
+		if code := valueCode(leadBandNames(), string(term)); code > 0 && (c.lead[num] == 0 || code < c.lead[num]) {
+			c.lead[num] = code // the shortest band
+		}
 	}
 }
+
+// valueCode is 1 + the index of v in vals, 0 when v is not one of them
+// (vals are a handful of values: the code fits a byte).
+func valueCode(vals []string, v string) uint8 {
+	code := uint8(0)
+	for _, x := range vals {
+		code++
+		if x == v {
+			return code
+		}
+	}
+	return 0
+}
+
+// leadBandNames are the values of catalog.LeadTimeBands() as indexed.
+func leadBandNames() []string { return catalog.LeadTimeValues(1) }
 
 // exactFloat decodes the full-precision term of a numeric field (Bleve
 // also indexes shifted, coarser terms of each number: those are skipped).

@@ -19,15 +19,13 @@ import (
 
 // fastPath reports whether q can run on the in-memory columns: every query
 // but cursor pages and attribute facets (whose values the columns do not
-// hold; nor grades, availabilities and lead times), which run on Bleve's
-// own collector.
+// hold; nor grades), which run on Bleve's own collector.
 func fastPath(q catalog.Query) bool {
 	if q.Cursor != "" {
 		return false
 	}
 	for _, f := range q.Facets {
-		if strings.HasPrefix(f, catalog.FacetAttrPrefix) || f == catalog.FacetGrade ||
-			f == catalog.FacetAvailability || f == catalog.FacetLeadTime {
+		if strings.HasPrefix(f, catalog.FacetAttrPrefix) || f == catalog.FacetGrade {
 			return false
 		}
 	}
@@ -35,16 +33,14 @@ func fastPath(q catalog.Query) bool {
 }
 
 // nonColumnFilters are the filters the columns cannot evaluate
-// (grade, availability, lead time, offer key, attributes); they stay in the
-// Bleve query.
+// (grade, offer key, attributes); they stay in the Bleve query.
 func nonColumnFilters(f catalog.Filters) query.Query {
 	return filterQuery(nonColumn(f), "")
 }
 
 // nonColumn keeps the filters of f that the columns cannot evaluate.
 func nonColumn(f catalog.Filters) catalog.Filters {
-	return catalog.Filters{Grades: f.Grades, Availability: f.Availability, LeadTime: f.LeadTime,
-		OfferKeys: f.OfferKeys, Attributes: f.Attributes}
+	return catalog.Filters{Grades: f.Grades, OfferKeys: f.OfferKeys, Attributes: f.Attributes}
 }
 
 // hitRef is a candidate hit.
@@ -122,6 +118,9 @@ type columnFilter struct {
 	partners, brands map[int32]bool // nil: no filter
 	currencies       map[int32]bool // nil: no filter
 	leaves           []bool         // by leaf code; nil: no filter
+	// avail and lead are by column code (columns.avail, columns.lead):
+	// the codes that pass; nil: no filter.
+	avail, lead      []bool
 	priceLo, priceHi float64
 	price            bool
 }
@@ -153,6 +152,19 @@ func newColumnFilter(c *columns, f catalog.Filters) columnFilter {
 					cf.leaves[leaf] = cf.leaves[leaf] || paths[p]
 				}
 			}
+		case catalog.FacetAvailability:
+			cf.avail = make([]bool, len(catalog.Availabilities())+1)
+			for i, a := range catalog.Availabilities() {
+				cf.avail[i+1] = slices.Contains(flt.Values, a)
+			}
+		case catalog.FacetLeadTime:
+			// A product whose shortest band is i ships within band j >= i.
+			cf.lead = make([]bool, len(leadBandNames())+1)
+			for i := range leadBandNames() {
+				for _, b := range leadBandNames()[i:] {
+					cf.lead[i+1] = cf.lead[i+1] || slices.Contains(flt.Values, b)
+				}
+			}
 		case catalog.FacetPrice:
 			cf.price = true
 			cf.priceLo, cf.priceHi = math.Inf(-1), math.Inf(1)
@@ -174,6 +186,8 @@ const (
 	failCategory
 	failPrice
 	failCurrency
+	failAvailability
+	failLeadTime
 )
 
 // failing returns a bit per dimension whose filter document num fails.
@@ -196,6 +210,12 @@ func (cf *columnFilter) failing(c *columns, num uint64) (fails uint8) {
 	if cf.currencies != nil && !cf.currencies[c.currency[num]] {
 		fails |= failCurrency
 	}
+	if cf.avail != nil && !cf.avail[c.avail[num]] {
+		fails |= failAvailability
+	}
+	if cf.lead != nil && !cf.lead[c.lead[num]] {
+		fails |= failLeadTime
+	}
 	return fails
 }
 
@@ -206,8 +226,9 @@ type tally struct {
 	cols                        *columns
 	cf                          columnFilter
 	brand, partner, leaf, price bool // the facets counted while visiting
-	currency                    bool
+	currency, avail, lead       bool
 	brandN, partnerN, leafN     []int
+	availN, leadN               []int // by column code (0: none)
 	currencyN                   []int
 	// priceN counts the price bands of each currency apart: bands never
 	// add amounts of different currencies.
@@ -224,37 +245,20 @@ func newTally(cols *columns, q catalog.Query, cf columnFilter, scored bool, want
 		brandN: make([]int, len(cols.brandVals)), partnerN: make([]int, len(cols.partnerVals)),
 		leafN: make([]int, len(cols.leafVals)), priceN: make([][]int, len(cols.currencyVals)),
 		currency: want(catalog.FacetCurrency), currencyN: make([]int, len(cols.currencyVals)),
+		avail: want(catalog.FacetAvailability), availN: make([]int, len(catalog.Availabilities())+1),
+		lead: want(catalog.FacetLeadTime), leadN: make([]int, len(leadBandNames())+1),
 		top: &ranked{better: order(cols, q, scored)}, k: q.Page * q.Size,
 	}
 }
 
 // add visits document num of the snapshot with its score.
 func (t *tally) add(num uint64, score float64) {
-	c := t.cols
-	fails := t.cf.failing(c, num)
+	fails := t.cf.failing(t.cols, num)
 	if fails&(fails-1) != 0 { // fails two filters or more: counted nowhere
 		return
 	}
-	if t.brand && (fails == 0 || fails == failBrand) && c.brand[num] >= 0 {
-		t.brandN[c.brand[num]]++
-	}
-	if t.partner && (fails == 0 || fails == failPartner) && c.partner[num] >= 0 {
-		t.partnerN[c.partner[num]]++
-	}
-	if t.leaf && (fails == 0 || fails == failCategory) && c.leaf[num] >= 0 {
-		t.leafN[c.leaf[num]]++
-	}
-	if t.currency && (fails == 0 || fails == failCurrency) && c.currency[num] >= 0 {
-		t.currencyN[c.currency[num]]++
-	}
-	if t.price && (fails == 0 || fails == failPrice) && !math.IsNaN(c.price[num]) && c.currency[num] >= 0 {
-		bands := t.priceN[c.currency[num]]
-		if bands == nil {
-			bands = make([]int, len(search.PriceRanges()))
-			t.priceN[c.currency[num]] = bands
-		}
-		bands[search.PriceBand(c.price[num])]++
-	}
+	t.countValues(num, fails)
+	t.countBands(num, fails)
 	if fails != 0 {
 		return
 	}
@@ -265,6 +269,49 @@ func (t *tally) add(num uint64, score float64) {
 	} else if t.k > 0 && t.top.better(h, t.top.items[0]) {
 		t.top.items[0] = h
 		heap.Fix(t.top, 0)
+	}
+}
+
+// counts reports whether a document failing the filters in fails counts
+// in the facet of dimension bit: it passes them all, or fails that one
+// only (a facet is counted without its own filter).
+func counts(fails, bit uint8) bool { return fails == 0 || fails == bit }
+
+// countValues counts document num in the brand, partner, category and
+// currency facets.
+func (t *tally) countValues(num uint64, fails uint8) {
+	c := t.cols
+	if t.brand && counts(fails, failBrand) && c.brand[num] >= 0 {
+		t.brandN[c.brand[num]]++
+	}
+	if t.partner && counts(fails, failPartner) && c.partner[num] >= 0 {
+		t.partnerN[c.partner[num]]++
+	}
+	if t.leaf && counts(fails, failCategory) && c.leaf[num] >= 0 {
+		t.leafN[c.leaf[num]]++
+	}
+	if t.currency && counts(fails, failCurrency) && c.currency[num] >= 0 {
+		t.currencyN[c.currency[num]]++
+	}
+}
+
+// countBands counts document num in the price, availability and lead-time
+// facets.
+func (t *tally) countBands(num uint64, fails uint8) {
+	c := t.cols
+	if t.price && counts(fails, failPrice) && !math.IsNaN(c.price[num]) && c.currency[num] >= 0 {
+		bands := t.priceN[c.currency[num]]
+		if bands == nil {
+			bands = make([]int, len(search.PriceRanges()))
+			t.priceN[c.currency[num]] = bands
+		}
+		bands[search.PriceBand(c.price[num])]++
+	}
+	if t.avail && counts(fails, failAvailability) {
+		t.availN[c.avail[num]]++
+	}
+	if t.lead && counts(fails, failLeadTime) {
+		t.leadN[c.lead[num]]++
 	}
 }
 
@@ -316,6 +363,17 @@ func (t *tally) result(x *Index, q catalog.Query, scored bool, done map[string][
 			vals = countsOf(cols.pathVals, pathN)
 		case catalog.FacetCurrency:
 			vals = countsOf(cols.currencyVals, t.currencyN)
+		case catalog.FacetAvailability:
+			vals = countsOf(catalog.Availabilities(), t.availN[1:])
+		case catalog.FacetLeadTime:
+			// Each product counts in its shortest band and every longer one.
+			bands := make([]int, len(leadBandNames()))
+			for i := range bands {
+				for code := 1; code <= i+1; code++ {
+					bands[i] += t.leadN[code]
+				}
+			}
+			vals = countsOf(leadBandNames(), bands)
 		case catalog.FacetPrice:
 			perCurrency := map[string]int{}
 			for c, bands := range t.priceN {

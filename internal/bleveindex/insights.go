@@ -263,8 +263,8 @@ func priceStats(cols *columns, groups map[priceGroup][]float64, size int) []cata
 	return out
 }
 
-// sharedOffers returns the offer keys held by two partners or more, most
-// partners first (then most products, then by key), at most size. pairs
+// sharedOffers returns the offer keys held by two partners or more, in
+// search.SortSharedOffers' order, at most size. pairs
 // are (offer, partner) of the shared offers, with repeats.
 func sharedOffers(cols *columns, pairs []offerPartner, offerN []int, size int) []catalog.SharedOffer {
 	slices.SortFunc(pairs, func(a, b offerPartner) int {
@@ -284,15 +284,6 @@ func sharedOffers(cols *columns, pairs []offerPartner, offerN []int, size int) [
 		out = append(out, catalog.SharedOffer{Key: cols.offerVals[o], Partners: j - i, Products: offerN[o]})
 		i = j
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Partners != b.Partners {
-			return a.Partners > b.Partners
-		}
-		if a.Products != b.Products {
-			return a.Products > b.Products
-		}
-		return a.Key < b.Key
-	})
+	search.SortSharedOffers(out)
 	return out[:min(len(out), size)]
 }

@@ -74,8 +74,10 @@ type PriceStats struct {
 type OfferOverlap struct {
 	// WithKey counts the documents that have an offer key.
 	WithKey int `json:"with_key"`
-	// Shared are the offer keys offered by the most partners (two or
-	// more), at most Size, most partners first (ties by key).
+	// Shared are the offer keys held by two partners or more with the
+	// most products, at most Size: most products first, then most
+	// partners, then by key. On OpenSearch the keys are chosen among the
+	// 4×Size with most products, and partners above 100 are estimates.
 	Shared []SharedOffer `json:"shared"`
 }
 

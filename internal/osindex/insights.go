@@ -15,6 +15,11 @@ import (
 // categories among every ancestor path the category field holds.
 const topLevel = "[^>]*"
 
+// sharedOversample is how many more offer keys than asked the shared
+// offers' aggregation takes, since keys held by one partner twice are
+// dropped after it.
+const sharedOversample = 4
+
 // maxPriceCurrencies bounds the currencies of one category whose prices
 // are described.
 const maxPriceCurrencies = 20
@@ -23,7 +28,7 @@ const maxPriceCurrencies = 20
 // on the partner, the top-level categories and the grade; per top-level
 // category and currency a stats and a percentiles (t-digest) aggregation
 // of the price; the offer keys held by the most partners (a terms
-// aggregation ordered by the cardinality of their partners).
+// aggregation by products, whose partners are counted for the top keys).
 func (x *Index) Insights(ctx context.Context, q catalog.InsightsQuery) (catalog.Insights, error) {
 	if err := q.Validate(); err != nil {
 		return catalog.Insights{}, err
@@ -50,10 +55,14 @@ func (x *Index) Insights(ctx context.Context, q catalog.InsightsQuery) (catalog.
 				}},
 			}},
 			"with_key": obj{"filter": obj{"exists": obj{"field": search.FieldOfferKey}}},
+			// The offer keys with most products, their partners counted
+			// for those buckets only (breadth first): ordering every key
+			// by the cardinality of its partners keeps one counter per
+			// key and trips the node's memory breaker at 100,000 products.
 			"shared": obj{
-				"terms": obj{"field": search.FieldOfferKey, "size": q.Size, "min_doc_count": 2,
-					"order": []any{obj{"partners": "desc"}, obj{"_count": "desc"}, obj{"_key": "asc"}}},
-				"aggs": obj{"partners": obj{"cardinality": obj{"field": search.FieldPartner}}},
+				"terms": obj{"field": search.FieldOfferKey, "size": q.Size * sharedOversample, "min_doc_count": 2,
+					"collect_mode": "breadth_first", "order": []any{obj{"_count": "desc"}, obj{"_key": "asc"}}},
+				"aggs": obj{"partners": obj{"cardinality": obj{"field": search.FieldPartner, "precision_threshold": 100}}},
 			},
 		},
 	}
@@ -191,5 +200,7 @@ func (r *insightsResp) insights(size int) catalog.Insights {
 			out.Offers.Shared = append(out.Offers.Shared, catalog.SharedOffer{Key: b.Key, Partners: b.Partners.Value, Products: b.DocCount})
 		}
 	}
+	search.SortSharedOffers(out.Offers.Shared)
+	out.Offers.Shared = out.Offers.Shared[:min(len(out.Offers.Shared), size)]
 	return out
 }

@@ -2,8 +2,11 @@ package search
 
 import (
 	"slices"
+	"sort"
 	"strings"
 	"unicode"
+
+	"github.com/catalogsearch/catalogsearch/internal/catalog"
 )
 
 // units are the measure units a number is joined to ("500 ml" = "500ml"),
@@ -150,4 +153,19 @@ func Quantile(v []float64, p float64) float64 {
 	}
 	lo := int(h)
 	return v[lo] + (h-float64(lo))*(v[lo+1]-v[lo])
+}
+
+// SortSharedOffers orders shared offers as both engines list them: most
+// products first, then most partners, then by key.
+func SortSharedOffers(s []catalog.SharedOffer) {
+	sort.Slice(s, func(i, j int) bool {
+		a, b := s[i], s[j]
+		if a.Products != b.Products {
+			return a.Products > b.Products
+		}
+		if a.Partners != b.Partners {
+			return a.Partners > b.Partners
+		}
+		return a.Key < b.Key
+	})
 }

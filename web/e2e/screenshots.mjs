@@ -1,7 +1,7 @@
 // Screenshots of the main pages at desktop and phone widths, taken in
 // headless Chromium against `catalogctl serve --demo`:
 //   node screenshots.mjs OUTDIR   (make screenshots)
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Stack, browserContext, pickWord, signIn, signInOperator } from './lib/stack.mjs';
 
@@ -17,11 +17,11 @@ try {
   // "excl. VAT" with the pack they buy; one is on request.
   await stack.stop();
   await stack.ingest('papeterie-pro', 'tarif-pro.csv', [
-    'sku;name;brand;category;Prix unitaire HT;currency;gtin;moq;unit;lead_time_days',
-    'PP-A4-240;Ramette papier A4 80 g, palette;Papeo Pro;Papeterie > Papier;1499,00;EUR;4006381333931;1;palette de 240 ramettes;5',
-    'PP-A4-5;Ramette papier A4 80 g, carton;Papeo Pro;Papeterie > Papier;24,90;EUR;;2;carton de 5 ramettes;2',
-    'PP-A3-5;Ramette papier A3 80 g, carton;Papeo Pro;Papeterie > Papier;49,50;EUR;;1;carton de 5 ramettes;3',
-    'PP-SUR;Papier sur mesure (grammage au choix);Papeo Pro;Papeterie > Papier;;EUR;;500;feuille;20',
+    'sku;name;brand;category;Prix unitaire HT;currency;gtin;moq;unit;lead_time_days;Quantité palier 1;Prix palier 1;Quantité palier 2;Prix palier 2',
+    'PP-A4-240;Ramette papier A4 80 g, palette;Papeo Pro;Papeterie > Papier;1499,00;EUR;4006381333931;1;palette de 240 ramettes;5;;;;',
+    'PP-A4-5;Ramette papier A4 80 g, carton;Papeo Pro;Papeterie > Papier;24,90;EUR;;2;carton de 5 ramettes;2;10;23,50;50;21,90',
+    'PP-A3-5;Ramette papier A3 80 g, carton;Papeo Pro;Papeterie > Papier;49,50;EUR;;1;carton de 5 ramettes;3;;;;',
+    'PP-SUR;Papier sur mesure (grammage au choix);Papeo Pro;Papeterie > Papier;;EUR;;500;feuille;20;;;;',
   ].join('\n') + '\n');
   // A new price list for two of them: its page lists the changes, and a
   // product page shows its price history.
@@ -33,9 +33,16 @@ try {
   ].join('\n') + '\n');
   // Then a "whole catalog" of one of them: held, and its removals listed.
   await stack.ingest('papeterie-pro', 'tarif-pro-complet.csv', [
-    'sku;name;brand;category;Prix unitaire HT;currency;gtin;moq;unit;lead_time_days',
-    'PP-A4-5;Ramette papier A4 80 g, carton;Papeo Pro;Papeterie > Papier;24,90;EUR;;2;carton de 5 ramettes;2',
+    'sku;name;brand;category;Prix unitaire HT;currency;gtin;moq;unit;lead_time_days;Quantité palier 1;Prix palier 1;Quantité palier 2;Prix palier 2',
+    'PP-A4-5;Ramette papier A4 80 g, carton;Papeo Pro;Papeterie > Papier;24,90;EUR;;2;carton de 5 ramettes;2;10;23,50;50;21,90',
   ].join('\n') + '\n', 'full');
+  // The operator's dated exchange rates: a price in another currency than
+  // the locale's shows "≈ ... (rate of ...)" beside it.
+  await writeFile(join(stack.dataDir, 'rates.json'), JSON.stringify([
+    { from: 'EUR', to: 'USD', rate: '1.0512', date: '2026-11-30' },
+    { from: 'CNY', to: 'EUR', rate: '0.1302', date: '2026-11-30' },
+    { from: 'CNY', to: 'USD', rate: '0.1369', date: '2026-11-30' },
+  ]));
   await stack.start({ demo: false });
   const { word } = await pickWord(stack);
   const first = (await stack.api(`/v1/search?q=${encodeURIComponent(word)}&size=1`)).json.hits[0].product;
@@ -53,6 +60,11 @@ try {
   }
   if (!shared) { throw new Error('no demo product with three offers'); }
   const sharedQ = encodeURIComponent(shared.name);
+  // Its display name, which buyers see instead of "papeterie-pro".
+  await stack.api('/v1/partner/settings', {
+    method: 'PUT', headers: { 'X-Api-Key': proKey, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ display_name: 'Papeterie Pro SAS' }),
+  });
   const changedId = (await stack.api('/v1/catalogs?limit=5', { headers: { 'X-Api-Key': proKey } })).json.catalogs
     .find((c) => c.file === 'tarif-pro-janvier.csv').id;
   const pricedId = encodeURIComponent('papeterie-pro:PP-A4-5');
@@ -72,6 +84,9 @@ try {
     // Offers of one product from three partners: grouped in the results, compared on its page.
     ['grouped', `/en/?q=${sharedQ}&group=offers`, `/fr/?q=${sharedQ}&group=offers`],
     ['offers', `/en/product/${encodeURIComponent(shared.id)}#offers`, `/fr/product/${encodeURIComponent(shared.id)}#offers`],
+    // Price tiers on the product page, and the partner's display name setting.
+    ['tiers', '/en/product/papeterie-pro%3APP-A4-5', '/fr/product/papeterie-pro%3APP-A4-5'],
+    ['settings', '/en/partner/settings', '/fr/partner/settings'],
     // Changes and prices over time: what an upload changed (signed in as
     // papeterie-pro, as for the removal), and a product's price history.
     ['changes', `/en/partner/catalogs/${encodeURIComponent(changedId)}#changes-title`, `/fr/partner/catalogs/${encodeURIComponent(changedId)}#changes-title`],
@@ -81,7 +96,7 @@ try {
   ];
   const operatorKey = await stack.operatorKey();
   // The list is kept in the browser: fill it through its quick add.
-  const listCodes = [];
+  const listCodes = ['PP-A4-5 12']; // at the tier from 10
   for (const partner of ['bureau-plus', 'northbridge-tools']) {
     const hits = (await stack.api(`/v1/search?q=&size=2&partner=${partner}`)).json.hits;
     hits.forEach((h, i) => listCodes.push(`${h.product.sku} ${(h.product.moq || 1) * (i + 2)}`));

@@ -46,11 +46,20 @@ $none = $hits === [];
 $facetLabel = static function (string $name) use ($t): string {
     return str_starts_with($name, 'attr.') ? substr($name, 5) : $t->t('facet.' . $name);
 };
-// Availability and lead-time values are codes ("in_stock", "7"): shown in words.
-$valueLabel = static function (string $name, string $value) use ($t): string {
+// Partners by their display name (the API's facet label), on the chips too.
+$partnerNames = [];
+foreach (is_array($facets['partner'] ?? null) ? $facets['partner'] : [] as $fv) {
+    if (is_array($fv) && is_string($fv['value'] ?? null) && is_string($fv['label'] ?? null) && trim($fv['label']) !== '') {
+        $partnerNames[$fv['value']] = trim($fv['label']);
+    }
+}
+// Availability and lead-time values are codes ("in_stock", "7"): shown in
+// words; partners by their display name.
+$valueLabel = static function (string $name, string $value) use ($t, $partnerNames): string {
     return match ($name) {
         'availability' => $t->t('availability.' . $value),
         'lead_time' => $t->plural('lead.within', (int) $value),
+        'partner' => $partnerNames[$value] ?? $value,
         default => $value,
     };
 };

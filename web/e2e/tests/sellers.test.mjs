@@ -116,6 +116,8 @@ describe('sellers by name (item 9)', () => {
     assert.match(await card(page, 'Tierlab euro stapler'), /Sold by Tierlab Supplies/);
     const facet = await page.$$eval('.facet .facet-value', (vs) => vs.map((v) => v.textContent.trim()));
     assert.ok(facet.includes('Tierlab Supplies') && !facet.includes('tier-lab'), facet.join(' | '));
+    await page.goto(url(`/en/?q=tierlab&currency=all&partner=${PARTNER}`));
+    assert.equal((await text(page, '.chips .chip:not(.chip-clear)')).replace(' ×', ''), 'Tierlab Supplies', 'the active filter chip names the seller');
     await page.goto(url(`/en${product('TL-EUR')}`));
     assert.equal(await text(page, '.product .partner a'), 'Tierlab Supplies');
     await page.click('form[data-list-add] button');

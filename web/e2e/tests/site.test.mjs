@@ -527,6 +527,8 @@ describe('partner area', () => {
     assert.match(stats, /Rows read\s*2/);
     assert.match(stats, /Accepted\s*1/);
     assert.match(stats, /Rejected\s*1/);
+    // The partner's own file name, without the upload slot's random prefix (issue 18, item 10).
+    assert.equal((await page.textContent('h1')).trim(), 'Catalog e2e.csv');
     await axeCheck(page, 'uploaded catalog');
     let found = 0;
     for (let i = 0; i < 50 && found !== 1; i++) {
