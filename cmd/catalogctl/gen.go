@@ -19,6 +19,9 @@ func runGen(ctx context.Context, e env, args []string) int {
 	headers := fs.String("headers", string(demogen.HeadersNative), "native (the partner's own headers) or canonical")
 	seed := fs.Uint64("seed", 1, "random seed: equal seeds give equal files")
 	defects := fs.Float64("defects", 0, "share of rows (0-1) with a defect ingest must report")
+	sharedPct := fs.Int("shared", 0, "percent (0-100) of products drawn from a pool other catalogs of the same --pool share (same GTIN, name, brand; own price)")
+	pool := fs.Uint64("pool", 1, "the shared pool: catalogs of one profile and pool offer the same pool products")
+	poolSize := fs.Int("pool-size", 0, "products in the shared pool (0: 1000)")
 	out := fs.String("o", "-", "output file (- for stdout)")
 	if code, ok := parse(e, fs, args); !ok {
 		return code
@@ -37,7 +40,8 @@ func runGen(ctx context.Context, e env, args []string) int {
 	}
 	bw := bufio.NewWriterSize(w, 1<<16)
 	stats, err := demogen.Write(ctx, bw, f, demogen.Options{Seed: *seed, Rows: *rows, Profile: *profile,
-		Headers: demogen.HeaderStyle(*headers), DefectRate: *defects})
+		Headers: demogen.HeaderStyle(*headers), DefectRate: *defects,
+		SharedPct: *sharedPct, SharedPool: *pool, SharedPoolSize: *poolSize})
 	if err == nil {
 		err = bw.Flush()
 	}

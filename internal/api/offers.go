@@ -20,6 +20,9 @@ type Offer struct {
 	MOQ          int            `json:"moq,omitempty"`
 	Unit         string         `json:"unit,omitempty"`
 	LeadTimeDays int            `json:"lead_time_days,omitempty"`
+	// Availability is the partner's stock status (catalog.InStock,
+	// Backorder, OutOfStock); absent when its file did not say.
+	Availability string `json:"availability,omitempty"`
 }
 
 // offers is GET /v1/products/{id}/offers: every product with the same
@@ -57,5 +60,5 @@ func (a *API) offers(w http.ResponseWriter, r *http.Request) error {
 }
 
 func offerOf(p catalog.Product) Offer {
-	return Offer{ProductID: p.ID, Partner: p.Partner, Name: p.Name, Price: p.Price, MOQ: p.MOQ, Unit: p.Unit, LeadTimeDays: p.LeadTimeDays}
+	return Offer{ProductID: p.ID, Partner: p.Partner, Name: p.Name, Price: p.Price, MOQ: p.MOQ, Unit: p.Unit, LeadTimeDays: p.LeadTimeDays, Availability: p.Availability}
 }

@@ -26,8 +26,8 @@ func offersAPI(t *testing.T) http.Handler {
 	store := newStore(t)
 	money := func(s string) *catalog.Money { return &catalog.Money{Amount: catalog.MustDecimal(s), Currency: "EUR"} }
 	ps := []catalog.Product{
-		{Partner: "a", Key: "1", Name: "Agrafeuse 24/6", GTIN: "4006381333931", Price: money("12.00"), MOQ: 10},
-		{Partner: "b", Key: "x", Name: "Agrafeuse de bureau", GTIN: "04006381333931", Price: money("9.50"), Unit: "piece"},
+		{Partner: "a", Key: "1", Name: "Agrafeuse 24/6", GTIN: "4006381333931", Price: money("12.00"), MOQ: 10, Availability: catalog.OutOfStock},
+		{Partner: "b", Key: "x", Name: "Agrafeuse de bureau", GTIN: "04006381333931", Price: money("9.50"), Unit: "piece", Availability: catalog.InStock},
 		{Partner: "c", Key: "7", Name: "Agrafeuse (prix sur demande)", GTIN: "4006381333931"},
 		{Partner: "c", Key: "8", Name: "Autre agrafeuse", Brand: "Acme", SupplierRef: "AG-1", Price: money("5.00")},
 		{Partner: "d", Key: "9", Name: "Sans identifiant", Price: money("1.00")},
@@ -73,6 +73,12 @@ func TestOffersRoute(t *testing.T) {
 	first := body["offers"].([]any)[0].(map[string]any)
 	if body["offer_key"] != "gtin:04006381333931" || first["partner"] != "b" || first["price"].(map[string]any)["amount"] != "9.50" || first["unit"] != "piece" {
 		t.Fatalf("offers = %v", body)
+	}
+	// Each partner's availability where its file says it; unknown is absent.
+	for i, want := range []any{"in_stock", "out_of_stock", nil} {
+		if got := body["offers"].([]any)[i].(map[string]any)["availability"]; got != want {
+			t.Errorf("offer %d: availability %v, want %v", i, got, want)
+		}
 	}
 	if rec, body := get(t, h, "/v1/products/z:nope/offers"); rec.Code != http.StatusNotFound || errorCode(body) != "not_found" {
 		t.Fatalf("unknown product: %d %v", rec.Code, body)

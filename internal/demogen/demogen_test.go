@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -740,5 +741,163 @@ func TestEachProduct(t *testing.T) {
 	}
 	if _, err := EachProduct(context.Background(), Options{Rows: -1}, nil); catalog.CodeOf(err) != catalog.CodeInvalid {
 		t.Fatalf("err = %v, want invalid", err)
+	}
+}
+
+// gtinOffer is what a catalog says of one GTIN.
+type gtinOffer struct {
+	partner, name, brand string
+	cents                int64
+}
+
+// offersByGTIN lists the products of each GTIN (check digit valid) across
+// the catalogs of opts.
+func offersByGTIN(t *testing.T, opts ...Options) map[string][]gtinOffer {
+	t.Helper()
+	out := map[string][]gtinOffer{}
+	for _, o := range opts {
+		seen := map[string]bool{}
+		_, err := EachProduct(context.Background(), o, func(p catalog.Product) error {
+			if p.GTIN == "" || !ValidEAN13(p.GTIN) {
+				return nil
+			}
+			if seen[p.GTIN] {
+				return fmt.Errorf("%s: GTIN %s twice in one catalog", o.Partner, p.GTIN)
+			}
+			seen[p.GTIN] = true
+			out[p.GTIN] = append(out[p.GTIN], gtinOffer{p.Partner, p.Name, p.Brand, p.Price.Amount.Units})
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+// TestSharedPool: catalogs of one pool offer the same products (GTIN,
+// name, brand) at their own prices within 15% of the pool's, each at most
+// once; catalogs
+// outside any pool share no GTIN, even of one profile or of two profiles
+// with a common GS1 prefix (the old generator numbered every catalog's
+// EANs from its first row: row n of two catalogs had the same GTIN for two
+// unrelated products whenever they drew the same prefix).
+func TestSharedPool(t *testing.T) {
+	office := func(partner string, seed uint64, pct int) Options {
+		return Options{Seed: seed, Rows: 2000, Partner: partner, SharedPct: pct, SharedPool: 7, SharedPoolSize: 2000}
+	}
+	pooled := offersByGTIN(t, office("p-a", 1, 30), office("p-b", 2, 30), office("p-c", 3, 60))
+	byPartners := map[int]int{}
+	for gtin, offers := range pooled {
+		byPartners[len(offers)]++
+		for _, o := range offers[1:] {
+			if o.name != offers[0].name || o.brand != offers[0].brand {
+				t.Fatalf("GTIN %s: %+v and %+v are not the same product", gtin, offers[0], o)
+			}
+			// Within 15% of the pool's price each, then rounded to 0, 5 or
+			// 9 cents (up to 9 cents off).
+			lo, hi := min(o.cents, offers[0].cents), max(o.cents, offers[0].cents)
+			if float64(hi-9) > float64(lo+9)*1.15/0.85 {
+				t.Errorf("GTIN %s: prices %d and %d are more than 15%% off the pool's", gtin, offers[0].cents, o.cents)
+			}
+		}
+	}
+	if byPartners[2] == 0 || byPartners[3] == 0 {
+		t.Fatalf("GTINs by number of partners: %v, want some offered by 2 and by 3", byPartners)
+	}
+	t.Logf("GTINs by number of partners: %v", byPartners)
+	for name, opts := range map[string][]Options{
+		"one profile, no pool":              {office("p-a", 1, 0), office("p-b", 2, 0)},
+		"office and hardware (prefix 400)":  {{Seed: 1, Rows: 3000}, {Seed: 2, Rows: 3000, Profile: ProfileEnglishHardware}},
+		"office and textile (prefix 376)":   {{Seed: 1, Rows: 3000}, {Seed: 2, Rows: 3000, Profile: ProfileFrenchTextile}},
+		"two pools of one profile":          {office("p-a", 1, 50), {Seed: 2, Rows: 2000, Partner: "p-b", SharedPct: 50, SharedPool: 8}},
+		"same seed, profiles sharing a 400": {{Seed: 5, Rows: 3000}, {Seed: 5, Rows: 3000, Profile: ProfileEnglishHardware}},
+	} {
+		for gtin, offers := range offersByGTIN(t, opts...) {
+			if len(offers) > 1 {
+				t.Errorf("%s: GTIN %s offered by %+v", name, gtin, offers)
+				break
+			}
+		}
+	}
+	if _, err := NewGenerator(Options{Rows: 1, SharedPct: 101}); catalog.CodeOf(err) != catalog.CodeInvalid {
+		t.Errorf("SharedPct 101: err = %v, want invalid", err)
+	}
+}
+
+// TestDemoOffersOverlap: the demo's office suppliers offer some products
+// in common, each shared GTIN the same product, under their own SKUs;
+// other partners share none.
+func TestDemoOffersOverlap(t *testing.T) {
+	var opts []Options
+	for _, d := range DemoCatalogs() {
+		opts = append(opts, d.Options)
+	}
+	byGTIN := offersByGTIN(t, opts...)
+	// Every SKU names one product of the demo (a buyer's quick add by SKU).
+	skus := map[string]string{}
+	for _, o := range opts {
+		if _, err := EachProduct(context.Background(), o, func(p catalog.Product) error {
+			if other, ok := skus[p.SKU]; ok {
+				return fmt.Errorf("SKU %s of %s and %s", p.SKU, other, p.Partner)
+			}
+			skus[p.SKU] = p.Partner
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	byPartners := map[int]int{}
+	for gtin, offers := range byGTIN {
+		byPartners[len(offers)]++
+		for _, o := range offers[1:] {
+			if o.name != offers[0].name || o.partner == offers[0].partner {
+				t.Fatalf("GTIN %s: %+v and %+v", gtin, offers[0], o)
+			}
+		}
+	}
+	shared := len(byGTIN) - byPartners[1]
+	t.Logf("demo: %d GTINs, %d offered by 2 or more partners (%.1f%%): %v", len(byGTIN), shared, 100*float64(shared)/float64(len(byGTIN)), byPartners)
+	if byPartners[2] < 50 || byPartners[3] < 20 {
+		t.Fatalf("GTINs by number of partners %v: want 50 or more offered by 2, 20 or more by 3", byPartners)
+	}
+}
+
+// TestStockColumn: Options.Stock adds a stock column (a quantity), in both
+// header styles, with some rows out of stock; the products' availability
+// says the same, as ingest reads a quantity.
+func TestStockColumn(t *testing.T) {
+	for _, h := range []HeaderStyle{HeadersCanonical, HeadersNative} {
+		g, err := NewGenerator(Options{Seed: 3, Rows: 1200, Headers: h, Stock: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hd := g.Header(); hd[len(hd)-1] != "stock" {
+			t.Fatalf("%s: header %v, want stock last", h, hd)
+		}
+		out, in := 0, 0
+		for g.Next() {
+			vals, p := g.Values(), g.Product()
+			n, err := strconv.Atoi(vals[len(vals)-1])
+			want := catalog.InStock
+			if n == 0 {
+				want, out = catalog.OutOfStock, out+1
+			} else {
+				in++
+			}
+			if err != nil || n < 0 || p.Availability != want {
+				t.Fatalf("row %d: stock cell %q, product availability %q", g.row, vals[len(vals)-1], p.Availability)
+			}
+		}
+		if out < 40 || out > 200 || in < 1000 {
+			t.Errorf("%s: %d rows out of stock, %d in stock: want about one in twelve out", h, out, in)
+		}
+	}
+	g, err := NewGenerator(Options{Seed: 3, Rows: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Next(); g.Product().Availability != "" || slices.Contains(g.Header(), "stock") {
+		t.Errorf("without Stock: header %v, availability %q", g.Header(), g.Product().Availability)
 	}
 }

@@ -18,6 +18,14 @@
 // EAN check digit, empty name); their exact number is round(DefectRate ×
 // Rows), and Stats counts them by kind.
 //
+// Catalogs can offer the same products: with Options.SharedPct, a share of
+// a catalog's products are drawn from a pool (Options.SharedPool) that
+// other catalogs of the profile draw from too, each pool product from the
+// pool's own random source, so that two partners offer one product under
+// one GTIN, name and brand at their own prices. Catalogs of distinct seeds
+// otherwise never share a GTIN. The demo's three office suppliers share a
+// pool (DemoCatalogs).
+//
 // Every writer (CSV, XLSX, JSON array, NDJSON) streams: memory stays flat
 // whatever the row count. The XLSX writer spools the sheet to a temporary
 // file, as excelize's StreamWriter does, and zips it straight to the output.

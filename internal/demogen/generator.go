@@ -30,6 +30,8 @@ type Generator struct {
 	defectsLeft int
 	standalone  int // standalone rows so far, to spread defects evenly
 	eanSeq      uint64
+	eanBase     uint64 // added to eanSeq: catalogs of distinct seeds get distinct EANs
+	poolOrder   []int  // the pool products in the order this catalog draws them
 
 	prod  product // the current product (shared by a variant group)
 	group []variant
@@ -59,6 +61,8 @@ type product struct {
 	colour      string
 	isGroup     bool
 	defect      Defect
+	pooled      bool   // drawn from the shared pool: ean is its EAN
+	ean         string // of a pooled product
 }
 
 // variant is one row of a variant group.
@@ -95,6 +99,9 @@ func NewGenerator(opts Options) (*Generator, error) {
 		g.cols = canonicalColumns()
 		g.sep = " > "
 	}
+	if opts.Stock {
+		g.cols = append(slices.Clip(g.cols), column{"stock", fStock})
+	}
 	g.header = make([]string, len(g.cols))
 	for i, c := range g.cols {
 		g.header[i] = c.header
@@ -109,6 +116,10 @@ func NewGenerator(opts Options) (*Generator, error) {
 		}
 	}
 	g.defectsLeft = int(opts.DefectRate*float64(opts.Rows) + 0.5)
+	g.eanBase = eanItem(opts.Seed ^ h.Sum64())
+	if opts.SharedPct > 0 {
+		g.poolOrder = g.rng.Perm(opts.SharedPoolSize)
+	}
 	return g, nil
 }
 
@@ -186,6 +197,12 @@ func (g *Generator) Product() catalog.Product {
 		Origin:       v[fOrigin],
 		Source:       catalog.Source{Row: g.row + 1},
 	}
+	if g.opts.Stock {
+		pr.Availability = catalog.InStock
+		if v[fStock] == "0" {
+			pr.Availability = catalog.OutOfStock
+		}
+	}
 	if g.cur.cents >= 0 {
 		pr.Price = &catalog.Money{Amount: catalog.Decimal{Units: int64(g.cur.cents), Scale: 2}, Currency: v[fCurrency]}
 	}
@@ -208,16 +225,29 @@ func pick[T any](r *rand.Rand, s []T) T { return s[r.IntN(len(s))] }
 
 // newProduct draws the next product and, maybe, its variant group.
 func (g *Generator) newProduct() {
-	r, p := g.rng, g.p
+	r := g.rng
 	g.productSeq++
 	g.stats.Products++
+	remaining := g.opts.Rows - g.row
+	if g.opts.SharedPct > 0 && len(g.poolOrder) > 0 && g.defectsLeft < remaining && r.IntN(100) < g.opts.SharedPct {
+		g.pooledProduct()
+		return
+	}
+	pr := g.drawProduct(r, r)
+	g.buf = append(g.buf[:0], g.opts.SKUPrefix...)
+	g.buf = strconv.AppendInt(g.buf, int64(100000+g.productSeq), 10)
+	pr.sku = string(g.buf)
+	g.finishProduct(&pr, remaining)
+}
+
+// drawProduct draws a product with r: its type, brand, name, material,
+// unit, origin, currency and base price; its minimum order and lead time
+// (the offer's, not the product's) with own.
+func (g *Generator) drawProduct(r, own *rand.Rand) product {
+	p := g.p
 	ti := r.IntN(len(p.types))
 	t := &p.types[ti]
 	pr := product{t: t, typeIndex: ti, brand: r.IntN(len(p.brands))}
-	g.buf = append(g.buf[:0], p.skuPrefix...)
-	g.buf = strconv.AppendInt(g.buf, int64(100000+g.productSeq), 10)
-	pr.sku = string(g.buf)
-
 	g.buf = append(g.buf[:0], pick(r, t.nouns)...)
 	if q := pick(r, t.quals); q != "" {
 		g.buf = append(g.buf, ' ')
@@ -232,8 +262,8 @@ func (g *Generator) newProduct() {
 	pr.name = string(g.buf)
 	pr.material = pick(r, t.materials)
 	pr.unit = pick(r, t.units)
-	pr.moq = pick(r, t.moqs)
-	pr.lead = p.leadMin + r.IntN(p.leadMax-p.leadMin+1)
+	pr.moq = pick(own, t.moqs)
+	pr.lead = p.leadMin + own.IntN(p.leadMax-p.leadMin+1)
 	pr.origin = pick(r, p.origins)
 	pr.currency = p.currencies[0]
 	if len(p.currencies) > 1 {
@@ -249,15 +279,48 @@ func (g *Generator) newProduct() {
 	// Prices cluster at the low end of the range, as in real catalogs.
 	f := r.Float64()
 	pr.cents = t.priceMin + int(f*f*float64(t.priceMax-t.priceMin))
+	return pr
+}
 
-	// A variant group, or one standalone row that may carry a defect.
-	remaining := g.opts.Rows - g.row
+// pooledProduct makes the next product the next pool product of this
+// catalog (Options.SharedPct): itself drawn from the pool's own random
+// source, so every catalog of the pool offers the same product, with this
+// catalog's SKU, price within 15% of the pool's, minimum order, lead time
+// and description. It is standalone and carries no defect.
+func (g *Generator) pooledProduct() {
+	r, p := g.rng, g.p
+	item := uint64(g.poolOrder[0]) //nolint:gosec // G115: an index of Perm, from 0 to SharedPoolSize
+	g.poolOrder = g.poolOrder[1:]
+	pool := rand.New(rand.NewPCG(g.opts.SharedPool, item+1)) //nolint:gosec // G404: reproducible test data
+	pr := g.drawProduct(pool, r)
+	pr.pooled = true
+	pr.ean = ean13(nil, pick(pool, p.eanPrefixes), (eanItem(g.opts.SharedPool)+item)%1_000_000_000, false, pool)
+	var colour option
+	if len(pr.t.colours) > 0 {
+		colour = pick(pool, pr.t.colours)
+	}
+	pr.colour = colour.label
+	g.buf = append(g.buf[:0], g.opts.SKUPrefix...)
+	g.buf = strconv.AppendInt(g.buf, int64(100000+g.productSeq), 10)
+	pr.sku = string(g.buf)
+	pr.cents = pr.cents * (85 + r.IntN(31)) / 100
+	g.group = append(g.group[:0], variant{colour: colour})
+	g.next = 0
+	pr.description = g.describe(&pr)
+	g.prod = pr
+	g.stats.Shared++
+}
+
+// finishProduct draws the variant group of pr, or makes it one standalone
+// row that may carry a defect, and its description.
+func (g *Generator) finishProduct(pr *product, remaining int) {
+	r, t := g.rng, pr.t
 	g.group = g.group[:0]
 	g.next = 0
 	if g.defectsLeft > 0 && g.wantDefect(remaining) {
 		pr.defect = pick(r, []Defect{DefectMissingPrice, DefectBadEAN, DefectEmptyName})
 		g.defectsLeft--
-	} else if t.axis != axisNone && r.IntN(100) < p.variantPct {
+	} else if t.axis != axisNone && r.IntN(100) < g.p.variantPct {
 		g.drawGroup(t, remaining-g.defectsLeft)
 	}
 	pr.isGroup = len(g.group) > 1
@@ -272,8 +335,19 @@ func (g *Generator) newProduct() {
 		g.group = append(g.group, variant{colour: o})
 		pr.colour = o.label
 	}
-	pr.description = g.describe(&pr)
-	g.prod = pr
+	pr.description = g.describe(pr)
+	g.prod = *pr
+}
+
+// eanItem scrambles x (SplitMix64's finaliser), so that nearby seeds land far
+// apart, modulo the EANs' item space.
+func eanItem(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x % 1_000_000_000
 }
 
 // wantDefect decides whether the next product is a defective standalone
@@ -467,8 +541,10 @@ func (g *Generator) fillRow() {
 	g.eanSeq++
 	vals[fEAN] = ""
 	hasEAN := r.IntN(100) >= 4 || c.defect == DefectBadEAN
-	if hasEAN {
-		vals[fEAN] = ean13(g.buf[:0], pick(r, p.eanPrefixes), g.eanSeq, c.defect == DefectBadEAN, r)
+	if pr.pooled {
+		vals[fEAN] = pr.ean
+	} else if hasEAN {
+		vals[fEAN] = ean13(g.buf[:0], pick(r, p.eanPrefixes), (g.eanBase+g.eanSeq)%1_000_000_000, c.defect == DefectBadEAN, r)
 	}
 
 	g.supplierSeq[pr.brand]++
@@ -478,6 +554,12 @@ func (g *Generator) fillRow() {
 	vals[fSupplierRef] = string(g.buf)
 
 	vals[fMOQ] = strconv.Itoa(pr.moq)
+	if g.opts.Stock {
+		vals[fStock] = "0"
+		if r.IntN(12) > 0 {
+			vals[fStock] = strconv.Itoa(max(pr.moq, 1) * (1 + r.IntN(40)))
+		}
+	}
 	vals[fUnit] = pr.unit
 	vals[fLeadTime] = strconv.Itoa(pr.lead)
 	vals[fOrigin] = pr.origin

@@ -89,7 +89,30 @@ type Options struct {
 	// which draws each product's kind in its colour. Empty keeps the
 	// .example URLs, which resolve nowhere.
 	ImageBase string `json:"image_base,omitempty"`
+	// SharedPct is the share, in percent from 0 to 100, of the catalog's
+	// standalone products drawn from a pool of products that other
+	// catalogs draw from too: the same product (GTIN, brand, name,
+	// category, colour) offered by several partners, each with its own
+	// SKU, price (within 15% of the pool's), minimum order, lead time and
+	// description. 0 (the default): none.
+	SharedPct int `json:"shared_pct,omitempty"`
+	// SharedPool selects the pool: catalogs of one profile with the same
+	// SharedPool and SharedPoolSize offer the same pool products. Each
+	// catalog draws a pool product at most once.
+	SharedPool uint64 `json:"shared_pool,omitempty"`
+	// SKUPrefix starts every SKU; "" means the profile's own ("BP-" for
+	// fr-office). Partners of one profile need their own (a buyer's quick
+	// add by SKU finds one product).
+	SKUPrefix string `json:"sku_prefix,omitempty"`
+	// Stock adds a "stock" column: the quantity each row has in stock, 0
+	// (out of stock) for about one row in twelve.
+	Stock bool `json:"stock,omitempty"`
+	// SharedPoolSize is how many products the pool holds; 0 means 1000.
+	SharedPoolSize int `json:"shared_pool_size,omitempty"`
 }
+
+// DefaultSharedPoolSize is the pool size of a SharedPoolSize of 0.
+const DefaultSharedPoolSize = 1000
 
 // withDefaults validates o and fills its defaults.
 func (o Options) withDefaults() (Options, *profile, error) {
@@ -131,6 +154,18 @@ func (o Options) withDefaults() (Options, *profile, error) {
 	case ',', ';':
 	default:
 		return o, nil, catalog.Errorf(catalog.CodeInvalid, "delimiter must be ',' or ';', not %q", o.Delimiter)
+	}
+	if o.SKUPrefix == "" {
+		o.SKUPrefix = p.skuPrefix
+	}
+	if o.SharedPct < 0 || o.SharedPct > 100 {
+		return o, nil, catalog.Errorf(catalog.CodeInvalid, "shared percent must be from 0 to 100, not %d", o.SharedPct)
+	}
+	if o.SharedPoolSize < 0 || o.SharedPoolSize > MaxRows {
+		return o, nil, catalog.Errorf(catalog.CodeInvalid, "shared pool size must be from 0 to %d", MaxRows)
+	}
+	if o.SharedPoolSize == 0 {
+		o.SharedPoolSize = DefaultSharedPoolSize
 	}
 	if o.ImageBase != "" {
 		if u, err := url.Parse(o.ImageBase); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -184,6 +219,7 @@ type Stats struct {
 	VariantGroups int     `json:"variant_groups"` // products with 2 or more rows sharing a parent
 	VariantRows   int     `json:"variant_rows"`   // rows that belong to a variant group
 	WithoutEAN    int     `json:"without_ean"`    // rows with no EAN at all (not a defect)
+	Shared        int     `json:"shared"`         // products drawn from the shared pool (Options.SharedPct)
 	Defects       Defects `json:"defects"`
 	Bytes         int64   `json:"bytes"` // written by Write; 0 from a Generator
 }

@@ -25,6 +25,7 @@ const (
 	fColour
 	fMaterial
 	fSize
+	fStock // Options.Stock only
 	numFields
 )
 

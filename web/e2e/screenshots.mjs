@@ -52,6 +52,14 @@ try {
   const proKey = await stack.partnerKey('papeterie-pro');
   const heldId = (await stack.api('/v1/catalogs?limit=5', { headers: { 'X-Api-Key': proKey } })).json.catalogs
     .find((c) => c.status === 'needs_confirmation').id;
+  // A product the demo's three office suppliers all offer (one GTIN):
+  // its offers cheapest first, and a search grouping them on one card.
+  let shared = null;
+  for (const h of (await stack.api('/v1/search?q=&partner=bureau-direct&size=100&facets=')).json.hits) {
+    if ((await stack.api(`/v1/products/${encodeURIComponent(h.product.id)}/offers`)).json.offers.length === 3) { shared = h.product; break; }
+  }
+  if (!shared) { throw new Error('no demo product with three offers'); }
+  const sharedQ = encodeURIComponent(shared.name);
   // Its display name, which buyers see instead of "papeterie-pro".
   await stack.api('/v1/partner/settings', {
     method: 'PUT', headers: { 'X-Api-Key': proKey, 'Content-Type': 'application/json' },
@@ -73,6 +81,9 @@ try {
     ['empty', '/en/?q=qwxzvkjplm+zzyzzx', '/fr/?q=qwxzvkjplm+zzyzzx'],
     ['list', '/en/list', '/fr/list'],
     ['removal', `/en/partner/catalogs/${encodeURIComponent(heldId)}#removals-title`, `/fr/partner/catalogs/${encodeURIComponent(heldId)}#removals-title`],
+    // Offers of one product from three partners: grouped in the results, compared on its page.
+    ['grouped', `/en/?q=${sharedQ}&group=offers`, `/fr/?q=${sharedQ}&group=offers`],
+    ['offers', `/en/product/${encodeURIComponent(shared.id)}#offers`, `/fr/product/${encodeURIComponent(shared.id)}#offers`],
     // Price tiers on the product page, and the partner's display name setting.
     ['tiers', '/en/product/papeterie-pro%3APP-A4-5', '/fr/product/papeterie-pro%3APP-A4-5'],
     ['settings', '/en/partner/settings', '/fr/partner/settings'],

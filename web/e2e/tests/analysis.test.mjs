@@ -1,5 +1,6 @@
 // The analysis stories in a real browser against `catalogctl serve`: a
-// buyer compares the offers of one product from two partners; a partner sees the quality grade of its catalog (a server-drawn chart
+// buyer compares the offers of one product from two partners (price,
+// minimum order, unit and stock, cheapest first); a partner sees the quality grade of its catalog (a server-drawn chart
 // with its numbers as a table, without JavaScript) and downloads the
 // products to fix.
 import { after, before, describe, test } from 'node:test';
@@ -17,9 +18,10 @@ const QUALITY_CSV = [
 ].join('\n') + '\n';
 
 // Another partner offers Q-1 (same EAN, written as 14 digits) for less.
+// Its file says its stock (Q-1's does not: unknown, not out of stock).
 const RIVAL_CSV = [
-  'sku,name,brand,price,currency,gtin,moq,unit',
-  'R-9,Chaise pliante de jardin acier,Acme,39.50,EUR,04006381333931,20,carton de 4',
+  'sku,name,brand,price,currency,gtin,moq,unit,stock',
+  'R-9,Chaise pliante de jardin acier,Acme,39.50,EUR,04006381333931,20,carton de 4,120',
 ].join('\n') + '\n';
 
 let stack;
@@ -54,7 +56,12 @@ describe('offers', () => {
     await page.goto(`${stack.base}/en/product/e2e-quality%3AQ-1`);
     assert.equal((await page.textContent('#offers-title')).trim(), '2 offers');
     const rows = await page.$$eval('.offers-table tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((td) => td.textContent.replace(/\s+/g, ' ').trim()).join(' | ')));
-    assert.deepEqual(rows, ['e2e-rival | €39.50 | 20 | carton de 4 | ', 'e2e-quality (this offer) | €49.90 |  |  | ']);
+    // Price, minimum order, unit and availability (its stock of 120) where known; no lead time column, as no offer says one.
+    const head = await page.$$eval('.offers-table thead th', (ths) => ths.map((th) => th.textContent.trim()));
+    assert.deepEqual(head, ['Partner', 'Price', 'Minimum order', 'Unit', 'Availability']);
+    assert.deepEqual(rows, ['e2e-rival | €39.50 | 20 | carton de 4 | In stock', 'e2e-quality (this offer) | €49.90 |  |  | ']);
+    assert.equal(api.json.offers[0].availability, 'in_stock');
+    assert.equal(api.json.offers[1].availability, undefined);
     // The other offer is one click away.
     await Promise.all([page.waitForNavigation(), page.click('.offers-table tbody a')]);
     assert.equal(new URL(page.url()).pathname, '/en/product/e2e-rival%3AR-9');
