@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/search"
@@ -167,12 +168,13 @@ func filterNames(f catalog.Filters) []string {
 
 // clickBody is the body of POST /v1/search/clicks.
 type clickBody struct {
-	Query    string `json:"q"`
-	Position int    `json:"position"`
+	Query    *string `json:"q"`
+	Position int     `json:"position"`
 }
 
 // click is POST /v1/search/clicks: a click on the result at position of
-// the search for q. 204; nothing is recorded where no recorder is set.
+// the search for q. 204; nothing is recorded where no recorder is set or
+// where q holds no text.
 func (a *API) click(w http.ResponseWriter, r *http.Request) error {
 	var body clickBody
 	dec := json.NewDecoder(io.LimitReader(r.Body, 4<<10))
@@ -183,11 +185,16 @@ func (a *API) click(w http.ResponseWriter, r *http.Request) error {
 	if body.Position < 1 || body.Position > catalog.MaxClickPosition {
 		return catalog.Errorf(catalog.CodeInvalid, "position must be between 1 and %d", catalog.MaxClickPosition)
 	}
-	text := search.AnalyticsQuery(body.Query)
-	if text == "" {
-		return catalog.Errorf(catalog.CodeInvalid, "q must hold the text of the search")
+	if body.Query == nil {
+		return catalog.Errorf(catalog.CodeInvalid, "q must be a string (the text of the search)")
 	}
-	if a.deps.Recorder != nil {
+	if utf8.RuneCountInString(*body.Query) > catalog.MaxQueryLength {
+		return catalog.Errorf(catalog.CodeInvalid, "q is longer than %d characters", catalog.MaxQueryLength)
+	}
+	// A click on a search without text (browsing) is not counted, like the
+	// search itself.
+	text := search.AnalyticsQuery(*body.Query)
+	if text != "" && a.deps.Recorder != nil {
 		a.deps.Recorder.Record(catalog.SearchEvent{At: a.deps.Clock().UTC(), Query: text, Position: body.Position})
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -123,7 +123,10 @@ func TestSearchAnalyticsThroughTheAPI(t *testing.T) {
 		{`{"q":"Chaise","position":1}`, http.StatusNoContent},
 		{`{"q":"chaise","position":2}`, http.StatusNoContent},
 		{`{"q":"chaise","position":0}`, http.StatusBadRequest},
-		{`{"q":"","position":1}`, http.StatusBadRequest},
+		{`{"q":"","position":1}`, http.StatusNoContent}, // browsing: not counted
+		{`{"q":null,"position":1}`, http.StatusBadRequest},
+		{`{"position":1}`, http.StatusBadRequest},
+		{`{"q":"` + strings.Repeat("a", catalog.MaxQueryLength+1) + `","position":1}`, http.StatusBadRequest},
 		{`{"q":"chaise","position":1,"user":"x"}`, http.StatusBadRequest},
 	} {
 		if rec, body := a.doKey(t, "", "POST", "/v1/search/clicks", c.body); rec.Code != c.want {

@@ -68,7 +68,7 @@ func TestPartnerDisplayName(t *testing.T) {
 	if _, body := get(t, h, "/v1/products/acme:1"); body["partner_name"] != nil {
 		t.Fatalf("before any name: %v", body)
 	}
-	for _, bad := range []string{`{"display_name": "` + strings.Repeat("x", 81) + `"}`, `{"display_name": "a\u0007b"}`, `{"name": "x"}`, `{}`, `nope`} {
+	for _, bad := range []string{`{"display_name": "` + strings.Repeat("x", 81) + `"}`, `{"display_name": "a\u0007b"}`, `{"display_name": "\tAcme"}`, `{"display_name": "Acme\u0085"}`, `{"name": "x"}`, `{}`, `nope`} {
 		if code, body := put(bad); code != http.StatusBadRequest || errorCode(body) != "invalid" {
 			t.Errorf("PUT %s = %d %v, want 400 invalid", bad, code, body)
 		}

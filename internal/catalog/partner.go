@@ -12,20 +12,22 @@ const MaxDisplayNameLength = 80
 // CheckDisplayName trims a partner's display name (the name buyers see
 // instead of the partner id, kept in the partner's settings as
 // display_name) and checks it: at most MaxDisplayNameLength characters of
-// valid UTF-8, no control characters. "" is valid: no display name, the
+// valid UTF-8, no control characters (C0, DEL, C1), both checked
+// before the trim. "" is valid: no display name, the
 // partner id is shown. A bad name is CodeInvalid.
 func CheckDisplayName(name string) (string, error) {
 	if !utf8.ValidString(name) {
 		return "", Errorf(CodeInvalid, "display_name is not valid UTF-8")
 	}
-	name = strings.TrimSpace(name)
+	// Checked before trimming, as the API document states them: a tab or
+	// a newline at either end is refused too.
 	if utf8.RuneCountInString(name) > MaxDisplayNameLength {
 		return "", Errorf(CodeInvalid, "display_name is longer than %d characters", MaxDisplayNameLength)
 	}
 	if strings.IndexFunc(name, unicode.IsControl) >= 0 {
 		return "", Errorf(CodeInvalid, "display_name holds a control character")
 	}
-	return name, nil
+	return strings.TrimSpace(name), nil
 }
 
 // Values of a partner's zero_price setting (kept in its settings beside

@@ -3,7 +3,7 @@
 GET /v1/search has constraints between parameters that OpenAPI 3.0 cannot
 state and that internal/api/openapi.json states in its descriptions: a
 cursor is "*" or a next_cursor the API made (a random token is refused),
-page must be 1 with a cursor, page times size may not pass 10000, and
+page must be 1 with a cursor, group cannot be combined with a cursor, page times size may not pass 10000, and
 price_min may not pass price_max. A generated case that breaks one of them
 is dropped, so that such a refusal is not taken for a valid request
 refused. Nothing else is filtered or changed.
@@ -45,6 +45,8 @@ def breaks_search_constraints(query):
     page = _int(_one(query, "page"))
     size = _int(_one(query, "size"))
     if cursor is not None:
+        if _one(query, "group") is not None:
+            return True
         if cursor != "*":
             return True
         if page is not None and page != 1:
