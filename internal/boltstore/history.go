@@ -28,6 +28,7 @@ func (s *Store) GetProducts(ctx context.Context, ids []string) ([]catalog.Produc
 			if err := json.Unmarshal(v, &p); err != nil {
 				return err
 			}
+			s.touch(tx, s.pageCost())
 			out = append(out, p)
 		}
 		return nil
@@ -54,6 +55,7 @@ func (s *Store) PutChanges(ctx context.Context, changes []catalog.ProductChange)
 			if err := cb.Put(changeKey(c.CatalogID, c.ProductID), v); err != nil {
 				return err
 			}
+			s.touch(tx, s.pageCost())
 			pt, ok := c.PricePoint()
 			if !ok {
 				continue
@@ -65,6 +67,7 @@ func (s *Store) PutChanges(ctx context.Context, changes []catalog.ProductChange)
 			if err := pb.Put(priceKey(c.ProductID, c.At, c.CatalogID), v); err != nil {
 				return err
 			}
+			s.touch(tx, s.pageCost())
 		}
 		return nil
 	})

@@ -15,6 +15,7 @@ import (
 	"iter"
 	"sort"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -44,6 +45,11 @@ func bucketSessions() []byte { return []byte("sessions") }
 // Store is a catalog.Store on one bbolt file.
 type Store struct {
 	db *bolt.DB
+	// releaseAfter, touched and releases bound the resident part of the
+	// file's mapping (mapped.go).
+	releaseAfter int64
+	touched      atomic.Int64
+	releases     atomic.Int64
 }
 
 // Options tune Open.
@@ -51,6 +57,11 @@ type Options struct {
 	// LockTimeout bounds the wait for the file lock that another process
 	// (a running catalogctl serve) may hold. Zero means one second.
 	LockTimeout time.Duration
+	// ReleaseMappedAfter bounds the resident part of the file's memory
+	// mapping: once about this many bytes were read or written through it,
+	// the store drops its resident pages (see mapped.go). Zero means
+	// DefaultReleaseMappedAfter; a negative value never drops them.
+	ReleaseMappedAfter int64
 }
 
 // Open opens or creates the store file at path.
@@ -78,7 +89,19 @@ func Open(path string, opts Options) (*Store, error) {
 		_ = db.Close()
 		return nil, catalog.Wrap(catalog.CodeInternal, err, "initialise store")
 	}
-	return &Store{db: db}, nil
+	s := &Store{db: db, releaseAfter: opts.ReleaseMappedAfter}
+	if s.releaseAfter == 0 {
+		s.releaseAfter = DefaultReleaseMappedAfter
+	}
+	if s.releaseAfter > 0 {
+		// Opening a file whose free pages are not recorded in it
+		// (NoFreelistSync) reads every page to find them: drop them all.
+		_ = db.View(func(tx *bolt.Tx) error {
+			s.release(tx)
+			return nil
+		})
+	}
+	return s, nil
 }
 
 // Close releases the file.
@@ -147,6 +170,7 @@ func (s *Store) PutProducts(ctx context.Context, products []catalog.Product) ([]
 			if err := appendChange(tx, catalog.Change{Op: catalog.OpUpsert, ID: p.ID, Product: &p}); err != nil {
 				return err
 			}
+			s.touch(tx, s.pageCost()+2*len(v))
 			out[i] = p
 		}
 		return nil
@@ -174,6 +198,7 @@ func (s *Store) DeleteProducts(ctx context.Context, ids []string) error {
 			if err := appendChange(tx, catalog.Change{Op: catalog.OpDelete, ID: id}); err != nil {
 				return err
 			}
+			s.touch(tx, s.pageCost())
 		}
 		return nil
 	})
@@ -198,6 +223,7 @@ func (s *Store) Products(ctx context.Context, partner string) iter.Seq2[catalog.
 				if err := json.Unmarshal(v, &p); err != nil {
 					return internal(err, "decode product")
 				}
+				s.touch(tx, len(k)+len(v))
 				if !yield(p, nil) {
 					return nil
 				}
@@ -374,6 +400,7 @@ func (s *Store) Changes(ctx context.Context, limit int) ([]catalog.Change, error
 			if err := json.Unmarshal(v, &ch); err != nil {
 				return err
 			}
+			s.touch(tx, len(k)+len(v))
 			out = append(out, ch)
 		}
 		return nil
@@ -402,10 +429,11 @@ func (s *Store) Ack(ctx context.Context, seq string) error {
 	last := seqKey(n)
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketOutbox()).Cursor()
-		for k, _ := c.First(); k != nil && bytes.Compare(k, last) <= 0; k, _ = c.First() {
+		for k, v := c.First(); k != nil && bytes.Compare(k, last) <= 0; k, v = c.First() {
 			if err := c.Delete(); err != nil {
 				return err
 			}
+			s.touch(tx, len(k)+len(v))
 		}
 		return nil
 	})
