@@ -48,6 +48,10 @@ type Options struct {
 	// DemoImageBase is the URL of a DemoImageHost that SeedDemo points the
 	// demo catalogs' image URLs at; empty keeps URLs that resolve nowhere.
 	DemoImageBase string
+	// OutboxLimit is how many products an ingest writes (or removes)
+	// before it drains the store's change outbox into the index, which
+	// bounds the outbox during a large ingest (0: DefaultOutboxLimit).
+	OutboxLimit int
 }
 
 // Stack is the embedded default, open on one data folder.
@@ -62,6 +66,7 @@ type Stack struct {
 	Analytics *api.Batcher
 
 	disk          *diskblobs.Blobs
+	ingestStore   catalog.Store // Store, draining the outbox as an ingest writes (feedingStore)
 	log           *slog.Logger
 	clock         func() time.Time
 	queue         *ingestQueue // files to ingest
@@ -119,7 +124,11 @@ func Open(ctx context.Context, o Options) (*Stack, error) {
 		Analytics:     api.NewBatcher(store, analyticsInterval, o.Logger),
 	}
 	s.Blobs = &notifyingBlobs{Blobs: disk, queue: s.queue}
-	s.Ingest = ingest.New(ingest.Deps{Store: store, Blobs: s.Blobs, Clock: o.Clock, Logger: o.Logger})
+	if o.OutboxLimit <= 0 {
+		o.OutboxLimit = DefaultOutboxLimit
+	}
+	s.ingestStore = &feedingStore{Store: store, limit: o.OutboxLimit, drain: s.SyncIndex, log: o.Logger}
+	s.Ingest = ingest.New(ingest.Deps{Store: s.ingestStore, Blobs: s.Blobs, Clock: o.Clock, Logger: o.Logger})
 	s.Images = images.New(images.Deps{Store: store, Blobs: disk, Fetcher: images.NewFetcher(o.ImageFetch), Logger: o.Logger, Clock: o.Clock})
 	return s, nil
 }
