@@ -36,6 +36,26 @@ type Options struct {
 	// BatchSize is how many documents one Bleve batch holds (default 5000:
 	// fewer, larger segments index faster).
 	BatchSize int
+	// MaxSegmentDocs caps the documents of a segment that Bleve's
+	// background merging makes (default DefaultMaxSegmentDocs); Optimize
+	// still merges into one segment.
+	MaxSegmentDocs int
+}
+
+// DefaultMaxSegmentDocs is the largest segment, in documents, that the
+// index's background merging makes. A merge reads its source segments
+// through memory mappings, which stay resident until the merge ends: with
+// Bleve's default (5,000,000 documents) the merges of a 1,000,000-product
+// first ingest made 650 MB of the index's files resident at once, and
+// more with a larger catalog. Capped, a merge reads at most this many
+// documents' segments (about 130 MB), and a large index keeps a few more
+// segments (one per 50,000 to 100,000 documents).
+const DefaultMaxSegmentDocs = 100_000
+
+// runtimeConfig is the Bleve configuration an index is created and opened
+// with: the merge planner's cap on segment size.
+func (o Options) runtimeConfig() map[string]any {
+	return map[string]any{"scorchMergePlanOptions": map[string]any{"MaxSegmentSize": o.MaxSegmentDocs}}
 }
 
 // Index is a catalog.Index on a Bleve index in a folder. It is safe for
@@ -78,13 +98,16 @@ func Open(path string, opts Options) (*Index, error) {
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = 5000
 	}
+	if opts.MaxSegmentDocs <= 0 {
+		opts.MaxSegmentDocs = DefaultMaxSegmentDocs
+	}
 	if opts.Synonyms == nil {
 		opts.Synonyms = search.MustDefaultSynonyms()
 	}
 	x := &Index{path: path, opts: opts, log: opts.Logger}
 	x.cols.log = opts.Logger
 	x.cols.broken = func(err error) { _ = x.breakOff(err, "build columns") }
-	idx, syn, fresh, err := openOrCreate(path, opts.Synonyms, opts.Logger)
+	idx, syn, fresh, err := openOrCreate(path, opts.Synonyms, opts.runtimeConfig(), opts.Logger)
 	if err != nil {
 		return nil, x.internal(err, "open index")
 	}
@@ -103,10 +126,11 @@ const schemaVersion = "catalogsearch-bleve-9"
 const schemaKey = "catalog/schema"
 
 // openOrCreate opens the index at path, or creates it (fresh) when absent
-// or built by another version of this package.
-func openOrCreate(path string, syn *search.Synonyms, log *slog.Logger) (bleve.Index, *search.Synonyms, bool, error) {
+// or built by another version of this package, with the Bleve
+// configuration cfg (Options.runtimeConfig).
+func openOrCreate(path string, syn *search.Synonyms, cfg map[string]any, log *slog.Logger) (bleve.Index, *search.Synonyms, bool, error) {
 	if _, err := os.Stat(filepath.Join(path, "index_meta.json")); err == nil {
-		idx, err := bleve.Open(path)
+		idx, err := bleve.OpenUsing(path, cfg)
 		if err != nil {
 			return nil, nil, false, err
 		}
@@ -142,7 +166,7 @@ func openOrCreate(path string, syn *search.Synonyms, log *slog.Logger) (bleve.In
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, nil, false, err
 	}
-	idx, err := bleve.New(path, m)
+	idx, err := bleve.NewUsing(path, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, cfg)
 	if err != nil {
 		return nil, nil, false, err
 	}
@@ -468,7 +492,7 @@ func (x *Index) Reindex(ctx context.Context, src search.Source, progress func(do
 	if err := os.RemoveAll(tmp); err != nil {
 		return 0, x.internal(err, "clear build folder")
 	}
-	fresh, syn, _, err := openOrCreate(tmp, x.opts.Synonyms, x.log)
+	fresh, syn, _, err := openOrCreate(tmp, x.opts.Synonyms, x.opts.runtimeConfig(), x.log)
 	if err != nil {
 		return 0, x.internal(err, "create build index")
 	}
@@ -501,7 +525,7 @@ func (x *Index) Reindex(ctx context.Context, src search.Source, progress func(do
 	if err := os.Rename(tmp, x.path); err != nil {
 		return n, x.internal(err, "swap index")
 	}
-	idx, err := bleve.Open(x.path)
+	idx, err := bleve.OpenUsing(x.path, x.opts.runtimeConfig())
 	if err != nil {
 		x.idx = nil
 		return n, x.internal(err, "reopen index")
