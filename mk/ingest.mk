@@ -17,7 +17,7 @@ INGEST_FUZZ := \
 TEST_TARGETS += test-ingest
 BENCH_TARGETS += bench-ingest
 
-.PHONY: test-ingest fuzz-ingest bench-ingest
+.PHONY: test-ingest fuzz-ingest bench-ingest bench-ingest-local
 test-ingest: deps ## ingest tests (real exports, hostile corpus) and bounded fuzzing of every parser
 	@if [ ! -d ../shared/testdata/real ]; then \
 		if [ "$${CI:-}" = true ]; then echo "test-ingest: ../shared/testdata/real (the real third-party exports) is missing, and CI needs it"; exit 1; fi; \
@@ -40,6 +40,12 @@ fuzz-ingest: ## run each ingest fuzz target for INGEST_FUZZTIME (default 10s)
 		cat $(CACHE)/fuzz-$$fn.log; echo "fuzz $$fn failed: the failing input is under $$pkg/testdata/fuzz/$$fn"; exit 1; \
 	done
 
-bench-ingest: ## ingest benchmarks; writes docs/bench/ingest.md
+bench-ingest: ## ingest benchmarks; writes docs/bench/ingest.md and ingest-local.md
 	@mkdir -p docs/bench
-	go run ./bench/ingestbench -out docs/bench/ingest.md
+	go run ./bench/ingestbench -out docs/bench/ingest.md -local-out docs/bench/ingest-local.md
+
+# Only the first ingests into the local stack (store + index), 100,000,
+# 250,000 and 1,000,000 rows: time, peak RSS, store and index agreeing.
+bench-ingest-local: ## first ingests into the local stack only; writes docs/bench/ingest-local.md
+	@mkdir -p docs/bench
+	go run ./bench/ingestbench -only-local -local-out docs/bench/ingest-local.md

@@ -14,6 +14,12 @@
 //     and the products-to-fix rows), timed alone over the same products;
 //     target: it adds under 10% to the dry run's and the first ingest's
 //     time.
+//   - First ingest into the local stack (bbolt store, Bleve index, disk
+//     blobs), as catalogctl ingest runs it, at several sizes (-local-rows),
+//     each in a child process: time until searchable, peak RSS (target
+//     512 MB whatever the size), and the store, the index and the report
+//     agreeing on the product count (-only-local runs just this part, to
+//     docs/bench/ingest-local.md).
 //
 // Files come from internal/demogen (canonical headers, 1% defective rows).
 package main

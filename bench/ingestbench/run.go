@@ -56,7 +56,10 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	xlsxRows := fs.Int("xlsx-rows", 100_000, "rows of the XLSX for memory")
 	deltaRows := fs.Int("delta-rows", 100_000, "rows of the catalog re-ingested unchanged")
 	strict := fs.Bool("strict", false, "exit 1 when a target is missed")
-	child := fs.String("child", "", "internal: run one measurement (dry-run or bare) on -file and print JSON")
+	localRows := fs.String("local-rows", "100000,250000,1000000", "comma-separated sizes (rows) of the first ingests into the local stack")
+	localOut := fs.String("local-out", "", "write the local stack's section here (default: after the other section)")
+	onlyLocal := fs.Bool("only-local", false, "measure only the first ingests into the local stack")
+	child := fs.String("child", "", "internal: run one measurement (dry-run, bare or local) on -file and print JSON")
 	file := fs.String("file", "", "internal: the file of -child")
 	cpuProfile := fs.String("cpuprofile", "", "with -child: write a CPU profile here")
 	memProfile := fs.String("memprofile", "", "with -child: write an allocation profile here")
@@ -80,7 +83,13 @@ func Run(args []string, stdout, stderr io.Writer) int {
 				}
 			}()
 		}
-		res, err := runChild(ctx, *child, *file)
+		var res any
+		var err error
+		if *child == "local" {
+			res, err = runLocal(ctx, *file)
+		} else {
+			res, err = runChild(ctx, *child, *file)
+		}
 		if err != nil {
 			fmt.Fprintln(stderr, "ingestbench child:", err)
 			return 1
@@ -88,17 +97,33 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		_ = json.NewEncoder(stdout).Encode(res)
 		return 0
 	}
-	var md bytes.Buffer
-	ok, err := bench(ctx, &md, stderr, *csvRows, *xlsxRows, *deltaRows)
+	sizes, err := parseRows(*localRows)
 	if err != nil {
 		fmt.Fprintln(stderr, "ingestbench:", err)
-		return 1
+		return 2
 	}
-	if *out == "" {
-		_, _ = stdout.Write(md.Bytes())
-	} else if err := os.WriteFile(*out, md.Bytes(), 0o644); err != nil {
-		fmt.Fprintln(stderr, "ingestbench:", err)
-		return 1
+	ok := true
+	if !*onlyLocal {
+		var md bytes.Buffer
+		if ok, err = bench(ctx, &md, stderr, *csvRows, *xlsxRows, *deltaRows); err != nil {
+			fmt.Fprintln(stderr, "ingestbench:", err)
+			return 1
+		}
+		if !write(stdout, stderr, *out, md.Bytes()) {
+			return 1
+		}
+	}
+	if len(sizes) > 0 {
+		var md bytes.Buffer
+		localOK, err := benchLocal(ctx, &md, stderr, sizes)
+		if err != nil {
+			fmt.Fprintln(stderr, "ingestbench:", err)
+			return 1
+		}
+		ok = ok && localOK
+		if !write(stdout, stderr, *localOut, md.Bytes()) {
+			return 1
+		}
 	}
 	if !ok {
 		fmt.Fprintln(stderr, "ingestbench: a target was missed (see the report)")
@@ -235,6 +260,19 @@ func bench(ctx context.Context, md, log io.Writer, csvRows, xlsxRows, deltaRows 
 
 func mb(b int64) float64 { return float64(b) / (1 << 20) }
 
+// write puts a section in the file out, or on stdout when out is "".
+func write(stdout, stderr io.Writer, out string, section []byte) bool {
+	if out == "" {
+		_, _ = stdout.Write(section)
+		return true
+	}
+	if err := os.WriteFile(out, section, 0o644); err != nil {
+		fmt.Fprintln(stderr, "ingestbench:", err)
+		return false
+	}
+	return true
+}
+
 // generate writes a demogen catalog and stores it as an upload arrives, with
 // a Put into the disk blobs of tmp/blobs under incoming/bench/ (which, like
 // every upload, records the content's SHA-256 as the bytes pass).
@@ -271,9 +309,17 @@ func generate(ctx context.Context, tmp, name string, f demogen.Format, rows int)
 // spawn runs one measurement in a child process, so that its peak RSS is
 // its own.
 func spawn(ctx context.Context, mode, file string) (childResult, error) {
+	var res childResult
+	err := spawnInto(ctx, mode, file, &res)
+	return res, err
+}
+
+// spawnInto runs one measurement in a child process and decodes what it
+// prints into res.
+func spawnInto(ctx context.Context, mode, file string, res any) error {
 	exe, err := os.Executable()
 	if err != nil {
-		return childResult{}, err
+		return err
 	}
 	// Our own executable, with a path this command generated.
 	cmd := exec.CommandContext(ctx, exe, "-child", mode, "-file", file) //nolint:gosec // G204: see above
@@ -281,13 +327,12 @@ func spawn(ctx context.Context, mode, file string) (childResult, error) {
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
-		return childResult{}, fmt.Errorf("child %s: %w: %s", mode, err, errb.String())
+		return fmt.Errorf("child %s: %w: %s", mode, err, errb.String())
 	}
-	var res childResult
-	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
-		return res, fmt.Errorf("child %s printed %q: %w", mode, out.String(), err)
+	if err := json.Unmarshal(out.Bytes(), res); err != nil {
+		return fmt.Errorf("child %s printed %q: %w", mode, out.String(), err)
 	}
-	return res, nil
+	return nil
 }
 
 func maxRSS() int64 {
