@@ -264,6 +264,11 @@ func TestPipelineStack(t *testing.T) {
 			sm["StartingPosition"] != "TRIM_HORIZON" {
 			t.Errorf("indexer stream mapping: %s", jsonString(sm))
 		}
+		// Only product items' records invoke the indexer (not catalogs,
+		// history or the search analytics' counts).
+		if got := jsonString(get(sm, "FilterCriteria", "Filters")); got != `[{"Pattern":"{\"dynamodb\":{\"Keys\":{\"pk\":{\"S\":[{\"prefix\":\"P#\"}]}}}}"}]` {
+			t.Errorf("indexer stream filter %s, want product items only", got)
+		}
 		for prefix, want := range map[string]LambdaConfig{"IngestFunction": s.cfg.Ingest, "IndexerFunction": s.cfg.Indexer, "ReindexFunction": s.cfg.Reindex, "ImagesFunction": s.cfg.Images} {
 			fn := s.one(t, "Pipeline", "AWS::Lambda::Function", prefix)
 			if fn.Props["ReservedConcurrentExecutions"] != float64(want.ReservedConcurrency) {

@@ -119,6 +119,11 @@ const (
 	// for a while, so that a product sent again gets a higher version than
 	// the deleted one; the tombstone then expires.
 	TableTTLAttribute = "ttl"
+	// TableProductPKPrefix starts the partition key of every product item
+	// (and tombstone), the only items whose stream records the indexer
+	// reads: its event source filters on it, so the other items' writes
+	// (catalogs, history, search analytics) never invoke it.
+	TableProductPKPrefix = "P#"
 )
 
 // CloudWatch metrics that the Lambdas emit as embedded-metric-format (EMF)

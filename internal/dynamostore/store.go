@@ -173,7 +173,7 @@ func productPK(partner string, shard int) string {
 	return fmt.Sprintf("P#%s#%02x", partner, shard)
 }
 
-const productPKPrefix = "P#"
+const productPKPrefix = contract.TableProductPKPrefix
 
 // backoff returns the wait before retry attempt n (0-based): exponential
 // from base, capped at 2s, with full jitter.
