@@ -47,8 +47,8 @@ for stage in "${stages[@]}"; do
   echo "   ${#templates[@]} templates in $(( $(date +%s) - start ))s"
   bundles=$(find "$out" -maxdepth 2 -name bootstrap | wc -l)
   echo "   $bundles Go bootstrap bundles"
-  if [ "$bundles" -ne 5 ]; then
-    echo "want 5 bundled Go Lambdas (ingest, indexer, reindex, images, api) in $out, found $bundles" >&2
+  if [ "$bundles" -ne 6 ]; then
+    echo "want 6 bundled Go Lambdas (ingest, indexer, reindex, images, api, analytics) in $out, found $bundles" >&2
     exit 1
   fi
 

@@ -31,7 +31,9 @@ const OriginSecretParameter = "origin-secret-arn"
 // APIStack is the REST API in front of the api Lambda.
 type APIStack struct {
 	awscdk.Stack
-	Function  *GoFunction
+	Function *GoFunction
+	// Analytics counts the search_event lines of Function's log group.
+	Analytics *SearchAnalytics
 	API       awsapigateway.RestApi
 	AccessLog awslogs.LogGroup
 	// OriginSecret is the value CloudFront sends in contract.OriginVerifyHeader.
@@ -61,6 +63,8 @@ func NewAPIStack(scope constructs.Construct, cfg StageConfig, in Inputs, props *
 			contract.EnvIndexAlias:         contract.DefaultIndexAlias,
 			contract.EnvUploadMaxBytes:     strconv.Itoa(cfg.UploadMaxBytes),
 			contract.EnvIngestQueueURL:     *data.IngestQueue().QueueUrl(),
+			// The insights read no search analytics older than the table keeps.
+			contract.EnvHistoryTTLDays: strconv.Itoa(cfg.HistoryDays),
 		}),
 	})
 	fn := s.Function.Function
@@ -70,6 +74,7 @@ func NewAPIStack(scope constructs.Construct, cfg StageConfig, in Inputs, props *
 	data.Domain().GrantRead(fn)
 	// Confirmations of held catalogs are queued for the ingest Lambda.
 	data.IngestQueue().GrantSendMessages(fn)
+	s.Analytics = newSearchAnalytics(s, cfg, in, data)
 
 	s.AccessLog = awslogs.NewLogGroup(stack, jsii.String("AccessLogs"), &awslogs.LogGroupProps{
 		Retention:     cfg.LogRetention(),

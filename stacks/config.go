@@ -97,8 +97,9 @@ type StageConfig struct {
 	NoncurrentVersionDays int  `json:"noncurrentVersionDays"` // old catalog file versions expire after
 	ReportsExpireDays     int  `json:"reportsExpireDays"`     // reports/ objects expire after
 	// HistoryDays is how long the ingest's history items (each upload's
-	// product changes, each product's price points) live in the table
-	// before its TTL expires them (the ingest Lambda's HISTORY_TTL_DAYS).
+	// product changes, each product's price points) and each day's search
+	// analytics live in the table before its TTL expires them
+	// (HISTORY_TTL_DAYS of the ingest, analytics and api Lambdas).
 	HistoryDays          int `json:"historyDays"`
 	AccessLogsExpireDays int `json:"accessLogsExpireDays"` // access log objects expire after
 	LogRetentionDays     int `json:"logRetentionDays"`     // every CloudWatch log group
@@ -114,6 +115,11 @@ type StageConfig struct {
 	// off the images queue); its timeout bounds a run, whose budget ends
 	// shortly before it.
 	Images LambdaConfig `json:"images"`
+	// Analytics counts the api Lambda's search_event log lines into the
+	// table (a CloudWatch Logs subscription invokes it asynchronously);
+	// its reservation bounds the writes it makes at once, and a throttled
+	// delivery is retried by Lambda.
+	Analytics LambdaConfig `json:"analytics"`
 
 	// Pipeline.
 	IngestBatchSize       int `json:"ingestBatchSize"`       // SQS messages per ingest invocation
@@ -216,7 +222,7 @@ func (c StageConfig) ReservedConcurrency() (perFunction map[string]int, total in
 
 // lambdas is every Go Lambda's configuration by function name.
 func (c StageConfig) lambdas() map[string]LambdaConfig {
-	return map[string]LambdaConfig{"ingest": c.Ingest, "indexer": c.Indexer, "api": c.API, "reindex": c.Reindex, "web": c.Web, "images": c.Images}
+	return map[string]LambdaConfig{"ingest": c.Ingest, "indexer": c.Indexer, "api": c.API, "reindex": c.Reindex, "web": c.Web, "images": c.Images, "analytics": c.Analytics}
 }
 
 // Prefix is the name prefix of every resource and stack of the stage, so
@@ -273,6 +279,7 @@ func DefaultConfig(stage string) (StageConfig, error) {
 		// CPU share of 1 GiB (docs/bench/images.md).
 		Images:          LambdaConfig{MemoryMiB: 1024, TimeoutSeconds: 900, ReservedConcurrency: 2},
 		ImagesBatchSize: 1,
+		Analytics:       LambdaConfig{MemoryMiB: 256, TimeoutSeconds: 60, ReservedConcurrency: 2},
 		IngestBatchSize: 1,
 		// Throttled receives of the ingest event source count too: keep
 		// room for them (docs/operations.md, "Ingest throttling").
@@ -328,6 +335,7 @@ func DefaultConfig(stage string) (StageConfig, error) {
 		base.Ingest.ReservedConcurrency = 10
 		base.Indexer.ReservedConcurrency = 10
 		base.Images.ReservedConcurrency = 4
+		base.Analytics.ReservedConcurrency = 4
 		base.ThrottleRateLimit = 200
 		base.ThrottleBurstLimit = 400
 		base.WAF = true

@@ -30,6 +30,7 @@ const (
 	LogicalIDIndexerDLQ       = "IndexerFailureQueue"
 	LogicalIDImagesQueue      = "ImagesQueue"
 	LogicalIDImagesDLQ        = "ImagesDeadLetterQueue"
+	LogicalIDAnalyticsDLQ     = "AnalyticsDeadLetterQueue"
 )
 
 // DataStack holds the stateful resources: the catalog bucket, the table, the
@@ -49,6 +50,9 @@ type DataStack struct {
 	// dead-letter queue.
 	ImagesQueue awssqs.Queue
 	ImagesDLQ   awssqs.Queue
+	// AnalyticsDLQ keeps the api Lambda's search_event log deliveries the
+	// analytics function could not count after Lambda's retries.
+	AnalyticsDLQ awssqs.Queue
 }
 
 // NewDataStack defines the stateful stack of cfg's stage.
@@ -127,6 +131,7 @@ func NewDataStack(scope constructs.Construct, cfg StageConfig, props *awscdk.Sta
 	s.ImagesQueue = newFIFOQueue(stack, LogicalIDImagesQueue, removal,
 		awscdk.Duration_Seconds(jsii.Number(float64(6*cfg.Images.TimeoutSeconds))),
 		&awssqs.DeadLetterQueue{Queue: s.ImagesDLQ, MaxReceiveCount: jsii.Number(float64(cfg.MaxReceiveCount))})
+	s.AnalyticsDLQ = newQueue(stack, LogicalIDAnalyticsDLQ, removal, nil, nil)
 
 	s.Bucket.AddEventNotification(awss3.EventType_OBJECT_CREATED,
 		awss3notifications.NewSqsDestination(s.IngestQueue),
@@ -139,7 +144,7 @@ func NewDataStack(scope constructs.Construct, cfg StageConfig, props *awscdk.Sta
 			"PITR is off in " + cfg.Stage + " by choice (StageConfig.PointInTimeRecovery): its data is demo data, reloaded by ingesting the catalog files again."})
 	}
 	allowCloudFrontPictures(s.Bucket)
-	for _, q := range []awssqs.Queue{s.IngestDLQ, s.IndexerDLQ, s.ImagesDLQ} {
+	for _, q := range []awssqs.Queue{s.IngestDLQ, s.IndexerDLQ, s.ImagesDLQ, s.AnalyticsDLQ} {
 		suppress(q, false,
 			finding{"AwsSolutions-SQS3", "This queue is itself a dead-letter (or on-failure) queue."},
 			finding{"Serverless-SQSRedrivePolicy", "This queue is itself a dead-letter (or on-failure) queue."})
@@ -165,7 +170,7 @@ func NewDataStack(scope constructs.Construct, cfg StageConfig, props *awscdk.Sta
 		LogicalIDAccessLogsBucket: s.AccessLogs, LogicalIDCatalogBucket: s.Bucket,
 		LogicalIDTable: s.Table, LogicalIDSearchDomain: s.Domain,
 		LogicalIDIngestQueue: s.IngestQueue, LogicalIDIngestDLQ: s.IngestDLQ, LogicalIDIndexerDLQ: s.IndexerDLQ,
-		LogicalIDImagesQueue: s.ImagesQueue, LogicalIDImagesDLQ: s.ImagesDLQ,
+		LogicalIDImagesQueue: s.ImagesQueue, LogicalIDImagesDLQ: s.ImagesDLQ, LogicalIDAnalyticsDLQ: s.AnalyticsDLQ,
 	} {
 		pinLogicalID(c, id)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3assets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -148,6 +149,9 @@ type GoFunctionProps struct {
 	Files     map[string]string
 	Stage     string
 	Retention awslogs.RetentionDays
+	// DeadLetterQueue receives the events of an asynchronously invoked
+	// function whose retries all failed; nil: none.
+	DeadLetterQueue awssqs.IQueue
 }
 
 // DefaultLambdaSizing sizes a GoFunction whose props give no Sizing: a
@@ -221,6 +225,9 @@ func NewGoFunction(scope constructs.Construct, id string, props GoFunctionProps)
 		Environment:  &env,
 		Tracing:      awslambda.Tracing_ACTIVE,
 		LogGroup:     logs,
+	}
+	if props.DeadLetterQueue != nil {
+		fnProps.DeadLetterQueue = props.DeadLetterQueue
 	}
 	if props.Sizing.ReservedConcurrency > 0 {
 		fnProps.ReservedConcurrentExecutions = jsii.Number(float64(props.Sizing.ReservedConcurrency))

@@ -35,11 +35,13 @@ const (
 	paramIndexerDLQArn  = "data/indexer-dlq-arn"
 	paramImagesQueueArn = "data/images-queue-arn"
 	paramImagesDLQArn   = "data/images-dlq-arn"
+	paramAnalyticsDLQ   = "data/analytics-dlq-arn"
 	paramImagesFnArn    = "pipeline/images-function-arn"
 	paramIngestFnArn    = "pipeline/ingest-function-arn"
 	paramIndexerFnArn   = "pipeline/indexer-function-arn"
 	paramReindexFnArn   = "pipeline/reindex-function-arn"
 	paramAPIFnArn       = "api/function-arn"
+	paramAnalyticsFnArn = "api/analytics-function-arn"
 	paramRestAPIID      = "api/rest-api-id"
 	paramWebsiteFnArn   = "website/function-arn"
 )
@@ -72,6 +74,7 @@ func publishData(s *DataStack, cfg StageConfig) {
 	publish(s.Stack, cfg, "IndexerDLQArnParameter", paramIndexerDLQArn, s.IndexerDLQ.QueueArn())
 	publish(s.Stack, cfg, "ImagesQueueArnParameter", paramImagesQueueArn, s.ImagesQueue.QueueArn())
 	publish(s.Stack, cfg, "ImagesDLQArnParameter", paramImagesDLQArn, s.ImagesDLQ.QueueArn())
+	publish(s.Stack, cfg, "AnalyticsDLQArnParameter", paramAnalyticsDLQ, s.AnalyticsDLQ.QueueArn())
 }
 
 // DataRefs are the Data stack's resources as another stack of the stage
@@ -171,6 +174,11 @@ func (d *DataRefs) IngestQueue() awssqs.IQueue {
 
 // IngestDLQ is the ingest queue's dead-letter queue.
 func (d *DataRefs) IngestDLQ() awssqs.IQueue { return d.queue("DataIngestDLQ", paramIngestDLQArn) }
+
+// AnalyticsDLQ is the analytics function's dead-letter queue.
+func (d *DataRefs) AnalyticsDLQ() awssqs.IQueue {
+	return d.queue("DataAnalyticsDLQ", paramAnalyticsDLQ)
+}
 
 // IndexerDLQ is the indexer's on-failure queue.
 func (d *DataRefs) IndexerDLQ() awssqs.IQueue { return d.queue("DataIndexerDLQ", paramIndexerDLQArn) }

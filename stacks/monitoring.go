@@ -45,6 +45,7 @@ const (
 	RunbookTableSystemErrors  = "dynamodb-system-errors"
 	RunbookUploadToSearchable = "upload-to-searchable-time"
 	RunbookImagesFailedShare  = "images-failed-share"
+	RunbookSearchLinesSkipped = "search-event-lines-skipped"
 )
 
 // RunbookDoc is where the runbook entries live, relative to the repository root.
@@ -159,6 +160,7 @@ func NewMonitoringStack(scope constructs.Construct, cfg StageConfig, api *APISta
 		{"api", functionIn(stack, cfg, "APIFunction", paramAPIFnArn), cfg.API.TimeoutSeconds},
 		{"web", functionIn(stack, cfg, "WebFunction", paramWebsiteFnArn), cfg.Web.TimeoutSeconds},
 		{"images", functionIn(stack, cfg, "ImagesFunction", paramImagesFnArn), cfg.Images.TimeoutSeconds},
+		{"analytics", functionIn(stack, cfg, "AnalyticsFunction", paramAnalyticsFnArn), cfg.Analytics.TimeoutSeconds},
 	}
 	var widgets []awscloudwatch.IWidget
 	for _, f := range fns {
@@ -176,7 +178,8 @@ func NewMonitoringStack(scope constructs.Construct, cfg StageConfig, api *APISta
 	for _, q := range []struct {
 		name  string
 		queue awssqs.IQueue
-	}{{"ingest-dlq", data.IngestDLQ()}, {"indexer-failures", data.IndexerDLQ()}, {"images-dlq", data.ImagesDLQ()}, {"alarm-delivery-dlq", s.DeliveryDLQ}} {
+	}{{"ingest-dlq", data.IngestDLQ()}, {"indexer-failures", data.IndexerDLQ()}, {"images-dlq", data.ImagesDLQ()},
+		{"analytics-dlq", data.AnalyticsDLQ()}, {"alarm-delivery-dlq", s.DeliveryDLQ}} {
 		depth := q.queue.MetricApproximateNumberOfMessagesVisible(maxOf(five))
 		alarm(q.name+"-depth", RunbookDLQDepth, "Messages are waiting in the "+q.name+" queue", depth, gt, 0, 1)
 		widgets = append(widgets, graph("Queue "+q.name, depth))
@@ -304,6 +307,14 @@ func NewMonitoringStack(scope constructs.Construct, cfg StageConfig, api *APISta
 	alarm("images-failed-share", RunbookImagesFailedShare,
 		fmt.Sprintf("More than %.0f%% of the image URLs settled in 15 minutes failed (at least %d URLs)", cfg.ImageFailedSharePct, cfg.ImageFailedMinURLs),
 		failedShare, gt, cfg.ImageFailedSharePct, 1)
+	// Search analytics: the subscription lets only search_event lines
+	// through, so a line the analytics function cannot read means the api
+	// and analytics functions disagree on the format, and the searches of
+	// the insights are undercounted.
+	searchEvents := pipelineMetric(contract.MetricSearchEvents, "Sum")
+	linesSkipped := pipelineMetric(contract.MetricSearchLinesSkipped, "Sum")
+	alarm("search-event-lines-skipped", RunbookSearchLinesSkipped,
+		"The analytics Lambda could not read search_event lines of the api Lambda (the insights undercount searches)", linesSkipped, gt, 0, 1)
 	alarm("upload-to-searchable-p90", RunbookUploadToSearchable,
 		fmt.Sprintf("p90 time from upload to searchable is above %.0f s", cfg.UploadToSearchableMsP90/1000), upload, gt, cfg.UploadToSearchableMsP90, 2)
 
@@ -313,6 +324,7 @@ func NewMonitoringStack(scope constructs.Construct, cfg StageConfig, api *APISta
 	}))
 	dash.AddWidgets(graph("Upload to searchable p90 (ms)", upload), graph("Index lag max (ms)", indexLag), graph("Poison stream records", poison))
 	dash.AddWidgets(graph("DynamoDB throttles", tableThrottles), graph("DynamoDB system errors", sysErrs), graph("Image URLs failed (%)", failedShare))
+	dash.AddWidgets(graph("Search events counted / lines skipped", searchEvents, linesSkipped))
 	all := append(widgets, searchWidgets...)
 	for i := 0; i < len(all); i += 3 {
 		end := min(i+3, len(all))

@@ -114,6 +114,14 @@ func NewPipelineStack(scope constructs.Construct, cfg StageConfig, in Inputs, pr
 		MaxRecordAge:            awscdk.Duration_Seconds(jsii.Number(float64(cfg.StreamMaxRecordAgeSec))),
 		ReportBatchItemFailures: jsii.Bool(true),
 		OnFailure:               awslambdaeventsources.NewSqsDlq(data.IndexerDLQ()),
+		// Only product items' records: the indexer skips the others
+		// (dynamostore.ChangeOf), and the search analytics alone write
+		// several items per delivery of log lines.
+		Filters: &[]*map[string]any{awslambda.FilterCriteria_Filter(&map[string]any{
+			"dynamodb": map[string]any{"Keys": map[string]any{contract.TablePartitionKey: map[string]any{
+				"S": awslambda.FilterRule_BeginsWith(jsii.String(contract.TableProductPKPrefix)),
+			}}},
+		})},
 	}))
 
 	s.Reindex = NewGoFunction(stack, "Reindex", GoFunctionProps{

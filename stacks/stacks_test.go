@@ -264,6 +264,11 @@ func TestPipelineStack(t *testing.T) {
 			sm["StartingPosition"] != "TRIM_HORIZON" {
 			t.Errorf("indexer stream mapping: %s", jsonString(sm))
 		}
+		// Only product items' records invoke the indexer (not catalogs,
+		// history or the search analytics' counts).
+		if got := jsonString(get(sm, "FilterCriteria", "Filters")); got != `[{"Pattern":"{\"dynamodb\":{\"Keys\":{\"pk\":{\"S\":[{\"prefix\":\"P#\"}]}}}}"}]` {
+			t.Errorf("indexer stream filter %s, want product items only", got)
+		}
 		for prefix, want := range map[string]LambdaConfig{"IngestFunction": s.cfg.Ingest, "IndexerFunction": s.cfg.Indexer, "ReindexFunction": s.cfg.Reindex, "ImagesFunction": s.cfg.Images} {
 			fn := s.one(t, "Pipeline", "AWS::Lambda::Function", prefix)
 			if fn.Props["ReservedConcurrentExecutions"] != float64(want.ReservedConcurrency) {
@@ -282,11 +287,12 @@ func TestPipelineStack(t *testing.T) {
 func TestGoLambdas(t *testing.T) {
 	forEachStage(t, func(t *testing.T, s *synthesized) {
 		wantEnv := map[string][]string{
-			"IngestFunction":  {contract.EnvTable, contract.EnvBucket, contract.EnvImagesQueueURL, contract.EnvHistoryTTLDays},
-			"ImagesFunction":  {contract.EnvTable, contract.EnvBucket},
-			"IndexerFunction": {contract.EnvTable, contract.EnvOpenSearchEndpoint, contract.EnvIndexAlias, contract.EnvIndexReplicas},
-			"ReindexFunction": {contract.EnvTable, contract.EnvOpenSearchEndpoint, contract.EnvIndexAlias, contract.EnvIndexReplicas},
-			"HandlerFunction": {contract.EnvTable, contract.EnvBucket, contract.EnvOpenSearchEndpoint, contract.EnvIndexAlias, contract.EnvUploadMaxBytes, contract.EnvIngestQueueURL},
+			"IngestFunction":    {contract.EnvTable, contract.EnvBucket, contract.EnvImagesQueueURL, contract.EnvHistoryTTLDays},
+			"ImagesFunction":    {contract.EnvTable, contract.EnvBucket},
+			"IndexerFunction":   {contract.EnvTable, contract.EnvOpenSearchEndpoint, contract.EnvIndexAlias, contract.EnvIndexReplicas},
+			"ReindexFunction":   {contract.EnvTable, contract.EnvOpenSearchEndpoint, contract.EnvIndexAlias, contract.EnvIndexReplicas},
+			"HandlerFunction":   {contract.EnvTable, contract.EnvBucket, contract.EnvOpenSearchEndpoint, contract.EnvIndexAlias, contract.EnvUploadMaxBytes, contract.EnvIngestQueueURL, contract.EnvHistoryTTLDays},
+			"AnalyticsFunction": {contract.EnvTable, contract.EnvHistoryTTLDays},
 		}
 		seen := 0
 		for _, part := range []string{"Pipeline", "API"} {
@@ -324,7 +330,7 @@ func TestGoLambdas(t *testing.T) {
 				if r, ok := env[contract.EnvIndexReplicas]; ok && r != strconv.Itoa(s.cfg.OpenSearch.AvailabilityZones-1) {
 					t.Errorf("%s: %s=%v with %d zones", fn.ID, contract.EnvIndexReplicas, r, s.cfg.OpenSearch.AvailabilityZones)
 				}
-				// The stage's history TTL reaches the ingest Lambda.
+				// The stage's history TTL reaches the ingest, api and analytics Lambdas.
 				if d, ok := env[contract.EnvHistoryTTLDays]; ok && d != strconv.Itoa(s.cfg.HistoryDays) {
 					t.Errorf("%s: %s=%v, the stage says %d", fn.ID, contract.EnvHistoryTTLDays, d, s.cfg.HistoryDays)
 				}
@@ -332,8 +338,8 @@ func TestGoLambdas(t *testing.T) {
 				checkBootstrap(t, filepath.Join(s.dir, asset, "bootstrap"), "")
 			}
 		}
-		if seen != 5 {
-			t.Errorf("found %d Go Lambdas, want 5 (ingest, indexer, reindex, images, api)", seen)
+		if seen != 6 {
+			t.Errorf("found %d Go Lambdas, want 6 (ingest, indexer, reindex, images, api, analytics)", seen)
 		}
 	})
 }
@@ -517,8 +523,14 @@ func TestAPIStack(t *testing.T) {
 		if !strings.Contains(queueURL, queueRef) || !strings.Contains(queueURL, "https://sqs.") {
 			t.Errorf("api %s = %s, want the Data stack's ingest queue URL", contract.EnvIngestQueueURL, queueURL)
 		}
+		// The analytics function sends its failed deliveries to its DLQ.
+		dlqRef := `{"Ref":"` + ssmParameterRef(t, s, "API", s.cfg.ParameterName(paramAnalyticsDLQ)) + `"}`
 		sends := 0
 		for _, p := range s.resources("API", "AWS::IAM::Policy") {
+			want := queueRef
+			if strings.HasPrefix(p.ID, "AnalyticsFunction") {
+				want = dlqRef
+			}
 			for _, st := range get(p.Props, "PolicyDocument", "Statement").([]any) {
 				actions := jsonString(get(st, "Action"))
 				if !strings.Contains(actions, "sqs:") {
@@ -526,14 +538,14 @@ func TestAPIStack(t *testing.T) {
 				}
 				res := jsonString(get(st, "Resource"))
 				if !strings.Contains(actions, "sqs:SendMessage") || strings.Contains(actions, "sqs:ReceiveMessage") || strings.Contains(actions, "sqs:DeleteMessage") ||
-					res != queueRef {
+					res != want {
 					t.Errorf("%s: SQS statement %s on %s", p.ID, actions, res)
 				}
 				sends++
 			}
 		}
-		if sends != 1 {
-			t.Errorf("%d SQS statements in the API stack's policies, want 1 (SendMessage on the ingest queue)", sends)
+		if sends != 2 {
+			t.Errorf("%d SQS statements in the API stack's policies, want 2 (SendMessage on the ingest queue, and on the analytics DLQ)", sends)
 		}
 	})
 }
@@ -683,10 +695,10 @@ func TestMonitoringStack(t *testing.T) {
 			}
 		}
 		for metric, want := range map[string]int{
-			"Errors": 6, "Throttles": 6, "Duration": 6, "ApproximateNumberOfMessagesVisible": 4, "IteratorAge": 1,
+			"Errors": 7, "Throttles": 7, "Duration": 7, "ApproximateNumberOfMessagesVisible": 5, "IteratorAge": 1,
 			"5XXError": 1, "Latency": 1, "ClusterStatus.red": 1, "ClusterStatus.yellow": 1, "FreeStorageSpace": 1,
 			"JVMMemoryPressure": 1, "CPUUtilization": 1, "ClusterIndexWritesBlocked": 1, "AutomatedSnapshotFailure": 1,
-			contract.MetricUploadToSearchable: 1,
+			contract.MetricUploadToSearchable: 1, contract.MetricSearchLinesSkipped: 1,
 		} {
 			if byMetric[metric] != want {
 				t.Errorf("%d alarms on %s, want %d", byMetric[metric], metric, want)

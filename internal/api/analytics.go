@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/contract"
 	"github.com/catalogsearch/catalogsearch/internal/search"
 )
 
@@ -29,7 +30,7 @@ type Recorder interface {
 
 // AnalyticsMessage is the message of a LogRecorder's lines, which a log
 // subscription filters on.
-const AnalyticsMessage = "search_event"
+const AnalyticsMessage = contract.SearchEventMessage
 
 // LogRecorder writes each event as one structured log line (JSON on
 // AWS): {"msg":"search_event","q":...,"total":...,"filters":[...],

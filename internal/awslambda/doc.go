@@ -6,7 +6,9 @@
 // checked, then queued on SQS for the ingest Lambda), the DynamoDB Stream
 // handler of the indexer with partial batch failures, the reindex handler,
 // the images queue's handler and the ingest Lambda's sender to that queue
-// (ImageRunQueue), and the JSON logger that stamps every line with the Lambda request id.
+// (ImageRunQueue), the analytics Lambda's handler of the api Lambda's
+// search_event log lines (SearchEventsHandler, a CloudWatch Logs
+// subscription), and the JSON logger that stamps every line with the Lambda request id.
 // Configuration comes from environment variables named in
 // internal/contract; Main reads it and runs a Lambda's Run function, which
 // is all a main does. Only dynamostore reads a Lambda event elsewhere: a

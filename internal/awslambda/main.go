@@ -7,7 +7,8 @@ import (
 )
 
 // RunFunc builds a Lambda's handler from cfg and serves it: RunAPI,
-// RunIndexer, RunReindex and ingestfn.Run are RunFuncs.
+// RunIndexer, RunReindex, RunAnalytics, ingestfn.Run and imagesfn.Run are
+// RunFuncs.
 type RunFunc func(ctx context.Context, cfg Config, logs, metrics io.Writer) error
 
 // Main is the whole of a Lambda's main, which passes os.Getenv, os.Stderr

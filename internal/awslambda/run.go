@@ -75,11 +75,24 @@ func RunAPI(ctx context.Context, cfg Config, logs, metrics io.Writer) error {
 	h := api.New(api.Deps{
 		Store: a.store, Index: a.index, Blobs: a.blobs, Logger: a.env.Logger,
 		Ingest: in, Uploads: uploads, Downloads: uploads, MaxUploadBytes: cfg.UploadMaxBytes,
-		// Search analytics leave as log lines, off the search's path
-		// (docs/architecture.md); their aggregates are not read here yet.
-		Recorder: api.LogRecorder{Logger: a.env.Logger},
+		// Search analytics leave as log lines, off the search's path; the
+		// analytics Lambda counts them into the table, where the insights
+		// read them (docs/architecture.md).
+		Recorder: api.LogRecorder{Logger: a.env.Logger}, SearchLog: a.store,
 	})
 	lambda.StartWithOptions(APIGatewayHandler(h), lambda.WithContext(ctx))
+	return nil
+}
+
+// RunAnalytics counts the api Lambda's search_event log lines, delivered
+// by a CloudWatch Logs subscription, into the table (SearchEventsHandler).
+func RunAnalytics(ctx context.Context, cfg Config, logs, metrics io.Writer) error {
+	a, err := open(ctx, cfg, logs, metrics, false, noIndex)
+	if err != nil {
+		return err
+	}
+	h := &SearchEventsHandler{Log: a.store, Metrics: a.env.Metrics, Logger: a.env.Logger}
+	lambda.StartWithOptions(h.Handle, lambda.WithContext(ctx))
 	return nil
 }
 

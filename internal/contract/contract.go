@@ -119,6 +119,11 @@ const (
 	// for a while, so that a product sent again gets a higher version than
 	// the deleted one; the tombstone then expires.
 	TableTTLAttribute = "ttl"
+	// TableProductPKPrefix starts the partition key of every product item
+	// (and tombstone), the only items whose stream records the indexer
+	// reads: its event source filters on it, so the other items' writes
+	// (catalogs, history, search analytics) never invoke it.
+	TableProductPKPrefix = "P#"
 )
 
 // CloudWatch metrics that the Lambdas emit as embedded-metric-format (EMF)
@@ -149,7 +154,21 @@ const (
 	// failed fetches the monitoring stack alarms on.
 	MetricImageURLs     = "ImageURLs"
 	MetricImageFailures = "ImageFailures"
+	// MetricSearchEvents and MetricSearchLinesSkipped are, per delivery
+	// of the api Lambda's search_event log lines, the events the analytics
+	// Lambda counted and the lines it could not read as events (unit
+	// Count). The subscription filter lets only search_event lines
+	// through, so a skipped line means the two Lambdas disagree on the
+	// format: the monitoring stack alarms on any.
+	MetricSearchEvents       = "SearchEvents"
+	MetricSearchLinesSkipped = "SearchLinesSkipped"
 )
+
+// SearchEventMessage is the "msg" of the api Lambda's search analytics
+// log lines (api.LogRecorder, JSON by awslambda.NewLogger): the api
+// stack's subscription filter selects the lines whose $.msg it is, for
+// the analytics Lambda.
+const SearchEventMessage = "search_event"
 
 // SearchIndexSetupType is the CloudFormation type of the custom resource
 // with which the Pipeline stack has the reindex function create the index

@@ -15,6 +15,8 @@
 //	key sessions       pk "K#{key digest}"       sk "S"              g (N, site-session generation)
 //	catalog change     pk "H#{catalog id}"       sk "{product id}"   doc (S, JSON catalog.ProductChange), ttl (N, Options.HistoryTTL)
 //	price point        pk "R#{product id}"       sk "{at, RFC 3339 ns}#{catalog id}"  doc (S, JSON catalog.PricePoint), ttl (N, as above)
+//	search day totals  pk "A#{YYYY-MM}"          sk "{YYYY-MM-DD}#T"  s, z, c{1..100}, f:{filter} (N counts), ttl (N, the day's end + Options.HistoryTTL)
+//	search query day   pk "A#{YYYY-MM}"          sk "{YYYY-MM-DD}#Q#{query}"  s, z, c (N counts), lt, la (N, last total and its unix ns), ttl (N, as above)
 //
 // A partner's products are spread over productShards partition keys (by a
 // hash of the product id) so that one partner's large ingest never writes
@@ -25,6 +27,12 @@
 // of an upload slot nobody used and its listing copies carry the table's TTL
 // attribute (catalog.Catalog.ExpiresAt, a day after the slot expired), so
 // DynamoDB deletes them; the write that uses or takes the slot drops it.
+//
+// The search analytics (catalog.SearchLog) are counts per UTC day, one
+// partition per month: AddSearchEvents sums a batch in memory and sends
+// one UpdateItem ADD per distinct item; SearchStats is one Query per month
+// of the period (a sort key range of its days), never a Scan. The
+// analytics Lambda writes them; the api Lambda only reads them.
 //
 // # Concurrency
 //

@@ -67,7 +67,8 @@ type Options struct {
 	Clock func() time.Time
 	// HistoryTTL is how long the history items PutChanges writes (a
 	// catalog's changes, a product's price points) live before the table's
-	// TTL expires them; 0 keeps them. On AWS it is the stage's choice
+	// TTL expires them, and the search analytics of a day after that day's
+	// end (SearchStats reads no further back); 0 keeps them. On AWS it is the stage's choice
 	// (StageConfig.HistoryDays, the ingest Lambda's HISTORY_TTL_DAYS).
 	HistoryTTL time.Duration
 }
@@ -172,7 +173,7 @@ func productPK(partner string, shard int) string {
 	return fmt.Sprintf("P#%s#%02x", partner, shard)
 }
 
-const productPKPrefix = "P#"
+const productPKPrefix = contract.TableProductPKPrefix
 
 // backoff returns the wait before retry attempt n (0-based): exponential
 // from base, capped at 2s, with full jitter.

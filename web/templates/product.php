@@ -13,6 +13,7 @@
 
 use CatalogSearch\Web\Html;
 use CatalogSearch\Web\ProductFacts;
+use CatalogSearch\Web\SearchState;
 
 $str = static fn (string $k): string => is_string($p[$k] ?? null) ? $p[$k] : '';
 $int = static fn (string $k): int => is_int($p[$k] ?? null) ? $p[$k] : 0;
@@ -35,6 +36,7 @@ $details = [
     'product.supplier_ref' => $str('supplier_ref'),
     'product.moq' => $int('moq') > 0 ? $t->number($int('moq')) : '',
     'product.unit' => $str('unit'),
+    'card.availability' => in_array($str('availability'), SearchState::AVAILABILITIES, true) ? $t->t('availability.' . $str('availability')) : '',
     'product.lead_time' => $int('lead_time_days') > 0 ? $t->plural('product.days', $int('lead_time_days')) : '',
     'product.origin' => $str('origin') === '' ? '' : $t->country($str('origin')),
     'product.key' => $str('key'),

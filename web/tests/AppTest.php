@@ -244,7 +244,7 @@ final class AppTest extends TestCase
         $html = $res->body;
         foreach (
             ['SKU-7', 'Bureau Plus', 'Quantité minimale de commande', '3 jours', 'Color', 'Green', 'demo.csv',
-            'Pays d’origine</th><td>France</td>', 'href="/fr/?category=Maison%20%3E%20Salon"', '28 nov. 2026'] as $want
+            'Pays d’origine</th><td>France</td>', 'Disponibilité</th><td>En stock</td>', 'href="/fr/?category=Maison%20%3E%20Salon"', '28 nov. 2026'] as $want
         ) {
             self::assertStringContainsString($want, $html);
         }
