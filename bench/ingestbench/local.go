@@ -146,7 +146,7 @@ func benchLocal(ctx context.Context, md, log io.Writer, sizes []int) (bool, erro
 	}
 	fmt.Fprintf(md, "\nWhat makes the peak (from /proc/PID/smaps while `catalogctl ingest` ran 1,000,000 rows, when this section was written): "+
 		"the Go heap about 120 MB, the store file's mapping under 20 MB (the store drops its resident pages every ~64 MB it touches; "+
-		"before, 1.8 GB of it stayed resident), and the index's files about 250 MB: the segments being merged (Bleve's background merges "+
+		"before, 2.3 GB of it stayed resident), and the index's files about 250 MB: the segments being merged (Bleve's background merges "+
 		"capped at 100,000 documents a segment; before, a merge made 650 MB resident) and about 6 MB in each older segment "+
 		"(the pages later batches and merges read; a batch's ids are looked up in every segment). That last part and the heap still "+
 		"grow with the catalog, which is why the peak is not flat.\n")
