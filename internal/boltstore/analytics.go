@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strconv"
 	"time"
 
@@ -224,15 +223,6 @@ func (s *Store) SearchStats(ctx context.Context, from, to time.Time) (catalog.Se
 	if err != nil {
 		return out, internal(err, "read search analytics")
 	}
-	for _, qs := range queries {
-		out.Queries = append(out.Queries, *qs)
-	}
-	sort.Slice(out.Queries, func(i, j int) bool {
-		a, b := out.Queries[i], out.Queries[j]
-		if a.Searches != b.Searches {
-			return a.Searches > b.Searches
-		}
-		return a.Query < b.Query
-	})
+	out.Queries = catalog.SortedQueries(queries)
 	return out, nil
 }

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"sort"
 	"time"
 )
 
@@ -53,4 +54,21 @@ type QueryStats struct {
 	ZeroResults int    `json:"zero_results"`
 	Clicks      int    `json:"clicks"`
 	LastTotal   int    `json:"last_total"` // the result count of its latest search
+}
+
+// SortedQueries lists a period's query counts, the most searched first
+// (then by text), as every SearchLog returns them in SearchStats.Queries.
+func SortedQueries(queries map[string]*QueryStats) []QueryStats {
+	out := make([]QueryStats, 0, len(queries))
+	for _, qs := range queries {
+		out = append(out, *qs)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Searches != b.Searches {
+			return a.Searches > b.Searches
+		}
+		return a.Query < b.Query
+	})
+	return out
 }

@@ -3,7 +3,6 @@ package dynamostore
 import (
 	"context"
 	"errors"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -350,16 +349,7 @@ func sumStats(out *catalog.SearchStats, months [][]map[string]types.AttributeVal
 			addTotals(out, item)
 		}
 	}
-	for _, qs := range queries {
-		out.Queries = append(out.Queries, *qs)
-	}
-	sort.Slice(out.Queries, func(i, j int) bool {
-		a, b := out.Queries[i], out.Queries[j]
-		if a.Searches != b.Searches {
-			return a.Searches > b.Searches
-		}
-		return a.Query < b.Query
-	})
+	out.Queries = catalog.SortedQueries(queries)
 }
 
 // addTotals adds one day's totals item into out.
