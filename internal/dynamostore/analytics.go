@@ -2,15 +2,14 @@ package dynamostore
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 )
@@ -128,43 +127,18 @@ type countUpdate struct {
 // runUpdates sends the updates, Options.Concurrency at a time, and
 // returns the first error.
 func (s *Store) runUpdates(ctx context.Context, updates []countUpdate) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	work := make(chan countUpdate)
-	var (
-		wg    sync.WaitGroup
-		once  sync.Once
-		first error
-	)
-	for range min(s.opts.Concurrency, len(updates)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for u := range work {
-				_, err := s.db.UpdateItem(ctx, u.in)
-				if u.fallback != nil && isConditionFailed(err) {
-					_, err = s.db.UpdateItem(ctx, u.fallback)
-				}
-				if err != nil {
-					once.Do(func() { first = err; cancel() })
-				}
-			}
-		}()
-	}
-feed:
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(s.opts.Concurrency)
 	for _, u := range updates {
-		select {
-		case work <- u:
-		case <-ctx.Done():
-			break feed
-		}
+		g.Go(func() error {
+			_, err := s.db.UpdateItem(ctx, u.in)
+			if u.fallback != nil && isConditionFailed(err) {
+				_, err = s.db.UpdateItem(ctx, u.fallback)
+			}
+			return err
+		})
 	}
-	close(work)
-	wg.Wait()
-	if first == nil {
-		first = ctx.Err()
-	}
-	return translate(first, "record search analytics")
+	return translate(g.Wait(), "record search analytics")
 }
 
 // counts collects the ADD and SET clauses of one UpdateItem.
@@ -291,15 +265,11 @@ func (s *Store) SearchStats(ctx context.Context, from, to time.Time) (catalog.Se
 		months = append(months, m.Format("2006-01"))
 	}
 	items := make([][]map[string]types.AttributeValue, len(months))
-	errs := make([]error, len(months))
-	sem := make(chan struct{}, s.opts.Concurrency)
-	var wg sync.WaitGroup
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(s.opts.Concurrency)
 	for i, month := range months {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			errs[i] = s.query(ctx, &dynamodb.QueryInput{
+		g.Go(func() error {
+			return s.query(gctx, &dynamodb.QueryInput{
 				TableName:                aws.String(s.table),
 				KeyConditionExpression:   aws.String("#pk = :pk AND #sk BETWEEN :first AND :last"),
 				ExpressionAttributeNames: map[string]string{"#pk": attrPK, "#sk": attrSK},
@@ -314,10 +284,9 @@ func (s *Store) SearchStats(ctx context.Context, from, to time.Time) (catalog.Se
 				items[i] = append(items[i], item)
 				return nil
 			})
-		}()
+		})
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := g.Wait(); err != nil {
 		return out, translate(err, "read search analytics")
 	}
 	sumStats(&out, items)
