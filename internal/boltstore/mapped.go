@@ -10,7 +10,7 @@ import (
 // mapping is replaced, which happens only when the file grows past it. A
 // first ingest writes products in the order of the file, so its writes
 // touch leaves all over the products tree: without a release, the resident
-// part of the mapping grows with the catalog (1.8 GB of a 1,000,000-row
+// part of the mapping grows with the catalog (2.3 GB of a 1,000,000-row
 // first ingest). These pages are the file's, not the heap's: dropping them
 // from the mapping (madvise MADV_DONTNEED) costs nothing but a minor fault
 // on the next read of the page, which the kernel serves from its page cache.
