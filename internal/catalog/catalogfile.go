@@ -67,13 +67,28 @@ type Catalog struct {
 	// processing) last said it was alive; a delivery of the same file
 	// takes over a catalog whose heartbeat is too old.
 	HeartbeatAt time.Time `json:"heartbeat_at,omitzero"`
-	Report      *Report   `json:"report,omitempty"`
+	// Progress is how far the writing of a big catalog has gone when its
+	// products are written in chunks by many runs (ingest.Deps.ChunkProducts);
+	// nil for a catalog written in one pass.
+	Progress *Progress `json:"progress,omitempty"`
+	Report   *Report   `json:"report,omitempty"`
 	// Images is the outcome of fetching the partner's product images after
 	// this catalog was applied; nil until that has run.
 	Images *ImageReport `json:"images,omitempty"`
 	// Slot is set on a catalog whose file comes through an upload slot
 	// (intake.NewUpload); nil for a file put straight under incoming/.
 	Slot *Slot `json:"slot,omitempty"`
+}
+
+// Progress is the state of a catalog whose products are written in
+// chunks: the file was read (Rows rows) and its products to write were
+// cut into ChunksTotal chunks, ChunksDone of which are written. The
+// catalog stays processing until every chunk is written and the removals
+// of a full catalog are made.
+type Progress struct {
+	Rows        int `json:"rows"`
+	ChunksTotal int `json:"chunks_total"`
+	ChunksDone  int `json:"chunks_done"`
 }
 
 // Slot is an upload slot: single-use, it expires, and it dies with the

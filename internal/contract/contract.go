@@ -22,6 +22,14 @@ const (
 	EnvIngestQueueURL     = "INGEST_QUEUE_URL"      // the api Lambda queues confirmations there
 	EnvImagesQueueURL     = "IMAGES_QUEUE_URL"      // the ingest Lambda queues image runs there (ImagesMessage)
 	EnvHistoryTTLDays     = "HISTORY_TTL_DAYS"      // days the ingest's history items (changes, prices) live in the table
+	// EnvIngestChunkProducts is how many products one chunk of a big
+	// catalog carries (ChunkMessage); 0 or unset: every catalog is written
+	// in the run that reads it.
+	EnvIngestChunkProducts = "INGEST_CHUNK_PRODUCTS"
+	// EnvIngestMaxReceives is the ingest queue's maxReceiveCount: the run
+	// that takes a chunk for the last time and fails marks its catalog
+	// failed instead of leaving it processing.
+	EnvIngestMaxReceives = "INGEST_MAX_RECEIVES"
 	// EnvSynonymsFile is the path of the deployment's synonyms file inside
 	// the Lambda's code (SynonymsFileInBundle under the task root); empty:
 	// the built-in rules of package search.
@@ -74,6 +82,22 @@ type ConfirmMessage struct {
 	// Mode "partial" applies the catalog as a partial update (nothing
 	// removed); absent or "full": as sent.
 	Mode string `json:"mode,omitempty"`
+}
+
+// ChunkMessage is the body of the message the ingest Lambda sends to its
+// own queue (EnvIngestQueueURL) for each chunk of a big catalog once the
+// file is read, e.g. {"ingest_chunk":{"catalog":"c0123...","chunk":3,"chunks":8}}:
+// the run that takes it writes the chunk's products (chunks are numbered
+// from 0), and the run that writes the last one finishes the catalog.
+type ChunkMessage struct {
+	IngestChunk ChunkRef `json:"ingest_chunk"`
+}
+
+// ChunkRef names one chunk of a catalog.
+type ChunkRef struct {
+	Catalog string `json:"catalog"`
+	Chunk   int    `json:"chunk"`
+	Chunks  int    `json:"chunks"`
 }
 
 // ImagesMessage is the body of the message the ingest Lambda sends to the
