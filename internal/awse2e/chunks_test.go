@@ -31,7 +31,9 @@ func (st *stack) chunkRefs(ev events.SQSEvent) []contract.ChunkRef {
 }
 
 // one is the event of one message.
-func one(m events.SQSMessage) events.SQSEvent { return events.SQSEvent{Records: []events.SQSMessage{m}} }
+func one(m events.SQSMessage) events.SQSEvent {
+	return events.SQSEvent{Records: []events.SQSMessage{m}}
+}
 
 // catalogAsPartner reads the catalog through the api binary, as the
 // partner's status page does.
