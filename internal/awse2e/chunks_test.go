@@ -79,38 +79,12 @@ func TestChunkedIngest(t *testing.T) {
 	key := st.partnerKey("acme")
 	const rows = 5000
 	st.upload("incoming/acme/big.csv", catalogCSV(0, rows, nil, nil))
-	if resp := st.ingest(st.receive(1)); len(resp.BatchItemFailures) != 0 {
-		t.Fatalf("reading run: %+v", resp)
-	}
-	if n := len(st.storeIDs("acme")); n != 0 {
-		t.Fatalf("the reading run wrote %d products itself", n)
-	}
-	chunks := st.receive(5)
-	refs := st.chunkRefs(chunks)
-	id := refs[0].Catalog
+	chunks, id := st.readAndChunk(5)
 	c := st.catalogAsPartner(key, id)
 	if c.Status != catalog.StatusProcessing || c.Progress == nil || *c.Progress != (catalog.Progress{Rows: rows, ChunksTotal: 5}) {
 		t.Fatalf("catalog once read: %s %+v", c.Status, c.Progress)
 	}
-
-	// The first chunk's run dies in the middle of its writes.
-	doomed, err := awstest.StartLambda(t.Context(), env.binaries["ingest"], st.lambdaEnv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- doomed.Invoke(t.Context(), one(chunks.Records[0]), nil) }()
-	partial := 0
-	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if partial = len(st.storeIDs("acme")); partial > 0 {
-			break
-		}
-	}
-	doomed.Kill()
-	t.Logf("the killed run answered: %v", <-done)
-	if partial == 0 || partial >= 1000 {
-		t.Fatalf("the chunk's run was not killed in the middle (%d of its 1000 products written)", partial)
-	}
+	st.killMidChunk(chunks.Records[0], 1000)
 	for _, m := range chunks.Records[1:] {
 		if resp := st.ingest(one(m)); len(resp.BatchItemFailures) != 0 {
 			t.Fatalf("chunk run: %+v", resp)
@@ -130,26 +104,14 @@ func TestChunkedIngest(t *testing.T) {
 		c.Progress == nil || c.Progress.ChunksDone != 5 {
 		t.Fatalf("catalog after its chunks: %s %+v %+v", c.Status, r, c.Progress)
 	}
-	if n := len(st.storeIDs("acme")); n != rows {
-		t.Fatalf("store holds %d products, want %d", n, rows)
-	}
 	if left := st.chunkFiles(id); len(left) != 0 {
 		t.Fatalf("chunk files left: %v", left)
 	}
-	if failed := st.indexRecords(st.streamRecords(), 100); len(failed) != 0 {
-		t.Fatalf("indexer failures %v", failed)
-	}
-	if n := st.indexCount(); n != rows {
-		t.Fatalf("index holds %d documents, want %d", n, rows)
-	}
+	st.storeAndIndexHold(rows)
 
 	// A second file: 100 products gone, 2,900 renamed.
 	st.upload("incoming/acme/big-2.csv", catalogCSV(0, rows, keys(0, 100), keys(2000, 4900)))
-	if resp := st.ingest(st.receive(1)); len(resp.BatchItemFailures) != 0 {
-		t.Fatalf("reading run: %+v", resp)
-	}
-	chunks = st.receive(3)
-	id2 := st.chunkRefs(chunks)[0].Catalog
+	chunks, id = st.readAndChunk(3)
 	for _, m := range chunks.Records[:2] {
 		st.ingest(one(m))
 	}
@@ -157,21 +119,71 @@ func TestChunkedIngest(t *testing.T) {
 		t.Fatalf("%d products before the last chunk: something was removed early", n)
 	}
 	st.ingest(one(chunks.Records[2]))
-	c = st.catalogAsPartner(key, id2)
+	c = st.catalogAsPartner(key, id)
 	if r := c.Report; c.Status != catalog.StatusDone || r.Removed != 100 || r.Updated != 2900 || r.Unchanged != rows-100-2900 || r.Created != 0 {
 		t.Fatalf("second catalog: %s %+v", c.Status, c.Report)
 	}
-	ids := st.storeIDs("acme")
-	if _, ok := ids["acme:K050"]; ok || len(ids) != rows-100 || !strings.HasPrefix(ids["acme:K2500"].Name, "Tabouret") {
-		t.Fatalf("store after the second catalog: %d products, K2500 %q", len(ids), ids["acme:K2500"].Name)
-	}
-	if failed := st.indexRecords(st.streamRecords(), 100); len(failed) != 0 {
-		t.Fatalf("indexer failures %v", failed)
-	}
-	if n := st.indexCount(); n != rows-100 {
-		t.Fatalf("index holds %d documents, want %d", n, rows-100)
+	ids := st.storeAndIndexHold(rows - 100)
+	if _, ok := ids["acme:K050"]; ok || !strings.HasPrefix(ids["acme:K2500"].Name, "Tabouret") {
+		t.Fatalf("store after the second catalog: K050 kept or K2500 %q", ids["acme:K2500"].Name)
 	}
 	if res := st.search(url.Values{"q": {"tabouret"}, "partner": {"acme"}}); res.Total != 2900 {
 		t.Fatalf("search 'tabouret' found %d, want 2900", res.Total)
 	}
+}
+
+// readAndChunk hands the upload's S3 event to the ingest binary, checks
+// that it wrote no product itself, and returns the chunks it queued and
+// their catalog.
+func (st *stack) readAndChunk(want int) (events.SQSEvent, string) {
+	st.t.Helper()
+	before := len(st.storeIDs("acme"))
+	if resp := st.ingest(st.receive(1)); len(resp.BatchItemFailures) != 0 {
+		st.t.Fatalf("reading run: %+v", resp)
+	}
+	if n := len(st.storeIDs("acme")); n != before {
+		st.t.Fatalf("the reading run wrote %d products itself", n-before)
+	}
+	chunks := st.receive(want)
+	return chunks, st.chunkRefs(chunks)[0].Catalog
+}
+
+// killMidChunk hands m to an ingest binary of its own and kills it once
+// it has written part of the chunk's size products (the store held none).
+func (st *stack) killMidChunk(m events.SQSMessage, size int) {
+	st.t.Helper()
+	doomed, err := awstest.StartLambda(st.t.Context(), env.binaries["ingest"], st.lambdaEnv)
+	if err != nil {
+		st.t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- doomed.Invoke(st.t.Context(), one(m), nil) }()
+	partial := 0
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if partial = len(st.storeIDs("acme")); partial > 0 {
+			break
+		}
+	}
+	doomed.Kill()
+	st.t.Logf("the killed run answered: %v", <-done)
+	if partial == 0 || partial >= size {
+		st.t.Fatalf("the chunk's run was not killed in the middle (%d of its %d products written)", partial, size)
+	}
+}
+
+// storeAndIndexHold indexes the stream's new records and checks that the
+// store and the index hold n products; it returns the store's.
+func (st *stack) storeAndIndexHold(n int) map[string]catalog.Product {
+	st.t.Helper()
+	ids := st.storeIDs("acme")
+	if len(ids) != n {
+		st.t.Fatalf("store holds %d products, want %d", len(ids), n)
+	}
+	if failed := st.indexRecords(st.streamRecords(), 100); len(failed) != 0 {
+		st.t.Fatalf("indexer failures %v", failed)
+	}
+	if got := st.indexCount(); got != n {
+		st.t.Fatalf("index holds %d documents, want %d", got, n)
+	}
+	return ids
 }

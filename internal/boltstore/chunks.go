@@ -2,8 +2,7 @@ package boltstore
 
 import (
 	"context"
-	"encoding/binary"
-	"errors"
+	"strconv"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -24,11 +23,11 @@ func (s *Store) ResetChunks(ctx context.Context, catalogID string) error {
 		return catalog.Errorf(catalog.CodeInvalid, "catalog without id")
 	}
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		err := tx.Bucket(bucketChunks()).DeleteBucket([]byte(catalogID))
-		if errors.Is(err, bolt.ErrBucketNotFound) {
+		chunks := tx.Bucket(bucketChunks())
+		if chunks.Bucket([]byte(catalogID)) == nil {
 			return nil
 		}
-		return err
+		return chunks.DeleteBucket([]byte(catalogID))
 	})
 	if err != nil {
 		return catalog.Wrap(catalog.CodeInternal, err, "reset chunks")
@@ -47,7 +46,7 @@ func (s *Store) ChunkDone(ctx context.Context, catalogID string, n int) (int, er
 		if err != nil {
 			return err
 		}
-		if err := b.Put(binary.BigEndian.AppendUint64(nil, uint64(n)), nil); err != nil {
+		if err := b.Put([]byte(strconv.Itoa(n)), nil); err != nil {
 			return err
 		}
 		done = countKeys(b)
