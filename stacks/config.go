@@ -129,6 +129,19 @@ type StageConfig struct {
 	StreamMaxRecordAgeSec int `json:"streamMaxRecordAgeSec"` // older records go to the on-failure queue
 	UploadMaxBytes        int `json:"uploadMaxBytes"`        // presigned upload size cap
 	ImagesBatchSize       int `json:"imagesBatchSize"`       // images queue messages per invocation (FIFO: 1..10)
+	// IngestChunkProducts is how many products one chunk of a big catalog
+	// carries (the ingest Lambda's INGEST_CHUNK_PRODUCTS): the run that
+	// reads a file whose products to write exceed it sends one
+	// contract.ChunkMessage per chunk to the ingest queue, and each chunk
+	// is written by a run of its own. 0: every catalog is written in the
+	// run that reads it (today's single pass, bounded by the timeout).
+	// Validated 0 or 1000..100000: see checkChunks.
+	IngestChunkProducts int `json:"ingestChunkProducts"`
+	// StreamParallelizationFactor is how many batches of one stream shard
+	// the indexer works on at once (the event source mapping's
+	// ParallelizationFactor, which AWS accepts from 1 to 10; records of
+	// one product key stay in order). See DefaultConfig for the default.
+	StreamParallelizationFactor int `json:"streamParallelizationFactor"`
 
 	// API.
 	ThrottleRateLimit  float64  `json:"throttleRateLimit"`  // requests per second, stage-wide
@@ -299,6 +312,23 @@ func DefaultConfig(stage string) (StageConfig, error) {
 		APILatencyP99Ms:         1500,
 		ImageFailedSharePct:     50,
 		ImageFailedMinURLs:      20,
+		// 25,000 products a chunk: 40 chunks for 1,000,000 products, and a
+		// chunk written in ~8 s at 5 ms a write request with the store's
+		// 16 writes in flight (25,000 x 5 ms / 16), far below the 300 s
+		// timeout and the 60 s a run may take (issue 15); even one write
+		// at a time (125 s) stays below the timeout.
+		IngestChunkProducts: 25000,
+		// 4 batches at once per stream shard. A new on-demand table takes
+		// about 4,000 write units a second, spread over partitions of at
+		// most 1,000 each, so one shard carries up to ~1,000 product
+		// records a second (1,000,000 products written in ~5 minutes is
+		// ~3,300 a second over the table). One batch of 100 records takes
+		// the indexer a stream poll, an invocation and a bulk request:
+		// some 100-300 ms, i.e. 330-1,000 records a second with factor
+		// 1, which falls behind; 4 gives 1,300-4,000 a second, at least
+		// the shard's inflow. AWS accepts 1..10; the indexer's
+		// reservation must cover one shard's batches (checkChunks).
+		StreamParallelizationFactor: 4,
 	}
 	switch stage {
 	case StageDev:
@@ -380,6 +410,7 @@ func (c StageConfig) Validate() error {
 	c.OpenSearch.check(&p)
 	c.checkLambdas(&p)
 	c.checkEvents(&p)
+	c.checkChunks(&p)
 	checkPartners(&p, c.Partners)
 	if len(p) > 0 {
 		sort.Strings(p)
@@ -462,6 +493,35 @@ func (c StageConfig) checkEvents(p *problems) {
 	p.add(c.HistoryDays < 1 || c.HistoryDays > 3650, "historyDays must be in 1..3650, got %d", c.HistoryDays)
 	_, ok := retentionDays(c.LogRetentionDays)
 	p.add(!ok, "logRetentionDays %d is not one of 1, 3, 5, 7, 14, 30, 60, 90, 180, 365, 731, 1827, 3653", c.LogRetentionDays)
+}
+
+// Bounds of IngestChunkProducts (other than 0, no chunking).
+const (
+	// MinIngestChunkProducts: below it a big catalog becomes so many
+	// chunks (over 1,000 for 1,000,000 products) that the per-chunk
+	// costs dominate: a message, an invocation, a read of the chunk and
+	// an update of the one catalog record every chunk's run contends on.
+	MinIngestChunkProducts = 1000
+	// MaxIngestChunkProducts: a chunk of 100,000 products is ~31 s of
+	// writes at 5 ms a request with 16 in flight (100,000 x 5 ms / 16),
+	// half the 60 s a run may take and a tenth of the ingest timeout;
+	// above it a chunk's run nears them as the table's latency grows, and
+	// a retried chunk redoes that much work.
+	MaxIngestChunkProducts = 100000
+)
+
+// checkChunks checks the chunk size of big catalogs and the indexer's
+// parallelization factor.
+func (c StageConfig) checkChunks(p *problems) {
+	n := c.IngestChunkProducts
+	p.add(n != 0 && (n < MinIngestChunkProducts || n > MaxIngestChunkProducts),
+		"ingestChunkProducts must be 0 (no chunks) or in %d..%d, got %d", MinIngestChunkProducts, MaxIngestChunkProducts, n)
+	f := c.StreamParallelizationFactor
+	p.add(f < 1 || f > 10, "streamParallelizationFactor must be in 1..10 (AWS's limit), got %d", f)
+	// One shard's batches run at once: a reservation smaller than the
+	// factor throttles the indexer on a single shard.
+	r := c.Indexer.ReservedConcurrency
+	p.add(r > 0 && f > r, "streamParallelizationFactor %d exceeds indexer.reservedConcurrency %d: one shard's batches would be throttled", f, r)
 }
 
 // checkPartners checks that partner names are set, plain and unique.

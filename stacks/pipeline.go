@@ -49,10 +49,18 @@ func NewPipelineStack(scope constructs.Construct, cfg StageConfig, in Inputs, pr
 			contract.EnvUploadMaxBytes: strconv.Itoa(cfg.UploadMaxBytes),
 			contract.EnvImagesQueueURL: *data.ImagesQueue().QueueUrl(),
 			contract.EnvHistoryTTLDays: strconv.Itoa(cfg.HistoryDays),
+			// A big catalog is written in chunks: the run that reads the
+			// file sends one chunk message per chunk to the function's own
+			// queue, and the run that takes a chunk for the last receive
+			// the queue allows marks its catalog failed when it fails.
+			contract.EnvIngestChunkProducts: strconv.Itoa(cfg.IngestChunkProducts),
+			contract.EnvIngestQueueURL:      *data.IngestQueue().QueueUrl(),
+			contract.EnvIngestMaxReceives:   strconv.Itoa(cfg.MaxReceiveCount),
 		},
 	})
 	data.Bucket().GrantReadWrite(s.Ingest.Function, nil)
 	data.ImagesQueue().GrantSendMessages(s.Ingest.Function)
+	data.IngestQueue().GrantSendMessages(s.Ingest.Function)
 	table.GrantReadWriteData(s.Ingest.Function)
 	s.Ingest.Function.AddEventSource(awslambdaeventsources.NewSqsEventSource(data.IngestQueue(), &awslambdaeventsources.SqsEventSourceProps{
 		BatchSize:               jsii.Number(float64(cfg.IngestBatchSize)),
@@ -109,6 +117,7 @@ func NewPipelineStack(scope constructs.Construct, cfg StageConfig, in Inputs, pr
 	s.Indexer.Function.AddEventSource(awslambdaeventsources.NewDynamoEventSource(table, &awslambdaeventsources.DynamoEventSourceProps{
 		StartingPosition:        awslambda.StartingPosition_TRIM_HORIZON,
 		BatchSize:               jsii.Number(float64(cfg.StreamBatchSize)),
+		ParallelizationFactor:   jsii.Number(float64(cfg.StreamParallelizationFactor)), // batches of one shard at once (a key's records stay in order)
 		BisectBatchOnError:      jsii.Bool(true),
 		RetryAttempts:           jsii.Number(float64(cfg.StreamRetryAttempts)),
 		MaxRecordAge:            awscdk.Duration_Seconds(jsii.Number(float64(cfg.StreamMaxRecordAgeSec))),
