@@ -15,7 +15,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
@@ -54,56 +53,22 @@ func requireRIE(t *testing.T) string {
 	return bin
 }
 
-// ingestStack is a bucket whose incoming/ notifications go to an ingest
-// queue, a table, an images queue, and the ingest binary's environment
-// for them, on moto.
+// ingestStack is an awstest.IngestStack with clients on moto.
 type ingestStack struct {
-	s3       *s3.Client
-	sqs      *sqs.Client
-	store    *dynamostore.Store
-	bucket   string
-	queueURL string
-	env      []string
+	*awstest.IngestStack
+	s3    *s3.Client
+	sqs   *sqs.Client
+	store *dynamostore.Store
+	env   []string
 }
 
 func newIngestStack(t *testing.T, name string) *ingestStack {
 	t.Helper()
-	ctx := t.Context()
 	cfg := moto.Config()
-	st := &ingestStack{s3: awstest.S3Client(cfg), sqs: sqs.NewFromConfig(cfg), bucket: name + "-files"}
-	ddb := dynamodb.NewFromConfig(cfg)
-	mustNot(t, "CreateTable", dynamostore.CreateTable(ctx, ddb, name+"-table"))
-	st.store = dynamostore.New(ddb, name+"-table", dynamostore.Options{})
-	q, err := st.sqs.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(name + "-ingest")})
-	mustNot(t, "CreateQueue", err)
-	st.queueURL = *q.QueueUrl
-	attrs, err := st.sqs.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: q.QueueUrl,
-		AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameQueueArn}})
-	mustNot(t, "GetQueueAttributes", err)
-	iq, err := st.sqs.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(name + "-images.fifo"),
-		Attributes: map[string]string{"FifoQueue": "true"}})
-	mustNot(t, "CreateQueue images", err)
-	_, err = st.s3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(st.bucket)})
-	mustNot(t, "CreateBucket", err)
-	_, err = st.s3.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{
-		Bucket: aws.String(st.bucket),
-		NotificationConfiguration: &s3types.NotificationConfiguration{QueueConfigurations: []s3types.QueueConfiguration{{
-			QueueArn: aws.String(attrs.Attributes[string(sqstypes.QueueAttributeNameQueueArn)]),
-			Events:   []s3types.Event{"s3:ObjectCreated:*"},
-			Filter: &s3types.NotificationConfigurationFilter{Key: &s3types.S3KeyFilter{FilterRules: []s3types.FilterRule{
-				{Name: s3types.FilterRuleNamePrefix, Value: aws.String(contract.IncomingPrefix)},
-			}}},
-		}}},
-	})
-	mustNot(t, "PutBucketNotificationConfiguration", err)
-	st.env = append(awstest.EnvFor(moto.Endpoint),
-		contract.EnvTable+"="+name+"-table",
-		contract.EnvBucket+"="+st.bucket,
-		contract.EnvStage+"=test",
-		contract.EnvIngestQueueURL+"="+st.queueURL,
-		contract.EnvImagesQueueURL+"="+*iq.QueueUrl,
-	)
-	return st
+	stack, err := awstest.NewIngestStack(t.Context(), cfg, name)
+	mustNot(t, "NewIngestStack", err)
+	return &ingestStack{IngestStack: stack, s3: awstest.S3Client(cfg), sqs: sqs.NewFromConfig(cfg),
+		store: dynamostore.New(dynamodb.NewFromConfig(cfg), stack.Table, dynamostore.Options{}), env: stack.LambdaEnv(moto.Endpoint)}
 }
 
 func (st *ingestStack) upload(t *testing.T, partner string, rows int) {
@@ -113,7 +78,7 @@ func (st *ingestStack) upload(t *testing.T, partner string, rows int) {
 	for i := range rows {
 		fmt.Fprintf(&b, "K%03d;Chaise pliante modèle K%03d;Mobilia;Maison > Jardin;%d,50\n", i, i, 10+i)
 	}
-	_, err := st.s3.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String(st.bucket),
+	_, err := st.s3.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String(st.Bucket),
 		Key: aws.String(contract.IncomingPrefix + partner + "/catalogue.csv"), Body: strings.NewReader(b.String())})
 	mustNot(t, "PutObject", err)
 }
@@ -155,16 +120,16 @@ func TestQueueDriver(t *testing.T) {
 			for _, p := range partners {
 				st.upload(t, p, 20)
 			}
-			junk, err := st.sqs.SendMessage(t.Context(), &sqs.SendMessageInput{QueueUrl: aws.String(st.queueURL), MessageBody: aws.String("not an event")})
+			junk, err := st.sqs.SendMessage(t.Context(), &sqs.SendMessageInput{QueueUrl: aws.String(st.QueueURL), MessageBody: aws.String("not an event")})
 			mustNot(t, "SendMessage", err)
 			// The junk message's receive counts, as its events carried them.
 			var mu sync.Mutex
 			var junkCounts []string
 			var killed atomic.Bool
 			d := &awstest.QueueDriver{
-				SQS: st.sqs, QueueURL: st.queueURL,
+				SQS: st.sqs, QueueURL: st.QueueURL,
 				Start:       func(ctx context.Context) (*awstest.Lambda, error) { return awstest.StartLambda(ctx, bin, st.env) },
-				Concurrency: tt.concurrency, BatchSize: tt.batch, VisibilityTimeout: 1, MaxReceives: 2,
+				Concurrency: tt.concurrency, BatchSize: tt.batch, VisibilityTimeout: 4, MaxReceives: 2, // 4 s: longer than an invocation on a busy machine
 				Quiet: 1500 * time.Millisecond,
 				BeforeInvoke: func(ev events.SQSEvent, l *awstest.Lambda) {
 					for _, r := range ev.Records {
@@ -195,7 +160,7 @@ func TestQueueDriver(t *testing.T) {
 				t.Errorf("junk message delivered at receive counts %v, want [1 2]", junkCounts)
 			}
 			checkDrive(t, res, *junk.MessageId, tt.concurrency, tt.batch, tt.kill)
-			attrs, err := st.sqs.GetQueueAttributes(t.Context(), &sqs.GetQueueAttributesInput{QueueUrl: aws.String(st.queueURL),
+			attrs, err := st.sqs.GetQueueAttributes(t.Context(), &sqs.GetQueueAttributesInput{QueueUrl: aws.String(st.QueueURL),
 				AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameAll}})
 			mustNot(t, "GetQueueAttributes", err)
 			if a := attrs.Attributes; a["ApproximateNumberOfMessages"] != "0" || a["ApproximateNumberOfMessagesNotVisible"] != "0" {
