@@ -67,6 +67,13 @@ type Config struct {
 	// the table's TTL expires them; 0 keeps them (the stage's
 	// StageConfig.HistoryDays).
 	HistoryTTLDays int
+	// IngestChunkProducts is how many products one chunk of a big catalog
+	// carries (the ingest Lambda writes catalogs with more in chunks, by
+	// many runs); 0 writes every catalog in the run that reads it.
+	IngestChunkProducts int
+	// IngestMaxReceives is the ingest queue's maxReceiveCount: the run that
+	// takes a chunk for that time and fails ends its catalog failed.
+	IngestMaxReceives int
 }
 
 // ConfigFromEnv reads a Config with getenv (os.Getenv in a main).
@@ -109,6 +116,20 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			return c, catalog.Errorf(catalog.CodeInvalid, "%s=%q is not a number of days from 0 to 3650", contract.EnvHistoryTTLDays, v)
 		}
 		c.HistoryTTLDays = n
+	}
+	if v := getenv(contract.EnvIngestChunkProducts); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 1_000_000 {
+			return c, catalog.Errorf(catalog.CodeInvalid, "%s=%q is not a number of products from 0 to 1000000", contract.EnvIngestChunkProducts, v)
+		}
+		c.IngestChunkProducts = n
+	}
+	if v := getenv(contract.EnvIngestMaxReceives); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return c, catalog.Errorf(catalog.CodeInvalid, "%s=%q is not a receive count from 1 to 1000", contract.EnvIngestMaxReceives, v)
+		}
+		c.IngestMaxReceives = n
 	}
 	if v := getenv(contract.EnvUploadMaxBytes); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
@@ -217,6 +238,15 @@ func (e Env) ImagesQueue() (*ImageRunQueue, error) {
 		return nil, err
 	}
 	return &ImageRunQueue{Queue: sqs.NewFromConfig(e.AWS), QueueURL: e.Config.ImagesQueueURL}, nil
+}
+
+// ChunkQueue returns where the ingest Lambda queues the chunks of a big
+// catalog: its own queue.
+func (e Env) ChunkQueue() (*ChunkQueue, error) {
+	if err := e.Config.require(contract.EnvIngestQueueURL); err != nil {
+		return nil, err
+	}
+	return &ChunkQueue{Queue: sqs.NewFromConfig(e.AWS), QueueURL: e.Config.IngestQueueURL}, nil
 }
 
 // Index returns the OpenSearch index behind the configured alias; requests

@@ -9,6 +9,7 @@
 package awstest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -261,4 +263,39 @@ func Require(t testing.TB, srv *Moto) {
 // a loopback endpoint needs.
 func S3Client(cfg aws.Config) *s3.Client {
 	return s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
+}
+
+// CPUTime returns the CPU time (user + system) that moto_server and its
+// live descendants have used so far, from /proc (in clock ticks of 10 ms,
+// the kernel's USER_HZ on Linux). moto answers from one Python process
+// whose interpreter lock lets it use about one core: a run whose moto CPU
+// time is near its wall time was bound by moto, not by its clients.
+func (m *Moto) CPUTime() (time.Duration, error) {
+	var ticks int64
+	for _, pid := range append([]int{m.cmd.Process.Pid}, descendants(m.cmd.Process.Pid)...) {
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			if pid == m.cmd.Process.Pid {
+				return 0, err
+			}
+			continue // a child that just ended
+		}
+		i := bytes.LastIndexByte(stat, ')')
+		if i < 0 {
+			continue
+		}
+		// after "pid (comm)": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
+		f := strings.Fields(string(stat[i+1:]))
+		if len(f) < 13 {
+			continue
+		}
+		for _, s := range f[11:13] {
+			n, err := strconv.ParseInt(s, 10, 64)
+			if err != nil {
+				return 0, fmt.Errorf("/proc/%d/stat: %w", pid, err)
+			}
+			ticks += n
+		}
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond, nil
 }

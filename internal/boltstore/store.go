@@ -78,7 +78,7 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, catalog.Wrap(catalog.CodeInternal, err, "open store")
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketProducts(), bucketCatalogs(), bucketOutbox(), bucketSessions(), bucketChanges(), bucketPrices()} {
+		for _, b := range [][]byte{bucketProducts(), bucketCatalogs(), bucketOutbox(), bucketSessions(), bucketChanges(), bucketPrices(), bucketChunks()} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -287,6 +287,9 @@ func (s *Store) SwapCatalog(ctx context.Context, prev, c catalog.Catalog) error 
 func (s *Store) GetCatalog(ctx context.Context, id string) (catalog.Catalog, error) {
 	var c catalog.Catalog
 	err := s.get(bucketCatalogs(), "catalog", id, &c)
+	if err == nil {
+		err = s.withProgress(&c)
+	}
 	return c, err
 }
 
@@ -300,6 +303,7 @@ func (s *Store) ListCatalogs(ctx context.Context, partner string, limit int) ([]
 				return err
 			}
 			if partner == "" || c.Partner == partner {
+				c.Progress = chunksProgress(tx, c)
 				out = append(out, c)
 			}
 			return nil

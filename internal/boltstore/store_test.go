@@ -68,3 +68,7 @@ func TestSecondOpenOfALockedFileIsUnavailable(t *testing.T) {
 		t.Fatalf("second open err = %v, want code unavailable", err)
 	}
 }
+
+func TestChunkLedgerConformance(t *testing.T) {
+	catalogtest.TestChunkLedger(t, func(t *testing.T) catalogtest.LedgerStore { return open(t) })
+}

@@ -182,3 +182,17 @@ func splitKey(key string) []string {
 	}
 	return append(parts, key[start:])
 }
+
+// ChunkLedger records which chunks of a catalog are written, when a big
+// catalog's products are written in chunks by many runs at once (see
+// Progress). The DynamoDB store implements it; the embedded default writes
+// every catalog in one pass and needs none.
+type ChunkLedger interface {
+	// ResetChunks forgets the chunks recorded for the catalog: its file
+	// is being read again, and its chunks will be written again.
+	ResetChunks(ctx context.Context, catalogID string) error
+	// ChunkDone records chunk n of the catalog as written and returns how
+	// many distinct chunks are recorded: a chunk recorded twice (a run
+	// retried) counts once.
+	ChunkDone(ctx context.Context, catalogID string, n int) (int, error)
+}

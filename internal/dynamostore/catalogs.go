@@ -204,7 +204,11 @@ func (s *Store) GetCatalog(ctx context.Context, id string) (catalog.Catalog, err
 	if err != nil {
 		return catalog.Catalog{}, err
 	}
-	return decodeCatalog(item)
+	c, err := decodeCatalog(item)
+	if err != nil {
+		return c, err
+	}
+	return s.withProgress(ctx, c)
 }
 
 // ListCatalogs implements catalog.Store: one Query on the listing copies,
@@ -234,6 +238,9 @@ func (s *Store) ListCatalogs(ctx context.Context, partner string, limit int) ([]
 		}
 		for _, item := range page.Items {
 			c, err := decodeCatalog(item)
+			if err == nil {
+				c, err = s.withProgress(ctx, c)
+			}
 			if err != nil {
 				return nil, err
 			}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/catalogsearch/catalogsearch/internal/awstest"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
+	"github.com/catalogsearch/catalogsearch/internal/catalogtest"
 	"github.com/catalogsearch/catalogsearch/internal/dynamostore"
 )
 
@@ -472,4 +473,8 @@ func TestDeleteKeepsTheVersion(t *testing.T) {
 	if got[0].Version != 5 {
 		t.Fatalf("re-created product has version %d, want 5 (3, then the tombstone's 4)", got[0].Version)
 	}
+}
+
+func TestChunkLedgerConformance(t *testing.T) {
+	catalogtest.TestChunkLedger(t, func(t *testing.T) catalogtest.LedgerStore { return newStore(t) })
 }

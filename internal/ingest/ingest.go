@@ -38,6 +38,12 @@ type Deps struct {
 	// Keys tells whether the partner key that asked for an upload slot
 	// still holds; nil = the key records in Settings (partnerkeys).
 	Keys intake.Keys
+	// ChunkProducts, with Chunks and Ledger, has the products of a big
+	// catalog written in chunks of that many products by many runs at
+	// once (chunks.go); 0 writes every catalog in the run that reads it.
+	ChunkProducts int
+	Chunks        ChunkQueue
+	Ledger        catalog.ChunkLedger
 }
 
 // Limits bound the resources one file may use; a file past one is
@@ -55,11 +61,16 @@ type Service struct {
 	set   catalog.Blobs
 	keys  intake.Keys
 	beat  time.Duration
+	// chunked writing (chunks.go)
+	chunkSize int
+	chunks    ChunkQueue
+	ledger    catalog.ChunkLedger
 }
 
 // New returns a Service.
 func New(d Deps) *Service {
-	s := &Service{store: d.Store, blobs: d.Blobs, clock: d.Clock, log: d.Logger, tmp: d.TempDir, lim: d.Limits, beat: d.HeartbeatEvery}
+	s := &Service{store: d.Store, blobs: d.Blobs, clock: d.Clock, log: d.Logger, tmp: d.TempDir, lim: d.Limits, beat: d.HeartbeatEvery,
+		chunkSize: d.ChunkProducts, chunks: d.Chunks, ledger: d.Ledger}
 	if s.beat <= 0 {
 		s.beat = DefaultHeartbeatEvery
 	}
@@ -325,6 +336,15 @@ func abandoned(c catalog.Catalog, now time.Time) bool {
 	if c.Status != catalog.StatusProcessing {
 		return false
 	}
+	if c.Progress != nil {
+		// A catalog whose chunks are queued has no heartbeat: its chunks
+		// are on the queue, and one that keeps failing ends it
+		// (FailChunk). Only a run that died between recording it and
+		// queueing its chunks leaves it with nothing to do: taken over
+		// StaleAfter after it was queued (a 1,000,000-product catalog is
+		// written in about 5 minutes).
+		return now.Sub(c.HeartbeatAt) > StaleAfter
+	}
 	if now.Sub(c.ReceivedAt) > StaleAfter {
 		return true
 	}
@@ -426,17 +446,27 @@ func checkConfirmMode(as catalog.Mode) error {
 	return as.Check()
 }
 
-// process runs the pipeline for c and records the outcome.
+// process runs the pipeline for c and records the outcome. A catalog
+// whose products are written in chunks is recorded processing, with its
+// progress, once its chunks are queued (dispatch).
 func (s *Service) process(ctx context.Context, c catalog.Catalog, dry, force bool) (catalog.Catalog, error) {
 	start := time.Now()
+	began := s.clock().UTC()
 	stop := func() {}
 	if !dry {
 		stop = s.heartbeat(ctx, c)
 	}
-	rep, err := s.run(ctx, &c, dry, force)
+	rep, plan, err := s.run(ctx, &c, dry, force)
 	stop()
 	rep.Duration = time.Since(start)
 	rep.DryRun = dry
+	if err == nil && plan != nil {
+		plan.Report, plan.Start = rep, began
+		var dispatched catalog.Catalog
+		if dispatched, err = s.dispatch(ctx, c, *plan); err == nil {
+			return dispatched, nil
+		}
+	}
 	c.Report = rep
 	c.FinishedAt = s.clock().UTC()
 	if err != nil {

@@ -32,11 +32,15 @@ type pipeline struct {
 	reader    *rowReader
 	assembly  *assembly
 	assembler assembler // nil until the header is mapped
+	// plan is set when the products are left in chunks (chunks.go).
+	plan *chunkPlan
 }
 
 // run ingests c's blob. It returns the report (Status set to done,
 // refused or needs_confirmation) and an error only for internal failures.
-func (s *Service) run(ctx context.Context, c *catalog.Catalog, dryRun, force bool) (_ *catalog.Report, err error) {
+// When the products are left in chunks for other runs to write, it sets
+// c.Progress and returns the plan of what is left (chunks.go).
+func (s *Service) run(ctx context.Context, c *catalog.Catalog, dryRun, force bool) (_ *catalog.Report, _ *chunkPlan, err error) {
 	report := &catalog.Report{Status: catalog.StatusDone, Errors: []catalog.RowError{}}
 	var p *pipeline
 	defer func() {
@@ -49,9 +53,9 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dryRun, force boo
 	settings, err := loadSettings(ctx, s.set, c.Partner)
 	if err != nil {
 		if catalog.CodeOf(err) == catalog.CodeInvalid {
-			return refused(report, "the partner's settings are invalid: "+catalog.MessageOf(err)), nil
+			return refused(report, "the partner's settings are invalid: "+catalog.MessageOf(err)), nil, nil
 		}
-		return report, err
+		return report, nil, err
 	}
 	if c.Mode == "" {
 		c.Mode = cmp.Or(settings.Mode, catalog.ModeFull)
@@ -60,18 +64,23 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dryRun, force boo
 	if !dryRun && !force {
 		prev, err := s.sameAsLast(ctx, c, report.SettingsHash)
 		if err != nil {
-			return report, err
+			return report, nil, err
 		}
 		if prev != nil {
-			return s.unchangedFile(ctx, c, prev, report)
+			rep, err := s.unchangedFile(ctx, c, prev, report)
+			return rep, nil, err
 		}
 	}
 	p = &pipeline{service: s, record: c, report: report, settings: settings, dryRun: dryRun, force: force,
 		book:   &reportBook{report: report, dryRun: dryRun, tempDir: s.tmp},
 		writer: newProductWriter(s.store, c, report, dryRun, s.tmp, s.clock().UTC())}
+	if s.chunked() && !dryRun {
+		p.writer.spool = &chunkSpool{blobs: s.blobs, catalogID: c.ID, size: s.chunkSize}
+	}
 	defer p.book.discard()
 	defer p.writer.quality.discard()
-	return p.ingest(ctx)
+	rep, err := p.ingest(ctx)
+	return rep, p.plan, err
 }
 
 // ingest reads the catalog's file through the stages, then applies it.
@@ -146,7 +155,7 @@ func (p *pipeline) readFailed(ctx context.Context, err error) (*catalog.Report, 
 				message = te.Message + "; nothing was removed"
 			}
 		}
-		if ferr := p.writer.flush(ctx); ferr != nil {
+		if ferr := p.endWrites(ctx); ferr != nil {
 			return report, ferr
 		}
 		report.Rows = report.Accepted + report.Rejected
@@ -162,12 +171,19 @@ func (p *pipeline) readFailed(ctx context.Context, err error) (*catalog.Report, 
 // apply finishes a file read to its end: the last writes, the removals of
 // a full catalog, the quality summary, and the reports beside the file.
 func (p *pipeline) apply(ctx context.Context) error {
-	if err := p.writer.flush(ctx); err != nil {
+	if err := p.endWrites(ctx); err != nil {
 		return err
 	}
 	if p.record.Mode == catalog.ModeFull {
-		if err := p.writer.removeMissing(ctx, p.settings.guard(), p.force); err != nil {
+		var deferTo catalog.Blobs
+		if p.plan != nil {
+			deferTo = p.service.blobs
+		}
+		if err := p.writer.removeMissing(ctx, p.settings.guard(), p.force, deferTo); err != nil {
 			return err
+		}
+		if p.plan != nil {
+			p.plan.Removals = p.writer.deferred
 		}
 		if err := p.saveRemovals(ctx); err != nil {
 			return err
@@ -180,6 +196,23 @@ func (p *pipeline) apply(ctx context.Context) error {
 		}
 	}
 	return p.saveRejected(ctx)
+}
+
+// endWrites writes the products still waiting; with a chunk spool it
+// stores the last chunks and, when some chunk was filled, sets the plan
+// and the catalog's progress: the products are left to other runs.
+func (p *pipeline) endWrites(ctx context.Context) error {
+	fanned, err := p.writer.endSpool(ctx)
+	if err != nil {
+		return err
+	}
+	if fanned {
+		sp := p.writer.spool
+		p.plan = &chunkPlan{Late: sp.lates, At: p.writer.at}
+		p.record.Progress = &catalog.Progress{Rows: p.report.Rows, ChunksTotal: sp.chunks}
+		return nil
+	}
+	return p.writer.flush(ctx)
 }
 
 // saveRemovals stores the CSV of the products a held full catalog would

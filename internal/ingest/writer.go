@@ -44,6 +44,12 @@ type productWriter struct {
 	// touched is the sum of the table slots touched ahead of lookups
 	// (see touchAhead); it has no other use.
 	touched uint64
+	// spool, when set, takes the batches instead of the store: the
+	// products are written in chunks by other runs (chunks.go).
+	spool *chunkSpool
+	// deferred counts the removals left for the run that finishes a
+	// catalog written in chunks.
+	deferred int
 }
 
 func newProductWriter(store catalog.Store, c *catalog.Catalog, report *catalog.Report, dryRun bool, tempDir string, at time.Time) *productWriter {
@@ -133,6 +139,9 @@ func (w *productWriter) flush(ctx context.Context) error {
 	if len(w.batch) == 0 {
 		return nil
 	}
+	if w.spool != nil {
+		return w.spoolBatch(ctx)
+	}
 	var ids []string
 	for i := range w.batch {
 		if w.kinds[i] == catalog.ChangeChanged || w.pictured.has(idHash(w.batch[i].ID)) {
@@ -177,8 +186,10 @@ func (w *productWriter) flush(ctx context.Context) error {
 
 // removeMissing removes (or, over the guard, holds) the partner's stored
 // products that this full catalog does not mention. force removes them
-// whatever the guard (a confirmed catalog).
-func (w *productWriter) removeMissing(ctx context.Context, guard float64, force bool) error {
+// whatever the guard (a confirmed catalog). With deferTo, the removals
+// are stored there for the run that finishes a catalog written in chunks
+// (deferRemovals), and counted in w.deferred.
+func (w *productWriter) removeMissing(ctx context.Context, guard float64, force bool, deferTo catalog.Blobs) error {
 	missing := 0
 	w.stored.each(func(h, _ uint64) {
 		if !w.seen.has(h) {
@@ -211,6 +222,11 @@ func (w *productWriter) removeMissing(ctx context.Context, guard float64, force 
 	if w.dryRun {
 		w.report.Removed = missing
 		return nil
+	}
+	if deferTo != nil {
+		n, err := w.deferRemovals(ctx, deferTo)
+		w.deferred = n
+		return err
 	}
 	var ids []string
 	var changes []catalog.ProductChange

@@ -41,8 +41,17 @@ func Run(ctx context.Context, cfg awslambda.Config, logs, metrics io.Writer) err
 	if err != nil {
 		return err
 	}
-	svc := ingest.New(ingest.Deps{Store: &ReportMetrics{Store: store, Metrics: env.Metrics, Logger: env.Logger}, Blobs: blobs, Logger: env.Logger})
-	h := &awslambda.IngestQueueHandler{Service: Service{Service: svc, Images: imagesQueue, Store: store}, Logger: env.Logger}
+	deps := ingest.Deps{Store: &ReportMetrics{Store: store, Metrics: env.Metrics, Logger: env.Logger}, Blobs: blobs, Logger: env.Logger}
+	if n := env.Config.IngestChunkProducts; n > 0 {
+		chunks, err := env.ChunkQueue()
+		if err != nil {
+			return err
+		}
+		deps.ChunkProducts, deps.Chunks, deps.Ledger = n, chunks, store
+	}
+	svc := ingest.New(deps)
+	h := &awslambda.IngestQueueHandler{Service: Service{Service: svc, Images: imagesQueue, Store: store}, Logger: env.Logger,
+		MaxReceives: env.Config.IngestMaxReceives}
 	lambda.StartWithOptions(h.Handle, lambda.WithContext(ctx))
 	return nil
 }
@@ -71,6 +80,16 @@ type Service struct {
 // CodeUnavailable: the ingest message is retried.
 func (s Service) IngestKey(ctx context.Context, partner, key string) (catalog.Catalog, error) {
 	c, err := s.Ingest(ctx, ingest.Request{Partner: partner, Key: key})
+	if err != nil || s.Images == nil {
+		return c, err
+	}
+	return c, s.Images.Send(ctx, c)
+}
+
+// IngestChunk writes one chunk of a big catalog and, when that finished
+// the catalog applied, queues its image run.
+func (s Service) IngestChunk(ctx context.Context, ref contract.ChunkRef) (catalog.Catalog, error) {
+	c, err := s.Service.IngestChunk(ctx, ref)
 	if err != nil || s.Images == nil {
 		return c, err
 	}
@@ -115,6 +134,21 @@ func (s *ReportMetrics) PutCatalog(ctx context.Context, c catalog.Catalog) error
 	if err := s.Store.PutCatalog(ctx, c); err != nil {
 		return err
 	}
+	s.emit(ctx, c)
+	return nil
+}
+
+// SwapCatalog swaps prev for c (the run that finishes a catalog written in
+// chunks does), then emits c's row counts when it is final.
+func (s *ReportMetrics) SwapCatalog(ctx context.Context, prev, c catalog.Catalog) error {
+	if err := s.Store.SwapCatalog(ctx, prev, c); err != nil {
+		return err
+	}
+	s.emit(ctx, c)
+	return nil
+}
+
+func (s *ReportMetrics) emit(ctx context.Context, c catalog.Catalog) {
 	if r := c.Report; r != nil && !r.DryRun && (c.Status == catalog.StatusDone || c.Status == catalog.StatusRefused || c.Status == catalog.StatusNeedsConfirmation) {
 		err := s.Metrics.Emit(map[string]any{"request_id": awslambda.RequestID(ctx), "catalog": c.ID, "partner": c.Partner, "status": string(c.Status)},
 			emf.Metric{Name: contract.MetricRowsAccepted, Unit: emf.UnitCount, Value: float64(r.Accepted)},
@@ -123,5 +157,4 @@ func (s *ReportMetrics) PutCatalog(ctx context.Context, c catalog.Catalog) error
 			s.Logger.WarnContext(ctx, "metrics not written", "err", err.Error())
 		}
 	}
-	return nil
 }
