@@ -53,4 +53,4 @@ bench-aws: moto rie bench-aws-ingest ## requests and write units per ingest, Lam
 
 bench-aws-ingest: moto rie ## big ingest on moto behind a 5 ms proxy, K Lambdas under the emulator: single invocation vs chunks -> docs/bench/aws-ingest.md
 	@mkdir -p docs/bench
-	go run ./bench/awsbench -n $(AWS_BENCH_ROWS) -out docs/bench/aws-ingest.md
+	go run ./bench/awsbench -n $(AWS_BENCH_ROWS) -singles-last -out docs/bench/aws-ingest.md

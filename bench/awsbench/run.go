@@ -10,8 +10,10 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -39,19 +41,20 @@ const (
 
 // config is the command's flags.
 type config struct {
-	rows       []int
-	k          int
-	chunk      int
-	batch      int
-	latency    time.Duration
-	jitter     time.Duration
-	timeout    time.Duration // the function timeout under the emulator
-	maxRecv    int
-	modes      []string
-	out        string
-	pollEvery  time.Duration
-	quiet      time.Duration
-	lambdaLogs string
+	rows        []int
+	k           int
+	chunk       int
+	batch       int
+	latency     time.Duration
+	jitter      time.Duration
+	timeout     time.Duration // the function timeout under the emulator
+	maxRecv     int
+	modes       []string
+	out         string
+	pollEvery   time.Duration
+	quiet       time.Duration
+	lambdaLogs  string
+	singlesLast bool
 }
 
 // rowsFlag collects -n: a comma-separated list, repeatable.
@@ -97,6 +100,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.out, "out", "", "write the Markdown section here (default stdout)")
 	fs.DurationVar(&c.pollEvery, "poll", 250*time.Millisecond, "the event source mapping's wait after an empty receive")
 	fs.DurationVar(&c.quiet, "quiet", 3*time.Second, "how long the queue stays empty before a run is over")
+	fs.BoolVar(&c.singlesLast, "singles-last", false, "run the single mode of every size but the first after all the other runs")
 	fs.StringVar(&c.lambdaLogs, "lambda-logs", "", "append the emulators' logs of failed invocations to this file")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -132,6 +136,30 @@ func write(c config, section string) error {
 	return os.WriteFile(c.out, []byte(section), 0o644) //nolint:gosec // G306: a document of the repository
 }
 
+// planned is one run: a size in a mode.
+type planned struct {
+	rows int
+	mode string
+}
+
+// plan is the order of the runs: each size in each mode, in turn; with
+// -singles-last, the single-mode runs of every size but the first after
+// all the others (the slowest last, so that a series cut short by time
+// has the chunked figures of every size).
+func (c config) plan() []planned {
+	var out, later []planned
+	for i, n := range c.rows {
+		for _, m := range c.modes {
+			if c.singlesLast && i > 0 && m == "single" {
+				later = append(later, planned{n, m})
+				continue
+			}
+			out = append(out, planned{n, m})
+		}
+	}
+	return append(out, later...)
+}
+
 // result is one ingest of one file in one mode.
 type result struct {
 	rows        int
@@ -142,6 +170,9 @@ type result struct {
 	progress    *catalog.Progress
 	wall        time.Duration
 	longest     time.Duration
+	fileRun     time.Duration // the invocation that read the file (its S3 notification)
+	chunkRun    time.Duration // the longest invocation of a chunk message
+	lastRun     time.Duration // the invocation that ended last (it finished the catalog)
 	invocations int
 	errors      int
 	deadLetters int
@@ -182,26 +213,29 @@ func run(ctx context.Context, c config, log io.Writer) (string, error) {
 	}
 	defer esm.Close()
 	var results []result
-	for _, n := range c.rows {
-		file := filepath.Join(tmp, fmt.Sprintf("catalog-%d.csv", n))
-		fmt.Fprintf(log, "awsbench: generating a %d-row CSV\n", n)
-		if err := generate(ctx, file, n); err != nil {
-			return "", err
-		}
-		for _, mode := range c.modes {
-			fmt.Fprintf(log, "awsbench: %d rows, %s\n", n, mode)
-			r, err := ingestOnce(ctx, c, moto, lambdas, esm, bin, file, n, mode)
-			if err != nil {
-				return "", fmt.Errorf("%d rows, %s: %w", n, mode, err)
-			}
-			fmt.Fprintf(log, "awsbench: %d rows, %s: %s, %d report rows, %.1f s wall, longest invocation %.1f s, %d invocations, %.0f WCU\n",
-				n, mode, r.status, r.reportRows, r.wall.Seconds(), r.longest.Seconds(), r.invocations, r.stats.WCU)
-			results = append(results, r)
-			if err := write(c, report(c, results)); err != nil {
+	files := map[int]string{}
+	for _, run := range c.plan() {
+		n, mode := run.rows, run.mode
+		file, ok := files[n]
+		if !ok {
+			file = filepath.Join(tmp, fmt.Sprintf("catalog-%d.csv", n))
+			fmt.Fprintf(log, "awsbench: generating a %d-row CSV\n", n)
+			if err := generate(ctx, file, n); err != nil {
 				return "", err
 			}
+			files[n] = file
 		}
-		_ = os.Remove(file)
+		fmt.Fprintf(log, "awsbench: %d rows, %s\n", n, mode)
+		r, err := ingestOnce(ctx, c, moto, lambdas, esm, bin, file, n, mode)
+		if err != nil {
+			return "", fmt.Errorf("%d rows, %s: %w", n, mode, err)
+		}
+		fmt.Fprintf(log, "awsbench: %d rows, %s: %s, %d report rows, %.1f s wall, longest invocation %.1f s, %d invocations, %.0f WCU\n",
+			n, mode, r.status, r.reportRows, r.wall.Seconds(), r.longest.Seconds(), r.invocations, r.stats.WCU)
+		results = append(results, r)
+		if err := write(c, report(c, results)); err != nil {
+			return "", err
+		}
 	}
 	return report(c, results), nil
 }
@@ -255,7 +289,23 @@ func ingestOnce(ctx context.Context, c config, moto *awstest.Moto, lambdas, esm 
 		return r, err
 	}
 	var failedLogs strings.Builder
+	var kindsMu sync.Mutex
+	kinds := map[string]string{} // message id -> "file", "chunk" or "other"
 	d := &awstest.QueueDriver{
+		BeforeInvoke: func(ev events.SQSEvent, _ *awstest.Lambda) {
+			kindsMu.Lock()
+			defer kindsMu.Unlock()
+			for _, m := range ev.Records {
+				switch {
+				case strings.Contains(m.Body, `"ingest_chunk"`):
+					kinds[m.MessageId] = "chunk"
+				case strings.Contains(m.Body, "ObjectCreated"):
+					kinds[m.MessageId] = "file"
+				default:
+					kinds[m.MessageId] = "other"
+				}
+			}
+		},
 		SQS: sqs.NewFromConfig(awstest.Config(esm.Endpoint)), QueueURL: st.QueueURL, QueueARN: st.QueueARN,
 		Start:       func(ctx context.Context) (*awstest.Lambda, error) { return awstest.StartLambda(ctx, bin, env) },
 		Concurrency: c.k, BatchSize: c.batch, VisibilityTimeout: int(c.timeout.Seconds()) + 30, MaxReceives: c.maxRecv,
@@ -280,7 +330,19 @@ func ingestOnce(ctx context.Context, c config, moto *awstest.Moto, lambdas, esm 
 	r.motoCPU = cpu1 - cpu0
 	r.stats, r.polls = lambdas.Stats(), esm.Stats()
 	r.wall, r.longest, r.invocations, r.errors, r.deadLetters = res.Wall(), res.Longest().Duration, len(res.Invocations), res.Errors(), len(res.DeadLetters)
+	var lastEnd time.Time
 	for _, inv := range res.Invocations {
+		if end := inv.Start.Add(inv.Duration); end.After(lastEnd) {
+			lastEnd, r.lastRun = end, inv.Duration
+		}
+		for _, id := range inv.MessageIDs {
+			switch kinds[id] {
+			case "file":
+				r.fileRun = max(r.fileRun, inv.Duration)
+			case "chunk":
+				r.chunkRun = max(r.chunkRun, inv.Duration)
+			}
+		}
 		if inv.Err != nil {
 			fmt.Fprintf(&failedLogs, "invocation of %v (receive counts %v) failed after %v: %v\n", inv.MessageIDs, inv.ReceiveCounts, inv.Duration, inv.Err)
 		}
@@ -340,7 +402,7 @@ func metOrMissed(ok bool) string {
 func report(c config, results []result) string {
 	var b strings.Builder
 	b.WriteString("## Ingest on the AWS path: one invocation against chunks (`make bench-aws-ingest`)\n\n")
-	fmt.Fprintf(&b, "Reproduce: `make bench-aws-ingest` (runs `go run ./bench/awsbench -n %s -k %d -chunk %d -out docs/bench/aws-ingest.md`; "+
+	fmt.Fprintf(&b, "Reproduce: `make bench-aws-ingest` (runs `go run ./bench/awsbench -n %s -k %d -chunk %d%s -out docs/bench/aws-ingest.md`; "+
 		"`make bench-aws` runs it too). The measured model of issue 15, since there is no AWS account here: moto_server plays S3, SQS and DynamoDB; "+
 		"a proxy in front of it (awstest.LatencyProxy) holds every request of the Lambdas %v ± %v (uniform) and counts them by operation, "+
 		"with the DynamoDB write units each successful write would consume (1 per started KB of the item sent, twice in a transaction; moto meters none). "+
@@ -351,9 +413,9 @@ func report(c config, results []result) string {
 		"`INGEST_CHUNK_PRODUCTS=%d` (chunked), each into a fresh table. Wall time runs from the notification's first poll to the end of the last invocation "+
 		"(the catalog is then done); indexing is not part of it. Floor: the estimated write units at the %d WCU/s a new on-demand table sustains. "+
 		"%d CPUs visible to Go, %s; moto is one Python process (about one core at most): its CPU time next to the wall time shows when it, not the design, was the limit.\n\n",
-		joinInts(c.rows), c.k, c.chunk, c.latency, c.jitter, c.k, c.batch, c.maxRecv, c.timeout, c.chunk, tableWCU, runtime.NumCPU(), runtime.Version())
-	b.WriteString("| rows | mode | catalog | report rows | wall to done | longest invocation (≤ 60 s) | invocations (failed) | est. WCU | WCU/s | floor (WCU / 4000/s) | wall / floor | moto CPU | load avg |\n")
-	b.WriteString("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n")
+		joinInts(c.rows), c.k, c.chunk, map[bool]string{true: " -singles-last"}[c.singlesLast], c.latency, c.jitter, c.k, c.batch, c.maxRecv, c.timeout, c.chunk, tableWCU, runtime.NumCPU(), runtime.Version())
+	b.WriteString("| rows | mode | catalog | report rows | wall to done | longest invocation (≤ 60 s) | file's run / longest chunk's / last | invocations (failed) | est. WCU | WCU/s | floor (WCU / 4000/s) | wall / floor | moto CPU | load avg |\n")
+	b.WriteString("|---:|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, r := range results {
 		floor := r.stats.WCU / tableWCU
 		ok := r.status == catalog.StatusDone && r.reportRows == r.rows
@@ -365,12 +427,13 @@ func report(c config, results []result) string {
 		if r.longest > lambdaTimeout {
 			longest += ", over Lambda's 900 s limit"
 		}
-		fmt.Fprintf(&b, "| %d | %s | %s %s | %d | %.1f s | %.1f s %s | %d (%d) | %.0f | %.0f | %.1f s | %.1fx | %.1f s | %s → %s |\n",
-			r.rows, r.mode, status, metOrMissed(ok), r.reportRows, r.wall.Seconds(), r.longest.Seconds(), longest,
+		fmt.Fprintf(&b, "| %d | %s | %s %s | %d | %.1f s | %.1f s %s | %.1f / %.1f / %.1f s | %d (%d) | %.0f | %.0f | %.1f s | %.1fx | %.1f s | %s → %s |\n",
+			r.rows, r.mode, status, metOrMissed(ok), r.reportRows, r.wall.Seconds(), r.longest.Seconds(), longest, r.fileRun.Seconds(), r.chunkRun.Seconds(), r.lastRun.Seconds(),
 			r.invocations, r.errors, r.stats.WCU, r.stats.WCU/r.wall.Seconds(), floor, r.wall.Seconds()/floor, r.motoCPU.Seconds(), r.loadBefore, r.loadAfter)
 	}
 	b.WriteString("\n")
 	ratios(&b, results)
+	growth(&b, results)
 	b.WriteString("Requests by operation (the Lambdas' own; the event source mapping's polls apart):\n\n")
 	b.WriteString("| rows | mode | requests | by operation | polls (ReceiveMessage, DeleteMessageBatch, GetQueueAttributes) |\n|---:|---|---:|---|---|\n")
 	for _, r := range results {
@@ -414,4 +477,39 @@ func joinInts(xs []int) string {
 		s[i] = strconv.Itoa(x)
 	}
 	return strings.Join(s, ",")
+}
+
+// growth writes, per mode run at several sizes, the wall time and the
+// longest invocation per 1,000 rows at each size: linear growth keeps the
+// first flat; chunks keep the second falling (the longest invocation
+// flat in rows).
+func growth(b *strings.Builder, results []result) {
+	byMode := map[string][]result{}
+	var modes []string
+	for _, r := range results {
+		if byMode[r.mode] == nil {
+			modes = append(modes, r.mode)
+		}
+		byMode[r.mode] = append(byMode[r.mode], r)
+	}
+	wrote := false
+	for _, m := range modes {
+		rs := byMode[m]
+		if len(rs) < 2 {
+			continue
+		}
+		var wall, longest, motoCPU []string
+		for _, r := range rs {
+			k := float64(r.rows) / 1000
+			wall = append(wall, fmt.Sprintf("%.2f s (%d rows)", r.wall.Seconds()/k, r.rows))
+			longest = append(longest, fmt.Sprintf("%.1f s", r.longest.Seconds()))
+			motoCPU = append(motoCPU, fmt.Sprintf("%.2f s", r.motoCPU.Seconds()/k))
+		}
+		fmt.Fprintf(b, "- %s, by size: wall time per 1,000 rows %s; longest invocation %s; moto CPU per 1,000 rows %s.\n",
+			m, strings.Join(wall, ", "), strings.Join(longest, ", "), strings.Join(motoCPU, ", "))
+		wrote = true
+	}
+	if wrote {
+		b.WriteString("\n")
+	}
 }
