@@ -147,7 +147,7 @@ func run(ctx context.Context, out io.Writer, rows int, profile string) error {
 	fmt.Fprintln(out, "| item | count | average size | largest | WCU per item | items over 1 KB (extra WCU) |")
 	fmt.Fprintln(out, "|---|---:|---:|---:|---:|---:|")
 	products.line(out, "product (pk, sk, doc, v, h)")
-	changes.line(out, "change (H#catalog, product, doc, ttl)")
+	changes.line(out, "change (H#catalog#shard, product, doc, ttl)")
 	prices.line(out, "price point (R#product, time#catalog, doc, ttl)")
 	writes := products.wcu + changes.wcu + prices.wcu
 	fmt.Fprintf(out, "\nWrite units of the first ingest: %d (%.3f per product)\n", writes, float64(writes)/float64(products.items))
@@ -188,15 +188,20 @@ func productItemSize(p catalog.Product) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	h := fnv.New32a()
-	_, _ = h.Write([]byte(p.ID))
-	pk := fmt.Sprintf("P#%s#%02x", partner, h.Sum32()%16)
+	pk := fmt.Sprintf("P#%s#%02x", partner, shardOf(p.ID))
 	size := stringAttr(contract.TablePartitionKey, pk) + stringAttr(contract.TableSortKey, p.ID) +
 		stringAttr("doc", string(doc)) + numberAttr("v", "1")
 	if p.Hash != "" {
 		size += stringAttr("h", p.Hash)
 	}
 	return size, nil
+}
+
+// shardOf is the product shard of a product id (16 shards).
+func shardOf(id string) uint32 {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(id))
+	return h.Sum32() % 16
 }
 
 // ttlAttr is the history items' expiry (epoch seconds; HISTORY_TTL_DAYS is
@@ -211,7 +216,8 @@ func changeItemSize(ch catalog.ProductChange) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return stringAttr(contract.TablePartitionKey, "H#"+ch.CatalogID) + stringAttr(contract.TableSortKey, ch.ProductID) +
+	pk := fmt.Sprintf("H#%s#%02x", ch.CatalogID, shardOf(ch.ProductID))
+	return stringAttr(contract.TablePartitionKey, pk) + stringAttr(contract.TableSortKey, ch.ProductID) +
 		stringAttr("doc", string(doc)) + ttlAttr(), nil
 }
 
