@@ -183,3 +183,49 @@ func (b *bothShapes) Search(ctx context.Context, q catalog.Query) (catalog.Resul
 	b.count()
 	return res, nil
 }
+
+// TestWordTypedTwiceIsOneClause checks that a word typed twice ("lampe
+// lampe") makes one clause of the text query, not two that read the same
+// postings (the legacy shape made two, which the test checks so that it
+// can fail), and that the query finds the same products as the word once.
+func TestWordTypedTwiceIsOneClause(t *testing.T) {
+	ctx := context.Background()
+	x, err := Open(filepath.Join(t.TempDir(), "index"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = x.Close() })
+	if err := x.Upsert(ctx, []catalog.Product{
+		{ID: "p:1", Partner: "p", Key: "1", Name: "Lampe de bureau", Version: 1},
+		{ID: "p:2", Partner: "p", Key: "2", Name: "Lampe lampe LED", Version: 1},
+		{ID: "p:3", Partner: "p", Key: "3", Name: "Table basse", Version: 1},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	clauses := func(q query.Query) int {
+		if d, ok := q.(*query.DisjunctionQuery); ok { // text or identifier
+			q = d.Disjuncts[0]
+		}
+		return len(q.(*query.BooleanQuery).Must.(*query.ConjunctionQuery).Conjuncts)
+	}
+	plan := search.NewPlan("lampe lampe ", x.syn)
+	for _, tc := range []struct {
+		legacy bool
+		want   int
+	}{{false, 1}, {true, 2}} {
+		if got := clauses(buildTextQuery(plan, x.txt, tc.legacy)); got != tc.want {
+			t.Errorf("legacy %v: %d clauses for %q, want %d", tc.legacy, got, "lampe lampe", tc.want)
+		}
+	}
+	once, err := x.Search(ctx, catalog.Query{Text: "lampe ", Page: 1, Size: 10, FacetSize: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	twice, err := x.Search(ctx, catalog.Query{Text: "lampe lampe ", Page: 1, Size: 10, FacetSize: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(indextest.IDs(once), indextest.IDs(twice)) {
+		t.Errorf("lampe lampe: %v, lampe: %v", indextest.IDs(twice), indextest.IDs(once))
+	}
+}

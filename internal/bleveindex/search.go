@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -70,9 +71,15 @@ func buildTextQuery(plan search.Plan, txt analysis.Analyzer, legacy bool) query.
 		return nil
 	}
 	var must []query.Query
-	for _, w := range plan.Words {
+	for i, w := range plan.Words {
 		if w.Stop {
 			continue // a stop word: it constrains nothing
+		}
+		if !legacy && slices.Contains(plan.Words[:i], w) {
+			// A word typed twice ("table table"): its clause again
+			// would match the same products, each scoring twice as much,
+			// which changes no order but doubles the postings read.
+			continue
 		}
 		terms := analyze(txt, w.Text)
 		if len(terms) == 0 {
