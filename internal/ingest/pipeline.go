@@ -78,7 +78,7 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dryRun, force boo
 		book:   &reportBook{report: report, dryRun: dryRun, tempDir: s.tmp},
 		writer: newProductWriter(s.store, c, report, dryRun, s.tmp, s.clock().UTC())}
 	if s.chunked() && !dryRun {
-		p.writer.spool = &chunkSpool{blobs: s.blobs, catalogID: c.ID, size: s.chunkSize}
+		p.writer.spool = newChunkSpool(s.blobs, c.ID, s.chunkSize)
 	}
 	defer p.book.discard()
 	defer p.writer.quality.discard()
@@ -211,8 +211,8 @@ func (p *pipeline) endWrites(ctx context.Context) error {
 	}
 	if fanned {
 		sp := p.writer.spool
-		p.plan = &chunkPlan{Late: sp.lates, At: p.writer.at}
-		p.record.Progress = &catalog.Progress{Rows: p.report.Rows, ChunksTotal: sp.chunks}
+		p.plan = &chunkPlan{Late: sp.late.stored, At: p.writer.at}
+		p.record.Progress = &catalog.Progress{Rows: p.report.Rows, ChunksTotal: sp.main.stored}
 		return nil
 	}
 	return p.writer.flush(ctx)
