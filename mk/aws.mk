@@ -7,14 +7,22 @@
 #                     runs the tests, stops the node even on failure. Each
 #                     test binary starts and stops its own moto_server on a
 #                     free loopback port (internal/awstest).
-#   make bench-aws    writes docs/bench/aws.md
+#   make bench-aws    writes docs/bench/aws.md, after bench-aws-ingest
+#   make bench-aws-ingest
+#                     the measured model of a big ingest (issue 15): the
+#                     ingest binary under the emulator, K at once, fed from
+#                     its queue by awstest.QueueDriver, on moto behind
+#                     awstest.LatencyProxy (5 ms ± 2 ms a request), one
+#                     invocation against chunks, AWS_BENCH_ROWS rows
+#                     (bench/awsbench); writes docs/bench/aws-ingest.md
 TEST_TARGETS += test-aws
-BENCH_TARGETS += bench-aws
+BENCH_TARGETS += bench-aws bench-aws-ingest
+AWS_BENCH_ROWS ?= 100000,250000
 
 AWS_PKGS := ./internal/dynamostore/... ./internal/s3blobs/... ./internal/awslambda/... \
 	./internal/emf/... ./internal/awstest/... ./internal/awse2e/...
 
-.PHONY: moto rie test-aws bench-aws
+.PHONY: moto rie test-aws bench-aws bench-aws-ingest
 
 moto: ## install moto_server (PyPI moto[server], pinned) into .cache/moto
 	@scripts/moto.sh >/dev/null
@@ -39,6 +47,10 @@ endef
 test-aws: moto rie ## AWS adapters on moto; Lambda end-to-end and fault tests under the emulator with OpenSearch
 	$(call with-opensearch,AWSTEST_REQUIRED=1 $(GO_TEST) -count=1 -timeout 20m $(AWS_PKGS))
 
-bench-aws: moto rie ## requests and write units per ingest, Lambda sizes, cold starts -> docs/bench/aws.md
+bench-aws: moto rie bench-aws-ingest ## requests and write units per ingest, Lambda sizes, cold starts -> docs/bench/aws.md
 	@mkdir -p docs/bench
 	$(call with-opensearch,AWSTEST_REQUIRED=1 AWS_BENCH_OUT=$(CURDIR)/docs/bench/aws.md go test -count=1 -timeout 20m -run TestBenchAWS -v ./internal/awse2e/)
+
+bench-aws-ingest: moto rie ## big ingest on moto behind a 5 ms proxy, K Lambdas under the emulator: single invocation vs chunks -> docs/bench/aws-ingest.md
+	@mkdir -p docs/bench
+	go run ./bench/awsbench -n $(AWS_BENCH_ROWS) -singles-last -out docs/bench/aws-ingest.md

@@ -20,6 +20,12 @@ $inProgress = in_array($status, ['received', 'processing'], true);
 $num = static fn (string $k): string => is_int($report[$k] ?? null) ? $t->number($report[$k]) : '–';
 $errors = is_array($report['errors'] ?? null) ? $report['errors'] : [];
 $warnings = is_array($report['warnings'] ?? null) ? $report['warnings'] : [];
+// A big catalog is written in chunks (the API's progress, absent for a
+// catalog written in one pass): its bar is shown while it is processing.
+$progress = $status === 'processing' && is_array($c['progress'] ?? null) ? $c['progress'] : null;
+$rowsRead = is_int($progress['rows'] ?? null) && $progress['rows'] >= 0 ? $progress['rows'] : null;
+$chunksTotal = is_int($progress['chunks_total'] ?? null) && $progress['chunks_total'] > 0 ? $progress['chunks_total'] : 0;
+$chunksDone = $chunksTotal > 0 && is_int($progress['chunks_done'] ?? null) ? max(0, min($progress['chunks_done'], $chunksTotal)) : 0;
 ?>
 <p class="catalog-state" data-status="<?= $v->e($status) ?>">
   <?= $v->e($t->t('catalog.status')) ?>:
@@ -28,6 +34,20 @@ $warnings = is_array($report['warnings'] ?? null) ? $report['warnings'] : [];
   <a class="refresh" href="<?= $v->link('/partner/catalogs/' . rawurlencode($id)) ?>"><?= $v->e($t->t('catalog.refresh')) ?></a>
   <?php endif; ?>
 </p>
+<?php if ($progress !== null && ($chunksTotal > 0 || $rowsRead !== null)) : ?>
+<div class="catalog-progress" data-progress>
+    <?php if ($chunksTotal > 0) : ?>
+  <label for="catalog-progress-bar"><?= $v->e($t->t('catalog.progress', [
+        'done' => $t->number($chunksDone), 'total' => $t->number($chunksTotal),
+        'percent' => $t->number(intdiv($chunksDone * 100, $chunksTotal)),
+    ])) ?></label>
+  <progress id="catalog-progress-bar" max="<?= $v->e($chunksTotal) ?>" value="<?= $v->e($chunksDone) ?>"><?= $v->e(intdiv($chunksDone * 100, $chunksTotal)) ?>%</progress>
+    <?php endif; ?>
+    <?php if ($rowsRead !== null) : ?>
+  <p class="hint"><?= $v->e($t->plural('catalog.rows_read', $rowsRead)) ?></p>
+    <?php endif; ?>
+</div>
+<?php endif; ?>
 <?php if ($message === 'confirm_failed') : ?>
 <p class="notice notice-error" role="alert"><?= $v->e($t->t('catalog.confirm_failed')) ?></p>
 <?php endif; ?>

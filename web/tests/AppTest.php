@@ -632,6 +632,60 @@ final class AppTest extends TestCase
         self::assertSame(404, $this->get('/en/partner/catalogs/nope', [], null, 'GET', $evil)->status);
     }
 
+    /** @return array<string, array{string, ?string, ?string}> */
+    public static function progressPages(): array
+    {
+        return [
+            'chunked, en' => ['/en/partner/catalogs/cat-chunked', 'Writing products: 3 of 8 chunks written (37%)', '200,000 rows read from the file'],
+            'chunked, fr' => ['/fr/partner/catalogs/cat-chunked', 'Écriture des produits : 3 lots sur 8 écrits (37 %)', "200\u{202F}000 lignes lues dans le fichier"],
+            'one pass, processing' => ['/en/partner/catalogs/cat-onepass', null, null],
+            'done' => ['/en/partner/catalogs/cat-evil', null, null],
+        ];
+    }
+
+    /**
+     * A catalog written in chunks shows, while it is processing, a progress
+     * bar (chunks written of the total) named by its label, and the rows
+     * read; the page and the partial the script polls both carry it, and
+     * the page keeps polling. Without progress there is no bar.
+     *
+     * @dataProvider progressPages
+     */
+    public function testProgressBarOfAChunkedCatalog(string $url, ?string $label, ?string $rows): void
+    {
+        $evil = $this->signIn('csk_test_evil');
+        $page = $this->get($url, [], null, 'GET', $evil);
+        self::assertSame(200, $page->status);
+        $partial = $this->get($url, ['x-partial' => 'catalog'], null, 'GET', $evil);
+        self::assertSame(200, $partial->status);
+        self::assertStringNotContainsString('<html', $partial->body);
+        $processing = !str_ends_with($url, 'cat-evil');
+        self::assertSame($processing, str_contains($page->body, 'data-catalog-status data-poll="2000"'), 'polls while processing');
+        foreach (['page' => $page->body, 'partial' => $partial->body] as $what => $html) {
+            $doc = new \DOMDocument();
+            libxml_use_internal_errors(true);
+            $doc->loadHTML('<?xml encoding="UTF-8">' . $html);
+            libxml_clear_errors();
+            $xp = new \DOMXPath($doc);
+            $bars = $xp->query('//progress');
+            self::assertNotFalse($bars);
+            if ($label === null) {
+                self::assertSame(0, $bars->length, "$what: a bar without progress");
+                self::assertStringNotContainsString('data-progress', $html, $what);
+                continue;
+            }
+            self::assertSame(1, $bars->length, "$what: one bar");
+            $bar = $bars->item(0);
+            self::assertInstanceOf(\DOMElement::class, $bar);
+            self::assertSame(['8', '3'], [$bar->getAttribute('max'), $bar->getAttribute('value')], $what);
+            $labels = $xp->query('//label[@for="' . $bar->getAttribute('id') . '"]');
+            self::assertNotFalse($labels);
+            self::assertSame(1, $labels->length, "$what: the bar has no label");
+            self::assertSame($label, trim((string) $labels->item(0)?->textContent), $what);
+            self::assertStringContainsString((string) $rows, $html, "$what: rows read");
+        }
+    }
+
     /** @return array<string, array{string, string}> */
     public static function partnerPages(): array
     {
