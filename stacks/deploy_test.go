@@ -342,6 +342,22 @@ func TestDeployDocsAreTrue(t *testing.T) {
 	if !strings.Contains(deploy, "images queue (FIFO) and its DLQ") || !strings.Contains(deploy, "reindex and images Lambdas") {
 		t.Error("docs/deploy.md's stack table does not list the images queue and Lambda")
 	}
+	// The cost of a 1,000,000-product catalog is worked out from the
+	// stage defaults: its chunk count, memory sizes and stream batch.
+	_, cost, _ := strings.Cut(deploy, "## Cost of a 1,000,000-product catalog")
+	cost, _, _ = strings.Cut(cost, "\n## ")
+	for _, want := range []string{
+		fmt.Sprintf("spools %d chunks", 1_000_000/cfg.IngestChunkProducts),
+		fmt.Sprintf("`ingestChunkProducts` %s", thousands(cfg.IngestChunkProducts)),
+		fmt.Sprintf("%s MB (`ingest.memoryMiB`)", thousands(cfg.Ingest.MemoryMiB)),
+		fmt.Sprintf("%d MB (`indexer.memoryMiB`)", cfg.Indexer.MemoryMiB),
+		fmt.Sprintf("`streamBatchSize` %d", cfg.StreamBatchSize),
+		fmt.Sprintf("default `uploadMaxBytes` (%d MiB)", cfg.UploadMaxBytes>>20),
+	} {
+		if !strings.Contains(cost, want) {
+			t.Errorf("docs/deploy.md, \"Cost of a 1,000,000-product catalog\": no %q (the stage defaults)", want)
+		}
+	}
 	// API Gateway checks a usage-plan key only in X-Api-Key: a key sent as
 	// Authorization: Bearer never reaches the upload routes on AWS.
 	if strings.Contains(ops, "Bearer") {
@@ -367,4 +383,13 @@ func TestDeployCreatesTheIndex(t *testing.T) {
 			t.Errorf("properties %s", jsonString(setups[0].Props))
 		}
 	})
+}
+
+// thousands writes n with a comma every three digits, as the docs do.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

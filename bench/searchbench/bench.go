@@ -48,6 +48,13 @@ type Options struct {
 	Keep string
 	// Title heads the Markdown section ("Search" by default).
 	Title string
+	// CompareLegacy runs every query a second time in the legacy shape of
+	// the Bleve text query (bleveindex.Index.SetLegacyTextQuery), just
+	// before or after, and reports both.
+	CompareLegacy bool
+	// Slowest, when positive, logs that many of the queries that took the
+	// most CPU time on each Bleve run, with their kind and parameters.
+	Slowest int
 	// LoadClients and LoadDuration shape the load phase on the largest
 	// Bleve run (0 clients: none).
 	LoadClients  int
@@ -328,39 +335,19 @@ func benchBleve(ctx context.Context, o Options, products int, rep *report, log i
 		}
 		defer func() { pprof.StopCPUProfile(); _ = f.Close() }()
 	}
-	byKind := map[string][]time.Duration{}
-	cpuKind := map[string][]time.Duration{}
-	var all, cpu []time.Duration
-	hits := 0
-	for i, q := range queries {
-		req := httptest.NewRequestWithContext(ctx, http.MethodGet, "/v1/search?"+q.params.Encode(), nil)
-		rec := httptest.NewRecorder()
-		c0 := cpuTime()
-		t0 := time.Now()
-		h.ServeHTTP(rec, req)
-		d := time.Since(t0)
-		c := cpuTime() - c0
-		if rec.Code != http.StatusOK {
-			return nil, fmt.Errorf("query %s: status %d: %s", q.params.Encode(), rec.Code, rec.Body)
-		}
-		if i < 100 {
-			continue // warm-up
-		}
-		var res struct {
-			Total int `json:"total"`
-		}
-		_ = json.Unmarshal(rec.Body.Bytes(), &res)
-		if res.Total > 0 {
-			hits++
-		}
-		all = append(all, d)
-		cpu = append(cpu, c)
-		byKind[q.kind] = append(byKind[q.kind], d)
-		cpuKind[q.kind] = append(cpuKind[q.kind], c)
+	m, err := measureQueries(ctx, h, idx, queries, o.CompareLegacy)
+	if err != nil {
+		return nil, err
 	}
+	all, cpu, byKind, cpuKind, hits := m.all, m.cpu, m.byKind, m.cpuKind, m.hits
 	s := percentiles(all)
 	cs := percentiles(cpu)
 	fmt.Fprintf(log, "bleve: p50 %s p99 %s (CPU time p50 %s p99 %s)\n", ms(s.p50), ms(s.p99), ms(cs.p50), ms(cs.p99))
+	slow := m.slow
+	slices.SortFunc(slow, func(a, b timed) int { return cmp.Compare(b.cpu, a.cpu) })
+	for _, t := range slow[:min(o.Slowest, len(slow))] {
+		fmt.Fprintf(log, "bleve: slow: CPU %s wall %s %s %s\n", ms(t.cpu), ms(t.wall), t.q.kind, t.q.params.Encode())
+	}
 
 	rep.add("### Embedded engine (Bleve), %d products", n)
 	rep.add("")
@@ -390,6 +377,9 @@ func benchBleve(ctx context.Context, o Options, products int, rep *report, log i
 	for _, k := range slices.Sorted(maps.Keys(byKind)) {
 		ks, kc := percentiles(byKind[k]), percentiles(cpuKind[k])
 		rep.add("| %s | %d | %s | %s | %s | %s |", k, len(byKind[k]), ms(ks.p50), ms(ks.p99), ms(kc.p50), ms(kc.p99))
+	}
+	if o.CompareLegacy {
+		compareLegacy(rep, byKind, cpuKind, m.legacyWall, m.legacyCPU)
 	}
 	if o.LoadClients > 0 && products == max(o.Products, o.LargeProducts) {
 		runtime.UnlockOSThread()
@@ -654,3 +644,112 @@ func cpuTime() time.Duration {
 
 // rusageThread is RUSAGE_THREAD (Linux).
 const rusageThread = 1
+
+// compareLegacy reports, by kind of query, the latencies of the current
+// and the legacy text query shapes measured side by side, and their ratios.
+func compareLegacy(rep *report, wall, cpu, legacyWall, legacyCPU map[string][]time.Duration) {
+	rep.add("")
+	rep.add("The same queries in the legacy text query shape (Bleve's fuzzy query, which also matches the word")
+	rep.add("itself, and transpositions as clauses of their own), each run just before or just after the current")
+	rep.add("shape, alternately, on the same index (-compare-legacy):")
+	rep.add("")
+	rep.add("| query kind | legacy p50 / p99 | current p50 / p99 | legacy CPU p50 / p99 | current CPU p50 / p99 | CPU p99 current / legacy |")
+	rep.add("|---|---:|---:|---:|---:|---:|")
+	var allL, allC, allLC, allCC []time.Duration
+	line := func(k string, lw, cw, lc, cc []time.Duration) {
+		l, c, lcs, ccs := percentiles(lw), percentiles(cw), percentiles(lc), percentiles(cc)
+		ratio := 0.0
+		if lcs.p99 > 0 {
+			ratio = float64(ccs.p99) / float64(lcs.p99)
+		}
+		rep.add("| %s | %s / %s | %s / %s | %s / %s | %s / %s | %.2f |", k, ms(l.p50), ms(l.p99), ms(c.p50), ms(c.p99),
+			ms(lcs.p50), ms(lcs.p99), ms(ccs.p50), ms(ccs.p99), ratio)
+	}
+	for _, k := range slices.Sorted(maps.Keys(wall)) {
+		line(k, legacyWall[k], wall[k], legacyCPU[k], cpu[k])
+		allL, allC = append(allL, legacyWall[k]...), append(allC, wall[k]...)
+		allLC, allCC = append(allLC, legacyCPU[k]...), append(allCC, cpu[k]...)
+	}
+	line("all", allL, allC, allLC, allCC)
+}
+
+// timed is one measured query.
+type timed struct {
+	cpu, wall time.Duration
+	q         query
+}
+
+// measured are the times of the queries after the first 100 (warm-up).
+type measured struct {
+	all, cpu              []time.Duration
+	byKind, cpuKind       map[string][]time.Duration
+	legacyWall, legacyCPU map[string][]time.Duration // with compare
+	slow                  []timed
+	hits                  int
+}
+
+// measureQueries sends the queries to the API handler h one after the
+// other, on the calling thread. With compare, each query also runs in the
+// legacy text query shape of idx, just before or just after (alternately),
+// so that both meet the same load on the machine.
+func measureQueries(ctx context.Context, h http.Handler, idx *bleveindex.Index, queries []query, compare bool) (measured, error) {
+	m := measured{
+		byKind: map[string][]time.Duration{}, cpuKind: map[string][]time.Duration{},
+		legacyWall: map[string][]time.Duration{}, legacyCPU: map[string][]time.Duration{},
+	}
+	run := func(q query) (wall, cpu time.Duration, total int, err error) {
+		req := httptest.NewRequestWithContext(ctx, http.MethodGet, "/v1/search?"+q.params.Encode(), nil)
+		rec := httptest.NewRecorder()
+		c0 := cpuTime()
+		t0 := time.Now()
+		h.ServeHTTP(rec, req)
+		wall = time.Since(t0)
+		cpu = cpuTime() - c0
+		if rec.Code != http.StatusOK {
+			return 0, 0, 0, fmt.Errorf("query %s: status %d: %s", q.params.Encode(), rec.Code, rec.Body)
+		}
+		var res struct {
+			Total int `json:"total"`
+		}
+		_ = json.Unmarshal(rec.Body.Bytes(), &res)
+		return wall, cpu, res.Total, nil
+	}
+	legacy := func(i int, q query) error {
+		idx.SetLegacyTextQuery(true)
+		d, c, _, err := run(q)
+		idx.SetLegacyTextQuery(false)
+		if err == nil && i >= 100 {
+			m.legacyWall[q.kind] = append(m.legacyWall[q.kind], d)
+			m.legacyCPU[q.kind] = append(m.legacyCPU[q.kind], c)
+		}
+		return err
+	}
+	for i, q := range queries {
+		if compare && i%2 == 0 {
+			if err := legacy(i, q); err != nil {
+				return m, err
+			}
+		}
+		d, c, total, err := run(q)
+		if err != nil {
+			return m, err
+		}
+		if compare && i%2 == 1 {
+			if err := legacy(i, q); err != nil {
+				return m, err
+			}
+		}
+		if i < 100 {
+			continue // warm-up
+		}
+		if total > 0 {
+			m.hits++
+		}
+		m.all = append(m.all, d)
+		m.cpu = append(m.cpu, c)
+		m.slow = append(m.slow, timed{c, d, q})
+		m.byKind[q.kind] = append(m.byKind[q.kind], d)
+		m.cpuKind[q.kind] = append(m.cpuKind[q.kind], c)
+	}
+	return m, nil
+}

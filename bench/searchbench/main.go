@@ -36,6 +36,8 @@ func main() {
 	flag.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the Bleve query phase to this file")
 	flag.StringVar(&o.OSCPUProfile, "os-cpuprofile", "", "write a CPU profile of the OpenSearch query phase to this file")
 	flag.StringVar(&o.Keep, "keep", "", "keep each run's Bleve index in this folder and reuse it next time (no indexing figure)")
+	flag.BoolVar(&o.CompareLegacy, "compare-legacy", false, "also run every query in the legacy Bleve text query shape, side by side, and report both")
+	flag.IntVar(&o.Slowest, "slowest", 0, "log this many of the queries that took the most CPU time on each Bleve run")
 	flag.IntVar(&o.LoadClients, "load-clients", 16, "concurrent HTTP clients of the load phase on the largest Bleve run (0: no load phase)")
 	flag.DurationVar(&o.LoadDuration, "load", 60*time.Second, "duration of each load phase (the single-client phase runs a quarter of it)")
 	flag.StringVar(&o.Title, "title", "Search", "title of the Markdown section")

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -86,6 +87,8 @@ type Index struct {
 	cols   columnCache // facet and sort values of the current snapshot
 	// insights are the aggregations of the current generation (insights.go).
 	insights insightsCache
+	// legacyText selects the text query shape of SetLegacyTextQuery.
+	legacyText atomic.Bool
 }
 
 const synonymsKey = "catalog/synonyms"

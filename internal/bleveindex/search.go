@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -49,13 +50,36 @@ func term(field, t string, boost float64) query.Query {
 // or the whole text is one of its identifiers. It returns nil for an empty
 // plan (match everything).
 func textQuery(plan search.Plan, txt analysis.Analyzer) query.Query {
+	return buildTextQuery(plan, txt, false)
+}
+
+// textQuery is the query of plan in the shape the index is set to
+// (SetLegacyTextQuery).
+func (x *Index) textQuery(plan search.Plan) query.Query {
+	return buildTextQuery(plan, x.txt, x.legacyText.Load())
+}
+
+// SetLegacyTextQuery makes the index build its text queries as it did
+// before typoQuery (legacy): Bleve's fuzzy query, which also matches the
+// word itself, and transpositions as term clauses of their own. It is for
+// benchmarks, which compare both shapes on the same index in the same run
+// (bench/searchbench).
+func (x *Index) SetLegacyTextQuery(legacy bool) { x.legacyText.Store(legacy) }
+
+func buildTextQuery(plan search.Plan, txt analysis.Analyzer, legacy bool) query.Query {
 	if plan.Empty() {
 		return nil
 	}
 	var must []query.Query
-	for _, w := range plan.Words {
+	for i, w := range plan.Words {
 		if w.Stop {
 			continue // a stop word: it constrains nothing
+		}
+		if !legacy && slices.Contains(plan.Words[:i], w) {
+			// A word typed twice ("table table"): its clause again
+			// would match the same products, each scoring twice as much,
+			// which changes no order but doubles the postings read.
+			continue
 		}
 		terms := analyze(txt, w.Text)
 		if len(terms) == 0 {
@@ -63,7 +87,11 @@ func textQuery(plan search.Plan, txt analysis.Analyzer) query.Query {
 		}
 		var alts []query.Query
 		for _, f := range search.TextFields() {
-			alts = append(alts, wordQueries(plan, w, terms, f)...)
+			if legacy {
+				alts = append(alts, legacyWordQueries(plan, w, terms, f)...)
+			} else {
+				alts = append(alts, wordQueries(plan, w, terms, f)...)
+			}
 		}
 		if len(alts) == 0 {
 			continue
@@ -92,8 +120,42 @@ func textQuery(plan search.Plan, txt analysis.Analyzer) query.Query {
 // wordQueries returns the clauses by which word w (analyzed into terms)
 // matches the class of text f, with f's weight: its terms in the stemmed
 // field (or, for a plan that keeps to names, the folded word in the folded
-// field), its typos and its prefix in the folded field.
+// field), its typos (typoQuery: not the word itself, which the first
+// clause matches) and its prefix in the folded field.
 func wordQueries(plan search.Plan, w search.Word, terms []string, f search.TextField) []query.Query {
+	var alts []query.Query
+	if plan.NameFields {
+		if f.Fold == "" {
+			return nil
+		}
+		alts = append(alts, term(f.Fold, w.Text, f.Weight))
+	} else {
+		for _, t := range terms {
+			alts = append(alts, term(f.Exact, t, f.Weight))
+		}
+	}
+	if f.Fold == "" {
+		return alts
+	}
+	if w.Fuzz > 0 {
+		tq := &typoQuery{field: f.Fold, word: w.Text, fuzz: w.Fuzz, boost: f.Weight * search.BoostFuzzy}
+		if w.Fuzz == 1 {
+			tq.swaps = search.Transpositions(w.Text)
+		}
+		alts = append(alts, tq)
+	}
+	if w.Prefix {
+		p := query.NewRegexpQuery(search.LongerWords(w.Text))
+		p.SetField(f.Fold)
+		p.SetBoost(f.Weight * search.BoostPrefix)
+		alts = append(alts, p)
+	}
+	return alts
+}
+
+// legacyWordQueries are the clauses of wordQueries before typoQuery
+// (SetLegacyTextQuery).
+func legacyWordQueries(plan search.Plan, w search.Word, terms []string, f search.TextField) []query.Query {
 	var alts []query.Query
 	if plan.NameFields {
 		if f.Fold == "" {
@@ -233,7 +295,7 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (_ catalog.Result, 
 	defer release()
 	defer x.recoverPanic(&err, "search")
 	plan := search.NewPlan(q.Text, x.syn)
-	text := textQuery(plan, x.txt)
+	text := x.textQuery(plan)
 	out, err := x.searchPath(ctx, idx, q, text)
 	if err != nil {
 		return catalog.Result{}, err
@@ -289,7 +351,7 @@ func (x *Index) relax(ctx context.Context, idx bleve.Index, q catalog.Query, pla
 	if err != nil || !ok {
 		return strict, plan, err
 	}
-	out, err := x.searchPath(ctx, idx, relaxedQuery(q), textQuery(r.Plan, x.txt))
+	out, err := x.searchPath(ctx, idx, relaxedQuery(q), x.textQuery(r.Plan))
 	if err != nil {
 		return catalog.Result{}, plan, err
 	}
@@ -302,7 +364,7 @@ func (x *Index) relax(ctx context.Context, idx bleve.Index, q catalog.Query, pla
 func (x *Index) relaxedPlan(ctx context.Context, idx bleve.Index, q catalog.Query, plan search.Plan) (search.Relaxed, bool, error) {
 	filter := filterQuery(q.Filters, "")
 	return search.Relax(ctx, plan, func(ctx context.Context, p search.Plan) (int, error) {
-		req := bleve.NewSearchRequestOptions(combine(textQuery(p, x.txt), filter), 0, 0, false)
+		req := bleve.NewSearchRequestOptions(combine(x.textQuery(p), filter), 0, 0, false)
 		req.Score = bleve.ScoreNone
 		res, err := idx.SearchInContext(ctx, req)
 		if err != nil {
@@ -574,7 +636,7 @@ func (x *Index) didYouMean(ctx context.Context, idx bleve.Index, plan search.Pla
 		return ""
 	}
 	check := search.NewPlan(text+" ", x.syn)
-	req := bleve.NewSearchRequestOptions(combine(textQuery(check, x.txt), filterQuery(f, "")), 0, 0, false)
+	req := bleve.NewSearchRequestOptions(combine(x.textQuery(check), filterQuery(f, "")), 0, 0, false)
 	req.Score = bleve.ScoreNone
 	res, err := idx.SearchInContext(ctx, req)
 	if err != nil || res.Total == 0 {

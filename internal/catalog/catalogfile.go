@@ -67,9 +67,11 @@ type Catalog struct {
 	// processing) last said it was alive; a delivery of the same file
 	// takes over a catalog whose heartbeat is too old.
 	HeartbeatAt time.Time `json:"heartbeat_at,omitzero"`
-	// Progress is how far the writing of a big catalog has gone when its
-	// products are written in chunks by many runs (ingest.Deps.ChunkProducts);
-	// nil for a catalog written in one pass.
+	// Progress is how far a catalog in processing has gone: the rows read
+	// so far while its file is read (the run's heartbeat), then, for a big
+	// catalog whose products are written in chunks by many runs
+	// (ingest.Deps.ChunkProducts), the chunks; nil once a catalog written
+	// in one pass ends.
 	Progress *Progress `json:"progress,omitempty"`
 	Report   *Report   `json:"report,omitempty"`
 	// Images is the outcome of fetching the partner's product images after
@@ -80,11 +82,11 @@ type Catalog struct {
 	Slot *Slot `json:"slot,omitempty"`
 }
 
-// Progress is the state of a catalog whose products are written in
-// chunks: the file was read (Rows rows) and its products to write were
-// cut into ChunksTotal chunks, ChunksDone of which are written. The
-// catalog stays processing until every chunk is written and the removals
-// of a full catalog are made.
+// Progress is the state of a catalog in processing: Rows rows read so far
+// (ChunksTotal 0 while the file is read) or, once a big catalog is read,
+// its products to write cut into ChunksTotal chunks, ChunksDone of which
+// are written. The catalog stays processing until every chunk is written
+// and the removals of a full catalog are made.
 type Progress struct {
 	Rows        int `json:"rows"`
 	ChunksTotal int `json:"chunks_total"`

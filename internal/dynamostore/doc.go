@@ -13,7 +13,7 @@
 //	catalog            pk "C#{catalog id}"       sk "C"              doc (B, gzip JSON), lp, ls (its listing keys), ttl (N, an unused upload slot's)
 //	catalog listing    pk "L#{partner}" / "L*"   sk "{received_at}#{id}"  doc (B, gzip JSON), ttl (N, as its catalog)
 //	key sessions       pk "K#{key digest}"       sk "S"              g (N, site-session generation)
-//	catalog change     pk "H#{catalog id}"       sk "{product id}"   doc (S, JSON catalog.ProductChange), ttl (N, Options.HistoryTTL)
+//	catalog change     pk "H#{catalog id}#{shard}" sk "{product id}" doc (S, JSON catalog.ProductChange), ttl (N, Options.HistoryTTL)
 //	price point        pk "R#{product id}"       sk "{at, RFC 3339 ns}#{catalog id}"  doc (S, JSON catalog.PricePoint), ttl (N, as above)
 //	search day totals  pk "A#{YYYY-MM}"          sk "{YYYY-MM-DD}#T"  s, z, c{1..100}, f:{filter} (N counts), ttl (N, the day's end + Options.HistoryTTL)
 //	search query day   pk "A#{YYYY-MM}"          sk "{YYYY-MM-DD}#Q#{query}"  s, z, c (N counts), lt, la (N, last total and its unix ns), ttl (N, as above)
@@ -21,7 +21,9 @@
 // A partner's products are spread over productShards partition keys (by a
 // hash of the product id) so that one partner's large ingest never writes
 // to a single hot partition, while Products of one partner stays a few
-// Queries instead of a table Scan. Catalog listings are copies written in
+// Queries instead of a table Scan. A catalog's changes are spread over the
+// same shards (of their product id): a catalog of a million new products
+// writes a million changes. Catalog listings are copies written in
 // the same transaction as the catalog, so that ListCatalogs is one Query
 // sorted by the sort key, with no secondary index to provision. The record
 // of an upload slot nobody used and its listing copies carry the table's TTL

@@ -3,18 +3,23 @@ package dynamostore
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 )
 
 // History items (see the package doc): a catalog's changes under
-// changePKPrefix + catalog ID, by product ID; a product's price points
+// changePKPrefix + catalog ID + # + the product's shard (changePK), by
+// product ID; a product's price points
 // under pricePKPrefix + product ID, by time and catalog.
 const (
 	changePKPrefix = "H#"
@@ -74,8 +79,8 @@ func (s *Store) GetProducts(ctx context.Context, ids []string) ([]catalog.Produc
 }
 
 // PutChanges implements catalog.Store: one item per change and one per
-// price point, in BatchWriteItem requests of 25 (a retried change
-// overwrites itself), each carrying the table's TTL attribute when
+// price point, in BatchWriteItem requests of 25 sent in parallel (a
+// retried change overwrites itself), each carrying the table's TTL attribute when
 // Options.HistoryTTL is set.
 func (s *Store) PutChanges(ctx context.Context, changes []catalog.ProductChange) error {
 	var expires types.AttributeValue
@@ -116,7 +121,7 @@ func (s *Store) PutChanges(ctx context.Context, changes []catalog.ProductChange)
 		if c.CatalogID == "" || c.ProductID == "" {
 			return catalog.Errorf(catalog.CodeInvalid, "a change needs a catalog and a product")
 		}
-		if err := add(changePKPrefix+c.CatalogID, c.ProductID, c); err != nil {
+		if err := add(changePK(c.CatalogID, shardOf(c.ProductID)), c.ProductID, c); err != nil {
 			return err
 		}
 		if pt, ok := c.PricePoint(); ok {
@@ -125,61 +130,94 @@ func (s *Store) PutChanges(ctx context.Context, changes []catalog.ProductChange)
 			}
 		}
 	}
-	batch := make([]types.WriteRequest, 0, batchWriteSize)
-	for i, k := range order {
-		batch = append(batch, reqs[k])
-		if len(batch) == batchWriteSize || i == len(order)-1 {
-			if err := s.batchWrite(ctx, batch); err != nil {
-				return err
-			}
-			batch = batch[:0]
+	// The batches go out at once, up to Options.Concurrency: a chunk of
+	// 25,000 products writes 2,000 of them, 10 s one after the other at
+	// 5 ms each.
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(s.opts.Concurrency)
+	for start := 0; start < len(order); start += batchWriteSize {
+		batch := make([]types.WriteRequest, 0, batchWriteSize)
+		for _, k := range order[start:min(start+batchWriteSize, len(order))] {
+			batch = append(batch, reqs[k])
 		}
+		g.Go(func() error { return s.batchWrite(gctx, batch) })
 	}
-	return nil
+	return g.Wait()
 }
 
 func priceSK(at time.Time, catalogID string) string {
 	return at.UTC().Format(sortableTime) + "#" + catalogID
 }
 
-// CatalogChanges implements catalog.Store: one Query on the catalog's
-// changes, from the product after.
+// changePK is the partition of a catalog's changes of the products of
+// shard: a catalog's changes spread over the product shards, since one
+// partition key takes at most 1,000 write units a second, and a catalog
+// of a million new products writes a million changes in a few minutes.
+func changePK(catalogID string, shard int) string {
+	return fmt.Sprintf("%s%s#%02x", changePKPrefix, catalogID, shard)
+}
+
+// CatalogChanges implements catalog.Store: one Query per shard of the
+// catalog's changes (and on the unsharded partition of records written
+// before the shards), from the product after, merged in product order.
 func (s *Store) CatalogChanges(ctx context.Context, catalogID, after string, limit int) (catalog.ChangesPage, error) {
 	limit = catalog.ChangesLimit(limit)
 	page := catalog.ChangesPage{Changes: []catalog.ProductChange{}}
-	in := &dynamodb.QueryInput{
-		TableName:                aws.String(s.table),
-		KeyConditionExpression:   aws.String("#pk = :pk"),
-		ExpressionAttributeNames: map[string]string{"#pk": attrPK},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": &types.AttributeValueMemberS{Value: changePKPrefix + catalogID},
-		},
-		ConsistentRead: aws.Bool(true),
-		Limit:          aws.Int32(int32(limit) + 1), //nolint:gosec // G115: ChangesLimit caps limit at MaxChangesPage
+	pks := []string{changePKPrefix + catalogID}
+	for shard := range productShards {
+		pks = append(pks, changePK(catalogID, shard))
 	}
-	if after != "" {
-		in.KeyConditionExpression = aws.String("#pk = :pk AND #sk > :after")
-		in.ExpressionAttributeNames["#sk"] = attrSK
-		in.ExpressionAttributeValues[":after"] = &types.AttributeValueMemberS{Value: after}
+	parts := make([][]catalog.ProductChange, len(pks))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(s.opts.Concurrency)
+	for i, pk := range pks {
+		g.Go(func() error {
+			var err error
+			parts[i], err = s.changesOf(gctx, pk, after, limit+1)
+			return err
+		})
 	}
-	var all []catalog.ProductChange
-	err := s.query(ctx, in, limit+1, func(item map[string]types.AttributeValue) error {
-		var c catalog.ProductChange
-		if err := json.Unmarshal([]byte(str(item, attrDoc)), &c); err != nil {
-			return catalog.Wrap(catalog.CodeInternal, err, "decode change")
-		}
-		all = append(all, c)
-		return nil
-	})
-	if err != nil {
-		return page, translate(err, "catalog changes")
+	if err := g.Wait(); err != nil {
+		return page, err
 	}
+	all := slices.Concat(parts...)
+	slices.SortFunc(all, func(a, b catalog.ProductChange) int { return strings.Compare(a.ProductID, b.ProductID) })
 	if len(all) > limit {
 		all = all[:limit]
 		page.Next = all[limit-1].ProductID
 	}
 	page.Changes = append(page.Changes, all...)
 	return page, nil
+}
+
+// changesOf reads up to max changes of partition pk after product after.
+func (s *Store) changesOf(ctx context.Context, pk, after string, max int) ([]catalog.ProductChange, error) {
+	in := &dynamodb.QueryInput{
+		TableName:                 aws.String(s.table),
+		KeyConditionExpression:    aws.String("#pk = :pk"),
+		ExpressionAttributeNames:  map[string]string{"#pk": attrPK},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}},
+		ConsistentRead:            aws.Bool(true),
+		Limit:                     aws.Int32(int32(max)), //nolint:gosec // G115: ChangesLimit caps it at MaxChangesPage+1
+	}
+	if after != "" {
+		in.KeyConditionExpression = aws.String("#pk = :pk AND #sk > :after")
+		in.ExpressionAttributeNames["#sk"] = attrSK
+		in.ExpressionAttributeValues[":after"] = &types.AttributeValueMemberS{Value: after}
+	}
+	var out []catalog.ProductChange
+	err := s.query(ctx, in, max, func(item map[string]types.AttributeValue) error {
+		var c catalog.ProductChange
+		if err := json.Unmarshal([]byte(str(item, attrDoc)), &c); err != nil {
+			return catalog.Wrap(catalog.CodeInternal, err, "decode change")
+		}
+		out = append(out, c)
+		return nil
+	})
+	if err != nil {
+		return nil, translate(err, "catalog changes")
+	}
+	return out, nil
 }
 
 // PriceHistory implements catalog.Store: one Query, newest first.

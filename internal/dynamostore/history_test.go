@@ -2,7 +2,11 @@ package dynamostore_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,5 +59,69 @@ func TestHistoryItemsCarryTheStageTTL(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCatalogChangesSpreadOverShards: one catalog's changes are written
+// under many partition keys (one key takes at most 1,000 write units a
+// second, and a big catalog writes a change per product), and read back
+// merged in product order, page after page, with a change stored under
+// the unsharded key of earlier records among them.
+func TestCatalogChangesSpreadOverShards(t *testing.T) {
+	ctx := context.Background()
+	client, table := newTable(t)
+	s := dynamostore.New(client, table, dynamostore.Options{})
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	var changes []catalog.ProductChange
+	for i := range 64 {
+		changes = append(changes, catalog.ProductChange{CatalogID: "big", Partner: "acme", ProductID: fmt.Sprintf("acme:%03d", i),
+			Kind: catalog.ChangeCreated, Name: "n", At: now})
+	}
+	if err := s.PutChanges(ctx, changes); err != nil {
+		t.Fatal(err)
+	}
+	// A record of before the shards: pk H#big.
+	legacy, err := json.Marshal(catalog.ProductChange{CatalogID: "big", Partner: "acme", ProductID: "acme:031x", Kind: catalog.ChangeCreated, At: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = client.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(table), Item: map[string]types.AttributeValue{
+		contract.TablePartitionKey: &types.AttributeValueMemberS{Value: "H#big"},
+		contract.TableSortKey:      &types.AttributeValueMemberS{Value: "acme:031x"},
+		"doc":                      &types.AttributeValueMemberS{Value: string(legacy)},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := client.Scan(ctx, &dynamodb.ScanInput{TableName: aws.String(table)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pks := map[string]bool{}
+	for _, item := range out.Items {
+		if pk := item[contract.TablePartitionKey].(*types.AttributeValueMemberS).Value; strings.HasPrefix(pk, "H#big#") {
+			pks[pk] = true
+		}
+	}
+	if len(pks) < 8 {
+		t.Fatalf("64 changes of one catalog under %d partition keys, want them spread", len(pks))
+	}
+	var got []string
+	after := ""
+	for pages := 0; ; pages++ {
+		page, err := s.CatalogChanges(ctx, "big", after, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range page.Changes {
+			got = append(got, c.ProductID)
+		}
+		if page.Next == "" || pages > 10 {
+			break
+		}
+		after = page.Next
+	}
+	if len(got) != 65 || !slices.IsSorted(got) || !slices.Contains(got, "acme:031x") {
+		t.Fatalf("read back %d changes (sorted %v): %v", len(got), slices.IsSorted(got), got)
 	}
 }

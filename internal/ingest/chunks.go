@@ -76,61 +76,56 @@ func removalsKey(catalogID string) string { return chunksPrefix(catalogID) + "re
 // late files, which the finishing run writes after every chunk, so that
 // the last emission is the one stored, as in one pass.
 type chunkSpool struct {
-	blobs     catalog.Blobs
-	catalogID string
-	size      int
-	main      bytes.Buffer
-	late      bytes.Buffer
-	mainN     int
-	lateN     int
-	chunks    int // chunk files stored
-	lates     int // late files stored
+	blobs catalog.Blobs
+	size  int
+	main  chunkFiles // the numbered chunks
+	late  chunkFiles // the repeats
+}
+
+// chunkFiles is one series of chunk files: the records of the file being
+// filled, and how many files are stored.
+type chunkFiles struct {
+	key    func(n int) string
+	buf    bytes.Buffer
+	n      int // records in buf
+	stored int // files stored
+}
+
+func newChunkSpool(blobs catalog.Blobs, catalogID string, size int) *chunkSpool {
+	return &chunkSpool{blobs: blobs, size: size,
+		main: chunkFiles{key: func(n int) string { return chunkKey(catalogID, n) }},
+		late: chunkFiles{key: func(n int) string { return lateKey(catalogID, n) }}}
 }
 
 func (s *chunkSpool) add(ctx context.Context, rec *chunkRecord) error {
-	buf, n := &s.main, &s.mainN
+	files := &s.main
 	if rec.Kind == "" {
-		buf, n = &s.late, &s.lateN
+		files = &s.late
 	}
 	b, err := json.Marshal(rec)
 	if err != nil {
 		return catalog.Wrap(catalog.CodeInternal, err, "encode chunk")
 	}
-	buf.Write(b)
-	buf.WriteByte('\n')
-	*n++
-	if *n < s.size {
+	files.buf.Write(b)
+	files.buf.WriteByte('\n')
+	files.n++
+	if files.n < s.size {
 		return nil
 	}
-	if rec.Kind == "" {
-		return s.storeLate(ctx)
-	}
-	return s.storeMain(ctx)
+	return s.store(ctx, files)
 }
 
-func (s *chunkSpool) storeMain(ctx context.Context) error {
-	if s.mainN == 0 {
+// store stores the records of files as its next file, if it has any.
+func (s *chunkSpool) store(ctx context.Context, files *chunkFiles) error {
+	if files.n == 0 {
 		return nil
 	}
-	if _, err := s.blobs.Put(ctx, chunkKey(s.catalogID, s.chunks), bytes.NewReader(s.main.Bytes())); err != nil {
+	if _, err := s.blobs.Put(ctx, files.key(files.stored), bytes.NewReader(files.buf.Bytes())); err != nil {
 		return err
 	}
-	s.chunks++
-	s.main.Reset()
-	s.mainN = 0
-	return nil
-}
-
-func (s *chunkSpool) storeLate(ctx context.Context) error {
-	if s.lateN == 0 {
-		return nil
-	}
-	if _, err := s.blobs.Put(ctx, lateKey(s.catalogID, s.lates), bytes.NewReader(s.late.Bytes())); err != nil {
-		return err
-	}
-	s.lates++
-	s.late.Reset()
-	s.lateN = 0
+	files.stored++
+	files.buf.Reset()
+	files.n = 0
 	return nil
 }
 
@@ -159,14 +154,14 @@ func (w *productWriter) endSpool(ctx context.Context) (bool, error) {
 	if err := w.flush(ctx); err != nil {
 		return false, err
 	}
-	if sp.chunks > 0 {
-		if err := sp.storeMain(ctx); err != nil {
+	if sp.main.stored > 0 {
+		if err := sp.store(ctx, &sp.main); err != nil {
 			return false, err
 		}
-		return true, sp.storeLate(ctx)
+		return true, sp.store(ctx, &sp.late)
 	}
 	w.spool = nil
-	for _, buf := range []*bytes.Buffer{&sp.main, &sp.late} {
+	for _, buf := range []*bytes.Buffer{&sp.main.buf, &sp.late.buf} {
 		if err := w.writeRecords(ctx, buf); err != nil {
 			return false, err
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -69,10 +70,11 @@ func newChunkedEnv(t *testing.T, size int) *chunkedEnv {
 	return &chunkedEnv{env: e, queue: q, st: fs, bl: bl}
 }
 
-// deliver hands the queued chunks to IngestChunk in a shuffled order,
-// each one twice when twice is set (SQS delivers at least once), and a
-// chunk whose run fails is delivered again, as SQS does after its
-// visibility timeout. It returns the catalog as the last run left it.
+// deliver hands the queued chunks to IngestChunk in a shuffled order
+// (rng), or last to first (rng nil: SQS keeps no order), each one twice
+// when twice is set (SQS delivers at least once), and a chunk whose run
+// fails is delivered again, as SQS does after its visibility timeout. It
+// returns the catalog as the last run left it.
 func (ce *chunkedEnv) deliver(rng *rand.Rand, twice bool) catalog.Catalog {
 	ce.t.Helper()
 	refs := ce.queue.refs
@@ -80,7 +82,11 @@ func (ce *chunkedEnv) deliver(rng *rand.Rand, twice bool) catalog.Catalog {
 	if twice {
 		refs = append(refs, refs...)
 	}
-	rng.Shuffle(len(refs), func(i, j int) { refs[i], refs[j] = refs[j], refs[i] })
+	if rng == nil {
+		slices.Reverse(refs)
+	} else {
+		rng.Shuffle(len(refs), func(i, j int) { refs[i], refs[j] = refs[j], refs[i] })
+	}
 	var last catalog.Catalog
 	for len(refs) > 0 {
 		ref := refs[0]
@@ -166,13 +172,18 @@ func TestChunkedIngestEqualsOnePass(t *testing.T) {
 		killAt     int  // the PutProducts call that fails once (0: none)
 		wantChunks bool // written in chunks
 		confirm    bool
+		reverse    bool // chunks delivered last to first, once each
 	}{
-		{"first file, 300 products", variedCSV(0, 300, 0), 3, true, false},
-		{"prices move, 10 removed, 20 new", variedCSV(10, 320, 1), 0, false, false},
-		{"other prices move, a row rejected", variedCSV(10, 320, 2) + "BAD,Sans prix,abc\n", 2, false, false},
-		{"same products, new prices on 1 in 7", variedCSV(10, 320, 3), 0, false, false},
-		{"a full file of 100 of the 310: held, confirmed", variedCSV(0, 100, 3), 0, false, true},
-		{"160 new, the 100 others missing: held in chunks, confirmed", variedCSV(400, 560, 0), 1, true, true},
+		{"first file, 300 products", variedCSV(0, 300, 0), 3, true, false, false},
+		{"prices move, 10 removed, 20 new", variedCSV(10, 320, 1), 0, false, false, false},
+		{"other prices move, a row rejected", variedCSV(10, 320, 2) + "BAD,Sans prix,abc\n", 2, false, false, false},
+		{"same products, new prices on 1 in 7", variedCSV(10, 320, 3), 0, false, false, false},
+		// The repeat is in the last chunk's part of the file, its first
+		// emission in the first chunk's: delivered last to first, the
+		// first emission would win if repeats were not written last.
+		{"a key repeated at the end: the last row wins", variedCSV(10, 320, 4) + "S0018,Produit repris,999\n", 0, false, false, true},
+		{"a full file of 100 of the 310: held, confirmed", variedCSV(0, 100, 3), 0, false, true, false},
+		{"160 new, the 100 others missing: held in chunks, confirmed", variedCSV(400, 560, 0), 1, true, true, false},
 	}
 	for i, step := range steps {
 		ce.st.failAt.Store(0)
@@ -181,7 +192,11 @@ func TestChunkedIngestEqualsOnePass(t *testing.T) {
 		}
 		file := fmt.Sprintf("v%d.csv", i)
 		want := one.ingest("acme", file, step.content, "")
-		got, chunks := ce.ingestChunked(rng, file, step.content, i%2 == 0)
+		order := rng
+		if step.reverse {
+			order = nil
+		}
+		got, chunks := ce.ingestChunked(order, file, step.content, i%2 == 0 && !step.reverse)
 		if diff := sameReport(want.Report, got.Report); diff != "" {
 			t.Fatalf("%s: %s", step.name, diff)
 		}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"path"
+	"sync/atomic"
 	"time"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
@@ -336,7 +337,7 @@ func abandoned(c catalog.Catalog, now time.Time) bool {
 	if c.Status != catalog.StatusProcessing {
 		return false
 	}
-	if c.Progress != nil {
+	if c.Progress != nil && c.Progress.ChunksTotal > 0 {
 		// A catalog whose chunks are queued has no heartbeat: its chunks
 		// are on the queue, and one that keeps failing ends it
 		// (FailChunk). Only a run that died between recording it and
@@ -361,9 +362,10 @@ func interruptedConfirm(c catalog.Catalog, now time.Time) bool {
 }
 
 // heartbeat refreshes c's HeartbeatAt in the store every s.beat until
-// the returned stop is called; stop returns once no write is under way,
-// so that the caller's final write of c comes last.
-func (s *Service) heartbeat(ctx context.Context, c catalog.Catalog) (stop func()) {
+// the returned stop is called, with the rows read so far as its progress;
+// stop returns once no write is under way, so that the caller's final
+// write of c comes last.
+func (s *Service) heartbeat(ctx context.Context, c catalog.Catalog, rows *atomic.Int64) (stop func()) {
 	hctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
@@ -376,6 +378,9 @@ func (s *Service) heartbeat(ctx context.Context, c catalog.Catalog) (stop func()
 				return
 			case <-t.C:
 				c.HeartbeatAt = s.clock().UTC()
+				if n := rows.Load(); n > 0 {
+					c.Progress = &catalog.Progress{Rows: int(n)}
+				}
 				if err := s.store.PutCatalog(hctx, c); err != nil && hctx.Err() == nil {
 					s.log.WarnContext(ctx, "ingest heartbeat", "catalog", c.ID, "err", err.Error())
 				}
@@ -453,10 +458,11 @@ func (s *Service) process(ctx context.Context, c catalog.Catalog, dry, force boo
 	start := time.Now()
 	began := s.clock().UTC()
 	stop := func() {}
+	var rows atomic.Int64
 	if !dry {
-		stop = s.heartbeat(ctx, c)
+		stop = s.heartbeat(ctx, c, &rows)
 	}
-	rep, plan, err := s.run(ctx, &c, dry, force)
+	rep, plan, err := s.run(ctx, &c, dry, force, &rows)
 	stop()
 	rep.Duration = time.Since(start)
 	rep.DryRun = dry

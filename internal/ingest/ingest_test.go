@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -362,19 +363,26 @@ type heartbeatStore struct {
 	*boltstore.Store
 	mu    sync.Mutex
 	beats []time.Time
+	rows  []int // the rows read each heartbeat says (0: no progress)
 }
 
 func (s *heartbeatStore) PutCatalog(ctx context.Context, c catalog.Catalog) error {
 	if c.Status == catalog.StatusProcessing {
 		s.mu.Lock()
 		s.beats = append(s.beats, c.HeartbeatAt)
+		rows := 0
+		if c.Progress != nil {
+			rows = c.Progress.Rows
+		}
+		s.rows = append(s.rows, rows)
 		s.mu.Unlock()
 	}
 	return s.Store.PutCatalog(ctx, c)
 }
 
-// TestHeartbeat: a running ingest refreshes its catalog's heartbeat, and
-// the final record (done) is written after the last heartbeat.
+// TestHeartbeat: a running ingest refreshes its catalog's heartbeat, with
+// the rows read so far as its progress (never going back), and the final
+// record (done, without progress) is written after the last heartbeat.
 func TestHeartbeat(t *testing.T) {
 	e := newEnv(t)
 	st := &heartbeatStore{Store: e.store}
@@ -391,7 +399,11 @@ func TestHeartbeat(t *testing.T) {
 	}
 	st.mu.Lock()
 	beats := append([]time.Time(nil), st.beats...)
+	rows := append([]int(nil), st.rows...)
 	st.mu.Unlock()
+	if !slices.IsSorted(rows) || rows[len(rows)-1] == 0 || rows[len(rows)-1] > 200 {
+		t.Fatalf("rows read said by the heartbeats: %v", rows)
+	}
 	if len(beats) < 3 {
 		t.Fatalf("%d heartbeats written", len(beats))
 	}
@@ -401,7 +413,7 @@ func TestHeartbeat(t *testing.T) {
 		}
 	}
 	got, err := e.store.GetCatalog(context.Background(), c.ID)
-	if err != nil || got.Status != catalog.StatusDone {
-		t.Fatalf("stored %s %v: a heartbeat overwrote the final record", got.Status, err)
+	if err != nil || got.Status != catalog.StatusDone || got.Progress != nil {
+		t.Fatalf("stored %s %+v %v: a heartbeat overwrote the final record", got.Status, got.Progress, err)
 	}
 }

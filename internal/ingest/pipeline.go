@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync/atomic"
 
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/ingest/tabular"
@@ -34,13 +35,15 @@ type pipeline struct {
 	assembler assembler // nil until the header is mapped
 	// plan is set when the products are left in chunks (chunks.go).
 	plan *chunkPlan
+	// rowsRead counts the rows read, for the heartbeat's progress.
+	rowsRead *atomic.Int64
 }
 
 // run ingests c's blob. It returns the report (Status set to done,
 // refused or needs_confirmation) and an error only for internal failures.
 // When the products are left in chunks for other runs to write, it sets
 // c.Progress and returns the plan of what is left (chunks.go).
-func (s *Service) run(ctx context.Context, c *catalog.Catalog, dryRun, force bool) (_ *catalog.Report, _ *chunkPlan, err error) {
+func (s *Service) run(ctx context.Context, c *catalog.Catalog, dryRun, force bool, rows *atomic.Int64) (_ *catalog.Report, _ *chunkPlan, err error) {
 	report := &catalog.Report{Status: catalog.StatusDone, Errors: []catalog.RowError{}}
 	var p *pipeline
 	defer func() {
@@ -71,11 +74,11 @@ func (s *Service) run(ctx context.Context, c *catalog.Catalog, dryRun, force boo
 			return rep, nil, err
 		}
 	}
-	p = &pipeline{service: s, record: c, report: report, settings: settings, dryRun: dryRun, force: force,
+	p = &pipeline{service: s, record: c, report: report, settings: settings, dryRun: dryRun, force: force, rowsRead: rows,
 		book:   &reportBook{report: report, dryRun: dryRun, tempDir: s.tmp},
 		writer: newProductWriter(s.store, c, report, dryRun, s.tmp, s.clock().UTC())}
 	if s.chunked() && !dryRun {
-		p.writer.spool = &chunkSpool{blobs: s.blobs, catalogID: c.ID, size: s.chunkSize}
+		p.writer.spool = newChunkSpool(s.blobs, c.ID, s.chunkSize)
 	}
 	defer p.book.discard()
 	defer p.writer.quality.discard()
@@ -208,8 +211,8 @@ func (p *pipeline) endWrites(ctx context.Context) error {
 	}
 	if fanned {
 		sp := p.writer.spool
-		p.plan = &chunkPlan{Late: sp.lates, At: p.writer.at}
-		p.record.Progress = &catalog.Progress{Rows: p.report.Rows, ChunksTotal: sp.chunks}
+		p.plan = &chunkPlan{Late: sp.late.stored, At: p.writer.at}
+		p.record.Progress = &catalog.Progress{Rows: p.report.Rows, ChunksTotal: sp.main.stored}
 		return nil
 	}
 	return p.writer.flush(ctx)
@@ -315,6 +318,7 @@ func (p *pipeline) consume(ctx context.Context, row *preparedRow) error {
 		return nil
 	}
 	p.report.Rows++
+	p.rowsRead.Add(1)
 	for _, problem := range row.problems {
 		if problem.reject {
 			return p.book.reject(row.number, row.cells, problem.column, problem.code, problem.message)

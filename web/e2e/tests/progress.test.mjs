@@ -24,8 +24,10 @@ let fixtureId = '';
 /** serve starts php -S on a free loopback port and waits until it answers path. */
 async function serve(args, env, path) {
   const port = await freePort();
+  // One worker: php -S forks no child that would outlive the kill and
+  // keep the pipe (and this test's process) open.
   const proc = spawn('php', ['-S', `127.0.0.1:${port}`, ...args], {
-    cwd: repoRoot, env: { ...process.env, PHP_CLI_SERVER_WORKERS: '2', ...env }, stdio: ['ignore', 'ignore', 'pipe'],
+    cwd: repoRoot, env: { ...process.env, ...env, PHP_CLI_SERVER_WORKERS: '1' }, stdio: ['ignore', 'ignore', 'pipe'],
   });
   procs.push(proc);
   let log = '';
@@ -53,7 +55,7 @@ before(async () => {
 
 after(async () => {
   if (ctx) { await ctx.close(); }
-  for (const p of procs) { p.kill('SIGTERM'); }
+  await Promise.all(procs.map((p) => (p.exitCode !== null ? null : new Promise((r) => { p.once('exit', r); p.kill('SIGTERM'); }))));
   await rm(join(tmpdir(), 'catalogsearch-fixture-' + fixtureId), { recursive: true, force: true });
 });
 
