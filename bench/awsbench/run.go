@@ -435,9 +435,10 @@ func report(c config, results []result) string {
 	ratios(&b, results)
 	growth(&b, results)
 	b.WriteString("Requests by operation (the Lambdas' own; the event source mapping's polls apart):\n\n")
-	b.WriteString("| rows | mode | requests | by operation | polls (ReceiveMessage, DeleteMessageBatch, GetQueueAttributes) |\n|---:|---|---:|---|---|\n")
+	b.WriteString("| rows | mode | requests | by operation | DynamoDB writes: items, est. WCU | polls (ReceiveMessage, DeleteMessageBatch, GetQueueAttributes) |\n|---:|---|---:|---|---|---|\n")
 	for _, r := range results {
-		fmt.Fprintf(&b, "| %d | %s | %d | %s | %s |\n", r.rows, r.mode, r.stats.Total(), strings.Join(r.stats.Ops(), ", "), strings.Join(r.polls.Ops(), ", "))
+		fmt.Fprintf(&b, "| %d | %s | %d | %s | %s | %s |\n", r.rows, r.mode, r.stats.Total(), strings.Join(r.stats.Ops(), ", "),
+			strings.Join(r.stats.Writes(), "; "), strings.Join(r.polls.Ops(), ", "))
 	}
 	b.WriteString("\n")
 	return b.String()

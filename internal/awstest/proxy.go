@@ -56,6 +56,8 @@ type Stats struct {
 	Items map[string]int
 	// WCU is the estimated DynamoDB write units of the successful writes.
 	WCU float64
+	// Units are the estimated write units by "Service.Operation".
+	Units map[string]float64
 }
 
 // Total is the number of requests counted.
@@ -65,6 +67,17 @@ func (s Stats) Total() int {
 		n += c
 	}
 	return n
+}
+
+// Writes returns the DynamoDB writes as "Op: items items, units WCU"
+// strings, sorted by operation.
+func (s Stats) Writes() []string {
+	out := make([]string, 0, len(s.Items))
+	for op, n := range s.Items {
+		out = append(out, fmt.Sprintf("%s: %d items, %.0f WCU", op, n, s.Units[op]))
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Ops returns the requests as "Op count" strings, sorted by operation.
@@ -121,14 +134,17 @@ func (p *LatencyProxy) Close() error { return p.srv.Close() }
 func (p *LatencyProxy) Reset() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.stats = Stats{Requests: map[string]int{}, Errors: map[string]int{}, Items: map[string]int{}}
+	p.stats = Stats{Requests: map[string]int{}, Errors: map[string]int{}, Items: map[string]int{}, Units: map[string]float64{}}
 }
 
 // Stats returns a copy of the counters.
 func (p *LatencyProxy) Stats() Stats {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	out := Stats{Requests: map[string]int{}, Errors: map[string]int{}, Items: map[string]int{}, WCU: p.stats.WCU}
+	out := Stats{Requests: map[string]int{}, Errors: map[string]int{}, Items: map[string]int{}, Units: map[string]float64{}, WCU: p.stats.WCU}
+	for k, v := range p.stats.Units {
+		out.Units[k] = v
+	}
 	for k, v := range p.stats.Requests {
 		out.Requests[k] = v
 	}
@@ -195,6 +211,7 @@ func (p *LatencyProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.stats.WCU += wcu
 	if items > 0 {
 		p.stats.Items[op] += items
+		p.stats.Units[op] += wcu
 	}
 }
 

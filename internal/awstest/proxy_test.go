@@ -199,6 +199,12 @@ func TestLatencyProxyCounts(t *testing.T) {
 	if !maps.Equal(st.Items, map[string]int{"DynamoDB.PutItem": 1, "DynamoDB.BatchWriteItem": 3, "DynamoDB.TransactWriteItems": 2}) {
 		t.Errorf("items written %v", st.Items)
 	}
+	if !maps.Equal(st.Units, map[string]float64{"DynamoDB.PutItem": 3, "DynamoDB.BatchWriteItem": 3, "DynamoDB.TransactWriteItems": 4}) {
+		t.Errorf("units by operation %v", st.Units)
+	}
+	if got := strings.Join(st.Writes(), "; "); got != "DynamoDB.BatchWriteItem: 3 items, 3 WCU; DynamoDB.PutItem: 1 items, 3 WCU; DynamoDB.TransactWriteItems: 2 items, 4 WCU" {
+		t.Errorf("Writes() = %q", got)
+	}
 	if st.Total() != 12 {
 		t.Errorf("total %d, want 12", st.Total())
 	}
