@@ -300,7 +300,7 @@ func DefaultConfig(stage string) (StageConfig, error) {
 		StreamBatchSize:         100,
 		StreamRetryAttempts:     3,
 		StreamMaxRecordAgeSec:   3600,
-		UploadMaxBytes:          100 << 20,
+		UploadMaxBytes:          1 << 30, // a 1,000,000-product CSV is about 466 MB (docs/deploy.md)
 		ThrottleRateLimit:       20,
 		ThrottleBurstLimit:      40,
 		Partners:                []string{"demo"},

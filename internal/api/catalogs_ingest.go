@@ -32,7 +32,7 @@ type Intake interface {
 }
 
 // DefaultMaxUploadBytes caps an uploaded file when Deps.MaxUploadBytes is 0.
-const DefaultMaxUploadBytes = 256 << 20
+const DefaultMaxUploadBytes = 1 << 30
 
 // ingestDefaults fills the ingest part of d: without an Uploader (the
 // embedded default), uploads are PUTs to this API signed by a process

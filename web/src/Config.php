@@ -14,7 +14,7 @@ namespace CatalogSearch\Web;
 final class Config
 {
     public const DEFAULT_TIMEOUT = 5.0;
-    public const DEFAULT_MAX_UPLOAD = 50 * 1024 * 1024;
+    public const DEFAULT_MAX_UPLOAD = 1024 * 1024 * 1024;
     /** The fewest random bytes CATALOG_SITE_SECRET must hold. */
     public const MIN_SECRET_BYTES = 32;
 
@@ -86,7 +86,7 @@ final class Config
     /**
      * fromEnv reads CATALOG_API_URL (required: an absolute http or https
      * URL), CATALOG_API_TIMEOUT (seconds, default 5), CATALOG_MAX_UPLOAD
-     * (bytes, default 50 MiB), CATALOG_ASSET_BASE (default /assets),
+     * (bytes, default 1 GiB), CATALOG_ASSET_BASE (default /assets),
      * CATALOG_SITE_SECRET (optional; see sessionKeyFrom),
      * CATALOG_ORIGIN_SECRET (optional; see OriginGuard) and
      * CATALOG_UPLOAD_ORIGIN (optional; see originFrom) and CATALOG_RATES
