@@ -16,7 +16,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 
@@ -127,46 +126,17 @@ func newStack(t *testing.T) *stack {
 	st.s3 = awstest.S3Client(st.cfg)
 	st.sqs = sqs.NewFromConfig(st.cfg)
 	st.ddb = dynamodb.NewFromConfig(st.cfg)
-	bucket, table, alias := st.name+"-files", st.name+"-table", st.name+"-products"
-
-	if err := dynamostore.CreateTable(ctx, st.ddb, table); err != nil {
+	alias := st.name + "-products"
+	// The resources the data stack deploys for the pipeline: the bucket
+	// with its incoming/ notification, the ingest and images queues, the
+	// table with its stream.
+	res, err := awstest.NewIngestStack(ctx, st.cfg, st.name)
+	if err != nil {
 		t.Fatal(err)
 	}
+	table := res.Table
 	st.store = dynamostore.New(st.ddb, table, dynamostore.Options{})
-	q, err := st.sqs.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(st.name + "-ingest")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.queueURL = *q.QueueUrl
-	attrs, err := st.sqs.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: q.QueueUrl,
-		AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameQueueArn}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.queueARN = attrs.Attributes[string(sqstypes.QueueAttributeNameQueueArn)]
-	iq, err := st.sqs.CreateQueue(ctx, &sqs.CreateQueueInput{QueueName: aws.String(st.name + "-images.fifo"),
-		Attributes: map[string]string{"FifoQueue": "true"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.imagesURL = *iq.QueueUrl
-	if _, err := st.s3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)}); err != nil {
-		t.Fatal(err)
-	}
-	// The notification the data stack configures: new files under incoming/ -> the ingest queue.
-	_, err = st.s3.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{
-		Bucket: aws.String(bucket),
-		NotificationConfiguration: &s3types.NotificationConfiguration{QueueConfigurations: []s3types.QueueConfiguration{{
-			QueueArn: aws.String(st.queueARN),
-			Events:   []s3types.Event{"s3:ObjectCreated:*"},
-			Filter: &s3types.NotificationConfigurationFilter{Key: &s3types.S3KeyFilter{FilterRules: []s3types.FilterRule{
-				{Name: s3types.FilterRuleNamePrefix, Value: aws.String(contract.IncomingPrefix)},
-			}}},
-		}}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st.queueURL, st.queueARN, st.imagesURL = res.QueueURL, res.QueueARN, res.ImagesQueueURL
 	st.index, err = osindex.New(ctx, osindex.Config{URL: env.openSearch, Alias: alias})
 	if err != nil {
 		t.Fatal(err)
@@ -176,16 +146,11 @@ func newStack(t *testing.T) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st.lambdaEnv = append(awstest.EnvFor(env.moto.Endpoint),
-		contract.EnvTable+"="+table,
-		contract.EnvBucket+"="+bucket,
+	st.lambdaEnv = append(res.LambdaEnv(env.moto.Endpoint),
 		contract.EnvOpenSearchEndpoint+"="+env.openSearch,
 		contract.EnvIndexAlias+"="+alias,
-		contract.EnvStage+"=test",
 		contract.EnvLogLevel+"=info",
 		contract.EnvUploadMaxBytes+"=104857600",
-		contract.EnvIngestQueueURL+"="+st.queueURL,
-		contract.EnvImagesQueueURL+"="+st.imagesURL,
 	)
 	return st
 }
