@@ -87,11 +87,7 @@ func buildTextQuery(plan search.Plan, txt analysis.Analyzer, legacy bool) query.
 		}
 		var alts []query.Query
 		for _, f := range search.TextFields() {
-			if legacy {
-				alts = append(alts, legacyWordQueries(plan, w, terms, f)...)
-			} else {
-				alts = append(alts, wordQueries(plan, w, terms, f)...)
-			}
+			alts = append(alts, wordQueries(plan, w, terms, f, legacy)...)
 		}
 		if len(alts) == 0 {
 			continue
@@ -120,9 +116,8 @@ func buildTextQuery(plan search.Plan, txt analysis.Analyzer, legacy bool) query.
 // wordQueries returns the clauses by which word w (analyzed into terms)
 // matches the class of text f, with f's weight: its terms in the stemmed
 // field (or, for a plan that keeps to names, the folded word in the folded
-// field), its typos (typoQuery: not the word itself, which the first
-// clause matches) and its prefix in the folded field.
-func wordQueries(plan search.Plan, w search.Word, terms []string, f search.TextField) []query.Query {
+// field), its typos (typoClauses) and its prefix in the folded field.
+func wordQueries(plan search.Plan, w search.Word, terms []string, f search.TextField, legacy bool) []query.Query {
 	var alts []query.Query
 	if plan.NameFields {
 		if f.Fold == "" {
@@ -138,11 +133,7 @@ func wordQueries(plan search.Plan, w search.Word, terms []string, f search.TextF
 		return alts
 	}
 	if w.Fuzz > 0 {
-		tq := &typoQuery{field: f.Fold, word: w.Text, fuzz: w.Fuzz, boost: f.Weight * search.BoostFuzzy}
-		if w.Fuzz == 1 {
-			tq.swaps = search.Transpositions(w.Text)
-		}
-		alts = append(alts, tq)
+		alts = append(alts, typoClauses(w, f, legacy)...)
 	}
 	if w.Prefix {
 		p := query.NewRegexpQuery(search.LongerWords(w.Text))
@@ -153,42 +144,30 @@ func wordQueries(plan search.Plan, w search.Word, terms []string, f search.TextF
 	return alts
 }
 
-// legacyWordQueries are the clauses of wordQueries before typoQuery
-// (SetLegacyTextQuery).
-func legacyWordQueries(plan search.Plan, w search.Word, terms []string, f search.TextField) []query.Query {
-	var alts []query.Query
-	if plan.NameFields {
-		if f.Fold == "" {
-			return nil
-		}
-		alts = append(alts, term(f.Fold, w.Text, f.Weight))
-	} else {
-		for _, t := range terms {
-			alts = append(alts, term(f.Exact, t, f.Weight))
-		}
-	}
-	if f.Fold == "" {
-		return alts
-	}
-	if w.Fuzz > 0 {
-		fz := query.NewFuzzyQuery(w.Text)
-		fz.SetField(f.Fold)
-		fz.SetFuzziness(w.Fuzz)
-		fz.SetBoost(f.Weight * search.BoostFuzzy)
-		alts = append(alts, fz)
+// typoClauses match the typos of w in f's folded field: one typoQuery,
+// which leaves out the word itself (the exact clauses match it) and
+// weighs a swap of two letters as one edit. The legacy shape
+// (SetLegacyTextQuery) is Bleve's fuzzy query, which also matches the word
+// itself, and each transposition as a term clause of its own.
+func typoClauses(w search.Word, f search.TextField, legacy bool) []query.Query {
+	if !legacy {
+		tq := &typoQuery{field: f.Fold, word: w.Text, fuzz: w.Fuzz, boost: f.Weight * search.BoostFuzzy}
 		if w.Fuzz == 1 {
-			// A transposition is one edit, as in OpenSearch's fuzzy
-			// query; Bleve's automaton counts it as two.
-			for _, t := range search.Transpositions(w.Text) {
-				alts = append(alts, term(f.Fold, t, f.Weight*search.BoostFuzzy))
-			}
+			tq.swaps = search.Transpositions(w.Text)
 		}
+		return []query.Query{tq}
 	}
-	if w.Prefix {
-		p := query.NewRegexpQuery(search.LongerWords(w.Text))
-		p.SetField(f.Fold)
-		p.SetBoost(f.Weight * search.BoostPrefix)
-		alts = append(alts, p)
+	fz := query.NewFuzzyQuery(w.Text)
+	fz.SetField(f.Fold)
+	fz.SetFuzziness(w.Fuzz)
+	fz.SetBoost(f.Weight * search.BoostFuzzy)
+	alts := []query.Query{fz}
+	if w.Fuzz == 1 {
+		// A transposition is one edit, as in OpenSearch's fuzzy query;
+		// Bleve's automaton counts it as two.
+		for _, t := range search.Transpositions(w.Text) {
+			alts = append(alts, term(f.Fold, t, f.Weight*search.BoostFuzzy))
+		}
 	}
 	return alts
 }
