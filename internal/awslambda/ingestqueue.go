@@ -80,14 +80,15 @@ func (h *IngestQueueHandler) Handle(ctx context.Context, ev events.SQSEvent) (ev
 			continue
 		}
 		var probe confirmProbe
-		if json.Unmarshal([]byte(msg.Body), &probe) == nil && probe.IngestChunk != nil {
+		probed := json.Unmarshal([]byte(msg.Body), &probe) == nil
+		if probed && probe.IngestChunk != nil {
 			receives, _ := strconv.Atoi(msg.Attributes["ApproximateReceiveCount"])
 			if !h.chunk(ctx, mlog, *probe.IngestChunk, receives) {
 				fail(msg.MessageId)
 			}
 			continue
 		}
-		if json.Unmarshal([]byte(msg.Body), &probe) == nil && probe.ConfirmCatalog != nil {
+		if probed && probe.ConfirmCatalog != nil {
 			if !h.confirm(ctx, mlog, *probe.ConfirmCatalog, catalog.Mode(probe.Mode)) {
 				fail(msg.MessageId)
 			}
