@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
+	"github.com/catalogsearch/catalogsearch/bench/benchdoc"
 	"github.com/catalogsearch/catalogsearch/internal/awstest"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/contract"
@@ -317,12 +318,12 @@ func ingestOnce(ctx context.Context, c config, moto *awstest.Moto, lambdas, esm 
 	if err != nil {
 		return r, err
 	}
-	r.loadBefore = loadAverage()
+	r.loadBefore = benchdoc.LoadAverage(1)
 	res, err := d.Run(ctx)
 	if err != nil {
 		return r, err
 	}
-	r.loadAfter = loadAverage()
+	r.loadAfter = benchdoc.LoadAverage(1)
 	cpu1, err := moto.CPUTime()
 	if err != nil {
 		return r, err
@@ -378,26 +379,6 @@ func appendFile(path, s string) error {
 	return err
 }
 
-// loadAverage is the first figure of /proc/loadavg.
-func loadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	f := strings.Fields(string(b))
-	if len(f) == 0 {
-		return "unknown"
-	}
-	return f[0]
-}
-
-func metOrMissed(ok bool) string {
-	if ok {
-		return "met"
-	}
-	return "**missed**"
-}
-
 // report writes the Markdown section.
 func report(c config, results []result) string {
 	var b strings.Builder
@@ -423,12 +404,12 @@ func report(c config, results []result) string {
 		if r.progress != nil {
 			status += fmt.Sprintf(" (%d/%d chunks)", r.progress.ChunksDone, r.progress.ChunksTotal)
 		}
-		longest := metOrMissed(r.longest <= maxInvocation)
+		longest := benchdoc.MetOrMissed(r.longest <= maxInvocation)
 		if r.longest > lambdaTimeout {
 			longest += ", over Lambda's 900 s limit"
 		}
 		fmt.Fprintf(&b, "| %d | %s | %s %s | %d | %.1f s | %.1f s %s | %.1f / %.1f / %.1f s | %d (%d) | %.0f | %.0f | %.1f s | %.1fx | %.1f s | %s → %s |\n",
-			r.rows, r.mode, status, metOrMissed(ok), r.reportRows, r.wall.Seconds(), r.longest.Seconds(), longest, r.fileRun.Seconds(), r.chunkRun.Seconds(), r.lastRun.Seconds(),
+			r.rows, r.mode, status, benchdoc.MetOrMissed(ok), r.reportRows, r.wall.Seconds(), r.longest.Seconds(), longest, r.fileRun.Seconds(), r.chunkRun.Seconds(), r.lastRun.Seconds(),
 			r.invocations, r.errors, r.stats.WCU, r.stats.WCU/r.wall.Seconds(), floor, r.wall.Seconds()/floor, r.motoCPU.Seconds(), r.loadBefore, r.loadAfter)
 	}
 	b.WriteString("\n")

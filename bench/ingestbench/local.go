@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/catalogsearch/catalogsearch/bench/benchdoc"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/demogen"
 	"github.com/catalogsearch/catalogsearch/internal/local"
@@ -99,7 +100,7 @@ func benchLocal(ctx context.Context, md, log io.Writer, sizes []int) (bool, erro
 	}
 	defer os.RemoveAll(tmp)
 	ok := true
-	load := loadAverage()
+	load := benchdoc.LoadAverage(1)
 	var rows bytes.Buffer
 	var perRow []float64
 	for _, n := range sizes {
@@ -127,10 +128,10 @@ func benchLocal(ctx context.Context, md, log io.Writer, sizes []int) (bool, erro
 		ok = ok && agree && fits
 		perRow = append(perRow, r.Seconds/float64(r.Rows))
 		fmt.Fprintf(&rows, "| %d rows (%d products) | %.1f s wall, %.1f s CPU (%.0f µs a row) | %.1f MB | %s | %d / %d / %d, outbox %d | %s |\n",
-			r.Rows, r.Products, r.Seconds, r.CPU, 1e6*r.Seconds/float64(r.Rows), mb(r.MaxRSS), metOrMissed(fits),
-			r.Stored, r.Indexed, r.Products, r.Pending, metOrMissed(agree))
+			r.Rows, r.Products, r.Seconds, r.CPU, 1e6*r.Seconds/float64(r.Rows), mb(r.MaxRSS), benchdoc.MetOrMissed(fits),
+			r.Stored, r.Indexed, r.Products, r.Pending, benchdoc.MetOrMissed(agree))
 	}
-	loadAfter := loadAverage()
+	loadAfter := benchdoc.LoadAverage(1)
 	fmt.Fprintf(md, "## Ingest into the local stack (`make bench-ingest-local`)\n\n")
 	fmt.Fprintf(md, "Reproduce: `make bench-ingest-local` (runs `go run ./bench/ingestbench -only-local -local-out docs/bench/ingest-local.md`; "+
 		"`make bench-ingest` writes it too). A first ingest of a generated CSV (internal/demogen, canonical headers, 1%% defective rows) "+
@@ -152,11 +153,4 @@ func benchLocal(ctx context.Context, md, log io.Writer, sizes []int) (bool, erro
 		"grow with the catalog, which is why the peak is not flat.\n")
 	fmt.Fprintln(md)
 	return ok, nil
-}
-
-func metOrMissed(pass bool) string {
-	if pass {
-		return "met"
-	}
-	return "**missed**"
 }

@@ -14,11 +14,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
-	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
 
+	"github.com/catalogsearch/catalogsearch/bench/benchdoc"
 	"github.com/catalogsearch/catalogsearch/internal/boltstore"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/demogen"
@@ -143,11 +143,8 @@ func bench(ctx context.Context, md, log io.Writer, csvRows, xlsxRows, deltaRows 
 	say := func(format string, a ...any) { fmt.Fprintf(log, format+"\n", a...) }
 	ok := true
 	check := func(pass bool) string {
-		if pass {
-			return "met"
-		}
-		ok = false
-		return "**missed**"
+		ok = ok && pass
+		return benchdoc.MetOrMissed(pass)
 	}
 
 	say("generating a %d-row CSV", csvRows)
@@ -155,7 +152,7 @@ func bench(ctx context.Context, md, log io.Writer, csvRows, xlsxRows, deltaRows 
 	if err != nil {
 		return false, err
 	}
-	load := loadAverage()
+	load := benchdoc.LoadAverage(1)
 	// Both sides run alternately, three times each, and the fastest run of
 	// each counts: on a shared machine this keeps a burst of someone
 	// else's work from deciding the ratio.
@@ -177,7 +174,7 @@ func bench(ctx context.Context, md, log io.Writer, csvRows, xlsxRows, deltaRows 
 			pipe = p
 		}
 	}
-	loadAfter := loadAverage()
+	loadAfter := benchdoc.LoadAverage(1)
 	bareRate := float64(bare.Rows) / bare.Seconds
 	pipeRate := float64(pipe.Rows) / pipe.Seconds
 	ratio := pipeRate / bareRate
@@ -350,20 +347,6 @@ func cpuSeconds() float64 {
 		return -1
 	}
 	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
-}
-
-// loadAverage is the first figure of /proc/loadavg: how busy the machine
-// was, which the figures depend on.
-func loadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	f := strings.Fields(string(b))
-	if len(f) == 0 {
-		return "unknown"
-	}
-	return f[0]
 }
 
 func runChild(ctx context.Context, mode, file string) (childResult, error) {

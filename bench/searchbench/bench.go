@@ -23,6 +23,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/catalogsearch/catalogsearch/bench/benchdoc"
 	"github.com/catalogsearch/catalogsearch/internal/api"
 	"github.com/catalogsearch/catalogsearch/internal/bleveindex"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
@@ -205,13 +206,6 @@ func percentiles(ds []time.Duration) stats {
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
 
-func check(ok bool) string {
-	if ok {
-		return "met"
-	}
-	return "**missed**"
-}
-
 // report collects the Markdown lines.
 type report struct {
 	lines []string
@@ -232,9 +226,8 @@ func Run(ctx context.Context, o Options, log io.Writer) error {
 	rep.add("Reproduce: `%s`. Products come from internal/demogen", o.Command)
 	rep.add("(four partner profiles, French and English, seed 42); queries are %d mixed ones drawn from them", o.Queries)
 	rep.add("(words, two words, typos, prefixes, SKU/GTIN, filters with facets, category browsing), after 100 warm-up queries.")
-	if load, err := os.ReadFile("/proc/loadavg"); err == nil {
-		rep.add("Load average when the run started: %s (figures are wall-clock times, so other work on the machine inflates them).",
-			strings.Join(strings.Fields(string(load))[:3], " "))
+	if load := benchdoc.LoadAverage(3); load != "unknown" {
+		rep.add("Load average when the run started: %s (figures are wall-clock times, so other work on the machine inflates them).", load)
 	}
 	rep.add("")
 	sample, err := benchBleve(ctx, o, o.Products, rep, log)
@@ -356,11 +349,11 @@ func benchBleve(ctx context.Context, o Options, products int, rep *report, log i
 	if reused {
 		rep.add("| indexing | not measured: the index of a previous run was reused (-keep) | | |")
 	} else {
-		rep.add("| indexing (Upsert, batches of %d) | %.0f products/s (%.1f s) | ≥ 5,000/s | %s |", batch, rate, took.Seconds(), check(rate >= 5000))
+		rep.add("| indexing (Upsert, batches of %d) | %.0f products/s (%.1f s) | ≥ 5,000/s | %s |", batch, rate, took.Seconds(), benchdoc.MetOrMissed(rate >= 5000))
 	}
 	// The latency targets are for the main run; the large run is reported.
-	p50Target, p50Check := "< 5 ms", check(s.p50 < 5*time.Millisecond)
-	p99Target, p99Check := "< 25 ms", check(s.p99 < 25*time.Millisecond)
+	p50Target, p50Check := "< 5 ms", benchdoc.MetOrMissed(s.p50 < 5*time.Millisecond)
+	p99Target, p99Check := "< 25 ms", benchdoc.MetOrMissed(s.p99 < 25*time.Millisecond)
 	if products != o.Products {
 		p50Target, p50Check, p99Target, p99Check = "reported", "", "reported", ""
 	}
@@ -603,10 +596,10 @@ func benchOpenSearch(ctx context.Context, o Options, rep *report, log io.Writer,
 	rep.add("|---|---:|---:|---|")
 	rep.add("| bare `_bulk` loop (same documents, 500 per request) | %.0f products/s | baseline | |", bareRate)
 	rep.add("| adapter Upsert, 500 per call (external versioning, per-item handling) | %.0f products/s | | |", adRate)
-	rep.add("| adapter / bare | %.2f | ≥ 0.80 | %s |", adRate/bareRate, check(adRate/bareRate >= 0.8))
+	rep.add("| adapter / bare | %.2f | ≥ 0.80 | %s |", adRate/bareRate, benchdoc.MetOrMissed(adRate/bareRate >= 0.8))
 	rep.add("| search, client time, p50 / p99 | %s / %s | | |", ms(tt.p50), ms(tt.p99))
 	rep.add("| adapter overhead (client time − HTTP round trips), p50 | %s | | |", ms(ov.p50))
-	rep.add("| adapter overhead (client time − HTTP round trips), p99 | %s | < 1 ms | %s |", ms(ov.p99), check(ov.p99 < time.Millisecond))
+	rep.add("| adapter overhead (client time − HTTP round trips), p99 | %s | < 1 ms | %s |", ms(ov.p99), benchdoc.MetOrMissed(ov.p99 < time.Millisecond))
 	rep.add("| CPU time of the calling thread per search (the adapter's work), p50 / p99 | %s / %s | | |", ms(oc.p50), ms(oc.p99))
 	rep.add("| client time − engine `took` (whole ms), p50 / p99 | %s / %s | | |", ms(tk.p50), ms(tk.p99))
 	rep.add("")
