@@ -19,8 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
-	"github.com/catalogsearch/catalogsearch/bench/benchdoc"
 	"github.com/catalogsearch/catalogsearch/internal/awstest"
+	"github.com/catalogsearch/catalogsearch/internal/benchdoc"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/contract"
 	"github.com/catalogsearch/catalogsearch/internal/demogen"

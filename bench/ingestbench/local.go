@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/catalogsearch/catalogsearch/bench/benchdoc"
+	"github.com/catalogsearch/catalogsearch/internal/benchdoc"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/demogen"
 	"github.com/catalogsearch/catalogsearch/internal/local"

@@ -18,7 +18,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/catalogsearch/catalogsearch/bench/benchdoc"
+	"github.com/catalogsearch/catalogsearch/internal/benchdoc"
 	"github.com/catalogsearch/catalogsearch/internal/boltstore"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/demogen"

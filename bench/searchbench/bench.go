@@ -23,8 +23,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/catalogsearch/catalogsearch/bench/benchdoc"
 	"github.com/catalogsearch/catalogsearch/internal/api"
+	"github.com/catalogsearch/catalogsearch/internal/benchdoc"
 	"github.com/catalogsearch/catalogsearch/internal/bleveindex"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/demogen"

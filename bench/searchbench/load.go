@@ -14,7 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/catalogsearch/catalogsearch/bench/benchdoc"
+	"github.com/catalogsearch/catalogsearch/internal/benchdoc"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 )
 

@@ -64,6 +64,7 @@ func Packages() map[string]Layer {
 		"internal/awse2e":        TestHelper,
 		"internal/archtest":      TestHelper,
 		"internal/demogen":       Tool,
+		"internal/benchdoc":      Tool,
 		"internal/templatediff":  Tool,
 		"internal/local":         Wiring,
 		"internal/webserve":      Wiring,

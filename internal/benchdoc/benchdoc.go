@@ -1,4 +1,4 @@
-// Package benchdoc holds what the benchmark programs write the same way
+// Package benchdoc holds what the benchmark programs (bench/) write the same way
 // into their sections of docs/bench/: the machine's load and a target's
 // verdict.
 package benchdoc
