@@ -17,8 +17,8 @@ func TestIngestSendsChunksToItsOwnQueue(t *testing.T) {
 	forEachStage(t, func(t *testing.T, s *synthesized) {
 		ingest := s.one(t, "Pipeline", "AWS::Lambda::Function", "IngestFunction")
 		env, _ := get(ingest.Props, "Environment", "Variables").(map[string]any)
-		if got := env[contract.EnvIngestChunkProducts]; got != strconv.Itoa(s.cfg.IngestChunkProducts) || s.cfg.IngestChunkProducts != 25000 {
-			t.Errorf("ingest %s = %v, want the stage's %d (default 25000)", contract.EnvIngestChunkProducts, got, s.cfg.IngestChunkProducts)
+		if got := env[contract.EnvIngestChunkProducts]; got != strconv.Itoa(s.cfg.IngestChunkProducts) || s.cfg.IngestChunkProducts != 5000 {
+			t.Errorf("ingest %s = %v, want the stage's %d (default 5000)", contract.EnvIngestChunkProducts, got, s.cfg.IngestChunkProducts)
 		}
 		queue := s.one(t, "Data", "AWS::SQS::Queue", "IngestQueue")
 		maxReceives := get(queue.Props, "RedrivePolicy", "maxReceiveCount")
@@ -67,8 +67,11 @@ func TestIndexerStreamParallelization(t *testing.T) {
 	})
 }
 
-// TestChunkConfig: the chunk size is 0 (no chunks) or 1000..100000, the
-// parallelization factor 1..10 and within the indexer's reservation.
+// TestChunkConfig: the chunk size is 0 (no chunks) or 1000..100000 and
+// small enough that the chunk runs the ingest event source lets run at
+// once each write theirs within 60 s at a new table's 4,000 write units a
+// second; the parallelization factor is 1..10 and within the indexer's
+// reservation.
 func TestChunkConfig(t *testing.T) {
 	for _, tc := range []struct {
 		overrides string
@@ -76,7 +79,12 @@ func TestChunkConfig(t *testing.T) {
 	}{
 		{`{"ingestChunkProducts":0}`, ""},
 		{`{"ingestChunkProducts":1000}`, ""},
-		{`{"ingestChunkProducts":100000}`, ""},
+		{`{"ingestChunkProducts":13714}`, ""}, // dev: 5 runs at once, 60.0 s
+		{`{"ingestChunkProducts":13715}`, "ingestChunkProducts 13715 with 5 ingest runs at once (ingest.reservedConcurrency; 1000 when unreserved) is 60.0 s of writes per chunk run at a new table's 4000 write units a second (3.5 a new product), over 60 s: use at most 13714 products a chunk"},
+		{`{"ingestChunkProducts":30000,"ingest":{"memoryMiB":1024,"timeoutSeconds":300,"reservedConcurrency":2}}`, ""},
+		{`{"ingestChunkProducts":100000,"ingest":{"memoryMiB":1024,"timeoutSeconds":300,"reservedConcurrency":2}}`, "is 175.0 s of writes per chunk run"},
+		{`{"ingestChunkProducts":1000,"ingest":{"memoryMiB":1024,"timeoutSeconds":300,"reservedConcurrency":0}}`, "ingestChunkProducts 1000 with 1000 ingest runs at once"},
+		{`{"ingestChunkProducts":0,"ingest":{"memoryMiB":1024,"timeoutSeconds":300,"reservedConcurrency":0}}`, ""},
 		{`{"ingestChunkProducts":999}`, "ingestChunkProducts must be 0 (no chunks) or in 1000..100000, got 999"},
 		{`{"ingestChunkProducts":100001}`, "ingestChunkProducts must be 0 (no chunks) or in 1000..100000, got 100001"},
 		{`{"ingestChunkProducts":-1}`, "ingestChunkProducts must be 0"},
@@ -102,8 +110,11 @@ func TestChunkConfig(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.IngestChunkProducts != 25000 || c.StreamParallelizationFactor != 4 {
-			t.Errorf("%s: ingestChunkProducts %d, streamParallelizationFactor %d, want 25000 and 4", stage, c.IngestChunkProducts, c.StreamParallelizationFactor)
+		if c.IngestChunkProducts != 5000 || c.StreamParallelizationFactor != 4 {
+			t.Errorf("%s: ingestChunkProducts %d, streamParallelizationFactor %d, want 5000 and 4", stage, c.IngestChunkProducts, c.StreamParallelizationFactor)
+		}
+		if s := c.ChunkRunSeconds(); s > MaxChunkRunSeconds || s < 10 {
+			t.Errorf("%s: a chunk run takes %.0f s at the table's initial throughput, want at most %d s (and not far below: more, smaller chunks cost more messages and runs)", stage, s, MaxChunkRunSeconds)
 		}
 	}
 }

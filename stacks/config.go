@@ -312,12 +312,13 @@ func DefaultConfig(stage string) (StageConfig, error) {
 		APILatencyP99Ms:         1500,
 		ImageFailedSharePct:     50,
 		ImageFailedMinURLs:      20,
-		// 25,000 products a chunk: 40 chunks for 1,000,000 products, and a
-		// chunk written in ~8 s at 5 ms a write request with the store's
-		// 16 writes in flight (25,000 x 5 ms / 16), far below the 300 s
-		// timeout and the 60 s a run may take (issue 15); even one write
-		// at a time (125 s) stays below the timeout.
-		IngestChunkProducts: 25000,
+		// 5,000 products a chunk: 200 chunks for 1,000,000 products. The
+		// chunk runs share the table: at a new on-demand table's 4,000
+		// write units a second, the 10 runs prod lets run at once write a
+		// chunk each in 5,000 x 3.5 WRU x 10 / 4,000 = 44 s, under the 60 s
+		// a run may take (checkChunks); alone, on an idle table, a chunk
+		// is ~2 s of writes at 5 ms a request with 16 in flight.
+		IngestChunkProducts: 5000,
 		// 4 batches at once per stream shard. A new on-demand table takes
 		// about 4,000 write units a second, spread over partitions of at
 		// most 1,000 each, so one shard carries up to ~1,000 product
@@ -508,7 +509,29 @@ const (
 	// above it a chunk's run nears them as the table's latency grows, and
 	// a retried chunk redoes that much work.
 	MaxIngestChunkProducts = 100000
+	// TableInitialWCU is the write throughput a newly created on-demand
+	// table sustains (AWS's documented initial throughput: 4,000 write
+	// request units a second; more only after warm-up or with warm
+	// throughput set).
+	TableInitialWCU = 4000
+	// WRUPerNewProduct is the most write units one new product costs
+	// among the measured catalog profiles (3.10-3.50: the product item,
+	// its "created" change and its first price point; bench/itemsize,
+	// docs/deploy.md).
+	WRUPerNewProduct = 3.5
+	// MaxChunkRunSeconds is the longest a chunk's run may take at the
+	// table's initial throughput (issue 15: no invocation near its
+	// timeout, none over 60 s).
+	MaxChunkRunSeconds = 60
 )
+
+// ChunkRunSeconds is how long a chunk's run takes at least when as many
+// chunk runs as the ingest event source lets run at once
+// (IngestMaxConcurrency) write new products into a table at its initial
+// throughput: they share its write units, whatever the Lambdas' speed.
+func (c StageConfig) ChunkRunSeconds() float64 {
+	return float64(c.IngestChunkProducts) * WRUPerNewProduct * float64(c.IngestMaxConcurrency()) / TableInitialWCU
+}
 
 // checkChunks checks the chunk size of big catalogs and the indexer's
 // parallelization factor.
@@ -516,6 +539,12 @@ func (c StageConfig) checkChunks(p *problems) {
 	n := c.IngestChunkProducts
 	p.add(n != 0 && (n < MinIngestChunkProducts || n > MaxIngestChunkProducts),
 		"ingestChunkProducts must be 0 (no chunks) or in %d..%d, got %d", MinIngestChunkProducts, MaxIngestChunkProducts, n)
+	if n > 0 {
+		most := int(MaxChunkRunSeconds * TableInitialWCU / (WRUPerNewProduct * float64(c.IngestMaxConcurrency())))
+		p.add(c.ChunkRunSeconds() > MaxChunkRunSeconds,
+			"ingestChunkProducts %d with %d ingest runs at once (ingest.reservedConcurrency; 1000 when unreserved) is %.1f s of writes per chunk run at a new table's %d write units a second (%.1f a new product), over %d s: use at most %d products a chunk, or reserve fewer ingest runs",
+			n, c.IngestMaxConcurrency(), c.ChunkRunSeconds(), TableInitialWCU, WRUPerNewProduct, MaxChunkRunSeconds, most)
+	}
 	f := c.StreamParallelizationFactor
 	p.add(f < 1 || f > 10, "streamParallelizationFactor must be in 1..10 (AWS's limit), got %d", f)
 	// One shard's batches run at once: a reservation smaller than the
