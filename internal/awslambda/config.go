@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -209,6 +211,41 @@ func (e Env) Store() (*dynamostore.Store, error) {
 		return nil, err
 	}
 	return dynamostore.New(dynamodb.NewFromConfig(e.AWS), e.Config.Table,
+		dynamostore.Options{HistoryTTL: time.Duration(e.Config.HistoryTTLDays) * 24 * time.Hour}), nil
+}
+
+// Retries of the bulk writers' DynamoDB client (BulkStore).
+const (
+	bulkMaxAttempts = 12
+	bulkMaxBackoff  = 5 * time.Second
+)
+
+// BulkStore is Store for the runs that write many products at once (the
+// ingest and its chunks, the image runs). Their runs share the table's
+// write throughput (a new on-demand table takes about 4,000 write units a
+// second, stacks.TableInitialWCU), and several at once ask for more than
+// that: DynamoDB throttles them. The SDK's default (3 attempts, and a
+// retry quota that fails every retry once 100 throttles are spent) would
+// fail the chunk after a second or two of throttling, and SQS would
+// deliver it again only after the visibility timeout. This client retries
+// throttling up to 12 attempts with exponential backoff and jitter up to
+// 5 s, with no retry quota: the backoff itself lowers the runs' request
+// rate to what the table takes. (The SDK's adaptive mode, a client-side
+// rate limiter, is marked experimental and slept seconds per retry for a
+// lone writer.) The api Lambda keeps Store: a buyer's request fails fast
+// rather than waiting half a minute.
+func (e Env) BulkStore() (*dynamostore.Store, error) {
+	if err := e.Config.require(contract.EnvTable); err != nil {
+		return nil, err
+	}
+	client := dynamodb.NewFromConfig(e.AWS, func(o *dynamodb.Options) {
+		o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
+			so.MaxAttempts = bulkMaxAttempts
+			so.MaxBackoff = bulkMaxBackoff
+			so.RateLimiter = ratelimit.None
+		})
+	})
+	return dynamostore.New(client, e.Config.Table,
 		dynamostore.Options{HistoryTTL: time.Duration(e.Config.HistoryTTLDays) * 24 * time.Hour}), nil
 }
 

@@ -29,7 +29,7 @@ func Run(ctx context.Context, cfg awslambda.Config, logs, metrics io.Writer) err
 	if err != nil {
 		return err
 	}
-	store, err := env.Store()
+	store, err := env.BulkStore()
 	if err != nil {
 		return err
 	}
