@@ -5,9 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -56,6 +58,9 @@ type config struct {
 	quiet       time.Duration
 	lambdaLogs  string
 	singlesLast bool
+	// wcu is the model table's write throughput (LatencyProxy's write
+	// limit); 0: none, moto's speed is the only limit.
+	wcu float64
 }
 
 // rowsFlag collects -n: a comma-separated list, repeatable.
@@ -101,6 +106,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.out, "out", "", "write the Markdown section here (default stdout)")
 	fs.DurationVar(&c.pollEvery, "poll", 250*time.Millisecond, "the event source mapping's wait after an empty receive")
 	fs.DurationVar(&c.quiet, "quiet", 3*time.Second, "how long the queue stays empty before a run is over")
+	fs.Float64Var(&c.wcu, "wcu", 0, "the model table's write units a second: writes over it are throttled as DynamoDB does (0: no limit but moto's speed); the floor is then the write units at this rate")
 	fs.BoolVar(&c.singlesLast, "singles-last", false, "run the single mode of every size but the first after all the other runs")
 	fs.StringVar(&c.lambdaLogs, "lambda-logs", "", "append the emulators' logs of failed invocations to this file")
 	if err := fs.Parse(args); err != nil {
@@ -208,6 +214,9 @@ func run(ctx context.Context, c config, log io.Writer) (string, error) {
 		return "", err
 	}
 	defer lambdas.Close()
+	if c.wcu > 0 {
+		lambdas.SetWriteLimit(c.wcu)
+	}
 	esm, err := awstest.StartLatencyProxy(moto.Endpoint, c.latency, c.jitter, 2)
 	if err != nil {
 		return "", err
@@ -379,12 +388,33 @@ func appendFile(path, s string) error {
 	return err
 }
 
+// floorWCU is the write throughput of the floor: the model table's limit
+// when there is one, else a new on-demand table's.
+func (c config) floorWCU() float64 {
+	if c.wcu > 0 {
+		return c.wcu
+	}
+	return tableWCU
+}
+
 // report writes the Markdown section.
 func report(c config, results []result) string {
 	var b strings.Builder
 	b.WriteString("## Ingest on the AWS path: one invocation against chunks (`make bench-aws-ingest`)\n\n")
-	fmt.Fprintf(&b, "Reproduce: `make bench-aws-ingest` (runs `go run ./bench/awsbench -n %s -k %d -chunk %d%s -out docs/bench/aws-ingest.md`; "+
-		"`make bench-aws` runs it too). The measured model of issue 15, since there is no AWS account here: moto_server plays S3, SQS and DynamoDB; "+
+	extra := map[bool]string{true: " -singles-last"}[c.singlesLast]
+	floorText := fmt.Sprintf("Floor: the estimated write units at the %d WCU/s a new on-demand table sustains.", tableWCU)
+	if c.wcu > 0 {
+		extra += fmt.Sprintf(" -wcu %g", c.wcu)
+		floorText = fmt.Sprintf("The model table takes %g write units a second (LatencyProxy.SetWriteLimit: a token bucket of one second; a put, delete or batch write over it "+
+			"is answered with DynamoDB's ProvisionedThroughputExceededException, not forwarded, and the ingest's store retries it), a scale model of a new on-demand "+
+			"table's %d, below what moto sustains here, so that the table, not moto, is the limit. Floor: the estimated write units at %g WCU/s.", c.wcu, tableWCU, c.wcu)
+	}
+	out := c.out
+	if out == "" {
+		out = "docs/bench/aws-ingest.md"
+	}
+	fmt.Fprintf(&b, "Reproduce: `go run ./bench/awsbench -n %s -k %d -chunk %d%s -out %s` (`make bench-aws-ingest` runs it with its defaults). "+
+		"The measured model of issue 15, since there is no AWS account here: moto_server plays S3, SQS and DynamoDB; "+
 		"a proxy in front of it (awstest.LatencyProxy) holds every request of the Lambdas %v ± %v (uniform) and counts them by operation, "+
 		"with the DynamoDB write units each successful write would consume (1 per started KB of the item sent, twice in a transaction; moto meters none). "+
 		"The real ingest binary runs under the Lambda Runtime Interface Emulator, %d execution environments at once, fed from the ingest queue by "+
@@ -392,13 +422,13 @@ func report(c config, results []result) string {
 		"and are counted apart. A generated CSV (internal/demogen, canonical headers, 1%% defective rows) is put under incoming/ and its S3 notification "+
 		"starts the ingest, once with `INGEST_CHUNK_PRODUCTS=0` (single: the whole file in one invocation, today's design) and once with "+
 		"`INGEST_CHUNK_PRODUCTS=%d` (chunked), each into a fresh table. Wall time runs from the notification's first poll to the end of the last invocation "+
-		"(the catalog is then done); indexing is not part of it. Floor: the estimated write units at the %d WCU/s a new on-demand table sustains. "+
+		"(the catalog is then done); indexing is not part of it. %s "+
 		"%d CPUs visible to Go, %s; moto is one Python process (about one core at most): its CPU time next to the wall time shows when it, not the design, was the limit.\n\n",
-		joinInts(c.rows), c.k, c.chunk, map[bool]string{true: " -singles-last"}[c.singlesLast], c.latency, c.jitter, c.k, c.batch, c.maxRecv, c.timeout, c.chunk, tableWCU, runtime.NumCPU(), runtime.Version())
-	b.WriteString("| rows | mode | catalog | report rows | wall to done | longest invocation (≤ 60 s) | file's run / longest chunk's / last | invocations (failed) | est. WCU | WCU/s | floor (WCU / 4000/s) | wall / floor | moto CPU | load avg |\n")
+		joinInts(c.rows), c.k, c.chunk, extra, out, c.latency, c.jitter, c.k, c.batch, c.maxRecv, c.timeout, c.chunk, floorText, runtime.NumCPU(), runtime.Version())
+	fmt.Fprintf(&b, "| rows | mode | catalog | report rows | wall to done | longest invocation (≤ 60 s) | file's run / longest chunk's / last | invocations (failed) | est. WCU | WCU/s | floor (WCU / %g/s) | wall / floor | moto CPU | load avg |\n", c.floorWCU())
 	b.WriteString("|---:|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, r := range results {
-		floor := r.stats.WCU / tableWCU
+		floor := r.stats.WCU / c.floorWCU()
 		ok := r.status == catalog.StatusDone && r.reportRows == r.rows
 		status := string(r.status)
 		if r.progress != nil {
@@ -416,10 +446,14 @@ func report(c config, results []result) string {
 	ratios(&b, results)
 	growth(&b, results)
 	b.WriteString("Requests by operation (the Lambdas' own; the event source mapping's polls apart):\n\n")
-	b.WriteString("| rows | mode | requests | by operation | DynamoDB writes: items, est. WCU | polls (ReceiveMessage, DeleteMessageBatch, GetQueueAttributes) |\n|---:|---|---:|---|---|---|\n")
+	b.WriteString("| rows | mode | requests | by operation | DynamoDB writes: items, est. WCU | throttled | polls (ReceiveMessage, DeleteMessageBatch, GetQueueAttributes) |\n|---:|---|---:|---|---|---|---|\n")
 	for _, r := range results {
-		fmt.Fprintf(&b, "| %d | %s | %d | %s | %s | %s |\n", r.rows, r.mode, r.stats.Total(), strings.Join(r.stats.Ops(), ", "),
-			strings.Join(r.stats.Writes(), "; "), strings.Join(r.polls.Ops(), ", "))
+		throttled := []string{}
+		for _, op := range slices.Sorted(maps.Keys(r.stats.Throttled)) {
+			throttled = append(throttled, fmt.Sprintf("%s %d", op, r.stats.Throttled[op]))
+		}
+		fmt.Fprintf(&b, "| %d | %s | %d | %s | %s | %s | %s |\n", r.rows, r.mode, r.stats.Total(), strings.Join(r.stats.Ops(), ", "),
+			strings.Join(r.stats.Writes(), "; "), strings.Join(throttled, ", "), strings.Join(r.polls.Ops(), ", "))
 	}
 	b.WriteString("\n")
 	return b.String()

@@ -42,6 +42,12 @@ type LatencyProxy struct {
 
 	mu    sync.Mutex
 	stats Stats
+
+	// The table's write throughput (SetWriteLimit): a token bucket of
+	// write units, guarded by mu.
+	limit    float64 // units a second; 0: none
+	tokens   float64
+	refilled time.Time
 }
 
 // Stats is what a LatencyProxy counted.
@@ -58,6 +64,10 @@ type Stats struct {
 	WCU float64
 	// Units are the estimated write units by "Service.Operation".
 	Units map[string]float64
+	// Throttled counts, by "Service.Operation", the writes the proxy
+	// answered with DynamoDB's throttling error (SetWriteLimit); they
+	// are in Requests and Errors too.
+	Throttled map[string]int
 }
 
 // Total is the number of requests counted.
@@ -134,14 +144,17 @@ func (p *LatencyProxy) Close() error { return p.srv.Close() }
 func (p *LatencyProxy) Reset() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.stats = Stats{Requests: map[string]int{}, Errors: map[string]int{}, Items: map[string]int{}, Units: map[string]float64{}}
+	p.stats = Stats{Requests: map[string]int{}, Errors: map[string]int{}, Items: map[string]int{}, Units: map[string]float64{}, Throttled: map[string]int{}}
 }
 
 // Stats returns a copy of the counters.
 func (p *LatencyProxy) Stats() Stats {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	out := Stats{Requests: map[string]int{}, Errors: map[string]int{}, Items: map[string]int{}, Units: map[string]float64{}, WCU: p.stats.WCU}
+	out := Stats{Requests: map[string]int{}, Errors: map[string]int{}, Items: map[string]int{}, Units: map[string]float64{}, Throttled: map[string]int{}, WCU: p.stats.WCU}
+	for k, v := range p.stats.Throttled {
+		out.Throttled[k] = v
+	}
 	for k, v := range p.stats.Units {
 		out.Units[k] = v
 	}
@@ -155,6 +168,55 @@ func (p *LatencyProxy) Stats() Stats {
 		out.Items[k] = v
 	}
 	return out
+}
+
+// SetWriteLimit models a DynamoDB table's write throughput: from now on
+// the proxy lets through at most unitsPerSecond estimated write units a
+// second (WriteUnits), with a burst of one second's worth, as a token
+// bucket. A PutItem, DeleteItem or BatchWriteItem that finds too few
+// units is not forwarded: it is answered with DynamoDB's
+// ProvisionedThroughputExceededException, which the SDK retries, and
+// counted in Stats.Throttled. UpdateItem and TransactWriteItems (catalog
+// records and chunk ledgers, a handful a run, whose throttling has
+// other error shapes) are never refused but spend units all the same,
+// down to a debt later writes wait for. 0 removes the limit. moto meters
+// nothing: without this the model's only limit is moto's own speed.
+func (p *LatencyProxy) SetWriteLimit(unitsPerSecond float64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.limit, p.tokens, p.refilled = unitsPerSecond, unitsPerSecond, time.Now()
+}
+
+// admit spends the units of a write under the write limit; false when a
+// refusable write finds too few.
+func (p *LatencyProxy) admit(op string, units float64) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.limit <= 0 || units == 0 {
+		return true
+	}
+	now := time.Now()
+	p.tokens = min(p.limit, p.tokens+now.Sub(p.refilled).Seconds()*p.limit)
+	p.refilled = now
+	switch op {
+	case "DynamoDB.PutItem", "DynamoDB.DeleteItem", "DynamoDB.BatchWriteItem":
+		if p.tokens < units {
+			p.stats.Requests[op]++
+			p.stats.Errors[op]++
+			p.stats.Throttled[op]++
+			return false
+		}
+	}
+	p.tokens -= units
+	return true
+}
+
+// throttled is DynamoDB's answer to a write over the table's throughput.
+func throttled(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+	w.WriteHeader(http.StatusBadRequest)
+	_, _ = io.WriteString(w, `{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",`+
+		`"message":"The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API."}`)
 }
 
 // delay draws one request's latency.
@@ -195,12 +257,19 @@ func (p *LatencyProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-	p.rp.ServeHTTP(sw, r)
 	var wcu float64
 	var items int
-	if sw.status < 300 && strings.HasPrefix(op, "DynamoDB.") {
+	if strings.HasPrefix(op, "DynamoDB.") {
 		wcu, items = WriteUnits(op, body)
+	}
+	if !p.admit(op, wcu) {
+		throttled(w)
+		return
+	}
+	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	p.rp.ServeHTTP(sw, r)
+	if sw.status >= 300 {
+		wcu, items = 0, 0
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()

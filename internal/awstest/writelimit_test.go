@@ -1,0 +1,75 @@
+package awstest_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/catalogsearch/catalogsearch/internal/awstest"
+)
+
+// TestLatencyProxyWriteLimit: under a write limit of 10 units a second,
+// three 3-unit puts go through, the fourth is answered with DynamoDB's
+// throttling error and never reaches moto; once the bucket has refilled a
+// put goes through again, and an SDK client with the SDK's backoff and
+// enough attempts outlasts the throttling. Reads are never limited.
+func TestLatencyProxyWriteLimit(t *testing.T) {
+	awstest.Require(t, moto)
+	ctx := t.Context()
+	p, err := awstest.StartLatencyProxy(moto.Endpoint, 0, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	noRetry := dynamodb.NewFromConfig(awstest.Config(p.Endpoint), func(o *dynamodb.Options) { o.Retryer = aws.NopRetryer{} })
+	name := fmt.Sprintf("limit-%d", time.Now().UnixNano())
+	mustNot(t, "CreateTable", createTable(ctx, noRetry, name))
+	p.SetWriteLimit(10)
+	p.Reset()
+
+	big := strings.Repeat("x", 2500) // 3 units with the key
+	s := func(v string) ddbtypes.AttributeValue { return &ddbtypes.AttributeValueMemberS{Value: v} }
+	put := func(c *dynamodb.Client, pk string) error {
+		_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(name), Item: map[string]ddbtypes.AttributeValue{"pk": s(pk), "v": s(big)}})
+		return err
+	}
+	for _, pk := range []string{"a", "b", "c"} {
+		mustNot(t, "PutItem "+pk, put(noRetry, pk))
+	}
+	err = put(noRetry, "d")
+	var pte *ddbtypes.ProvisionedThroughputExceededException
+	if !errors.As(err, &pte) {
+		t.Fatalf("fourth put: %v, want ProvisionedThroughputExceededException", err)
+	}
+	got, err := noRetry.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(name), Key: map[string]ddbtypes.AttributeValue{"pk": s("d")}, ConsistentRead: aws.Bool(true)})
+	mustNot(t, "GetItem", err)
+	if got.Item != nil {
+		t.Fatal("the throttled put reached the table")
+	}
+	time.Sleep(400 * time.Millisecond) // 4 units back
+	mustNot(t, "PutItem after the refill", put(noRetry, "e"))
+
+	retrying := dynamodb.NewFromConfig(awstest.Config(p.Endpoint), func(o *dynamodb.Options) {
+		o.Retryer = retry.AddWithMaxAttempts(retry.NewStandard(), 10) // the SDK's backoff, attempts enough to outlast it
+	})
+	for _, pk := range []string{"f", "g", "h", "i"} {
+		mustNot(t, "PutItem with retries "+pk, put(retrying, pk))
+	}
+	st := p.Stats()
+	if st.Throttled["DynamoDB.PutItem"] < 2 || st.Errors["DynamoDB.PutItem"] != st.Throttled["DynamoDB.PutItem"] {
+		t.Errorf("throttled %v, errors %v: want the fourth put and the retried ones throttled, and only those failed", st.Throttled, st.Errors)
+	}
+	if st.WCU != 8*3 {
+		t.Errorf("estimated write units %v, want the 8 puts that went through (24)", st.WCU)
+	}
+	if st.Requests["DynamoDB.GetItem"] != 1 || st.Errors["DynamoDB.GetItem"] != 0 {
+		t.Errorf("reads %v / %v: never limited", st.Requests, st.Errors)
+	}
+}
