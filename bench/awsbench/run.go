@@ -400,7 +400,11 @@ func (c config) floorWCU() float64 {
 // report writes the Markdown section.
 func report(c config, results []result) string {
 	var b strings.Builder
-	b.WriteString("## Ingest on the AWS path: one invocation against chunks (`make bench-aws-ingest`)\n\n")
+	if c.wcu > 0 {
+		fmt.Fprintf(&b, "## Ingest on the AWS path at the table's throughput (%g WCU/s, a 1/%.0f scale model of a new table)\n\n", c.wcu, tableWCU/c.wcu)
+	} else {
+		b.WriteString("## Ingest on the AWS path: one invocation against chunks\n\n")
+	}
 	extra := map[bool]string{true: " -singles-last"}[c.singlesLast]
 	floorText := fmt.Sprintf("Floor: the estimated write units at the %d WCU/s a new on-demand table sustains.", tableWCU)
 	if c.wcu > 0 {
