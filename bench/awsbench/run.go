@@ -106,7 +106,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.out, "out", "", "write the Markdown section here (default stdout)")
 	fs.DurationVar(&c.pollEvery, "poll", 250*time.Millisecond, "the event source mapping's wait after an empty receive")
 	fs.DurationVar(&c.quiet, "quiet", 3*time.Second, "how long the queue stays empty before a run is over")
-	fs.Float64Var(&c.wcu, "wcu", 0, "the model table's write units a second: writes over it are throttled as DynamoDB does (0: no limit but moto's speed); the floor is then the write units at this rate")
+	fs.Float64Var(&c.wcu, "wcu", 0, "the model table's write units a second: writes over it are throttled, batch items over it returned unprocessed, as DynamoDB does (0: no limit but moto's speed); the floor is then the write units at this rate")
 	fs.BoolVar(&c.singlesLast, "singles-last", false, "run the single mode of every size but the first after all the other runs")
 	fs.StringVar(&c.lambdaLogs, "lambda-logs", "", "append the emulators' logs of failed invocations to this file")
 	if err := fs.Parse(args); err != nil {
@@ -410,7 +410,7 @@ func report(c config, results []result) string {
 	if c.wcu > 0 {
 		extra += fmt.Sprintf(" -wcu %g", c.wcu)
 		floorText = fmt.Sprintf("The model table takes %g write units a second (LatencyProxy.SetWriteLimit: a token bucket of one second; a put, delete or batch write over it "+
-			"is answered with DynamoDB's ProvisionedThroughputExceededException, not forwarded, and the ingest's store retries it), a scale model of a new on-demand "+
+			"is answered with DynamoDB's ProvisionedThroughputExceededException, not forwarded, and a batch write's items over it come back unprocessed, as DynamoDB does; the ingest's store retries both), a scale model of a new on-demand "+
 			"table's %d, below what moto sustains here, so that the table, not moto, is the limit. Floor: the estimated write units at %g WCU/s.", c.wcu, tableWCU, c.wcu)
 	}
 	out := c.out
@@ -455,6 +455,9 @@ func report(c config, results []result) string {
 		throttled := []string{}
 		for _, op := range slices.Sorted(maps.Keys(r.stats.Throttled)) {
 			throttled = append(throttled, fmt.Sprintf("%s %d", op, r.stats.Throttled[op]))
+		}
+		if r.stats.Unprocessed > 0 {
+			throttled = append(throttled, fmt.Sprintf("batch items returned unprocessed %d", r.stats.Unprocessed))
 		}
 		fmt.Fprintf(&b, "| %d | %s | %d | %s | %s | %s | %s |\n", r.rows, r.mode, r.stats.Total(), strings.Join(r.stats.Ops(), ", "),
 			strings.Join(r.stats.Writes(), "; "), strings.Join(throttled, ", "), strings.Join(r.polls.Ops(), ", "))

@@ -6,14 +6,18 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 	"io"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -68,6 +72,10 @@ type Stats struct {
 	// answered with DynamoDB's throttling error (SetWriteLimit); they
 	// are in Requests and Errors too.
 	Throttled map[string]int
+	// Unprocessed counts the items of BatchWriteItem requests the write
+	// limit returned as UnprocessedItems (the rest of the batch was
+	// written).
+	Unprocessed int
 }
 
 // Total is the number of requests counted.
@@ -128,8 +136,9 @@ func StartLatencyProxy(target string, latency, jitter time.Duration, seed uint64
 			r.SetURL(u)
 			r.Out.Host = r.In.Host // moto signs nothing, but keeps the client's view
 		},
-		Transport: &http.Transport{MaxIdleConnsPerHost: 256, IdleConnTimeout: 90 * time.Second},
-		ErrorLog:  nil,
+		Transport:      &http.Transport{MaxIdleConnsPerHost: 256, IdleConnTimeout: 90 * time.Second},
+		ErrorLog:       nil,
+		ModifyResponse: addUnprocessed,
 	}
 	p.Reset()
 	p.srv = &http.Server{Handler: p, ReadHeaderTimeout: 30 * time.Second}
@@ -151,7 +160,7 @@ func (p *LatencyProxy) Reset() {
 func (p *LatencyProxy) Stats() Stats {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	out := Stats{Requests: map[string]int{}, Errors: map[string]int{}, Items: map[string]int{}, Units: map[string]float64{}, Throttled: map[string]int{}, WCU: p.stats.WCU}
+	out := Stats{Requests: map[string]int{}, Errors: map[string]int{}, Items: map[string]int{}, Units: map[string]float64{}, Throttled: map[string]int{}, WCU: p.stats.WCU, Unprocessed: p.stats.Unprocessed}
 	for k, v := range p.stats.Throttled {
 		out.Throttled[k] = v
 	}
@@ -173,10 +182,13 @@ func (p *LatencyProxy) Stats() Stats {
 // SetWriteLimit models a DynamoDB table's write throughput: from now on
 // the proxy lets through at most unitsPerSecond estimated write units a
 // second (WriteUnits), with a burst of one second's worth, as a token
-// bucket. A PutItem, DeleteItem or BatchWriteItem that finds too few
-// units is not forwarded: it is answered with DynamoDB's
+// bucket. A PutItem or DeleteItem that finds too few units is not
+// forwarded: it is answered with DynamoDB's
 // ProvisionedThroughputExceededException, which the SDK retries, and
-// counted in Stats.Throttled. UpdateItem and TransactWriteItems (catalog
+// counted in Stats.Throttled. A BatchWriteItem is judged item by item, as
+// DynamoDB does: the items over the limit come back as UnprocessedItems
+// (Stats.Unprocessed), and only a batch none of whose items fits is
+// throttled. UpdateItem and TransactWriteItems (catalog
 // records and chunk ledgers, a handful a run, whose throttling has
 // other error shapes) are never refused but spend units all the same,
 // down to a debt later writes wait for. 0 removes the limit. moto meters
@@ -199,7 +211,7 @@ func (p *LatencyProxy) admit(op string, units float64) bool {
 	p.tokens = min(p.limit, p.tokens+now.Sub(p.refilled).Seconds()*p.limit)
 	p.refilled = now
 	switch op {
-	case "DynamoDB.PutItem", "DynamoDB.DeleteItem", "DynamoDB.BatchWriteItem":
+	case "DynamoDB.PutItem", "DynamoDB.DeleteItem":
 		if p.tokens < units {
 			p.stats.Requests[op]++
 			p.stats.Errors[op]++
@@ -209,6 +221,106 @@ func (p *LatencyProxy) admit(op string, units float64) bool {
 	}
 	p.tokens -= units
 	return true
+}
+
+// admitBatch applies the write limit to a BatchWriteItem as DynamoDB
+// does, item by item: the items that find their units are written, the
+// others come back as UnprocessedItems; only a batch none of whose items
+// fits is refused with the throttling error (ok false). kept is the body
+// of the items let through and rest the others by table, nil when every
+// item fits (kept is then body).
+func (p *LatencyProxy) admitBatch(body []byte) (kept []byte, rest map[string][]json.RawMessage, ok bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.limit <= 0 {
+		return body, nil, true
+	}
+	var top map[string]json.RawMessage
+	var tables map[string][]json.RawMessage
+	if json.Unmarshal(body, &top) != nil || json.Unmarshal(top["RequestItems"], &tables) != nil {
+		return body, nil, true // not ours to judge: moto answers it
+	}
+	now := time.Now()
+	p.tokens = min(p.limit, p.tokens+now.Sub(p.refilled).Seconds()*p.limit)
+	p.refilled = now
+	admitted := map[string][]json.RawMessage{}
+	n := 0
+	for _, table := range slices.Sorted(maps.Keys(tables)) {
+		for _, raw := range tables[table] {
+			var e batchWriteEntry
+			_ = json.Unmarshal(raw, &e)
+			u := 1.0
+			if e.PutRequest != nil {
+				u = itemUnits(e.PutRequest.Item)
+			}
+			if p.tokens >= u {
+				p.tokens -= u
+				admitted[table] = append(admitted[table], raw)
+				n++
+				continue
+			}
+			if rest == nil {
+				rest = map[string][]json.RawMessage{}
+			}
+			rest[table] = append(rest[table], raw)
+		}
+	}
+	if n == 0 {
+		p.stats.Requests["DynamoDB.BatchWriteItem"]++
+		p.stats.Errors["DynamoDB.BatchWriteItem"]++
+		p.stats.Throttled["DynamoDB.BatchWriteItem"]++
+		return nil, nil, false
+	}
+	if rest == nil {
+		return body, nil, true
+	}
+	for _, entries := range rest {
+		p.stats.Unprocessed += len(entries)
+	}
+	top["RequestItems"], _ = json.Marshal(admitted)
+	kept, _ = json.Marshal(top)
+	return kept, rest, true
+}
+
+// unprocessedKey is the context key of the items admitBatch held back,
+// for addUnprocessed.
+type unprocessedKey struct{}
+
+// addUnprocessed adds the items the write limit held back to a
+// BatchWriteItem answer's UnprocessedItems, and fixes the answer's length
+// and CRC32 (which the SDK checks).
+func addUnprocessed(resp *http.Response) error {
+	extra, ok := resp.Request.Context().Value(unprocessedKey{}).(map[string][]json.RawMessage)
+	if !ok || resp.StatusCode != http.StatusOK {
+		return nil
+	}
+	b, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil {
+		return err
+	}
+	var out map[string]json.RawMessage
+	if err := json.Unmarshal(b, &out); err != nil {
+		return err
+	}
+	un := map[string][]json.RawMessage{}
+	if raw, ok := out["UnprocessedItems"]; ok {
+		_ = json.Unmarshal(raw, &un)
+	}
+	for table, entries := range extra {
+		un[table] = append(un[table], entries...)
+	}
+	if out["UnprocessedItems"], err = json.Marshal(un); err != nil {
+		return err
+	}
+	if b, err = json.Marshal(out); err != nil {
+		return err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	resp.ContentLength = int64(len(b))
+	resp.Header.Set("Content-Length", strconv.Itoa(len(b)))
+	resp.Header.Set("X-Amz-Crc32", strconv.FormatUint(uint64(crc32.ChecksumIEEE(b)), 10))
+	return nil
 }
 
 // throttled is DynamoDB's answer to a write over the table's throughput.
@@ -262,7 +374,20 @@ func (p *LatencyProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(op, "DynamoDB.") {
 		wcu, items = WriteUnits(op, body)
 	}
-	if !p.admit(op, wcu) {
+	if op == "DynamoDB.BatchWriteItem" {
+		kept, rest, ok := p.admitBatch(body)
+		if !ok {
+			throttled(w)
+			return
+		}
+		if rest != nil {
+			body = kept
+			wcu, items = WriteUnits(op, body)
+			r = r.WithContext(context.WithValue(r.Context(), unprocessedKey{}, rest))
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			r.ContentLength = int64(len(body))
+		}
+	} else if !p.admit(op, wcu) {
 		throttled(w)
 		return
 	}

@@ -73,3 +73,58 @@ func TestLatencyProxyWriteLimit(t *testing.T) {
 		t.Errorf("reads %v / %v: never limited", st.Requests, st.Errors)
 	}
 }
+
+// TestLatencyProxyWriteLimitBatch: a batch of five 3-unit puts under a
+// limit of 10 units a second is written in part, as DynamoDB does: three
+// items go to the table, two come back as UnprocessedItems (with an
+// answer whose CRC32 the SDK accepts); a batch when no item fits is
+// throttled whole.
+func TestLatencyProxyWriteLimitBatch(t *testing.T) {
+	awstest.Require(t, moto)
+	ctx := t.Context()
+	p, err := awstest.StartLatencyProxy(moto.Endpoint, 0, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	ddb := dynamodb.NewFromConfig(awstest.Config(p.Endpoint), func(o *dynamodb.Options) { o.Retryer = aws.NopRetryer{} })
+	name := fmt.Sprintf("limitb-%d", time.Now().UnixNano())
+	mustNot(t, "CreateTable", createTable(ctx, ddb, name))
+	p.SetWriteLimit(10)
+	p.Reset()
+
+	big := strings.Repeat("x", 2500) // 3 units with the key
+	s := func(v string) ddbtypes.AttributeValue { return &ddbtypes.AttributeValueMemberS{Value: v} }
+	batch := func(pks ...string) (*dynamodb.BatchWriteItemOutput, error) {
+		var reqs []ddbtypes.WriteRequest
+		for _, pk := range pks {
+			reqs = append(reqs, ddbtypes.WriteRequest{PutRequest: &ddbtypes.PutRequest{Item: map[string]ddbtypes.AttributeValue{"pk": s(pk), "v": s(big)}}})
+		}
+		return ddb.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]ddbtypes.WriteRequest{name: reqs}})
+	}
+	out, err := batch("a", "b", "c", "d", "e")
+	mustNot(t, "BatchWriteItem", err)
+	var held []string
+	for _, r := range out.UnprocessedItems[name] {
+		held = append(held, r.PutRequest.Item["pk"].(*ddbtypes.AttributeValueMemberS).Value)
+	}
+	if strings.Join(held, ",") != "d,e" {
+		t.Fatalf("unprocessed %v, want d,e", held)
+	}
+	for pk, want := range map[string]bool{"a": true, "b": true, "c": true, "d": false, "e": false} {
+		got, err := ddb.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(name), Key: map[string]ddbtypes.AttributeValue{"pk": s(pk)}, ConsistentRead: aws.Bool(true)})
+		mustNot(t, "GetItem", err)
+		if (got.Item != nil) != want {
+			t.Errorf("item %s in the table: %v, want %v", pk, got.Item != nil, want)
+		}
+	}
+	_, err = batch("f", "g")
+	var pte *ddbtypes.ProvisionedThroughputExceededException
+	if !errors.As(err, &pte) {
+		t.Fatalf("a batch with no room: %v, want ProvisionedThroughputExceededException", err)
+	}
+	st := p.Stats()
+	if st.Unprocessed != 2 || st.Throttled["DynamoDB.BatchWriteItem"] != 1 || st.WCU != 9 || st.Items["DynamoDB.BatchWriteItem"] != 3 {
+		t.Errorf("unprocessed %d, throttled %v, WCU %v, items %v; want 2, 1 batch, 9 and 3", st.Unprocessed, st.Throttled, st.WCU, st.Items)
+	}
+}
