@@ -110,6 +110,7 @@ func Open(path string, opts Options) (*Index, error) {
 	x := &Index{path: path, opts: opts, log: opts.Logger}
 	x.cols.log = opts.Logger
 	x.cols.broken = func(err error) { _ = x.breakOff(err, "build columns") }
+	x.cols.usable = func() bool { return x.brokenErr() == nil }
 	idx, syn, fresh, err := openOrCreate(path, opts.Synonyms, opts.runtimeConfig(), opts.Logger)
 	if err != nil {
 		return nil, x.internal(err, "open index")
@@ -305,6 +306,9 @@ func (x *Index) write(fn func(idx bleve.Index) error) (err error) {
 	if errors.Is(err, errBatch) {
 		return x.breakOff(err, "write")
 	}
+	// The columns of the new snapshot are built now, not when the next
+	// search finds them stale (columnCache).
+	x.cols.kick(idx)
 	return err
 }
 

@@ -309,7 +309,7 @@ func (x *Index) searchPath(ctx context.Context, idx bleve.Index, q catalog.Query
 		// landing between the two then makes the counts of the older
 		// snapshot uncacheable, instead of cached as current.
 		gen := x.facets.generation()
-		cols, err := x.cols.acquire(idx)
+		cols, err := x.cols.acquire(ctx, idx)
 		if err != nil {
 			return catalog.Result{}, x.searchErr(ctx, err)
 		}

@@ -1,0 +1,250 @@
+package bleveindex
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// The columns of a scorch snapshot are built segment by segment. A scorch
+// snapshot is a list of immutable segments, each with a bitmap of its
+// deleted documents; a write adds a segment (its batch) and marks the
+// documents it replaces deleted in the older ones, a merge replaces some
+// segments by one new segment. A document's number in the snapshot (the
+// IndexInternalID searches return) is its segment's offset, the sum of the
+// full sizes (deleted documents included) of the segments before it, plus
+// its number in the segment (scorch's IndexSnapshot.offsets, filled by
+// its introducer and read by segmentIndexAndLocalDocNumFromGlobal). A
+// segment never changes under its id, so its rows in the previous
+// columns are its rows now, at its new offset; only the rows of segments
+// new since (few documents after a write) are read from doc values.
+
+// segmentSpan is one scorch segment of the snapshot columns were built
+// from: its rows are [offset, offset+size) of every column.
+type segmentSpan struct {
+	id, offset, size uint64
+}
+
+// planSegment is one segment of the snapshot to build.
+type planSegment struct {
+	span segmentSpan
+	ss   *scorch.SegmentSnapshot
+	from int // index in base.segs of the same segment, whose rows are copied; -1: read
+}
+
+// buildPlan says how the columns of a snapshot are built.
+type buildPlan struct {
+	reader index.IndexReader
+	// base are the columns rows are copied from; nil for a full build
+	// (every document read, the dictionaries started anew).
+	base *columns
+	// segs are the snapshot's segments in order; nil when reader is not a
+	// scorch snapshot (read whole through a search, buildColumns).
+	segs []planSegment
+	rows uint64 // the documents of the segments, deleted ones included
+	read int    // the live documents whose doc values the build reads
+	live int    // the live documents of the snapshot
+}
+
+// planBuild plans the build of snapshot r's columns on base, the newest
+// columns built (nil when none). A build that would read more than half
+// of the documents reads them all: a big merge then also drops the
+// dictionary values no document has any more.
+func planBuild(r index.IndexReader, base *columns) buildPlan {
+	p := buildPlan{reader: r}
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		n, _ := r.DocCount()
+		p.read = int(min(n, math.MaxInt32))
+		return p
+	}
+	prev := map[uint64]int{}
+	if base != nil {
+		for i, s := range base.segs {
+			prev[s.id] = i
+		}
+	}
+	for _, ss := range snap.Segments() {
+		size := ss.Segment().Count()
+		s := planSegment{span: segmentSpan{id: ss.Id(), offset: p.rows, size: size}, ss: ss, from: -1}
+		live := int(ss.Count()) //nolint:gosec // at most the segment's size, a uint32 document number
+		if i, ok := prev[ss.Id()]; ok && base.segs[i].size == size {
+			s.from = i
+		} else {
+			p.read += live
+		}
+		p.live += live
+		p.rows += size
+		p.segs = append(p.segs, s)
+	}
+	if p.read*2 > p.live || p.read == p.live {
+		for i := range p.segs {
+			p.segs[i].from = -1
+		}
+		p.read = p.live
+		return p
+	}
+	p.base = base
+	return p
+}
+
+// errSegmentLayout says a snapshot's segments do not number its documents
+// as planBuild assumes (a later Bleve changing how it numbers them): the
+// columns are then read whole (buildColumns).
+var errSegmentLayout = errors.New("segment offsets do not match the snapshot's document numbers")
+
+// buildSegments builds the columns of p's snapshot: the rows of the
+// segments base holds are copied, the others read.
+func buildSegments(ctx context.Context, p buildPlan) (*columns, error) {
+	if p.rows > math.MaxUint32 {
+		return nil, fmt.Errorf("%d documents: more than the columns number", p.rows)
+	}
+	n := int(p.rows)
+	c := &columns{
+		reader:   p.reader,
+		brand:    make([]int32, n),
+		partner:  make([]int32, n),
+		leaf:     make([]int32, n),
+		currency: make([]int32, n),
+		price:    make([]float64, n),
+		updated:  make([]int64, n),
+		name:     make([]string, n),
+		grade:    make([]uint8, n),
+		offer:    make([]int32, n),
+		avail:    make([]uint8, n),
+		lead:     make([]uint8, n),
+		pathCode: map[string]int32{},
+		segs:     make([]segmentSpan, 0, len(p.segs)),
+	}
+	b := &columnsBuilder{c: c}
+	if base := p.base; base != nil {
+		c.brandVals, c.brandCode = base.brandVals, base.brandCode
+		c.partnerVals, c.partnerCode = base.partnerVals, base.partnerCode
+		c.leafVals, c.leafCode = base.leafVals, base.leafCode
+		c.currencyVals, c.currencyCode = base.currencyVals, base.currencyCode
+		c.offerVals, c.offerCode = base.offerVals, base.offerCode
+		b.shared = dictBrand | dictPartner | dictLeaf | dictCurrency | dictOffer
+	} else {
+		c.brandCode, c.partnerCode, c.leafCode = map[string]int32{}, map[string]int32{}, map[string]int32{}
+		c.currencyCode, c.offerCode = map[string]int32{}, map[string]int32{}
+	}
+	dvr, err := p.reader.DocValueReader(columnFields)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range p.segs {
+		c.segs = append(c.segs, s.span)
+		if s.from >= 0 {
+			c.copyRows(p.base, p.base.segs[s.from], s.span.offset)
+			continue
+		}
+		c.clearRows(s.span.offset, s.span.size)
+		if err := b.readSegment(ctx, dvr, s); err != nil {
+			return nil, err
+		}
+	}
+	if err := c.findLive(p); err != nil {
+		return nil, err
+	}
+	c.indexLeaves()
+	return c, nil
+}
+
+// copyRows copies the rows of segment from of base to offset to.
+func (c *columns) copyRows(base *columns, from segmentSpan, to uint64) {
+	f, t, n := from.offset, to, from.size
+	copy(c.brand[t:t+n], base.brand[f:f+n])
+	copy(c.partner[t:t+n], base.partner[f:f+n])
+	copy(c.leaf[t:t+n], base.leaf[f:f+n])
+	copy(c.currency[t:t+n], base.currency[f:f+n])
+	copy(c.price[t:t+n], base.price[f:f+n])
+	copy(c.updated[t:t+n], base.updated[f:f+n])
+	copy(c.name[t:t+n], base.name[f:f+n])
+	copy(c.grade[t:t+n], base.grade[f:f+n])
+	copy(c.offer[t:t+n], base.offer[f:f+n])
+	copy(c.avail[t:t+n], base.avail[f:f+n])
+	copy(c.lead[t:t+n], base.lead[f:f+n])
+}
+
+// clearRows sets rows [from, from+n) to "none" (columns.grow's values);
+// the byte columns are 0 already.
+func (c *columns) clearRows(from, n uint64) {
+	for i := from; i < from+n; i++ {
+		c.brand[i], c.partner[i], c.leaf[i], c.currency[i], c.offer[i] = -1, -1, -1, -1, -1
+		c.price[i] = math.NaN()
+		c.updated[i] = -1
+	}
+}
+
+// readSegment reads the doc values of the live documents of segment s,
+// through the snapshot's doc value reader (which also serves the fields a
+// segment keeps no doc values of, as for a search).
+func (b *columnsBuilder) readSegment(ctx context.Context, dvr index.DocValueReader, s planSegment) error {
+	deleted := s.ss.Deleted()
+	var id index.IndexInternalID
+	for local := range s.span.size {
+		if local%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if deleted != nil && deleted.Contains(uint32(local)) { //nolint:gosec // below p.rows <= MaxUint32
+			continue
+		}
+		b.num = s.span.offset + local
+		id = index.NewIndexInternalID(id, b.num)
+		if err := dvr.VisitDocValues(id, b.visit); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// findLive lists the live documents of p's snapshot in c.live, in index
+// order, and checks on the first one of each segment that the snapshot
+// numbers it as planBuild does.
+func (c *columns) findLive(p buildPlan) error {
+	c.live = make([]uint32, 0, p.live)
+	var id index.IndexInternalID
+	for _, s := range p.segs {
+		first := len(c.live)
+		off := uint32(s.span.offset) //nolint:gosec // p.rows <= MaxUint32
+		next := uint32(0)            // the first local number not yet listed
+		end := uint32(s.span.size)   //nolint:gosec // p.rows <= MaxUint32
+		if deleted := s.ss.Deleted(); deleted != nil {
+			it := deleted.Iterator()
+			for it.HasNext() {
+				d := it.Next()
+				for ; next < d && next < end; next++ {
+					c.live = append(c.live, off+next)
+				}
+				next = max(next, d+1)
+			}
+		}
+		for ; next < end; next++ {
+			c.live = append(c.live, off+next)
+		}
+		if len(c.live) == first {
+			continue
+		}
+		num := c.live[first]
+		id = index.NewIndexInternalID(id, uint64(num))
+		ext, err := p.reader.ExternalID(id)
+		if err != nil {
+			return err
+		}
+		own, err := s.ss.DocID(uint64(num - off))
+		if err != nil {
+			return err
+		}
+		if ext != string(own) {
+			return fmt.Errorf("%w: document %d is %q in the snapshot, %q in segment %d", errSegmentLayout, num, ext, own, s.span.id)
+		}
+	}
+	if len(c.live) != p.live {
+		return fmt.Errorf("%w: %d live documents listed, %d counted", errSegmentLayout, len(c.live), p.live)
+	}
+	return nil
+}
