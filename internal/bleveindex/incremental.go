@@ -27,6 +27,7 @@ import (
 // from: its rows are [offset, offset+size) of every column.
 type segmentSpan struct {
 	id, offset, size uint64
+	live             uint64 // its documents not deleted
 }
 
 // planSegment is one segment of the snapshot to build.
@@ -48,6 +49,13 @@ type buildPlan struct {
 	rows uint64 // the documents of the segments, deleted ones included
 	read int    // the live documents whose doc values the build reads
 	live int    // the live documents of the snapshot
+	// extend says the segments of base are the first ones of the
+	// snapshot, at the same offsets: the new rows are written after base's
+	// in the same arrays when they have room (columns.extend), nothing is
+	// copied. same says, moreover, there is no new segment and no new
+	// deletion (a snapshot that only persisted segments to disk): the new
+	// columns are base's on the new snapshot.
+	extend, same bool
 }
 
 // planBuild plans the build of snapshot r's columns on base, the newest
@@ -68,12 +76,17 @@ func planBuild(r index.IndexReader, base *columns) buildPlan {
 			prev[s.id] = i
 		}
 	}
-	for _, ss := range snap.Segments() {
+	inPlace, deletions := 0, false
+	for i, ss := range snap.Segments() {
 		size := ss.Segment().Count()
-		s := planSegment{span: segmentSpan{id: ss.Id(), offset: p.rows, size: size}, ss: ss, from: -1}
-		live := int(ss.Count()) //nolint:gosec // at most the segment's size, a uint32 document number
-		if i, ok := prev[ss.Id()]; ok && base.segs[i].size == size {
-			s.from = i
+		s := planSegment{span: segmentSpan{id: ss.Id(), offset: p.rows, size: size, live: ss.Count()}, ss: ss, from: -1}
+		live := int(s.span.live) //nolint:gosec // at most the segment's size, a uint32 document number
+		if j, ok := prev[ss.Id()]; ok && base.segs[j].size == size {
+			s.from = j
+			if j == i && base.segs[j].offset == p.rows {
+				inPlace++
+			}
+			deletions = deletions || base.segs[j].live != s.span.live
 		} else {
 			p.read += live
 		}
@@ -89,6 +102,8 @@ func planBuild(r index.IndexReader, base *columns) buildPlan {
 		return p
 	}
 	p.base = base
+	p.extend = inPlace == len(base.segs)
+	p.same = p.extend && len(p.segs) == len(base.segs) && !deletions
 	return p
 }
 
@@ -103,22 +118,15 @@ func buildSegments(ctx context.Context, p buildPlan) (*columns, error) {
 	if p.rows > math.MaxUint32 {
 		return nil, fmt.Errorf("%d documents: more than the columns number", p.rows)
 	}
-	n := int(p.rows)
-	c := &columns{
-		reader:   p.reader,
-		brand:    make([]int32, n),
-		partner:  make([]int32, n),
-		leaf:     make([]int32, n),
-		currency: make([]int32, n),
-		price:    make([]float64, n),
-		updated:  make([]int64, n),
-		name:     make([]string, n),
-		grade:    make([]uint8, n),
-		offer:    make([]int32, n),
-		avail:    make([]uint8, n),
-		lead:     make([]uint8, n),
-		pathCode: map[string]int32{},
-		segs:     make([]segmentSpan, 0, len(p.segs)),
+	if p.same {
+		c := *p.base
+		c.reader, c.refs, c.seq = p.reader, 0, 0
+		c.segs = spans(p.segs)
+		return &c, nil
+	}
+	c := &columns{reader: p.reader, pathCode: map[string]int32{}, segs: spans(p.segs)}
+	if !p.extend || !c.extend(p.base, p.rows) {
+		c.allocate(p.rows)
 	}
 	b := &columnsBuilder{c: c}
 	if base := p.base; base != nil {
@@ -136,10 +144,12 @@ func buildSegments(ctx context.Context, p buildPlan) (*columns, error) {
 	if err != nil {
 		return nil, err
 	}
+	extended := p.extend && len(c.brand) > 0 && len(p.base.brand) > 0 && &c.brand[0] == &p.base.brand[0]
 	for _, s := range p.segs {
-		c.segs = append(c.segs, s.span)
 		if s.from >= 0 {
-			c.copyRows(p.base, p.base.segs[s.from], s.span.offset)
+			if !extended {
+				c.copyRows(p.base, p.base.segs[s.from], s.span.offset)
+			}
 			continue
 		}
 		c.clearRows(s.span.offset, s.span.size)
@@ -152,6 +162,51 @@ func buildSegments(ctx context.Context, p buildPlan) (*columns, error) {
 	}
 	c.indexLeaves()
 	return c, nil
+}
+
+// spans are the spans of segs.
+func spans(segs []planSegment) []segmentSpan {
+	out := make([]segmentSpan, len(segs))
+	for i, s := range segs {
+		out[i] = s.span
+	}
+	return out
+}
+
+// headroom is the room for further rows that new column arrays get, so
+// that the builds after the next writes (a new segment after the others)
+// write their rows in the same arrays instead of copying them all.
+func headroom(rows uint64) int { return int(rows/8) + 1<<14 } //nolint:gosec // rows <= MaxUint32
+
+// allocate makes every column hold rows rows (with headroom beyond).
+func (c *columns) allocate(rows uint64) {
+	n := int(rows) //nolint:gosec // rows <= MaxUint32
+	room := n + headroom(rows)
+	c.brand, c.partner, c.leaf = make([]int32, n, room), make([]int32, n, room), make([]int32, n, room)
+	c.currency, c.offer = make([]int32, n, room), make([]int32, n, room)
+	c.price, c.updated, c.name = make([]float64, n, room), make([]int64, n, room), make([]string, n, room)
+	c.grade, c.avail, c.lead = make([]uint8, n, room), make([]uint8, n, room), make([]uint8, n, room)
+}
+
+// extend makes the columns base's arrays lengthened to rows, when they all
+// have room, and reports whether they had. The rows past base's are base's
+// spare room, which no search on base reads (its documents are numbered
+// below), and which only the build after base writes: builds run one at a
+// time, each on the newest columns (a failed build's rows are written anew
+// by the next).
+func (c *columns) extend(base *columns, rows uint64) bool {
+	n := int(rows) //nolint:gosec // rows <= MaxUint32
+	for _, capacity := range []int{cap(base.brand), cap(base.partner), cap(base.leaf), cap(base.currency), cap(base.offer),
+		cap(base.price), cap(base.updated), cap(base.name), cap(base.grade), cap(base.avail), cap(base.lead)} {
+		if capacity < n {
+			return false
+		}
+	}
+	c.brand, c.partner, c.leaf = base.brand[:n], base.partner[:n], base.leaf[:n]
+	c.currency, c.offer = base.currency[:n], base.offer[:n]
+	c.price, c.updated, c.name = base.price[:n], base.updated[:n], base.name[:n]
+	c.grade, c.avail, c.lead = base.grade[:n], base.avail[:n], base.lead[:n]
+	return true
 }
 
 // copyRows copies the rows of segment from of base to offset to.
@@ -170,13 +225,14 @@ func (c *columns) copyRows(base *columns, from segmentSpan, to uint64) {
 	copy(c.lead[t:t+n], base.lead[f:f+n])
 }
 
-// clearRows sets rows [from, from+n) to "none" (columns.grow's values);
-// the byte columns are 0 already.
+// clearRows sets rows [from, from+n) to "none" (columns.grow's values).
 func (c *columns) clearRows(from, n uint64) {
 	for i := from; i < from+n; i++ {
 		c.brand[i], c.partner[i], c.leaf[i], c.currency[i], c.offer[i] = -1, -1, -1, -1, -1
 		c.price[i] = math.NaN()
 		c.updated[i] = -1
+		c.name[i] = ""
+		c.grade[i], c.avail[i], c.lead[i] = 0, 0, 0
 	}
 }
 
