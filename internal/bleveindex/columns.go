@@ -71,6 +71,10 @@ type columns struct {
 	// then reads everything.
 	segs []segmentSpan
 	seq  uint64 // the build that made them (columnCache.seq)
+	// arrays are the arrays of the columns above, shared with the columns
+	// built after an append (nil for a match-all build).
+	arrays *rowArrays
+	dicts  *dictEpoch // of the dictionaries (nil for a match-all build)
 }
 
 // gradeVals are the grades the grade column codes, consecutive letters.
@@ -120,6 +124,11 @@ type columnCache struct {
 	cancel context.CancelFunc // of the build goroutine in flight; nil when none
 	wg     sync.WaitGroup     // the build goroutine in flight
 	seq    uint64             // builds started so far
+	// spare are column arrays no columns use any more: the next build
+	// that copies rows writes there, and only the rows of the segments
+	// they do not hold at the same offset (rowArrays.holds), instead of
+	// copying every row into new arrays.
+	spare *rowArrays
 	// wanted is set once a search has asked for columns: from then on
 	// writes start builds. Before (a bulk load, Reindex's fresh index) no
 	// column is built for nobody.
@@ -249,7 +258,11 @@ func (c *columnCache) start(idx bleve.Index, r index.IndexReader) {
 // caller holds mu.
 func (c *columnCache) newFlight(r index.IndexReader) *flight {
 	c.seq++
-	return &flight{plan: planBuild(r, c.cols), seq: c.seq, done: make(chan struct{})}
+	p := planBuild(r, c.cols)
+	if p.base != nil && !p.extend && c.spare != nil && c.spare.users == 0 {
+		p.spare, c.spare = c.spare, nil
+	}
+	return &flight{plan: p, seq: c.seq, done: make(chan struct{})}
 }
 
 // run builds f, then the next snapshot's columns as long as the index's
@@ -287,9 +300,16 @@ func (c *columnCache) finish(ctx context.Context, idx bleve.Index, f *flight, co
 		return nil
 	}
 	cols.seq = f.seq
+	if a := cols.arrays; a != nil { // before the retire: they may share them
+		a.users++
+		a.segs, a.dicts = cols.segs, cols.dicts
+	}
 	c.retire(c.cols)
 	c.cols = cols
 	cols.refs = 1 // the cache's own reference
+	if f.plan.spare != nil && f.plan.spare != cols.arrays {
+		c.spare = f.plan.spare // taken, not used
+	}
 	if c.usable != nil && !c.usable() {
 		c.stop()
 		return nil
@@ -361,18 +381,29 @@ func (c *columnCache) retire(cols *columns) {
 	if cols == nil {
 		return
 	}
-	cols.refs--
-	if cols.refs == 0 {
-		_ = cols.reader.Close()
-	}
+	c.drop(cols)
 }
 
 func (c *columnCache) release(cols *columns) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.drop(cols)
+}
+
+// drop drops a reference to cols; the last closes their snapshot, and
+// makes their arrays spare when no other columns use them. The caller
+// holds mu.
+func (c *columnCache) drop(cols *columns) {
 	cols.refs--
-	if cols.refs == 0 {
-		_ = cols.reader.Close()
+	if cols.refs > 0 {
+		return
+	}
+	_ = cols.reader.Close()
+	if a := cols.arrays; a != nil {
+		a.users--
+		if a.users == 0 {
+			c.spare = a
+		}
 	}
 }
 
@@ -391,6 +422,7 @@ func (c *columnCache) reset() {
 	defer c.mu.Unlock()
 	c.retire(c.cols)
 	c.cols = nil
+	c.spare = nil
 	c.wanted = false
 }
 

@@ -1,10 +1,12 @@
 package bleveindex
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	index "github.com/blevesearch/bleve_index_api"
@@ -56,6 +58,32 @@ type buildPlan struct {
 	// deletion (a snapshot that only persisted segments to disk): the new
 	// columns are base's on the new snapshot.
 	extend, same bool
+	// spare are arrays no columns use any more (columnCache.spare), taken
+	// for this build: a build that copies rows writes them there, and
+	// skips the segments they already hold at the same offset.
+	spare *rowArrays
+}
+
+// rowArrays are column arrays, which columns built after an append share
+// with the columns before (columns.extend).
+type rowArrays struct {
+	cols  columns       // only the column slices are set, at full capacity
+	users int           // the columns using them; guarded by columnCache.mu
+	segs  []segmentSpan // the segments whose rows they hold: the newest columns built in them
+	dicts *dictEpoch    // the dictionaries their codes are of
+}
+
+// dictEpoch names the dictionaries a full build starts; the incremental
+// builds after it extend them, so a code means the same value in all.
+type dictEpoch struct{ _ int }
+
+// holds reports whether the arrays hold the rows of segment s at its
+// offset: written by a build whose snapshot had s there. Its rows do not
+// change (a segment is immutable; the rows of documents deleted since are
+// never read).
+func (a *rowArrays) holds(s segmentSpan) bool {
+	i, ok := slices.BinarySearchFunc(a.segs, s.offset, func(t segmentSpan, off uint64) int { return cmp.Compare(t.offset, off) })
+	return ok && a.segs[i].id == s.id && a.segs[i].size == s.size
 }
 
 // planBuild plans the build of snapshot r's columns on base, the newest
@@ -122,10 +150,15 @@ func buildSegments(ctx context.Context, p buildPlan) (*columns, error) {
 		c := *p.base
 		c.reader, c.refs, c.seq = p.reader, 0, 0
 		c.segs = spans(p.segs)
-		return &c, nil
+		return &c, nil // the same arrays (c.arrays)
 	}
 	c := &columns{reader: p.reader, pathCode: map[string]int32{}, segs: spans(p.segs)}
-	if !p.extend || !c.extend(p.base, p.rows) {
+	var spare *rowArrays // the arrays written in, when they held rows before
+	switch {
+	case p.extend && c.extend(p.base, p.rows):
+	case p.spare != nil && p.base != nil && p.spare.dicts == p.base.dicts && c.reuse(p.spare, p.rows):
+		spare = p.spare
+	default:
 		c.allocate(p.rows)
 	}
 	b := &columnsBuilder{c: c}
@@ -136,7 +169,9 @@ func buildSegments(ctx context.Context, p buildPlan) (*columns, error) {
 		c.currencyVals, c.currencyCode = base.currencyVals, base.currencyCode
 		c.offerVals, c.offerCode = base.offerVals, base.offerCode
 		b.shared = dictBrand | dictPartner | dictLeaf | dictCurrency | dictOffer
+		c.dicts = base.dicts
 	} else {
+		c.dicts = &dictEpoch{}
 		c.brandCode, c.partnerCode, c.leafCode = map[string]int32{}, map[string]int32{}, map[string]int32{}
 		c.currencyCode, c.offerCode = map[string]int32{}, map[string]int32{}
 	}
@@ -144,10 +179,9 @@ func buildSegments(ctx context.Context, p buildPlan) (*columns, error) {
 	if err != nil {
 		return nil, err
 	}
-	extended := p.extend && len(c.brand) > 0 && len(p.base.brand) > 0 && &c.brand[0] == &p.base.brand[0]
 	for _, s := range p.segs {
 		if s.from >= 0 {
-			if !extended {
+			if c.arrays != p.base.arrays && (spare == nil || !spare.holds(s.span)) {
 				c.copyRows(p.base, p.base.segs[s.from], s.span.offset)
 			}
 			continue
@@ -178,14 +212,27 @@ func spans(segs []planSegment) []segmentSpan {
 // write their rows in the same arrays instead of copying them all.
 func headroom(rows uint64) int { return int(rows/8) + 1<<14 } //nolint:gosec // rows <= MaxUint32
 
-// allocate makes every column hold rows rows (with headroom beyond).
+// allocate makes every column hold rows rows (with headroom beyond), in
+// new arrays.
 func (c *columns) allocate(rows uint64) {
 	n := int(rows) //nolint:gosec // rows <= MaxUint32
 	room := n + headroom(rows)
-	c.brand, c.partner, c.leaf = make([]int32, n, room), make([]int32, n, room), make([]int32, n, room)
-	c.currency, c.offer = make([]int32, n, room), make([]int32, n, room)
-	c.price, c.updated, c.name = make([]float64, n, room), make([]int64, n, room), make([]string, n, room)
-	c.grade, c.avail, c.lead = make([]uint8, n, room), make([]uint8, n, room), make([]uint8, n, room)
+	a := &rowArrays{}
+	a.cols.brand, a.cols.partner, a.cols.leaf = make([]int32, room), make([]int32, room), make([]int32, room)
+	a.cols.currency, a.cols.offer = make([]int32, room), make([]int32, room)
+	a.cols.price, a.cols.updated, a.cols.name = make([]float64, room), make([]int64, room), make([]string, room)
+	a.cols.grade, a.cols.avail, a.cols.lead = make([]uint8, room), make([]uint8, room), make([]uint8, room)
+	c.reuse(a, rows)
+}
+
+// reuse makes the columns arrays a lengthened to rows, when they all have
+// room, and reports whether they had.
+func (c *columns) reuse(a *rowArrays, rows uint64) bool {
+	if !c.extend(&a.cols, rows) {
+		return false
+	}
+	c.arrays = a
+	return true
 }
 
 // extend makes the columns base's arrays lengthened to rows, when they all
@@ -206,6 +253,7 @@ func (c *columns) extend(base *columns, rows uint64) bool {
 	c.currency, c.offer = base.currency[:n], base.offer[:n]
 	c.price, c.updated, c.name = base.price[:n], base.updated[:n], base.name[:n]
 	c.grade, c.avail, c.lead = base.grade[:n], base.avail[:n], base.lead[:n]
+	c.arrays = base.arrays
 	return true
 }
 
