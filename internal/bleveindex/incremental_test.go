@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	index "github.com/blevesearch/bleve_index_api"
 
@@ -238,122 +239,164 @@ func TestIncrementalBuildEqualsFullBuild(t *testing.T) {
 	}
 	defer release()
 	w := &writeOps{x: x, rng: rand.New(rand.NewPCG(7, 11)), all: all}
-	var prev *columns
-	var spare *rowArrays // as columnCache.spare: arrays no columns use
-	// shadow are arrays that a second build of each snapshot writes in,
-	// copying rather than extending, as into spare arrays: they hold the
-	// rows of the previous snapshot's layout, and the build copies only
-	// the segments they do not hold at the same offset.
-	var shadow *rowArrays
-	incremental, copied, moved, extended, spared, skipped := 0, 0, 0, 0, 0, 0
+	chk := &buildCheck{t: t, ctx: ctx, idx: idx}
 	for step := range 80 {
 		what := "first"
 		if step > 0 {
 			what = w.step(ctx, t)
 		}
-		r, err := snapshotOf(idx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, ok := r.(*scorch.IndexSnapshot); !ok {
-			t.Fatalf("reader %T: not a scorch snapshot, the incremental build is not tested", r)
-		}
-		var before decoded
-		if prev != nil {
-			before = decodeColumns(t, prev)
-		}
-		p := planBuild(r, prev)
-		if spare != nil && p.base != nil && !p.extend {
-			p.spare, spare = spare, nil
-		}
-		got, err := buildSegments(ctx, p)
-		if err != nil {
-			t.Fatalf("step %d (%s): %v", step, what, err)
-		}
-		if p.spare != nil && got.arrays == p.spare {
-			spared++
-		} else if p.spare != nil {
-			spare = p.spare // not used
-		}
-		got.arrays.segs, got.arrays.dicts = got.segs, got.dicts // as columnCache.finish does
-		// The previous columns, still in use by the searches holding them,
-		// are left as they were (dictionaries cloned before they grow).
-		if prev != nil && !reflect.DeepEqual(decodeColumns(t, prev), before) {
-			t.Fatalf("step %d (%s): building the next columns changed the previous ones", step, what)
-		}
-		want, err := buildColumns(ctx, r, idx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if d := sameColumns(t, got, want); d != "" {
-			t.Fatalf("step %d (%s, %d segments, incremental %v, %d read): incremental build differs from a full one:\n%s",
-				step, what, len(p.segs), p.base != nil, p.read, d)
-		}
-		if p.base != nil && shadow != nil {
-			q := planBuild(r, prev)
-			q.extend, q.same, q.spare = false, false, shadow
-			sh, err := buildSegments(ctx, q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if sh.arrays == shadow {
-				for _, s := range q.segs {
-					if s.from >= 0 && shadow.holds(s.span) {
-						skipped++
-					}
-				}
-			}
-			if d := sameColumns(t, sh, want); d != "" {
-				t.Fatalf("step %d (%s): a build into spare arrays differs from a full one:\n%s", step, what, d)
-			}
-			shadow = nil // (sh.reader is r, closed with got)
-			if sh.arrays != got.arrays && sh.arrays != prev.arrays {
-				shadow = sh.arrays
-				shadow.segs, shadow.dicts = sh.segs, sh.dicts
-			}
-		}
-		if shadow == nil {
-			// Arrays of their own for the next step's shadow build.
-			own := &columns{}
-			own.allocate(p.rows)
-			shadow = own.arrays
-		}
-		// Built again on the same snapshot: nothing new, nothing copied.
-		if again := planBuild(r, got); !again.same || again.read != 0 {
-			t.Fatalf("step %d: a second build of the same snapshot is not the same columns (read %d)", step, again.read)
-		} else if same, err := buildSegments(ctx, again); err != nil {
-			t.Fatal(err)
-		} else if d := sameColumns(t, same, want); d != "" {
-			t.Fatalf("step %d: a second build of the same snapshot differs:\n%s", step, d)
-		}
-		if p.base != nil {
-			incremental++
-			if p.extend {
-				extended++
-			}
-			for _, s := range p.segs {
-				if s.from >= 0 {
-					copied++
-					if prev.segs[s.from].offset != s.span.offset {
-						moved++
-					}
-				}
-			}
-		}
-		if prev != nil {
-			_ = prev.reader.Close()
-			if prev.arrays != got.arrays {
-				spare = prev.arrays // no columns use them any more
-			}
-		}
-		prev = got
+		chk.step(fmt.Sprintf("step %d (%s)", step, what))
 	}
-	_ = prev.reader.Close()
+	_ = chk.prev.reader.Close()
 	// Without incremental builds the comparison above proves nothing.
 	t.Logf("%d incremental builds of 79, %d in the previous arrays, %d in spare ones; %d segments copied, %d of them to another offset; %d not copied again into spare arrays",
-		incremental, extended, spared, copied, moved, skipped)
-	if incremental < 30 || extended == 0 || copied == 0 || moved == 0 || skipped == 0 {
+		chk.incremental, chk.extended, chk.spared, chk.copied, chk.moved, chk.skipped)
+	if chk.incremental < 30 || chk.extended == 0 || chk.copied == 0 || chk.moved == 0 || chk.skipped == 0 {
 		t.Error("the writes should give mostly incremental builds, some in the previous arrays, some moving segments, some skipped in spare arrays")
+	}
+}
+
+// buildCheck builds the columns of each snapshot of idx on the previous
+// ones, as columnCache does, and checks them against a full build.
+type buildCheck struct {
+	t   *testing.T
+	ctx context.Context
+	idx bleve.Index
+
+	prev  *columns
+	spare *rowArrays // as columnCache.spare: arrays no columns use
+	// shadow are arrays that a second build of each snapshot writes in,
+	// copying rather than extending, as into spare arrays: they hold the
+	// rows of the previous snapshot's layout, and the build copies only
+	// the segments they do not hold at the same offset.
+	shadow *rowArrays
+
+	incremental, copied, moved, extended, spared, skipped int
+}
+
+func (c *buildCheck) step(what string) {
+	t := c.t
+	t.Helper()
+	r, err := snapshotOf(c.idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := r.(*scorch.IndexSnapshot); !ok {
+		t.Fatalf("reader %T: not a scorch snapshot, the incremental build is not tested", r)
+	}
+	var before decoded
+	if c.prev != nil {
+		before = decodeColumns(t, c.prev)
+	}
+	p := planBuild(r, c.prev)
+	if c.spare != nil && p.base != nil && !p.extend {
+		p.spare, c.spare = c.spare, nil
+	}
+	got, err := buildSegments(c.ctx, p)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	switch {
+	case p.spare != nil && got.arrays == p.spare:
+		c.spared++
+	case p.spare != nil:
+		c.spare = p.spare // not used
+	}
+	got.arrays.segs, got.arrays.dicts = got.segs, got.dicts // as columnCache.finish does
+	// The previous columns, still in use by the searches holding them,
+	// are left as they were (dictionaries cloned before they grow).
+	if c.prev != nil && !reflect.DeepEqual(decodeColumns(t, c.prev), before) {
+		t.Fatalf("%s: building the next columns changed the previous ones", what)
+	}
+	want, err := buildColumns(c.ctx, r, c.idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := sameColumns(t, got, want); d != "" {
+		t.Fatalf("%s (%d segments, incremental %v, %d read): incremental build differs from a full one:\n%s",
+			what, len(p.segs), p.base != nil, p.read, d)
+	}
+	c.buildShadow(what, r, p, got, want)
+	c.buildAgain(what, r, got, want)
+	c.count(p)
+	if c.prev != nil {
+		_ = c.prev.reader.Close()
+		if c.prev.arrays != got.arrays {
+			c.spare = c.prev.arrays // no columns use them any more
+		}
+	}
+	c.prev = got
+}
+
+// buildShadow builds snapshot r again into the shadow arrays.
+func (c *buildCheck) buildShadow(what string, r index.IndexReader, p buildPlan, got, want *columns) {
+	t := c.t
+	t.Helper()
+	if p.base != nil && c.shadow != nil {
+		q := planBuild(r, c.prev)
+		q.extend, q.same, q.spare = false, false, c.shadow
+		sh, err := buildSegments(c.ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sh.arrays == c.shadow {
+			for _, s := range q.segs {
+				if s.from >= 0 && c.shadow.holds(s.span) {
+					c.skipped++
+				}
+			}
+		}
+		if d := sameColumns(t, sh, want); d != "" {
+			t.Fatalf("%s: a build into spare arrays differs from a full one:\n%s", what, d)
+		}
+		c.shadow = nil // (sh.reader is r, closed with got)
+		if sh.arrays != got.arrays && sh.arrays != c.prev.arrays {
+			c.shadow = sh.arrays
+			c.shadow.segs, c.shadow.dicts = sh.segs, sh.dicts
+		}
+	}
+	if c.shadow == nil {
+		// Arrays of their own for the next step's shadow build.
+		own := &columns{}
+		own.allocate(p.rows)
+		c.shadow = own.arrays
+	}
+}
+
+// buildAgain builds snapshot r again on its own columns: nothing new,
+// nothing copied.
+func (c *buildCheck) buildAgain(what string, r index.IndexReader, got, want *columns) {
+	t := c.t
+	t.Helper()
+	again := planBuild(r, got)
+	if !again.same || again.read != 0 {
+		t.Fatalf("%s: a second build of the same snapshot is not the same columns (read %d)", what, again.read)
+	}
+	same, err := buildSegments(c.ctx, again)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := sameColumns(t, same, want); d != "" {
+		t.Fatalf("%s: a second build of the same snapshot differs:\n%s", what, d)
+	}
+}
+
+// count counts the kinds of build and copies.
+func (c *buildCheck) count(p buildPlan) {
+	if p.base == nil {
+		return
+	}
+	c.incremental++
+	if p.extend {
+		c.extended++
+	}
+	for _, s := range p.segs {
+		if s.from >= 0 {
+			c.copied++
+			if c.prev.segs[s.from].offset != s.span.offset {
+				c.moved++
+			}
+		}
 	}
 }
 
