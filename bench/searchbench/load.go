@@ -165,8 +165,8 @@ func benchLoad(ctx context.Context, h http.Handler, idx catalog.Index, queries [
 	})
 	cores := runtime.NumCPU()
 	ratio := many.rate() / (float64(cores) * one.rate())
-	fmt.Fprintf(log, "load: 1 client %.0f/s; %d clients %.0f/s (%.2f of %d cores x 1 client), p99 %s, %d errors; with writes p99 %s\n",
-		one.rate(), clients, many.rate(), ratio, cores, ms(many.lat.p99), many.errors, ms(writing.lat.p99))
+	fmt.Fprintf(log, "load: 1 client %.0f/s; %d clients %.0f/s (%.2f of %d cores x 1 client), p99 %s, %d errors; with writes %.0f/s, p50 %s p99 %s, %d written, RSS %d MiB\n",
+		one.rate(), clients, many.rate(), ratio, cores, ms(many.lat.p99), many.errors, writing.rate(), ms(writing.lat.p50), ms(writing.lat.p99), writing.writes, writing.rssMaxKB>>10)
 	rep.add("")
 	rep.add("#### Under load: the API over HTTP (loopback), %d clients", clients)
 	rep.add("")
@@ -184,5 +184,7 @@ func benchLoad(ctx context.Context, h http.Handler, idx catalog.Index, queries [
 	rep.add("| %d clients while changed products are upserted (batches of 500): p50 / p99 | %s / %s | p99 < 50 ms | %s |",
 		clients, ms(writing.lat.p50), ms(writing.lat.p99), benchdoc.MetOrMissed(writing.lat.p99 < 50*time.Millisecond))
 	rep.add("| products upserted during that phase | %d (%.0f/s) | | |", writing.writes, float64(writing.writes)/writing.took.Seconds())
+	rep.add("| resident set during that phase, largest (of it anonymous) | %d MiB (%d MiB) | < 1 GiB | %s |",
+		writing.rssMaxKB>>10, writing.anonKB>>10, benchdoc.MetOrMissed(writing.rssMaxKB < 1<<20))
 	return nil
 }

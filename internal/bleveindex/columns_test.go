@@ -128,7 +128,7 @@ func TestSearchDoesNotWaitForColumnBuild(t *testing.T) {
 	var cols *columns
 	for range 100 {
 		x.cols.wg.Wait()
-		if cols, err = x.cols.acquire(idx); err != nil || cols != nil {
+		if cols, err = x.cols.acquire(ctx, idx); err != nil || cols != nil {
 			break
 		}
 	}
@@ -202,7 +202,7 @@ func TestFacetCountsOfAReplacedSnapshotAreNotCached(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cols, err := x.cols.acquire(idx) // starts the build
+	cols, err := x.cols.acquire(ctx, idx) // starts the build
 	release()
 	if err != nil || cols != nil {
 		t.Fatalf("acquire before any build = %v, %v; want nil, nil", cols, err)

@@ -17,6 +17,9 @@
 // Searches without attribute or grade facets and without a cursor count
 // facets and sort on in-memory columns of the index snapshot (fast.go,
 // columns.go). A change to the index makes them stale: one background
-// goroutine builds the new snapshot's columns, and until they are built
-// searches run on Bleve's own collector, so no search waits for a build.
+// goroutine builds the new snapshot's columns, copying the rows of the
+// segments the previous columns hold and reading only the new segments
+// (incremental.go). A search waits for such a small build; while a large
+// one runs (the first after open, a big merge) searches run on Bleve's own
+// collector.
 package bleveindex

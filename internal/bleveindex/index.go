@@ -110,6 +110,7 @@ func Open(path string, opts Options) (*Index, error) {
 	x := &Index{path: path, opts: opts, log: opts.Logger}
 	x.cols.log = opts.Logger
 	x.cols.broken = func(err error) { _ = x.breakOff(err, "build columns") }
+	x.cols.usable = func() bool { return x.brokenErr() == nil }
 	idx, syn, fresh, err := openOrCreate(path, opts.Synonyms, opts.runtimeConfig(), opts.Logger)
 	if err != nil {
 		return nil, x.internal(err, "open index")
@@ -132,7 +133,10 @@ const schemaKey = "catalog/schema"
 // or built by another version of this package, with the Bleve
 // configuration cfg (Options.runtimeConfig).
 func openOrCreate(path string, syn *search.Synonyms, cfg map[string]any, log *slog.Logger) (bleve.Index, *search.Synonyms, bool, error) {
-	if _, err := os.Stat(filepath.Join(path, "index_meta.json")); err == nil {
+	// path is the index folder the owner configures (as for G304, which
+	// the lint configuration excludes); gosec's taint analysis (G703) also
+	// follows it from the column build benchmark's environment variable.
+	if _, err := os.Stat(filepath.Join(path, "index_meta.json")); err == nil { //nolint:gosec // G703: see above
 		idx, err := bleve.OpenUsing(path, cfg)
 		if err != nil {
 			return nil, nil, false, err
@@ -158,7 +162,7 @@ func openOrCreate(path string, syn *search.Synonyms, cfg map[string]any, log *sl
 		_ = idx.Close()
 		log.Warn("search index built by another version: starting an empty one; reindex from the store",
 			"path", path, "schema", string(schema), "want", schemaVersion)
-		if err := os.RemoveAll(path); err != nil {
+		if err := os.RemoveAll(path); err != nil { //nolint:gosec // G703: the configured index folder
 			return nil, nil, false, err
 		}
 	}
@@ -166,7 +170,7 @@ func openOrCreate(path string, syn *search.Synonyms, cfg map[string]any, log *sl
 	if err != nil {
 		return nil, nil, false, err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil { //nolint:gosec // G703: the configured index folder
 		return nil, nil, false, err
 	}
 	idx, err := bleve.NewUsing(path, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, cfg)
@@ -245,7 +249,7 @@ func (x *Index) reader() (bleve.Index, func(), error) {
 	// and leave Bleve broken (a later read panics in goroutines of its own,
 	// beyond any recover). Checked under the read lock, so never during
 	// Reindex's swap of the folder.
-	if _, err := os.Stat(filepath.Join(x.path, "index_meta.json")); errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Stat(filepath.Join(x.path, "index_meta.json")); errors.Is(err, fs.ErrNotExist) { //nolint:gosec // G703: the configured index folder (openOrCreate)
 		x.mu.RUnlock()
 		return nil, nil, x.breakOff(err, "open")
 	}
@@ -305,6 +309,9 @@ func (x *Index) write(fn func(idx bleve.Index) error) (err error) {
 	if errors.Is(err, errBatch) {
 		return x.breakOff(err, "write")
 	}
+	// The columns of the new snapshot are built now, not when the next
+	// search finds them stale (columnCache).
+	x.cols.kick(idx)
 	return err
 }
 

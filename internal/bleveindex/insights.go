@@ -38,7 +38,7 @@ func (x *Index) Insights(ctx context.Context, q catalog.InsightsQuery) (_ catalo
 	if in, ok := x.insights.get(gen, key); ok {
 		return in, nil
 	}
-	cols, err := x.cols.acquire(idx)
+	cols, err := x.cols.acquire(ctx, idx)
 	if err != nil {
 		return catalog.Insights{}, x.searchErr(ctx, err)
 	}

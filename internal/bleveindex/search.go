@@ -297,9 +297,9 @@ func (x *Index) Search(ctx context.Context, q catalog.Query) (_ catalog.Result, 
 }
 
 // searchPath runs q with the text query on the in-memory columns when
-// they can answer it (fastPath) and are built for the current snapshot,
-// else on Bleve's own collector: a search never waits for the columns to
-// be rebuilt after a write (columnCache).
+// they can answer it (fastPath) and are built for the current snapshot or
+// a newer one (waiting for a small build in flight), else on Bleve's own
+// collector: a search never waits for a large build (columnCache).
 func (x *Index) searchPath(ctx context.Context, idx bleve.Index, q catalog.Query, text query.Query) (catalog.Result, error) {
 	if q.Group != "" {
 		return x.searchGrouped(ctx, idx, q, text)
@@ -309,7 +309,7 @@ func (x *Index) searchPath(ctx context.Context, idx bleve.Index, q catalog.Query
 		// landing between the two then makes the counts of the older
 		// snapshot uncacheable, instead of cached as current.
 		gen := x.facets.generation()
-		cols, err := x.cols.acquire(idx)
+		cols, err := x.cols.acquire(ctx, idx)
 		if err != nil {
 			return catalog.Result{}, x.searchErr(ctx, err)
 		}
