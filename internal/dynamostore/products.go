@@ -278,20 +278,41 @@ func (s *Store) DeleteProducts(ctx context.Context, ids []string) error {
 // exponential backoff and jitter.
 func (s *Store) batchWrite(ctx context.Context, reqs []types.WriteRequest) error {
 	pending := map[string][]types.WriteRequest{s.table: reqs}
-	for attempt := 0; len(pending[s.table]) > 0; attempt++ {
-		if attempt >= maxBatchTries {
+	// A table at its throughput writes part of each batch and returns the
+	// rest: that is progress, not failure, so only attempts that write
+	// nothing (all items returned, or the request throttled whole past the
+	// SDK's retries) count towards giving up, and the backoff grows with
+	// them.
+	// Counting every attempt gave up on a batch that was being written,
+	// and its chunk waited for the queue's visibility timeout.
+	stalled := 0
+	for len(pending[s.table]) > 0 {
+		if stalled >= maxBatchTries {
 			return catalog.Errorf(catalog.CodeUnavailable, "the store is throttling writes; try again")
 		}
-		if attempt > 0 {
-			if err := sleep(ctx, s.backoff(attempt-1)); err != nil {
+		if stalled > 0 {
+			if err := sleep(ctx, s.backoff(stalled-1)); err != nil {
 				return translate(err, "batch write")
 			}
 		}
+		before := len(pending[s.table])
 		res, err := s.db.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: pending})
 		if err != nil {
-			return translate(err, "batch write")
+			err = translate(err, "batch write")
+			if catalog.CodeOf(err) == catalog.CodeUnavailable && ctx.Err() == nil {
+				stalled++ // throttled whole, past the SDK's own retries: nothing written
+				continue
+			}
+			return err
 		}
 		pending = res.UnprocessedItems
+		switch left := len(pending[s.table]); {
+		case left == 0:
+		case left >= before:
+			stalled++
+		default:
+			stalled = 1 // written in part: back off a little and count anew
+		}
 	}
 	return nil
 }

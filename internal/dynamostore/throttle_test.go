@@ -1,6 +1,7 @@
 package dynamostore_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"github.com/catalogsearch/catalogsearch/internal/awstest"
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/dynamostore"
 )
@@ -61,5 +63,53 @@ func TestThrottlingIsRetriedThenUnavailable(t *testing.T) {
 	}
 	if msg := catalog.MessageOf(err); strings.Contains(msg, "provisioned") {
 		t.Fatalf("backend text leaks to users: %q", msg)
+	}
+}
+
+// TestBatchWritesOutlastATableAtItsThroughput: 60 history items written
+// in parallel batches of 25 into a table that takes 6 write units a
+// second (awstest.LatencyProxy's write limit, which returns the items over
+// it unprocessed, as DynamoDB does) take some 10 s, each batch written in
+// part many times over; a batch that keeps being written in part is not
+// given up on, and every item is stored.
+func TestBatchWritesOutlastATableAtItsThroughput(t *testing.T) {
+	awstest.Require(t, moto)
+	p, err := awstest.StartLatencyProxy(moto.Endpoint, 0, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	client := dynamodb.NewFromConfig(awstest.Config(p.Endpoint))
+	name := fmt.Sprintf("slow%d", time.Now().UnixNano())
+	if err := dynamostore.CreateTable(t.Context(), client, name); err != nil {
+		t.Fatal(err)
+	}
+	p.SetWriteLimit(6)
+	p.Reset()
+	s := dynamostore.New(client, name, dynamostore.Options{})
+	var changes []catalog.ProductChange
+	for i := range 60 {
+		changes = append(changes, catalog.ProductChange{CatalogID: "cslow", ProductID: catalog.ProductID("acme", fmt.Sprintf("K%03d", i)),
+			Kind: catalog.ChangeRemoved, Name: "n", At: time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)})
+	}
+	if err := s.PutChanges(t.Context(), changes); err != nil {
+		t.Fatalf("PutChanges at the table's throughput: %v", err)
+	}
+	if st := p.Stats(); st.Unprocessed == 0 {
+		t.Fatalf("no item came back unprocessed (%v): the limit did not bite", st.Ops())
+	}
+	n, after := 0, ""
+	for {
+		page, err := s.CatalogChanges(t.Context(), "cslow", after, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += len(page.Changes)
+		if after = page.Next; after == "" {
+			break
+		}
+	}
+	if n != 60 {
+		t.Fatalf("%d changes stored, want 60", n)
 	}
 }
