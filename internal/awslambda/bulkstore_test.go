@@ -1,10 +1,7 @@
 package awslambda_test
 
 import (
-	"io"
-	"net/http"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,26 +12,6 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/catalog"
 	"github.com/catalogsearch/catalogsearch/internal/dynamostore"
 )
-
-// throttlingTable answers the next n PutItem requests with DynamoDB's
-// throttling error, as a table past its throughput does, and sends every
-// other request to moto.
-type throttlingTable struct {
-	left, throttled atomic.Int64
-}
-
-func (c *throttlingTable) Do(r *http.Request) (*http.Response, error) {
-	if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".PutItem") && c.left.Add(-1) >= 0 {
-		c.throttled.Add(1)
-		body := `{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"The level of configured provisioned throughput for the table was exceeded."}`
-		return &http.Response{
-			StatusCode: 400, Status: "400 Bad Request", Request: r, ContentLength: int64(len(body)),
-			Header: http.Header{"Content-Type": {"application/x-amz-json-1.0"}},
-			Body:   io.NopCloser(strings.NewReader(body)),
-		}, nil
-	}
-	return http.DefaultClient.Do(r)
-}
 
 // TestBulkStoreOutlastsThrottling: a write throttled 5 times in a row (a
 // table shared by chunk runs asking for more than its throughput) fails
@@ -47,7 +24,7 @@ func TestBulkStoreOutlastsThrottling(t *testing.T) {
 	if err := dynamostore.CreateTable(t.Context(), dynamodb.NewFromConfig(moto.Config()), table); err != nil {
 		t.Fatal(err)
 	}
-	tc := &throttlingTable{}
+	tc := &awstest.PutItemThrottler{}
 	cfg := moto.Config()
 	cfg.HTTPClient = tc
 	env := awslambda.Env{Config: awslambda.Config{Table: table}, AWS: cfg}
@@ -58,11 +35,11 @@ func TestBulkStoreOutlastsThrottling(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tc.left.Store(5)
+	tc.Left.Store(5)
 	if _, err := api.PutProducts(t.Context(), []catalog.Product{p}); catalog.CodeOf(err) != catalog.CodeUnavailable {
 		t.Fatalf("api store throttled 5 times: %v, want code unavailable", err)
 	}
-	if got := tc.throttled.Load(); got >= 5 {
+	if got := tc.Throttled.Load(); got >= 5 {
 		t.Fatalf("api store made %d throttled attempts, want it to give up sooner (the SDK's default retries)", got)
 	}
 
@@ -70,13 +47,13 @@ func TestBulkStoreOutlastsThrottling(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tc.left.Store(5)
-	tc.throttled.Store(0)
+	tc.Left.Store(5)
+	tc.Throttled.Store(0)
 	got, err := bulk.PutProducts(t.Context(), []catalog.Product{p})
 	if err != nil || len(got) != 1 || got[0].Version != 1 {
 		t.Fatalf("bulk store throttled 5 times: %v, %v; want the product written, version 1", err, got)
 	}
-	if n := tc.throttled.Load(); n != 5 {
+	if n := tc.Throttled.Load(); n != 5 {
 		t.Fatalf("%d throttled attempts, want 5", n)
 	}
 }

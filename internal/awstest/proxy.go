@@ -52,6 +52,7 @@ type LatencyProxy struct {
 	limit    float64 // units a second; 0: none
 	tokens   float64
 	refilled time.Time
+	now      func() time.Time // the bucket's clock (SetClock)
 }
 
 // Stats is what a LatencyProxy counted.
@@ -196,7 +197,31 @@ func (p *LatencyProxy) Stats() Stats {
 func (p *LatencyProxy) SetWriteLimit(unitsPerSecond float64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.limit, p.tokens, p.refilled = unitsPerSecond, unitsPerSecond, time.Now()
+	p.limit, p.tokens, p.refilled = unitsPerSecond, unitsPerSecond, p.clock()
+}
+
+// SetClock replaces the write limit's clock (time.Now), so that a test
+// decides when the bucket refills.
+func (p *LatencyProxy) SetClock(now func() time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.now = now
+}
+
+// clock is the write limit's time; the caller holds mu.
+func (p *LatencyProxy) clock() time.Time {
+	if p.now != nil {
+		return p.now()
+	}
+	return time.Now()
+}
+
+// refill adds the units earned since the last refill, up to a second's
+// worth; the caller holds mu.
+func (p *LatencyProxy) refill() {
+	now := p.clock()
+	p.tokens = min(p.limit, p.tokens+max(0, now.Sub(p.refilled).Seconds())*p.limit)
+	p.refilled = now
 }
 
 // admit spends the units of a write under the write limit; false when a
@@ -207,9 +232,7 @@ func (p *LatencyProxy) admit(op string, units float64) bool {
 	if p.limit <= 0 || units == 0 {
 		return true
 	}
-	now := time.Now()
-	p.tokens = min(p.limit, p.tokens+now.Sub(p.refilled).Seconds()*p.limit)
-	p.refilled = now
+	p.refill()
 	switch op {
 	case "DynamoDB.PutItem", "DynamoDB.DeleteItem":
 		if p.tokens < units {
@@ -240,9 +263,7 @@ func (p *LatencyProxy) admitBatch(body []byte) (kept []byte, rest map[string][]j
 	if json.Unmarshal(body, &top) != nil || json.Unmarshal(top["RequestItems"], &tables) != nil {
 		return body, nil, true // not ours to judge: moto answers it
 	}
-	now := time.Now()
-	p.tokens = min(p.limit, p.tokens+now.Sub(p.refilled).Seconds()*p.limit)
-	p.refilled = now
+	p.refill()
 	admitted := map[string][]json.RawMessage{}
 	n := 0
 	for _, table := range slices.Sorted(maps.Keys(tables)) {

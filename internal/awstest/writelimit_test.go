@@ -18,24 +18,15 @@ import (
 // TestLatencyProxyWriteLimit: under a write limit of 10 units a second,
 // three 3-unit puts go through, the fourth is answered with DynamoDB's
 // throttling error and never reaches moto; once the bucket has refilled a
-// put goes through again, and an SDK client with the SDK's backoff and
-// enough attempts outlasts the throttling. Reads are never limited.
+// put goes through again (the bucket's clock is the test's), and an SDK
+// client with the SDK's backoff and enough attempts outlasts the
+// throttling (real time). Reads are never limited.
 func TestLatencyProxyWriteLimit(t *testing.T) {
-	awstest.Require(t, moto)
 	ctx := t.Context()
-	p, err := awstest.StartLatencyProxy(moto.Endpoint, 0, 0, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	noRetry := dynamodb.NewFromConfig(awstest.Config(p.Endpoint), func(o *dynamodb.Options) { o.Retryer = aws.NopRetryer{} })
-	name := fmt.Sprintf("limit-%d", time.Now().UnixNano())
-	mustNot(t, "CreateTable", createTable(ctx, noRetry, name))
+	p, noRetry, name := limitedTable(t, 10)
+	clock := time.Now()
+	p.SetClock(func() time.Time { return clock })
 	p.SetWriteLimit(10)
-	p.Reset()
-
-	big := strings.Repeat("x", 2500) // 3 units with the key
-	s := func(v string) ddbtypes.AttributeValue { return &ddbtypes.AttributeValueMemberS{Value: v} }
 	put := func(c *dynamodb.Client, pk string) error {
 		_, err := c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(name), Item: map[string]ddbtypes.AttributeValue{"pk": s(pk), "v": s(big)}})
 		return err
@@ -43,7 +34,7 @@ func TestLatencyProxyWriteLimit(t *testing.T) {
 	for _, pk := range []string{"a", "b", "c"} {
 		mustNot(t, "PutItem "+pk, put(noRetry, pk))
 	}
-	err = put(noRetry, "d")
+	err := put(noRetry, "d")
 	var pte *ddbtypes.ProvisionedThroughputExceededException
 	if !errors.As(err, &pte) {
 		t.Fatalf("fourth put: %v, want ProvisionedThroughputExceededException", err)
@@ -53,9 +44,10 @@ func TestLatencyProxyWriteLimit(t *testing.T) {
 	if got.Item != nil {
 		t.Fatal("the throttled put reached the table")
 	}
-	time.Sleep(400 * time.Millisecond) // 4 units back
+	clock = clock.Add(400 * time.Millisecond) // 4 units back: 5
 	mustNot(t, "PutItem after the refill", put(noRetry, "e"))
 
+	p.SetClock(time.Now) // 10 units (a second's worth) at the next write
 	retrying := dynamodb.NewFromConfig(awstest.Config(p.Endpoint), func(o *dynamodb.Options) {
 		o.Retryer = retry.AddWithMaxAttempts(retry.NewStandard(), 10) // the SDK's backoff, attempts enough to outlast it
 	})
@@ -80,21 +72,11 @@ func TestLatencyProxyWriteLimit(t *testing.T) {
 // answer whose CRC32 the SDK accepts); a batch when no item fits is
 // throttled whole.
 func TestLatencyProxyWriteLimitBatch(t *testing.T) {
-	awstest.Require(t, moto)
 	ctx := t.Context()
-	p, err := awstest.StartLatencyProxy(moto.Endpoint, 0, 0, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	ddb := dynamodb.NewFromConfig(awstest.Config(p.Endpoint), func(o *dynamodb.Options) { o.Retryer = aws.NopRetryer{} })
-	name := fmt.Sprintf("limitb-%d", time.Now().UnixNano())
-	mustNot(t, "CreateTable", createTable(ctx, ddb, name))
+	p, ddb, name := limitedTable(t, 10)
+	clock := time.Now()
+	p.SetClock(func() time.Time { return clock }) // no refill during the test
 	p.SetWriteLimit(10)
-	p.Reset()
-
-	big := strings.Repeat("x", 2500) // 3 units with the key
-	s := func(v string) ddbtypes.AttributeValue { return &ddbtypes.AttributeValueMemberS{Value: v} }
 	batch := func(pks ...string) (*dynamodb.BatchWriteItemOutput, error) {
 		var reqs []ddbtypes.WriteRequest
 		for _, pk := range pks {
@@ -127,4 +109,30 @@ func TestLatencyProxyWriteLimitBatch(t *testing.T) {
 	if st.Unprocessed != 2 || st.Throttled["DynamoDB.BatchWriteItem"] != 1 || st.WCU != 9 || st.Items["DynamoDB.BatchWriteItem"] != 3 {
 		t.Errorf("unprocessed %d, throttled %v, WCU %v, items %v; want 2, 1 batch, 9 and 3", st.Unprocessed, st.Throttled, st.WCU, st.Items)
 	}
+}
+
+// big is an attribute value that makes an item of 3 write units with its
+// key.
+var big = strings.Repeat("x", 2500)
+
+func s(v string) ddbtypes.AttributeValue { return &ddbtypes.AttributeValueMemberS{Value: v} }
+
+// limitedTable starts a proxy without latency in front of moto, creates a
+// table through it, and sets its write limit to unitsPerSecond with fresh
+// counters; the client does not retry. The proxy stops when the test
+// ends.
+func limitedTable(t *testing.T, unitsPerSecond float64) (*awstest.LatencyProxy, *dynamodb.Client, string) {
+	t.Helper()
+	awstest.Require(t, moto)
+	p, err := awstest.StartLatencyProxy(moto.Endpoint, 0, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.Close() })
+	ddb := dynamodb.NewFromConfig(awstest.Config(p.Endpoint), func(o *dynamodb.Options) { o.Retryer = aws.NopRetryer{} })
+	name := fmt.Sprintf("limit-%d", time.Now().UnixNano())
+	mustNot(t, "CreateTable", createTable(t.Context(), ddb, name))
+	p.SetWriteLimit(unitsPerSecond)
+	p.Reset()
+	return p, ddb, name
 }

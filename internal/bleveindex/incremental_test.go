@@ -224,15 +224,7 @@ func (w *writeOps) step(ctx context.Context, t *testing.T) string {
 // live list, the documents of each leaf and its paths.
 func TestIncrementalBuildEqualsFullBuild(t *testing.T) {
 	ctx := context.Background()
-	x, err := Open(filepath.Join(t.TempDir(), "index"), Options{BatchSize: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = x.Close() }()
-	all := generated(t, 1500)
-	if err := x.Upsert(ctx, all); err != nil {
-		t.Fatal(err)
-	}
+	x, all := openGenerated(t, 1500)
 	idx, release, err := x.reader()
 	if err != nil {
 		t.Fatal(err)
@@ -405,15 +397,7 @@ func (c *buildCheck) count(p buildPlan) {
 // columns a search then acquires equal a full build of their snapshot.
 func TestCachedColumnsEqualFullBuild(t *testing.T) {
 	ctx := context.Background()
-	x, err := Open(filepath.Join(t.TempDir(), "index"), Options{BatchSize: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = x.Close() }()
-	all := generated(t, 1500)
-	if err := x.Upsert(ctx, all); err != nil {
-		t.Fatal(err)
-	}
+	x, all := openGenerated(t, 1500)
 	if _, err := x.Search(ctx, catalog.Query{Facets: []string{catalog.FacetBrand}}); err != nil {
 		t.Fatal(err) // asks for columns: writes build them from now on
 	}
@@ -448,15 +432,7 @@ func TestCachedColumnsEqualFullBuild(t *testing.T) {
 // Bleve's own collector (no other write in between: the same documents).
 func TestSearchDuringWritesMatchesCollector(t *testing.T) {
 	ctx := context.Background()
-	x, err := Open(filepath.Join(t.TempDir(), "index"), Options{BatchSize: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = x.Close() }()
-	all := generated(t, 1500)
-	if err := x.Upsert(ctx, all); err != nil {
-		t.Fatal(err)
-	}
+	x, all := openGenerated(t, 1500)
 	if err := x.Optimize(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -523,15 +499,7 @@ func TestSearchDuringWritesMatchesCollector(t *testing.T) {
 // holds equal to the collector's).
 func TestConcurrentSearchesMatchFullBuild(t *testing.T) {
 	ctx := context.Background()
-	x, err := Open(filepath.Join(t.TempDir(), "index"), Options{BatchSize: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = x.Close() }()
-	all := generated(t, 1500)
-	if err := x.Upsert(ctx, all); err != nil {
-		t.Fatal(err)
-	}
+	x, all := openGenerated(t, 1500)
 	if _, err := x.Search(ctx, catalog.Query{}); err != nil {
 		t.Fatal(err)
 	}
@@ -750,4 +718,21 @@ func storedSample(ctx context.Context, b *testing.B, x *Index, n int) []catalog.
 		out = append(out, p)
 	}
 	return out
+}
+
+// openGenerated opens an index in a temporary folder, in batches of 100,
+// and upserts n generated products into it; the index is closed when the
+// test ends.
+func openGenerated(t *testing.T, n int) (*Index, []catalog.Product) {
+	t.Helper()
+	x, err := Open(filepath.Join(t.TempDir(), "index"), Options{BatchSize: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = x.Close() })
+	all := generated(t, n)
+	if err := x.Upsert(context.Background(), all); err != nil {
+		t.Fatal(err)
+	}
+	return x, all
 }

@@ -2,10 +2,7 @@ package dynamostore_test
 
 import (
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,30 +14,9 @@ import (
 	"github.com/catalogsearch/catalogsearch/internal/dynamostore"
 )
 
-// throttlingClient answers the first n PutItem requests with DynamoDB's
-// throttling error, as the service does under load, and sends everything
-// else to moto.
-type throttlingClient struct {
-	left      atomic.Int64
-	throttled atomic.Int64
-}
-
-func (c *throttlingClient) Do(r *http.Request) (*http.Response, error) {
-	if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".PutItem") && c.left.Add(-1) >= 0 {
-		c.throttled.Add(1)
-		body := `{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"The level of configured provisioned throughput for the table was exceeded."}`
-		return &http.Response{
-			StatusCode: 400, Status: "400 Bad Request", Request: r, ContentLength: int64(len(body)),
-			Header: http.Header{"Content-Type": {"application/x-amz-json-1.0"}},
-			Body:   io.NopCloser(strings.NewReader(body)),
-		}, nil
-	}
-	return http.DefaultClient.Do(r)
-}
-
 func TestThrottlingIsRetriedThenUnavailable(t *testing.T) {
 	_, name := newTable(t)
-	tc := &throttlingClient{}
+	tc := &awstest.PutItemThrottler{}
 	client := dynamodb.NewFromConfig(moto.Config(), func(o *dynamodb.Options) {
 		o.HTTPClient = tc
 		o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
@@ -51,12 +27,12 @@ func TestThrottlingIsRetriedThenUnavailable(t *testing.T) {
 	s := dynamostore.New(client, name, dynamostore.Options{})
 	p := product("acme", "T", "n")
 
-	tc.left.Store(2) // two throttles, then through: the SDK's retries absorb them
+	tc.Left.Store(2) // two throttles, then through: the SDK's retries absorb them
 	got, err := s.PutProducts(t.Context(), []catalog.Product{p})
-	if err != nil || got[0].Version != 1 || tc.throttled.Load() != 2 {
-		t.Fatalf("after 2 throttles: %v, version %v, %d throttled", err, got, tc.throttled.Load())
+	if err != nil || got[0].Version != 1 || tc.Throttled.Load() != 2 {
+		t.Fatalf("after 2 throttles: %v, version %v, %d throttled", err, got, tc.Throttled.Load())
 	}
-	tc.left.Store(100) // throttled beyond the retries: a retryable domain error
+	tc.Left.Store(100) // throttled beyond the retries: a retryable domain error
 	_, err = s.PutProducts(t.Context(), []catalog.Product{p})
 	if catalog.CodeOf(err) != catalog.CodeUnavailable {
 		t.Fatalf("persistent throttling: %v, want code unavailable", err)
