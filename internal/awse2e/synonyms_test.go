@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/catalogsearch/catalogsearch/internal/awstest"
 	"github.com/catalogsearch/catalogsearch/internal/contract"
@@ -73,7 +74,22 @@ func TestBadSynonymsFileStopsTheColdStart(t *testing.T) {
 	if err := l.Invoke(t.Context(), map[string]any{"httpMethod": "GET", "path": "/v1/health"}, nil); err == nil {
 		t.Fatal("the api served with a bad synonyms file")
 	}
-	for _, want := range []string{file, "synonyms line 2", contract.EnvSynonymsFile} {
+	// The emulator answers the failed invocation before it has copied all
+	// of the binary's output: on a loaded machine the init error line
+	// comes a moment later.
+	wants := []string{file, "synonyms line 2", contract.EnvSynonymsFile}
+	hasAll := func() bool {
+		for _, want := range wants {
+			if !strings.Contains(l.Log(), want) {
+				return false
+			}
+		}
+		return true
+	}
+	for deadline := time.Now().Add(10 * time.Second); !hasAll() && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+	}
+	for _, want := range wants {
 		if !strings.Contains(l.Log(), want) {
 			t.Errorf("init log lacks %q:\n%s", want, tail(l.Log(), 2000))
 		}
