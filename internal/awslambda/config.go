@@ -207,10 +207,16 @@ func NewEnv(ctx context.Context, cfg Config, logs, metrics io.Writer) (Env, erro
 
 // Store returns the DynamoDB store of the configured table.
 func (e Env) Store() (*dynamostore.Store, error) {
+	return e.store()
+}
+
+// store returns the store of the configured table on a DynamoDB client
+// built with optFns.
+func (e Env) store(optFns ...func(*dynamodb.Options)) (*dynamostore.Store, error) {
 	if err := e.Config.require(contract.EnvTable); err != nil {
 		return nil, err
 	}
-	return dynamostore.New(dynamodb.NewFromConfig(e.AWS), e.Config.Table,
+	return dynamostore.New(dynamodb.NewFromConfig(e.AWS, optFns...), e.Config.Table,
 		dynamostore.Options{HistoryTTL: time.Duration(e.Config.HistoryTTLDays) * 24 * time.Hour}), nil
 }
 
@@ -235,18 +241,13 @@ const (
 // lone writer.) The api Lambda keeps Store: a buyer's request fails fast
 // rather than waiting half a minute.
 func (e Env) BulkStore() (*dynamostore.Store, error) {
-	if err := e.Config.require(contract.EnvTable); err != nil {
-		return nil, err
-	}
-	client := dynamodb.NewFromConfig(e.AWS, func(o *dynamodb.Options) {
+	return e.store(func(o *dynamodb.Options) {
 		o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
 			so.MaxAttempts = bulkMaxAttempts
 			so.MaxBackoff = bulkMaxBackoff
 			so.RateLimiter = ratelimit.None
 		})
 	})
-	return dynamostore.New(client, e.Config.Table,
-		dynamostore.Options{HistoryTTL: time.Duration(e.Config.HistoryTTLDays) * 24 * time.Hour}), nil
 }
 
 // Blobs returns the S3 blobs of the configured bucket.

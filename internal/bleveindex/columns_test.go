@@ -87,20 +87,11 @@ func TestSearchDoesNotWaitForColumnBuild(t *testing.T) {
 			if err := q.Validate(); err != nil {
 				t.Fatal(err)
 			}
-			idx, release, err := x.reader()
-			if err != nil {
-				t.Fatal(err)
-			}
-			text := textQuery(search.NewPlan(q.Text, x.syn), x.txt)
-			want, err := x.searchCollector(ctx, idx, q, text)
-			release()
-			if err != nil {
-				t.Fatal(err)
-			}
+			want, hasText := collectorAnswer(ctx, t, x, q)
 			if got.Total == 0 {
 				t.Errorf("%s: %+v found nothing; the check needs hits", stage, q)
 			}
-			if d := pathDiff(q, text != nil, got, want); d != "" {
+			if d := pathDiff(q, hasText, got, want); d != "" {
 				t.Errorf("%s: %+v: %s", stage, q, d)
 			}
 		}
@@ -247,4 +238,22 @@ func facetCount(vals []catalog.FacetValue, value string) int {
 		}
 	}
 	return 0
+}
+
+// collectorAnswer is q's answer on Bleve's own collector path, on the
+// index's current snapshot: what the columns path must match; hasText
+// tells whether q has a text query.
+func collectorAnswer(ctx context.Context, t *testing.T, x *Index, q catalog.Query) (want catalog.Result, hasText bool) {
+	t.Helper()
+	idx, release, err := x.reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	text := textQuery(search.NewPlan(q.Text, x.syn), x.txt)
+	want, err = x.searchCollector(ctx, idx, q, text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return want, text != nil
 }

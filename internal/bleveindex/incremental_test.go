@@ -500,17 +500,8 @@ func TestSearchDuringWritesMatchesCollector(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			idx, release, err := x.reader()
-			if err != nil {
-				t.Fatal(err)
-			}
-			text := textQuery(search.NewPlan(q.Text, x.syn), x.txt)
-			want, err := x.searchCollector(ctx, idx, q, text)
-			release()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if d := pathDiff(q, text != nil, got, want); d != "" {
+			want, hasText := collectorAnswer(ctx, t, x, q)
+			if d := pathDiff(q, hasText, got, want); d != "" {
 				t.Errorf("round %d %+v: %s", rounds, q, d)
 			}
 		}
